@@ -1,1 +1,20 @@
-export const hello = 'contracts';
+// libs/contracts: every message Lucy exchanges, declared once (see message.ts).
+export * from './message.js';
+export * from './envelope.js';
+export * from './shared/alumno.js';
+export * from './shared/sealed-secret.js';
+export * from './events/alumno-creado.js';
+export * from './events/alumno-actualizado.js';
+export * from './events/cuenta-teams-creada.js';
+export * from './events/cuenta-teams-fallida.js';
+export * from './events/cuenta-teams-replies.js';
+export * from './events/moodle-enrolado.js';
+export * from './events/moodle-fallido.js';
+export * from './events/moodle-replies.js';
+export * from './events/email-enviado.js';
+export * from './events/email-fallido.js';
+export * from './events/lote-replies.js';
+export * from './commands/cuenta-teams.js';
+export * from './commands/moodle.js';
+export * from './commands/lote.js';
+export * from './registry.js';

@@ -1,0 +1,33 @@
+// Commands the gateway sends to teams-service for compensation and operator actions.
+import { z } from 'zod';
+import { defineCommand, type Payload } from '../message.js';
+import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
+import { CuentaTeamsDeshabilitacionFallida, CuentaTeamsDeshabilitada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, PasswordRestablecida, RestablecimientoPasswordFallido } from '../events/cuenta-teams-replies.js';
+
+const cuenta = { alumnoId, upn: z.email(), graphUserId: z.string().nullable() };
+
+/** Undo of CuentaTeamsCreada: Graph's soft delete (restorable for 30 days). */
+export const EliminarCuentaTeams = defineCommand({
+  name: 'cuenta-teams.eliminar',
+  version: 1,
+  schema: z.object(cuenta),
+  replies: [CuentaTeamsEliminada, CuentaTeamsEliminacionFallida],
+});
+export type EliminarCuentaTeams = Payload<typeof EliminarCuentaTeams>;
+
+export const DeshabilitarCuentaTeams = defineCommand({
+  name: 'cuenta-teams.deshabilitar',
+  version: 1,
+  schema: z.object(cuenta),
+  replies: [CuentaTeamsDeshabilitada, CuentaTeamsDeshabilitacionFallida],
+});
+export type DeshabilitarCuentaTeams = Payload<typeof DeshabilitarCuentaTeams>;
+
+/** A new temporary password, and its credentials emailed again (the old one is never kept to resend). */
+export const RestablecerPassword = defineCommand({
+  name: 'cuenta-teams.restablecer-password',
+  version: 1,
+  schema: z.object({ ...cuenta, alumno: AlumnoDatos }),
+  replies: [PasswordRestablecida, RestablecimientoPasswordFallido],
+});
+export type RestablecerPassword = Payload<typeof RestablecerPassword>;

@@ -1,0 +1,43 @@
+import { ALL_MESSAGES, AlumnoCreado, CuentaTeamsCreada, EliminarCuentaTeams, defineEvent, findMessage } from './index.js';
+import { z } from 'zod';
+
+const alumno = {
+  dni: '40123456', nombre: 'María José', apellido: "D'Angelo", emailPersonal: 'mj@example.com',
+  emailInstitucional: null, carrera: 'Contador Público', estado: 'ingresante', periodo: '2027',
+};
+
+describe('contracts', () => {
+  it('derives the routing key and id from name and version', () => {
+    expect(AlumnoCreado.routingKey).toBe('alumno.creado.v1');
+    expect(AlumnoCreado.id).toBe('alumno.creado@v1');
+    expect(EliminarCuentaTeams.kind).toBe('command');
+    expect(EliminarCuentaTeams.replies.map((r) => r.name)).toEqual(['cuenta-teams.eliminada', 'cuenta-teams.eliminacion-fallida']);
+  });
+
+  it('declares every message of the flow once, each findable by type and version', () => {
+    const names = ALL_MESSAGES.map((m) => m.name);
+    for (const n of ['alumno.creado', 'alumno.actualizado', 'cuenta-teams.creada', 'cuenta-teams.fallida', 'moodle.enrolado', 'moodle.fallido', 'email.enviado', 'email.fallido'])
+      expect(names).toContain(n);
+    expect(new Set(names.map((n, i) => `${n}${ALL_MESSAGES[i].version}`)).size).toBe(ALL_MESSAGES.length);
+    expect(findMessage('alumno.creado', 1)).toBe(AlumnoCreado);
+    expect(findMessage('alumno.creado', 2)).toBeUndefined();
+  });
+
+  it('rejects a payload that breaks the schema, naming the field', () => {
+    const r = AlumnoCreado.schema.safeParse({ alumnoId: 'nope', loteId: null, alumno: { ...alumno, dni: '12.345' } });
+    expect(r.success).toBe(false);
+    const paths = r.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['alumnoId', 'alumno.dni']));
+  });
+
+  it('accepts only a sealed credential, never a clear password', () => {
+    const base = { alumnoId: crypto.randomUUID(), upn: 'a40123456@lucy.example', graphUserId: 'g', existente: false, credencialVersion: 1, alumno };
+    expect(CuentaTeamsCreada.schema.safeParse({ ...base, credencial: 'Secreta123!' }).success).toBe(false);
+    expect(CuentaTeamsCreada.schema.safeParse({ ...base, credencial: { alg: 'A256GCM', kid: 'k1', iv: 'aa', tag: 'bb', ct: 'cc' } }).success).toBe(true);
+  });
+
+  it('refuses a badly named or versioned declaration', () => {
+    expect(() => defineEvent({ name: 'AlumnoCreado', version: 1, schema: z.object({}) })).toThrow(/dotted/);
+    expect(() => defineEvent({ name: 'alumno.x', version: 0, schema: z.object({}) })).toThrow(/version/);
+  });
+});

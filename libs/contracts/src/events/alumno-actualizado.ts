@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineEvent, type EventPayload } from '../message.js';
+import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
+
+/** A known student's data changed in SIAL or an upload; `cambios` names the fields that changed. */
+export const AlumnoActualizado = defineEvent({
+  name: 'alumno.actualizado',
+  version: 1,
+  schema: z.object({
+    alumnoId,
+    loteId: z.uuid().nullable(),
+    alumno: AlumnoDatos,
+    cambios: z.array(z.string()).min(1),
+  }),
+});
+export type AlumnoActualizado = EventPayload<typeof AlumnoActualizado>;

@@ -1,0 +1,56 @@
+// Replies to the account commands (commands/cuenta-teams.ts). Each command has a success and a failure.
+import { z } from 'zod';
+import { defineEvent, type EventPayload } from '../message.js';
+import { AlumnoDatos, alumnoId, fallo } from '../shared/alumno.js';
+import { sealedSecret } from '../shared/sealed-secret.js';
+
+export const CuentaTeamsEliminada = defineEvent({
+  name: 'cuenta-teams.eliminada',
+  version: 1,
+  /** `yaNoExistia`: the account was already gone, which counts as done (idempotent undo). */
+  schema: z.object({ alumnoId, upn: z.email(), graphUserId: z.string().nullable(), yaNoExistia: z.boolean() }),
+});
+export type CuentaTeamsEliminada = EventPayload<typeof CuentaTeamsEliminada>;
+
+export const CuentaTeamsEliminacionFallida = defineEvent({
+  name: 'cuenta-teams.eliminacion-fallida',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), ...fallo }),
+});
+export type CuentaTeamsEliminacionFallida = EventPayload<typeof CuentaTeamsEliminacionFallida>;
+
+export const CuentaTeamsDeshabilitada = defineEvent({
+  name: 'cuenta-teams.deshabilitada',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), graphUserId: z.string() }),
+});
+export type CuentaTeamsDeshabilitada = EventPayload<typeof CuentaTeamsDeshabilitada>;
+
+export const CuentaTeamsDeshabilitacionFallida = defineEvent({
+  name: 'cuenta-teams.deshabilitacion-fallida',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), ...fallo }),
+});
+export type CuentaTeamsDeshabilitacionFallida = EventPayload<typeof CuentaTeamsDeshabilitacionFallida>;
+
+/** A new temporary password was set; mail-service sends it (sealed for it, like CuentaTeamsCreada). */
+export const PasswordRestablecida = defineEvent({
+  name: 'cuenta-teams.password-restablecida',
+  version: 1,
+  schema: z.object({
+    alumnoId,
+    upn: z.email(),
+    graphUserId: z.string(),
+    credencial: sealedSecret,
+    credencialVersion: z.number().int().positive(),
+    alumno: AlumnoDatos,
+  }),
+});
+export type PasswordRestablecida = EventPayload<typeof PasswordRestablecida>;
+
+export const RestablecimientoPasswordFallido = defineEvent({
+  name: 'cuenta-teams.restablecimiento-fallido',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), ...fallo }),
+});
+export type RestablecimientoPasswordFallido = EventPayload<typeof RestablecimientoPasswordFallido>;

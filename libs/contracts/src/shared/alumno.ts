@@ -1,0 +1,29 @@
+// The student as the pipeline carries it (event-carried state: downstream services never query the
+// registry). Field names are the domain's, as SIAL and the admins say them.
+import { z } from 'zod';
+
+export const ESTADOS_ALUMNO = ['aspirante', 'preinscripto', 'ingresante'] as const;
+export const EstadoAlumno = z.enum(ESTADOS_ALUMNO);
+export type EstadoAlumno = z.infer<typeof EstadoAlumno>;
+
+export const AlumnoDatos = z.object({
+  /** Normalized: digits only, 7 or 8 of them. */
+  dni: z.string().regex(/^\d{7,8}$/),
+  nombre: z.string().min(1).max(200),
+  apellido: z.string().min(1).max(200),
+  emailPersonal: z.email().nullable(),
+  emailInstitucional: z.email().nullable(),
+  carrera: z.string().min(1).max(200),
+  estado: EstadoAlumno,
+  /** Academic period the student enters, e.g. "2027" or "2027-1C". */
+  periodo: z.string().min(1).max(20),
+});
+export type AlumnoDatos = z.infer<typeof AlumnoDatos>;
+
+export const alumnoId = z.uuid();
+/** A failure carries a reason an operator can read and whether retrying could help. */
+export const fallo = {
+  motivo: z.string().min(1).max(2000),
+  codigo: z.string().max(200).optional(),
+  permanente: z.boolean(),
+};
