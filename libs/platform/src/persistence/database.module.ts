@@ -1,0 +1,70 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { APP_CONFIG } from '../config/app-config.module.js';
+import type { BaseConfig } from '../config/base-config.schema.js';
+import { ensureDatabase, ensureSchema, withAdvisoryLock } from './ensure-database.js';
+
+/* eslint-disable @typescript-eslint/no-unsafe-function-type */
+type EntityList = MixedList<Function | string | EntitySchema>;
+type MigrationList = MixedList<Function | string>;
+
+export interface DatabaseOptions {
+  /** The service's schema; DB_SCHEMA from the configuration when omitted (so tests can pick their own). */
+  schema?: string;
+  entities?: EntityList;
+  migrations?: MigrationList;
+}
+
+/**
+ * PostgreSQL for one service, in its own schema. Before TypeORM connects it creates the database and
+ * the schema if they are missing; then it runs the service's migrations (never `synchronize`), one
+ * replica at a time, with their bookkeeping table inside the schema.
+ */
+@Module({})
+export class DatabaseModule {
+  static forService(options: DatabaseOptions = {}): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: BaseConfig) => dataSourceOptions(config, options),
+          dataSourceFactory: async (opts) => {
+            const { url, schema } = opts as DataSourceOptions & { url: string; schema: string };
+            await ensureDatabase(url);
+            await ensureSchema(url, schema);
+            const dataSource = new DataSource(opts!);
+            await withAdvisoryLock(url, `lucy:migrations:${schema}`, () => dataSource.initialize());
+            return dataSource;
+          },
+        }),
+      ],
+      exports: [TypeOrmModule],
+    };
+  }
+}
+
+export function dataSourceOptions(
+  config: Pick<BaseConfig, 'DATABASE_URL' | 'DB_SCHEMA' | 'DB_POOL_SIZE' | 'SERVICE_NAME'>,
+  options: DatabaseOptions = {},
+) {
+  const schema = options.schema ?? config.DB_SCHEMA;
+  return {
+    type: 'postgres' as const,
+    url: config.DATABASE_URL,
+    schema,
+    entities: options.entities ?? [],
+    migrations: options.migrations ?? [],
+    migrationsRun: true,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false, // never: the schema changes only through migrations
+    applicationName: config.SERVICE_NAME,
+    // Unqualified names resolve in the service's schema first.
+    extra: { max: config.DB_POOL_SIZE, options: `-c search_path=${schema},public` },
+    // A few quick retries ride out a database that is still starting; then fail loudly.
+    retryAttempts: 3,
+    retryDelay: 1000,
+  };
+}
