@@ -1,0 +1,29 @@
+// What a handler gets besides the payload: the envelope, the transaction it runs in, and a way to
+// publish the messages its work causes (they commit with its writes: transactional outbox).
+import type { EntityManager } from 'typeorm';
+import type { Envelope, MessageDefinition, Payload } from '@lucy/contracts';
+import { buildEnvelope, toOutgoing, type OutgoingMessage } from '../transport/wire.js';
+
+export class MessageContext {
+  readonly outgoing: OutgoingMessage[] = [];
+
+  constructor(
+    readonly envelope: Envelope,
+    /** The transaction the handler's writes belong to; with the inbox off, a plain manager. */
+    readonly manager: EntityManager,
+    /** 1 for the first delivery, growing with each retry. */
+    readonly attempt: number,
+    /** On the last attempt a handler may prefer to report a failure event rather than be parked. */
+    readonly isLastAttempt: boolean,
+  ) {}
+
+  get correlationId(): string {
+    return this.envelope.correlationId;
+  }
+
+  /** Emits an event or sends a command caused by this message (same correlation, causation = this). */
+  publish<D extends MessageDefinition>(def: D, payload: Payload<D>): void {
+    const env = buildEnvelope(def, payload, { correlationId: this.envelope.correlationId, causationId: this.envelope.messageId });
+    this.outgoing.push(toOutgoing(def, env));
+  }
+}

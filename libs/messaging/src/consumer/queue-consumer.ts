@@ -1,0 +1,202 @@
+// Consumes one queue: decode and validate, apply the handler once (inbox + outbox in one transaction),
+// ack after the commit; on failure retry with a growing delay or park with the reason.
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { runWithCorrelation } from '@lucy/platform';
+import { describeError, isPermanent, PermanentError } from '../errors.js';
+import type { InboxStore } from '../inbox/inbox.store.js';
+import type { MessagingMetrics, Outcome } from '../metrics.js';
+import type { MessagingOptions } from '../options.js';
+import type { OutboxRelay } from '../outbox/outbox.relay.js';
+import type { OutboxStore } from '../outbox/outbox.store.js';
+import type { AmqpConnection } from '../transport/connection.js';
+import { parkedQueueName, retryQueueName } from '../transport/topology.js';
+import { decode, type Decoded } from '../transport/wire.js';
+import { attemptsSoFar, failureHeaders, H } from './failure-headers.js';
+import type { HandlerBinding } from './handler-binding.js';
+import { MessageContext } from './message-context.js';
+
+export interface ConsumerDeps {
+  connection: AmqpConnection;
+  dataSource?: DataSource;
+  inbox?: InboxStore;
+  outbox?: OutboxStore;
+  relay?: OutboxRelay;
+  metrics: MessagingMetrics;
+  log: Logger;
+  opts: MessagingOptions;
+}
+
+export class QueueConsumer {
+  private channel?: Channel;
+  private consumerTag?: string;
+  private paused = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly handlers: Map<string, HandlerBinding>;
+  lastError: { at: string; error: string } | null = null;
+
+  constructor(
+    readonly queue: string,
+    bindings: HandlerBinding[],
+    private readonly deps: ConsumerDeps,
+  ) {
+    this.handlers = new Map(bindings.map((b) => [b.definition.id, b]));
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Called after every (re)connect: a fresh channel, and consuming unless an operator paused us. */
+  async setup(model: ChannelModel): Promise<void> {
+    const ch = await model.createChannel();
+    ch.on('error', (err: Error) => this.deps.log.warn({ queue: this.queue, err: err.message }, 'consumer channel error'));
+    ch.on('close', () => {
+      if (this.channel === ch) {
+        this.channel = undefined;
+        this.consumerTag = undefined;
+      }
+    });
+    await ch.prefetch(this.deps.opts.prefetch);
+    this.channel = ch;
+    this.consumerTag = undefined;
+    if (!this.paused) await this.consume();
+  }
+
+  private async consume(): Promise<void> {
+    const ch = this.channel;
+    if (!ch || this.consumerTag) return;
+    const { consumerTag } = await ch.consume(this.queue, (msg) => msg && this.track(this.onMessage(ch, msg)), { noAck: false });
+    this.consumerTag = consumerTag;
+  }
+
+  /** Stops taking new messages; those in flight finish and are acked. Messages wait in the queue. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    const ch = this.channel;
+    const tag = this.consumerTag;
+    this.consumerTag = undefined;
+    if (ch && tag) await ch.cancel(tag).catch(() => undefined);
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    await this.consume();
+  }
+
+  /** Resolves when every message in flight has been acked, or the deadline passes. */
+  async drain(deadline: number): Promise<void> {
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())))]);
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+    const started = process.hrtime.bigint();
+    const failuresBefore = attemptsSoFar(msg.properties);
+    let decoded: Decoded | undefined;
+    let outcome: Outcome;
+    try {
+      decoded = decode(msg, (type, version) => this.handlers.get(`${type}@v${version}`)?.definition);
+      const d = decoded;
+      outcome = await runWithCorrelation(
+        { correlationId: d.envelope.correlationId, causationId: d.envelope.causationId ?? undefined, messageId: d.envelope.messageId },
+        () => this.apply(d, failuresBefore),
+      );
+      ch.ack(msg);
+    } catch (err) {
+      outcome = await this.onFailure(ch, msg, err, failuresBefore, decoded);
+    }
+    const type = decoded?.definition.id ?? 'unknown';
+    this.deps.metrics.consumed.inc({ queue: this.queue, type, outcome });
+    this.deps.metrics.duration.observe({ queue: this.queue, type }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  private async apply(d: Decoded, failuresBefore: number): Promise<Outcome> {
+    const { dataSource, inbox, outbox, relay, connection, opts } = this.deps;
+    const binding = this.handlers.get(d.definition.id)!;
+    const attempt = failuresBefore + 1;
+    const isLast = attempt > opts.retryDelaysMs.length;
+    if (!dataSource) {
+      const ctx = new MessageContext(d.envelope, undefined as never, attempt, isLast);
+      await binding.handle(d.payload, ctx);
+      await connection.publish(ctx.outgoing);
+      this.deps.metrics.published.inc({ via: 'direct' }, ctx.outgoing.length);
+      return 'applied';
+    }
+    let ctx: MessageContext | undefined;
+    const applied = await (opts.inbox || opts.outbox
+      ? dataSource.transaction(async (manager) => {
+          if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id))) return false;
+          ctx = new MessageContext(d.envelope, manager, attempt, isLast);
+          await binding.handle(d.payload, ctx);
+          if (opts.outbox) await outbox!.add(manager, ctx.outgoing);
+          return true;
+        })
+      : (async () => {
+          ctx = new MessageContext(d.envelope, dataSource.manager, attempt, isLast);
+          await binding.handle(d.payload, ctx);
+          return true;
+        })());
+    if (!applied) return 'duplicate';
+    if (opts.outbox) {
+      if (ctx!.outgoing.length) relay?.kick();
+    } else if (ctx!.outgoing.length) {
+      await connection.publish(ctx!.outgoing);
+      this.deps.metrics.published.inc({ via: 'direct' }, ctx!.outgoing.length);
+    }
+    return 'applied';
+  }
+
+  private async onFailure(ch: Channel, msg: ConsumeMessage, err: unknown, failuresBefore: number, decoded?: Decoded): Promise<Outcome> {
+    const failures = failuresBefore + 1;
+    const reason = describeError(err);
+    const code = err instanceof PermanentError ? err.code : (err as { code?: string })?.code;
+    this.lastError = { at: new Date().toISOString(), error: reason };
+    const delays = this.deps.opts.retryDelaysMs;
+    const park = isPermanent(err) || failures > delays.length;
+    const target = park ? parkedQueueName(this.queue) : retryQueueName(this.queue, delays[failures - 1]);
+    const log = this.deps.log.child({ queue: this.queue, messageId: decoded?.envelope.messageId ?? msg.properties.messageId, type: decoded?.definition.id });
+    try {
+      const headers = failureHeaders(msg.properties, this.queue, reason, code, failures);
+      if (park) headers[H.parkedAt] = new Date().toISOString();
+      await this.deps.connection.publish([
+        {
+          messageId: String(msg.properties.messageId ?? ''),
+          exchange: '',
+          routingKey: target,
+          body: msg.content,
+          properties: { ...msg.properties, persistent: true, headers },
+        },
+      ]);
+      ch.ack(msg);
+      if (park) log.error({ err: reason, attempts: failures }, 'message parked');
+      else log.warn({ err: reason, attempt: failures, retryInMs: delays[failures - 1] }, 'message failed; will retry');
+      return park ? 'parked' : 'retried';
+    } catch (publishErr) {
+      // Could not move it aside (broker trouble): give it back so it is not lost, and try again later.
+      log.warn({ err: reason, publishErr: describeError(publishErr) }, 'could not retry or park; requeueing');
+      try {
+        ch.nack(msg, false, true);
+      } catch {
+        /* the channel is gone; the broker redelivers unacked messages on its own */
+      }
+      return 'requeued';
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.channel?.close().catch(() => undefined);
+    this.channel = undefined;
+  }
+}

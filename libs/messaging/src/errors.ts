@@ -1,0 +1,27 @@
+// The two kinds of failure a handler can have. The transport decides what to do with each:
+// transient → retried with growing delays, then parked; permanent → parked at once with its reason.
+
+/** Retrying cannot help: invalid data, a 400 from an API, a rule the domain refuses. */
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+  constructor(message: string, readonly code?: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Worth trying again later: a timeout, a 5xx, a 429, a dropped connection. */
+export class TransientError extends Error {
+  override readonly name = 'TransientError';
+  constructor(message: string, readonly code?: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+  readonly retryAfterMs?: number;
+}
+
+export const isPermanent = (err: unknown): boolean => err instanceof PermanentError;
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 2000);
+  return String(err).slice(0, 2000);
+}

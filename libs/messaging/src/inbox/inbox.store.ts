@@ -1,0 +1,29 @@
+// The inbox: which messages a consumer has applied. The row is written in the handler's transaction,
+// so "applied" and "its effects" commit together, and a redelivery finds the row and does nothing.
+import type { DataSource, EntityManager } from 'typeorm';
+
+export class InboxStore {
+  private readonly table: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+    this.table = `"${schema.replace(/"/g, '""')}".inbox`;
+  }
+
+  /**
+   * Claims the message for this consumer inside `manager`'s transaction. False means it was applied
+   * before. A concurrent duplicate waits on the primary key until the first transaction ends.
+   */
+  async claim(manager: EntityManager, consumer: string, messageId: string, type: string): Promise<boolean> {
+    const rows = await manager.query(
+      `INSERT INTO ${this.table} (consumer, message_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+      [consumer, messageId, type],
+    );
+    return rows.length === 1;
+  }
+
+  async prune(olderThanMs: number): Promise<void> {
+    // Redeliveries arrive within minutes; a week of history is ample and keeps the index small.
+    await this.dataSource.query(`DELETE FROM ${this.table} WHERE applied_at < now() - ($1 || ' milliseconds')::interval`, [String(olderThanMs)]);
+  }
+}

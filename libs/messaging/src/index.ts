@@ -1,0 +1,12 @@
+// libs/messaging: the RabbitMQ transport (topology, confirms, outbox, inbox, retry, dead letters).
+export * from './options.js';
+export * from './errors.js';
+export * from './runtime.js';
+export * from './metrics.js';
+export { MessageContext } from './consumer/message-context.js';
+export type { HandlerBinding } from './consumer/handler-binding.js';
+export { H as FailureHeaders } from './consumer/failure-headers.js';
+export type { ParkedMessage } from './admin/parked-messages.js';
+export { MessagingTables1732000000000 } from './migrations/messaging-tables.migration.js';
+export { parkedQueueName, retryQueueName } from './transport/topology.js';
+export * from './nest/index.js';

@@ -1,0 +1,2 @@
+export * from './handler.decorator.js';
+export * from './messaging.module.js';

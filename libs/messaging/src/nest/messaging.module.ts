@@ -1,0 +1,77 @@
+// The Nest face of libs/messaging: MessagingModule.forRootAsync wires the runtime to the service's
+// DataSource, logger, metrics registry and health registry, registers every @Handler, starts after the
+// app is bootstrapped and stops gracefully before it shuts down.
+import { DynamicModule, Global, Inject, Injectable, Logger as NestLogger, Module, OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { createLogger, HealthRegistry, MetricsService } from '@lucy/platform';
+import type { MessagingOptions } from '../options.js';
+import { MessagingRuntime } from '../runtime.js';
+import { HANDLER_METADATA, type HandlerMetadata } from './handler.decorator.js';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingModuleAsyncOptions {
+  imports?: DynamicModule['imports'];
+  inject?: any[];
+  useFactory: (...args: any[]) => MessagingOptions | Promise<MessagingOptions>;
+}
+
+@Injectable()
+class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new NestLogger('Messaging');
+
+  constructor(
+    private readonly runtime: MessagingRuntime,
+    private readonly discovery: DiscoveryService,
+    @Optional() private readonly health?: HealthRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const { instance, metatype } = wrapper;
+      if (!instance || !metatype) continue;
+      const meta = Reflect.getMetadata(HANDLER_METADATA, metatype) as HandlerMetadata | undefined;
+      if (!meta) continue;
+      if (typeof instance.handle !== 'function') throw new Error(`${metatype.name} is a @Handler without a handle() method`);
+      this.runtime.handle(meta.definition, (payload, ctx) => instance.handle(payload, ctx), { queue: meta.queue, name: metatype.name });
+    }
+    this.health?.register('broker', async () => {
+      const status = this.runtime.connection.status();
+      return { up: status.connected, details: { ...status, outboxPending: await this.runtime.outboxPending().catch(() => null) } };
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runtime.start();
+    this.log.log(`consuming ${this.runtime.queues().join(', ') || '(no queues)'}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRootAsync(options: MessagingModuleAsyncOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        {
+          provide: MessagingRuntime,
+          inject: [MESSAGING_OPTIONS, { token: DataSource, optional: true }, { token: MetricsService, optional: true }],
+          useFactory: (opts: MessagingOptions, dataSource?: DataSource, metrics?: MetricsService) =>
+            new MessagingRuntime(opts, { log: createLogger(opts.service).child({ component: 'messaging' }), dataSource, registry: metrics?.registry }),
+        },
+        MessagingLifecycle,
+      ],
+      exports: [MessagingRuntime],
+    };
+  }
+}
+
+export const InjectMessaging = () => Inject(MessagingRuntime);

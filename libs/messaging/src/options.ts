@@ -1,0 +1,41 @@
+// Everything the transport needs to know, validated where the service reads its environment.
+export interface MessagingOptions {
+  /** Service name: the default queue is named after it (`teams-service`). */
+  service: string;
+  url: string;
+  /** Unacked messages a consumer channel holds at once (bounded prefetch). */
+  prefetch: number;
+  queueType: 'classic' | 'quorum';
+  /** Delay before each retry of a transiently failing message; its length is the retry budget. */
+  retryDelaysMs: number[];
+  /** Off only for benchmarks and tools: without them there is no exactly-once effect. */
+  inbox: boolean;
+  outbox: boolean;
+  /** How often the outbox relay looks for rows committed by other processes or left by a crash. */
+  outboxPollMs: number;
+  outboxBatchSize: number;
+  /** How long shutdown waits for in-flight messages and the outbox before closing anyway. */
+  shutdownTimeoutMs: number;
+}
+
+export const EXCHANGES = {
+  events: 'lucy.events',
+  commands: 'lucy.commands',
+  /** Alternate exchange: a message no queue is bound for lands in `lucy.unrouted` instead of vanishing. */
+  unrouted: 'lucy.unrouted',
+} as const;
+
+export function messagingDefaults(service: string, url = 'amqp://guest:guest@127.0.0.1:5672'): MessagingOptions {
+  return {
+    service,
+    url,
+    prefetch: 20,
+    queueType: 'classic',
+    retryDelaysMs: [1000, 5000, 30_000, 120_000],
+    inbox: true,
+    outbox: true,
+    outboxPollMs: 1000,
+    outboxBatchSize: 200,
+    shutdownTimeoutMs: 10_000,
+  };
+}

@@ -1,0 +1,108 @@
+// One AMQP connection per process, kept alive by amqplib's own recovery (backoff with jitter). Channels
+// die with their connection, so everything built on one — the publishing channel, the topology, the
+// consumers — is (re)built by the setup steps, which run after every successful (re)connect.
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { Logger } from 'pino';
+import { TransientError } from '../errors.js';
+import type { OutgoingMessage } from './wire.js';
+
+type RecoveringModel = Awaited<ReturnType<typeof connectRecovering>>;
+type SetupStep = (model: ChannelModel) => Promise<void>;
+
+function connectRecovering(url: string, setup: SetupStep, initialMaxRetries: number) {
+  return amqp.connect(url, {
+    recovery: { initialDelay: 200, maxDelay: 10_000, initialMaxRetries, setup, waitForConnect: true },
+  });
+}
+
+export class AmqpConnection {
+  private model?: RecoveringModel;
+  private publisher?: ConfirmChannel;
+  private readonly steps: SetupStep[] = [];
+  private connectedSince: Date | null = null;
+  private lastError: string | null = null;
+  private reconnects = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly log: Logger,
+    private readonly initialMaxRetries = 20,
+  ) {}
+
+  /** Registers a step to run now (if connected) and after every reconnect. */
+  async addSetup(step: SetupStep): Promise<void> {
+    this.steps.push(step);
+    const current = this.currentModel;
+    if (current) await step(current);
+  }
+
+  private currentModel?: ChannelModel;
+
+  async start(): Promise<void> {
+    this.model = await connectRecovering(this.url, (m) => this.onConnect(m), this.initialMaxRetries);
+    this.model.on('disconnect', (err: Error) => {
+      this.connectedSince = null;
+      this.publisher = undefined;
+      this.currentModel = undefined;
+      this.lastError = err?.message ?? 'disconnected';
+      this.log.warn({ err: this.lastError }, 'broker connection lost; reconnecting');
+    });
+    this.model.on('reconnect-scheduled', (info: { attempt: number; delay: number }) =>
+      this.log.info({ attempt: info.attempt, delayMs: info.delay }, 'broker reconnect scheduled'),
+    );
+    this.model.on('error', (err: Error) => (this.lastError = err.message));
+    this.model.on('reconnect-failed', (err: Error) => this.log.error({ err: err.message }, 'broker reconnect gave up'));
+  }
+
+  private async onConnect(model: ChannelModel): Promise<void> {
+    const publisher = await model.createConfirmChannel();
+    publisher.on('error', (err: Error) => this.log.warn({ err: err.message }, 'publishing channel error'));
+    this.currentModel = model;
+    for (const step of this.steps) await step(model);
+    this.publisher = publisher;
+    if (this.connectedSince === null && this.lastError !== null) this.reconnects++;
+    this.connectedSince = new Date();
+    this.log.info({ reconnects: this.reconnects }, 'broker connected');
+  }
+
+  get isConnected(): boolean {
+    return this.connectedSince !== null && this.publisher !== undefined;
+  }
+
+  status() {
+    return { connected: this.isConnected, connectedSince: this.connectedSince, reconnects: this.reconnects, lastError: this.lastError };
+  }
+
+  /** Publishes persistent messages and resolves when the broker has confirmed every one of them. */
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    const ch = this.publisher;
+    if (!ch) throw new TransientError('broker not connected', 'broker-down');
+    const confirms = messages.map(
+      (m) =>
+        new Promise<void>((resolve, reject) => {
+          ch.publish(m.exchange, m.routingKey, m.body, m.properties, (err) =>
+            err ? reject(new TransientError(`broker refused ${m.messageId}: ${String(err)}`, 'nack')) : resolve(),
+          );
+        }),
+    );
+    try {
+      await Promise.all(confirms);
+    } catch (err) {
+      throw err instanceof TransientError ? err : new TransientError(`publish failed: ${String(err)}`, 'broker-down');
+    }
+  }
+
+  /** A short-lived channel for admin work (queue depth, parked messages); closed by the caller. */
+  async openChannel() {
+    const model = this.currentModel;
+    if (!model) throw new TransientError('broker not connected', 'broker-down');
+    return model.createChannel();
+  }
+
+  async close(): Promise<void> {
+    await this.model?.close().catch(() => undefined);
+    this.publisher = undefined;
+    this.currentModel = undefined;
+    this.connectedSince = null;
+  }
+}
