@@ -47,21 +47,22 @@ export async function bootstrapService<C extends BaseConfig>(options: BootstrapO
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: config.HTTP_BODY_LIMIT, extended: true });
   app.enableShutdownHooks();
-  boundShutdown(config.SHUTDOWN_TIMEOUT_MS);
+  boundShutdown(config.SHUTDOWN_TIMEOUT_MS, (signal) => logger.log({ msg: 'shutting down', signal }, 'Bootstrap'));
 
   await app.listen(options.port ?? config.PORT, config.HOST);
-  logger.log({ url: await app.getUrl() }, 'listening');
+  logger.log({ msg: 'listening', url: await app.getUrl() }, 'Bootstrap');
   return app;
 }
 
 let shutdownBound = false;
 
 /** Nest closes the app on a signal; if a hook hangs, leave anyway once the timeout has passed. */
-function boundShutdown(timeoutMs: number): void {
+function boundShutdown(timeoutMs: number, onSignal: (signal: string) => void): void {
   if (shutdownBound) return;
   shutdownBound = true;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      onSignal(signal);
       setTimeout(() => {
         process.stderr.write(
           `${JSON.stringify({ level: 'error', time: new Date().toISOString(), msg: `shutdown took longer than ${timeoutMs}ms; exiting` })}\n`,
