@@ -70,9 +70,13 @@ export class QueueConsumer {
 
   private async consume(): Promise<void> {
     const ch = this.channel;
-    if (!ch || this.consumerTag) return;
-    const { consumerTag } = await ch.consume(this.queue, (msg) => msg && this.track(this.onMessage(ch, msg)), { noAck: false });
-    this.consumerTag = consumerTag;
+    if (!ch || this.consumerTag) return; // without a channel, the next (re)connect starts consuming
+    try {
+      const { consumerTag } = await ch.consume(this.queue, (msg) => msg && this.track(this.onMessage(ch, msg)), { noAck: false });
+      this.consumerTag = consumerTag;
+    } catch (err) {
+      this.deps.log.warn({ queue: this.queue, err: (err as Error).message }, 'could not start consuming; waiting for the next reconnect');
+    }
   }
 
   /** Stops taking new messages; those in flight finish and are acked. Messages wait in the queue. */
