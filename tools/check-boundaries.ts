@@ -1,0 +1,143 @@
+// Guards the shape of the monorepo without ESLint. Fails (exit 1) when:
+//   - a file of a project imports a relative path that leaves its project (apps/x → ../../y/...);
+//   - a file imports another project by a baseUrl path (`apps/...`, `libs/...`) instead of its alias;
+//   - a file imports `@lucy/<name>` that is not a library alias of tsconfig.base.json;
+//   - the Nx project graph (npx nx graph --file=...) has an app → app edge, a lib → app edge, or a cycle;
+//   - a project is not tagged type:app or type:lib.
+// Run with Node 24 (type stripping): `node tools/check-boundaries.ts`; `npm test` runs it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const problems: string[] = [];
+
+interface Project {
+  name: string;
+  root: string; // relative to the workspace, e.g. apps/gateway
+  tags: string[];
+}
+
+function projects(): Project[] {
+  const found: Project[] = [];
+  for (const group of ['apps', 'libs']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir)) {
+      const file = join(dir, entry, 'project.json');
+      if (!existsSync(file)) continue;
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      found.push({ name: json.name ?? entry, root: `${group}/${entry}`, tags: json.tags ?? [] });
+    }
+  }
+  return found;
+}
+
+function* sourceFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) yield* sourceFiles(path);
+    else if (/\.(ts|mts|cts|js|mjs)$/.test(entry) && !entry.endsWith('.d.ts')) yield path;
+  }
+}
+
+// import x from '...'; import '...'; export * from '...'; import('...'); require('...')
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(['"])([^'"\n]+)\1/g;
+
+function stripComments(code: string): string {
+  return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+function checkImports(all: Project[]): void {
+  const aliases = Object.keys(JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {});
+  for (const project of all) {
+    const projectDir = join(root, project.root);
+    for (const file of sourceFiles(projectDir)) {
+      const code = stripComments(readFileSync(file, 'utf8'));
+      const where = relative(root, file);
+      for (const match of code.matchAll(SPECIFIER)) {
+        const spec = match[2];
+        if (spec.startsWith('.')) {
+          const target = resolve(dirname(file), spec);
+          if (target !== projectDir && !target.startsWith(projectDir + sep)) {
+            problems.push(`${where}: imports '${spec}', which leaves ${project.root} (use a @lucy/* library alias)`);
+          }
+        } else if (/^(apps|libs)\//.test(spec)) {
+          problems.push(`${where}: imports '${spec}' by path (use a @lucy/* library alias; apps never import apps)`);
+        } else if (spec.startsWith('@lucy/') && !aliases.includes(spec.split('/').slice(0, 2).join('/'))) {
+          problems.push(`${where}: imports '${spec}', which is not a library alias of tsconfig.base.json`);
+        }
+      }
+    }
+  }
+}
+
+function checkGraph(all: Project[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'lucy-graph-'));
+  const file = join(dir, 'graph.json');
+  try {
+    // `npx nx graph`, but through the installed nx directly: npx could try the network if nx were missing.
+    execFileSync(process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'graph', `--file=${file}`], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 120_000,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    });
+    const graph = JSON.parse(readFileSync(file, 'utf8')).graph as {
+      nodes: Record<string, { type: string; data: { tags?: string[] } }>;
+      dependencies: Record<string, { target: string }[]>;
+    };
+    const kind = (name: string) => graph.nodes[name]?.data.tags?.find((t) => t.startsWith('type:'));
+    for (const project of all) {
+      if (!graph.nodes[project.name]) problems.push(`nx graph: project ${project.name} (${project.root}) is missing`);
+    }
+    const edges = new Map<string, string[]>();
+    for (const [source, deps] of Object.entries(graph.dependencies)) {
+      const internal = deps.map((d) => d.target).filter((t) => graph.nodes[t]);
+      edges.set(source, internal);
+      for (const target of internal) {
+        if (kind(target) === 'type:app') problems.push(`nx graph: ${source} depends on the app ${target}`);
+      }
+    }
+    for (const cycle of cycles(edges)) problems.push(`nx graph: cycle ${cycle.join(' → ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function cycles(edges: Map<string, string[]>): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    if (state.get(node) === 'done') return;
+    if (state.get(node) === 'visiting') {
+      found.push([...stack.slice(stack.indexOf(node)), node]);
+      return;
+    }
+    state.set(node, 'visiting');
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) visit(next);
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of edges.keys()) visit(node);
+  return found;
+}
+
+const all = projects();
+for (const project of all) {
+  const kinds = project.tags.filter((t) => t === 'type:app' || t === 'type:lib');
+  const expected = project.root.startsWith('apps/') ? 'type:app' : 'type:lib';
+  if (kinds.length !== 1 || kinds[0] !== expected) problems.push(`${project.root}/project.json: tags must include ${expected}`);
+}
+checkImports(all);
+checkGraph(all);
+
+if (problems.length > 0) {
+  console.error(`check-boundaries: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`check-boundaries: ${all.length} projects, no boundary crossed, no cycle`);
