@@ -1,0 +1,81 @@
+// core_webservice_get_site_info: webservice/classes/external/get_site_info.php (formerly
+// webservice/externallib.php). Clients call it to check a token and learn the site's version.
+import { multiple, single, value } from '../moodle.description.js';
+import { fullname, type WsFunction } from '../ws-function.js';
+
+export const getSiteInfo: WsFunction = {
+  name: 'core_webservice_get_site_info',
+  parameters: single({ serviceshortnames: multiple(value('alphanumext'), 'default', []) }),
+  returns: single({
+    sitename: value('raw'),
+    username: value('raw'),
+    firstname: value('text'),
+    lastname: value('text'),
+    fullname: value('text'),
+    lang: value('lang'),
+    userid: value('int'),
+    siteurl: value('raw'),
+    userpictureurl: value('url'),
+    functions: multiple(single({ name: value('raw'), version: value('text') })),
+    downloadfiles: value('int', 'optional'),
+    uploadfiles: value('int', 'optional'),
+    release: value('text', 'optional'),
+    version: value('text', 'optional'),
+    mobilecssurl: value('url', 'optional'),
+    advancedfeatures: multiple(single({ name: value('alphanumext'), value: value('int') }), 'optional'),
+    usercanmanageownfiles: value('bool', 'optional'),
+    userquota: value('int', 'optional'),
+    usermaxuploadfilesize: value('int', 'optional'),
+    userhomepage: value('int', 'optional'),
+    userprivateaccesskey: value('alphanumext', 'optional'),
+    siteid: value('int', 'optional'),
+    sitecalendartype: value('plugin', 'optional'),
+    usercalendartype: value('plugin', 'optional'),
+    userissiteadmin: value('bool', 'optional'),
+    theme: value('text', 'optional'),
+    limitconcurrentlogins: value('int', 'optional'),
+    usersessionscount: value('int', 'optional'),
+    policyagreed: value('int', 'optional'),
+  }),
+  execute(_params, call) {
+    const { store } = call;
+    const u = store.user(call.userid)!;
+    const site = store.config.siteUrl.replace(/\/$/, '');
+    return {
+      sitename: store.config.siteName,
+      username: u.username,
+      firstname: u.firstname,
+      lastname: u.lastname,
+      fullname: fullname(u),
+      lang: u.lang,
+      userid: u.id,
+      siteurl: site,
+      userpictureurl: `${site}/theme/image.php/boost/core/1/f1`,
+      functions: call.allowedFunctions.map((name) => ({ name, version: store.config.version })),
+      downloadfiles: 0,
+      uploadfiles: 0,
+      release: store.config.release,
+      version: store.config.version,
+      mobilecssurl: '',
+      advancedfeatures: [
+        { name: 'usecomments', value: 1 },
+        { name: 'usetags', value: 1 },
+        { name: 'enablenotes', value: 1 },
+        { name: 'messaging', value: 1 },
+        { name: 'enablecompletion', value: 1 },
+      ],
+      usercanmanageownfiles: true,
+      userquota: 104857600,
+      usermaxuploadfilesize: 104857600,
+      userhomepage: 1,
+      userprivateaccesskey: 'sandboxprivatekey0000000000000000',
+      siteid: 1,
+      sitecalendartype: 'gregorian',
+      usercalendartype: 'gregorian',
+      userissiteadmin: u.id === 2,
+      theme: 'boost',
+      limitconcurrentlogins: 0,
+      policyagreed: 0,
+    };
+  },
+};

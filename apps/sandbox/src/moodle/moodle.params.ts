@@ -1,0 +1,98 @@
+// clean_param() and validate_param() for the PARAM_* types the stand-in's functions use
+// (lib/moodlelib.php; since 4.4 the cleaning lives in lib/classes/param.php). validate_param throws
+// invalid_parameter_exception when the cleaned value differs from what was sent, so a client that
+// sends "Juan" as a PARAM_USERNAME gets an error rather than a silently lower-cased username.
+import { type DebugLevel, invalidParameter } from './moodle.errors.js';
+
+export type ParamType =
+  | 'int' | 'raw' | 'raw_trimmed' | 'alpha' | 'alphanumext' | 'safedir' | 'plugin' | 'username' | 'notags' | 'text'
+  | 'email' | 'bool' | 'auth' | 'lang' | 'theme' | 'timezone' | 'url' | 'sequence';
+
+export interface ParamEnv {
+  /** Installed auth plugins (PARAM_AUTH cleans anything else to ''). */
+  auths: readonly string[];
+  /** Installed language packs (PARAM_LANG cleans anything else to ''). */
+  langs: readonly string[];
+  themes: readonly string[];
+  /** The site's debug level: in developer mode nested error paths carry each message's " (debuginfo)". */
+  debug?: DebugLevel;
+}
+
+/** PHP (int) cast of a string: leading whitespace, optional sign, digits; anything else stops it. */
+export function phpInt(v: string): number {
+  const m = /^[ \t\n\r\v\f]*([+-]?\d+)/.exec(v);
+  return m ? Number(m[1]) : 0;
+}
+
+const stripTags = (s: string) => s.replace(/<\/?[a-zA-Z!?][^<>]*>?/g, '');
+
+export function cleanParam(value: string, type: ParamType, env: ParamEnv): string | number | boolean {
+  switch (type) {
+    case 'int':
+      return phpInt(value);
+    case 'raw':
+      return value;
+    case 'raw_trimmed':
+      return value.trim();
+    case 'alpha':
+      return value.replace(/[^a-zA-Z]/g, '');
+    case 'alphanumext':
+    case 'safedir':
+      return value.replace(/[^a-zA-Z0-9_-]/g, '');
+    case 'plugin': {
+      const v = value.replace(/[^a-z0-9_]/g, '');
+      return /^[a-z][a-z0-9_]*$/.test(v) && !v.includes('__') && !v.endsWith('_') ? v : '';
+    }
+    case 'sequence':
+      return value.replace(/[^0-9,]/g, '');
+    case 'username':
+      // PARAM_USERNAME without $CFG->extendedusernamechars: trim, lower-case, keep [-.@_a-z0-9].
+      return value.trim().toLowerCase().replace(/ /g, '').replace(/[^-.@_a-z0-9]/g, '');
+    case 'notags':
+      return stripTags(value);
+    case 'text':
+      return stripTags(value);
+    case 'email':
+      return isValidEmail(value) ? value : '';
+    case 'bool': {
+      const v = value.trim().toLowerCase();
+      if (['on', 'yes', 'true'].includes(v)) return 1;
+      if (['off', 'no', 'false'].includes(v)) return 0;
+      return v === '' || v === '0' ? 0 : 1;
+    }
+    case 'auth': {
+      const p = cleanParam(value, 'plugin', env) as string;
+      return p && env.auths.includes(p) ? p : '';
+    }
+    case 'lang':
+      return env.langs.includes(value.replace(/[^a-z0-9_-]/gi, '')) ? value : '';
+    case 'theme': {
+      const p = cleanParam(value, 'plugin', env) as string;
+      return p && env.themes.includes(p) ? p : '';
+    }
+    case 'timezone':
+      return /^(99|[+-]?\d{1,2}(\.5)?|[A-Za-z_/+-]+)$/.test(value) ? value : '';
+    case 'url':
+      return /^(https?:\/\/[^\s]+|\/[^\s]*|)$/.test(value) ? value : '';
+  }
+}
+
+/** validate_email(): PHPMailer's validateAddress (PHP's FILTER_VALIDATE_EMAIL) and no '<' or '>'. */
+export function isValidEmail(v: string): boolean {
+  if (!v || /[<>]/.test(v)) return false;
+  return /^(?!\.)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+(?<!\.)@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(v) && !v.includes('..');
+}
+
+/**
+ * validate_param($param, $type, $allownull, $debuginfo): the cleaned value must equal the value sent
+ * (compared as strings), else invalid_parameter_exception with the given debuginfo. PARAM_BOOL is
+ * special-cased by the caller (external_api::validate_parameters accepts 0/1/'0'/'1' only... then falls
+ * through to this check).
+ */
+export function validateParam(value: string, type: ParamType, env: ParamEnv, debuginfo: string): string | number | boolean {
+  const cleaned = cleanParam(value, type, env);
+  if (String(value) !== String(cleaned)) throw invalidParameter(debuginfo);
+  if (type === 'int') return cleaned as number;
+  if (type === 'bool') return Boolean(cleaned);
+  return cleaned;
+}
