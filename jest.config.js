@@ -16,9 +16,11 @@ const base = {
 };
 
 export default {
+  // Integration tests talk to real services and wait for states with deadlines of their own.
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
-    { ...base, displayName: 'int', testTimeout: 60_000, testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int.spec.ts'] },
-    { ...base, displayName: 'e2e', testTimeout: 600_000, testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'] },
+    { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int.spec.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'] },
   ],
 };

@@ -44,7 +44,7 @@ describe('gateway skeleton', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
     );
-    expect(rows.map((r) => r.table_name)).toEqual(['migrations', 'workflow']);
+    expect(rows.map((r) => r.table_name)).toEqual(['inbox', 'migrations', 'outbox', 'workflow']);
   });
 
   it('answers /health/live, /health/ready and /metrics', async () => {

@@ -4,8 +4,8 @@
 import { DynamicModule, Global, Inject, Injectable, Logger as NestLogger, Module, OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { createLogger, HealthRegistry, MetricsService } from '@lucy/platform';
-import type { MessagingOptions } from '../options.js';
+import { APP_CONFIG, createLogger, HealthRegistry, MetricsService, type BaseConfig } from '@lucy/platform';
+import { messagingDefaults, type MessagingOptions } from '../options.js';
 import { MessagingRuntime } from '../runtime.js';
 import { HANDLER_METADATA, type HandlerMetadata } from './handler.decorator.js';
 
@@ -72,6 +72,23 @@ export class MessagingModule {
       exports: [MessagingRuntime],
     };
   }
+
+  /** The usual wiring: options from the service's configuration (APP_CONFIG). */
+  static forService(overrides: Partial<MessagingOptions> = {}): DynamicModule {
+    return MessagingModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: BaseConfig) => messagingOptionsFrom(config, overrides) });
+  }
+}
+
+/** The transport options a service's validated configuration implies (RABBITMQ_*, RETRY_DELAYS_MS, ...). */
+export function messagingOptionsFrom(config: BaseConfig, overrides: Partial<MessagingOptions> = {}): MessagingOptions {
+  return {
+    ...messagingDefaults(config.SERVICE_NAME, config.RABBITMQ_URL),
+    prefetch: config.RABBITMQ_PREFETCH,
+    queueType: config.RABBITMQ_QUEUE_TYPE,
+    retryDelaysMs: config.RETRY_DELAYS_MS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    ...overrides,
+  };
 }
 
 export const InjectMessaging = () => Inject(MessagingRuntime);
