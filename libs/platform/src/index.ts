@@ -31,3 +31,5 @@ export { ensureDatabase, ensureSchema, withAdvisoryLock } from './persistence/en
 export { schemaNameOf, schemaOf } from './persistence/schema-aware-migration.js';
 
 export { bootstrapService, type BootstrapOptions } from './bootstrap.js';
+
+export { parseSecretKeys, SecretBox, type SecretKey } from './secrets/sealed-secret.js';
