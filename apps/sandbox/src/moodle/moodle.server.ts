@@ -83,8 +83,9 @@ function execute(p: Parsed, store: MoodleStore, env: ParamEnv): { result: Valida
 function sendMoodle(res: Response, format: 'json' | 'xml', body: string): void {
   // webservice_rest_server::send_headers()
   res.status(200);
-  if (format === 'json') res.set('Content-Type', 'application/json');
-  else res.set('Content-Type', 'application/xml; charset=utf-8').set('Content-Disposition', 'inline; filename="response.xml"');
+  // setHeader, not res.set: express would append "; charset=utf-8", which Moodle does not send.
+  if (format === 'json') res.setHeader('Content-Type', 'application/json');
+  else res.setHeader('Content-Type', 'application/xml; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="response.xml"');
   res.set({
     'Cache-Control': 'private, must-revalidate, pre-check=0, post-check=0, max-age=0',
     Expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
