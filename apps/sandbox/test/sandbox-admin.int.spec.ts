@@ -20,7 +20,7 @@ const ws = (qs: string) => fetch(`${sandbox.urls.moodle}/webservice/rest/server.
 
 describe('admin API', () => {
   it('reports health and every URL', async () => {
-    const h = await (await fetch(`${sandbox.urls.admin}/_admin/health`)).json();
+    const h = await (await fetch(`${sandbox.urls.admin}/_admin/health`)).json() as any;
     expect(h).toMatchObject({ status: 'ok', urls: { moodle: sandbox.urls.moodle, sial: sandbox.urls.sial, mailbox: sandbox.urls.mailbox } });
     expect(h.urls.graph).toMatch(/^https:\/\//);
   });
@@ -28,12 +28,12 @@ describe('admin API', () => {
   it('validates fault knobs and answers 400 with a message', async () => {
     const bad = await fetch(`${sandbox.urls.admin}/_admin/faults/moodle`, { method: 'PUT', headers: json, body: JSON.stringify({ errorRate: 2 }) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toMatch(/errorRate/);
+    expect((await bad.json() as any).message).toMatch(/errorRate/);
     const unknown = await fetch(`${sandbox.urls.admin}/_admin/faults/moodle`, { method: 'PUT', headers: json, body: JSON.stringify({ nope: 1 }) });
     expect(unknown.status).toBe(400);
     expect((await fetch(`${sandbox.urls.admin}/_admin/faults/nowhere`)).status).toBe(404);
     const ok = await fetch(`${sandbox.urls.admin}/_admin/faults/moodle`, { method: 'PUT', headers: json, body: JSON.stringify({ latencyMs: 5 }) });
-    expect(await ok.json()).toMatchObject({ latencyMs: 5, errorRate: 0 });
+    expect(await ok.json() as any).toMatchObject({ latencyMs: 5, errorRate: 0 });
   });
 
   it('answers Moodle faults as the web server in front would, and counts them', async () => {
@@ -47,7 +47,7 @@ describe('admin API', () => {
     const down = await ws('wsfunction=core_webservice_get_site_info&moodlewsrestformat=json');
     expect(down.status).toBe(503);
     expect(await down.text()).toContain('503 Service Temporarily Unavailable');
-    const counters = await (await fetch(`${sandbox.urls.admin}/_admin/counters?target=moodle`)).json();
+    const counters = await (await fetch(`${sandbox.urls.admin}/_admin/counters?target=moodle`)).json() as any;
     expect(counters.total).toBe(3);
     expect(counters.rows).toEqual(expect.arrayContaining([expect.objectContaining({ endpoint: 'core_webservice_get_site_info', status: 429 })]));
   });
@@ -69,15 +69,15 @@ describe('admin API', () => {
       wstoken: 'sandbox-moodle-token', wsfunction: 'core_user_create_users', moodlewsrestformat: 'json',
       'users[0][username]': 'ana', 'users[0][password]': 'Secreta-2027', 'users[0][firstname]': 'Ana', 'users[0][lastname]': 'Núñez', 'users[0][email]': 'ana@x.com',
     });
-    expect(await (await fetch(`${sandbox.urls.moodle}/webservice/rest/server.php`, { method: 'POST', body })).json()).toEqual([{ id: 3, username: 'ana' }]);
+    expect(await (await fetch(`${sandbox.urls.moodle}/webservice/rest/server.php`, { method: 'POST', body })).json() as any).toEqual([{ id: 3, username: 'ana' }]);
     const enrol = await ws('moodlewsrestformat=json&wsfunction=enrol_manual_enrol_users&enrolments[0][roleid]=5&enrolments[0][userid]=3&enrolments[0][courseid]=2');
     expect(await enrol.text()).toBe('null');
-    const users = await (await fetch(`${sandbox.urls.admin}/_admin/moodle/users?username=ana`)).json();
+    const users = await (await fetch(`${sandbox.urls.admin}/_admin/moodle/users?username=ana`)).json() as any;
     expect(JSON.stringify(users)).not.toContain('Secreta-2027');
     expect(users[0].passwordSha256).toHaveLength(64);
-    const enrolments = await (await fetch(`${sandbox.urls.admin}/_admin/moodle/enrolments?courseid=2`)).json();
+    const enrolments = await (await fetch(`${sandbox.urls.admin}/_admin/moodle/enrolments?courseid=2`)).json() as any;
     expect(enrolments).toEqual([expect.objectContaining({ userid: 3, courseid: 2, roleids: [5] })]);
-    const calls = await (await fetch(`${sandbox.urls.admin}/_admin/moodle/calls`)).json();
+    const calls = await (await fetch(`${sandbox.urls.admin}/_admin/moodle/calls`)).json() as any;
     expect(calls.map((c: { wsfunction: string }) => c.wsfunction)).toEqual(['core_user_create_users', 'enrol_manual_enrol_users']);
   });
 

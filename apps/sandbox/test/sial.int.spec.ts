@@ -21,25 +21,25 @@ describe('SIAL stand-in', () => {
     const none = await get('/v1/api/aspirantes/', {});
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Basic realm="api"');
-    expect(await none.json()).toEqual({ detail: 'Authentication credentials were not provided.' });
+    expect(await none.json() as any).toEqual({ detail: 'Authentication credentials were not provided.' });
     const bad = await get('/v1/api/aspirantes/', { authorization: `Basic ${Buffer.from('lucy:nope').toString('base64')}` });
     expect(bad.status).toBe(401);
-    expect(await bad.json()).toEqual({ detail: 'Invalid username/password.' });
+    expect(await bad.json() as any).toEqual({ detail: 'Invalid username/password.' });
   });
 
   it('pages like PageNumberPagination, with absolute next/previous links', async () => {
-    const p1 = await (await get('/v1/api/preinscriptos/')).json();
+    const p1 = await (await get('/v1/api/preinscriptos/')).json() as any;
     expect(p1.results).toHaveLength(10);
     expect(p1.previous).toBeNull();
     expect(p1.next).toBe(`${sandbox.urls.sial}/v1/api/preinscriptos/?page=2`);
-    const p2 = await (await get('/v1/api/preinscriptos/?page=2&page_size=5')).json();
+    const p2 = await (await get('/v1/api/preinscriptos/?page=2&page_size=5')).json() as any;
     expect(p2.results).toHaveLength(5);
     // The link back to page 1 drops the page parameter.
     expect(p2.previous).toBe(`${sandbox.urls.sial}/v1/api/preinscriptos/?page_size=5`);
     let url: string | null = `${sandbox.urls.sial}/v1/api/aspirantes/?page_size=7`;
     const seen: unknown[] = [];
     while (url) {
-      const page: { next: string | null; results: unknown[]; count: number } = await (await fetch(url, { headers: auth })).json();
+      const page = (await (await fetch(url, { headers: auth })).json()) as { next: string | null; results: unknown[]; count: number };
       seen.push(...page.results);
       url = page.next;
     }
@@ -49,7 +49,7 @@ describe('SIAL stand-in', () => {
   it('answers 404 Invalid page. past the end or for a bad page, and redirects without slash', async () => {
     const far = await get('/v1/api/ingresantes/?page=999');
     expect(far.status).toBe(404);
-    expect(await far.json()).toEqual({ detail: 'Invalid page.' });
+    expect(await far.json() as any).toEqual({ detail: 'Invalid page.' });
     expect((await get('/v1/api/ingresantes/?page=abc')).status).toBe(404);
     const noSlash = await get('/v1/api/ingresantes?page=1');
     expect(noSlash.status).toBe(301);
@@ -57,17 +57,17 @@ describe('SIAL stand-in', () => {
   });
 
   it('returns the records changed after "advance"', async () => {
-    const before = await (await get('/v1/api/ingresantes/?page_size=1000')).json();
+    const before = await (await get('/v1/api/ingresantes/?page_size=1000')).json() as any;
     const adv = await fetch(`${sandbox.urls.admin}/_admin/sial/advance`, { method: 'POST' });
-    expect(await adv.json()).toEqual({ revision: 1 });
-    const after = await (await get('/v1/api/ingresantes/?page_size=1000')).json();
+    expect(await adv.json() as any).toEqual({ revision: 1 });
+    const after = await (await get('/v1/api/ingresantes/?page_size=1000')).json() as any;
     expect(after.count).toBe(before.count + 1);
     expect(JSON.stringify(after.results)).not.toBe(JSON.stringify(before.results));
   });
 
   it('can serve a bare list, like the system the seed describes', async () => {
     await fetch(`${sandbox.urls.admin}/_admin/sial/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paginated: false, size: 12 }) });
-    const list = await (await get('/v1/api/aspirantes/')).json();
+    const list = await (await get('/v1/api/aspirantes/')).json() as any;
     expect(Array.isArray(list)).toBe(true);
     expect(list[0]).toHaveProperty('dni');
   });
@@ -79,7 +79,7 @@ describe('SIAL stand-in', () => {
     expect(throttled.headers.get('retry-after')).toBe('2');
     await fetch(`${sandbox.urls.admin}/_admin/faults/sial`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ downForMs: 60_000 }) });
     expect((await get('/v1/api/aspirantes/')).status).toBe(503);
-    const counters = await (await fetch(`${sandbox.urls.admin}/_admin/counters?target=sial`)).json();
+    const counters = await (await fetch(`${sandbox.urls.admin}/_admin/counters?target=sial`)).json() as any;
     expect(counters.rows).toEqual(expect.arrayContaining([expect.objectContaining({ endpoint: '/v1/api/aspirantes/', status: 429, count: 1 })]));
   });
 });

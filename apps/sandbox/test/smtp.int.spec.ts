@@ -1,10 +1,10 @@
 // The SMTP stand-in driven by nodemailer, as mail-service drives it: pooled, no TLS.
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { silentLogger } from '../src/log.js';
 import { type RunningSandbox, startSandbox } from '../src/sandbox.js';
 
 let sandbox: RunningSandbox;
-let transport: nodemailer.Transporter;
+let transport: Transporter;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ ephemeral: true, graph: false, log: silentLogger, env: {} });
@@ -20,19 +20,19 @@ afterAll(() => sandbox?.close());
 const knobs = (k: Record<string, unknown>) =>
   fetch(`${sandbox.urls.admin}/_admin/smtp/knobs`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(k) });
 
-const send = (to: string, extra: Partial<nodemailer.SendMailOptions> = {}) =>
+const send = (to: string, extra: Partial<SendMailOptions> = {}) =>
   transport.sendMail({ from: 'Lucy <no-reply@eco.unrc.edu.ar>', to, subject: 'Tu cuenta institucional', text: 'Hola Núñez, tu usuario es…', html: '<p>Hola <b>Núñez</b></p>', ...extra });
 
 describe('SMTP stand-in', () => {
   it('accepts messages from a pooled nodemailer transport and lists them newest first', async () => {
     await Promise.all([send('ana@estudiantes.unrc.edu.ar'), send('juan@estudiantes.unrc.edu.ar', { subject: 'Otro' })]);
     await send('ana@estudiantes.unrc.edu.ar', { subject: 'Último', cc: 'copia@eco.unrc.edu.ar' });
-    const list = await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages`)).json();
+    const list = await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages`)).json() as any;
     expect(list.total).toBe(3);
     expect(list.messages[0].Subject).toBe('Último');
-    const toAna = await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages?to=ana@estudiantes.unrc.edu.ar`)).json();
+    const toAna = await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages?to=ana@estudiantes.unrc.edu.ar`)).json() as any;
     expect(toAna.messages).toHaveLength(2);
-    const full = await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages/${list.messages[0].ID}`)).json();
+    const full = await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages/${list.messages[0].ID}`)).json() as any;
     expect(full).toMatchObject({
       From: { Name: 'Lucy', Address: 'no-reply@eco.unrc.edu.ar' },
       To: [{ Address: 'ana@estudiantes.unrc.edu.ar' }],
@@ -48,7 +48,7 @@ describe('SMTP stand-in', () => {
     expect(raw.headers.get('content-type')).toMatch(/message\/rfc822/);
     expect(await raw.text()).toContain('Subject:');
     await fetch(`${sandbox.urls.mailbox}/api/v1/messages`, { method: 'DELETE' });
-    expect((await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages`)).json()).total).toBe(0);
+    expect((await (await fetch(`${sandbox.urls.mailbox}/api/v1/messages`)).json() as any).total).toBe(0);
     expect(sandbox.ctx.counters.total('smtp', { endpoint: 'DATA', status: 250 })).toBeGreaterThanOrEqual(3);
   });
 
