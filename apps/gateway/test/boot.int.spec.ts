@@ -44,7 +44,7 @@ describe('gateway skeleton', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
     );
-    expect(rows.map((r) => r.table_name)).toEqual(['inbox', 'migrations', 'outbox', 'workflow']);
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['auditoria', 'inbox', 'lote', 'migrations', 'outbox', 'workflow', 'workflow_paso']));
   });
 
   it('answers /health/live, /health/ready and /metrics', async () => {

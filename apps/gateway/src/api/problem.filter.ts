@@ -1,0 +1,33 @@
+// Every error leaves as RFC 9457 application/problem+json, and nothing a client sent becomes a 500.
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly log = new Logger('Api');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    let status = HttpStatus.INTERNAL_SERVER_ERROR;
+    let detail = 'error interno; el detalle quedó en el log del servicio';
+    if (err instanceof HttpException) {
+      status = err.getStatus();
+      const body = err.getResponse();
+      const message = typeof body === 'string' ? body : (body as { message?: string | string[] }).message;
+      detail = Array.isArray(message) ? message.join('; ') : (message ?? err.message);
+    } else if ((err as { type?: string }).type === 'entity.parse.failed') {
+      status = 400;
+      detail = 'el cuerpo no es JSON válido';
+    } else if ((err as { type?: string }).type === 'entity.too.large') {
+      status = 413;
+      detail = 'el cuerpo excede el tamaño permitido';
+    } else {
+      this.log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack }, 'unhandled error');
+    }
+    res
+      .status(status)
+      .type('application/problem+json')
+      .json({ type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail, instance: req.originalUrl });
+  }
+}

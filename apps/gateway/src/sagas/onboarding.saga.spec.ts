@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AlumnoCreado, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida, DesenrolarMoodle, EliminarCuentaTeams,
+  EmailEnviado, EmailFallido, MoodleDesenrolado, MoodleEnrolado, MoodleFallido, type MessageDefinition,
+} from '@lucy/contracts';
+import { aplicar, desaprovisionar, MAX_INTENTOS_COMPENSACION } from './onboarding.saga.js';
+import { nuevoOnboarding, type OnboardingState } from './onboarding.model.js';
+
+const alumnoId = randomUUID();
+const alumno = { dni: '40123456', nombre: 'Ana', apellido: 'Núñez', emailPersonal: 'ana@example.com', emailInstitucional: null, carrera: 'CP', estado: 'ingresante' as const, periodo: '2027' };
+const sealed = { alg: 'A256GCM' as const, kid: 'k', iv: 'a', tag: 'b', ct: 'c' };
+const now = '2027-02-01T10:00:00.000Z';
+
+const ev: Record<string, [MessageDefinition, object]> = {
+  creado: [AlumnoCreado, { alumnoId, loteId: null, alumno }],
+  cuenta: [CuentaTeamsCreada, { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', existente: false, credencial: sealed, credencialVersion: 1, alumno }],
+  cuentaFallida: [CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'dominio no verificado', permanente: true }],
+  moodle: [MoodleEnrolado, { alumnoId, moodleUserId: 7, username: 'a40123456', cursos: [{ shortname: 'ING-1', courseId: 2 }] }],
+  moodleFallido: [MoodleFallido, { alumnoId, motivo: 'Moodle caído', permanente: false }],
+  email: [EmailEnviado, { alumnoId, plantilla: 'bienvenida', credencialVersion: 1, destinatario: 'ana@example.com', smtpMessageId: null }],
+  emailFallido: [EmailFallido, { alumnoId, plantilla: 'bienvenida', credencialVersion: 1, motivo: '550', permanente: true }],
+  desenrolado: [MoodleDesenrolado, { alumnoId, moodleUserId: 7, cursos: ['ING-1'] }],
+  eliminada: [CuentaTeamsEliminada, { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', yaNoExistia: false }],
+  eliminacionFallida: [CuentaTeamsEliminacionFallida, { alumnoId, upn: 'a40123456@x.edu', motivo: 'Graph 503', permanente: false }],
+};
+
+function run(...names: string[]): { w: OnboardingState; comandos: string[][] } {
+  const w = nuevoOnboarding(alumnoId);
+  const comandos = names.map((n) => aplicar(w, ev[n][0], ev[n][1], now).comandos.map((c) => c.def.name));
+  return { w, comandos };
+}
+
+describe('onboarding saga', () => {
+  it('completes when the account, Moodle and the email all succeed', () => {
+    expect(run('creado', 'cuenta', 'moodle', 'email').w.estado).toBe('completado');
+  });
+
+  it('reaches the same state whatever order the events are read in', () => {
+    expect(run('email', 'moodle', 'cuenta', 'creado').w.estado).toBe('completado');
+    expect(run('moodle', 'creado', 'cuenta').w.estado).toBe('enrolando_y_notificando');
+  });
+
+  it('fails the workflow when the account fails: it is the critical step', () => {
+    const { w } = run('creado', 'cuentaFallida');
+    expect(w.estado).toBe('fallido');
+    expect(w.error).toMatch(/dominio/);
+  });
+
+  it('completes with warnings when Moodle or email fail, and clears the warning when a retry succeeds', () => {
+    const { w } = run('creado', 'cuenta', 'moodleFallido', 'email');
+    expect(w.estado).toBe('completado_con_avisos');
+    expect(w.avisos).toEqual(['moodle: Moodle caído']);
+    aplicar(w, ev.moodle[0], ev.moodle[1], now);
+    expect(w.estado).toBe('completado');
+    expect(run('creado', 'cuenta', 'moodle', 'emailFallido').w.estado).toBe('completado_con_avisos');
+  });
+
+  it('undoes in reverse order (unenrol, then delete the account) and ends compensado', () => {
+    const { w } = run('creado', 'cuenta', 'moodle', 'email');
+    expect(desaprovisionar(w, now).comandos.map((c) => c.def)).toEqual([DesenrolarMoodle]);
+    expect(w.estado).toBe('compensando');
+    expect(aplicar(w, ev.desenrolado[0], ev.desenrolado[1], now).comandos.map((c) => c.def)).toEqual([EliminarCuentaTeams]);
+    aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
+    expect(w.estado).toBe('compensado');
+    expect(w.pasos.desenrolar_moodle.estado).toBe('completado');
+    expect(w.pasos.eliminar_cuenta.estado).toBe('completado');
+  });
+
+  it('skips undoing what never happened', () => {
+    const { w } = run('creado', 'cuentaFallida');
+    expect(desaprovisionar(w, now).comandos).toEqual([]);
+    expect(w.estado).toBe('compensado');
+    expect(w.pasos.desenrolar_moodle.estado).toBe('omitido');
+    expect(w.pasos.eliminar_cuenta.estado).toBe('omitido');
+  });
+
+  it('still unenrols after a failed Moodle step: a partial enrolment may exist', () => {
+    const { w } = run('creado', 'cuenta', 'moodleFallido', 'email');
+    expect(desaprovisionar(w, now).comandos.map((c) => c.def)).toEqual([DesenrolarMoodle]);
+  });
+
+  it('keeps a failed undo visible and gives up only after the limit', () => {
+    const { w } = run('creado', 'cuenta', 'email', 'moodleFallido');
+    desaprovisionar(w, now);
+    for (let i = 1; i < MAX_INTENTOS_COMPENSACION; i++) {
+      aplicar(w, ev.eliminacionFallida[0], ev.eliminacionFallida[1], now);
+      expect(w.estado).toBe('compensando');
+      expect(w.pasos.eliminar_cuenta).toMatchObject({ estado: 'fallido', intentos: i, ultimoError: 'Graph 503' });
+    }
+    aplicar(w, ev.eliminacionFallida[0], ev.eliminacionFallida[1], now);
+    expect(w.estado).toBe('compensacion_fallida');
+  });
+
+  it('deletes an account created after the operator asked to deprovision', () => {
+    const { w } = run('creado');
+    expect(desaprovisionar(w, now).comandos).toEqual([]);
+    const efecto = aplicar(w, ev.cuenta[0], ev.cuenta[1], now);
+    expect(efecto.comandos.map((c) => c.def)).toEqual([EliminarCuentaTeams]);
+    aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
+    expect(w.estado).toBe('compensado');
+  });
+});

@@ -1,0 +1,80 @@
+// Read side of the workflows, for the API.
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { InjectConfig } from '@lucy/platform';
+import type { GatewayConfig } from '../config.js';
+
+@Injectable()
+export class WorkflowQueries {
+  private readonly s: string;
+
+  constructor(
+    @InjectConfig() config: GatewayConfig,
+    private readonly db: DataSource,
+  ) {
+    this.s = `"${config.DB_SCHEMA}"`;
+  }
+
+  async alumno(alumnoId: string) {
+    const [w] = await this.db.query(`SELECT * FROM ${this.s}.workflow WHERE alumno_id = $1 AND tipo = 'onboarding'`, [alumnoId]);
+    if (!w) throw new NotFoundException(`no hay un alumno ${alumnoId} en Lucy`);
+    const pasos = await this.db.query(`SELECT paso, estado, intentos, ultimo_error, detalle, started_at, finished_at FROM ${this.s}.workflow_paso WHERE workflow_id = $1 ORDER BY orden`, [w.id]);
+    const auditoria = await this.db.query(
+      `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
+      [alumnoId],
+    );
+    return {
+      alumnoId,
+      alumno: w.alumno,
+      cuentas: { upn: w.upn, graphUserId: w.graph_user_id, moodleUserId: w.moodle_user_id, cursos: w.cursos },
+      workflow: {
+        id: w.id,
+        tipo: w.tipo,
+        estado: w.estado,
+        atascado: w.atascado,
+        avisos: w.avisos,
+        error: w.error,
+        loteId: w.lote_id,
+        correlationId: w.correlation_id,
+        creadoAt: w.created_at,
+        actualizadoAt: w.updated_at,
+        terminadoAt: w.finished_at,
+        venceAt: w.vence_at,
+        pasos: pasos.map((p: Record<string, unknown>) => ({
+          paso: p.paso,
+          estado: p.estado,
+          intentos: p.intentos,
+          ultimoError: p.ultimo_error,
+          detalle: p.detalle,
+          inicio: p.started_at,
+          fin: p.finished_at,
+        })),
+      },
+      auditoria: auditoria.map((a: Record<string, unknown>) => ({
+        at: a.at,
+        evento: a.evento,
+        actor: a.actor,
+        messageId: a.message_id,
+        causationId: a.causation_id,
+        correlationId: a.correlation_id,
+        detalle: a.detalle,
+      })),
+    };
+  }
+
+  /** Students of a lote whose onboarding completed with warnings, and which steps need a retry. */
+  async conAvisos(loteId: string): Promise<{ alumnoId: string; moodle: boolean; email: boolean }[]> {
+    const rows = await this.db.query(
+      `SELECT w.alumno_id,
+              bool_or(p.paso = 'moodle' AND p.estado = 'fallido') AS moodle,
+              bool_or(p.paso = 'email' AND p.estado = 'fallido') AS email
+         FROM ${this.s}.lote_alumno la
+         JOIN ${this.s}.workflow w ON w.alumno_id = la.alumno_id AND w.tipo = 'onboarding'
+         JOIN ${this.s}.workflow_paso p ON p.workflow_id = w.id
+        WHERE la.lote_id = $1 AND w.estado = 'completado_con_avisos'
+        GROUP BY w.alumno_id`,
+      [loteId],
+    );
+    return rows.map((r: { alumno_id: string; moodle: boolean; email: boolean }) => ({ alumnoId: r.alumno_id, moodle: r.moodle, email: r.email }));
+  }
+}
