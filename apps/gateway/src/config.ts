@@ -10,8 +10,6 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   WORKFLOW_TIMEOUT_FACTOR: z.coerce.number().positive().default(1),
   /** How often the sweeper looks for stuck workflows and failed undo steps to retry. */
   SWEEP_INTERVAL_MS: env.int(100).default(30_000),
-  /** Pull the sandbox's demo cohort from SIAL once at start (npm start sets it). */
-  SYNC_ON_START: env.bool().default(false),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -11,7 +11,6 @@ import { LoteIngestadoHandler } from './handlers/lote-ingestado.handler.js';
 import { SAGA_EVENT_HANDLERS } from './handlers/saga-events.handler.js';
 import { LoteService } from './lotes/lote.service.js';
 import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
-import { SyncOnStart } from './scheduler/sync-on-start.js';
 import { Sweeper } from './scheduler/sweeper.js';
 import { WorkflowQueries } from './workflows/workflow.queries.js';
 import { WorkflowService } from './workflows/workflow.service.js';
@@ -31,7 +30,6 @@ import { WorkflowService } from './workflows/workflow.service.js';
     WorkflowQueries,
     LoteService,
     Sweeper,
-    SyncOnStart,
     LoteIngestadoHandler,
     LoteFallidoHandler,
     ...SAGA_EVENT_HANDLERS,

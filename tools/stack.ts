@@ -1,0 +1,186 @@
+// Starts Lucy as separate processes — the sandbox first (unless real endpoints are used), then the five
+// services — each with its environment, its log file, and a wait for its readiness probe. Used by
+// `npm start` (tools/start.ts) and by the end-to-end suite (e2e/), which runs a stack of its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SERVICES = ['ingest-service', 'teams-service', 'moodle-service', 'mail-service', 'gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface StackOptions {
+  /** Services listen on base+0..4 (gateway on base); the sandbox on base+10..16. Default 3000 / 4000 layout. */
+  portBase?: number;
+  /** Start the stand-ins (default true). Off when every endpoint points at a real service. */
+  sandbox?: boolean;
+  /** Added to every process's environment (RABBITMQ_URL, DATABASE_URL, RETRY_DELAYS_MS, ...). */
+  env?: Record<string, string>;
+  /** Per-service additions. */
+  serviceEnv?: Partial<Record<ServiceName | 'sandbox', Record<string, string>>>;
+  /** Where state and logs go (default ./var). */
+  varDir?: string;
+  /** Also copy each process's output to this process's stdout, prefixed. */
+  echo?: boolean;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningProcess {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  url: string;
+}
+
+export interface Stack {
+  urls: Record<ServiceName, string> & { sandboxAdmin?: string; mailbox?: string };
+  processes: Map<string, RunningProcess>;
+  env: Record<string, string>;
+  stop(name?: string, signal?: NodeJS.Signals): Promise<void>;
+  start(name: string): Promise<void>;
+}
+
+const PORT_OFFSETS: Record<ServiceName, number> = { gateway: 0, 'ingest-service': 1, 'teams-service': 2, 'moodle-service': 3, 'mail-service': 4 };
+
+/** The dev credentials key: generated once into var/, shared by teams-service and mail-service only. */
+export function credentialsKeyFile(varDir: string): string {
+  const file = join(varDir, 'secrets', 'credentials.key');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return file;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const varDir = resolve(opts.varDir ?? join(ROOT, 'var'));
+  const logDir = join(varDir, 'log');
+  mkdirSync(logDir, { recursive: true });
+  const base = opts.portBase;
+  const svcPort = (s: ServiceName) => (base ?? 3000) + PORT_OFFSETS[s];
+  const sb = base === undefined ? 4000 : base + 10;
+  const sandboxPorts = { SANDBOX_ADMIN_PORT: sb, SANDBOX_IDENTITY_PORT: sb + 1, SANDBOX_GRAPH_PORT: sb + 2, SANDBOX_MOODLE_PORT: sb + 3, SANDBOX_SIAL_PORT: sb + 4, SANDBOX_SMTP_PORT: sb + 5, SANDBOX_MAILBOX_PORT: sb + 6 };
+  const sandboxDir = join(varDir, 'sandbox');
+  const common: Record<string, string> = { ...(opts.env ?? {}) };
+  // Where the services find the stand-ins (their defaults assume the 4000 layout; be explicit anyway).
+  const sandboxTargets: Record<string, string> =
+    opts.sandbox === false
+      ? {}
+      : {
+          GRAPH_AUTHORITY_HOST: `https://127.0.0.1:${sandboxPorts.SANDBOX_IDENTITY_PORT}`,
+          GRAPH_BASE_URL: `https://127.0.0.1:${sandboxPorts.SANDBOX_GRAPH_PORT}/v1.0`,
+          GRAPH_CA_FILE: join(sandboxDir, 'tls', 'ca.pem'),
+          MOODLE_URL: `http://127.0.0.1:${sandboxPorts.SANDBOX_MOODLE_PORT}`,
+          SIAL_URL: `http://127.0.0.1:${sandboxPorts.SANDBOX_SIAL_PORT}`,
+          SMTP_HOST: '127.0.0.1',
+          SMTP_PORT: String(sandboxPorts.SANDBOX_SMTP_PORT),
+        };
+  const keyFile = credentialsKeyFile(varDir);
+  const perService: Record<string, Record<string, string>> = {
+    sandbox: { ...Object.fromEntries(Object.entries(sandboxPorts).map(([k, v]) => [k, String(v)])), SANDBOX_STATE_DIR: sandboxDir },
+    'teams-service': { CREDENTIALS_KEY_FILE: keyFile },
+    'mail-service': { CREDENTIALS_KEY_FILE: keyFile },
+  };
+
+  const processes = new Map<string, RunningProcess>();
+  const specs = new Map<string, { env: Record<string, string>; entry: string; ready: string }>();
+  const urls = {} as Stack['urls'];
+
+  if (opts.sandbox !== false) {
+    specs.set('sandbox', {
+      entry: 'apps/sandbox/src/main.ts',
+      env: { ...common, ...perService.sandbox, ...(opts.serviceEnv?.sandbox ?? {}) },
+      ready: `http://127.0.0.1:${sb}/_admin/health`,
+    });
+    urls.sandboxAdmin = `http://127.0.0.1:${sb}`;
+    urls.mailbox = `http://127.0.0.1:${sandboxPorts.SANDBOX_MAILBOX_PORT}`;
+  }
+  for (const s of SERVICES) {
+    const port = svcPort(s);
+    urls[s] = `http://127.0.0.1:${port}`;
+    specs.set(s, {
+      entry: `apps/${s}/src/main.ts`,
+      env: { ...sandboxTargets, ...common, ...(perService[s] ?? {}), PORT: String(port), ...(opts.serviceEnv?.[s] ?? {}) },
+      ready: `${urls[s]}/health/ready`,
+    });
+  }
+
+  const start = async (name: string) => {
+    const spec = specs.get(name);
+    if (!spec) throw new Error(`unknown process ${name}`);
+    const logFile = join(logDir, `${name}.log`);
+    const out = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', spec.entry], {
+      cwd: ROOT,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.pipe(out, { end: false });
+      if (opts.echo) stream.on('data', (d: Buffer) => process.stdout.write(prefix(name, d)));
+    }
+    processes.set(name, { name, child, logFile, url: spec.ready });
+    await waitReady(name, spec.ready, child, logFile, opts.readyTimeoutMs ?? 60_000);
+  };
+
+  const stop = async (name?: string, signal: NodeJS.Signals = 'SIGTERM') => {
+    const names = name ? [name] : [...processes.keys()].reverse();
+    await Promise.all(
+      names.map(async (n) => {
+        const p = processes.get(n);
+        if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return void processes.delete(n);
+        const exited = new Promise((r) => p.child.once('exit', r));
+        p.child.kill(signal);
+        const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+        processes.delete(n);
+      }),
+    );
+  };
+
+  try {
+    if (specs.has('sandbox')) await start('sandbox');
+    await Promise.all(SERVICES.map((s) => start(s)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { urls, processes, env: common, stop, start };
+}
+
+function prefix(name: string, d: Buffer): string {
+  return d
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => `[${name}] ${l}\n`)
+    .join('');
+}
+
+async function waitReady(name: string, url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting; see ${logFile}:\n${tail(logFile)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready after ${timeoutMs} ms (${url}: ${last}); see ${logFile}:\n${tail(logFile)}`);
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}

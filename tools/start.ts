@@ -1,0 +1,60 @@
+// `npm start`: the sandbox and the five services as separate processes on this machine's RabbitMQ and
+// PostgreSQL, then (unless LUCY_DEMO=0) a pull of the sandbox's demo cohort, whose progress is printed
+// until every student is onboarded. Logs: var/log/<process>.log. Ctrl-C stops everything.
+import { startStack, type Stack } from './stack.js';
+
+const demo = process.env.LUCY_DEMO !== '0';
+const useSandbox = process.env.LUCY_SANDBOX !== '0';
+
+function banner(stack: Stack): void {
+  const u = stack.urls;
+  console.log(`
+Lucy is running.
+  gateway API         ${u.gateway}/api/v1          (health: ${u.gateway}/health/ready)
+  services            ingest ${u['ingest-service']}  teams ${u['teams-service']}  moodle ${u['moodle-service']}  mail ${u['mail-service']}
+${useSandbox ? `  sandbox admin       ${u.sandboxAdmin}/_admin/health
+  sandbox inbox       ${u.mailbox}/api/v1/messages   (the emails Lucy sent)
+  sandbox Graph users ${u.sandboxAdmin}/_admin/graph/users
+` : ''}  logs                var/log/<process>.log
+`);
+}
+
+async function followDemo(stack: Stack): Promise<void> {
+  const res = await fetch(`${stack.urls.gateway}/api/v1/sync/sial`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  if (!res.ok) return void console.error(`demo pull refused: ${res.status} ${await res.text()}`);
+  const { loteId } = (await res.json()) as { loteId: string };
+  console.log(`Demo cohort requested from SIAL: lote ${loteId}\n  follow it: curl ${stack.urls.gateway}/api/v1/lotes/${loteId}\n`);
+  let last = '';
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const p = (await fetch(`${stack.urls.gateway}/api/v1/lotes/${loteId}`).then((r) => r.json()).catch(() => null)) as Record<string, number | string> | null;
+    if (!p) continue;
+    const line = `lote ${p.estado}: ${p.porcentaje}% — ${p.completados} completados, ${p.conAvisos} con avisos, ${p.fallidos} fallidos, ${p.enCurso} en curso, ${p.pendientes} pendientes de ${p.total}`;
+    if (line !== last) console.log(line);
+    last = line;
+    if (p.estado === 'terminado' || p.estado === 'fallido') break;
+  }
+  console.log(`\nDone. One student: curl ${stack.urls.gateway}/api/v1/alumnos/<alumnoId> ; the emails: ${stack.urls.mailbox}/api/v1/messages\n`);
+}
+
+const stack = await startStack({ sandbox: useSandbox, echo: process.env.LUCY_ECHO_LOGS === '1' }).catch((err: Error) => {
+  console.error(`Lucy could not start: ${err.message}`);
+  console.error('Are RabbitMQ (127.0.0.1:5672) and PostgreSQL (127.0.0.1:5432) running? See README.md, "Prerequisites".');
+  process.exit(1);
+});
+banner(stack);
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping Lucy…');
+    void stack.stop().then(() => process.exit(0));
+  });
+}
+for (const p of stack.processes.values()) {
+  p.child.once('exit', (code, sig) => {
+    if (!stopping) console.error(`${p.name} exited (${code ?? sig}); see ${p.logFile}`);
+  });
+}
+if (demo) await followDemo(stack).catch((err: Error) => console.error(`demo: ${err.message}`));
