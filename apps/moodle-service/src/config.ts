@@ -1,11 +1,48 @@
 import { baseConfigSchema, env } from '@lucy/platform';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { CursosConfigSchema } from './domain/cursos.js';
 
-/** moodle-service: the shared variables (see README) with this service's defaults. Its own variables go here. */
+/** The sandbox's Moodle stand-in course map: works out of the box against `npm run sandbox`; set MOODLE_CURSOS for a real site. */
+const CURSOS_SANDBOX = '{"ingresante":{"*":["ING-2027-INTRO","ING-2027-MATE"]}}';
+
+/** MOODLE_CURSOS (or MOODLE_CURSOS_FILE): JSON `{ estado: { periodo | "*": [shortname, ...] } }`. */
+const cursosJson = () =>
+  z.string().transform((raw, ctx) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"ingresante":{"2027":["ING-2027-INTRO"]},"aspirante":{"*":["ING-AMBIENTACION"]}}' });
+      return z.NEVER;
+    }
+    const parsed = CursosConfigSchema.safeParse(json);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      ctx.addIssue({ code: 'custom', message: `must map estado → periodo (or "*") → course shortnames: ${detail}` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
+/** moodle-service: the shared variables (see README) with this service's defaults, and its own. */
 export const moodleConfigSchema = baseConfigSchema.extend({
   SERVICE_NAME: env.string().default('moodle-service'),
   PORT: env.port().default(3003),
   DB_SCHEMA: env.identifier().default('moodle'),
+
+  /** The site's root (wwwroot); the REST endpoint is <MOODLE_URL>/webservice/rest/server.php. */
+  MOODLE_URL: env.url(['http', 'https']).default('http://127.0.0.1:4020'),
+  /** A web service token of a service that allows the functions in moodle/moodle.client.ts (or MOODLE_TOKEN_FILE). */
+  MOODLE_TOKEN: env.string().default('sandbox-moodle-token'),
+  /** Whole-call deadline of one web service call. */
+  MOODLE_TIMEOUT_MS: env.int(100, 600_000).default(15_000),
+  /** Auth plugin of the users Lucy creates: oauth2 (sign in with Microsoft), manual (a generated password), oidc (auth_oidc plugin). */
+  MOODLE_AUTH: z.enum(['oauth2', 'manual', 'oidc'], { error: 'must be oauth2, manual or oidc' }).default('oauth2'),
+  MOODLE_CURSOS: cursosJson().default(() => CursosConfigSchema.parse(JSON.parse(CURSOS_SANDBOX))),
+  /** Role given by enrol_manual_enrol_users: 5 is "student" on a standard site. */
+  MOODLE_STUDENT_ROLE_ID: env.int(1).default(5),
+  /** How long a course shortname → id lookup is trusted. */
+  MOODLE_COURSE_CACHE_TTL_MS: env.int(0).default(600_000),
 });
 
 export type MoodleConfig = z.infer<typeof moodleConfigSchema>;

@@ -1,15 +1,35 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import { DesenrolamientoService } from './enrolamiento/desenrolamiento.service.js';
+import { EnrolamientoService } from './enrolamiento/enrolamiento.service.js';
+import { UsuarioMoodleService } from './enrolamiento/usuario-moodle.service.js';
+import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
+import { DesenrolarMoodleHandler } from './handlers/desenrolar-moodle.handler.js';
+import { EnrolarMoodleHandler } from './handlers/enrolar-moodle.handler.js';
+import { CursosCatalog } from './moodle/cursos.catalog.js';
+import { MoodleClient } from './moodle/moodle.client.js';
+import { Inscripcion } from './persistence/inscripcion.entity.js';
 import { MoodleInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
+import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
 
 /** moodle-service: Moodle users and enrolments through Moodle Web Services. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, MoodleInit1763900000000] }),
+    DatabaseModule.forService({ entities: [MoodleUsuario, Inscripcion], migrations: [MessagingTables1732000000000, MoodleInit1763900000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+  ],
+  providers: [
+    MoodleClient,
+    CursosCatalog,
+    UsuarioMoodleService,
+    EnrolamientoService,
+    DesenrolamientoService,
+    CuentaTeamsCreadaHandler,
+    EnrolarMoodleHandler,
+    DesenrolarMoodleHandler,
   ],
 })
 export class MoodleModule {}

@@ -1,0 +1,21 @@
+// Which Moodle courses a student belongs in: configured per estado and academic period
+// (MOODLE_CURSOS). Pure: no Moodle, no database.
+import { EstadoAlumno } from '@lucy/contracts';
+import { z } from 'zod';
+
+/** Any period: the courses under "*" apply whatever the student's periodo is. */
+export const CUALQUIER_PERIODO = '*';
+
+export const CursosConfigSchema = z.partialRecord(EstadoAlumno, z.record(z.string().min(1), z.array(z.string().trim().min(1))));
+export type CursosConfig = z.infer<typeof CursosConfigSchema>;
+
+/**
+ * The shortnames for this estado and periodo: those configured for the exact periodo followed by
+ * those under "*" (a union: "*" means "every period", so it adds to a period's own list rather than
+ * standing in for it), without repeats. An estado or periodo with nothing configured yields [].
+ */
+export function cursosPara(config: CursosConfig, estado: EstadoAlumno, periodo: string): string[] {
+  const porPeriodo = config[estado] ?? {};
+  const lista = [...(periodo === CUALQUIER_PERIODO ? [] : (porPeriodo[periodo] ?? [])), ...(porPeriodo[CUALQUIER_PERIODO] ?? [])];
+  return [...new Set(lista)];
+}

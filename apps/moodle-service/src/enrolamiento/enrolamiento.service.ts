@@ -1,0 +1,85 @@
+// Enrol a student in their Moodle courses: their user (found or created), the courses (configured
+// for their estado and period, or the ones asked for), one enrolment per course. An enrolment that
+// exists is left as it is; doing it all twice changes nothing.
+import { Injectable, Logger } from '@nestjs/common';
+import type { AlumnoDatos, MoodleEnrolado } from '@lucy/contracts';
+import { InjectConfig } from '@lucy/platform';
+import type { EntityManager } from 'typeorm';
+import type { MoodleConfig } from '../config.js';
+import { cursosPara } from '../domain/cursos.js';
+import { type CursoResuelto, CursosCatalog } from '../moodle/cursos.catalog.js';
+import { MoodleClient } from '../moodle/moodle.client.js';
+import { Inscripcion } from '../persistence/inscripcion.entity.js';
+import { type UsuarioResuelto, UsuarioMoodleService } from './usuario-moodle.service.js';
+
+export interface SolicitudEnrolamiento {
+  alumnoId: string;
+  upn: string;
+  alumno: AlumnoDatos;
+  /** Shortnames; absent: the courses configured for the student's estado and periodo. */
+  cursos?: string[];
+}
+
+@Injectable()
+export class EnrolamientoService {
+  private readonly log = new Logger(EnrolamientoService.name);
+
+  constructor(
+    private readonly usuarios: UsuarioMoodleService,
+    private readonly catalog: CursosCatalog,
+    private readonly moodle: MoodleClient,
+    @InjectConfig() private readonly config: MoodleConfig,
+  ) {}
+
+  async enrolar(manager: EntityManager, s: SolicitudEnrolamiento): Promise<MoodleEnrolado> {
+    const usuario = await this.usuarios.encontrarOCrear(manager, s.alumnoId, s.upn, s.alumno);
+    const shortnames = s.cursos ?? cursosPara(this.config.MOODLE_CURSOS, s.alumno.estado, s.alumno.periodo);
+    if (shortnames.length === 0) this.log.warn({ alumnoId: s.alumnoId, estado: s.alumno.estado, periodo: s.alumno.periodo }, 'no Moodle courses configured for this estado and periodo');
+    const cursos = await this.catalog.resolver(shortnames);
+
+    const previas = new Map((await manager.findBy(Inscripcion, { alumnoId: s.alumnoId })).map((i) => [i.shortname, i]));
+    const aEnrolar: CursoResuelto[] = [];
+    const preexistentes = new Set<string>();
+    for (const curso of cursos) {
+      const previa = previas.get(curso.shortname);
+      const mismaMatricula = previa?.courseId === curso.courseId && previa.moodleUserId === usuario.moodleUserId;
+      if (mismaMatricula && previa?.estado === 'preexistente') preexistentes.add(curso.shortname);
+      else if ((mismaMatricula && previa?.estado === 'enrolada') || (await this.sinMatricula(usuario, curso))) aEnrolar.push(curso);
+      else preexistentes.add(curso.shortname);
+    }
+    // Lucy's own enrolments are sent again: Moodle adds nothing for one that exists (see matricular)
+    // and restores one an admin removed since.
+    await this.moodle.matricular(
+      this.config.MOODLE_STUDENT_ROLE_ID,
+      aEnrolar.map((c) => ({ userid: usuario.moodleUserId, courseid: c.courseId })),
+    );
+
+    const ahora = new Date();
+    for (const curso of cursos) {
+      const previa = previas.get(curso.shortname);
+      const preexistente = preexistentes.has(curso.shortname);
+      await manager.save(Inscripcion, {
+        alumnoId: s.alumnoId,
+        shortname: curso.shortname,
+        courseId: curso.courseId,
+        moodleUserId: usuario.moodleUserId,
+        roleId: this.config.MOODLE_STUDENT_ROLE_ID,
+        estado: preexistente ? 'preexistente' : 'enrolada',
+        enroladaAt: preexistente ? null : previa?.estado === 'enrolada' && previa.enroladaAt ? previa.enroladaAt : ahora,
+        desenroladaAt: null,
+        updatedAt: ahora,
+      });
+    }
+    return { alumnoId: s.alumnoId, moodleUserId: usuario.moodleUserId, username: usuario.username, cursos: cursos.map(({ shortname, courseId }) => ({ shortname, courseId })) };
+  }
+
+  /**
+   * True when the user is not enrolled in the course. Asked of Moodle only for a user that existed
+   * before: enrolling one that is enrolled already would re-activate a suspended enrolment and add
+   * the student role to, say, a teacher — not "left as it is".
+   */
+  private async sinMatricula(usuario: UsuarioResuelto, curso: CursoResuelto): Promise<boolean> {
+    if (usuario.creadoAhora) return true;
+    return !(await this.moodle.idsMatriculados(curso.courseId)).has(usuario.moodleUserId);
+  }
+}

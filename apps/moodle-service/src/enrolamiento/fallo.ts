@@ -1,0 +1,26 @@
+// How a handler of this service ends when Moodle work fails. The saga must hear about it, so a
+// failure that retrying cannot fix — or the last retry of one it could — becomes a failure event
+// (committed with whatever the handler already recorded) instead of a parked message; an earlier
+// transient failure is rethrown for the transport to retry later.
+import { describeError, PermanentError, type MessageContext } from '@lucy/messaging';
+
+export interface Fallo {
+  motivo: string;
+  codigo?: string;
+  permanente: boolean;
+}
+
+export async function informandoFallo(ctx: MessageContext, work: () => Promise<void>, informar: (fallo: Fallo) => void): Promise<Fallo | undefined> {
+  try {
+    await work();
+    return undefined;
+  } catch (err) {
+    const permanente = err instanceof PermanentError;
+    if (!permanente && !ctx.isLastAttempt) throw err;
+    const fallo: Fallo = { motivo: describeError(err), permanente };
+    const codigo = (err as { code?: unknown }).code;
+    if (typeof codigo === 'string') fallo.codigo = codigo.slice(0, 200);
+    informar(fallo);
+    return fallo;
+  }
+}

@@ -1,0 +1,136 @@
+// The Moodle Web Services adapter: REST over HTTP, form-encoded PHP array parameters, JSON answers.
+// It knows Moodle's functions and error shapes, not our domain. Every exchange goes through call(),
+// the one place a rate limiter or circuit breaker will wrap.
+import { Injectable } from '@nestjs/common';
+import axios, { type AxiosInstance } from 'axios';
+import { PermanentError } from '@lucy/messaging';
+import { InjectConfig } from '@lucy/platform';
+import { z } from 'zod';
+import type { MoodleConfig } from '../config.js';
+import { fromHttpStatus, fromMoodleException, fromNetworkFailure, fromUnreadableBody, isMoodleException } from './moodle.errors.js';
+import { encodePhpParams, type PhpParam } from './php-params.js';
+
+/** The fields of user_get_user_details() we use; Moodle leaves out optional ones that are empty. */
+const UsuarioMoodle = z.object({
+  id: z.number().int().positive(),
+  username: z.string().optional(),
+  email: z.string().optional(),
+  auth: z.string().optional(),
+  suspended: z.boolean().optional(),
+});
+export type UsuarioMoodle = z.infer<typeof UsuarioMoodle>;
+
+const CursoMoodle = z.object({ id: z.number().int().positive(), shortname: z.string(), enrollmentmethods: z.array(z.string()).optional() });
+export type CursoMoodle = z.infer<typeof CursoMoodle>;
+
+// A type, not an interface: it must fit encodePhpParams' index signature.
+export type NuevoUsuario = {
+  username: string;
+  auth: string;
+  /** Only for auth plugins that keep the password in Moodle (manual). */
+  password?: string;
+  firstname: string;
+  lastname: string;
+  email: string;
+  idnumber: string;
+};
+
+export interface Matricula {
+  userid: number;
+  courseid: number;
+}
+
+@Injectable()
+export class MoodleClient {
+  private readonly http: AxiosInstance;
+
+  constructor(@InjectConfig() private readonly config: MoodleConfig) {
+    this.http = axios.create({
+      // MOODLE_URL is the site root, possibly below a path (https://campus.example/moodle).
+      baseURL: new URL('webservice/rest/server.php', config.MOODLE_URL.endsWith('/') ? config.MOODLE_URL : `${config.MOODLE_URL}/`).href,
+      timeout: config.MOODLE_TIMEOUT_MS,
+      // Parsed here, not by axios: a 200 that is not JSON must be told apart from one that is.
+      responseType: 'text',
+      transformResponse: (data: unknown) => data,
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+  }
+
+  /**
+   * One web service call. The token and the parameters travel in the POST body (never the URL, so
+   * they stay out of access logs). Errors carry the function and Moodle's errorcode, never the
+   * parameters: core_user_create_users carries a password.
+   */
+  async call(wsfunction: string, params: Record<string, PhpParam> = {}): Promise<unknown> {
+    const body = encodePhpParams({ wstoken: this.config.MOODLE_TOKEN, wsfunction, moodlewsrestformat: 'json', ...params });
+    let res;
+    try {
+      res = await this.http.post<string>('', body, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        // axios' timeout is an idle timeout on the socket; this bounds the whole call.
+        signal: AbortSignal.timeout(this.config.MOODLE_TIMEOUT_MS),
+      });
+    } catch (err) {
+      // Not rethrown as is: an axios error holds the request, and so the token and parameters.
+      throw fromNetworkFailure(wsfunction, (err as { code?: string }).code, this.config.MOODLE_TIMEOUT_MS);
+    }
+    if (res.status !== 200) throw fromHttpStatus(wsfunction, res.status, res.headers['retry-after'] as string | undefined);
+    let json: unknown;
+    try {
+      json = JSON.parse(res.data);
+    } catch {
+      throw fromUnreadableBody(wsfunction);
+    }
+    if (isMoodleException(json)) throw fromMoodleException(wsfunction, json);
+    return json;
+  }
+
+  /** core_user_get_users_by_field: deleted users are never returned; no match is []. */
+  async usuariosPor(field: 'username' | 'email' | 'id', values: (string | number)[]): Promise<UsuarioMoodle[]> {
+    const wsfunction = 'core_user_get_users_by_field';
+    return parse(wsfunction, z.array(UsuarioMoodle), await this.call(wsfunction, { field, values }));
+  }
+
+  async crearUsuario(user: NuevoUsuario): Promise<{ id: number; username: string }> {
+    const wsfunction = 'core_user_create_users';
+    const [created] = parse(wsfunction, z.array(z.object({ id: z.number().int().positive(), username: z.string() })).length(1), await this.call(wsfunction, { users: [user] }));
+    return created;
+  }
+
+  /** core_course_get_courses_by_field by shortname: an unknown shortname is [] (no error). */
+  async cursosPorShortname(shortname: string): Promise<CursoMoodle[]> {
+    const wsfunction = 'core_course_get_courses_by_field';
+    const res = parse(wsfunction, z.object({ courses: z.array(CursoMoodle) }), await this.call(wsfunction, { field: 'shortname', value: shortname }));
+    return res.courses;
+  }
+
+  /** Ids of everyone enrolled in the course, suspended enrolments included (only the id field is asked for). */
+  async idsMatriculados(courseid: number): Promise<Set<number>> {
+    const wsfunction = 'core_enrol_get_enrolled_users';
+    const users = parse(wsfunction, z.array(z.object({ id: z.number().int() })), await this.call(wsfunction, { courseid, options: [{ name: 'userfields', value: 'id' }] }));
+    return new Set(users.map((u) => u.id));
+  }
+
+  /**
+   * enrol_manual_enrol_users: all or nothing (one delegated transaction). Enrolling someone already
+   * enrolled adds nothing (enrol_plugin::enrol_user updates the one user_enrolments row, role_assign
+   * reuses an existing assignment) but does re-activate a suspended enrolment and reset its dates.
+   */
+  async matricular(roleid: number, matriculas: Matricula[]): Promise<void> {
+    if (matriculas.length === 0) return;
+    await this.call('enrol_manual_enrol_users', { enrolments: matriculas.map((m) => ({ roleid, userid: m.userid, courseid: m.courseid })) });
+  }
+
+  /** enrol_manual_unenrol_users: someone not enrolled is not an error (unenrol_user does nothing). */
+  async desmatricular(matriculas: Matricula[]): Promise<void> {
+    if (matriculas.length === 0) return;
+    await this.call('enrol_manual_unenrol_users', { enrolments: matriculas.map((m) => ({ userid: m.userid, courseid: m.courseid })) });
+  }
+}
+
+function parse<T>(wsfunction: string, schema: z.ZodType<T>, json: unknown): T {
+  const r = schema.safeParse(json);
+  if (!r.success) throw new PermanentError(`Moodle ${wsfunction}: unexpected answer (${r.error.issues[0]?.path.join('.') || 'root'}: ${r.error.issues[0]?.message})`, 'moodle:unexpected-answer');
+  return r.data;
+}
