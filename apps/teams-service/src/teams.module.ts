@@ -1,15 +1,36 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import { AprovisionarCuenta } from './cuentas/aprovisionar-cuenta.service.js';
+import { Credenciales } from './cuentas/credenciales.js';
+import { GraphClient } from './graph/graph.client.js';
+import { GraphTokenProvider } from './graph/graph-token.provider.js';
+import { TrustedCa } from './graph/trusted-ca.js';
+import { AlumnoCreadoHandler } from './handlers/alumno-creado.handler.js';
+import { DeshabilitarCuentaHandler } from './handlers/deshabilitar-cuenta.handler.js';
+import { EliminarCuentaHandler } from './handlers/eliminar-cuenta.handler.js';
+import { RestablecerPasswordHandler } from './handlers/restablecer-password.handler.js';
+import { CuentaEntity } from './persistence/cuenta.entity.js';
 import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 
 /** teams-service: Microsoft 365 accounts through Graph. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, TeamsInit1763900000000] }),
+    DatabaseModule.forService({ entities: [CuentaEntity], migrations: [MessagingTables1732000000000, TeamsInit1763900000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+  ],
+  providers: [
+    TrustedCa,
+    GraphTokenProvider,
+    GraphClient,
+    Credenciales,
+    AprovisionarCuenta,
+    AlumnoCreadoHandler,
+    RestablecerPasswordHandler,
+    DeshabilitarCuentaHandler,
+    EliminarCuentaHandler,
   ],
 })
 export class TeamsModule {}

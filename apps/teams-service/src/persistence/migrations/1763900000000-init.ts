@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { schemaOf } from '@lucy/platform';
 
-/** The first table of teams-service: the accounts it created (one per student). The pipeline work adds its columns. */
+/** teams-service: one account per student (never the password). */
 export class TeamsInit1763900000000 implements MigrationInterface {
   name = 'TeamsInit1763900000000';
 
@@ -12,10 +12,13 @@ export class TeamsInit1763900000000 implements MigrationInterface {
         alumno_id uuid NOT NULL UNIQUE,
         upn text NOT NULL UNIQUE,
         graph_user_id text,
-        estado text NOT NULL,
+        estado text NOT NULL CHECK (estado IN ('pendiente', 'activa', 'deshabilitada', 'eliminada', 'fallida')),
+        credencial_version integer NOT NULL DEFAULT 0 CHECK (credencial_version >= 0),
+        ultimo_error text,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
+    await q.query(`CREATE INDEX cuenta_estado_idx ON ${schemaOf(q)}.cuenta (estado)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,0 +1,158 @@
+// AlumnoCreado → an Entra ID account, once: found by UPN or created, with usageLocation and the licence,
+// and a fresh temporary password; then CuentaTeamsCreada (sealed credential) or CuentaTeamsFallida.
+//
+// A found account always gets a new temporary password: the student needs working credentials and we
+// never keep one to resend (an earlier attempt's password died with it; an account made outside Lucy
+// has one we do not know). It is also enabled again: a new AlumnoCreado means the student is coming in.
+import { Injectable } from '@nestjs/common';
+import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
+import { PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
+import { InjectConfig } from '@lucy/platform';
+import type { TeamsConfig } from '../config.js';
+import { creadaPorEsteOnboarding, nombreVisible, type EstadoCuenta } from '../domain/cuenta.js';
+import { aliasDe, upnDesde } from '../domain/upn.js';
+import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
+import { guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import type { CuentaEntity } from '../persistence/cuenta.entity.js';
+import { Credenciales, type Credencial } from './credenciales.js';
+import { falloReportable } from './fallo.js';
+
+interface Intento {
+  alumnoId: string;
+  alumno: AlumnoDatos;
+  upn: string;
+  estadoPrevio: EstadoCuenta | null;
+  /** When the onboarding began (the event's occurredAt): accounts created after it are this onboarding's. */
+  desde: string;
+  ultimoIntento: boolean;
+  /** The Graph user this attempt holds, so a failure can record an account left behind. */
+  graphUserId: string | null;
+}
+
+interface Asegurada {
+  user: GraphUser;
+  nuestra: boolean;
+  credencial: Credencial;
+}
+
+@Injectable()
+export class AprovisionarCuenta {
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly credenciales: Credenciales,
+    @InjectConfig() private readonly config: TeamsConfig,
+  ) {}
+
+  async ejecutar(evento: AlumnoCreado, ctx: MessageContext): Promise<void> {
+    const { alumnoId, alumno } = evento;
+    let upn: string | null = null;
+    let cuenta: CuentaEntity | undefined;
+    let intento: Intento | undefined;
+    try {
+      upn = this.upnDe(alumno);
+      cuenta = await reservarCuenta(ctx.manager, alumnoId, upn);
+      intento = { alumnoId, alumno, upn: cuenta.upn, estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado, desde: ctx.envelope.occurredAt, ultimoIntento: ctx.isLastAttempt, graphUserId: null };
+      const { user, nuestra, credencial } = await this.asegurar(intento);
+      Object.assign(cuenta, { estado: 'activa', graphUserId: user.id, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
+      await guardarCuenta(ctx.manager, cuenta);
+      ctx.publish(CuentaTeamsCreada, { alumnoId, upn: cuenta.upn, graphUserId: user.id, existente: !nuestra, credencial: credencial.sellada, credencialVersion: cuenta.credencialVersion, alumno });
+    } catch (err) {
+      const fallo = falloReportable(err, ctx);
+      if (!fallo) throw err;
+      if (cuenta) {
+        // An account that was working stays as it was; a new one is recorded as failed, with what is left in Graph.
+        if (!intento?.estadoPrevio || intento.estadoPrevio === 'fallida') Object.assign(cuenta, { estado: 'fallida', graphUserId: intento?.graphUserId ?? null });
+        cuenta.ultimoError = fallo.motivo;
+        await guardarCuenta(ctx.manager, cuenta);
+      }
+      ctx.publish(CuentaTeamsFallida, { alumnoId, upn: cuenta?.upn ?? upn, ...fallo });
+    }
+  }
+
+  private upnDe(alumno: AlumnoDatos): string {
+    try {
+      return upnDesde(this.config.UPN_PATTERN, alumno, this.config.UPN_DOMAIN);
+    } catch (err) {
+      throw new PermanentError((err as Error).message, 'upn-invalido');
+    }
+  }
+
+  private async asegurar(intento: Intento): Promise<Asegurada> {
+    const credencial = this.credenciales.emitir(intento.alumnoId);
+    let user = await this.graph.findUser(intento.upn);
+    let creadaAhora = false;
+    let porConflicto = false;
+    if (!user) {
+      const r = await this.graph.createUser(this.nuevoUsuario(intento, credencial.password));
+      if ('created' in r) {
+        user = r.created;
+        creadaAhora = true;
+      } else {
+        // Taken between our lookup and our create (another replica, or Graph's read lagging our earlier write): use it.
+        porConflicto = true;
+        user = await this.graph.findUser(r.conflict.id ?? intento.upn, { justWritten: true });
+        if (!user) throw new TransientError(`the UPN ${intento.upn} is taken but its user cannot be read yet`, 'graph-replication');
+      }
+    }
+    intento.graphUserId = user.id;
+    const nuestra = creadaAhora || creadaPorEsteOnboarding({ estadoPrevio: intento.estadoPrevio, creadaEn: user.createdDateTime, onboardingDesde: intento.desde });
+    const recienEscrita = creadaAhora || porConflicto || nuestra;
+
+    let usageLocationPuesta = false;
+    if (!user.usageLocation) {
+      await this.graph.updateUser(user.id, { usageLocation: this.config.USAGE_LOCATION }, { justWritten: recienEscrita });
+      usageLocationPuesta = true;
+    }
+    await this.licenciar(user, intento, nuestra, { justWritten: recienEscrita || usageLocationPuesta });
+    // Last, so a licence refused for good does not change a password nobody will receive.
+    if (!creadaAhora) {
+      await this.graph.updateUser(user.id, { accountEnabled: true, passwordProfile: { password: credencial.password, forceChangePasswordNextSignIn: true } }, { justWritten: recienEscrita });
+    }
+    return { user, nuestra, credencial };
+  }
+
+  /** The configured licence; an account of ours that cannot get it for good is deleted again (local compensation). */
+  private async licenciar(user: GraphUser, intento: Intento, nuestra: boolean, opts: { justWritten: boolean }): Promise<void> {
+    const sku = this.config.LICENSE_SKU_ID.toLowerCase();
+    if (user.assignedLicenses?.some((l) => l.skuId.toLowerCase() === sku)) return;
+    try {
+      await this.graph.assignLicense(user.id, sku, opts);
+    } catch (err) {
+      const definitivo = err instanceof PermanentError || intento.ultimoIntento;
+      if (!nuestra || !definitivo) throw err;
+      throw await this.eliminarNuestra(user.id, intento, err as Error);
+    }
+  }
+
+  private async eliminarNuestra(id: string, intento: Intento, causa: Error): Promise<Error> {
+    try {
+      await this.graph.deleteUser(id, { justWritten: true });
+      intento.graphUserId = null;
+      return conNota(causa, 'the account was deleted again');
+    } catch (err) {
+      return conNota(causa, `the account ${id} could not be deleted again (${(err as Error).message}); delete it by hand or with EliminarCuentaTeams`);
+    }
+  }
+
+  private nuevoUsuario(intento: Intento, password: string): NewGraphUser {
+    const { alumno, upn } = intento;
+    return {
+      accountEnabled: true,
+      displayName: nombreVisible(alumno),
+      givenName: alumno.nombre.trim().slice(0, 64),
+      surname: alumno.apellido.trim().slice(0, 64),
+      mailNickname: aliasDe(upn),
+      userPrincipalName: upn,
+      usageLocation: this.config.USAGE_LOCATION,
+      passwordProfile: { password, forceChangePasswordNextSignIn: true },
+    };
+  }
+}
+
+/** The same kind of error (so it is reported the same way) with what the compensation did. */
+function conNota(err: Error, nota: string): Error {
+  const message = `${err.message}; ${nota}`;
+  if (err instanceof PermanentError) return new PermanentError(message, err.code);
+  if (err instanceof TransientError) return new TransientError(message, err.code, { retryAfterMs: err.retryAfterMs });
+  return new Error(message);
+}

@@ -1,0 +1,20 @@
+// When a handler reports a failure instead of throwing: a permanent error (retrying cannot help), or
+// any error on the last attempt, becomes the failure reply so the saga learns of it. Anything else is
+// thrown again for the transport to retry.
+import { describeError, PermanentError, type MessageContext } from '@lucy/messaging';
+
+export interface Fallo {
+  motivo: string;
+  codigo?: string;
+  permanente: boolean;
+}
+
+/** The failure to report, or null when the error should be retried. */
+export function falloReportable(err: unknown, ctx: Pick<MessageContext, 'isLastAttempt'>): Fallo | null {
+  if (err instanceof PermanentError) return { motivo: recortar(err.message), codigo: err.code, permanente: true };
+  if (!ctx.isLastAttempt) return null;
+  const codigo = (err as { code?: unknown })?.code;
+  return { motivo: recortar(describeError(err)), codigo: typeof codigo === 'string' ? codigo.slice(0, 200) : undefined, permanente: false };
+}
+
+const recortar = (s: string) => (s.trim() || 'unknown error').slice(0, 2000);

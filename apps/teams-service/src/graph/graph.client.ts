@@ -1,0 +1,160 @@
+// The Microsoft Graph adapter: users and licences over axios with an MSAL token. It knows Graph, not
+// our domain. Every call goes through request(), the one place a rate limiter or a circuit breaker
+// can wrap. Failures leave as TransientError / PermanentError (graph.errors.ts); the request body (which
+// may hold a password) never reaches an error, a log line or a cause.
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import axios, { type AxiosInstance } from 'axios';
+import { InjectConfig } from '@lucy/platform';
+import type { TeamsConfig } from '../config.js';
+import { classifyGraphError, conflictingUserId, graphHttpError, GraphHttpError, isDuplicateUpn, transportError, type ClassifyOptions } from './graph.errors.js';
+import { GraphTokenProvider } from './graph-token.provider.js';
+import { TrustedCa } from './trusted-ca.js';
+
+export interface GraphUser {
+  id: string;
+  userPrincipalName: string;
+  accountEnabled?: boolean | null;
+  usageLocation?: string | null;
+  createdDateTime?: string | null;
+  assignedLicenses?: { skuId: string; disabledPlans?: string[] }[];
+}
+
+export interface PasswordProfile {
+  password: string;
+  forceChangePasswordNextSignIn: boolean;
+}
+
+export interface NewGraphUser {
+  accountEnabled: boolean;
+  displayName: string;
+  givenName?: string;
+  surname?: string;
+  mailNickname: string;
+  userPrincipalName: string;
+  usageLocation?: string;
+  passwordProfile: PasswordProfile;
+}
+
+export interface GraphUserChanges {
+  accountEnabled?: boolean;
+  usageLocation?: string;
+  passwordProfile?: PasswordProfile;
+}
+
+/** What we read of a user: enough to decide, without Graph's default projection. */
+const USER_SELECT = 'id,userPrincipalName,accountEnabled,usageLocation,createdDateTime,assignedLicenses';
+
+interface Call {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  query?: Record<string, string>;
+}
+
+@Injectable()
+export class GraphClient {
+  private readonly log = new Logger('GraphClient');
+  private readonly http: AxiosInstance;
+
+  constructor(
+    @InjectConfig() private readonly config: TeamsConfig,
+    private readonly tokens: GraphTokenProvider,
+    private readonly ca: TrustedCa,
+  ) {
+    this.http = axios.create({
+      baseURL: config.GRAPH_BASE_URL.replace(/\/$/, ''),
+      timeout: config.GRAPH_TIMEOUT_MS,
+      // Statuses are ours to read: an AxiosError would carry the request (and its password) around.
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+  }
+
+  /** The user by id or userPrincipalName, or null when there is none. */
+  async findUser(idOrUpn: string, opts: ClassifyOptions = {}): Promise<GraphUser | null> {
+    try {
+      return await this.call<GraphUser>({ method: 'GET', path: userPath(idOrUpn), query: { $select: USER_SELECT } });
+    } catch (e) {
+      if (e instanceof GraphHttpError && e.status === 404 && !opts.justWritten) return null;
+      throw this.classified(e, opts);
+    }
+  }
+
+  /**
+   * Creates a user. A UPN already taken is not an error here: Graph answers 400 ObjectConflict and we
+   * return `{ conflict }` with the other object's id when Graph names it, so the caller can go on with it.
+   */
+  async createUser(user: NewGraphUser): Promise<{ created: GraphUser } | { conflict: { id?: string } }> {
+    try {
+      return { created: await this.call<GraphUser>({ method: 'POST', path: '/users', body: user }) };
+    } catch (e) {
+      if (isDuplicateUpn(e)) return { conflict: { id: conflictingUserId(e) } };
+      throw this.classified(e);
+    }
+  }
+
+  async updateUser(id: string, changes: GraphUserChanges, opts: ClassifyOptions = {}): Promise<void> {
+    try {
+      await this.call({ method: 'PATCH', path: userPath(id), body: changes });
+    } catch (e) {
+      throw this.classified(e, opts);
+    }
+  }
+
+  /** Adds one licence (assignLicense is idempotent for a SKU already assigned). */
+  async assignLicense(id: string, skuId: string, opts: ClassifyOptions = {}): Promise<void> {
+    try {
+      await this.call({ method: 'POST', path: `${userPath(id)}/assignLicense`, body: { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] } });
+    } catch (e) {
+      throw this.classified(e, opts);
+    }
+  }
+
+  /** Soft delete (the user stays restorable in deleted items for 30 days). False when there was no such user. */
+  async deleteUser(id: string, opts: ClassifyOptions = {}): Promise<boolean> {
+    try {
+      await this.call({ method: 'DELETE', path: userPath(id) });
+      return true;
+    } catch (e) {
+      if (e instanceof GraphHttpError && e.status === 404 && !opts.justWritten) return false;
+      throw this.classified(e, opts);
+    }
+  }
+
+  private classified(e: unknown, opts: ClassifyOptions = {}): Error {
+    return e instanceof GraphHttpError ? classifyGraphError(e, opts) : (e as Error);
+  }
+
+  /** One Graph request with a token; a 401 on a cached token is retried once with a renewed one. */
+  private async call<T>(c: Call): Promise<T> {
+    let res = await this.send(c, await this.tokens.token());
+    if (res.status === 401) res = await this.send(c, await this.tokens.token(true));
+    if (res.status >= 200 && res.status < 300) return res.data as T;
+    const err = graphHttpError(res.status, res.headers as Record<string, unknown>, res.data);
+    const entry = { msg: 'Graph refused a request', method: c.method, path: c.path, status: err.status, code: err.code, requestId: err.requestId };
+    if (err.status === 404) this.log.debug(entry);
+    else this.log.warn(entry);
+    throw err;
+  }
+
+  private async send(c: Call, token: string) {
+    try {
+      return await this.http.request({
+        method: c.method,
+        url: c.path,
+        params: c.query,
+        data: c.body,
+        headers: { Authorization: `Bearer ${token}`, 'client-request-id': randomUUID() },
+        httpsAgent: this.ca.httpsAgent(),
+        // axios's timeout watches the socket; the signal bounds the whole exchange.
+        signal: AbortSignal.timeout(this.config.GRAPH_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw transportError(err, this.config.GRAPH_TIMEOUT_MS);
+    }
+  }
+}
+
+/** /users/{id | upn}; a UPN is a valid key segment once percent-encoded. */
+const userPath = (idOrUpn: string) => `/users/${encodeURIComponent(idOrUpn)}`;

@@ -1,0 +1,33 @@
+// The cuenta rows, always through the handler's transaction (ctx.manager), locked while a message
+// works on them: two deliveries for the same student (two replicas, two events) take turns.
+import { randomUUID } from 'node:crypto';
+import { PermanentError } from '@lucy/messaging';
+import type { EntityManager } from 'typeorm';
+import { CuentaEntity } from './cuenta.entity.js';
+
+/** The student's row, locked until the transaction ends; null when there is none. */
+export function bloquearCuenta(manager: EntityManager, alumnoId: string): Promise<CuentaEntity | null> {
+  return manager.getRepository(CuentaEntity).createQueryBuilder('c').setLock('pessimistic_write').where('c.alumno_id = :alumnoId', { alumnoId }).getOne();
+}
+
+/**
+ * The student's row, created 'pendiente' if absent, and locked. A UPN that already belongs to another
+ * student is refused for good (two students may not share an account).
+ */
+export async function reservarCuenta(manager: EntityManager, alumnoId: string, upn: string): Promise<CuentaEntity> {
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(CuentaEntity)
+    .values({ id: randomUUID(), alumnoId, upn, graphUserId: null, estado: 'pendiente', credencialVersion: 0, ultimoError: null })
+    .orIgnore()
+    .execute();
+  const cuenta = await bloquearCuenta(manager, alumnoId);
+  if (cuenta) return cuenta;
+  const owner = await manager.getRepository(CuentaEntity).findOneBy({ upn });
+  throw new PermanentError(`the UPN ${upn} already belongs to student ${owner?.alumnoId ?? '(unknown)'}`, 'upn-en-uso');
+}
+
+export function guardarCuenta(manager: EntityManager, cuenta: CuentaEntity): Promise<CuentaEntity> {
+  return manager.getRepository(CuentaEntity).save(cuenta);
+}
