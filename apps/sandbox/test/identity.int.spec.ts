@@ -37,7 +37,7 @@ describe('identity platform stand-in', () => {
     expect(payload).toMatchObject({ aud: 'https://graph.microsoft.com', tid: DEV_TENANT_ID, appid: DEV_CLIENT_ID, idtyp: 'app', ver: '1.0' });
     expect(payload.roles).toEqual(expect.arrayContaining(['User.ReadWrite.All', 'Directory.ReadWrite.All']));
     expect(payload.exp - payload.iat).toBe(3599);
-    const keys = await (await fetch(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/discovery/v2.0/keys`)).json();
+    const keys = (await (await fetch(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/discovery/v2.0/keys`)).json()) as any;
     expect(keys.keys.map((k: { kid: string }) => k.kid)).toContain(header.kid);
   });
 
@@ -81,13 +81,13 @@ describe('identity platform stand-in', () => {
   });
 
   it('publishes discovery documents that point back at itself', async () => {
-    const oidc = await (await fetch(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/v2.0/.well-known/openid-configuration`)).json();
+    const oidc = (await (await fetch(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/v2.0/.well-known/openid-configuration`)).json()) as any;
     expect(oidc.token_endpoint).toBe(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/oauth2/v2.0/token`);
     expect(oidc.issuer).toBe(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/v2.0`);
-    const common = await (await fetch(`${h.standIn.identityUrl}/common/v2.0/.well-known/openid-configuration`)).json();
+    const common = (await (await fetch(`${h.standIn.identityUrl}/common/v2.0/.well-known/openid-configuration`)).json()) as any;
     expect(common.issuer).toBe(`${h.standIn.identityUrl}/{tenantid}/v2.0`);
     const auth = encodeURIComponent(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/oauth2/v2.0/authorize`);
-    const inst = await (await fetch(`${h.standIn.identityUrl}/common/discovery/instance?api-version=1.1&authorization_endpoint=${auth}`)).json();
+    const inst = (await (await fetch(`${h.standIn.identityUrl}/common/discovery/instance?api-version=1.1&authorization_endpoint=${auth}`)).json()) as any;
     expect(inst.tenant_discovery_endpoint).toBe(`${h.standIn.identityUrl}/${DEV_TENANT_ID}/v2.0/.well-known/openid-configuration`);
     expect(inst.metadata[0].aliases).toContain(new URL(h.standIn.identityUrl).host);
   });

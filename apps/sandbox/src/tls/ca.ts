@@ -3,7 +3,7 @@
 // start and signs a leaf for 127.0.0.1 / localhost / ::1 with it. Clients trust the CA by loading
 // ca.pem (NODE_EXTRA_CA_CERTS, an https.Agent `ca`, or tls.setDefaultCACertificates in tests).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
@@ -25,9 +25,11 @@ export async function ensureTls(stateDir: string): Promise<TlsMaterial> {
   }
   mkdirSync(dir, { recursive: true });
   const now = new Date(Date.now() - 60_000);
+  // A unique name per CA: TLS finds the issuer by subject name, so two trusted sandbox CAs with the same
+  // name (two state folders, parallel test suites) would make one's certificates fail verification.
   const ca = existsSync(files.ca) && existsSync(files.caKey) && stillValid(readFileSync(files.ca, 'utf8'))
     ? { cert: readFileSync(files.ca, 'utf8'), private: readFileSync(files.caKey, 'utf8') }
-    : await generate([{ name: 'commonName', value: 'Lucy sandbox local CA' }], {
+    : await generate([{ name: 'commonName', value: `Lucy sandbox local CA ${randomBytes(4).toString('hex')}` }], {
         algorithm: 'sha256',
         keySize: 2048,
         notBeforeDate: now,
