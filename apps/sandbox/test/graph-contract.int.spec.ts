@@ -71,6 +71,8 @@ let h: Harness;
 let contract: Contract;
 beforeAll(async () => {
   contract = loadContract();
+  // Compile every operation's schema up front (seconds for the user closure), inside the hook's timeout.
+  for (const [p, m] of [['/users', 'GET'], ['/users', 'POST'], ['/users/{user-id}', 'GET'], ['/subscribedSkus', 'GET'], ['/directory/deletedItems/{directoryObject-id}', 'GET'], ['/directory/deletedItems/{directoryObject-id}/microsoft.graph.restore', 'POST'], ['/users/{user-id}/microsoft.graph.assignLicense', 'POST']]) contract.ok(p, m);
   h = await startHarness();
 }, 60_000);
 afterAll(() => h.close());
