@@ -5,6 +5,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { BaseConfig } from './config/base-config.schema.js';
+import { BootLogger } from './logging/boot-logger.js';
+import { createLogger } from './logging/create-logger.js';
 import { LoggingModule, type LoggingOptions } from './logging/logging.module.js';
 
 export interface BootstrapOptions<C extends BaseConfig> {
@@ -39,6 +41,10 @@ export async function bootstrapService<C extends BaseConfig>(options: BootstrapO
 
   const app = await NestFactory.create<NestExpressApplication>(ServiceRootModule, {
     bufferLogs: true,
+    // Until nestjs-pino is up (and if creation fails) Nest logs through this, in the same JSON format.
+    logger: new BootLogger(createLogger(name, { level: config.LOG_LEVEL, destination: options.logging?.destination })),
+    // Let a failure (database unreachable, ...) reach the caller, e.g. exitOnConfigError, instead of abort().
+    abortOnError: false,
     bodyParser: false,
   });
   const logger = app.get(Logger);

@@ -128,6 +128,17 @@ describe('platform on PostgreSQL', () => {
     expect(applied.rows[0].n).toBe(1);
   });
 
+  it('rejects, with the error and in JSON, when the database cannot be reached (no abort)', async () => {
+    const lines: string[] = [];
+    const capture = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const unreachable = { ...config, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lucy' };
+    await expect(bootstrapService({ module: TinyModule, config: unreachable, logging: { destination: capture } })).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
+    const logged = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'error', service: 'platform-test', context: 'TypeOrmModule' }));
+  }, 20_000);
+
   it('creates a missing database once, however many services race to do it', async () => {
     const name = `t_platform_db_${randomBytes(4).toString('hex')}`;
     const dbUrl = new URL(config.DATABASE_URL);
