@@ -47,7 +47,8 @@ export function graphHttpError(status: number, headers: Record<string, unknown>,
 }
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
-  const v = headers[name] ?? headers[name.toLowerCase()];
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const v = key === undefined ? undefined : headers[key];
   return v === undefined || v === null ? undefined : String(v);
 }
 

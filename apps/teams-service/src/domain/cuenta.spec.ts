@@ -1,0 +1,30 @@
+import { creadaPorEsteOnboarding, puedeSerDemoraDeReplicacion } from './cuenta.js';
+
+const desde = '2027-02-01T10:00:00.000Z';
+
+describe('whose account a found one is', () => {
+  it('is this onboarding’s when Graph created it after the onboarding began and no credential was delivered', () => {
+    expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2027-02-01T10:00:05Z', onboardingDesde: desde })).toBe(true);
+    expect(creadaPorEsteOnboarding({ estadoPrevio: 'fallida', creadaEn: '2027-02-01T10:03:00Z', onboardingDesde: desde })).toBe(true);
+  });
+
+  it('tolerates clocks that disagree by a minute', () => {
+    expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2027-02-01T09:59:00Z', onboardingDesde: desde })).toBe(true);
+  });
+
+  it('is someone else’s when older than the onboarding, unknown, or already delivered to the student', () => {
+    expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2026-03-01T00:00:00Z', onboardingDesde: desde })).toBe(false);
+    expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: null, onboardingDesde: desde })).toBe(false);
+    expect(creadaPorEsteOnboarding({ estadoPrevio: 'activa', creadaEn: '2027-02-01T10:00:05Z', onboardingDesde: desde })).toBe(false);
+  });
+});
+
+describe('replication lag', () => {
+  const now = Date.parse('2027-02-01T10:00:00Z');
+  it('may explain a 404 for an account we recorded alive moments ago, not for an old or deleted one', () => {
+    expect(puedeSerDemoraDeReplicacion({ estado: 'activa', updatedAt: new Date(now - 10_000) }, now)).toBe(true);
+    expect(puedeSerDemoraDeReplicacion({ estado: 'activa', updatedAt: new Date(now - 10 * 60_000) }, now)).toBe(false);
+    expect(puedeSerDemoraDeReplicacion({ estado: 'eliminada', updatedAt: new Date(now - 10_000) }, now)).toBe(false);
+    expect(puedeSerDemoraDeReplicacion(null, now)).toBe(false);
+  });
+});
