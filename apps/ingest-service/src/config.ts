@@ -1,11 +1,41 @@
 import { baseConfigSchema, env } from '@lucy/platform';
 import type { z } from 'zod';
 
-/** ingest-service: the shared variables (see README) with this service's defaults. Its own variables go here. */
-export const ingestConfigSchema = baseConfigSchema.extend({
-  SERVICE_NAME: env.string().default('ingest-service'),
-  PORT: env.port().default(3001),
-  DB_SCHEMA: env.identifier().default('ingest'),
-});
+/** The sandbox's SIAL credentials (apps/sandbox/src/sial/sial.store.ts): the default for a local SIAL only. */
+const SANDBOX_SIAL_PASSWORD = 'sandbox-sial-password';
+const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+
+/** ingest-service: the shared variables (see README) with this service's defaults, and its own. */
+export const ingestConfigSchema = baseConfigSchema
+  .extend({
+    SERVICE_NAME: env.string().default('ingest-service'),
+    PORT: env.port().default(3001),
+    DB_SCHEMA: env.identifier().default('ingest'),
+
+    /** SIAL's REST API (without /v1/api); the sandbox stand-in by default. */
+    SIAL_URL: env.url(['http', 'https']).default('http://127.0.0.1:4030'),
+    SIAL_USER: env.string().default('lucy'),
+    /** Required unless SIAL_URL is local (then the sandbox's password is assumed). */
+    SIAL_PASSWORD: env.string().optional(),
+    /** Per request: a slower answer counts as a transient failure and the pull is retried. */
+    SIAL_TIMEOUT_MS: env.int(100, 600_000).default(30_000),
+    /** Records per page asked of SIAL (it may cap it; we follow its `next` links either way). */
+    SIAL_PAGE_SIZE: env.int(1, 10_000).default(500),
+
+    /** How many new students of one lote may await their Teams account at once. */
+    BATCH_SIZE: env.int(1, 10_000).default(20),
+    /** After this long without a CuentaTeams reply a released student stops holding its slot. */
+    BATCH_RELEASE_TIMEOUT_MS: env.int(1000).default(300_000),
+    /** How often each replica looks for overdue replies and lotes with room to release (0 = never). */
+    BATCH_SWEEP_MS: env.int(0).default(15_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SIAL_PASSWORD === undefined && !isLoopback(c.SIAL_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['SIAL_PASSWORD'], message: 'is required when SIAL_URL is not local (or set SIAL_PASSWORD_FILE)' });
+    }
+  });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
+
+/** SIAL_PASSWORD, or the sandbox's for a local SIAL (the schema refuses a remote SIAL without one). */
+export const sialPassword = (c: IngestConfig): string => c.SIAL_PASSWORD ?? SANDBOX_SIAL_PASSWORD;

@@ -1,15 +1,42 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
+import { CuentaTeamsFallidaHandler } from './handlers/cuenta-teams-fallida.handler.js';
+import { RegistrarLoteHandler } from './handlers/registrar-lote.handler.js';
+import { SincronizarSialHandler } from './handlers/sincronizar-sial.handler.js';
+import { LiberacionService } from './liberacion/liberacion.service.js';
+import { LiberacionSweeper } from './liberacion/liberacion.sweeper.js';
+import { AlumnoEntity } from './persistence/alumno.entity.js';
+import { AlumnoRepository } from './persistence/alumno.repository.js';
+import { LoteItemEntity } from './persistence/lote-item.entity.js';
+import { LoteItemRepository } from './persistence/lote-item.repository.js';
+import { LoteEntity } from './persistence/lote.entity.js';
+import { LoteRepository } from './persistence/lote.repository.js';
 import { IngestInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
+import { RegistroService } from './registro/registro.service.js';
+import { SialClient } from './sial/sial.client.js';
 
 /** ingest-service: SIAL and uploaded batches in, the student registry. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, IngestInit1763900000000] }),
+    DatabaseModule.forService({ entities: [AlumnoEntity, LoteEntity, LoteItemEntity], migrations: [MessagingTables1732000000000, IngestInit1763900000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+  ],
+  providers: [
+    SialClient,
+    AlumnoRepository,
+    LoteRepository,
+    LoteItemRepository,
+    RegistroService,
+    LiberacionService,
+    LiberacionSweeper,
+    SincronizarSialHandler,
+    RegistrarLoteHandler,
+    CuentaTeamsCreadaHandler,
+    CuentaTeamsFallidaHandler,
   ],
 })
 export class IngestModule {}

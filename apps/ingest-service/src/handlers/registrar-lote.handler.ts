@@ -1,0 +1,17 @@
+import { RegistrarLote } from '@lucy/contracts';
+import { Handler, type MessageContext } from '@lucy/messaging';
+import { RegistroService } from '../registro/registro.service.js';
+import { filasDeUpload } from '../upload/upload-fila.js';
+
+@Handler(RegistrarLote)
+export class RegistrarLoteHandler {
+  constructor(private readonly registro: RegistroService) {}
+
+  // An operator uploaded a file: the gateway hands over its rows; register them as one lote.
+  async handle(cmd: RegistrarLote, ctx: MessageContext) {
+    const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
+    if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
+    const fuente = cmd.nombreArchivo ?? 'upload';
+    await this.registro.registrar(tx, { id: cmd.loteId, origen: 'upload', descripcion: cmd.nombreArchivo, correlationId: ctx.correlationId }, filasDeUpload(fuente, cmd.filas));
+  }
+}

@@ -1,0 +1,34 @@
+import { SincronizarSial } from '@lucy/contracts';
+import { describeError, Handler, PermanentError, type MessageContext } from '@lucy/messaging';
+import type { FilaCruda } from '../domain/fila.js';
+import { RegistroService } from '../registro/registro.service.js';
+import { filasDeSial } from '../sial/sial-fila.js';
+import { SialClient } from '../sial/sial.client.js';
+
+@Handler(SincronizarSial)
+export class SincronizarSialHandler {
+  constructor(
+    private readonly sial: SialClient,
+    private readonly registro: RegistroService,
+  ) {}
+
+  // The gateway asks for a pull: read the lists from SIAL and register what they bring, as one lote.
+  async handle(cmd: SincronizarSial, ctx: MessageContext) {
+    const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
+    if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
+    const lote = { id: cmd.loteId, origen: 'sial' as const, descripcion: cmd.fuentes.join(', '), correlationId: ctx.correlationId };
+
+    let filas: FilaCruda[];
+    try {
+      filas = [];
+      for (const lista of cmd.fuentes) filas.push(...filasDeSial(lista, await this.sial.listar(lista), cmd.periodo));
+    } catch (err) {
+      // Bad credentials will not heal by retrying; anything else is retried by the transport, and on
+      // the last attempt the gateway is told (not left waiting for a message parked here).
+      const permanente = err instanceof PermanentError;
+      if (!permanente && !ctx.isLastAttempt) throw err;
+      return this.registro.fallido(tx, lote, describeError(err).replace(/^\w+Error: /, ''), permanente);
+    }
+    await this.registro.registrar(tx, lote, filas);
+  }
+}

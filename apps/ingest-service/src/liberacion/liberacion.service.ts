@@ -1,0 +1,77 @@
+// Moves a lote's release window (domain/ventana.ts) in the database: expires overdue replies, releases
+// the next items as AlumnoCreado / AlumnoActualizado through the caller's outbox, completes the lote.
+// Every move happens under the lote's row lock, so replicas and redeliveries never release an item
+// twice, and it commits with the events it publishes, so a crash leaves no item released unpublished.
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AlumnoActualizado, AlumnoCreado } from '@lucy/contracts';
+import type { TransactionScope } from '@lucy/messaging';
+import { InjectConfig } from '@lucy/platform';
+import type { IngestConfig } from '../config.js';
+import { loteCompleto, planificarLiberacion, vencidos } from '../domain/ventana.js';
+import { AlumnoRepository } from '../persistence/alumno.repository.js';
+import { LoteItemRepository, type ItemPorLiberar } from '../persistence/lote-item.repository.js';
+import { LoteRepository } from '../persistence/lote.repository.js';
+
+export type Publicar = TransactionScope['publish'];
+
+/** Pending items read per round: bounds memory when a long run of updates is released at once. */
+const TANDA = 500;
+
+@Injectable()
+export class LiberacionService {
+  constructor(
+    @InjectConfig() private readonly config: IngestConfig,
+    private readonly lotes: LoteRepository,
+    private readonly items: LoteItemRepository,
+    private readonly alumnos: AlumnoRepository,
+  ) {}
+
+  /** Releases what the lote's window allows. The caller holds the lote's row lock (or just inserted it). */
+  async liberar(m: EntityManager, loteId: string, publicar: Publicar): Promise<void> {
+    const { items: liberados, ahora } = await this.items.enVuelo(m, loteId);
+    const viejos = vencidos(liberados, ahora, this.config.BATCH_RELEASE_TIMEOUT_MS);
+    await this.items.vencer(m, viejos.map((i) => i.id));
+    let enVuelo = liberados.length - viejos.length;
+
+    for (let despuesDe = '0'; ; ) {
+      const pendientes = await this.items.pendientes(m, loteId, despuesDe, TANDA);
+      if (pendientes.length === 0) break;
+      const plan = planificarLiberacion(this.config.BATCH_SIZE, enVuelo, pendientes.map((p) => ({ ...p, esperaRespuesta: p.resultado === 'nuevo' })));
+      await this.publicar(m, loteId, plan.liberar, publicar);
+      enVuelo += plan.liberar.filter((i) => i.esperaRespuesta).length;
+      if (plan.lleno || plan.liberar.length < pendientes.length) break;
+      despuesDe = pendientes.at(-1)!.id;
+    }
+    if (loteCompleto((await this.items.hayPendientes(m, loteId)) ? 1 : 0, enVuelo)) await this.lotes.completar(m, loteId);
+  }
+
+  /**
+   * A student's critical step answered (CuentaTeamsCreada or CuentaTeamsFallida): their slot is free in
+   * every lote that awaited them, and those lotes release their next items.
+   */
+  async alumnoTerminado(m: EntityManager, alumnoId: string, publicar: Publicar): Promise<void> {
+    // Lock the lotes first, then their items: the same order as every other move of a window.
+    for (const loteId of await this.items.lotesQueEsperanA(m, alumnoId)) {
+      const lote = await this.lotes.bloquear(m, loteId);
+      if (!lote || lote.estado !== 'en_curso') continue;
+      if ((await this.items.terminarDeAlumno(m, loteId, alumnoId)) === 0) continue;
+      await this.liberar(m, loteId, publicar);
+    }
+  }
+
+  private async publicar(m: EntityManager, loteId: string, items: readonly ItemPorLiberar[], publicar: Publicar): Promise<void> {
+    if (items.length === 0) return;
+    const alumnos = await this.alumnos.porId(m, items.map((i) => i.alumnoId));
+    for (const item of items) {
+      const alumno = alumnos.get(item.alumnoId)!;
+      if (item.resultado === 'nuevo') publicar(AlumnoCreado, { alumnoId: item.alumnoId, loteId, alumno });
+      else publicar(AlumnoActualizado, { alumnoId: item.alumnoId, loteId, alumno, cambios: item.cambios ?? [] });
+    }
+    await this.items.marcarLiberados(
+      m,
+      items.filter((i) => i.resultado === 'nuevo').map((i) => i.id),
+      items.filter((i) => i.resultado !== 'nuevo').map((i) => i.id),
+    );
+  }
+}

@@ -1,0 +1,54 @@
+// The window's safety net, run by every replica every BATCH_SWEEP_MS: a lote whose replies were lost
+// (or whose release a crash interrupted) moves on once BATCH_RELEASE_TIMEOUT_MS have passed. A lote
+// another replica is sweeping or releasing is skipped (SKIP LOCKED), not waited for.
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MessagingRuntime } from '@lucy/messaging';
+import { InjectConfig } from '@lucy/platform';
+import type { IngestConfig } from '../config.js';
+import { LoteRepository } from '../persistence/lote.repository.js';
+import { LiberacionService } from './liberacion.service.js';
+
+@Injectable()
+export class LiberacionSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('LiberacionSweeper');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @InjectConfig() private readonly config: IngestConfig,
+    private readonly dataSource: DataSource,
+    private readonly runtime: MessagingRuntime,
+    private readonly lotes: LoteRepository,
+    private readonly liberacion: LiberacionService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.BATCH_SWEEP_MS <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.barrer()
+        .catch((err) => this.log.warn({ msg: 'sweep failed; next round retries', err: String(err) }))
+        .finally(() => (this.running = undefined));
+    }, this.config.BATCH_SWEEP_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round over the lotes in progress. */
+  async barrer(): Promise<void> {
+    for (const { id, correlationId } of await this.lotes.enCurso(this.dataSource.manager)) {
+      await this.runtime.inTransaction(
+        async ({ manager, publish }) => {
+          const lote = await this.lotes.bloquear(manager, id, { saltar: true });
+          if (lote?.estado === 'en_curso') await this.liberacion.liberar(manager, id, publish);
+        },
+        { correlationId, causationId: null },
+      );
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// The registry's reads and writes, set-based: a pull of thousands of students is a handful of queries
+// (rows travel as one JSON parameter), not a round trip per student.
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AlumnoDatos } from '@lucy/contracts';
+import { alumnoDatos } from './alumno.entity.js';
+import { tabla } from './tabla.js';
+
+export interface AlumnoRegistrado {
+  id: string;
+  datos: AlumnoDatos;
+}
+
+const COLUMNAS = `id, dni, nombre, apellido, email_personal AS "emailPersonal", email_institucional AS "emailInstitucional", carrera, estado, periodo`;
+const REGISTRO = `x(id uuid, dni text, nombre text, apellido text, "emailPersonal" text, "emailInstitucional" text, carrera text, estado text, periodo text)`;
+const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos });
+
+@Injectable()
+export class AlumnoRepository {
+  async porDni(m: EntityManager, dnis: readonly string[]): Promise<Map<string, AlumnoRegistrado>> {
+    if (dnis.length === 0) return new Map();
+    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${tabla(m, 'alumno')} WHERE dni = ANY($1::text[])`, [dnis]);
+    return new Map(rows.map((r: AlumnoRegistrado['datos'] & { id: string }) => [r.dni, { id: r.id, datos: alumnoDatos(r) }]));
+  }
+
+  async porId(m: EntityManager, ids: readonly string[]): Promise<Map<string, AlumnoDatos>> {
+    if (ids.length === 0) return new Map();
+    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${tabla(m, 'alumno')} WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r: AlumnoDatos & { id: string }) => [r.id, alumnoDatos(r)]));
+  }
+
+  /**
+   * Two lotes registering the same new DNI at once: the second insert violates the unique DNI, its
+   * transaction rolls back and the transport retries the message, which then finds the student known.
+   */
+  async insertar(m: EntityManager, alumnos: readonly AlumnoRegistrado[]): Promise<void> {
+    if (alumnos.length === 0) return;
+    await m.query(
+      `INSERT INTO ${tabla(m, 'alumno')} (id, dni, nombre, apellido, email_personal, email_institucional, carrera, estado, periodo)
+       SELECT id, dni, nombre, apellido, "emailPersonal", "emailInstitucional", carrera, estado, periodo
+       FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}`,
+      [JSON.stringify(alumnos.map(fila))],
+    );
+  }
+
+  async actualizar(m: EntityManager, alumnos: readonly AlumnoRegistrado[]): Promise<void> {
+    if (alumnos.length === 0) return;
+    await m.query(
+      `UPDATE ${tabla(m, 'alumno')} AS a
+       SET nombre = x.nombre, apellido = x.apellido, email_personal = x."emailPersonal", email_institucional = x."emailInstitucional",
+           carrera = x.carrera, estado = x.estado, periodo = x.periodo, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}
+       WHERE a.id = x.id`,
+      [JSON.stringify(alumnos.map(fila))],
+    );
+  }
+}
