@@ -18,7 +18,9 @@ export class GraphService {
     readonly store: GraphStore,
     private readonly ctx: SandboxContext,
     private readonly routes: Route[],
-  ) {}
+  ) {
+    store.onReset(() => this.throttler.reset());
+  }
 
   /** The endpoint name used in counters: '<METHOD> <route template>' or the raw path when unrouted. */
   endpointOf(method: string, segments: string[]): string {

@@ -50,6 +50,7 @@ export class GraphStore {
   /** Lower-cased UPN → id, active users only (a deleted user's UPN may be taken by a new user). */
   private readonly byUpn = new Map<string, string>();
   private readonly stat = { duplicate: 0, invalid: 0, throttled: 0 };
+  private readonly resetHooks: Array<() => void> = [];
 
   constructor(config: GraphSandboxConfig) {
     this.cfg = config;
@@ -265,8 +266,14 @@ export class GraphStore {
     };
   }
 
+  /** Runs `hook` after every reset (the service refills its throttling buckets). */
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
+  }
+
   /** Empties the tenant (users, deleted items, counts); the configuration is kept. */
   reset(): void {
+    for (const hook of this.resetHooks) hook();
     this.users.clear();
     this.byUpn.clear();
     this.stat.duplicate = this.stat.invalid = this.stat.throttled = 0;
