@@ -1,15 +1,33 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
-import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
+import { credentialKeys, type MailConfig } from './config.js';
+import { PLANTILLA_BIENVENIDA } from './domain/envio.js';
+import { EnviarCredenciales } from './envio/enviar-credenciales.service.js';
+import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
+import { PasswordRestablecidaHandler } from './handlers/password-restablecida.handler.js';
+import { Envio } from './persistence/envio.entity.js';
+import { Envios } from './persistence/envios.repository.js';
 import { MailInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
+import { CARPETA_POR_DEFECTO, Plantillas } from './plantillas/plantillas.js';
+import { SmtpClient } from './smtp/smtp.client.js';
 
-/** mail-service: templated email over SMTP. Wiring only. */
+/** mail-service: templated credentials email over SMTP. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, MailInit1763900000000] }),
+    DatabaseModule.forService({ entities: [Envio], migrations: [MessagingTables1732000000000, MailInit1763900000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+  ],
+  providers: [
+    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (c: MailConfig) => new SecretBox(credentialKeys(c)) },
+    { provide: Plantillas, inject: [APP_CONFIG], useFactory: (c: MailConfig) => new Plantillas(c.MAIL_TEMPLATE_DIR ?? CARPETA_POR_DEFECTO, [PLANTILLA_BIENVENIDA]) },
+    SmtpClient,
+    Envios,
+    EnviarCredenciales,
+    CuentaTeamsCreadaHandler,
+    PasswordRestablecidaHandler,
   ],
 })
 export class MailModule {}

@@ -1,0 +1,132 @@
+// The use case: email a student their credentials, at most once per template and credential version,
+// and tell the saga how it went (EmailEnviado / EmailFallido). The rules for a redelivery are in
+// domain/envio.ts; what an SMTP error means, in smtp/smtp.errors.ts.
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { EmailEnviado, EmailFallido, type AlumnoDatos, type SealedSecret } from '@lucy/contracts';
+import { TransientError, type MessageContext } from '@lucy/messaging';
+import { InjectConfig, SecretBox } from '@lucy/platform';
+import { domainOf, type MailConfig } from '../config.js';
+import { elegirDestinatario } from '../domain/destinatario.js';
+import { CODIGO_INCIERTO, decidir, type ClaveEnvio } from '../domain/envio.js';
+import type { Envio } from '../persistence/envio.entity.js';
+import { Envios } from '../persistence/envios.repository.js';
+import { Plantillas } from '../plantillas/plantillas.js';
+import { SmtpClient, type Aceptado } from '../smtp/smtp.client.js';
+import { clasificarErrorSmtp, type Clasificacion } from '../smtp/smtp.errors.js';
+
+export interface Credenciales extends ClaveEnvio {
+  upn: string;
+  /** The temporary password, sealed by teams-service for this student (context = alumnoId). */
+  credencial: SealedSecret;
+  alumno: AlumnoDatos;
+}
+
+interface Fallo {
+  permanente: boolean;
+  codigo: string;
+  motivo: string;
+}
+
+@Injectable()
+export class EnviarCredenciales {
+  private readonly log = new Logger('EnviarCredenciales');
+  private readonly dominio: string;
+
+  constructor(
+    private readonly envios: Envios,
+    private readonly smtp: SmtpClient,
+    private readonly plantillas: Plantillas,
+    private readonly secretBox: SecretBox,
+    @InjectConfig() private readonly config: MailConfig,
+  ) {
+    this.dominio = domainOf(config.MAIL_FROM);
+  }
+
+  async ejecutar(c: Credenciales, ctx: MessageContext): Promise<void> {
+    const clave: ClaveEnvio = { alumnoId: c.alumnoId, plantilla: c.plantilla, credencialVersion: c.credencialVersion };
+    await this.envios.bloquear(ctx.manager, clave);
+    const previo = await this.envios.buscar(ctx.manager, clave);
+    switch (decidir(previo)) {
+      case 'repetirResultado':
+        return this.informar(ctx, previo!);
+      case 'declararIncierto': {
+        this.log.warn({ msg: 'a previous try died mid-send; not sending again', ...clave, messageId: previo!.messageId });
+        const motivo = `un intento anterior (${previo!.updatedAt.toISOString()}) se interrumpió durante el envío: el servidor pudo haberlo aceptado. Buscar ${previo!.messageId} en el relay o restablecer la contraseña`;
+        return this.informar(ctx, await this.envios.registrarResultado(previo!, { estado: 'incierto', permanente: false, codigo: CODIGO_INCIERTO, motivo }));
+      }
+      case 'enviar':
+        return this.enviar(c, clave, previo, ctx);
+    }
+  }
+
+  private async enviar(c: Credenciales, clave: ClaveEnvio, previo: Envio | null, ctx: MessageContext): Promise<void> {
+    const destinatario = elegirDestinatario(c.alumno, c.upn);
+    if (!destinatario) {
+      return this.informarFallo(ctx, clave, { permanente: true, codigo: 'SIN_DESTINATARIO', motivo: 'el alumno no tiene correo institucional ni personal al que escribir' });
+    }
+    let password: string;
+    try {
+      password = this.secretBox.open(c.credencial, c.alumnoId);
+    } catch (err) {
+      // A wrong or missing key, or a credential sealed for someone else: no retry can open it.
+      return this.informarFallo(ctx, clave, { permanente: true, codigo: 'CREDENCIAL_ILEGIBLE', motivo: `no se pudo abrir la contraseña sellada: ${(err as Error).message}` });
+    }
+    const { nombre, apellido, carrera } = c.alumno;
+    const mensaje = this.plantillas.render(c.plantilla, { nombre, apellido, carrera, upn: c.upn, password, moodleUrl: this.config.MAIL_MOODLE_URL });
+
+    const id = previo?.id ?? randomUUID();
+    const envio = await this.envios.registrarIntento(previo, {
+      ...clave,
+      id,
+      destinatario,
+      messageId: previo?.messageId ?? `<${id}@${this.dominio}>`,
+      correlationId: ctx.correlationId,
+    });
+
+    let aceptado: Aceptado | undefined;
+    let error: Clasificacion | undefined;
+    try {
+      aceptado = await this.smtp.send({ to: destinatario, ...mensaje, messageId: envio.messageId });
+    } catch (err) {
+      error = clasificarErrorSmtp(err);
+    }
+
+    if (aceptado) {
+      this.log.log({ msg: 'email accepted by the SMTP server', ...clave, messageId: envio.messageId, intentos: envio.intentos });
+      return this.informar(ctx, await this.envios.registrarResultado(envio, { estado: 'enviado', respuestaSmtp: aceptado.respuesta.slice(0, 1000), enviadoAt: new Date() }));
+    }
+    const e = error!;
+    if (e.tipo === 'incierto') {
+      this.log.warn({ msg: 'email outcome unknown; not sending again', ...clave, messageId: envio.messageId, codigo: e.codigo, motivo: e.motivo });
+      return this.informar(ctx, await this.envios.registrarResultado(envio, { estado: 'incierto', permanente: false, codigo: CODIGO_INCIERTO, motivo: `${e.codigo}: ${e.motivo}` }));
+    }
+    const permanente = e.tipo === 'permanente';
+    const fallido = await this.envios.registrarResultado(envio, { estado: 'fallido', permanente, codigo: e.codigo, motivo: e.motivo });
+    if (permanente || ctx.isLastAttempt) {
+      this.log.warn({ msg: 'email failed', ...clave, codigo: e.codigo, permanente, motivo: e.motivo });
+      return this.informar(ctx, fallido);
+    }
+    // Nothing was accepted: the transport retries the message later and the next try sends again.
+    throw new TransientError(e.motivo, e.codigo);
+  }
+
+  /** Tells the saga the outcome a row records (again, on a redelivery: the saga ignores repeats). */
+  private informar(ctx: MessageContext, envio: Envio): void {
+    const clave = { alumnoId: envio.alumnoId, plantilla: envio.plantilla, credencialVersion: envio.credencialVersion };
+    if (envio.estado === 'enviado') {
+      ctx.publish(EmailEnviado, { ...clave, destinatario: envio.destinatario, smtpMessageId: envio.messageId });
+      return;
+    }
+    if (envio.estado === 'enviando') throw new Error(`envio ${envio.id} has no outcome to report`);
+    ctx.publish(EmailFallido, { ...clave, permanente: Boolean(envio.permanente), codigo: envio.codigo ?? undefined, motivo: recortar(envio.motivo ?? envio.estado) });
+  }
+
+  /** A failure found before anything was sent: no row (a fix upstream and a new message may still succeed). */
+  private informarFallo(ctx: MessageContext, clave: ClaveEnvio, f: Fallo): void {
+    this.log.warn({ msg: 'email not sent', ...clave, codigo: f.codigo, motivo: f.motivo });
+    ctx.publish(EmailFallido, { ...clave, permanente: f.permanente, codigo: f.codigo, motivo: recortar(f.motivo) });
+  }
+}
+
+const recortar = (s: string) => (s.length > 2000 ? `${s.slice(0, 1997)}...` : s);
