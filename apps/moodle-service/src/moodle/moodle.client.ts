@@ -105,10 +105,16 @@ export class MoodleClient {
     return res.courses;
   }
 
-  /** Ids of everyone enrolled in the course, suspended enrolments included (only the id field is asked for). */
+  /**
+   * Ids of everyone enrolled in the course, suspended enrolments included. The userfields option
+   * keeps the answer small, but it must name the two profile image URLs: the function's return
+   * description (user_description() in user/externallib.php) requires them, and without them the
+   * REST server's clean_returnvalue fails the whole call with invalidresponse.
+   */
   async idsMatriculados(courseid: number): Promise<Set<number>> {
     const wsfunction = 'core_enrol_get_enrolled_users';
-    const users = parse(wsfunction, z.array(z.object({ id: z.number().int() })), await this.call(wsfunction, { courseid, options: [{ name: 'userfields', value: 'id' }] }));
+    const options = [{ name: 'userfields', value: 'id,fullname,profileimageurlsmall,profileimageurl' }];
+    const users = parse(wsfunction, z.array(z.object({ id: z.number().int() })), await this.call(wsfunction, { courseid, options }));
     return new Set(users.map((u) => u.id));
   }
 

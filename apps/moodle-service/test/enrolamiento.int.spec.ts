@@ -1,0 +1,232 @@
+// moodle-service in-process against the real RabbitMQ and PostgreSQL and the sandbox's Moodle
+// stand-in: a student with a Teams account gets one Moodle user and one enrolment per course, once;
+// Moodle down means retries and then a MoodleFallido the saga can act on; compensation unenrols.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { type AlumnoDatos, type MessageDefinition, CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle, MoodleDesenrolado, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
+import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { moodleConfigSchema } from '../src/config.js';
+import { MoodleClient } from '../src/moodle/moodle.client.js';
+import { MoodleModule } from '../src/moodle.module.js';
+import { type Envelope, TestBroker, waitFor } from './support/broker.js';
+import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
+
+const suffix = randomBytes(4).toString('hex');
+const schema = `t_moodle_${suffix}`;
+const service = `moodle-service-test-${suffix}`;
+const RETRY_DELAYS = [100, 200];
+
+interface SandboxUser {
+  id: number;
+  username: string;
+  auth: string;
+  email: string;
+  idnumber: string;
+  firstname: string;
+  enrolments: { courseid: number; roleids: number[] }[];
+}
+interface SandboxCourse {
+  id: number;
+  shortname: string;
+}
+
+describe('moodle-service enrolment', () => {
+  let sandbox: SandboxProcess;
+  let app: INestApplication;
+  let url: string;
+  let broker: TestBroker;
+  let db: pg.Client;
+  let moodle: MoodleClient;
+  let courseId: (shortname: string) => number;
+  const box = new SecretBox(parseSecretKeys(randomBytes(32).toString('base64')));
+
+  beforeAll(async () => {
+    sandbox = await startSandboxProcess();
+    const courses = await sandbox.admin<SandboxCourse[]>('/moodle/courses');
+    courseId = (s) => courses.find((c) => c.shortname === s)!.id;
+    const config = loadConfig(moodleConfigSchema, {
+      ...process.env,
+      SERVICE_NAME: service,
+      DB_SCHEMA: schema,
+      LOG_LEVEL: 'warn',
+      MOODLE_URL: sandbox.urls.moodle,
+      MOODLE_TIMEOUT_MS: '3000',
+      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
+      MOODLE_CURSOS: JSON.stringify({ ingresante: { '2027': ['ING-2027-INTRO', 'ING-2027-MATE'] }, aspirante: { '*': ['ING-2027-ECO'] } }),
+    });
+    app = await bootstrapService({ module: MoodleModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    url = await app.getUrl();
+    moodle = new MoodleClient(config);
+    broker = await TestBroker.open(config.RABBITMQ_URL);
+    db = new pg.Client({ connectionString: config.DATABASE_URL });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await broker?.deleteQueues([service, `${service}.parked`, ...RETRY_DELAYS.map((d) => `${service}.retry.${d}ms`)]);
+    await broker?.close();
+    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db?.end();
+    await sandbox?.close();
+  });
+
+  afterEach(() => sandbox.admin('/faults/reset', 'POST'));
+
+  function alumno(estado: AlumnoDatos['estado'] = 'ingresante'): { alumnoId: string; upn: string; alumno: AlumnoDatos } {
+    const dni = String(30_000_000 + Math.floor(Math.random() * 9_000_000));
+    return {
+      alumnoId: randomUUID(),
+      upn: `${dni}.Prueba@Alumnos.Facultad.edu.ar`,
+      alumno: { dni, nombre: 'Ana', apellido: 'Prueba', emailPersonal: null, emailInstitucional: null, carrera: 'Contador Público', estado, periodo: '2027' },
+    };
+  }
+
+  const cuentaCreada = (a: ReturnType<typeof alumno>) =>
+    broker.publish(CuentaTeamsCreada, { ...a, graphUserId: randomUUID(), existente: false, credencial: box.seal('Temporal-1234', a.alumnoId), credencialVersion: 1 });
+
+  const replyTo = (def: MessageDefinition, env: Envelope, what: string) => waitFor(what, () => broker.repliesTo(def, env)[0]);
+
+  async function sandboxUser(upn: string): Promise<SandboxUser | undefined> {
+    const [u] = await sandbox.admin<SandboxUser[]>(`/moodle/users?username=${encodeURIComponent(upn.toLowerCase())}`);
+    return u && sandbox.admin<SandboxUser>(`/moodle/users/${u.id}`);
+  }
+
+  const rows = async (alumnoId: string) =>
+    (await db.query(`SELECT shortname, course_id, estado, role_id, enrolada_at, desenrolada_at FROM "${schema}".inscripcion WHERE alumno_id = $1 ORDER BY shortname`, [alumnoId])).rows;
+
+  async function duplicatesSeen(): Promise<number> {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('lucy_messages_consumed_total{') && l.includes('type="cuenta-teams.creada@v1"') && l.includes('outcome="duplicate"'));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  }
+
+  it('gives a student with a Teams account one Moodle user, enrolled as student in the courses of their estado and period', async () => {
+    const a = alumno();
+    const env = await cuentaCreada(a);
+    const enrolado = await replyTo(MoodleEnrolado, env, 'MoodleEnrolado');
+
+    const user = await sandboxUser(a.upn);
+    expect(user).toMatchObject({ username: a.upn.toLowerCase(), email: a.upn.toLowerCase(), auth: 'oauth2', idnumber: a.alumno.dni, firstname: 'Ana' });
+    expect(enrolado.payload).toEqual({
+      alumnoId: a.alumnoId,
+      moodleUserId: user!.id,
+      username: a.upn.toLowerCase(),
+      cursos: [
+        { shortname: 'ING-2027-INTRO', courseId: courseId('ING-2027-INTRO') },
+        { shortname: 'ING-2027-MATE', courseId: courseId('ING-2027-MATE') },
+      ],
+    });
+    expect(user!.enrolments.map((e) => [e.courseid, e.roleids]).sort()).toEqual([[courseId('ING-2027-INTRO'), [5]], [courseId('ING-2027-MATE'), [5]]].sort());
+    expect(await rows(a.alumnoId)).toMatchObject([
+      { shortname: 'ING-2027-INTRO', estado: 'enrolada', role_id: 5 },
+      { shortname: 'ING-2027-MATE', estado: 'enrolada', role_id: 5 },
+    ]);
+    const { rows: usuarios } = await db.query(`SELECT username, moodle_user_id, auth, origen FROM "${schema}".moodle_usuario WHERE alumno_id = $1`, [a.alumnoId]);
+    expect(usuarios).toEqual([{ username: a.upn.toLowerCase(), moodle_user_id: user!.id, auth: 'oauth2', origen: 'creado' }]);
+  });
+
+  it('creates nothing new for a duplicate delivery or an operator’s EnrolarMoodle retry', async () => {
+    const a = alumno();
+    const first = await cuentaCreada(a);
+    await replyTo(MoodleEnrolado, first, 'the first MoodleEnrolado');
+    const before = await sandboxUser(a.upn);
+    const duplicatesBefore = await duplicatesSeen();
+
+    await broker.send(CuentaTeamsCreada, first);
+    await waitFor('the duplicate to be recognised', async () => (await duplicatesSeen()) > duplicatesBefore);
+    const retry = await broker.publish(EnrolarMoodle, a);
+    const again = await replyTo(MoodleEnrolado, retry, 'MoodleEnrolado for the retry');
+
+    expect(again.payload).toMatchObject({ moodleUserId: before!.id, cursos: [{ shortname: 'ING-2027-INTRO' }, { shortname: 'ING-2027-MATE' }] });
+    expect(broker.repliesTo(MoodleEnrolado, first)).toHaveLength(1);
+    expect(await sandbox.admin<SandboxUser[]>(`/moodle/users?username=${encodeURIComponent(a.upn.toLowerCase())}`)).toHaveLength(1);
+    const after = await sandboxUser(a.upn);
+    expect(after!.enrolments).toHaveLength(2);
+    expect(after!.enrolments.map((e) => e.roleids)).toEqual([[5], [5]]);
+  });
+
+  it('leaves an enrolment that existed before Lucy as it is, and does not remove it on compensation', async () => {
+    const a = alumno();
+    // Someone created the user by hand and made them a teacher (role 3) of the intro course.
+    const { id } = await moodle.crearUsuario({ username: a.upn.toLowerCase(), auth: 'manual', password: 'Previa-2027!x', firstname: 'Ana', lastname: 'Prueba', email: a.upn.toLowerCase(), idnumber: '' });
+    await moodle.matricular(3, [{ userid: id, courseid: courseId('ING-2027-INTRO') }]);
+
+    const enrolado = await replyTo(MoodleEnrolado, await cuentaCreada(a), 'MoodleEnrolado');
+    expect(enrolado.payload).toMatchObject({ moodleUserId: id, cursos: [{ shortname: 'ING-2027-INTRO' }, { shortname: 'ING-2027-MATE' }] });
+    const user = await sandboxUser(a.upn);
+    expect(user!.auth).toBe('manual');
+    expect(user!.enrolments.find((e) => e.courseid === courseId('ING-2027-INTRO'))!.roleids).toEqual([3]);
+    expect(user!.enrolments.find((e) => e.courseid === courseId('ING-2027-MATE'))!.roleids).toEqual([5]);
+    expect((await rows(a.alumnoId)).map((r) => [r.shortname, r.estado])).toEqual([['ING-2027-INTRO', 'preexistente'], ['ING-2027-MATE', 'enrolada']]);
+
+    const desenrolar = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
+    const desenrolado = await waitFor('MoodleDesenrolado', () => broker.repliesTo(MoodleDesenrolado, desenrolar)[0]);
+    expect(desenrolado.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: id, cursos: ['ING-2027-MATE'] });
+    expect((await sandboxUser(a.upn))!.enrolments.map((e) => [e.courseid, e.roleids])).toEqual([[courseId('ING-2027-INTRO'), [3]]]);
+  });
+
+  it('retries while Moodle is down, then reports a MoodleFallido that is not permanent', async () => {
+    await sandbox.admin('/counters/reset?target=moodle', 'POST');
+    await sandbox.admin('/faults/moodle', 'PUT', { downForMs: 120_000 });
+    const a = alumno();
+    const env = await cuentaCreada(a);
+    const fallido = await waitFor('MoodleFallido', () => broker.repliesTo(MoodleFallido, env)[0]);
+
+    expect(fallido.payload).toMatchObject({ alumnoId: a.alumnoId, permanente: false, codigo: 'moodle:http-503' });
+    expect(fallido.payload.motivo).toContain('HTTP 503');
+    // The first try and one per retry delay, each stopped at its first call (more only if another
+    // test run publishes CuentaTeamsCreada on the same broker meanwhile: every such queue hears it).
+    const { rows: calls } = await sandbox.admin<{ rows: { status: number; count: number }[] }>('/counters?target=moodle');
+    expect(calls.filter((r) => r.status === 503).reduce((n, r) => n + r.count, 0)).toBeGreaterThanOrEqual(1 + RETRY_DELAYS.length);
+    expect(broker.repliesTo(MoodleEnrolado, env)).toHaveLength(0);
+    expect(await broker.queueDepth(`${service}.parked`)).toBe(0);
+    expect(await rows(a.alumnoId)).toEqual([]);
+  });
+
+  it('reports an unknown course as a permanent MoodleFallido naming it, without retrying', async () => {
+    const a = alumno();
+    const env = await broker.publish(EnrolarMoodle, { ...a, cursos: ['ING-2027-INTRO', 'NO-EXISTE-2027'] });
+    const fallido = await waitFor('MoodleFallido', () => broker.repliesTo(MoodleFallido, env)[0]);
+
+    expect(fallido.payload).toMatchObject({ alumnoId: a.alumnoId, permanente: true, codigo: 'curso-desconocido' });
+    expect(fallido.payload.motivo).toContain('NO-EXISTE-2027');
+    expect(fallido.payload.motivo).not.toContain('ING-2027-INTRO');
+    // The user was created before the courses were looked at; it is kept and recorded, unenrolled.
+    expect((await sandboxUser(a.upn))!.enrolments).toEqual([]);
+    expect(await rows(a.alumnoId)).toEqual([]);
+    expect(await broker.queueDepth(`${service}.parked`)).toBe(0);
+  });
+
+  it('enrols in the courses configured for any period of the estado', async () => {
+    const a = alumno('aspirante');
+    a.alumno.periodo = '2031-2C';
+    const enrolado = await replyTo(MoodleEnrolado, await cuentaCreada(a), 'MoodleEnrolado');
+    expect(enrolado.payload.cursos).toEqual([{ shortname: 'ING-2027-ECO', courseId: courseId('ING-2027-ECO') }]);
+  });
+
+  it('DesenrolarMoodle removes the enrolments Lucy made, and counts those already gone as removed', async () => {
+    const a = alumno();
+    await replyTo(MoodleEnrolado, await cuentaCreada(a), 'MoodleEnrolado');
+    const userId = (await sandboxUser(a.upn))!.id;
+
+    const env = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
+    const desenrolado = await waitFor('MoodleDesenrolado', () => broker.repliesTo(MoodleDesenrolado, env)[0]);
+    expect(desenrolado.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: userId, cursos: ['ING-2027-INTRO', 'ING-2027-MATE'] });
+    expect((await sandboxUser(a.upn))!.enrolments).toEqual([]);
+    expect((await rows(a.alumnoId)).map((r) => [r.estado, r.desenrolada_at !== null])).toEqual([['desenrolada', true], ['desenrolada', true]]);
+
+    const again = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
+    const ok = await waitFor('MoodleDesenrolado again', () => broker.repliesTo(MoodleDesenrolado, again)[0]);
+    expect(ok.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: userId, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
+  });
+
+  it('answers DesenrolarMoodle for a student Moodle never had with MoodleDesenrolado', async () => {
+    const a = alumno();
+    const env = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
+    const ok = await waitFor('MoodleDesenrolado', () => broker.repliesTo(MoodleDesenrolado, env)[0]);
+    expect(ok.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: null, cursos: [] });
+  });
+});
