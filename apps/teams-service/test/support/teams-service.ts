@@ -1,0 +1,74 @@
+// teams-service booted in-process (bootstrapService, port 0) in a throwaway schema, with its own queue
+// name, a random credentials key, against the in-process sandbox; its log lines are kept so a test can
+// show no password reached them. stop() closes it and removes what it created.
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { teamsConfigSchema, type TeamsConfig } from '../../src/config.js';
+import { TeamsModule } from '../../src/teams.module.js';
+import type { Sandbox } from './sandbox.js';
+import { TestBroker } from './broker.js';
+
+export const RETRY_DELAYS_MS = [100, 200, 300];
+
+export interface RunningTeams {
+  app: INestApplication;
+  config: TeamsConfig;
+  broker: TestBroker;
+  db: pg.Client;
+  box: SecretBox;
+  logs: string[];
+  /** Every row of the cuenta table, all columns. */
+  cuentas(): Promise<Record<string, unknown>[]>;
+  stop(): Promise<void>;
+}
+
+export async function startTeams(sandbox: Sandbox, env: Record<string, string> = {}): Promise<RunningTeams> {
+  const suffix = randomBytes(4).toString('hex');
+  const key = randomBytes(32).toString('base64');
+  const config = loadConfig(teamsConfigSchema, {
+    ...process.env,
+    SERVICE_NAME: `test-teams-${suffix}`,
+    DB_SCHEMA: `t_teams_${suffix}`,
+    LOG_LEVEL: 'info',
+    GRAPH_AUTHORITY_HOST: sandbox.urls.identity,
+    GRAPH_BASE_URL: sandbox.urls.graph,
+    GRAPH_CA_FILE: sandbox.caFile,
+    GRAPH_TIMEOUT_MS: '1500',
+    CREDENTIALS_KEY: key,
+    RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','),
+    ...env,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
+  const app = await bootstrapService({ module: TeamsModule, config, port: 0, logging: { destination } });
+  const broker = await TestBroker.open(config.RABBITMQ_URL);
+  const db = new pg.Client({ connectionString: config.DATABASE_URL });
+  await db.connect();
+  return {
+    app,
+    config,
+    broker,
+    db,
+    box: new SecretBox(parseSecretKeys(key)),
+    logs,
+    cuentas: async () => (await db.query(`SELECT * FROM "${config.DB_SCHEMA}".cuenta`)).rows,
+    stop: async () => {
+      await app.close();
+      const q = config.SERVICE_NAME;
+      await broker.deleteQueues([q, `${q}.parked`, ...RETRY_DELAYS_MS.map((d) => `${q}.retry.${d}ms`)]);
+      await broker.close();
+      await db.query(`DROP SCHEMA IF EXISTS "${config.DB_SCHEMA}" CASCADE`);
+      await db.end();
+    },
+  };
+}
+
+let dni = 30_000_000 + Math.floor(Math.random() * 60_000_000);
+/** A student no other test uses (fresh DNI, hence fresh UPN). */
+export function nuevoAlumno() {
+  dni += 1;
+  return { dni: String(dni), nombre: 'María José', apellido: 'Núñez', emailPersonal: `mj${dni}@example.org`, emailInstitucional: null, carrera: 'Ingeniería en Sistemas', estado: 'ingresante' as const, periodo: '2027' };
+}
