@@ -18,6 +18,7 @@ const base = {
 export default {
   // Integration tests talk to real services and wait for states with deadlines of their own.
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/tools/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int.spec.ts'] },

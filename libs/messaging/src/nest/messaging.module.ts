@@ -65,7 +65,7 @@ export class MessagingModule {
           provide: MessagingRuntime,
           inject: [MESSAGING_OPTIONS, { token: DataSource, optional: true }, { token: MetricsService, optional: true }],
           useFactory: (opts: MessagingOptions, dataSource?: DataSource, metrics?: MetricsService) =>
-            new MessagingRuntime(opts, { log: createLogger(opts.service).child({ component: 'messaging' }), dataSource, registry: metrics?.registry }),
+            new MessagingRuntime(opts, { log: createLogger(opts.service), dataSource, registry: metrics?.registry }),
         },
         MessagingLifecycle,
       ],
