@@ -1,14 +1,15 @@
+import { createHash } from 'node:crypto';
 import { baseConfigSchema, env, parseSecretKeys } from '@lucy/platform';
 import { z } from 'zod';
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 /**
- * The key the sandbox setup seals with when CREDENTIALS_KEY is unset (kid "dev"). It protects nothing:
- * it only lets the whole system run on one machine with no environment, and it is refused as soon as
- * SMTP is a real relay. It must be the same dev key teams-service seals with.
+ * The key used when CREDENTIALS_KEY is unset, only with the local sandbox's SMTP (refused otherwise), so
+ * the whole system runs on one machine with no setup. It protects nothing. It is teams-service's dev key
+ * (apps/teams-service/src/cuentas/credenciales.ts), derived the same way: what it seals, we open.
  */
-export const DEV_CREDENTIALS_KEY = 'dev:bHVjeS1kZXYtY3JlZGVudGlhbHMta2V5LTMyYnl0ZXM=';
+export const DEV_CREDENTIALS_KEY = `dev-sandbox:${createHash('sha256').update('lucy sandbox credentials key (never for real students)').digest('base64')}`;
 
 /** `Nombre <direccion@dominio>` or a bare address; the domain also names our Message-IDs. */
 const MAIL_ADDRESS = /^(?:[^<>]*<\s*[^<>\s@]+@([^<>\s@]+)\s*>|[^<>\s@]+@([^<>\s@]+))$/;

@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
 import { credentialKeys, type MailConfig } from './config.js';
 import { PLANTILLA_BIENVENIDA } from './domain/envio.js';
 import { EnviarCredenciales } from './envio/enviar-credenciales.service.js';
+import { EnvioMetrics } from './envio/envio.metrics.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { PasswordRestablecidaHandler } from './handlers/password-restablecida.handler.js';
 import { Envio } from './persistence/envio.entity.js';
@@ -21,10 +22,18 @@ import { SmtpClient } from './smtp/smtp.client.js';
     MessagingModule.forService(),
   ],
   providers: [
-    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (c: MailConfig) => new SecretBox(credentialKeys(c)) },
+    {
+      provide: SecretBox,
+      inject: [APP_CONFIG],
+      useFactory: (c: MailConfig) => {
+        if (!c.CREDENTIALS_KEY) new Logger('MailModule').warn('CREDENTIALS_KEY is unset: opening credentials with the sandbox dev key');
+        return new SecretBox(credentialKeys(c));
+      },
+    },
     { provide: Plantillas, inject: [APP_CONFIG], useFactory: (c: MailConfig) => new Plantillas(c.MAIL_TEMPLATE_DIR ?? CARPETA_POR_DEFECTO, [PLANTILLA_BIENVENIDA]) },
     SmtpClient,
     Envios,
+    EnvioMetrics,
     EnviarCredenciales,
     CuentaTeamsCreadaHandler,
     PasswordRestablecidaHandler,

@@ -1,6 +1,7 @@
 // mail-service in-process against the real RabbitMQ and PostgreSQL and the sandbox's SMTP stand-in:
 // the credentials email goes out once per credential version, its outcome reaches the broker, and the
 // password stays out of the database and the logs.
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
@@ -269,11 +270,26 @@ describe('mail-service: the credentials email', () => {
     // The transport's own lines are in the capture too (a retry was logged), so the check covers them.
     expect(logLines.some((l) => l.includes('message failed; will retry'))).toBe(true);
     expect(logLines.some((l) => l.includes('email accepted by the SMTP server'))).toBe(true);
+    const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
+    expect(metrics).toMatch(/lucy_mail_envios_total\{plantilla="bienvenida",resultado="enviado",service="[^"]+"\} [1-9]/);
     for (const password of passwords) {
       for (const form of [password, password.replace('&', '&amp;').replace('<', '&lt;')]) {
         expect(dump.filter((j) => j.includes(form))).toEqual([]);
         expect(logLines.filter((l) => l.includes(form))).toEqual([]);
       }
     }
+  });
+
+  it('refuses to start with a malformed variable, naming it, and exits 1', () => {
+    const run = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/mail-service/src/main.ts'], {
+      env: { ...process.env, SMTP_PORT: 'veinticinco', MAIL_FROM: 'nadie', SMTP_HOST: 'smtp.unrc.edu.ar', CREDENTIALS_KEY: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    const line = JSON.parse(run.stderr.trim().split('\n').at(-1)!);
+    expect(line).toMatchObject({ level: 'fatal', service: 'mail-service' });
+    expect(line.msg).toContain('SMTP_PORT: must be a port number');
+    expect(line.msg).toContain('MAIL_FROM: must be an address');
   });
 });

@@ -14,6 +14,7 @@ import { Envios } from '../persistence/envios.repository.js';
 import { Plantillas } from '../plantillas/plantillas.js';
 import { SmtpClient, type Aceptado } from '../smtp/smtp.client.js';
 import { clasificarErrorSmtp, type Clasificacion } from '../smtp/smtp.errors.js';
+import { EnvioMetrics } from './envio.metrics.js';
 
 export interface Credenciales extends ClaveEnvio {
   upn: string;
@@ -38,6 +39,7 @@ export class EnviarCredenciales {
     private readonly smtp: SmtpClient,
     private readonly plantillas: Plantillas,
     private readonly secretBox: SecretBox,
+    private readonly metrics: EnvioMetrics,
     @InjectConfig() private readonly config: MailConfig,
   ) {
     this.dominio = domainOf(config.MAIL_FROM);
@@ -49,9 +51,11 @@ export class EnviarCredenciales {
     const previo = await this.envios.buscar(ctx.manager, clave);
     switch (decidir(previo)) {
       case 'repetirResultado':
+        this.metrics.contar(clave.plantilla, 'repetido');
         return this.informar(ctx, previo!);
       case 'declararIncierto': {
         this.log.warn({ msg: 'a previous try died mid-send; not sending again', ...clave, messageId: previo!.messageId });
+        this.metrics.contar(clave.plantilla, 'incierto');
         const motivo = `un intento anterior (${previo!.updatedAt.toISOString()}) se interrumpió durante el envío: el servidor pudo haberlo aceptado. Buscar ${previo!.messageId} en el relay o restablecer la contraseña`;
         return this.informar(ctx, await this.envios.registrarResultado(previo!, { estado: 'incierto', permanente: false, codigo: CODIGO_INCIERTO, motivo }));
       }
@@ -94,15 +98,18 @@ export class EnviarCredenciales {
 
     if (aceptado) {
       this.log.log({ msg: 'email accepted by the SMTP server', ...clave, messageId: envio.messageId, intentos: envio.intentos });
+      this.metrics.contar(clave.plantilla, 'enviado');
       return this.informar(ctx, await this.envios.registrarResultado(envio, { estado: 'enviado', respuestaSmtp: aceptado.respuesta.slice(0, 1000), enviadoAt: new Date() }));
     }
     const e = error!;
     if (e.tipo === 'incierto') {
       this.log.warn({ msg: 'email outcome unknown; not sending again', ...clave, messageId: envio.messageId, codigo: e.codigo, motivo: e.motivo });
+      this.metrics.contar(clave.plantilla, 'incierto');
       return this.informar(ctx, await this.envios.registrarResultado(envio, { estado: 'incierto', permanente: false, codigo: CODIGO_INCIERTO, motivo: `${e.codigo}: ${e.motivo}` }));
     }
     const permanente = e.tipo === 'permanente';
     const fallido = await this.envios.registrarResultado(envio, { estado: 'fallido', permanente, codigo: e.codigo, motivo: e.motivo });
+    this.metrics.contar(clave.plantilla, permanente ? 'rechazado' : ctx.isLastAttempt ? 'fallido' : 'reintento');
     if (permanente || ctx.isLastAttempt) {
       this.log.warn({ msg: 'email failed', ...clave, codigo: e.codigo, permanente, motivo: e.motivo });
       return this.informar(ctx, fallido);
@@ -125,6 +132,7 @@ export class EnviarCredenciales {
   /** A failure found before anything was sent: no row (a fix upstream and a new message may still succeed). */
   private informarFallo(ctx: MessageContext, clave: ClaveEnvio, f: Fallo): void {
     this.log.warn({ msg: 'email not sent', ...clave, codigo: f.codigo, motivo: f.motivo });
+    this.metrics.contar(clave.plantilla, 'sin_enviar');
     ctx.publish(EmailFallido, { ...clave, permanente: f.permanente, codigo: f.codigo, motivo: recortar(f.motivo) });
   }
 }
