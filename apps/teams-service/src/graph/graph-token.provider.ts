@@ -31,7 +31,12 @@ export class GraphTokenProvider {
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
-          loggerCallback: (level, message) => (level === LogLevel.Error ? this.log.error(message) : this.log.warn(message)),
+          loggerCallback: (level, message) => {
+            // Client credentials never get client_info (it describes a signed-in user); MSAL 7 warns on every token.
+            if (message.includes('No client info in response')) return;
+            if (level === LogLevel.Error) this.log.error(message);
+            else this.log.warn(message);
+          },
         },
       },
     });
