@@ -29,8 +29,8 @@ export class LoteItemRepository {
     if (items.length === 0) return;
     await m.query(
       `INSERT INTO ${tabla(m, 'lote_item')} (lote_id, fila, fuente, dni, alumno_id, resultado, cambios, release_state)
-       SELECT $1, fila, fuente, dni, "alumnoId", resultado, cambios, "releaseState"
-       FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS x(fila int, fuente text, dni text, "alumnoId" uuid, resultado text, cambios jsonb, "releaseState" text, n bigint)
+       SELECT $1, (j->>'fila')::int, j->>'fuente', j->>'dni', (j->>'alumnoId')::uuid, j->>'resultado', NULLIF(j->'cambios', 'null'::jsonb), j->>'releaseState'
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(j, n)
        ORDER BY n`,
       [loteId, JSON.stringify(items)],
     );
