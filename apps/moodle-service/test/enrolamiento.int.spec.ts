@@ -7,7 +7,9 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { type AlumnoDatos, type MessageDefinition, CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle, MoodleDesenrolado, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
-import { moodleConfigSchema } from '../src/config.js';
+import type { EntityManager } from 'typeorm';
+import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
+import { UsuarioMoodleService } from '../src/enrolamiento/usuario-moodle.service.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
 import { MoodleModule } from '../src/moodle.module.js';
 import { type Envelope, TestBroker, waitFor } from './support/broker.js';
@@ -25,6 +27,7 @@ interface SandboxUser {
   email: string;
   idnumber: string;
   firstname: string;
+  passwordSha256: string | null;
   enrolments: { courseid: number; roleids: number[] }[];
 }
 interface SandboxCourse {
@@ -39,6 +42,7 @@ describe('moodle-service enrolment', () => {
   let broker: TestBroker;
   let db: pg.Client;
   let moodle: MoodleClient;
+  let config: MoodleConfig;
   let courseId: (shortname: string) => number;
   const box = new SecretBox(parseSecretKeys(randomBytes(32).toString('base64')));
 
@@ -46,7 +50,7 @@ describe('moodle-service enrolment', () => {
     sandbox = await startSandboxProcess();
     const courses = await sandbox.admin<SandboxCourse[]>('/moodle/courses');
     courseId = (s) => courses.find((c) => c.shortname === s)!.id;
-    const config = loadConfig(moodleConfigSchema, {
+    config = loadConfig(moodleConfigSchema, {
       ...process.env,
       SERVICE_NAME: service,
       DB_SCHEMA: schema,
@@ -221,6 +225,26 @@ describe('moodle-service enrolment', () => {
     const again = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
     const ok = await waitFor('MoodleDesenrolado again', () => broker.repliesTo(MoodleDesenrolado, again)[0]);
     expect(ok.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: userId, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
+  });
+
+  it('creates a manual user with a generated password that passes a strict site policy, and keeps it nowhere', async () => {
+    const before = await sandbox.admin<{ passwordPolicy: unknown }>('/moodle/config');
+    await sandbox.admin('/moodle/config', 'PUT', {
+      passwordPolicy: { enabled: true, minLength: 20, minDigits: 3, minLower: 3, minUpper: 3, minNonAlphanum: 3, maxConsecutiveIdentChars: 1 },
+    });
+    try {
+      const a = alumno();
+      const saved: unknown[] = [];
+      const manager = { findOneBy: async () => null, save: async (_entity: unknown, row: unknown) => (saved.push(row), row) } as unknown as EntityManager;
+      await new UsuarioMoodleService(moodle, { ...config, MOODLE_AUTH: 'manual' }).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
+
+      const user = await sandboxUser(a.upn);
+      expect(user).toMatchObject({ auth: 'manual', passwordSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(saved).toEqual([expect.objectContaining({ alumnoId: a.alumnoId, auth: 'manual', origen: 'creado' })]);
+      expect(JSON.stringify(saved)).not.toMatch(/password/i);
+    } finally {
+      await sandbox.admin('/moodle/config', 'PUT', { passwordPolicy: before.passwordPolicy });
+    }
   });
 
   it('answers DesenrolarMoodle for a student Moodle never had with MoodleDesenrolado', async () => {

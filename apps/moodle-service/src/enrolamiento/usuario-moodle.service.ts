@@ -10,6 +10,12 @@ import { perfilMoodle, UsernameInvalido } from '../domain/usuario.js';
 import { MoodleClient, type UsuarioMoodle } from '../moodle/moodle.client.js';
 import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
 
+interface Usuario {
+  id: number;
+  username: string;
+  auth: string;
+}
+
 export interface UsuarioResuelto {
   moodleUserId: number;
   username: string;
@@ -29,21 +35,10 @@ export class UsuarioMoodleService {
   async encontrarOCrear(manager: EntityManager, alumnoId: string, upn: string, alumno: AlumnoDatos): Promise<UsuarioResuelto> {
     const perfil = perfilSeguro(upn, alumno);
     const guardado = await manager.findOneBy(MoodleUsuario, { alumnoId });
-    const existente = await this.buscar(perfil.username, perfil.email);
-    let usuario: { id: number; username: string; auth: string };
-    if (existente) {
-      // Found (a redelivery, an operator's retry, or someone created it by hand): used as it is.
-      if (existente.suspended) this.log.warn({ alumnoId, moodleUserId: existente.id }, 'the student’s Moodle user is suspended; enrolling anyway');
-      usuario = { id: existente.id, username: existente.username ?? perfil.username, auth: existente.auth ?? '' };
-    } else {
-      // manual keeps the password in Moodle and needs one that meets the site's policy; oauth2 and
-      // oidc do not (they are not "internal" auth plugins) and must not be sent one.
-      const password = this.config.MOODLE_AUTH === 'manual' ? generarPassword() : undefined;
-      const creado = await this.moodle.crearUsuario({ ...perfil, auth: this.config.MOODLE_AUTH, password });
-      usuario = { id: creado.id, username: creado.username, auth: this.config.MOODLE_AUTH };
-      this.log.log({ alumnoId, moodleUserId: creado.id, auth: this.config.MOODLE_AUTH }, 'Moodle user created');
-    }
-    const creadoPorLucy = !existente || (guardado?.origen === 'creado' && guardado.moodleUserId === usuario.id);
+    const encontrado = await this.buscar(perfil.username, perfil.email);
+    // Found (a redelivery, an operator's retry, or someone created it by hand): used as it is.
+    const { usuario, creadoAhora } = encontrado ? { usuario: this.tomarTalCual(alumnoId, encontrado, perfil.username), creadoAhora: false } : await this.crear(alumnoId, perfil);
+    const creadoPorLucy = creadoAhora || (guardado?.origen === 'creado' && guardado.moodleUserId === usuario.id);
     await manager.save(MoodleUsuario, {
       alumnoId,
       username: usuario.username,
@@ -52,7 +47,34 @@ export class UsuarioMoodleService {
       origen: creadoPorLucy ? 'creado' : 'existente',
       updatedAt: new Date(),
     });
-    return { moodleUserId: usuario.id, username: usuario.username, creadoAhora: !existente };
+    return { moodleUserId: usuario.id, username: usuario.username, creadoAhora };
+  }
+
+  /**
+   * Creates the user — or finds it after all when Moodle refuses because it exists by now: another
+   * message for the same student (an operator's EnrolarMoodle racing the CuentaTeamsCreada) created
+   * it between our lookup and our create, and Moodle answers that with invalidparameter ("Username
+   * already exists"), which must not end as a permanent failure.
+   */
+  private async crear(alumnoId: string, perfil: ReturnType<typeof perfilMoodle>): Promise<{ usuario: Usuario; creadoAhora: boolean }> {
+    const auth = this.config.MOODLE_AUTH;
+    // manual keeps the password in Moodle and needs one that meets the site's policy; oauth2 and
+    // oidc are not "internal" auth plugins and are sent none.
+    const password = auth === 'manual' ? generarPassword() : undefined;
+    try {
+      const creado = await this.moodle.crearUsuario({ ...perfil, auth, password });
+      this.log.log({ alumnoId, moodleUserId: creado.id, auth }, 'Moodle user created');
+      return { usuario: { id: creado.id, username: creado.username, auth }, creadoAhora: true };
+    } catch (err) {
+      const ganador = err instanceof PermanentError ? await this.buscar(perfil.username, perfil.email) : undefined;
+      if (!ganador) throw err;
+      return { usuario: this.tomarTalCual(alumnoId, ganador, perfil.username), creadoAhora: false };
+    }
+  }
+
+  private tomarTalCual(alumnoId: string, u: UsuarioMoodle, username: string): Usuario {
+    if (u.suspended) this.log.warn({ alumnoId, moodleUserId: u.id }, 'the student’s Moodle user is suspended; enrolling anyway');
+    return { id: u.id, username: u.username ?? username, auth: u.auth ?? '' };
   }
 
   /**
