@@ -25,8 +25,8 @@ interface Intento {
   /** When the onboarding began (the event's occurredAt): accounts created after it are this onboarding's. */
   desde: string;
   ultimoIntento: boolean;
-  /** The Graph user this attempt holds, so a failure can record an account left behind. */
-  graphUserId: string | null;
+  /** The Graph user this attempt holds, so a failure can record an account left behind: null once deleted again, undefined while unknown. */
+  graphUserId?: string | null;
 }
 
 interface Asegurada {
@@ -51,7 +51,7 @@ export class AprovisionarCuenta {
     try {
       upn = this.upnDe(alumno);
       cuenta = await reservarCuenta(ctx.manager, alumnoId, upn);
-      intento = { alumnoId, alumno, upn: cuenta.upn, estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado, desde: ctx.envelope.occurredAt, ultimoIntento: ctx.isLastAttempt, graphUserId: null };
+      intento = { alumnoId, alumno, upn: cuenta.upn, estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado, desde: ctx.envelope.occurredAt, ultimoIntento: ctx.isLastAttempt };
       const { user, nuestra, credencial } = await this.asegurar(intento);
       Object.assign(cuenta, { estado: 'activa', graphUserId: user.id, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
       await guardarCuenta(ctx.manager, cuenta);
@@ -61,7 +61,7 @@ export class AprovisionarCuenta {
       if (!fallo) throw err;
       if (cuenta) {
         // An account that was working stays as it was; a new one is recorded as failed, with what is left in Graph.
-        if (!intento?.estadoPrevio || intento.estadoPrevio === 'fallida') Object.assign(cuenta, { estado: 'fallida', graphUserId: intento?.graphUserId ?? null });
+        if (!intento?.estadoPrevio || intento.estadoPrevio === 'fallida') Object.assign(cuenta, { estado: 'fallida', graphUserId: intento?.graphUserId === undefined ? cuenta.graphUserId : intento.graphUserId });
         cuenta.ultimoError = fallo.motivo;
         await guardarCuenta(ctx.manager, cuenta);
       }
