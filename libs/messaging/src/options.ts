@@ -14,8 +14,17 @@ export interface MessagingOptions {
   /** How often the outbox relay looks for rows committed by other processes or left by a crash. */
   outboxPollMs: number;
   outboxBatchSize: number;
+  /**
+   * Messages that wait for the database at the same time share one transaction (each behind its own
+   * savepoint, acked after the commit): at most this many in one (default 32; 1 = one transaction each) …
+   */
+  batchMaxMessages?: number;
+  /** … and a transaction takes no more once it is this old, so a slow handler has one to itself (default 20 ms). */
+  batchMaxMs?: number;
   /** How long shutdown waits for in-flight messages and the outbox before closing anyway. */
   shutdownTimeoutMs: number;
+  /** The transport's own log level (the service's LOG_LEVEL). */
+  logLevel?: string;
 }
 
 export const EXCHANGES = {

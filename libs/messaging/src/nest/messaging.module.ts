@@ -65,7 +65,7 @@ export class MessagingModule {
           provide: MessagingRuntime,
           inject: [MESSAGING_OPTIONS, { token: DataSource, optional: true }, { token: MetricsService, optional: true }],
           useFactory: (opts: MessagingOptions, dataSource?: DataSource, metrics?: MetricsService) =>
-            new MessagingRuntime(opts, { log: createLogger(opts.service), dataSource, registry: metrics?.registry }),
+            new MessagingRuntime(opts, { log: createLogger(opts.service, { level: opts.logLevel }), dataSource, registry: metrics?.registry }),
         },
         MessagingLifecycle,
       ],
@@ -87,6 +87,7 @@ export function messagingOptionsFrom(config: BaseConfig, overrides: Partial<Mess
     queueType: config.RABBITMQ_QUEUE_TYPE,
     retryDelaysMs: config.RETRY_DELAYS_MS,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logLevel: config.LOG_LEVEL,
     ...overrides,
   };
 }
