@@ -3,7 +3,15 @@ import type { z } from 'zod';
 
 /** The sandbox's SIAL credentials (apps/sandbox/src/sial/sial.store.ts): the default for a local SIAL only. */
 const SANDBOX_SIAL_PASSWORD = 'sandbox-sial-password';
-const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+/** True for a remote http(s) SIAL; false for a local one, and for a malformed URL (reported on its own). */
+function isRemote(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return ['http:', 'https:'].includes(u.protocol) && !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  } catch {
+    return false;
+  }
+}
 
 /** ingest-service: the shared variables (see README) with this service's defaults, and its own. */
 export const ingestConfigSchema = baseConfigSchema
@@ -30,7 +38,7 @@ export const ingestConfigSchema = baseConfigSchema
     BATCH_SWEEP_MS: env.int(0).default(15_000),
   })
   .superRefine((c, ctx) => {
-    if (c.SIAL_PASSWORD === undefined && !isLoopback(c.SIAL_URL)) {
+    if (c.SIAL_PASSWORD === undefined && isRemote(c.SIAL_URL)) {
       ctx.addIssue({ code: 'custom', path: ['SIAL_PASSWORD'], message: 'is required when SIAL_URL is not local (or set SIAL_PASSWORD_FILE)' });
     }
   });
