@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { baseConfigSchema, env, parseSecretKeys } from '@lucy/platform';
+import { baseConfigSchema, env, parseSecretKeys, SANDBOX_DEV_CREDENTIALS_KEY } from '@lucy/platform';
 import { z } from 'zod';
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -9,7 +8,7 @@ const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '::1'];
  * the whole system runs on one machine with no setup. It protects nothing. It is teams-service's dev key
  * (apps/teams-service/src/cuentas/credenciales.ts), derived the same way: what it seals, we open.
  */
-export const DEV_CREDENTIALS_KEY = `dev-sandbox:${createHash('sha256').update('lucy sandbox credentials key (never for real students)').digest('base64')}`;
+export const DEV_CREDENTIALS_KEY = SANDBOX_DEV_CREDENTIALS_KEY;
 
 /** `Nombre <direccion@dominio>` or a bare address; the domain also names our Message-IDs. */
 const MAIL_ADDRESS = /^(?:[^<>]*<\s*[^<>\s@]+@([^<>\s@]+)\s*>|[^<>\s@]+@([^<>\s@]+))$/;

@@ -32,4 +32,4 @@ export { schemaNameOf, schemaOf } from './persistence/schema-aware-migration.js'
 
 export { bootstrapService, type BootstrapOptions } from './bootstrap.js';
 
-export { parseSecretKeys, SecretBox, type SecretKey } from './secrets/sealed-secret.js';
+export { parseSecretKeys, SANDBOX_DEV_CREDENTIALS_KEY, SecretBox, type SecretKey } from './secrets/sealed-secret.js';

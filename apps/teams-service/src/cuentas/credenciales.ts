@@ -1,10 +1,9 @@
 // A temporary password and its sealed copy for mail-service. The clear password leaves this object only
 // to go to Graph; what is published and everything stored is the sealed form (SecretBox, bound to the
 // student's id, so a credential moved to another student fails to open).
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { SealedSecret } from '@lucy/contracts';
-import { InjectConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { InjectConfig, parseSecretKeys, SANDBOX_DEV_CREDENTIALS_KEY, SecretBox } from '@lucy/platform';
 import type { TeamsConfig } from '../config.js';
 import { generarPasswordTemporal } from '../domain/password.js';
 
@@ -12,7 +11,7 @@ import { generarPasswordTemporal } from '../domain/password.js';
  * Used only against the local sandbox when CREDENTIALS_KEY is unset (config.ts refuses it for a real
  * Graph), so `npm start` works without setup. mail-service must hold the same key to open what we seal.
  */
-export const DEV_CREDENTIALS_KEY = `dev-sandbox:${createHash('sha256').update('lucy sandbox credentials key (never for real students)').digest('base64')}`;
+export const DEV_CREDENTIALS_KEY = SANDBOX_DEV_CREDENTIALS_KEY;
 
 export interface Credencial {
   /** For Graph only. */

@@ -52,3 +52,10 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64url')), decipher.final()]).toString('utf8');
   }
 }
+
+/**
+ * The key teams-service and mail-service fall back to when CREDENTIALS_KEY is unset and every endpoint
+ * is the local sandbox, so the whole system runs on one machine with no setup. It protects nothing,
+ * and both services refuse it as soon as a real Graph or SMTP relay is configured.
+ */
+export const SANDBOX_DEV_CREDENTIALS_KEY = `dev-sandbox:${createHash('sha256').update('lucy sandbox credentials key (never for real students)').digest('base64')}`;
