@@ -40,6 +40,8 @@ export const GraphSandboxConfigSchema = z
     /** Page size when $top is absent (Graph: 100 for users) and the largest $top accepted (999). */
     defaultPageSize: z.number().int().min(1).max(999),
     maxPageSize: z.number().int().min(1),
+    /** Fault knob: POST /users for these UPNs fails with a permanent 400 (one student's bad luck). */
+    rejectedUserPrincipalNames: z.array(z.string()).default([]),
   })
   .strict();
 export type GraphSandboxConfig = z.infer<typeof GraphSandboxConfigSchema>;
@@ -64,6 +66,7 @@ export function defaultGraphConfig(env: NodeJS.ProcessEnv = process.env): GraphS
     skus: structuredClone(DEFAULT_SKUS),
     defaultPageSize: 100,
     maxPageSize: 999,
+    rejectedUserPrincipalNames: [],
   };
   const fromJson = env.SANDBOX_GRAPH_CONFIG ? JSON.parse(env.SANDBOX_GRAPH_CONFIG) : {};
   return mergeGraphConfig(base, fromJson);

@@ -20,6 +20,7 @@ export const userRoutes: Route[] = [
       let props: Record<string, unknown>;
       try {
         props = validateUserBody(req.body, 'create', store.verifiedDomains);
+        rejectByPolicy(props, store.config.rejectedUserPrincipalNames);
       } catch (e) {
         if (e instanceof GraphError) store.noteInvalidCreate();
         throw e;
@@ -117,4 +118,16 @@ function listUsers({ req, store }: RouteContext) {
   }
   body.value = page.map((r) => projectUser(r.u, select));
   return { status: 200, body };
+}
+
+/**
+ * A fault knob for one student: the tenant refuses these UPNs as a directory policy would (a reserved
+ * or blocked name), with the 400 Graph gives for an invalid property value — a permanent error.
+ */
+function rejectByPolicy(props: Record<string, unknown>, rejected: readonly string[]): void {
+  const upn = String(props.userPrincipalName ?? '').toLowerCase();
+  if (!rejected.some((r) => r.toLowerCase() === upn)) return;
+  throw new GraphError(400, 'Request_BadRequest', "Invalid value specified for property 'userPrincipalName' of resource 'User'.", [
+    { code: 'InvalidValue', message: "Invalid value specified for property 'userPrincipalName' of resource 'User'.", target: 'userPrincipalName' },
+  ]);
 }
