@@ -38,11 +38,12 @@ describe('ingest-service', () => {
   let db: pg.Client;
   let rt: MessagingRuntime;
   let tap: Tap;
+  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
   const box = new SecretBox([{ kid: 'test', key: randomBytes(32) }]);
 
   beforeAll(async () => {
     sandbox = await startSandbox({ sial: COHORTE });
-    const config = loadConfig(ingestConfigSchema, {
+    config = loadConfig(ingestConfigSchema, {
       ...process.env,
       SERVICE_NAME: SERVICE,
       DB_SCHEMA: SCHEMA,
@@ -60,13 +61,17 @@ describe('ingest-service', () => {
   });
 
   afterAll(async () => {
-    await rt?.stop();
-    await app?.close();
-    await tap?.close();
-    await sandbox?.close();
-    await db?.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-    await db?.end();
-    await deleteQueues(SERVICE, RETRY_DELAYS);
+    // Each step on its own: a broker that went away mid-run must not leave the schema or queues behind.
+    const steps = [
+      () => rt?.stop(),
+      () => app?.close(),
+      () => tap?.close(),
+      () => sandbox?.close(),
+      () => db?.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`),
+      () => db?.end(),
+      () => deleteQueues(SERVICE, RETRY_DELAYS),
+    ];
+    for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
   });
 
   const pull = async (fuentes = ['aspirantes', 'preinscriptos', 'ingresantes'] as SincronizarSial['fuentes']) => {
@@ -261,6 +266,43 @@ describe('ingest-service', () => {
       expect(f!.motivo).toContain('HTTP 502');
     } finally {
       sandbox.ctx.faults.reset('sial');
+    }
+  });
+
+  it('registers a pull of 3,000 students as one lote and puts only BATCH_SIZE of them in flight', async () => {
+    sandbox.sial.update({ size: 3000, seed: 7, revision: 0, pageSize: 1000 });
+    const inicio = Date.now();
+    const loteId = await pull();
+    const r = await ingestado(loteId);
+    const ms = Date.now() - inicio;
+    expect(r.nuevos + r.actualizados).toBeGreaterThan(2900);
+    expect(r.alumnoIds).toHaveLength(r.nuevos + r.actualizados);
+    expect(ms).toBeLessThan(15_000);
+    await waitFor(() => tap.of(AlumnoCreado, loteId).length === BATCH_SIZE, 'the first window');
+    expect(await countState(loteId, 'released')).toBe(BATCH_SIZE);
+    expect(await countState(loteId, 'pending')).toBeGreaterThan(2800);
+  });
+
+  it('moves a window exactly once per reply when two replicas take the replies at the same time', async () => {
+    const replica = await bootstrapService({ module: IngestModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    try {
+      const loteId = randomUUID();
+      const filas: FilaAlumno[] = Array.from({ length: 40 }, (_, i) => ({ dni: String(33_000_000 + i), nombre: `N${i}`, apellido: 'Réplica', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' }));
+      await rt.publish(RegistrarLote, { loteId, nombreArchivo: 'replicas.csv', filas }, { correlationId: `lote-${loteId}` });
+      await ingestado(loteId);
+      for (let ronda = 1; ronda <= 4; ronda++) {
+        const enVuelo = tap.of(AlumnoCreado, loteId).slice(-BATCH_SIZE);
+        await Promise.all(enVuelo.map((c) => cuentaCreada(c.alumnoId, c.alumno, loteId)));
+        await waitFor(() => tap.of(AlumnoCreado, loteId).length === BATCH_SIZE * (ronda + 1), `window ${ronda + 1}`);
+        await waitFor(async () => (await countState(loteId, 'done')) === BATCH_SIZE * ronda, `round ${ronda} done`);
+        expect(await countState(loteId, 'released')).toBe(BATCH_SIZE);
+      }
+      const creados = tap.of(AlumnoCreado, loteId).map((c) => c.alumno.dni);
+      expect(new Set(creados).size).toBe(creados.length);
+      // Released in the lote's order (two replicas' relays may deliver them in another)
+      expect([...creados].sort()).toEqual(filas.slice(0, creados.length).map((f) => String(f.dni)));
+    } finally {
+      await replica.close();
     }
   });
 });
