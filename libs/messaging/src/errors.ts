@@ -25,3 +25,17 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 2000);
   return String(err).slice(0, 2000);
 }
+
+/**
+ * Not this message's fault, and not now: a dependency's circuit breaker is open, or its rate limit has no
+ * slot soon enough. The transport sets the message aside for at least `delayMs` (the retry tier that
+ * fits) WITHOUT counting an attempt, so waiting for a dependency never spends a message's retry budget.
+ */
+export class DeferError extends Error {
+  override readonly name: string = 'DeferError';
+  constructor(message: string, readonly delayMs?: number, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export const isDeferral = (err: unknown): err is DeferError => err instanceof DeferError;

@@ -1,7 +1,7 @@
 // Transport metrics, registered in the service's prom-client registry (GET /metrics).
 import { Counter, Histogram, Registry } from 'prom-client';
 
-export type Outcome = 'applied' | 'duplicate' | 'retried' | 'parked' | 'requeued';
+export type Outcome = 'applied' | 'duplicate' | 'retried' | 'parked' | 'requeued' | 'deferred';
 
 export class MessagingMetrics {
   readonly consumed: Counter<'queue' | 'type' | 'outcome'>;

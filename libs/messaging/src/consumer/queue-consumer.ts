@@ -4,7 +4,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { runWithCorrelation } from '@lucy/platform';
-import { describeError, isPermanent, PermanentError } from '../errors.js';
+import { describeError, isDeferral, isPermanent, PermanentError, type DeferError } from '../errors.js';
 import type { InboxStore } from '../inbox/inbox.store.js';
 import type { MessagingMetrics, Outcome } from '../metrics.js';
 import type { MessagingOptions } from '../options.js';
@@ -13,7 +13,7 @@ import type { OutboxStore } from '../outbox/outbox.store.js';
 import type { AmqpConnection } from '../transport/connection.js';
 import { parkedQueueName, retryQueueName } from '../transport/topology.js';
 import { decode, type Decoded } from '../transport/wire.js';
-import { attemptsSoFar, failureHeaders, H } from './failure-headers.js';
+import { attemptsSoFar, deferralHeaders, failureHeaders, H } from './failure-headers.js';
 import type { HandlerBinding } from './handler-binding.js';
 import { MessageContext } from './message-context.js';
 
@@ -163,6 +163,7 @@ export class QueueConsumer {
   }
 
   private async onFailure(ch: Channel, msg: ConsumeMessage, err: unknown, failuresBefore: number, decoded?: Decoded): Promise<Outcome> {
+    if (isDeferral(err)) return this.defer(ch, msg, err, decoded);
     const failures = failuresBefore + 1;
     const reason = describeError(err);
     const code = err instanceof PermanentError ? err.code : (err as { code?: string })?.code;
@@ -190,6 +191,41 @@ export class QueueConsumer {
     } catch (publishErr) {
       // Could not move it aside (broker trouble): give it back so it is not lost, and try again later.
       log.warn({ err: reason, publishErr: describeError(publishErr) }, 'could not retry or park; requeueing');
+      try {
+        ch.nack(msg, false, true);
+      } catch {
+        /* the channel is gone; the broker redelivers unacked messages on its own */
+      }
+      return 'requeued';
+    }
+  }
+
+  /**
+   * Sets the message aside in the retry tier that covers the delay asked (the longest if none does),
+   * attempts untouched. Not nack-with-requeue: that would hand it straight back to a consumer that cannot
+   * use it yet (a hot loop), and quorum queues count such redeliveries against their delivery limit.
+   */
+  private async defer(ch: Channel, msg: ConsumeMessage, err: DeferError, decoded?: Decoded): Promise<Outcome> {
+    const reason = describeError(err);
+    const delays = [...new Set(this.deps.opts.retryDelaysMs)].sort((a, b) => a - b);
+    const delay = delays.find((d) => d >= (err.delayMs ?? 0)) ?? delays.at(-1);
+    const log = this.deps.log.child({ queue: this.queue, messageId: decoded?.envelope.messageId ?? msg.properties.messageId, type: decoded?.definition.id });
+    try {
+      if (delay === undefined) throw new Error('no retry tier to defer to');
+      await this.deps.connection.publish([
+        {
+          messageId: String(msg.properties.messageId ?? ''),
+          exchange: '',
+          routingKey: retryQueueName(this.queue, delay),
+          body: msg.content,
+          properties: { ...msg.properties, persistent: true, headers: deferralHeaders(msg.properties, reason) },
+        },
+      ]);
+      ch.ack(msg);
+      log.info({ reason, retryInMs: delay }, 'message deferred; attempt not counted');
+      return 'deferred';
+    } catch (publishErr) {
+      log.warn({ reason, publishErr: describeError(publishErr) }, 'could not defer; requeueing');
       try {
         ch.nack(msg, false, true);
       } catch {
