@@ -62,7 +62,7 @@ describe('ingest-service', () => {
 
   afterAll(async () => {
     // Each step on its own: a broker that went away mid-run must not leave the schema or queues behind.
-    const steps = [
+    const steps: (() => unknown)[] = [
       () => rt?.stop(),
       () => app?.close(),
       () => tap?.close(),
