@@ -17,4 +17,7 @@ export * from './events/lote-replies.js';
 export * from './commands/cuenta-teams.js';
 export * from './commands/moodle.js';
 export * from './commands/lote.js';
+export * from './events/breaker-cambiado.js';
+export * from './events/limites-cambiados.js';
+export * from './commands/breaker.js';
 export * from './registry.js';

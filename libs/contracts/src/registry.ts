@@ -14,6 +14,9 @@ import * as loteReplies from './events/lote-replies.js';
 import * as cuentaCommands from './commands/cuenta-teams.js';
 import * as moodleCommands from './commands/moodle.js';
 import * as loteCommands from './commands/lote.js';
+import { BreakerCambiado } from './events/breaker-cambiado.js';
+import { LimitesCambiados } from './events/limites-cambiados.js';
+import { ReiniciarBreaker } from './commands/breaker.js';
 
 const isDefinition = (x: unknown): x is MessageDefinition =>
   typeof x === 'object' && x !== null && 'routingKey' in x && 'schema' in x && 'kind' in x;
@@ -27,6 +30,9 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
   MoodleFallido,
   EmailEnviado,
   EmailFallido,
+  BreakerCambiado,
+  LimitesCambiados,
+  ReiniciarBreaker,
   ...[cuentaReplies, moodleReplies, loteReplies, cuentaCommands, moodleCommands, loteCommands].flatMap((m) =>
     Object.values(m).filter(isDefinition),
   ),
