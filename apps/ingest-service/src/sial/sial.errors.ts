@@ -5,6 +5,7 @@
 //   timeouts, refused or reset connections: transient.
 //   404 "Invalid page." past page 1: the list shrank while we paged it (transient); on page 1 the URL
 //   itself is wrong, and so is any other 4xx (permanent).
+// The axios error is not kept as `cause`: its config carries the Basic credentials.
 import { isAxiosError } from 'axios';
 import { PermanentError, TransientError } from '@lucy/messaging';
 
@@ -13,12 +14,12 @@ const NETWORK = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESE
 export function sialError(err: unknown, donde: { lista: string; pagina: number }): PermanentError | TransientError {
   if (err instanceof PermanentError || err instanceof TransientError) return err;
   const lugar = `SIAL ${donde.lista} (página ${donde.pagina})`;
-  if (!isAxiosError(err)) return new TransientError(`${lugar}: ${String(err)}`, 'sial-error', { cause: err });
+  if (!isAxiosError(err)) return new TransientError(`${lugar}: ${String(err)}`, 'sial-error');
   const status = err.response?.status;
   if (status === undefined) {
     const code = err.code ?? 'network';
     const msg = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'no respondió a tiempo' : `sin conexión (${code})`;
-    return NETWORK.has(code) || !err.code ? new TransientError(`${lugar}: ${msg}`, 'sial-no-disponible', { cause: err }) : new TransientError(`${lugar}: ${err.message}`, code, { cause: err });
+    return NETWORK.has(code) || !err.code ? new TransientError(`${lugar}: ${msg}`, 'sial-no-disponible') : new TransientError(`${lugar}: ${err.message}`, code);
   }
   const detalle = detail(err.response?.data);
   if (status === 401 || status === 403) return new PermanentError(`${lugar}: credenciales rechazadas (HTTP ${status}${detalle})`, 'sial-credenciales');
