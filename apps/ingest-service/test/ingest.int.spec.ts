@@ -52,6 +52,7 @@ describe('ingest-service', () => {
       BATCH_SWEEP_MS: '0', // the test runs the sweep itself
       RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
       LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: '4', // the database is shared with other suites
     });
     tap = await Tap.open([LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado]);
     app = await bootstrapService({ module: IngestModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });

@@ -15,12 +15,9 @@ export class AlumnoEntity {
   @Column('text') periodo: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
-
-  datos(): AlumnoDatos {
-    return alumnoDatos(this);
-  }
 }
 
+/** The student as events carry it, from a row of the registry. */
 export function alumnoDatos(a: Pick<AlumnoEntity, 'dni' | 'nombre' | 'apellido' | 'emailPersonal' | 'emailInstitucional' | 'carrera' | 'estado' | 'periodo'>): AlumnoDatos {
   return {
     dni: a.dni,
