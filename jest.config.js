@@ -10,7 +10,7 @@ const base = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper: {
-    '^@lucy/(contracts|messaging|platform)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@lucy/(contracts|messaging|platform|resilience)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -1,0 +1,171 @@
+// The one door to an external dependency: `await guard.call('write', (signal) => http.post(...))` is
+// rate-limited (shared across replicas), honours 429s for every caller, and runs inside the dependency's
+// circuit breaker with a timeout and a bound on concurrent calls.
+import type CircuitBreaker from 'opossum';
+import type { Logger } from 'pino';
+import { TransientError } from '@lucy/messaging';
+import { defaultClassifier, type CallKind, type ErrorClassifier } from '../classify.js';
+import { BreakerOpenError, createBreaker, isOpenRejection, isTimeout, stateOf, type Action, type BreakerOptions, type BreakerState } from '../breaker/breaker.js';
+import type { ResilienceMetrics } from '../metrics.js';
+import { RateLimitDeferral, type SharedRateLimiter } from '../rate/rate-limiter.js';
+import { Semaphore } from './semaphore.js';
+
+export interface DependencyGuardOptions {
+  /** The dependency: 'graph', 'moodle', 'smtp'. Names the breaker, the metrics and the events. */
+  name: string;
+  breaker: BreakerOptions;
+  /** Absent: calls are not rate-limited (a dependency with no budget to respect). */
+  limiter?: SharedRateLimiter;
+  /** The adapter's knowledge of its API's errors; default: HTTP status, socket codes, Transient/PermanentError. */
+  classify?: ErrorClassifier;
+  /** A 429 is waited out and the call sent again this many times before its error is thrown. */
+  maxThrottleRetries?: number;
+  /**
+   * A cheap call that tells whether the dependency is back, made when the breaker turns half-open. Without
+   * one, the queues are resumed in half-open and the first message's call is the probe.
+   */
+  probe?: (signal: AbortSignal) => Promise<unknown>;
+  metrics?: ResilienceMetrics;
+  log?: Logger;
+}
+
+export type StateListener = (state: BreakerState, reason: string | undefined) => void;
+
+export class DependencyGuard {
+  readonly name: string;
+  readonly limiter?: SharedRateLimiter;
+  private readonly breaker: CircuitBreaker<[Action], unknown>;
+  private readonly slots: Semaphore;
+  private readonly classify: ErrorClassifier;
+  private readonly maxThrottleRetries: number;
+  private readonly listeners: StateListener[] = [];
+  private lastFailure?: string;
+  private stateSince = new Date();
+  private resetting?: string;
+
+  constructor(private readonly opts: DependencyGuardOptions) {
+    this.name = opts.name;
+    this.limiter = opts.limiter;
+    this.classify = opts.classify ?? defaultClassifier;
+    this.maxThrottleRetries = opts.maxThrottleRetries ?? 3;
+    this.slots = new Semaphore(opts.breaker.capacity);
+    this.breaker = createBreaker(opts.name, opts.breaker, (err) => this.classify(err).kind === 'transient' || isTimeout(err));
+    this.breaker.on('failure', (err: Error) => (this.lastFailure = describe(err)));
+    this.breaker.on('open', () => this.changed('open', this.resetting ?? this.lastFailure));
+    this.breaker.on('halfOpen', () => {
+      this.changed('half-open', undefined);
+      if (opts.probe) void this.call('read', opts.probe).catch(() => undefined); // its outcome moves the breaker
+    });
+    this.breaker.on('close', () => this.changed('closed', this.resetting));
+    this.setGauge('closed');
+  }
+
+  get state(): BreakerState {
+    return stateOf(this.breaker);
+  }
+
+  get hasProbe(): boolean {
+    return this.opts.probe !== undefined;
+  }
+
+  onStateChange(listener: StateListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Runs one request to the dependency. `fn` gets a signal that aborts at the breaker's timeout. */
+  async call<T>(kind: CallKind, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const m = this.opts.metrics;
+    for (let throttles = 0; ; throttles++) {
+      if (this.breaker.opened) {
+        m?.calls.inc({ dependency: this.name, kind, outcome: 'short_circuited' });
+        throw new BreakerOpenError(this.name);
+      }
+      const release = await this.slots.acquire();
+      try {
+        const started = Date.now();
+        await this.limiter?.acquire(kind);
+        m?.rateWait.observe({ dependency: this.name, kind }, (Date.now() - started) / 1000);
+        if (this.breaker.opened) throw new BreakerOpenError(this.name); // it opened while we waited for the slot
+        const out = (await this.breaker.fire(fn as Action)) as T;
+        m?.calls.inc({ dependency: this.name, kind, outcome: 'success' });
+        return out;
+      } catch (err) {
+        if (err instanceof RateLimitDeferral || err instanceof BreakerOpenError) {
+          m?.calls.inc({ dependency: this.name, kind, outcome: err instanceof BreakerOpenError ? 'short_circuited' : 'deferred' });
+          throw err;
+        }
+        // Open, or half-open with its one probe already out: not this message's fault.
+        if (isOpenRejection(err)) {
+          m?.calls.inc({ dependency: this.name, kind, outcome: 'short_circuited' });
+          throw new BreakerOpenError(this.name);
+        }
+        if (isTimeout(err)) {
+          m?.calls.inc({ dependency: this.name, kind, outcome: 'timeout' });
+          throw new TransientError(`${this.name} did not answer within ${this.opts.breaker.timeoutMs} ms`, `${this.name}-timeout`, { cause: err });
+        }
+        const c = this.classify(err);
+        m?.calls.inc({ dependency: this.name, kind, outcome: c.kind });
+        if (c.kind !== 'throttled') throw err;
+        m?.throttled.inc({ dependency: this.name });
+        await this.limiter?.throttled(c.retryAfterMs);
+        // 429 means the request was not processed: sending it again after the pause is safe.
+        if (throttles >= this.maxThrottleRetries || !this.limiter) throw err;
+      } finally {
+        release();
+      }
+    }
+  }
+
+  /** An operator closes the breaker (ReiniciarBreaker). False when it was closed already. */
+  reset(reason = 'reset by operator'): boolean {
+    if (this.state === 'closed') return false;
+    this.resetting = reason;
+    try {
+      this.breaker.close();
+    } finally {
+      this.resetting = undefined;
+    }
+    return true;
+  }
+
+  describe() {
+    const s = this.breaker.stats;
+    return {
+      state: this.state,
+      since: this.stateSince.toISOString(),
+      lastFailure: this.lastFailure ?? null,
+      inFlight: this.slots.inUse,
+      waiting: this.slots.queued,
+      window: { fires: s.fires, failures: s.failures, timeouts: s.timeouts, rejects: s.rejects, successes: s.successes },
+    };
+  }
+
+  /** Stops the breaker's timers (service shutdown). */
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+
+  private changed(state: BreakerState, reason: string | undefined): void {
+    this.stateSince = new Date();
+    this.setGauge(state);
+    this.opts.metrics?.breakerTransitions.inc({ dependency: this.name, to: state });
+    const log = this.opts.log;
+    if (state === 'open') log?.warn({ dependency: this.name, reason }, 'circuit breaker open');
+    else log?.info({ dependency: this.name, reason }, `circuit breaker ${state}`);
+    for (const l of this.listeners) {
+      try {
+        l(state, reason);
+      } catch (err) {
+        log?.error({ dependency: this.name, err: describe(err) }, 'breaker state listener failed');
+      }
+    }
+  }
+
+  private setGauge(state: BreakerState): void {
+    for (const s of ['closed', 'open', 'half-open'] as const) this.opts.metrics?.breakerState.set({ dependency: this.name, state: s }, s === state ? 1 : 0);
+  }
+}
+
+function describe(err: unknown): string {
+  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+}

@@ -1,0 +1,30 @@
+// At most `limit` holders at once; the others wait in order. opossum's own `capacity` rejects the excess
+// at once, which would turn a burst of messages into failed attempts: here they wait instead, and opossum's
+// capacity stays as the hard bound behind it.
+export class Semaphore {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.held >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    else this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next waiter
+      else this.held--;
+    };
+  }
+
+  get inUse(): number {
+    return this.held;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}

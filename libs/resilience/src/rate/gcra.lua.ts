@@ -1,0 +1,96 @@
+// The limiter's shared state in Redis, updated by three small Lua scripts (atomic, one round trip each).
+//
+// Why a script and not rate-limiter-flexible's RateLimiterRedis: that library counts points in fixed
+// windows, so a window's whole budget may go at its end and the next window's at its start — twice the
+// rate over a sliding minute, which is exactly what Entra's sliding quota refuses; its `execEvenly`
+// spreads calls per process from the points left in the window, not across replicas; and it has no
+// "everyone wait until" for a 429. GCRA (the generic cell rate algorithm) keeps one timestamp per budget —
+// the theoretical arrival time (TAT) of the next call — so calls are spaced exactly 60/rpm s apart across
+// every replica. Each caller reserves its slot (TAT moves on by one interval) and sleeps until it: no
+// polling, no thundering herd. The 429 pause and the AIMD factor live in the same hash, so a Retry-After
+// seen by one replica holds back all of them. Time is Redis's (TIME), so replicas' clocks do not matter.
+//
+// Keys (hash-tagged by API so both sit in one Redis Cluster slot):
+//   <prefix>:{<api>}:limits  rpm, writeRpm         a runtime change; absent → the configured limits; no TTL
+//   <prefix>:{<api>}:state   tat:all, tat:write, pause, factor, since, strikes, lastStrike   (TTL: idle state expires)
+
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000`;
+
+// Effective AIMD factor: the factor set at the last decrease, regained linearly since.
+const FACTOR = `local function factor(s, recovery, now)
+  if not s[1] then return 1 end
+  return math.min(1, tonumber(s[1]) + recovery * (now - tonumber(s[2])) / 60000)
+end`;
+
+const LIMITS = `local lim = redis.call('HMGET', KEYS[1], 'rpm', 'writeRpm')
+local rpm = tonumber(lim[1]) or tonumber(ARGV[1])
+local wrpm = tonumber(lim[2]) or tonumber(ARGV[2])`;
+
+const fmt = (x: string) => `string.format('%.3f', ${x})`;
+
+/** ARGV: defaultRpm, defaultWriteRpm (0 = none), write (0/1), maxWaitMs, recoveryPerMinute, ttlMs → {granted, waitMs, rpm, writeRpm, factor} */
+export const RESERVE = `${NOW}
+${FACTOR}
+${LIMITS}
+local s = redis.call('HMGET', KEYS[2], 'factor', 'since', 'tat:all', 'tat:write', 'pause')
+local f = factor(s, tonumber(ARGV[5]), now)
+local all = rpm * f
+local writes = wrpm * f
+local useWrite = ARGV[3] == '1' and wrpm > 0
+local slot = math.max(now, tonumber(s[5]) or 0, tonumber(s[3]) or 0)
+if useWrite then slot = math.max(slot, tonumber(s[4]) or 0) end
+local wait = slot - now
+if wait > tonumber(ARGV[4]) then
+  return {0, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}}
+end
+redis.call('HSET', KEYS[2], 'tat:all', ${fmt('slot + 60000 / all')})
+if useWrite then redis.call('HSET', KEYS[2], 'tat:write', ${fmt('slot + 60000 / writes')}) end
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+return {1, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}}`;
+
+/** → ms left of the 429 pause */
+export const PAUSED_FOR = `${NOW}
+local p = tonumber(redis.call('HGET', KEYS[2], 'pause')) or 0
+return ${fmt('math.max(0, p - now)')}`;
+
+/**
+ * ARGV: retryAfterMs (-1 = absent), backoffBaseMs, backoffMaxMs, strikeWindowMs, strikesToDecrease,
+ * decreaseFactor, minFactor, recoveryPerMinute, ttlMs → {waitMs, factor, decreased, newEpisode}
+ */
+export const THROTTLED = `${NOW}
+${FACTOR}
+local s = redis.call('HMGET', KEYS[2], 'factor', 'since', 'pause', 'strikes', 'lastStrike')
+local f = factor(s, tonumber(ARGV[8]), now)
+local pause = tonumber(s[3]) or 0
+local ra = tonumber(ARGV[1])
+-- A 429 that arrives while a pause is in force was sent before it began: the same episode.
+if now < pause then
+  if ra >= 0 then pause = math.max(pause, now + ra) end
+  redis.call('HSET', KEYS[2], 'pause', ${fmt('pause')})
+  return {${fmt('pause - now')}, ${fmt('f')}, 0, 0}
+end
+local strikes = tonumber(s[4]) or 0
+if now - (tonumber(s[5]) or 0) > tonumber(ARGV[4]) then strikes = 0 end
+strikes = strikes + 1
+local wait = ra
+if ra < 0 then wait = math.min(tonumber(ARGV[3]), tonumber(ARGV[2]) * 2 ^ (strikes - 1)) end
+pause = math.max(pause, now + wait)
+local decreased = 0
+if strikes % tonumber(ARGV[5]) == 0 then
+  f = math.max(tonumber(ARGV[7]), f * tonumber(ARGV[6]))
+  decreased = 1
+  redis.call('HSET', KEYS[2], 'factor', ${fmt('f')}, 'since', ${fmt('now')})
+end
+redis.call('HSET', KEYS[2], 'pause', ${fmt('pause')}, 'strikes', strikes, 'lastStrike', ${fmt('now')})
+redis.call('PEXPIRE', KEYS[2], ARGV[9])
+return {${fmt('wait')}, ${fmt('f')}, decreased, 1}`;
+
+/** ARGV: defaultRpm, defaultWriteRpm, recoveryPerMinute → {rpm, writeRpm, changed, factor, pausedForMs} */
+export const SNAPSHOT = `${NOW}
+${FACTOR}
+${LIMITS}
+local s = redis.call('HMGET', KEYS[2], 'factor', 'since', 'pause')
+local changed = 0
+if lim[1] then changed = 1 end
+return {${fmt('rpm')}, ${fmt('wrpm')}, changed, ${fmt('factor(s, tonumber(ARGV[3]), now)')}, ${fmt('math.max(0, (tonumber(s[3]) or 0) - now)')}}`;

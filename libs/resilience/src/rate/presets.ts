@@ -1,0 +1,28 @@
+// Rate defaults per external API, and the seed's conservative preset.
+import type { RateLimits } from './rate.types.js';
+
+export type RatePresetName = 'default' | 'seed';
+
+/**
+ * default — a real tenant's budget, used without tripping it:
+ *   graph: Entra ID allows 3,000 writes per 2 min 30 s per application and tenant (1,200/min); we take
+ *     1,100/min (≈92%: headroom for an operator's manual work under the same app registration and for
+ *     clock drift). All requests together: the smallest tenant's resource-unit quota is 3,500 RU per 10 s
+ *     (21,000/min) and our costliest request (GET /users) costs 2–3 RU, so 6,000/min stays under it.
+ *     500 students at 2 writes each: 1,000 writes ≈ 55 s.
+ *   moodle: Moodle publishes no limit and "falls over under load": 5 requests/s (300/min).
+ *   smtp: Exchange Online accepts 30 messages per minute per mailbox; relays are usually stricter.
+ * seed — the system Lucy replaces processed 10 students per minute (`time.sleep(60 / rate)`). Per
+ *   student that is about 2 writes + 2 reads on Graph, about 6 Moodle calls (find user, create, course
+ *   lookups, enrolments), 1 email.
+ */
+export const RATE_PRESETS: Record<string, Record<RatePresetName, RateLimits>> = {
+  graph: { default: { rpm: 6000, writeRpm: 1100 }, seed: { rpm: 40, writeRpm: 20 } },
+  moodle: { default: { rpm: 300 }, seed: { rpm: 60 } },
+  smtp: { default: { rpm: 30 }, seed: { rpm: 10 } },
+};
+
+/** The preset for an API; an API without one gets a cautious 60/min. */
+export function ratePreset(api: string, name: RatePresetName = 'default'): RateLimits {
+  return { ...(RATE_PRESETS[api]?.[name] ?? { rpm: name === 'seed' ? 10 : 60 }) };
+}

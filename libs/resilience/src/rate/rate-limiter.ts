@@ -1,0 +1,139 @@
+// Requests per minute to one external API, shared by every replica through Redis, honouring 429s.
+//
+// If Redis cannot be reached the limiter falls back to a limiter in this process at rate / replicas
+// (RATE_LIMIT_REPLICAS): the API keeps being called within its budget as long as no more replicas run than
+// configured, and a 429 still pauses this process. We do not block instead: Redis shares the budget
+// fairly, it is not what protects the API (the API's own 429s, which we honour, do that), and blocking
+// would turn a Redis outage into an onboarding outage. The fallback is visible (health, metrics, a log
+// line) and Redis is tried again on every call, so the limiter goes back to it by itself.
+import type { Logger } from 'pino';
+import { DeferError } from '@lucy/messaging';
+import type { CallKind } from '../classify.js';
+import { LocalRateStore } from './local-rate.store.js';
+import { DEFAULT_AIMD, DEFAULT_BACKOFF, type AimdOptions, type BackoffOptions, type RateLimits, type RateSnapshot, type RateStore, type Reservation, type ThrottleOutcome } from './rate.types.js';
+
+export interface RateLimiterOptions {
+  /** The external API ('graph'): every limiter with the same api and Redis shares one budget. */
+  api: string;
+  limits: RateLimits;
+  /** A call that would wait longer than this for its slot is deferred instead (DeferError). */
+  maxWaitMs?: number;
+  /** Replicas expected; the fallback limiter takes 1/replicas of the rate. */
+  replicas?: number;
+  aimd?: Partial<AimdOptions>;
+  backoff?: Partial<BackoffOptions>;
+}
+
+export interface RateLimiterHooks {
+  onWait?(kind: CallKind, waitMs: number): void;
+  onReservation?(r: Reservation): void;
+  onThrottled?(t: ThrottleOutcome): void;
+  onBackend?(backend: 'redis' | 'local'): void;
+}
+
+export type RateBackend = 'redis' | 'local';
+
+/** The next slot is too far away: the message waits in RabbitMQ instead of in a handler. */
+export class RateLimitDeferral extends DeferError {
+  override readonly name = 'RateLimitDeferral';
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class SharedRateLimiter {
+  readonly api: string;
+  private defaults: RateLimits;
+  private readonly local: LocalRateStore;
+  private readonly aimd: AimdOptions;
+  private readonly backoff: BackoffOptions;
+  private readonly maxWaitMs: number;
+  private backendNow: RateBackend;
+
+  constructor(
+    opts: RateLimiterOptions,
+    private readonly shared: RateStore | undefined,
+    private readonly log?: Logger,
+    private readonly hooks: RateLimiterHooks = {},
+  ) {
+    this.api = opts.api;
+    this.defaults = { ...opts.limits };
+    this.local = new LocalRateStore(Math.max(1, opts.replicas ?? 1));
+    this.aimd = { ...DEFAULT_AIMD, ...opts.aimd };
+    this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    this.maxWaitMs = opts.maxWaitMs ?? 30_000;
+    this.backendNow = shared ? 'redis' : 'local';
+  }
+
+  get backend(): RateBackend {
+    return this.backendNow;
+  }
+
+  /** Waits for this call's slot (and any 429 pause). Throws RateLimitDeferral when it is too far away. */
+  async acquire(kind: CallKind): Promise<void> {
+    for (;;) {
+      const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
+      this.hooks.onReservation?.(r);
+      if (!r.granted) {
+        throw new RateLimitDeferral(`${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`, r.waitMs);
+      }
+      this.hooks.onWait?.(kind, r.waitMs);
+      if (r.waitMs <= 0) return;
+      await sleep(r.waitMs);
+      // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
+      const paused = await this.use((s) => s.pausedFor());
+      if (paused <= 0) return;
+      await sleep(paused);
+    }
+  }
+
+  /** The API answered 429: every caller waits retryAfterMs (or a growing backoff), the rate may step down. */
+  async throttled(retryAfterMs: number | undefined): Promise<ThrottleOutcome> {
+    const t = await this.use((s) => s.throttled(retryAfterMs, this.aimd, this.backoff));
+    if (this.backendNow === 'redis') await this.local.throttled(retryAfterMs, this.aimd, this.backoff); // so a fallback starts paused too
+    this.hooks.onThrottled?.(t);
+    this.log?.warn({ api: this.api, retryAfterMs: retryAfterMs ?? null, waitMs: Math.round(t.waitMs), factor: t.factor, decreased: t.decreased }, t.decreased ? '429: everyone waits, rate stepped down' : '429: everyone waits');
+    return t;
+  }
+
+  /** A runtime change (LimitesCambiados): written to Redis, so every replica applies it on its next call. */
+  async setLimits(limits: RateLimits | null): Promise<void> {
+    await this.local.setLimits(limits);
+    if (this.shared) await this.shared.setLimits(limits);
+    this.log?.info({ api: this.api, limits: limits ?? this.defaults }, limits ? 'rate limits changed at runtime' : 'rate limits back to the configured ones');
+  }
+
+  /** The configured limits (what applies when no runtime change is in force). */
+  configure(limits: RateLimits): void {
+    this.defaults = { ...limits };
+  }
+
+  get configured(): RateLimits {
+    return { ...this.defaults };
+  }
+
+  async snapshot(): Promise<RateSnapshot & { backend: RateBackend }> {
+    const s = await this.use((st) => st.snapshot(this.defaults, this.aimd));
+    return { ...s, backend: this.backendNow };
+  }
+
+  private async use<T>(op: (store: RateStore) => Promise<T>): Promise<T> {
+    if (this.shared) {
+      try {
+        const out = await op(this.shared);
+        this.switchTo('redis');
+        return out;
+      } catch (err) {
+        this.switchTo('local', err);
+      }
+    }
+    return op(this.local);
+  }
+
+  private switchTo(backend: RateBackend, err?: unknown): void {
+    if (this.backendNow === backend) return;
+    this.backendNow = backend;
+    this.hooks.onBackend?.(backend);
+    if (backend === 'local') this.log?.warn({ api: this.api, err: (err as Error)?.message }, 'Redis unreachable: rate limiting in this process at rate / replicas');
+    else this.log?.info({ api: this.api }, 'Redis reachable again: rate limit shared by every replica');
+  }
+}
