@@ -49,7 +49,8 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async flagStuck(): Promise<void> {
     await this.messaging.inTransaction(async ({ manager }) => {
-      const stuck: { id: string; alumno_id: string; lote_id: string | null; estado: string; correlation_id: string }[] = await manager.query(
+      // TypeORM answers an UPDATE ... RETURNING with [rows, rowCount].
+      const [stuck]: [{ id: string; alumno_id: string; lote_id: string | null; estado: string; correlation_id: string }[], number] = await manager.query(
         `UPDATE ${this.s}.workflow SET atascado = true, updated_at = now()
           WHERE id IN (SELECT id FROM ${this.s}.workflow WHERE vence_at < now() AND NOT atascado FOR UPDATE SKIP LOCKED)
           RETURNING id, alumno_id, lote_id, estado, correlation_id`,
