@@ -20,4 +20,5 @@ export * from './commands/lote.js';
 export * from './events/breaker-cambiado.js';
 export * from './events/limites-cambiados.js';
 export * from './commands/breaker.js';
+export * from './events/configuracion-cambiada.js';
 export * from './registry.js';

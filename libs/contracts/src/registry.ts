@@ -17,6 +17,7 @@ import * as loteCommands from './commands/lote.js';
 import { BreakerCambiado } from './events/breaker-cambiado.js';
 import { LimitesCambiados } from './events/limites-cambiados.js';
 import { ReiniciarBreaker } from './commands/breaker.js';
+import { ConfiguracionCambiada } from './events/configuracion-cambiada.js';
 
 const isDefinition = (x: unknown): x is MessageDefinition =>
   typeof x === 'object' && x !== null && 'routingKey' in x && 'schema' in x && 'kind' in x;
@@ -33,6 +34,7 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
   BreakerCambiado,
   LimitesCambiados,
   ReiniciarBreaker,
+  ConfiguracionCambiada,
   ...[cuentaReplies, moodleReplies, loteReplies, cuentaCommands, moodleCommands, loteCommands].flatMap((m) =>
     Object.values(m).filter(isDefinition),
   ),

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineEvent, type EventPayload } from '../message.js';
+import { EstadoAlumno } from '../shared/alumno.js';
+
+/**
+ * The runtime configuration the gateway owns (operators change it through its API; it is versioned in
+ * its database). Secrets are never part of it: they stay in each service's environment. Which service
+ * applies which key:
+ *   loteTamano → ingest-service (BATCH_SIZE) · limites → teams (graph), moodle, mail (smtp), through
+ *   LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
+ *   moodleAuth → moodle-service · plantillaEmail, zonaHoraria → mail-service (zonaHoraria also the gateway).
+ */
+export const Configuracion = z.object({
+  /** How many new students of one lote may await their Teams account at once. */
+  loteTamano: z.number().int().min(1).max(10_000),
+  /** Requests (and, for Graph, writes) per minute per external API, all replicas together. */
+  limites: z.object({
+    graph: z.object({ rpm: z.number().positive(), writeRpm: z.number().positive().nullable() }),
+    moodle: z.object({ rpm: z.number().positive() }),
+    smtp: z.object({ rpm: z.number().positive() }),
+  }),
+  /** The credentials email (Handlebars); null: the templates shipped with mail-service. */
+  plantillaEmail: z.object({ asunto: z.string().min(1).max(500), html: z.string().min(1).max(200_000), texto: z.string().min(1).max(100_000) }).nullable(),
+  upn: z.object({ patron: z.string().min(3).max(200), dominio: z.string().min(3).max(253) }),
+  licenciaSku: z.uuid(),
+  /** estado → periodo (or "*": any period) → Moodle course shortnames. */
+  cursos: z.partialRecord(EstadoAlumno, z.record(z.string().min(1).max(20), z.array(z.string().min(1).max(255)))),
+  moodleAuth: z.enum(['oauth2', 'manual', 'oidc']),
+  /** IANA time zone for dates shown to people (emails, dashboard). */
+  zonaHoraria: z.string().min(1).max(64),
+});
+export type Configuracion = z.infer<typeof Configuracion>;
+
+/** A new version of the configuration: each service applies the keys it owns, without a restart. */
+export const ConfiguracionCambiada = defineEvent({
+  name: 'config.cambiada',
+  version: 1,
+  schema: z.object({
+    version: z.number().int().positive(),
+    valores: Configuracion,
+    /** The top-level keys that differ from the previous version. */
+    cambios: z.array(z.string()),
+    cambiadoPor: z.string().min(1),
+  }),
+});
+export type ConfiguracionCambiada = EventPayload<typeof ConfiguracionCambiada>;
