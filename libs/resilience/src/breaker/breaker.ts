@@ -31,8 +31,8 @@ export const DEFAULT_BREAKER: BreakerOptions = {
 /** The dependency's breaker is open: the message waits in RabbitMQ, its attempt not counted. */
 export class BreakerOpenError extends DeferError {
   override readonly name = 'BreakerOpenError';
-  constructor(readonly dependency: string, delayMs?: number) {
-    super(`circuit breaker for ${dependency} is open`, delayMs);
+  constructor(readonly dependency: string, delayMs?: number, cause?: unknown) {
+    super(`circuit breaker for ${dependency} is open`, delayMs, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -22,7 +22,7 @@ export interface DependencyGuardOptions {
   maxThrottleRetries?: number;
   /**
    * A cheap call that tells whether the dependency is back, made when the breaker turns half-open. Without
-   * one, the queues are resumed in half-open and the first message's call is the probe.
+   * one, the queues are resumed in half-open and the first message's call is the probe (deferred, not charged, if it fails).
    */
   probe?: (signal: AbortSignal) => Promise<unknown>;
   metrics?: ResilienceMetrics;
@@ -81,11 +81,13 @@ export class DependencyGuard {
         throw new BreakerOpenError(this.name);
       }
       const release = await this.slots.acquire();
+      let probing = false;
       try {
         const started = Date.now();
         await this.limiter?.acquire(kind);
         m?.rateWait.observe({ dependency: this.name, kind }, (Date.now() - started) / 1000);
         if (this.breaker.opened) throw new BreakerOpenError(this.name); // it opened while we waited for the slot
+        probing = this.breaker.halfOpen;
         const out = (await this.breaker.fire(fn as Action)) as T;
         m?.calls.inc({ dependency: this.name, kind, outcome: 'success' });
         return out;
@@ -99,11 +101,17 @@ export class DependencyGuard {
           m?.calls.inc({ dependency: this.name, kind, outcome: 'short_circuited' });
           throw new BreakerOpenError(this.name);
         }
+        const c = isTimeout(err) ? ({ kind: 'transient' } as const) : this.classify(err);
+        // The half-open probe failed: the breaker opens again, and the message that carried the probe is
+        // deferred like those that arrive while it is open — waiting for a dependency costs no attempt.
+        if (probing && c.kind === 'transient') {
+          m?.calls.inc({ dependency: this.name, kind, outcome: 'short_circuited' });
+          throw new BreakerOpenError(this.name, undefined, err);
+        }
         if (isTimeout(err)) {
           m?.calls.inc({ dependency: this.name, kind, outcome: 'timeout' });
           throw new TransientError(`${this.name} did not answer within ${this.opts.breaker.timeoutMs} ms`, `${this.name}-timeout`, { cause: err });
         }
-        const c = this.classify(err);
         m?.calls.inc({ dependency: this.name, kind, outcome: c.kind });
         if (c.kind !== 'throttled') throw err;
         m?.throttled.inc({ dependency: this.name });

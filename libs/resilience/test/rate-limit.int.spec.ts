@@ -1,0 +1,117 @@
+// The shared limiter against the real Redis: two instances stand for two replicas of a service.
+import type { Redis } from 'ioredis';
+import { RedisRateStore, SharedRateLimiter } from '../src/index.js';
+import { connectRedis, dropKeys, maxInWindow, ready, sleep, uniqueApi } from './support/redis.js';
+
+let redis: Redis;
+const apis: string[] = [];
+beforeAll(async () => {
+  redis = await ready(connectRedis());
+});
+afterAll(async () => {
+  for (const api of apis) await dropKeys(redis, api);
+  redis.disconnect();
+});
+
+function replica(api: string, rpm: number, writeRpm?: number, conn: Redis = redis) {
+  return new SharedRateLimiter({ api, limits: { rpm, writeRpm }, replicas: 2, maxWaitMs: 60_000 }, new RedisRateStore(conn, api));
+}
+
+async function drive(limiter: SharedRateLimiter, kind: 'read' | 'write', until: number, times: number[], workers = 5) {
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < until) {
+        await limiter.acquire(kind);
+        if (Date.now() < until) times.push(Date.now());
+      }
+    }),
+  );
+}
+
+describe('SharedRateLimiter on Redis', () => {
+  it('holds R across two replicas together, evenly paced, and uses all of it', async () => {
+    const api = uniqueApi('two-replicas');
+    apis.push(api);
+    const R = 1200; // per minute: 20 per second, one every 50 ms
+    const times: number[] = [];
+    const until = Date.now() + 6000;
+    await Promise.all([drive(replica(api, R), 'read', until, times), drive(replica(api, R), 'read', until, times)]);
+
+    const sorted = times.sort((a, b) => a - b);
+    const achievedPerMin = ((sorted.length - 1) / (sorted.at(-1)! - sorted[0])) * 60_000;
+    expect(achievedPerMin).toBeGreaterThanOrEqual(0.95 * R);
+    expect(achievedPerMin).toBeLessThanOrEqual(1.01 * R);
+    // Even pacing, not bursts: no second holds more than its share (+1 for a window's two edges).
+    expect(maxInWindow(sorted, 1000)).toBeLessThanOrEqual(R / 60 + 1);
+  });
+
+  it('budgets writes separately from the total, across replicas', async () => {
+    const api = uniqueApi('writes');
+    apis.push(api);
+    const writes: number[] = [];
+    const reads: number[] = [];
+    const until = Date.now() + 3000;
+    const a = replica(api, 1200, 300);
+    const b = replica(api, 1200, 300);
+    await Promise.all([drive(a, 'write', until, writes, 3), drive(b, 'write', until, writes, 3), drive(a, 'read', until, reads, 3), drive(b, 'read', until, reads, 3)]);
+    expect(maxInWindow(writes, 1000)).toBeLessThanOrEqual(300 / 60 + 1);
+    expect(maxInWindow([...writes, ...reads], 1000)).toBeLessThanOrEqual(1200 / 60 + 1);
+    // Writes also queue for the total behind the reads ahead of them, so they get most, not all, of their 15 slots.
+    expect(writes.length).toBeGreaterThanOrEqual(11);
+  });
+
+  it('makes the other replica wait out a 429 seen by one', async () => {
+    const api = uniqueApi('429');
+    apis.push(api);
+    const a = replica(api, 60_000);
+    const b = replica(api, 60_000);
+    await a.throttled(800);
+    const started = Date.now();
+    await b.acquire('read');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(780);
+  });
+
+  it('steps down after repeated 429s for every replica, then recovers', async () => {
+    const api = uniqueApi('aimd');
+    apis.push(api);
+    const a = new SharedRateLimiter({ api, limits: { rpm: 600 }, aimd: { recoveryPerMinute: 6 } }, new RedisRateStore(redis, api));
+    const b = replica(api, 600);
+    await a.throttled(50);
+    await sleep(60);
+    const second = await a.throttled(50);
+    expect(second).toMatchObject({ decreased: true, factor: 0.5 });
+    expect((await b.snapshot()).factor).toBeLessThan(0.6);
+    await sleep(3000); // at 6 per minute (a test's speed), 10% a second
+    expect((await a.snapshot()).factor).toBeGreaterThan(0.75);
+  });
+
+  it('applies a runtime change at every replica, and returns to the configuration', async () => {
+    const api = uniqueApi('change');
+    apis.push(api);
+    const a = replica(api, 600);
+    const b = replica(api, 600);
+    await a.setLimits({ rpm: 60 });
+    expect(await b.snapshot()).toMatchObject({ limits: { rpm: 60 }, changedAtRuntime: true, backend: 'redis' });
+    await b.acquire('read');
+    const started = Date.now();
+    await b.acquire('read');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990); // 60/min: one a second
+    await a.setLimits(null);
+    expect(await b.snapshot()).toMatchObject({ limits: { rpm: 600 }, changedAtRuntime: false });
+  });
+
+  it('falls back to a limiter in this process at rate / replicas while Redis is unreachable', async () => {
+    const nowhere = connectRedis('redis://127.0.0.1:1');
+    nowhere.on('error', () => undefined);
+    try {
+      const limiter = replica(uniqueApi('fallback'), 1200, undefined, nowhere);
+      await limiter.acquire('read');
+      expect(limiter.backend).toBe('local');
+      const started = Date.now();
+      await limiter.acquire('read');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(95); // 1200/min over 2 replicas: 100 ms apart
+    } finally {
+      nowhere.disconnect();
+    }
+  });
+});
