@@ -10,6 +10,7 @@
 //
 // Knobs (env): BENCH_ITEMS (3000), BENCH_WARMUP (300), BENCH_PREFETCH (50), BENCH_SEED_WINDOW (100),
 // BENCH_PG_POOL (20), BENCH_STALL_SECONDS (30), BENCH_SCENARIOS (raw,off,on,nest), BENCH_MAX_SECONDS (600),
+// BENCH_TYPEORM_PATH (0; 1 = libs/messaging's one-transaction-per-message TypeORM path, for before/after),
 // RABBITMQ_URL, BENCH_DATABASE_URL, BENCH_LOG_LEVEL.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
@@ -109,12 +110,19 @@ async function main(): Promise<number> {
     prefetch: config.prefetch,
     seedWindow: config.seedWindow,
     pgPool: config.pgPool,
+    typeormPath: config.typeormPath,
     node: process.version,
     scenarios: Object.fromEntries(
       results.map((r) => [
         r.key,
         r.ok
-          ? { itemsPerSec: Math.round(r.measured!.itemsPerSec), ms: Math.round(r.measured!.ms), duplicates: r.measured!.duplicates, warmupItemsPerSec: Math.round(r.warmup!.itemsPerSec) }
+          ? {
+              itemsPerSec: Math.round(r.measured!.itemsPerSec),
+              ms: Math.round(r.measured!.ms),
+              seededMs: Math.round(r.measured!.seededMs),
+              duplicates: r.measured!.duplicates,
+              warmupItemsPerSec: Math.round(r.warmup!.itemsPerSec),
+            }
           : { error: r.error },
       ]),
     ),

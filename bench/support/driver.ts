@@ -24,6 +24,8 @@ export interface PhaseResult {
   ms: number;
   itemsPerSec: number;
   duplicates: number;
+  /** When the last item had been handed to hop 1 (confirmed / committed), from the first publish. */
+  seededMs: number;
 }
 
 export interface ScenarioResult {
@@ -92,15 +94,16 @@ async function seed(relay: Relay, phase: string, count: number, window: number, 
 }
 
 async function runPhase(label: string, relay: Relay, arrivals: Arrivals, phase: string, count: number): Promise<PhaseResult> {
-  if (count === 0) return { items: 0, ms: 0, itemsPerSec: 0, duplicates: 0 };
+  if (count === 0) return { items: 0, ms: 0, itemsPerSec: 0, duplicates: 0, seededMs: 0 };
   const allArrived = arrivals.begin(phase, count);
   let seeded = 0;
   let aborted = false;
   let watchdog: NodeJS.Timeout | undefined;
   const t0 = performance.now();
+  let seededAt = 0;
   const seeding = seed(relay, phase, count, config.seedWindow, () => {
     seeded++;
-    arrivals.progressAt = performance.now();
+    seededAt = arrivals.progressAt = performance.now();
   }, () => aborted);
   const stall = new Promise<never>((_, reject) => {
     watchdog = setInterval(() => {
@@ -123,7 +126,7 @@ async function runPhase(label: string, relay: Relay, arrivals: Arrivals, phase: 
     seeding.catch(() => undefined);
   }
   const ms = arrivals.lastAt - t0;
-  return { items: count, ms, itemsPerSec: (count / ms) * 1000, duplicates: arrivals.duplicates };
+  return { items: count, ms, itemsPerSec: (count / ms) * 1000, duplicates: arrivals.duplicates, seededMs: seededAt - t0 };
 }
 
 export async function runScenario(key: string, label: string, build: ScenarioFactory): Promise<ScenarioResult> {

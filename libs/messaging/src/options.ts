@@ -15,11 +15,15 @@ export interface MessagingOptions {
   outboxPollMs: number;
   outboxBatchSize: number;
   /**
-   * Messages that wait for the database at the same time share one transaction (each behind its own
-   * savepoint, acked after the commit): at most this many in one (default 32; 1 = one transaction each) …
+   * Messages that wait for the database at the same time share one transaction (each handler behind its
+   * own savepoint, every message acked after the commit): at most this many in one (default 32; 1 = one
+   * transaction each) …
    */
   batchMaxMessages?: number;
-  /** … and a transaction takes no more once it is this old, so a slow handler has one to itself (default 20 ms). */
+  /**
+   * … and only as many as the handlers' recent pace fits in this much handler time, handing back the rest
+   * once they have run this long, so slow handlers keep a transaction each (default 20 ms).
+   */
   batchMaxMs?: number;
   /** How long shutdown waits for in-flight messages and the outbox before closing anyway. */
   shutdownTimeoutMs: number;

@@ -13,9 +13,14 @@ import type { OutboxStore } from '../outbox/outbox.store.js';
 import type { AmqpConnection } from '../transport/connection.js';
 import { parkedQueueName, retryQueueName } from '../transport/topology.js';
 import { decode, type Decoded } from '../transport/wire.js';
+import { canUseDirectSql } from '../persistence/direct-sql.js';
+import { BatchApplier } from './batch-applier.js';
 import { attemptsSoFar, deferralHeaders, failureHeaders, H } from './failure-headers.js';
 import type { HandlerBinding } from './handler-binding.js';
 import { MessageContext } from './message-context.js';
+
+/** Messages waiting together share a transaction: at most maxMessages, as many as fit in maxMs of handler time. */
+export const DEFAULT_BATCH = { maxMessages: 32, maxMs: 20 } as const;
 
 export interface ConsumerDeps {
   connection: AmqpConnection;
@@ -34,6 +39,8 @@ export class QueueConsumer {
   private paused = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly handlers: Map<string, HandlerBinding>;
+  /** Inbox/outbox transactions shared by messages that wait at the same time (batch-applier.ts), when possible. */
+  private readonly batch?: BatchApplier;
   lastError: { at: string; error: string } | null = null;
 
   constructor(
@@ -42,6 +49,18 @@ export class QueueConsumer {
     private readonly deps: ConsumerDeps,
   ) {
     this.handlers = new Map(bindings.map((b) => [b.definition.id, b]));
+    const { dataSource, opts } = deps;
+    if (dataSource && (opts.inbox || opts.outbox) && canUseDirectSql(dataSource)) {
+      this.batch = new BatchApplier({
+        dataSource,
+        inbox: opts.inbox ? deps.inbox : undefined,
+        outbox: opts.outbox ? deps.outbox : undefined,
+        consumer: queue,
+        maxWorkers: Math.max(1, opts.prefetch),
+        maxMessages: Math.max(1, opts.batchMaxMessages ?? DEFAULT_BATCH.maxMessages),
+        maxMs: Math.max(0, opts.batchMaxMs ?? DEFAULT_BATCH.maxMs),
+      });
+    }
   }
 
   get isPaused(): boolean {
@@ -139,7 +158,20 @@ export class QueueConsumer {
       return 'applied';
     }
     let ctx: MessageContext | undefined;
-    const applied = await (opts.inbox || opts.outbox
+    let applied: boolean;
+    if (this.batch) {
+      // The handler runs in whichever worker takes it: give it this message's correlation there too.
+      const correlation = { correlationId: d.envelope.correlationId, causationId: d.envelope.causationId ?? undefined, messageId: d.envelope.messageId };
+      const result = await this.batch.apply(d.envelope.messageId, d.definition.id, (manager) =>
+        runWithCorrelation(correlation, async () => {
+          const c = new MessageContext(d.envelope, manager, attempt, isLast);
+          await binding.handle(d.payload, c);
+          return c;
+        }),
+      );
+      applied = result.applied;
+      if (result.applied) ctx = result.ctx;
+    } else applied = await (opts.inbox || opts.outbox
       ? dataSource.transaction(async (manager) => {
           if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id))) return false;
           ctx = new MessageContext(d.envelope, manager, attempt, isLast);

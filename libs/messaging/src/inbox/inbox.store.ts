@@ -1,6 +1,7 @@
 // The inbox: which messages a consumer has applied. The row is written in the handler's transaction,
 // so "applied" and "its effects" commit together, and a redelivery finds the row and does nothing.
 import type { DataSource, EntityManager } from 'typeorm';
+import { literal } from '../persistence/direct-sql.js';
 
 export class InboxStore {
   private readonly table: string;
@@ -20,6 +21,23 @@ export class InboxStore {
       [consumer, messageId, type],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Claims several messages in one statement with literal values, sent in one round trip with BEGIN
+   * (direct-sql.ts); returns the `message_id` of each row it inserted. Sorted, so that two transactions
+   * claiming the same ids lock them in the same order.
+   */
+  claimManySql(consumer: string, messages: readonly { messageId: string; type: string }[]): string {
+    const rows = [...messages]
+      .sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0))
+      .map((m) => `(${literal(consumer)}, ${literal(m.messageId)}, ${literal(m.type)})`);
+    return `INSERT INTO ${this.table} (consumer, message_id, type) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING message_id`;
+  }
+
+  /** Deletes claims made earlier in the same transaction, for messages that ended up not applied. */
+  unclaimSql(consumer: string, messages: readonly { messageId: string }[]): string {
+    return `DELETE FROM ${this.table} WHERE consumer = ${literal(consumer)} AND message_id IN (${messages.map((m) => literal(m.messageId)).join(', ')})`;
   }
 
   async prune(olderThanMs: number): Promise<void> {

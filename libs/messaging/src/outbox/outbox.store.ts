@@ -1,5 +1,7 @@
 // Outbox rows: written in the caller's transaction, read and marked by the relay.
 import type { DataSource, EntityManager } from 'typeorm';
+import { TransientError } from '../errors.js';
+import { canUseDirectSql, clientOf, lastResult, literal } from '../persistence/direct-sql.js';
 import type { OutgoingMessage } from '../transport/wire.js';
 
 export interface PendingRow {
@@ -14,10 +16,13 @@ export interface PendingRow {
 
 export class OutboxStore {
   readonly table: string;
+  /** Whether the relay's statements may go straight to the pg client (see direct-sql.ts). */
+  readonly direct: boolean;
 
   constructor(private readonly dataSource: DataSource) {
     const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
     this.table = `"${schema.replace(/"/g, '""')}".outbox`;
+    this.direct = canUseDirectSql(dataSource);
   }
 
   /** Adds the messages to the outbox inside `manager`'s transaction: they exist only if it commits. */
@@ -32,12 +37,22 @@ export class OutboxStore {
     await manager.query(`INSERT INTO ${this.table} (message_id, exchange, routing_key, type, body, headers) VALUES ${rows.join(', ')}`, values);
   }
 
+  /** The same insert as one statement with literal values, to send in one round trip with COMMIT (direct-sql.ts). */
+  insertSql(messages: readonly OutgoingMessage[]): string {
+    const rows = messages.map(
+      (m) =>
+        `(${literal(m.messageId)}, ${literal(m.exchange)}, ${literal(m.routingKey)}, ${literal(String(m.properties.type))}, ${literal(m.body.toString('utf8'))}, ${literal(JSON.stringify(m.properties.headers ?? {}))})`,
+    );
+    return `INSERT INTO ${this.table} (message_id, exchange, routing_key, type, body, headers) VALUES ${rows.join(', ')}`;
+  }
+
   /**
    * Claims a batch of unsent rows, lets `send` publish them, and marks them sent — all in one transaction,
    * so rows claimed by a relay that dies are unlocked and sent by the next one. SKIP LOCKED lets several
    * replicas relay side by side without sending a row twice while both are alive.
    */
   async relayBatch(limit: number, send: (rows: PendingRow[]) => Promise<void>): Promise<number> {
+    if (this.direct) return this.relayBatchDirect(limit, send);
     return this.dataSource.transaction(async (m) => {
       const rows: PendingRow[] = await m.query(
         `SELECT id, message_id, exchange, routing_key, type, body, headers FROM ${this.table}
@@ -49,6 +64,41 @@ export class OutboxStore {
       await m.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
+  }
+
+  /** relayBatch in two round trips: BEGIN with the SELECT, the UPDATE with COMMIT. */
+  private async relayBatchDirect(limit: number, send: (rows: PendingRow[]) => Promise<void>): Promise<number> {
+    const qr = this.dataSource.createQueryRunner();
+    let open = false;
+    try {
+      const client = await clientOf(qr);
+      open = true;
+      const rows = lastResult(
+        await client.query(
+          `START TRANSACTION; SELECT id, message_id, exchange, routing_key, type, body, headers FROM ${this.table}
+            WHERE published_at IS NULL ORDER BY id LIMIT ${Math.max(1, Math.trunc(limit))} FOR UPDATE SKIP LOCKED`,
+        ),
+      ).rows as unknown as PendingRow[];
+      if (rows.length === 0) {
+        open = false;
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      await send(rows);
+      const ids = rows.map((r) => {
+        if (!/^\d+$/.test(String(r.id))) throw new Error(`outbox: unexpected id ${String(r.id)}`);
+        return String(r.id);
+      });
+      const res = lastResult(await client.query(`UPDATE ${this.table} SET published_at = now() WHERE id IN (${ids.join(', ')}); COMMIT`));
+      open = false;
+      if (res.command !== 'COMMIT') throw new TransientError('outbox: the transaction marking rows sent was rolled back', 'rolled-back');
+      return rows.length;
+    } catch (err) {
+      if (open) await qr.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
   }
 
   async pendingCount(): Promise<number> {
