@@ -23,6 +23,7 @@ export interface DependencyGuardOptions {
   /**
    * A cheap call that tells whether the dependency is back, made when the breaker turns half-open. Without
    * one, the queues are resumed in half-open and the first message's call is the probe (deferred, not charged, if it fails).
+   * It must call the API directly, not through this guard: the guard already runs it inside the breaker.
    */
   probe?: (signal: AbortSignal) => Promise<unknown>;
   metrics?: ResilienceMetrics;
@@ -42,19 +43,21 @@ export class DependencyGuard {
   private lastFailure?: string;
   private stateSince = new Date();
   private resetting?: string;
+  private probe?: (signal: AbortSignal) => Promise<unknown>;
 
   constructor(private readonly opts: DependencyGuardOptions) {
     this.name = opts.name;
     this.limiter = opts.limiter;
     this.classify = opts.classify ?? defaultClassifier;
     this.maxThrottleRetries = opts.maxThrottleRetries ?? 3;
+    this.probe = opts.probe;
     this.slots = new Semaphore(opts.breaker.capacity);
     this.breaker = createBreaker(opts.name, opts.breaker, (err) => this.classify(err).kind === 'transient' || isTimeout(err));
     this.breaker.on('failure', (err: Error) => (this.lastFailure = describe(err)));
     this.breaker.on('open', () => this.changed('open', this.resetting ?? this.lastFailure));
     this.breaker.on('halfOpen', () => {
       this.changed('half-open', undefined);
-      if (opts.probe) void this.call('read', opts.probe).catch(() => undefined); // its outcome moves the breaker
+      if (this.probe) void this.call('read', this.probe).catch(() => undefined); // its outcome moves the breaker
     });
     this.breaker.on('close', () => this.changed('closed', this.resetting));
     this.setGauge('closed');
@@ -65,7 +68,12 @@ export class DependencyGuard {
   }
 
   get hasProbe(): boolean {
-    return this.opts.probe !== undefined;
+    return this.probe !== undefined;
+  }
+
+  /** For an adapter that builds its probe from the client the guard protects (constructed after it). */
+  setProbe(probe: (signal: AbortSignal) => Promise<unknown>): void {
+    this.probe = probe;
   }
 
   onStateChange(listener: StateListener): void {

@@ -55,23 +55,26 @@ export class GraphLike {
   }
 
   request(kind: 'read' | 'write', method: string, path: string, body?: unknown): Promise<unknown> {
-    return this.guard.call(kind, async (signal) => {
-      const sentAt = Date.now();
-      let status = 0;
-      try {
-        const r = await fetch(`${this.sandbox.urls.graph}${path}`, {
-          method,
-          signal,
-          headers: { Authorization: `Bearer ${this.bearer}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        status = r.status;
-        const text = await r.text();
-        if (r.status >= 400) throw new HttpError(r.status, Object.fromEntries(r.headers.entries()), `Graph ${r.status}: ${text.slice(0, 200)}`);
-        return text ? JSON.parse(text) : undefined;
-      } finally {
-        this.sent.push({ sentAt, answeredAt: Date.now(), status });
-      }
-    });
+    return this.guard.call(kind, (signal) => this.send(signal, method, path, body));
+  }
+
+  /** Without the guard: what a breaker's probe calls. */
+  async send(signal: AbortSignal, method: string, path: string, body?: unknown): Promise<unknown> {
+    const sentAt = Date.now();
+    let status = 0;
+    try {
+      const r = await fetch(`${this.sandbox.urls.graph}${path}`, {
+        method,
+        signal,
+        headers: { Authorization: `Bearer ${this.bearer}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      status = r.status;
+      const text = await r.text();
+      if (r.status >= 400) throw new HttpError(r.status, Object.fromEntries(r.headers.entries()), `Graph ${r.status}: ${text.slice(0, 200)}`);
+      return text ? JSON.parse(text) : undefined;
+    } finally {
+      this.sent.push({ sentAt, answeredAt: Date.now(), status });
+    }
   }
 }
