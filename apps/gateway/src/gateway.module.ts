@@ -1,37 +1,91 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { MulterModule } from '@nestjs/platform-express';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
-import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
-import { AlumnosController } from './api/alumnos.controller.js';
-import { LotesController } from './api/lotes.controller.js';
+import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import type { GatewayConfig } from './config.js';
+import { AccionesController } from './acciones/acciones.controller.js';
+import { AccionesService } from './acciones/acciones.service.js';
+import { AlumnosController } from './alumnos/alumnos.controller.js';
+import { AlumnosQueries } from './alumnos/alumnos.queries.js';
+import { DocsSetup } from './api/docs.setup.js';
 import { ProblemFilter } from './api/problem.filter.js';
-import { SyncController } from './api/sync.controller.js';
+import { SchemaPipe } from './api/schema.pipe.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { TokenService } from './auth/token.service.js';
+import { TokensController } from './auth/tokens.controller.js';
+import { BreakerService } from './breakers/breaker.service.js';
+import { BreakersController } from './breakers/breakers.controller.js';
+import { SaludClient } from './breakers/salud.client.js';
+import { ConfiguracionController } from './configuracion/configuracion.controller.js';
+import { ConfiguracionService } from './configuracion/configuracion.service.js';
+import { DlqController } from './dlq/dlq.controller.js';
+import { DlqService } from './dlq/dlq.service.js';
+import { BreakerCambiadoHandler } from './handlers/breaker-cambiado.handler.js';
 import { LoteFallidoHandler } from './handlers/lote-fallido.handler.js';
 import { LoteIngestadoHandler } from './handlers/lote-ingestado.handler.js';
 import { SAGA_EVENT_HANDLERS } from './handlers/saga-events.handler.js';
 import { LoteService } from './lotes/lote.service.js';
+import { LotesController } from './lotes/lotes.controller.js';
+import { LotesQueries } from './lotes/lotes.queries.js';
+import { SyncController } from './lotes/sync.controller.js';
 import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
+import { GatewayApi1764000000000 } from './persistence/migrations/1764000000000-api.js';
 import { Sweeper } from './scheduler/sweeper.js';
+import { TareaService } from './tareas/tarea.service.js';
+import { TareasController } from './tareas/tareas.controller.js';
+import { WorkflowListaQueries } from './workflows/workflow-lista.queries.js';
 import { WorkflowQueries } from './workflows/workflow.queries.js';
 import { WorkflowService } from './workflows/workflow.service.js';
+import { WorkflowsController } from './workflows/workflows.controller.js';
 
 /** gateway: HTTP API + dashboard, saga coordinator, scheduler, read model. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000] }),
+    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+    // Uploads are held in memory (they go into one RegistrarLote message anyway), bounded here.
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (c: GatewayConfig) => ({ limits: { fileSize: c.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } }),
+    }),
   ],
-  controllers: [SyncController, LotesController, AlumnosController],
+  controllers: [
+    TokensController,
+    AlumnosController,
+    AccionesController,
+    LotesController,
+    SyncController,
+    WorkflowsController,
+    TareasController,
+    DlqController,
+    BreakersController,
+    ConfiguracionController,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_PIPE, useClass: SchemaPipe },
+    DocsSetup,
+    TokenService,
+    TareaService,
     WorkflowService,
     WorkflowQueries,
+    WorkflowListaQueries,
+    AlumnosQueries,
+    AccionesService,
     LoteService,
+    LotesQueries,
+    DlqService,
+    SaludClient,
+    BreakerService,
+    ConfiguracionService,
     Sweeper,
     LoteIngestadoHandler,
     LoteFallidoHandler,
+    BreakerCambiadoHandler,
     ...SAGA_EVENT_HANDLERS,
   ],
 })

@@ -22,12 +22,22 @@ export class ProblemFilter implements ExceptionFilter {
     } else if ((err as { type?: string }).type === 'entity.too.large') {
       status = 413;
       detail = 'el cuerpo excede el tamaño permitido';
+    } else if (isClientError(err)) {
+      // body-parser's other refusals (unsupported charset or encoding, aborted request): the client's to fix.
+      status = err.statusCode;
+      detail = err.message;
     } else {
       this.log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack }, 'unhandled error');
     }
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="lucy"');
     res
       .status(status)
       .type('application/problem+json')
       .json({ type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail, instance: req.originalUrl });
   }
+}
+
+function isClientError(err: unknown): err is { statusCode: number; message: string } {
+  const e = err as { statusCode?: unknown; expose?: unknown };
+  return typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && e.expose === true;
 }

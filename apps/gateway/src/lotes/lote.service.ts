@@ -3,31 +3,15 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SincronizarSial, type FUENTES_SIAL, type LoteFallido, type LoteIngestado } from '@lucy/contracts';
+import { RegistrarLote, SincronizarSial, type FilaAlumno, type FUENTES_SIAL, type LoteFallido, type LoteIngestado } from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { estadoFinal, TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
+import { resumir, type FilaLote, type ProgresoLote } from './progreso.js';
 
-export interface ProgresoLote {
-  id: string;
-  origen: string;
-  estado: string;
-  nombreArchivo: string | null;
-  solicitadoPor: string;
-  creadoAt: string;
-  ingestadoAt: string | null;
-  error: string | null;
-  total: number;
-  completados: number;
-  conAvisos: number;
-  fallidos: number;
-  enCurso: number;
-  pendientes: number;
-  porcentaje: number;
-  desglose: Record<string, number>;
-  ingesta: { nuevos: number | null; actualizados: number | null; sinCambios: number | null; invalidos: unknown[] };
-}
+export type { ProgresoLote };
 
 @Injectable()
 export class LoteService {
@@ -37,6 +21,7 @@ export class LoteService {
     @InjectConfig() config: GatewayConfig,
     private readonly messaging: MessagingRuntime,
     private readonly db: DataSource,
+    private readonly tareas: TareaService,
   ) {
     this.s = `"${config.DB_SCHEMA}"`;
   }
@@ -49,11 +34,34 @@ export class LoteService {
       async ({ manager, publish }) => {
         await manager.query(`INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id) VALUES ($1, 'sial', 'solicitado', $2, $3)`, [loteId, actor, correlationId]);
         await registrar(manager, this.schemaName, { loteId, evento: 'accion.sincronizar-sial', actor, correlationId, detalle: { fuentes, periodo } });
+        await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle: { fuentes, periodo } }, manager);
         publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}) });
       },
       { correlationId },
     );
     return { loteId, correlationId };
+  }
+
+  /**
+   * Records an uploaded lote and hands its rows to ingest-service, together. The rows' shape was checked
+   * (lote-archivo.ts); whether each one is a valid student is ingest-service's to say (LoteIngestado.invalidos).
+   */
+  async registrarUpload(filas: FilaAlumno[], nombreArchivo: string | null, actor: string): Promise<{ loteId: string; tareaId: string }> {
+    const loteId = randomUUID();
+    const correlationId = `lote-${loteId}`;
+    const tareaId = await this.messaging.inTransaction(
+      async ({ manager, publish }) => {
+        await manager.query(
+          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, nombre_archivo, total) VALUES ($1, 'upload', 'solicitado', $2, $3, $4, $5)`,
+          [loteId, actor, correlationId, nombreArchivo, filas.length],
+        );
+        await registrar(manager, this.schemaName, { loteId, evento: 'accion.cargar-lote', actor, correlationId, detalle: { nombreArchivo, filas: filas.length } });
+        publish(RegistrarLote, { loteId, nombreArchivo, filas });
+        return this.tareas.registrar({ tipo: 'carga', actor, loteId, total: filas.length, detalle: { nombreArchivo } }, manager);
+      },
+      { correlationId },
+    );
+    return { loteId, tareaId };
   }
 
   private get schemaName() {
@@ -72,47 +80,35 @@ export class LoteService {
     if (e.alumnoIds.length) {
       await m.query(`INSERT INTO ${this.s}.lote_alumno (lote_id, alumno_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [e.loteId, e.alumnoIds]);
     }
+    const invalidos = e.invalidos.length;
+    await this.tareas.terminarDeLote(m, e.loteId, {
+      estado: estadoFinal(e.total - invalidos, invalidos),
+      total: e.total,
+      exitosos: e.total - invalidos,
+      fallidos: invalidos,
+      detalle: { nuevos: e.nuevos, actualizados: e.actualizados, sinCambios: e.sinCambios },
+    });
   }
 
   async onFallido(m: EntityManager, e: LoteFallido): Promise<void> {
     await m.query(`UPDATE ${this.s}.lote SET estado = 'fallido', error = $2 WHERE id = $1`, [e.loteId, e.motivo]);
+    await this.tareas.terminarDeLote(m, e.loteId, { estado: 'fallida', total: 0, exitosos: 0, fallidos: 0, detalle: { error: e.motivo } });
   }
 
   async progreso(loteId: string): Promise<ProgresoLote> {
     const [lote] = await this.db.query(`SELECT * FROM ${this.s}.lote WHERE id = $1`, [loteId]);
     if (!lote) throw new NotFoundException(`no existe el lote ${loteId}`);
-    // Students released by ingest have a workflow; the rest are still waiting their turn (pendientes).
-    const rows: { estado: string; n: number }[] = await this.db.query(
-      `SELECT coalesce(w.estado, 'pendiente') AS estado, count(*)::int AS n
+    return resumir(lote, await this.conteos([loteId]));
+  }
+
+  /** Students of each lote by workflow state; released students have a workflow, the rest are 'pendiente'. */
+  async conteos(loteIds: string[]): Promise<FilaLote[]> {
+    if (!loteIds.length) return [];
+    return this.db.query(
+      `SELECT la.lote_id, coalesce(w.estado, 'pendiente') AS estado, count(*)::int AS n
          FROM ${this.s}.lote_alumno la LEFT JOIN ${this.s}.workflow w ON w.alumno_id = la.alumno_id AND w.tipo = 'onboarding'
-        WHERE la.lote_id = $1 GROUP BY 1`,
-      [loteId],
+        WHERE la.lote_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+      [loteIds],
     );
-    const desglose = Object.fromEntries(rows.map((r) => [r.estado, r.n]));
-    const n = (...estados: string[]) => estados.reduce((acc, e) => acc + (desglose[e] ?? 0), 0);
-    const total = lote.total ?? 0;
-    const completados = n('completado');
-    const conAvisos = n('completado_con_avisos');
-    const fallidos = n('fallido', 'compensacion_fallida');
-    const terminados = completados + conAvisos + fallidos + n('compensado');
-    return {
-      id: lote.id,
-      origen: lote.origen,
-      estado: lote.estado === 'ingestado' && total > 0 && terminados === total ? 'terminado' : lote.estado,
-      nombreArchivo: lote.nombre_archivo,
-      solicitadoPor: lote.solicitado_por,
-      creadoAt: lote.created_at.toISOString(),
-      ingestadoAt: lote.ingestado_at?.toISOString() ?? null,
-      error: lote.error,
-      total,
-      completados,
-      conAvisos,
-      fallidos,
-      enCurso: n('creando_cuenta', 'enrolando_y_notificando', 'compensando'),
-      pendientes: n('pendiente'),
-      porcentaje: total ? Math.round((terminados / total) * 1000) / 10 : lote.estado === 'ingestado' ? 100 : 0,
-      desglose,
-      ingesta: { nuevos: lote.nuevos, actualizados: lote.actualizados, sinCambios: lote.sin_cambios, invalidos: lote.invalidos },
-    };
   }
 }

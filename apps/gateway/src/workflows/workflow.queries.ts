@@ -23,10 +23,12 @@ export class WorkflowQueries {
       `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
       [alumnoId],
     );
+    const lotes = await this.db.query(`SELECT lote_id FROM ${this.s}.lote_alumno WHERE alumno_id = $1`, [alumnoId]);
     return {
       alumnoId,
       alumno: w.alumno,
       cuentas: { upn: w.upn, graphUserId: w.graph_user_id, moodleUserId: w.moodle_user_id, cursos: w.cursos },
+      lotes: lotes.map((l: { lote_id: string }) => l.lote_id),
       workflow: {
         id: w.id,
         tipo: w.tipo,
@@ -76,5 +78,15 @@ export class WorkflowQueries {
       [loteId],
     );
     return rows.map((r: { alumno_id: string; moodle: boolean; email: boolean }) => ({ alumnoId: r.alumno_id, moodle: r.moodle, email: r.email }));
+  }
+
+  /** Students of a lote whose onboarding failed at the account (the critical step): to run again. */
+  async fallidos(loteId: string): Promise<string[]> {
+    const rows = await this.db.query(
+      `SELECT w.alumno_id FROM ${this.s}.lote_alumno la JOIN ${this.s}.workflow w ON w.alumno_id = la.alumno_id AND w.tipo = 'onboarding'
+        WHERE la.lote_id = $1 AND w.estado = 'fallido'`,
+      [loteId],
+    );
+    return rows.map((r: { alumno_id: string }) => r.alumno_id);
   }
 }

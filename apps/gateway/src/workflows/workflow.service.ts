@@ -2,12 +2,12 @@
 // row and its steps, write the audit trail and queue the commands — all in one transaction.
 import { Injectable, NotFoundException, ConflictException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EnrolarMoodle, RestablecerPassword, type MessageDefinition } from '@lucy/contracts';
+import { AlumnoCreado, EnrolarMoodle, RestablecerPassword, type MessageDefinition } from '@lucy/contracts';
 import { MessageContext, MessagingRuntime, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { aplicar, desaprovisionar, VENCIMIENTOS_MS, type Efecto } from '../sagas/onboarding.saga.js';
-import { TERMINALES, type OnboardingState } from '../sagas/onboarding.model.js';
+import { nuevoOnboarding, TERMINALES, type OnboardingState } from '../sagas/onboarding.model.js';
 import { registrar, sinSecretos } from './auditoria.js';
 import { WorkflowRepository, type WorkflowRow } from './workflow.repository.js';
 
@@ -91,6 +91,37 @@ export class WorkflowService {
       if (!s.upn || !s.alumno) throw new ConflictException('el alumno todavía no tiene cuenta');
       if (s.estado === 'compensando' || s.estado === 'compensado') throw new ConflictException(`el workflow está ${s.estado}`);
       return { comandos: [{ def: RestablecerPassword, payload: { alumnoId: s.alumnoId, upn: s.upn, graphUserId: s.graphUserId, alumno: s.alumno } }], nota: 'restablecimiento de contraseña pedido por un operador' };
+    });
+  }
+
+  /**
+   * Runs the onboarding again for a student whose workflow failed or was undone: a fresh workflow (same
+   * row, steps reset) and the student's AlumnoCreado published again with the data the gateway last
+   * heard. teams-service treats a new AlumnoCreado as "this student is coming in": it finds the account
+   * by UPN or creates it, enables it and issues a new password; the rest of the flow follows as usual.
+   *
+   * Why the gateway re-publishes ingest-service's event instead of asking ingest-service to: the student's
+   * data travels with every event (event-carried state), so the gateway holds the same copy ingest would
+   * send; asking ingest would take a new command, a handler there and a reply for an unknown student,
+   * for no difference in what teams-service receives.
+   */
+  activar(alumnoId: string, actor: string) {
+    return this.action(alumnoId, actor, 'accion.activar', (w, _s, now) => {
+      const s = w.state;
+      if (!s.alumno) throw new ConflictException('el gateway todavía no recibió los datos del alumno: esperá a que ingest lo libere');
+      if (s.estado === 'completado' || s.estado === 'completado_con_avisos') {
+        throw new ConflictException(`el alumno ya está ${s.estado}: para reenviar sus credenciales usá reenviar-credenciales; para Moodle, enrolar-moodle`);
+      }
+      if (!TERMINALES.includes(s.estado)) throw new ConflictException(`el workflow está ${s.estado}: esperá a que termine`);
+      const previo = s.estado;
+      const nuevo = nuevoOnboarding(alumnoId);
+      Object.assign(nuevo, { alumno: s.alumno, loteId: s.loteId });
+      Object.assign(nuevo.pasos.cuenta, { estado: 'en_curso', startedAt: now });
+      w.state = nuevo;
+      return {
+        comandos: [{ def: AlumnoCreado, payload: { alumnoId, loteId: s.loteId, alumno: s.alumno } }],
+        nota: `onboarding iniciado de nuevo por un operador (estaba ${previo})`,
+      };
     });
   }
 }

@@ -1,0 +1,42 @@
+import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectConfig } from '@lucy/platform';
+import type { GatewayConfig } from '../config.js';
+import { BEARER } from '../api/docs.setup.js';
+import { AlumnosQueries } from '../alumnos/alumnos.queries.js';
+import { Actor } from '../auth/actor.decorator.js';
+import { Requiere } from '../auth/roles.js';
+import { AccionMasiva, EjecucionSchema } from './acciones.schemas.js';
+import { AccionesService } from './acciones.service.js';
+
+@ApiTags('acciones')
+@ApiBearerAuth(BEARER)
+@Controller('api/v1/acciones')
+export class AccionesController {
+  constructor(
+    @InjectConfig() private readonly config: GatewayConfig,
+    private readonly acciones: AccionesService,
+    private readonly alumnos: AlumnosQueries,
+  ) {}
+
+  @Post()
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Run an action on a selection of students (ids or a filter); recorded as a tarea',
+    description:
+      'activar: run the onboarding again for a student whose workflow failed or was undone. reenviar-credenciales / restablecer-password: a new temporary password, emailed. enrolar-moodle: enrol again. desaprovisionar: undo the account and enrolments. Students an action cannot apply to are listed as rejected with the reason; the others start.',
+  })
+  @ApiAcceptedResponse({ standardSchema: EjecucionSchema })
+  async ejecutar(@Body({ schema: AccionMasiva }) body: AccionMasiva, @Actor() actor: string) {
+    const max = this.config.ACCION_MAX_ALUMNOS;
+    const ids = body.alumnoIds ? [...new Set(body.alumnoIds)] : await this.alumnos.ids(body.filtro!, max);
+    if (ids.length > max) throw new BadRequestException(`la selección tiene más de ${max} alumnos: acotá el filtro o dividila`);
+    if (!ids.length) throw new BadRequestException('el filtro no selecciona ningún alumno');
+    return this.acciones.varias(
+      ids.map((alumnoId) => ({ alumnoId, accion: body.accion })),
+      actor,
+      { tipo: 'accion', detalle: { accion: body.accion, motivo: body.motivo, filtro: body.filtro } },
+    );
+  }
+}

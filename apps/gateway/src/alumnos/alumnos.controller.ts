@@ -1,0 +1,101 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { BEARER } from '../api/docs.setup.js';
+import { Id, paginaDe, Paginacion } from '../api/schemas.js';
+import { ACCIONES, AccionesService, type Accion } from '../acciones/acciones.service.js';
+import { ResultadoSchema } from '../acciones/acciones.schemas.js';
+import { Actor } from '../auth/actor.decorator.js';
+import { Requiere } from '../auth/roles.js';
+import { WorkflowQueries } from '../workflows/workflow.queries.js';
+import { AlumnoFiltro } from './alumno-filtro.js';
+import { AlumnosQueries } from './alumnos.queries.js';
+
+const Listado = AlumnoFiltro.extend(Paginacion).strict();
+
+const AlumnoResumen = z.object({
+  alumnoId: z.uuid(),
+  dni: z.string().nullable(),
+  nombre: z.string().nullable(),
+  apellido: z.string().nullable(),
+  emailPersonal: z.string().nullable(),
+  emailInstitucional: z.string().nullable(),
+  carrera: z.string().nullable(),
+  estado: z.string().nullable(),
+  periodo: z.string().nullable(),
+  upn: z.string().nullable(),
+  loteId: z.uuid().nullable(),
+  workflow: z.object({ estado: z.string(), atascado: z.boolean(), avisos: z.array(z.string()), error: z.string().nullable() }),
+  creadoAt: z.string(),
+  actualizadoAt: z.string(),
+});
+
+const AlumnoDetalle = z.object({
+  alumnoId: z.uuid(),
+  alumno: z.record(z.string(), z.unknown()).nullable(),
+  cuentas: z.object({ upn: z.string().nullable(), graphUserId: z.string().nullable(), moodleUserId: z.number().nullable(), cursos: z.array(z.string()) }),
+  lotes: z.array(z.uuid()),
+  workflow: z.object({ id: z.uuid(), estado: z.string(), pasos: z.array(z.record(z.string(), z.unknown())) }).loose(),
+  auditoria: z.array(z.object({ at: z.string(), evento: z.string(), actor: z.string(), detalle: z.unknown() }).loose()),
+});
+
+@ApiTags('alumnos')
+@ApiBearerAuth(BEARER)
+@Controller('api/v1/alumnos')
+export class AlumnosController {
+  constructor(
+    private readonly lista: AlumnosQueries,
+    private readonly queries: WorkflowQueries,
+    private readonly acciones: AccionesService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Students, newest first, filtered; `total` counts all that match' })
+  @ApiOkResponse({ standardSchema: paginaDe(AlumnoResumen) })
+  listar(@Query({ schema: Listado }) q: z.infer<typeof Listado>) {
+    const { limit, offset, ...filtro } = q;
+    return this.lista.listar(filtro, limit, offset);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One student: their data, accounts, workflow with every step, and the audit trail' })
+  @ApiOkResponse({ standardSchema: AlumnoDetalle })
+  uno(@Param('id', { schema: Id }) id: string) {
+    return this.queries.alumno(id);
+  }
+
+  /** One route per action, so each is documented and permissioned on its own. */
+  @Post(':id/acciones/:accion')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({ summary: `Run an action on one student: ${ACCIONES.join(', ')}. 409 says why it cannot run now` })
+  @ApiAcceptedResponse({ standardSchema: ResultadoSchema })
+  accion(@Param('id', { schema: Id }) id: string, @Param('accion', { schema: z.enum(ACCIONES, { error: `la acción debe ser una de ${ACCIONES.join(', ')}` }) }) accion: Accion, @Actor() actor: string) {
+    return this.acciones.una(accion, id, actor);
+  }
+
+  // The first API's routes, kept for their callers.
+  @Post(':id/desaprovisionar')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Undo everything Lucy did for the student, in reverse order (= acciones/desaprovisionar)' })
+  desaprovisionar(@Param('id', { schema: Id }) id: string, @Actor() actor: string) {
+    return this.acciones.una('desaprovisionar', id, actor);
+  }
+
+  @Post(':id/enrolar-moodle')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Enrol in Moodle again (= acciones/enrolar-moodle)' })
+  enrolarMoodle(@Param('id', { schema: Id }) id: string, @Actor() actor: string) {
+    return this.acciones.una('enrolar-moodle', id, actor);
+  }
+
+  @Post(':id/restablecer-password')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'A new temporary password, emailed (= acciones/restablecer-password)' })
+  restablecerPassword(@Param('id', { schema: Id }) id: string, @Actor() actor: string) {
+    return this.acciones.una('restablecer-password', id, actor);
+  }
+}

@@ -1,0 +1,38 @@
+// Every @Body / @Query / @Param that names a zod schema (`@Body({ schema })`) is validated and parsed here;
+// a failure is a 400 naming each bad field and where it was (body, query, path). The same schema
+// documents the parameter in the OpenAPI document (@nestjs/swagger reads Standard Schema).
+//
+// No request body carries a secret (the Graph secret, the Moodle token, SMTP or SIAL passwords live in
+// each service's environment): a body with a key that names one is refused with that reason, before
+// the schema would call it merely an unknown key.
+import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { clavesSecretas } from './secretos.js';
+
+const DONDE: Record<string, string> = { body: 'cuerpo', query: 'consulta', param: 'ruta', custom: 'valor' };
+
+@Injectable()
+export class SchemaPipe implements PipeTransform {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const schema = metadata.schema;
+    if (!schema) return value;
+    if (metadata.type === 'body') {
+      const secretos = clavesSecretas(value);
+      if (secretos.length) {
+        throw new BadRequestException(
+          `los secretos no se guardan ni se muestran aquí (${secretos.slice(0, 10).join(', ')}): configuralos en el entorno de cada servicio (GRAPH_CLIENT_SECRET, MOODLE_TOKEN, SMTP_PASSWORD, SIAL_PASSWORD, o su variante _FILE)`,
+        );
+      }
+    }
+    const result = await schema['~standard'].validate(value ?? (metadata.type === 'body' ? {} : value));
+    if (!result.issues) return result.value;
+    const donde = DONDE[metadata.type] ?? metadata.type;
+    const detalle = result.issues
+      .slice(0, 20)
+      .map((i) => {
+        const path = (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+        return `${path || metadata.data || donde}: ${i.message}`;
+      })
+      .join('; ');
+    throw new BadRequestException(`${donde} no válido: ${detalle}`);
+  }
+}

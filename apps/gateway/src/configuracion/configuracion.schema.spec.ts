@@ -1,0 +1,43 @@
+import { cambiosEntre, clavesSecretas, ConfiguracionApi, DEFECTO } from './configuracion.schema.js';
+
+const errores = (v: unknown) => {
+  const r = ConfiguracionApi.safeParse(v);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+describe('the runtime configuration', () => {
+  it('accepts the defaults', () => {
+    expect(errores(DEFECTO)).toEqual([]);
+  });
+
+  it('refuses a UPN pattern without {dni}, an unknown placeholder and a bad domain', () => {
+    expect(errores({ ...DEFECTO, upn: { patron: '{nombre}@{domain}', dominio: 'x' } })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^upn.patron: .*\{dni\}/), expect.stringMatching(/^upn.dominio/)]),
+    );
+    expect(errores({ ...DEFECTO, upn: { patron: '{legajo}{dni}@{domain}', dominio: 'a.edu' } })[0]).toMatch(/\{legajo\}/);
+  });
+
+  it('refuses an email template that does not compile or uses an unknown variable', () => {
+    const plantilla = { asunto: 'Hola {nombre}', html: '<p>{{#if upn}}{{upn}}</p>', texto: 'Tu {legajo}' };
+    const e = errores({ ...DEFECTO, plantillaEmail: plantilla });
+    expect(e).toEqual(expect.arrayContaining([expect.stringMatching(/^plantillaEmail.html: no compila/), expect.stringMatching(/^plantillaEmail.texto: .*legajo/)]));
+    expect(errores({ ...DEFECTO, plantillaEmail: { asunto: 'Hola {nombre}', html: '<p>{{upn}}</p>', texto: 'clave: {password}' } })).toEqual([]);
+  });
+
+  it('refuses an unknown time zone, unknown keys and a bad licence SKU', () => {
+    expect(errores({ ...DEFECTO, zonaHoraria: 'Marte/Olympus' })[0]).toMatch(/zonaHoraria/);
+    expect(errores({ ...DEFECTO, extra: 1 })[0]).toMatch(/extra|Unrecognized/);
+    expect(errores({ ...DEFECTO, licenciaSku: 'A1' })[0]).toMatch(/licenciaSku/);
+  });
+
+  it('finds keys that name a secret, at any depth', () => {
+    expect(clavesSecretas({ limites: {}, graph: { clientSecret: 'x' }, moodleToken: 'y', smtp: [{ SMTP_PASSWORD: 'z' }] })).toEqual(['graph.clientSecret', 'moodleToken', 'smtp[0].SMTP_PASSWORD']);
+    expect(clavesSecretas(DEFECTO)).toEqual([]);
+  });
+
+  it('lists the top-level keys that changed, whatever the key order', () => {
+    const despues = { ...DEFECTO, limites: { smtp: { rpm: 30 }, moodle: { rpm: 100 }, graph: { writeRpm: 1100, rpm: 6000 } } };
+    expect(cambiosEntre(DEFECTO, despues)).toEqual(['limites']);
+    expect(cambiosEntre(DEFECTO, { ...DEFECTO, limites: { smtp: { rpm: 30 }, moodle: { rpm: 300 }, graph: { writeRpm: 1100, rpm: 6000 } } })).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+// The runtime configuration as the API accepts it: the contract's shape (libs/contracts
+// ConfiguracionCambiada), closed to unknown keys, plus the checks a service would otherwise only make
+// when it applies a value (a template that does not compile, a UPN pattern without {dni}, an unknown
+// time zone). Secrets are refused by name before anything else (sinSecretos).
+import Handlebars from 'handlebars';
+import { z } from 'zod';
+import { Configuracion } from '@lucy/contracts';
+
+/** What mail-service's templates may use (apps/mail-service/src/plantillas: VARIABLES). */
+const VARIABLES_EMAIL = ['nombre', 'apellido', 'upn', 'password', 'carrera', 'moodleUrl'];
+/** teams-service's UPN placeholders (apps/teams-service/src/domain/upn.ts). */
+const MARCAS_UPN = ['dni', 'domain', 'nombre', 'apellido', 'inicial'];
+
+/** mail-service also accepts `{nombre}` for `{{nombre}}`; check the template as it will compile it. */
+const LLAVE_SOLA = /(^|[^{])\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}(?!\})/g;
+
+function problemaDePlantilla(fuente: string): string | undefined {
+  let ast: hbs.AST.Program;
+  try {
+    ast = Handlebars.parse(fuente.replace(LLAVE_SOLA, (_m, antes: string, n: string) => `${antes}{{${n}}}`));
+  } catch (err) {
+    return `no compila: ${(err as Error).message.split('\n')[0]}`;
+  }
+  const desconocidas = new Set<string>();
+  const visitar = (nodo: unknown): void => {
+    if (!nodo || typeof nodo !== 'object') return;
+    const n = nodo as { type?: string; path?: { type?: string; original?: string }; params?: unknown[] };
+    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length && !VARIABLES_EMAIL.includes(n.path.original ?? '')) desconocidas.add(n.path.original ?? '?');
+    for (const v of Object.values(nodo)) if (v && typeof v === 'object') Array.isArray(v) ? v.forEach(visitar) : visitar(v);
+  };
+  visitar(ast);
+  if (desconocidas.size) return `usa variables desconocidas: ${[...desconocidas].join(', ')} (se puede usar ${VARIABLES_EMAIL.join(', ')})`;
+  return undefined;
+}
+
+function problemaDePatronUpn(patron: string): string | undefined {
+  const usadas = [...patron.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
+  const malas = usadas.filter((t) => !MARCAS_UPN.includes(t));
+  if (malas.length) return `marca desconocida {${malas[0]}} (se puede usar ${MARCAS_UPN.map((t) => `{${t}}`).join(', ')})`;
+  if (!usadas.includes('dni')) return 'debe contener {dni}, que hace único el UPN de cada alumno';
+  const at = patron.lastIndexOf('@');
+  if (at <= 0 || patron.indexOf('@') !== at) return 'debe ser alias@dominio, con una sola @';
+  return undefined;
+}
+
+const zonaValida = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('es-AR', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const c = Configuracion.shape;
+
+export const ConfiguracionApi = z
+  .object({
+    loteTamano: c.loteTamano,
+    limites: z
+      .object({
+        graph: c.limites.shape.graph.strict(),
+        moodle: c.limites.shape.moodle.strict(),
+        smtp: c.limites.shape.smtp.strict(),
+      })
+      .strict(),
+    plantillaEmail: c.plantillaEmail.unwrap().strict().superRefine((p, ctx) => {
+      for (const parte of ['asunto', 'html', 'texto'] as const) {
+        const problema = problemaDePlantilla(p[parte]);
+        if (problema) ctx.addIssue({ code: 'custom', path: [parte], message: problema });
+      }
+    }).nullable(),
+    upn: c.upn.strict().superRefine((u, ctx) => {
+      const problema = problemaDePatronUpn(u.patron);
+      if (problema) ctx.addIssue({ code: 'custom', path: ['patron'], message: problema });
+      if (!/^([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i.test(u.dominio)) ctx.addIssue({ code: 'custom', path: ['dominio'], message: 'debe ser un nombre de dominio' });
+    }),
+    licenciaSku: c.licenciaSku,
+    cursos: c.cursos,
+    moodleAuth: c.moodleAuth,
+    zonaHoraria: c.zonaHoraria.refine(zonaValida, { error: 'no es una zona horaria IANA (p. ej. America/Argentina/Cordoba)' }),
+  })
+  .strict();
+
+/** What the services use when nothing was stored (their own defaults; see each service's config.ts). */
+export const DEFECTO: Configuracion = {
+  loteTamano: 20,
+  limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
+  plantillaEmail: null,
+  upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.unrc.edu.ar' },
+  licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
+  cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
+  moodleAuth: 'oauth2',
+  zonaHoraria: 'America/Argentina/Cordoba',
+};
+
+export { clavesSecretas } from '../api/secretos.js';
+
+/** JSON with keys sorted, to compare two values whatever their key order. */
+export function canonico(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonico).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonico((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+export function cambiosEntre(antes: Configuracion, despues: Configuracion): string[] {
+  return (Object.keys(despues) as (keyof Configuracion)[]).filter((k) => canonico(antes[k]) !== canonico(despues[k]));
+}

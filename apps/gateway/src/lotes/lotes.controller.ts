@@ -1,0 +1,172 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { InjectConfig } from '@lucy/platform';
+import type { GatewayConfig } from '../config.js';
+import { BEARER } from '../api/docs.setup.js';
+import { parse } from '../api/problem.js';
+import { Id, paginaDe, Paginacion, RangoFechas } from '../api/schemas.js';
+import { EjecucionSchema } from '../acciones/acciones.schemas.js';
+import { AccionesService, type Accion } from '../acciones/acciones.service.js';
+import { Actor } from '../auth/actor.decorator.js';
+import { Requiere } from '../auth/roles.js';
+import { WorkflowQueries } from '../workflows/workflow.queries.js';
+import { ArchivoInvalido, filasDelArchivo, leerJson, Mapeo, validarCantidad } from './lote-archivo.js';
+import { LoteService } from './lote.service.js';
+import { LotesQueries } from './lotes.queries.js';
+
+const Progreso = z.object({
+  id: z.uuid(),
+  origen: z.enum(['sial', 'upload']),
+  estado: z.enum(['solicitado', 'ingestado', 'terminado', 'fallido']),
+  nombreArchivo: z.string().nullable(),
+  solicitadoPor: z.string(),
+  creadoAt: z.string(),
+  ingestadoAt: z.string().nullable(),
+  error: z.string().nullable(),
+  total: z.number().int(),
+  completados: z.number().int(),
+  conAvisos: z.number().int(),
+  fallidos: z.number().int(),
+  enCurso: z.number().int(),
+  pendientes: z.number().int(),
+  porcentaje: z.number(),
+  desglose: z.record(z.string(), z.number()),
+  ingesta: z.object({ nuevos: z.number().nullable(), actualizados: z.number().nullable(), sinCambios: z.number().nullable(), invalidos: z.array(z.unknown()) }),
+});
+
+const Listado = z
+  .object({
+    estado: z.enum(['solicitado', 'ingestado', 'fallido']).optional(),
+    origen: z.enum(['sial', 'upload']).optional(),
+    solicitadoPor: z.string().max(100).optional(),
+    q: z.string().trim().min(1).max(200).optional().describe("text in the file's name"),
+    ...RangoFechas,
+    ...Paginacion,
+  })
+  .strict();
+
+/** The multipart form (its text fields; the file is `archivo`). */
+const Formulario = z
+  .object({
+    mapeo: z
+      .string()
+      .max(10_000)
+      .optional()
+      .describe('JSON: campo → columna del archivo, p. ej. {"dni":"Documento","nombre":"Nombres"}'),
+    nombreArchivo: z.string().min(1).max(300).optional(),
+  })
+  .strict();
+
+/** Rows sent as JSON (application/json) instead of a file. */
+const CuerpoJson = z.object({ nombreArchivo: z.string().min(1).max(300).nullable().default(null), filas: z.array(z.unknown()).min(1) }).strict();
+
+const CargaDoc = z.toJSONSchema(
+  z.object({
+    archivo: z.string().meta({ format: 'binary' }).describe('CSV with a header row (delimiter , ; or tab; UTF-8) or a JSON array of rows'),
+    mapeo: Formulario.shape.mapeo,
+    nombreArchivo: Formulario.shape.nombreArchivo,
+  }),
+  { target: 'openapi-3.0' },
+);
+
+@ApiTags('lotes')
+@ApiBearerAuth(BEARER)
+@Controller('api/v1/lotes')
+export class LotesController {
+  constructor(
+    @InjectConfig() private readonly config: GatewayConfig,
+    private readonly lotes: LoteService,
+    private readonly lista: LotesQueries,
+    private readonly queries: WorkflowQueries,
+    private readonly acciones: AccionesService,
+  ) {}
+
+  @Post()
+  @Requiere('operator')
+  @HttpCode(202)
+  @UseInterceptors(FileInterceptor('archivo'))
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ schema: CargaDoc as object, description: 'multipart: archivo (+ mapeo, nombreArchivo); or JSON {nombreArchivo?, filas: [{columna: valor}]}' })
+  @ApiOperation({
+    summary: 'Upload a lote: a CSV (header + optional column mapping) or JSON rows; ingest-service validates each row',
+    description: 'The file is limited in size (UPLOAD_MAX_BYTES → 413) and rows (UPLOAD_MAX_ROWS). The answer is the lote to follow; rows ingest-service finds invalid are listed in the lote (ingesta.invalidos).',
+  })
+  @ApiAcceptedResponse({ standardSchema: z.object({ loteId: z.uuid(), tareaId: z.uuid(), filas: z.number().int(), links: z.object({ lote: z.string(), tarea: z.string() }) }) })
+  async cargar(@Req() req: Request, @UploadedFile() archivo: ArchivoSubido | undefined, @Body() body: unknown, @Actor() actor: string) {
+    const limites = { maxFilas: this.config.UPLOAD_MAX_ROWS };
+    let filas;
+    let nombre: string | null;
+    try {
+      if (req.is('multipart/form-data')) {
+        if (!archivo) throw new BadRequestException('falta el archivo: enviá el campo "archivo" del formulario');
+        const form = parse(Formulario, body ?? {}, 'formulario');
+        const mapeo = form.mapeo ? parse(Mapeo, jsonDe(form.mapeo, 'mapeo'), 'mapeo') : {};
+        nombre = form.nombreArchivo ?? (archivo.originalname.slice(0, 300) || null);
+        filas = filasDelArchivo({ nombre: archivo.originalname, tipo: archivo.mimetype, contenido: archivo.buffer }, mapeo, limites);
+      } else if (req.is('application/json')) {
+        const json = parse(CuerpoJson, body, 'cuerpo');
+        nombre = json.nombreArchivo;
+        filas = validarCantidad(leerJson(json.filas), limites);
+      } else {
+        throw new UnsupportedMediaTypeException('enviá multipart/form-data con el campo "archivo", o application/json con {filas: [...]}');
+      }
+    } catch (err) {
+      if (err instanceof ArchivoInvalido) throw new BadRequestException(err.message);
+      throw err;
+    }
+    const { loteId, tareaId } = await this.lotes.registrarUpload(filas, nombre, actor);
+    return { loteId, tareaId, filas: filas.length, links: { lote: `/api/v1/lotes/${loteId}`, tarea: `/api/v1/tareas/${tareaId}` } };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Lotes, newest first, each with its progress' })
+  @ApiOkResponse({ standardSchema: paginaDe(Progreso) })
+  listar(@Query({ schema: Listado }) q: z.infer<typeof Listado>) {
+    const { limit, offset, ...filtro } = q;
+    return this.lista.listar(filtro, limit, offset);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: "A lote's progress: total, completed, failed, in progress, pending, percentage, breakdown" })
+  @ApiOkResponse({ standardSchema: Progreso })
+  progreso(@Param('id', { schema: Id }) id: string) {
+    return this.lotes.progreso(id);
+  }
+
+  @Post(':id/reintentar')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Retry what failed in the lote: Moodle enrolments, credentials where email failed, and the onboarding of students whose account failed (recorded as a tarea)",
+  })
+  @ApiAcceptedResponse({ standardSchema: EjecucionSchema.extend({ loteId: z.uuid(), reintentos: z.number().int() }) })
+  async reintentar(@Param('id', { schema: Id }) loteId: string, @Actor() actor: string) {
+    await this.lotes.progreso(loteId); // 404 for an unknown lote
+    const pares: { alumnoId: string; accion: Accion }[] = [];
+    for (const p of await this.queries.conAvisos(loteId)) {
+      if (p.moodle) pares.push({ alumnoId: p.alumnoId, accion: 'enrolar-moodle' });
+      if (p.email) pares.push({ alumnoId: p.alumnoId, accion: 'restablecer-password' });
+    }
+    for (const alumnoId of await this.queries.fallidos(loteId)) pares.push({ alumnoId, accion: 'activar' });
+    const r = await this.acciones.varias(pares, actor, { tipo: 'reintento', loteId });
+    return { loteId, reintentos: r.iniciados, ...r };
+  }
+}
+
+/** What multer's memory storage gives (no @types/multer here). */
+interface ArchivoSubido {
+  originalname: string;
+  mimetype: string;
+  buffer: Buffer;
+}
+
+function jsonDe(texto: string, campo: string): unknown {
+  try {
+    return JSON.parse(texto);
+  } catch {
+    throw new BadRequestException(`${campo} no es JSON válido: enviá algo como {"dni":"Documento","nombre":"Nombres"}`);
+  }
+}
