@@ -1,0 +1,120 @@
+// Uploading a lote: the file's shape is checked here, the rows go to ingest-service in RegistrarLote;
+// the lote and its tarea follow ingest-service's answer. Listing lotes with filters.
+import { randomUUID } from 'node:crypto';
+import { LoteFallido, LoteIngestado, RegistrarLote } from '@lucy/contracts';
+import { BrokerTap, waitFor } from '@lucy/testing';
+import { startGateway, type TestGateway } from './support/gateway.js';
+
+const formulario = (contenido: string | Buffer, nombre: string, campos: Record<string, string> = {}, tipo = 'text/csv') => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(campos)) f.append(k, v);
+  f.append('archivo', new Blob([contenido], { type: tipo }), nombre);
+  return f;
+};
+
+describe('gateway API: lotes', () => {
+  let gw: TestGateway;
+  let tap: BrokerTap;
+
+  beforeAll(async () => {
+    gw = await startGateway('gwlotes', { UPLOAD_MAX_BYTES: '4096', UPLOAD_MAX_ROWS: '5' });
+    tap = await BrokerTap.open([RegistrarLote], { url: gw.config.RABBITMQ_URL });
+  });
+  afterAll(async () => {
+    await tap?.close();
+    await gw?.close();
+  });
+
+  it('sends the rows of a CSV, columns renamed by the mapping, to ingest-service in RegistrarLote', async () => {
+    const csv = 'Documento;Nombres;Apellidos;Carrera;Estado;Periodo\n40.123.456;Ana;Paz;Abogacía;ingresante;2027\n30111222;Luis;Sosa;Medicina;aspirante;2027\n';
+    const mapeo = JSON.stringify({ dni: 'Documento', nombre: 'Nombres', apellido: 'Apellidos' });
+    const r = await gw.api('/lotes', { body: formulario(csv, 'ingresantes.csv', { mapeo }) });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ loteId: expect.any(String), tareaId: expect.any(String), filas: 2 });
+
+    const [cmd] = await waitFor(() => tap.of(RegistrarLote, { loteId: r.body.loteId }).length && tap.of(RegistrarLote, { loteId: r.body.loteId }), 'RegistrarLote');
+    expect(cmd).toEqual({
+      loteId: r.body.loteId,
+      nombreArchivo: 'ingresantes.csv',
+      filas: [
+        { dni: '40.123.456', nombre: 'Ana', apellido: 'Paz', Carrera: 'Abogacía', Estado: 'ingresante', Periodo: '2027' },
+        { dni: '30111222', nombre: 'Luis', apellido: 'Sosa', Carrera: 'Medicina', Estado: 'aspirante', Periodo: '2027' },
+      ],
+    });
+    const lote = await gw.api(`/lotes/${r.body.loteId}`);
+    expect(lote.body).toMatchObject({ origen: 'upload', estado: 'solicitado', nombreArchivo: 'ingresantes.csv', solicitadoPor: 'admin', total: 2, pendientes: 2, porcentaje: 0 });
+    expect((await gw.api(`/tareas/${r.body.tareaId}`)).body).toMatchObject({ tipo: 'carga', estado: 'en_curso', total: 2, loteId: r.body.loteId });
+
+    // ingest-service answers: the lote is ingested and its tarea ends with ingest's counts.
+    const alumnoIds = [randomUUID()];
+    await tap.publish(LoteIngestado, { loteId: r.body.loteId, origen: 'upload', total: 2, nuevos: 1, actualizados: 0, sinCambios: 0, invalidos: [{ fila: 2, fuente: 'ingresantes.csv', dni: null, motivos: ['falta el dni'] }], alumnoIds });
+    const tarea = await waitFor(async () => {
+      const t = (await gw.api(`/tareas/${r.body.tareaId}`)).body;
+      return t.estado !== 'en_curso' && t;
+    }, 'the upload tarea to end');
+    expect(tarea).toMatchObject({ estado: 'con_errores', total: 2, exitosos: 1, fallidos: 1, fin: expect.any(String) });
+    expect((await gw.api(`/lotes/${r.body.loteId}`)).body).toMatchObject({ estado: 'ingestado', total: 1, pendientes: 1, ingesta: { nuevos: 1, invalidos: [expect.objectContaining({ fila: 2 })] } });
+  });
+
+  it('takes JSON rows, as a .json file or as an application/json body', async () => {
+    const file = await gw.api('/lotes', { body: formulario(JSON.stringify([{ dni: '40123456', nombre: 'Ana', edad: 20 }]), 'filas.json', {}, 'application/json') });
+    expect(file.status).toBe(202);
+    const body = await gw.api('/lotes', { body: { nombreArchivo: 'manual', filas: [{ dni: '40123456', nombre: 'Ana' }] } });
+    expect(body.status).toBe(202);
+    await waitFor(() => tap.of(RegistrarLote, { loteId: body.body.loteId }).length, 'RegistrarLote of the JSON body');
+    expect(tap.of(RegistrarLote, { loteId: file.body.loteId })[0]?.filas ?? (await waitFor(() => tap.of(RegistrarLote, { loteId: file.body.loteId })[0], 'RegistrarLote of the file')).filas).toEqual([{ dni: '40123456', nombre: 'Ana', edad: 20 }]);
+  });
+
+  it('answers 400 naming the line, the column or the mapping, and sends nothing', async () => {
+    const antes = tap.messages.length;
+    const casos: [FormData, RegExp][] = [
+      [formulario('dni,nombre\n1,Ana\n2,Bea,de más\n', 'a.csv'), /línea 3/],
+      [formulario('dni,nombre\n1,"Ana\n', 'a.csv'), /comilla/],
+      [formulario('dni,nombre\n', 'a.csv'), /no tiene filas/],
+      [formulario('dni\n1\n2\n3\n4\n5\n6\n', 'a.csv'), /más de 5 filas/],
+      [formulario('DNI,Nombre\n1,Ana\n', 'a.csv', { mapeo: '{"dni":"Documento"}' }), /Documento.*DNI/],
+      [formulario('DNI\n1\n', 'a.csv', { mapeo: '{"legajo":"DNI"}' }), /mapeo/],
+      [formulario('DNI\n1\n', 'a.csv', { mapeo: '{nope' }), /mapeo no es JSON/],
+      [formulario('[{"dni":{"x":1}}]', 'a.json', {}, 'application/json'), /fila 1, columna "dni"/],
+      [formulario(Buffer.from([0x50, 0x4b, 3, 4, 0, 0, 0]), 'alumnos.xlsx', {}, 'application/octet-stream'), /no es texto/],
+    ];
+    for (const [body, detalle] of casos) {
+      const r = await gw.api('/lotes', { body });
+      expect({ status: r.status, type: r.type }).toEqual({ status: 400, type: expect.stringContaining('application/problem+json') });
+      expect(r.body.detail).toMatch(detalle);
+    }
+    const sinArchivo = new FormData();
+    sinArchivo.append('mapeo', '{}');
+    expect((await gw.api('/lotes', { body: sinArchivo })).body.detail).toMatch(/falta el archivo/);
+    expect(tap.messages.length).toBe(antes);
+  });
+
+  it('refuses a file over the size limit (413), another field name, and other content types (415)', async () => {
+    const big = await gw.api('/lotes', { body: formulario(`dni\n${'1\n'.repeat(3000)}`, 'big.csv') });
+    expect(big.status).toBe(413);
+    expect(big.type).toContain('application/problem+json');
+    const f = new FormData();
+    f.append('otro', new Blob(['dni\n1\n']), 'a.csv');
+    expect((await gw.api('/lotes', { body: f })).status).toBe(400);
+    const plain = await gw.api('/lotes', { body: 'dni\n1\n', headers: { 'content-type': 'text/csv' } });
+    expect(plain.status).toBe(415);
+    expect(plain.body.detail).toMatch(/multipart/);
+  });
+
+  it('lists lotes newest first, filtered by origin, state and date, with their progress', async () => {
+    const sial = await gw.api('/sync/sial', { body: { fuentes: ['aspirantes'] } });
+    await tap.publish(LoteFallido, { loteId: sial.body.loteId, motivo: 'SIAL rechazó las credenciales', permanente: true });
+    await waitFor(async () => (await gw.api(`/lotes/${sial.body.loteId}`)).body.estado === 'fallido', 'the SIAL lote to fail');
+
+    const todos = await gw.api('/lotes?limit=2');
+    expect(todos.body.total).toBeGreaterThanOrEqual(4);
+    expect(todos.body.items).toHaveLength(2);
+    expect(todos.body.items[0].id).toBe(sial.body.loteId);
+    const fallidos = await gw.api('/lotes?estado=fallido&origen=sial');
+    expect(fallidos.body).toMatchObject({ total: 1, items: [{ id: sial.body.loteId, error: 'SIAL rechazó las credenciales', porcentaje: 0 }] });
+    expect((await gw.api('/lotes?q=ingresantes')).body.items.map((l: { nombreArchivo: string }) => l.nombreArchivo)).toEqual(['ingresantes.csv']);
+    expect((await gw.api('/lotes?desde=2999-01-01')).body).toMatchObject({ total: 0, items: [] });
+    const tarea = (await gw.api(`/tareas?loteId=${sial.body.loteId}`)).body.items[0];
+    expect(tarea).toMatchObject({ tipo: 'sincronizacion', estado: 'fallida', detalle: expect.objectContaining({ error: 'SIAL rechazó las credenciales' }) });
+  });
+});
