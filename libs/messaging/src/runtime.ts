@@ -122,10 +122,10 @@ export class MessagingRuntime {
   async publish<D extends MessageDefinition>(def: D, payload: Payload<D>, cause?: Partial<Causation>): Promise<string> {
     const msg = toOutgoing(def, buildEnvelope(def, payload, this.causation(cause)));
     if (this.opts.outbox && this.outboxStore) {
-      // One INSERT is atomic on its own: without anything watching transactions, no BEGIN/COMMIT around it.
-      const ds = this.deps.dataSource!;
-      if (this.outboxStore.direct) await this.outboxStore.add(ds.manager, [msg]);
-      else await ds.transaction((m) => this.outboxStore!.add(m, [msg]));
+      // One INSERT is atomic on its own: without anything watching transactions, no BEGIN/COMMIT around it,
+      // and publish() calls made at the same time share one.
+      if (this.outboxStore.direct) await this.outboxStore.addAlone([msg]);
+      else await this.deps.dataSource!.transaction((m) => this.outboxStore!.add(m, [msg]));
       this.relay?.kick();
     } else {
       await this.connection.publish([msg]);

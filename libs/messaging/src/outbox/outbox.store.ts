@@ -14,6 +14,10 @@ export interface PendingRow {
   type: string;
 }
 
+/** INSERTs of addAlone() in flight at once, and rows in one. */
+const ALONE_WRITERS = 4;
+const ALONE_MAX_ROWS = 500;
+
 export class OutboxStore {
   readonly table: string;
   /** Whether the relay's statements may go straight to the pg client (see direct-sql.ts). */
@@ -35,6 +39,43 @@ export class OutboxStore {
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
     });
     await manager.query(`INSERT INTO ${this.table} (message_id, exchange, routing_key, type, body, headers) VALUES ${rows.join(', ')}`, values);
+  }
+
+  /**
+   * Commits the messages on their own (no caller transaction), as one INSERT — atomic by itself. Calls made
+   * while others are being written share the next INSERT: each resolves once its rows are committed, and
+   * all of a shared INSERT's callers fail together if it fails (none of their rows is written).
+   */
+  addAlone(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.alone.push({ messages, resolve, reject });
+      this.writeAlone();
+    });
+  }
+
+  private readonly alone: { messages: readonly OutgoingMessage[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private writingAlone = 0;
+
+  private writeAlone(): void {
+    if (this.alone.length === 0 || this.writingAlone >= ALONE_WRITERS) return;
+    const group: typeof this.alone = [];
+    let rows = 0;
+    while (this.alone.length > 0 && (rows === 0 || rows + this.alone[0].messages.length <= ALONE_MAX_ROWS)) {
+      const next = this.alone.shift()!;
+      group.push(next);
+      rows += next.messages.length;
+    }
+    this.writingAlone++;
+    this.add(this.dataSource.manager, group.flatMap((g) => g.messages))
+      .then(
+        () => group.forEach((g) => g.resolve()),
+        (err) => group.forEach((g) => g.reject(err)),
+      )
+      .finally(() => {
+        this.writingAlone--;
+        this.writeAlone();
+      });
   }
 
   /** The same insert as one statement with literal values, to send in one round trip with COMMIT (direct-sql.ts). */
