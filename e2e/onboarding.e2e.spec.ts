@@ -3,16 +3,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { BrokerTap, getJson, onCommands, onEvents, postJson, putJson, waitFor } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
-import { Tap } from './support/tap.js';
-import { eventually, getJson, postJson, putJson } from './support/wait.js';
 
 const COHORT = Number(process.env.E2E_COHORT ?? 200);
 const VAR_DIR = join(ROOT, 'var', 'e2e');
 let env: E2eEnvironment;
 let stack: Stack;
-const tap = new Tap();
+let tap: BrokerTap;
+// How this suite polls: a process of the stack may answer with an error while it starts or restarts.
+const POLL = { everyMs: 250, retryErrors: true };
 const api = (path: string) => `${stack.urls.gateway}/api/v1${path}`;
 const admin = (path: string) => `${stack.urls.sandboxAdmin}/_admin${path}`;
 
@@ -24,10 +25,10 @@ async function pull(): Promise<string> {
 }
 
 async function settled(loteId: string, timeoutMs: number): Promise<Progreso> {
-  return eventually(async () => {
+  return waitFor(async () => {
     const p = await getJson<Progreso>(api(`/lotes/${loteId}`));
     return p.total > 0 && p.enCurso === 0 && p.pendientes === 0 && p;
-  }, timeoutMs, `lote ${loteId} to settle`, 1000);
+  }, `lote ${loteId} to settle`, { ...POLL, timeoutMs, everyMs: 1000 });
 }
 
 /** The students a lote set in motion, read from the gateway's read model. */
@@ -62,11 +63,12 @@ beforeAll(async () => {
       'ingest-service': { BATCH_SIZE: '50' },
     },
   });
-  await tap.start(env.rabbitmqUrl);
+  // Every message that crosses the broker, events and commands.
+  tap = await BrokerTap.open([onEvents('#'), onCommands('#')], { url: env.rabbitmqUrl });
 }, 180_000);
 
 afterAll(async () => {
-  await tap.stop();
+  await tap?.close();
   await stack?.stop();
   await env?.dispose();
 }, 60_000);
@@ -127,11 +129,11 @@ describe('onboarding, end to end', () => {
     expect(mine.map((m) => m.routingKey)).toEqual(expect.arrayContaining(['alumno.creado.v1', 'cuenta-teams.creada.v1', 'moodle.enrolado.v1', 'email.enviado.v1']));
     for (const m of mine) await tap.replay(m);
     // Each replayed message reaches the tap once more; then every consumer has had its chance.
-    await eventually(async () => tap.messages.length >= before.tapped + mine.length, 30_000, 'the replays to cross the broker');
-    await eventually(async () => {
+    await waitFor(async () => tap.messages.length >= before.tapped + mine.length, 'the replays to cross the broker', { ...POLL, timeoutMs: 30_000 });
+    await waitFor(async () => {
       const queues = await getJson<{ queue: string; messages: number; inFlight: number }[]>(`${stack.urls['teams-service']}/health/ready`).catch(() => null);
       return queues !== undefined;
-    }, 5_000, 'services');
+    }, 'services', { ...POLL, timeoutMs: 5_000 });
     await new Promise((r) => setTimeout(r, 3000)); // a settle window: the absence of an effect cannot be awaited
     expect((await getJson(admin('/graph/users'))).count).toBe(before.graph);
     expect((await getJson<unknown[]>(admin('/moodle/enrolments'))).length).toBe(before.enrolments);
@@ -154,10 +156,10 @@ describe('onboarding, end to end', () => {
     await postJson(admin('/faults/reset'));
     await postJson(api(`/lotes/${loteId}/reintentar`));
     const ids = await alumnosDe(loteId);
-    await eventually(async () => {
+    await waitFor(async () => {
       const fichas = await Promise.all(ids.map((id) => getJson(api(`/alumnos/${id}`))));
       return fichas.every((f) => f.workflow.pasos.find((x: { paso: string }) => x.paso === 'moodle').estado === 'completado' && !f.workflow.avisos.some((a: string) => a.startsWith('moodle')));
-    }, 120_000, 'every student enrolled after the retry');
+    }, 'every student enrolled after the retry', { ...POLL, timeoutMs: 120_000 });
     const after = await getJson<Progreso>(api(`/lotes/${loteId}`));
     expect(after.fallidos).toBe(0);
     expect(after.completados + after.conAvisos).toBe(after.total); // con avisos now only for students with no email
@@ -192,10 +194,10 @@ describe('onboarding, end to end', () => {
     const ficha = await getJson(api(`/alumnos/${someone}`));
     const answer = await postJson(api(`/alumnos/${someone}/desaprovisionar`));
     expect(answer.comandos).toEqual(['moodle.desenrolar']);
-    const done = await eventually(async () => {
+    const done = await waitFor(async () => {
       const f = await getJson(api(`/alumnos/${someone}`));
       return f.workflow.estado === 'compensado' && f;
-    }, 60_000, 'compensado');
+    }, 'compensado', { ...POLL, timeoutMs: 60_000 });
     const pasos = Object.fromEntries(done.workflow.pasos.map((p: { paso: string; estado: string }) => [p.paso, p.estado]));
     expect(pasos).toMatchObject({ desenrolar_moodle: 'completado', eliminar_cuenta: 'completado' });
     const eventos = done.auditoria.map((a: { evento: string }) => a.evento);

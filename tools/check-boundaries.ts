@@ -2,7 +2,11 @@
 //   - a file of a project imports a relative path that leaves its project (apps/x → ../../y/...);
 //   - a file imports another project by a baseUrl path (`apps/...`, `libs/...`) instead of its alias;
 //   - a file imports `@lucy/<name>` that is not a library alias of tsconfig.base.json;
-//   - the Nx project graph (npx nx graph --file=...) has an app → app edge, a lib → app edge, or a cycle;
+//   - a file that is not test code imports a test-only alias: `@lucy/sandbox` (the sandbox app's entry
+//     point, to start it in-process) or `@lucy/testing` (libs/testing). Test code is a project's test/
+//     folder and libs/testing itself (e2e/ and bench/, outside every project, may import them too);
+//   - the Nx project graph (npx nx graph --file=...) has an app → app edge, a lib → app edge, or a cycle,
+//     not counting the edges only test code makes through those aliases (x/test → testing → sandbox);
 //   - a project is not tagged type:app or type:lib.
 // Run with Node 24 (type stripping): `node tools/check-boundaries.ts`; `npm test` runs it.
 import { execFileSync } from 'node:child_process';
@@ -12,6 +16,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const problems: string[] = [];
+
+const TEST_ONLY_ALIASES = ['@lucy/sandbox', '@lucy/testing'];
+const TEST_SUPPORT = 'libs/testing';
+// Project-graph edges (`source\0target`) made by test-support imports, and by every other import.
+const supportImports = new Set<string>();
+const otherImports = new Set<string>();
 
 interface Project {
   name: string;
@@ -50,15 +60,28 @@ function stripComments(code: string): string {
   return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
+const isTestCode = (project: Project, file: string) =>
+  project.root === TEST_SUPPORT || relative(join(root, project.root), file).split(sep)[0] === 'test';
+
 function checkImports(all: Project[]): void {
-  const aliases = Object.keys(JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {});
+  const paths: Record<string, string[]> = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {};
+  const aliases = Object.keys(paths);
+  const owner = (alias: string) => all.find((p) => (paths[alias]?.[0] ?? '').startsWith(`${p.root}/`))?.name;
   for (const project of all) {
     const projectDir = join(root, project.root);
     for (const file of sourceFiles(projectDir)) {
       const code = stripComments(readFileSync(file, 'utf8'));
       const where = relative(root, file);
+      const testCode = isTestCode(project, file);
       for (const match of code.matchAll(SPECIFIER)) {
         const spec = match[2];
+        const alias = spec.split('/').slice(0, 2).join('/');
+        if (spec.startsWith('@lucy/') && aliases.includes(alias)) {
+          const target = owner(alias);
+          const testOnly = TEST_ONLY_ALIASES.includes(alias);
+          if (testOnly && !testCode) problems.push(`${where}: imports '${spec}', which only test code may (a project's test/ folder, e2e/, bench/)`);
+          if (target && target !== project.name) (project.root === TEST_SUPPORT || (testOnly && testCode) ? supportImports : otherImports).add(`${project.name}\0${target}`);
+        }
         if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
           if (target !== projectDir && !target.startsWith(projectDir + sep)) {
@@ -66,7 +89,7 @@ function checkImports(all: Project[]): void {
           }
         } else if (/^(apps|libs)\//.test(spec)) {
           problems.push(`${where}: imports '${spec}' by path (use a @lucy/* library alias; apps never import apps)`);
-        } else if (spec.startsWith('@lucy/') && !aliases.includes(spec.split('/').slice(0, 2).join('/'))) {
+        } else if (spec.startsWith('@lucy/') && !aliases.includes(alias)) {
           problems.push(`${where}: imports '${spec}', which is not a library alias of tsconfig.base.json`);
         }
       }
@@ -93,9 +116,12 @@ function checkGraph(all: Project[]): void {
     for (const project of all) {
       if (!graph.nodes[project.name]) problems.push(`nx graph: project ${project.name} (${project.root}) is missing`);
     }
+    // An edge only test code makes through a test-only alias (or libs/testing makes) is left out: those
+    // imports cannot reach a service's build, and checkImports keeps them in test code.
+    const testSupportOnly = (source: string, target: string) => supportImports.has(`${source}\0${target}`) && !otherImports.has(`${source}\0${target}`);
     const edges = new Map<string, string[]>();
     for (const [source, deps] of Object.entries(graph.dependencies)) {
-      const internal = deps.map((d) => d.target).filter((t) => graph.nodes[t]);
+      const internal = deps.map((d) => d.target).filter((t) => graph.nodes[t] && !testSupportOnly(source, t));
       edges.set(source, internal);
       for (const target of internal) {
         if (kind(target) === 'type:app') problems.push(`nx graph: ${source} depends on the app ${target}`);

@@ -17,32 +17,27 @@ import {
   type AlumnoDatos,
   type FilaAlumno,
 } from '@lucy/contracts';
-import type { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, SecretBox } from '@lucy/platform';
+import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
 import { ingestConfigSchema } from '../src/config.js';
 import { IngestModule } from '../src/ingest.module.js';
 import { LiberacionSweeper } from '../src/liberacion/liberacion.sweeper.js';
-import { deleteQueues, sender, Tap, waitFor } from './support/broker.js';
-import { startSandbox, type Sandbox } from './support/sandbox.js';
 
-const id = randomBytes(4).toString('hex');
-const SERVICE = `test-ingest-${id}`;
-const SCHEMA = `t_ingest_${id}`;
+const { service: SERVICE, schema: SCHEMA } = throwawayNames('ingest');
 const RETRY_DELAYS = [200, 400];
 const BATCH_SIZE = 3;
 const COHORTE = { size: 12, seed: 2027, year: 2027, pageSize: 5 };
 
 describe('ingest-service', () => {
-  let sandbox: Sandbox;
+  let sandbox: TestSandbox;
   let app: INestApplication;
   let db: pg.Client;
-  let rt: MessagingRuntime;
-  let tap: Tap;
+  let tap: BrokerTap;
   let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
   const box = new SecretBox([{ kid: 'test', key: randomBytes(32) }]);
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ sial: COHORTE });
+    sandbox = await startTestSandbox({ graph: false, sial: COHORTE });
     config = loadConfig(ingestConfigSchema, {
       ...process.env,
       SERVICE_NAME: SERVICE,
@@ -54,40 +49,38 @@ describe('ingest-service', () => {
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: '4', // the database is shared with other suites
     });
-    tap = await Tap.open([LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado]);
+    tap = await BrokerTap.open([LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado], { url: config.RABBITMQ_URL });
     app = await bootstrapService({ module: IngestModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
-    rt = await sender(`${SERVICE}-sender`);
   });
 
   afterAll(async () => {
     // Each step on its own: a broker that went away mid-run must not leave the schema or queues behind.
     const steps: (() => unknown)[] = [
-      () => rt?.stop(),
       () => app?.close(),
       () => tap?.close(),
       () => sandbox?.close(),
-      () => db?.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`),
+      () => dropSchema(db, SCHEMA),
       () => db?.end(),
-      () => deleteQueues(SERVICE, RETRY_DELAYS),
+      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
     ];
     for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
   });
 
   const pull = async (fuentes = ['aspirantes', 'preinscriptos', 'ingresantes'] as SincronizarSial['fuentes']) => {
     const loteId = randomUUID();
-    await rt.publish(SincronizarSial, { loteId, fuentes }, { correlationId: `lote-${loteId}` });
+    await tap.publish(SincronizarSial, { loteId, fuentes }, { correlationId: `lote-${loteId}` });
     return loteId;
   };
-  const ingestado = (loteId: string) => waitFor(() => tap.of(LoteIngestado, loteId)[0], `LoteIngestado ${loteId}`);
+  const ingestado = (loteId: string) => waitFor(() => tap.of(LoteIngestado, { loteId })[0], `LoteIngestado ${loteId}`);
   const items = async (loteId: string) =>
     (await db.query(`SELECT resultado, release_state, timed_out, alumno_id FROM "${SCHEMA}".lote_item WHERE lote_id = $1 ORDER BY id`, [loteId])).rows;
   const countState = async (loteId: string, state: string) => (await items(loteId)).filter((i) => i.release_state === state).length;
   const loteRow = async (loteId: string) => (await db.query(`SELECT * FROM "${SCHEMA}".lote WHERE id = $1`, [loteId])).rows[0];
 
   const cuentaCreada = (alumnoId: string, alumno: AlumnoDatos, loteId: string) =>
-    rt.publish(
+    tap.publish(
       CuentaTeamsCreada,
       {
         alumnoId,
@@ -101,7 +94,7 @@ describe('ingest-service', () => {
       { correlationId: `lote-${loteId}` },
     );
   const cuentaFallida = (alumnoId: string, loteId: string) =>
-    rt.publish(CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'Graph 400', permanente: true }, { correlationId: `lote-${loteId}` });
+    tap.publish(CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'Graph 400', permanente: true }, { correlationId: `lote-${loteId}` });
 
   let primerLote: string;
   let idPorDni: Map<string, string>;
@@ -125,13 +118,13 @@ describe('ingest-service', () => {
   });
 
   it('releases AlumnoCreado in windows of BATCH_SIZE, one more as each account step answers', async () => {
-    await waitFor(() => tap.of(AlumnoCreado, primerLote).length === BATCH_SIZE, 'the first window');
+    await waitFor(() => tap.of(AlumnoCreado, { loteId: primerLote }).length === BATCH_SIZE, 'the first window');
     expect(await countState(primerLote, 'released')).toBe(BATCH_SIZE);
     expect(await countState(primerLote, 'pending')).toBe(9 - BATCH_SIZE);
 
     let respondidos = 0;
     while (respondidos < 9) {
-      const creados = tap.of(AlumnoCreado, primerLote);
+      const creados = tap.of(AlumnoCreado, { loteId: primerLote });
       expect(creados.length).toBeLessThanOrEqual(respondidos + BATCH_SIZE);
       const siguiente = creados[respondidos];
       if (!siguiente) throw new Error(`no AlumnoCreado #${respondidos + 1} to answer`);
@@ -140,12 +133,12 @@ describe('ingest-service', () => {
       else await cuentaCreada(siguiente.alumnoId, siguiente.alumno, primerLote);
       respondidos++;
       const esperados = Math.min(9, respondidos + BATCH_SIZE);
-      await waitFor(() => tap.of(AlumnoCreado, primerLote).length === esperados, `${esperados} AlumnoCreado`);
+      await waitFor(() => tap.of(AlumnoCreado, { loteId: primerLote }).length === esperados, `${esperados} AlumnoCreado`);
     }
     await waitFor(async () => (await loteRow(primerLote)).estado === 'completado', 'the lote completed');
     expect(await countState(primerLote, 'done')).toBe(9);
 
-    const creados = tap.of(AlumnoCreado, primerLote);
+    const creados = tap.of(AlumnoCreado, { loteId: primerLote });
     expect(new Set(creados.map((c) => c.alumnoId)).size).toBe(9);
     const porDni = new Map(creados.map((c) => [c.alumno.dni, c.alumno]));
     // " 45539469 ", "  juan  pablo ", "NÚÑEZ": trimmed and collapsed, case and accents kept.
@@ -164,11 +157,11 @@ describe('ingest-service', () => {
     expect(r).toMatchObject({ total: 14, nuevos: 2, actualizados: 1, sinCambios: 8 });
     expect(r.invalidos.map((i) => i.dni)).toEqual(['47504724', '41554623']);
 
-    await waitFor(() => tap.of(AlumnoActualizado, loteId).length === 1 && tap.of(AlumnoCreado, loteId).length === 2, 'the update and the two new students');
-    const [actualizado] = tap.of(AlumnoActualizado, loteId);
+    await waitFor(() => tap.of(AlumnoActualizado, { loteId }).length === 1 && tap.of(AlumnoCreado, { loteId }).length === 2, 'the update and the two new students');
+    const [actualizado] = tap.of(AlumnoActualizado, { loteId });
     expect(actualizado).toMatchObject({ alumnoId: idPorDni.get('46655562'), cambios: ['apellido'], alumno: { apellido: "D'Ángelo" } });
     // The re-sent form is gone: Brenda, now admitted, is new; Maitena is a late pre-registration.
-    expect(tap.of(AlumnoCreado, loteId).map((c) => [c.alumno.dni, c.alumno.estado]).sort()).toEqual([['45571030', 'ingresante'], ['45991255', 'preinscripto']]);
+    expect(tap.of(AlumnoCreado, { loteId }).map((c) => [c.alumno.dni, c.alumno.estado]).sort()).toEqual([['45571030', 'ingresante'], ['45991255', 'preinscripto']]);
     const outcome = await items(loteId);
     expect(outcome.filter((i) => i.resultado === 'sin_cambios')).toHaveLength(8);
     expect(outcome.filter((i) => i.resultado === 'sin_cambios').every((i) => i.release_state === null)).toBe(true);
@@ -184,7 +177,7 @@ describe('ingest-service', () => {
       { dni: '31000000', nombre: 'Uno', apellido: 'Repetido', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' },
       { dni: '31.000.000', nombre: 'Otro', apellido: 'Repetido', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' },
     ];
-    await rt.publish(RegistrarLote, { loteId, nombreArchivo: 'ingresantes.csv', filas }, { correlationId: `lote-${loteId}` });
+    await tap.publish(RegistrarLote, { loteId, nombreArchivo: 'ingresantes.csv', filas }, { correlationId: `lote-${loteId}` });
     const r = await ingestado(loteId);
     expect(r).toMatchObject({ origen: 'upload', total: 5, nuevos: 1, actualizados: 1, sinCambios: 0 });
     expect(r.invalidos).toEqual([
@@ -203,8 +196,8 @@ describe('ingest-service', () => {
       { fila: 4, fuente: 'ingresantes.csv', dni: '31000000', motivos: ['DNI repetido en el lote con datos distintos (nombre): ingresantes.csv fila 4, ingresantes.csv fila 5'] },
       { fila: 5, fuente: 'ingresantes.csv', dni: '31000000', motivos: ['DNI repetido en el lote con datos distintos (nombre): ingresantes.csv fila 4, ingresantes.csv fila 5'] },
     ]);
-    await waitFor(() => tap.of(AlumnoCreado, loteId).length === 1 && tap.of(AlumnoActualizado, loteId).length === 1, 'the new and the updated student');
-    expect(tap.of(AlumnoCreado, loteId)[0]!.alumno).toEqual({
+    await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === 1 && tap.of(AlumnoActualizado, { loteId }).length === 1, 'the new and the updated student');
+    expect(tap.of(AlumnoCreado, { loteId })[0]!.alumno).toEqual({
       dni: '30111222',
       nombre: 'Ana Belén',
       apellido: "O'Connor",
@@ -214,13 +207,13 @@ describe('ingest-service', () => {
       estado: 'ingresante',
       periodo: '2027',
     });
-    expect(tap.of(AlumnoActualizado, loteId)[0]).toMatchObject({ alumnoId: idPorDni.get('48564485'), cambios: ['carrera'], alumno: { emailPersonal: null, carrera: 'Contador Público' } });
+    expect(tap.of(AlumnoActualizado, { loteId })[0]).toMatchObject({ alumnoId: idPorDni.get('48564485'), cambios: ['carrera'], alumno: { emailPersonal: null, carrera: 'Contador Público' } });
   });
 
   it('answers a lote id it already registered with the same LoteIngestado, registering nothing twice', async () => {
-    await rt.publish(SincronizarSial, { loteId: primerLote, fuentes: ['aspirantes'] }, { correlationId: `lote-${primerLote}` });
-    await waitFor(() => tap.of(LoteIngestado, primerLote).length === 2, 'the second answer');
-    const [a, b] = tap.of(LoteIngestado, primerLote);
+    await tap.publish(SincronizarSial, { loteId: primerLote, fuentes: ['aspirantes'] }, { correlationId: `lote-${primerLote}` });
+    await waitFor(() => tap.of(LoteIngestado, { loteId: primerLote }).length === 2, 'the second answer');
+    const [a, b] = tap.of(LoteIngestado, { loteId: primerLote });
     expect(b).toEqual(a);
     expect(await items(primerLote)).toHaveLength(13); // 9 students and 4 invalid rows, as before
   });
@@ -228,9 +221,9 @@ describe('ingest-service', () => {
   it('moves a lote on when account replies are lost, once BATCH_RELEASE_TIMEOUT_MS has passed', async () => {
     const loteId = randomUUID();
     const filas = Array.from({ length: 5 }, (_, i) => ({ dni: String(32_000_000 + i), nombre: `Nombre${i}`, apellido: 'Perdido', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' }));
-    await rt.publish(RegistrarLote, { loteId, nombreArchivo: null, filas }, { correlationId: `lote-${loteId}` });
+    await tap.publish(RegistrarLote, { loteId, nombreArchivo: null, filas }, { correlationId: `lote-${loteId}` });
     await ingestado(loteId);
-    await waitFor(() => tap.of(AlumnoCreado, loteId).length === BATCH_SIZE, 'the first window');
+    await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === BATCH_SIZE, 'the first window');
 
     const sweeper = app.get(LiberacionSweeper);
     await sweeper.barrer();
@@ -238,7 +231,7 @@ describe('ingest-service', () => {
 
     await db.query(`UPDATE "${SCHEMA}".lote_item SET released_at = now() - interval '1 hour' WHERE lote_id = $1 AND release_state = 'released'`, [loteId]);
     await sweeper.barrer();
-    await waitFor(() => tap.of(AlumnoCreado, loteId).length === 5, 'the rest of the lote');
+    await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === 5, 'the rest of the lote');
     const estado = await items(loteId);
     expect(estado.filter((i) => i.timed_out)).toHaveLength(BATCH_SIZE);
     expect(estado.filter((i) => i.release_state === 'released')).toHaveLength(2);
@@ -249,7 +242,7 @@ describe('ingest-service', () => {
     sandbox.sial.update({ password: 'otra-clave' });
     try {
       const loteId = await pull(['ingresantes']);
-      const [f] = await waitFor(() => tap.of(LoteFallido, loteId).length > 0 && tap.of(LoteFallido, loteId), 'LoteFallido');
+      const [f] = await waitFor(() => tap.of(LoteFallido, { loteId }).length > 0 && tap.of(LoteFallido, { loteId }), 'LoteFallido');
       expect(f).toMatchObject({ loteId, permanente: true });
       expect(f!.motivo).toContain('HTTP 401');
       expect(await loteRow(loteId)).toMatchObject({ estado: 'fallido' });
@@ -262,7 +255,7 @@ describe('ingest-service', () => {
     sandbox.ctx.faults.set('sial', { errorRate: 1 });
     try {
       const loteId = await pull(['ingresantes']);
-      const [f] = await waitFor(() => tap.of(LoteFallido, loteId).length > 0 && tap.of(LoteFallido, loteId), 'LoteFallido');
+      const [f] = await waitFor(() => tap.of(LoteFallido, { loteId }).length > 0 && tap.of(LoteFallido, { loteId }), 'LoteFallido');
       expect(f).toMatchObject({ loteId, permanente: false });
       expect(f!.motivo).toContain('HTTP 502');
     } finally {
@@ -279,7 +272,7 @@ describe('ingest-service', () => {
     expect(r.nuevos + r.actualizados).toBeGreaterThan(2900);
     expect(r.alumnoIds).toHaveLength(r.nuevos + r.actualizados);
     expect(ms).toBeLessThan(15_000);
-    await waitFor(() => tap.of(AlumnoCreado, loteId).length === BATCH_SIZE, 'the first window');
+    await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === BATCH_SIZE, 'the first window');
     expect(await countState(loteId, 'released')).toBe(BATCH_SIZE);
     expect(await countState(loteId, 'pending')).toBeGreaterThan(2800);
   });
@@ -289,16 +282,16 @@ describe('ingest-service', () => {
     try {
       const loteId = randomUUID();
       const filas: FilaAlumno[] = Array.from({ length: 40 }, (_, i) => ({ dni: String(33_000_000 + i), nombre: `N${i}`, apellido: 'Réplica', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' }));
-      await rt.publish(RegistrarLote, { loteId, nombreArchivo: 'replicas.csv', filas }, { correlationId: `lote-${loteId}` });
+      await tap.publish(RegistrarLote, { loteId, nombreArchivo: 'replicas.csv', filas }, { correlationId: `lote-${loteId}` });
       await ingestado(loteId);
       for (let ronda = 1; ronda <= 4; ronda++) {
-        const enVuelo = tap.of(AlumnoCreado, loteId).slice(-BATCH_SIZE);
+        const enVuelo = tap.of(AlumnoCreado, { loteId }).slice(-BATCH_SIZE);
         await Promise.all(enVuelo.map((c) => cuentaCreada(c.alumnoId, c.alumno, loteId)));
-        await waitFor(() => tap.of(AlumnoCreado, loteId).length === BATCH_SIZE * (ronda + 1), `window ${ronda + 1}`);
+        await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === BATCH_SIZE * (ronda + 1), `window ${ronda + 1}`);
         await waitFor(async () => (await countState(loteId, 'done')) === BATCH_SIZE * ronda, `round ${ronda} done`);
         expect(await countState(loteId, 'released')).toBe(BATCH_SIZE);
       }
-      const creados = tap.of(AlumnoCreado, loteId).map((c) => c.alumno.dni);
+      const creados = tap.of(AlumnoCreado, { loteId }).map((c) => c.alumno.dni);
       expect(new Set(creados).size).toBe(creados.length);
       // Released in the lote's order (two replicas' relays may deliver them in another)
       expect([...creados].sort()).toEqual(filas.slice(0, creados.length).map((f) => String(f.dni)));

@@ -5,38 +5,30 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import pg from 'pg';
 import { CuentaTeamsCreada, EmailEnviado, EmailFallido, PasswordRestablecida, type AlumnoDatos, type Envelope, type MessageDefinition, type Payload } from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
 import { mailConfigSchema } from '../src/config.js';
 import { MailModule } from '../src/mail.module.js';
-import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process.js';
 
-const suffix = randomBytes(4).toString('hex');
-const schema = `t_mail_${suffix}`;
-const service = `test-mail-${suffix}`;
-const tapQueue = `${service}.tap`;
+const { suffix, schema, service } = throwawayNames('mail');
 const RETRY_DELAYS = [100, 200];
 const KEYS = `k1:${randomBytes(32).toString('base64')}`;
 const box = new SecretBox(parseSecretKeys(KEYS));
 
-type Evento = Envelope<Record<string, unknown>>;
-
 describe('mail-service: the credentials email', () => {
-  let sandbox: SandboxProcess;
+  let sandbox: TestSandbox;
   let app: INestApplication;
   let db: pg.Client;
-  let broker: ChannelModel;
-  let ch: Channel;
-  const eventos: Evento[] = [];
+  let tap: BrokerTap;
   const logLines: string[] = [];
   const passwords: string[] = [];
   const realStdoutWrite = process.stdout.write;
 
   beforeAll(async () => {
-    sandbox = await startSandboxProcess();
+    sandbox = await startTestSandbox({ graph: false });
     // Every log line of the process: the service's (Nest/pino destination below) and the transport's
     // (pino on stdout, which it writes through process.stdout.write once that is replaced).
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -62,21 +54,15 @@ describe('mail-service: the credentials email', () => {
     });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
-    broker = await amqp.connect(config.RABBITMQ_URL);
-    ch = await broker.createChannel();
-    await ch.assertQueue(tapQueue, { durable: false, autoDelete: true });
-    for (const def of [EmailEnviado, EmailFallido]) await ch.bindQueue(tapQueue, 'lucy.events', def.routingKey);
-    await ch.consume(tapQueue, (m) => m && eventos.push(JSON.parse(m.content.toString())), { noAck: true });
+    tap = await BrokerTap.open([EmailEnviado, EmailFallido], { url: config.RABBITMQ_URL });
   });
 
   afterAll(async () => {
     await app?.close();
     process.stdout.write = realStdoutWrite;
-    if (ch) {
-      for (const q of [tapQueue, service, `${service}.parked`, ...RETRY_DELAYS.map((d) => `${service}.retry.${d}ms`)]) await ch.deleteQueue(q).catch(() => undefined);
-    }
-    await broker?.close().catch(() => undefined);
-    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await tap?.close();
+    await deleteServiceQueues(service, RETRY_DELAYS);
+    if (db) await dropSchema(db, schema);
     await db?.end();
     await sandbox?.close();
   });
@@ -106,32 +92,11 @@ describe('mail-service: the credentials email', () => {
     return { alumnoId, upn: `a${datos.dni}@estudiantes.unrc.test`, graphUserId: randomUUID(), existente: false, credencial: sealed, credencialVersion, alumno: datos };
   }
 
-  function envelope<D extends MessageDefinition>(def: D, payload: Payload<D>): Envelope<Payload<D>> {
-    return { messageId: randomUUID(), correlationId: `wf-${randomUUID()}`, causationId: null, occurredAt: new Date().toISOString(), type: def.name, version: def.version, payload };
-  }
+  /** A workflow's first message, as the gateway's saga would correlate it. */
+  const envelope = <D extends MessageDefinition>(def: D, payload: Payload<D>) => tap.envelope(def, payload, { correlationId: `wf-${randomUUID()}` });
+  const publish = (def: MessageDefinition, env: Envelope) => tap.send(def, env);
 
-  function publish(def: MessageDefinition, env: Envelope): void {
-    ch.publish('lucy.events', def.routingKey, Buffer.from(JSON.stringify(env)), {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: env.messageId,
-      correlationId: env.correlationId,
-      type: env.type,
-      headers: { 'x-lucy-version': env.version, 'x-correlation-id': env.correlationId },
-    });
-  }
-
-  async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-
-  const eventosDe = (def: MessageDefinition, alumnoId: string) => eventos.filter((e) => e.type === def.name && e.payload.alumnoId === alumnoId);
+  const eventosDe = <D extends MessageDefinition>(def: D, alumnoId: string) => tap.envelopes(def, { alumnoId });
 
   async function idle(): Promise<void> {
     const runtime = app.get(MessagingRuntime);
@@ -146,7 +111,7 @@ describe('mail-service: the credentials email', () => {
     const datos = alumno();
     const { password, sealed } = credencial(alumnoId);
     const env = envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, sealed));
-    publish(CuentaTeamsCreada, env);
+    await publish(CuentaTeamsCreada, env);
 
     const [enviado] = await waitFor(() => eventosDe(EmailEnviado, alumnoId).length > 0 && eventosDe(EmailEnviado, alumnoId), 'EmailEnviado');
     expect(enviado.payload).toEqual({ alumnoId, plantilla: 'bienvenida', credencialVersion: 1, destinatario: datos.emailInstitucional, smtpMessageId: expect.stringMatching(/^<[0-9a-f-]{36}@exa\.unrc\.test>$/) });
@@ -172,11 +137,11 @@ describe('mail-service: the credentials email', () => {
     const datos = alumno();
     const { sealed } = credencial(alumnoId);
     const env = envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, sealed));
-    publish(CuentaTeamsCreada, env);
+    await publish(CuentaTeamsCreada, env);
     await waitFor(() => eventosDe(EmailEnviado, alumnoId).length === 1, 'the first EmailEnviado');
 
-    publish(CuentaTeamsCreada, env); // the very same message again (the inbox drops it)
-    publish(CuentaTeamsCreada, { ...env, messageId: randomUUID() }); // the same credential, another message
+    await publish(CuentaTeamsCreada, env); // the very same message again (the inbox drops it)
+    await publish(CuentaTeamsCreada, { ...env, messageId: randomUUID() }); // the same credential, another message
     await waitFor(() => eventosDe(EmailEnviado, alumnoId).length === 2, 'EmailEnviado repeated for the second message');
     await idle();
 
@@ -191,12 +156,12 @@ describe('mail-service: the credentials email', () => {
     const datos = alumno({ emailInstitucional: null });
     const primera = credencial(alumnoId);
     const creada = cuentaCreada(alumnoId, datos, primera.sealed);
-    publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, creada));
+    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, creada));
     await waitFor(() => eventosDe(EmailEnviado, alumnoId).length === 1, 'EmailEnviado for version 1');
 
     const segunda = credencial(alumnoId);
     const { existente: _e, ...cuenta } = creada;
-    publish(PasswordRestablecida, envelope(PasswordRestablecida, { ...cuenta, credencial: segunda.sealed, credencialVersion: 2 }));
+    await publish(PasswordRestablecida, envelope(PasswordRestablecida, { ...cuenta, credencial: segunda.sealed, credencialVersion: 2 }));
     const enviados = await waitFor(() => eventosDe(EmailEnviado, alumnoId).length === 2 && eventosDe(EmailEnviado, alumnoId), 'EmailEnviado for version 2');
     expect(enviados[1].payload).toMatchObject({ credencialVersion: 2, destinatario: datos.emailPersonal });
 
@@ -209,7 +174,7 @@ describe('mail-service: the credentials email', () => {
   it('reports a recipient the server rejects (5xx) as EmailFallido permanente, without retrying', async () => {
     const alumnoId = randomUUID();
     const datos = alumno({ emailInstitucional: `nadie.${suffix}@rechazado.example` });
-    publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
 
     const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido');
     expect(fallido.payload).toMatchObject({ alumnoId, plantilla: 'bienvenida', credencialVersion: 1, permanente: true, codigo: 'SMTP_550' });
@@ -221,7 +186,7 @@ describe('mail-service: the credentials email', () => {
   it('retries a temporary refusal (4xx) and, on the last attempt, reports EmailFallido not permanent', async () => {
     const alumnoId = randomUUID();
     const datos = alumno({ emailInstitucional: `ana.${suffix}@temporal.example` });
-    publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
 
     const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido after the retries');
     expect(fallido.payload).toMatchObject({ permanente: false, codigo: 'SMTP_451' });
@@ -231,7 +196,7 @@ describe('mail-service: the credentials email', () => {
   it('does not send again when the connection drops mid-transfer: the outcome is reported uncertain', async () => {
     const alumnoId = randomUUID();
     const datos = alumno({ emailInstitucional: `ana.${suffix}@cortado.example` });
-    publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
 
     const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido (uncertain)');
     expect(fallido.payload).toMatchObject({ permanente: false, codigo: 'ENVIO_INCIERTO' });
@@ -246,7 +211,7 @@ describe('mail-service: the credentials email', () => {
        VALUES ($1, $2, 'bienvenida', 1, $3, 'enviando', $4, 1, 'wf-crashed')`,
       [randomUUID(), alumnoId, datos.emailInstitucional, `<crashed-${suffix}@exa.unrc.test>`],
     );
-    publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
 
     const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido (uncertain)');
     expect(fallido.payload).toMatchObject({ permanente: false, codigo: 'ENVIO_INCIERTO' });

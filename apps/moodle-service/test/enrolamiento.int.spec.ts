@@ -5,19 +5,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { type AlumnoDatos, type MessageDefinition, CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle, MoodleDesenrolado, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
+import { type AlumnoDatos, type Envelope, type MessageDefinition, CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle, MoodleDesenrolado, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
 import type { EntityManager } from 'typeorm';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
 import { UsuarioMoodleService } from '../src/enrolamiento/usuario-moodle.service.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
 import { MoodleModule } from '../src/moodle.module.js';
-import { type Envelope, TestBroker, waitFor } from './support/broker.js';
-import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
-const suffix = randomBytes(4).toString('hex');
-const schema = `t_moodle_${suffix}`;
-const service = `moodle-service-test-${suffix}`;
+const { schema, service } = throwawayNames('moodle');
 const RETRY_DELAYS = [100, 200];
 
 interface SandboxUser {
@@ -36,10 +33,10 @@ interface SandboxCourse {
 }
 
 describe('moodle-service enrolment', () => {
-  let sandbox: SandboxProcess;
+  let sandbox: TestSandbox;
   let app: INestApplication;
   let url: string;
-  let broker: TestBroker;
+  let broker: BrokerTap;
   let db: pg.Client;
   let moodle: MoodleClient;
   let config: MoodleConfig;
@@ -47,7 +44,7 @@ describe('moodle-service enrolment', () => {
   const box = new SecretBox(parseSecretKeys(randomBytes(32).toString('base64')));
 
   beforeAll(async () => {
-    sandbox = await startSandboxProcess();
+    sandbox = await startTestSandbox({ graph: false });
     const courses = await sandbox.admin<SandboxCourse[]>('/moodle/courses');
     courseId = (s) => courses.find((c) => c.shortname === s)!.id;
     config = loadConfig(moodleConfigSchema, {
@@ -63,16 +60,16 @@ describe('moodle-service enrolment', () => {
     app = await bootstrapService({ module: MoodleModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
     url = await app.getUrl();
     moodle = new MoodleClient(config);
-    broker = await TestBroker.open(config.RABBITMQ_URL);
+    broker = await BrokerTap.open([onEvents('moodle.#')], { url: config.RABBITMQ_URL });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
   });
 
   afterAll(async () => {
     await app?.close();
-    await broker?.deleteQueues([service, `${service}.parked`, ...RETRY_DELAYS.map((d) => `${service}.retry.${d}ms`)]);
+    await deleteServiceQueues(service, RETRY_DELAYS, config?.RABBITMQ_URL);
     await broker?.close();
-    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (db) await dropSchema(db, schema);
     await db?.end();
     await sandbox?.close();
   });
@@ -91,7 +88,7 @@ describe('moodle-service enrolment', () => {
   const cuentaCreada = (a: ReturnType<typeof alumno>) =>
     broker.publish(CuentaTeamsCreada, { ...a, graphUserId: randomUUID(), existente: false, credencial: box.seal('Temporal-1234', a.alumnoId), credencialVersion: 1 });
 
-  const replyTo = (def: MessageDefinition, env: Envelope, what: string) => waitFor(what, () => broker.repliesTo(def, env)[0]);
+  const replyTo = <D extends MessageDefinition>(def: D, env: Envelope, what: string) => waitFor(() => broker.repliesTo(def, env)[0], what);
 
   async function sandboxUser(upn: string): Promise<SandboxUser | undefined> {
     const [u] = await sandbox.admin<SandboxUser[]>(`/moodle/users?username=${encodeURIComponent(upn.toLowerCase())}`);
@@ -140,7 +137,7 @@ describe('moodle-service enrolment', () => {
     const duplicatesBefore = await duplicatesSeen();
 
     await broker.send(CuentaTeamsCreada, first);
-    await waitFor('the duplicate to be recognised', async () => (await duplicatesSeen()) > duplicatesBefore);
+    await waitFor(async () => (await duplicatesSeen()) > duplicatesBefore, 'the duplicate to be recognised');
     const retry = await broker.publish(EnrolarMoodle, a);
     const again = await replyTo(MoodleEnrolado, retry, 'MoodleEnrolado for the retry');
 
@@ -167,7 +164,7 @@ describe('moodle-service enrolment', () => {
     expect((await rows(a.alumnoId)).map((r) => [r.shortname, r.estado])).toEqual([['ING-2027-INTRO', 'preexistente'], ['ING-2027-MATE', 'enrolada']]);
 
     const desenrolar = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
-    const desenrolado = await waitFor('MoodleDesenrolado', () => broker.repliesTo(MoodleDesenrolado, desenrolar)[0]);
+    const desenrolado = await waitFor(() => broker.repliesTo(MoodleDesenrolado, desenrolar)[0], 'MoodleDesenrolado');
     expect(desenrolado.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: id, cursos: ['ING-2027-MATE'] });
     expect((await sandboxUser(a.upn))!.enrolments.map((e) => [e.courseid, e.roleids])).toEqual([[courseId('ING-2027-INTRO'), [3]]]);
   });
@@ -177,7 +174,7 @@ describe('moodle-service enrolment', () => {
     await sandbox.admin('/faults/moodle', 'PUT', { downForMs: 120_000 });
     const a = alumno();
     const env = await cuentaCreada(a);
-    const fallido = await waitFor('MoodleFallido', () => broker.repliesTo(MoodleFallido, env)[0]);
+    const fallido = await waitFor(() => broker.repliesTo(MoodleFallido, env)[0], 'MoodleFallido');
 
     expect(fallido.payload).toMatchObject({ alumnoId: a.alumnoId, permanente: false, codigo: 'moodle:http-503' });
     expect(fallido.payload.motivo).toContain('HTTP 503');
@@ -193,7 +190,7 @@ describe('moodle-service enrolment', () => {
   it('reports an unknown course as a permanent MoodleFallido naming it, without retrying', async () => {
     const a = alumno();
     const env = await broker.publish(EnrolarMoodle, { ...a, cursos: ['ING-2027-INTRO', 'NO-EXISTE-2027'] });
-    const fallido = await waitFor('MoodleFallido', () => broker.repliesTo(MoodleFallido, env)[0]);
+    const fallido = await waitFor(() => broker.repliesTo(MoodleFallido, env)[0], 'MoodleFallido');
 
     expect(fallido.payload).toMatchObject({ alumnoId: a.alumnoId, permanente: true, codigo: 'curso-desconocido' });
     expect(fallido.payload.motivo).toContain('NO-EXISTE-2027');
@@ -217,13 +214,13 @@ describe('moodle-service enrolment', () => {
     const userId = (await sandboxUser(a.upn))!.id;
 
     const env = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
-    const desenrolado = await waitFor('MoodleDesenrolado', () => broker.repliesTo(MoodleDesenrolado, env)[0]);
+    const desenrolado = await waitFor(() => broker.repliesTo(MoodleDesenrolado, env)[0], 'MoodleDesenrolado');
     expect(desenrolado.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: userId, cursos: ['ING-2027-INTRO', 'ING-2027-MATE'] });
     expect((await sandboxUser(a.upn))!.enrolments).toEqual([]);
     expect((await rows(a.alumnoId)).map((r) => [r.estado, r.desenrolada_at !== null])).toEqual([['desenrolada', true], ['desenrolada', true]]);
 
     const again = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
-    const ok = await waitFor('MoodleDesenrolado again', () => broker.repliesTo(MoodleDesenrolado, again)[0]);
+    const ok = await waitFor(() => broker.repliesTo(MoodleDesenrolado, again)[0], 'MoodleDesenrolado again');
     expect(ok.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: userId, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
   });
 
@@ -250,7 +247,7 @@ describe('moodle-service enrolment', () => {
   it('answers DesenrolarMoodle for a student Moodle never had with MoodleDesenrolado', async () => {
     const a = alumno();
     const env = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
-    const ok = await waitFor('MoodleDesenrolado', () => broker.repliesTo(MoodleDesenrolado, env)[0]);
+    const ok = await waitFor(() => broker.repliesTo(MoodleDesenrolado, env)[0], 'MoodleDesenrolado');
     expect(ok.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: null, cursos: [] });
   });
 });

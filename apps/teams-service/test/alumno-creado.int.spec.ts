@@ -4,19 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AlumnoCreado, CuentaTeamsCreada, CuentaTeamsFallida, type Envelope } from '@lucy/contracts';
 import { MessageContext, MessagingRuntime } from '@lucy/messaging';
+import { startTestSandbox, waitFor, type TestSandboxWithGraph } from '@lucy/testing';
 import { AprovisionarCuenta } from '../src/cuentas/aprovisionar-cuenta.service.js';
-import { waitFor } from './support/broker.js';
-import { startSandbox, usersOf, type Sandbox } from './support/sandbox.js';
-import { nuevoAlumno, RETRY_DELAYS_MS, startTeams, type RunningTeams } from './support/teams-service.js';
+import { nuevoAlumno, RETRY_DELAYS_MS, startTeams, usersOf, type RunningTeams } from './support/teams-service.js';
 
 const STUDENT_SKU = '314c4481-f395-4525-be8b-2ec4bb1e9d91';
 
 describe('teams-service on AlumnoCreado', () => {
-  let sandbox: Sandbox;
+  let sandbox: TestSandboxWithGraph;
   let teams: RunningTeams;
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startTestSandbox();
     teams = await startTeams(sandbox);
   });
 
@@ -38,7 +37,7 @@ describe('teams-service on AlumnoCreado', () => {
   it('creates one licensed account with usageLocation and announces it with the password sealed', async () => {
     const evento = alumnoCreado();
     const env = await teams.broker.publish(AlumnoCreado, evento);
-    const { env: creada, raw } = await teams.broker.reply(CuentaTeamsCreada, env);
+    const { env: creada, body: raw } = await teams.broker.reply(CuentaTeamsCreada, env);
     const upn = upnOf(evento.alumno.dni);
 
     expect(creada.payload).toMatchObject({ alumnoId: evento.alumnoId, upn, existente: false, credencialVersion: 1, alumno: evento.alumno });
@@ -72,7 +71,7 @@ describe('teams-service on AlumnoCreado', () => {
     const duplicatesBefore = await consumed('duplicate');
 
     await teams.broker.send(AlumnoCreado, env);
-    await waitFor(async () => (await consumed('duplicate')) > duplicatesBefore, 10_000, 'the duplicate to be consumed');
+    await waitFor(async () => (await consumed('duplicate')) > duplicatesBefore, 'the duplicate to be consumed', { timeoutMs: 10_000 });
 
     expect(teams.broker.repliesTo(CuentaTeamsCreada, env)).toHaveLength(1);
     const [user] = usersOf(sandbox, upnOf(evento.alumno.dni));
@@ -176,7 +175,7 @@ describe('teams-service on AlumnoCreado', () => {
     sandbox.ctx.faults.set('graph', { hangMs: 2500 });
     const evento = alumnoCreado();
     const env = await teams.broker.publish(AlumnoCreado, evento);
-    await waitFor(async () => (await consumed('retried')) > retriedBefore, 10_000, 'an attempt timed out and retried');
+    await waitFor(async () => (await consumed('retried')) > retriedBefore, 'an attempt timed out and retried', { timeoutMs: 10_000 });
     expect(teams.broker.repliesTo(CuentaTeamsCreada, env)).toHaveLength(0);
     sandbox.ctx.faults.reset('graph');
     const { env: creada } = await teams.broker.reply(CuentaTeamsCreada, env);

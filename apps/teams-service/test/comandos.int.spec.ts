@@ -14,15 +14,15 @@ import {
   RestablecimientoPasswordFallido,
   type AlumnoDatos,
 } from '@lucy/contracts';
-import { startSandbox, usersOf, type Sandbox } from './support/sandbox.js';
-import { nuevoAlumno, startTeams, type RunningTeams } from './support/teams-service.js';
+import { startTestSandbox, type TestSandboxWithGraph } from '@lucy/testing';
+import { nuevoAlumno, startTeams, usersOf, type RunningTeams } from './support/teams-service.js';
 
 describe('teams-service account commands', () => {
-  let sandbox: Sandbox;
+  let sandbox: TestSandboxWithGraph;
   let teams: RunningTeams;
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startTestSandbox();
     teams = await startTeams(sandbox);
   });
 
@@ -42,7 +42,7 @@ describe('teams-service account commands', () => {
   it('sets a new temporary password on RestablecerPassword and sends it sealed with the next version', async () => {
     const c = await conCuenta();
     const env = await teams.broker.publish(RestablecerPassword, { alumnoId: c.alumnoId, upn: c.upn, graphUserId: c.graphUserId, alumno: c.alumno });
-    const { env: reply, raw } = await teams.broker.reply(PasswordRestablecida, env);
+    const { env: reply, body: raw } = await teams.broker.reply(PasswordRestablecida, env);
 
     expect(reply.payload).toMatchObject({ alumnoId: c.alumnoId, upn: c.upn, graphUserId: c.graphUserId, credencialVersion: 2, alumno: c.alumno });
     const password = teams.box.open(reply.payload.credencial, c.alumnoId);

@@ -2,19 +2,19 @@
 // sandbox CA trusted by its agent, not by the process): cached, renewed before expiry, failures transient.
 import { loadConfig } from '@lucy/platform';
 import { TransientError } from '@lucy/messaging';
+import { startTestSandbox, type TestSandboxWithGraph } from '@lucy/testing';
 import { teamsConfigSchema } from '../src/config.js';
 import { GraphTokenProvider } from '../src/graph/graph-token.provider.js';
 import { TrustedCa } from '../src/graph/trusted-ca.js';
-import { startSandbox, type Sandbox } from './support/sandbox.js';
 
 const TOKEN = { endpoint: 'POST /{tenant}/oauth2/v2.0/token' };
 
 describe('Graph tokens', () => {
-  let sandbox: Sandbox;
+  let sandbox: TestSandboxWithGraph;
   const cas: TrustedCa[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startTestSandbox();
   });
   afterAll(async () => {
     for (const ca of cas) ca.onModuleDestroy();

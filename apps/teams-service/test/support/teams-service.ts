@@ -6,17 +6,17 @@ import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, throwawayNames, type TestSandboxWithGraph } from '@lucy/testing';
 import { teamsConfigSchema, type TeamsConfig } from '../../src/config.js';
 import { TeamsModule } from '../../src/teams.module.js';
-import type { Sandbox } from './sandbox.js';
-import { TestBroker } from './broker.js';
 
 export const RETRY_DELAYS_MS = [100, 200, 300];
 
 export interface RunningTeams {
   app: INestApplication;
   config: TeamsConfig;
-  broker: TestBroker;
+  /** Taps every cuenta-teams.* event, and sends as another service would. */
+  broker: BrokerTap;
   db: pg.Client;
   box: SecretBox;
   logs: string[];
@@ -25,13 +25,13 @@ export interface RunningTeams {
   stop(): Promise<void>;
 }
 
-export async function startTeams(sandbox: Sandbox, env: Record<string, string> = {}): Promise<RunningTeams> {
-  const suffix = randomBytes(4).toString('hex');
+export async function startTeams(sandbox: TestSandboxWithGraph, env: Record<string, string> = {}): Promise<RunningTeams> {
+  const { service, schema } = throwawayNames('teams');
   const key = randomBytes(32).toString('base64');
   const config = loadConfig(teamsConfigSchema, {
     ...process.env,
-    SERVICE_NAME: `test-teams-${suffix}`,
-    DB_SCHEMA: `t_teams_${suffix}`,
+    SERVICE_NAME: service,
+    DB_SCHEMA: schema,
     LOG_LEVEL: 'info',
     GRAPH_AUTHORITY_HOST: sandbox.urls.identity,
     GRAPH_BASE_URL: sandbox.urls.graph,
@@ -44,7 +44,7 @@ export async function startTeams(sandbox: Sandbox, env: Record<string, string> =
   const logs: string[] = [];
   const destination = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
   const app = await bootstrapService({ module: TeamsModule, config, port: 0, logging: { destination } });
-  const broker = await TestBroker.open(config.RABBITMQ_URL);
+  const broker = await BrokerTap.open([onEvents('cuenta-teams.#')], { url: config.RABBITMQ_URL });
   const db = new pg.Client({ connectionString: config.DATABASE_URL });
   await db.connect();
   return {
@@ -57,14 +57,16 @@ export async function startTeams(sandbox: Sandbox, env: Record<string, string> =
     cuentas: async () => (await db.query(`SELECT * FROM "${config.DB_SCHEMA}".cuenta`)).rows,
     stop: async () => {
       await app.close();
-      const q = config.SERVICE_NAME;
-      await broker.deleteQueues([q, `${q}.parked`, ...RETRY_DELAYS_MS.map((d) => `${q}.retry.${d}ms`)]);
+      await deleteServiceQueues(config.SERVICE_NAME, RETRY_DELAYS_MS, config.RABBITMQ_URL);
       await broker.close();
-      await db.query(`DROP SCHEMA IF EXISTS "${config.DB_SCHEMA}" CASCADE`);
+      await dropSchema(db, config.DB_SCHEMA);
       await db.end();
     },
   };
 }
+
+/** Users the tenant holds (or held) under a UPN. */
+export const usersOf = (sandbox: TestSandboxWithGraph, upn: string) => sandbox.graph.store.allUsers().filter((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase());
 
 let dni = 30_000_000 + Math.floor(Math.random() * 60_000_000);
 /** A student no other test uses (fresh DNI, hence fresh UPN). */

@@ -6,6 +6,7 @@ import amqp from 'amqplib';
 import { z } from 'zod';
 import { defineEvent } from '@lucy/contracts';
 import { createLogger, ensureDatabase, ensureSchema } from '@lucy/platform';
+import { waitFor as sharedWaitFor } from '@lucy/testing';
 import { messagingDefaults, MessagingRuntime, MessagingTables1732000000000, type MessagingOptions } from '../../src/index.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lucy_test';
@@ -50,15 +51,8 @@ export async function deleteQueues(service: string, delays = [100, 300, 700]): P
   await conn.close().catch(() => undefined);
 }
 
-/** Waits for a condition with a deadline instead of sleeping a fixed time. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Waits for a condition with a deadline instead of sleeping a fixed time (@lucy/testing's, in this file's argument order). */
+export const waitFor = <T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> =>
+  sharedWaitFor(probe, what, { timeoutMs, everyMs: 25 });
 
 export const uniqueService = (name: string) => `test-${name}-${randomUUID().slice(0, 6)}`;
