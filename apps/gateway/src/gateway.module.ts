@@ -20,6 +20,7 @@ import { SaludClient } from './breakers/salud.client.js';
 import { ConfiguracionController } from './configuracion/configuracion.controller.js';
 import { ConfiguracionService } from './configuracion/configuracion.service.js';
 import { DlqController } from './dlq/dlq.controller.js';
+import { ColasProbe } from './dlq/colas.probe.js';
 import { DlqService } from './dlq/dlq.service.js';
 import { BreakerCambiadoHandler } from './handlers/breaker-cambiado.handler.js';
 import { LoteFallidoHandler } from './handlers/lote-fallido.handler.js';
@@ -79,6 +80,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     LoteService,
     LotesQueries,
     DlqService,
+    ColasProbe,
     SaludClient,
     BreakerService,
     ConfiguracionService,

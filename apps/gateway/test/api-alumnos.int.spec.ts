@@ -23,9 +23,9 @@ describe('gateway API: alumnos, acciones, workflows', () => {
   let gw: TestGateway;
   let tap: BrokerTap;
   let operador: string;
-  const ana = randomUUID();
-  const luis = randomUUID();
-  const marta = randomUUID();
+  const ana: string = randomUUID();
+  const luis: string = randomUUID();
+  const marta: string = randomUUID();
 
   const estadoDe = async (id: string) => (await gw.api(`/alumnos/${id}`)).body?.workflow?.estado;
 

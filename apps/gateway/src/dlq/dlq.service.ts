@@ -3,10 +3,11 @@
 // reason and attempts in the headers libs/messaging writes. Replay sends a message back to the queue it
 // failed in with a fresh retry budget; discard drops it. Both are recorded as a tarea.
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { MessagingRuntime } from '@lucy/messaging';
+import { MessagingRuntime, parkedQueueName } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { TareaService } from '../tareas/tarea.service.js';
+import { ColasProbe } from './colas.probe.js';
 
 export interface MensajeAparcado {
   messageId: string;
@@ -46,6 +47,7 @@ export class DlqService {
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly messaging: MessagingRuntime,
     private readonly tareas: TareaService,
+    private readonly probe: ColasProbe,
   ) {}
 
   /** The queues of a service that can park messages; 404 for a service not in SERVICES. */
@@ -71,8 +73,8 @@ export class DlqService {
   }
 
   /** null when the queue does not exist (the service never started, or has no control queue). */
-  private async contar(cola: string): Promise<number | null> {
-    return this.messaging.parked.count(cola).catch(() => null);
+  private contar(cola: string): Promise<number | null> {
+    return this.probe.mensajes(parkedQueueName(cola));
   }
 
   async listar(servicio: string, cola: string | undefined, limit: number): Promise<{ servicio: string; cola: string; total: number; mensajes: MensajeAparcado[] }> {

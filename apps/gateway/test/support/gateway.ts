@@ -54,8 +54,8 @@ export async function startGateway(name: string, env: Record<string, string> = {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     const token = opts.token === undefined ? adminToken : opts.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    let body: BodyInit | undefined;
-    if (opts.body instanceof FormData || typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) body = opts.body as BodyInit;
+    let body: RequestInit['body'];
+    if (opts.body instanceof FormData || typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) body = opts.body as RequestInit['body'];
     else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
