@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
@@ -8,6 +8,7 @@ import { AccionesController } from './acciones/acciones.controller.js';
 import { AccionesService } from './acciones/acciones.service.js';
 import { AlumnosController } from './alumnos/alumnos.controller.js';
 import { AlumnosQueries } from './alumnos/alumnos.queries.js';
+import { ContentTypeMiddleware } from './api/content-type.middleware.js';
 import { DocsSetup } from './api/docs.setup.js';
 import { ProblemFilter } from './api/problem.filter.js';
 import { SchemaPipe } from './api/schema.pipe.js';
@@ -91,4 +92,8 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     ...SAGA_EVENT_HANDLERS,
   ],
 })
-export class GatewayModule {}
+export class GatewayModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ContentTypeMiddleware).forRoutes('api/*path');
+  }
+}
