@@ -30,7 +30,7 @@ export interface GuardDeps {
 export function createDependencyGuard(spec: GuardSpec, deps: GuardDeps = {}): DependencyGuard {
   const metrics = ResilienceMetrics.for(deps.registry);
   const dependency = spec.name;
-  const log = deps.log?.child({ component: 'resilience', dependency });
+  const log = deps.log;
   let limiter: SharedRateLimiter | undefined;
   if (spec.rate) {
     const api = spec.rate.api ?? spec.name;

@@ -58,7 +58,7 @@ class ResilienceLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({
   providers: [
     GuardRegistry,
-    { provide: RESILIENCE_LOG, inject: [APP_CONFIG], useFactory: (c: BaseConfig) => createLogger(c.SERVICE_NAME).child({ component: 'resilience' }) },
+    { provide: RESILIENCE_LOG, inject: [APP_CONFIG], useFactory: (c: BaseConfig) => createLogger(c.SERVICE_NAME, { level: c.LOG_LEVEL }).child({ component: 'resilience' }) },
     {
       provide: RESILIENCE_REDIS,
       inject: [APP_CONFIG, RESILIENCE_LOG],
@@ -81,7 +81,7 @@ class ResilienceLifecycle implements OnModuleInit, OnApplicationShutdown {
     },
     ResilienceLifecycle,
   ],
-  exports: [GuardRegistry, RESILIENCE_REDIS],
+  exports: [GuardRegistry, RESILIENCE_REDIS, RESILIENCE_LOG],
 })
 class ResilienceCoreModule {}
 
