@@ -6,6 +6,7 @@ import pg from 'pg';
 import { BrokerTap, getJson, onCommands, onEvents, postJson, putJson, waitFor } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
+import { gatewayApi } from './support/gateway-api.js';
 
 const COHORT = Number(process.env.E2E_COHORT ?? 200);
 const VAR_DIR = join(ROOT, 'var', 'e2e');
@@ -14,19 +15,20 @@ let stack: Stack;
 let tap: BrokerTap;
 // How this suite polls: a process of the stack may answer with an error while it starts or restarts.
 const POLL = { everyMs: 250, retryErrors: true };
-const api = (path: string) => `${stack.urls.gateway}/api/v1${path}`;
+/** The gateway's API, with the stack's admin token. */
+const gw = gatewayApi(() => stack);
 const admin = (path: string) => `${stack.urls.sandboxAdmin}/_admin${path}`;
 
 interface Progreso { estado: string; total: number; completados: number; conAvisos: number; fallidos: number; enCurso: number; pendientes: number; porcentaje: number; desglose: Record<string, number> }
 
 async function pull(): Promise<string> {
-  const { loteId } = await postJson<{ loteId: string }>(api('/sync/sial'));
+  const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
   return loteId;
 }
 
 async function settled(loteId: string, timeoutMs: number): Promise<Progreso> {
   return waitFor(async () => {
-    const p = await getJson<Progreso>(api(`/lotes/${loteId}`));
+    const p = await gw.get<Progreso>(`/lotes/${loteId}`);
     return p.total > 0 && p.enCurso === 0 && p.pendientes === 0 && p;
   }, `lote ${loteId} to settle`, { ...POLL, timeoutMs, everyMs: 1000 });
 }
@@ -43,7 +45,7 @@ async function alumnosDe(loteId: string): Promise<string[]> {
 }
 
 async function primeroCompletado(ids: string[]): Promise<string> {
-  for (const id of ids) if ((await getJson(api(`/alumnos/${id}`))).workflow.estado === 'completado') return id;
+  for (const id of ids) if ((await gw.get(`/alumnos/${id}`)).workflow.estado === 'completado') return id;
   throw new Error('no completed student');
 }
 
@@ -85,7 +87,7 @@ describe('onboarding, end to end', () => {
     console.log(`[e2e] ${p.total} students onboarded in ${seconds.toFixed(1)} s (${(p.total / seconds).toFixed(1)}/s)`);
     expect(p.total).toBeGreaterThanOrEqual(Math.floor(COHORT * 0.8)); // the cohort's awkward rows are reported invalid
     firstAlumnos = await alumnosDe(firstLote);
-    const fichas = await Promise.all(firstAlumnos.map((id) => getJson(api(`/alumnos/${id}`))));
+    const fichas = await Promise.all(firstAlumnos.map((id) => gw.get(`/alumnos/${id}`)));
     // SIAL has students with no email at all: they get their account and courses, and the operator is
     // warned that the credentials could not be emailed. Everyone else completes.
     const sinCorreo = fichas.filter((f) => !f.alumno.emailPersonal && !f.alumno.emailInstitucional);
@@ -124,7 +126,7 @@ describe('onboarding, end to end', () => {
       tapped: tap.messages.length,
     };
     const someone = await primeroCompletado(firstAlumnos);
-    const ficha0 = await getJson(api(`/alumnos/${someone}`));
+    const ficha0 = await gw.get(`/alumnos/${someone}`);
     const mine = tap.messages.filter((m) => m.body.includes(someone) && m.exchange === 'lucy.events');
     expect(mine.map((m) => m.routingKey)).toEqual(expect.arrayContaining(['alumno.creado.v1', 'cuenta-teams.creada.v1', 'moodle.enrolado.v1', 'email.enviado.v1']));
     for (const m of mine) await tap.replay(m);
@@ -138,7 +140,7 @@ describe('onboarding, end to end', () => {
     expect((await getJson(admin('/graph/users'))).count).toBe(before.graph);
     expect((await getJson<unknown[]>(admin('/moodle/enrolments'))).length).toBe(before.enrolments);
     expect((await getJson(`${stack.urls.mailbox}/api/v1/messages`)).messages_count).toBe(before.mails);
-    const ficha1 = await getJson(api(`/alumnos/${someone}`));
+    const ficha1 = await gw.get(`/alumnos/${someone}`);
     expect(ficha1.workflow.estado).toBe('completado');
     expect(ficha1.auditoria).toHaveLength(ficha0.auditoria.length);
   }, 120_000);
@@ -150,17 +152,17 @@ describe('onboarding, end to end', () => {
     const p = await settled(loteId, 180_000);
     expect(p.total).toBeGreaterThan(0);
     expect(p).toMatchObject({ conAvisos: p.total, completados: 0, fallidos: 0 });
-    const ficha = await getJson(api(`/alumnos/${(await alumnosDe(loteId))[0]}`));
+    const ficha = await gw.get(`/alumnos/${(await alumnosDe(loteId))[0]}`);
     expect(ficha.workflow.avisos.join(' ')).toMatch(/moodle/i);
 
     await postJson(admin('/faults/reset'));
-    await postJson(api(`/lotes/${loteId}/reintentar`));
+    await gw.post(`/lotes/${loteId}/reintentar`);
     const ids = await alumnosDe(loteId);
     await waitFor(async () => {
-      const fichas = await Promise.all(ids.map((id) => getJson(api(`/alumnos/${id}`))));
+      const fichas = await Promise.all(ids.map((id) => gw.get(`/alumnos/${id}`)));
       return fichas.every((f) => f.workflow.pasos.find((x: { paso: string }) => x.paso === 'moodle').estado === 'completado' && !f.workflow.avisos.some((a: string) => a.startsWith('moodle')));
     }, 'every student enrolled after the retry', { ...POLL, timeoutMs: 120_000 });
-    const after = await getJson<Progreso>(api(`/lotes/${loteId}`));
+    const after = await gw.get<Progreso>(`/lotes/${loteId}`);
     expect(after.fallidos).toBe(0);
     expect(after.completados + after.conAvisos).toBe(after.total); // con avisos now only for students with no email
   }, 360_000);
@@ -179,7 +181,7 @@ describe('onboarding, end to end', () => {
       const p = await settled(loteId, 180_000);
       expect(p.fallidos).toBe(1);
       expect(p.completados).toBe(p.total - 1);
-      const fichas = await Promise.all((await alumnosDe(loteId)).map((id) => getJson(api(`/alumnos/${id}`))));
+      const fichas = await Promise.all((await alumnosDe(loteId)).map((id) => gw.get(`/alumnos/${id}`)));
       const failed = fichas.filter((f) => f.workflow.estado === 'fallido');
       expect(failed.map((f) => f.alumno.dni)).toEqual([victim.dni]);
       expect(failed[0].workflow.error).toMatch(/userPrincipalName/);
@@ -190,12 +192,12 @@ describe('onboarding, end to end', () => {
   }, 300_000);
 
   it('deprovisions a student: enrolments gone, account deleted, workflow compensado with every undo recorded', async () => {
-    const someone = (await Promise.all(firstAlumnos.slice(0, 20).map(async (id) => ((await getJson(api(`/alumnos/${id}`))).workflow.estado === 'completado' ? id : null)))).filter(Boolean)[1]!;
-    const ficha = await getJson(api(`/alumnos/${someone}`));
-    const answer = await postJson(api(`/alumnos/${someone}/desaprovisionar`));
+    const someone = (await Promise.all(firstAlumnos.slice(0, 20).map(async (id) => ((await gw.get(`/alumnos/${id}`)).workflow.estado === 'completado' ? id : null)))).filter(Boolean)[1]!;
+    const ficha = await gw.get(`/alumnos/${someone}`);
+    const answer = await gw.post(`/alumnos/${someone}/desaprovisionar`);
     expect(answer.comandos).toEqual(['moodle.desenrolar']);
     const done = await waitFor(async () => {
-      const f = await getJson(api(`/alumnos/${someone}`));
+      const f = await gw.get(`/alumnos/${someone}`);
       return f.workflow.estado === 'compensado' && f;
     }, 'compensado', { ...POLL, timeoutMs: 60_000 });
     const pasos = Object.fromEntries(done.workflow.pasos.map((p: { paso: string; estado: string }) => [p.paso, p.estado]));

@@ -36,6 +36,8 @@ export interface RunningProcess {
 
 export interface Stack {
   urls: Record<ServiceName, string> & { sandboxAdmin?: string; mailbox?: string };
+  /** The gateway's admin token (ADMIN_TOKEN_FILE): send it as `Authorization: Bearer <token>`. */
+  adminToken: string;
   processes: Map<string, RunningProcess>;
   env: Record<string, string>;
   stop(name?: string, signal?: NodeJS.Signals): Promise<void>;
@@ -50,6 +52,16 @@ export function credentialsKeyFile(varDir: string): string {
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return file;
+}
+
+/** The dev admin token of the gateway's API: generated once into var/secrets, read by the gateway only. */
+export function adminTokenFile(varDir: string): string {
+  const file = join(varDir, 'secrets', 'admin.token');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `lucy_dev_${randomBytes(32).toString('base64url')}`, { mode: 0o600 });
   }
   return file;
 }
@@ -78,10 +90,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SMTP_PORT: String(sandboxPorts.SANDBOX_SMTP_PORT),
         };
   const keyFile = credentialsKeyFile(varDir);
+  const tokenFile = adminTokenFile(varDir);
   const perService: Record<string, Record<string, string>> = {
     sandbox: { ...Object.fromEntries(Object.entries(sandboxPorts).map(([k, v]) => [k, String(v)])), SANDBOX_STATE_DIR: sandboxDir },
     'teams-service': { CREDENTIALS_KEY_FILE: keyFile },
     'mail-service': { CREDENTIALS_KEY_FILE: keyFile },
+    gateway: { ADMIN_TOKEN_FILE: tokenFile },
   };
 
   const processes = new Map<string, RunningProcess>();
@@ -148,7 +162,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { urls, processes, env: common, stop, start };
+  return { urls, adminToken: readFileSync(tokenFile, 'utf8').trim(), processes, env: common, stop, start };
 }
 
 function prefix(name: string, d: Buffer): string {

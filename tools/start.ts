@@ -10,7 +10,9 @@ function banner(stack: Stack): void {
   const u = stack.urls;
   console.log(`
 Lucy is running.
-  gateway API         ${u.gateway}/api/v1          (health: ${u.gateway}/health/ready)
+  gateway API         ${u.gateway}/api/v1          (docs: ${u.gateway}/docs, health: ${u.gateway}/health/ready)
+  admin token         ${stack.adminToken}
+                      (var/secrets/admin.token; send it as: Authorization: Bearer <token>)
   services            ingest ${u['ingest-service']}  teams ${u['teams-service']}  moodle ${u['moodle-service']}  mail ${u['mail-service']}
 ${useSandbox ? `  sandbox admin       ${u.sandboxAdmin}/_admin/health
   sandbox inbox       ${u.mailbox}/api/v1/messages   (the emails Lucy sent)
@@ -20,21 +22,22 @@ ${useSandbox ? `  sandbox admin       ${u.sandboxAdmin}/_admin/health
 }
 
 async function followDemo(stack: Stack): Promise<void> {
-  const res = await fetch(`${stack.urls.gateway}/api/v1/sync/sial`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const auth = { authorization: `Bearer ${stack.adminToken}` };
+  const res = await fetch(`${stack.urls.gateway}/api/v1/sync/sial`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
   if (!res.ok) return void console.error(`demo pull refused: ${res.status} ${await res.text()}`);
   const { loteId } = (await res.json()) as { loteId: string };
-  console.log(`Demo cohort requested from SIAL: lote ${loteId}\n  follow it: curl ${stack.urls.gateway}/api/v1/lotes/${loteId}\n`);
+  console.log(`Demo cohort requested from SIAL: lote ${loteId}\n  follow it: curl -H "Authorization: Bearer $(cat var/secrets/admin.token)" ${stack.urls.gateway}/api/v1/lotes/${loteId}\n`);
   let last = '';
   for (;;) {
     await new Promise((r) => setTimeout(r, 2000));
-    const p = (await fetch(`${stack.urls.gateway}/api/v1/lotes/${loteId}`).then((r) => r.json()).catch(() => null)) as Record<string, number | string> | null;
+    const p = (await fetch(`${stack.urls.gateway}/api/v1/lotes/${loteId}`, { headers: auth }).then((r) => r.json()).catch(() => null)) as Record<string, number | string> | null;
     if (!p) continue;
     const line = `lote ${p.estado}: ${p.porcentaje}% — ${p.completados} completados, ${p.conAvisos} con avisos, ${p.fallidos} fallidos, ${p.enCurso} en curso, ${p.pendientes} pendientes de ${p.total}`;
     if (line !== last) console.log(line);
     last = line;
     if (p.estado === 'terminado' || p.estado === 'fallido') break;
   }
-  console.log(`\nDone. One student: curl ${stack.urls.gateway}/api/v1/alumnos/<alumnoId> ; the emails: ${stack.urls.mailbox}/api/v1/messages\n`);
+  console.log(`\nDone. One student: curl -H "Authorization: Bearer $(cat var/secrets/admin.token)" ${stack.urls.gateway}/api/v1/alumnos/<alumnoId> ; the emails: ${stack.urls.mailbox}/api/v1/messages\n`);
 }
 
 const stack = await startStack({ sandbox: useSandbox, echo: process.env.LUCY_ECHO_LOGS === '1' }).catch((err: Error) => {
