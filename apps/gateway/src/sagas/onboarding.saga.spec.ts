@@ -3,7 +3,7 @@ import {
   AlumnoCreado, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida, DesenrolarMoodle, EliminarCuentaTeams,
   EmailEnviado, EmailFallido, MoodleDesenrolado, MoodleEnrolado, MoodleFallido, type MessageDefinition,
 } from '@lucy/contracts';
-import { aplicar, desaprovisionar, MAX_INTENTOS_COMPENSACION } from './onboarding.saga.js';
+import { aplicar, desaprovisionar, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from './onboarding.saga.js';
 import { nuevoOnboarding, type OnboardingState } from './onboarding.model.js';
 
 const alumnoId = randomUUID();
@@ -98,5 +98,16 @@ describe('onboarding saga', () => {
     expect(efecto.comandos.map((c) => c.def)).toEqual([EliminarCuentaTeams]);
     aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
     expect(w.estado).toBe('compensado');
+  });
+
+  it('completes with warnings when Moodle never answers in time, and a late answer clears the warning', () => {
+    const { w } = run('creado', 'cuenta', 'email');
+    expect(w.estado).toBe('enrolando_y_notificando');
+    vencerPasosNoCriticos(w, now);
+    expect(w.estado).toBe('completado_con_avisos');
+    expect(w.avisos).toEqual([expect.stringMatching(/^moodle: sin respuesta/)]);
+    aplicar(w, ev.moodle[0], ev.moodle[1], now);
+    expect(w.estado).toBe('completado');
+    expect(w.avisos).toEqual([]);
   });
 });

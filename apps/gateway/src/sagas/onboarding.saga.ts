@@ -112,6 +112,21 @@ export function comandoDeshacer(w: OnboardingState, paso: Paso): Comando {
   return { def: EliminarCuentaTeams, payload: { alumnoId: w.alumnoId, upn: w.upn!, graphUserId: w.graphUserId } };
 }
 
+/**
+ * A deadline passed with Moodle or the email still unanswered (Moodle down, its breaker holding the
+ * messages): they are not critical, so the workflow completes with a warning now. The step stays open
+ * to the late answer, which clears the warning when it comes.
+ */
+export function vencerPasosNoCriticos(w: OnboardingState, now: string): Efecto {
+  const pendientes = (['moodle', 'email'] as const).filter((p) => w.pasos[p].estado === 'en_curso' || w.pasos[p].estado === 'pendiente');
+  for (const paso of pendientes) {
+    settle(w, paso, 'fallido', now, { error: 'sin respuesta dentro del plazo' });
+    aviso(w, paso, 'sin respuesta dentro del plazo; se completará cuando responda');
+  }
+  w.estado = derivarEstado(w);
+  return { comandos: [], nota: `plazo vencido sin respuesta de ${pendientes.join(' y ') || 'ningún paso'}` };
+}
+
 /** An operator asked to undo everything Lucy did for this student. */
 export function desaprovisionar(w: OnboardingState, now: string): Efecto {
   if (w.estado === 'compensado') return { comandos: [], nota: 'ya estaba desaprovisionado' };

@@ -1,11 +1,12 @@
 // Periodic housekeeping of the sagas, safe with several gateway replicas (SKIP LOCKED):
-// - a workflow past its step's deadline is flagged stuck, once, in its audit trail;
+// - a workflow whose Moodle or email answer is overdue completes with a warning (not critical steps);
+// - any other workflow past its step's deadline is flagged stuck, once, in its audit trail;
 // - an undo step that failed is sent again after a growing delay, so a compensation is never dropped.
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { comandoDeshacer, MAX_INTENTOS_COMPENSACION } from '../sagas/onboarding.saga.js';
+import { comandoDeshacer, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from '../sagas/onboarding.saga.js';
 import type { Paso } from '../sagas/onboarding.model.js';
 import { registrar } from '../workflows/auditoria.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
@@ -43,8 +44,26 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async sweep(): Promise<void> {
+    await this.expireNonCritical();
     await this.flagStuck();
     await this.retryUndos();
+  }
+
+  private async expireNonCritical(): Promise<void> {
+    await this.messaging.inTransaction(async ({ manager }) => {
+      const due: { alumno_id: string }[] = await manager.query(
+        `SELECT alumno_id FROM ${this.s}.workflow WHERE estado = 'enrolando_y_notificando' AND vence_at < now() ORDER BY vence_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
+      );
+      for (const d of due) {
+        const w = (await this.repo.load(manager, d.alumno_id))!;
+        const efecto = vencerPasosNoCriticos(w.state, new Date().toISOString());
+        await this.repo.save(manager, w, null);
+        await registrar(manager, this.config.DB_SCHEMA, {
+          workflowId: w.id, alumnoId: d.alumno_id, loteId: w.state.loteId, evento: 'workflow.plazo-vencido', actor: 'sistema', correlationId: w.correlationId,
+          detalle: { nota: efecto.nota, estado: w.state.estado },
+        });
+      }
+    });
   }
 
   private async flagStuck(): Promise<void> {
