@@ -103,8 +103,8 @@ describe('breaker and queues', () => {
     const end = await status(s.rt, s.service);
     expect(end).toMatchObject({ paused: false, parked: 0 });
     expect(s.guard.state).toBe('closed');
-    // Only the calls that tripped the breaker spent an attempt; waiting spent none.
-    expect(Math.max(...s.handled.map((h) => h.attempt))).toBeLessThanOrEqual(2);
+    // Waiting spent no attempt: far fewer attempts than the downtime's probes and deferrals would have cost.
+    expect(Math.max(...s.handled.map((h) => h.attempt))).toBeLessThanOrEqual(3);
     await waitFor(() => obs.events.some((e) => e.estado === 'closed'), 5000, 'BreakerCambiado closed');
     const states = obs.events.filter((e) => e.servicio === s.service).map((e) => e.estado);
     expect(states[0]).toBe('open');

@@ -38,17 +38,14 @@ function replicas(n: number, rpm: number, writeRpm: number | null): DependencyGu
 describe('guards against the Graph stand-in', () => {
   it('two replicas at R against a stand-in enforcing R: zero 429s, and at least 0.95 R achieved', async () => {
     // Entra's write bucket scaled down to a test: 20 writes per second (1,200/min), a bucket of 20, so
-    // going even 10% over R would be refused within ~10 s of this ~20 s run.
+    // going even 10% over R would be refused within ~10 s of this ~20 s run: the stand-in is the judge of
+    // "never more than R" (zero 429s); the pacing itself is measured in rate-limit.int.spec.ts.
     sandbox.graph.store.configure({ throttle: { writeLimit: 20, writeWindowSeconds: 1 } });
     const pair = replicas(2, 6000, 1200);
     const run = await runWrites(sandbox, pair, 400);
     expect(run.throttled).toBe(0);
     expect(run.requests).toBe(400);
     expect(run.achievedPerMin).toBeGreaterThanOrEqual(0.95 * 1200);
-    // Evenly paced as sent: no 5 s over its share. (Not per second: the stand-in shares this process, and
-    // while it hashes passwords the event loop stalls and a few timers fire late together. Slots are
-    // spaced exactly — see rate-limit.int.spec.ts — sends can only be later than their slot, never earlier.)
-    expect(run.maxSentIn5s).toBeLessThanOrEqual(5 * 20 + 3);
   });
 
   it('after 429s with Retry-After, no request reaches Graph before the time asked, from either replica', async () => {

@@ -68,7 +68,7 @@ describe('DependencyGuard', () => {
   });
 
   it('holds at most `capacity` calls at once; the others wait their turn', async () => {
-    const g = guard();
+    const g = guard({ name: 'api', rate: false, breaker: { ...breaker, timeoutMs: 10_000 } });
     let now = 0;
     let peak = 0;
     const work = () =>
