@@ -50,6 +50,11 @@ describe('admin API', () => {
     const counters = await (await fetch(`${sandbox.urls.admin}/_admin/counters?target=moodle`)).json() as any;
     expect(counters.total).toBe(3);
     expect(counters.rows).toEqual(expect.arrayContaining([expect.objectContaining({ endpoint: 'core_webservice_get_site_info', status: 429 })]));
+    const log = await (await fetch(`${sandbox.urls.admin}/_admin/counters/requests?target=moodle`)).json() as any;
+    expect(log.requests.map((r: { status: number }) => r.status)).toEqual([429, 502, 503]);
+    expect(log.requests[0].at).toBeLessThanOrEqual(log.requests[2].at);
+    const later = await (await fetch(`${sandbox.urls.admin}/_admin/counters/requests?target=moodle&since=${log.requests[2].at + 1}`)).json() as any;
+    expect(later.count).toBe(0);
   });
 
   it('serves Moodle over GET, in XML by default, and 403 when REST is disabled', async () => {

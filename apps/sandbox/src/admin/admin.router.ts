@@ -57,6 +57,15 @@ export function adminRouter(ctx: SandboxContext, mounts: AdminMounts, health: ()
     const rows = ctx.counters.list(t);
     res.json({ rows, total: rows.reduce((n, row) => n + row.count, 0) });
   });
+  // Each request with its time and status, for rate and Retry-After checks from another process:
+  // ?target=graph (required) &since=<epoch ms>.
+  r.get('/_admin/counters/requests', (req, res) => {
+    const t = typeof req.query.target === 'string' ? req.query.target : undefined;
+    if (t === undefined || !isTarget(t)) return res.status(400).json({ message: `target: one of ${FaultTargets.join(', ')}` });
+    const since = Number(req.query.since ?? 0);
+    const requests = ctx.counters.requests(t, Number.isFinite(since) ? since : 0);
+    res.json({ target: t, count: requests.length, requests });
+  });
   r.post('/_admin/counters/reset', (req, res) => {
     const t = typeof req.query.target === 'string' ? req.query.target : undefined;
     ctx.counters.reset(t);

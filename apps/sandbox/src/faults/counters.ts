@@ -7,20 +7,34 @@ export interface CounterRow {
   count: number;
 }
 
+/** One request as it was answered: when, where, with what status. */
+export interface RequestRecord {
+  at: number;
+  endpoint: string;
+  status: number;
+}
+
+const MAX_RECORDS = 200_000;
+
 export class Counters {
   private readonly rows = new Map<string, CounterRow>();
-  /** Timestamps of every request per target, for rate measurements (bounded ring). */
-  private readonly times = new Map<string, number[]>();
+  /** Every request per target, in arrival order, for rate and Retry-After measurements (bounded ring). */
+  private readonly log = new Map<string, RequestRecord[]>();
 
   record(target: string, endpoint: string, status: number, at = Date.now()): void {
     const key = `${target} ${endpoint} ${status}`;
     const row = this.rows.get(key) ?? { target, endpoint, status, count: 0 };
     row.count++;
     this.rows.set(key, row);
-    const t = this.times.get(target) ?? [];
-    t.push(at);
-    if (t.length > 200_000) t.splice(0, t.length - 200_000);
-    this.times.set(target, t);
+    const t = this.log.get(target) ?? [];
+    t.push({ at, endpoint, status });
+    if (t.length > MAX_RECORDS) t.splice(0, t.length - MAX_RECORDS);
+    this.log.set(target, t);
+  }
+
+  /** The requests a target answered (the last 200,000), oldest first; `since` (epoch ms) keeps the later ones. */
+  requests(target: string, since = 0): RequestRecord[] {
+    return (this.log.get(target) ?? []).filter((r) => r.at >= since);
   }
 
   list(target?: string): CounterRow[] {
@@ -34,12 +48,12 @@ export class Counters {
   }
 
   timestamps(target: string): readonly number[] {
-    return this.times.get(target) ?? [];
+    return (this.log.get(target) ?? []).map((r) => r.at);
   }
 
   reset(target?: string): void {
     for (const key of [...this.rows.keys()]) if (!target || key.startsWith(`${target} `)) this.rows.delete(key);
-    if (target) this.times.delete(target);
-    else this.times.clear();
+    if (target) this.log.delete(target);
+    else this.log.clear();
   }
 }
