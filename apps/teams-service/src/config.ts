@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { baseConfigSchema, env, parseSecretKeys } from '@lucy/platform';
+import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';
 import { validarPatronUpn } from './domain/upn.js';
 
@@ -38,6 +39,11 @@ export const teamsConfigSchema = baseConfigSchema
       .refine((path) => existsSync(path), { error: 'names a file that does not exist' })
       .optional(),
     GRAPH_TIMEOUT_MS: env.int(100, 300_000).default(15_000),
+    // REDIS_URL, RATE_LIMIT_REPLICAS, GRAPH_RATE_PRESET, GRAPH_RPM, GRAPH_WRITE_RPM, GRAPH_BREAKER_*
+    // (libs/resilience/README.md). The breaker's deadline sits above GRAPH_TIMEOUT_MS, so a slow
+    // answer fails as our own timeout first.
+    ...resilienceEnv(),
+    ...dependencyEnv('GRAPH', { timeoutMs: 20_000 }),
 
     UPN_PATTERN: env.string().superRefine((pattern, ctx) => {
       const problem = validarPatronUpn(pattern);

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import { ResilienceModule } from '@lucy/resilience';
 import { AprovisionarCuenta } from './cuentas/aprovisionar-cuenta.service.js';
 import { Credenciales } from './cuentas/credenciales.js';
 import { GraphClient } from './graph/graph.client.js';
+import { graphClassifier } from './graph/graph.errors.js';
 import { GraphTokenProvider } from './graph/graph-token.provider.js';
 import { TrustedCa } from './graph/trusted-ca.js';
 import { AlumnoCreadoHandler } from './handlers/alumno-creado.handler.js';
@@ -20,6 +22,9 @@ import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-i
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+    // Every Graph call: the shared rate limit (GRAPH_RPM / GRAPH_WRITE_RPM), 429s, and the breaker that
+    // pauses this service's queue while Graph is down.
+    ResilienceModule.forDependency({ name: 'graph', env: 'GRAPH', classify: graphClassifier }),
   ],
   providers: [
     TrustedCa,

@@ -16,7 +16,8 @@ describe('teams-service on AlumnoCreado', () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    teams = await startTeams(sandbox);
+    // The breaker would open under the failures these tests provoke on purpose; graph-protection.int.spec.ts tests it.
+    teams = await startTeams(sandbox, { GRAPH_BREAKER_VOLUME_THRESHOLD: '1000' });
   });
 
   afterAll(async () => {
@@ -158,7 +159,7 @@ describe('teams-service on AlumnoCreado', () => {
     }
   });
 
-  it('retries while Graph answers 5xx and reports a non-permanent failure on the last attempt', async () => {
+  it('retries while Graph answers 5xx (its breaker closed) and reports a non-permanent failure on the last attempt', async () => {
     const retriedBefore = await consumed('retried');
     sandbox.ctx.faults.set('graph', { errorRate: 1 });
     const evento = alumnoCreado();

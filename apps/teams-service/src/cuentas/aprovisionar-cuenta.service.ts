@@ -6,7 +6,7 @@
 // has one we do not know). It is also enabled again: a new AlumnoCreado means the student is coming in.
 import { Injectable } from '@nestjs/common';
 import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
-import { PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
+import { isDeferral, PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { TeamsConfig } from '../config.js';
 import { creadaPorEsteOnboarding, nombreVisible, type EstadoCuenta } from '../domain/cuenta.js';
@@ -118,7 +118,8 @@ export class AprovisionarCuenta {
     try {
       await this.graph.assignLicense(user.id, sku, opts);
     } catch (err) {
-      const definitivo = err instanceof PermanentError || intento.ultimoIntento;
+      // A deferral (breaker open, no rate slot) is not a verdict on the licence: the message comes back.
+      const definitivo = err instanceof PermanentError || (intento.ultimoIntento && !isDeferral(err));
       if (!nuestra || !definitivo) throw err;
       throw await this.eliminarNuestra(user.id, intento, err as Error);
     }

@@ -1,7 +1,9 @@
 // When a handler reports a failure instead of throwing: a permanent error (retrying cannot help), or
 // any error on the last attempt, becomes the failure reply so the saga learns of it. Anything else is
-// thrown again for the transport to retry.
-import { describeError, PermanentError, type MessageContext } from '@lucy/messaging';
+// thrown again for the transport to retry — and a DeferError always is, even on the last attempt: Graph's
+// breaker is open or its rate has no slot soon, which is not this message's failure (the transport sets
+// it aside without counting an attempt).
+import { describeError, isDeferral, PermanentError, type MessageContext } from '@lucy/messaging';
 
 export interface Fallo {
   motivo: string;
@@ -11,6 +13,7 @@ export interface Fallo {
 
 /** The failure to report, or null when the error should be retried. */
 export function falloReportable(err: unknown, ctx: Pick<MessageContext, 'isLastAttempt'>): Fallo | null {
+  if (isDeferral(err)) return null;
   if (err instanceof PermanentError) return { motivo: recortar(err.message), codigo: err.code, permanente: true };
   if (!ctx.isLastAttempt) return null;
   const codigo = (err as { code?: unknown })?.code;

@@ -1,11 +1,15 @@
 // The Microsoft Graph adapter: users and licences over axios with an MSAL token. It knows Graph, not
-// our domain. Every call goes through request(), the one place a rate limiter or a circuit breaker
-// can wrap. Failures leave as TransientError / PermanentError (graph.errors.ts); the request body (which
-// may hold a password) never reaches an error, a log line or a cause.
+// our domain. Every HTTP request goes through the guard (libs/resilience) in send(): the shared rate
+// limit (reads and writes budgeted apart, as Entra counts them), 429 / Retry-After for every caller, and
+// the breaker that pauses the queue while Graph is down. Failures leave as TransientError /
+// PermanentError (graph.errors.ts), or as the guard's DeferError (not now: the message waits, its
+// attempt not counted); the request body (which may hold a password) never reaches an error, a log
+// line or a cause.
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import axios, { type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { InjectConfig } from '@lucy/platform';
+import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import type { TeamsConfig } from '../config.js';
 import { classifyGraphError, conflictingUserId, graphHttpError, GraphHttpError, isDuplicateUpn, transportError, type ClassifyOptions } from './graph.errors.js';
 import { GraphTokenProvider } from './graph-token.provider.js';
@@ -61,6 +65,7 @@ export class GraphClient {
     @InjectConfig() private readonly config: TeamsConfig,
     private readonly tokens: GraphTokenProvider,
     private readonly ca: TrustedCa,
+    @InjectGuard('graph') private readonly guard: DependencyGuard,
   ) {
     this.http = axios.create({
       baseURL: config.GRAPH_BASE_URL.replace(/\/$/, ''),
@@ -69,6 +74,8 @@ export class GraphClient {
       validateStatus: () => true,
       maxRedirects: 0,
     });
+    // Half-open: one cheap read (1 resource unit) tells whether Graph is back before the queue resumes.
+    guard.setProbe(async (signal) => this.answered(await this.request({ method: 'GET', path: '/users', query: { $top: '1', $select: 'id' } }, await this.tokens.token(), signal)));
   }
 
   /** The user by id or userPrincipalName, or null when there is none. */
@@ -128,17 +135,34 @@ export class GraphClient {
 
   /** One Graph request with a token; a 401 on a cached token is retried once with a renewed one. */
   private async call<T>(c: Call): Promise<T> {
-    let res = await this.send(c, await this.tokens.token());
-    if (res.status === 401) res = await this.send(c, await this.tokens.token(true));
-    if (res.status >= 200 && res.status < 300) return res.data as T;
-    const err = graphHttpError(res.status, res.headers as Record<string, unknown>, res.data);
-    const entry = { msg: 'Graph refused a request', method: c.method, path: c.path, status: err.status, code: err.code, requestId: err.requestId };
-    if (err.status === 404) this.log.debug(entry);
-    else this.log.warn(entry);
-    throw err;
+    try {
+      try {
+        return (await this.send(c, await this.tokens.token())) as T;
+      } catch (e) {
+        if (!(e instanceof GraphHttpError && e.status === 401)) throw e;
+        return (await this.send(c, await this.tokens.token(true))) as T;
+      }
+    } catch (e) {
+      if (e instanceof GraphHttpError) {
+        const entry = { msg: 'Graph refused a request', method: c.method, path: c.path, status: e.status, code: e.code, requestId: e.requestId };
+        if (e.status === 404) this.log.debug(entry);
+        else this.log.warn(entry);
+      }
+      throw e;
+    }
   }
 
-  private async send(c: Call, token: string) {
+  /** One HTTP request through the guard: a refusal throws GraphHttpError inside it, so the guard sees 429s and 5xx. */
+  private send(c: Call, token: string): Promise<unknown> {
+    return this.guard.call(c.method === 'GET' ? 'read' : 'write', async (signal) => this.answered(await this.request(c, token, signal)));
+  }
+
+  private answered(res: AxiosResponse): unknown {
+    if (res.status >= 200 && res.status < 300) return res.data;
+    throw graphHttpError(res.status, res.headers as Record<string, unknown>, res.data);
+  }
+
+  private async request(c: Call, token: string, signal: AbortSignal): Promise<AxiosResponse> {
     try {
       return await this.http.request({
         method: c.method,
@@ -147,8 +171,8 @@ export class GraphClient {
         data: c.body,
         headers: { Authorization: `Bearer ${token}`, 'client-request-id': randomUUID() },
         httpsAgent: this.ca.httpsAgent(),
-        // axios's timeout watches the socket; the signal bounds the whole exchange.
-        signal: AbortSignal.timeout(this.config.GRAPH_TIMEOUT_MS),
+        // axios's timeout watches the socket; GRAPH_TIMEOUT_MS bounds the whole exchange, the guard's signal its breaker's deadline.
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.GRAPH_TIMEOUT_MS)]),
       });
     } catch (err) {
       throw transportError(err, this.config.GRAPH_TIMEOUT_MS);

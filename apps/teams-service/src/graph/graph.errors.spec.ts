@@ -1,5 +1,5 @@
 import { PermanentError, TransientError } from '@lucy/messaging';
-import { classifyGraphError, conflictingUserId, graphHttpError, isDuplicateUpn, parseRetryAfter, tokenError, transportError } from './graph.errors.js';
+import { classifyGraphError, conflictingUserId, graphClassifier, graphHttpError, isDuplicateUpn, parseRetryAfter, tokenError, transportError } from './graph.errors.js';
 
 const body = (code: string, message: string, details?: unknown[]) => ({ error: { code, message, innerError: { 'request-id': 'r-1', date: '2027-01-01T00:00:00' }, ...(details ? { details } : {}) } });
 const err = (status: number, code = 'Request_BadRequest', message = 'x', headers: Record<string, string> = {}, details?: unknown[]) => graphHttpError(status, headers, body(code, message, details));
@@ -93,5 +93,24 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('Fri, 01 Jan 2027 00:00:07 GMT', now)).toBe(7000);
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
+
+describe('what a Graph failure says about Graph (the guard’s classifier)', () => {
+  it('takes 429 as throttling, with its Retry-After', () => {
+    expect(graphClassifier(err(429, 'TooManyRequests', 'slow down', { 'retry-after': '2.5' }))).toEqual({ kind: 'throttled', retryAfterMs: 2500 });
+  });
+
+  it('counts 5xx, 408 and no answer against the breaker', () => {
+    for (const s of [500, 503, 504, 408]) expect(graphClassifier(err(s))).toEqual({ kind: 'transient' });
+    expect(graphClassifier(transportError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 1000))).toEqual({ kind: 'transient' });
+  });
+
+  it('never lets a refused request open the breaker, replication lag included (Graph answered)', () => {
+    for (const [s, code] of [[400, 'Request_BadRequest'], [401, 'InvalidAuthenticationToken'], [403, 'Authorization_RequestDenied'], [404, 'Request_ResourceNotFound']] as const) {
+      expect(graphClassifier(err(s, code))).toEqual({ kind: 'permanent' });
+    }
+    // ...while the adapter still retries the lag for an object it just wrote.
+    expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: true })).toBeInstanceOf(TransientError);
   });
 });

@@ -8,6 +8,7 @@
 // usageLocation was set may answer 400 "invalid usage location". Those are transient — but only when the
 // caller says the object was just written, so a real 404 is not retried for minutes.
 import { PermanentError, TransientError } from '@lucy/messaging';
+import { defaultClassifier, type ErrorClassifier } from '@lucy/resilience';
 
 export interface GraphErrorDetail {
   code?: string;
@@ -113,3 +114,17 @@ export function tokenError(err: unknown): TransientError {
   const code = e?.errorCode === 'network_error' ? 'graph-unreachable' : 'graph-auth';
   return new TransientError(`no Graph token: ${e?.errorCode ? `${e.errorCode}: ` : ''}${text}`, code);
 }
+
+/**
+ * What a failed request says about Graph itself, for the guard (libs/resilience): 429 is throttling
+ * (everyone waits its Retry-After), 5xx/408 and no answer are Graph in trouble (they count against the
+ * breaker), and every other 4xx is about the request — including the replication-lag 404/400 that
+ * classifyGraphError retries when the object was just written: Graph answered, so it is up.
+ */
+export const graphClassifier: ErrorClassifier = (err) => {
+  if (err instanceof GraphHttpError) {
+    if (err.status === 429) return { kind: 'throttled', retryAfterMs: err.retryAfterMs };
+    return err.status >= 500 || err.status === 408 ? { kind: 'transient' } : { kind: 'permanent' };
+  }
+  return defaultClassifier(err);
+};

@@ -5,12 +5,19 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+import { Redis } from 'ioredis';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { controlQueueOf } from '@lucy/resilience';
 import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, throwawayNames, type TestSandboxWithGraph } from '@lucy/testing';
 import { teamsConfigSchema, type TeamsConfig } from '../../src/config.js';
 import { TeamsModule } from '../../src/teams.module.js';
 
 export const RETRY_DELAYS_MS = [100, 200, 300];
+/**
+ * The rate limiter's state lives in Redis under the API's name ('graph'); these tests keep theirs in a
+ * database of their own, so a 429 pause they provoke holds back no one else's Graph calls.
+ */
+export const TEST_REDIS_URL = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/3`;
 
 export interface RunningTeams {
   app: INestApplication;
@@ -39,6 +46,7 @@ export async function startTeams(sandbox: TestSandboxWithGraph, env: Record<stri
     GRAPH_TIMEOUT_MS: '1500',
     CREDENTIALS_KEY: key,
     RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','),
+    REDIS_URL: TEST_REDIS_URL,
     ...env,
   });
   const logs: string[] = [];
@@ -58,6 +66,8 @@ export async function startTeams(sandbox: TestSandboxWithGraph, env: Record<stri
     stop: async () => {
       await app.close();
       await deleteServiceQueues(config.SERVICE_NAME, RETRY_DELAYS_MS, config.RABBITMQ_URL);
+      await deleteServiceQueues(controlQueueOf(config.SERVICE_NAME), RETRY_DELAYS_MS, config.RABBITMQ_URL);
+      await forgetRateState(config.REDIS_URL);
       await broker.close();
       await dropSchema(db, config.DB_SCHEMA);
       await db.end();
@@ -73,4 +83,16 @@ let dni = 30_000_000 + Math.floor(Math.random() * 60_000_000);
 export function nuevoAlumno() {
   dni += 1;
   return { dni: String(dni), nombre: 'María José', apellido: 'Núñez', emailPersonal: `mj${dni}@example.org`, emailInstitucional: null, carrera: 'Ingeniería en Sistemas', estado: 'ingresante' as const, periodo: '2027' };
+}
+
+/** Drops the limiter's Graph state (pauses, AIMD factor, runtime limits) from the tests' Redis database. */
+export async function forgetRateState(url = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys('lucy:ratelimit:{graph}:*');
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
