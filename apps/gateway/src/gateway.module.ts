@@ -20,6 +20,7 @@ import { BreakersController } from './breakers/breakers.controller.js';
 import { SaludClient } from './breakers/salud.client.js';
 import { ConfiguracionController } from './configuracion/configuracion.controller.js';
 import { ConfiguracionService } from './configuracion/configuracion.service.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DlqController } from './dlq/dlq.controller.js';
 import { ColasProbe } from './dlq/colas.probe.js';
 import { DlqService } from './dlq/dlq.service.js';
@@ -48,6 +49,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+    DashboardModule,
     // Uploads are held in memory (they go into one RegistrarLote message anyway), bounded here.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

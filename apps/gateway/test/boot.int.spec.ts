@@ -2,18 +2,19 @@
 // migrations in a throwaway schema, answers its probes; and a bad environment stops the real
 // process with a line naming the variable.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { bootstrapService, loadConfig } from '@lucy/platform';
+import { deleteServiceQueues, throwawayNames } from '@lucy/testing';
 import { gatewayConfigSchema } from '../src/config.js';
 import { GatewayModule } from '../src/gateway.module.js';
 
-const schema = `t_gateway_${randomBytes(4).toString('hex')}`;
+// A queue of its own: the shared `gateway` queue collects every event other runs publish.
+const { service, schema } = throwawayNames('gateway');
 
 describe('gateway skeleton', () => {
-  const config = loadConfig(gatewayConfigSchema, { ...process.env, DB_SCHEMA: schema, LOG_LEVEL: 'warn' });
+  const config = loadConfig(gatewayConfigSchema, { ...process.env, SERVICE_NAME: service, DB_SCHEMA: schema, LOG_LEVEL: 'warn' });
   const db = new pg.Client({ connectionString: config.DATABASE_URL });
   let app: INestApplication;
   let url: string;
@@ -33,6 +34,7 @@ describe('gateway skeleton', () => {
     await app?.close();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
+    await deleteServiceQueues(service, config.RETRY_DELAYS_MS, config.RABBITMQ_URL);
   });
 
   it('has the defaults of the gateway', () => {
@@ -44,7 +46,7 @@ describe('gateway skeleton', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
     );
-    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['auditoria', 'inbox', 'lote', 'migrations', 'outbox', 'workflow', 'workflow_paso']));
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['auditoria', 'inbox', 'lote', 'migrations', 'outbox', 'workflow', 'workflow_paso', 'api_token', 'tarea', 'configuracion', 'breaker_estado']));
   });
 
   it('answers /health/live, /health/ready and /metrics', async () => {
@@ -54,7 +56,7 @@ describe('gateway skeleton', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
     const metrics = await fetch(`${url}/metrics`);
-    expect(await metrics.text()).toContain('process_resident_memory_bytes{service="gateway"}');
+    expect(await metrics.text()).toContain(`process_resident_memory_bytes{service="${service}"}`);
   });
 
   it('echoes the caller’s correlation id', async () => {

@@ -72,7 +72,9 @@ export async function startGateway(name: string, env: Record<string, string> = {
   };
 
   const close = async () => {
-    const steps: (() => unknown)[] = [() => app.close(), () => dropSchema(db, schema), () => db.end(), () => deleteServiceQueues(service, RETRY_DELAYS, config.RABBITMQ_URL)];
+    // A close that hangs (a broker gone mid-run) must not leave the schema and the queue behind.
+    const closeApp = () => Promise.race([app.close(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+    const steps: (() => unknown)[] = [closeApp, () => dropSchema(db, schema), () => db.end(), () => deleteServiceQueues(service, RETRY_DELAYS, config.RABBITMQ_URL)];
     for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
   };
 

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ColasLector } from './colas.lector.js';
+import { PanelController } from './panel.controller.js';
+import { PanelService } from './panel.service.js';
+import { ServicioLector } from './servicio.lector.js';
+import { SitioController } from './sitio.controller.js';
+
+/** The dashboard (Spanish) at `/`, and the aggregated health it shows. Wiring only. */
+@Module({
+  controllers: [SitioController, PanelController],
+  providers: [PanelService, ServicioLector, ColasLector],
+})
+export class DashboardModule {}

@@ -1,0 +1,40 @@
+// Reads a service over HTTP: its /health/ready (libs/platform; a 503 still carries the details) and its
+// /metrics (libs/messaging and libs/resilience counters). Each call is bounded: one slow service must not
+// hold the dashboard's picture of the others.
+import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '@lucy/platform';
+import { serviceUrls, type GatewayConfig } from '../config.js';
+import { contadoresDe, leerMetricas, type Contadores } from './metricas.js';
+import type { SaludLeida } from './resumen.js';
+
+const TIMEOUT_MS = 2500;
+
+@Injectable()
+export class ServicioLector {
+  readonly urls: Record<string, string>;
+
+  constructor(@InjectConfig() config: GatewayConfig) {
+    this.urls = serviceUrls(config);
+  }
+
+  async salud(servicio: string): Promise<SaludLeida> {
+    try {
+      const res = await fetch(`${this.urls[servicio]}/health/ready`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const body = (await res.json().catch(() => ({}))) as { details?: SaludLeida['detalles'] };
+      return { alcanzable: true, listo: res.ok, error: res.ok ? null : `HTTP ${res.status}`, detalles: body.details ?? {} };
+    } catch (err) {
+      return { alcanzable: false, listo: false, error: (err as Error).message, detalles: {} };
+    }
+  }
+
+  /** The counters now, or undefined when the service does not answer. */
+  async contadores(servicio: string): Promise<Contadores | undefined> {
+    try {
+      const res = await fetch(`${this.urls[servicio]}/metrics`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (!res.ok) return undefined;
+      return contadoresDe(leerMetricas(await res.text()), Date.now());
+    } catch {
+      return undefined;
+    }
+  }
+}
