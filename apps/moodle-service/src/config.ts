@@ -1,4 +1,5 @@
 import { baseConfigSchema, env } from '@lucy/platform';
+import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';
 import { CursosConfigSchema } from './domain/cursos.js';
 
@@ -36,6 +37,10 @@ export const moodleConfigSchema = baseConfigSchema.extend({
   MOODLE_TOKEN: env.string().default('sandbox-moodle-token'),
   /** Whole-call deadline of one web service call. */
   MOODLE_TIMEOUT_MS: env.int(100, 600_000).default(15_000),
+  // REDIS_URL, RATE_LIMIT_REPLICAS, MOODLE_RATE_PRESET, MOODLE_RPM, MOODLE_BREAKER_* (libs/resilience/README.md);
+  // the breaker's deadline sits above MOODLE_TIMEOUT_MS, so a slow answer fails as our own timeout first.
+  ...resilienceEnv(),
+  ...dependencyEnv('MOODLE', { timeoutMs: 20_000 }),
   /** Auth plugin of the users Lucy creates: oauth2 (sign in with Microsoft), manual (a generated password), oidc (auth_oidc plugin). */
   MOODLE_AUTH: z.enum(['oauth2', 'manual', 'oidc'], { error: 'must be oauth2, manual or oidc' }).default('oauth2'),
   MOODLE_CURSOS: cursosJson().default(() => CursosConfigSchema.parse(JSON.parse(CURSOS_SANDBOX))),

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import { ResilienceModule } from '@lucy/resilience';
 import { DesenrolamientoService } from './enrolamiento/desenrolamiento.service.js';
 import { EnrolamientoService } from './enrolamiento/enrolamiento.service.js';
 import { UsuarioMoodleService } from './enrolamiento/usuario-moodle.service.js';
@@ -9,6 +10,7 @@ import { DesenrolarMoodleHandler } from './handlers/desenrolar-moodle.handler.js
 import { EnrolarMoodleHandler } from './handlers/enrolar-moodle.handler.js';
 import { CursosCatalog } from './moodle/cursos.catalog.js';
 import { MoodleClient } from './moodle/moodle.client.js';
+import { moodleClassifier } from './moodle/moodle.errors.js';
 import { Inscripcion } from './persistence/inscripcion.entity.js';
 import { MoodleInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
@@ -20,6 +22,8 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+    // Every Moodle call: the shared rate limit (MOODLE_RPM) and the breaker that pauses this service's queue while Moodle is down.
+    ResilienceModule.forDependency({ name: 'moodle', env: 'MOODLE', classify: moodleClassifier }),
   ],
   providers: [
     MoodleClient,

@@ -1,12 +1,16 @@
 // moodle-service in-process against the real RabbitMQ and PostgreSQL and the sandbox's Moodle
 // stand-in: a student with a Teams account gets one Moodle user and one enrolment per course, once;
-// Moodle down means retries and then a MoodleFallido the saga can act on; compensation unenrols.
+// Moodle down opens the breaker and the queue waits (nothing parked, no failure) until Moodle is back;
+// compensation unenrols.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { type AlumnoDatos, type Envelope, type MessageDefinition, CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle, MoodleDesenrolado, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
+import { type AlumnoDatos, type Envelope, type MessageDefinition, BreakerCambiado, CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle, MoodleDesenrolado, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
+import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
+import { controlQueueOf, guardToken, type DependencyGuard } from '@lucy/resilience';
+import { Redis } from 'ioredis';
 import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
 import type { EntityManager } from 'typeorm';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
@@ -16,6 +20,8 @@ import { MoodleModule } from '../src/moodle.module.js';
 
 const { schema, service } = throwawayNames('moodle');
 const RETRY_DELAYS = [100, 200];
+/** The limiter's state for 'moodle' in a Redis database of these tests' own (dropped at the end). */
+const REDIS_URL = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/4`;
 
 interface SandboxUser {
   id: number;
@@ -37,6 +43,7 @@ describe('moodle-service enrolment', () => {
   let app: INestApplication;
   let url: string;
   let broker: BrokerTap;
+  let breakerEvents: BrokerTap;
   let db: pg.Client;
   let moodle: MoodleClient;
   let config: MoodleConfig;
@@ -55,12 +62,18 @@ describe('moodle-service enrolment', () => {
       MOODLE_URL: sandbox.urls.moodle,
       MOODLE_TIMEOUT_MS: '3000',
       RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
+      REDIS_URL,
+      // A breaker quick to open and to probe again, so the outage test is short.
+      MOODLE_BREAKER_VOLUME_THRESHOLD: '3',
+      MOODLE_BREAKER_RESET_TIMEOUT_MS: '1000',
+      MOODLE_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
       MOODLE_CURSOS: JSON.stringify({ ingresante: { '2027': ['ING-2027-INTRO', 'ING-2027-MATE'] }, aspirante: { '*': ['ING-2027-ECO'] } }),
     });
     app = await bootstrapService({ module: MoodleModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
     url = await app.getUrl();
-    moodle = new MoodleClient(config);
+    moodle = app.get(MoodleClient);
     broker = await BrokerTap.open([onEvents('moodle.#')], { url: config.RABBITMQ_URL });
+    breakerEvents = await BrokerTap.open([BreakerCambiado], { url: config.RABBITMQ_URL });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
   });
@@ -68,7 +81,13 @@ describe('moodle-service enrolment', () => {
   afterAll(async () => {
     await app?.close();
     await deleteServiceQueues(service, RETRY_DELAYS, config?.RABBITMQ_URL);
+    await deleteServiceQueues(controlQueueOf(service), RETRY_DELAYS, config?.RABBITMQ_URL);
     await broker?.close();
+    await breakerEvents?.close();
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const keys = await redis.keys('lucy:ratelimit:{moodle}:*');
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
     if (db) await dropSchema(db, schema);
     await db?.end();
     await sandbox?.close();
@@ -169,23 +188,32 @@ describe('moodle-service enrolment', () => {
     expect((await sandboxUser(a.upn))!.enrolments.map((e) => [e.courseid, e.roleids])).toEqual([[courseId('ING-2027-INTRO'), [3]]]);
   });
 
-  it('retries while Moodle is down, then reports a MoodleFallido that is not permanent', async () => {
-    await sandbox.admin('/counters/reset?target=moodle', 'POST');
+  it('while Moodle is down its breaker opens and the students wait in the paused queue: no MoodleFallido, nothing parked, all enrolled once it is back', async () => {
+    const guard = app.get<DependencyGuard>(guardToken('moodle'));
+    // The error rate is measured over the last 2 s: start from a window the earlier tests' calls have left.
+    await waitFor(() => guard.describe().window.fires === 0, 'a quiet breaker window', { timeoutMs: 5_000 });
     await sandbox.admin('/faults/moodle', 'PUT', { downForMs: 120_000 });
-    const a = alumno();
-    const env = await cuentaCreada(a);
-    const fallido = await waitFor(() => broker.repliesTo(MoodleFallido, env)[0], 'MoodleFallido');
+    const queue = async () => (await app.get(MessagingRuntime).queueStatus()).find((q) => q.queue === service)!;
+    const estados = () => breakerEvents.messages.map((m) => m.env.payload as BreakerCambiado).filter((e) => e.servicio === service).map((e) => e.estado);
+    const alumnos = [alumno(), alumno(), alumno(), alumno()];
+    const envs = [];
+    for (const a of alumnos) envs.push(await cuentaCreada(a));
 
-    expect(fallido.payload).toMatchObject({ alumnoId: a.alumnoId, permanente: false, codigo: 'moodle:http-503' });
-    expect(fallido.payload.motivo).toContain('HTTP 503');
-    // The first try and one per retry delay, each stopped at its first call (more only if another
-    // test run publishes CuentaTeamsCreada on the same broker meanwhile: every such queue hears it).
-    const { rows: calls } = await sandbox.admin<{ rows: { status: number; count: number }[] }>('/counters?target=moodle');
-    expect(calls.filter((r) => r.status === 503).reduce((n, r) => n + r.count, 0)).toBeGreaterThanOrEqual(1 + RETRY_DELAYS.length);
-    expect(broker.repliesTo(MoodleEnrolado, env)).toHaveLength(0);
-    expect(await broker.queueDepth(`${service}.parked`)).toBe(0);
-    expect(await rows(a.alumnoId)).toEqual([]);
-  });
+    await waitFor(() => guard.state === 'open', 'the Moodle breaker to open', { timeoutMs: 15_000 });
+    await waitFor(async () => (await queue()).paused, 'the queue to be paused', { timeoutMs: 5_000 });
+    // It probes every second and stays open; meanwhile nobody's retries are spent and nobody fails.
+    await waitFor(() => estados().filter((e) => e === 'half-open').length >= 2, 'two failed probes', { timeoutMs: 10_000 });
+    for (const env of envs) expect(broker.repliesTo(MoodleFallido, env)).toHaveLength(0);
+    expect((await queue()).parked).toBe(0);
+
+    await sandbox.admin('/faults/reset', 'POST');
+    const enrolados = await Promise.all(envs.map((env, i) => waitFor(() => broker.repliesTo(MoodleEnrolado, env)[0], `MoodleEnrolado ${i}`, { timeoutMs: 30_000 })));
+    for (const e of enrolados) expect(e.payload.cursos.map((c) => c.shortname)).toEqual(['ING-2027-INTRO', 'ING-2027-MATE']);
+    for (const env of envs) expect(broker.repliesTo(MoodleFallido, env)).toHaveLength(0);
+    expect(guard.state).toBe('closed');
+    expect(estados()).toEqual(expect.arrayContaining(['open', 'half-open', 'closed']));
+    expect(await queue()).toMatchObject({ paused: false, parked: 0 });
+  }, 90_000);
 
   it('reports an unknown course as a permanent MoodleFallido naming it, without retrying', async () => {
     const a = alumno();

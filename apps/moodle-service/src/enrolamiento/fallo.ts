@@ -1,8 +1,11 @@
 // How a handler of this service ends when Moodle work fails. The saga must hear about it, so a
 // failure that retrying cannot fix — or the last retry of one it could — becomes a failure event
 // (committed with whatever the handler already recorded) instead of a parked message; an earlier
-// transient failure is rethrown for the transport to retry later.
-import { describeError, PermanentError, type MessageContext } from '@lucy/messaging';
+// transient failure is rethrown for the transport to retry later. A DeferError (Moodle's breaker open,
+// no rate slot soon) is always rethrown, even on the last attempt: waiting for Moodle is not a failure,
+// the message waits in RabbitMQ with its attempts untouched (if Moodle stays away, the saga's deadline
+// completes the student with a warning, which the late MoodleEnrolado clears).
+import { describeError, isDeferral, PermanentError, type MessageContext } from '@lucy/messaging';
 
 export interface Fallo {
   motivo: string;
@@ -15,6 +18,7 @@ export async function informandoFallo(ctx: MessageContext, work: () => Promise<v
     await work();
     return undefined;
   } catch (err) {
+    if (isDeferral(err)) throw err;
     const permanente = err instanceof PermanentError;
     if (!permanente && !ctx.isLastAttempt) throw err;
     const fallo: Fallo = { motivo: describeError(err), permanente };

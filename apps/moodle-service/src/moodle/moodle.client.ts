@@ -1,10 +1,13 @@
 // The Moodle Web Services adapter: REST over HTTP, form-encoded PHP array parameters, JSON answers.
 // It knows Moodle's functions and error shapes, not our domain. Every exchange goes through call(),
-// the one place a rate limiter or circuit breaker will wrap.
+// inside the guard (libs/resilience): the shared rate limit (MOODLE_RPM), and the breaker that pauses
+// the queue while Moodle is down — whose errors arrive as HTTP 200, so the whole exchange, answer read
+// and sorted, runs inside the guard for it to see them.
 import { Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { PermanentError } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
+import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import { z } from 'zod';
 import type { MoodleConfig } from '../config.js';
 import { fromHttpStatus, fromMoodleException, fromNetworkFailure, fromUnreadableBody, isMoodleException } from './moodle.errors.js';
@@ -44,7 +47,10 @@ export interface Matricula {
 export class MoodleClient {
   private readonly http: AxiosInstance;
 
-  constructor(@InjectConfig() private readonly config: MoodleConfig) {
+  constructor(
+    @InjectConfig() private readonly config: MoodleConfig,
+    @InjectGuard('moodle') private readonly guard: DependencyGuard,
+  ) {
     this.http = axios.create({
       // MOODLE_URL is the site root, possibly below a path (https://campus.example/moodle).
       baseURL: new URL('webservice/rest/server.php', config.MOODLE_URL.endsWith('/') ? config.MOODLE_URL : `${config.MOODLE_URL}/`).href,
@@ -55,6 +61,8 @@ export class MoodleClient {
       validateStatus: () => true,
       maxRedirects: 0,
     });
+    // Half-open: the cheapest function there is tells whether the site answers again.
+    guard.setProbe((signal) => this.exchange('core_webservice_get_site_info', {}, signal));
   }
 
   /**
@@ -62,14 +70,19 @@ export class MoodleClient {
    * they stay out of access logs). Errors carry the function and Moodle's errorcode, never the
    * parameters: core_user_create_users carries a password.
    */
-  async call(wsfunction: string, params: Record<string, PhpParam> = {}): Promise<unknown> {
+  call(wsfunction: string, params: Record<string, PhpParam> = {}): Promise<unknown> {
+    // Moodle publishes no separate write budget: the kind only labels the metrics.
+    return this.guard.call(/_get_/.test(wsfunction) ? 'read' : 'write', (signal) => this.exchange(wsfunction, params, signal));
+  }
+
+  private async exchange(wsfunction: string, params: Record<string, PhpParam>, signal: AbortSignal): Promise<unknown> {
     const body = encodePhpParams({ wstoken: this.config.MOODLE_TOKEN, wsfunction, moodlewsrestformat: 'json', ...params });
     let res;
     try {
       res = await this.http.post<string>('', body, {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        // axios' timeout is an idle timeout on the socket; this bounds the whole call.
-        signal: AbortSignal.timeout(this.config.MOODLE_TIMEOUT_MS),
+        // axios' timeout is an idle timeout on the socket; MOODLE_TIMEOUT_MS bounds the whole call, the guard's signal its breaker's deadline.
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.MOODLE_TIMEOUT_MS)]),
       });
     } catch (err) {
       // Not rethrown as is: an axios error holds the request, and so the token and parameters.

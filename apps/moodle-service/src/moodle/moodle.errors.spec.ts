@@ -1,5 +1,5 @@
 import { PermanentError, TransientError } from '@lucy/messaging';
-import { fromHttpStatus, fromMoodleException, fromNetworkFailure, isMoodleException } from './moodle.errors.js';
+import { fromHttpStatus, fromMoodleException, fromNetworkFailure, isMoodleException, moodleClassifier } from './moodle.errors.js';
 
 const ex = (errorcode: string, exception = 'core\\exception\\moodle_exception', message = 'x') => ({ exception, errorcode, message });
 
@@ -65,5 +65,26 @@ describe('Moodle error classification', () => {
     expect(fromNetworkFailure('f', 'ERR_CANCELED', 1500).code).toBe('moodle:timeout');
     expect(fromNetworkFailure('f', 'ECONNREFUSED', 1500)).toBeInstanceOf(TransientError);
     expect(fromNetworkFailure('f', 'ECONNRESET', 1500).code).toBe('moodle:econnreset');
+  });
+});
+
+describe('what a Moodle failure says about Moodle (the guard’s classifier)', () => {
+  it('counts its transient exception codes (HTTP 200 bodies), 5xx and no answer against the breaker', () => {
+    for (const [code, cls] of [['dbconnectionfailed', 'dml_connection_exception'], ['sitemaintenance', 'moodle_exception'], ['dmlreadexception', 'dml_read_exception']]) {
+      expect(moodleClassifier(fromMoodleException('f', ex(code, cls)))).toEqual({ kind: 'transient' });
+    }
+    expect(moodleClassifier(fromHttpStatus('f', 503))).toEqual({ kind: 'transient' });
+    expect(moodleClassifier(fromNetworkFailure('f', 'ECONNREFUSED', 1000))).toEqual({ kind: 'transient' });
+  });
+
+  it('never lets a request Moodle refused open the breaker', () => {
+    for (const code of ['invalidparameter', 'invalidtoken', 'accessexception', '<div>Passwords must have at least 1 digit(s).</div>']) {
+      expect(moodleClassifier(fromMoodleException('f', ex(code)))).toEqual({ kind: 'permanent' });
+    }
+    expect(moodleClassifier(fromHttpStatus('f', 404))).toEqual({ kind: 'permanent' });
+  });
+
+  it('takes a 429 from the web server in front as throttling, with its Retry-After', () => {
+    expect(moodleClassifier(fromHttpStatus('f', 429, '3'))).toEqual({ kind: 'throttled', retryAfterMs: 3000 });
   });
 });

@@ -6,6 +6,7 @@
 // Only the web server in front (nginx, PHP-FPM down, a proxy's rate limit) answers with 4xx/5xx and an
 // HTML page, and a site with web services or the REST protocol disabled answers 403 with no body.
 import { PermanentError, TransientError } from '@lucy/messaging';
+import { defaultClassifier, type ErrorClassifier } from '@lucy/resilience';
 
 export interface MoodleExceptionBody {
   exception: string;
@@ -79,3 +80,17 @@ function retryAfterMs(header?: string | null): number | undefined {
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
+
+/**
+ * What a failed call says about Moodle itself, for the guard (libs/resilience). Moodle's own errors come
+ * as HTTP 200 and were already sorted above: its transient codes (database, locks, maintenance) and the
+ * web server's 5xx / no answer mean the site is in trouble and count against the breaker; a permanent
+ * one (invalidparameter, invalidtoken, a password policy, ...) is about this request and never opens it;
+ * a 429 from a proxy in front is throttling, its Retry-After honoured by every caller.
+ */
+export const moodleClassifier: ErrorClassifier = (err) => {
+  if (err instanceof TransientError && err.code === 'moodle:http-429') return { kind: 'throttled', retryAfterMs: err.retryAfterMs };
+  if (err instanceof TransientError) return { kind: 'transient' };
+  if (err instanceof PermanentError) return { kind: 'permanent' };
+  return defaultClassifier(err);
+};
