@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CursosConfigSchema } from './domain/cursos.js';
 
 /** The sandbox's Moodle stand-in course map: works out of the box against `npm run sandbox`; set MOODLE_CURSOS for a real site. */
-const CURSOS_SANDBOX = '{"ingresante":{"*":["ING-2027-INTRO","ING-2027-MATE"]}}';
+const CURSOS_SANDBOX = '{"aspirante":{"*":["ING-2027-INTRO"]},"preinscripto":{"*":["ING-2027-INTRO","ING-2027-MATE"]},"ingresante":{"*":["ING-2027-INTRO","ING-2027-MATE","ING-2027-ECO"]}}';
 
 /** MOODLE_CURSOS (or MOODLE_CURSOS_FILE): JSON `{ estado: { periodo | "*": [shortname, ...] } }`. */
 const cursosJson = () =>

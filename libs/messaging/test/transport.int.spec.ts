@@ -197,4 +197,11 @@ describe('libs/messaging transport', () => {
     await rt.resume(service);
     await waitFor(() => seen.includes(1), 10_000, 'the message after resume');
   });
+
+  it('answers a question about a queue that does not exist with an error, and stays connected', async () => {
+    const { rt } = await start('missing-queue', (rt) => rt.handle(Ping, async () => undefined));
+    await expect(rt.parked.count('no-such-service-queue')).rejects.toThrow(/NOT_FOUND|404/);
+    expect(rt.connection.isConnected).toBe(true);
+    await rt.publish(Ping, { n: 1 });
+  });
 });

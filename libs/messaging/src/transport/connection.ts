@@ -96,7 +96,11 @@ export class AmqpConnection {
   async openChannel() {
     const model = this.currentModel;
     if (!model) throw new TransientError('broker not connected', 'broker-down');
-    return model.createChannel();
+    const ch = await model.createChannel();
+    // A broker error closes only this channel (e.g. 404 for a queue that does not exist) and rejects the
+    // pending call; without a listener the 'error' event would be thrown and take the process with it.
+    ch.on('error', (err: Error) => this.log.debug({ err: err.message }, 'admin channel closed by the broker'));
+    return ch;
   }
 
   async close(): Promise<void> {
