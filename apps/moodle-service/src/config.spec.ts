@@ -22,7 +22,7 @@ describe('moodle-service configuration', () => {
       MOODLE_AUTH: 'oauth2',
       MOODLE_STUDENT_ROLE_ID: 5,
       MOODLE_TIMEOUT_MS: 15000,
-      MOODLE_CURSOS: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
+      MOODLE_CURSOS: { aspirante: { '*': ['ING-2027-INTRO'] }, preinscripto: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] }, ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE', 'ING-2027-ECO'] } },
     });
   });
 
