@@ -1,4 +1,5 @@
 import { baseConfigSchema, env, parseSecretKeys, SANDBOX_DEV_CREDENTIALS_KEY } from '@lucy/platform';
+import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -44,6 +45,10 @@ export const mailConfigSchema = baseConfigSchema
     SMTP_GREETING_TIMEOUT_MS: env.int(100, 300_000).default(10_000),
     /** Inactivity allowed in the middle of a session, e.g. waiting for the reply to the message. */
     SMTP_SOCKET_TIMEOUT_MS: env.int(100, 600_000).default(30_000),
+    // REDIS_URL, RATE_LIMIT_REPLICAS, SMTP_RATE_PRESET, SMTP_RPM, SMTP_BREAKER_* (libs/resilience/README.md).
+    // The breaker's deadline sits above connection + greeting + socket timeouts: nodemailer gives up first.
+    ...resilienceEnv(),
+    ...dependencyEnv('SMTP', { timeoutMs: 60_000 }),
 
     MAIL_FROM: env
       .string()

@@ -1,6 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
+import { ResilienceModule } from '@lucy/resilience';
 import { credentialKeys, type MailConfig } from './config.js';
 import { PLANTILLA_BIENVENIDA } from './domain/envio.js';
 import { EnviarCredenciales } from './envio/enviar-credenciales.service.js';
@@ -12,6 +13,7 @@ import { Envios } from './persistence/envios.repository.js';
 import { MailInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { CARPETA_POR_DEFECTO, Plantillas } from './plantillas/plantillas.js';
 import { SmtpClient } from './smtp/smtp.client.js';
+import { smtpClassifier } from './smtp/smtp.errors.js';
 
 /** mail-service: templated credentials email over SMTP. Wiring only. */
 @Module({
@@ -20,6 +22,8 @@ import { SmtpClient } from './smtp/smtp.client.js';
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+    // Every send: the relay's rate (SMTP_RPM) and the breaker that pauses this service's queue while the relay is down.
+    ResilienceModule.forDependency({ name: 'smtp', env: 'SMTP', classify: smtpClassifier }),
   ],
   providers: [
     {

@@ -10,8 +10,10 @@ import { CuentaTeamsCreada, EmailEnviado, EmailFallido, PasswordRestablecida, ty
 import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { controlQueueOf } from '@lucy/resilience';
 import { mailConfigSchema } from '../src/config.js';
 import { MailModule } from '../src/mail.module.js';
+import { forgetRateState, TEST_REDIS_URL } from './support/rate-state.js';
 
 const { suffix, schema, service } = throwawayNames('mail');
 const RETRY_DELAYS = [100, 200];
@@ -45,6 +47,10 @@ describe('mail-service: the credentials email', () => {
       CREDENTIALS_KEY: KEYS,
       RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
       LOG_LEVEL: 'debug',
+      // The relay's rate and breaker are smtp-protection.int.spec.ts's subject; here they stay out of the way.
+      REDIS_URL: TEST_REDIS_URL,
+      SMTP_RPM: '6000',
+      SMTP_BREAKER_VOLUME_THRESHOLD: '1000',
     });
     app = await bootstrapService({
       module: MailModule,
@@ -62,6 +68,8 @@ describe('mail-service: the credentials email', () => {
     process.stdout.write = realStdoutWrite;
     await tap?.close();
     await deleteServiceQueues(service, RETRY_DELAYS);
+    await deleteServiceQueues(controlQueueOf(service), RETRY_DELAYS);
+    await forgetRateState();
     if (db) await dropSchema(db, schema);
     await db?.end();
     await sandbox?.close();

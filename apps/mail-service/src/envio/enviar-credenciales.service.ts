@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EmailEnviado, EmailFallido, type AlumnoDatos, type SealedSecret } from '@lucy/contracts';
-import { TransientError, type MessageContext } from '@lucy/messaging';
+import { isDeferral, TransientError, type DeferError, type MessageContext } from '@lucy/messaging';
 import { InjectConfig, SecretBox } from '@lucy/platform';
 import { domainOf, type MailConfig } from '../config.js';
 import { elegirDestinatario } from '../domain/destinatario.js';
@@ -93,7 +93,8 @@ export class EnviarCredenciales {
     try {
       aceptado = await this.smtp.send({ to: destinatario, ...mensaje, messageId: envio.messageId });
     } catch (err) {
-      error = clasificarErrorSmtp(err);
+      if (isDeferral(err)) error = await this.aplazado(envio, err);
+      else error = clasificarErrorSmtp(err);
     }
 
     if (aceptado) {
@@ -116,6 +117,23 @@ export class EnviarCredenciales {
     }
     // Nothing was accepted: the transport retries the message later and the next try sends again.
     throw new TransientError(e.motivo, e.codigo);
+  }
+
+  /**
+   * The relay must not be asked now (breaker open, no rate slot soon): the message waits in RabbitMQ,
+   * its attempt not counted. The intent committed before is withdrawn — nothing left — so the next try
+   * sends instead of declaring the outcome unknown. Only when the deferral carries a cause was this the
+   * half-open probe's own send: a connection lost mid-transfer then stays uncertain, as any other.
+   */
+  private async aplazado(envio: Envio, err: DeferError): Promise<Clasificacion> {
+    const causa = (err as { cause?: unknown }).cause;
+    if (causa !== undefined) {
+      const c = clasificarErrorSmtp(causa);
+      if (c.tipo === 'incierto') return c;
+    }
+    await this.envios.registrarResultado(envio, { estado: 'fallido', permanente: false, codigo: 'SMTP_APLAZADO', motivo: err.message });
+    this.metrics.contar(envio.plantilla, 'aplazado');
+    throw err;
   }
 
   /** Tells the saga the outcome a row records (again, on a redelivery: the saga ignores repeats). */

@@ -1,8 +1,12 @@
-// The adapter to the SMTP relay: a pooled nodemailer transport. It knows SMTP, not students; the one
-// place a rate limiter or a circuit breaker would wrap (send()).
+// The adapter to the SMTP relay: a pooled nodemailer transport. It knows SMTP, not students. Every
+// send goes through the guard (libs/resilience): the relay's rate (SMTP_RPM; relays refuse bursts) and
+// the breaker that pauses the queue while the relay is down. nodemailer takes no abort signal: a send
+// the breaker gives up on may still complete, which is why its timeout sits above nodemailer's own and
+// why such a timeout is reported as an unknown outcome (smtp.errors.ts), never sent again blindly.
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { InjectConfig } from '@lucy/platform';
+import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import type { MailConfig } from '../config.js';
 
 export interface MensajeSmtp {
@@ -23,7 +27,10 @@ export interface Aceptado {
 export class SmtpClient implements OnModuleDestroy {
   private readonly transport: Transporter;
 
-  constructor(@InjectConfig() private readonly config: MailConfig) {
+  constructor(
+    @InjectConfig() private readonly config: MailConfig,
+    @InjectGuard('smtp') private readonly guard: DependencyGuard,
+  ) {
     this.transport = nodemailer.createTransport({
       pool: true,
       host: config.SMTP_HOST,
@@ -43,10 +50,20 @@ export class SmtpClient implements OnModuleDestroy {
       disableFileAccess: true,
       disableUrlAccess: true,
     });
+    // Half-open: a connection that gets through the greeting (and AUTH) says the relay is back; nothing is sent.
+    guard.setProbe(() => this.transport.verify());
   }
 
-  /** Resolves when the server accepted the message; rejects with nodemailer's error (see smtp.errors.ts). */
-  async send(m: MensajeSmtp): Promise<Aceptado> {
+  /**
+   * Resolves when the server accepted the message; rejects with nodemailer's error (see smtp.errors.ts),
+   * or with the guard's DeferError when the relay must not be asked now (nothing was sent, unless the
+   * error has a cause: then it was the half-open probe's send, and the cause says how it failed).
+   */
+  send(m: MensajeSmtp): Promise<Aceptado> {
+    return this.guard.call('write', () => this.enviar(m));
+  }
+
+  private async enviar(m: MensajeSmtp): Promise<Aceptado> {
     const info = await this.transport.sendMail({
       from: this.config.MAIL_FROM,
       replyTo: this.config.MAIL_REPLY_TO,

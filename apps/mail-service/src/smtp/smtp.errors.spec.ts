@@ -1,4 +1,4 @@
-import { clasificarErrorSmtp } from './smtp.errors.js';
+import { clasificarErrorSmtp, smtpClassifier } from './smtp.errors.js';
 
 const smtpError = (props: Record<string, unknown>) => Object.assign(new Error(String(props.message ?? 'smtp error')), props);
 
@@ -46,5 +46,18 @@ describe('clasificarErrorSmtp', () => {
 
   it('treats something that is not an SMTP error as uncertain too (never a blind resend)', () => {
     expect(clasificarErrorSmtp(new Error('boom')).tipo).toBe('incierto');
+  });
+});
+
+describe('what a failed send says about the relay (the guard’s classifier)', () => {
+  it('never opens the breaker for an address rejected for good', () => {
+    expect(smtpClassifier(smtpError({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' }))).toEqual({ kind: 'permanent' });
+  });
+
+  it('counts 4xx replies, refused or lost connections and our own configuration against the relay', () => {
+    expect(smtpClassifier(smtpError({ code: 'EENVELOPE', responseCode: 421, command: 'CONN' }))).toEqual({ kind: 'transient' });
+    expect(smtpClassifier(smtpError({ code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' }))).toEqual({ kind: 'transient' });
+    expect(smtpClassifier(smtpError({ code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }))).toEqual({ kind: 'transient' });
+    expect(smtpClassifier(smtpError({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }))).toEqual({ kind: 'transient' });
   });
 });

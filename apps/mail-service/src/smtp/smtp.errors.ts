@@ -14,6 +14,8 @@
 //   left, and reports "Reached maximum number of retries after connection was closed" when those
 //   re-sends run out: that one is known not to have gone out.)
 
+import type { ErrorClassifier } from '@lucy/resilience';
+
 export type Clasificacion = { tipo: 'permanente' | 'transitorio' | 'incierto'; motivo: string; codigo: string };
 
 interface SmtpErrorLike {
@@ -62,3 +64,11 @@ export function clasificarErrorSmtp(err: unknown): Clasificacion {
 
   return { tipo: 'incierto', codigo: `SMTP_${code}`, motivo: `se perdió la conexión durante el envío; el servidor pudo haberlo aceptado: ${message}` };
 }
+
+/**
+ * What a failed send says about the relay itself, for the guard (libs/resilience): a 5xx to the address
+ * or the message is this student's and must not open the breaker; 4xx replies, a connection refused or
+ * lost, and a 5xx to our sender or credentials (the same for every student) mean the relay cannot take
+ * mail now and count against it.
+ */
+export const smtpClassifier: ErrorClassifier = (err) => (clasificarErrorSmtp(err).tipo === 'permanente' ? { kind: 'permanent' } : { kind: 'transient' });
