@@ -1,4 +1,5 @@
 import { baseConfigSchema, env } from '@lucy/platform';
+import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import type { z } from 'zod';
 
 /** The sandbox's SIAL credentials (apps/sandbox/src/sial/sial.store.ts): the default for a local SIAL only. */
@@ -29,6 +30,10 @@ export const ingestConfigSchema = baseConfigSchema
     SIAL_TIMEOUT_MS: env.int(100, 600_000).default(30_000),
     /** Records per page asked of SIAL (it may cap it; we follow its `next` links either way). */
     SIAL_PAGE_SIZE: env.int(1, 10_000).default(500),
+    // REDIS_URL (breaker resets reach every replica) and SIAL_BREAKER_* (libs/resilience/README.md); the
+    // breaker's deadline sits above SIAL_TIMEOUT_MS. SIAL's calls are not rate-limited (SIAL_RPM unused).
+    ...resilienceEnv(),
+    ...dependencyEnv('SIAL', { timeoutMs: 40_000 }),
 
     /** How many new students of one lote may await their Teams account at once. */
     BATCH_SIZE: env.int(1, 10_000).default(20),

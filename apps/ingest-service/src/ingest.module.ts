@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
+import { ResilienceModule } from '@lucy/resilience';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { CuentaTeamsFallidaHandler } from './handlers/cuenta-teams-fallida.handler.js';
 import { RegistrarLoteHandler } from './handlers/registrar-lote.handler.js';
@@ -16,6 +17,7 @@ import { LoteRepository } from './persistence/lote.repository.js';
 import { IngestInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { RegistroService } from './registro/registro.service.js';
 import { SialClient } from './sial/sial.client.js';
+import { sialClassifier } from './sial/sial.errors.js';
 
 /** ingest-service: SIAL and uploaded batches in, the student registry. Wiring only. */
 @Module({
@@ -24,6 +26,9 @@ import { SialClient } from './sial/sial.client.js';
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
+    // SIAL's breaker pauses no queue (this one also carries uploads and the releases of students
+    // waiting for their account): while it is open a pull is deferred at once, attempts untouched.
+    ResilienceModule.forDependency({ name: 'sial', env: 'SIAL', rate: false, queues: [], classify: sialClassifier }),
   ],
   providers: [
     SialClient,

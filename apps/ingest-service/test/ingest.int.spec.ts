@@ -19,6 +19,7 @@ import {
 } from '@lucy/contracts';
 import { bootstrapService, loadConfig, SecretBox } from '@lucy/platform';
 import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { controlQueueOf, guardToken, type DependencyGuard } from '@lucy/resilience';
 import { ingestConfigSchema } from '../src/config.js';
 import { IngestModule } from '../src/ingest.module.js';
 import { LiberacionSweeper } from '../src/liberacion/liberacion.sweeper.js';
@@ -48,6 +49,11 @@ describe('ingest-service', () => {
       RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: '4', // the database is shared with other suites
+      // SIAL's breaker opens on the second failure within 2 s and probes again after 1 s: the outage test is short.
+      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/6`,
+      SIAL_BREAKER_VOLUME_THRESHOLD: '2',
+      SIAL_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
+      SIAL_BREAKER_RESET_TIMEOUT_MS: '1000',
     });
     tap = await BrokerTap.open([LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado], { url: config.RABBITMQ_URL });
     app = await bootstrapService({ module: IngestModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
@@ -64,6 +70,7 @@ describe('ingest-service', () => {
       () => dropSchema(db, SCHEMA),
       () => db?.end(),
       () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
+      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
     ];
     for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
   });
@@ -251,17 +258,25 @@ describe('ingest-service', () => {
     }
   });
 
-  it('retries a pull SIAL answers with 5xx, and answers LoteFallido (not permanent) after the last attempt', async () => {
+  it('holds a pull while SIAL answers 5xx (its breaker open, no attempt spent, no LoteFallido) and registers it once SIAL is back', async () => {
+    const guard = app.get<DependencyGuard>(guardToken('sial'));
+    await waitFor(() => guard.describe().window.fires === 0, 'a quiet breaker window', { timeoutMs: 5_000 });
     sandbox.ctx.faults.set('sial', { errorRate: 1 });
+    let loteId: string;
     try {
-      const loteId = await pull(['ingresantes']);
-      const [f] = await waitFor(() => tap.of(LoteFallido, { loteId }).length > 0 && tap.of(LoteFallido, { loteId }), 'LoteFallido');
-      expect(f).toMatchObject({ loteId, permanente: false });
-      expect(f!.motivo).toContain('HTTP 502');
+      loteId = await pull(['ingresantes']);
+      await waitFor(() => guard.state === 'open', 'the SIAL breaker to open', { timeoutMs: 10_000 });
+      // Past every retry delay, probing each second: the pull still waits.
+      const since = Date.now();
+      await waitFor(() => Date.now() - since > RETRY_DELAYS.reduce((a, b) => a + b, 0) * 3 && guard.state !== 'closed', 'a few probes', { timeoutMs: 10_000 });
+      expect(tap.of(LoteFallido, { loteId })).toHaveLength(0);
     } finally {
       sandbox.ctx.faults.reset('sial');
     }
-  });
+    await ingestado(loteId);
+    expect(tap.of(LoteFallido, { loteId })).toHaveLength(0);
+    expect(guard.state).toBe('closed');
+  }, 60_000);
 
   it('registers a pull of 3,000 students as one lote and puts only BATCH_SIZE of them in flight', async () => {
     sandbox.sial.update({ size: 3000, seed: 7, revision: 0, pageSize: 1000 });

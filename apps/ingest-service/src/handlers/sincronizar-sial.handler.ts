@@ -1,5 +1,5 @@
 import { SincronizarSial } from '@lucy/contracts';
-import { describeError, Handler, PermanentError, type MessageContext } from '@lucy/messaging';
+import { describeError, Handler, isDeferral, PermanentError, type MessageContext } from '@lucy/messaging';
 import type { FilaCruda } from '../domain/fila.js';
 import { RegistroService } from '../registro/registro.service.js';
 import { filasDeSial } from '../sial/sial-fila.js';
@@ -24,7 +24,9 @@ export class SincronizarSialHandler {
       for (const lista of cmd.fuentes) filas.push(...filasDeSial(lista, await this.sial.listar(lista), cmd.periodo));
     } catch (err) {
       // Bad credentials will not heal by retrying; anything else is retried by the transport, and on
-      // the last attempt the gateway is told (not left waiting for a message parked here).
+      // the last attempt the gateway is told (not left waiting for a message parked here). SIAL's breaker
+      // open is no failure of this pull: it waits in RabbitMQ, even past its last attempt, until SIAL is back.
+      if (isDeferral(err)) throw err;
       const permanente = err instanceof PermanentError;
       if (!permanente && !ctx.isLastAttempt) throw err;
       return this.registro.fallido(tx, lote, describeError(err).replace(/^\w+Error: /, ''), permanente);

@@ -1,13 +1,16 @@
 // The SIAL REST API (Django REST framework): GET /v1/api/{aspirantes,preinscriptos,ingresantes}/ with
 // HTTP Basic auth, paged with PageNumberPagination ({count, next, previous, results}, ?page=&page_size=).
-// Knows SIAL, not our domain: it returns SIAL's records as they are. One class, so a rate limiter or a
-// circuit breaker can wrap its calls.
+// Knows SIAL, not our domain: it returns SIAL's records as they are. Each request goes through the
+// guard (libs/resilience): a breaker that, while SIAL is down, answers a pull with a DeferError at once
+// (the SincronizarSial waits in RabbitMQ, attempts untouched) instead of spending its retries. No rate
+// limit: a pull is a handful of pages, asked for by an operator or the scheduler.
 import { Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import type { FUENTES_SIAL } from '@lucy/contracts';
 import { TransientError, PermanentError } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
+import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import { sialPassword, type IngestConfig } from '../config.js';
 import { sialError } from './sial.errors.js';
 
@@ -27,7 +30,10 @@ const Respuesta = z.union([Pagina, z.array(z.record(z.string(), z.unknown()))]);
 export class SialClient {
   private readonly http: AxiosInstance;
 
-  constructor(@InjectConfig() private readonly config: IngestConfig) {
+  constructor(
+    @InjectConfig() private readonly config: IngestConfig,
+    @InjectGuard('sial') private readonly guard: DependencyGuard,
+  ) {
     this.http = axios.create({
       baseURL: config.SIAL_URL.replace(/\/+$/, ''),
       timeout: config.SIAL_TIMEOUT_MS,
@@ -67,12 +73,14 @@ export class SialClient {
   }
 
   private async get(path: string, params: Record<string, string>, donde: { lista: string; pagina: number }) {
-    let data: unknown;
-    try {
-      data = (await this.http.get(path, { params, responseType: 'json' })).data;
-    } catch (err) {
-      throw sialError(err, donde);
-    }
+    // The axios error becomes ours inside the guard: its config carries the Basic credentials.
+    const data = await this.guard.call('read', async (signal) => {
+      try {
+        return (await this.http.get(path, { params, responseType: 'json', signal })).data as unknown;
+      } catch (err) {
+        throw sialError(err, donde);
+      }
+    });
     const parsed = Respuesta.safeParse(data);
     if (!parsed.success) throw new PermanentError(`SIAL ${donde.lista} (página ${donde.pagina}): respuesta inesperada (¿SIAL_URL correcta?)`, 'sial-respuesta');
     return parsed.data;

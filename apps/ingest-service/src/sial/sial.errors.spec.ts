@@ -1,6 +1,6 @@
 import { AxiosError, AxiosHeaders } from 'axios';
 import { PermanentError, TransientError } from '@lucy/messaging';
-import { sialError } from './sial.errors.js';
+import { sialClassifier, sialError } from './sial.errors.js';
 
 const http = (status: number, data: unknown = {}, headers: Record<string, string> = {}) =>
   new AxiosError('failed', 'ERR_BAD_RESPONSE', undefined, undefined, { status, statusText: '', data, headers, config: { headers: new AxiosHeaders() } });
@@ -32,5 +32,18 @@ describe('sialError', () => {
   it('finds a vanished page transient (the list shrank) but a wrong URL permanent', () => {
     expect(sialError(http(404, { detail: 'Invalid page.' }), at(3))).toBeInstanceOf(TransientError);
     expect(sialError(http(404), at(1))).toBeInstanceOf(PermanentError);
+  });
+});
+
+describe('what a SIAL failure says about SIAL (the guard’s classifier)', () => {
+  it('counts 5xx and no answer against the breaker, and takes 429 as throttling', () => {
+    expect(sialClassifier(sialError(http(502), at()))).toEqual({ kind: 'transient' });
+    expect(sialClassifier(sialError(network('ECONNREFUSED'), at()))).toEqual({ kind: 'transient' });
+    expect(sialClassifier(sialError(http(429, {}, { 'retry-after': '4' }), at()))).toEqual({ kind: 'throttled', retryAfterMs: 4000 });
+  });
+
+  it('never opens it for a SIAL that answered: credentials, a list changing under us', () => {
+    expect(sialClassifier(sialError(http(401), at()))).toEqual({ kind: 'permanent' });
+    expect(sialClassifier(sialError(http(404), at(2)))).toEqual({ kind: 'permanent' });
   });
 });

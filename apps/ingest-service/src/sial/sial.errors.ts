@@ -8,6 +8,7 @@
 // The axios error is not kept as `cause`: its config carries the Basic credentials.
 import { isAxiosError } from 'axios';
 import { PermanentError, TransientError } from '@lucy/messaging';
+import type { ErrorClassifier } from '@lucy/resilience';
 
 const NETWORK = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
@@ -37,3 +38,14 @@ function detail(data: unknown): string {
   const d = (data as { detail?: unknown } | undefined)?.detail;
   return typeof d === 'string' ? `: ${d.slice(0, 200)}` : '';
 }
+
+/**
+ * What a failed request says about SIAL itself, for the guard (libs/resilience): no answer or a 5xx means
+ * SIAL is down and counts against the breaker; a 429 is throttling; anything else (credentials, a list
+ * that changed while we paged it, an unexpected answer) came from a SIAL that answered.
+ */
+export const sialClassifier: ErrorClassifier = (err) => {
+  if (err instanceof TransientError && err.code === 'sial-429') return { kind: 'throttled', retryAfterMs: err.retryAfterMs };
+  if (err instanceof TransientError && err.code !== 'sial-pagina') return { kind: 'transient' };
+  return { kind: 'permanent' };
+};
