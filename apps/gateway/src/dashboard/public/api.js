@@ -1,0 +1,69 @@
+// The gateway's API as the pages call it: the token from this tab's sessionStorage as a bearer token;
+// an error answer (application/problem+json) becomes an Error whose message is the API's `detail`.
+const CLAVE = 'lucy.token';
+const SESION = 'lucy.sesion';
+
+export const token = () => sessionStorage.getItem(CLAVE);
+export const sesion = () => JSON.parse(sessionStorage.getItem(SESION) ?? 'null');
+
+export function guardarSesion(t, s) {
+  sessionStorage.setItem(CLAVE, t);
+  sessionStorage.setItem(SESION, JSON.stringify(s));
+}
+
+export function olvidarSesion() {
+  sessionStorage.removeItem(CLAVE);
+  sessionStorage.removeItem(SESION);
+}
+
+const ROLES = ['viewer', 'operator', 'admin'];
+/** Whether the signed-in token's role reaches `rol` (admin ⊃ operator ⊃ viewer). */
+export const puede = (rol) => ROLES.indexOf(sesion()?.rol) >= ROLES.indexOf(rol);
+
+export class ErrorApi extends Error {
+  constructor(status, detalle) {
+    super(detalle);
+    this.status = status;
+  }
+}
+
+/** Reads a problem+json answer's `detail`, or says what came back. */
+export async function detalleDe(res) {
+  const texto = await res.text().catch(() => '');
+  try {
+    const j = JSON.parse(texto);
+    return j.detail ?? j.message ?? `${res.status} ${res.statusText}`;
+  } catch {
+    return `${res.status} ${res.statusText}${texto ? `: ${texto.slice(0, 200)}` : ''}`;
+  }
+}
+
+/**
+ * `ruta` under /api/v1. `json`: a body sent as JSON; `form`: a FormData (multipart); `crudo`: return the
+ * Response (a download). A 401 means the token no longer works: back to the sign-in page.
+ */
+export async function api(ruta, { method = 'GET', json, form, crudo = false, tk = token() } = {}) {
+  const headers = { authorization: `Bearer ${tk}` };
+  let body;
+  if (json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(json);
+  } else if (form) body = form;
+  let res;
+  try {
+    res = await fetch(`/api/v1${ruta}`, { method, headers, body });
+  } catch (err) {
+    throw new ErrorApi(0, `no se pudo contactar al gateway (${err.message})`);
+  }
+  if (!res.ok) {
+    const detalle = await detalleDe(res);
+    if (res.status === 401 && tk === token()) {
+      olvidarSesion();
+      location.hash = '#/ingresar';
+    }
+    throw new ErrorApi(res.status, detalle);
+  }
+  if (crudo) return res;
+  const texto = await res.text();
+  return texto ? JSON.parse(texto) : null;
+}

@@ -1,0 +1,111 @@
+// The dashboard's shell: hash routes to pages, the session in the header, notices, and one live stream
+// whose every event is re-broadcast as `lucy:panel` (the overview renders it; other pages take it as
+// their cue to refresh what they show).
+import { olvidarSesion, sesion, token } from './api.js';
+import { h, reemplazar } from './dom.js';
+import { escuchar } from './vivo.js';
+import ingresar from './pagina-ingresar.js';
+import resumen from './pagina-resumen.js';
+import servicio from './pagina-servicio.js';
+import lotes from './pagina-lotes.js';
+import alumnos from './pagina-alumnos.js';
+import alumno from './pagina-alumno.js';
+import configuracion from './pagina-configuracion.js';
+
+const RUTAS = [
+  [/^\/ingresar$/, ingresar, { publica: true }],
+  [/^\/servicios$/, resumen],
+  [/^\/servicios\/([a-z0-9-]+)$/, servicio],
+  [/^\/lotes$/, lotes],
+  [/^\/alumnos$/, alumnos],
+  [/^\/alumnos\/([0-9a-f-]{36})$/, alumno],
+  [/^\/configuracion$/, configuracion],
+];
+
+const main = document.getElementById('contenido');
+let desmontar = null;
+let detenerVivo = null;
+/** The last picture of the services, for a page that opens between two events. */
+export let ultimoPanel = null;
+
+/** A notice to the user; errors are announced at once (role=alert) and stay until closed. */
+export function avisar(texto, tipo = 'ok') {
+  const zona = document.getElementById('avisos');
+  const aviso = h('div', { class: `aviso ${tipo}`, role: tipo === 'error' ? 'alert' : 'status' }, h('span', {}, texto), h('button', { type: 'button', class: 'cerrar', 'aria-label': 'Cerrar aviso', onclick: () => aviso.remove() }, '×'));
+  zona.append(aviso);
+  while (zona.children.length > 4) zona.firstElementChild.remove();
+  if (tipo !== 'error') setTimeout(() => aviso.remove(), 10_000);
+}
+
+function pintarSesion() {
+  const s = sesion();
+  const nav = document.getElementById('nav');
+  nav.hidden = !s;
+  const zona = document.getElementById('sesion');
+  if (!s) return reemplazar(zona);
+  reemplazar(
+    zona,
+    h('span', { id: 'vivo', class: 'vivo', role: 'status' }, 'conectando…'),
+    h('span', { class: 'quien' }, `${s.nombre} (${s.rol})`),
+    h('button', { type: 'button', class: 'secundario', onclick: salir }, 'Salir'),
+  );
+}
+
+function salir() {
+  olvidarSesion();
+  detenerVivo?.();
+  detenerVivo = null;
+  location.hash = '#/ingresar';
+}
+
+function vivir() {
+  if (detenerVivo || !token()) return;
+  detenerVivo = escuchar(
+    '/panel/eventos',
+    (tipo, datos) => {
+      if (tipo !== 'servicios') return;
+      ultimoPanel = datos;
+      document.dispatchEvent(new CustomEvent('lucy:panel', { detail: datos }));
+    },
+    (estado, motivo) => {
+      const el = document.getElementById('vivo');
+      if (!el) return;
+      el.textContent = estado === 'conectado' ? '● en vivo' : '○ sin conexión en vivo';
+      el.title = motivo ?? '';
+      el.className = `vivo ${estado}`;
+    },
+  );
+}
+
+async function navegar() {
+  const hash = location.hash.replace(/^#/, '') || '/servicios';
+  const [ruta, consulta = ''] = hash.split('?');
+  const encontrada = RUTAS.map(([re, pagina, opts]) => [re.exec(ruta), pagina, opts ?? {}]).find(([m]) => m);
+  if (!encontrada) return void (location.hash = '#/servicios');
+  const [m, pagina, opts] = encontrada;
+  if (!opts.publica && !token()) return void (location.hash = '#/ingresar');
+  desmontar?.();
+  desmontar = null;
+  pintarSesion();
+  if (!opts.publica) vivir();
+  for (const a of document.querySelectorAll('#nav a')) {
+    const activo = ruta.startsWith(a.getAttribute('href').slice(1));
+    if (activo) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  reemplazar(main);
+  try {
+    desmontar = (await pagina(main, { params: m.slice(1), consulta: new URLSearchParams(consulta), avisar, panel: () => ultimoPanel })) ?? null;
+  } catch (err) {
+    reemplazar(main, h('h1', {}, 'No se pudo mostrar la página'), h('p', { role: 'alert', class: 'error' }, err.message));
+  }
+  const titulo = main.querySelector('h1');
+  document.title = `${titulo ? titulo.textContent + ' — ' : ''}Lucy`;
+}
+
+document.getElementById('saltar').addEventListener('click', (e) => {
+  e.preventDefault(); // the hash is the route: move focus instead
+  main.focus();
+});
+window.addEventListener('hashchange', navegar);
+navegar();

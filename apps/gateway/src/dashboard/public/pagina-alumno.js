@@ -1,0 +1,123 @@
+// One student: their data and accounts, their workflow as a timeline of steps, the audit trail, and the
+// actions an operator may run. Refreshed on every event of the live stream.
+import { api, puede } from './api.js';
+import { ESTADO_PASO, ESTADO_WORKFLOW, PASO, fecha, h, insignia, reemplazar, siCambio, tonoDe } from './dom.js';
+
+const ACCIONES = [
+  ['activar', 'Activar (onboarding)'],
+  ['reenviar-credenciales', 'Reenviar credenciales'],
+  ['restablecer-password', 'Restablecer contraseña'],
+  ['enrolar-moodle', 'Enrolar en Moodle'],
+  ['desaprovisionar', 'Desaprovisionar'],
+];
+
+export default async function alumno(main, { params: [id], avisar }) {
+  const cuerpo = h('div', { id: 'ficha' }, h('p', {}, 'Cargando…'));
+  const titulo = h('h1', {}, 'Alumno');
+  main.append(h('p', { class: 'migas' }, h('a', { href: '#/alumnos' }, 'Alumnos'), ' › ficha'), titulo, cuerpo);
+
+  const cargar = async () => {
+    try {
+      const f = await api(`/alumnos/${id}`);
+      reemplazar(titulo, `${f.alumno?.nombre ?? ''} ${f.alumno?.apellido ?? ''}`.trim() || id);
+      siCambio(cuerpo, f, (el) => reemplazar(el, ficha(f, avisar, cargar)));
+    } catch (err) {
+      reemplazar(cuerpo, h('p', { class: 'error', role: 'alert' }, err.message));
+    }
+  };
+  const alPanel = () => void cargar();
+  document.addEventListener('lucy:panel', alPanel);
+  await cargar();
+  return () => document.removeEventListener('lucy:panel', alPanel);
+}
+
+function ficha(f, avisar, recargar) {
+  const a = f.alumno ?? {};
+  const w = f.workflow;
+  const dato = (t, v) => [h('dt', {}, t), h('dd', {}, v ?? '—')];
+  const correr = async (accion, etiqueta) => {
+    if (accion === 'desaprovisionar' && !confirm('¿Desaprovisionar? Se eliminan la cuenta y las matrículas del alumno.')) return;
+    try {
+      const r = await api(`/alumnos/${f.alumnoId}/acciones/${accion}`, { method: 'POST' });
+      avisar(`${etiqueta}: iniciado${r.comandos?.length ? ` (${r.comandos.join(', ')})` : ''}.`);
+      await recargar();
+    } catch (err) {
+      avisar(`${etiqueta}: ${err.message}`, 'error');
+    }
+  };
+  return [
+    h(
+      'section',
+      { class: 'tarjeta', 'aria-labelledby': 't-datos' },
+      h('h2', { id: 't-datos' }, 'Datos y cuentas'),
+      h(
+        'dl',
+        { class: 'datos' },
+        dato('DNI', a.dni),
+        dato('Carrera', a.carrera),
+        dato('Estado en SIAL', a.estado),
+        dato('Periodo', a.periodo),
+        dato('Email personal', a.emailPersonal),
+        dato('Email institucional', a.emailInstitucional),
+        dato('UPN (Microsoft 365)', f.cuentas.upn),
+        dato('Usuario de Moodle', f.cuentas.moodleUserId),
+        dato('Cursos', f.cuentas.cursos.join(', ') || null),
+      ),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 't-recorrido' },
+      h('h2', { id: 't-recorrido' }, 'Recorrido del onboarding'),
+      h(
+        'p',
+        {},
+        'Estado: ',
+        insignia(ESTADO_WORKFLOW[w.estado] ?? w.estado, tonoDe(w.estado)),
+        w.atascado ? [' ', insignia('atascado', 'mal')] : null,
+        ` · iniciado ${fecha(w.creadoAt)}`,
+        w.terminadoAt ? ` · terminado ${fecha(w.terminadoAt)}` : '',
+      ),
+      w.error ? h('p', { class: 'error' }, `Error: ${w.error}`) : null,
+      w.avisos?.length ? h('ul', { class: 'avisos-workflow' }, w.avisos.map((x) => h('li', {}, `Aviso: ${x}`))) : null,
+      h(
+        'ol',
+        { class: 'linea-tiempo', id: 'pasos' },
+        w.pasos.map((p) =>
+          h(
+            'li',
+            { class: `paso ${tonoDe(p.estado)}`, 'data-paso': p.paso, 'data-estado': p.estado },
+            h('span', { class: 'hito', 'aria-hidden': 'true' }),
+            h('div', {}, h('strong', {}, PASO[p.paso] ?? p.paso), ' — ', insignia(ESTADO_PASO[p.estado] ?? p.estado, tonoDe(p.estado))),
+            h('div', { class: 'ayuda' }, [p.inicio ? `inicio ${fecha(p.inicio)}` : null, p.fin ? `fin ${fecha(p.fin)}` : null, p.intentos ? `${p.intentos} intento${p.intentos === 1 ? '' : 's'}` : null].filter(Boolean).join(' · ')),
+            p.ultimoError ? h('div', { class: 'error' }, p.ultimoError) : null,
+          ),
+        ),
+      ),
+    ),
+    puede('operator')
+      ? h('section', { 'aria-labelledby': 't-acciones' }, h('h2', { id: 't-acciones' }, 'Acciones'), h('div', { class: 'acciones' }, ACCIONES.map(([accion, etiqueta]) => h('button', { type: 'button', class: accion === 'desaprovisionar' ? 'peligro' : 'secundario', onclick: () => correr(accion, etiqueta) }, etiqueta))))
+      : null,
+    h(
+      'section',
+      { 'aria-labelledby': 't-auditoria' },
+      h('h2', { id: 't-auditoria' }, 'Auditoría'),
+      f.auditoria.length
+        ? h(
+            'ol',
+            { class: 'auditoria', id: 'auditoria' },
+            f.auditoria.map((e) =>
+              h(
+                'li',
+                {},
+                h('time', { dateTime: e.at }, fecha(e.at)),
+                ' ',
+                h('strong', {}, e.evento),
+                ` por ${e.actor}`,
+                e.detalle && Object.keys(e.detalle).length ? h('details', {}, h('summary', {}, 'Detalle'), h('pre', {}, JSON.stringify(e.detalle, null, 2))) : null,
+              ),
+            ),
+          )
+        : h('p', {}, 'Sin registros.'),
+    ),
+  ];
+}

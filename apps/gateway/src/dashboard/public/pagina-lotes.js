@@ -1,0 +1,150 @@
+// Lotes: upload a CSV or JSON file with a column mapping, and every lote with its progress bar, live.
+import { api, puede } from './api.js';
+import { CAMPOS, columnaPorDefecto, columnasDe } from './columnas.js';
+import { ESTADO_WORKFLOW, fecha, h, insignia, numero, reemplazar, siCambio } from './dom.js';
+
+const ESTADO_LOTE = { solicitado: 'Solicitado', ingestado: 'En proceso', terminado: 'Terminado', fallido: 'Fallido' };
+
+export default async function lotes(main, { avisar }) {
+  const lista = h('div', { id: 'lista-lotes' }, h('p', {}, 'Cargando…'));
+  main.append(h('h1', {}, 'Lotes'));
+  if (puede('operator')) main.append(formularioCarga(avisar, () => cargar()));
+  main.append(h('section', { 'aria-labelledby': 't-lotes' }, h('h2', { id: 't-lotes' }, 'Lotes recientes'), lista));
+
+  const cargar = async () => {
+    try {
+      const pagina = await api('/lotes?limit=20');
+      siCambio(lista, pagina, (el) => reemplazar(el, pagina.items.length ? pagina.items.map((l) => tarjetaLote(l, avisar, cargar)) : h('p', {}, 'Todavía no hay lotes.')));
+    } catch (err) {
+      reemplazar(lista, h('p', { class: 'error', role: 'alert' }, err.message));
+    }
+  };
+  const alPanel = () => void cargar();
+  document.addEventListener('lucy:panel', alPanel);
+  await cargar();
+  return () => document.removeEventListener('lucy:panel', alPanel);
+}
+
+function formularioCarga(avisar, recargar) {
+  const archivo = h('input', { id: 'archivo', name: 'archivo', type: 'file', accept: '.csv,.json,.txt,text/csv,application/json', required: true, 'aria-describedby': 'ayuda-archivo' });
+  const mapeo = h('fieldset', { id: 'mapeo', class: 'mapeo', hidden: true });
+  const error = h('p', { class: 'error', role: 'alert', id: 'error-carga' });
+  const boton = h('button', { type: 'submit' }, 'Subir lote');
+  let columnas = [];
+
+  archivo.addEventListener('change', async () => {
+    reemplazar(error);
+    const f = archivo.files[0];
+    if (!f) return void (mapeo.hidden = true);
+    try {
+      columnas = columnasDe(f.name, await f.slice(0, 256 * 1024).text());
+    } catch (err) {
+      mapeo.hidden = true;
+      return reemplazar(error, `No se pudo leer el encabezado: ${err.message}`);
+    }
+    reemplazar(
+      mapeo,
+      h('legend', {}, 'Mapeo de columnas: qué columna del archivo es cada dato'),
+      h('p', { class: 'ayuda' }, `Columnas del archivo: ${columnas.join(', ')}`),
+      h(
+        'div',
+        { class: 'rejilla' },
+        CAMPOS.map(([campo, etiqueta, alias]) => {
+          const defecto = columnaPorDefecto(alias, columnas);
+          return h(
+            'div',
+            { class: 'campo' },
+            h('label', { for: `mapeo-${campo}` }, etiqueta),
+            h('select', { id: `mapeo-${campo}`, name: campo }, h('option', { value: '' }, '(ninguna)'), columnas.map((c) => h('option', { value: c, selected: c === defecto }, c))),
+          );
+        }),
+      ),
+    );
+    mapeo.hidden = false;
+  });
+
+  return h(
+    'form',
+    {
+      class: 'tarjeta',
+      'aria-labelledby': 't-subir',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        reemplazar(error);
+        const f = archivo.files[0];
+        if (!f) return reemplazar(error, 'Elegí un archivo CSV o JSON.');
+        const elegido = {};
+        for (const sel of mapeo.querySelectorAll('select')) if (sel.value) elegido[sel.name] = sel.value;
+        const repetida = Object.values(elegido).find((c, i, todas) => todas.indexOf(c) !== i);
+        if (repetida) return reemplazar(error, `La columna «${repetida}» está elegida para dos datos.`);
+        const form = new FormData();
+        form.append('archivo', f, f.name);
+        if (Object.keys(elegido).length) form.append('mapeo', JSON.stringify(elegido));
+        boton.disabled = true;
+        try {
+          const r = await api('/lotes', { method: 'POST', form });
+          avisar(`Lote recibido: ${r.filas} filas (lote ${r.loteId.slice(0, 8)}).`);
+          e.target.reset();
+          mapeo.hidden = true;
+          await recargar();
+        } catch (err) {
+          reemplazar(error, `No se pudo subir: ${err.message}`);
+        } finally {
+          boton.disabled = false;
+        }
+      },
+    },
+    h('h2', { id: 't-subir' }, 'Subir un lote'),
+    h('label', { for: 'archivo' }, 'Archivo (CSV con encabezado, o JSON)'),
+    archivo,
+    h('p', { id: 'ayuda-archivo', class: 'ayuda' }, 'CSV UTF-8 separado por coma, punto y coma o tabulador. Cada fila es un alumno; ingest valida cada una.'),
+    mapeo,
+    error,
+    boton,
+  );
+}
+
+function tarjetaLote(l, avisar, recargar) {
+  const nombre = l.nombreArchivo ?? (l.origen === 'sial' ? 'Sincronización SIAL' : 'Lote');
+  const idBarra = `progreso-${l.id}`;
+  const reintentables = l.fallidos + l.conAvisos;
+  const reintentar = async () => {
+    try {
+      const r = await api(`/lotes/${l.id}/reintentar`, { method: 'POST' });
+      avisar(`Reintento del lote iniciado: ${r.reintentos} acciones.`);
+      await recargar();
+    } catch (err) {
+      avisar(`No se pudo reintentar: ${err.message}`, 'error');
+    }
+  };
+  const invalidos = l.ingesta.invalidos ?? [];
+  return h(
+    'article',
+    { class: 'tarjeta lote', 'data-lote': l.id, 'aria-labelledby': `t-${l.id}` },
+    h('h3', { id: `t-${l.id}` }, nombre, ' ', insignia(ESTADO_LOTE[l.estado] ?? l.estado, { terminado: 'bien', fallido: 'mal', ingestado: 'info' }[l.estado] ?? 'neutro')),
+    h('p', { class: 'ayuda' }, `${l.origen === 'sial' ? 'SIAL' : 'Archivo'} · ${fecha(l.creadoAt)} · por ${l.solicitadoPor}`),
+    h('div', { class: 'barra-progreso' }, h('label', { for: idBarra, class: 'oculto' }, `Progreso de ${nombre}`), h('progress', { id: idBarra, max: 100, value: l.porcentaje }, `${numero(l.porcentaje)} %`), h('span', { class: 'porcentaje' }, `${numero(l.porcentaje)} %`)),
+    h(
+      'p',
+      { class: 'conteos' },
+      `${numero(l.total)} alumnos: ${numero(l.completados)} completados · ${numero(l.conAvisos)} con avisos · ${numero(l.fallidos)} fallidos · ${numero(l.enCurso)} en curso · ${numero(l.pendientes)} pendientes`,
+    ),
+    l.error ? h('p', { class: 'error' }, l.error) : null,
+    invalidos.length
+      ? h('details', {}, h('summary', {}, `${invalidos.length} fila${invalidos.length === 1 ? '' : 's'} inválida${invalidos.length === 1 ? '' : 's'}`), h('ul', {}, invalidos.slice(0, 50).map((i) => h('li', {}, describirInvalido(i)))))
+      : null,
+    h(
+      'div',
+      { class: 'acciones' },
+      h('a', { href: `#/alumnos?loteId=${l.id}` }, 'Ver alumnos'),
+      reintentables && puede('operator') ? h('button', { type: 'button', class: 'secundario', onclick: reintentar }, `Reintentar ${reintentables} con fallas`) : null,
+    ),
+    Object.keys(l.desglose).length ? h('p', { class: 'ayuda' }, 'Desglose: ', Object.entries(l.desglose).map(([k, n]) => `${ESTADO_WORKFLOW[k] ?? k}: ${n}`).join(' · ')) : null,
+  );
+}
+
+function describirInvalido(i) {
+  if (!i || typeof i !== 'object') return String(i);
+  const motivos = Array.isArray(i.motivos) ? i.motivos.join('; ') : (i.motivo ?? JSON.stringify(i));
+  return `${i.fila ? `fila ${i.fila}` : ''}${i.dni ? ` (DNI ${i.dni})` : ''}: ${motivos}`;
+}

@@ -1,0 +1,48 @@
+// Every service at a glance: up or down, queue depth, parked messages, breakers, rate use, throughput,
+// last error. Live: redrawn on every event of the stream.
+import { api } from './api.js';
+import { ESTADO_BREAKER, ESTADO_SERVICIO, fecha, h, insignia, numero, porcentaje, reemplazar, siCambio, tonoDe } from './dom.js';
+
+export default async function resumen(main, { panel, avisar }) {
+  const hora = h('p', { class: 'ayuda', id: 'hora-panel' }, 'Esperando datos…');
+  const tabla = h('div', { id: 'tabla-servicios' });
+  main.append(h('h1', {}, 'Servicios'), hora, tabla);
+
+  const pintar = (p) => {
+    reemplazar(hora, `Actualizado: ${fecha(p.at)} (se actualiza solo cada pocos segundos)`);
+    siCambio(tabla, p.servicios, (el, servicios) => reemplazar(el, tablaServicios(servicios)));
+  };
+  const alPanel = (e) => pintar(e.detail);
+  document.addEventListener('lucy:panel', alPanel);
+  if (panel()) pintar(panel());
+  else api('/panel/servicios').then(pintar, (err) => avisar(err.message, 'error'));
+  return () => document.removeEventListener('lucy:panel', alPanel);
+}
+
+function tablaServicios(servicios) {
+  return h(
+    'table',
+    { class: 'tabla' },
+    h('caption', {}, 'Estado de cada servicio'),
+    h('thead', {}, h('tr', {}, ['Servicio', 'Estado', 'En cola', 'Consumidores', 'Aparcados', 'Breakers', 'Uso de tasa', 'Mensajes/min', 'Último error'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'tbody',
+      {},
+      servicios.map((s) =>
+        h(
+          'tr',
+          { 'data-servicio': s.servicio },
+          h('th', { scope: 'row' }, h('a', { href: `#/servicios/${s.servicio}` }, s.servicio)),
+          h('td', {}, insignia(ESTADO_SERVICIO[s.estado] ?? s.estado, tonoDe(s.estado)), s.motivo ? h('div', { class: 'ayuda' }, s.motivo) : null),
+          h('td', { class: 'num' }, numero(s.mensajesEnCola)),
+          h('td', { class: 'num' }, numero(s.consumidores)),
+          h('td', { class: 'num' }, s.aparcados ? insignia(numero(s.aparcados), 'alerta') : '0'),
+          h('td', {}, s.breakers.length ? s.breakers.map((b) => h('div', {}, `${b.dependencia}: `, insignia(ESTADO_BREAKER[b.estado] ?? b.estado ?? '¿?', tonoDe(b.estado)))) : '—'),
+          h('td', { class: 'num' }, s.breakers.length ? porcentaje(s.usoTasa) : '—'),
+          h('td', { class: 'num' }, numero(s.mensajesPorMinuto)),
+          h('td', { class: 'error-corto' }, s.ultimoError ?? '—'),
+        ),
+      ),
+    ),
+  );
+}

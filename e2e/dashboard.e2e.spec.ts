@@ -1,0 +1,211 @@
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the whole stack as
+// separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
+// 100 %, open a student's timeline, reset an open breaker, replay a parked message. Each step saves a
+// screenshot under artifacts/screenshots/ (CI keeps them).
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DesenrolarMoodle } from '@lucy/contracts';
+import { parkedQueueName } from '@lucy/messaging';
+import { BrokerTap, postJson, putJson, waitFor } from '@lucy/testing';
+import { startStack, ROOT, type Stack } from '../tools/stack.js';
+import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
+import { gatewayApi } from './support/gateway-api.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'artifacts', 'screenshots');
+const VAR_DIR = join(ROOT, 'var', 'e2e-dashboard');
+const POLL = { everyMs: 500, retryErrors: true };
+
+let env: E2eEnvironment;
+let stack: Stack;
+let tap: BrokerTap;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const gw = gatewayApi(() => stack);
+const admin = (path: string) => `${stack.urls.sandboxAdmin}/_admin${path}`;
+
+/** Students of the uploaded file: fresh DNIs each run (the sandbox's tenant keeps its users in var/). */
+const dniBase = 30_000_000 + Math.floor(Math.random() * 60_000_000);
+const alumnos = ['Ana;Pérez', 'Bruno;Gómez', 'Carla;Díaz', 'Diego;Ruiz'].map((n, i) => {
+  const [nombre, apellido] = n.split(';');
+  return { dni: String(dniBase + i), nombre, apellido };
+});
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
+
+beforeAll(async () => {
+  // No browser, no test: say so instead of passing without having looked at anything.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: the dashboard's browser test needs it. Install Debian's chromium (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH.`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  env = await e2eEnvironment('dashboard');
+  stack = await startStack({
+    portBase: 5300,
+    varDir: VAR_DIR,
+    env: { RABBITMQ_URL: env.rabbitmqUrl, DATABASE_URL: env.databaseUrl, RETRY_DELAYS_MS: '200,500,1000', LOG_LEVEL: 'info' },
+    serviceEnv: {
+      gateway: { SWEEP_INTERVAL_MS: '1000' },
+      // A breaker that opens after two failed Graph calls and stays open until an operator resets it.
+      'teams-service': { GRAPH_BREAKER_VOLUME_THRESHOLD: '2', GRAPH_BREAKER_RESET_TIMEOUT_MS: '600000' },
+    },
+  });
+  tap = await BrokerTap.open([], { url: env.rabbitmqUrl });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'es-AR' });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.setDefaultTimeout(20_000);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await tap?.close();
+  await stack?.stop();
+  await env?.dispose();
+}, 60_000);
+
+afterEach(async () => {
+  expect(pageErrors).toEqual([]);
+});
+
+describe('the dashboard, in a browser', () => {
+  it('asks for a token, refuses a wrong one with the reason, and signs in with a valid one', async () => {
+    await page.goto(`${stack.urls.gateway}/`);
+    await page.getByRole('heading', { name: 'Ingresar' }).waitFor();
+    await page.getByLabel('Token de acceso').fill('no-es-un-token-valido');
+    await page.getByRole('button', { name: 'Ingresar' }).click();
+    await page.getByRole('alert').filter({ hasText: 'el token no es válido' }).waitFor();
+    await shot('01-ingreso.png');
+
+    await page.getByLabel('Token de acceso').fill(stack.adminToken);
+    await page.getByRole('button', { name: 'Ingresar' }).click();
+    await page.getByRole('heading', { name: 'Servicios', level: 1 }).waitFor();
+    await page.getByText('admin (admin)').waitFor();
+    // The token stays in this tab only.
+    expect(await page.evaluate(() => [sessionStorage.getItem('lucy.token') !== null, localStorage.length])).toEqual([true, 0]);
+  }, 60_000);
+
+  it('shows every service up, live, with its consumers and throughput', async () => {
+    for (const s of ['gateway', 'ingest-service', 'teams-service', 'moodle-service', 'mail-service']) {
+      const fila = page.locator(`tr[data-servicio="${s}"]`);
+      await fila.getByText('Activo').waitFor();
+      // Consumers (column 4) come from the broker itself: every service consumes its queue.
+      expect(Number(await fila.locator('td').nth(3).innerText())).toBeGreaterThanOrEqual(1);
+    }
+    await page.getByText('● en vivo').waitFor();
+    // Messages per minute need two samples of the counters: the stream brings the second in seconds.
+    await waitFor(async () => (await page.locator('tr[data-servicio="gateway"] td').nth(6).innerText()) !== '—', 'a throughput figure', { timeoutMs: 20_000, everyMs: 500 });
+    await shot('02-servicios.png');
+  }, 60_000);
+
+  it('uploads a CSV with a column mapping and shows its progress reaching 100 %', async () => {
+    // Column names ingest would not recognise by themselves: Plan, Situación and Ciclo must be mapped.
+    const csv = ['Documento;Nombres;Apellidos;Correo;Plan;Situación;Ciclo', ...alumnos.map((a) => `${a.dni};${a.nombre};${a.apellido};${a.nombre.toLowerCase()}.${a.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`)].join('\n');
+    const file = join(VAR_DIR, 'ingresantes-dashboard.csv');
+    mkdirSync(VAR_DIR, { recursive: true });
+    writeFileSync(file, `${csv}\n`);
+
+    await page.getByRole('link', { name: 'Lotes' }).click();
+    await page.getByRole('heading', { name: 'Lotes', level: 1 }).waitFor();
+    await page.getByLabel('Archivo (CSV con encabezado, o JSON)').setInputFiles(file);
+    await page.getByRole('group', { name: /Mapeo de columnas/ }).waitFor();
+    // The columns ingest knows by name come preselected.
+    expect(await page.getByLabel('DNI').inputValue()).toBe('Documento');
+    expect(await page.getByLabel('Email personal').inputValue()).toBe('Correo');
+    await page.getByLabel('Carrera').selectOption('Plan');
+    await page.getByLabel(/^Estado/).selectOption('Situación');
+    await page.getByLabel('Periodo').selectOption('Ciclo');
+    await shot('03-lote-mapeo.png');
+    await page.getByRole('button', { name: 'Subir lote' }).click();
+    await page.getByText(`Lote recibido: ${alumnos.length} filas`).waitFor();
+
+    const lote = page.locator('article.lote', { hasText: 'ingresantes-dashboard.csv' }).first();
+    await lote.waitFor();
+    await lote.locator('.porcentaje', { hasText: '100 %' }).waitFor({ timeout: 120_000 });
+    expect(await lote.locator('progress').evaluate((p) => (p as unknown as { value: number }).value)).toBe(100);
+    await lote.getByText(`${alumnos.length} alumnos: ${alumnos.length} completados`).waitFor();
+    await shot('04-lote-100.png');
+  }, 180_000);
+
+  it("finds a student and shows their workflow as a timeline, with the audit trail", async () => {
+    const a = alumnos[0]!;
+    await page.getByRole('link', { name: 'Alumnos' }).click();
+    await page.getByLabel('Buscar').fill(a.dni);
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByRole('link', { name: `${a.apellido}, ${a.nombre}` }).click();
+    await page.getByRole('heading', { name: `${a.nombre} ${a.apellido}`, level: 1 }).waitFor();
+    for (const paso of ['cuenta', 'moodle', 'email']) await page.locator(`#pasos li[data-paso="${paso}"][data-estado="completado"]`).waitFor();
+    await page.locator('#auditoria').getByText('cuenta-teams.creada').first().waitFor();
+    await page.getByText(`a${a.dni}@`).first().waitFor(); // the UPN
+    await shot('05-alumno.png');
+  }, 60_000);
+
+  it('shows an open breaker on its service page and closes it with the reset button', async () => {
+    // Graph goes down while new students arrive: teams-service's breaker opens and stays open.
+    await putJson(admin('/faults/graph'), { downForMs: 600_000 });
+    const base = dniBase + 100;
+    await gw.post('/lotes', { nombreArchivo: 'durante-la-caida.json', filas: [0, 1, 2].map((i) => ({ dni: String(base + i), nombre: 'Eva', apellido: `Caída${i}`, emailPersonal: `eva${i}.${base}@correo.example`, carrera: 'Abogacía', estado: 'ingresante', periodo: '2027' })) });
+    await waitFor(async () => {
+      const todos = await gw.get<{ servicio: string; breakers: { dependencia: string; estado: string }[] }[]>('/breakers');
+      return todos.find((s) => s.servicio === 'teams-service')?.breakers.find((b) => b.dependencia === 'graph')?.estado === 'open';
+    }, "teams-service's graph breaker to open", { ...POLL, timeoutMs: 60_000 });
+
+    await page.getByRole('link', { name: 'Servicios' }).click();
+    await page.locator('tr[data-servicio="teams-service"]').getByText('Degradado').waitFor();
+    await page.locator('tr[data-servicio="teams-service"]').getByRole('link', { name: 'teams-service' }).click();
+    const fila = page.locator('tr[data-dependencia="graph"]');
+    await fila.getByText('abierto').waitFor();
+    await shot('06-breaker-abierto.png');
+
+    await postJson(admin('/faults/reset'));
+    await fila.getByRole('button', { name: 'Reiniciar graph' }).click();
+    await page.getByText('Reinicio del breaker graph solicitado').waitFor();
+    await fila.getByText('cerrado').waitFor({ timeout: 30_000 });
+    await shot('07-breaker-cerrado.png');
+  }, 120_000);
+
+  it('lists a parked message with its reason on the service page and replays it', async () => {
+    // A command whose payload breaks its schema: moodle-service parks it at once, with the reason.
+    const messageId = randomUUID();
+    const envelope = { messageId, correlationId: randomUUID(), causationId: null, occurredAt: new Date().toISOString(), type: DesenrolarMoodle.name, version: 1, payload: { alumnoId: 'no-es-un-uuid' } };
+    await tap.send(DesenrolarMoodle, envelope as never);
+    await waitFor(async () => (await tap.queueDepth(parkedQueueName('moodle-service'))) >= 1, 'the bad command parked', { ...POLL, timeoutMs: 30_000 });
+
+    await page.getByRole('link', { name: 'Servicios' }).click();
+    await page.locator('tr[data-servicio="moodle-service"]').getByRole('link', { name: 'moodle-service' }).click();
+    const fila = page.locator(`tr[data-mensaje="${messageId}"]`);
+    await fila.getByText('moodle.desenrolar').waitFor();
+    await fila.getByText(/alumnoId/).waitFor();
+    await shot('08-aparcado.png');
+
+    const antes = await parkedAt(messageId);
+    await fila.getByRole('button', { name: `Reintentar el mensaje ${messageId}` }).click();
+    await page.getByText('Reenviado: 1 mensaje de moodle-service').waitFor();
+    // Back in moodle-service's queue, consumed again, and — the payload being still wrong — parked again.
+    await waitFor(async () => ((await parkedAt(messageId)) ?? '') > (antes ?? ''), 'the replayed message to be consumed and parked again', { ...POLL, timeoutMs: 30_000 });
+    const tareas = await gw.get<{ items: { tipo: string; detalle: Record<string, unknown> }[] }>('/tareas?tipo=dlq');
+    expect(tareas.items).toEqual(expect.arrayContaining([expect.objectContaining({ tipo: 'dlq', detalle: expect.objectContaining({ operacion: 'reintentar', messageId }) })]));
+    await shot('09-reintentado.png');
+  }, 90_000);
+
+  it('validates a configuration edit and shows the problems by field', async () => {
+    await page.getByRole('link', { name: 'Configuración' }).click();
+    const editor = page.getByLabel('Configuración (JSON)');
+    await waitFor(async () => (await editor.inputValue()).includes('zonaHoraria'), 'the configuration loaded', { timeoutMs: 10_000, everyMs: 200 });
+    const valores = JSON.parse(await editor.inputValue());
+    await editor.fill(JSON.stringify({ ...valores, zonaHoraria: 'Marte/Olympus' }, null, 2));
+    await page.getByRole('button', { name: 'Validar' }).click();
+    await page.getByText('no es una zona horaria IANA').waitFor();
+    await shot('10-configuracion.png');
+  }, 30_000);
+});
+
+/** When the parked copy of a message was parked (null when it is not parked). */
+async function parkedAt(messageId: string): Promise<string | null> {
+  const r = await gw.get<{ mensajes: { messageId: string; aparcadoAt: string | null }[] }>('/dlq/moodle-service');
+  return r.mensajes.find((m) => m.messageId === messageId)?.aparcadoAt ?? null;
+}
+
