@@ -61,7 +61,7 @@ beforeAll(async () => {
     env: { RABBITMQ_URL: env.rabbitmqUrl, DATABASE_URL: env.databaseUrl, RETRY_DELAYS_MS: '200,500,1000', LOG_LEVEL: 'info' },
     serviceEnv: {
       sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2027' },
-      gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.01' },
+      gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.02' },
       'ingest-service': { BATCH_SIZE: '50' },
     },
   });

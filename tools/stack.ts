@@ -41,6 +41,11 @@ export interface Stack {
   processes: Map<string, RunningProcess>;
   env: Record<string, string>;
   stop(name?: string, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Starts a process of the stack again, or one more replica of a service: `start('teams-service#2')`
+   * runs a second teams-service with the same environment on its own PORT (base + 20 + offset + 5 × (n − 2):
+   * 3022 for teams-service#2 in the default layout). Its URL is then in `processes`.
+   */
   start(name: string): Promise<void>;
 }
 
@@ -88,6 +93,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SIAL_URL: `http://127.0.0.1:${sandboxPorts.SANDBOX_SIAL_PORT}`,
           SMTP_HOST: '127.0.0.1',
           SMTP_PORT: String(sandboxPorts.SANDBOX_SMTP_PORT),
+          // The default SMTP budget is Exchange Online's 30 messages/min per mailbox; the sandbox inbox has none.
+          SMTP_RPM: '1200',
         };
   const keyFile = credentialsKeyFile(varDir);
   const tokenFile = adminTokenFile(varDir);
@@ -122,7 +129,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
 
   const start = async (name: string) => {
-    const spec = specs.get(name);
+    const spec = specs.get(name) ?? replicaSpec(name);
     if (!spec) throw new Error(`unknown process ${name}`);
     const logFile = join(logDir, `${name}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
@@ -137,6 +144,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
     processes.set(name, { name, child, logFile, url: spec.ready });
     await waitReady(name, spec.ready, child, logFile, opts.readyTimeoutMs ?? 60_000);
+  };
+
+  /** 'teams-service#2': the service's spec on a port of its own (replicas share its queue, schema and Redis). */
+  const replicaSpec = (name: string) => {
+    const m = /^(.+)#(\d+)$/.exec(name);
+    const service = m?.[1] as ServiceName | undefined;
+    const n = Number(m?.[2]);
+    if (!service || !SERVICES.includes(service) || !(n >= 2)) return undefined;
+    const port = (base ?? 3000) + 20 + PORT_OFFSETS[service] + 5 * (n - 2);
+    const url = `http://127.0.0.1:${port}`;
+    const spec = { ...specs.get(service)!, ready: `${url}/health/ready` };
+    spec.env = { ...spec.env, PORT: String(port) };
+    specs.set(name, spec);
+    return spec;
   };
 
   const stop = async (name?: string, signal: NodeJS.Signals = 'SIGTERM') => {
