@@ -37,6 +37,16 @@ export function avisar(texto, tipo = 'ok') {
   if (tipo !== 'error') setTimeout(() => aviso.remove(), 10_000);
 }
 
+/** The live stream's state, shown in the header (which is redrawn on every page). */
+let vivo = { estado: 'conectando', motivo: null };
+
+function pintarVivo(el) {
+  el.textContent = { conectado: '● en vivo', desconectado: '○ sin conexión en vivo', conectando: 'conectando…' }[vivo.estado];
+  el.title = vivo.motivo ?? '';
+  el.className = `vivo ${vivo.estado}`;
+  return el;
+}
+
 function pintarSesion() {
   const s = sesion();
   const nav = document.getElementById('nav');
@@ -45,7 +55,7 @@ function pintarSesion() {
   if (!s) return reemplazar(zona);
   reemplazar(
     zona,
-    h('span', { id: 'vivo', class: 'vivo', role: 'status' }, 'conectando…'),
+    pintarVivo(h('span', { id: 'vivo', role: 'status' })),
     h('span', { class: 'quien' }, `${s.nombre} (${s.rol})`),
     h('button', { type: 'button', class: 'secundario', onclick: salir }, 'Salir'),
   );
@@ -55,6 +65,7 @@ function salir() {
   olvidarSesion();
   detenerVivo?.();
   detenerVivo = null;
+  vivo = { estado: 'conectando', motivo: null };
   location.hash = '#/ingresar';
 }
 
@@ -68,11 +79,9 @@ function vivir() {
       document.dispatchEvent(new CustomEvent('lucy:panel', { detail: datos }));
     },
     (estado, motivo) => {
+      vivo = { estado, motivo };
       const el = document.getElementById('vivo');
-      if (!el) return;
-      el.textContent = estado === 'conectado' ? '● en vivo' : '○ sin conexión en vivo';
-      el.title = motivo ?? '';
-      el.className = `vivo ${estado}`;
+      if (el) pintarVivo(el);
     },
   );
 }

@@ -11,6 +11,8 @@ const ACCIONES = [
   ['desaprovisionar', 'Desaprovisionar'],
 ];
 
+const DESHACER = ['desenrolar_moodle', 'eliminar_cuenta'];
+
 export default async function alumno(main, { params: [id], avisar }) {
   const cuerpo = h('div', { id: 'ficha' }, h('p', {}, 'Cargando…'));
   const titulo = h('h1', {}, 'Alumno');
@@ -82,7 +84,8 @@ function ficha(f, avisar, recargar) {
       h(
         'ol',
         { class: 'linea-tiempo', id: 'pasos' },
-        w.pasos.map((p) =>
+        // The undo steps only once an undo has started: on a healthy workflow they are noise.
+        w.pasos.filter((p) => !(DESHACER.includes(p.paso) && p.estado === 'pendiente')).map((p) =>
           h(
             'li',
             { class: `paso ${tonoDe(p.estado)}`, 'data-paso': p.paso, 'data-estado': p.estado },

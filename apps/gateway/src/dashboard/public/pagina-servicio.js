@@ -36,7 +36,10 @@ export default async function servicio(main, { params: [nombre], panel, avisar }
       return reemplazar(aparcados, h('p', {}, 'Ver y operar los mensajes aparcados necesita el rol operator (sus cuerpos tienen datos personales).'));
     }
     try {
-      const colas = await Promise.all([nombre, `${nombre}.control`].map((cola) => api(`/dlq/${nombre}?cola=${encodeURIComponent(cola)}&limit=100`)));
+      // The queues the broker knows of (the gateway has no control queue); both until the first picture.
+      const existentes = panel()?.servicios.find((x) => x.servicio === nombre)?.colas.filter((c) => c.mensajes !== null || c.aparcados !== null).map((c) => c.cola);
+      const nombres = existentes?.length ? existentes : [nombre, `${nombre}.control`];
+      const colas = await Promise.all(nombres.map((cola) => api(`/dlq/${nombre}?cola=${encodeURIComponent(cola)}&limit=100`)));
       siCambio(aparcados, colas, (el) => reemplazar(el, colas.map((c) => listaAparcados(nombre, c, avisar, refrescar))));
     } catch (err) {
       reemplazar(aparcados, h('p', { class: 'error', role: 'alert' }, err.message));
@@ -75,7 +78,7 @@ function fichaServicio(s) {
       { class: 'tabla' },
       h('caption', {}, 'Colas'),
       h('thead', {}, h('tr', {}, ['Cola', 'En cola', 'Consumidores', 'Aparcados'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, s.colas.map((c) => h('tr', {}, h('th', { scope: 'row' }, c.cola), h('td', { class: 'num' }, c.mensajes === null ? 'no existe' : numero(c.mensajes)), h('td', { class: 'num' }, numero(c.consumidores)), h('td', { class: 'num' }, numero(c.aparcados))))),
+      h('tbody', {}, s.colas.filter((c) => c.mensajes !== null || c.aparcados !== null).map((c) => h('tr', {}, h('th', { scope: 'row' }, c.cola), h('td', { class: 'num' }, c.mensajes === null ? 'no existe' : numero(c.mensajes)), h('td', { class: 'num' }, numero(c.consumidores)), h('td', { class: 'num' }, numero(c.aparcados))))),
     ),
   );
 }
@@ -87,7 +90,7 @@ function tablaBreakers(servicio, info, avisar, refrescar) {
     boton.disabled = true;
     try {
       const r = await api(`/breakers/${servicio}/${b.dependencia}/reiniciar`, { method: 'POST' });
-      avisar(`Reinicio del breaker ${b.dependencia} solicitado (tarea ${r.tareaId.slice(0, 8)}): ${r.nota}`);
+      avisar(`Reinicio del breaker ${b.dependencia} solicitado (tarea ${r.tareaId.slice(0, 8)}): ${servicio} confirma el cambio en unos segundos.`);
       await refrescar();
     } catch (err) {
       avisar(`No se pudo reiniciar el breaker ${b.dependencia}: ${err.message}`, 'error');
@@ -161,9 +164,13 @@ function listaAparcados(servicio, c, avisar, refrescar) {
             h('td', {}, fecha(m.aparcadoAt)),
             h(
               'td',
-              { class: 'acciones' },
-              h('button', { type: 'button', 'aria-label': `Reintentar el mensaje ${m.messageId}`, onclick: () => operar('reintentar', { messageId: m.messageId }, m.tipo ?? m.messageId) }, 'Reintentar'),
+              {},
+              h(
+                'div',
+                { class: 'acciones' },
+                h('button', { type: 'button', 'aria-label': `Reintentar el mensaje ${m.messageId}`, onclick: () => operar('reintentar', { messageId: m.messageId }, m.tipo ?? m.messageId) }, 'Reintentar'),
               h('button', { type: 'button', class: 'peligro', 'aria-label': `Descartar el mensaje ${m.messageId}`, onclick: () => confirm(`¿Descartar el mensaje ${m.messageId}? No se puede deshacer.`) && operar('descartar', { messageId: m.messageId }, m.tipo ?? m.messageId) }, 'Descartar'),
+              ),
             ),
           ),
         ),

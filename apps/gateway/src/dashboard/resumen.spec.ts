@@ -1,0 +1,46 @@
+import { resumirServicio, type ColaLeida, type SaludLeida } from './resumen.js';
+
+const colas: ColaLeida[] = [
+  { cola: 'teams-service', mensajes: 12, consumidores: 2, aparcados: 3 },
+  { cola: 'teams-service.control', mensajes: 0, consumidores: 2, aparcados: 0 },
+];
+
+const sana = (breaker: Record<string, unknown> = {}): SaludLeida => ({
+  alcanzable: true,
+  listo: true,
+  error: null,
+  detalles: {
+    database: { status: 'up' },
+    broker: { status: 'up', connected: true, reconnects: 1, lastError: null, outboxPending: 4 },
+    'breaker:graph': { status: 'up', state: 'closed', since: '2027-02-01T10:00:00.000Z', lastFailure: null, rateLimit: { limits: { rpm: 600 }, factor: 0.5 }, ...breaker },
+  },
+});
+
+describe("a service's line on the dashboard", () => {
+  it('adds up its queues and reads its broker, outbox and breakers with the rate use', () => {
+    const s = resumirServicio('teams-service', 'http://t', sana(), colas, [
+      { at: 0, consumidos: 0, llamadas: { graph: 0 } },
+      { at: 60_000, consumidos: 120, llamadas: { graph: 150 } },
+    ]);
+    expect(s).toMatchObject({ estado: 'activo', motivo: null, mensajesEnCola: 12, consumidores: 4, aparcados: 3, mensajesPorMinuto: 120, ultimoError: null });
+    expect(s.broker).toEqual({ conectado: true, reconexiones: 1, outboxPendiente: 4 });
+    // 600 rpm configured, halved by the AIMD factor after 429s: 150 calls a minute use half of it.
+    expect(s.breakers).toEqual([expect.objectContaining({ dependencia: 'graph', estado: 'closed', rpm: 300, llamadasPorMinuto: 150, uso: 0.5 })]);
+    expect(s.usoTasa).toBe(0.5);
+  });
+
+  it('is degraded while a breaker is open, and says which one and why', () => {
+    const s = resumirServicio('teams-service', 'http://t', sana({ state: 'open', lastFailure: 'Graph 503' }), colas, []);
+    expect(s).toMatchObject({ estado: 'degradado', motivo: 'breaker graph abierto', ultimoError: 'graph: Graph 503', mensajesPorMinuto: null });
+  });
+
+  it('is down when it does not answer, with the reason as its last error', () => {
+    const s = resumirServicio('mail-service', 'http://m', { alcanzable: false, listo: false, error: 'fetch failed', detalles: {} }, [], []);
+    expect(s).toMatchObject({ estado: 'caido', motivo: 'no responde: fetch failed', ultimoError: 'fetch failed', breakers: [], broker: null, usoTasa: null });
+  });
+
+  it('names a failing check of an unready service', () => {
+    const salud: SaludLeida = { alcanzable: true, listo: false, error: 'HTTP 503', detalles: { database: { status: 'down', message: 'connection refused' } } };
+    expect(resumirServicio('ingest-service', 'http://i', salud, [], [])).toMatchObject({ estado: 'degradado', motivo: 'database caído', ultimoError: 'database: connection refused' });
+  });
+});
