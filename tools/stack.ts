@@ -93,8 +93,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SIAL_URL: `http://127.0.0.1:${sandboxPorts.SANDBOX_SIAL_PORT}`,
           SMTP_HOST: '127.0.0.1',
           SMTP_PORT: String(sandboxPorts.SANDBOX_SMTP_PORT),
-          // The default SMTP budget is Exchange Online's 30 messages/min per mailbox; the sandbox inbox has none.
+          // The default budgets protect real services (SMTP: Exchange Online's 30 messages/min per mailbox;
+          // Moodle: 300 calls/min). The local stand-ins have no such limit; Graph's stand-in enforces Entra's.
           SMTP_RPM: '1200',
+          MOODLE_RPM: '3000',
         };
   const keyFile = credentialsKeyFile(varDir);
   const tokenFile = adminTokenFile(varDir);
