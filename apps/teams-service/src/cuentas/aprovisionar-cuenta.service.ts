@@ -99,7 +99,9 @@ export class AprovisionarCuenta {
     const recienEscrita = creadaAhora || porConflicto || nuestra;
 
     let usageLocationPuesta = false;
-    if (!user.usageLocation) {
+    // A user we just created has the usageLocation we sent, though POST /users does not echo it (its
+    // answer is Graph's default projection): one write less per student against Entra's write quota.
+    if (!user.usageLocation && !creadaAhora) {
       await this.graph.updateUser(user.id, { usageLocation: this.config.USAGE_LOCATION }, { justWritten: recienEscrita });
       usageLocationPuesta = true;
     }
