@@ -58,8 +58,9 @@ beforeAll(async () => {
     serviceEnv: {
       // The gateway finds each service's /health/ready by URL; the stack's defaults assume the 3000 layout.
       gateway: { SWEEP_INTERVAL_MS: '1000', ...serviceUrls(5300) },
-      // A breaker that opens after two failed Graph calls and stays open until an operator resets it.
-      'teams-service': { GRAPH_BREAKER_VOLUME_THRESHOLD: '2', GRAPH_BREAKER_RESET_TIMEOUT_MS: '600000' },
+      // A breaker that opens on a few failed Graph calls — whatever successes the earlier steps left in its
+      // window — and stays open until an operator resets it.
+      'teams-service': { GRAPH_BREAKER_VOLUME_THRESHOLD: '2', GRAPH_BREAKER_ERROR_THRESHOLD_PERCENTAGE: '20', GRAPH_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000', GRAPH_BREAKER_RESET_TIMEOUT_MS: '600000' },
     },
   });
   tap = await BrokerTap.open([], { url: env.rabbitmqUrl });
@@ -200,7 +201,7 @@ describe('the dashboard, in a browser', () => {
     await shot('09-reintentado.png');
   }, 90_000);
 
-  it('validates a configuration edit and shows the problems by field', async () => {
+  it('validates a configuration edit, shows the problems by field, and saves a valid one as a new version', async () => {
     await ir('Configuración');
     const editor = page.getByLabel('Configuración (JSON)');
     await waitFor(async () => (await editor.inputValue()).includes('zonaHoraria'), 'the configuration loaded', { timeoutMs: 10_000, everyMs: 200 });
@@ -209,6 +210,13 @@ describe('the dashboard, in a browser', () => {
     await page.getByRole('button', { name: 'Validar' }).click();
     await page.getByText('no es una zona horaria IANA').waitFor();
     await shot('10-configuracion.png');
+
+    await editor.fill(JSON.stringify({ ...valores, loteTamano: 25 }, null, 2));
+    await page.getByLabel('Motivo del cambio (opcional)').fill('prueba del panel');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.getByText('Guardada la versión 1 (cambió: loteTamano)').waitFor();
+    await page.locator('#historial-config').getByText('prueba del panel').waitFor();
+    expect((await gw.get('/config')).valores.loteTamano).toBe(25);
   }, 30_000);
 });
 

@@ -86,7 +86,7 @@ function vivir() {
   );
 }
 
-async function navegar() {
+async function navegar(evento) {
   const hash = location.hash.replace(/^#/, '') || '/servicios';
   const [ruta, consulta = ''] = hash.split('?');
   const encontrada = RUTAS.map(([re, pagina, opts]) => [re.exec(ruta), pagina, opts ?? {}]).find(([m]) => m);
@@ -110,6 +110,8 @@ async function navegar() {
   }
   const titulo = main.querySelector('h1');
   document.title = `${titulo ? titulo.textContent + ' — ' : ''}Lucy`;
+  // After a page change, keyboard and screen-reader users start at the new content, not the old link.
+  if (evento && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
 document.getElementById('saltar').addEventListener('click', (e) => {
@@ -117,4 +119,4 @@ document.getElementById('saltar').addEventListener('click', (e) => {
   main.focus();
 });
 window.addEventListener('hashchange', navegar);
-navegar();
+navegar(null);
