@@ -174,6 +174,8 @@ describe('the dashboard, in a browser', () => {
     await fila.getByRole('button', { name: 'Reiniciar graph' }).click();
     await page.getByText('Reinicio del breaker graph solicitado').waitFor();
     await fila.getByText('cerrado').waitFor({ timeout: 30_000 });
+    // The service is whole again: its queue consumed again (the breaker had paused it).
+    await page.locator('#estado-servicio').getByText('Activo').waitFor();
     await shot('07-breaker-cerrado.png');
   }, 120_000);
 

@@ -102,7 +102,7 @@ function tablaBreakers(servicio, info, avisar, refrescar) {
     'table',
     { class: 'tabla' },
     h('caption', {}, `Breakers de ${servicio}`),
-    h('thead', {}, h('tr', {}, ['Dependencia', 'Estado', 'Desde', 'Motivo', 'Límite', 'Acción'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['Dependencia', 'Estado', 'Desde', 'Último fallo', 'Límite', 'Acción'].map((t) => h('th', { scope: 'col' }, t)))),
     h(
       'tbody',
       {},
