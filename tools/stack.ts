@@ -120,12 +120,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     urls.sandboxAdmin = `http://127.0.0.1:${sb}`;
     urls.mailbox = `http://127.0.0.1:${sandboxPorts.SANDBOX_MAILBOX_PORT}`;
   }
+  for (const s of SERVICES) urls[s] = `http://127.0.0.1:${svcPort(s)}`;
+  // The gateway reads every service's /health/ready for the dashboard: tell it where this stack's are.
+  const serviceUrls = JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s, urls[s]])));
   for (const s of SERVICES) {
     const port = svcPort(s);
-    urls[s] = `http://127.0.0.1:${port}`;
     specs.set(s, {
       entry: `apps/${s}/src/main.ts`,
-      env: { ...sandboxTargets, ...common, ...(perService[s] ?? {}), PORT: String(port), ...(opts.serviceEnv?.[s] ?? {}) },
+      env: { ...sandboxTargets, ...common, ...(perService[s] ?? {}), ...(s === 'gateway' ? { SERVICE_URLS: serviceUrls } : {}), PORT: String(port), ...(opts.serviceEnv?.[s] ?? {}) },
       ready: `${urls[s]}/health/ready`,
     });
   }
