@@ -6,7 +6,8 @@ import amqp from 'amqplib';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { getJson, postJson, putJson, waitFor } from '@lucy/testing';
+import { LimitesCambiados } from '@lucy/contracts';
+import { BrokerTap, getJson, postJson, putJson, waitFor } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
@@ -101,7 +102,7 @@ beforeAll(async () => {
   stack = await startStack({
     portBase: 5200,
     varDir: VAR_DIR,
-    env: { RABBITMQ_URL: env.rabbitmqUrl, DATABASE_URL: env.databaseUrl, REDIS_URL, RETRY_DELAYS_MS: '200,500,1000', LOG_LEVEL: 'info' },
+    env: { RABBITMQ_URL: env.rabbitmqUrl, DATABASE_URL: env.databaseUrl, REDIS_URL, RETRY_DELAYS_MS: '200,500,1000', LOG_LEVEL: 'warn' },
     serviceEnv: {
       sandbox: { SANDBOX_SIAL_COHORT: '20', SANDBOX_SIAL_SEED: '5001' },
       // Moodle or email unanswered for 36 s: the workflow completes with a warning a late answer clears.
@@ -158,21 +159,33 @@ describe('protecting the external services, end to end', () => {
   }, 360_000);
 
   it('sends nothing to Graph before the time a 429 asked for', async () => {
-    await putJson(admin('/faults/graph'), { burst429: 3, retryAfterSeconds: 2 });
-    const since = Date.now();
-    const loteId = await pullCohort(5102, 15);
-    const p = await settled(loteId, 120_000);
-    expect(p.fallidos).toBe(0);
-    const seen = await requests('graph', since);
-    const throttled = seen.filter((r) => r.status === 429);
-    expect(throttled).toHaveLength(3);
-    for (const t of throttled) {
-      // Sent after the 429 was answered and before its 2 s ran out: none. (A request already on its way
-      // when the 429 came back may arrive a few ms later: those are not "after the time asked" for.)
-      const early = seen.filter((r) => r.at > t.at + 50 && r.at < t.at + 2000);
-      expect(early).toEqual([]);
+    // Graph's rate lowered while running (LimitesCambiados, as the configuration owner sends it) to one
+    // request every 500 ms: then no request can be on its way when a 429 comes back, and any request
+    // inside the 3 s asked for would be one sent too early.
+    const limits = async (rpm: number, writeRpm: number) => {
+      const tap = await BrokerTap.open([], { url: env.rabbitmqUrl });
+      try {
+        await tap.publish(LimitesCambiados, { api: 'graph', rpm, writeRpm });
+      } finally {
+        await tap.close();
+      }
+      await waitFor(async () => (await getJson(`${stack.urls['teams-service']}/health/ready`)).details['breaker:graph'].rateLimit.limits.rpm === rpm, `Graph at ${rpm}/min`, { ...POLL, timeoutMs: 15_000 });
+    };
+    await limits(120, 120);
+    try {
+      await putJson(admin('/faults/graph'), { burst429: 3, retryAfterSeconds: 3 });
+      const since = Date.now();
+      const loteId = await pullCohort(5102, 8);
+      const p = await settled(loteId, 180_000);
+      expect(p.fallidos).toBe(0);
+      const seen = await requests('graph', since);
+      const throttled = seen.filter((r) => r.status === 429);
+      expect(throttled).toHaveLength(3);
+      for (const t of throttled) expect(seen.filter((r) => r.at > t.at && r.at < t.at + 3000)).toEqual([]);
+    } finally {
+      await limits(6000, R);
     }
-  }, 180_000);
+  }, 240_000);
 
   it('waits out a Moodle outage: breaker open, queue paused, nothing parked, every student completes once Moodle is back', async () => {
     const downForMs = 60_000;
@@ -204,6 +217,8 @@ describe('protecting the external services, end to end', () => {
   }, 240_000);
 
   it(`keeps two teams-service replicas together under R = ${R}/min`, async () => {
+    // The 429 test stepped Graph's rate down (it recovers 10% a minute): start again from the configured R.
+    await forgetRateState();
     await stack.start('teams-service#2');
     const replica = stack.processes.get('teams-service#2')!.url.replace(/\/health\/ready$/, '');
     const since = Date.now();
@@ -213,10 +228,12 @@ describe('protecting the external services, end to end', () => {
     const seen = await requests('graph', since);
     const writes = seen.filter(isWrite).map((r) => r.at);
     const achieved = ratePerMin(writes);
-    console.log(`[e2e] two replicas: ${writes.length} Graph writes at ${achieved.toFixed(0)}/min (R ${R}), most in any 5 s ${maxInWindow(writes, 5000)}, 429s ${seen.filter((r) => r.status === 429).length}`);
+    console.log(`[e2e] two replicas: ${writes.length} Graph writes at ${achieved.toFixed(0)}/min (R ${R}), most in any 10 s ${maxInWindow(writes, 10_000)}, 429s ${seen.filter((r) => r.status === 429).length}`);
     expect(seen.filter((r) => r.status === 429)).toHaveLength(0);
     expect(achieved).toBeLessThanOrEqual(1.02 * R);
-    expect(maxInWindow(writes, 5000)).toBeLessThanOrEqual(R / 12 + 2);
+    // What the stand-in's bucket would let through in any 10 s: its rate plus its R/12 burst. (Finer
+    // windows measure the stand-in's own jitter: it answers in bunches when its event loop is busy.)
+    expect(maxInWindow(writes, 10_000)).toBeLessThanOrEqual(R / 6 + R / 12);
     // Both did the work.
     for (const url of [stack.urls['teams-service'], replica]) {
       const metrics = await (await fetch(`${url}/metrics`)).text();
