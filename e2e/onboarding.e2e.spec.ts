@@ -65,8 +65,9 @@ beforeAll(async () => {
       gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.02' },
       'ingest-service': { BATCH_SIZE: '50' },
       // The Moodle stand-in takes any rate (300/min would make 200 enrolments outlast the step deadline);
-      // its breaker probes every 5 s, so the outage test's recovery is quick.
-      'moodle-service': { MOODLE_RPM: '6000', MOODLE_BREAKER_RESET_TIMEOUT_MS: '5000' },
+      // its retries spaced as in production, so its breaker opens (after a few failures in its 10 s
+      // window) before any enrolment runs out of attempts; it probes every 5 s, so recovery is quick.
+      'moodle-service': { MOODLE_RPM: '6000', MOODLE_BREAKER_RESET_TIMEOUT_MS: '5000', RETRY_DELAYS_MS: '1000,5000,15000' },
     },
   });
   // Every message that crosses the broker, events and commands.
