@@ -13,6 +13,7 @@
 // (no DNI, duplicates, ...): the number actually onboarded is printed with the time.
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { getJson, postJson, putJson, waitFor } from '@lucy/testing';
 import { e2eEnvironment } from '../e2e/support/environment.js';
 import { gatewayApi } from '../e2e/support/gateway-api.js';
@@ -115,6 +116,19 @@ export async function runStackBench(s: StackScenario): Promise<StackRun> {
     await stack?.stop();
     await env.dispose();
     await forgetRateState(redisUrl).catch(() => undefined);
+    await dropDatabase(env.databaseUrl).catch(() => undefined);
+  }
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const db = new pg.Client({ connectionString: adminUrl.toString() });
+  await db.connect();
+  try {
+    await db.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+  } finally {
+    await db.end();
   }
 }
 
