@@ -61,20 +61,7 @@ export const mailConfigSchema = baseConfigSchema
     MAIL_MOODLE_URL: env.url(['https', 'http']).default('https://moodle.unrc.edu.ar'),
 
     /** Opens the temporary passwords teams-service seals (SecretBox); several keys while rotating. */
-    CREDENTIALS_KEY: env
-      .string()
-      .refine(
-        (spec) => {
-          try {
-            parseSecretKeys(spec);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { error: 'must be base64 of 32 bytes, or kid:base64, several separated by commas (openssl rand -base64 32)' },
-      )
-      .optional(),
+    CREDENTIALS_KEY: env.secretKeys().optional(),
   })
   .superRefine((c, ctx) => {
     if (c.RABBITMQ_PREFETCH >= c.DB_POOL_SIZE) {

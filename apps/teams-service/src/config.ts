@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { baseConfigSchema, env, parseSecretKeys } from '@lucy/platform';
+import { baseConfigSchema, env } from '@lucy/platform';
 import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';
 import { validarPatronUpn } from './domain/upn.js';
@@ -55,20 +55,7 @@ export const teamsConfigSchema = baseConfigSchema
     PASSWORD_LENGTH: env.int(12, 64).default(16),
 
     /** Seals temporary passwords for mail-service (SecretBox). Unset: a dev key, refused for a real Graph. */
-    CREDENTIALS_KEY: env
-      .string()
-      .refine(
-        (spec) => {
-          try {
-            parseSecretKeys(spec);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { error: 'must be base64 of 32 bytes, or kid:base64, several separated by commas (openssl rand -base64 32)' },
-      )
-      .optional(),
+    CREDENTIALS_KEY: env.secretKeys().optional(),
   })
   .superRefine((c, ctx) => {
     if (!c.CREDENTIALS_KEY && !isLocal(c.GRAPH_AUTHORITY_HOST)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretKeys } from '../secrets/sealed-secret.js';
 
 // Field builders for environment schemas. Every value arrives as a string; these coerce it and say,
 // in the error, what a good value looks like.
@@ -61,4 +62,17 @@ export const env = {
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     }),
+  /** SecretBox key(s): base64 of 32 bytes, or kid:base64, comma-separated while rotating. */
+  secretKeys: () =>
+    env.string().refine(
+      (spec) => {
+        try {
+          parseSecretKeys(spec);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'must be base64 of 32 bytes, or kid:base64, several separated by commas (openssl rand -base64 32)' },
+    ),
 };
