@@ -10,7 +10,7 @@ const base = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper: {
-    '^@lucy/(contracts|messaging|platform|resilience|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@lucy/(contracts|messaging|platform|resilience|runtime-config|testing)$': '<rootDir>/libs/$1/src/index.ts',
     // The sandbox app's entry point, for test code only (tools/check-boundaries.ts keeps it there).
     '^@lucy/sandbox$': '<rootDir>/apps/sandbox/src/sandbox.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -79,6 +79,7 @@ export const ConfiguracionApi = z
     cursos: c.cursos,
     moodleAuth: c.moodleAuth,
     zonaHoraria: c.zonaHoraria.refine(zonaValida, { error: 'no es una zona horaria IANA (p. ej. America/Argentina/Cordoba)' }),
+    sincronizacion: c.sincronizacion,
   })
   .strict();
 
@@ -92,6 +93,7 @@ export const DEFECTO: Configuracion = {
   cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
   moodleAuth: 'oauth2',
   zonaHoraria: 'America/Argentina/Cordoba',
+  sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
 };
 
 export { clavesSecretas } from '../api/secretos.js';

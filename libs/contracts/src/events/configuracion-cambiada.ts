@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
+import { FUENTES_SIAL } from '../commands/lote.js';
 import { EstadoAlumno } from '../shared/alumno.js';
 
 /**
@@ -8,7 +9,9 @@ import { EstadoAlumno } from '../shared/alumno.js';
  * applies which key:
  *   loteTamano → ingest-service (BATCH_SIZE) · limites → teams (graph), moodle, mail (smtp), through
  *   LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
- *   moodleAuth → moodle-service · plantillaEmail, zonaHoraria → mail-service (zonaHoraria also the gateway).
+ *   moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail → mail-service ·
+ *   sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
+ * A service runs on its environment for every key the operator has never set (see `fijadas`).
  */
 export const Configuracion = z.object({
   /** How many new students of one lote may await their Teams account at once. */
@@ -28,6 +31,16 @@ export const Configuracion = z.object({
   moodleAuth: z.enum(['oauth2', 'manual', 'oidc']),
   /** IANA time zone for dates shown to people (emails, dashboard). */
   zonaHoraria: z.string().min(1).max(64),
+  /** The scheduled SIAL pull (the gateway's scheduler): a 5-field cron expression read in zonaHoraria. */
+  sincronizacion: z
+    .object({
+      activa: z.boolean(),
+      cron: z.string().min(9).max(120),
+      fuentes: z.array(z.enum(FUENTES_SIAL)).min(1),
+      /** Only this academic period; null: whatever SIAL lists. */
+      periodo: z.string().min(1).max(20).nullable(),
+    })
+    .default({ activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null }),
 });
 export type Configuracion = z.infer<typeof Configuracion>;
 
@@ -41,6 +54,12 @@ export const ConfiguracionCambiada = defineEvent({
     /** The top-level keys that differ from the previous version. */
     cambios: z.array(z.string()),
     cambiadoPor: z.string().min(1),
+    /**
+     * The top-level keys an operator has set in this or any earlier version. A service applies only
+     * these; for the others it keeps its environment (the gateway's defaults cannot know, say, the
+     * MOODLE_CURSOS a site was deployed with). Absent from older publishers: then every key counts.
+     */
+    fijadas: z.array(z.string()).optional(),
   }),
 });
 export type ConfiguracionCambiada = EventPayload<typeof ConfiguracionCambiada>;
