@@ -71,7 +71,10 @@ export function cleanParam(value: string, type: ParamType, env: ParamEnv): strin
       return p && env.themes.includes(p) ? p : '';
     }
     case 'timezone':
-      return /^(99|[+-]?\d{1,2}(\.5)?|[A-Za-z_/+-]+)$/.test(value) ? value : '';
+      // param::clean_param_value_timezone (lib/classes/param.php), its pattern as is: offsets -13..13 in
+      // halves up to 12.5 (the class [5|0] admits '|' too), 99, or an alphanumeric run followed by
+      // letters, _ and - with single slashes — so Etc/GMT+3 is refused; PCRE's $ also passes a final \n.
+      return /^(([+-]?(0?[0-9](\.[5|0])?|1[0-3](\.0)?|1[0-2]\.5))|(99)|[A-Za-z0-9]+(\/?[A-Za-z_-])+)\n?$/.test(value) ? value : '';
     case 'url':
       return /^(https?:\/\/[^\s]+|\/[^\s]*|)$/.test(value) ? value : '';
   }
