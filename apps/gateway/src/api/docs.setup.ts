@@ -15,7 +15,8 @@ export const BEARER = 'token';
 const DESCRIPCION = `Lucy's operator API. Every route under /api/v1 needs \`Authorization: Bearer <token>\`.
 Roles: **viewer** reads; **operator** also runs actions, uploads, retries, DLQ and breaker operations;
 **admin** also manages tokens and the configuration. Errors are \`application/problem+json\` (RFC 9457)
-whose \`detail\` says what to fix. /health/*, /metrics and /docs need no token.`;
+whose \`detail\` says what to fix; a request that fails validation also lists \`problemas: [{ campo, mensaje }]\`,
+one per field. /health/*, /metrics and /docs need no token.`;
 
 @Injectable()
 export class DocsSetup implements OnModuleInit {

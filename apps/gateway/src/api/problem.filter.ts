@@ -11,11 +11,14 @@ export class ProblemFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     let status = HttpStatus.INTERNAL_SERVER_ERROR;
     let detail = 'error interno; el detalle quedó en el log del servicio';
+    let problemas: unknown;
     if (err instanceof HttpException) {
       status = err.getStatus();
       const body = err.getResponse();
       const message = typeof body === 'string' ? body : (body as { message?: string | string[] }).message;
       detail = Array.isArray(message) ? message.join('; ') : (message ?? err.message);
+      // A validation failure's fields, one by one (SchemaPipe): an extension member, as RFC 9457 allows.
+      if (typeof body === 'object' && Array.isArray((body as { problemas?: unknown }).problemas)) problemas = (body as { problemas: unknown[] }).problemas;
     } else if ((err as { type?: string }).type === 'entity.parse.failed') {
       status = 400;
       detail = 'el cuerpo no es JSON válido';
@@ -33,7 +36,7 @@ export class ProblemFilter implements ExceptionFilter {
     res
       .status(status)
       .type('application/problem+json')
-      .json({ type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail, instance: req.originalUrl });
+      .json({ type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail, instance: req.originalUrl, ...(problemas ? { problemas } : {}) });
   }
 }
 

@@ -26,13 +26,11 @@ export class SchemaPipe implements PipeTransform {
     const result = await schema['~standard'].validate(value ?? (metadata.type === 'body' ? {} : value));
     if (!result.issues) return result.value;
     const donde = DONDE[metadata.type] ?? metadata.type;
-    const detalle = result.issues
-      .slice(0, 20)
-      .map((i) => {
-        const path = (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
-        return `${path || metadata.data || donde}: ${i.message}`;
-      })
-      .join('; ');
-    throw new BadRequestException(`${donde} no válido: ${detalle}`);
+    const problemas = result.issues.slice(0, 20).map((i) => ({
+      campo: (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.') || metadata.data || donde,
+      mensaje: i.message,
+    }));
+    // `problemas` goes out as a problem+json extension: a client can put each message beside its field.
+    throw new BadRequestException({ message: `${donde} no válido: ${problemas.map((p) => `${p.campo}: ${p.mensaje}`).join('; ')}`, problemas });
   }
 }
