@@ -13,6 +13,13 @@ import { resumir, type FilaLote, type ProgresoLote } from './progreso.js';
 
 export type { ProgresoLote };
 
+export interface OpcionesSincronizacion {
+  /** Added to the audit entry's and the tarea's detail (a scheduled pull names its slot). */
+  detalle?: Record<string, unknown>;
+  /** Runs in the pull's transaction once the lote row exists; if it throws, nothing is recorded or sent. */
+  enTransaccion?: (m: EntityManager, loteId: string) => Promise<void>;
+}
+
 @Injectable()
 export class LoteService {
   private readonly s: string;
@@ -27,14 +34,16 @@ export class LoteService {
   }
 
   /** Records the lote and sends the pull to ingest-service, together. */
-  async sincronizarSial(fuentes: (typeof FUENTES_SIAL)[number][], actor: string, periodo?: string): Promise<{ loteId: string; correlationId: string }> {
+  async sincronizarSial(fuentes: (typeof FUENTES_SIAL)[number][], actor: string, periodo?: string, opciones: OpcionesSincronizacion = {}): Promise<{ loteId: string; correlationId: string }> {
     const loteId = randomUUID();
     const correlationId = `lote-${loteId}`;
+    const detalle = { fuentes, periodo, ...opciones.detalle };
     await this.messaging.inTransaction(
       async ({ manager, publish }) => {
         await manager.query(`INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id) VALUES ($1, 'sial', 'solicitado', $2, $3)`, [loteId, actor, correlationId]);
-        await registrar(manager, this.schemaName, { loteId, evento: 'accion.sincronizar-sial', actor, correlationId, detalle: { fuentes, periodo } });
-        await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle: { fuentes, periodo } }, manager);
+        await opciones.enTransaccion?.(manager, loteId);
+        await registrar(manager, this.schemaName, { loteId, evento: 'accion.sincronizar-sial', actor, correlationId, detalle });
+        await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
         publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}) });
       },
       { correlationId },
