@@ -2,6 +2,7 @@ import { Logger, Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
+import { RuntimeConfig, RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
 import { credentialKeys, type MailConfig } from './config.js';
 import { PLANTILLA_BIENVENIDA } from './domain/envio.js';
 import { EnviarCredenciales } from './envio/enviar-credenciales.service.js';
@@ -11,6 +12,7 @@ import { PasswordRestablecidaHandler } from './handlers/password-restablecida.ha
 import { Envio } from './persistence/envio.entity.js';
 import { Envios } from './persistence/envios.repository.js';
 import { MailInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
+import { problemaDePlantillaEmail, seguirPlantillaEmail } from './plantillas/plantilla-email.js';
 import { CARPETA_POR_DEFECTO, Plantillas } from './plantillas/plantillas.js';
 import { SmtpClient } from './smtp/smtp.client.js';
 import { smtpClassifier } from './smtp/smtp.errors.js';
@@ -18,12 +20,18 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
 /** mail-service: templated credentials email over SMTP. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [Envio], migrations: [MessagingTables1732000000000, MailInit1763900000000] }),
+    DatabaseModule.forService({ entities: [Envio], migrations: [MessagingTables1732000000000, MailInit1763900000000, RuntimeConfigTable1764000000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // Every send: the relay's rate (SMTP_RPM) and the breaker that pauses this service's queue while the relay is down.
     ResilienceModule.forDependency({ name: 'smtp', env: 'SMTP', classify: smtpClassifier }),
+    // The credentials email an operator sets through the gateway; null (never set): the template files.
+    RuntimeConfigModule.forService({
+      keys: ['plantillaEmail'] as const,
+      fromEnv: () => ({ plantillaEmail: null }),
+      checks: { plantillaEmail: problemaDePlantillaEmail },
+    }),
   ],
   providers: [
     {
@@ -34,7 +42,15 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
         return new SecretBox(credentialKeys(c));
       },
     },
-    { provide: Plantillas, inject: [APP_CONFIG], useFactory: (c: MailConfig) => new Plantillas(c.MAIL_TEMPLATE_DIR ?? CARPETA_POR_DEFECTO, [PLANTILLA_BIENVENIDA]) },
+    {
+      provide: Plantillas,
+      inject: [APP_CONFIG, RuntimeConfig],
+      useFactory: (c: MailConfig, runtime: RuntimeConfig<'plantillaEmail'>) => {
+        const plantillas = new Plantillas(c.MAIL_TEMPLATE_DIR ?? CARPETA_POR_DEFECTO, [PLANTILLA_BIENVENIDA]);
+        seguirPlantillaEmail(plantillas, runtime);
+        return plantillas;
+      },
+    },
     SmtpClient,
     Envios,
     EnvioMetrics,

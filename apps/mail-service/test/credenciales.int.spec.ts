@@ -232,7 +232,7 @@ describe('mail-service: the credentials email', () => {
     await idle();
     expect(passwords.length).toBeGreaterThan(5);
     const { rows: tables } = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
-    expect(tables.map((t) => t.table_name).sort()).toEqual(['envio', 'inbox', 'migrations', 'outbox']);
+    expect(tables.map((t) => t.table_name).sort()).toEqual(['configuracion_aplicada', 'envio', 'inbox', 'migrations', 'outbox']);
     const dump: string[] = [];
     for (const { table_name } of tables) {
       const { rows } = await db.query(`SELECT row_to_json(t)::text AS j FROM "${schema}"."${table_name}" t`);

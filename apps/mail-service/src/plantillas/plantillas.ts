@@ -1,11 +1,13 @@
-// The email templates: files an administrator can edit, rendered with handlebars.
+// The email templates, rendered with handlebars: the files an administrator can edit, and in their place
+// for one template the sources an operator sets at run time (plantilla-email.ts).
 //
-// A template is three files in one folder: <nombre>.subject.hbs, <nombre>.html.hbs, <nombre>.text.hbs.
-// Variables may be written the way the admins' documents write them, `{nombre}`, or the handlebars way,
-// `{{nombre}}`: a lone-brace placeholder is rewritten to handlebars before compiling. In the HTML part
-// every value is HTML-escaped (a name like `<script>` or `D'Angelo` stays text); the subject and the
-// text part are not HTML, so they get the values as they are. Templates are read and checked at start:
-// an unknown variable or a syntax error stops the service naming the file.
+// A template is three parts: subject, HTML and text. On disk they are three files in one folder:
+// <nombre>.subject.hbs, <nombre>.html.hbs, <nombre>.text.hbs. Variables may be written the way the admins'
+// documents write them, `{nombre}`, or the handlebars way, `{{nombre}}`: a lone-brace placeholder is
+// rewritten to handlebars before compiling. In the HTML part every value is HTML-escaped (a name like
+// `<script>` or `D'Angelo` stays text); the subject and the text part are not HTML, so they get the values
+// as they are. Wherever its sources come from, a template goes through `compilar`: an unknown variable or a
+// syntax error is found there, naming the part, before any student's email is rendered with it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,15 @@ export interface Renderizado {
   text: string;
 }
 
+export type Parte = keyof Renderizado;
+const PARTES: Parte[] = ['subject', 'html', 'text'];
+
+/** A template's three sources, as written (either placeholder syntax). */
+export type Fuentes = Record<Parte, string>;
+
+/** A template ready to render: what `compilar` returns. */
+export type PlantillaCompilada = Readonly<Record<Parte, Handlebars.TemplateDelegate>>;
+
 /** The app's own templates/ folder (apps/mail-service/templates). */
 export const CARPETA_POR_DEFECTO = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -30,9 +41,6 @@ export function aHandlebars(source: string): string {
   return source.replace(LONE_BRACE, (_m, before: string, name: string) => `${before}{{${name}}}`);
 }
 
-type Parte = 'subject' | 'html' | 'text';
-const PARTES: Parte[] = ['subject', 'html', 'text'];
-
 const EJEMPLO: VariablesPlantilla = {
   nombre: 'Ana',
   apellido: 'Pérez',
@@ -42,19 +50,43 @@ const EJEMPLO: VariablesPlantilla = {
   moodleUrl: 'https://moodle.example',
 };
 
-export class Plantillas {
-  private readonly compiladas = new Map<string, Record<Parte, Handlebars.TemplateDelegate>>();
-  private readonly hbs = Handlebars.create();
+// No helpers or partials are registered: a template can use handlebars' built-ins and our variables only.
+const hbs = Handlebars.create();
 
+/**
+ * The one compile step, for the files, an operator's template and the check that refuses a bad one.
+ * Throws naming the part (`nombreDe(parte)`: a file, a configuration field) and the variables there are.
+ */
+export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string): PlantillaCompilada {
+  const out = {} as Record<Parte, Handlebars.TemplateDelegate>;
+  for (const parte of PARTES) {
+    try {
+      // strict: a variable the template names but we do not provide is an error, not an empty string.
+      const fn = hbs.compile(aHandlebars(fuentes[parte]), { strict: true, noEscape: parte !== 'html' });
+      fn(EJEMPLO); // handlebars compiles lazily: render once so a bad template fails now, not on a student
+      out[parte] = fn;
+    } catch (err) {
+      throw new Error(`${nombreDe(parte)} is invalid: ${(err as Error).message} (variables: ${VARIABLES.join(', ')})`);
+    }
+  }
+  return out;
+}
+
+export class Plantillas {
+  private readonly deArchivos = new Map<string, PlantillaCompilada>();
+  private readonly reemplazos = new Map<string, PlantillaCompilada>();
+
+  /** Reads and compiles the files of every template in `nombres`: a bad one stops the service, naming the file. */
   constructor(
     private readonly carpeta: string,
     nombres: readonly string[],
   ) {
-    for (const nombre of nombres) this.compiladas.set(nombre, this.cargar(nombre));
+    for (const nombre of nombres) this.deArchivos.set(nombre, this.cargar(nombre));
   }
 
+  /** Renders `nombre` as it stands now: an operator's template if one replaces it, else the files'. */
   render(nombre: string, variables: VariablesPlantilla): Renderizado {
-    const t = this.compiladas.get(nombre);
+    const t = this.reemplazos.get(nombre) ?? this.deArchivos.get(nombre);
     if (!t) throw new Error(`no template named "${nombre}"`);
     return {
       // A header is one line: a newline in a name must not start a header of its own.
@@ -64,25 +96,23 @@ export class Plantillas {
     };
   }
 
-  private cargar(nombre: string): Record<Parte, Handlebars.TemplateDelegate> {
-    const out = {} as Record<Parte, Handlebars.TemplateDelegate>;
+  /** Puts a compiled template in place of the files' `nombre` for the emails rendered from now on; null: the files again. */
+  reemplazar(nombre: string, plantilla: PlantillaCompilada | null): void {
+    if (!this.deArchivos.has(nombre)) throw new Error(`no template named "${nombre}" to replace`);
+    if (plantilla) this.reemplazos.set(nombre, plantilla);
+    else this.reemplazos.delete(nombre);
+  }
+
+  private cargar(nombre: string): PlantillaCompilada {
+    const archivo = (parte: Parte) => join(this.carpeta, `${nombre}.${parte}.hbs`);
+    const fuentes = {} as Fuentes;
     for (const parte of PARTES) {
-      const file = join(this.carpeta, `${nombre}.${parte}.hbs`);
-      let source: string;
       try {
-        source = readFileSync(file, 'utf8');
+        fuentes[parte] = readFileSync(archivo(parte), 'utf8');
       } catch (err) {
-        throw new Error(`template ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-      try {
-        // strict: a variable the template names but we do not provide is an error, not an empty string.
-        const fn = this.hbs.compile(aHandlebars(source), { strict: true, noEscape: parte !== 'html' });
-        fn(EJEMPLO); // handlebars compiles lazily: render once so a bad template fails now, not on a student
-        out[parte] = fn;
-      } catch (err) {
-        throw new Error(`template ${file} is invalid: ${(err as Error).message} (variables: ${VARIABLES.join(', ')})`);
+        throw new Error(`template ${archivo(parte)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       }
     }
-    return out;
+    return compilar(fuentes, (parte) => `template ${archivo(parte)}`);
   }
 }

@@ -1,0 +1,70 @@
+import { RuntimeConfig, type StoredConfig } from '@lucy/runtime-config';
+import { compilarPlantillaEmail, problemaDePlantillaEmail, seguirPlantillaEmail, type PlantillaEmail } from './plantilla-email.js';
+import { CARPETA_POR_DEFECTO, Plantillas, type VariablesPlantilla } from './plantillas.js';
+
+const vars: VariablesPlantilla = {
+  nombre: 'Ana',
+  apellido: "D'Angelo",
+  upn: 'a30111222@estudiantes.unrc.edu.ar',
+  password: 'Xy7&<Temp>!',
+  carrera: 'Licenciatura en Física',
+  moodleUrl: 'https://moodle.example',
+};
+
+const OPERADOR = { asunto: 'Bienvenida, {nombre} {apellido}', html: '<p>Hola {nombre} {{apellido}}: {password}</p>', texto: 'Usuario {upn}, clave {password}' };
+const ARCHIVOS = 'Ana, tu cuenta de Microsoft 365 de la UNRC está lista';
+
+/** A RuntimeConfig as mail.module.ts builds it, and the bienvenida template following it. */
+function montar() {
+  const runtime = new RuntimeConfig(['plantillaEmail'] as const, { plantillaEmail: null }, { plantillaEmail: problemaDePlantillaEmail });
+  const plantillas = new Plantillas(CARPETA_POR_DEFECTO, ['bienvenida']);
+  seguirPlantillaEmail(plantillas, runtime);
+  let version = 0;
+  const fijar = (plantillaEmail: PlantillaEmail) => {
+    const stored: StoredConfig = { version: ++version, valores: { plantillaEmail }, fijadas: ['plantillaEmail'], cambiadoPor: 'ana', appliedAt: new Date().toISOString() };
+    runtime.apply(stored);
+    return runtime.describe().rechazadas;
+  };
+  return { fijar, render: (over: Partial<VariablesPlantilla> = {}) => plantillas.render('bienvenida', { ...vars, ...over }) };
+}
+
+describe('an operator’s credentials email (plantillaEmail)', () => {
+  it('replaces the files’ bienvenida, with the files’ rules: either placeholder syntax, HTML escaped only in the HTML part', () => {
+    const { fijar, render } = montar();
+    expect(render().subject).toBe(ARCHIVOS);
+    expect(fijar(OPERADOR)).toEqual({});
+    expect(render()).toEqual({
+      subject: "Bienvenida, Ana D'Angelo",
+      html: '<p>Hola Ana D&#x27;Angelo: Xy7&amp;&lt;Temp&gt;!</p>',
+      text: 'Usuario a30111222@estudiantes.unrc.edu.ar, clave Xy7&<Temp>!',
+    });
+  });
+
+  it('refuses a template naming an unknown variable, or one that does not compile, naming the field; the one in force stays', () => {
+    const { fijar, render } = montar();
+    fijar(OPERADOR);
+    expect(fijar({ ...OPERADOR, asunto: 'Hola {apodo}' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.asunto is invalid: .*apodo.*\(variables: nombre, apellido/) });
+    expect(fijar({ ...OPERADOR, texto: 'Hola {{#if nombre}} sin cerrar' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.texto is invalid: /) });
+    expect(fijar({ ...OPERADOR, html: '<p>{{nombre}</p>' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.html is invalid: /) });
+    expect(render().subject).toBe("Bienvenida, Ana D'Angelo");
+  });
+
+  it('goes back to the files when set to null', () => {
+    const { fijar, render } = montar();
+    fijar(OPERADOR);
+    expect(fijar(null)).toEqual({});
+    expect(render().subject).toBe(ARCHIVOS);
+  });
+
+  it('keeps the subject on one line whatever the name holds', () => {
+    const { fijar, render } = montar();
+    fijar(OPERADOR);
+    expect(render({ nombre: 'Ana\r\nBcc: x@y.z' }).subject).toBe("Bienvenida, Ana Bcc: x@y.z D'Angelo");
+  });
+
+  it('compiles a template once, however many checks and versions ask for it', () => {
+    const a = compilarPlantillaEmail({ ...OPERADOR });
+    expect(compilarPlantillaEmail({ ...OPERADOR })).toBe(a);
+    expect(compilarPlantillaEmail({ ...OPERADOR, texto: 'otro {upn}' })).not.toBe(a);
+  });
+});
