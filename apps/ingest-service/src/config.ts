@@ -35,7 +35,7 @@ export const ingestConfigSchema = baseConfigSchema
     ...resilienceEnv(),
     ...dependencyEnv('SIAL', { timeoutMs: 40_000 }),
 
-    /** How many new students of one lote may await their Teams account at once. */
+    /** How many new students of one lote may await their Teams account at once, until an operator sets loteTamano. */
     BATCH_SIZE: env.int(1, 10_000).default(20),
     /** After this long without a CuentaTeams reply a released student stops holding its slot. */
     BATCH_RELEASE_TIMEOUT_MS: env.int(1000).default(300_000),

@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
+import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
+import type { IngestConfig } from './config.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { CuentaTeamsFallidaHandler } from './handlers/cuenta-teams-fallida.handler.js';
 import { RegistrarLoteHandler } from './handlers/registrar-lote.handler.js';
 import { SincronizarSialHandler } from './handlers/sincronizar-sial.handler.js';
 import { LiberacionService } from './liberacion/liberacion.service.js';
 import { LiberacionSweeper } from './liberacion/liberacion.sweeper.js';
+import { LoteTamanoListener } from './liberacion/lote-tamano.listener.js';
 import { AlumnoEntity } from './persistence/alumno.entity.js';
 import { AlumnoRepository } from './persistence/alumno.repository.js';
 import { LoteItemEntity } from './persistence/lote-item.entity.js';
@@ -22,13 +25,15 @@ import { sialClassifier } from './sial/sial.errors.js';
 /** ingest-service: SIAL and uploaded batches in, the student registry. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [AlumnoEntity, LoteEntity, LoteItemEntity], migrations: [MessagingTables1732000000000, IngestInit1763900000000] }),
+    DatabaseModule.forService({ entities: [AlumnoEntity, LoteEntity, LoteItemEntity], migrations: [MessagingTables1732000000000, IngestInit1763900000000, RuntimeConfigTable1764000000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // SIAL's breaker pauses no queue (this one also carries uploads and the releases of students
     // waiting for their account): while it is open a pull is deferred at once, attempts untouched.
     ResilienceModule.forDependency({ name: 'sial', env: 'SIAL', rate: false, queues: [], classify: sialClassifier }),
+    // The release window: BATCH_SIZE until an operator sets loteTamano through the gateway.
+    RuntimeConfigModule.forService({ keys: ['loteTamano'] as const, fromEnv: (c: IngestConfig) => ({ loteTamano: c.BATCH_SIZE }) }),
   ],
   providers: [
     SialClient,
@@ -38,6 +43,7 @@ import { sialClassifier } from './sial/sial.errors.js';
     RegistroService,
     LiberacionService,
     LiberacionSweeper,
+    LoteTamanoListener,
     SincronizarSialHandler,
     RegistrarLoteHandler,
     CuentaTeamsCreadaHandler,

@@ -1,4 +1,4 @@
-import { loteCompleto, planificarLiberacion, vencidos } from './ventana.js';
+import { loteCompleto, planificarLiberacion, vencidos, ventanaAmpliada } from './ventana.js';
 
 const nuevo = (id: string) => ({ id, esperaRespuesta: true });
 const actualizado = (id: string) => ({ id, esperaRespuesta: false });
@@ -30,6 +30,19 @@ describe('release window', () => {
 
   it('says the window is not full when the pending items ran out first', () => {
     expect(planificarLiberacion(5, 0, [nuevo('a')])).toEqual({ liberar: [nuevo('a')], lleno: false });
+  });
+
+  it('lets more go at once only when the window grows', () => {
+    expect(ventanaAmpliada(2, 5)).toBe(true);
+    expect(ventanaAmpliada(5, 5)).toBe(false);
+    expect(ventanaAmpliada(5, 3)).toBe(false);
+  });
+
+  it('releases nobody new after the window shrinks below what is in flight, until enough answer', () => {
+    // 5 released under the old window, window now 3: nothing goes until only 2 are in flight.
+    expect(planificarLiberacion(3, 5, [nuevo('f')])).toEqual({ liberar: [], lleno: true });
+    expect(planificarLiberacion(3, 3, [nuevo('f')])).toEqual({ liberar: [], lleno: true });
+    expect(ids(planificarLiberacion(3, 2, [nuevo('f'), nuevo('g')]).liberar)).toEqual(['f']);
   });
 
   it('stops waiting for a reply once the time limit has passed', () => {

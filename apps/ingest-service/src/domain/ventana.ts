@@ -34,6 +34,12 @@ export function planificarLiberacion<I extends ItemPendiente>(tamano: number, en
   return { liberar, lleno: libres === 0 };
 }
 
+/**
+ * Whether a new window size lets students of lotes already in progress go now: only a larger one. A
+ * smaller one recalls nobody already released; it releases nobody new until fewer are in flight.
+ */
+export const ventanaAmpliada = (antes: number, ahora: number): boolean => ahora > antes;
+
 export interface ItemLiberado {
   id: string;
   liberadoEn: Date;

@@ -7,6 +7,7 @@ import type { EntityManager } from 'typeorm';
 import { AlumnoActualizado, AlumnoCreado } from '@lucy/contracts';
 import type { TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
+import { RuntimeConfig } from '@lucy/runtime-config';
 import type { IngestConfig } from '../config.js';
 import { loteCompleto, planificarLiberacion, vencidos } from '../domain/ventana.js';
 import { AlumnoRepository } from '../persistence/alumno.repository.js';
@@ -22,6 +23,7 @@ const TANDA = 500;
 export class LiberacionService {
   constructor(
     @InjectConfig() private readonly config: IngestConfig,
+    private readonly runtime: RuntimeConfig<'loteTamano'>,
     private readonly lotes: LoteRepository,
     private readonly items: LoteItemRepository,
     private readonly alumnos: AlumnoRepository,
@@ -33,11 +35,13 @@ export class LiberacionService {
     const viejos = vencidos(liberados, ahora, this.config.BATCH_RELEASE_TIMEOUT_MS);
     await this.items.vencer(m, viejos.map((i) => i.id));
     let enVuelo = liberados.length - viejos.length;
+    // Read under the lote's lock, at this move: an operator may have changed it since the last one.
+    const tamano = this.runtime.get('loteTamano');
 
     for (let despuesDe = '0'; ; ) {
       const pendientes = await this.items.pendientes(m, loteId, despuesDe, TANDA);
       if (pendientes.length === 0) break;
-      const plan = planificarLiberacion(this.config.BATCH_SIZE, enVuelo, pendientes.map((p) => ({ ...p, esperaRespuesta: p.resultado === 'nuevo' })));
+      const plan = planificarLiberacion(tamano, enVuelo, pendientes.map((p) => ({ ...p, esperaRespuesta: p.resultado === 'nuevo' })));
       await this.publicar(m, loteId, plan.liberar, publicar);
       enVuelo += plan.liberar.filter((i) => i.esperaRespuesta).length;
       if (plan.lleno || plan.liberar.length < pendientes.length) break;

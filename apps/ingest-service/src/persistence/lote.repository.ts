@@ -82,4 +82,13 @@ export class LoteRepository {
   async enCurso(m: EntityManager, limite = 500): Promise<{ id: string; correlationId: string }[]> {
     return m.query(`SELECT id, correlation_id AS "correlationId" FROM ${tabla(m, 'lote')} WHERE estado = 'en_curso' ORDER BY received_at LIMIT $1`, [limite]);
   }
+
+  /** The lotes in progress with students still waiting to be released: those a larger window can move. */
+  async enCursoConPendientes(m: EntityManager): Promise<{ id: string; correlationId: string }[]> {
+    return m.query(
+      `SELECT l.id, l.correlation_id AS "correlationId" FROM ${tabla(m, 'lote')} l
+       WHERE l.estado = 'en_curso' AND EXISTS (SELECT 1 FROM ${tabla(m, 'lote_item')} i WHERE i.lote_id = l.id AND i.release_state = 'pending')
+       ORDER BY l.received_at`,
+    );
+  }
 }
