@@ -48,6 +48,11 @@ export const gatewayConfigSchema = baseConfigSchema
     ACCION_MAX_ALUMNOS: env.int(1, 20_000).default(1000),
     /** A workflow still running after this long is listed as stuck (seed 000: "RUNNING for more than an hour"). */
     STUCK_AFTER_MS: env.int(1000).default(3_600_000),
+    /**
+     * The least time between two runs of the scheduled SIAL pull (runtime key sincronizacion.cron): each
+     * run brings a whole cohort from SIAL, so an expression that fires more often is refused. Tests lower it.
+     */
+    SCHEDULER_MIN_INTERVAL_S: env.int(1, 86_400).default(300),
   });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

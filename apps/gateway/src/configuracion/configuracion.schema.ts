@@ -5,6 +5,7 @@
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { Configuracion } from '@lucy/contracts';
+import { problemaDeCron } from '../scheduler/cron.js';
 
 /** What mail-service's templates may use (apps/mail-service/src/plantillas: VARIABLES). */
 const VARIABLES_EMAIL = ['nombre', 'apellido', 'upn', 'password', 'carrera', 'moodleUrl'];
@@ -79,7 +80,12 @@ export const ConfiguracionApi = z
     cursos: c.cursos,
     moodleAuth: c.moodleAuth,
     zonaHoraria: c.zonaHoraria.refine(zonaValida, { error: 'no es una zona horaria IANA (p. ej. America/Argentina/Cordoba)' }),
-    sincronizacion: c.sincronizacion,
+    // The scheduler's own check (apps/gateway/src/scheduler/cron.ts): croner must read it, and it must not
+    // fire more often than SCHEDULER_MIN_INTERVAL_S (each run pulls a whole cohort from SIAL).
+    sincronizacion: c.sincronizacion.unwrap().superRefine((s, ctx) => {
+      const problema = problemaDeCron(s.cron);
+      if (problema) ctx.addIssue({ code: 'custom', path: ['cron'], message: problema });
+    }).default(c.sincronizacion.def.defaultValue),
   })
   .strict();
 
