@@ -13,6 +13,7 @@ export class RuntimeConfigTable1764000000000 implements MigrationInterface {
         version      integer NOT NULL,
         valores      jsonb NOT NULL,
         fijadas      jsonb NOT NULL,
+        rechazadas   jsonb NOT NULL DEFAULT '{}',
         cambiado_por text NOT NULL,
         applied_at   timestamptz NOT NULL DEFAULT now()
       )`);

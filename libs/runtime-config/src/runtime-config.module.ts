@@ -54,10 +54,13 @@ class RuntimeConfigLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.messaging?.handle(
       ConfiguracionCambiada,
       async (evento, ctx) => {
-        if (await this.store.save(ctx.manager, evento)) {
-          // Stored with the message's commit, a moment from now; the poll picks it up if this is early.
-          setTimeout(() => void this.refresh(), 50).unref();
-        }
+        const previo = await this.store.load(ctx.manager, { lock: true });
+        if (previo && previo.version >= evento.version) return;
+        // Older publishers do not say which keys were set: then all of them were.
+        const decidido = this.runtimeConfig.decide({ valores: evento.valores, fijadas: evento.fijadas ?? Object.keys(evento.valores) }, previo);
+        await this.store.save(ctx.manager, { version: evento.version, cambiadoPor: evento.cambiadoPor, ...decidido });
+        // Stored with the message's commit, a moment from now; the poll picks it up if this is early.
+        setTimeout(() => void this.refresh(), 50).unref();
       },
       { queue: controlQueueOf(this.config.SERVICE_NAME), name: 'ConfiguracionCambiadaHandler' },
     );

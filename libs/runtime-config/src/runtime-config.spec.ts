@@ -1,6 +1,6 @@
 import { RuntimeConfig, type StoredConfig } from './runtime-config.js';
 
-const stored = (version: number, valores: StoredConfig['valores'], fijadas: string[]): StoredConfig => ({ version, valores, fijadas, cambiadoPor: 'ana', appliedAt: '2026-11-23T02:00:00.000Z' });
+const stored = (version: number, valores: StoredConfig['valores'], fijadas: readonly string[], rechazadas: Record<string, string> = {}): StoredConfig => ({ version, valores, fijadas, rechazadas, cambiadoPor: 'ana', appliedAt: '2026-11-23T02:00:00.000Z' });
 
 describe('RuntimeConfig', () => {
   const make = () => new RuntimeConfig(['loteTamano', 'moodleAuth'] as const, { loteTamano: 20, moodleAuth: 'oauth2' }, { loteTamano: (n) => (n > 500 ? 'too big for this service' : undefined) });
@@ -30,12 +30,35 @@ describe('RuntimeConfig', () => {
     expect(rc.get('loteTamano')).toBe(50);
   });
 
-  it('keeps the previous value of a key whose new value fails its check, and says why', () => {
+  it('decides to keep the value in force for a key whose new value fails its check, and records why', () => {
     const rc = make();
-    rc.apply(stored(1, { loteTamano: 40 }, ['loteTamano']));
-    expect(rc.apply(stored(2, { loteTamano: 900, moodleAuth: 'oidc' }, ['loteTamano', 'moodleAuth']))).toEqual(['moodleAuth']);
+    const previo = stored(1, { loteTamano: 40 }, ['loteTamano']);
+    rc.apply(previo);
+    const decidido = rc.decide({ valores: { loteTamano: 900, moodleAuth: 'oidc', zonaHoraria: 'UTC' }, fijadas: ['loteTamano', 'moodleAuth', 'zonaHoraria'] }, previo);
+    expect(decidido).toEqual({ valores: { loteTamano: 40, moodleAuth: 'oidc', zonaHoraria: 'UTC' }, fijadas: ['loteTamano', 'moodleAuth', 'zonaHoraria'], rechazadas: { loteTamano: 'too big for this service' } });
+    expect(rc.apply({ ...stored(2, decidido.valores, decidido.fijadas, decidido.rechazadas) })).toEqual(['moodleAuth']);
     expect(rc.get('loteTamano')).toBe(40);
     expect(rc.describe()).toMatchObject({ version: 2, rechazadas: { loteTamano: 'too big for this service' } });
+  });
+
+  it('decides to stay on the environment for a refused key nobody had set before', () => {
+    const rc = make();
+    const decidido = rc.decide({ valores: { loteTamano: 900 }, fijadas: ['loteTamano'] }, null);
+    expect(decidido).toEqual({ valores: { loteTamano: 900 }, fijadas: [], rechazadas: { loteTamano: 'too big for this service' } });
+    rc.apply(stored(1, decidido.valores, decidido.fijadas, decidido.rechazadas));
+    expect(rc.get('loteTamano')).toBe(20);
+  });
+
+  it('a replica that starts from the stored row runs what the running ones run, refusals included', () => {
+    const running = make();
+    running.apply(stored(1, { loteTamano: 40 }, ['loteTamano']));
+    const decidido = running.decide({ valores: { loteTamano: 900 }, fijadas: ['loteTamano'] }, stored(1, { loteTamano: 40 }, ['loteTamano']));
+    const fila = stored(2, decidido.valores, decidido.fijadas, decidido.rechazadas);
+    running.apply(fila);
+    const restarted = make();
+    restarted.apply(fila);
+    expect(restarted.get('loteTamano')).toBe(running.get('loteTamano'));
+    expect(restarted.describe().rechazadas).toEqual(running.describe().rechazadas);
   });
 
   it('does not report a change when the stored value equals the one in force (deep equality)', () => {

@@ -2,8 +2,10 @@
 // the service's environment for every key no operator has set, the stored version's value for the
 // others. Pure: the module (runtime-config.module.ts) feeds it what the database holds.
 //
-// A value the service cannot use (a check fails) is not applied: the key keeps its previous value and
-// the refusal is shown in the health details, so an operator sees that their change did not take.
+// A value the service cannot use (a check fails) is not applied: when the change is stored (decide), the
+// key keeps its previous value, and the refusal is stored beside it, shown in the health details, so an
+// operator sees that their change did not take. The stored row is what the service runs, so every
+// replica, and a replica that restarts, runs the same values.
 import type { Configuracion } from '@lucy/contracts';
 
 export type ConfigKey = keyof Configuracion;
@@ -14,6 +16,8 @@ export interface StoredConfig {
   valores: Partial<Configuracion>;
   /** The keys an operator has set; the others stay on the environment. */
   fijadas: readonly string[];
+  /** This service's keys whose value in the event was refused, with the reason (decide). */
+  rechazadas?: Record<string, string>;
   cambiadoPor: string;
   appliedAt: string;
 }
@@ -68,28 +72,43 @@ export class RuntimeConfig<K extends ConfigKey = ConfigKey> {
   }
 
   /**
+   * What to store for a new version: the event's values, except that a value of this service's keys that
+   * fails its check is replaced by the one in force before (`previo`; the environment's if it was not
+   * set), and recorded as refused.
+   */
+  decide(evento: { valores: Partial<Configuracion>; fijadas: readonly string[] }, previo: StoredConfig | null): { valores: Partial<Configuracion>; fijadas: string[]; rechazadas: Record<string, string> } {
+    const valores: Record<string, unknown> = { ...evento.valores };
+    const fijadas = new Set(evento.fijadas);
+    const rechazadas: Record<string, string> = {};
+    for (const key of this.keys) {
+      if (!fijadas.has(key) || evento.valores[key] === undefined) continue;
+      const problem = (this.checks[key] as ((v: unknown) => string | undefined) | undefined)?.(evento.valores[key]);
+      if (!problem) continue;
+      rechazadas[key] = problem;
+      if (previo?.fijadas.includes(key) && previo.valores[key] !== undefined) valores[key] = previo.valores[key];
+      else fijadas.delete(key);
+    }
+    return { valores: valores as Partial<Configuracion>, fijadas: [...fijadas], rechazadas };
+  }
+
+  /**
    * Brings this replica to a stored version (an older or equal one is ignored: versions only move
    * forward). Returns the keys whose value changed.
    */
   apply(stored: StoredConfig): K[] {
     if (stored.version <= this.state.version) return [];
     const changed: K[] = [];
-    const rechazadas: Record<string, string> = {};
     const fijadas: string[] = [];
     for (const key of this.keys) {
       const set = stored.fijadas.includes(key) && stored.valores[key] !== undefined;
       const next = (set ? stored.valores[key] : this.defaults[key]) as Configuracion[K];
       if (set) fijadas.push(key);
-      const problem = (this.checks[key] as ((v: Configuracion[K]) => string | undefined) | undefined)?.(next);
-      if (problem) {
-        rechazadas[key] = problem;
-        continue;
-      }
       if (!sameJson(this.values[key], next)) {
         this.values[key] = structuredClone(next) as Pick<Configuracion, K>[K];
         changed.push(key);
       }
     }
+    const rechazadas = Object.fromEntries(Object.entries(stored.rechazadas ?? {}).filter(([k]) => (this.keys as readonly string[]).includes(k)));
     this.state = { version: stored.version, cambiadoPor: stored.cambiadoPor, appliedAt: stored.appliedAt, fijadas, rechazadas };
     if (changed.length) {
       for (const listener of this.listeners) {
