@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { baseConfigSchema, env } from '@lucy/platform';
 import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';
-import { validarPatronUpn } from './domain/upn.js';
+import { validarDominio, validarPatronUpn } from './domain/upn.js';
 
 // Defaults are the sandbox's public dev registration (apps/sandbox/src/graph/README.md), so the service
 // runs against the stand-in with no environment at all. They only ever unlock the sandbox.
@@ -17,6 +17,12 @@ const SANDBOX = {
 };
 
 const guid = () => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be a GUID' });
+
+/** A check that names the problem (the runtime configuration's checks too) as a zod refinement. */
+const problemaComo = (check: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = check(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+};
 
 const isLocal = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 
@@ -45,11 +51,10 @@ export const teamsConfigSchema = baseConfigSchema
     ...resilienceEnv(),
     ...dependencyEnv('GRAPH', { timeoutMs: 20_000 }),
 
-    UPN_PATTERN: env.string().superRefine((pattern, ctx) => {
-      const problem = validarPatronUpn(pattern);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }).default('a{dni}@{domain}'),
-    UPN_DOMAIN: env.string().regex(/^([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i, { error: 'must be a domain name' }).default('estudiantes.unrc.edu.ar'),
+    // UPN_PATTERN, UPN_DOMAIN and LICENSE_SKU_ID are the defaults of the runtime keys upn and licenciaSku
+    // (configuracion.ts): an operator's value replaces them without a restart, checked the same way.
+    UPN_PATTERN: env.string().superRefine(problemaComo(validarPatronUpn)).default('a{dni}@{domain}'),
+    UPN_DOMAIN: env.string().superRefine(problemaComo(validarDominio)).default('estudiantes.unrc.edu.ar'),
     USAGE_LOCATION: env.string().regex(/^[A-Z]{2}$/, { error: 'must be a two-letter ISO country code in capitals' }).default('AR'),
     LICENSE_SKU_ID: guid().default(SANDBOX.licenseSkuId),
     PASSWORD_LENGTH: env.int(12, 64).default(16),

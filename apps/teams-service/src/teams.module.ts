@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
+import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
+import { configuracionRuntime } from './configuracion.js';
 import { AprovisionarCuenta } from './cuentas/aprovisionar-cuenta.service.js';
 import { Credenciales } from './cuentas/credenciales.js';
 import { GraphClient } from './graph/graph.client.js';
@@ -18,13 +20,15 @@ import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-i
 /** teams-service: Microsoft 365 accounts through Graph. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [CuentaEntity], migrations: [MessagingTables1732000000000, TeamsInit1763900000000] }),
+    DatabaseModule.forService({ entities: [CuentaEntity], migrations: [MessagingTables1732000000000, TeamsInit1763900000000, RuntimeConfigTable1764000000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // Every Graph call: the shared rate limit (GRAPH_RPM / GRAPH_WRITE_RPM), 429s, and the breaker that
     // pauses this service's queue while Graph is down.
     ResilienceModule.forDependency({ name: 'graph', env: 'GRAPH', classify: graphClassifier }),
+    // upn and licenciaSku from the gateway (ConfiguracionCambiada), over UPN_PATTERN / UPN_DOMAIN / LICENSE_SKU_ID.
+    RuntimeConfigModule.forService(configuracionRuntime),
   ],
   providers: [
     TrustedCa,

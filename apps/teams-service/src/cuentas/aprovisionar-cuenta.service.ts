@@ -4,15 +4,23 @@
 // A found account always gets a new temporary password: the student needs working credentials and we
 // never keep one to resend (an earlier attempt's password died with it; an account made outside Lucy
 // has one we do not know). It is also enabled again: a new AlumnoCreado means the student is coming in.
+//
+// The UPN pattern and the licence are runtime keys (configuracion.ts), read here at the moment of use.
+// A student's UPN is decided once, when their cuenta row is reserved, and kept: a pattern changed since
+// never gives a student who has a row a second account. A user is created with employeeId = DNI, so an
+// attempt of this onboarding that created it and died before our commit (no row) is found again even
+// if the pattern changed before the redelivery.
 import { Injectable } from '@nestjs/common';
 import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
 import { isDeferral, PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
+import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
+import type { ClaveRuntime } from '../configuracion.js';
 import { creadaPorEsteOnboarding, nombreVisible, type EstadoCuenta } from '../domain/cuenta.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
-import { guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import { bloquearCuenta, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
 import { Credenciales, type Credencial } from './credenciales.js';
 import { falloReportable } from './fallo.js';
@@ -20,6 +28,7 @@ import { falloReportable } from './fallo.js';
 interface Intento {
   alumnoId: string;
   alumno: AlumnoDatos;
+  /** The row's UPN; an account an interrupted attempt made under an earlier pattern replaces it. */
   upn: string;
   estadoPrevio: EstadoCuenta | null;
   /** When the onboarding began (the event's occurredAt): accounts created after it are this onboarding's. */
@@ -41,6 +50,7 @@ export class AprovisionarCuenta {
     private readonly graph: GraphClient,
     private readonly credenciales: Credenciales,
     @InjectConfig() private readonly config: TeamsConfig,
+    private readonly runtime: RuntimeConfig<ClaveRuntime>,
   ) {}
 
   async ejecutar(evento: AlumnoCreado, ctx: MessageContext): Promise<void> {
@@ -49,11 +59,11 @@ export class AprovisionarCuenta {
     let cuenta: CuentaEntity | undefined;
     let intento: Intento | undefined;
     try {
-      upn = this.upnDe(alumno);
-      cuenta = await reservarCuenta(ctx.manager, alumnoId, upn);
+      // A student who has a row keeps its UPN, whatever the pattern says now: only a new one gets today's.
+      cuenta = (await bloquearCuenta(ctx.manager, alumnoId)) ?? (await reservarCuenta(ctx.manager, alumnoId, (upn = this.upnDe(alumno))));
       intento = { alumnoId, alumno, upn: cuenta.upn, estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado, desde: ctx.envelope.occurredAt, ultimoIntento: ctx.isLastAttempt };
       const { user, nuestra, credencial } = await this.asegurar(intento);
-      Object.assign(cuenta, { estado: 'activa', graphUserId: user.id, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
+      Object.assign(cuenta, { upn: intento.upn, estado: 'activa', graphUserId: user.id, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
       await guardarCuenta(ctx.manager, cuenta);
       ctx.publish(CuentaTeamsCreada, { alumnoId, upn: cuenta.upn, graphUserId: user.id, existente: !nuestra, credencial: credencial.sellada, credencialVersion: cuenta.credencialVersion, alumno });
     } catch (err) {
@@ -61,7 +71,9 @@ export class AprovisionarCuenta {
       if (!fallo) throw err;
       if (cuenta) {
         // An account that was working stays as it was; a new one is recorded as failed, with what is left in Graph.
-        if (!intento?.estadoPrevio || intento.estadoPrevio === 'fallida') Object.assign(cuenta, { estado: 'fallida', graphUserId: intento?.graphUserId === undefined ? cuenta.graphUserId : intento.graphUserId });
+        if (!intento?.estadoPrevio || intento.estadoPrevio === 'fallida') {
+          Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId: intento?.graphUserId === undefined ? cuenta.graphUserId : intento.graphUserId });
+        }
         cuenta.ultimoError = fallo.motivo;
         await guardarCuenta(ctx.manager, cuenta);
       }
@@ -71,7 +83,8 @@ export class AprovisionarCuenta {
 
   private upnDe(alumno: AlumnoDatos): string {
     try {
-      return upnDesde(this.config.UPN_PATTERN, alumno, this.config.UPN_DOMAIN);
+      const { patron, dominio } = this.runtime.get('upn');
+      return upnDesde(patron, alumno, dominio);
     } catch (err) {
       throw new PermanentError((err as Error).message, 'upn-invalido');
     }
@@ -79,7 +92,7 @@ export class AprovisionarCuenta {
 
   private async asegurar(intento: Intento): Promise<Asegurada> {
     const credencial = this.credenciales.emitir(intento.alumnoId);
-    let user = await this.graph.findUser(intento.upn);
+    let user = (await this.graph.findUser(intento.upn)) ?? (await this.creadaAntesPorEsteOnboarding(intento));
     let creadaAhora = false;
     let porConflicto = false;
     if (!user) {
@@ -113,10 +126,27 @@ export class AprovisionarCuenta {
     return { user, nuestra, credencial };
   }
 
+  /**
+   * The user an earlier attempt of this onboarding created, found by employeeId when the pattern changed
+   * since (a new student only: one with a row keeps its UPN). Never an older user with the same
+   * employeeId (say a staff account): that is someone else's, and the student gets their own.
+   */
+  private async creadaAntesPorEsteOnboarding(intento: Intento): Promise<GraphUser | null> {
+    if (intento.estadoPrevio !== null) return null;
+    const candidatas = await this.graph.findUsersByEmployeeId(intento.alumno.dni);
+    const user = candidatas.find((u) => creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: u.createdDateTime, onboardingDesde: intento.desde }));
+    if (user) intento.upn = user.userPrincipalName.toLowerCase();
+    return user ?? null;
+  }
+
   /** The configured licence; an account of ours that cannot get it for good is deleted again (local compensation). */
   private async licenciar(user: GraphUser, intento: Intento, nuestra: boolean, opts: { justWritten: boolean }): Promise<void> {
-    const sku = this.config.LICENSE_SKU_ID.toLowerCase();
-    if (user.assignedLicenses?.some((l) => l.skuId.toLowerCase() === sku)) return;
+    const sku = this.runtime.get('licenciaSku').toLowerCase();
+    const licencias = user.assignedLicenses ?? [];
+    if (licencias.some((l) => l.skuId.toLowerCase() === sku)) return;
+    // An account we delivered before keeps the licence it has: a new licenciaSku is for new accounts, and
+    // moving the existing ones is an operator's migration, not a side effect of a repeated AlumnoCreado.
+    if ((intento.estadoPrevio === 'activa' || intento.estadoPrevio === 'deshabilitada') && licencias.length) return;
     try {
       await this.graph.assignLicense(user.id, sku, opts);
     } catch (err) {
@@ -146,6 +176,8 @@ export class AprovisionarCuenta {
       surname: alumno.apellido.trim().slice(0, 64),
       mailNickname: aliasDe(upn),
       userPrincipalName: upn,
+      // A key that does not depend on the UPN pattern (creadaAntesPorEsteOnboarding).
+      employeeId: alumno.dni,
       usageLocation: this.config.USAGE_LOCATION,
       passwordProfile: { password, forceChangePasswordNextSignIn: true },
     };

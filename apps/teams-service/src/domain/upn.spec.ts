@@ -1,4 +1,4 @@
-import { upnDesde, validarPatronUpn, normalizarNombre, aliasDe } from './upn.js';
+import { upnDesde, validarDominio, validarPatronUpn, normalizarNombre, aliasDe } from './upn.js';
 
 const alumno = { dni: '40123456', nombre: 'María José', apellido: 'Núñez-Paz' };
 
@@ -26,6 +26,21 @@ describe('UPN from a pattern', () => {
     expect(validarPatronUpn('a{dni}')).toMatch(/@/);
     expect(validarPatronUpn('a{dni}@x@{domain}')).toMatch(/@/);
     expect(validarPatronUpn('{domain}{dni}@x.edu')).toMatch(/after the @/);
+  });
+
+  it('refuses a pattern whose fixed text already makes every UPN invalid', () => {
+    expect(validarPatronUpn('{inicial}{apellido}.{dni}@{domain}')).toBeUndefined();
+    expect(validarPatronUpn('a{dni}@alumnos.{domain}')).toBeUndefined();
+    expect(validarPatronUpn('alumno {dni}@{domain}')).toMatch(/invalid alias/);
+    expect(validarPatronUpn('a..{dni}@{domain}')).toMatch(/invalid alias/);
+    expect(validarPatronUpn('.{dni}@{domain}')).toMatch(/invalid alias/);
+    expect(validarPatronUpn('a{dni}@estudiantes')).toMatch(/after the @ must be a domain name/);
+  });
+
+  it('takes only domain names as the domain', () => {
+    expect(validarDominio('estudiantes.unrc.edu.ar')).toBeUndefined();
+    expect(validarDominio('estudiantes')).toBe('must be a domain name');
+    expect(validarDominio('mal dominio.edu')).toBe('must be a domain name');
   });
 
   it('refuses an alias Entra would refuse (dots at the ends, too long)', () => {

@@ -37,6 +37,8 @@ export interface NewGraphUser {
   mailNickname: string;
   userPrincipalName: string;
   usageLocation?: string;
+  /** The organization's own key for the person (Entra: at most 16 characters, filterable). */
+  employeeId?: string;
   passwordProfile: PasswordProfile;
 }
 
@@ -85,6 +87,16 @@ export class GraphClient {
     } catch (e) {
       if (e instanceof GraphHttpError && e.status === 404 && !opts.justWritten) return null;
       throw this.classified(e, opts);
+    }
+  }
+
+  /** The users whose employeeId is this one (a list query: Graph has no key lookup by employeeId), oldest first. */
+  async findUsersByEmployeeId(employeeId: string): Promise<GraphUser[]> {
+    try {
+      const page = await this.call<{ value: GraphUser[] }>({ method: 'GET', path: '/users', query: { $filter: `employeeId eq '${employeeId.replaceAll("'", "''")}'`, $select: USER_SELECT } });
+      return [...page.value].sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? ''));
+    } catch (e) {
+      throw this.classified(e);
     }
   }
 
