@@ -21,22 +21,26 @@ const ROLES = ['viewer', 'operator', 'admin'];
 export const puede = (rol) => ROLES.indexOf(sesion()?.rol) >= ROLES.indexOf(rol);
 
 export class ErrorApi extends Error {
-  constructor(status, detalle) {
+  /** `problemas`: a validation failure's fields, [{ campo, mensaje }] (empty for other errors). */
+  constructor(status, detalle, problemas = []) {
     super(detalle);
     this.status = status;
+    this.problemas = problemas;
   }
 }
 
-/** Reads a problem+json answer's `detail`, or says what came back. */
-export async function detalleDe(res) {
+/** Reads a problem+json answer's `detail` and `problemas`, or says what came back. */
+async function problemaDe(res) {
   const texto = await res.text().catch(() => '');
   try {
     const j = JSON.parse(texto);
-    return j.detail ?? j.message ?? `${res.status} ${res.statusText}`;
+    return { detalle: j.detail ?? j.message ?? `${res.status} ${res.statusText}`, problemas: Array.isArray(j.problemas) ? j.problemas : [] };
   } catch {
-    return `${res.status} ${res.statusText}${texto ? `: ${texto.slice(0, 200)}` : ''}`;
+    return { detalle: `${res.status} ${res.statusText}${texto ? `: ${texto.slice(0, 200)}` : ''}`, problemas: [] };
   }
 }
+
+export const detalleDe = async (res) => (await problemaDe(res)).detalle;
 
 /**
  * `ruta` under /api/v1. `json`: a body sent as JSON; `form`: a FormData (multipart); `crudo`: return the
@@ -56,12 +60,12 @@ export async function api(ruta, { method = 'GET', json, form, crudo = false, tk 
     throw new ErrorApi(0, `no se pudo contactar al gateway (${err.message})`);
   }
   if (!res.ok) {
-    const detalle = await detalleDe(res);
+    const { detalle, problemas } = await problemaDe(res);
     if (res.status === 401 && tk === token()) {
       olvidarSesion();
       location.hash = '#/ingresar';
     }
-    throw new ErrorApi(res.status, detalle);
+    throw new ErrorApi(res.status, detalle, problemas);
   }
   if (crudo) return res;
   const texto = await res.text();

@@ -1,0 +1,363 @@
+// The runtime configuration as a form: a section per area, every field with its label and a short help,
+// a live preview of the UPN, the courses as an editable table. `leer()` gives back the whole
+// configuration (keys the form does not know are carried over untouched); the server's problems are
+// shown beside the field they name (`mostrarProblemas`).
+import { h, insignia, reemplazar } from './dom.js';
+import { ALUMNO_EJEMPLO, cursosAFilas, ESTADOS, filasACursos, FUENTES, MARCAS_UPN, ubicarProblemas, upnDeEjemplo, VARIABLES_EMAIL } from './config-modelo.js';
+
+/** Argentina's zones first (where Lucy runs), then the neighbours and a few others. */
+const ZONAS = [
+  'America/Argentina/Cordoba', 'America/Argentina/Buenos_Aires', 'America/Argentina/Salta', 'America/Argentina/Jujuy', 'America/Argentina/Tucuman',
+  'America/Argentina/Catamarca', 'America/Argentina/La_Rioja', 'America/Argentina/San_Juan', 'America/Argentina/Mendoza', 'America/Argentina/San_Luis',
+  'America/Argentina/Rio_Gallegos', 'America/Argentina/Ushuaia', 'America/Montevideo', 'America/Santiago', 'America/Asuncion', 'America/Sao_Paulo',
+  'America/La_Paz', 'America/Lima', 'America/Bogota', 'America/Mexico_City', 'Europe/Madrid', 'UTC',
+];
+
+/** A first custom template when the operator leaves the included one: short, and every variable in use. */
+const MODELO_PLANTILLA = {
+  asunto: '{nombre}, tu cuenta de Microsoft 365 está lista',
+  html: '<p>Hola {nombre} {apellido}:</p>\n<p>Ya tenés tu cuenta institucional para cursar {carrera}.</p>\n<p>Usuario: <strong>{upn}</strong><br>\nContraseña temporal: <strong>{password}</strong></p>\n<p>Aula virtual: <a href="{moodleUrl}">{moodleUrl}</a></p>',
+  texto: 'Hola {nombre} {apellido}:\n\nYa tenés tu cuenta institucional para cursar {carrera}.\n\nUsuario: {upn}\nContraseña temporal: {password}\n\nAula virtual: {moodleUrl}\n',
+};
+
+const idDe = (ruta) => `cfg-${ruta.replace(/[^A-Za-z0-9]+/g, '-')}`;
+const marcas = (lista) => lista.map((m, i) => [i ? ' ' : '', h('code', {}, `{${m}}`)]);
+
+export function formulario({ alCambiar = () => {} } = {}) {
+  /** ruta → { control (what gets focus), error (where its messages go), etiqueta } */
+  const campos = new Map();
+  /** top-level key → its badge slot (which keys an operator has set). */
+  const fijadaDe = new Map();
+  let fondo = {};
+
+  // ---- building blocks -------------------------------------------------------------------------------
+
+  const registrar = (ruta, control, error, etiqueta) => void campos.set(ruta, { control, error, etiqueta });
+
+  /** A labelled control with its help and its error slot, both named by aria-describedby. */
+  function campo(ruta, etiqueta, control, ayuda, ...extra) {
+    const id = idDe(ruta);
+    const error = h('p', { class: 'error error-campo', id: `${id}-error` });
+    control.id = id;
+    control.setAttribute('aria-describedby', `${id}-ayuda ${id}-error`);
+    registrar(ruta, control, error, etiqueta);
+    return h('div', { class: 'campo', 'data-campo': ruta }, h('label', { for: id }, etiqueta), control, h('p', { class: 'ayuda', id: `${id}-ayuda` }, ayuda), ...extra, error);
+  }
+
+  const numero = (opts = {}) => h('input', { type: 'number', inputMode: 'numeric', step: 'any', min: 1, class: 'corto', ...opts });
+  // Codes, names and domains, not prose: no spelling marks (h() skips false, so set the property).
+  const sinCorrector = (el) => Object.assign(el, { spellcheck: false });
+  const texto = (opts = {}) => sinCorrector(h('input', { type: 'text', autocomplete: 'off', ...opts }));
+
+  /** A group (fieldset) whose messages go under its legend; `ruta` for problems the server names there. */
+  function grupo(ruta, leyenda, ayuda, ...contenido) {
+    const id = idDe(ruta);
+    const error = h('p', { class: 'error error-campo', id: `${id}-error` });
+    const fs = h('fieldset', { class: 'grupo', 'data-campo': ruta, id, tabIndex: -1, 'aria-describedby': `${id}-ayuda ${id}-error` }, h('legend', {}, leyenda), h('p', { class: 'ayuda', id: `${id}-ayuda` }, ayuda), ...contenido, error);
+    registrar(ruta, fs, error, leyenda);
+    return fs;
+  }
+
+  /** An area of the form; `claves`: the top-level keys it edits (each gets its "fijada" badge). */
+  function seccion(id, titulo, claves, ...contenido) {
+    const error = h('p', { class: 'error error-campo', id: `cfg-seccion-${id}-error` });
+    const el = h('section', { class: 'tarjeta seccion-config', 'aria-labelledby': `t-cfg-${id}`, id: `cfg-seccion-${id}`, tabIndex: -1 }, h('h2', { id: `t-cfg-${id}` }, titulo));
+    const fijadas = h('p', { class: 'fijadas', hidden: true });
+    for (const k of claves) {
+      // A problem about the key as a whole (say an unknown nested key) lands on the section.
+      if (!campos.has(k)) registrar(k, el, error, titulo);
+      fijadaDe.set(k, fijadas);
+    }
+    el.append(fijadas, ...contenido, error);
+    return el;
+  }
+
+  const casilla = (id, etiqueta, opts = {}) => {
+    const c = h('input', { type: 'checkbox', id, ...opts });
+    return { c, el: h('div', { class: 'opcion' }, c, h('label', { for: id, class: 'en-linea' }, etiqueta)) };
+  };
+
+  // ---- the fields ------------------------------------------------------------------------------------
+
+  const loteTamano = numero({ max: 10_000, step: 1 });
+  const graphRpm = numero();
+  const graphWriteRpm = numero();
+  const moodleRpm = numero();
+  const smtpRpm = numero();
+  const patron = texto({ placeholder: 'a{dni}@{domain}' });
+  const dominio = texto({ placeholder: 'estudiantes.unrc.edu.ar' });
+  const vista = h('p', { class: 'vista-previa', id: 'cfg-upn-vista', 'aria-live': 'polite' });
+  const sku = texto({ placeholder: '314c4481-f395-4525-be8b-2ec4bb1e9d91', class: 'medio' });
+  const moodleAuth = h(
+    'select',
+    { class: 'medio' },
+    h('option', { value: 'oauth2' }, 'oauth2: ingresan con su cuenta de Microsoft 365'),
+    h('option', { value: 'manual' }, 'manual: usuario y contraseña propios de Moodle'),
+    h('option', { value: 'oidc' }, 'oidc: OpenID Connect'),
+  );
+  const filasCursos = h('tbody', {});
+  const agregarFila = h('button', { type: 'button', class: 'secundario', onclick: () => nuevaFila() }, 'Agregar fila');
+  const incluida = casilla('cfg-plantilla-incluida', 'Usar la plantilla incluida en el servicio de correo');
+  const asunto = texto();
+  const html = sinCorrector(h('textarea', { rows: 10 }));
+  const textoPlano = h('textarea', { rows: 8 });
+  const propia = h('div', { class: 'plantilla-propia' });
+  const zona = texto({ list: 'cfg-zonas', class: 'medio', placeholder: 'America/Argentina/Cordoba' });
+  const activa = casilla('cfg-sincronizacion-activa', 'Traer alumnos de SIAL automáticamente');
+  const cron = texto({ class: 'corto', placeholder: '0 2 * * *' });
+  const fuentes = FUENTES.map((f) => casilla(`cfg-fuente-${f}`, f[0].toUpperCase() + f.slice(1), { value: f }));
+  const periodoSync = texto({ class: 'corto', placeholder: '2027' });
+
+  const pintarVista = () => {
+    const r = upnDeEjemplo(patron.value, dominio.value.trim());
+    const quien = `DNI ${ALUMNO_EJEMPLO.dni}, ${ALUMNO_EJEMPLO.nombre} ${ALUMNO_EJEMPLO.apellido}`;
+    reemplazar(vista, r.upn ? ['Ejemplo (', quien, '): ', h('strong', { id: 'cfg-upn-ejemplo' }, r.upn)] : h('span', { class: 'error' }, `Sin vista previa: ${r.problema}.`));
+  };
+  patron.addEventListener('input', pintarVista);
+  dominio.addEventListener('input', pintarVista);
+
+  incluida.c.addEventListener('change', () => {
+    propia.hidden = incluida.c.checked;
+    // Leaving the included template for the first time: start from a short model rather than nothing.
+    if (!incluida.c.checked && !asunto.value && !html.value && !textoPlano.value) {
+      asunto.value = MODELO_PLANTILLA.asunto;
+      html.value = MODELO_PLANTILLA.html;
+      textoPlano.value = MODELO_PLANTILLA.texto;
+    }
+  });
+
+  // ---- the courses table -----------------------------------------------------------------------------
+
+  const renumerar = () => {
+    [...filasCursos.rows].forEach((tr, i) => {
+      const n = i + 1;
+      tr.dataset.fila = String(n);
+      for (const l of tr.querySelectorAll('label[data-nombre]')) l.textContent = `${l.dataset.nombre}, fila ${n}`;
+      tr.querySelector('button').setAttribute('aria-label', `Quitar la fila ${n}`);
+    });
+  };
+
+  function nuevaFila(f = { estado: 'ingresante', periodo: '*', cursos: '' }, { enfocar = true } = {}) {
+    const n = filasCursos.rows.length + 1;
+    const base = `cfg-cursos-${crypto.randomUUID().slice(0, 8)}`;
+    const estado = h('select', { id: `${base}-estado`, 'data-col': 'estado' }, ESTADOS.map((e) => h('option', { value: e }, e)));
+    estado.value = f.estado;
+    const periodo = texto({ id: `${base}-periodo`, 'data-col': 'periodo', value: f.periodo, class: 'corto' });
+    const cursos = texto({ id: `${base}-cursos`, 'data-col': 'cursos', value: f.cursos, placeholder: 'ING-2027-INTRO, ING-2027-MATE' });
+    const etiqueta = (control, nombre) => h('label', { for: control.id, class: 'oculto', 'data-nombre': nombre }, `${nombre}, fila ${n}`);
+    const tr = h(
+      'tr',
+      { 'data-fila': n },
+      h('td', {}, etiqueta(estado, 'Estado'), estado),
+      h('td', {}, etiqueta(periodo, 'Período'), periodo),
+      h('td', {}, etiqueta(cursos, 'Cursos'), cursos),
+      h('td', { class: 'acciones' }, h('button', { type: 'button', class: 'peligro', 'aria-label': `Quitar la fila ${n}`, onclick: () => quitarFila(tr) }, 'Quitar')),
+    );
+    filasCursos.append(tr);
+    if (enfocar) {
+      estado.focus();
+      alCambiar();
+    }
+  }
+
+  function quitarFila(tr) {
+    // Focus goes where the removed row was (its successor's button, or "Agregar fila"): never lost.
+    const siguiente = tr.nextElementSibling ?? tr.previousElementSibling;
+    tr.remove();
+    renumerar();
+    (siguiente?.querySelector('button') ?? agregarFila).focus();
+    alCambiar();
+  }
+
+  const leerFilas = () => [...filasCursos.rows].map((tr) => ({ estado: tr.querySelector('[data-col="estado"]').value, periodo: tr.querySelector('[data-col="periodo"]').value, cursos: tr.querySelector('[data-col="cursos"]').value }));
+
+  // ---- the page --------------------------------------------------------------------------------------
+
+  const el = h(
+    'div',
+    { class: 'formulario-config', id: 'formulario-config' },
+    seccion('lotes', 'Lotes', ['loteTamano'], campo('loteTamano', 'Tamaño de lote', loteTamano, 'Cuántos alumnos nuevos de un lote esperan su cuenta de Microsoft 365 a la vez (1 a 10.000). Más grande: el lote avanza más rápido, siempre dentro de los límites de Graph. Lo aplica ingest-service a los lotes en curso.')),
+    seccion(
+      'limites',
+      'Límites (pedidos por minuto, entre todas las réplicas)',
+      ['limites'],
+      h(
+        'div',
+        { class: 'rejilla' },
+        campo('limites.graph.rpm', 'Microsoft Graph: pedidos por minuto', graphRpm, 'Todas las llamadas a Graph, lecturas y escrituras.'),
+        campo('limites.graph.writeRpm', 'Microsoft Graph: escrituras por minuto', graphWriteRpm, 'Crear usuarios y asignar licencias. Entra admite unas 1.200 escrituras por minuto por tenant: dejá margen (p. ej. 1.100). Vacío: sin tope propio de escrituras.'),
+        campo('limites.moodle.rpm', 'Moodle: pedidos por minuto', moodleRpm, 'Llamadas a los web services de Moodle.'),
+        campo('limites.smtp.rpm', 'Correo (SMTP): mensajes por minuto', smtpRpm, 'Lo que admite el servidor de correo saliente.'),
+      ),
+    ),
+    seccion(
+      'cuentas',
+      'Cuentas de Microsoft 365',
+      ['upn', 'licenciaSku'],
+      campo('upn.patron', 'Patrón del UPN', patron, ['Cómo se arma el usuario de cada alumno. Marcas: ', marcas(MARCAS_UPN), '. ', h('code', {}, '{dni}'), ' es obligatoria (hace único el UPN); ', h('code', {}, '{domain}'), ' es el dominio de abajo; los nombres van sin acentos ni espacios.'], vista),
+      campo('upn.dominio', 'Dominio del UPN', dominio, 'Un dominio verificado del tenant, p. ej. estudiantes.unrc.edu.ar.'),
+      campo('licenciaSku', 'Licencia (SKU)', sku, 'El identificador (GUID) de la licencia que recibe cada cuenta nueva, p. ej. Office 365 A1 para alumnos.'),
+    ),
+    seccion(
+      'moodle',
+      'Moodle',
+      ['moodleAuth', 'cursos'],
+      campo('moodleAuth', 'Autenticación en Moodle', moodleAuth, 'Con qué método se crean los usuarios nuevos en Moodle.'),
+      grupo(
+        'cursos',
+        'Cursos por estado y período',
+        ['En qué cursos (shortname) se matricula a cada alumno según su estado y período. ', h('code', {}, '*'), ' = cualquier período: esos cursos se suman a los del período del alumno. Cursos separados por comas.'],
+        h('table', { class: 'tabla tabla-cursos', id: 'cfg-cursos-tabla' }, h('thead', {}, h('tr', {}, ['Estado', 'Período', 'Cursos', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'oculto' }, 'Acciones'))))), filasCursos),
+        agregarFila,
+      ),
+    ),
+    seccion(
+      'correo',
+      'Correo con las credenciales',
+      ['plantillaEmail'],
+      incluida.el,
+      h(
+        'p',
+        { class: 'ayuda', id: 'cfg-plantilla-ayuda' },
+        'Variables: ',
+        marcas(VARIABLES_EMAIL),
+        ' (también ',
+        h('code', {}, '{{nombre}}'),
+        ', Handlebars). En el HTML cada valor se escapa. El servidor rechaza una plantilla que no compila o que usa otra variable.',
+      ),
+      propia,
+    ),
+    seccion('general', 'General', ['zonaHoraria'], campo('zonaHoraria', 'Zona horaria', zona, 'Zona IANA para las fechas que ven las personas (correos, panel) y para el horario de la sincronización.'), h('datalist', { id: 'cfg-zonas' }, ZONAS.map((z) => h('option', { value: z })))),
+    seccion(
+      'sincronizacion',
+      'Sincronización automática con SIAL',
+      ['sincronizacion'],
+      activa.el,
+      campo('sincronizacion.cron', 'Cuándo (expresión cron)', cron, ['Cinco campos: minuto hora día-del-mes mes día-de-la-semana, en la zona horaria de arriba. ', h('code', {}, '0 2 * * *'), ' = todos los días a las 2:00; ', h('code', {}, '0 */6 * * 1-5'), ' = cada 6 horas de lunes a viernes.']),
+      grupo('sincronizacion.fuentes', 'Listados de SIAL', 'Qué listados se traen (al menos uno).', h('div', { class: 'opciones' }, fuentes.map((f) => f.el))),
+      campo('sincronizacion.periodo', 'Período (opcional)', periodoSync, 'Solo ese período académico (p. ej. 2027). Vacío: todo lo que liste SIAL.'),
+    ),
+  );
+  propia.append(
+    campo('plantillaEmail.asunto', 'Asunto', asunto, 'Una línea; puede usar las variables.'),
+    campo('plantillaEmail.html', 'Cuerpo HTML', html, 'Lo que ven los clientes de correo con HTML.'),
+    campo('plantillaEmail.texto', 'Cuerpo en texto plano', textoPlano, 'Para los clientes sin HTML; mismo contenido.'),
+  );
+  registrar('plantillaEmail', incluida.c, campos.get('plantillaEmail').error, 'Correo con las credenciales');
+  registrar('sincronizacion.activa', activa.c, campos.get('sincronizacion').error, 'Sincronización automática');
+  el.addEventListener('input', () => alCambiar());
+  el.addEventListener('change', () => alCambiar());
+
+  // ---- values in and out -----------------------------------------------------------------------------
+
+  const num = (v) => (v === null || v === undefined ? '' : String(v));
+
+  /** Shows `valores` (a whole configuration, possibly from the JSON tab: missing parts show empty). */
+  function poner(valores) {
+    fondo = structuredClone(valores ?? {});
+    const v = fondo;
+    loteTamano.value = num(v.loteTamano);
+    graphRpm.value = num(v.limites?.graph?.rpm);
+    graphWriteRpm.value = num(v.limites?.graph?.writeRpm);
+    moodleRpm.value = num(v.limites?.moodle?.rpm);
+    smtpRpm.value = num(v.limites?.smtp?.rpm);
+    patron.value = v.upn?.patron ?? '';
+    dominio.value = v.upn?.dominio ?? '';
+    sku.value = v.licenciaSku ?? '';
+    moodleAuth.value = v.moodleAuth ?? 'oauth2';
+    filasCursos.replaceChildren();
+    for (const f of cursosAFilas(v.cursos)) nuevaFila(f, { enfocar: false });
+    incluida.c.checked = !v.plantillaEmail;
+    propia.hidden = !v.plantillaEmail;
+    asunto.value = v.plantillaEmail?.asunto ?? '';
+    html.value = v.plantillaEmail?.html ?? '';
+    textoPlano.value = v.plantillaEmail?.texto ?? '';
+    zona.value = v.zonaHoraria ?? '';
+    const s = v.sincronizacion ?? {};
+    activa.c.checked = !!s.activa;
+    cron.value = s.cron ?? '';
+    for (const f of fuentes) f.c.checked = (s.fuentes ?? []).includes(f.c.value);
+    periodoSync.value = s.periodo ?? '';
+    pintarVista();
+    limpiarProblemas();
+  }
+
+  /**
+   * The whole configuration as the form has it, over what was last shown (keys the form does not edit
+   * survive), and the problems found before asking the server (a number left empty, a repeated row).
+   */
+  function leer() {
+    const problemas = [];
+    const n = (ruta, input, { nulo = false } = {}) => {
+      if (input.value.trim() === '') {
+        if (nulo) return null;
+        problemas.push({ campo: ruta, mensaje: input.validity.badInput ? 'no es un número' : 'falta un número' });
+        return null;
+      }
+      return Number(input.value);
+    };
+    const { cursos, problemas: enFilas } = filasACursos(leerFilas());
+    for (const p of enFilas) problemas.push({ campo: 'cursos', mensaje: p.mensaje });
+    const valores = {
+      ...structuredClone(fondo),
+      loteTamano: n('loteTamano', loteTamano),
+      limites: {
+        graph: { rpm: n('limites.graph.rpm', graphRpm), writeRpm: n('limites.graph.writeRpm', graphWriteRpm, { nulo: true }) },
+        moodle: { rpm: n('limites.moodle.rpm', moodleRpm) },
+        smtp: { rpm: n('limites.smtp.rpm', smtpRpm) },
+      },
+      plantillaEmail: incluida.c.checked ? null : { asunto: asunto.value, html: html.value, texto: textoPlano.value },
+      upn: { patron: patron.value.trim(), dominio: dominio.value.trim() },
+      licenciaSku: sku.value.trim(),
+      cursos,
+      moodleAuth: moodleAuth.value,
+      zonaHoraria: zona.value.trim(),
+      sincronizacion: { activa: activa.c.checked, cron: cron.value.trim(), fuentes: fuentes.filter((f) => f.c.checked).map((f) => f.c.value), periodo: periodoSync.value.trim() || null },
+    };
+    return { valores, problemas };
+  }
+
+  function limpiarProblemas() {
+    for (const { control, error } of campos.values()) {
+      reemplazar(error);
+      control.removeAttribute('aria-invalid');
+    }
+  }
+
+  /**
+   * Each problem beside its field (or the nearest one that contains it). Returns every problem with
+   * where it went and the field's label, for the page's summary.
+   */
+  function mostrarProblemas(problemas) {
+    limpiarProblemas();
+    return ubicarProblemas(problemas, [...campos.keys()]).map((p) => {
+      const c = p.campo ? campos.get(p.campo) : null;
+      if (c) {
+        // The message names the exact place when it is deeper than the field (a row of the table).
+        const donde = p.ruta.replace(/^valores\./, '') !== p.campo && p.ruta ? `${p.ruta.replace(/^valores\./, '')}: ` : '';
+        c.error.append(h('span', { class: 'mensaje' }, `${donde}${p.mensaje}`));
+        c.control.setAttribute('aria-invalid', 'true');
+      }
+      return { ...p, etiqueta: c?.etiqueta ?? null, enfocar: c ? () => c.control.focus() : null };
+    });
+  }
+
+  /** Which top-level keys an operator has set (GET /config's `fijadas`; absent: say nothing). */
+  function ponerFijadas(fijadas) {
+    const porSeccion = new Map();
+    for (const [clave, slot] of fijadaDe) porSeccion.set(slot, [...(porSeccion.get(slot) ?? []), clave]);
+    for (const [slot, claves] of porSeccion) {
+      slot.hidden = !Array.isArray(fijadas);
+      if (!Array.isArray(fijadas)) continue;
+      reemplazar(
+        slot,
+        claves.map((k) => [
+          h('span', { class: 'clave-estado', 'data-clave': k, 'data-fijada': String(fijadas.includes(k)) }, insignia(fijadas.includes(k) ? `${k}: fijada por un operador` : `${k}: sin fijar, rige el entorno`, fijadas.includes(k) ? 'info' : 'neutro')),
+          ' ',
+        ]),
+      );
+    }
+  }
+
+  return { el, poner, leer, mostrarProblemas, limpiarProblemas, ponerFijadas };
+}
