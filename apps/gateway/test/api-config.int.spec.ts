@@ -1,47 +1,102 @@
-// The runtime configuration through the API: validated, versioned with who changed what, announced to the
-// services (ConfiguracionCambiada, LimitesCambiados), exported and imported; secrets refused.
+// The runtime configuration through the API: validated, versioned with who changed what and which keys
+// an operator has set (fijadas), announced to the services (ConfiguracionCambiada, LimitesCambiados) and
+// announced again (at start, on demand), exported and imported; secrets refused; which version each
+// service applies (a stand-in answers /health/ready for three of them, the fourth is down).
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfiguracionCambiada, LimitesCambiados } from '@lucy/contracts';
 import { BrokerTap, waitFor } from '@lucy/testing';
-import { startGateway, type TestGateway } from './support/gateway.js';
+import { startGateway, tokenDe, type TestGateway } from './support/gateway.js';
 
 describe('gateway API: configuration', () => {
   let gw: TestGateway;
   let tap: BrokerTap;
+  let servicios: Server;
+  let entorno: Record<string, string>;
+  /** What each stand-in service reports under /health/ready → details.configuracion (undefined: nothing). */
+  const informes: Record<string, Record<string, unknown> | undefined> = {};
+  // The tap hears every gateway on this broker: this file's announcements carry a domain of its own.
+  const DOMINIO = `t${randomBytes(4).toString('hex')}.unrc.edu.ar`;
+  const mias = () => tap.envelopes(ConfiguracionCambiada).filter((e) => e.payload.valores.upn.dominio === DOMINIO);
 
   beforeAll(async () => {
-    gw = await startGateway('gwconfig');
+    servicios = createServer((req, res) => {
+      const configuracion = informes[req.url!.split('/')[1]!];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', details: { database: { status: 'up' }, ...(configuracion ? { configuracion: { status: 'up', ...configuracion } } : {}) } }));
+    });
+    await new Promise<void>((r) => servicios.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(servicios.address() as AddressInfo).port}`;
+    entorno = {
+      SERVICES: 'ingest-service,teams-service',
+      INGEST_SERVICE_URL: `${base}/ingest`,
+      TEAMS_SERVICE_URL: `${base}/teams`,
+      MAIL_SERVICE_URL: `${base}/mail`,
+      MOODLE_SERVICE_URL: 'http://127.0.0.1:9',
+    };
+    gw = await startGateway('gwconfig', entorno);
     tap = await BrokerTap.open([ConfiguracionCambiada, LimitesCambiados], { url: gw.config.RABBITMQ_URL });
   });
   afterAll(async () => {
     await tap?.close();
     await gw?.close();
+    await new Promise((r) => servicios?.close(r));
   });
 
-  it('starts at version 0, the services’ defaults', async () => {
+  it('starts at version 0, the services’ defaults, with no key set and nothing to announce again', async () => {
     const r = await gw.api('/config');
-    expect(r.body).toMatchObject({ version: 0, cambiadoPor: 'predeterminado', valores: { loteTamano: 20, moodleAuth: 'oauth2', plantillaEmail: null } });
+    expect(r.body).toMatchObject({ version: 0, cambiadoPor: 'predeterminado', fijadas: [], valores: { loteTamano: 20, moodleAuth: 'oauth2', plantillaEmail: null } });
+    const nada = await gw.api('/config/republicar', { method: 'POST' });
+    expect(nada.status).toBe(409);
+    expect(nada.body.detail).toMatch(/ninguna versión/);
   });
 
-  it('stores a change as a new version and announces it, with the limits that changed', async () => {
+  it('stores a change as a new version and announces it with the keys set, and the limits that changed', async () => {
     const { valores } = (await gw.api('/config')).body;
-    const nuevos = { ...valores, loteTamano: 50, limites: { ...valores.limites, moodle: { rpm: 120 } }, upn: { patron: '{inicial}{apellido}{dni}@{domain}', dominio: 'alumnos.unrc.edu.ar' } };
+    const nuevos = { ...valores, loteTamano: 50, limites: { ...valores.limites, moodle: { rpm: 120 } }, upn: { patron: '{inicial}{apellido}{dni}@{domain}', dominio: DOMINIO } };
     const r = await gw.api('/config', { method: 'PUT', body: { valores: nuevos, motivo: 'inscripción de febrero', versionBase: 0 } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ version: 1, sinCambios: false, cambiadoPor: 'admin', motivo: 'inscripción de febrero', cambios: ['loteTamano', 'limites', 'upn'] });
-    const [evento] = await waitFor(() => tap.of(ConfiguracionCambiada, { version: 1 }).length && tap.of(ConfiguracionCambiada, { version: 1 }), 'ConfiguracionCambiada v1');
-    expect(evento).toEqual({ version: 1, valores: nuevos, cambios: ['loteTamano', 'limites', 'upn'], cambiadoPor: 'admin' });
+    expect(r.body).toMatchObject({ version: 1, sinCambios: false, cambiadoPor: 'admin', motivo: 'inscripción de febrero', cambios: ['loteTamano', 'limites', 'upn'], fijadas: ['loteTamano', 'limites', 'upn'] });
+    const [evento] = await waitFor(() => mias().length && mias(), 'ConfiguracionCambiada v1');
+    expect(evento!.payload).toEqual({ version: 1, valores: nuevos, cambios: ['loteTamano', 'limites', 'upn'], fijadas: ['loteTamano', 'limites', 'upn'], cambiadoPor: 'admin' });
     await waitFor(() => tap.of(LimitesCambiados).length, 'LimitesCambiados');
     expect(tap.of(LimitesCambiados)).toEqual([{ api: 'moodle', rpm: 120 }]);
   });
 
-  it('changes some keys with PATCH, refusing an edit of a version that is no longer current', async () => {
+  it('changes some keys with PATCH, refusing an edit of a version that is no longer current; the keys set only grow', async () => {
     const stale = await gw.api('/config', { method: 'PATCH', body: { valores: { zonaHoraria: 'America/Argentina/Buenos_Aires' }, versionBase: 0 } });
     expect(stale.status).toBe(409);
     expect(stale.body.detail).toMatch(/versión 0.*actual es la 1/);
     const ok = await gw.api('/config', { method: 'PATCH', body: { valores: { zonaHoraria: 'America/Argentina/Buenos_Aires' }, versionBase: 1 } });
-    expect(ok.body).toMatchObject({ version: 2, cambios: ['zonaHoraria'], valores: { loteTamano: 50, zonaHoraria: 'America/Argentina/Buenos_Aires' } });
-    const igual = await gw.api('/config', { method: 'PATCH', body: { valores: { loteTamano: 50 } } });
-    expect(igual.body).toMatchObject({ version: 2, sinCambios: true });
+    expect(ok.body).toMatchObject({ version: 2, cambios: ['zonaHoraria'], fijadas: ['loteTamano', 'limites', 'upn', 'zonaHoraria'], valores: { loteTamano: 50, zonaHoraria: 'America/Argentina/Buenos_Aires' } });
+    await waitFor(() => mias().some((e) => e.payload.version === 2), 'ConfiguracionCambiada v2');
+    expect(mias().find((e) => e.payload.version === 2)!.payload).toMatchObject({ cambios: ['zonaHoraria'], fijadas: ['loteTamano', 'limites', 'upn', 'zonaHoraria'] });
+    // Setting a key back to the gateway's default keeps it set: the operator chose that value.
+    const vuelta = await gw.api('/config', { method: 'PATCH', body: { valores: { loteTamano: 20 } } });
+    expect(vuelta.body).toMatchObject({ version: 3, cambios: ['loteTamano'], fijadas: ['loteTamano', 'limites', 'upn', 'zonaHoraria'] });
+    const igual = await gw.api('/config', { method: 'PATCH', body: { valores: { loteTamano: 20 } } });
+    expect(igual.body).toMatchObject({ version: 3, sinCambios: true, fijadas: ['loteTamano', 'limites', 'upn', 'zonaHoraria'] });
+    expect((await gw.api('/config/versiones/1')).body.fijadas).toEqual(['loteTamano', 'limites', 'upn']);
+    expect((await gw.api('/config/versiones/0')).body.fijadas).toEqual([]);
+  });
+
+  it('keeps the keys set whole when changes come at once: each version holds every earlier one’s', async () => {
+    const cambios = [{ moodleAuth: 'manual' }, { licenciaSku: '94763226-9b3c-4e75-a931-5c89701abe66' }, { cursos: { ingresante: { '*': ['ING-X'] } } }];
+    const rs = await Promise.all(cambios.map((valores) => gw.api('/config', { method: 'PATCH', body: { valores } })));
+    expect(rs.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(rs.map((r) => r.body.version).sort()).toEqual([4, 5, 6]);
+    let antes: string[] = (await gw.api('/config/versiones/3')).body.fijadas;
+    for (const n of [4, 5, 6]) {
+      const v = (await gw.api(`/config/versiones/${n}`)).body;
+      expect(v.fijadas).toEqual(expect.arrayContaining([...antes, ...v.cambios]));
+      expect(v.fijadas).toHaveLength(new Set([...antes, ...v.cambios]).size);
+      expect(rs.find((r) => r.body.version === n)!.body.fijadas).toEqual(v.fijadas);
+      antes = v.fijadas;
+    }
+    expect(antes).toEqual(['loteTamano', 'limites', 'upn', 'licenciaSku', 'cursos', 'moodleAuth', 'zonaHoraria']);
+    await waitFor(() => mias().some((e) => e.payload.version === 6), 'ConfiguracionCambiada v6');
+    expect(mias().find((e) => e.payload.version === 6)!.payload.fijadas).toEqual(antes);
   });
 
   it('refuses secrets with a 400 that says where they belong, and stores nothing', async () => {
@@ -51,7 +106,7 @@ describe('gateway API: configuration', () => {
       expect(r.type).toContain('application/problem+json');
       expect(r.body.detail).toMatch(/secretos.*entorno/);
     }
-    expect((await gw.api('/config')).body.version).toBe(2);
+    expect((await gw.api('/config')).body.version).toBe(6);
   });
 
   it('refuses invalid values naming each field', async () => {
@@ -65,14 +120,80 @@ describe('gateway API: configuration', () => {
     const exp = await fetch(`${gw.url}/api/v1/config/export`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
     expect(exp.headers.get('content-disposition')).toContain('lucy-config.json');
     const archivo = (await exp.json()) as { formato: string; version: number; valores: Record<string, unknown> };
-    expect(archivo).toMatchObject({ formato: 'lucy-config', version: 2 });
-    expect((await gw.api('/config/import', { body: archivo })).body).toMatchObject({ version: 2, sinCambios: true });
-    const cambiado = await gw.api('/config/import', { body: { ...archivo, valores: { ...archivo.valores, moodleAuth: 'manual' } } });
-    expect(cambiado.body).toMatchObject({ version: 3, cambios: ['moodleAuth'], motivo: 'importada (versión 2 de origen)' });
+    expect(archivo).toMatchObject({ formato: 'lucy-config', version: 6 });
+    expect((await gw.api('/config/import', { body: archivo })).body).toMatchObject({ version: 6, sinCambios: true });
+    const cambiado = await gw.api('/config/import', { body: { ...archivo, valores: { ...archivo.valores, moodleAuth: 'oidc' } } });
+    expect(cambiado.body).toMatchObject({ version: 7, cambios: ['moodleAuth'], motivo: 'importada (versión 6 de origen)' });
     const versiones = await gw.api('/config/versiones');
-    expect(versiones.body).toMatchObject({ total: 3, items: [{ version: 3 }, { version: 2 }, { version: 1, cambiadoPor: 'admin' }] });
+    expect(versiones.body.total).toBe(7);
+    expect(versiones.body.items.map((v: { version: number }) => v.version)).toEqual([7, 6, 5, 4, 3, 2, 1]);
     expect((await gw.api('/config/versiones/1')).body.valores.loteTamano).toBe(50);
     expect((await gw.api('/config/versiones/99')).status).toBe(404);
     expect((await gw.api('/config/versiones/uno')).status).toBe(400);
+  });
+
+  it('lists which version each service that owns keys applies, and the keys it refused; one that does not answer is unknown', async () => {
+    informes.ingest = { version: 7, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['loteTamano'], rechazadas: {} };
+    informes.teams = { version: 6, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: { upn: 'el dominio no está verificado en el tenant' } };
+    informes.mail = undefined; // answers, but says nothing of its configuration (a build before runtime-config)
+    const r = await gw.api('/config');
+    expect(r.status).toBe(200);
+    expect(r.body.version).toBe(7);
+    expect(r.body.aplicacion).toEqual([
+      { servicio: 'ingest-service', version: 7, rechazadas: {}, alDia: true, error: null },
+      { servicio: 'teams-service', version: 6, rechazadas: { upn: 'el dominio no está verificado en el tenant' }, alDia: false, error: null },
+      { servicio: 'moodle-service', version: null, rechazadas: null, alDia: false, error: expect.stringMatching(/^no responde/) },
+      { servicio: 'mail-service', version: null, rechazadas: null, alDia: false, error: 'no informa su configuración en /health/ready' },
+    ]);
+    // The same on the dashboard's panel, for the services it reports on.
+    const panel = (await gw.api('/panel/servicios')).body;
+    expect(panel.configuracion).toEqual({ version: 7 });
+    expect(panel.servicios.map((s: { servicio: string; configuracion: unknown }) => [s.servicio, s.configuracion])).toEqual([
+      ['ingest-service', { version: 7, alDia: true, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['loteTamano'], rechazadas: {} }],
+      ['teams-service', { version: 6, alDia: false, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: { upn: 'el dominio no está verificado en el tenant' } }],
+    ]);
+  });
+
+  it('announces the current version again when a gateway replica starts: the same version, keys set and author', async () => {
+    const antes = mias().length;
+    const replica = await startGateway('gwconfig-replica', { ...entorno, DB_SCHEMA: gw.config.DB_SCHEMA, SERVICE_NAME: gw.service, ADMIN_TOKEN: gw.adminToken });
+    try {
+      const [otra] = await waitFor(() => mias().length > antes && mias().slice(antes), 'ConfiguracionCambiada announced again at start');
+      const v7 = (await gw.api('/config/versiones/7')).body;
+      expect(otra!.payload).toEqual({ version: 7, valores: v7.valores, cambios: ['moodleAuth'], fijadas: v7.fijadas, cambiadoPor: 'admin' });
+      expect(otra!.correlationId).toMatch(/^config-arranque-/);
+    } finally {
+      await replica.close();
+    }
+    expect((await gw.api('/config')).body.version).toBe(7);
+  });
+
+  it('announces it again on an admin’s demand, recorded in the audit trail and as a tarea', async () => {
+    const operador = await tokenDe(gw, 'operadora', 'operator');
+    expect((await gw.api('/config/republicar', { method: 'POST', token: operador })).status).toBe(403);
+    const antes = mias().length;
+    const r = await gw.api('/config/republicar', { method: 'POST' });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ version: 7, fijadas: ['loteTamano', 'limites', 'upn', 'licenciaSku', 'cursos', 'moodleAuth', 'zonaHoraria'], tareaId: expect.any(String) });
+    const [otra] = await waitFor(() => mias().length > antes && mias().slice(antes), 'ConfiguracionCambiada announced again on demand');
+    expect(otra!.payload).toMatchObject({ version: 7, cambios: ['moodleAuth'], cambiadoPor: 'admin', fijadas: r.body.fijadas });
+    expect(otra!.correlationId).toMatch(/^config-republicar-/);
+    expect((await gw.api(`/tareas/${r.body.tareaId}`)).body).toMatchObject({ tipo: 'configuracion', estado: 'completada', actor: 'admin', detalle: { version: 7, republicada: true } });
+    const { rows } = await gw.db.query(`SELECT actor, correlation_id, detalle FROM "${gw.config.DB_SCHEMA}".auditoria WHERE evento = 'accion.republicar-configuracion'`);
+    expect(rows).toEqual([{ actor: 'admin', correlation_id: otra!.correlationId, detalle: { version: 7, fijadas: r.body.fijadas } }]);
+    // Still version 7: nothing was stored.
+    expect((await gw.api('/config/versiones')).body.total).toBe(7);
+  });
+
+  it('documents the keys set, the services’ applied versions and the environment rule in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${gw.url}/docs-json`)).json()) as any;
+    const get = doc.paths['/api/v1/config'].get;
+    const esquema = JSON.stringify(get.responses['200']);
+    expect(esquema).toContain('"fijadas"');
+    expect(esquema).toContain('"aplicacion"');
+    expect(esquema).toContain('"alDia"');
+    expect(get.description).toMatch(/environment value/);
+    expect(JSON.stringify(doc.paths['/api/v1/config/versiones/{version}'].get.responses['200'])).toContain('"fijadas"');
+    expect(doc.paths['/api/v1/config/republicar'].post.responses['202']).toBeDefined();
   });
 });

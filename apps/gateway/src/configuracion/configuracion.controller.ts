@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Header, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Configuracion } from '@lucy/contracts';
 import { BEARER } from '../api/docs.setup.js';
@@ -9,8 +9,29 @@ import { Requiere } from '../auth/roles.js';
 import { ConfiguracionApi } from './configuracion.schema.js';
 import { ConfiguracionService } from './configuracion.service.js';
 
-const Version = z.object({ version: z.number().int(), valores: Configuracion, cambios: z.array(z.string()), cambiadoPor: z.string(), motivo: z.string().nullable(), at: z.string().nullable() });
+const Version = z.object({
+  version: z.number().int(),
+  valores: Configuracion,
+  cambios: z.array(z.string()).describe('the top-level keys that differ from the previous version'),
+  fijadas: z
+    .array(z.string())
+    .describe(
+      "the top-level keys an operator has set in this or an earlier version (every version's cambios together). Only these reach the services; a key never set keeps each service's environment value, and its value here is only the gateway's default",
+    ),
+  cambiadoPor: z.string(),
+  motivo: z.string().nullable(),
+  at: z.string().nullable(),
+});
 const Cambio = Version.extend({ sinCambios: z.boolean() });
+const Aplicacion = z.object({
+  servicio: z.string(),
+  version: z.number().int().nullable().describe('the version it applies (0: none, its environment only); null: unknown, it did not answer or does not say'),
+  rechazadas: z.record(z.string(), z.string()).nullable().describe('keys whose value it refused, with its reason: they keep their previous value; null when unknown'),
+  alDia: z.boolean().describe('it applies the current version (false when behind, ahead, or unknown)'),
+  error: z.string().nullable().describe('why it is unknown'),
+});
+const Actual = Version.extend({ aplicacion: z.array(Aplicacion).describe('each service that owns keys: which version it applies, read from its /health/ready') });
+const Republicada = z.object({ version: z.number().int(), fijadas: z.array(z.string()), tareaId: z.uuid(), nota: z.string() });
 
 const Meta = { motivo: z.string().max(500).optional(), versionBase: z.number().int().min(0).optional().describe('the version being edited: 409 if it is no longer the current one') };
 const Reemplazo = z.object({ valores: ConfiguracionApi, ...Meta }).strict();
@@ -27,13 +48,16 @@ export class ConfiguracionController {
 
   @Get()
   @ApiOperation({
-    summary: 'The current configuration (version 0: nothing stored, the services run on their defaults)',
-    description:
-      'Keys and who applies them: loteTamano → ingest-service; limites → teams (graph), moodle, mail (smtp); plantillaEmail, zonaHoraria → mail-service; upn, licenciaSku → teams-service; cursos, moodleAuth → moodle-service. Secrets are never here.',
+    summary: 'The current configuration (version 0: nothing stored, the services run on their environment) and which version each service applies',
+    description: [
+      'Keys and who applies them: loteTamano → ingest-service; limites → teams (graph), moodle, mail (smtp); upn, licenciaSku → teams-service; cursos, moodleAuth, zonaHoraria (new users) → moodle-service; plantillaEmail → mail-service; sincronizacion, zonaHoraria (its schedule, the dashboard) → the gateway. Secrets are never here.',
+      "Only the keys in `fijadas` (set by an operator in some version) reach the services. A key never set keeps each service's environment value (BATCH_SIZE, MOODLE_CURSOS, …): the value shown for it is the gateway's default, not necessarily what a service runs. What each service applies, and the keys it refused, is under `aplicacion` (and on the dashboard's service page): that is the truth.",
+      'A service that does not answer within 1.5 s is listed with version null, not as an error.',
+    ].join('\n\n'),
   })
-  @ApiOkResponse({ standardSchema: Version })
+  @ApiOkResponse({ standardSchema: Actual })
   actual() {
-    return this.configuracion.actual();
+    return this.configuracion.actualConAplicacion();
   }
 
   @Put()
@@ -81,5 +105,19 @@ export class ConfiguracionController {
   @ApiOkResponse({ standardSchema: Cambio })
   importar(@Body({ schema: Importacion }) b: z.infer<typeof Importacion>, @Actor() actor: string) {
     return this.configuracion.cambiar(b.valores, actor, { motivo: b.motivo ?? `importada${b.version ? ` (versión ${b.version} de origen)` : ''}` });
+  }
+
+  @Post('republicar')
+  @Requiere('admin')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Announce the current version again (ConfiguracionCambiada, same number): for a service whose queue did not exist when it went out',
+    description:
+      'Harmless: a service that has this version already ignores it. Every gateway replica does it when it starts; this is the same on demand, recorded in the audit trail and as a tarea. 409 at version 0 (nothing stored).',
+  })
+  @ApiAcceptedResponse({ standardSchema: Republicada })
+  async republicar(@Actor() actor: string) {
+    const r = await this.configuracion.republicar(actor);
+    return { ...r, nota: 'cada servicio la aplica en segundos; GET /api/v1/config muestra en aplicacion la versión de cada uno' };
   }
 }

@@ -1,67 +1,145 @@
 // The runtime configuration, versioned in the gateway's database: every change is a new row (who, when,
 // why, which keys), and goes out in the same transaction as ConfiguracionCambiada (and LimitesCambiados
 // for each API whose limits changed, which libs/resilience already applies in every service).
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+//
+// The current version is announced again when the gateway starts (every replica) and on an operator's
+// demand: a service whose control queue did not exist when a version went out (a new deployment) would
+// otherwise never get it. The same version number, so a service that has it ignores it.
+import { ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ConfiguracionCambiada, LimitesCambiados, type Configuracion } from '@lucy/contracts';
-import { MessagingRuntime } from '@lucy/messaging';
+import { MessagingRuntime, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { ServicioLector } from '../dashboard/servicio.lector.js';
 import { TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
+import { aplicacionDe, SERVICIOS_CON_CLAVES, type AplicacionServicio } from './aplicacion.js';
+import { TablaConfiguracion, ordenarClaves, type FilaConfiguracion } from './configuracion.tabla.js';
 import { cambiosEntre, DEFECTO } from './configuracion.schema.js';
 
 export interface VersionConfiguracion {
   version: number;
   valores: Configuracion;
   cambios: string[];
+  /** The keys an operator has set in this or an earlier version; the services keep their environment for the others. */
+  fijadas: string[];
   cambiadoPor: string;
   motivo: string | null;
   at: string | null;
 }
 
-const version = (r: Record<string, any>): VersionConfiguracion => ({
+const version = (r: FilaConfiguracion): VersionConfiguracion => ({
   version: r.version,
   valores: r.valores,
   cambios: r.cambios,
+  fijadas: r.fijadas,
   cambiadoPor: r.cambiado_por,
   motivo: r.motivo,
   at: r.created_at.toISOString(),
 });
 
 /** Version 0: nothing stored yet; each service runs on its environment, whose defaults these are. */
-const INICIAL: VersionConfiguracion = { version: 0, valores: DEFECTO, cambios: [], cambiadoPor: 'predeterminado', motivo: null, at: null };
+const INICIAL: VersionConfiguracion = { version: 0, valores: DEFECTO, cambios: [], fijadas: [], cambiadoPor: 'predeterminado', motivo: null, at: null };
+
+/** How long GET /config waits for a service to say which version it applies. */
+const APLICACION_TIMEOUT_MS = 1500;
 
 @Injectable()
-export class ConfiguracionService {
-  private readonly t: string;
+export class ConfiguracionService implements OnApplicationBootstrap {
+  private readonly log = new Logger('Configuracion');
+  private readonly tabla: TablaConfiguracion;
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly db: DataSource,
     private readonly messaging: MessagingRuntime,
     private readonly tareas: TareaService,
+    private readonly servicios: ServicioLector,
   ) {
-    this.t = `"${config.DB_SCHEMA}".configuracion`;
+    this.tabla = new TablaConfiguracion(config.DB_SCHEMA);
+  }
+
+  /** Nest runs this after the messaging runtime started (an imported module's hooks run first). */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const v = await this.conActual(async (v) => v, `config-arranque-${randomUUID()}`);
+      if (v) this.log.log({ version: v.version, fijadas: v.fijadas }, 'current configuration announced again for services that may have missed it');
+    } catch (err) {
+      // Not a reason to refuse to start: an operator can announce it with POST /api/v1/config/republicar.
+      this.log.warn({ err: (err as Error).message }, 'could not announce the current configuration again');
+    }
   }
 
   async actual(): Promise<VersionConfiguracion> {
-    const [row] = await this.db.query(`SELECT * FROM ${this.t} ORDER BY version DESC LIMIT 1`);
+    const row = await this.tabla.leer(this.db);
     return row ? version(row) : INICIAL;
+  }
+
+  /**
+   * The current version and, for each service that owns keys, the version it applies and the keys it
+   * refused. The services are asked first: one that applied a change made meanwhile is then not shown
+   * ahead of the version read.
+   */
+  async actualConAplicacion(): Promise<VersionConfiguracion & { aplicacion: AplicacionServicio[] }> {
+    const salud = await Promise.all(SERVICIOS_CON_CLAVES.map((s) => this.servicios.salud(s, APLICACION_TIMEOUT_MS)));
+    const actual = await this.actual();
+    return { ...actual, aplicacion: SERVICIOS_CON_CLAVES.map((s, i) => aplicacionDe(s, salud[i]!, actual.version)) };
   }
 
   async version(n: number): Promise<VersionConfiguracion> {
     if (n === 0) return INICIAL;
-    const [row] = await this.db.query(`SELECT * FROM ${this.t} WHERE version = $1`, [n]);
+    const row = await this.tabla.leer(this.db, n);
     if (!row) throw new NotFoundException(`no existe la versión ${n} de la configuración`);
     return version(row);
   }
 
   async versiones(limit: number, offset: number) {
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.t}`);
-    const rows = await this.db.query(`SELECT version, cambios, cambiado_por, motivo, created_at FROM ${this.t} ORDER BY version DESC LIMIT $1 OFFSET $2`, [limit, offset]);
+    const t = this.tabla.t;
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${t}`);
+    const rows = await this.db.query(`SELECT version, cambios, cambiado_por, motivo, created_at FROM ${t} ORDER BY version DESC LIMIT $1 OFFSET $2`, [limit, offset]);
     return { total, limit, offset, items: rows.map((r: Record<string, any>) => ({ version: r.version, cambios: r.cambios, cambiadoPor: r.cambiado_por, motivo: r.motivo, at: r.created_at.toISOString() })) };
+  }
+
+  /** An operator announces the current version again: recorded in the audit trail and as a tarea. */
+  async republicar(actor: string): Promise<{ version: number; fijadas: string[]; tareaId: string }> {
+    const correlationId = `config-republicar-${randomUUID()}`;
+    const r = await this.conActual(async (v, manager) => {
+      await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.republicar-configuracion', actor, correlationId, detalle: { version: v.version, fijadas: v.fijadas } });
+      const tareaId = await this.tareas.registrar({ tipo: 'configuracion', actor, estado: 'completada', total: 1, exitosos: 1, detalle: { version: v.version, republicada: true } }, manager);
+      return { version: v.version, fijadas: v.fijadas, tareaId };
+    }, correlationId);
+    if (!r) throw new ConflictException('no hay ninguna versión guardada de la configuración: los servicios usan su entorno y no hay nada que publicar');
+    return r;
+  }
+
+  /**
+   * Announces the current version again, as it was stored (same number, author and keys set), and runs
+   * `work` in the same transaction. Undefined at version 0: nothing to announce.
+   */
+  private conActual<T>(work: (v: VersionConfiguracion, manager: EntityManager) => Promise<T>, correlationId: string): Promise<T | undefined> {
+    return this.messaging.inTransaction(
+      async ({ manager, publish }) => {
+        // Under the lock a change takes: what goes out is the newest version, not one being replaced.
+        await this.bloquear(manager);
+        const row = await this.tabla.leer(manager);
+        if (!row) return undefined;
+        const v = version(row);
+        this.anunciar(publish, v);
+        return work(v, manager);
+      },
+      { correlationId },
+    );
+  }
+
+  /** One change (or announcement) at a time, across replicas: the next version number is read under it. */
+  private bloquear(manager: EntityManager): Promise<unknown> {
+    return manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.tabla.t]);
+  }
+
+  private anunciar(publish: TransactionScope['publish'], v: VersionConfiguracion): void {
+    publish(ConfiguracionCambiada, { version: v.version, valores: v.valores, cambios: v.cambios, fijadas: v.fijadas, cambiadoPor: v.cambiadoPor });
   }
 
   /**
@@ -70,9 +148,8 @@ export class ConfiguracionService {
    */
   async cambiar(valores: Configuracion, actor: string, opts: { motivo?: string; versionBase?: number } = {}): Promise<VersionConfiguracion & { sinCambios: boolean }> {
     return this.messaging.inTransaction(async ({ manager, publish }) => {
-      // One change at a time, across replicas: the next version number is read under this lock.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.t]);
-      const [row] = await manager.query(`SELECT * FROM ${this.t} ORDER BY version DESC LIMIT 1`);
+      await this.bloquear(manager);
+      const row = await this.tabla.leer(manager);
       const previa = row ? version(row) : INICIAL;
       if (opts.versionBase !== undefined && opts.versionBase !== previa.version) {
         throw new ConflictException(`la configuración cambió: estás editando la versión ${opts.versionBase} y la actual es la ${previa.version}; recargala y repetí el cambio`);
@@ -81,10 +158,12 @@ export class ConfiguracionService {
       if (!cambios.length) return { ...previa, sinCambios: true };
       const n = previa.version + 1;
       const [nueva] = await manager.query(
-        `INSERT INTO ${this.t} (version, valores, cambios, cambiado_por, motivo) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        `INSERT INTO ${this.tabla.t} (version, valores, cambios, cambiado_por, motivo) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
         [n, JSON.stringify(valores), JSON.stringify(cambios), actor, opts.motivo ?? null],
       );
-      publish(ConfiguracionCambiada, { version: n, valores, cambios, cambiadoPor: actor });
+      // Read under the lock, the previous versions' keys are every version's but this one's.
+      const v = version({ ...nueva, fijadas: ordenarClaves([...previa.fijadas, ...cambios]) });
+      this.anunciar(publish, v);
       if (cambios.includes('limites')) {
         for (const api of ['graph', 'moodle', 'smtp'] as const) {
           const antes = previa.valores.limites[api];
@@ -95,7 +174,7 @@ export class ConfiguracionService {
       }
       await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.configuracion', actor, correlationId: `config-${n}`, detalle: { version: n, cambios, motivo: opts.motivo } });
       await this.tareas.registrar({ tipo: 'configuracion', actor, estado: 'completada', total: cambios.length, exitosos: cambios.length, detalle: { version: n, cambios } }, manager);
-      return { ...version(nueva), sinCambios: false };
+      return { ...v, sinCambios: false };
     }, { correlationId: `config-${randomUUID()}` });
   }
 }

@@ -9,5 +9,7 @@ import { SitioController } from './sitio.controller.js';
 @Module({
   controllers: [SitioController, PanelController],
   providers: [PanelService, ServicioLector, ColasLector],
+  // The configuration API asks the services which version they apply through the same reader.
+  exports: [ServicioLector],
 })
 export class DashboardModule {}

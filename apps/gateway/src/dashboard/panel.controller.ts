@@ -41,8 +41,23 @@ const Servicio = z.object({
   usoTasa: z.number().nullable().describe('the highest rate use among its dependencies'),
   mensajesPorMinuto: z.number().nullable().describe('messages consumed per minute over the last minute; null until two samples exist'),
   ultimoError: z.string().nullable(),
+  configuracion: z
+    .object({
+      version: z.number().int().describe('the runtime configuration version it applies (0: none, its environment only)'),
+      alDia: z.boolean().nullable().describe("whether that is the gateway's current version (null: the current one could not be read)"),
+      cambiadoPor: z.string().nullable(),
+      appliedAt: z.string().nullable(),
+      fijadas: z.array(z.string()).describe('its keys taken from the configuration; the others come from its environment'),
+      rechazadas: z.record(z.string(), z.string()).describe('keys whose value it refused, with its reason: they keep their previous value'),
+    })
+    .nullable()
+    .describe('from its /health/ready (libs/runtime-config); null when it reports none'),
 });
-const Panel = z.object({ at: z.string(), servicios: z.array(Servicio) });
+const Panel = z.object({
+  at: z.string(),
+  configuracion: z.object({ version: z.number().int() }).nullable().describe("the gateway's current configuration version (null: its database did not answer)"),
+  servicios: z.array(Servicio),
+});
 
 const Borrador = z.object({ valores: z.unknown().describe('the configuration as PUT /api/v1/config would take it') }).strict();
 const Validacion = z.object({ valida: z.boolean(), problemas: z.array(z.object({ campo: z.string(), mensaje: z.string() })) });
@@ -55,7 +70,8 @@ export class PanelController {
 
   @Get('servicios')
   @ApiOperation({
-    summary: "Every service's health in one answer: up or down, broker and outbox, queues (depth, consumers, parked), breakers with rate use, messages per minute, last error",
+    summary:
+      "Every service's health in one answer: up or down, broker and outbox, queues (depth, consumers, parked), breakers with rate use, messages per minute, last error, the configuration version it applies and the keys it refused",
   })
   @ApiOkResponse({ standardSchema: Panel })
   servicios() {

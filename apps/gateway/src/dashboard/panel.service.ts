@@ -3,8 +3,10 @@
 // rates come from those samples; when nobody watches, the gateway does nothing for the dashboard.
 // Concurrent viewers share one gathering (a picture younger than FRESCO_MS is served as it is).
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { TablaConfiguracion } from '../configuracion/configuracion.tabla.js';
 import { ColasLector } from './colas.lector.js';
 import type { Contadores } from './metricas.js';
 import { resumirServicio, type ServicioPanel } from './resumen.js';
@@ -12,6 +14,8 @@ import { ServicioLector } from './servicio.lector.js';
 
 export interface Panel {
   at: string;
+  /** The gateway's current runtime configuration version; null when it could not be read. */
+  configuracion: { version: number } | null;
   servicios: ServicioPanel[];
 }
 
@@ -24,12 +28,16 @@ export class PanelService {
   private ultimo?: { at: number; panel: Panel };
   private enCurso?: Promise<Panel>;
   private readonly muestras = new Map<string, Contadores[]>();
+  private readonly tabla: TablaConfiguracion;
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly servicios: ServicioLector,
     private readonly colas: ColasLector,
-  ) {}
+    private readonly db: DataSource,
+  ) {
+    this.tabla = new TablaConfiguracion(config.DB_SCHEMA);
+  }
 
   actual(): Promise<Panel> {
     if (this.ultimo && Date.now() - this.ultimo.at < FRESCO_MS) return Promise.resolve(this.ultimo.panel);
@@ -38,13 +46,17 @@ export class PanelService {
   }
 
   private async reunir(): Promise<Panel> {
-    const servicios = await Promise.all(
+    const leidos = await Promise.all(
       this.config.SERVICES.map(async (servicio) => {
         const [salud, colas, contadores] = await Promise.all([this.servicios.salud(servicio), this.colas.de(servicio), this.servicios.contadores(servicio)]);
-        return resumirServicio(servicio, this.servicios.urls[servicio]!, salud, colas, this.anotar(servicio, contadores));
+        return { servicio, salud, colas, muestras: this.anotar(servicio, contadores) };
       }),
     );
-    const panel = { at: new Date().toISOString(), servicios };
+    // Read after the services, so one that applied a change made meanwhile is not shown ahead of it.
+    // Without the database their health is still worth showing; only "up to date" is unknown.
+    const version = await this.tabla.versionActual(this.db).catch(() => null);
+    const servicios = leidos.map((l) => resumirServicio(l.servicio, this.servicios.urls[l.servicio]!, l.salud, l.colas, l.muestras, version));
+    const panel = { at: new Date().toISOString(), configuracion: version === null ? null : { version }, servicios };
     this.ultimo = { at: Date.now(), panel };
     return panel;
   }

@@ -43,4 +43,43 @@ describe("a service's line on the dashboard", () => {
     const salud: SaludLeida = { alcanzable: true, listo: false, error: 'HTTP 503', detalles: { database: { status: 'down', message: 'connection refused' } } };
     expect(resumirServicio('ingest-service', 'http://i', salud, [], [])).toMatchObject({ estado: 'degradado', motivo: 'database caído', ultimoError: 'database: connection refused' });
   });
+
+  describe('the runtime configuration it applies', () => {
+    const con = (configuracion: unknown): SaludLeida => {
+      const s = sana();
+      return { ...s, detalles: { ...s.detalles, configuracion: configuracion as SaludLeida['detalles'][string] } };
+    };
+    const aplicada = { status: 'up', version: 4, cambiadoPor: 'ana', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: {} };
+
+    it('carries the version it applies, up to date when it is the current one', () => {
+      const s = resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 4);
+      expect(s.configuracion).toEqual({ version: 4, alDia: true, cambiadoPor: 'ana', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: {} });
+      expect(s.estado).toBe('activo');
+    });
+
+    it('is not up to date behind the current version, nor ahead of it (the gateway’s database went back)', () => {
+      expect(resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 5).configuracion?.alDia).toBe(false);
+      expect(resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 3).configuracion?.alDia).toBe(false);
+    });
+
+    it('names the keys it refused with its reasons, without calling the service degraded', () => {
+      const s = resumirServicio('teams-service', 'http://t', con({ ...aplicada, rechazadas: { upn: 'el dominio no está verificado en el tenant', otra: 42 } }), colas, [], 4);
+      expect(s.configuracion).toMatchObject({ alDia: true, rechazadas: { upn: 'el dominio no está verificado en el tenant', otra: 'rechazada' } });
+      expect(s.estado).toBe('activo');
+    });
+
+    it('does not know whether it is up to date when the current version could not be read', () => {
+      expect(resumirServicio('teams-service', 'http://t', con(aplicada), colas, []).configuracion?.alDia).toBeNull();
+    });
+
+    it('is null when the service reports no configuration, or not in a shape it can read', () => {
+      expect(resumirServicio('teams-service', 'http://t', sana(), colas, [], 4).configuracion).toBeNull();
+      expect(resumirServicio('teams-service', 'http://t', con({ status: 'up', version: 'cuatro' }), colas, [], 4).configuracion).toBeNull();
+      expect(resumirServicio('mail-service', 'http://m', { alcanzable: false, listo: false, error: 'fetch failed', detalles: {} }, [], [], 4).configuracion).toBeNull();
+    });
+
+    it('reads a version 0 (the environment only) with what is missing left empty', () => {
+      expect(resumirServicio('ingest-service', 'http://i', con({ status: 'up', version: 0 }), [], [], 0).configuracion).toEqual({ version: 0, alDia: true, cambiadoPor: null, appliedAt: null, fijadas: [], rechazadas: {} });
+    });
+  });
 });

@@ -1,6 +1,7 @@
 // One service's line on the dashboard, put together from what was gathered: its /health/ready details
-// (broker, outbox, each breaker with its rate limiter), its queues as the broker counts them, and the
-// rates from its /metrics samples. Pure.
+// (broker, outbox, each breaker with its rate limiter, the runtime configuration it applies), its queues
+// as the broker counts them, and the rates from its /metrics samples. Pure.
+import { alDia, configuracionAplicada, type ConfiguracionAplicada } from './configuracion-aplicada.js';
 import { porMinuto, type Contadores } from './metricas.js';
 
 export interface SaludLeida {
@@ -32,6 +33,11 @@ export interface BreakerPanel {
 
 export type EstadoServicio = 'activo' | 'degradado' | 'caido';
 
+export interface ConfiguracionPanel extends ConfiguracionAplicada {
+  /** Whether it applies the gateway's current version; null when that version could not be read. */
+  alDia: boolean | null;
+}
+
 export interface ServicioPanel {
   servicio: string;
   url: string;
@@ -48,12 +54,15 @@ export interface ServicioPanel {
   usoTasa: number | null;
   mensajesPorMinuto: number | null;
   ultimoError: string | null;
+  /** The runtime configuration it applies; null when it reports none (the gateway, an older build, down). */
+  configuracion: ConfiguracionPanel | null;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
-export function resumirServicio(servicio: string, url: string, salud: SaludLeida, colas: ColaLeida[], muestras: readonly Contadores[]): ServicioPanel {
+/** `versionConfig`: the gateway's current configuration version (null: not known). */
+export function resumirServicio(servicio: string, url: string, salud: SaludLeida, colas: ColaLeida[], muestras: readonly Contadores[], versionConfig: number | null = null): ServicioPanel {
   const d = salud.detalles;
   const brokerDet = d.broker as Record<string, unknown> | undefined;
   const broker = brokerDet ? { conectado: brokerDet.connected === true, reconexiones: num(brokerDet.reconnects), outboxPendiente: num(brokerDet.outboxPending) } : null;
@@ -105,6 +114,7 @@ export function resumirServicio(servicio: string, url: string, salud: SaludLeida
     breakers.map((b) => (b.ultimoFallo ? `${b.dependencia}: ${b.ultimoFallo}` : null)).find(Boolean) ??
     null;
 
+  const configuracion = configuracionAplicada(salud);
   const usos = breakers.map((b) => b.uso).filter((u): u is number => u !== null);
   const sumaDe = (f: (c: ColaLeida) => number | null) => colas.reduce((n, c) => n + (f(c) ?? 0), 0);
   return {
@@ -121,5 +131,6 @@ export function resumirServicio(servicio: string, url: string, salud: SaludLeida
     usoTasa: usos.length ? Math.max(...usos) : null,
     mensajesPorMinuto: salud.alcanzable ? porMinuto(muestras, (c) => c.consumidos) : null,
     ultimoError,
+    configuracion: configuracion && { ...configuracion, alDia: versionConfig === null ? null : alDia(configuracion.version, versionConfig) },
   };
 }

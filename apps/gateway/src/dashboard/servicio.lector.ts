@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConfig } from '@lucy/platform';
 import { serviceUrls, type GatewayConfig } from '../config.js';
+import { SERVICIOS_CON_CLAVES } from '../configuracion/aplicacion.js';
 import { contadoresDe, leerMetricas, type Contadores } from './metricas.js';
 import type { SaludLeida } from './resumen.js';
 
@@ -14,12 +15,16 @@ export class ServicioLector {
   readonly urls: Record<string, string>;
 
   constructor(@InjectConfig() config: GatewayConfig) {
-    this.urls = serviceUrls(config);
+    // The services the dashboard reports on, and those that apply the runtime configuration even when
+    // SERVICES leaves one out: GET /api/v1/config asks each of them which version it applies.
+    this.urls = serviceUrls({ ...config, SERVICES: [...new Set([...config.SERVICES, ...SERVICIOS_CON_CLAVES])] });
   }
 
-  async salud(servicio: string): Promise<SaludLeida> {
+  async salud(servicio: string, timeoutMs = TIMEOUT_MS): Promise<SaludLeida> {
+    const url = this.urls[servicio];
+    if (!url) return { alcanzable: false, listo: false, error: 'el gateway no conoce su dirección', detalles: {} };
     try {
-      const res = await fetch(`${this.urls[servicio]}/health/ready`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(timeoutMs) });
       const body = (await res.json().catch(() => ({}))) as { details?: SaludLeida['detalles'] };
       return { alcanzable: true, listo: res.ok, error: res.ok ? null : `HTTP ${res.status}`, detalles: body.details ?? {} };
     } catch (err) {
