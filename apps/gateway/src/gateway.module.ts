@@ -34,6 +34,9 @@ import { LotesQueries } from './lotes/lotes.queries.js';
 import { SyncController } from './lotes/sync.controller.js';
 import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { GatewayApi1764000000000 } from './persistence/migrations/1764000000000-api.js';
+import { GatewaySincronizacionProgramada1764300000000 } from './persistence/migrations/1764300000000-sincronizacion-programada.js';
+import { ProgramacionController } from './programacion/programacion.controller.js';
+import { Programador } from './scheduler/programador.js';
 import { Sweeper } from './scheduler/sweeper.js';
 import { TareaService } from './tareas/tarea.service.js';
 import { TareasController } from './tareas/tareas.controller.js';
@@ -45,7 +48,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
 /** gateway: HTTP API + dashboard, saga coordinator, scheduler, read model. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000] }),
+    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000, GatewaySincronizacionProgramada1764300000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
@@ -67,6 +70,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     DlqController,
     BreakersController,
     ConfiguracionController,
+    ProgramacionController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -88,6 +92,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     BreakerService,
     ConfiguracionService,
     Sweeper,
+    Programador,
     LoteIngestadoHandler,
     LoteFallidoHandler,
     BreakerCambiadoHandler,
