@@ -20,6 +20,7 @@ describe('moodle-service configuration', () => {
       MOODLE_URL: 'http://127.0.0.1:4020',
       MOODLE_TOKEN: 'sandbox-moodle-token',
       MOODLE_AUTH: 'oauth2',
+      MOODLE_TIMEZONE: '99',
       MOODLE_STUDENT_ROLE_ID: 5,
       MOODLE_TIMEOUT_MS: 15000,
       MOODLE_CURSOS: { aspirante: { '*': ['ING-2027-INTRO'] }, preinscripto: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] }, ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE', 'ING-2027-ECO'] } },
@@ -41,5 +42,11 @@ describe('moodle-service configuration', () => {
 
   it('refuses an unknown auth method and a URL that is not http(s)', () => {
     expect(errorOf({ MOODLE_AUTH: 'ldap', MOODLE_URL: 'ftp://moodle' }).issues.map((i) => i.variable).sort()).toEqual(['MOODLE_AUTH', 'MOODLE_URL']);
+  });
+
+  it('takes an IANA time zone for new users, and refuses one Moodle would not', () => {
+    expect(loadConfig(moodleConfigSchema, { MOODLE_TIMEZONE: 'America/Argentina/Cordoba' }).MOODLE_TIMEZONE).toBe('America/Argentina/Cordoba');
+    expect(errorOf({ MOODLE_TIMEZONE: 'Etc/GMT+3' }).issues).toEqual([{ variable: 'MOODLE_TIMEZONE', message: expect.stringContaining('Moodle refuses') }]);
+    expect(errorOf({ MOODLE_TIMEZONE: 'Cordoba' }).issues[0]).toMatchObject({ variable: 'MOODLE_TIMEZONE', message: expect.stringContaining('not an IANA time zone') });
   });
 });

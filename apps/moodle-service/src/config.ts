@@ -1,7 +1,8 @@
 import { baseConfigSchema, env } from '@lucy/platform';
 import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';
-import { CursosConfigSchema } from './domain/cursos.js';
+import { CursosConfigSchema, problemaCursos } from './domain/cursos.js';
+import { problemaZonaHoraria, ZONA_DEL_SERVIDOR } from './domain/zona-horaria.js';
 
 /** The sandbox's Moodle stand-in course map: works out of the box against `npm run sandbox`; set MOODLE_CURSOS for a real site. */
 const CURSOS_SANDBOX = '{"aspirante":{"*":["ING-2027-INTRO"]},"preinscripto":{"*":["ING-2027-INTRO","ING-2027-MATE"]},"ingresante":{"*":["ING-2027-INTRO","ING-2027-MATE","ING-2027-ECO"]}}';
@@ -16,13 +17,12 @@ const cursosJson = () =>
       ctx.addIssue({ code: 'custom', message: 'must be JSON like {"ingresante":{"2027":["ING-2027-INTRO"]},"aspirante":{"*":["ING-AMBIENTACION"]}}' });
       return z.NEVER;
     }
-    const parsed = CursosConfigSchema.safeParse(json);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      ctx.addIssue({ code: 'custom', message: `must map estado → periodo (or "*") → course shortnames: ${detail}` });
+    const problema = problemaCursos(json);
+    if (problema) {
+      ctx.addIssue({ code: 'custom', message: problema });
       return z.NEVER;
     }
-    return parsed.data;
+    return CursosConfigSchema.parse(json);
   });
 
 /** moodle-service: the shared variables (see README) with this service's defaults, and its own. */
@@ -41,9 +41,19 @@ export const moodleConfigSchema = baseConfigSchema.extend({
   // the breaker's deadline sits above MOODLE_TIMEOUT_MS, so a slow answer fails as our own timeout first.
   ...resilienceEnv(),
   ...dependencyEnv('MOODLE', { timeoutMs: 20_000 }),
+  // MOODLE_AUTH, MOODLE_CURSOS and MOODLE_TIMEZONE hold until an operator sets moodleAuth, cursos or zonaHoraria (moodle.module.ts).
   /** Auth plugin of the users Lucy creates: oauth2 (sign in with Microsoft), manual (a generated password), oidc (auth_oidc plugin). */
   MOODLE_AUTH: z.enum(['oauth2', 'manual', 'oidc'], { error: 'must be oauth2, manual or oidc' }).default('oauth2'),
   MOODLE_CURSOS: cursosJson().default(() => CursosConfigSchema.parse(JSON.parse(CURSOS_SANDBOX))),
+  /** IANA time zone of the users Lucy creates; 99: the Moodle server's (what a user gets when none is sent). */
+  MOODLE_TIMEZONE: z
+    .string()
+    .trim()
+    .superRefine((zona, ctx) => {
+      const problema = problemaZonaHoraria(zona);
+      if (problema) ctx.addIssue({ code: 'custom', message: problema });
+    })
+    .default(ZONA_DEL_SERVIDOR),
   /** Role given by enrol_manual_enrol_users: 5 is "student" on a standard site. */
   MOODLE_STUDENT_ROLE_ID: env.int(1).default(5),
   /** How long a course shortname → id lookup is trusted. */

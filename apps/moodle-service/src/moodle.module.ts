@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
+import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
+import { configuracionMoodle } from './configuracion.js';
 import { DesenrolamientoService } from './enrolamiento/desenrolamiento.service.js';
 import { EnrolamientoService } from './enrolamiento/enrolamiento.service.js';
 import { UsuarioMoodleService } from './enrolamiento/usuario-moodle.service.js';
@@ -18,12 +20,14 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
 /** moodle-service: Moodle users and enrolments through Moodle Web Services. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [MoodleUsuario, Inscripcion], migrations: [MessagingTables1732000000000, MoodleInit1763900000000] }),
+    DatabaseModule.forService({ entities: [MoodleUsuario, Inscripcion], migrations: [MessagingTables1732000000000, MoodleInit1763900000000, RuntimeConfigTable1764000000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // Every Moodle call: the shared rate limit (MOODLE_RPM) and the breaker that pauses this service's queue while Moodle is down.
     ResilienceModule.forDependency({ name: 'moodle', env: 'MOODLE', classify: moodleClassifier }),
+    // cursos, moodleAuth, zonaHoraria as an operator sets them through the gateway, read at each enrolment.
+    RuntimeConfigModule.forService(configuracionMoodle),
   ],
   providers: [
     MoodleClient,

@@ -10,10 +10,12 @@ import { type AlumnoDatos, type Envelope, type MessageDefinition, BreakerCambiad
 import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf, guardToken, type DependencyGuard } from '@lucy/resilience';
+import { RuntimeConfig } from '@lucy/runtime-config';
 import { Redis } from 'ioredis';
 import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
 import type { EntityManager } from 'typeorm';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
+import { CLAVES } from '../src/configuracion.js';
 import { UsuarioMoodleService } from '../src/enrolamiento/usuario-moodle.service.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
 import { MoodleModule } from '../src/moodle.module.js';
@@ -261,7 +263,7 @@ describe('moodle-service enrolment', () => {
       const a = alumno();
       const saved: unknown[] = [];
       const manager = { findOneBy: async () => null, save: async (_entity: unknown, row: unknown) => (saved.push(row), row) } as unknown as EntityManager;
-      await new UsuarioMoodleService(moodle, { ...config, MOODLE_AUTH: 'manual' }).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
+      await new UsuarioMoodleService(moodle, new RuntimeConfig(CLAVES, { cursos: {}, moodleAuth: 'manual', zonaHoraria: '99' })).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
 
       const user = await sandboxUser(a.upn);
       expect(user).toMatchObject({ auth: 'manual', passwordSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });

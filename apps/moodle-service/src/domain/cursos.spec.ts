@@ -1,4 +1,4 @@
-import { CursosConfigSchema, cursosPara } from './cursos.js';
+import { CursosConfigSchema, cursosPara, problemaCursos } from './cursos.js';
 
 const config = CursosConfigSchema.parse({
   ingresante: { '2027': ['ING-2027-INTRO', 'ING-2027-MATE'], '2028': ['ING-2028-INTRO'] },
@@ -29,5 +29,16 @@ describe('cursosPara', () => {
   it('refuses a configuration keyed by an unknown estado', () => {
     expect(CursosConfigSchema.safeParse({ egresado: { '*': ['X'] } }).success).toBe(false);
     expect(CursosConfigSchema.safeParse({ ingresante: { '2027': 'ING' } }).success).toBe(false);
+  });
+});
+
+describe('problemaCursos', () => {
+  it('accepts a map the schema takes', () => {
+    expect(problemaCursos({ ingresante: { '*': ['ING-2027-INTRO'] } })).toBeUndefined();
+  });
+
+  it('names an unknown estado and a blank shortname', () => {
+    expect(problemaCursos({ egresado: { '*': ['X'] } })).toContain('egresado');
+    expect(problemaCursos({ ingresante: { '2027': ['  '] } })).toMatch(/ingresante\.2027\.0/);
   });
 });

@@ -1,5 +1,5 @@
 // Which Moodle courses a student belongs in: configured per estado and academic period
-// (MOODLE_CURSOS). Pure: no Moodle, no database.
+// (MOODLE_CURSOS, or the runtime key cursos). Pure: no Moodle, no database.
 import { EstadoAlumno } from '@lucy/contracts';
 import { z } from 'zod';
 
@@ -8,6 +8,13 @@ export const CUALQUIER_PERIODO = '*';
 
 export const CursosConfigSchema = z.partialRecord(EstadoAlumno, z.record(z.string().min(1), z.array(z.string().trim().min(1))));
 export type CursosConfig = z.infer<typeof CursosConfigSchema>;
+
+/** Why a course map cannot be used (an unknown estado, a blank shortname...), or undefined when it can. */
+export function problemaCursos(valor: unknown): string | undefined {
+  const r = CursosConfigSchema.safeParse(valor);
+  if (r.success) return undefined;
+  return `must map estado → periodo (or "*") → course shortnames: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+}
 
 /**
  * The shortnames for this estado and periodo: those configured for the exact periodo followed by

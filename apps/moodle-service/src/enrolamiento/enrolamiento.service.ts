@@ -1,12 +1,16 @@
 // Enrol a student in their Moodle courses: their user (found or created), the courses (configured
 // for their estado and period, or the ones asked for), one enrolment per course. An enrolment that
-// exists is left as it is; doing it all twice changes nothing.
+// exists is left as it is; doing it all twice changes nothing. The course map is the one in force at
+// this moment (an operator may change it at runtime): a change reaches the next enrolment and leaves
+// the ones made before it as they are.
 import { Injectable, Logger } from '@nestjs/common';
 import type { AlumnoDatos, MoodleEnrolado } from '@lucy/contracts';
 import { InjectConfig } from '@lucy/platform';
+import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
 import type { MoodleConfig } from '../config.js';
-import { cursosPara } from '../domain/cursos.js';
+import type { ClaveMoodle } from '../configuracion.js';
+import { CursosConfigSchema, cursosPara } from '../domain/cursos.js';
 import { type CursoResuelto, CursosCatalog } from '../moodle/cursos.catalog.js';
 import { MoodleClient } from '../moodle/moodle.client.js';
 import { Inscripcion } from '../persistence/inscripcion.entity.js';
@@ -29,11 +33,12 @@ export class EnrolamientoService {
     private readonly catalog: CursosCatalog,
     private readonly moodle: MoodleClient,
     @InjectConfig() private readonly config: MoodleConfig,
+    private readonly runtime: RuntimeConfig<ClaveMoodle>,
   ) {}
 
   async enrolar(manager: EntityManager, s: SolicitudEnrolamiento): Promise<MoodleEnrolado> {
     const usuario = await this.usuarios.encontrarOCrear(manager, s.alumnoId, s.upn, s.alumno);
-    const shortnames = s.cursos ?? cursosPara(this.config.MOODLE_CURSOS, s.alumno.estado, s.alumno.periodo);
+    const shortnames = s.cursos ?? cursosPara(this.cursosEnVigor(), s.alumno.estado, s.alumno.periodo);
     if (shortnames.length === 0) this.log.warn({ alumnoId: s.alumnoId, estado: s.alumno.estado, periodo: s.alumno.periodo }, 'no Moodle courses configured for this estado and periodo');
     const cursos = await this.catalog.resolver(shortnames);
 
@@ -71,6 +76,11 @@ export class EnrolamientoService {
       });
     }
     return { alumnoId: s.alumnoId, moodleUserId: usuario.moodleUserId, username: usuario.username, cursos: cursos.map(({ shortname, courseId }) => ({ shortname, courseId })) };
+  }
+
+  /** The map in force, its shortnames trimmed as MOODLE_CURSOS' are (an operator's value passed the same schema as its check). */
+  private cursosEnVigor() {
+    return CursosConfigSchema.parse(this.runtime.get('cursos'));
   }
 
   /**

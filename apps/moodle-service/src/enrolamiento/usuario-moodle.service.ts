@@ -2,11 +2,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AlumnoDatos } from '@lucy/contracts';
 import { PermanentError } from '@lucy/messaging';
-import { InjectConfig } from '@lucy/platform';
+import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
-import type { MoodleConfig } from '../config.js';
+import type { ClaveMoodle } from '../configuracion.js';
 import { generarPassword } from '../domain/password.js';
 import { perfilMoodle, UsernameInvalido } from '../domain/usuario.js';
+import { ZONA_DEL_SERVIDOR } from '../domain/zona-horaria.js';
 import { MoodleClient, type UsuarioMoodle } from '../moodle/moodle.client.js';
 import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
 
@@ -29,7 +30,7 @@ export class UsuarioMoodleService {
 
   constructor(
     private readonly moodle: MoodleClient,
-    @InjectConfig() private readonly config: MoodleConfig,
+    private readonly runtime: RuntimeConfig<ClaveMoodle>,
   ) {}
 
   async encontrarOCrear(manager: EntityManager, alumnoId: string, upn: string, alumno: AlumnoDatos): Promise<UsuarioResuelto> {
@@ -57,13 +58,17 @@ export class UsuarioMoodleService {
    * already exists"), which must not end as a permanent failure.
    */
   private async crear(alumnoId: string, perfil: ReturnType<typeof perfilMoodle>): Promise<{ usuario: Usuario; creadoAhora: boolean }> {
-    const auth = this.config.MOODLE_AUTH;
+    // Read now, not at start: an operator may have changed them since (moodleAuth, zonaHoraria).
+    const auth = this.runtime.get('moodleAuth');
+    const zona = this.runtime.get('zonaHoraria');
     // manual keeps the password in Moodle and needs one that meets the site's policy; oauth2 and
     // oidc are not "internal" auth plugins and are sent none.
     const password = auth === 'manual' ? generarPassword() : undefined;
+    // The server's zone is what Moodle gives a user sent no timezone: then none is sent.
+    const timezone = zona === ZONA_DEL_SERVIDOR ? undefined : zona;
     try {
-      const creado = await this.moodle.crearUsuario({ ...perfil, auth, password });
-      this.log.log({ alumnoId, moodleUserId: creado.id, auth }, 'Moodle user created');
+      const creado = await this.moodle.crearUsuario({ ...perfil, auth, password, timezone });
+      this.log.log({ alumnoId, moodleUserId: creado.id, auth, timezone: zona }, 'Moodle user created');
       return { usuario: { id: creado.id, username: creado.username, auth }, creadoAhora: true };
     } catch (err) {
       const ganador = err instanceof PermanentError ? await this.buscar(perfil.username, perfil.email) : undefined;

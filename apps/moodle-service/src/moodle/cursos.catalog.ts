@@ -46,7 +46,7 @@ export class CursosCatalog {
       else desconocidos.push(s);
     }
     if (desconocidos.length) {
-      throw new PermanentError(`no Moodle course with shortname ${desconocidos.join(', ')} (check MOODLE_CURSOS or the requested courses)`, 'curso-desconocido');
+      throw new PermanentError(`no Moodle course with shortname ${desconocidos.join(', ')} (check the course map, cursos or MOODLE_CURSOS, or the requested courses)`, 'curso-desconocido');
     }
     return cursos;
   }

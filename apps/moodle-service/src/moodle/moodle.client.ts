@@ -36,6 +36,8 @@ export type NuevoUsuario = {
   lastname: string;
   email: string;
   idnumber: string;
+  /** PARAM_TIMEZONE: an IANA zone; absent, the user follows the server's (stored as 99). */
+  timezone?: string;
 };
 
 export interface Matricula {

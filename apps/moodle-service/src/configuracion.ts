@@ -1,0 +1,21 @@
+// The keys of the gateway's runtime configuration moodle-service applies (libs/runtime-config): the
+// course map, the auth plugin and the time zone of the users it creates. Until an operator sets one,
+// the environment's value holds (MOODLE_CURSOS, MOODLE_AUTH, MOODLE_TIMEZONE).
+import type { ConfigCheck, RuntimeConfigOptions } from '@lucy/runtime-config';
+import type { MoodleConfig } from './config.js';
+import { problemaCursos } from './domain/cursos.js';
+import { problemaZonaHoraria } from './domain/zona-horaria.js';
+
+export const CLAVES = ['cursos', 'moodleAuth', 'zonaHoraria'] as const;
+// Inject RuntimeConfig<ClaveMoodle> by its class: a type alias would leave SWC's decorator metadata without a token.
+export type ClaveMoodle = (typeof CLAVES)[number];
+
+// The gateway checked the shape; these are what this service needs beyond it: a shortname that is not
+// blank once trimmed, a zone Moodle's core_user_create_users takes.
+const checks: ConfigCheck<ClaveMoodle> = { cursos: problemaCursos, zonaHoraria: problemaZonaHoraria };
+
+export const configuracionMoodle: RuntimeConfigOptions<ClaveMoodle, MoodleConfig> = {
+  keys: CLAVES,
+  fromEnv: (c) => ({ cursos: c.MOODLE_CURSOS, moodleAuth: c.MOODLE_AUTH, zonaHoraria: c.MOODLE_TIMEZONE }),
+  checks,
+};
