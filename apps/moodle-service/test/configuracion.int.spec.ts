@@ -20,8 +20,8 @@ import { MoodleModule } from '../src/moodle.module.js';
 
 const { schema, service } = throwawayNames('moodlecfg');
 const RETRY_DELAYS = [100, 200];
-/** The limiter's state for 'moodle' in a Redis database of these tests' own (dropped at the end). */
-const REDIS_URL = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/4`;
+/** The limiter's state for 'moodle' in a Redis database of these tests' own (enrolamiento.int.spec.ts has 4), dropped at the end. */
+const REDIS_URL = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/10`;
 
 /** What the environment says: the values in force until an operator sets a key. */
 const CURSOS_ENTORNO = { ingresante: { '2027': ['ING-2027-INTRO'] }, aspirante: { '*': ['ING-2027-ECO'] } };
@@ -71,6 +71,7 @@ describe('moodle-service runtime configuration', () => {
       MOODLE_TIMEOUT_MS: '3000',
       RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
       REDIS_URL,
+      MOODLE_RPM: '6000', // the stand-in enforces none: these tests wait for changes, not for the limiter
       CONFIG_POLL_MS: '200',
       MOODLE_CURSOS: JSON.stringify(CURSOS_ENTORNO),
       MOODLE_AUTH: 'oauth2',
