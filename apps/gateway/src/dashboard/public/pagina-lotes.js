@@ -1,4 +1,5 @@
-// Lotes: upload a CSV or JSON file with a column mapping, and every lote with its progress bar, live.
+// Lotes: the scheduled SIAL pull (state, next and last run, run now), upload a CSV or JSON file with a
+// column mapping, and every lote with its progress bar, live.
 import { api, puede } from './api.js';
 import { CAMPOS, columnaPorDefecto, columnasDe } from './columnas.js';
 import { ESTADO_WORKFLOW, fecha, h, insignia, numero, reemplazar, siCambio } from './dom.js';
@@ -7,11 +8,13 @@ const ESTADO_LOTE = { solicitado: 'Solicitado', ingestado: 'En proceso', termina
 
 export default async function lotes(main, { avisar }) {
   const lista = h('div', { id: 'lista-lotes' }, h('p', {}, 'Cargando…'));
+  const programacion = h('div', { id: 'estado-programacion' }, h('p', {}, 'Cargando…'));
   main.append(h('h1', {}, 'Lotes'));
+  main.append(h('section', { class: 'tarjeta', 'aria-labelledby': 't-programacion' }, h('h2', { id: 't-programacion' }, 'Sincronización automática'), programacion));
   if (puede('operator')) main.append(formularioCarga(avisar, () => cargar()));
   main.append(h('section', { 'aria-labelledby': 't-lotes' }, h('h2', { id: 't-lotes' }, 'Lotes recientes'), lista));
 
-  const cargar = async () => {
+  const cargarLotes = async () => {
     try {
       const pagina = await api('/lotes?limit=20');
       siCambio(lista, pagina, (el) => reemplazar(el, pagina.items.length ? pagina.items.map((l) => tarjetaLote(l, avisar, cargar)) : h('p', {}, 'Todavía no hay lotes.')));
@@ -19,6 +22,17 @@ export default async function lotes(main, { avisar }) {
       reemplazar(lista, h('p', { class: 'error', role: 'alert' }, err.message));
     }
   };
+  const cargarProgramacion = async () => {
+    try {
+      const p = await api('/programacion');
+      // Only what is shown: the answering replica's details change on every call.
+      const { replica: _, ...mostrado } = p;
+      siCambio(programacion, mostrado, (el) => reemplazar(el, estadoProgramacion(p, avisar, cargar)));
+    } catch (err) {
+      reemplazar(programacion, h('p', { class: 'error', role: 'alert' }, err.message));
+    }
+  };
+  const cargar = () => Promise.all([cargarProgramacion(), cargarLotes()]);
   const alPanel = () => void cargar();
   document.addEventListener('lucy:panel', alPanel);
   await cargar();
@@ -102,6 +116,50 @@ function formularioCarga(avisar, recargar) {
     error,
     boton,
   );
+}
+
+const ESTADO_PROGRAMACION = { programada: ['Activa', 'bien'], inactiva: ['Inactiva', 'neutro'], invalida: ['No programada: expresión inválida', 'mal'] };
+
+/** The scheduled pull as GET /programacion gives it; times are already in the configured zone. */
+function estadoProgramacion(p, avisar, recargar) {
+  const [texto, tono] = ESTADO_PROGRAMACION[p.estado] ?? [p.estado, 'neutro'];
+  const proxima = p.proximas[0];
+  const ultima = p.ultimas[0];
+  const boton = h('button', { type: 'button', class: 'secundario' }, 'Sincronizar ahora');
+  boton.addEventListener('click', async () => {
+    boton.disabled = true;
+    try {
+      const r = await api('/programacion/ejecutar', { method: 'POST' });
+      avisar(`Sincronización con SIAL iniciada (lote ${r.loteId.slice(0, 8)}).`);
+      await recargar();
+    } catch (err) {
+      avisar(`No se pudo sincronizar: ${err.message}`, 'error');
+    } finally {
+      boton.disabled = false;
+    }
+  });
+  return [
+    h('p', {}, insignia(texto, tono), ' ', h('span', { class: 'ayuda' }, `cron «${p.cron}» en ${p.zonaHoraria} · fuentes: ${p.fuentes.join(', ')}${p.periodo ? ` · periodo ${p.periodo}` : ''}`)),
+    p.problema ? h('p', { class: 'error' }, p.problema) : null,
+    h(
+      'dl',
+      { class: 'datos' },
+      h('dt', {}, 'Próxima ejecución'),
+      h('dd', { id: 'proxima-sincronizacion' }, proxima ? `${proxima.local} (${p.zonaHoraria})` : p.activa ? '—' : '— (inactiva)'),
+      h('dt', {}, 'Última ejecución programada'),
+      h(
+        'dd',
+        { id: 'ultima-sincronizacion' },
+        ultima
+          ? [
+              `${ultima.local}${ultima.recuperada ? ' (recuperada al arrancar)' : ''} · lote ${ESTADO_LOTE[ultima.lote.estado] ?? ultima.lote.estado} · `,
+              h('a', { href: `#/alumnos?loteId=${ultima.loteId}` }, `ver el lote ${ultima.loteId.slice(0, 8)}`),
+            ]
+          : 'todavía ninguna',
+      ),
+    ),
+    h('div', { class: 'acciones' }, puede('operator') ? boton : null, puede('admin') ? h('a', { href: '#/configuracion' }, 'Cambiar la programación') : null),
+  ];
 }
 
 function tarjetaLote(l, avisar, recargar) {
