@@ -1,6 +1,8 @@
 // Every service at a glance: up or down, queue depth, parked messages, breakers, rate use, throughput,
-// last error. Live: redrawn on every event of the stream.
+// last error, and a warning when it is not on the current configuration or refused a key of it. Live:
+// redrawn on every event of the stream.
 import { api } from './api.js';
+import { avisosConfiguracion, rechazadasDe, versionAplicada } from './configuracion-servicio.js';
 import { ESTADO_BREAKER, ESTADO_SERVICIO, fecha, h, insignia, numero, porcentaje, reemplazar, siCambio, tonoDe } from './dom.js';
 
 export default async function resumen(main, { panel, avisar }) {
@@ -10,7 +12,8 @@ export default async function resumen(main, { panel, avisar }) {
 
   const pintar = (p) => {
     reemplazar(hora, `Actualizado: ${fecha(p.at)} (se actualiza solo cada pocos segundos)`);
-    siCambio(tabla, p.servicios, (el, servicios) => reemplazar(el, tablaServicios(servicios)));
+    const datos = { servicios: p.servicios, version: p.configuracion?.version ?? null };
+    siCambio(tabla, datos, (el, d) => reemplazar(el, tablaServicios(d.servicios, d.version)));
   };
   const alPanel = (e) => pintar(e.detail);
   document.addEventListener('lucy:panel', alPanel);
@@ -19,12 +22,12 @@ export default async function resumen(main, { panel, avisar }) {
   return () => document.removeEventListener('lucy:panel', alPanel);
 }
 
-function tablaServicios(servicios) {
+function tablaServicios(servicios, version) {
   return h(
     'table',
     { class: 'tabla' },
     h('caption', {}, 'Estado de cada servicio'),
-    h('thead', {}, h('tr', {}, ['Servicio', 'Estado', 'En cola', 'Consumidores', 'Aparcados', 'Breakers', 'Uso de tasa', 'Mensajes/min', 'Último error'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['Servicio', 'Estado', 'En cola', 'Consumidores', 'Aparcados', 'Breakers', 'Uso de tasa', 'Mensajes/min', 'Configuración', 'Último error'].map((t) => h('th', { scope: 'col' }, t)))),
     h(
       'tbody',
       {},
@@ -40,9 +43,22 @@ function tablaServicios(servicios) {
           h('td', { 'data-col': 'breakers' }, s.breakers.length ? s.breakers.map((b) => h('div', {}, `${b.dependencia}: `, insignia(ESTADO_BREAKER[b.estado] ?? b.estado ?? '¿?', tonoDe(b.estado)))) : '—'),
           h('td', { class: 'num', 'data-col': 'uso-tasa' }, s.breakers.length ? porcentaje(s.usoTasa) : '—'),
           h('td', { class: 'num', 'data-col': 'mensajes-por-minuto' }, numero(s.mensajesPorMinuto)),
+          h('td', { 'data-col': 'configuracion' }, celdaConfiguracion(s.configuracion, version)),
           h('td', { class: 'error-corto', 'data-col': 'ultimo-error' }, s.ultimoError ?? '—'),
         ),
       ),
     ),
   );
+}
+
+/** The version it applies; a warning badge when it is not the current one or a key was refused. */
+function celdaConfiguracion(c, version) {
+  if (!c) return '—';
+  const avisos = avisosConfiguracion(c, version);
+  const rechazadas = rechazadasDe(c).map(([clave]) => clave);
+  return [
+    h('div', {}, versionAplicada(c), c.alDia && !avisos.length ? [' ', insignia('al día', 'bien')] : null),
+    avisos.map((a) => h('div', {}, a)),
+    rechazadas.length ? h('div', { class: 'ayuda' }, `Rechazadas: ${rechazadas.join(', ')}`) : null,
+  ];
 }

@@ -1,24 +1,33 @@
-// One service: its queues, its breakers (with a reset button) and its parked messages (replay, discard).
-// Refreshed on every event of the live stream.
+// One service: its queues, the runtime configuration it applies (version, keys refused and why), its
+// breakers (with a reset button) and its parked messages (replay, discard). Refreshed on every event of
+// the live stream.
 import { api, puede } from './api.js';
+import { rechazadasDe, situacion, versionAplicada } from './configuracion-servicio.js';
 import { ESTADO_BREAKER, ESTADO_SERVICIO, fecha, h, insignia, numero, porcentaje, reemplazar, siCambio, tonoDe } from './dom.js';
 
 export default async function servicio(main, { params: [nombre], panel, avisar }) {
   const estado = h('div', { id: 'estado-servicio' });
+  const configuracion = h('div', { id: 'configuracion-servicio' });
   const breakers = h('div', { id: 'breakers' });
   const aparcados = h('div', { id: 'aparcados' });
   main.append(
     h('p', { class: 'migas' }, h('a', { href: '#/servicios' }, 'Servicios'), ' › ', nombre),
     h('h1', {}, nombre),
     estado,
+    h('section', { 'aria-labelledby': 't-configuracion' }, h('h2', { id: 't-configuracion' }, 'Configuración'), configuracion),
     h('section', { 'aria-labelledby': 't-breakers' }, h('h2', { id: 't-breakers' }, 'Circuit breakers'), breakers),
     h('section', { 'aria-labelledby': 't-aparcados' }, h('h2', { id: 't-aparcados' }, 'Mensajes aparcados'), aparcados),
   );
 
   const pintarEstado = (p) => {
     const s = p?.servicios.find((x) => x.servicio === nombre);
-    if (!s) return reemplazar(estado, h('p', {}, p ? `El gateway no informa sobre «${nombre}».` : 'Esperando datos…'));
+    if (!s) {
+      reemplazar(configuracion);
+      return reemplazar(estado, h('p', {}, p ? `El gateway no informa sobre «${nombre}».` : 'Esperando datos…'));
+    }
     siCambio(estado, s, (el) => reemplazar(el, fichaServicio(s)));
+    const datos = { c: s.configuracion, actual: p.configuracion?.version ?? null, alcanzable: s.estado !== 'caido' };
+    siCambio(configuracion, datos, (el, d) => reemplazar(el, fichaConfiguracion(d.c, d.actual, d.alcanzable)));
   };
 
   const cargarBreakers = async () => {
@@ -80,6 +89,44 @@ function fichaServicio(s) {
       h('thead', {}, h('tr', {}, ['Cola', 'En cola', 'Consumidores', 'Aparcados'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, s.colas.filter((c) => c.mensajes !== null || c.aparcados !== null).map((c) => h('tr', {}, h('th', { scope: 'row' }, c.cola), h('td', { class: 'num' }, c.mensajes === null ? 'no existe' : numero(c.mensajes)), h('td', { class: 'num' }, numero(c.consumidores)), h('td', { class: 'num' }, numero(c.aparcados))))),
     ),
+  );
+}
+
+/** The version it applies against the gateway's, when and by whom, the keys it takes from it, and those it refused. */
+function fichaConfiguracion(c, actual, alcanzable) {
+  if (!c) {
+    return h('p', { class: 'ayuda' }, alcanzable ? 'Este servicio no informa qué configuración aplica (no tiene claves de la configuración, o es una versión anterior).' : 'El servicio no responde: no se sabe qué versión de la configuración aplica.');
+  }
+  const s = situacion(c, actual);
+  const rechazadas = rechazadasDe(c);
+  return h(
+    'div',
+    { class: 'tarjeta' },
+    h(
+      'dl',
+      { class: 'datos' },
+      h('dt', {}, 'Versión aplicada'),
+      h('dd', { 'data-campo': 'version-aplicada' }, versionAplicada(c), s ? [' ', insignia(s.texto, s.tono)] : null),
+      h('dt', {}, 'Aplicada'),
+      h('dd', {}, c.appliedAt ? `${fecha(c.appliedAt)}${c.cambiadoPor ? ` · versión guardada por ${c.cambiadoPor}` : ''}` : '—'),
+      h('dt', {}, 'Claves tomadas de la configuración'),
+      h('dd', { 'data-campo': 'fijadas' }, c.fijadas.length ? c.fijadas.join(', ') : 'ninguna: todas vienen de su entorno'),
+      h('dt', {}, 'Claves rechazadas'),
+      h('dd', { 'data-campo': 'rechazadas' }, rechazadas.length ? insignia(`${rechazadas.length}`, 'alerta') : 'ninguna'),
+    ),
+    rechazadas.length
+      ? [
+          h(
+            'table',
+            { class: 'tabla', id: 'claves-rechazadas' },
+            h('caption', {}, 'Claves rechazadas por el servicio'),
+            h('thead', {}, h('tr', {}, ['Clave', 'Motivo'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('tbody', {}, rechazadas.map(([clave, motivo]) => h('tr', { 'data-clave': clave }, h('th', { scope: 'row' }, clave), h('td', { class: 'error-corto' }, motivo)))),
+          ),
+          h('p', { class: 'ayuda' }, 'Una clave rechazada conserva el valor que tenía; corregila en ', h('a', { href: '#/configuracion' }, 'Configuración'), ' y guardá una versión nueva.'),
+        ]
+      : null,
+    h('p', { class: 'ayuda' }, 'Las claves que nadie fijó en la configuración usan el valor del entorno del servicio.'),
   );
 }
 
