@@ -4,7 +4,7 @@
 // the one in force and says why in /health/ready.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AlumnoCreado, ConfiguracionCambiada, CuentaTeamsCreada, type Configuracion, type Envelope } from '@lucy/contracts';
+import { AlumnoCreado, ConfiguracionCambiada, CuentaTeamsCreada, CuentaTeamsFallida, type Configuracion, type Envelope } from '@lucy/contracts';
 import { MessageContext } from '@lucy/messaging';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import { startTestSandbox, waitFor, type TestSandboxWithGraph } from '@lucy/testing';
@@ -140,6 +140,24 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
     expect(creada.payload).toMatchObject({ upn: upnAntes, graphUserId: users[0]!.id, existente: false, credencialVersion: 1 });
     expect(await rowOf(evento.alumnoId)).toMatchObject({ upn: upnAntes, graph_user_id: users[0]!.id, estado: 'activa' });
     expect(sandbox.graph.store.verifyPassword(upnAntes, teams.box.open(creada.payload.credencial, evento.alumnoId))).toBe(true);
+  });
+
+  it('gives a student whose onboarding failed leaving no account the pattern in force when it runs again', async () => {
+    // A domain name the tenant has not verified: Graph refuses every new user for good.
+    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: 'alumnos.example.edu' }, licenciaSku: STUDENT_SKU }, ['upn', 'licenciaSku']);
+    const evento = alumnoCreado();
+    const fallida = await teams.broker.reply(CuentaTeamsFallida, await teams.broker.publish(AlumnoCreado, evento));
+    expect(fallida.env.payload).toMatchObject({ upn: `a${evento.alumno.dni}@alumnos.example.edu`, permanente: true });
+    expect(await rowOf(evento.alumnoId)).toMatchObject({ estado: 'fallida', graph_user_id: null });
+
+    // The operator fixes the domain and runs the student's onboarding again (the gateway's "activar").
+    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: tenantDomain }, licenciaSku: STUDENT_SKU }, ['upn', 'licenciaSku']);
+    const creada = await onboard(evento);
+
+    const upn = `a${evento.alumno.dni}@${tenantDomain}`;
+    expect(creada).toMatchObject({ upn, existente: false, credencialVersion: 1 });
+    expect((await usersWithDni(evento.alumno.dni)).map((u) => u.userPrincipalName)).toEqual([upn]);
+    expect(await rowOf(evento.alumnoId)).toMatchObject({ upn, estado: 'activa', graph_user_id: creada.graphUserId });
   });
 
   it('refuses a pattern without {dni}, keeps the one in force and says why in /health/ready', async () => {

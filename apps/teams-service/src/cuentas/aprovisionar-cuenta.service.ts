@@ -6,10 +6,10 @@
 // has one we do not know). It is also enabled again: a new AlumnoCreado means the student is coming in.
 //
 // The UPN pattern and the licence are runtime keys (configuracion.ts), read here at the moment of use.
-// A student's UPN is decided once, when their cuenta row is reserved, and kept: a pattern changed since
-// never gives a student who has a row a second account. A user is created with employeeId = DNI, so an
-// attempt of this onboarding that created it and died before our commit (no row) is found again even
-// if the pattern changed before the redelivery.
+// A student's UPN is the one in their cuenta row once an account exists under it (domain/cuenta.ts
+// upnDefinitivo): a pattern changed since never gives them a second account. A user is created with
+// employeeId = DNI, so an account an interrupted attempt created but never recorded (the row died with
+// its transaction) is found again even if the pattern changed before the redelivery.
 import { Injectable } from '@nestjs/common';
 import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
 import { isDeferral, PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
@@ -17,10 +17,10 @@ import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
 import type { ClaveRuntime } from '../configuracion.js';
-import { creadaPorEsteOnboarding, nombreVisible, type EstadoCuenta } from '../domain/cuenta.js';
+import { creadaDesde, creadaPorEsteOnboarding, nombreVisible, upnDefinitivo, type EstadoCuenta } from '../domain/cuenta.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
-import { bloquearCuenta, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import { bloquearCuenta, cambiarUpn, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
 import { Credenciales, type Credencial } from './credenciales.js';
 import { falloReportable } from './fallo.js';
@@ -28,9 +28,11 @@ import { falloReportable } from './fallo.js';
 interface Intento {
   alumnoId: string;
   alumno: AlumnoDatos;
-  /** The row's UPN; an account an interrupted attempt made under an earlier pattern replaces it. */
+  /** The row's UPN; that of an unrecorded account of ours (sinRegistrar) replaces it. */
   upn: string;
   estadoPrevio: EstadoCuenta | null;
+  /** Since when Lucy may have created an account for the student that it never recorded; null once the row's UPN is definitive. */
+  sinRegistrarDesde: string | null;
   /** When the onboarding began (the event's occurredAt): accounts created after it are this onboarding's. */
   desde: string;
   ultimoIntento: boolean;
@@ -59,9 +61,20 @@ export class AprovisionarCuenta {
     let cuenta: CuentaEntity | undefined;
     let intento: Intento | undefined;
     try {
-      // A student who has a row keeps its UPN, whatever the pattern says now: only a new one gets today's.
+      // The row's UPN once an account exists under it, whatever the pattern says now; otherwise today's pattern.
       cuenta = (await bloquearCuenta(ctx.manager, alumnoId)) ?? (await reservarCuenta(ctx.manager, alumnoId, (upn = this.upnDe(alumno))));
-      intento = { alumnoId, alumno, upn: cuenta.upn, estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado, desde: ctx.envelope.occurredAt, ultimoIntento: ctx.isLastAttempt };
+      const definitivo = upnDefinitivo(cuenta);
+      if (!definitivo && cuenta.upn !== (upn ??= this.upnDe(alumno))) await cambiarUpn(ctx.manager, cuenta, upn);
+      const desde = ctx.envelope.occurredAt;
+      intento = {
+        alumnoId,
+        alumno,
+        upn: cuenta.upn,
+        estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado,
+        sinRegistrarDesde: definitivo ? null : new Date(Math.min(cuenta.createdAt.getTime(), Date.parse(desde))).toISOString(),
+        desde,
+        ultimoIntento: ctx.isLastAttempt,
+      };
       const { user, nuestra, credencial } = await this.asegurar(intento);
       Object.assign(cuenta, { upn: intento.upn, estado: 'activa', graphUserId: user.id, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
       await guardarCuenta(ctx.manager, cuenta);
@@ -92,7 +105,7 @@ export class AprovisionarCuenta {
 
   private async asegurar(intento: Intento): Promise<Asegurada> {
     const credencial = this.credenciales.emitir(intento.alumnoId);
-    let user = (await this.graph.findUser(intento.upn)) ?? (await this.creadaAntesPorEsteOnboarding(intento));
+    let user = (await this.graph.findUser(intento.upn)) ?? (await this.sinRegistrar(intento));
     let creadaAhora = false;
     let porConflicto = false;
     if (!user) {
@@ -127,14 +140,15 @@ export class AprovisionarCuenta {
   }
 
   /**
-   * The user an earlier attempt of this onboarding created, found by employeeId when the pattern changed
-   * since (a new student only: one with a row keeps its UPN). Never an older user with the same
-   * employeeId (say a staff account): that is someone else's, and the student gets their own.
+   * An account Lucy created for the student but never recorded (the attempt died before its commit, or
+   * failed not knowing Graph had created it), found by employeeId under the UPN an earlier pattern gave.
+   * Only one created since the row's UPN could be undecided: an older user with the same employeeId (say
+   * a staff account) is someone else's, and the student gets their own.
    */
-  private async creadaAntesPorEsteOnboarding(intento: Intento): Promise<GraphUser | null> {
-    if (intento.estadoPrevio !== null) return null;
-    const candidatas = await this.graph.findUsersByEmployeeId(intento.alumno.dni);
-    const user = candidatas.find((u) => creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: u.createdDateTime, onboardingDesde: intento.desde }));
+  private async sinRegistrar(intento: Intento): Promise<GraphUser | null> {
+    const desde = intento.sinRegistrarDesde;
+    if (!desde) return null;
+    const user = (await this.graph.findUsersByEmployeeId(intento.alumno.dni)).find((u) => creadaDesde(u.createdDateTime, desde));
     if (user) intento.upn = user.userPrincipalName.toLowerCase();
     return user ?? null;
   }
@@ -176,7 +190,7 @@ export class AprovisionarCuenta {
       surname: alumno.apellido.trim().slice(0, 64),
       mailNickname: aliasDe(upn),
       userPrincipalName: upn,
-      // A key that does not depend on the UPN pattern (creadaAntesPorEsteOnboarding).
+      // A key that does not depend on the UPN pattern (sinRegistrar).
       employeeId: alumno.dni,
       usageLocation: this.config.USAGE_LOCATION,
       passwordProfile: { password, forceChangePasswordNextSignIn: true },

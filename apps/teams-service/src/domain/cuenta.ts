@@ -24,9 +24,21 @@ export const DEMORA_REPLICACION_MS = 2 * 60_000;
  */
 export function creadaPorEsteOnboarding(a: { estadoPrevio: EstadoCuenta | null; creadaEn: string | null | undefined; onboardingDesde: string }): boolean {
   if (a.estadoPrevio === 'activa' || a.estadoPrevio === 'deshabilitada') return false;
-  if (!a.creadaEn) return false;
-  return Date.parse(a.creadaEn) >= Date.parse(a.onboardingDesde) - TOLERANCIA_RELOJ_MS;
+  return creadaDesde(a.creadaEn, a.onboardingDesde);
 }
+
+/** Did Graph create the account at or after this moment (within the clocks' disagreement)? Unknown: no. */
+export function creadaDesde(creadaEn: string | null | undefined, desde: string): boolean {
+  return !!creadaEn && Date.parse(creadaEn) >= Date.parse(desde) - TOLERANCIA_RELOJ_MS;
+}
+
+/**
+ * Is the UPN in the student's row theirs for good? Yes once an account was delivered under it or is
+ * left in Graph: a pattern changed since must not give them a second one. A row being reserved, or one
+ * that failed leaving no account, holds only a name, and an onboarding takes the pattern in force (say
+ * after an operator fixed the domain that made it fail).
+ */
+export const upnDefinitivo = (c: { estado: EstadoCuenta; graphUserId: string | null }): boolean => c.estado !== 'pendiente' && !(c.estado === 'fallida' && c.graphUserId === null);
 
 /** A 404 for an account we recorded as alive moments ago may be lag, not absence. */
 export function puedeSerDemoraDeReplicacion(cuenta: { estado: EstadoCuenta; updatedAt: Date } | null, ahora = Date.now()): boolean {

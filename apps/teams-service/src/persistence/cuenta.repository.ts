@@ -28,6 +28,13 @@ export async function reservarCuenta(manager: EntityManager, alumnoId: string, u
   throw new PermanentError(`the UPN ${upn} already belongs to student ${owner?.alumnoId ?? '(unknown)'}`, 'upn-en-uso');
 }
 
+/** Moves a locked row to another UPN (saved with the row); refused for good when another student's row holds it. */
+export async function cambiarUpn(manager: EntityManager, cuenta: CuentaEntity, upn: string): Promise<void> {
+  const owner = await manager.getRepository(CuentaEntity).findOneBy({ upn });
+  if (owner && owner.alumnoId !== cuenta.alumnoId) throw new PermanentError(`the UPN ${upn} already belongs to student ${owner.alumnoId}`, 'upn-en-uso');
+  cuenta.upn = upn;
+}
+
 export function guardarCuenta(manager: EntityManager, cuenta: CuentaEntity): Promise<CuentaEntity> {
   return manager.getRepository(CuentaEntity).save(cuenta);
 }
