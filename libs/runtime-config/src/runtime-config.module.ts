@@ -8,7 +8,7 @@
 // replica, which stores it in the service's own table in the message's transaction; every replica
 // re-reads that one row every CONFIG_POLL_MS (and the consuming one at once). The row also carries the
 // version over a restart, and a replica that starts reads it before it takes any message.
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnModuleInit, Optional } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ConfiguracionCambiada, type Configuracion } from '@lucy/contracts';
@@ -28,12 +28,13 @@ export interface RuntimeConfigOptions<K extends ConfigKey, C> {
 }
 
 @Injectable()
-class RuntimeConfigLifecycle implements OnModuleInit, OnApplicationShutdown {
+class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private readonly store: RuntimeConfigStore;
   private readonly log;
   private refreshing?: Promise<void>;
   private failing = false;
+  private closing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: BaseConfig,
@@ -82,6 +83,7 @@ class RuntimeConfigLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   /** Reads the stored version and applies it if it is newer; one read at a time. */
   refresh(): Promise<void> {
+    if (this.closing) return Promise.resolve();
     this.refreshing ??= this.store
       .load(this.db)
       .then((stored) => {
@@ -98,8 +100,11 @@ class RuntimeConfigLifecycle implements OnModuleInit, OnApplicationShutdown {
     return this.refreshing;
   }
 
-  onApplicationShutdown(): void {
+  /** Before the database closes (its module shuts down after this hook): no read may start after it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     clearInterval(this.timer);
+    await this.refreshing;
   }
 }
 
