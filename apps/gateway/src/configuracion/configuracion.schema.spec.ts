@@ -26,6 +26,10 @@ describe('the runtime configuration', () => {
 
   it('refuses an unknown time zone, unknown keys and a bad licence SKU', () => {
     expect(errores({ ...DEFECTO, zonaHoraria: 'Marte/Olympus' })[0]).toMatch(/zonaHoraria/);
+    // Zones Intl knows but Moodle (which gets it for new users) would refuse or ignore.
+    expect(errores({ ...DEFECTO, zonaHoraria: 'Etc/GMT+3' })[0]).toMatch(/zonaHoraria: Moodle no acepta/);
+    expect(errores({ ...DEFECTO, zonaHoraria: 'america/argentina/cordoba' })[0]).toMatch(/America\/Argentina\/Cordoba/);
+    for (const ok of ['America/Argentina/Cordoba', 'UTC', 'Europe/Madrid', 'America/Argentina/Buenos_Aires']) expect(errores({ ...DEFECTO, zonaHoraria: ok })).toEqual([]);
     expect(errores({ ...DEFECTO, extra: 1 })[0]).toMatch(/extra|Unrecognized/);
     expect(errores({ ...DEFECTO, licenciaSku: 'A1' })[0]).toMatch(/licenciaSku/);
   });

@@ -44,14 +44,22 @@ function problemaDePatronUpn(patron: string): string | undefined {
   return undefined;
 }
 
-const zonaValida = (tz: string) => {
+/**
+ * Why a time zone cannot be used, or undefined. Beyond "Intl knows it": moodle-service gives it to new
+ * Moodle users, and Moodle's PARAM_TIMEZONE refuses digits and "+" in a name (Etc/GMT+3) and looks a
+ * zone up by its exact spelling (apps/moodle-service/src/domain/zona-horaria.ts) — refused here, at
+ * save time, rather than by the service afterwards.
+ */
+function problemaDeZona(tz: string): string | undefined {
   try {
     new Intl.DateTimeFormat('es-AR', { timeZone: tz });
-    return true;
   } catch {
-    return false;
+    return 'no es una zona horaria IANA (p. ej. America/Argentina/Cordoba)';
   }
-};
+  if (!/^[A-Za-z0-9]+(\/?[A-Za-z_-])+$/.test(tz)) return `Moodle no acepta ${tz} (sin dígitos ni + en el nombre): usá un lugar, p. ej. America/Argentina/Cordoba`;
+  if (tz.split('/').some((parte) => !/^[A-Z]/.test(parte))) return `escribila como en la base IANA, cada parte con mayúscula (p. ej. ${tz.split('/').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('/')})`;
+  return undefined;
+}
 
 const c = Configuracion.shape;
 
@@ -79,7 +87,10 @@ export const ConfiguracionApi = z
     licenciaSku: c.licenciaSku,
     cursos: c.cursos,
     moodleAuth: c.moodleAuth,
-    zonaHoraria: c.zonaHoraria.refine(zonaValida, { error: 'no es una zona horaria IANA (p. ej. America/Argentina/Cordoba)' }),
+    zonaHoraria: c.zonaHoraria.superRefine((tz, ctx) => {
+      const problema = problemaDeZona(tz);
+      if (problema) ctx.addIssue({ code: 'custom', message: problema });
+    }),
     // The scheduler's own check (apps/gateway/src/scheduler/cron.ts): croner must read it, and it must not
     // fire more often than SCHEDULER_MIN_INTERVAL_S (each run pulls a whole cohort from SIAL).
     sincronizacion: c.sincronizacion.unwrap().superRefine((s, ctx) => {
