@@ -1,14 +1,15 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the whole stack as
 // separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
-// 100 %, open a student's timeline, reset an open breaker, replay a parked message. Each step saves a
-// screenshot under artifacts/screenshots/ (CI keeps them).
+// 100 %, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
+// configuration through its form and watch every service apply it, keep an edit through a conflict.
+// Each step saves a screenshot under artifacts/screenshots/ (CI keeps them).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DesenrolarMoodle } from '@lucy/contracts';
 import { parkedQueueName } from '@lucy/messaging';
-import { BrokerTap, postJson, putJson, waitFor } from '@lucy/testing';
+import { BrokerTap, getJson, postJson, putJson, waitFor } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
@@ -203,24 +204,91 @@ describe('the dashboard, in a browser', () => {
     await shot('09-reintentado.png');
   }, 90_000);
 
-  it('validates a configuration edit, shows the problems by field, and saves a valid one as a new version', async () => {
+  it('edits the configuration through its form: a refused value shown beside its field, a save that every service applies without a restart', async () => {
     await ir('Configuración');
-    const editor = page.getByLabel('Configuración (JSON)');
-    await waitFor(async () => (await editor.inputValue()).includes('zonaHoraria'), 'the configuration loaded', { timeoutMs: 10_000, everyMs: 200 });
-    const valores = JSON.parse(await editor.inputValue());
-    await editor.fill(JSON.stringify({ ...valores, zonaHoraria: 'Marte/Olympus' }, null, 2));
-    await page.getByRole('button', { name: 'Validar' }).click();
-    await page.getByText('no es una zona horaria IANA').waitFor();
-    await shot('10-configuracion.png');
+    await page.getByRole('heading', { name: 'Configuración', level: 1 }).waitFor();
+    const lote = page.getByLabel('Tamaño de lote');
+    await waitFor(async () => (await lote.inputValue()) !== '', 'the configuration loaded into the form', { timeoutMs: 10_000, everyMs: 200 });
+    const antes = await gw.get<{ version: number }>('/config');
+    const patron = page.getByLabel('Patrón del UPN');
 
-    await editor.fill(JSON.stringify({ ...valores, loteTamano: 25 }, null, 2));
+    // A UPN pattern without {dni}: the preview says so at once, and the gateway refuses it on save —
+    // its message beside the field, the field marked invalid, nothing saved.
+    await patron.fill('{nombre}.{apellido}@{domain}');
+    await page.locator('#cfg-upn-vista').getByText('falta {dni}').waitFor();
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.locator('[data-campo="upn.patron"] .error-campo').getByText('debe contener {dni}').waitFor();
+    expect(await patron.getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#resultado-config').getByRole('button', { name: 'Patrón del UPN' }).waitFor();
+    await shot('10-configuracion.png');
+    expect((await gw.get<{ version: number }>('/config')).version).toBe(antes.version);
+
+    // The batch size before the enrolment rush, and a new domain for the UPN.
+    await patron.fill('a{dni}@{domain}');
+    await lote.fill('25');
+    await page.getByLabel('Dominio del UPN').fill('alumnos.unrc.edu.ar');
+    await page.locator('#cfg-upn-ejemplo').getByText('a30111222@alumnos.unrc.edu.ar', { exact: true }).waitFor();
+    await page.locator('#pendientes-config').getByText('Cambios sin guardar: loteTamano, upn.').waitFor();
     await page.getByLabel('Motivo del cambio (opcional)').fill('prueba del panel');
     await page.getByRole('button', { name: 'Guardar' }).click();
-    await page.getByText('Guardada la versión 1 (cambió: loteTamano)').waitFor();
+    const version = antes.version + 1;
+    await page.getByText(`Guardada la versión ${version} (cambió: loteTamano, upn)`).waitFor();
+    expect(await patron.getAttribute('aria-invalid')).toBeNull();
+    await page.locator('#version-config').getByText(`Versión ${version}, cambiada por admin`).waitFor();
     await page.locator('#historial-config').getByText('prueba del panel').waitFor();
-    expect((await gw.get('/config')).valores.loteTamano).toBe(25);
-  }, 30_000);
+    const guardada = await gw.get<{ valores: { loteTamano: number; upn: { dominio: string } }; fijadas?: string[]; aplicacion?: unknown[] }>('/config');
+    expect(guardada.valores.loteTamano).toBe(25);
+    expect(guardada.valores.upn.dominio).toBe('alumnos.unrc.edu.ar');
+    expect(guardada.fijadas).toEqual(expect.arrayContaining(['loteTamano', 'upn']));
+    await page.locator('.clave-estado[data-clave="loteTamano"][data-fijada="true"]').waitFor();
+
+    // Each running service takes the new version (no restart): the page follows it service by service.
+    await page.locator('#aplicacion-resumen[data-todos="true"]').getByText(`Todos los servicios aplican la versión ${version}`).waitFor({ timeout: 60_000 });
+    for (const servicio of ['ingest-service', 'teams-service', 'moodle-service', 'mail-service']) {
+      const fila = page.locator(`#aplicacion-config li[data-servicio="${servicio}"]`);
+      expect(await fila.getAttribute('data-al-dia')).toBe('true');
+      await fila.getByText(`✓ v${version}`).waitFor();
+      expect(await fila.locator('li.error').count()).toBe(0); // no key refused
+    }
+    // The page's word is the services' own: each one's /health/ready reports the version.
+    for (const servicio of ['ingest-service', 'teams-service', 'moodle-service', 'mail-service'] as const) {
+      const salud = (await fetch(`${stack.urls[servicio]}/health/ready`).then((r) => r.json())) as { details?: { configuracion?: unknown } };
+      expect(salud.details?.configuracion).toMatchObject({ version });
+    }
+    await shot('11-configuracion-aplicada.png');
+  }, 120_000);
+
+  it("keeps an edit when someone else saved meanwhile: the conflict is shown, and a reload keeps the edit over the newer version", async () => {
+    const lote = page.getByLabel('Tamaño de lote');
+    const zona = page.getByLabel('Zona horaria');
+    const antes = await gw.get<{ version: number }>('/config');
+    await lote.fill('30');
+    // Another admin, through the API, while this page still edits the previous version.
+    await patchConfig({ valores: { zonaHoraria: 'America/Argentina/Buenos_Aires' }, motivo: 'otra persona' });
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    const conflicto = page.locator('#conflicto-config');
+    await conflicto.getByText('Tus cambios siguen aquí').waitFor();
+    expect(await lote.inputValue()).toBe('30');
+    await shot('12-configuracion-conflicto.png');
+
+    await conflicto.getByRole('button', { name: 'Recargar y conservar mis cambios' }).click();
+    await page.getByText(`Cargada la versión ${antes.version + 1}`).waitFor();
+    expect([await lote.inputValue(), await zona.inputValue()]).toEqual(['30', 'America/Argentina/Buenos_Aires']);
+    // The advanced tab holds the same edit, as JSON.
+    await page.getByRole('tab', { name: 'Avanzado (JSON)' }).click();
+    const json = JSON.parse(await page.getByLabel('Configuración (JSON)').inputValue());
+    expect([json.loteTamano, json.zonaHoraria]).toEqual([30, 'America/Argentina/Buenos_Aires']);
+    await page.getByRole('tab', { name: 'Formulario' }).click();
+
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.getByText(`Guardada la versión ${antes.version + 2} (cambió: loteTamano)`).waitFor();
+    expect((await gw.get('/config')).valores).toMatchObject({ loteTamano: 30, zonaHoraria: 'America/Argentina/Buenos_Aires' });
+  }, 60_000);
 });
+
+/** PATCH /api/v1/config as another admin would, beside the browser. */
+const patchConfig = (body: unknown) =>
+  getJson(`${stack.urls.gateway}/api/v1/config`, { method: 'PATCH', headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** When the parked copy of a message was parked (null when it is not parked). */
 async function parkedAt(messageId: string): Promise<string | null> {
