@@ -9,7 +9,7 @@ import { AlumnoCreado, ConfiguracionCambiada, CuentaTeamsFallida, LoteIngestado,
 import { bootstrapService, loadConfig } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { ingestConfigSchema } from '../src/config.js';
 import { IngestModule } from '../src/ingest.module.js';
 import { LoteTamanoListener } from '../src/liberacion/lote-tamano.listener.js';
@@ -22,17 +22,7 @@ const COHORTE = { size: 12, seed: 2027, year: 2027, pageSize: 5 };
 /** The sweep would run every 15 s in production; a change must be felt well before that. */
 const PRONTO_MS = 5_000;
 
-const VALORES: Configuracion = {
-  loteTamano: 20,
-  limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
-  plantillaEmail: null,
-  upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },
-  licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
-  cursos: {},
-  moodleAuth: 'oauth2',
-  zonaHoraria: 'America/Argentina/Cordoba',
-  sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
-};
+const VALORES: Configuracion = CONFIGURACION_DE_PRUEBA;
 
 describe('ingest-service: runtime loteTamano', () => {
   let sandbox: TestSandbox;

@@ -11,7 +11,7 @@ import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { mailConfigSchema } from '../src/config.js';
 import { MailModule } from '../src/mail.module.js';
 import { forgetRateState, TEST_REDIS_URL } from './support/rate-state.js';
@@ -29,17 +29,7 @@ const OPERADOR = {
 };
 const OTRA = { asunto: 'Tus credenciales, {nombre}', html: '<p>{upn} / {password}</p>', texto: '{upn} / {password}' };
 
-const VALORES: Configuracion = {
-  loteTamano: 20,
-  limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
-  plantillaEmail: null,
-  upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },
-  licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
-  cursos: {},
-  moodleAuth: 'oauth2',
-  zonaHoraria: 'America/Argentina/Cordoba',
-  sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
-};
+const VALORES: Configuracion = CONFIGURACION_DE_PRUEBA;
 
 describe('mail-service: the credentials email set at run time (plantillaEmail)', () => {
   let sandbox: TestSandbox;

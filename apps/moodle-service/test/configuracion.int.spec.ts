@@ -12,7 +12,7 @@ import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import { Redis } from 'ioredis';
-import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
 import type { ClaveMoodle } from '../src/configuracion.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
@@ -27,17 +27,7 @@ const REDIS_URL = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace
 const CURSOS_ENTORNO = { ingresante: { '2027': ['ING-2027-INTRO'] }, aspirante: { '*': ['ING-2027-ECO'] } };
 
 /** A full configuration as the gateway publishes it; each test says which keys the operator has set. */
-const VALORES: Configuracion = {
-  loteTamano: 20,
-  limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
-  plantillaEmail: null,
-  upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },
-  licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
-  cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
-  moodleAuth: 'oauth2',
-  zonaHoraria: 'America/Argentina/Cordoba',
-  sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
-};
+const VALORES: Configuracion = { ...CONFIGURACION_DE_PRUEBA, cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } } };
 
 interface SandboxUser {
   id: number;

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { AlumnoCreado, ConfiguracionCambiada, CuentaTeamsCreada, CuentaTeamsFallida, type Configuracion, type Envelope } from '@lucy/contracts';
 import { MessageContext } from '@lucy/messaging';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import { startTestSandbox, waitFor, type TestSandboxWithGraph } from '@lucy/testing';
+import { startTestSandbox, waitFor, type TestSandboxWithGraph, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { AprovisionarCuenta } from '../src/cuentas/aprovisionar-cuenta.service.js';
 import { GraphClient } from '../src/graph/graph.client.js';
 import { nuevoAlumno, startTeams, type RunningTeams } from './support/teams-service.js';
@@ -17,17 +17,7 @@ const STUDENT_SKU = '314c4481-f395-4525-be8b-2ec4bb1e9d91';
 const FACULTY_SKU = '94763226-9b3c-4e75-a931-5c89701abe66';
 const ENV_DOMAIN = 'estudiantes.unrc.edu.ar';
 
-const VALORES: Configuracion = {
-  loteTamano: 20,
-  limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
-  plantillaEmail: null,
-  upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN },
-  licenciaSku: STUDENT_SKU,
-  cursos: {},
-  moodleAuth: 'oauth2',
-  zonaHoraria: 'America/Argentina/Cordoba',
-  sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
-};
+const VALORES: Configuracion = { ...CONFIGURACION_DE_PRUEBA, upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU };
 
 interface UserView {
   id: string;

@@ -8,7 +8,7 @@ import { ConfiguracionCambiada, type Configuracion } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { baseConfigSchema, bootstrapService, DatabaseModule, HealthModule, loadConfig, MetricsModule } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
-import { BrokerTap, deleteServiceQueues, dropSchema, throwawayNames, waitFor } from '@lucy/testing';
+import { BrokerTap, deleteServiceQueues, dropSchema, throwawayNames, waitFor, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { RuntimeConfig, RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '../src/index.js';
 
 const { service: SERVICE, schema: SCHEMA } = throwawayNames('runtimecfg');
@@ -29,17 +29,7 @@ const RETRY_DELAYS = [200];
 })
 class ReplicaModule {}
 
-const VALORES: Configuracion = {
-  loteTamano: 20,
-  limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
-  plantillaEmail: null,
-  upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },
-  licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
-  cursos: {},
-  moodleAuth: 'oauth2',
-  zonaHoraria: 'America/Argentina/Cordoba',
-  sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
-};
+const VALORES: Configuracion = CONFIGURACION_DE_PRUEBA;
 
 describe('RuntimeConfigModule', () => {
   const config = loadConfig(baseConfigSchema, {

@@ -6,3 +6,4 @@ export * from './broker-tap.js';
 export * from './throwaway.js';
 export * from './http-json.js';
 export * from './test-sandbox.js';
+export * from './configuracion.js';

@@ -1,0 +1,15 @@
+// A whole runtime configuration as the gateway publishes it (ConfiguracionCambiada.valores), for tests
+// of a service applying the keys it owns: spread it and override what the test is about.
+import type { Configuracion } from '@lucy/contracts';
+
+export const CONFIGURACION_DE_PRUEBA: Configuracion = {
+  loteTamano: 20,
+  limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
+  plantillaEmail: null,
+  upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },
+  licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
+  cursos: {},
+  moodleAuth: 'oauth2',
+  zonaHoraria: 'America/Argentina/Cordoba',
+  sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
+};
