@@ -23,6 +23,8 @@ export default async function configuracion(main, { avisar }) {
   const importar = h('input', { id: 'importar-config', type: 'file', accept: '.json,application/json' });
   /** The version being edited: GET /config's answer (valores, version, fijadas, aplicacion…). */
   let actual = null;
+  /** The version this page saved last: a refresh that sees it before `actual` does is not someone else's. */
+  let propia = 0;
   let vigente = true;
   let seguimiento = null;
 
@@ -162,7 +164,7 @@ export default async function configuracion(main, { avisar }) {
 
   /** Someone saved after this page loaded its version: say so before a save gets the 409. */
   const pintarNuevaVersion = (r) => {
-    if (!actual || r.version <= actual.version) return reemplazar(nuevaVersion);
+    if (!actual || r.version <= Math.max(actual.version, propia)) return reemplazar(nuevaVersion);
     siCambio(nuevaVersion, r.version, (el) =>
       reemplazar(
         el,
@@ -270,14 +272,15 @@ export default async function configuracion(main, { avisar }) {
       if (err.problemas?.length) return mostrarProblemas('No se guardó: el gateway rechazó estos valores.', err.problemas);
       return void reemplazar(resultado, h('p', { class: 'error', role: 'alert' }, `No se guardó: ${err.message}`));
     }
+    propia = r.version;
     motivo.value = '';
     limpiar();
     reemplazar(
       resultado,
       h('p', { class: 'bien', role: 'status' }, r.sinCambios ? 'Sin cambios: la configuración ya era esa.' : `Guardada la versión ${r.version} (cambió: ${r.cambios.join(', ')}). Los servicios la aplican sin reiniciarse: arriba se ve cuándo.`),
     );
-    if (!r.sinCambios) seguir();
     await cargar().catch((err) => avisar(`Guardada, pero no se pudo releer: ${err.message}`, 'error'));
+    if (!r.sinCambios) seguir();
   };
 
   /** A 409: the edit stays where it is; the user chooses to reload under it or to drop it. */
@@ -366,6 +369,7 @@ export default async function configuracion(main, { avisar }) {
     try {
       const json = JSON.parse(await f.text());
       const r = await api('/config/import', { method: 'POST', json });
+      propia = r.version;
       avisar(r.sinCambios ? 'Importada: no cambió nada.' : `Importada como versión ${r.version} (cambió: ${r.cambios.join(', ')}).`);
       await cargar();
       limpiar();
