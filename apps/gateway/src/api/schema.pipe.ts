@@ -7,6 +7,7 @@
 // the schema would call it merely an unknown key.
 import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { clavesSecretas } from './secretos.js';
+import './zod-es.js';
 
 const DONDE: Record<string, string> = { body: 'cuerpo', query: 'consulta', param: 'ruta', custom: 'valor' };
 
