@@ -221,6 +221,51 @@ describe('onboarding, end to end', () => {
     expect(left).toHaveLength(0);
   }, 120_000);
 
+  it('applies a configuration change in every running service, no restart: the next students get the new UPN, licence, courses, Moodle auth and email', async () => {
+    const SKU_DOCENTES = '94763226-9b3c-4e75-a931-5c89701abe66'; // the sandbox tenant's second SKU (apps/sandbox/src/graph/skus.ts)
+    const cambio = await gw.patch<{ version: number }>('/config', {
+      motivo: 'e2e: la configuración llega a los servicios en marcha',
+      valores: {
+        loteTamano: 2,
+        upn: { patron: '{inicial}{apellido}.{dni}@{domain}', dominio: 'lucy.onmicrosoft.com' },
+        licenciaSku: SKU_DOCENTES,
+        cursos: { ingresante: { '*': ['CP-101', 'LA-101'] } },
+        moodleAuth: 'manual',
+        plantillaEmail: { asunto: 'Configuración {{nombre}}: tu cuenta', html: '<p>Hola {nombre}: {upn} / {password} en {moodleUrl}</p>', texto: 'Hola {nombre}.\nUsuario: {upn}\nContraseña temporal: {password}' },
+      },
+    });
+    // Every service that owns a key reports the new version applied (within CONFIG_POLL_MS), no restart.
+    for (const s of ['ingest-service', 'teams-service', 'moodle-service', 'mail-service'] as const) {
+      await waitFor(async () => {
+        const h = await getJson<{ details: { configuracion?: { version: number; rechazadas: Record<string, string> } } }>(`${stack.urls[s]}/health/ready`).catch(() => undefined);
+        return h?.details.configuracion?.version === cambio.version && h.details.configuracion;
+      }, `${s} to apply configuration version ${cambio.version}`, { ...POLL, timeoutMs: 15_000 }).then((c) => expect(c.rechazadas).toEqual({}));
+    }
+
+    const base = 41_000_000 + Math.floor(Math.random() * 1_000_000);
+    const filas = [0, 1, 2, 3, 4].map((i) => ({ dni: String(base + i), nombre: `Zoe${i}`, apellido: 'Núñez', emailPersonal: `zoe${i}.${base}@correo.example`, carrera: 'Contador Público', estado: 'ingresante', periodo: '2027' }));
+    const { loteId } = await gw.post<{ loteId: string }>('/lotes', { nombreArchivo: 'configuracion.json', filas });
+    const p = await settled(loteId, 180_000);
+    expect(p).toMatchObject({ total: 5, completados: 5, fallidos: 0 });
+
+    const graph = await getJson<{ users: { userPrincipalName: string; assignedLicenses: { skuId: string }[] }[] }>(admin('/graph/users'));
+    const moodleUsers = await getJson<{ id: number; username: string; auth: string }[]>(admin('/moodle/users'));
+    const enrolments = await getJson<{ userid: number; courseid: number; shortname?: string }[]>(admin('/moodle/enrolments'));
+    const inbox = await getJson<{ messages: { Subject: string; To: { Address: string }[] }[] }>(`${stack.urls.mailbox}/api/v1/messages?limit=100000`);
+    for (const f of filas) {
+      const upn = `znunez.${f.dni}@lucy.onmicrosoft.com`;
+      const user = graph.users.find((u) => u.userPrincipalName === upn);
+      expect(user?.assignedLicenses.map((l) => l.skuId)).toEqual([SKU_DOCENTES]);
+      const mu = moodleUsers.find((u) => u.username === upn);
+      expect(mu?.auth).toBe('manual');
+      expect(enrolments.filter((e) => e.userid === mu!.id)).toHaveLength(2);
+      const mails = inbox.messages.filter((m) => m.To[0].Address === f.emailPersonal);
+      expect(mails.map((m) => m.Subject)).toEqual([`Configuración ${f.nombre}: tu cuenta`]);
+    }
+    const ficha = await gw.get(`/alumnos/${(await alumnosDe(loteId))[0]}`);
+    expect(ficha.cuentas.cursos.sort()).toEqual(['CP-101', 'LA-101']);
+  }, 240_000);
+
   it('leaves no temporary password in clear in any log line, database row or broker message', async () => {
     const inbox = await getJson<{ messages: { ID: string }[] }>(`${stack.urls.mailbox}/api/v1/messages?limit=100000`);
     const passwords: string[] = [];

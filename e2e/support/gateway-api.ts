@@ -8,5 +8,6 @@ export function gatewayApi(stack: () => Stack) {
   return {
     get: <T = any>(path: string) => getJson<T>(url(path), { headers: headers(false) }),
     post: <T = any>(path: string, body: unknown = {}) => getJson<T>(url(path), { method: 'POST', headers: headers(true), body: JSON.stringify(body) }),
+    patch: <T = any>(path: string, body: unknown = {}) => getJson<T>(url(path), { method: 'PATCH', headers: headers(true), body: JSON.stringify(body) }),
   };
 }
