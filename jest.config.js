@@ -20,6 +20,7 @@ const base = {
 export default {
   // Integration tests talk to real services and wait for states with deadlines of their own.
   testTimeout: 60_000,
+  globalSetup: '<rootDir>/tools/jest-global-setup.js',
   reporters: ['default', '<rootDir>/tools/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },

@@ -21,7 +21,9 @@ export async function e2eEnvironment(name: string): Promise<E2eEnvironment> {
     await run('rabbitmqctl', ['delete_vhost', vhost]).catch(() => undefined);
     await run('rabbitmqctl', ['add_vhost', vhost]);
     await run('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
-    rabbitmqUrl = `${BASE_AMQP.replace(/\/+$/, '')}/${encodeURIComponent(vhost)}`;
+    const url = new URL(BASE_AMQP); // whatever vhost it names (the tests' own, say), this suite uses its own
+    url.pathname = `/${encodeURIComponent(vhost)}`;
+    rabbitmqUrl = url.toString();
   } catch {
     // No rabbitmqctl here (a broker in a container): share the default vhost.
   }
