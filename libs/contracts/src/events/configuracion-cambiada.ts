@@ -31,7 +31,7 @@ export const Configuracion = z.object({
   moodleAuth: z.enum(['oauth2', 'manual', 'oidc']),
   /** IANA time zone for dates shown to people (emails, dashboard). */
   zonaHoraria: z.string().min(1).max(64),
-  /** The scheduled SIAL pull (the gateway's scheduler): a 5-field cron expression read in zonaHoraria. */
+  /** The scheduled SIAL pull (the gateway's scheduler): a cron expression (5 fields; 6 with seconds first) read in zonaHoraria. */
   sincronizacion: z
     .object({
       activa: z.boolean(),
