@@ -1,8 +1,8 @@
 // The dashboard's shell: hash routes to pages, the session in the header, notices, and one live stream
 // whose every event is re-broadcast as `lucy:panel` (the overview renders it; other pages take it as
 // their cue to refresh what they show).
-import { olvidarSesion, sesion, token } from './api.js';
-import { h, reemplazar } from './dom.js';
+import { api, olvidarSesion, sesion, token } from './api.js';
+import { h, reemplazar, usarZonaHoraria } from './dom.js';
 import { escuchar } from './vivo.js';
 import ingresar from './pagina-ingresar.js';
 import resumen from './pagina-resumen.js';
@@ -69,12 +69,23 @@ function salir() {
   location.hash = '#/ingresar';
 }
 
+/** The configured time zone for every date shown; read again when the configuration's version changes. */
+let versionZona = null;
+async function leerZonaHoraria(version) {
+  if (version === versionZona) return;
+  versionZona = version;
+  const c = await api('/config').catch(() => null);
+  if (c?.valores?.zonaHoraria) usarZonaHoraria(c.valores.zonaHoraria);
+}
+
 function vivir() {
   if (detenerVivo || !token()) return;
+  void leerZonaHoraria(undefined);
   detenerVivo = escuchar(
     '/panel/eventos',
     (tipo, datos) => {
       if (tipo !== 'servicios') return;
+      if (datos?.configuracion?.version !== undefined) void leerZonaHoraria(datos.configuracion.version);
       ultimoPanel = datos;
       document.dispatchEvent(new CustomEvent('lucy:panel', { detail: datos }));
     },

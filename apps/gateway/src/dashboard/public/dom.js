@@ -28,8 +28,17 @@ export function reemplazar(el, ...hijos) {
   return el;
 }
 
-const FECHA = new Intl.DateTimeFormat('es-AR', { dateStyle: 'short', timeStyle: 'medium' });
+// Dates are shown in the configured time zone (zonaHoraria), not the browser's: an operator abroad or
+// on a machine set to UTC reads the same times as the staff on campus and the scheduled pull.
+let FECHA = new Intl.DateTimeFormat('es-AR', { dateStyle: 'short', timeStyle: 'medium' });
 export const fecha = (iso) => (iso ? FECHA.format(new Date(iso)) : '—');
+export function usarZonaHoraria(timeZone) {
+  try {
+    FECHA = new Intl.DateTimeFormat('es-AR', { dateStyle: 'short', timeStyle: 'medium', timeZone });
+  } catch {
+    /* a zone this browser does not know: keep the browser's */
+  }
+}
 
 const NUM = new Intl.NumberFormat('es-AR', { maximumFractionDigits: 1 });
 export const numero = (n) => (n === null || n === undefined ? '—' : NUM.format(n));
