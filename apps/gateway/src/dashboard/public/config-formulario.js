@@ -227,7 +227,7 @@ export function formulario({ alCambiar = () => {} } = {}) {
       ),
       propia,
     ),
-    seccion('general', 'General', ['zonaHoraria'], campo('zonaHoraria', 'Zona horaria', zona, 'Zona IANA para las fechas que ven las personas (correos, panel) y para el horario de la sincronización.'), h('datalist', { id: 'cfg-zonas' }, ZONAS.map((z) => h('option', { value: z })))),
+    seccion('general', 'General', ['zonaHoraria'], campo('zonaHoraria', 'Zona horaria', zona, 'Zona IANA de las fechas del panel, de los usuarios nuevos de Moodle y del horario de la sincronización.'), h('datalist', { id: 'cfg-zonas' }, ZONAS.map((z) => h('option', { value: z })))),
     seccion(
       'sincronizacion',
       'Sincronización automática con SIAL',
