@@ -35,6 +35,7 @@ import { SyncController } from './lotes/sync.controller.js';
 import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { GatewayApi1764000000000 } from './persistence/migrations/1764000000000-api.js';
 import { GatewaySincronizacionProgramada1764300000000 } from './persistence/migrations/1764300000000-sincronizacion-programada.js';
+import { GatewayConfiguracionFijadas1764400000000 } from './persistence/migrations/1764400000000-configuracion-fijadas.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { Programador } from './scheduler/programador.js';
 import { Sweeper } from './scheduler/sweeper.js';
@@ -48,7 +49,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
 /** gateway: HTTP API + dashboard, saga coordinator, scheduler, read model. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000, GatewaySincronizacionProgramada1764300000000] }),
+    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000, GatewaySincronizacionProgramada1764300000000, GatewayConfiguracionFijadas1764400000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),

@@ -1,6 +1,7 @@
 // The runtime configuration through the API: validated, versioned with who changed what and which keys
-// an operator has set (fijadas), announced to the services (ConfiguracionCambiada, LimitesCambiados) and
-// announced again (at start, on demand), exported and imported; secrets refused; which version each
+// an operator has set (fijadas: by a new value, by naming a key, by importing a file; given back with
+// DELETE /config/fijadas/{clave}), announced to the services (ConfiguracionCambiada, LimitesCambiados)
+// and announced again (at start, on demand), exported and imported; secrets refused; which version each
 // service applies (a stand-in answers /health/ready for three of them, the fourth is down).
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -19,6 +20,9 @@ describe('gateway API: configuration', () => {
   // The tap hears every gateway on this broker: this file's announcements carry a domain of its own.
   const DOMINIO = `t${randomBytes(4).toString('hex')}.unrc.edu.ar`;
   const mias = () => tap.envelopes(ConfiguracionCambiada).filter((e) => e.payload.valores.upn.dominio === DOMINIO);
+  const anuncioDe = (version: number) => waitFor(() => mias().find((e) => e.payload.version === version), `ConfiguracionCambiada v${version}`);
+  /** Every key of the configuration, in its order. */
+  const TODAS = ['loteTamano', 'limites', 'plantillaEmail', 'upn', 'licenciaSku', 'cursos', 'moodleAuth', 'zonaHoraria', 'sincronizacion'];
 
   beforeAll(async () => {
     servicios = createServer((req, res) => {
@@ -95,8 +99,60 @@ describe('gateway API: configuration', () => {
       antes = v.fijadas;
     }
     expect(antes).toEqual(['loteTamano', 'limites', 'upn', 'licenciaSku', 'cursos', 'moodleAuth', 'zonaHoraria']);
+    // And every value: each PATCH merged its keys into the version it was stored on, not an older one.
+    expect((await gw.api('/config')).body.valores).toMatchObject({ moodleAuth: 'manual', licenciaSku: '94763226-9b3c-4e75-a931-5c89701abe66', cursos: { ingresante: { '*': ['ING-X'] } } });
     await waitFor(() => mias().some((e) => e.payload.version === 6), 'ConfiguracionCambiada v6');
     expect(mias().find((e) => e.payload.version === 6)!.payload.fijadas).toEqual(antes);
+  });
+
+  it('sets a key a PATCH names with the value it already has: a version with no cambios, announced with the keys set', async () => {
+    // A schedule of its own first (still inactive: nothing runs), which a PATCH of another key must leave alone.
+    const horario = { activa: false, cron: '0 3 * * *', fuentes: ['ingresantes'], periodo: null };
+    expect((await gw.api('/config', { method: 'PATCH', body: { valores: { sincronizacion: horario } } })).body).toMatchObject({ version: 7, cambios: ['sincronizacion'] });
+    // plantillaEmail was never set: the services run their own; the operator wants the included one (null), whatever their environment says.
+    const r = await gw.api('/config', { method: 'PATCH', body: { valores: { plantillaEmail: null }, motivo: 'la plantilla incluida en todos lados' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ version: 8, sinCambios: false, cambios: [], fijadas: TODAS, motivo: 'la plantilla incluida en todos lados' });
+    expect(r.body.valores.sincronizacion).toEqual(horario);
+    const evento = await anuncioDe(8);
+    expect(evento.payload).toMatchObject({ version: 8, cambios: [], fijadas: TODAS, cambiadoPor: 'admin' });
+    expect((await gw.api('/config/versiones?limit=1')).body.items).toEqual([expect.objectContaining({ version: 8, cambios: [], fijadas: TODAS, fijadasNuevas: ['plantillaEmail'], soltadas: [] })]);
+    // Named again: neither a value nor the keys set change, so no version.
+    expect((await gw.api('/config', { method: 'PATCH', body: { valores: { plantillaEmail: null } } })).body).toMatchObject({ version: 8, sinCambios: true });
+  });
+
+  it('gives a key back to the services’ environment: a version with the same values whose keys set lack it, announced, audited and a tarea', async () => {
+    const antes = (await gw.api('/config')).body;
+    const r = await gw.api(`/config/fijadas/cursos?motivo=${encodeURIComponent('que rija MOODLE_CURSOS')}`, { method: 'DELETE' });
+    expect(r.status).toBe(200);
+    const sinCursos = TODAS.filter((k) => k !== 'cursos');
+    expect(r.body).toMatchObject({ version: 9, sinCambios: false, cambios: [], fijadas: sinCursos, motivo: 'que rija MOODLE_CURSOS', cambiadoPor: 'admin' });
+    expect(r.body.valores).toEqual(antes.valores);
+    const evento = await anuncioDe(9);
+    expect(evento.payload).toEqual({ version: 9, valores: antes.valores, cambios: [], fijadas: sinCursos, cambiadoPor: 'admin' });
+    expect((await gw.api('/config')).body).toMatchObject({ version: 9, fijadas: sinCursos });
+    expect((await gw.api('/config/versiones?limit=1')).body.items).toEqual([expect.objectContaining({ version: 9, cambios: [], fijadasNuevas: [], soltadas: ['cursos'] })]);
+    const { rows } = await gw.db.query(`SELECT actor, detalle FROM "${gw.config.DB_SCHEMA}".auditoria WHERE evento = 'accion.configuracion' AND correlation_id = 'config-9'`);
+    expect(rows).toEqual([{ actor: 'admin', detalle: { version: 9, cambios: [], fijadasNuevas: [], soltadas: ['cursos'], motivo: 'que rija MOODLE_CURSOS' } }]);
+    const tareas = (await gw.api('/tareas?tipo=configuracion&limit=200')).body.items as { estado: string; total: number; detalle: { version?: number } }[];
+    expect(tareas.find((t) => t.detalle.version === 9)).toMatchObject({ estado: 'completada', total: 1, detalle: { version: 9, cambios: [], fijadasNuevas: [], soltadas: ['cursos'] } });
+  });
+
+  it('refuses to give back a key that is not set, a key the configuration does not have and the gateway’s own schedule, in Spanish; only an admin may', async () => {
+    const suelta = await gw.api('/config/fijadas/cursos', { method: 'DELETE' });
+    expect(suelta.status).toBe(400);
+    expect(suelta.type).toContain('application/problem+json');
+    expect(suelta.body.detail).toMatch(/cursos no está fijada.*entorno/);
+    const desconocida = await gw.api('/config/fijadas/cursoz', { method: 'DELETE' });
+    expect(desconocida.status).toBe(404);
+    expect(desconocida.type).toContain('application/problem+json');
+    expect(desconocida.body.detail).toMatch(/no tiene la clave cursoz.*loteTamano/);
+    const horario = await gw.api('/config/fijadas/sincronizacion', { method: 'DELETE' });
+    expect(horario.status).toBe(400);
+    expect(horario.body.detail).toMatch(/solo el gateway/);
+    const operador = await tokenDe(gw, 'operador-fijadas', 'operator');
+    expect((await gw.api('/config/fijadas/upn', { method: 'DELETE', token: operador })).status).toBe(403);
+    expect((await gw.api('/config')).body).toMatchObject({ version: 9, fijadas: TODAS.filter((k) => k !== 'cursos') });
   });
 
   it('refuses secrets with a 400 that says where they belong, and stores nothing', async () => {
@@ -106,7 +162,7 @@ describe('gateway API: configuration', () => {
       expect(r.type).toContain('application/problem+json');
       expect(r.body.detail).toMatch(/secretos.*entorno/);
     }
-    expect((await gw.api('/config')).body.version).toBe(6);
+    expect((await gw.api('/config')).body.version).toBe(9);
   });
 
   it('refuses invalid values naming each field', async () => {
@@ -116,41 +172,49 @@ describe('gateway API: configuration', () => {
     expect((await gw.api('/config', { method: 'PUT', body: { valores: { loteTamano: 5 } } })).body.detail).toMatch(/valores\.limites/);
   });
 
-  it('exports the configuration and imports it back: identical is no new version, changed is one', async () => {
+  it('imports a file exported elsewhere: every key in it is set, even with this site’s value; identical again is no new version, changed is one', async () => {
     const exp = await fetch(`${gw.url}/api/v1/config/export`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
     expect(exp.headers.get('content-disposition')).toContain('lucy-config.json');
     const archivo = (await exp.json()) as { formato: string; version: number; valores: Record<string, unknown> };
-    expect(archivo).toMatchObject({ formato: 'lucy-config', version: 6 });
-    expect((await gw.api('/config/import', { body: archivo })).body).toMatchObject({ version: 6, sinCambios: true });
-    const cambiado = await gw.api('/config/import', { body: { ...archivo, valores: { ...archivo.valores, moodleAuth: 'oidc' } } });
-    expect(cambiado.body).toMatchObject({ version: 7, cambios: ['moodleAuth'], motivo: 'importada (versión 6 de origen)' });
+    expect(archivo).toMatchObject({ formato: 'lucy-config', version: 9 });
+    // cursos was given back: the file has this site's value for it, and now sets it.
+    const identica = await gw.api('/config/import', { body: archivo });
+    expect(identica.body).toMatchObject({ version: 10, sinCambios: false, cambios: [], fijadas: TODAS, motivo: 'importada (versión 9 de origen)' });
+    expect((await anuncioDe(10)).payload).toMatchObject({ cambios: [], fijadas: TODAS });
+    expect((await gw.api('/config/import', { body: archivo })).body).toMatchObject({ version: 10, sinCambios: true });
+    // A file exported before the schedule existed: this site's stays as it is.
+    const { sincronizacion: _, ...sinHorario } = archivo.valores;
+    const cambiado = await gw.api('/config/import', { body: { ...archivo, valores: { ...sinHorario, moodleAuth: 'oidc' } } });
+    expect(cambiado.body).toMatchObject({ version: 11, cambios: ['moodleAuth'], fijadas: TODAS, motivo: 'importada (versión 9 de origen)' });
+    expect(cambiado.body.valores.sincronizacion).toEqual(archivo.valores.sincronizacion);
     const versiones = await gw.api('/config/versiones');
-    expect(versiones.body.total).toBe(7);
-    expect(versiones.body.items.map((v: { version: number }) => v.version)).toEqual([7, 6, 5, 4, 3, 2, 1]);
+    expect(versiones.body.total).toBe(11);
+    expect(versiones.body.items.map((v: { version: number }) => v.version)).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(versiones.body.items[1]).toMatchObject({ version: 10, cambios: [], fijadasNuevas: ['cursos'], soltadas: [] });
     expect((await gw.api('/config/versiones/1')).body.valores.loteTamano).toBe(50);
     expect((await gw.api('/config/versiones/99')).status).toBe(404);
     expect((await gw.api('/config/versiones/uno')).status).toBe(400);
   });
 
   it('lists which version each service that owns keys applies, and the keys it refused; one that does not answer is unknown', async () => {
-    informes.ingest = { version: 7, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['loteTamano'], rechazadas: {} };
-    informes.teams = { version: 6, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: { upn: 'el dominio no está verificado en el tenant' } };
+    informes.ingest = { version: 11, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['loteTamano'], rechazadas: {} };
+    informes.teams = { version: 10, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: { upn: 'el dominio no está verificado en el tenant' } };
     informes.mail = undefined; // answers, but says nothing of its configuration (a build before runtime-config)
     const r = await gw.api('/config');
     expect(r.status).toBe(200);
-    expect(r.body.version).toBe(7);
+    expect(r.body.version).toBe(11);
     expect(r.body.aplicacion).toEqual([
-      { servicio: 'ingest-service', version: 7, rechazadas: {}, alDia: true, error: null },
-      { servicio: 'teams-service', version: 6, rechazadas: { upn: 'el dominio no está verificado en el tenant' }, alDia: false, error: null },
+      { servicio: 'ingest-service', version: 11, rechazadas: {}, alDia: true, error: null },
+      { servicio: 'teams-service', version: 10, rechazadas: { upn: 'el dominio no está verificado en el tenant' }, alDia: false, error: null },
       { servicio: 'moodle-service', version: null, rechazadas: null, alDia: false, error: expect.stringMatching(/^no responde/) },
       { servicio: 'mail-service', version: null, rechazadas: null, alDia: false, error: 'no informa su configuración en /health/ready' },
     ]);
     // The same on the dashboard's panel, for the services it reports on.
     const panel = (await gw.api('/panel/servicios')).body;
-    expect(panel.configuracion).toEqual({ version: 7 });
+    expect(panel.configuracion).toEqual({ version: 11 });
     expect(panel.servicios.map((s: { servicio: string; configuracion: unknown }) => [s.servicio, s.configuracion])).toEqual([
-      ['ingest-service', { version: 7, alDia: true, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['loteTamano'], rechazadas: {} }],
-      ['teams-service', { version: 6, alDia: false, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: { upn: 'el dominio no está verificado en el tenant' } }],
+      ['ingest-service', { version: 11, alDia: true, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['loteTamano'], rechazadas: {} }],
+      ['teams-service', { version: 10, alDia: false, cambiadoPor: 'admin', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: { upn: 'el dominio no está verificado en el tenant' } }],
     ]);
   });
 
@@ -159,13 +223,13 @@ describe('gateway API: configuration', () => {
     const replica = await startGateway('gwconfig-replica', { ...entorno, DB_SCHEMA: gw.config.DB_SCHEMA, SERVICE_NAME: gw.service, ADMIN_TOKEN: gw.adminToken });
     try {
       const [otra] = await waitFor(() => mias().length > antes && mias().slice(antes), 'ConfiguracionCambiada announced again at start');
-      const v7 = (await gw.api('/config/versiones/7')).body;
-      expect(otra!.payload).toEqual({ version: 7, valores: v7.valores, cambios: ['moodleAuth'], fijadas: v7.fijadas, cambiadoPor: 'admin' });
+      const v11 = (await gw.api('/config/versiones/11')).body;
+      expect(otra!.payload).toEqual({ version: 11, valores: v11.valores, cambios: ['moodleAuth'], fijadas: TODAS, cambiadoPor: 'admin' });
       expect(otra!.correlationId).toMatch(/^config-arranque-/);
     } finally {
       await replica.close();
     }
-    expect((await gw.api('/config')).body.version).toBe(7);
+    expect((await gw.api('/config')).body.version).toBe(11);
   });
 
   it('announces it again on an admin’s demand, recorded in the audit trail and as a tarea', async () => {
@@ -174,15 +238,32 @@ describe('gateway API: configuration', () => {
     const antes = mias().length;
     const r = await gw.api('/config/republicar', { method: 'POST' });
     expect(r.status).toBe(202);
-    expect(r.body).toMatchObject({ version: 7, fijadas: ['loteTamano', 'limites', 'upn', 'licenciaSku', 'cursos', 'moodleAuth', 'zonaHoraria'], tareaId: expect.any(String) });
+    expect(r.body).toMatchObject({ version: 11, fijadas: TODAS, tareaId: expect.any(String) });
     const [otra] = await waitFor(() => mias().length > antes && mias().slice(antes), 'ConfiguracionCambiada announced again on demand');
-    expect(otra!.payload).toMatchObject({ version: 7, cambios: ['moodleAuth'], cambiadoPor: 'admin', fijadas: r.body.fijadas });
+    expect(otra!.payload).toMatchObject({ version: 11, cambios: ['moodleAuth'], cambiadoPor: 'admin', fijadas: r.body.fijadas });
     expect(otra!.correlationId).toMatch(/^config-republicar-/);
-    expect((await gw.api(`/tareas/${r.body.tareaId}`)).body).toMatchObject({ tipo: 'configuracion', estado: 'completada', actor: 'admin', detalle: { version: 7, republicada: true } });
+    expect((await gw.api(`/tareas/${r.body.tareaId}`)).body).toMatchObject({ tipo: 'configuracion', estado: 'completada', actor: 'admin', detalle: { version: 11, republicada: true } });
     const { rows } = await gw.db.query(`SELECT actor, correlation_id, detalle FROM "${gw.config.DB_SCHEMA}".auditoria WHERE evento = 'accion.republicar-configuracion'`);
-    expect(rows).toEqual([{ actor: 'admin', correlation_id: otra!.correlationId, detalle: { version: 7, fijadas: r.body.fijadas } }]);
-    // Still version 7: nothing was stored.
-    expect((await gw.api('/config/versiones')).body.total).toBe(7);
+    expect(rows).toEqual([{ actor: 'admin', correlation_id: otra!.correlationId, detalle: { version: 11, fijadas: r.body.fijadas } }]);
+    // Still version 11: nothing was stored.
+    expect((await gw.api('/config/versiones')).body.total).toBe(11);
+  });
+
+  it('reads a row without fijadas (stored before they were, or by hand) as the previous row’s plus its own cambios', async () => {
+    const t = `"${gw.config.DB_SCHEMA}".configuracion`;
+    // Versions 1 to 3 as the migration found them: then every version's cambios together.
+    await gw.db.query(`UPDATE ${t} SET fijadas = NULL WHERE version <= 3`);
+    expect((await gw.api('/config/versiones/1')).body.fijadas).toEqual(['loteTamano', 'limites', 'upn']);
+    expect((await gw.api('/config/versiones/3')).body.fijadas).toEqual(['loteTamano', 'limites', 'upn', 'zonaHoraria']);
+    const pagina = (await gw.api('/config/versiones?limit=2&offset=8')).body.items;
+    expect(pagina).toEqual([
+      expect.objectContaining({ version: 3, fijadas: ['loteTamano', 'limites', 'upn', 'zonaHoraria'], fijadasNuevas: [], soltadas: [] }),
+      expect.objectContaining({ version: 2, fijadas: ['loteTamano', 'limites', 'upn', 'zonaHoraria'], fijadasNuevas: ['zonaHoraria'], soltadas: [] }),
+    ]);
+    // A key given back stays so under a row written by hand afterwards, though an earlier version changed it.
+    expect((await gw.api('/config/fijadas/cursos', { method: 'DELETE' })).body).toMatchObject({ version: 12, fijadas: TODAS.filter((k) => k !== 'cursos') });
+    await gw.db.query(`INSERT INTO ${t} (version, valores, cambios, cambiado_por) SELECT 13, valores, '["loteTamano"]', 'a mano' FROM ${t} WHERE version = 12`);
+    expect((await gw.api('/config')).body).toMatchObject({ version: 13, cambiadoPor: 'a mano', fijadas: TODAS.filter((k) => k !== 'cursos') });
   });
 
   it('documents the keys set, the services’ applied versions and the environment rule in the OpenAPI document', async () => {
@@ -195,5 +276,10 @@ describe('gateway API: configuration', () => {
     expect(get.description).toMatch(/environment value/);
     expect(JSON.stringify(doc.paths['/api/v1/config/versiones/{version}'].get.responses['200'])).toContain('"fijadas"');
     expect(doc.paths['/api/v1/config/republicar'].post.responses['202']).toBeDefined();
+    const soltar = doc.paths['/api/v1/config/fijadas/{clave}'].delete;
+    expect(soltar.responses['200']).toBeDefined();
+    expect(soltar.description).toMatch(/environment/);
+    expect(doc.paths['/api/v1/config/import'].post.description).toMatch(/Every top-level key present in the file becomes set/);
+    expect(JSON.stringify(doc.paths['/api/v1/config/versiones'].get.responses['200'])).toContain('"soltadas"');
   });
 });

@@ -37,6 +37,7 @@ describe('gateway API under garbage', () => {
     ['GET', '/workflows?desde=2027-02-30T25:00:00Z'],
     ['GET', '/tareas?tipo=nada'],
     ['GET', '/config/versiones/-1'],
+    ...[...IDS_MALOS, '__proto__', 'constructor', 'toString', 'loteTamano?motivo=a&motivo=b', `loteTamano?motivo=${'x'.repeat(600)}`, 'loteTamano'].map((k): Caso => ['DELETE', `/config/fijadas/${k}`]),
     ['GET', '/dlq/NO_VALE'],
     ['GET', '/dlq/gateway?limit=0'],
     ['POST', '/sync/sial', { fuentes: ['todas'] }],

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Configuracion } from '@lucy/contracts';
@@ -6,7 +6,7 @@ import { BEARER } from '../api/docs.setup.js';
 import { paginaDe, Paginacion } from '../api/schemas.js';
 import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
-import { ConfiguracionApi } from './configuracion.schema.js';
+import { ConfiguracionApi, ConfiguracionNombrada } from './configuracion.schema.js';
 import { ConfiguracionService } from './configuracion.service.js';
 
 const Version = z.object({
@@ -16,13 +16,23 @@ const Version = z.object({
   fijadas: z
     .array(z.string())
     .describe(
-      "the top-level keys an operator has set in this or an earlier version (every version's cambios together). Only these reach the services; a key never set keeps each service's environment value, and its value here is only the gateway's default",
+      "the top-level keys an operator has set and not given back: a key is set by a version that changes its value, by naming it in a PATCH or in an imported file (even with the value it has), and given back by DELETE /config/fijadas/{clave}. Only these reach the services; a key not set keeps each service's environment value, and its value here is only the gateway's default",
     ),
   cambiadoPor: z.string(),
   motivo: z.string().nullable(),
   at: z.string().nullable(),
 });
-const Cambio = Version.extend({ sinCambios: z.boolean() });
+const Cambio = Version.extend({ sinCambios: z.boolean().describe('nothing stored: neither a value nor the keys set would change') });
+const Historia = z.object({
+  version: z.number().int(),
+  cambios: z.array(z.string()),
+  fijadas: z.array(z.string()).describe('the keys set as of this version'),
+  fijadasNuevas: z.array(z.string()).describe('keys this version set (with a new value or the same one)'),
+  soltadas: z.array(z.string()).describe('keys this version gave back to the services’ environment'),
+  cambiadoPor: z.string(),
+  motivo: z.string().nullable(),
+  at: z.string(),
+});
 const Aplicacion = z.object({
   servicio: z.string(),
   version: z.number().int().nullable().describe('the version it applies (0: none, its environment only); null: unknown, it did not answer or does not say'),
@@ -35,9 +45,10 @@ const Republicada = z.object({ version: z.number().int(), fijadas: z.array(z.str
 
 const Meta = { motivo: z.string().max(500).optional(), versionBase: z.number().int().min(0).optional().describe('the version being edited: 409 if it is no longer the current one') };
 const Reemplazo = z.object({ valores: ConfiguracionApi, ...Meta }).strict();
-const Parcial = z.object({ valores: ConfiguracionApi.partial().strict(), ...Meta }).strict();
+const Parcial = z.object({ valores: ConfiguracionNombrada.partial().strict(), ...Meta }).strict();
 /** What GET /config/export gives, as it gives it; only `valores` is read back. */
-const Importacion = z.object({ formato: z.literal('lucy-config').optional(), version: z.number().int().optional(), exportadoAt: z.string().optional(), valores: ConfiguracionApi, motivo: z.string().max(500).optional() }).strict();
+const Importacion = z.object({ formato: z.literal('lucy-config').optional(), version: z.number().int().optional(), exportadoAt: z.string().optional(), valores: ConfiguracionNombrada, motivo: z.string().max(500).optional() }).strict();
+const Soltar = z.object({ motivo: z.string().max(500).optional() }).strict();
 const NumeroVersion = z.coerce.number({ error: 'debe ser un número de versión' }).int().min(0).max(2_147_483_647);
 
 @ApiTags('config')
@@ -51,7 +62,7 @@ export class ConfiguracionController {
     summary: 'The current configuration (version 0: nothing stored, the services run on their environment) and which version each service applies',
     description: [
       'Keys and who applies them: loteTamano → ingest-service; limites → teams (graph), moodle, mail (smtp); upn, licenciaSku → teams-service; cursos, moodleAuth, zonaHoraria (new users) → moodle-service; plantillaEmail → mail-service; sincronizacion, zonaHoraria (its schedule, the dashboard) → the gateway. Secrets are never here.',
-      "Only the keys in `fijadas` (set by an operator in some version) reach the services. A key never set keeps each service's environment value (BATCH_SIZE, MOODLE_CURSOS, …): the value shown for it is the gateway's default, not necessarily what a service runs. What each service applies, and the keys it refused, is under `aplicacion` (and on the dashboard's service page): that is the truth.",
+      "Only the keys in `fijadas` (set by an operator, not given back) reach the services. A key not set keeps each service's environment value (BATCH_SIZE, MOODLE_CURSOS, …): the value shown for it is the gateway's default, not necessarily what a service runs. What each service applies, and the keys it refused, is under `aplicacion` (and on the dashboard's service page): that is the truth.",
       'A service that does not answer within 1.5 s is listed with version null, not as an error.',
     ].join('\n\n'),
   })
@@ -62,7 +73,10 @@ export class ConfiguracionController {
 
   @Put()
   @Requiere('admin')
-  @ApiOperation({ summary: 'Replace the configuration: a new version, announced to the services (ConfiguracionCambiada)' })
+  @ApiOperation({
+    summary: 'Replace the configuration: a new version, announced to the services (ConfiguracionCambiada)',
+    description: 'What the dashboard form sends. The keys whose value changed become set (fijadas); a key sent with the value it has stays as it was (set or not): the form sends every key, not only those the operator meant.',
+  })
   @ApiOkResponse({ standardSchema: Cambio })
   reemplazar(@Body({ schema: Reemplazo }) b: z.infer<typeof Reemplazo>, @Actor() actor: string) {
     return this.configuracion.cambiar(b.valores, actor, b);
@@ -70,16 +84,34 @@ export class ConfiguracionController {
 
   @Patch()
   @Requiere('admin')
-  @ApiOperation({ summary: 'Change some top-level keys (each named key is replaced whole): a new version, announced' })
+  @ApiOperation({
+    summary: 'Change some top-level keys (each named key is replaced whole): a new version, announced',
+    description:
+      "Every key named becomes set (fijadas), even with the value it already has: the services then run that value, not their environment's. A body that changes no value and names only keys already set stores nothing (sinCambios). The other keys keep their current value (merged under the lock that numbers versions).",
+  })
   @ApiOkResponse({ standardSchema: Cambio })
-  async cambiar(@Body({ schema: Parcial }) b: z.infer<typeof Parcial>, @Actor() actor: string) {
-    const actual = await this.configuracion.actual();
-    return this.configuracion.cambiar({ ...actual.valores, ...b.valores }, actor, b);
+  cambiar(@Body({ schema: Parcial }) b: z.infer<typeof Parcial>, @Actor() actor: string) {
+    return this.configuracion.cambiar((actual) => ({ ...actual, ...b.valores }), actor, { motivo: b.motivo, versionBase: b.versionBase, fijar: Object.keys(b.valores) });
+  }
+
+  @Delete('fijadas/:clave')
+  @Requiere('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Give a key back to the services' environment: a new version, same values, whose fijadas lack it; announced",
+    description: [
+      "Each service then runs its environment's value for that key again (BATCH_SIZE, MOODLE_CURSOS, …), within seconds, without a restart; the gateway's value for it stays in `valores` as a default. Recorded in the audit trail (accion.configuracion, with soltadas) and as a tarea.",
+      'A key used by the gateway too (zonaHoraria: its schedule and dashboard) keeps that use. 404: the configuration has no such key. 400: the key is not set, or has no environment to go back to (sincronizacion: only the gateway applies it, from the configuration).',
+    ].join('\n\n'),
+  })
+  @ApiOkResponse({ standardSchema: Cambio })
+  soltar(@Param('clave', { schema: z.string().max(100) }) clave: string, @Query({ schema: Soltar }) q: z.infer<typeof Soltar>, @Actor() actor: string) {
+    return this.configuracion.soltar(clave, actor, q);
   }
 
   @Get('versiones')
-  @ApiOperation({ summary: 'Every version: who changed which keys, when and why; newest first' })
-  @ApiOkResponse({ standardSchema: paginaDe(z.object({ version: z.number().int(), cambios: z.array(z.string()), cambiadoPor: z.string(), motivo: z.string().nullable(), at: z.string() })) })
+  @ApiOperation({ summary: 'Every version: who changed which keys, which keys it set or gave back, when and why; newest first' })
+  @ApiOkResponse({ standardSchema: paginaDe(Historia) })
   versiones(@Query({ schema: z.object(Paginacion).strict() }) q: { limit: number; offset: number }) {
     return this.configuracion.versiones(q.limit, q.offset);
   }
@@ -101,10 +133,15 @@ export class ConfiguracionController {
 
   @Post('import')
   @Requiere('admin')
-  @ApiOperation({ summary: 'Import an exported configuration: validated like PUT, a new version unless nothing differs' })
+  @ApiOperation({
+    summary: 'Import an exported configuration (say from staging into production): validated like PUT, a new version unless nothing differs',
+    description:
+      "Every top-level key present in the file becomes set (fijadas), even where its value equals this site's: the file's values are in force here, not each service's environment. Keys already set stay set. A file without sincronizacion (exported before it existed) leaves this site's as it is, and not set by the import.",
+  })
   @ApiOkResponse({ standardSchema: Cambio })
   importar(@Body({ schema: Importacion }) b: z.infer<typeof Importacion>, @Actor() actor: string) {
-    return this.configuracion.cambiar(b.valores, actor, { motivo: b.motivo ?? `importada${b.version ? ` (versión ${b.version} de origen)` : ''}` });
+    const motivo = b.motivo ?? `importada${b.version ? ` (versión ${b.version} de origen)` : ''}`;
+    return this.configuracion.cambiar((actual) => ({ ...actual, ...b.valores }), actor, { motivo, fijar: Object.keys(b.valores) });
   }
 
   @Post('republicar')

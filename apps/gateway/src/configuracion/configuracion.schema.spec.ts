@@ -1,4 +1,4 @@
-import { cambiosEntre, clavesSecretas, ConfiguracionApi, DEFECTO } from './configuracion.schema.js';
+import { cambiosEntre, clavesSecretas, ConfiguracionApi, ConfiguracionNombrada, DEFECTO } from './configuracion.schema.js';
 
 const errores = (v: unknown) => {
   const r = ConfiguracionApi.safeParse(v);
@@ -43,5 +43,14 @@ describe('the runtime configuration', () => {
     const despues = { ...DEFECTO, limites: { smtp: { rpm: 30 }, moodle: { rpm: 100 }, graph: { writeRpm: 1100, rpm: 6000 } } };
     expect(cambiosEntre(DEFECTO, despues)).toEqual(['limites']);
     expect(cambiosEntre(DEFECTO, { ...DEFECTO, limites: { smtp: { rpm: 30 }, moodle: { rpm: 300 }, graph: { writeRpm: 1100, rpm: 6000 } } })).toEqual([]);
+  });
+
+  it('as PATCH and an import read it, has only the keys sent: no default filled in for the schedule', () => {
+    expect(ConfiguracionNombrada.partial().strict().parse({ loteTamano: 5 })).toEqual({ loteTamano: 5 });
+    const { sincronizacion: _, ...sinSincronizacion } = DEFECTO;
+    expect(Object.keys(ConfiguracionNombrada.parse(sinSincronizacion))).not.toContain('sincronizacion');
+    expect(ConfiguracionNombrada.safeParse({ ...DEFECTO, sincronizacion: { ...DEFECTO.sincronizacion, cron: 'nunca' } }).success).toBe(false);
+    // PUT's whole configuration still gets the default.
+    expect(ConfiguracionApi.parse(sinSincronizacion).sincronizacion).toEqual(DEFECTO.sincronizacion);
   });
 });

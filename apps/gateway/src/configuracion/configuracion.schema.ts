@@ -63,6 +63,13 @@ function problemaDeZona(tz: string): string | undefined {
 
 const c = Configuracion.shape;
 
+// The scheduler's own check (apps/gateway/src/scheduler/cron.ts): croner must read it, and it must not
+// fire more often than SCHEDULER_MIN_INTERVAL_S (each run pulls a whole cohort from SIAL).
+const sincronizacion = c.sincronizacion.unwrap().superRefine((s, ctx) => {
+  const problema = problemaDeCron(s.cron);
+  if (problema) ctx.addIssue({ code: 'custom', path: ['cron'], message: problema });
+});
+
 export const ConfiguracionApi = z
   .object({
     loteTamano: c.loteTamano,
@@ -91,14 +98,15 @@ export const ConfiguracionApi = z
       const problema = problemaDeZona(tz);
       if (problema) ctx.addIssue({ code: 'custom', message: problema });
     }),
-    // The scheduler's own check (apps/gateway/src/scheduler/cron.ts): croner must read it, and it must not
-    // fire more often than SCHEDULER_MIN_INTERVAL_S (each run pulls a whole cohort from SIAL).
-    sincronizacion: c.sincronizacion.unwrap().superRefine((s, ctx) => {
-      const problema = problemaDeCron(s.cron);
-      if (problema) ctx.addIssue({ code: 'custom', path: ['cron'], message: problema });
-    }).default(c.sincronizacion.def.defaultValue),
+    sincronizacion: sincronizacion.default(c.sincronizacion.def.defaultValue),
   })
   .strict();
+
+/**
+ * The same, but a key left out stays out (no default filled in): what PATCH changes and an imported file
+ * sets are the keys it names, and only those (a PATCH of loteTamano must not reset the schedule).
+ */
+export const ConfiguracionNombrada = ConfiguracionApi.extend({ sincronizacion: sincronizacion.optional() });
 
 /** What the services use when nothing was stored (their own defaults; see each service's config.ts). */
 export const DEFECTO: Configuracion = {

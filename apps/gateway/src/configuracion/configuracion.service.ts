@@ -1,11 +1,12 @@
 // The runtime configuration, versioned in the gateway's database: every change is a new row (who, when,
-// why, which keys), and goes out in the same transaction as ConfiguracionCambiada (and LimitesCambiados
-// for each API whose limits changed, which libs/resilience already applies in every service).
+// why, which keys changed, which keys an operator has set: fijadas.ts), and goes out in the same
+// transaction as ConfiguracionCambiada (and LimitesCambiados for each API whose limits changed, which
+// libs/resilience already applies in every service).
 //
 // The current version is announced again when the gateway starts (every replica) and on an operator's
 // demand: a service whose control queue did not exist when a version went out (a new deployment) would
 // otherwise never get it. The same version number, so a service that has it ignores it.
-import { ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConfiguracionCambiada, LimitesCambiados, type Configuracion } from '@lucy/contracts';
@@ -16,14 +17,15 @@ import { ServicioLector } from '../dashboard/servicio.lector.js';
 import { TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
 import { aplicacionDe, SERVICIOS_CON_CLAVES, type AplicacionServicio } from './aplicacion.js';
-import { TablaConfiguracion, ordenarClaves, type FilaConfiguracion } from './configuracion.tabla.js';
+import { TablaConfiguracion, type FilaConfiguracion } from './configuracion.tabla.js';
 import { cambiosEntre, DEFECTO } from './configuracion.schema.js';
+import { diferencia, fijadasTras, SIN_ENTORNO, sinEfecto } from './fijadas.js';
 
 export interface VersionConfiguracion {
   version: number;
   valores: Configuracion;
   cambios: string[];
-  /** The keys an operator has set in this or an earlier version; the services keep their environment for the others. */
+  /** The keys an operator has set (and not given back); the services keep their environment for the others. */
   fijadas: string[];
   cambiadoPor: string;
   motivo: string | null;
@@ -96,10 +98,14 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   }
 
   async versiones(limit: number, offset: number) {
-    const t = this.tabla.t;
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${t}`);
-    const rows = await this.db.query(`SELECT version, cambios, cambiado_por, motivo, created_at FROM ${t} ORDER BY version DESC LIMIT $1 OFFSET $2`, [limit, offset]);
-    return { total, limit, offset, items: rows.map((r: Record<string, any>) => ({ version: r.version, cambios: r.cambios, cambiadoPor: r.cambiado_por, motivo: r.motivo, at: r.created_at.toISOString() })) };
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.tabla.t}`);
+    const filas = await this.tabla.historial(this.db, limit, offset);
+    return {
+      total,
+      limit,
+      offset,
+      items: filas.map((r) => ({ version: r.version, cambios: r.cambios, fijadas: r.fijadas, fijadasNuevas: r.fijadasNuevas, soltadas: r.soltadas, cambiadoPor: r.cambiado_por, motivo: r.motivo, at: r.created_at.toISOString() })),
+    };
   }
 
   /** An operator announces the current version again: recorded in the audit trail and as a tarea. */
@@ -143,10 +149,48 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   }
 
   /**
-   * Stores `valores` as the next version and announces it. `versionBase`, when given, must be the current
-   * version (two editors do not overwrite each other unknowingly). Identical values store nothing.
+   * Stores the next version and announces it. `valores`: the whole configuration, or how to make it from
+   * the current one (read under the lock: two PATCHes of different keys at once both stay). The keys set
+   * grow by the keys whose value changed and by `fijar` (the keys an operator named). `versionBase`,
+   * when given, must be the current version (two editors do not overwrite each other unknowingly).
+   * Nothing stored when neither a value nor the keys set change.
    */
-  async cambiar(valores: Configuracion, actor: string, opts: { motivo?: string; versionBase?: number } = {}): Promise<VersionConfiguracion & { sinCambios: boolean }> {
+  cambiar(
+    valores: Configuracion | ((actual: Configuracion) => Configuracion),
+    actor: string,
+    opts: { motivo?: string; versionBase?: number; fijar?: readonly string[] } = {},
+  ): Promise<VersionConfiguracion & { sinCambios: boolean }> {
+    return this.nuevaVersion(actor, opts, (previa) => {
+      const nuevos = typeof valores === 'function' ? valores(previa.valores) : valores;
+      const cambios = cambiosEntre(previa.valores, nuevos);
+      return { valores: nuevos, cambios, fijadas: fijadasTras(previa.fijadas, cambios, opts.fijar) };
+    });
+  }
+
+  /**
+   * Gives `clave` back to the services' environment: a new version with the same values whose keys set
+   * lack it. 404 for a key the configuration does not have; 400 for one that is not set, or that has no
+   * environment to go back to.
+   */
+  soltar(clave: string, actor: string, opts: { motivo?: string } = {}): Promise<VersionConfiguracion & { sinCambios: boolean }> {
+    if (!Object.hasOwn(DEFECTO, clave)) throw new NotFoundException(`la configuración no tiene la clave ${clave} (claves: ${Object.keys(DEFECTO).join(', ')})`);
+    if (SIN_ENTORNO.includes(clave)) {
+      throw new BadRequestException(`${clave} la aplica solo el gateway, desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor`);
+    }
+    return this.nuevaVersion(actor, opts, (previa) => {
+      if (!previa.fijadas.includes(clave)) {
+        throw new BadRequestException(`${clave} no está fijada en la versión ${previa.version}: los servicios ya usan el valor de su entorno para ella`);
+      }
+      return { valores: previa.valores, cambios: [], fijadas: previa.fijadas.filter((k) => k !== clave) };
+    });
+  }
+
+  /** Under the lock: the next version from the current one (`siguiente`), stored, announced, audited. */
+  private nuevaVersion(
+    actor: string,
+    opts: { motivo?: string; versionBase?: number },
+    siguiente: (previa: VersionConfiguracion) => { valores: Configuracion; cambios: string[]; fijadas: string[] },
+  ): Promise<VersionConfiguracion & { sinCambios: boolean }> {
     return this.messaging.inTransaction(async ({ manager, publish }) => {
       await this.bloquear(manager);
       const row = await this.tabla.leer(manager);
@@ -154,15 +198,11 @@ export class ConfiguracionService implements OnApplicationBootstrap {
       if (opts.versionBase !== undefined && opts.versionBase !== previa.version) {
         throw new ConflictException(`la configuración cambió: estás editando la versión ${opts.versionBase} y la actual es la ${previa.version}; recargala y repetí el cambio`);
       }
-      const cambios = cambiosEntre(previa.valores, valores);
-      if (!cambios.length) return { ...previa, sinCambios: true };
+      const { valores, cambios, fijadas } = siguiente(previa);
+      if (sinEfecto(cambios, previa.fijadas, fijadas)) return { ...previa, sinCambios: true };
       const n = previa.version + 1;
-      const [nueva] = await manager.query(
-        `INSERT INTO ${this.tabla.t} (version, valores, cambios, cambiado_por, motivo) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [n, JSON.stringify(valores), JSON.stringify(cambios), actor, opts.motivo ?? null],
-      );
-      // Read under the lock, the previous versions' keys are every version's but this one's.
-      const v = version({ ...nueva, fijadas: ordenarClaves([...previa.fijadas, ...cambios]) });
+      const v = version({ ...(await this.tabla.insertar(manager, { version: n, valores, cambios, fijadas, cambiadoPor: actor, motivo: opts.motivo ?? null })), fijadas });
+      // A version that only sets or gives back keys goes out too: a service applies the new keys set.
       this.anunciar(publish, v);
       if (cambios.includes('limites')) {
         for (const api of ['graph', 'moodle', 'smtp'] as const) {
@@ -172,8 +212,10 @@ export class ConfiguracionService implements OnApplicationBootstrap {
           publish(LimitesCambiados, { api, rpm: ahora.rpm, ...('writeRpm' in ahora ? { writeRpm: ahora.writeRpm } : {}) });
         }
       }
-      await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.configuracion', actor, correlationId: `config-${n}`, detalle: { version: n, cambios, motivo: opts.motivo } });
-      await this.tareas.registrar({ tipo: 'configuracion', actor, estado: 'completada', total: cambios.length, exitosos: cambios.length, detalle: { version: n, cambios } }, manager);
+      const { fijadasNuevas, soltadas } = diferencia(previa.fijadas, fijadas);
+      const tocadas = new Set([...cambios, ...fijadasNuevas, ...soltadas]).size;
+      await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.configuracion', actor, correlationId: `config-${n}`, detalle: { version: n, cambios, fijadasNuevas, soltadas, motivo: opts.motivo } });
+      await this.tareas.registrar({ tipo: 'configuracion', actor, estado: 'completada', total: tocadas, exitosos: tocadas, detalle: { version: n, cambios, fijadasNuevas, soltadas } }, manager);
       return { ...v, sinCambios: false };
     }, { correlationId: `config-${randomUUID()}` });
   }

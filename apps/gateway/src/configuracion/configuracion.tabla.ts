@@ -1,8 +1,10 @@
-// The gateway's `configuracion` table as it is read: one row per version, and the keys an operator has
-// set up to a version (`fijadas`: the union of every version's `cambios` up to it). Computed on read
-// rather than stored: versions never change once written, a site has tens of them, and a stored copy
-// would be one more thing a migration or a hand-made row could get wrong.
-import { Configuracion } from '@lucy/contracts';
+// The gateway's `configuracion` table: one row per version, never changed once written, with the keys an
+// operator has set as of it (`fijadas`). Rows store them since they can be given back (DELETE
+// /config/fijadas/{clave}) and set without a new value; a row without them (written before, or by hand)
+// has the previous row's plus its own `cambios` (fijadas.ts: fijadasEnCadena). The one place that reads
+// the table, so that rule is applied everywhere.
+import type { Configuracion } from '@lucy/contracts';
+import { diferencia, fijadasEnCadena } from './fijadas.js';
 
 /** A DataSource or an EntityManager (inside a transaction). */
 interface Consultable {
@@ -19,12 +21,10 @@ export interface FilaConfiguracion {
   fijadas: string[];
 }
 
-const ORDEN = Object.keys(Configuracion.shape);
-
-/** Keys in the configuration's own order (a stable answer), any unknown one after them. */
-export function ordenarClaves(claves: Iterable<string>): string[] {
-  const todas = new Set(claves);
-  return [...ORDEN.filter((k) => todas.has(k)), ...[...todas].filter((k) => !ORDEN.includes(k)).sort()];
+/** A row of the history, with what it did to the keys set. */
+export interface FilaHistorial extends Omit<FilaConfiguracion, 'valores'> {
+  fijadasNuevas: string[];
+  soltadas: string[];
 }
 
 export class TablaConfiguracion {
@@ -36,14 +36,38 @@ export class TablaConfiguracion {
 
   /** Version `n`, or the newest when `n` is undefined; undefined when there is none. */
   async leer(q: Consultable, n?: number): Promise<FilaConfiguracion | undefined> {
-    // Rows up to a committed version never change (versions are numbered under a lock), so the union is
-    // the same whenever it is read.
-    const [row] = await q.query(
-      `SELECT c.*, (SELECT coalesce(array_agg(DISTINCT k), '{}') FROM ${this.t} x, jsonb_array_elements_text(x.cambios) k WHERE x.version <= c.version) AS fijadas
-         FROM ${this.t} c ${n === undefined ? '' : 'WHERE c.version = $1'} ORDER BY c.version DESC LIMIT 1`,
+    const hasta = n === undefined ? `(SELECT max(version) FROM ${this.t})` : '$1';
+    // The row and those back to the newest one that stores its keys (itself, once rows store them).
+    const filas: (Omit<FilaConfiguracion, 'fijadas'> & { fijadas: unknown })[] = await q.query(
+      `SELECT version, valores, cambios, cambiado_por, motivo, created_at, fijadas FROM ${this.t}
+        WHERE version <= ${hasta}
+          AND version >= coalesce((SELECT max(version) FROM ${this.t} WHERE version <= ${hasta} AND jsonb_typeof(fijadas) = 'array'), 0)
+        ORDER BY version`,
       n === undefined ? [] : [n],
     );
-    return row ? { ...row, fijadas: ordenarClaves(row.fijadas) } : undefined;
+    const fila = filas.at(-1);
+    if (!fila || (n !== undefined && fila.version !== n)) return undefined;
+    return { ...fila, fijadas: fijadasEnCadena(filas.map(guardadas)).at(-1)! };
+  }
+
+  /** A page of versions, newest first, each with the keys it set and gave back. */
+  async historial(q: Consultable, limit: number, offset: number): Promise<FilaHistorial[]> {
+    // One more than the page: the version before its oldest, whose keys set the page starts from.
+    const filas = await q.query(`SELECT version, cambios, cambiado_por, motivo, created_at, fijadas FROM ${this.t} ORDER BY version DESC LIMIT $1 OFFSET $2`, [limit + 1, offset]);
+    const pagina: (Omit<FilaHistorial, 'fijadas' | 'fijadasNuevas' | 'soltadas'> & { fijadas: unknown })[] = filas.slice(0, limit).reverse();
+    const previa = filas[limit];
+    const antes = previa ? ((await this.leer(q, previa.version))?.fijadas ?? []) : [];
+    const cadena = fijadasEnCadena(pagina.map(guardadas), antes);
+    return pagina.map((f, i) => ({ ...f, fijadas: cadena[i]!, ...diferencia(i ? cadena[i - 1]! : antes, cadena[i]!) })).reverse();
+  }
+
+  /** Writes a new version (under the caller's lock: its number is the next one). */
+  async insertar(q: Consultable, v: { version: number; valores: Configuracion; cambios: string[]; fijadas: string[]; cambiadoPor: string; motivo: string | null }): Promise<FilaConfiguracion> {
+    const [fila] = await q.query(
+      `INSERT INTO ${this.t} (version, valores, cambios, fijadas, cambiado_por, motivo) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [v.version, JSON.stringify(v.valores), JSON.stringify(v.cambios), JSON.stringify(v.fijadas), v.cambiadoPor, v.motivo],
+    );
+    return fila;
   }
 
   /** The newest version's number, 0 when nothing is stored. */
@@ -52,3 +76,6 @@ export class TablaConfiguracion {
     return version;
   }
 }
+
+/** A row's stored keys set, or null when it does not store them (a JSON null or anything but a list). */
+const guardadas = (f: { cambios: string[]; fijadas: unknown }) => ({ cambios: Array.isArray(f.cambios) ? f.cambios : [], fijadas: Array.isArray(f.fijadas) ? (f.fijadas as string[]) : null });

@@ -55,7 +55,7 @@ export const ConfiguracionCambiada = defineEvent({
     cambios: z.array(z.string()),
     cambiadoPor: z.string().min(1),
     /**
-     * The top-level keys an operator has set in this or any earlier version. A service applies only
+     * The top-level keys an operator has set (and not given back since). A service applies only
      * these; for the others it keeps its environment (the gateway's defaults cannot know, say, the
      * MOODLE_CURSOS a site was deployed with). Absent from older publishers: then every key counts.
      */

@@ -1,0 +1,46 @@
+// Which keys an operator has set (`fijadas`): only those reach the services, the others keep each
+// service's environment. The rules of how a change moves them, without the database. Pure.
+import { Configuracion } from '@lucy/contracts';
+
+const ORDEN = Object.keys(Configuracion.shape);
+
+/**
+ * Keys with no environment value to go back to: the gateway alone applies `sincronizacion`, from the
+ * configuration itself. Giving it back to "the environment" would change nothing it runs while the
+ * dashboard said otherwise; a different schedule is a change of its value.
+ */
+export const SIN_ENTORNO: readonly string[] = ['sincronizacion'];
+
+/** Keys in the configuration's own order (a stable answer), any unknown one after them. */
+export function ordenarClaves(claves: Iterable<string>): string[] {
+  const todas = new Set(claves);
+  return [...ORDEN.filter((k) => todas.has(k)), ...[...todas].filter((k) => !ORDEN.includes(k)).sort()];
+}
+
+/**
+ * The keys set after a change: those set before, plus every key whose value changed and every key the
+ * operator named (PATCH's body, an imported file): naming a key with the value it already has is still
+ * choosing that value, against whatever a service's environment says.
+ */
+export const fijadasTras = (previas: readonly string[], cambios: readonly string[], nombradas: readonly string[] = []): string[] => ordenarClaves([...previas, ...cambios, ...nombradas]);
+
+/** What a version did to the keys set: those it set (with or without a new value) and those it gave back. */
+export function diferencia(previas: readonly string[], fijadas: readonly string[]): { fijadasNuevas: string[]; soltadas: string[] } {
+  return { fijadasNuevas: fijadas.filter((k) => !previas.includes(k)), soltadas: previas.filter((k) => !fijadas.includes(k)) };
+}
+
+/** A change that alters neither a value nor the keys set is not a new version. */
+export const sinEfecto = (cambios: readonly string[], previas: readonly string[], fijadas: readonly string[]): boolean => {
+  const d = diferencia(previas, fijadas);
+  return !cambios.length && !d.fijadasNuevas.length && !d.soltadas.length;
+};
+
+/**
+ * Each row's keys set, oldest row first. A row stores its own (`fijadas`); one without them — written
+ * before they were stored, or by hand — has the previous row's plus its own `cambios` (before any row
+ * stored them, that is every earlier version's `cambios` together).
+ */
+export function fijadasEnCadena(filas: readonly { cambios: readonly string[]; fijadas: readonly string[] | null }[], antes: readonly string[] = []): string[][] {
+  let previas = ordenarClaves(antes);
+  return filas.map((f) => (previas = Array.isArray(f.fijadas) ? ordenarClaves(f.fijadas) : fijadasTras(previas, f.cambios)));
+}
