@@ -1,4 +1,4 @@
-import { cambiosEntre, cursosAFilas, estadoAplicacion, filasACursos, fusionar, ubicarProblemas, upnDeEjemplo } from './public/config-modelo.js';
+import { cambiosEntre, cursosAFilas, estadoAplicacion, filasACursos, fusionar, resumenVersion, ubicarProblemas, upnDeEjemplo } from './public/config-modelo.js';
 
 describe("the configuration editor's logic", () => {
   it("previews a student's UPN as teams-service builds it, or says why the pattern cannot be used", () => {
@@ -79,5 +79,14 @@ describe("the configuration editor's logic", () => {
       ],
     });
     expect(estadoAplicacion([{ servicio: 'a', version: 3, alDia: true }], 3)?.todos).toBe(true);
+  });
+
+  it('sums up a version of the history: values changed, keys set with the value they had, keys given back', () => {
+    expect(resumenVersion({ cambios: ['loteTamano', 'upn'], fijadasNuevas: ['loteTamano'], soltadas: [] })).toBe('loteTamano, upn');
+    expect(resumenVersion({ cambios: [], fijadasNuevas: ['cursos', 'plantillaEmail'], soltadas: [] })).toBe('fijó cursos, plantillaEmail con el valor que tenía');
+    expect(resumenVersion({ cambios: ['moodleAuth'], fijadasNuevas: ['moodleAuth', 'cursos'], soltadas: ['upn'] })).toBe('moodleAuth; fijó cursos con el valor que tenía; upn volvió al entorno');
+    expect(resumenVersion({ cambios: [], fijadasNuevas: [], soltadas: ['upn', 'cursos'] })).toBe('upn, cursos volvieron al entorno');
+    // An older gateway's history says nothing of the keys set.
+    expect(resumenVersion({ cambios: [] })).toBe('sin cambios');
   });
 });

@@ -1,9 +1,10 @@
 // The runtime configuration as a form: a section per area, every field with its label and a short help,
 // a live preview of the UPN, the courses as an editable table. `leer()` gives back the whole
 // configuration (keys the form does not know are carried over untouched); the server's problems are
-// shown beside the field they name (`mostrarProblemas`).
+// shown beside the field they name (`mostrarProblemas`). Each section says which of its keys an operator
+// has set and, given `alSoltar` (admins), offers to give a set key back to the services' environment.
 import { h, insignia, reemplazar } from './dom.js';
-import { ALUMNO_EJEMPLO, cursosAFilas, ESTADOS, filasACursos, FUENTES, MARCAS_UPN, ubicarProblemas, upnDeEjemplo, VARIABLES_EMAIL } from './config-modelo.js';
+import { ALUMNO_EJEMPLO, cursosAFilas, ESTADOS, filasACursos, FUENTES, MARCAS_UPN, SIN_ENTORNO, ubicarProblemas, upnDeEjemplo, VARIABLES_EMAIL } from './config-modelo.js';
 
 /** Argentina's zones first (where Lucy runs), then the neighbours and a few others. */
 const ZONAS = [
@@ -23,11 +24,14 @@ const MODELO_PLANTILLA = {
 const idDe = (ruta) => `cfg-${ruta.replace(/[^A-Za-z0-9]+/g, '-')}`;
 const marcas = (lista) => lista.map((m, i) => [i ? ' ' : '', h('code', {}, `{${m}}`)]);
 
-export function formulario({ alCambiar = () => {} } = {}) {
+/** `alSoltar(clave)`: give a set key back to the environment (the page asks and calls the API); none: no button. */
+export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   /** ruta → { control (what gets focus), error (where its messages go), etiqueta } */
   const campos = new Map();
   /** top-level key → its badge slot (which keys an operator has set). */
   const fijadaDe = new Map();
+  /** top-level key → its section (where focus goes once its button is gone). */
+  const seccionDe = new Map();
   let fondo = {};
 
   // ---- building blocks -------------------------------------------------------------------------------
@@ -67,6 +71,7 @@ export function formulario({ alCambiar = () => {} } = {}) {
       // A problem about the key as a whole (say an unknown nested key) lands on the section.
       if (!campos.has(k)) registrar(k, el, error, titulo);
       fijadaDe.set(k, fijadas);
+      seccionDe.set(k, el);
     }
     el.append(fijadas, ...contenido, error);
     return el;
@@ -351,13 +356,22 @@ export function formulario({ alCambiar = () => {} } = {}) {
       if (!Array.isArray(fijadas)) continue;
       reemplazar(
         slot,
-        claves.map((k) => [
-          h('span', { class: 'clave-estado', 'data-clave': k, 'data-fijada': String(fijadas.includes(k)) }, insignia(fijadas.includes(k) ? `${k}: fijada por un operador` : `${k}: sin fijar, rige el entorno`, fijadas.includes(k) ? 'info' : 'neutro')),
-          ' ',
-        ]),
+        claves.map((k) => {
+          const fijada = fijadas.includes(k);
+          const soltable = fijada && alSoltar && !SIN_ENTORNO.includes(k);
+          return [
+            h('span', { class: 'clave-estado', 'data-clave': k, 'data-fijada': String(fijada) }, insignia(fijada ? `${k}: fijada por un operador` : `${k}: sin fijar, rige el entorno`, fijada ? 'info' : 'neutro')),
+            ' ',
+            // The visible words start the accessible name: a section can hold two set keys.
+            soltable ? h('button', { type: 'button', class: 'secundario soltar', 'data-soltar': k, 'aria-label': `Volver al entorno: ${k}`, onclick: () => alSoltar(k) }, 'Volver al entorno') : null,
+          ];
+        }),
       );
     }
   }
 
-  return { el, poner, leer, mostrarProblemas, limpiarProblemas, ponerFijadas };
+  /** Focus on the section of `clave` (after its "Volver al entorno" button went away). */
+  const enfocarSeccion = (clave) => seccionDe.get(clave)?.focus();
+
+  return { el, poner, leer, mostrarProblemas, limpiarProblemas, ponerFijadas, enfocarSeccion };
 }

@@ -9,6 +9,8 @@ export const VARIABLES_EMAIL = ['nombre', 'apellido', 'upn', 'password', 'carrer
 export const ESTADOS = ['aspirante', 'preinscripto', 'ingresante'];
 export const FUENTES = ['aspirantes', 'preinscriptos', 'ingresantes'];
 export const ALUMNO_EJEMPLO = { dni: '30111222', nombre: 'Ana', apellido: 'Pérez' };
+/** Keys that cannot go back to an environment: only the gateway applies them (apps/gateway/src/configuracion/fijadas.ts). */
+export const SIN_ENTORNO = ['sincronizacion'];
 
 // Entra's alias rules, as teams-service checks them.
 const ALIAS = /^[A-Za-z0-9'._\-!#^~]{1,64}$/;
@@ -123,4 +125,18 @@ export function estadoAplicacion(aplicacion, version) {
     return { servicio: a.servicio, version: a.version ?? null, alDia, rechazadas, error: a.error ?? null };
   });
   return { servicios, todos: servicios.length > 0 && servicios.every((s) => s.alDia) };
+}
+
+/**
+ * One line of the history: the keys whose value changed, those set with the value they had (a PATCH or
+ * an import naming them) and those given back to the services' environment.
+ */
+export function resumenVersion(v) {
+  const cambios = v.cambios ?? [];
+  const partes = cambios.length ? [cambios.join(', ')] : [];
+  const fijadas = (v.fijadasNuevas ?? []).filter((k) => !cambios.includes(k));
+  if (fijadas.length) partes.push(`fijó ${fijadas.join(', ')} con el valor que tenía`);
+  const soltadas = v.soltadas ?? [];
+  if (soltadas.length) partes.push(`${soltadas.join(', ')} ${soltadas.length > 1 ? 'volvieron' : 'volvió'} al entorno`);
+  return partes.join('; ') || 'sin cambios';
 }

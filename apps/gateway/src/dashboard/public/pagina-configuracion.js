@@ -1,12 +1,13 @@
 // The runtime configuration: edited as a form (or as JSON, in the "Avanzado" tab), validated by the
 // gateway without saving, saved as a new version on top of the one being edited (someone else's save in
 // between is a 409 that keeps this edit and offers to reload under it), exported and imported as a file.
-// Shows which keys an operator has set and, service by service, whether the current version is applied
-// (refreshed with the live stream; the form itself is never refreshed under the user's hands).
+// Shows which keys an operator has set (an admin can give one back to the services' environment) and,
+// service by service, whether the current version is applied (refreshed with the live stream; the form
+// itself is never refreshed under the user's hands).
 import { api, puede } from './api.js';
 import { fecha, h, insignia, reemplazar, siCambio } from './dom.js';
 import { formulario } from './config-formulario.js';
-import { cambiosEntre, estadoAplicacion, fusionar } from './config-modelo.js';
+import { cambiosEntre, estadoAplicacion, fusionar, resumenVersion } from './config-modelo.js';
 
 export default async function configuracion(main, { avisar }) {
   const admin = puede('admin');
@@ -30,7 +31,7 @@ export default async function configuracion(main, { avisar }) {
 
   // ---- the two editors: the form and the JSON ---------------------------------------------------------
 
-  const form = formulario({ alCambiar: () => pintarPendientes() });
+  const form = formulario({ alCambiar: () => pintarPendientes(), alSoltar: admin ? (clave) => soltar(clave) : null });
   const pestanas = [
     { id: 'formulario', titulo: 'Formulario', panel: h('div', {}, form.el) },
     {
@@ -126,7 +127,7 @@ export default async function configuracion(main, { avisar }) {
       reemplazar(
         fijadasResumen,
         r.fijadas.length ? `Fijadas por un operador: ${r.fijadas.join(', ')}.` : 'Ninguna clave fijada todavía.',
-        ' Una clave sin fijar sigue el valor del entorno de cada servicio (lo que el formulario muestra para ella es el predeterminado del gateway); queda fijada cuando alguien la cambia aquí.',
+        ' Una clave sin fijar sigue el valor del entorno de cada servicio (lo que el formulario muestra para ella es el predeterminado del gateway); queda fijada cuando alguien la cambia aquí o la importa, y «Volver al entorno» la devuelve a ese valor.',
       );
     }
   };
@@ -197,7 +198,7 @@ export default async function configuracion(main, { avisar }) {
     reemplazar(
       historial,
       v.items.length
-        ? h('ol', { class: 'auditoria' }, v.items.map((x) => h('li', {}, h('strong', {}, `v${x.version}`), ` ${fecha(x.at)} por ${x.cambiadoPor}: ${x.cambios.join(', ') || 'sin cambios'}${x.motivo ? ` — ${x.motivo}` : ''}`)))
+        ? h('ol', { class: 'auditoria' }, v.items.map((x) => h('li', {}, h('strong', {}, `v${x.version}`), ` ${fecha(x.at)} por ${x.cambiadoPor}: ${resumenVersion(x)}${x.motivo ? ` — ${x.motivo}` : ''}`)))
         : h('p', {}, 'Sin versiones guardadas.'),
     );
   };
@@ -347,6 +348,38 @@ export default async function configuracion(main, { avisar }) {
     }, 1000);
   }
 
+  // ---- giving a key back to the environment ----------------------------------------------------------------
+
+  /**
+   * DELETE /config/fijadas/{clave}: a new version with the same values, so an edit in progress is kept on
+   * top of it (as after someone else's save); without one, the page simply shows the new version.
+   */
+  async function soltar(clave) {
+    const ok = confirm(
+      `¿Volver al entorno «${clave}»?\n\nCada servicio vuelve a usar para esta clave el valor de su entorno (sus variables de despliegue), no el que muestra esta página. Se guarda como una versión nueva; la clave vuelve a quedar fijada cuando alguien cambia su valor.`,
+    );
+    if (!ok) return;
+    let r;
+    try {
+      r = await api(`/config/fijadas/${encodeURIComponent(clave)}`, { method: 'DELETE' });
+    } catch (err) {
+      avisar(`No se pudo volver al entorno «${clave}»: ${err.message}`, 'error');
+      await refrescarEstado();
+      return;
+    }
+    propia = r.version;
+    avisar(`«${clave}» volvió al entorno de cada servicio (versión ${r.version}). Los servicios la aplican sin reiniciarse.`);
+    try {
+      // The button lives in the form, so the edit in progress is the form's.
+      if (cambiosEntre(actual.valores, form.leer().valores).length) await recargarConservando();
+      else await cargar();
+    } catch (err) {
+      avisar(`Guardada, pero no se pudo releer: ${err.message}`, 'error');
+    }
+    form.enfocarSeccion(clave);
+    seguir();
+  }
+
   // ---- export and import -----------------------------------------------------------------------------------
 
   const exportar = async () => {
@@ -370,7 +403,7 @@ export default async function configuracion(main, { avisar }) {
       const json = JSON.parse(await f.text());
       const r = await api('/config/import', { method: 'POST', json });
       propia = r.version;
-      avisar(r.sinCambios ? 'Importada: no cambió nada.' : `Importada como versión ${r.version} (cambió: ${r.cambios.join(', ')}).`);
+      avisar(r.sinCambios ? 'Importada: no cambió nada.' : `Importada como versión ${r.version} (${r.cambios.length ? `cambió: ${r.cambios.join(', ')}` : 'mismos valores'}); las claves del archivo quedan fijadas.`);
       await cargar();
       limpiar();
       if (!r.sinCambios) seguir();
