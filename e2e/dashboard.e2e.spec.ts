@@ -1,7 +1,8 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the whole stack as
 // separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
 // 100 %, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
-// configuration through its form and watch every service apply it, keep an edit through a conflict.
+// configuration through its form and watch every service apply it, keep an edit through a conflict, give
+// a key back to the services' environment.
 // Each step saves a screenshot under artifacts/screenshots/ (CI keeps them).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -283,6 +284,38 @@ describe('the dashboard, in a browser', () => {
     await page.getByRole('button', { name: 'Guardar' }).click();
     await page.getByText(`Guardada la versión ${antes.version + 2} (cambió: loteTamano)`).waitFor();
     expect((await gw.get('/config')).valores).toMatchObject({ loteTamano: 30, zonaHoraria: 'America/Argentina/Buenos_Aires' });
+  }, 60_000);
+
+  it("gives a set key back to the services' environment from its section, after a confirmation: a new version that ingest-service applies", async () => {
+    const antes = await gw.get<{ version: number; fijadas: string[] }>('/config');
+    expect(antes.fijadas).toContain('loteTamano');
+    let pregunta = '';
+    page.once('dialog', (d) => {
+      pregunta = d.message();
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Volver al entorno: loteTamano' }).click();
+    await page.locator('.clave-estado[data-clave="loteTamano"][data-fijada="false"]').getByText('sin fijar, rige el entorno').waitFor();
+    expect(pregunta).toMatch(/Volver al entorno «loteTamano»/);
+    expect(await page.getByRole('button', { name: 'Volver al entorno: loteTamano' }).count()).toBe(0);
+    const version = antes.version + 1;
+    await page.locator('#version-config').getByText(`Versión ${version}, cambiada por admin`).waitFor();
+    await page.locator('#historial-config').getByText('loteTamano volvió al entorno').waitFor();
+    await shot('13-configuracion-volver-al-entorno.png');
+    const ahora = await gw.get<{ version: number; fijadas: string[]; valores: { loteTamano: number } }>('/config');
+    expect(ahora.version).toBe(version);
+    expect(ahora.fijadas).not.toContain('loteTamano');
+    expect(ahora.valores.loteTamano).toBe(30); // the values are untouched; only who decides changed
+    // ingest-service takes the version and runs its BATCH_SIZE again: loteTamano is no longer among its keys set.
+    await waitFor(
+      async () => {
+        const salud = (await fetch(`${stack.urls['ingest-service']}/health/ready`).then((r) => r.json())) as { details?: { configuracion?: { version?: number; fijadas?: string[] } } };
+        const c = salud.details?.configuracion;
+        return c?.version === version && !c.fijadas?.includes('loteTamano');
+      },
+      'ingest-service back on its environment for loteTamano',
+      { ...POLL, timeoutMs: 30_000 },
+    );
   }, 60_000);
 });
 

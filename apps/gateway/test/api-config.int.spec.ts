@@ -138,7 +138,7 @@ describe('gateway API: configuration', () => {
     expect(tareas.find((t) => t.detalle.version === 9)).toMatchObject({ estado: 'completada', total: 1, detalle: { version: 9, cambios: [], fijadasNuevas: [], soltadas: ['cursos'] } });
   });
 
-  it('refuses to give back a key that is not set, a key the configuration does not have and the gateway’s own schedule, in Spanish; only an admin may', async () => {
+  it('refuses to give back a key that is not set, a key the configuration does not have, the gateway’s own schedule and the limits, in Spanish; only an admin may', async () => {
     const suelta = await gw.api('/config/fijadas/cursos', { method: 'DELETE' });
     expect(suelta.status).toBe(400);
     expect(suelta.type).toContain('application/problem+json');
@@ -150,6 +150,9 @@ describe('gateway API: configuration', () => {
     const horario = await gw.api('/config/fijadas/sincronizacion', { method: 'DELETE' });
     expect(horario.status).toBe(400);
     expect(horario.body.detail).toMatch(/solo el gateway/);
+    const limites = await gw.api('/config/fijadas/limites', { method: 'DELETE' });
+    expect(limites.status).toBe(400);
+    expect(limites.body.detail).toMatch(/limites no puede volver al entorno: .*Redis/);
     const operador = await tokenDe(gw, 'operador-fijadas', 'operator');
     expect((await gw.api('/config/fijadas/upn', { method: 'DELETE', token: operador })).status).toBe(403);
     expect((await gw.api('/config')).body).toMatchObject({ version: 9, fijadas: TODAS.filter((k) => k !== 'cursos') });
@@ -264,6 +267,28 @@ describe('gateway API: configuration', () => {
     expect((await gw.api('/config/fijadas/cursos', { method: 'DELETE' })).body).toMatchObject({ version: 12, fijadas: TODAS.filter((k) => k !== 'cursos') });
     await gw.db.query(`INSERT INTO ${t} (version, valores, cambios, cambiado_por) SELECT 13, valores, '["loteTamano"]', 'a mano' FROM ${t} WHERE version = 12`);
     expect((await gw.api('/config')).body).toMatchObject({ version: 13, cambiadoPor: 'a mano', fijadas: TODAS.filter((k) => k !== 'cursos') });
+  });
+
+  it('sends every API’s limits when a PATCH sets limites with the values it had: until then each service ran its own', async () => {
+    const otro = await startGateway('gwconfig-limites', entorno);
+    try {
+      const dominio = `l${randomBytes(4).toString('hex')}.unrc.edu.ar`;
+      const { valores } = (await otro.api('/config')).body;
+      const r = await otro.api('/config', { method: 'PATCH', body: { valores: { limites: valores.limites, upn: { ...valores.upn, dominio } } } });
+      expect(r.body).toMatchObject({ version: 1, cambios: ['upn'], fijadas: ['limites', 'upn'] });
+      const evento = await waitFor(() => tap.envelopes(ConfiguracionCambiada).find((e) => e.payload.valores.upn.dominio === dominio), 'ConfiguracionCambiada of the other gateway');
+      const limites = await waitFor(() => {
+        const suyos = tap.envelopes(LimitesCambiados).filter((e) => e.correlationId === evento.correlationId);
+        return suyos.length === 3 && suyos;
+      }, 'LimitesCambiados for every API');
+      expect(limites.map((e) => e.payload).sort((a, b) => a.api.localeCompare(b.api))).toEqual([
+        { api: 'graph', rpm: 6000, writeRpm: 1100 },
+        { api: 'moodle', rpm: 300 },
+        { api: 'smtp', rpm: 30 },
+      ]);
+    } finally {
+      await otro.close();
+    }
   });
 
   it('documents the keys set, the services’ applied versions and the environment rule in the OpenAPI document', async () => {

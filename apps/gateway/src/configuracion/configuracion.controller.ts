@@ -87,7 +87,7 @@ export class ConfiguracionController {
   @ApiOperation({
     summary: 'Change some top-level keys (each named key is replaced whole): a new version, announced',
     description:
-      "Every key named becomes set (fijadas), even with the value it already has: the services then run that value, not their environment's. A body that changes no value and names only keys already set stores nothing (sinCambios). The other keys keep their current value (merged under the lock that numbers versions).",
+      "Every key named becomes set (fijadas), even with the value it already has: the services then run that value, not their environment's (limites set so go out as LimitesCambiados for every API). A body that changes no value and names only keys already set stores nothing (sinCambios). The other keys keep their current value (merged under the lock that numbers versions).",
   })
   @ApiOkResponse({ standardSchema: Cambio })
   cambiar(@Body({ schema: Parcial }) b: z.infer<typeof Parcial>, @Actor() actor: string) {
@@ -101,7 +101,7 @@ export class ConfiguracionController {
     summary: "Give a key back to the services' environment: a new version, same values, whose fijadas lack it; announced",
     description: [
       "Each service then runs its environment's value for that key again (BATCH_SIZE, MOODLE_CURSOS, …), within seconds, without a restart; the gateway's value for it stays in `valores` as a default. Recorded in the audit trail (accion.configuracion, with soltadas) and as a tarea.",
-      'A key used by the gateway too (zonaHoraria: its schedule and dashboard) keeps that use. 404: the configuration has no such key. 400: the key is not set, or has no environment to go back to (sincronizacion: only the gateway applies it, from the configuration).',
+      'A key used by the gateway too (zonaHoraria: its schedule and dashboard) keeps that use there. 404: the configuration has no such key. 400: the key is not set, or cannot go back: sincronizacion (only the gateway applies it, from the configuration) and limites (the services keep the limits they were sent, LimitesCambiados, in Redis, with no way back to their environment\'s: set those values instead).',
     ].join('\n\n'),
   })
   @ApiOkResponse({ standardSchema: Cambio })

@@ -19,7 +19,7 @@ import { registrar } from '../workflows/auditoria.js';
 import { aplicacionDe, SERVICIOS_CON_CLAVES, type AplicacionServicio } from './aplicacion.js';
 import { TablaConfiguracion, type FilaConfiguracion } from './configuracion.tabla.js';
 import { cambiosEntre, DEFECTO } from './configuracion.schema.js';
-import { diferencia, fijadasTras, SIN_ENTORNO, sinEfecto } from './fijadas.js';
+import { diferencia, fijadasTras, NO_SE_SUELTAN, sinEfecto } from './fijadas.js';
 
 export interface VersionConfiguracion {
   version: number;
@@ -169,14 +169,12 @@ export class ConfiguracionService implements OnApplicationBootstrap {
 
   /**
    * Gives `clave` back to the services' environment: a new version with the same values whose keys set
-   * lack it. 404 for a key the configuration does not have; 400 for one that is not set, or that has no
-   * environment to go back to.
+   * lack it. 404 for a key the configuration does not have; 400 for one that is not set, or that cannot
+   * go back (NO_SE_SUELTAN).
    */
   soltar(clave: string, actor: string, opts: { motivo?: string } = {}): Promise<VersionConfiguracion & { sinCambios: boolean }> {
     if (!Object.hasOwn(DEFECTO, clave)) throw new NotFoundException(`la configuración no tiene la clave ${clave} (claves: ${Object.keys(DEFECTO).join(', ')})`);
-    if (SIN_ENTORNO.includes(clave)) {
-      throw new BadRequestException(`${clave} la aplica solo el gateway, desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor`);
-    }
+    if (Object.hasOwn(NO_SE_SUELTAN, clave)) throw new BadRequestException(`${clave} no puede volver al entorno: ${NO_SE_SUELTAN[clave]}`);
     return this.nuevaVersion(actor, opts, (previa) => {
       if (!previa.fijadas.includes(clave)) {
         throw new BadRequestException(`${clave} no está fijada en la versión ${previa.version}: los servicios ya usan el valor de su entorno para ella`);
@@ -204,15 +202,19 @@ export class ConfiguracionService implements OnApplicationBootstrap {
       const v = version({ ...(await this.tabla.insertar(manager, { version: n, valores, cambios, fijadas, cambiadoPor: actor, motivo: opts.motivo ?? null })), fijadas });
       // A version that only sets or gives back keys goes out too: a service applies the new keys set.
       this.anunciar(publish, v);
-      if (cambios.includes('limites')) {
+      const { fijadasNuevas, soltadas } = diferencia(previa.fijadas, fijadas);
+      // Limits reach the services as LimitesCambiados, not through fijadas: those that changed and, when
+      // limites is set with the values it had (PATCH, import), all of them, since until then each service
+      // ran its own.
+      const todos = fijadasNuevas.includes('limites') && !cambios.includes('limites');
+      if (todos || cambios.includes('limites')) {
         for (const api of ['graph', 'moodle', 'smtp'] as const) {
           const antes = previa.valores.limites[api];
           const ahora = valores.limites[api];
-          if (JSON.stringify(antes) === JSON.stringify(ahora)) continue;
+          if (!todos && JSON.stringify(antes) === JSON.stringify(ahora)) continue;
           publish(LimitesCambiados, { api, rpm: ahora.rpm, ...('writeRpm' in ahora ? { writeRpm: ahora.writeRpm } : {}) });
         }
       }
-      const { fijadasNuevas, soltadas } = diferencia(previa.fijadas, fijadas);
       const tocadas = new Set([...cambios, ...fijadasNuevas, ...soltadas]).size;
       await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.configuracion', actor, correlationId: `config-${n}`, detalle: { version: n, cambios, fijadasNuevas, soltadas, motivo: opts.motivo } });
       await this.tareas.registrar({ tipo: 'configuracion', actor, estado: 'completada', total: tocadas, exitosos: tocadas, detalle: { version: n, cambios, fijadasNuevas, soltadas } }, manager);

@@ -5,11 +5,15 @@ import { Configuracion } from '@lucy/contracts';
 const ORDEN = Object.keys(Configuracion.shape);
 
 /**
- * Keys with no environment value to go back to: the gateway alone applies `sincronizacion`, from the
- * configuration itself. Giving it back to "the environment" would change nothing it runs while the
- * dashboard said otherwise; a different schedule is a change of its value.
+ * Keys that cannot be given back to the environment, with why (said to the operator as it is):
+ * `sincronizacion` is applied by the gateway alone, from the configuration itself; `limites` reach the
+ * services as LimitesCambiados, which libs/resilience keeps in Redis with no message for "back to the
+ * configured ones". Giving either back would change nothing that runs while the dashboard said otherwise.
  */
-export const SIN_ENTORNO: readonly string[] = ['sincronizacion'];
+export const NO_SE_SUELTAN: Readonly<Record<string, string>> = {
+  sincronizacion: 'la aplica solo el gateway, desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
+  limites: 'los servicios los aplican al recibirlos y los guardan en Redis, sin forma de volver a los de su entorno. Para usar esos, poné aquí sus mismos valores',
+};
 
 /** Keys in the configuration's own order (a stable answer), any unknown one after them. */
 export function ordenarClaves(claves: Iterable<string>): string[] {

@@ -1,4 +1,5 @@
-import { cambiosEntre, cursosAFilas, estadoAplicacion, filasACursos, fusionar, resumenVersion, ubicarProblemas, upnDeEjemplo } from './public/config-modelo.js';
+import { NO_SE_SUELTAN as EN_EL_GATEWAY } from '../configuracion/fijadas.js';
+import { cambiosEntre, cursosAFilas, estadoAplicacion, filasACursos, fusionar, NO_SE_SUELTAN, resumenVersion, ubicarProblemas, upnDeEjemplo } from './public/config-modelo.js';
 
 describe("the configuration editor's logic", () => {
   it("previews a student's UPN as teams-service builds it, or says why the pattern cannot be used", () => {
@@ -88,5 +89,9 @@ describe("the configuration editor's logic", () => {
     expect(resumenVersion({ cambios: [], fijadasNuevas: [], soltadas: ['upn', 'cursos'] })).toBe('upn, cursos volvieron al entorno');
     // An older gateway's history says nothing of the keys set.
     expect(resumenVersion({ cambios: [] })).toBe('sin cambios');
+  });
+
+  it('offers "Volver al entorno" for exactly the keys the gateway gives back', () => {
+    expect([...NO_SE_SUELTAN].sort()).toEqual(Object.keys(EN_EL_GATEWAY).sort());
   });
 });

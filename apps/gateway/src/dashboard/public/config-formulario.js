@@ -4,7 +4,7 @@
 // shown beside the field they name (`mostrarProblemas`). Each section says which of its keys an operator
 // has set and, given `alSoltar` (admins), offers to give a set key back to the services' environment.
 import { h, insignia, reemplazar } from './dom.js';
-import { ALUMNO_EJEMPLO, cursosAFilas, ESTADOS, filasACursos, FUENTES, MARCAS_UPN, SIN_ENTORNO, ubicarProblemas, upnDeEjemplo, VARIABLES_EMAIL } from './config-modelo.js';
+import { ALUMNO_EJEMPLO, cursosAFilas, ESTADOS, filasACursos, FUENTES, MARCAS_UPN, NO_SE_SUELTAN, ubicarProblemas, upnDeEjemplo, VARIABLES_EMAIL } from './config-modelo.js';
 
 /** Argentina's zones first (where Lucy runs), then the neighbours and a few others. */
 const ZONAS = [
@@ -358,7 +358,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         slot,
         claves.map((k) => {
           const fijada = fijadas.includes(k);
-          const soltable = fijada && alSoltar && !SIN_ENTORNO.includes(k);
+          const soltable = fijada && alSoltar && !NO_SE_SUELTAN.includes(k);
           return [
             h('span', { class: 'clave-estado', 'data-clave': k, 'data-fijada': String(fijada) }, insignia(fijada ? `${k}: fijada por un operador` : `${k}: sin fijar, rige el entorno`, fijada ? 'info' : 'neutro')),
             ' ',

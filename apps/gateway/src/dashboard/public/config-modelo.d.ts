@@ -4,7 +4,7 @@ export const VARIABLES_EMAIL: string[];
 export const ESTADOS: string[];
 export const FUENTES: string[];
 export const ALUMNO_EJEMPLO: { dni: string; nombre: string; apellido: string };
-export const SIN_ENTORNO: string[];
+export const NO_SE_SUELTAN: string[];
 export function upnDeEjemplo(patron: string, dominio: string, alumno?: { dni: string; nombre: string; apellido: string }): { upn?: string; problema?: string };
 export interface FilaCursos { estado: string; periodo: string; cursos: string }
 export function cursosAFilas(cursos: Record<string, Record<string, string[]>> | undefined): FilaCursos[];

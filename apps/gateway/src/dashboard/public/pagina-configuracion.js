@@ -372,7 +372,10 @@ export default async function configuracion(main, { avisar }) {
     try {
       // The button lives in the form, so the edit in progress is the form's.
       if (cambiosEntre(actual.valores, form.leer().valores).length) await recargarConservando();
-      else await cargar();
+      else {
+        await cargar();
+        limpiar(); // a message about an earlier save would read as this one's
+      }
     } catch (err) {
       avisar(`Guardada, pero no se pudo releer: ${err.message}`, 'error');
     }
