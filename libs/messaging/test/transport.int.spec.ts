@@ -180,6 +180,29 @@ describe('libs/messaging transport', () => {
     expect(seen.c.causationId).toBe(seen.b.messageId);
   });
 
+  it('sets the envelope\'s ids as AMQP properties, relayed from the outbox or published directly', async () => {
+    const conn = await amqp.connect(RABBITMQ_URL);
+    try {
+      const ch = await conn.createChannel();
+      const { queue } = await ch.assertQueue('', { exclusive: true });
+      await ch.bindQueue(queue, EXCHANGES.events, Ping.routingKey);
+      const seen: amqp.ConsumeMessage[] = [];
+      await ch.consume(queue, (m) => m && seen.push(m), { noAck: true });
+      const { rt: viaOutbox } = await start('props-outbox', (rt) => rt.handle(Pong, async () => undefined));
+      const { rt: direct } = await start('props-direct', (rt) => rt.handle(Pong, async () => undefined), { inbox: false, outbox: false });
+      const ids = [await viaOutbox.publish(Ping, { n: 1 }, { correlationId: 'corr-outbox' }), await direct.publish(Ping, { n: 2 }, { correlationId: 'corr-direct' })];
+      await waitFor(() => ids.every((id) => seen.some((m) => m.properties.messageId === id)), 10_000, 'both messages on the tap');
+      for (const [id, correlationId] of [[ids[0], 'corr-outbox'], [ids[1], 'corr-direct']]) {
+        const m = seen.find((x) => x.properties.messageId === id)!;
+        const env = JSON.parse(m.content.toString('utf8'));
+        expect(env).toMatchObject({ messageId: id, correlationId, type: 'prueba.ping', version: 1 });
+        expect(m.properties).toMatchObject({ messageId: id, correlationId, type: 'prueba.ping', contentType: 'application/json', deliveryMode: 2 });
+      }
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('refuses to publish a payload that breaks its schema', async () => {
     const { rt } = await start('publish-invalid', (rt) => rt.handle(Ping, async () => undefined));
     await expect(rt.publish(Ping, { n: 'x' } as never)).rejects.toThrow(/refusing to publish prueba\.ping@v1: n:/);

@@ -101,8 +101,7 @@ export class BrokerTap {
 
   /** Publishes an envelope as the transport would (publish it again for a duplicate delivery); resolves on the broker's confirm. */
   async send(def: MessageDefinition, env: Envelope): Promise<void> {
-    const headers = { 'x-lucy-version': env.version, 'x-correlation-id': env.correlationId };
-    this.ch.publish(exchangeOf(def), def.routingKey, Buffer.from(JSON.stringify(env)), { persistent: true, contentType: 'application/json', messageId: env.messageId, correlationId: env.correlationId, type: env.type, headers });
+    this.ch.publish(exchangeOf(def), def.routingKey, Buffer.from(JSON.stringify(env)), { persistent: true, contentType: 'application/json', messageId: env.messageId, correlationId: env.correlationId, type: env.type });
     await this.ch.waitForConfirms();
   }
 

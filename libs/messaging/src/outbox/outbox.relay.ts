@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { AmqpConnection } from '../transport/connection.js';
 import type { OutboxStore, PendingRow } from './outbox.store.js';
+import type { OutgoingMessage } from '../transport/wire.js';
 
 export class OutboxRelay {
   private running = false;
@@ -91,7 +92,8 @@ export class OutboxRelay {
   }
 }
 
-function toOutgoing(row: PendingRow) {
+function toOutgoing(row: PendingRow): OutgoingMessage {
+  const headers = row.headers ?? {};
   return {
     messageId: row.message_id,
     exchange: row.exchange,
@@ -101,9 +103,21 @@ function toOutgoing(row: PendingRow) {
       persistent: true,
       contentType: 'application/json',
       messageId: row.message_id,
-      correlationId: String(row.headers['x-correlation-id'] ?? ''),
+      correlationId: correlationOf(row),
       type: row.type,
-      headers: row.headers,
+      // Rows written before messages stopped carrying a header table keep theirs.
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
     },
   };
+}
+
+/** The envelope's correlation id (rows written before it left the header table carry it there too). */
+function correlationOf(row: PendingRow): string {
+  const fromHeader = row.headers?.['x-correlation-id'];
+  if (fromHeader !== undefined) return String(fromHeader);
+  try {
+    return String((JSON.parse(row.body) as { correlationId?: unknown }).correlationId ?? '');
+  } catch {
+    return '';
+  }
 }

@@ -51,14 +51,18 @@ export function toOutgoing(def: MessageDefinition, envelope: Envelope): Outgoing
   };
 }
 
-export function publishProperties(envelope: Pick<Envelope, 'messageId' | 'correlationId' | 'type' | 'version'>, headers: Record<string, unknown> = {}): Options.Publish {
+/**
+ * The envelope's ids as AMQP properties, for the broker's tools. No header table: the version is in the
+ * body and the routing key, the correlation id in the body and `correlationId`, and amqplib encodes a
+ * fresh header object slowly (it becomes a prototype) — a header table cost ~15% of a hop's CPU.
+ */
+export function publishProperties(envelope: Pick<Envelope, 'messageId' | 'correlationId' | 'type'>): Options.Publish {
   return {
     persistent: true,
     contentType: 'application/json',
     messageId: envelope.messageId,
     correlationId: envelope.correlationId,
     type: envelope.type,
-    headers: { 'x-lucy-version': envelope.version, 'x-correlation-id': envelope.correlationId, ...headers },
   };
 }
 
