@@ -4,6 +4,7 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { TransientError } from '../errors.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import type { OutgoingMessage } from './wire.js';
 
 type RecoveringModel = Awaited<ReturnType<typeof connectRecovering>>;
@@ -55,6 +56,7 @@ export class AmqpConnection {
   }
 
   private async onConnect(model: ChannelModel): Promise<void> {
+    coalesceWrites(model);
     const publisher = await model.createConfirmChannel();
     publisher.on('error', (err: Error) => this.log.warn({ err: err.message }, 'publishing channel error'));
     this.currentModel = model;

@@ -1,0 +1,33 @@
+// amqplib writes every frame to the socket as its own write(2): a publish, an ack, each one. Under load a
+// hop sends dozens of frames in the same tick (the acks of a burst of confirms, the publishes of a burst of
+// deliveries), so the socket is corked at the first write of a tick and uncorked when the tick's work is
+// done: the same bytes in the same order, in one writev, a few microseconds later than the first of them
+// would have gone. Fewer system calls here, and fewer TCP segments for the broker to read.
+import type { ChannelModel } from 'amqplib';
+
+interface Corkable {
+  write: (...args: unknown[]) => boolean;
+  cork(): void;
+  uncork(): void;
+}
+
+/** Makes the connection's socket send what is written in one tick together. */
+export function coalesceWrites(model: ChannelModel): void {
+  const socket = (model.connection as unknown as { stream?: Partial<Corkable> }).stream;
+  if (!socket || typeof socket.write !== 'function' || typeof socket.cork !== 'function' || typeof socket.uncork !== 'function') return;
+  const s = socket as Corkable;
+  const write = s.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    s.uncork();
+  };
+  s.write = function (this: Corkable, ...args: unknown[]) {
+    if (!corked) {
+      corked = true;
+      s.cork();
+      process.nextTick(uncork);
+    }
+    return write.apply(this, args);
+  };
+}
