@@ -14,6 +14,7 @@ import type { AmqpConnection } from '../transport/connection.js';
 import { parkedQueueName, retryQueueName } from '../transport/topology.js';
 import { decode, type Decoded } from '../transport/wire.js';
 import { canUseDirectSql } from '../persistence/direct-sql.js';
+import { Acker } from './acker.js';
 import { BatchApplier } from './batch-applier.js';
 import { attemptsSoFar, deferralHeaders, failureHeaders, H } from './failure-headers.js';
 import type { HandlerBinding } from './handler-binding.js';
@@ -35,6 +36,8 @@ export interface ConsumerDeps {
 
 export class QueueConsumer {
   private channel?: Channel;
+  /** Acks the current channel's deliveries, several in one frame when they finish together. */
+  private acker?: Acker;
   private consumerTag?: string;
   private paused = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -78,20 +81,28 @@ export class QueueConsumer {
     ch.on('close', () => {
       if (this.channel === ch) {
         this.channel = undefined;
+        this.acker = undefined;
         this.consumerTag = undefined;
       }
     });
     await ch.prefetch(this.deps.opts.prefetch);
     this.channel = ch;
+    this.acker = new Acker(ch);
     this.consumerTag = undefined;
     if (!this.paused) await this.consume();
   }
 
   private async consume(): Promise<void> {
     const ch = this.channel;
-    if (!ch || this.consumerTag) return; // without a channel, the next (re)connect starts consuming
+    const acker = this.acker;
+    if (!ch || !acker || this.consumerTag) return; // without a channel, the next (re)connect starts consuming
     try {
-      const { consumerTag } = await ch.consume(this.queue, (msg) => msg && this.track(this.onMessage(ch, msg)), { noAck: false });
+      const onDelivery = (msg: ConsumeMessage | null) => {
+        if (!msg) return;
+        acker.received(msg);
+        this.track(this.onMessage(acker, msg));
+      };
+      const { consumerTag } = await ch.consume(this.queue, onDelivery, { noAck: false });
       this.consumerTag = consumerTag;
     } catch (err) {
       this.deps.log.warn({ queue: this.queue, err: (err as Error).message }, 'could not start consuming; waiting for the next reconnect');
@@ -124,7 +135,7 @@ export class QueueConsumer {
     void p.finally(() => this.inFlight.delete(p));
   }
 
-  private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+  private async onMessage(acker: Acker, msg: ConsumeMessage): Promise<void> {
     const started = process.hrtime.bigint();
     const failuresBefore = attemptsSoFar(msg.properties);
     let decoded: Decoded | undefined;
@@ -136,9 +147,9 @@ export class QueueConsumer {
         { correlationId: d.envelope.correlationId, causationId: d.envelope.causationId ?? undefined, messageId: d.envelope.messageId },
         () => this.apply(d, failuresBefore),
       );
-      ch.ack(msg);
+      acker.ack(msg);
     } catch (err) {
-      outcome = await this.onFailure(ch, msg, err, failuresBefore, decoded);
+      outcome = await this.onFailure(acker, msg, err, failuresBefore, decoded);
     }
     const type = decoded?.definition.id ?? 'unknown';
     this.deps.metrics.consumed.inc({ queue: this.queue, type, outcome });
@@ -194,8 +205,8 @@ export class QueueConsumer {
     return 'applied';
   }
 
-  private async onFailure(ch: Channel, msg: ConsumeMessage, err: unknown, failuresBefore: number, decoded?: Decoded): Promise<Outcome> {
-    if (isDeferral(err)) return this.defer(ch, msg, err, decoded);
+  private async onFailure(acker: Acker, msg: ConsumeMessage, err: unknown, failuresBefore: number, decoded?: Decoded): Promise<Outcome> {
+    if (isDeferral(err)) return this.defer(acker, msg, err, decoded);
     const failures = failuresBefore + 1;
     const reason = describeError(err);
     const code = err instanceof PermanentError ? err.code : (err as { code?: string })?.code;
@@ -216,18 +227,14 @@ export class QueueConsumer {
           properties: { ...msg.properties, persistent: true, headers },
         },
       ]);
-      ch.ack(msg);
+      acker.ack(msg);
       if (park) log.error({ err: reason, attempts: failures }, 'message parked');
       else log.warn({ err: reason, attempt: failures, retryInMs: delays[failures - 1] }, 'message failed; will retry');
       return park ? 'parked' : 'retried';
     } catch (publishErr) {
       // Could not move it aside (broker trouble): give it back so it is not lost, and try again later.
       log.warn({ err: reason, publishErr: describeError(publishErr) }, 'could not retry or park; requeueing');
-      try {
-        ch.nack(msg, false, true);
-      } catch {
-        /* the channel is gone; the broker redelivers unacked messages on its own */
-      }
+      acker.requeue(msg);
       return 'requeued';
     }
   }
@@ -237,7 +244,7 @@ export class QueueConsumer {
    * attempts untouched. Not nack-with-requeue: that would hand it straight back to a consumer that cannot
    * use it yet (a hot loop), and quorum queues count such redeliveries against their delivery limit.
    */
-  private async defer(ch: Channel, msg: ConsumeMessage, err: DeferError, decoded?: Decoded): Promise<Outcome> {
+  private async defer(acker: Acker, msg: ConsumeMessage, err: DeferError, decoded?: Decoded): Promise<Outcome> {
     const reason = describeError(err);
     const delays = [...new Set(this.deps.opts.retryDelaysMs)].sort((a, b) => a - b);
     const delay = delays.find((d) => d >= (err.delayMs ?? 0)) ?? delays.at(-1);
@@ -253,22 +260,20 @@ export class QueueConsumer {
           properties: { ...msg.properties, persistent: true, headers: deferralHeaders(msg.properties, reason) },
         },
       ]);
-      ch.ack(msg);
+      acker.ack(msg);
       log.info({ reason, retryInMs: delay }, 'message deferred; attempt not counted');
       return 'deferred';
     } catch (publishErr) {
       log.warn({ reason, publishErr: describeError(publishErr) }, 'could not defer; requeueing');
-      try {
-        ch.nack(msg, false, true);
-      } catch {
-        /* the channel is gone; the broker redelivers unacked messages on its own */
-      }
+      acker.requeue(msg);
       return 'requeued';
     }
   }
 
   async close(): Promise<void> {
+    this.acker?.flush(); // acks asked for in this tick go out before the channel closes
     await this.channel?.close().catch(() => undefined);
     this.channel = undefined;
+    this.acker = undefined;
   }
 }
