@@ -164,8 +164,10 @@ export class QueueConsumer {
     if (!dataSource) {
       const ctx = new MessageContext(d.envelope, undefined as never, attempt, isLast);
       await binding.handle(d.payload, ctx);
-      await connection.publish(ctx.outgoing);
-      this.deps.metrics.published.inc({ via: 'direct' }, ctx.outgoing.length);
+      if (ctx.outgoing.length) {
+        await connection.publish(ctx.outgoing);
+        this.deps.metrics.published.inc({ via: 'direct' }, ctx.outgoing.length);
+      }
       return 'applied';
     }
     let ctx: MessageContext | undefined;

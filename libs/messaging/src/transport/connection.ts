@@ -75,23 +75,34 @@ export class AmqpConnection {
     return { connected: this.isConnected, connectedSince: this.connectedSince, reconnects: this.reconnects, lastError: this.lastError };
   }
 
-  /** Publishes persistent messages and resolves when the broker has confirmed every one of them. */
-  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+  /**
+   * Publishes persistent messages and resolves when the broker has confirmed every one of them; rejects
+   * with a TransientError at the first refusal. One promise for the lot, counted down by the confirms
+   * (not waitForConfirms, which would also wait for what others publish on the channel meanwhile).
+   */
+  publish(messages: readonly OutgoingMessage[]): Promise<void> {
     const ch = this.publisher;
-    if (!ch) throw new TransientError('broker not connected', 'broker-down');
-    const confirms = messages.map(
-      (m) =>
-        new Promise<void>((resolve, reject) => {
-          ch.publish(m.exchange, m.routingKey, m.body, m.properties, (err) =>
-            err ? reject(new TransientError(`broker refused ${m.messageId}: ${String(err)}`, 'nack')) : resolve(),
-          );
-        }),
-    );
-    try {
-      await Promise.all(confirms);
-    } catch (err) {
-      throw err instanceof TransientError ? err : new TransientError(`publish failed: ${String(err)}`, 'broker-down');
-    }
+    if (!ch) return Promise.reject(new TransientError('broker not connected', 'broker-down'));
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let unconfirmed = messages.length;
+      let failed = false;
+      const fail = (err: TransientError) => {
+        if (failed) return;
+        failed = true;
+        reject(err);
+      };
+      try {
+        for (const m of messages) {
+          ch.publish(m.exchange, m.routingKey, m.body, m.properties, (err) => {
+            if (err) fail(new TransientError(`broker refused ${m.messageId}: ${String(err)}`, 'nack'));
+            else if (--unconfirmed === 0 && !failed) resolve();
+          });
+        }
+      } catch (err) {
+        fail(new TransientError(`publish failed: ${String(err)}`, 'broker-down'));
+      }
+    });
   }
 
   /** A short-lived channel for admin work (queue depth, parked messages); closed by the caller. */
