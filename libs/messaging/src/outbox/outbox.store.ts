@@ -107,7 +107,11 @@ export class OutboxStore {
     });
   }
 
-  /** relayBatch in two round trips: BEGIN with the SELECT, the UPDATE with COMMIT. */
+  /**
+   * relayBatch in two round trips and one pass over the rows: BEGIN with an UPDATE that locks and marks
+   * the batch (RETURNING it), then COMMIT once the broker has confirmed every row — or ROLLBACK, which
+   * leaves them unsent. The mark is only visible with the commit, so it means what it meant: confirmed.
+   */
   private async relayBatchDirect(limit: number, send: (rows: PendingRow[]) => Promise<void>): Promise<number> {
     const qr = this.dataSource.createQueryRunner();
     let open = false;
@@ -116,8 +120,9 @@ export class OutboxStore {
       open = true;
       const rows = lastResult(
         await client.query(
-          `START TRANSACTION; SELECT id, message_id, exchange, routing_key, type, body, headers FROM ${this.table}
-            WHERE published_at IS NULL ORDER BY id LIMIT ${Math.max(1, Math.trunc(limit))} FOR UPDATE SKIP LOCKED`,
+          `START TRANSACTION; UPDATE ${this.table} SET published_at = now() WHERE id IN (
+             SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT ${Math.max(1, Math.trunc(limit))} FOR UPDATE SKIP LOCKED)
+           RETURNING id, message_id, exchange, routing_key, type, body, headers`,
         ),
       ).rows as unknown as PendingRow[];
       if (rows.length === 0) {
@@ -125,12 +130,9 @@ export class OutboxStore {
         await client.query('ROLLBACK');
         return 0;
       }
+      rows.sort(byId); // RETURNING has no order; publish in commit order as before
       await send(rows);
-      const ids = rows.map((r) => {
-        if (!/^\d+$/.test(String(r.id))) throw new Error(`outbox: unexpected id ${String(r.id)}`);
-        return String(r.id);
-      });
-      const res = lastResult(await client.query(`UPDATE ${this.table} SET published_at = now() WHERE id IN (${ids.join(', ')}); COMMIT`));
+      const res = lastResult(await client.query('COMMIT'));
       open = false;
       if (res.command !== 'COMMIT') throw new TransientError('outbox: the transaction marking rows sent was rolled back', 'rolled-back');
       return rows.length;
@@ -151,4 +153,11 @@ export class OutboxStore {
   async prune(olderThanMs: number): Promise<void> {
     await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < now() - ($1 || ' milliseconds')::interval`, [String(olderThanMs)]);
   }
+}
+
+/** bigserial ids as the driver returns them (strings), in numeric order. */
+function byId(a: PendingRow, b: PendingRow): number {
+  const x = String(a.id);
+  const y = String(b.id);
+  return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
 }
