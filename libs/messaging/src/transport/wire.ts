@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage, Options } from 'amqplib';
 import { EnvelopeSchema, findMessage, type Envelope, type MessageDefinition, type Payload } from '@lucy/contracts';
 import { PermanentError } from '../errors.js';
+import { envelopeShortcut } from './envelope-check.js';
 import { EXCHANGES } from '../options.js';
 
 export interface Causation {
@@ -80,15 +81,19 @@ export function decode(msg: ConsumeMessage, lookup: (type: string, version: numb
   } catch {
     throw new PermanentError('body is not JSON', 'not-json');
   }
-  const env = EnvelopeSchema.safeParse(raw);
-  if (!env.success) throw new PermanentError(`invalid envelope: ${formatZodIssues(env.error)}`, 'invalid-envelope');
-  const { type, version } = env.data;
+  let envelope = envelopeShortcut(raw);
+  if (!envelope) {
+    const env = EnvelopeSchema.safeParse(raw);
+    if (!env.success) throw new PermanentError(`invalid envelope: ${formatZodIssues(env.error)}`, 'invalid-envelope');
+    envelope = env.data as Envelope;
+  }
+  const { type, version } = envelope;
   const definition = lookup(type, version);
   if (!definition) {
     const known = findMessage(type, version) ? 'known, but not handled by this queue' : 'unknown type or version';
     throw new PermanentError(`no handler for ${type} v${version} (${known})`, 'unknown-type');
   }
-  const payload = definition.schema.safeParse(env.data.payload);
+  const payload = definition.schema.safeParse(envelope.payload);
   if (!payload.success) throw new PermanentError(`invalid ${definition.id} payload: ${formatZodIssues(payload.error)}`, 'invalid-payload');
-  return { envelope: env.data as Envelope, definition, payload: payload.data };
+  return { envelope, definition, payload: payload.data };
 }
