@@ -203,6 +203,38 @@ describe('libs/messaging transport', () => {
     }
   });
 
+  it('runs slow handlers side by side, each in a transaction of its own', async () => {
+    const schema = (ds.options as { schema: string }).schema;
+    let running = 0;
+    let most = 0;
+    const { rt } = await start('slow', (rt) =>
+      rt.handle(Ping, async (p, ctx) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 300));
+        running--;
+        await ctx.manager.query(`INSERT INTO "${schema}".effects (message_id, n) VALUES ($1, $2)`, [ctx.envelope.messageId, p.n]);
+      }),
+    );
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => rt.publish(Ping, { n: 1000 + i })));
+    await waitFor(async () => (await ds.query(`SELECT count(*)::int AS c FROM "${schema}".effects WHERE n >= 1000`))[0].c === 6, 10_000, 'the slow ones');
+    expect(most).toBeGreaterThanOrEqual(3);
+    // An inbox row's applied_at is its transaction's start: one value per transaction.
+    const [{ transactions }] = await ds.query(`SELECT count(DISTINCT applied_at)::int AS transactions FROM "${schema}".inbox WHERE message_id = ANY($1)`, [ids]);
+    expect(transactions).toBe(6);
+  });
+
+  it('applies a burst of quick messages in fewer transactions than messages, each once', async () => {
+    const seen = new Map<number, number>();
+    const { rt } = await start('burst', (rt) => rt.handle(Ping, async (p) => void seen.set(p.n, (seen.get(p.n) ?? 0) + 1)));
+    const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => rt.publish(Ping, { n: i })));
+    await waitFor(() => seen.size === 100, 10_000, 'the burst');
+    expect([...seen.values()].every((c) => c === 1)).toBe(true);
+    const schema = (ds.options as { schema: string }).schema;
+    const [{ transactions }] = await ds.query(`SELECT count(DISTINCT applied_at)::int AS transactions FROM "${schema}".inbox WHERE message_id = ANY($1)`, [ids]);
+    expect(transactions).toBeLessThan(60);
+  });
+
   it('refuses to publish a payload that breaks its schema', async () => {
     const { rt } = await start('publish-invalid', (rt) => rt.handle(Ping, async () => undefined));
     await expect(rt.publish(Ping, { n: 'x' } as never)).rejects.toThrow(/refusing to publish prueba\.ping@v1: n:/);

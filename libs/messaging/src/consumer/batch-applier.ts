@@ -52,6 +52,8 @@ type QueryFn = QueryRunner['query'];
 export class BatchApplier {
   private readonly waiting: Job[] = [];
   private workers = 0;
+  /** Workers still getting a connection: each will take up to batchSize() of what waits. */
+  private starting = 0;
   /** Recent handler duration (ms), to size transactions; starts high so the first ones hold one message. */
   private handlerMs: number;
 
@@ -66,36 +68,53 @@ export class BatchApplier {
     });
   }
 
+  /**
+   * Starts workers for what waits beyond what the starting ones (still getting a connection) will take: a
+   * burst of deliveries goes to one transaction, not to one worker per delivery that each find a few (or
+   * none) left when their connection comes. Slow handlers (batches of one) still get a worker each.
+   */
   private spawn(): void {
-    if (this.waiting.length === 0 || this.workers >= this.o.maxWorkers) return;
-    this.workers++;
-    void this.work()
-      .catch(() => undefined) // work() settles every job it takes; nothing else can fail it
-      .finally(() => {
-        this.workers--;
-        this.spawn();
-      });
+    while (this.waiting.length > this.starting * this.batchSize() && this.workers < this.o.maxWorkers) {
+      this.workers++;
+      this.starting++;
+      void this.work()
+        .catch(() => undefined) // work() settles every job it takes; nothing else can fail it
+        .finally(() => {
+          this.workers--;
+          this.spawn();
+        });
+    }
   }
 
   /** Takes a connection and runs transactions on it while messages wait. */
   private async work(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const qr = this.o.dataSource.createQueryRunner();
-      try {
-        let client: SqlClient;
+    let starting = true;
+    const started = () => {
+      if (starting) (starting = false), this.starting--;
+    };
+    try {
+      while (this.waiting.length > 0) {
+        const qr = this.o.dataSource.createQueryRunner();
         try {
-          client = await clientOf(qr); // may wait for the pool, while other workers take what waits
-        } catch (err) {
-          // No connection (the database is down): the message that would have used it fails as it would alone.
-          this.waiting.shift()?.reject(err);
-          continue;
+          let client: SqlClient;
+          try {
+            client = await clientOf(qr); // may wait for the pool, while other workers take what waits
+          } catch (err) {
+            // No connection (the database is down): the message that would have used it fails as it would alone.
+            started();
+            this.waiting.shift()?.reject(err);
+            continue;
+          }
+          started();
+          // After a failed statement of ours, start again on a fresh connection.
+          while (this.waiting.length > 0 && (await this.transaction(qr, client)));
+        } finally {
+          markTransaction(qr, false);
+          await qr.release();
         }
-        // After a failed statement of ours, start again on a fresh connection.
-        while (this.waiting.length > 0 && (await this.transaction(qr, client)));
-      } finally {
-        markTransaction(qr, false);
-        await qr.release();
       }
+    } finally {
+      started();
     }
   }
 
@@ -109,6 +128,7 @@ export class BatchApplier {
   private async transaction(qr: QueryRunner, client: SqlClient): Promise<boolean> {
     const { inbox, outbox, maxMs, consumer } = this.o;
     const taken = this.waiting.splice(0, this.batchSize());
+    if (this.waiting.length > 0) this.spawn(); // more than this transaction takes: another worker for the rest
     // A second copy of a message (a redelivery next to the original) waits for the next transaction, where
     // the inbox tells whether the first copy was applied — as it would wait on the inbox row's lock.
     const jobs: Job[] = [];
