@@ -190,9 +190,15 @@ describe('libs/messaging transport', () => {
       await ch.consume(queue, (m) => m && seen.push(m), { noAck: true });
       const { rt: viaOutbox } = await start('props-outbox', (rt) => rt.handle(Pong, async () => undefined));
       const { rt: direct } = await start('props-direct', (rt) => rt.handle(Pong, async () => undefined), { inbox: false, outbox: false });
-      const ids = [await viaOutbox.publish(Ping, { n: 1 }, { correlationId: 'corr-outbox' }), await direct.publish(Ping, { n: 2 }, { correlationId: 'corr-direct' })];
-      await waitFor(() => ids.every((id) => seen.some((m) => m.properties.messageId === id)), 10_000, 'both messages on the tap');
-      for (const [id, correlationId] of [[ids[0], 'corr-outbox'], [ids[1], 'corr-direct']]) {
+      const correlations = ['corr-outbox', 'corr "entre comillas" \\ outbox', 'corr-direct'];
+      const ids = [
+        await viaOutbox.publish(Ping, { n: 1 }, { correlationId: correlations[0] }),
+        await viaOutbox.publish(Ping, { n: 2 }, { correlationId: correlations[1] }),
+        await direct.publish(Ping, { n: 3 }, { correlationId: correlations[2] }),
+      ];
+      await waitFor(() => ids.every((id) => seen.some((m) => m.properties.messageId === id)), 10_000, 'the messages on the tap');
+      for (const [i, id] of ids.entries()) {
+        const correlationId = correlations[i];
         const m = seen.find((x) => x.properties.messageId === id)!;
         const env = JSON.parse(m.content.toString('utf8'));
         expect(env).toMatchObject({ messageId: id, correlationId, type: 'prueba.ping', version: 1 });

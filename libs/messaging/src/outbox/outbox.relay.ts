@@ -111,10 +111,18 @@ function toOutgoing(row: PendingRow): OutgoingMessage {
   };
 }
 
+/**
+ * The body as toOutgoing writes it (JSON.stringify of an envelope: messageId, then correlationId), with no
+ * quote or backslash in either value: the captured text is the value itself, without parsing the body.
+ */
+const LEADING_IDS = /^\{"messageId":"[^"\\]*","correlationId":"([^"\\]*)"/;
+
 /** The envelope's correlation id (rows written before it left the header table carry it there too). */
 function correlationOf(row: PendingRow): string {
   const fromHeader = row.headers?.['x-correlation-id'];
   if (fromHeader !== undefined) return String(fromHeader);
+  const leading = LEADING_IDS.exec(row.body);
+  if (leading) return leading[1];
   try {
     return String((JSON.parse(row.body) as { correlationId?: unknown }).correlationId ?? '');
   } catch {
