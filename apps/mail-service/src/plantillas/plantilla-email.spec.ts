@@ -19,10 +19,12 @@ function montar() {
   const runtime = new RuntimeConfig(['plantillaEmail'] as const, { plantillaEmail: null }, { plantillaEmail: problemaDePlantillaEmail });
   const plantillas = new Plantillas(CARPETA_POR_DEFECTO, ['bienvenida']);
   seguirPlantillaEmail(plantillas, runtime);
-  let version = 0;
+  let previo: StoredConfig | null = null;
+  // As libs/runtime-config's handler does: decide what to store (a refused template keeps the one in force), then apply it.
   const fijar = (plantillaEmail: PlantillaEmail) => {
-    const stored: StoredConfig = { version: ++version, valores: { plantillaEmail }, fijadas: ['plantillaEmail'], cambiadoPor: 'ana', appliedAt: new Date().toISOString() };
-    runtime.apply(stored);
+    const decidido = runtime.decide({ valores: { plantillaEmail }, fijadas: ['plantillaEmail'] }, previo);
+    previo = { version: (previo?.version ?? 0) + 1, ...decidido, cambiadoPor: 'ana', appliedAt: new Date().toISOString() };
+    runtime.apply(previo);
     return runtime.describe().rechazadas;
   };
   return { fijar, render: (over: Partial<VariablesPlantilla> = {}) => plantillas.render('bienvenida', { ...vars, ...over }) };
