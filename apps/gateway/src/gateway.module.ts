@@ -22,7 +22,6 @@ import { ConfiguracionController } from './configuracion/configuracion.controlle
 import { ConfiguracionService } from './configuracion/configuracion.service.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DlqController } from './dlq/dlq.controller.js';
-import { ColasProbe } from './dlq/colas.probe.js';
 import { DlqService } from './dlq/dlq.service.js';
 import { BreakerCambiadoHandler } from './handlers/breaker-cambiado.handler.js';
 import { LoteFallidoHandler } from './handlers/lote-fallido.handler.js';
@@ -88,7 +87,6 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     LoteService,
     LotesQueries,
     DlqService,
-    ColasProbe,
     SaludClient,
     BreakerService,
     ConfiguracionService,
