@@ -35,7 +35,7 @@ export interface RunningProcess {
 }
 
 export interface Stack {
-  urls: Record<ServiceName, string> & { sandboxAdmin?: string; mailbox?: string };
+  urls: Record<ServiceName, string> & { sandboxAdmin?: string; mailbox?: string; smtpPort?: number };
   /** The gateway's admin token (ADMIN_TOKEN_FILE): send it as `Authorization: Bearer <token>`. */
   adminToken: string;
   processes: Map<string, RunningProcess>;
@@ -77,8 +77,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   mkdirSync(logDir, { recursive: true });
   const base = opts.portBase;
   const svcPort = (s: ServiceName) => (base ?? 3000) + PORT_OFFSETS[s];
+  // Without a base, the sandbox's own default ports (apps/sandbox/README.md), which are also the services'
+  // defaults and what the READMEs show; with one (tests, chaos runs), seven ports from base + 10.
   const sb = base === undefined ? 4000 : base + 10;
-  const sandboxPorts = { SANDBOX_ADMIN_PORT: sb, SANDBOX_IDENTITY_PORT: sb + 1, SANDBOX_GRAPH_PORT: sb + 2, SANDBOX_MOODLE_PORT: sb + 3, SANDBOX_SIAL_PORT: sb + 4, SANDBOX_SMTP_PORT: sb + 5, SANDBOX_MAILBOX_PORT: sb + 6 };
+  const sandboxPorts =
+    base === undefined
+      ? { SANDBOX_ADMIN_PORT: 4000, SANDBOX_IDENTITY_PORT: 4010, SANDBOX_GRAPH_PORT: 4011, SANDBOX_MOODLE_PORT: 4020, SANDBOX_SIAL_PORT: 4030, SANDBOX_SMTP_PORT: 2525, SANDBOX_MAILBOX_PORT: 4040 }
+      : { SANDBOX_ADMIN_PORT: sb, SANDBOX_IDENTITY_PORT: sb + 1, SANDBOX_GRAPH_PORT: sb + 2, SANDBOX_MOODLE_PORT: sb + 3, SANDBOX_SIAL_PORT: sb + 4, SANDBOX_SMTP_PORT: sb + 5, SANDBOX_MAILBOX_PORT: sb + 6 };
   const sandboxDir = join(varDir, 'sandbox');
   const common: Record<string, string> = { ...(opts.env ?? {}) };
   // Where the services find the stand-ins (their defaults assume the 4000 layout; be explicit anyway).
@@ -119,6 +124,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     urls.sandboxAdmin = `http://127.0.0.1:${sb}`;
     urls.mailbox = `http://127.0.0.1:${sandboxPorts.SANDBOX_MAILBOX_PORT}`;
+    urls.smtpPort = sandboxPorts.SANDBOX_SMTP_PORT;
   }
   for (const s of SERVICES) urls[s] = `http://127.0.0.1:${svcPort(s)}`;
   // The gateway reads every service's /health/ready for the dashboard: tell it where this stack's are.

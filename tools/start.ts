@@ -10,12 +10,13 @@ function banner(stack: Stack): void {
   const u = stack.urls;
   console.log(`
 Lucy is running.
-  gateway API         ${u.gateway}/api/v1          (docs: ${u.gateway}/docs, health: ${u.gateway}/health/ready)
+  dashboard           ${u.gateway}/                 (sign in with the admin token)
   admin token         ${stack.adminToken}
-                      (var/secrets/admin.token; send it as: Authorization: Bearer <token>)
+                      (var/secrets/admin.token; for the API: Authorization: Bearer <token>)
+  gateway API         ${u.gateway}/api/v1          (docs: ${u.gateway}/docs, health: ${u.gateway}/health/ready)
   services            ingest ${u['ingest-service']}  teams ${u['teams-service']}  moodle ${u['moodle-service']}  mail ${u['mail-service']}
 ${useSandbox ? `  sandbox admin       ${u.sandboxAdmin}/_admin/health
-  sandbox inbox       ${u.mailbox}/api/v1/messages   (the emails Lucy sent)
+  sandbox inbox       ${u.mailbox}/api/v1/messages   (the emails Lucy sent; SMTP itself on port ${u.smtpPort})
   sandbox Graph users ${u.sandboxAdmin}/_admin/graph/users
 ` : ''}  logs                var/log/<process>.log
 `);
@@ -37,7 +38,16 @@ async function followDemo(stack: Stack): Promise<void> {
     last = line;
     if (p.estado === 'terminado' || p.estado === 'fallido') break;
   }
-  console.log(`\nDone. One student: curl -H "Authorization: Bearer $(cat var/secrets/admin.token)" ${stack.urls.gateway}/api/v1/alumnos/<alumnoId> ; the emails: ${stack.urls.mailbox}/api/v1/messages\n`);
+  const uno = (await fetch(`${stack.urls.gateway}/api/v1/alumnos?loteId=${loteId}&limit=1`, { headers: auth })
+    .then((r) => r.json())
+    .catch(() => null)) as { items?: { alumnoId: string }[] } | null;
+  const alumnoId = uno?.items?.[0]?.alumnoId ?? '<alumnoId>';
+  console.log(`
+Done. Open the lote and one of its students:
+  dashboard   ${stack.urls.gateway}/#/lotes   and   ${stack.urls.gateway}/#/alumnos/${alumnoId}
+  API         curl -H "Authorization: Bearer $(cat var/secrets/admin.token)" ${stack.urls.gateway}/api/v1/alumnos/${alumnoId}
+  the emails  ${stack.urls.mailbox}/api/v1/messages
+`);
 }
 
 const stack = await startStack({ sandbox: useSandbox, echo: process.env.LUCY_ECHO_LOGS === '1' }).catch((err: Error) => {

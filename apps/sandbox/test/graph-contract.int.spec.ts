@@ -1,5 +1,5 @@
 // Every body the Graph stand-in answers — success and error — validated against Microsoft's published
-// Graph v1.0 OpenAPI description (the provisioning subset in ../shared/reference/graph). OpenAPI 3.0 is
+// Graph v1.0 OpenAPI description (the provisioning subset vendored in apps/sandbox/reference/graph). OpenAPI 3.0 is
 // turned into JSON Schema here: `nullable` becomes a "null" type, component $refs point into one
 // definitions document, discriminators are dropped, and `@odata.type` is not required (the reference
 // README's caveat: a converter artifact the live service does not impose).
@@ -10,7 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { startHarness, type Harness } from './graph-harness.js';
 
-const YAML_PATH = fileURLToPath(new URL('../../../../shared/reference/graph/graph-v1.0-provisioning-subset.yaml', import.meta.url));
+const YAML_PATH = fileURLToPath(new URL('../reference/graph/graph-v1.0-provisioning-subset.yaml', import.meta.url));
 
 function toJsonSchema(node: any): any {
   if (Array.isArray(node)) return node.map(toJsonSchema);
