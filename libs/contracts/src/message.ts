@@ -1,5 +1,5 @@
 // How a message is declared: once, with its name, version, schema and routing key. The TypeScript type
-// and the runtime validation come from the same declaration (STYLE.md, "A message is declared once").
+// and the runtime validation come from the same declaration (docs/STYLE.md, "A message is declared once").
 import { z } from 'zod';
 
 export type MessageKind = 'event' | 'command';
@@ -23,7 +23,7 @@ export interface CommandDefinition<S extends z.ZodType = z.ZodType> extends Mess
 }
 
 export type Payload<D extends MessageDefinition> = z.infer<D['schema']>;
-/** STYLE.md spells it EventPayload; both names read well at their call sites. */
+/** docs/STYLE.md spells it EventPayload; both names read well at their call sites. */
 export type EventPayload<D extends MessageDefinition> = Payload<D>;
 
 const NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;

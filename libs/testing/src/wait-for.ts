@@ -1,4 +1,4 @@
-// Tests wait for the state they expect, with a deadline, never for a fixed time (STYLE.md, "Tests").
+// Tests wait for the state they expect, with a deadline, never for a fixed time (docs/STYLE.md, "Tests").
 
 export interface WaitOptions {
   /** How long before giving up (default 20 s). */

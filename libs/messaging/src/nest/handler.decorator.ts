@@ -1,5 +1,5 @@
 // @Handler(AlumnoCreado) on a provider class with a `handle(payload, ctx)` method: one class per
-// consumed message (STYLE.md). The explorer finds these at start and registers them with the runtime.
+// consumed message (docs/STYLE.md). The explorer finds these at start and registers them with the runtime.
 import { SetMetadata } from '@nestjs/common';
 import type { MessageDefinition, Payload } from '@lucy/contracts';
 import type { MessageContext } from '../consumer/message-context.js';
