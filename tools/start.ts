@@ -38,10 +38,13 @@ async function followDemo(stack: Stack): Promise<void> {
     last = line;
     if (p.estado === 'terminado' || p.estado === 'fallido') break;
   }
-  const uno = (await fetch(`${stack.urls.gateway}/api/v1/alumnos?loteId=${loteId}&limit=1`, { headers: auth })
-    .then((r) => r.json())
-    .catch(() => null)) as { items?: { alumnoId: string }[] } | null;
-  const alumnoId = uno?.items?.[0]?.alumnoId ?? '<alumnoId>';
+  // A pull in which nothing changed (Lucy started again on the same database) has no student of its own.
+  const primero = (consulta: string) =>
+    fetch(`${stack.urls.gateway}/api/v1/alumnos?${consulta}limit=1`, { headers: auth })
+      .then((r) => r.json())
+      .then((b: { items?: { alumnoId: string }[] }) => b.items?.[0]?.alumnoId)
+      .catch(() => undefined);
+  const alumnoId = (await primero(`loteId=${loteId}&`)) ?? (await primero('')) ?? '<alumnoId>';
   console.log(`
 Done. Open the lote and one of its students:
   dashboard   ${stack.urls.gateway}/#/lotes   and   ${stack.urls.gateway}/#/alumnos/${alumnoId}
