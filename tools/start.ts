@@ -41,8 +41,8 @@ async function followDemo(stack: Stack): Promise<void> {
   // A pull in which nothing changed (Lucy started again on the same database) has no student of its own.
   const primero = (consulta: string) =>
     fetch(`${stack.urls.gateway}/api/v1/alumnos?${consulta}limit=1`, { headers: auth })
-      .then((r) => r.json())
-      .then((b: { items?: { alumnoId: string }[] }) => b.items?.[0]?.alumnoId)
+      .then((r) => r.json() as Promise<{ items?: { alumnoId: string }[] }>)
+      .then((b) => b.items?.[0]?.alumnoId)
       .catch(() => undefined);
   const alumnoId = (await primero(`loteId=${loteId}&`)) ?? (await primero('')) ?? '<alumnoId>';
   console.log(`
