@@ -1,5 +1,6 @@
 import { baseConfigSchema, env } from '@lucy/platform';
 import { z } from 'zod';
+import { idempotencyConfigShape } from './idempotency/idempotency.config.js';
 
 /** The services whose parked messages and breakers the API shows (their queues are named after them). */
 const SERVICIOS = ['gateway', 'ingest-service', 'teams-service', 'moodle-service', 'mail-service'];
@@ -53,6 +54,7 @@ export const gatewayConfigSchema = baseConfigSchema
      * run brings a whole cohort from SIAL, so an expression that fires more often is refused. Tests lower it.
      */
     SCHEDULER_MIN_INTERVAL_S: env.int(1, 86_400).default(300),
+    ...idempotencyConfigShape,
   });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

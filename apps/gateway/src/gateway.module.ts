@@ -23,6 +23,7 @@ import { ConfiguracionService } from './configuracion/configuracion.service.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DlqController } from './dlq/dlq.controller.js';
 import { DlqService } from './dlq/dlq.service.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { BreakerCambiadoHandler } from './handlers/breaker-cambiado.handler.js';
 import { LoteFallidoHandler } from './handlers/lote-fallido.handler.js';
 import { LoteIngestadoHandler } from './handlers/lote-ingestado.handler.js';
@@ -35,6 +36,7 @@ import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000
 import { GatewayApi1764000000000 } from './persistence/migrations/1764000000000-api.js';
 import { GatewaySincronizacionProgramada1764300000000 } from './persistence/migrations/1764300000000-sincronizacion-programada.js';
 import { GatewayConfiguracionFijadas1764400000000 } from './persistence/migrations/1764400000000-configuracion-fijadas.js';
+import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { Programador } from './scheduler/programador.js';
 import { Sweeper } from './scheduler/sweeper.js';
@@ -48,11 +50,12 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
 /** gateway: HTTP API + dashboard, saga coordinator, scheduler, read model. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000, GatewaySincronizacionProgramada1764300000000, GatewayConfiguracionFijadas1764400000000] }),
+    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000, GatewaySincronizacionProgramada1764300000000, GatewayConfiguracionFijadas1764400000000, GatewayIdempotency1764480000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     DashboardModule,
+    IdempotencyModule,
     // Uploads are held in memory (they go into one RegistrarLote message anyway), bounded here.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

@@ -9,6 +9,7 @@
 import { Injectable, type INestApplication, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { documentIdempotency } from '../idempotency/idempotency.openapi.js';
 
 export const BEARER = 'token';
 
@@ -43,7 +44,7 @@ export class DocsSetup implements OnModuleInit {
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a token from POST /api/v1/tokens, or ADMIN_TOKEN' }, BEARER)
       .build();
-    SwaggerModule.setup('docs', app, () => (this.document ??= SwaggerModule.createDocument(app, config)), {
+    SwaggerModule.setup('docs', app, () => (this.document ??= documentIdempotency(SwaggerModule.createDocument(app, config))), {
       jsonDocumentUrl: 'docs-json',
       yamlDocumentUrl: 'docs-yaml',
     });

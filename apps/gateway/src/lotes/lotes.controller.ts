@@ -12,6 +12,7 @@ import { EjecucionSchema } from '../acciones/acciones.schemas.js';
 import { AccionesService, type Accion } from '../acciones/acciones.service.js';
 import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
+import { IdempotencyAfterUpload } from '../idempotency/idempotency.interceptor.js';
 import { WorkflowQueries } from '../workflows/workflow.queries.js';
 import { ArchivoInvalido, filasDelArchivo, leerJson, Mapeo, validarCantidad } from './lote-archivo.js';
 import { LoteService } from './lote.service.js';
@@ -87,7 +88,7 @@ export class LotesController {
   @Post()
   @Requiere('operator')
   @HttpCode(202)
-  @UseInterceptors(FileInterceptor('archivo'))
+  @UseInterceptors(FileInterceptor('archivo'), IdempotencyAfterUpload)
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ schema: CargaDoc as object, description: 'multipart: archivo (+ mapeo, nombreArchivo); or JSON {nombreArchivo?, filas: [{columna: valor}]}' })
   @ApiOperation({
