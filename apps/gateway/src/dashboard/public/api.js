@@ -1,5 +1,8 @@
 // The gateway's API as the pages call it: the token from this tab's sessionStorage as a bearer token;
-// an error answer (application/problem+json) becomes an Error whose message is the API's `detail`.
+// an error answer (application/problem+json) becomes an Error whose message is the API's `detail`; a POST
+// carries an Idempotency-Key and is retried with it when its answer is lost (envio-idempotente.js).
+import { encabezado, enviarIdempotente } from './envio-idempotente.js';
+
 const CLAVE = 'lucy.token';
 const SESION = 'lucy.sesion';
 
@@ -55,7 +58,10 @@ export async function api(ruta, { method = 'GET', json, form, crudo = false, tk 
   } else if (form) body = form;
   let res;
   try {
-    res = await fetch(`/api/v1${ruta}`, { method, headers, body });
+    res =
+      method === 'POST'
+        ? await enviarIdempotente((clave) => fetch(`/api/v1${ruta}`, { method, headers: { ...headers, 'idempotency-key': encabezado(clave) }, body }))
+        : await fetch(`/api/v1${ruta}`, { method, headers, body });
   } catch (err) {
     throw new ErrorApi(0, `no se pudo contactar al gateway (${err.message})`);
   }
