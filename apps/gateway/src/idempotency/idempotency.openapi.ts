@@ -9,7 +9,7 @@ const PARAMETER = {
   required: false,
   description:
     'Optional (IETF draft-ietf-httpapi-idempotency-key-header). A Structured Field string, e.g. `"8e03978e-40d5-43e8-bc93-6894a57f9324"` ' +
-    '(a bare token without the quotes is accepted too), unique per request, kept per token for 24 h. A retry with the same key and the ' +
+    '(a bare token without the quotes is accepted too), unique per request, kept per token for IDEMPOTENCY_TTL_MS (24 h). A retry with the same key and the ' +
     'same request (method, path with query, body; for uploads the file and fields) gets the first answer again (with ' +
     '`Idempotent-Replayed: true`) and runs nothing; answers 5xx, 408, 425 and 429 are not kept (the retry runs).',
   schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX },
