@@ -1,7 +1,7 @@
 // Uploading a lote: the file's shape is checked here, the rows go to ingest-service in RegistrarLote;
 // the lote and its tarea follow ingest-service's answer. Listing lotes with filters.
 import { randomUUID } from 'node:crypto';
-import { LoteFallido, LoteIngestado, RegistrarLote } from '@lucy/contracts';
+import { AlumnoCreado, CuentaTeamsFallida, LoteFallido, LoteIngestado, RegistrarLote, type AlumnoDatos } from '@lucy/contracts';
 import { BrokerTap, waitFor } from '@lucy/testing';
 import { startGateway, type TestGateway } from './support/gateway.js';
 
@@ -99,6 +99,66 @@ describe('gateway API: lotes', () => {
     const plain = await gw.api('/lotes', { body: 'dni\n1\n', headers: { 'content-type': 'text/csv' } });
     expect(plain.status).toBe(415);
     expect(plain.body.detail).toMatch(/multipart/);
+  });
+
+  describe('a lote ends when nothing is left to do in it', () => {
+    const datos = (dni: string): AlumnoDatos => ({ dni, nombre: 'Ana', apellido: 'Paz', emailPersonal: null, emailInstitucional: null, carrera: 'Abogacía', estado: 'ingresante', periodo: '2027' });
+    const ingesta = { nuevos: 0, actualizados: 0, sinCambios: 0, invalidos: [], alumnoIds: [] };
+    const estadoDe = async (loteId: string) => (await gw.api(`/lotes/${loteId}`)).body.estado;
+    /** A student whose onboarding failed for good (a final state): they are settled. */
+    const asentado = async (alumnoId: string) => {
+      await tap.publish(AlumnoCreado, { alumnoId, loteId: null, alumno: datos('40123456') });
+      await tap.publish(CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'Graph: licencia agotada', permanente: true });
+      await waitFor(async () => (await gw.api(`/alumnos/${alumnoId}`)).body.workflow?.estado === 'fallido', 'the onboarding to fail');
+    };
+    const pull = async () => (await gw.api('/sync/sial', { body: { fuentes: ['aspirantes'] } })).body.loteId as string;
+
+    it('a SIAL pull in which nothing changed is terminado at once, in the lote, the list and its filter', async () => {
+      const loteId = await pull();
+      await tap.publish(LoteIngestado, { loteId, origen: 'sial', total: 3, ...ingesta, sinCambios: 3 });
+      await waitFor(async () => (await estadoDe(loteId)) !== 'solicitado', 'the pull to be ingested');
+      expect((await gw.api(`/lotes/${loteId}`)).body).toMatchObject({ estado: 'terminado', total: 0, pendientes: 0, porcentaje: 100, ingesta: { sinCambios: 3, invalidos: [] } });
+      const ids = async (q: string) => (await gw.api(`/lotes?limit=100&${q}`)).body.items.map((l: { id: string }) => l.id);
+      expect(await ids('estado=terminado')).toContain(loteId);
+      expect(await ids('estado=ingestado')).not.toContain(loteId);
+      expect((await gw.api(`/lotes?limit=100`)).body.items.find((l: { id: string }) => l.id === loteId)).toMatchObject({ estado: 'terminado', porcentaje: 100 });
+    });
+
+    it('an upload whose rows are all invalid is terminado, its ingesta still listing the rows', async () => {
+      const r = await gw.api('/lotes', { body: { filas: [{ dni: '0000000' }, { dni: 'x' }] } });
+      const invalidos = [1, 2].map((fila) => ({ fila, fuente: 'upload', dni: null, motivos: ['falta el nombre'] }));
+      await tap.publish(LoteIngestado, { loteId: r.body.loteId, origen: 'upload', total: 2, ...ingesta, invalidos });
+      await waitFor(async () => (await estadoDe(r.body.loteId)) !== 'solicitado', 'the upload to be ingested');
+      expect((await gw.api(`/lotes/${r.body.loteId}`)).body).toMatchObject({ estado: 'terminado', total: 0, porcentaje: 100, ingesta: { invalidos } });
+    });
+
+    it('a lote whose rows were duplicates of unchanged students is terminado', async () => {
+      const loteId = await pull();
+      await tap.publish(LoteIngestado, { loteId, origen: 'sial', total: 4, ...ingesta, sinCambios: 2 });
+      await waitFor(async () => (await estadoDe(loteId)) === 'terminado', 'the lote to end');
+    });
+
+    it('is in progress while a student is not settled, terminado once they are', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      await asentado(a);
+      const loteId = await pull();
+      await tap.publish(LoteIngestado, { loteId, origen: 'sial', total: 2, ...ingesta, nuevos: 2, alumnoIds: [a, b] });
+      await waitFor(async () => (await estadoDe(loteId)) !== 'solicitado', 'the pull to be ingested');
+      expect((await gw.api(`/lotes/${loteId}`)).body).toMatchObject({ estado: 'ingestado', total: 2, fallidos: 1, pendientes: 1, porcentaje: 50 });
+      expect((await gw.api(`/lotes?estado=ingestado&limit=100`)).body.items.map((l: { id: string }) => l.id)).toContain(loteId);
+      await asentado(b);
+      expect((await gw.api(`/lotes/${loteId}`)).body).toMatchObject({ estado: 'terminado', fallidos: 2, porcentaje: 100 });
+    });
+
+    it('is terminado when its students settled before the ingest summary arrived', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      await asentado(a);
+      await asentado(b);
+      const loteId = await pull();
+      await tap.publish(LoteIngestado, { loteId, origen: 'sial', total: 2, ...ingesta, nuevos: 2, alumnoIds: [a, b] });
+      await waitFor(async () => (await estadoDe(loteId)) !== 'solicitado', 'the pull to be ingested');
+      expect((await gw.api(`/lotes/${loteId}`)).body).toMatchObject({ estado: 'terminado', total: 2, fallidos: 2, porcentaje: 100 });
+    });
   });
 
   it('lists lotes newest first, filtered by origin, state and date, with their progress', async () => {

@@ -9,6 +9,7 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { estadoFinal, TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
+import { lotes } from './estado-lote.js';
 import { resumir, type FilaLote, type ProgresoLote } from './progreso.js';
 
 export type { ProgresoLote };
@@ -105,7 +106,7 @@ export class LoteService {
   }
 
   async progreso(loteId: string): Promise<ProgresoLote> {
-    const [lote] = await this.db.query(`SELECT * FROM ${this.s}.lote WHERE id = $1`, [loteId]);
+    const [lote] = await this.db.query(`SELECT * FROM ${lotes(this.s)} l WHERE id = $1`, [loteId]);
     if (!lote) throw new NotFoundException(`no existe el lote ${loteId}`);
     return resumir(lote, await this.conteos([loteId]));
   }

@@ -40,7 +40,7 @@ const Progreso = z.object({
 
 const Listado = z
   .object({
-    estado: z.enum(['solicitado', 'ingestado', 'fallido']).optional(),
+    estado: z.enum(['solicitado', 'ingestado', 'terminado', 'fallido']).optional().describe('ingestado: students still in progress; terminado: every student settled (or none to onboard)'),
     origen: z.enum(['sial', 'upload']).optional(),
     solicitadoPor: z.string().max(100).optional(),
     q: z.string().trim().min(1).max(200).optional().describe("text in the file's name"),

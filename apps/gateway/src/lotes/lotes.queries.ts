@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { Filtros, patronLike, type Pagina } from '../api/schemas.js';
+import { lotes } from './estado-lote.js';
 import { LoteService } from './lote.service.js';
 import { resumir, type ProgresoLote } from './progreso.js';
 
@@ -36,8 +37,8 @@ export class LotesQueries {
       .add((p) => `nombre_archivo ILIKE ${p}`, f.q ? patronLike(f.q) : undefined)
       .add((p) => `created_at >= ${p}::timestamptz`, f.desde)
       .add((p) => `created_at < ${p}::timestamptz`, f.hasta);
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.s}.lote ${w.sql}`, w.params);
-    const rows = await this.db.query(`SELECT * FROM ${this.s}.lote ${w.sql} ORDER BY created_at DESC, id LIMIT ${w.param(limit)} OFFSET ${w.param(offset)}`, w.params);
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${lotes(this.s)} l ${w.sql}`, w.params);
+    const rows = await this.db.query(`SELECT * FROM ${lotes(this.s)} l ${w.sql} ORDER BY created_at DESC, id LIMIT ${w.param(limit)} OFFSET ${w.param(offset)}`, w.params);
     const conteos = await this.lotes.conteos(rows.map((r: { id: string }) => r.id));
     return { total, limit, offset, items: rows.map((r: Record<string, unknown>) => resumir(r, conteos)) };
   }

@@ -36,11 +36,12 @@ export function resumir(lote: Record<string, any>, filas: readonly FilaLote[]): 
   const conAvisos = n('completado_con_avisos');
   const fallidos = n('fallido', 'compensacion_fallida');
   const terminados = completados + conAvisos + fallidos + n('compensado');
-  const ingestado = lote.estado === 'ingestado';
+  // `estado` comes derived from SQL (estado-lote.ts): `terminado` is an ingested lote with nothing left to do.
+  const ingestado = lote.estado === 'ingestado' || lote.estado === 'terminado';
   return {
     id: lote.id,
     origen: lote.origen,
-    estado: ingestado && total > 0 && terminados === total ? 'terminado' : lote.estado,
+    estado: lote.estado,
     nombreArchivo: lote.nombre_archivo,
     solicitadoPor: lote.solicitado_por,
     creadoAt: lote.created_at.toISOString(),

@@ -1,6 +1,7 @@
 // The slots of the scheduled pull (table sincronizacion_programada): claimed once across replicas,
 // listed for GET /programacion with the state of the lote each one started.
 import type { DataSource, EntityManager } from 'typeorm';
+import { lotes } from '../lotes/estado-lote.js';
 
 export interface Franja {
   programadaPara: Date;
@@ -62,7 +63,7 @@ export class FranjasRepository {
   async ultimas(db: DataSource, limite: number): Promise<FranjaEjecutada[]> {
     const filas: Record<string, any>[] = await db.query(
       `SELECT f.*, l.estado AS lote_estado, l.total AS lote_total, l.error AS lote_error
-         FROM ${this.t} f JOIN ${this.s}.lote l ON l.id = f.lote_id
+         FROM ${this.t} f JOIN ${lotes(this.s)} l ON l.id = f.lote_id
         ORDER BY f.programada_para DESC LIMIT $1`,
       [limite],
     );
