@@ -174,6 +174,36 @@ describe('ingest-service', () => {
     expect(outcome.filter((i) => i.resultado === 'sin_cambios').every((i) => i.release_state === null)).toBe(true);
   });
 
+  it('a pull in which nothing changed sets no student in motion, and its lote is complete at once', async () => {
+    const loteId = await pull();
+    const r = await ingestado(loteId);
+    expect(r).toMatchObject({ total: 14, nuevos: 0, actualizados: 0, sinCambios: 11, alumnoIds: [] });
+    expect(r.invalidos).toHaveLength(2); // still listed with their reasons
+    expect(await loteRow(loteId)).toMatchObject({ estado: 'completado' });
+    expect(tap.of(AlumnoCreado, { loteId })).toEqual([]);
+    expect(tap.of(AlumnoActualizado, { loteId })).toEqual([]);
+  });
+
+  it('an upload whose rows are all invalid (an all-zeros DNI, emails over RFC 5321 limits) is complete, every reason listed', async () => {
+    const loteId = randomUUID();
+    const base = { nombre: 'Ana', apellido: 'Paz', carrera: 'Contador Público', estado: 'ingresante', periodo: '2027' };
+    const filas: FilaAlumno[] = [
+      { ...base, dni: '0000000' },
+      { ...base, dni: '33444555', emailPersonal: `${'a'.repeat(300)}@gmail.com` },
+      { ...base, dni: '33444556', emailInstitucional: `${'b'.repeat(64)}@${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(59)}.ar` },
+    ];
+    await tap.publish(RegistrarLote, { loteId, nombreArchivo: 'malos.csv', filas }, { correlationId: `lote-${loteId}` });
+    const r = await ingestado(loteId);
+    expect(r).toMatchObject({ total: 3, nuevos: 0, actualizados: 0, sinCambios: 0, alumnoIds: [] });
+    expect(r.invalidos).toEqual([
+      { fila: 1, fuente: 'malos.csv', dni: '0000000', motivos: ['DNI inválido "0000000": es todo ceros'] },
+      { fila: 2, fuente: 'malos.csv', dni: '33444555', motivos: ['email personal inválido: la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)'] },
+      { fila: 3, fuente: 'malos.csv', dni: '33444556', motivos: ['email institucional inválido: tiene 255 caracteres (máximo 254, RFC 5321)'] },
+    ]);
+    expect(await loteRow(loteId)).toMatchObject({ estado: 'completado' });
+    expect(tap.of(AlumnoCreado, { loteId })).toEqual([]);
+  });
+
   it('registers an upload with mixed rows: the valid ones as new or updated, the invalid ones with every reason', async () => {
     const loteId = randomUUID();
     const filas: FilaAlumno[] = [

@@ -30,6 +30,17 @@ describe('contracts', () => {
     expect(paths).toEqual(expect.arrayContaining(['alumnoId', 'alumno.dni']));
   });
 
+  it('refuses a student whose DNI is under a million or whose email is over RFC 5321 limits', () => {
+    const con = (over: object) => AlumnoCreado.schema.safeParse({ alumnoId: crypto.randomUUID(), loteId: null, alumno: { ...alumno, ...over } });
+    expect(con({ dni: '0000000' }).success).toBe(false);
+    expect(con({ dni: '00123456' }).success).toBe(false);
+    expect(con({ dni: '07123456' }).success).toBe(true);
+    expect(con({ dni: '1000000' }).success).toBe(true);
+    const largo = con({ emailPersonal: `${'a'.repeat(65)}@example.com` });
+    expect(largo.error?.issues).toEqual([expect.objectContaining({ path: ['alumno', 'emailPersonal'], message: expect.stringContaining('65 caracteres') })]);
+    expect(con({ emailInstitucional: `${'a'.repeat(64)}@example.com` }).success).toBe(true);
+  });
+
   it('accepts only a sealed credential, never a clear password', () => {
     const base = { alumnoId: crypto.randomUUID(), upn: 'a40123456@lucy.example', graphUserId: 'g', existente: false, credencialVersion: 1, alumno };
     expect(CuentaTeamsCreada.schema.safeParse({ ...base, credencial: 'Secreta123!' }).success).toBe(false);

@@ -44,6 +44,15 @@ describe('leerFila', () => {
     expect(leida.dni).toBe('123.45');
   });
 
+  it('refuses an all-zeros DNI and an email over SMTP limits, with the reason', () => {
+    const leida = leerFila(fila({ dni: '0000000', emailPersonal: `${'x'.repeat(300)}@gmail.com`, emailInstitucional: `${'y'.repeat(65)}@unrc.edu.ar` }));
+    expect(leida.motivos).toEqual([
+      'DNI inválido "0000000": es todo ceros',
+      'email personal inválido: la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)',
+      'email institucional inválido: la parte antes de la @ tiene 65 caracteres (máximo 64, RFC 5321)',
+    ]);
+  });
+
   it('reports a missing estado', () => {
     expect(leerFila(fila({ estado: null })).motivos).toEqual(['falta el estado']);
   });

@@ -2,7 +2,7 @@
 // unusable is reported, not just the first, so an operator fixes a file in one pass.
 import type { AlumnoDatos, EstadoAlumno } from '@lucy/contracts';
 import { leerDni, type Dni } from './dni.js';
-import { emailValido, leerEstado, normalizarEmail, normalizarTexto } from './normalizar.js';
+import { leerEstado, motivoEmail, normalizarEmail, normalizarTexto } from './normalizar.js';
 
 /** A row as its source gives it: `undefined` means the source has no such column. */
 export interface FilaCruda {
@@ -61,7 +61,8 @@ export function leerFila(cruda: FilaCruda): FilaLeida {
   const email = (valor: unknown, etiqueta: string) => {
     if (valor === undefined) return undefined;
     const v = normalizarEmail(valor);
-    if (v !== null && !emailValido(v)) motivos.push(`email ${etiqueta} inválido: "${v}"`);
+    const motivo = v === null ? null : motivoEmail(v);
+    if (motivo) motivos.push(`email ${etiqueta} inválido: ${motivo}`);
     return v;
   };
   const emailPersonal = email(cruda.emailPersonal, 'personal');

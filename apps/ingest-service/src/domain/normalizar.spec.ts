@@ -1,4 +1,4 @@
-import { emailValido, estadoPrevalente, leerEstado, normalizarEmail, normalizarTexto } from './normalizar.js';
+import { emailValido, motivoEmail, estadoPrevalente, leerEstado, normalizarEmail, normalizarTexto } from './normalizar.js';
 
 describe('normalizing fields', () => {
   it('trims names and collapses inner spaces, keeping accents, ñ, apostrophes and case', () => {
@@ -28,6 +28,17 @@ describe('normalizing fields', () => {
 
   it('accepts ordinary addresses', () => {
     expect(emailValido('luz.perez64@live.com.ar')).toBe(true);
+  });
+
+  it('takes addresses at RFC 5321 limits: a 64-character local part, 254 in all', () => {
+    expect(emailValido(`${'a'.repeat(64)}@gmail.com`)).toBe(true);
+    expect(emailValido(`${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.ar`)).toBe(true); // 254
+  });
+
+  it('refuses a local part over 64 characters or an address over 254, saying which', () => {
+    expect(motivoEmail(`${'a'.repeat(65)}@gmail.com`)).toBe('la parte antes de la @ tiene 65 caracteres (máximo 64, RFC 5321)');
+    expect(motivoEmail(`${'a'.repeat(300)}@gmail.com`)).toBe('la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)');
+    expect(motivoEmail(`${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(59)}.ar`)).toBe('tiene 255 caracteres (máximo 254, RFC 5321)');
   });
 
   it.each([

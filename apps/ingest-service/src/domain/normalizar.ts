@@ -2,7 +2,7 @@
 // case (an operator reads them as typed), only stray whitespace goes; emails are case-insensitive in
 // practice, so they are kept lower-case; an empty value is no value.
 import { z } from 'zod';
-import { ESTADOS_ALUMNO, type EstadoAlumno } from '@lucy/contracts';
+import { emailExcedido, ESTADOS_ALUMNO, type EstadoAlumno } from '@lucy/contracts';
 
 /** Trim, collapse inner whitespace, NFC (so "Á" typed two ways compares equal); '' → null. */
 export function normalizarTexto(valor: unknown): string | null {
@@ -17,10 +17,16 @@ export function normalizarEmail(valor: unknown): string | null {
   return t === null ? null : t.toLowerCase();
 }
 
-// The same check the contract applies (AlumnoDatos uses z.email()), so a row we accept is never refused
+// The same checks the contract applies (AlumnoDatos uses EmailAlumno), so a row we accept is never refused
 // when its event is published.
 const email = z.email();
-export const emailValido = (valor: string): boolean => email.safeParse(valor).success;
+
+/** Why `valor` is not an address a student can be mailed at, or null when it is. */
+export function motivoEmail(valor: string): string | null {
+  if (!email.safeParse(valor).success) return `"${valor.length > 80 ? `${valor.slice(0, 80)}…` : valor}"`;
+  return emailExcedido(valor);
+}
+export const emailValido = (valor: string): boolean => motivoEmail(valor) === null;
 
 const SIN_ACENTOS = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 
