@@ -307,4 +307,30 @@ describe('gateway API: configuration', () => {
     expect(doc.paths['/api/v1/config/import'].post.description).toMatch(/Every top-level key present in the file becomes set/);
     expect(JSON.stringify(doc.paths['/api/v1/config/versiones'].get.responses['200'])).toContain('"soltadas"');
   });
+  it('refuses a credentials email that does not carry the credentials, and rates beyond what each API takes, each problem beside its field', async () => {
+    const antes = (await gw.api('/config')).body.version;
+    const r = await gw.api('/config', {
+      method: 'PATCH',
+      body: {
+        valores: {
+          plantillaEmail: { asunto: 'Tu clave: {{password}}', html: '<p>Bienvenida, {nombre}</p>', texto: 'Usuario {upn}' },
+          limites: { graph: { rpm: 1e12, writeRpm: 1201 }, moodle: { rpm: 0 }, smtp: { rpm: 2.5 } },
+        },
+      },
+    });
+    expect({ status: r.status, type: r.type }).toEqual({ status: 400, type: expect.stringContaining('application/problem+json') });
+    const problemas = Object.fromEntries(r.body.problemas.map((p: { campo: string; mensaje: string }) => [p.campo, p.mensaje]));
+    expect(problemas).toEqual({
+      'valores.plantillaEmail.asunto': expect.stringMatching(/^no puede llevar \{password\}/),
+      'valores.plantillaEmail.html': expect.stringMatching(/^debe mostrar \{upn\} y \{password\}.*falta \{upn\} y \{password\}/),
+      'valores.plantillaEmail.texto': expect.stringMatching(/falta \{password\}\)$/),
+      'valores.limites.graph.rpm': expect.stringMatching(/^como mucho 48\.000 pedidos por minuto \(Entra/),
+      'valores.limites.graph.writeRpm': expect.stringMatching(/^como mucho 1\.200 escrituras por minuto/),
+      'valores.limites.moodle.rpm': 'al menos 1 por minuto',
+      'valores.limites.smtp.rpm': 'un número entero de pedidos por minuto',
+    });
+    const alTope = await gw.api('/config', { method: 'PATCH', body: { valores: { limites: { graph: { rpm: 48_000, writeRpm: 1_200 }, moodle: { rpm: 6_000 }, smtp: { rpm: 1_000 } } } } });
+    expect(alTope.status).toBe(200);
+    expect(alTope.body.version).toBe(antes + 1);
+  });
 });

@@ -147,6 +147,11 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
     const { mail } = await emailDeUnAlumnoNuevo();
     expect(mail.Subject).toBe("Bienvenida Ana D'Angelo <b> a Física & Química");
     expect(mail.HTML).toContain('<h1>Hola Ana D&#x27;Angelo &lt;b&gt;</h1>');
+
+    // One the gateway would have refused, arriving anyway: a welcome email with no password in it.
+    await fijarPlantilla({ ...OPERADOR, texto: 'Hola {nombre}, tu usuario es {upn}' });
+    expect(await configuracionEnSalud()).toMatchObject({ version, rechazadas: { plantillaEmail: expect.stringMatching(/^plantillaEmail\.texto is invalid: .*missing \{password\}/) } });
+    expect((await emailDeUnAlumnoNuevo()).mail.Text).toContain('Clave: ');
   });
 
   it('sends no second email to a student already emailed when the template changes; the next credential gets the new one', async () => {

@@ -1,4 +1,4 @@
-import { ALL_MESSAGES, AlumnoCreado, CuentaTeamsCreada, EliminarCuentaTeams, defineEvent, findMessage } from './index.js';
+import { ALL_MESSAGES, AlumnoCreado, Configuracion, LimitesCambiados, CuentaTeamsCreada, EliminarCuentaTeams, defineEvent, findMessage } from './index.js';
 import { z } from 'zod';
 
 const alumno = {
@@ -39,6 +39,18 @@ describe('contracts', () => {
     const largo = con({ emailPersonal: `${'a'.repeat(65)}@example.com` });
     expect(largo.error?.issues).toEqual([expect.objectContaining({ path: ['alumno', 'emailPersonal'], message: expect.stringContaining('65 caracteres') })]);
     expect(con({ emailInstitucional: `${'a'.repeat(64)}@example.com` }).success).toBe(true);
+  });
+
+  it('bounds each API’s rate by what it takes, whole numbers from 1, in the configuration and in LimitesCambiados', () => {
+    const limites = (l: object) => Configuracion.shape.limites.safeParse({ graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 }, ...l });
+    expect(limites({}).success).toBe(true);
+    expect(limites({ graph: { rpm: 48_000, writeRpm: 1_200 }, moodle: { rpm: 6_000 }, smtp: { rpm: 1_000 } }).success).toBe(true);
+    for (const malo of [{ graph: { rpm: 1e12, writeRpm: null } }, { graph: { rpm: 6000, writeRpm: 1201 } }, { moodle: { rpm: 6001 } }, { smtp: { rpm: 1001 } }, { smtp: { rpm: 0 } }, { smtp: { rpm: 2.5 } }])
+      expect(limites(malo).success).toBe(false);
+    expect(LimitesCambiados.schema.safeParse({ api: 'graph', rpm: 1e12 }).error?.issues[0]).toMatchObject({ path: ['rpm'], message: 'graph takes at most 48000 per minute' });
+    expect(LimitesCambiados.schema.safeParse({ api: 'graph', rpm: 6000, writeRpm: 5000 }).success).toBe(false);
+    expect(LimitesCambiados.schema.safeParse({ api: 'smtp', rpm: 0.5 }).success).toBe(false);
+    expect(LimitesCambiados.schema.safeParse({ api: 'otra', rpm: 100_000 }).success).toBe(true); // an API with no known bound
   });
 
   it('accepts only a sealed credential, never a clear password', () => {

@@ -3,6 +3,7 @@ export * from './message.js';
 export * from './envelope.js';
 export * from './shared/alumno.js';
 export * from './shared/email.js';
+export * from './shared/limites.js';
 export * from './shared/sealed-secret.js';
 export * from './events/alumno-creado.js';
 export * from './events/alumno-actualizado.js';

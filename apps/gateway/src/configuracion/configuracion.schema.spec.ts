@@ -21,7 +21,22 @@ describe('the runtime configuration', () => {
     const plantilla = { asunto: 'Hola {nombre}', html: '<p>{{#if upn}}{{upn}}</p>', texto: 'Tu {legajo}' };
     const e = errores({ ...DEFECTO, plantillaEmail: plantilla });
     expect(e).toEqual(expect.arrayContaining([expect.stringMatching(/^plantillaEmail.html: no compila/), expect.stringMatching(/^plantillaEmail.texto: .*legajo/)]));
-    expect(errores({ ...DEFECTO, plantillaEmail: { asunto: 'Hola {nombre}', html: '<p>{{upn}}</p>', texto: 'clave: {password}' } })).toEqual([]);
+    expect(errores({ ...DEFECTO, plantillaEmail: { asunto: 'Hola {nombre}', html: '<p>{{upn}} {{{password}}}</p>', texto: 'usuario {upn}, clave: {password}' } })).toEqual([]);
+  });
+
+  it('refuses a credentials email whose bodies do not show {upn} and {password}, or whose subject holds the password', () => {
+    const bien = { asunto: 'Hola {nombre}', html: '<p>{{upn}} / {{password}}</p>', texto: '{upn} / {password}' };
+    expect(errores({ ...DEFECTO, plantillaEmail: { ...bien, html: '<p>Bienvenida, {nombre}</p>', texto: 'Usuario: {upn}' } })).toEqual([
+      'plantillaEmail.html: debe mostrar {upn} y {password}: es el correo que lleva las credenciales (falta {upn} y {password})',
+      'plantillaEmail.texto: debe mostrar {upn} y {password}: es el correo que lleva las credenciales (falta {password})',
+    ]);
+    // Named only in a comment or as a condition, it is not shown.
+    expect(errores({ ...DEFECTO, plantillaEmail: { ...bien, texto: '{{!-- {password} --}}{{#if password}}{upn}{{/if}}' } })).toEqual([
+      'plantillaEmail.texto: debe mostrar {upn} y {password}: es el correo que lleva las credenciales (falta {password})',
+    ]);
+    expect(errores({ ...DEFECTO, plantillaEmail: { ...bien, asunto: 'Tu clave: {password}' } })).toEqual([
+      'plantillaEmail.asunto: no puede llevar {password}: el asunto queda en los registros del correo y se ve en las notificaciones',
+    ]);
   });
 
   it('refuses an unknown time zone, unknown keys and a bad licence SKU', () => {

@@ -15,24 +15,45 @@ const MARCAS_UPN = ['dni', 'domain', 'nombre', 'apellido', 'inicial'];
 /** mail-service also accepts `{nombre}` for `{{nombre}}`; check the template as it will compile it. */
 const LLAVE_SOLA = /(^|[^{])\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}(?!\})/g;
 
-function problemaDePlantilla(fuente: string): string | undefined {
+/** A template's variables as mail-service will compile it, or why it does not compile. */
+function leerPlantilla(fuente: string): { problema: string } | { usadas: Set<string> } {
   let ast: hbs.AST.Program;
   try {
     ast = Handlebars.parse(fuente.replace(LLAVE_SOLA, (_m, antes: string, n: string) => `${antes}{{${n}}}`));
   } catch (err) {
-    return `no compila: ${(err as Error).message.split('\n')[0]}`;
+    return { problema: `no compila: ${(err as Error).message.split('\n')[0]}` };
   }
-  const desconocidas = new Set<string>();
+  const usadas = new Set<string>();
   const visitar = (nodo: unknown): void => {
     if (!nodo || typeof nodo !== 'object') return;
     const n = nodo as { type?: string; path?: { type?: string; original?: string }; params?: unknown[] };
-    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length && !VARIABLES_EMAIL.includes(n.path.original ?? '')) desconocidas.add(n.path.original ?? '?');
+    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length) usadas.add(n.path.original ?? '?');
     for (const v of Object.values(nodo)) if (v && typeof v === 'object') Array.isArray(v) ? v.forEach(visitar) : visitar(v);
   };
   visitar(ast);
-  if (desconocidas.size) return `usa variables desconocidas: ${[...desconocidas].join(', ')} (se puede usar ${VARIABLES_EMAIL.join(', ')})`;
+  return { usadas };
+}
+
+/**
+ * Why a part of the credentials email cannot be used, or undefined. Beyond "it compiles with our
+ * variables": it is the email that carries the credentials, so each body (a client shows the HTML or the
+ * text, never both) must show the student their {upn} and {password} — else a student gets an account they
+ * cannot open — and the subject must not carry the password (relays keep subjects in their logs and
+ * phones show them on a locked screen). mail-service refuses the same (src/plantillas/credenciales.ts).
+ */
+function problemaDePlantilla(fuente: string, parte: 'asunto' | 'html' | 'texto'): string | undefined {
+  const leida = leerPlantilla(fuente);
+  if ('problema' in leida) return leida.problema;
+  const desconocidas = [...leida.usadas].filter((v) => !VARIABLES_EMAIL.includes(v));
+  if (desconocidas.length) return `usa variables desconocidas: ${desconocidas.join(', ')} (se puede usar ${VARIABLES_EMAIL.join(', ')})`;
+  if (parte === 'asunto') return leida.usadas.has('password') ? 'no puede llevar {password}: el asunto queda en los registros del correo y se ve en las notificaciones' : undefined;
+  const faltan = CREDENCIALES.filter((v) => !leida.usadas.has(v));
+  if (faltan.length) return `debe mostrar ${CREDENCIALES.map((v) => `{${v}}`).join(' y ')}: es el correo que lleva las credenciales (falta ${faltan.map((v) => `{${v}}`).join(' y ')})`;
   return undefined;
 }
+
+/** What each body of the credentials email must show. */
+const CREDENCIALES = ['upn', 'password'];
 
 function problemaDePatronUpn(patron: string): string | undefined {
   const usadas = [...patron.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
@@ -82,7 +103,7 @@ export const ConfiguracionApi = z
       .strict(),
     plantillaEmail: c.plantillaEmail.unwrap().strict().superRefine((p, ctx) => {
       for (const parte of ['asunto', 'html', 'texto'] as const) {
-        const problema = problemaDePlantilla(p[parte]);
+        const problema = problemaDePlantilla(p[parte], parte);
         if (problema) ctx.addIssue({ code: 'custom', path: [parte], message: problema });
       }
     }).nullable(),

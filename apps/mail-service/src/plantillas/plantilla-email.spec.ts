@@ -11,7 +11,7 @@ const vars: VariablesPlantilla = {
   moodleUrl: 'https://moodle.example',
 };
 
-const OPERADOR = { asunto: 'Bienvenida, {nombre} {apellido}', html: '<p>Hola {nombre} {{apellido}}: {password}</p>', texto: 'Usuario {upn}, clave {password}' };
+const OPERADOR = { asunto: 'Bienvenida, {nombre} {apellido}', html: '<p>Hola {nombre} {{apellido}}: {upn} {password}</p>', texto: 'Usuario {upn}, clave {password}' };
 const ARCHIVOS = 'Ana, tu cuenta de Microsoft 365 de la UNRC está lista';
 
 /** A RuntimeConfig as mail.module.ts builds it, and the bienvenida template following it. */
@@ -37,7 +37,7 @@ describe('an operator’s credentials email (plantillaEmail)', () => {
     expect(fijar(OPERADOR)).toEqual({});
     expect(render()).toEqual({
       subject: "Bienvenida, Ana D'Angelo",
-      html: '<p>Hola Ana D&#x27;Angelo: Xy7&amp;&lt;Temp&gt;!</p>',
+      html: '<p>Hola Ana D&#x27;Angelo: a30111222@estudiantes.unrc.edu.ar Xy7&amp;&lt;Temp&gt;!</p>',
       text: 'Usuario a30111222@estudiantes.unrc.edu.ar, clave Xy7&<Temp>!',
     });
   });
@@ -48,6 +48,15 @@ describe('an operator’s credentials email (plantillaEmail)', () => {
     expect(fijar({ ...OPERADOR, asunto: 'Hola {apodo}' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.asunto is invalid: .*apodo.*\(variables: nombre, apellido/) });
     expect(fijar({ ...OPERADOR, texto: 'Hola {{#if nombre}} sin cerrar' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.texto is invalid: /) });
     expect(fijar({ ...OPERADOR, html: '<p>{{nombre}</p>' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.html is invalid: /) });
+    expect(render().subject).toBe("Bienvenida, Ana D'Angelo");
+  });
+
+  it('refuses a template that does not carry the credentials in each body, or shows the password in the subject; the one in force stays', () => {
+    const { fijar, render } = montar();
+    fijar(OPERADOR);
+    expect(fijar({ ...OPERADOR, html: '<p>Hola {nombre}: {upn}</p>' })).toEqual({ plantillaEmail: 'plantillaEmail.html is invalid: the credentials email must show {upn} and {password} in each body; missing {password}' });
+    expect(fijar({ ...OPERADOR, texto: '{{!-- {upn} {password} --}}Hola' })).toEqual({ plantillaEmail: 'plantillaEmail.texto is invalid: the credentials email must show {upn} and {password} in each body; missing {upn} and {password}' });
+    expect(fijar({ ...OPERADOR, asunto: 'Tu clave: {{{password}}}' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.asunto is invalid: the subject must not show \{password\}/) });
     expect(render().subject).toBe("Bienvenida, Ana D'Angelo");
   });
 
@@ -67,6 +76,6 @@ describe('an operator’s credentials email (plantillaEmail)', () => {
   it('compiles a template once, however many checks and versions ask for it', () => {
     const a = compilarPlantillaEmail({ ...OPERADOR });
     expect(compilarPlantillaEmail({ ...OPERADOR })).toBe(a);
-    expect(compilarPlantillaEmail({ ...OPERADOR, texto: 'otro {upn}' })).not.toBe(a);
+    expect(compilarPlantillaEmail({ ...OPERADOR, texto: 'otro {upn} {password}' })).not.toBe(a);
   });
 });

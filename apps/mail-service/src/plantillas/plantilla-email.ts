@@ -24,7 +24,7 @@ let ultima: { fuentes: Fuentes; compilada: PlantillaCompilada } | undefined;
 export function compilarPlantillaEmail(p: NonNullable<PlantillaEmail>): PlantillaCompilada {
   const fuentes: Fuentes = { subject: p.asunto, html: p.html, text: p.texto };
   if (ultima && mismasFuentes(ultima.fuentes, fuentes)) return ultima.compilada;
-  const compilada = compilar(fuentes, (parte) => `plantillaEmail.${CAMPO[parte]}`);
+  const compilada = compilar(fuentes, (parte) => `plantillaEmail.${CAMPO[parte]}`, { credenciales: true });
   ultima = { fuentes, compilada };
   return compilada;
 }

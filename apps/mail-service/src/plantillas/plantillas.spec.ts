@@ -68,6 +68,11 @@ describe('templates from MAIL_TEMPLATE_DIR', () => {
     expect(() => new Plantillas(dir, ['x'])).toThrow(/x\.subject\.hbs is invalid: .*apodo/);
   });
 
+  it('refuses at start a credentials email (bienvenida) whose bodies do not show {upn} and {password}', () => {
+    const dir = carpetaCon({ 'bienvenida.subject.hbs': 'Hola {nombre}', 'bienvenida.html.hbs': '<p>{upn} {{password}}</p>', 'bienvenida.text.hbs': 'Usuario: {upn}' });
+    expect(() => new Plantillas(dir, ['bienvenida'])).toThrow(/bienvenida\.text\.hbs is invalid: .*missing \{password\}/);
+  });
+
   it('refuses at start a missing part, naming the file', () => {
     const dir = carpetaCon({ 'x.subject.hbs': 'Hola', 'x.html.hbs': '<p></p>' });
     expect(() => new Plantillas(dir, ['x'])).toThrow(/x\.text\.hbs cannot be read \(ENOENT\)/);

@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { PLANTILLA_BIENVENIDA } from '../domain/envio.js';
+import { problemaDeCredenciales } from './credenciales.js';
 
 export const VARIABLES = ['nombre', 'apellido', 'upn', 'password', 'carrera', 'moodleUrl'] as const;
 export type VariablesPlantilla = Record<(typeof VARIABLES)[number], string>;
@@ -56,8 +58,9 @@ const hbs = Handlebars.create();
 /**
  * The one compile step, for the files, an operator's template and the check that refuses a bad one.
  * Throws naming the part (`nombreDe(parte)`: a file, a configuration field) and the variables there are.
+ * `credenciales`: it is the credentials email, which must show them (credenciales.ts).
  */
-export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string): PlantillaCompilada {
+export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string, { credenciales = false } = {}): PlantillaCompilada {
   const out = {} as Record<Parte, Handlebars.TemplateDelegate>;
   for (const parte of PARTES) {
     try {
@@ -69,6 +72,8 @@ export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string): 
       throw new Error(`${nombreDe(parte)} is invalid: ${(err as Error).message} (variables: ${VARIABLES.join(', ')})`);
     }
   }
+  const falta = credenciales ? problemaDeCredenciales({ subject: aHandlebars(fuentes.subject), html: aHandlebars(fuentes.html), text: aHandlebars(fuentes.text) }) : undefined;
+  if (falta) throw new Error(`${nombreDe(falta.parte)} is invalid: ${falta.problema}`);
   return out;
 }
 
@@ -113,6 +118,6 @@ export class Plantillas {
         throw new Error(`template ${archivo(parte)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       }
     }
-    return compilar(fuentes, (parte) => `template ${archivo(parte)}`);
+    return compilar(fuentes, (parte) => `template ${archivo(parte)}`, { credenciales: nombre === PLANTILLA_BIENVENIDA });
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
 import { FUENTES_SIAL } from '../commands/lote.js';
 import { EstadoAlumno } from '../shared/alumno.js';
+import { porMinuto } from '../shared/limites.js';
 
 /**
  * The runtime configuration the gateway owns (operators change it through its API; it is versioned in
@@ -16,11 +17,11 @@ import { EstadoAlumno } from '../shared/alumno.js';
 export const Configuracion = z.object({
   /** How many new students of one lote may await their Teams account at once. */
   loteTamano: z.number().int().min(1).max(10_000),
-  /** Requests (and, for Graph, writes) per minute per external API, all replicas together. */
+  /** Requests (and, for Graph, writes) per minute per external API, all replicas together, within what each API takes (shared/limites.ts). */
   limites: z.object({
-    graph: z.object({ rpm: z.number().positive(), writeRpm: z.number().positive().nullable() }),
-    moodle: z.object({ rpm: z.number().positive() }),
-    smtp: z.object({ rpm: z.number().positive() }),
+    graph: z.object({ rpm: porMinuto('graph', 'rpm'), writeRpm: porMinuto('graph', 'writeRpm').nullable() }),
+    moodle: z.object({ rpm: porMinuto('moodle', 'rpm') }),
+    smtp: z.object({ rpm: porMinuto('smtp', 'rpm') }),
   }),
   /** The credentials email (Handlebars); null: the templates shipped with mail-service. */
   plantillaEmail: z.object({ asunto: z.string().min(1).max(500), html: z.string().min(1).max(200_000), texto: z.string().min(1).max(100_000) }).nullable(),

@@ -189,10 +189,10 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       h(
         'div',
         { class: 'rejilla' },
-        campo('limites.graph.rpm', 'Microsoft Graph: pedidos por minuto', graphRpm, 'Todas las llamadas a Graph, lecturas y escrituras.'),
-        campo('limites.graph.writeRpm', 'Microsoft Graph: escrituras por minuto', graphWriteRpm, 'Crear usuarios y asignar licencias. Entra admite unas 1.200 escrituras por minuto por tenant: dejá margen (p. ej. 1.100). Vacío: sin tope propio de escrituras.'),
-        campo('limites.moodle.rpm', 'Moodle: pedidos por minuto', moodleRpm, 'Llamadas a los web services de Moodle.'),
-        campo('limites.smtp.rpm', 'Correo (SMTP): mensajes por minuto', smtpRpm, 'Lo que admite el servidor de correo saliente.'),
+        campo('limites.graph.rpm', 'Microsoft Graph: pedidos por minuto', graphRpm, 'Todas las llamadas a Graph, lecturas y escrituras. Entre 1 y 48.000 (Entra: 8.000 unidades cada 10 s en el tenant más grande).'),
+        campo('limites.graph.writeRpm', 'Microsoft Graph: escrituras por minuto', graphWriteRpm, 'Crear usuarios y asignar licencias. Entra admite 1.200 escrituras por minuto por tenant (el máximo aquí): dejá margen (p. ej. 1.100). Vacío: sin tope propio de escrituras.'),
+        campo('limites.moodle.rpm', 'Moodle: pedidos por minuto', moodleRpm, 'Llamadas a los web services de Moodle. Entre 1 y 6.000.'),
+        campo('limites.smtp.rpm', 'Correo (SMTP): mensajes por minuto', smtpRpm, 'Lo que admite el servidor de correo saliente (Exchange Online: 30). Entre 1 y 1.000.'),
       ),
     ),
     seccion(
@@ -228,7 +228,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         marcas(VARIABLES_EMAIL),
         ' (también ',
         h('code', {}, '{{nombre}}'),
-        ', Handlebars). En el HTML cada valor se escapa. El servidor rechaza una plantilla que no compila o que usa otra variable.',
+        ', Handlebars). En el HTML cada valor se escapa. El HTML y el texto deben mostrar {upn} y {password} (es el correo con las credenciales); el asunto no puede llevar {password}. El servidor rechaza una plantilla que no compila o que usa otra variable.',
       ),
       propia,
     ),
