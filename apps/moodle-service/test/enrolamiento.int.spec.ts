@@ -150,6 +150,16 @@ describe('moodle-service enrolment', () => {
     expect(usuarios).toEqual([{ username: a.upn.toLowerCase(), moodle_user_id: user!.id, auth: 'oauth2', origen: 'creado' }]);
   });
 
+  it('creates the user of a student whose name holds tags with the name Moodle keeps (PARAM_NOTAGS), instead of failing', async () => {
+    const a = alumno();
+    a.alumno = { ...a.alumno, nombre: '<script>alert(1)</script>Ana', apellido: 'Paz <b>' };
+    const env = await cuentaCreada(a);
+    const enrolado = await replyTo(MoodleEnrolado, env, 'MoodleEnrolado');
+    const user = await sandboxUser(a.upn);
+    expect(user).toMatchObject({ id: enrolado.payload.moodleUserId, firstname: 'alert(1)Ana', lastname: 'Paz' });
+    expect(broker.repliesTo(MoodleFallido, env)).toEqual([]);
+  });
+
   it('creates nothing new for a duplicate delivery or an operator’s EnrolarMoodle retry', async () => {
     const a = alumno();
     const first = await cuentaCreada(a);

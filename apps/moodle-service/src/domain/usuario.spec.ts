@@ -1,4 +1,5 @@
-import { emailDesdeUpn, perfilMoodle, UsernameInvalido, usernameDesdeUpn } from './usuario.js';
+import { paramNotags } from '../moodle/param-notags.js';
+import { emailDesdeUpn, NombreInvalido, nombreMoodle, perfilMoodle, UsernameInvalido, usernameDesdeUpn } from './usuario.js';
 
 describe('usernameDesdeUpn', () => {
   it('is the whole UPN, lower-cased and trimmed', () => {
@@ -22,5 +23,27 @@ describe('perfilMoodle', () => {
       username: 'ana.gomez@facultad.edu.ar', email: 'ana.gomez@facultad.edu.ar', firstname: 'Ana', lastname: 'Gómez', idnumber: '40123456',
     });
     expect(emailDesdeUpn('X@Y.AR')).toBe('x@y.ar');
+  });
+});
+
+describe('nombreMoodle (firstname, lastname: PARAM_NOTAGS)', () => {
+  it.each([
+    ['Ana María', 'Ana María'],
+    ["D'Angelo", "D'Angelo"],
+    ['<script>alert(1)</script>Ana', 'alert(1)Ana'],
+    ['<b>Ana</b>  <i>Paz</i>', 'Ana Paz'],
+    ['Ana <img src=x onerror=alert(1)>', 'Ana'],
+    ['1 < 2 Ana', '1 < 2 Ana'],
+    ['Ana < ', 'Ana'], // trimmed, the '<' would be last, a tag for Moodle: cleaned again
+    ['Ana\0Paz', 'AnaPaz'],
+  ])('sends %j as %j, which Moodle keeps unchanged', (nombre, enviado) => {
+    const r = nombreMoodle(nombre, 'firstname');
+    expect(r).toBe(enviado);
+    expect(paramNotags(r)).toBe(r); // validate_param would accept it
+  });
+
+  it('refuses a name that is nothing but tags, naming the field', () => {
+    expect(() => nombreMoodle('<b></b>', 'lastname')).toThrow(NombreInvalido);
+    expect(() => nombreMoodle('<script>', 'firstname')).toThrow(/firstname .*nothing but HTML tags/);
   });
 });

@@ -6,12 +6,32 @@
 // email (lib/classes/oauth2/service/microsoft.php), so a user Lucy created with username = email = UPN
 // is the one the student's first Microsoft sign-in links to; auth_oidc uses the UPN as username too.
 import type { AlumnoDatos } from '@lucy/contracts';
+import { paramNotags } from '../moodle/param-notags.js';
 
 /** PARAM_USERNAME without $CFG->extendedusernamechars: lower-case letters, digits and - . @ _ only. */
 const USERNAME = /^[-.@_a-z0-9]+$/;
 
 export class UsernameInvalido extends Error {
   override readonly name = 'UsernameInvalido';
+}
+
+export class NombreInvalido extends Error {
+  override readonly name = 'NombreInvalido';
+}
+
+/**
+ * A name as Moodle keeps it: firstname and lastname are PARAM_NOTAGS, which Moodle cleans of tags
+ * ("<script>x</script>Ana" → "xAna") but a web service refuses unless sent clean (validate_param). So it
+ * is sent cleaned: the user is created with what Moodle's own forms would have stored, and what Moodle
+ * answers for the user is what was sent. A name that is nothing but tags leaves nothing to send.
+ */
+export function nombreMoodle(nombre: string, campo: 'firstname' | 'lastname'): string {
+  // Spaces trimmed after the cleaning may leave a '<' last, which Moodle reads as a tag: clean until stable
+  // (each pass only shortens it), so what is sent is exactly what Moodle keeps.
+  let limpio = nombre;
+  for (let previo = ''; previo !== limpio; ) [previo, limpio] = [limpio, paramNotags(limpio).replace(/\s+/g, ' ').trim()];
+  if (!limpio) throw new NombreInvalido(`the student's ${campo} "${nombre.slice(0, 100)}" is nothing but HTML tags: Moodle keeps names without tags (PARAM_NOTAGS) and nothing is left`);
+  return limpio;
 }
 
 export function usernameDesdeUpn(upn: string): string {
@@ -29,8 +49,8 @@ export function perfilMoodle(upn: string, alumno: AlumnoDatos) {
   return {
     username: usernameDesdeUpn(upn),
     email: emailDesdeUpn(upn),
-    firstname: alumno.nombre.trim(),
-    lastname: alumno.apellido.trim(),
+    firstname: nombreMoodle(alumno.nombre, 'firstname'),
+    lastname: nombreMoodle(alumno.apellido, 'lastname'),
     // The DNI as idnumber: how the faculty's staff find a student in Moodle's user lists and reports.
     idnumber: alumno.dni,
   };

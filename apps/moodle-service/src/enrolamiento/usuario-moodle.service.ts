@@ -6,7 +6,7 @@ import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
 import type { ClaveMoodle } from '../configuracion.js';
 import { generarPassword } from '../domain/password.js';
-import { perfilMoodle, UsernameInvalido } from '../domain/usuario.js';
+import { NombreInvalido, perfilMoodle, UsernameInvalido } from '../domain/usuario.js';
 import { ZONA_DEL_SERVIDOR } from '../domain/zona-horaria.js';
 import { MoodleClient, type UsuarioMoodle } from '../moodle/moodle.client.js';
 import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
@@ -101,6 +101,7 @@ function perfilSeguro(upn: string, alumno: AlumnoDatos) {
     return perfilMoodle(upn, alumno);
   } catch (err) {
     if (err instanceof UsernameInvalido) throw new PermanentError(err.message, 'username-invalido');
+    if (err instanceof NombreInvalido) throw new PermanentError(err.message, 'nombre-invalido');
     throw err;
   }
 }

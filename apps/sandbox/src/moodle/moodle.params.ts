@@ -3,6 +3,7 @@
 // invalid_parameter_exception when the cleaned value differs from what was sent, so a client that
 // sends "Juan" as a PARAM_USERNAME gets an error rather than a silently lower-cased username.
 import { type DebugLevel, invalidParameter } from './moodle.errors.js';
+import { fixUtf8, phpStripTags } from './php-strip-tags.js';
 
 export type ParamType =
   | 'int' | 'raw' | 'raw_trimmed' | 'alpha' | 'alphanumext' | 'safedir' | 'plugin' | 'username' | 'notags' | 'text'
@@ -24,7 +25,6 @@ export function phpInt(v: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-const stripTags = (s: string) => s.replace(/<\/?[a-zA-Z!?][^<>]*>?/g, '');
 
 export function cleanParam(value: string, type: ParamType, env: ParamEnv): string | number | boolean {
   switch (type) {
@@ -49,9 +49,12 @@ export function cleanParam(value: string, type: ParamType, env: ParamEnv): strin
       // PARAM_USERNAME without $CFG->extendedusernamechars: trim, lower-case, keep [-.@_a-z0-9].
       return value.trim().toLowerCase().replace(/ /g, '').replace(/[^-.@_a-z0-9]/g, '');
     case 'notags':
-      return stripTags(value);
+      // PARAM_NOTAGS: fix_utf8, then PHP's strip_tags. It cleans; a web service's validate_param below
+      // then refuses a value it cleaned into something else (a name holding "<script>": invalidparameter).
+      return phpStripTags(fixUtf8(value));
     case 'text':
-      return stripTags(value);
+      // PARAM_TEXT also keeps <lang>/<span lang> multilang blocks; the stand-in's PARAM_TEXT fields hold none.
+      return phpStripTags(fixUtf8(value));
     case 'email':
       return isValidEmail(value) ? value : '';
     case 'bool': {
