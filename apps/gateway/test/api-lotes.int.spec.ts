@@ -108,6 +108,8 @@ describe('gateway API: lotes', () => {
     /** A student whose onboarding failed for good (a final state): they are settled. */
     const asentado = async (alumnoId: string) => {
       await tap.publish(AlumnoCreado, { alumnoId, loteId: null, alumno: datos('40123456') });
+      // One after the other: a late AlumnoCreado re-opens a failed account step (the saga's start()).
+      await waitFor(async () => (await gw.api(`/alumnos/${alumnoId}`)).body.workflow?.estado === 'creando_cuenta', 'the onboarding to start');
       await tap.publish(CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'Graph: licencia agotada', permanente: true });
       await waitFor(async () => (await gw.api(`/alumnos/${alumnoId}`)).body.workflow?.estado === 'fallido', 'the onboarding to fail');
     };
