@@ -17,6 +17,14 @@ describe('teams-service configuration', () => {
     });
   });
 
+  it('retries a transient failure of the account for at least 30 minutes, with growing delays up to 15', () => {
+    const delays = loadConfig(teamsConfigSchema, {}).RETRY_DELAYS_MS;
+    expect(delays.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(delays).toEqual([...delays].sort((a, b) => a - b));
+    expect(Math.max(...delays)).toBe(15 * 60_000);
+    expect(loadConfig(teamsConfigSchema, { RETRY_DELAYS_MS: '100,200' }).RETRY_DELAYS_MS).toEqual([100, 200]);
+  });
+
   it('names each bad variable', () => {
     let message = '';
     try {

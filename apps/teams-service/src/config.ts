@@ -16,6 +16,9 @@ const SANDBOX = {
   licenseSkuId: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
 };
 
+/** Delays between attempts of a message that fails transiently (libs/messaging); they add up to the retry budget. */
+export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 300_000, 900_000, 900_000];
+
 const guid = () => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be a GUID' });
 
 /** A check that names the problem (the runtime configuration's checks too) as a zod refinement. */
@@ -58,6 +61,12 @@ export const teamsConfigSchema = baseConfigSchema
     USAGE_LOCATION: env.string().regex(/^[A-Z]{2}$/, { error: 'must be a two-letter ISO country code in capitals' }).default('AR'),
     LICENSE_SKU_ID: guid().default(SANDBOX.licenseSkuId),
     PASSWORD_LENGTH: env.int(12, 64).default(16),
+
+    // The account is the onboarding's critical step and Graph has bad minutes: a transient failure is
+    // retried for about 38 minutes (1 s, 5 s, 30 s, 2 min, 5 min, then every 15 min) before the student
+    // fails; a permanent one fails at once, and while Graph is down the breaker pauses the queue without
+    // counting attempts. The shorter tiers are the ones a deferral (breaker, rate slot) waits in.
+    RETRY_DELAYS_MS: env.intList().default(RETRY_DELAYS_MS),
 
     /** Seals temporary passwords for mail-service (SecretBox). Unset: a dev key, refused for a real Graph. */
     CREDENTIALS_KEY: env.secretKeys().optional(),

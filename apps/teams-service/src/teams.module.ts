@@ -16,11 +16,12 @@ import { EliminarCuentaHandler } from './handlers/eliminar-cuenta.handler.js';
 import { RestablecerPasswordHandler } from './handlers/restablecer-password.handler.js';
 import { CuentaEntity } from './persistence/cuenta.entity.js';
 import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
+import { CuentaCreadaPorLucy1764500000000 } from './persistence/migrations/1764500000000-cuenta-creada-por-lucy.js';
 
 /** teams-service: Microsoft 365 accounts through Graph. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [CuentaEntity], migrations: [MessagingTables1732000000000, TeamsInit1763900000000, RuntimeConfigTable1764000000000] }),
+    DatabaseModule.forService({ entities: [CuentaEntity], migrations: [MessagingTables1732000000000, TeamsInit1763900000000, RuntimeConfigTable1764000000000, CuentaCreadaPorLucy1764500000000] }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),

@@ -10,9 +10,13 @@
 // upnDefinitivo): a pattern changed since never gives them a second account. A user is created with
 // employeeId = DNI, so an account an interrupted attempt created but never recorded (the row died with
 // its transaction) is found again even if the pattern changed before the redelivery.
+//
+// A student whose onboarding fails leaves nothing active: a user this onboarding created (or an earlier
+// failed one of ours left) is disabled before CuentaTeamsFallida, which names it so the gateway shows it
+// and its saga deletes it, unless a retry adopts it first (found by UPN or employeeId, enabled again).
 import { Injectable } from '@nestjs/common';
 import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
-import { isDeferral, PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
+import { describeError, isDeferral, PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
@@ -23,7 +27,7 @@ import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.c
 import { bloquearCuenta, cambiarUpn, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
 import { Credenciales, type Credencial } from './credenciales.js';
-import { falloReportable } from './fallo.js';
+import { falloReportable, recortar } from './fallo.js';
 
 interface Intento {
   alumnoId: string;
@@ -38,6 +42,14 @@ interface Intento {
   ultimoIntento: boolean;
   /** The Graph user this attempt holds, so a failure can record an account left behind: null once deleted again, undefined while unknown. */
   graphUserId?: string | null;
+  /** That user was created by this onboarding (not found existing): set with graphUserId. */
+  nuestra?: boolean;
+}
+
+/** What a failed onboarding left in Entra, as CuentaTeamsFallida reports it. */
+interface Dejada {
+  graphUserId: string;
+  deshabilitada: boolean;
 }
 
 interface Asegurada {
@@ -76,21 +88,57 @@ export class AprovisionarCuenta {
         ultimoIntento: ctx.isLastAttempt,
       };
       const { user, nuestra, credencial } = await this.asegurar(intento);
-      Object.assign(cuenta, { upn: intento.upn, estado: 'activa', graphUserId: user.id, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
+      const creadaPorLucy = nuestra || (user.id === cuenta.graphUserId && cuenta.creadaPorLucy);
+      Object.assign(cuenta, { upn: intento.upn, estado: 'activa', graphUserId: user.id, creadaPorLucy, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
       await guardarCuenta(ctx.manager, cuenta);
       ctx.publish(CuentaTeamsCreada, { alumnoId, upn: cuenta.upn, graphUserId: user.id, existente: !nuestra, credencial: credencial.sellada, credencialVersion: cuenta.credencialVersion, alumno });
     } catch (err) {
       const fallo = falloReportable(err, ctx);
       if (!fallo) throw err;
+      let dejada: Dejada | null = null;
       if (cuenta) {
         // An account that was working stays as it was; a new one is recorded as failed, with what is left in Graph.
         if (!intento?.estadoPrevio || intento.estadoPrevio === 'fallida') {
-          Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId: intento?.graphUserId === undefined ? cuenta.graphUserId : intento.graphUserId });
+          if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) await this.buscarDejada(intento, fallo);
+          const graphUserId = intento?.graphUserId === undefined ? cuenta.graphUserId : intento.graphUserId;
+          const creadaPorLucy = graphUserId !== null && (!!intento?.nuestra || (graphUserId === cuenta.graphUserId && cuenta.creadaPorLucy));
+          Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId, creadaPorLucy });
+          if (graphUserId && creadaPorLucy) dejada = { graphUserId, deshabilitada: await this.deshabilitar(graphUserId, fallo) };
         }
         cuenta.ultimoError = fallo.motivo;
         await guardarCuenta(ctx.manager, cuenta);
       }
-      ctx.publish(CuentaTeamsFallida, { alumnoId, upn: cuenta?.upn ?? upn, ...fallo });
+      ctx.publish(CuentaTeamsFallida, { alumnoId, upn: cuenta?.upn ?? upn, ...fallo, ...dejada });
+    }
+  }
+
+  /**
+   * The failure path's first duty: an account of ours must not stay able to sign in with a password no
+   * one received. Best effort, once: if Graph refuses now, the event says so and the saga's undo (which
+   * retries) deletes it.
+   */
+  private async deshabilitar(id: string, fallo: { motivo: string }): Promise<boolean> {
+    try {
+      await this.graph.updateUser(id, { accountEnabled: false }, { justWritten: true });
+      fallo.motivo = recortar(`${fallo.motivo}; the account ${id} was disabled`);
+      return true;
+    } catch (err) {
+      fallo.motivo = recortar(`${fallo.motivo}; the account ${id} could not be disabled yet (${describeError(err)})`);
+      return false;
+    }
+  }
+
+  /**
+   * The attempt failed before it learnt whether an earlier one had created the user (the row died with
+   * that attempt's transaction): look once more, as a retry would, so a user left behind is reported too.
+   * If Graph cannot answer, the reason says so: the next onboarding of the student finds and adopts it.
+   */
+  private async buscarDejada(intento: Intento, fallo: { motivo: string }): Promise<void> {
+    try {
+      const user = (await this.graph.findUser(intento.upn)) ?? (await this.sinRegistrar(intento));
+      if (user && creadaDesde(user.createdDateTime, intento.sinRegistrarDesde!)) Object.assign(intento, { graphUserId: user.id, nuestra: true });
+    } catch (err) {
+      fallo.motivo = recortar(`${fallo.motivo}; whether an earlier attempt left an account could not be checked (${describeError(err)})`);
     }
   }
 
@@ -122,6 +170,7 @@ export class AprovisionarCuenta {
     }
     intento.graphUserId = user.id;
     const nuestra = creadaAhora || creadaPorEsteOnboarding({ estadoPrevio: intento.estadoPrevio, creadaEn: user.createdDateTime, onboardingDesde: intento.desde });
+    intento.nuestra = nuestra;
     const recienEscrita = creadaAhora || porConflicto || nuestra;
 
     let usageLocationPuesta = false;

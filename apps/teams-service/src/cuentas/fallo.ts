@@ -20,4 +20,5 @@ export function falloReportable(err: unknown, ctx: Pick<MessageContext, 'isLastA
   return { motivo: recortar(describeError(err)), codigo: typeof codigo === 'string' ? codigo.slice(0, 200) : undefined, permanente: false };
 }
 
-const recortar = (s: string) => (s.trim() || 'unknown error').slice(0, 2000);
+/** A reason as long as the contracts allow (2,000 characters), never empty. */
+export const recortar = (s: string) => (s.trim() || 'unknown error').slice(0, 2000);

@@ -19,6 +19,10 @@ export class CuentaEntity {
   @Column('text')
   estado: EstadoCuenta;
 
+  /** The Graph user was created by an onboarding of this student (not found existing): a failure may disable it and have it deleted. */
+  @Column('boolean', { name: 'creada_por_lucy', default: false })
+  creadaPorLucy: boolean;
+
   /** How many temporary passwords were issued (the version of the last one sent to mail-service). */
   @Column('int', { name: 'credencial_version' })
   credencialVersion: number;

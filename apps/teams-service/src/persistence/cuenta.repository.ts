@@ -19,7 +19,7 @@ export async function reservarCuenta(manager: EntityManager, alumnoId: string, u
     .createQueryBuilder()
     .insert()
     .into(CuentaEntity)
-    .values({ id: randomUUID(), alumnoId, upn, graphUserId: null, estado: 'pendiente', credencialVersion: 0, ultimoError: null })
+    .values({ id: randomUUID(), alumnoId, upn, graphUserId: null, estado: 'pendiente', creadaPorLucy: false, credencialVersion: 0, ultimoError: null })
     .orIgnore()
     .execute();
   const cuenta = await bloquearCuenta(manager, alumnoId);

@@ -6,11 +6,15 @@ import { CuentaTeamsDeshabilitacionFallida, CuentaTeamsDeshabilitada, CuentaTeam
 
 const cuenta = { alumnoId, upn: z.email(), graphUserId: z.string().nullable() };
 
-/** Undo of CuentaTeamsCreada: Graph's soft delete (restorable for 30 days). */
+/**
+ * Undo of CuentaTeamsCreada: Graph's soft delete (restorable for 30 days). `dejadaPorFallo`: the undo of
+ * an account a failed onboarding left (CuentaTeamsFallida's graphUserId), which is not deleted if a later
+ * onboarding adopted it meanwhile (the reply is then CuentaTeamsEliminacionFallida, code `cuenta-adoptada`).
+ */
 export const EliminarCuentaTeams = defineCommand({
   name: 'cuenta-teams.eliminar',
   version: 1,
-  schema: z.object(cuenta),
+  schema: z.object({ ...cuenta, dejadaPorFallo: z.boolean().optional() }),
   replies: [CuentaTeamsEliminada, CuentaTeamsEliminacionFallida],
 });
 export type EliminarCuentaTeams = Payload<typeof EliminarCuentaTeams>;

@@ -12,6 +12,9 @@ export const CuentaTeamsEliminada = defineEvent({
 });
 export type CuentaTeamsEliminada = EventPayload<typeof CuentaTeamsEliminada>;
 
+/** The `codigo` of an EliminacionFallida that deleted nothing on purpose: a later onboarding took the account a failed one left. */
+export const CUENTA_ADOPTADA = 'cuenta-adoptada';
+
 export const CuentaTeamsEliminacionFallida = defineEvent({
   name: 'cuenta-teams.eliminacion-fallida',
   version: 1,
