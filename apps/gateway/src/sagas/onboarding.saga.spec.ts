@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AlumnoCreado, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida, DesenrolarMoodle, EliminarCuentaTeams,
+  AlumnoCreado, CUENTA_ADOPTADA, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida, DesenrolarMoodle, EliminarCuentaTeams,
   EmailEnviado, EmailFallido, MoodleDesenrolado, MoodleEnrolado, MoodleFallido, type MessageDefinition,
 } from '@lucy/contracts';
 import { aplicar, desaprovisionar, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from './onboarding.saga.js';
@@ -15,6 +15,8 @@ const ev: Record<string, [MessageDefinition, object]> = {
   creado: [AlumnoCreado, { alumnoId, loteId: null, alumno }],
   cuenta: [CuentaTeamsCreada, { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', existente: false, credencial: sealed, credencialVersion: 1, alumno }],
   cuentaFallida: [CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'dominio no verificado', permanente: true }],
+  cuentaDejada: [CuentaTeamsFallida, { alumnoId, upn: 'a40123456@x.edu', motivo: 'Graph 504', permanente: false, graphUserId: 'g1', deshabilitada: true }],
+  adoptada: [CuentaTeamsEliminacionFallida, { alumnoId, upn: 'a40123456@x.edu', motivo: 'activa otra vez', codigo: CUENTA_ADOPTADA, permanente: true }],
   moodle: [MoodleEnrolado, { alumnoId, moodleUserId: 7, username: 'a40123456', cursos: [{ shortname: 'ING-1', courseId: 2 }] }],
   moodleFallido: [MoodleFallido, { alumnoId, motivo: 'Moodle caído', permanente: false }],
   email: [EmailEnviado, { alumnoId, plantilla: 'bienvenida', credencialVersion: 1, destinatario: 'ana@example.com', smtpMessageId: null }],
@@ -109,5 +111,64 @@ describe('onboarding saga', () => {
     aplicar(w, ev.moodle[0], ev.moodle[1], now);
     expect(w.estado).toBe('completado');
     expect(w.avisos).toEqual([]);
+  });
+
+  describe('an account left by a failed onboarding', () => {
+    it('is shown as the student\'s and deleted by the undo step, the workflow staying fallido', () => {
+      const w = nuevoOnboarding(alumnoId);
+      aplicar(w, ev.creado[0], ev.creado[1], now);
+      const efecto = aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now);
+      expect(efecto.comandos).toEqual([{ def: EliminarCuentaTeams, payload: { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', dejadaPorFallo: true } }]);
+      expect(efecto.nota).toMatch(/quedó a40123456@x.edu \(deshabilitada\): se elimina/);
+      expect(w).toMatchObject({ estado: 'fallido', upn: 'a40123456@x.edu', graphUserId: 'g1', error: 'Graph 504' });
+      expect(w.pasos.cuenta).toMatchObject({ estado: 'fallido', detalle: { graphUserId: 'g1', deshabilitada: true } });
+      expect(w.pasos.eliminar_cuenta.estado).toBe('en_curso');
+      aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
+      expect(w.estado).toBe('fallido');
+      expect(w.pasos.eliminar_cuenta.estado).toBe('completado');
+    });
+
+    it('is flagged for reconciliation when its undo keeps failing, still fallido', () => {
+      const { w } = run('creado', 'cuentaDejada');
+      for (let i = 1; i <= MAX_INTENTOS_COMPENSACION; i++) aplicar(w, ev.eliminacionFallida[0], ev.eliminacionFallida[1], now);
+      expect(w.estado).toBe('fallido');
+      expect(w.pasos.eliminar_cuenta).toMatchObject({ estado: 'fallido', intentos: MAX_INTENTOS_COMPENSACION });
+      expect(w.avisos).toEqual([expect.stringMatching(/^eliminar_cuenta: la cuenta a40123456@x.edu \(g1\) .*requiere conciliación/)]);
+      // A late success clears the flag.
+      aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
+      expect(w.avisos).toEqual([]);
+    });
+
+    it('is not undone once a retry adopted it, and stays undoable as the student\'s account', () => {
+      const { w } = run('creado', 'cuentaDejada', 'adoptada');
+      expect(w.pasos.eliminar_cuenta.estado).toBe('omitido');
+      expect(w.estado).toBe('fallido');
+      // Whatever order the retry's account and the undo's answer arrive in, a later deprovisioning deletes it.
+      for (const orden of [['creado', 'cuentaDejada', 'adoptada', 'cuenta'], ['creado', 'cuentaDejada', 'cuenta', 'adoptada'], ['creado', 'cuentaDejada', 'cuenta', 'eliminada']]) {
+        const r = run(...orden).w;
+        expect(r.estado).toBe('enrolando_y_notificando');
+        expect(r.pasos.eliminar_cuenta.estado).toBe('pendiente');
+        desaprovisionar(r, now);
+        aplicar(r, ev.desenrolado[0], ev.desenrolado[1], now);
+        expect(r.pasos.eliminar_cuenta.estado).toBe('en_curso');
+      }
+    });
+
+    it('is deleted when an operator deprovisions the failed student, and nothing else is', () => {
+      const { w } = run('creado', 'cuentaDejada', 'eliminacionFallida');
+      expect(desaprovisionar(w, now).comandos.map((c) => c.def)).toEqual([EliminarCuentaTeams]);
+      expect(w.pasos.desenrolar_moodle.estado).toBe('omitido');
+      aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
+      expect(w.estado).toBe('compensado');
+    });
+
+    it('is deleted when the failure arrives while an operator is deprovisioning', () => {
+      const { w } = run('creado');
+      desaprovisionar(w, now);
+      expect(aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now).comandos.map((c) => c.def)).toEqual([EliminarCuentaTeams]);
+      expect(w.estado).toBe('compensando');
+      aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
+      expect(w.estado).toBe('compensado');
+    });
   });
 });

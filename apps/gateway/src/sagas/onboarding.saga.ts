@@ -3,6 +3,9 @@
 //   creando_cuenta ──CuentaTeamsCreada──> enrolando_y_notificando ──(Moodle ∧ email settled)──> completado
 //        │                                        └─ Moodle or email failed ─────────────────> completado_con_avisos
 //        └──CuentaTeamsFallida──> fallido            (the account is critical; Moodle and email are not)
+//                 └─ it left an Entra user (disabled by teams-service): eliminar_cuenta runs in fallido, retried by
+//                    the sweeper; undone, or adopted by a retry (omitido), or never undone: flagged for
+//                    reconciliation in the avisos. The workflow stays fallido throughout.
 //
 //   any state ──desaprovisionar──> compensando: undo in reverse order (unenrol, then delete the account),
 //        each undo recorded; all done ──> compensado; an undo that keeps failing ──> compensacion_fallida
@@ -11,12 +14,12 @@
 // CuentaTeamsCreada that caused it): each event settles its own step, and the state is derived from the
 // steps. The row is locked while an event is applied (workflow.service.ts), so concurrent events queue.
 import {
-  AlumnoActualizado, AlumnoCreado, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida,
+  AlumnoActualizado, AlumnoCreado, CUENTA_ADOPTADA, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida,
   DesenrolarMoodle, EliminarCuentaTeams, EmailEnviado, EmailFallido, MoodleDesenrolado, MoodleDesenrolamientoFallido, MoodleEnrolado,
   MoodleFallido, PasswordRestablecida, RestablecimientoPasswordFallido,
   type MessageDefinition, type Payload,
 } from '@lucy/contracts';
-import { TERMINALES, type EstadoPaso, type OnboardingState, type Paso } from './onboarding.model.js';
+import { pasoInicial, TERMINALES, type EstadoPaso, type OnboardingState, type Paso } from './onboarding.model.js';
 
 export interface Comando<D extends MessageDefinition = MessageDefinition> {
   def: D;
@@ -37,7 +40,8 @@ export const COMPENSACIONES: readonly { paso: Paso; deshace: Paso }[] = [
 
 /** How long a workflow may sit in a state before it is flagged stuck (seed 000: "RUNNING forever"). */
 export const VENCIMIENTOS_MS: Partial<Record<OnboardingState['estado'], number>> = {
-  creando_cuenta: 30 * 60_000,
+  // Above teams-service's retry budget for the account (RETRY_DELAYS_MS, about 38 minutes by default).
+  creando_cuenta: 60 * 60_000,
   enrolando_y_notificando: 60 * 60_000,
   compensando: 30 * 60_000,
 };
@@ -71,6 +75,13 @@ const aviso = (w: OnboardingState, paso: Paso, motivo: string) => {
 };
 const sinAviso = (w: OnboardingState, paso: Paso) => (w.avisos = w.avisos.filter((a) => !a.startsWith(`${paso}:`)));
 const compensando = (w: OnboardingState) => w.estado === 'compensando' || w.estado === 'compensado' || w.estado === 'compensacion_fallida';
+/** The account step failed but left an Entra user behind (CuentaTeamsFallida named it): it is undone like a created one. */
+export const cuentaDejada = (w: OnboardingState) => w.pasos.cuenta.estado === 'fallido' && !!w.graphUserId && !!w.upn;
+/**
+ * A reply to the undo of an account a failed attempt left, read after a later attempt gave the student an
+ * account (adopted or new): it concerns the old one only, so it leaves the step open for a future undo.
+ */
+const deshacerSuperado = (w: OnboardingState) => !compensando(w) && w.pasos.cuenta.estado === 'completado';
 
 /** The forward state follows from the steps; compensation states are only left by compensation events. */
 export function derivarEstado(w: OnboardingState): OnboardingState['estado'] {
@@ -89,7 +100,7 @@ export function siguienteCompensacion(w: OnboardingState, now: string): Efecto {
     const undo = w.pasos[paso];
     if (undo.estado === 'completado' || undo.estado === 'omitido') continue;
     const hecho = w.pasos[deshace].estado;
-    if (hecho === 'pendiente' || (hecho === 'fallido' && deshace === 'cuenta')) {
+    if (hecho === 'pendiente' || (hecho === 'fallido' && deshace === 'cuenta' && !cuentaDejada(w))) {
       settle(w, paso, 'omitido', now);
       continue;
     }
@@ -109,7 +120,8 @@ export function siguienteCompensacion(w: OnboardingState, now: string): Efecto {
 
 export function comandoDeshacer(w: OnboardingState, paso: Paso): Comando {
   if (paso === 'desenrolar_moodle') return { def: DesenrolarMoodle, payload: { alumnoId: w.alumnoId, upn: w.upn!, cursos: w.cursos.length ? w.cursos : undefined } };
-  return { def: EliminarCuentaTeams, payload: { alumnoId: w.alumnoId, upn: w.upn!, graphUserId: w.graphUserId } };
+  // The account a failed onboarding left is deleted only while no later onboarding has adopted it (teams-service checks).
+  return { def: EliminarCuentaTeams, payload: { alumnoId: w.alumnoId, upn: w.upn!, graphUserId: w.graphUserId, ...(cuentaDejada(w) ? { dejadaPorFallo: true } : {}) } };
 }
 
 /**
@@ -160,12 +172,31 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     }
     start(w, 'moodle', now);
     start(w, 'email', now);
+    // An undo of an account an earlier failed attempt left (deleted, adopted, or flagged) is history now:
+    // the step is open again for this account, should an operator ever deprovision it.
+    if (w.pasos.eliminar_cuenta.estado !== 'pendiente') w.pasos.eliminar_cuenta = pasoInicial();
+    sinAviso(w, 'eliminar_cuenta');
     return { comandos: [], nota: `cuenta ${e.upn} ${e.existente ? 'encontrada' : 'creada'}` };
   }),
   on(CuentaTeamsFallida, (w, e, now) => {
-    settle(w, 'cuenta', 'fallido', now, { error: e.motivo });
+    settle(w, 'cuenta', 'fallido', now, { error: e.motivo, detalle: e.graphUserId ? { upn: e.upn, graphUserId: e.graphUserId, deshabilitada: e.deshabilitada ?? false } : undefined });
     w.error = e.motivo;
-    return { comandos: [], nota: `la cuenta no pudo crearse: ${e.motivo}` };
+    if (!e.graphUserId || !e.upn) return { comandos: [], nota: `la cuenta no pudo crearse: ${e.motivo}` };
+    // The attempt left a user in Entra (disabled by teams-service if it could): shown as the student's
+    // account, and undone by the same step and machinery as any other account, without leaving fallido.
+    w.upn = e.upn;
+    w.graphUserId = e.graphUserId;
+    const dejada = `la cuenta no pudo completarse: ${e.motivo}; quedó ${e.upn} (${e.deshabilitada ? 'deshabilitada' : 'sin deshabilitar'}): se elimina`;
+    const undo = w.pasos.eliminar_cuenta;
+    if (undo.estado === 'en_curso' && undo.detalle?.enviado) return { comandos: [], nota: `${dejada} (ya en curso)` };
+    Object.assign(undo, { estado: 'pendiente', intentos: 0, ultimoError: null, finishedAt: null });
+    if (compensando(w)) {
+      if (w.estado !== 'compensando') w.estado = 'compensando';
+      return { ...siguienteCompensacion(w, now), nota: dejada };
+    }
+    start(w, 'eliminar_cuenta', now);
+    undo.detalle = { ...(undo.detalle ?? {}), enviado: now };
+    return { comandos: [comandoDeshacer(w, 'eliminar_cuenta')], nota: dejada };
   }),
   on(MoodleEnrolado, (w, e, now) => {
     w.moodleUserId = e.moodleUserId;
@@ -212,16 +243,32 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
   }),
   on(MoodleDesenrolamientoFallido, (w, e, now) => compensacionFallida(w, 'desenrolar_moodle', e.motivo, now)),
   on(CuentaTeamsEliminada, (w, e, now) => {
+    if (deshacerSuperado(w)) return { comandos: [], nota: `cuenta ${e.upn} (${e.graphUserId ?? '?'}) que dejó un intento fallido eliminada; el alumno ya tiene su cuenta` };
     settle(w, 'eliminar_cuenta', 'completado', now, { detalle: { yaNoExistia: e.yaNoExistia } });
-    return compensando(w) ? siguienteCompensacion(w, now) : { comandos: [], nota: 'cuenta eliminada' };
+    sinAviso(w, 'eliminar_cuenta');
+    return compensando(w) ? siguienteCompensacion(w, now) : { comandos: [], nota: cuentaDejada(w) ? `cuenta ${e.upn} que dejó el fallo eliminada` : 'cuenta eliminada' };
   }),
-  on(CuentaTeamsEliminacionFallida, (w, e, now) => compensacionFallida(w, 'eliminar_cuenta', e.motivo, now)),
+  on(CuentaTeamsEliminacionFallida, (w, e, now) => {
+    if (deshacerSuperado(w)) return { comandos: [], nota: `no se eliminó la cuenta que dejó un intento fallido (${e.motivo}); el alumno ya tiene su cuenta` };
+    if (e.codigo === CUENTA_ADOPTADA) {
+      // A later onboarding took the account a failed one left: it is the student's now, nothing to undo.
+      settle(w, 'eliminar_cuenta', 'omitido', now, { error: null });
+      return compensando(w) ? siguienteCompensacion(w, now) : { comandos: [], nota: `la cuenta ${e.upn} fue adoptada por un nuevo intento: no se elimina` };
+    }
+    return compensacionFallida(w, 'eliminar_cuenta', e.motivo, now);
+  }),
 ]);
 
 /** A failed undo is never dropped: it stays visible and the sweeper sends it again, up to a limit. */
 function compensacionFallida(w: OnboardingState, paso: Paso, motivo: string, now: string): Efecto {
   settle(w, paso, 'fallido', now, { error: motivo });
   if (w.pasos[paso].intentos >= MAX_INTENTOS_COMPENSACION) {
+    if (!compensando(w)) {
+      // The account a failed onboarding left, neither undone nor adopted: the student stays fallido, flagged
+      // for reconciliation in their avisos (and by this step) until an operator deletes or adopts it.
+      aviso(w, paso, `la cuenta ${w.upn} (${w.graphUserId}) que dejó el fallo sigue en Entra; requiere conciliación`);
+      return { comandos: [], nota: `eliminar la cuenta que dejó el fallo falló ${w.pasos[paso].intentos} veces; requiere conciliación: ${motivo}` };
+    }
     w.estado = 'compensacion_fallida';
     return { comandos: [], nota: `${paso} falló ${w.pasos[paso].intentos} veces; requiere intervención: ${motivo}` };
   }

@@ -1,12 +1,13 @@
 // Periodic housekeeping of the sagas, safe with several gateway replicas (SKIP LOCKED):
 // - a workflow whose Moodle or email answer is overdue completes with a warning (not critical steps);
 // - any other workflow past its step's deadline is flagged stuck, once, in its audit trail;
-// - an undo step that failed is sent again after a growing delay, so a compensation is never dropped.
+// - an undo step that failed is sent again after a growing delay, so a compensation is never dropped
+//   (that of an account a failed onboarding left included: its workflow stays fallido meanwhile).
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { comandoDeshacer, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from '../sagas/onboarding.saga.js';
+import { comandoDeshacer, cuentaDejada, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from '../sagas/onboarding.saga.js';
 import type { Paso } from '../sagas/onboarding.model.js';
 import { registrar } from '../workflows/auditoria.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
@@ -88,7 +89,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     const due: { alumno_id: string; paso: Paso; intentos: number; finished_at: Date }[] = await this.messaging.inTransaction(async ({ manager }) =>
       manager.query(
         `SELECT w.alumno_id, p.paso, p.intentos, p.finished_at FROM ${this.s}.workflow w JOIN ${this.s}.workflow_paso p ON p.workflow_id = w.id
-          WHERE w.estado = 'compensando' AND p.estado = 'fallido' AND p.paso IN ('desenrolar_moodle', 'eliminar_cuenta') AND p.intentos < $1`,
+          WHERE (w.estado = 'compensando' OR (w.estado = 'fallido' AND p.paso = 'eliminar_cuenta')) AND p.estado = 'fallido' AND p.paso IN ('desenrolar_moodle', 'eliminar_cuenta') AND p.intentos < $1`,
         [MAX_INTENTOS_COMPENSACION],
       ),
     );
@@ -97,7 +98,8 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
       await this.messaging.inTransaction(async ({ manager, publish }) => {
         const w = await this.repo.load(manager, d.alumno_id, true);
         const step = w?.state.pasos[d.paso];
-        if (!w || w.state.estado !== 'compensando' || step?.estado !== 'fallido') return; // someone else got there first
+        const vigente = w?.state.estado === 'compensando' || (w?.state.estado === 'fallido' && d.paso === 'eliminar_cuenta' && cuentaDejada(w.state));
+        if (!w || !vigente || step?.estado !== 'fallido') return; // someone else got there first, or a retry adopted the account
         Object.assign(step, { estado: 'en_curso', finishedAt: null });
         const cmd = comandoDeshacer(w.state, d.paso);
         publish(cmd.def, cmd.payload as never);

@@ -113,6 +113,10 @@ export class WorkflowService {
         throw new ConflictException(`el alumno ya está ${s.estado}: para reenviar sus credenciales usá reenviar-credenciales; para Moodle, enrolar-moodle`);
       }
       if (!TERMINALES.includes(s.estado)) throw new ConflictException(`el workflow está ${s.estado}: esperá a que termine`);
+      // An account the failure left is being deleted: a new onboarding now could adopt it just before the
+      // delete lands. Once the undo has answered (deleted, or failed and waiting), the retry may start:
+      // teams-service finds the account if it is still there and reuses it, and the pending undo is dropped.
+      if (s.pasos.eliminar_cuenta.estado === 'en_curso') throw new ConflictException(`se está eliminando la cuenta ${s.upn ?? ''} que dejó el fallo: esperá a que termine`);
       const previo = s.estado;
       const nuevo = nuevoOnboarding(alumnoId);
       Object.assign(nuevo, { alumno: s.alumno, loteId: s.loteId });
