@@ -75,6 +75,27 @@ export async function startTeams(sandbox: TestSandboxWithGraph, env: Record<stri
   };
 }
 
+type GraphRequest = Parameters<TestSandboxWithGraph['graph']['service']['execute']>[0];
+
+/**
+ * Graph answers the requests `falla` picks with a 503 or 504 in Graph's own error shape (the one the
+ * errorRate knob sends), after doing the work if `falla` calls `ejecutar` first (a write that landed but
+ * whose answer was lost). `null`: answered as usual. Returns the function that stops it.
+ */
+export function graphFallaEn(sandbox: TestSandboxWithGraph, falla: (req: GraphRequest, ejecutar: () => void) => 503 | 504 | null): () => void {
+  const service = sandbox.graph.service;
+  const original = service.execute;
+  service.execute = function (this: typeof service, req, principal) {
+    const status = falla(req, () => void original.call(this, req, principal));
+    if (status === null) return original.call(this, req, principal);
+    const error = status === 503
+      ? { status, code: 'ServiceNotAvailable', message: 'The service is temporarily unavailable for maintenance or is overloaded.', headers: {}, inner: {} }
+      : { status, code: 'UnknownError', message: 'The server, while acting as a proxy, did not receive a timely response from the upstream server.', headers: {}, inner: {} };
+    return service.errorResponse(error as never, req.headers);
+  };
+  return () => void (service.execute = original);
+}
+
 /** Users the tenant holds (or held) under a UPN. */
 export const usersOf = (sandbox: TestSandboxWithGraph, upn: string) => sandbox.graph.store.allUsers().filter((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase());
 
