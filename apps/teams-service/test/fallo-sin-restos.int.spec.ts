@@ -41,13 +41,12 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
    * The chaos run's case: the create lands but its answer is lost (504), and every password PATCH then
    * answers 503, so each retry finds the user and fails on it, until the last attempt.
    */
-  async function fallaDejandoCuenta() {
+  async function fallaDejandoCuenta(evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() }) {
     restaurar = graphFallaEn(sandbox, (req, ejecutar) => {
       if (req.method === 'POST' && req.segments.length === 1 && req.segments[0] === 'users') return (ejecutar(), 504);
       if (req.method === 'PATCH' && req.segments[0] === 'users' && (req.body as { passwordProfile?: unknown })?.passwordProfile) return 503;
       return null;
     });
-    const evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() };
     const env = await teams.broker.publish(AlumnoCreado, evento);
     const { env: fallida } = await teams.broker.reply(CuentaTeamsFallida, env);
     return { evento, fallida: fallida.payload };
@@ -92,6 +91,19 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
     const { env: negada } = await teams.broker.reply(CuentaTeamsEliminacionFallida, cmd);
     expect(negada.payload).toMatchObject({ codigo: CUENTA_ADOPTADA, permanente: true });
     expect(usersOf(sandbox, fallida.upn!)[0]).toMatchObject({ state: 'active', accountEnabled: true });
+  });
+
+  it('reports the user a new onboarding created after the old account was deleted, not the deleted one', async () => {
+    const evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() };
+    const { env: creada } = await teams.broker.reply(CuentaTeamsCreada, await teams.broker.publish(AlumnoCreado, evento));
+    const { upn, graphUserId: anterior } = creada.payload;
+    await teams.broker.reply(CuentaTeamsEliminada, await teams.broker.publish(EliminarCuentaTeams, { alumnoId: evento.alumnoId, upn, graphUserId: anterior }));
+
+    const { fallida } = await fallaDejandoCuenta(evento);
+    const nuevo = usersOf(sandbox, upn).find((u) => u.state === 'active')!;
+    expect(nuevo.id).not.toBe(anterior);
+    expect(fallida).toMatchObject({ upn, graphUserId: nuevo.id, deshabilitada: true });
+    expect(nuevo.accountEnabled).toBe(false);
   });
 
   it('says the user could not be disabled when Graph refuses that too, for the undo to delete it', async () => {

@@ -97,10 +97,12 @@ export class AprovisionarCuenta {
       if (!fallo) throw err;
       let dejada: Dejada | null = null;
       if (cuenta) {
-        // An account that was working stays as it was; a new one is recorded as failed, with what is left in Graph.
-        if (!intento?.estadoPrevio || intento.estadoPrevio === 'fallida') {
+        // An account that was working stays as it was; a new one is recorded as failed, with what is left in
+        // Graph (after a deletion, the deleted user is not what is left: only one this attempt found or made).
+        const previo = intento?.estadoPrevio;
+        if (!previo || previo === 'fallida' || previo === 'eliminada') {
           if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) await this.buscarDejada(intento, fallo);
-          const graphUserId = intento?.graphUserId === undefined ? cuenta.graphUserId : intento.graphUserId;
+          const graphUserId = intento?.graphUserId === undefined ? (previo === 'eliminada' ? null : cuenta.graphUserId) : intento.graphUserId;
           const creadaPorLucy = graphUserId !== null && (!!intento?.nuestra || (graphUserId === cuenta.graphUserId && cuenta.creadaPorLucy));
           Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId, creadaPorLucy });
           if (graphUserId && creadaPorLucy) dejada = { graphUserId, deshabilitada: await this.deshabilitar(graphUserId, fallo) };
