@@ -13,6 +13,16 @@ const ACCIONES = [
 
 const DESHACER = ['desenrolar_moodle', 'eliminar_cuenta'];
 
+/** The UPN, and, for an account a failed attempt left in Entra, what became of it (the saga deletes it). */
+function upnConEstado(f) {
+  const paso = (nombre) => f.workflow.pasos.find((p) => p.paso === nombre);
+  const cuenta = paso('cuenta');
+  if (!f.cuentas.upn || cuenta?.estado !== 'fallido') return f.cuentas.upn;
+  const deshacer = paso('eliminar_cuenta')?.estado;
+  const destino = { completado: 'eliminada', omitido: 'adoptada por un reintento', fallido: 'todavía sin eliminar' }[deshacer] ?? 'eliminándose';
+  return `${f.cuentas.upn} — la dejó el intento fallido${cuenta.detalle?.deshabilitada ? ', deshabilitada' : ''}; ${destino}`;
+}
+
 export default async function alumno(main, { params: [id], avisar }) {
   const cuerpo = h('div', { id: 'ficha' }, h('p', {}, 'Cargando…'));
   const titulo = h('h1', {}, 'Alumno');
@@ -61,7 +71,7 @@ function ficha(f, avisar, recargar) {
         dato('Periodo', a.periodo),
         dato('Email personal', a.emailPersonal),
         dato('Email institucional', a.emailInstitucional),
-        dato('UPN (Microsoft 365)', f.cuentas.upn),
+        dato('UPN (Microsoft 365)', upnConEstado(f)),
         dato('Usuario de Moodle', f.cuentas.moodleUserId),
         dato('Cursos', f.cuentas.cursos.join(', ') || null),
       ),
