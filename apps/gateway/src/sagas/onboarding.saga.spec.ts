@@ -128,6 +128,15 @@ describe('onboarding saga', () => {
       expect(w.pasos.eliminar_cuenta.estado).toBe('completado');
     });
 
+    it('is deleted once for a repeated failure naming it, and a different user left later is deleted too', () => {
+      const w = nuevoOnboarding(alumnoId);
+      aplicar(w, ev.creado[0], ev.creado[1], now);
+      expect(aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now).comandos).toHaveLength(1);
+      expect(aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now).comandos).toEqual([]);
+      const otra = aplicar(w, CuentaTeamsFallida, { ...ev.cuentaDejada[1], graphUserId: 'g2' }, now);
+      expect(otra.comandos.map((c) => c.payload)).toEqual([expect.objectContaining({ graphUserId: 'g2', dejadaPorFallo: true })]);
+    });
+
     it('is flagged for reconciliation when its undo keeps failing, still fallido', () => {
       const { w } = run('creado', 'cuentaDejada');
       for (let i = 1; i <= MAX_INTENTOS_COMPENSACION; i++) aplicar(w, ev.eliminacionFallida[0], ev.eliminacionFallida[1], now);

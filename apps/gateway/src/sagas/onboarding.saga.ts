@@ -184,11 +184,12 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     if (!e.graphUserId || !e.upn) return { comandos: [], nota: `la cuenta no pudo crearse: ${e.motivo}` };
     // The attempt left a user in Entra (disabled by teams-service if it could): shown as the student's
     // account, and undone by the same step and machinery as any other account, without leaving fallido.
+    const misma = w.graphUserId === e.graphUserId;
     w.upn = e.upn;
     w.graphUserId = e.graphUserId;
     const dejada = `la cuenta no pudo completarse: ${e.motivo}; quedó ${e.upn} (${e.deshabilitada ? 'deshabilitada' : 'sin deshabilitar'}): se elimina`;
     const undo = w.pasos.eliminar_cuenta;
-    if (undo.estado === 'en_curso' && undo.detalle?.enviado) return { comandos: [], nota: `${dejada} (ya en curso)` };
+    if (misma && undo.estado === 'en_curso' && undo.detalle?.enviado) return { comandos: [], nota: `${dejada} (ya en curso)` };
     Object.assign(undo, { estado: 'pendiente', intentos: 0, ultimoError: null, finishedAt: null });
     if (compensando(w)) {
       if (w.estado !== 'compensando') w.estado = 'compensando';
