@@ -48,6 +48,13 @@ describe('onboarding saga', () => {
     expect(w.error).toMatch(/dominio/);
   });
 
+  it("stays fallido when the student's AlumnoCreado is read after the account's failure", () => {
+    const { w } = run('cuentaFallida', 'creado');
+    expect(w.estado).toBe('fallido');
+    expect(w.pasos.cuenta.estado).toBe('fallido');
+    expect(w.alumno).toEqual(alumno);
+  });
+
   it('completes with warnings when Moodle or email fail, and clears the warning when a retry succeeds', () => {
     const { w } = run('creado', 'cuenta', 'moodleFallido', 'email');
     expect(w.estado).toBe('completado_con_avisos');

@@ -151,6 +151,9 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
   on(AlumnoCreado, (w, e, now) => {
     w.alumno = e.alumno;
     w.loteId = e.loteId ?? w.loteId;
+    // Events come in any order: a failure heard first settles the account step, and this late event must
+    // not re-open it (nothing would settle it again). An operator's retry re-opens it itself (activar).
+    if (w.pasos.cuenta.estado === 'fallido') return { comandos: [], nota: 'alumno registrado (la creación de su cuenta ya había fallado)' };
     start(w, 'cuenta', now);
     return { comandos: [], nota: 'alumno registrado; creando su cuenta' };
   }),
