@@ -89,6 +89,25 @@ describe('gateway API: alumnos, acciones, workflows', () => {
     expect(otra.body.detail).toMatch(/creando_cuenta/);
   });
 
+  it('refuses with 409 to send again a student stored before a stricter check, and writes nothing', async () => {
+    const schema = gw.config.DB_SCHEMA;
+    const { rows } = await gw.db.query(`SELECT alumno, estado FROM "${schema}".workflow WHERE alumno_id = $1`, [luis]);
+    const antes = tap.of(AlumnoCreado, { alumnoId: luis }).length;
+    await gw.db.query(`UPDATE "${schema}".workflow SET alumno = jsonb_set(alumno, '{dni}', '"0000000"'), estado = 'fallido' WHERE alumno_id = $1`, [luis]);
+    const { rows: auditoriaAntes } = await gw.db.query(`SELECT count(*)::int AS n FROM "${schema}".auditoria`);
+    try {
+      const r = await gw.api(`/alumnos/${luis}/acciones/activar`, { token: operador, method: 'POST' });
+      expect(r.status).toBe(409);
+      expect(r.type).toContain('application/problem+json');
+      expect(r.body.detail).toMatch(/alumno\.dni/);
+      const { rows: auditoriaDespues } = await gw.db.query(`SELECT count(*)::int AS n FROM "${schema}".auditoria`);
+      expect(auditoriaDespues[0].n).toBe(auditoriaAntes[0].n);
+      expect(tap.of(AlumnoCreado, { alumnoId: luis }).length).toBe(antes);
+    } finally {
+      await gw.db.query(`UPDATE "${schema}".workflow SET alumno = $2, estado = $3 WHERE alumno_id = $1`, [luis, rows[0].alumno, rows[0].estado]);
+    }
+  });
+
   it('runs a bulk action on a selection, starting what it can and listing what it cannot, as a tarea', async () => {
     const r = await gw.api('/acciones', { token: operador, body: { accion: 'reenviar-credenciales', alumnoIds: [ana, marta], motivo: 'no les llegó el correo' } });
     expect(r.status).toBe(202);

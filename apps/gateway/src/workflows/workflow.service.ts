@@ -63,6 +63,15 @@ export class WorkflowService {
       const w = await this.repo.load(scope.manager, alumnoId, true);
       if (!w) throw new NotFoundException(`no hay un workflow para el alumno ${alumnoId}`);
       const efecto = run(w, scope, new Date().toISOString());
+      // A student stored before a stricter check (a DNI of zeros, say) cannot be sent again as it is: the
+      // operator is told why, and nothing is written, instead of the publish failing as a server error.
+      for (const c of efecto.comandos) {
+        const r = c.def.schema.safeParse(c.payload);
+        if (!r.success) {
+          const campos = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+          throw new ConflictException(`los datos guardados del alumno no pasan las validaciones actuales (${campos}): corregilos en el origen y volvé a importarlo`);
+        }
+      }
       await this.persist(scope.manager, w, efecto, (d, p) => scope.publish(d, p), { evento: accion, actor, correlationId: w.correlationId });
       return { workflowId: w.id, estado: w.state.estado, comandos: efecto.comandos.map((c) => c.def.name), nota: efecto.nota };
     });
