@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { BaseConfig } from './config/base-config.schema.js';
+import { guardInput } from './http/input-guards.js';
 import { BootLogger } from './logging/boot-logger.js';
 import { createLogger } from './logging/create-logger.js';
 import { LoggingModule, type LoggingOptions } from './logging/logging.module.js';
@@ -22,8 +23,8 @@ export interface BootstrapOptions<C extends BaseConfig> {
 }
 
 /**
- * Creates and starts a service: configuration and pino logging around its module, request body
- * limits, shutdown on SIGTERM/SIGINT (bounded by SHUTDOWN_TIMEOUT_MS), listening on HOST:PORT.
+ * Creates and starts a service: configuration and pino logging around its module, request URL and
+ * body limits, shutdown on SIGTERM/SIGINT (bounded by SHUTDOWN_TIMEOUT_MS), listening on HOST:PORT.
  * Returns the running app; `await app.getUrl()` gives its address.
  */
 export async function bootstrapService<C extends BaseConfig>(options: BootstrapOptions<C>): Promise<INestApplication> {
@@ -50,7 +51,7 @@ export async function bootstrapService<C extends BaseConfig>(options: BootstrapO
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
+  guardInput(app, config.HTTP_BODY_LIMIT); // URL and JSON body checks, then the JSON parser
   app.useBodyParser('urlencoded', { limit: config.HTTP_BODY_LIMIT, extended: true });
   app.enableShutdownHooks();
   boundShutdown(config.SHUTDOWN_TIMEOUT_MS, (signal) => logger.log({ msg: 'shutting down', signal }, 'Bootstrap'));

@@ -33,3 +33,8 @@ export { schemaNameOf, schemaOf } from './persistence/schema-aware-migration.js'
 export { bootstrapService, type BootstrapOptions } from './bootstrap.js';
 
 export { parseSecretKeys, SANDBOX_DEV_CREDENTIALS_KEY, SecretBox, type SecretKey } from './secrets/sealed-secret.js';
+
+export { invalidInput, textProblem, type FieldProblem } from './http/invalid-input.js';
+export { invalidTexts, jsonDepth, MAX_JSON_DEPTH } from './http/json-body.js';
+export { MAX_URL_LENGTH } from './http/url-guard.js';
+export { MAX_HEADER_SIZE } from './http/client-error.js';
