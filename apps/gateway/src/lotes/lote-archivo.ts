@@ -1,15 +1,18 @@
 // An uploaded file → the rows RegistrarLote carries. Only the shape is checked here (a readable CSV with
 // a header, or a JSON array of objects; a mapping naming columns that exist; row and cell limits); whether
 // each row is a valid student is ingest-service's to say, row by row, in LoteIngestado.invalidos.
+import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { FilaAlumno } from '@lucy/contracts';
+import { invalidTexts, jsonDepth, MAX_JSON_DEPTH } from '@lucy/platform';
+import { Texto } from '../api/schemas.js';
 
 /** The fields ingest-service reads from a row (it also accepts common aliases, e.g. Documento for dni). */
 export const CAMPOS = ['dni', 'nombre', 'apellido', 'emailPersonal', 'emailInstitucional', 'carrera', 'estado', 'periodo'] as const;
 
 /** `{"dni":"Documento","nombre":"Nombres"}`: field → the file's column header. */
-export const Mapeo = z.partialRecord(z.enum(CAMPOS, { error: `los campos son ${CAMPOS.join(', ')}` }), z.string().min(1).max(200)).refine((m) => new Set(Object.values(m)).size === Object.values(m).length, { error: 'dos campos no pueden leer la misma columna' });
+export const Mapeo = z.partialRecord(z.enum(CAMPOS, { error: `los campos son ${CAMPOS.join(', ')}` }), Texto.min(1).max(200)).refine((m) => new Set(Object.values(m)).size === Object.values(m).length, { error: 'dos campos no pueden leer la misma columna' });
 export type Mapeo = z.infer<typeof Mapeo>;
 
 const MAX_CELDA = 1000;
@@ -21,7 +24,7 @@ export interface Limites {
   maxFilas: number;
 }
 
-const celda = z.union([z.string().max(MAX_CELDA, { error: `una celda tiene más de ${MAX_CELDA} caracteres` }), z.number(), z.null()], {
+const celda = z.union([Texto.max(MAX_CELDA, { error: `una celda tiene más de ${MAX_CELDA} caracteres` }), z.number(), z.null()], {
   error: 'cada valor debe ser texto, número o null',
 });
 const FilasJson = z.array(z.record(z.string().max(200), celda, { error: 'cada fila debe ser un objeto {columna: valor}' }), { error: 'el JSON debe ser un arreglo de filas' });
@@ -34,6 +37,7 @@ export function delimitadorDe(texto: string): string {
 }
 
 export function leerCsv(contenido: Buffer, limites: Limites): Record<string, string>[] {
+  if (!isUtf8(contenido)) throw new ArchivoInvalido('el archivo no es texto UTF-8: exportalo como CSV UTF-8');
   const texto = contenido.toString('utf8');
   if (texto.includes('\u0000')) throw new ArchivoInvalido('el archivo no es texto (¿un Excel .xlsx?): exportalo como CSV UTF-8');
   let filas: Record<string, string>[];
@@ -69,11 +73,16 @@ export function leerCsv(contenido: Buffer, limites: Limites): Record<string, str
 export function leerJson(contenido: Buffer | unknown): FilaAlumno[] {
   let json: unknown = contenido;
   if (Buffer.isBuffer(contenido)) {
+    // The limits a JSON body has (libs/platform), for a JSON file: UTF-8, bounded nesting, no NUL or lone surrogate.
+    if (!isUtf8(contenido)) throw new ArchivoInvalido('el archivo no es texto UTF-8');
+    if (jsonDepth(contenido) > MAX_JSON_DEPTH) throw new ArchivoInvalido(`el JSON anida más de ${MAX_JSON_DEPTH} niveles`);
     try {
       json = JSON.parse(contenido.toString('utf8').replace(/^\uFEFF/, ''));
     } catch (err) {
       throw new ArchivoInvalido(`el archivo no es JSON válido: ${(err as Error).message}`);
     }
+    const [texto] = invalidTexts(json);
+    if (texto) throw new ArchivoInvalido(`${texto.campo === 'cuerpo' ? 'el archivo' : texto.campo}: ${texto.mensaje}`);
   }
   const r = FilasJson.safeParse(json);
   if (!r.success) {
