@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectConfig } from '@lucy/platform';
+import { InjectConfig, invalidInput } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { BEARER } from '../api/docs.setup.js';
 import { AlumnosQueries } from '../alumnos/alumnos.queries.js';
@@ -31,8 +31,9 @@ export class AccionesController {
   async ejecutar(@Body({ schema: AccionMasiva }) body: AccionMasiva, @Actor() actor: string) {
     const max = this.config.ACCION_MAX_ALUMNOS;
     const ids = body.alumnoIds ? [...new Set(body.alumnoIds)] : await this.alumnos.ids(body.filtro!, max);
-    if (ids.length > max) throw new BadRequestException(`la selección tiene más de ${max} alumnos: acotá el filtro o dividila`);
-    if (!ids.length) throw new BadRequestException('el filtro no selecciona ningún alumno');
+    const campo = body.alumnoIds ? 'alumnoIds' : 'filtro';
+    if (ids.length > max) throw invalidInput('cuerpo', [{ campo, mensaje: `la selección tiene más de ${max} alumnos: acotá el filtro o dividila` }]);
+    if (!ids.length) throw invalidInput('cuerpo', [{ campo, mensaje: 'el filtro no selecciona ningún alumno' }]);
     return this.acciones.varias(
       ids.map((alumnoId) => ({ alumnoId, accion: body.accion })),
       actor,

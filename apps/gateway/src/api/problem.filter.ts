@@ -21,7 +21,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (typeof body === 'object' && Array.isArray((body as { problemas?: unknown }).problemas)) problemas = (body as { problemas: unknown[] }).problemas;
     } else if ((err as { type?: string }).type === 'entity.parse.failed') {
       status = 400;
-      detail = 'el cuerpo no es JSON válido';
+      detail = `el cuerpo no es JSON válido (${(err as Error).message})`;
     } else if ((err as { type?: string }).type === 'entity.too.large') {
       status = 413;
       detail = 'el cuerpo excede el tamaño permitido';
@@ -32,12 +32,20 @@ export class ProblemFilter implements ExceptionFilter {
     } else {
       this.log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack }, 'unhandled error');
     }
+    // Every 400 says which field to fix, even one refused before any schema ran (malformed JSON, a
+    // missing file): a client shows `problemas` beside the fields without parsing `detail`.
+    if (status === 400 && !problemas) problemas = [{ campo: campoDe(req), mensaje: detail }];
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="lucy"');
     res
       .status(status)
       .type('application/problem+json')
       .json({ type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail, instance: req.originalUrl, ...(problemas ? { problemas } : {}) });
   }
+}
+
+/** Where a request refused as a whole went wrong: its body if it has one, else its URL. */
+function campoDe(req: Request): string {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] ? 'cuerpo' : 'ruta';
 }
 
 function isClientError(err: unknown): err is { statusCode: number; message: string } {

@@ -19,9 +19,10 @@ export class SchemaPipe implements PipeTransform {
     if (metadata.type === 'body') {
       const secretos = clavesSecretas(value);
       if (secretos.length) {
-        throw new BadRequestException(
-          `los secretos no se guardan ni se muestran aquí (${secretos.slice(0, 10).join(', ')}): configuralos en el entorno de cada servicio (GRAPH_CLIENT_SECRET, MOODLE_TOKEN, SMTP_PASSWORD, SIAL_PASSWORD, o su variante _FILE)`,
-        );
+        throw new BadRequestException({
+          message: `los secretos no se guardan ni se muestran aquí (${secretos.slice(0, 10).join(', ')}): configuralos en el entorno de cada servicio (GRAPH_CLIENT_SECRET, MOODLE_TOKEN, SMTP_PASSWORD, SIAL_PASSWORD, o su variante _FILE)`,
+          problemas: secretos.slice(0, 20).map((campo) => ({ campo, mensaje: 'un secreto no va en el cuerpo: se configura en el entorno del servicio' })),
+        });
       }
     }
     const result = await schema['~standard'].validate(value ?? (metadata.type === 'body' ? {} : value));

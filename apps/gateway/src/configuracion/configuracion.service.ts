@@ -6,12 +6,12 @@
 // The current version is announced again when the gateway starts (every replica) and on an operator's
 // demand: a service whose control queue did not exist when a version went out (a new deployment) would
 // otherwise never get it. The same version number, so a service that has it ignores it.
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConfiguracionCambiada, LimitesCambiados, type Configuracion } from '@lucy/contracts';
 import { MessagingRuntime, type TransactionScope } from '@lucy/messaging';
-import { InjectConfig } from '@lucy/platform';
+import { InjectConfig, invalidInput } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { ServicioLector } from '../dashboard/servicio.lector.js';
 import { TareaService } from '../tareas/tarea.service.js';
@@ -174,10 +174,10 @@ export class ConfiguracionService implements OnApplicationBootstrap {
    */
   soltar(clave: string, actor: string, opts: { motivo?: string } = {}): Promise<VersionConfiguracion & { sinCambios: boolean }> {
     if (!Object.hasOwn(DEFECTO, clave)) throw new NotFoundException(`la configuración no tiene la clave ${clave} (claves: ${Object.keys(DEFECTO).join(', ')})`);
-    if (Object.hasOwn(NO_SE_SUELTAN, clave)) throw new BadRequestException(`${clave} no puede volver al entorno: ${NO_SE_SUELTAN[clave]}`);
+    if (Object.hasOwn(NO_SE_SUELTAN, clave)) throw invalidInput('ruta', [{ campo: 'clave', mensaje: `${clave} no puede volver al entorno: ${NO_SE_SUELTAN[clave]}` }]);
     return this.nuevaVersion(actor, opts, (previa) => {
       if (!previa.fijadas.includes(clave)) {
-        throw new BadRequestException(`${clave} no está fijada en la versión ${previa.version}: los servicios ya usan el valor de su entorno para ella`);
+        throw invalidInput('ruta', [{ campo: 'clave', mensaje: `${clave} no está fijada en la versión ${previa.version}: los servicios ya usan el valor de su entorno para ella` }]);
       }
       return { valores: previa.valores, cambios: [], fijadas: previa.fijadas.filter((k) => k !== clave) };
     });
