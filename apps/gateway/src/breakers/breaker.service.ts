@@ -65,8 +65,19 @@ export class BreakerService {
     });
   }
 
+  /** The dependencies a service has a breaker for: what its /health/ready shows now, and what it announced before. */
+  private async dependencias(servicio: string): Promise<string[]> {
+    const [salud, filas] = await Promise.all([this.salud.de(servicio), this.db.query(`SELECT dependencia FROM ${this.t} WHERE servicio = $1`, [servicio])]);
+    const vivas = Object.keys(salud.detalles).filter((k) => k.startsWith('breaker:')).map((k) => k.slice('breaker:'.length));
+    return [...new Set([...vivas, ...filas.map((f: { dependencia: string }) => f.dependencia)])].sort();
+  }
+
   async reiniciar(servicio: string, dependencia: string, actor: string) {
     if (!this.config.SERVICES.includes(servicio)) throw new NotFoundException(`no hay un servicio "${servicio}" (servicios: ${this.config.SERVICES.join(', ')})`);
+    const conocidas = await this.dependencias(servicio);
+    if (!conocidas.includes(dependencia)) {
+      throw new NotFoundException(`${servicio} no tiene un breaker "${dependencia}" (${conocidas.length ? `tiene: ${conocidas.join(', ')}` : 'no informa ninguno: ¿está caído?'})`);
+    }
     const correlationId = `breaker-${randomUUID()}`;
     const tareaId = await this.messaging.inTransaction(
       async ({ manager, publish }) => {
