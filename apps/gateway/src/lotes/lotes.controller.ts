@@ -1,13 +1,13 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { InjectConfig } from '@lucy/platform';
+import { InjectConfig, invalidInput, textProblem } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { BEARER } from '../api/docs.setup.js';
 import { parse } from '../api/problem.js';
-import { Id, paginaDe, Paginacion, RangoFechas } from '../api/schemas.js';
+import { Id, paginaDe, Paginacion, RangoFechas, Texto } from '../api/schemas.js';
 import { EjecucionSchema } from '../acciones/acciones.schemas.js';
 import { AccionesService, type Accion } from '../acciones/acciones.service.js';
 import { Actor } from '../auth/actor.decorator.js';
@@ -52,26 +52,38 @@ const Listado = z
 /** The multipart form (its text fields; the file is `archivo`). */
 const Formulario = z
   .object({
-    mapeo: z
-      .string()
-      .max(10_000)
+    mapeo: Texto.max(10_000)
       .optional()
       .describe('JSON: campo → columna del archivo, p. ej. {"dni":"Documento","nombre":"Nombres"}'),
-    nombreArchivo: z.string().min(1).max(300).optional(),
+    nombreArchivo: Texto.min(1).max(300).optional(),
   })
   .strict();
 
 /** Rows sent as JSON (application/json) instead of a file. */
-const CuerpoJson = z.object({ nombreArchivo: z.string().min(1).max(300).nullable().default(null), filas: z.array(z.unknown()).min(1) }).strict();
+const CuerpoJson = z
+  .object({
+    nombreArchivo: z.string().min(1).max(300).nullable().default(null),
+    filas: z.array(z.unknown()).min(1).describe('rows as {columna: valor} objects (text, number or null), as a CSV would give them'),
+  })
+  .strict();
 
-const CargaDoc = z.toJSONSchema(
-  z.object({
-    archivo: z.string().meta({ format: 'binary' }).describe('CSV with a header row (delimiter , ; or tab; UTF-8) or a JSON array of rows'),
-    mapeo: Formulario.shape.mapeo,
-    nombreArchivo: Formulario.shape.nombreArchivo,
-  }),
-  { target: 'openapi-3.0' },
-);
+/** The two ways to send a lote, each with its own schema in the OpenAPI document. */
+const CargaDoc = {
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: z.toJSONSchema(
+        z.object({
+          archivo: z.string().meta({ format: 'binary' }).describe('CSV with a header row (delimiter , ; or tab; UTF-8) or a JSON array of rows'),
+          mapeo: Formulario.shape.mapeo,
+          nombreArchivo: Formulario.shape.nombreArchivo,
+        }),
+        { target: 'openapi-3.0', io: 'input' },
+      ),
+    },
+    'application/json': { schema: z.toJSONSchema(CuerpoJson, { target: 'openapi-3.0', io: 'input' }) },
+  },
+};
 
 @ApiTags('lotes')
 @ApiBearerAuth(BEARER)
@@ -89,9 +101,8 @@ export class LotesController {
   @Requiere('operator')
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('archivo'), IdempotencyAfterUpload)
-  @ApiConsumes('multipart/form-data', 'application/json')
-  @ApiBody({ schema: CargaDoc as object, description: 'multipart: archivo (+ mapeo, nombreArchivo); or JSON {nombreArchivo?, filas: [{columna: valor}]}' })
   @ApiOperation({
+    requestBody: CargaDoc as never,
     summary: 'Upload a lote: a CSV (header + optional column mapping) or JSON rows; ingest-service validates each row',
     description: 'The file is limited in size (UPLOAD_MAX_BYTES → 413) and rows (UPLOAD_MAX_ROWS). The answer is the lote to follow; rows ingest-service finds invalid are listed in the lote (ingesta.invalidos).',
   })
@@ -102,10 +113,10 @@ export class LotesController {
     let nombre: string | null;
     try {
       if (req.is('multipart/form-data')) {
-        if (!archivo) throw new BadRequestException('falta el archivo: enviá el campo "archivo" del formulario');
+        if (!archivo) throw invalidInput('formulario', [{ campo: 'archivo', mensaje: 'falta el archivo: enviá el campo "archivo" del formulario' }]);
         const form = parse(Formulario, body ?? {}, 'formulario');
         const mapeo = form.mapeo ? parse(Mapeo, jsonDe(form.mapeo, 'mapeo'), 'mapeo') : {};
-        nombre = form.nombreArchivo ?? (archivo.originalname.slice(0, 300) || null);
+        nombre = form.nombreArchivo ?? nombreDelArchivo(archivo.originalname);
         filas = filasDelArchivo({ nombre: archivo.originalname, tipo: archivo.mimetype, contenido: archivo.buffer }, mapeo, limites);
       } else if (req.is('application/json')) {
         const json = parse(CuerpoJson, body, 'cuerpo');
@@ -115,7 +126,7 @@ export class LotesController {
         throw new UnsupportedMediaTypeException('enviá multipart/form-data con el campo "archivo", o application/json con {filas: [...]}');
       }
     } catch (err) {
-      if (err instanceof ArchivoInvalido) throw new BadRequestException(err.message);
+      if (err instanceof ArchivoInvalido) throw invalidInput(req.is('multipart/form-data') ? 'archivo' : 'cuerpo', [{ campo: req.is('multipart/form-data') ? 'archivo' : 'filas', mensaje: err.message }]);
       throw err;
     }
     const { loteId, tareaId } = await this.lotes.registrarUpload(filas, nombre, actor);
@@ -168,6 +179,13 @@ function jsonDe(texto: string, campo: string): unknown {
   try {
     return JSON.parse(texto);
   } catch {
-    throw new BadRequestException(`${campo} no es JSON válido: enviá algo como {"dni":"Documento","nombre":"Nombres"}`);
+    throw invalidInput('formulario', [{ campo, mensaje: 'no es JSON válido: enviá algo como {"dni":"Documento","nombre":"Nombres"}' }]);
   }
+}
+
+/** The name the client's file had, kept with the lote: refused when it holds what a text column cannot. */
+function nombreDelArchivo(nombre: string): string | null {
+  const problema = textProblem(nombre) ?? (/[\u0000-\u001f\u007f]/.test(nombre) ? 'tiene caracteres de control' : undefined);
+  if (problema) throw invalidInput('formulario', [{ campo: 'archivo', mensaje: `el nombre del archivo ${problema}: renombralo o enviá nombreArchivo` }]);
+  return nombre.slice(0, 300) || null;
 }
