@@ -62,7 +62,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       key = parseIdempotencyKey(header);
       fp = fingerprint({ method: req.method, path: req.originalUrl, body: req.body, files: uploadedParts(req) });
     } catch (err) {
-      if (err instanceof InvalidIdempotencyKey) throw new BadRequestException(err.message);
+      if (err instanceof InvalidIdempotencyKey) throw new BadRequestException({ message: err.message, problemas: [{ campo: 'Idempotency-Key', mensaje: err.message }] });
       throw err;
     }
     const { tokenId } = req.identidad;

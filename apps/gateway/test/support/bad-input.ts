@@ -20,6 +20,11 @@ export const EN_URL: Record<string, string[]> = {
   'non-ASCII text (valid)': ['%C3%B1and%C3%BA', '%F0%9F%98%80', '%EF%BB%BF'],
 };
 
+/** Values for a header the document declares (Idempotency-Key): what fetch can send; raw bytes go by socket. */
+export const EN_CABECERA: Record<string, string[]> = {
+  'bad header values': ['', ' ', 'x'.repeat(5000), '"a"', 'a, b', '\u00ff\u00fe', '%00', '__proto__', ':;=,'],
+};
+
 /** Query strings built around a parameter `p` (duplicates, brackets) and ones any route may meet. */
 export const CONSULTAS = {
   'duplicated query params': (p: string) => [`${p}=1&${p}=2`, `${p}=&${p}=`],
