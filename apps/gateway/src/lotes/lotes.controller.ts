@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -179,7 +179,8 @@ function jsonDe(texto: string, campo: string): unknown {
   try {
     return JSON.parse(texto);
   } catch {
-    throw invalidInput('formulario', [{ campo, mensaje: 'no es JSON válido: enviá algo como {"dni":"Documento","nombre":"Nombres"}' }]);
+    const mensaje = 'no es JSON válido: enviá algo como {"dni":"Documento","nombre":"Nombres"}';
+    throw new BadRequestException({ message: `${campo} ${mensaje}`, problemas: [{ campo, mensaje }] });
   }
 }
 
