@@ -59,7 +59,8 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     // Uploads are held in memory (they go into one RegistrarLote message anyway), bounded here.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (c: GatewayConfig) => ({ limits: { fileSize: c.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } }),
+      // defParamCharset: a file name as browsers send it (UTF-8 bytes), not read as Latin-1 (multer's default, mojibake).
+      useFactory: (c: GatewayConfig) => ({ defParamCharset: 'utf8', limits: { fileSize: c.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } }),
     }),
   ],
   controllers: [

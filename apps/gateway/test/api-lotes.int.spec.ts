@@ -56,6 +56,20 @@ describe('gateway API: lotes', () => {
     expect((await gw.api(`/lotes/${r.body.loteId}`)).body).toMatchObject({ estado: 'ingestado', total: 1, pendientes: 1, ingesta: { nuevos: 1, invalidos: [expect.objectContaining({ fila: 2 })] } });
   });
 
+  it("keeps a file's UTF-8 name as the user sees it, and refuses a name that is not UTF-8", async () => {
+    const r = await gw.api('/lotes', { body: formulario('dni,nombre\n40123456,Ana\n', 'Ñandú año 2027.csv') });
+    expect(r.status).toBe(202);
+    expect((await gw.api(`/lotes/${r.body.loteId}`)).body.nombreArchivo).toBe('Ñandú año 2027.csv');
+    const crudo = Buffer.concat([
+      Buffer.from('--b\r\nContent-Disposition: form-data; name="archivo"; filename="'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('.csv"\r\nContent-Type: text/csv\r\n\r\ndni\n1\r\n--b--\r\n'),
+    ]);
+    const malo = await gw.api('/lotes', { body: crudo, headers: { 'content-type': 'multipart/form-data; boundary=b' } });
+    expect(malo.status).toBe(400);
+    expect(malo.body.problemas).toEqual([{ campo: 'archivo', mensaje: expect.stringContaining('no son UTF-8') }]);
+  });
+
   it('takes JSON rows, as a .json file or as an application/json body', async () => {
     const file = await gw.api('/lotes', { body: formulario(JSON.stringify([{ dni: '40123456', nombre: 'Ana', edad: 20 }]), 'filas.json', {}, 'application/json') });
     expect(file.status).toBe(202);

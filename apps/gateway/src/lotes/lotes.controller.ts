@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { InjectConfig, invalidInput, textProblem } from '@lucy/platform';
+import { InjectConfig, invalidInput } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { BEARER } from '../api/docs.setup.js';
 import { parse } from '../api/problem.js';
@@ -49,13 +49,16 @@ const Listado = z
   })
   .strict();
 
+/** A form field or file name: busboy turns bytes that are not UTF-8 into U+FFFD, which is how they are seen here. */
+const Campo = Texto.refine((t) => !t.includes('\ufffd'), { error: 'tiene bytes que no son UTF-8' });
+
 /** The multipart form (its text fields; the file is `archivo`). */
 const Formulario = z
   .object({
-    mapeo: Texto.max(10_000)
+    mapeo: Campo.max(10_000)
       .optional()
       .describe('JSON: campo → columna del archivo, p. ej. {"dni":"Documento","nombre":"Nombres"}'),
-    nombreArchivo: Texto.min(1).max(300).optional(),
+    nombreArchivo: Campo.min(1).max(300).optional(),
   })
   .strict();
 
@@ -184,9 +187,9 @@ function jsonDe(texto: string, campo: string): unknown {
   }
 }
 
-/** The name the client's file had, kept with the lote: refused when it holds what a text column cannot. */
+/** The name the client's file had, kept with the lote: refused when a text column cannot keep it or a person read it. */
 function nombreDelArchivo(nombre: string): string | null {
-  const problema = textProblem(nombre) ?? (/[\u0000-\u001f\u007f]/.test(nombre) ? 'tiene caracteres de control' : undefined);
+  const problema = Campo.safeParse(nombre).error?.issues[0]?.message ?? (/[\u0000-\u001f\u007f-\u009f]/.test(nombre) ? 'tiene caracteres de control' : undefined);
   if (problema) throw invalidInput('formulario', [{ campo: 'archivo', mensaje: `el nombre del archivo ${problema}: renombralo o enviá nombreArchivo` }]);
   return nombre.slice(0, 300) || null;
 }
