@@ -46,6 +46,11 @@ describe('eslint boundaries', () => {
     assert.deepEqual(alias, []);
   });
 
+  it('a project does not reach outside the projects (e2e/, bench/, tools/)', async () => {
+    const fired = await rulesFired('libs/messaging/src/probe.ts', "import '../../../tools/start.js';\n");
+    assert.ok(fired.includes('import-x/no-restricted-paths'), fired.join());
+  });
+
   it('an alias that tsconfig.base.json does not declare does not resolve', async () => {
     const fired = await rulesFired('apps/gateway/src/probe.ts', "import '@lucy/nothing-here';\n");
     assert.ok(fired.includes('import-x/no-unresolved'), fired.join());
