@@ -11,7 +11,7 @@ const base = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper: {
     '^@lucy/(contracts|messaging|platform|resilience|runtime-config|testing)$': '<rootDir>/libs/$1/src/index.ts',
-    // The sandbox app's entry point, for test code only (tools/check-boundaries.ts keeps it there).
+    // The sandbox app's entry point, for test code only (ESLint keeps it there: eslint.config.js).
     '^@lucy/sandbox$': '<rootDir>/apps/sandbox/src/sandbox.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

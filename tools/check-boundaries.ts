@@ -1,13 +1,11 @@
-// Guards the shape of the monorepo without ESLint. Fails (exit 1) when:
-//   - a file of a project imports a relative path that leaves its project (apps/x → ../../y/...);
-//   - a file imports another project by a baseUrl path (`apps/...`, `libs/...`) instead of its alias;
-//   - a file imports `@lucy/<name>` that is not a library alias of tsconfig.base.json;
-//   - a file that is not test code imports a test-only alias: `@lucy/sandbox` (the sandbox app's entry
-//     point, to start it in-process) or `@lucy/testing` (libs/testing). Test code is a project's test/
-//     folder and libs/testing itself (e2e/ and bench/, outside every project, may import them too);
+// Guards the shape of the monorepo where ESLint cannot: fails (exit 1) when
 //   - the Nx project graph (npx nx graph --file=...) has an app → app edge, a lib → app edge, or a cycle,
-//     not counting the edges only test code makes through those aliases (x/test → testing → sandbox);
+//     not counting the edges only test code makes through the test-only aliases (x/test → testing → sandbox);
 //   - a project is not tagged type:app or type:lib.
+// The per-file rules live in eslint.config.js (`npm run lint`, tested by tools/lint-rules.test.ts): no app
+// imports another app, no library imports an app, no relative or baseUrl path into another project, only
+// declared @lucy/* aliases, the test-only aliases (@lucy/sandbox, @lucy/testing) only in test code, and no
+// import cycle between files. This script still reads the imports, to tell test-support edges apart.
 // Run with Node 24 (type stripping): `node tools/check-boundaries.ts`; `npm test` runs it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -63,7 +61,8 @@ function stripComments(code: string): string {
 const isTestCode = (project: Project, file: string) =>
   project.root === TEST_SUPPORT || relative(join(root, project.root), file).split(sep)[0] === 'test';
 
-function checkImports(all: Project[]): void {
+// Which project imports which through an alias, and whether only test support makes that edge.
+function readImports(all: Project[]): void {
   const paths: Record<string, string[]> = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {};
   const aliases = Object.keys(paths);
   const owner = (alias: string) => all.find((p) => (paths[alias]?.[0] ?? '').startsWith(`${p.root}/`))?.name;
@@ -71,7 +70,6 @@ function checkImports(all: Project[]): void {
     const projectDir = join(root, project.root);
     for (const file of sourceFiles(projectDir)) {
       const code = stripComments(readFileSync(file, 'utf8'));
-      const where = relative(root, file);
       const testCode = isTestCode(project, file);
       for (const match of code.matchAll(SPECIFIER)) {
         const spec = match[2];
@@ -79,18 +77,7 @@ function checkImports(all: Project[]): void {
         if (spec.startsWith('@lucy/') && aliases.includes(alias)) {
           const target = owner(alias);
           const testOnly = TEST_ONLY_ALIASES.includes(alias);
-          if (testOnly && !testCode) problems.push(`${where}: imports '${spec}', which only test code may (a project's test/ folder, e2e/, bench/)`);
           if (target && target !== project.name) (project.root === TEST_SUPPORT || (testOnly && testCode) ? supportImports : otherImports).add(`${project.name}\0${target}`);
-        }
-        if (spec.startsWith('.')) {
-          const target = resolve(dirname(file), spec);
-          if (target !== projectDir && !target.startsWith(projectDir + sep)) {
-            problems.push(`${where}: imports '${spec}', which leaves ${project.root} (use a @lucy/* library alias)`);
-          }
-        } else if (/^(apps|libs)\//.test(spec)) {
-          problems.push(`${where}: imports '${spec}' by path (use a @lucy/* library alias; apps never import apps)`);
-        } else if (spec.startsWith('@lucy/') && !aliases.includes(alias)) {
-          problems.push(`${where}: imports '${spec}', which is not a library alias of tsconfig.base.json`);
         }
       }
     }
@@ -117,7 +104,7 @@ function checkGraph(all: Project[]): void {
       if (!graph.nodes[project.name]) problems.push(`nx graph: project ${project.name} (${project.root}) is missing`);
     }
     // An edge only test code makes through a test-only alias (or libs/testing makes) is left out: those
-    // imports cannot reach a service's build, and checkImports keeps them in test code.
+    // imports cannot reach a service's build, and ESLint keeps them in test code.
     const testSupportOnly = (source: string, target: string) => supportImports.has(`${source}\0${target}`) && !otherImports.has(`${source}\0${target}`);
     const edges = new Map<string, string[]>();
     for (const [source, deps] of Object.entries(graph.dependencies)) {
@@ -159,7 +146,7 @@ for (const project of all) {
   const expected = project.root.startsWith('apps/') ? 'type:app' : 'type:lib';
   if (kinds.length !== 1 || kinds[0] !== expected) problems.push(`${project.root}/project.json: tags must include ${expected}`);
 }
-checkImports(all);
+readImports(all);
 checkGraph(all);
 
 if (problems.length > 0) {

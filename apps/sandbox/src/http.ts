@@ -1,9 +1,7 @@
 // Starting and stopping an HTTP(S) listener, shared by the stand-ins: listen on host:port (0 = any free
 // port) and report the URL actually bound; close() also ends keep-alive connections so a test's
 // afterAll does not hang on them.
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { RequestListener } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 
 export interface Listening {
   server: Server;

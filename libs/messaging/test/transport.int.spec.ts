@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { currentCorrelation } from '@lucy/platform';
-import { EXCHANGES, FailureHeaders as H, PermanentError, TransientError, type MessagingRuntime } from '../src/index.js';
+import { EXCHANGES, PermanentError, TransientError, type MessagingRuntime } from '../src/index.js';
 import { deleteQueues, dropSchema, openSchema, Pang, Ping, Pong, RABBITMQ_URL, runtimeFor, uniqueService, waitFor } from './support/harness.js';
 
 let ds: DataSource;

@@ -4,7 +4,6 @@
 import 'reflect-metadata';
 import { Global, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { z } from 'zod';
 import { MessagingModule, MessagingRuntime, messagingDefaults } from '@lucy/messaging';
 import { AppConfigModule, baseConfigSchema, HealthRegistry, loadConfig, MetricsModule, MetricsService } from '@lucy/platform';
 import { controlQueueOf, dependencyEnv, InjectGuard, ResilienceModule, resilienceEnv, type DependencyGuard } from '../src/index.js';

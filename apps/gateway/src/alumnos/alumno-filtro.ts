@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { ESTADOS_ALUMNO } from '@lucy/contracts';
 import { ESTADOS, PASOS } from '../sagas/onboarding.model.js';
-import { Filtros, patronLike, RangoFechas } from '../api/schemas.js';
-import { Id } from '../api/schemas.js';
+import { Filtros, Id, patronLike, RangoFechas } from '../api/schemas.js';
 
 export const ESTADOS_PASO = ['pendiente', 'en_curso', 'completado', 'fallido', 'omitido'] as const;
 

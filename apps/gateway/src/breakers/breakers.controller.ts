@@ -6,6 +6,7 @@ import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
 import { BreakerService } from './breaker.service.js';
 
+// eslint-disable-next-line no-useless-assignment -- read by the parameter decorators below, which the rule does not see
 const Nombre = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: 'debe ser un nombre en minúsculas (p. ej. teams-service, graph)' });
 
 const BreakerSchema = z.object({

@@ -229,7 +229,7 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     if (!compensando(w)) aviso(w, 'email', e.motivo);
     return { comandos: [], nota: `el email falló: ${e.motivo}` };
   }),
-  on(PasswordRestablecida, (w, e, now) => {
+  on(PasswordRestablecida, (w, e) => {
     if (!compensando(w)) {
       // A new credential means a new email: the step is open again until mail-service answers.
       Object.assign(w.pasos.email, { estado: 'en_curso', finishedAt: null });

@@ -49,7 +49,7 @@ export class SialClient {
     const path = `/v1/api/${lista}/`;
     const registros: RegistroSial[] = [];
     let params: Record<string, string> = { page_size: String(this.config.SIAL_PAGE_SIZE) };
-    let count = 0;
+    let count: number;
     for (let pagina = 1; ; pagina++) {
       const body = await this.get(path, params, { lista, pagina });
       if (Array.isArray(body)) return body;

@@ -69,7 +69,7 @@ export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string, {
       fn(EJEMPLO); // handlebars compiles lazily: render once so a bad template fails now, not on a student
       out[parte] = fn;
     } catch (err) {
-      throw new Error(`${nombreDe(parte)} is invalid: ${(err as Error).message} (variables: ${VARIABLES.join(', ')})`);
+      throw new Error(`${nombreDe(parte)} is invalid: ${(err as Error).message} (variables: ${VARIABLES.join(', ')})`, { cause: err });
     }
   }
   const falta = credenciales ? problemaDeCredenciales({ subject: aHandlebars(fuentes.subject), html: aHandlebars(fuentes.html), text: aHandlebars(fuentes.text) }) : undefined;
@@ -115,7 +115,7 @@ export class Plantillas {
       try {
         fuentes[parte] = readFileSync(archivo(parte), 'utf8');
       } catch (err) {
-        throw new Error(`template ${archivo(parte)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw new Error(`template ${archivo(parte)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
       }
     }
     return compilar(fuentes, (parte) => `template ${archivo(parte)}`, { credenciales: nombre === PLANTILLA_BIENVENIDA });

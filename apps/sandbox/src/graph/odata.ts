@@ -35,16 +35,16 @@ function tokenize(src: string): Token[] {
   while (i < src.length) {
     const c = src[i];
     if (/\s/.test(c)) i++;
-    else if (c === '(') (out.push({ t: 'lp', v: c }), i++);
-    else if (c === ')') (out.push({ t: 'rp', v: c }), i++);
-    else if (c === ',') (out.push({ t: 'comma', v: c }), i++);
+    else if (c === '(') { out.push({ t: 'lp', v: c }); i++; }
+    else if (c === ')') { out.push({ t: 'rp', v: c }); i++; }
+    else if (c === ',') { out.push({ t: 'comma', v: c }); i++; }
     else if (c === "'") {
       let s = '';
       i++;
       for (;;) {
         if (i >= src.length) throw graphErrors.badFilter(src);
         if (src[i] === "'") {
-          if (src[i + 1] === "'") (s += "'", (i += 2));
+          if (src[i + 1] === "'") { s += "'"; i += 2; }
           else break;
         } else s += src[i++];
       }
@@ -138,7 +138,7 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
     if (op === 'in') {
       expect('lp');
       const values: Value[] = [literal()];
-      while (peek()?.t === 'comma') (next(), values.push(literal()));
+      while (peek()?.t === 'comma') { next(); values.push(literal()); }
       expect('rp');
       return (p) => values.some((v) => same(p[prop], v));
     }

@@ -6,7 +6,6 @@
 import express from 'express';
 import type { SandboxContext } from '../context.js';
 import type { Logger } from '../log.js';
-import { moodleAdminRouter } from './moodle-admin.router.js';
 import { moodleRouter } from './moodle.server.js';
 import { type CourseSeed, DEFAULT_COURSES, MoodleStore, TokenSchema } from './moodle.store.js';
 

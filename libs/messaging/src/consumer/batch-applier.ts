@@ -90,7 +90,7 @@ export class BatchApplier {
   private async work(): Promise<void> {
     let starting = true;
     const started = () => {
-      if (starting) (starting = false), this.starting--;
+      if (starting) { starting = false; this.starting--; }
     };
     try {
       while (this.waiting.length > 0) {
@@ -136,7 +136,7 @@ export class BatchApplier {
     const ids = new Set<string>();
     for (const j of taken) {
       if (ids.has(j.messageId)) handBack.push(j);
-      else (ids.add(j.messageId), jobs.push(j));
+      else { ids.add(j.messageId); jobs.push(j); }
     }
     const done: { job: Job; result: Applied }[] = [];
     const unclaim: Job[] = []; // claimed here, not applied: failed without touching the database, or handed back

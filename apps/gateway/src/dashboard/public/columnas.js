@@ -31,9 +31,15 @@ export function columnasDe(nombre, texto) {
   for (let i = 0; i < primera.length; i++) {
     const ch = primera[i];
     if (ch === '"') {
-      if (comillas && primera[i + 1] === '"') (actual += '"'), i++;
+      if (comillas && primera[i + 1] === '"') {
+        actual += '"';
+        i++;
+      }
       else comillas = !comillas;
-    } else if (ch === delim && !comillas) columnas.push(actual.trim()), (actual = '');
+    } else if (ch === delim && !comillas) {
+      columnas.push(actual.trim());
+      actual = '';
+    }
     else actual += ch;
   }
   columnas.push(actual.trim());

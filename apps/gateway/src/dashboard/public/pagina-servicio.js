@@ -3,7 +3,7 @@
 // the live stream.
 import { api, puede } from './api.js';
 import { rechazadasDe, situacion, versionAplicada } from './configuracion-servicio.js';
-import { ESTADO_BREAKER, ESTADO_SERVICIO, fecha, h, insignia, numero, porcentaje, reemplazar, siCambio, tonoDe } from './dom.js';
+import { ESTADO_BREAKER, ESTADO_SERVICIO, fecha, h, insignia, numero, reemplazar, siCambio, tonoDe } from './dom.js';
 
 export default async function servicio(main, { params: [nombre], panel, avisar }) {
   const estado = h('div', { id: 'estado-servicio' });
