@@ -240,11 +240,12 @@ export class GraphStore {
   // ---- inspection (admin API) --------------------------------------------------------------------
 
   /** Every user ever created, deleted and purged ones included, oldest first. */
-  allUsers(): Array<{ id: string; userPrincipalName: string; displayName: unknown; state: UserRecord['state']; createdDateTime: string; deletedDateTime: string | null; accountEnabled: unknown; usageLocation: unknown; assignedLicenses: AssignedLicense[]; passwordChanges: number }> {
+  allUsers(): Array<{ id: string; userPrincipalName: string; displayName: unknown; employeeId: unknown; state: UserRecord['state']; createdDateTime: string; deletedDateTime: string | null; accountEnabled: unknown; usageLocation: unknown; assignedLicenses: AssignedLicense[]; passwordChanges: number }> {
     return [...this.users.values()].map((u) => ({
       id: u.id,
       userPrincipalName: String(u.props.userPrincipalName),
       displayName: u.props.displayName,
+      employeeId: u.props.employeeId ?? null,
       state: u.state,
       createdDateTime: u.createdDateTime,
       deletedDateTime: u.deletedDateTime,
