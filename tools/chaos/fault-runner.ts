@@ -45,6 +45,11 @@ export class FaultRunner {
     return this.pending.length;
   }
 
+  /** The planned faults that never struck (the cohort settled or the run timed out first). */
+  unfired(): string[] {
+    return this.pending.map((p) => `${describe(p.fault)} @${Math.round(p.atFraction * 100)} %`);
+  }
+
   /** Starts every planned fault whose share of the cohort has now settled. */
   tick(progress: number): void {
     while (this.pending.length && this.pending[0]!.atFraction <= progress) {

@@ -3,6 +3,7 @@
 // a SIAL cohort onboarded while processes are SIGKILLed and restarted, Graph answers 5xx and bursts of
 // 429, Moodle goes down (and, if asked, RabbitMQ and PostgreSQL restart); then the checks of checks.ts
 // against the stand-ins and the gateway's API, a report, and a clean-up. `--help` lists the flags.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startStack, type Stack } from '../stack.js';
 import { runChecks, type CheckResult } from './checks.js';
@@ -51,11 +52,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<number> {
-  const summary: RunSummary = { options: o, loteId: null, lote: null, faults: [], elapsedS: 0, timedOut: false, checks: [], logDir };
+  const summary: RunSummary = { options: o, loteId: null, lote: null, faults: [], unfired: [], samples: [], elapsedS: 0, timedOut: false, checks: [], logDir };
   const plan = planFaults(o, seeded(o.seed));
   log(`cohort of ${o.alumnos} (seed ${o.seed}); faults planned by share settled: ${plan.map((p) => `${describe(p.fault)} @${Math.round(p.atFraction * 100)} %`).join(', ') || 'none'}`);
 
   env = await chaosEnvironment(o);
+  rmSync(logDir, { recursive: true, force: true }); // this run's logs only (the stack appends)
   log(`own vhost ${o.vhost}, database ${o.database}, Redis db ${o.redisDb}, ports ${o.portBase}–${o.portBase + 16}`);
   const overrides = envOverrides(o.env);
   stack = await startStack({
@@ -96,6 +98,7 @@ async function main(): Promise<number> {
     lote = await api<Lote>(`/lotes/${loteId}`).catch(() => lote); // the gateway may be the process just killed
     if (lote) {
       runner.tick(lote.estado === 'solicitado' ? 0 : lote.porcentaje / 100);
+      summary.samples.push([(Date.now() - t0) / 1000, lote.completados + lote.conAvisos + lote.fallidos + (lote.desglose.compensado ?? 0)]);
       const line = `lote ${lote.estado}: ${lote.porcentaje} % — ${lote.completados} completados, ${lote.conAvisos} con avisos, ${lote.fallidos} fallidos, ${lote.enCurso} en curso, ${lote.pendientes} pendientes de ${lote.total}`;
       if (line !== lastLine && Date.now() - lastPrinted > 3000) {
         log(line);
@@ -119,6 +122,7 @@ async function main(): Promise<number> {
   // Every fault over (processes back up), the stand-ins healthy again, then a grace period for what is
   // still in flight (a retry, a parking) before the evidence is read.
   runner.abandon();
+  summary.unfired = runner.unfired();
   await Promise.race([runner.idle(), sleep(180_000)]);
   await runner.endGraphErrors().catch(() => undefined);
   await json(`${sandboxAdmin}/_admin/faults/reset`, { method: 'POST' }).catch(() => undefined);

@@ -10,10 +10,14 @@ export interface RunSummary {
   loteId: string | null;
   lote: Lote | null;
   faults: AppliedFault[];
+  /** Planned faults that never struck. */
+  unfired: string[];
   /** Pull → every workflow settled (or → the timeout). */
   elapsedS: number;
   timedOut: boolean;
   checks: CheckResult[];
+  /** (seconds since the pull, students settled) as the run saw them: the rate minute by minute. */
+  samples: [number, number][];
   /** Why the run stopped before its checks, if it did. */
   aborted?: string;
   logDir: string;
@@ -35,9 +39,12 @@ export function formatReport(r: RunSummary): string {
     const over = f.overS === undefined ? (f.error ? `FAILED: ${f.error}` : 'not over') : `over at ${s1(f.overS)} s (${s1(f.overS - f.atS)} s)`;
     out.push(`           t=${s1(f.atS).padStart(6)} s  ${`${Math.round(f.progress * 100)} %`.padStart(5)} settled  ${f.label.padEnd(40)} ${over}`);
   }
+  if (r.unfired.length) out.push(`           never struck: ${r.unfired.join(', ')}`);
   const settled = l ? l.completados + l.conAvisos + l.fallidos + (l.desglose.compensado ?? 0) : 0;
   out.push(`time       ${s1(r.elapsedS)} s from the pull to ${r.timedOut ? 'the timeout (NOT settled)' : 'every student settled'}`);
   if (l && r.elapsedS > 0) out.push(`throughput ${(settled / r.elapsedS).toFixed(2)} students/s (${Math.round((settled / r.elapsedS) * 60)}/min), ${settled} settled`);
+  const minutes = perMinute(r.samples);
+  if (minutes.length > 1) out.push(`           per minute: ${minutes.join(', ')} (the last one partial)`);
   if (r.aborted) out.push(`aborted    ${r.aborted}`);
   out.push('checks');
   for (const c of r.checks) {
@@ -48,4 +55,16 @@ export function formatReport(r: RunSummary): string {
   out.push(r.aborted || failed ? `RESULT     FAIL (${failed} of ${r.checks.length} checks failed${r.aborted ? '; run aborted' : ''})` : `RESULT     PASS (${r.checks.length} checks)`);
   out.push(`logs       ${r.logDir}`);
   return out.join('\n');
+}
+
+/** Students settled in each minute since the pull, from the progress samples. */
+export function perMinute(samples: [number, number][]): number[] {
+  const out: number[] = [];
+  let before = 0;
+  for (let m = 1; samples.length && (m - 1) * 60 <= samples.at(-1)![0]; m++) {
+    const upTo = samples.filter(([t]) => t <= m * 60).at(-1)?.[1] ?? before;
+    out.push(upTo - before);
+    before = upTo;
+  }
+  return out;
 }
