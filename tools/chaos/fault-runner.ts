@@ -33,6 +33,7 @@ export class FaultRunner {
   private readonly lanes = new Map<string, Promise<void>>();
   private pending: PlannedFault[];
   private abandoned = false;
+  private ending = false;
 
   constructor(
     private readonly d: FaultRunnerDeps,
@@ -92,9 +93,15 @@ export class FaultRunner {
     await Promise.all(this.lanes.values());
   }
 
-  /** Stops waiting for what may never come (a burst no request will serve once the cohort is done). */
-  abandon(): void {
+  /** Stops waiting for what may never come: a burst no request will serve once the cohort is done. */
+  stopWaiting(): void {
     this.abandoned = true;
+  }
+
+  /** The run is ending: a killed process is not started again (it would be left behind). */
+  end(): void {
+    this.abandoned = true;
+    this.ending = true;
   }
 
   /** Graph answers this share of requests with a 5xx until `endGraphErrors`. */
@@ -115,6 +122,7 @@ export class FaultRunner {
     await this.d.stack.stop(name, 'SIGKILL');
     await sleep(this.d.restartAfterMs);
     for (let attempt = 1; ; attempt++) {
+      if (this.ending) return;
       try {
         return await this.d.stack.start(name);
       } catch (err) {

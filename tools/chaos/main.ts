@@ -33,6 +33,7 @@ const logDir = join(ROOT, 'var', 'chaos', 'log');
 
 let env: ChaosEnvironment | undefined;
 let stack: Stack | undefined;
+let runner: FaultRunner | undefined;
 let interrupted = false;
 
 // The backstop: whatever hangs, the run ends (processes killed) a little after its own timeout.
@@ -40,7 +41,7 @@ const hardStop = setTimeout(() => {
   console.error('chaos: still running long after --timeout; killing what it started');
   for (const p of stack?.processes.values() ?? []) p.child.kill('SIGKILL');
   process.exit(3);
-}, o.timeoutMs + o.graceMs + 180_000);
+}, o.timeoutMs + o.graceMs + 300_000);
 hardStop.unref();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -78,9 +79,10 @@ async function main(): Promise<number> {
   summary.loteId = loteId;
   log(`SIAL pull asked: lote ${loteId}`);
 
-  const runner = new FaultRunner({ stack: st, sandboxAdmin, databaseUrl: env.databaseUrl, pgCluster: o.pgCluster, restartAfterMs: o.restartAfterMs, t0, log }, plan);
-  summary.faults = runner.applied;
-  await runner.startGraphErrors(o.graph5xx);
+  const faults = new FaultRunner({ stack: st, sandboxAdmin, databaseUrl: env.databaseUrl, pgCluster: o.pgCluster, restartAfterMs: o.restartAfterMs, t0, log }, plan);
+  runner = faults; // for the clean-up, whatever happens
+  summary.faults = faults.applied;
+  await faults.startGraphErrors(o.graph5xx);
 
   const deadline = t0 + o.timeoutMs;
   let lote: Lote | null = null;
@@ -97,7 +99,7 @@ async function main(): Promise<number> {
     }
     lote = await api<Lote>(`/lotes/${loteId}`).catch(() => lote); // the gateway may be the process just killed
     if (lote) {
-      runner.tick(lote.estado === 'solicitado' ? 0 : lote.porcentaje / 100);
+      faults.tick(lote.estado === 'solicitado' ? 0 : lote.porcentaje / 100);
       summary.samples.push([(Date.now() - t0) / 1000, lote.completados + lote.conAvisos + lote.fallidos + (lote.desglose.compensado ?? 0)]);
       const line = `lote ${lote.estado}: ${lote.porcentaje} % — ${lote.completados} completados, ${lote.conAvisos} con avisos, ${lote.fallidos} fallidos, ${lote.enCurso} en curso, ${lote.pendientes} pendientes de ${lote.total}`;
       if (line !== lastLine && Date.now() - lastPrinted > 3000) {
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
         summary.aborted = `the lote failed: ${(lote as Lote & { error?: string }).error ?? 'no reason given'}`;
         break;
       }
-      if (lote.estado === 'terminado' && runner.remaining === 0) {
+      if (lote.estado === 'terminado' && faults.remaining === 0) {
         summary.elapsedS = (Date.now() - t0) / 1000;
         break;
       }
@@ -121,15 +123,16 @@ async function main(): Promise<number> {
 
   // Every fault over (processes back up), the stand-ins healthy again, then a grace period for what is
   // still in flight (a retry, a parking) before the evidence is read.
-  runner.abandon();
-  summary.unfired = runner.unfired();
-  await Promise.race([runner.idle(), sleep(180_000)]);
-  await runner.endGraphErrors().catch(() => undefined);
+  summary.unfired = faults.unfired();
+  faults.stopWaiting();
+  if (interrupted) faults.end();
+  else await Promise.race([faults.idle(), sleep(180_000)]);
+  faults.end();
+  await faults.endGraphErrors().catch(() => undefined);
   await json(`${sandboxAdmin}/_admin/faults/reset`, { method: 'POST' }).catch(() => undefined);
-  if (!interrupted) {
-    log(`waiting ${o.graceMs / 1000} s for stragglers, then checking`);
-    await sleep(o.graceMs);
-  }
+  if (interrupted) return 130; // Ctrl-C reached the services too: nothing left to check
+  log(`waiting ${o.graceMs / 1000} s for stragglers, then checking`);
+  await sleep(o.graceMs);
   const evidence = await retrying(() => collectEvidence({ gateway: st.urls.gateway, token: st.adminToken, sandboxAdmin, mailbox: st.urls.mailbox! }, loteId), Date.now() + 60_000, 2000);
   summary.lote = evidence.lote;
   summary.checks = runChecks(evidence);
@@ -145,6 +148,7 @@ try {
   console.error(`chaos: ${(err as Error).stack ?? err}`);
   code = 1;
 } finally {
+  runner?.end();
   log(`cleaning up: stopping the stack${o.keep ? '' : `, dropping ${o.database} and ${o.vhost}`}`);
   await stack?.stop().catch(() => undefined);
   await env?.dispose(o.keep).catch((err: Error) => console.error(`chaos: clean-up: ${err.message}`));
