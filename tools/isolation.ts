@@ -40,7 +40,11 @@ export async function freshVhost(vhost: string): Promise<void> {
   const v = encodeURIComponent(vhost);
   await management('DELETE', `/api/vhosts/${v}`, undefined, [404]);
   await management('PUT', `/api/vhosts/${v}`);
-  await management('PUT', `/api/permissions/${v}/${encodeURIComponent(user)}`, { configure: '.*', write: '.*', read: '.*' });
+  await management('PUT', `/api/permissions/${v}/${encodeURIComponent(user)}`, {
+    configure: '.*',
+    write: '.*',
+    read: '.*',
+  });
 }
 
 export async function deleteVhost(vhost: string): Promise<void> {
@@ -55,13 +59,16 @@ export async function deleteVhost(vhost: string): Promise<void> {
 /** The management API with BASE_AMQP's credentials (the management plugin accepts the same users). */
 async function management(method: string, path: string, body?: unknown, alsoOk: number[] = []): Promise<void> {
   const amqp = new URL(BASE_AMQP);
-  const auth = Buffer.from(`${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`).toString('base64');
+  const auth = Buffer.from(
+    `${decodeURIComponent(amqp.username || 'guest')}:${decodeURIComponent(amqp.password || 'guest')}`,
+  ).toString('base64');
   const res = await fetch(`${MANAGEMENT}${path}`, {
     method,
     headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok && !alsoOk.includes(res.status)) throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
+  if (!res.ok && !alsoOk.includes(res.status))
+    throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
 /** Drops the database `url` names, closing whatever is still connected to it. */

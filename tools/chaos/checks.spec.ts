@@ -1,13 +1,51 @@
-import { noDuplicateEmails, noDuplicateEnrolments, noLiveAccountForFailed, noneLost, nothingParked, oneAccountEach, runChecks, settled } from './checks.js';
+import {
+  noDuplicateEmails,
+  noDuplicateEnrolments,
+  noLiveAccountForFailed,
+  noneLost,
+  nothingParked,
+  oneAccountEach,
+  runChecks,
+  settled,
+} from './checks.js';
 import type { Alumno, Evidence, GraphUser } from './evidence.js';
 
-const alumno = (n: number, estado = 'completado'): Alumno => ({ alumnoId: `a${n}`, dni: `4500000${n}`, upn: `a4500000${n}@uni.edu`, workflow: { estado, error: null, avisos: [] } });
-const user = (n: number, over: Partial<GraphUser> = {}): GraphUser => ({ id: `g${n}-${Math.random()}`, userPrincipalName: `a4500000${n}@uni.edu`, employeeId: `4500000${n}`, state: 'active', accountEnabled: true, ...over });
+const alumno = (n: number, estado = 'completado'): Alumno => ({
+  alumnoId: `a${n}`,
+  dni: `4500000${n}`,
+  upn: `a4500000${n}@uni.edu`,
+  workflow: { estado, error: null, avisos: [] },
+});
+const user = (n: number, over: Partial<GraphUser> = {}): GraphUser => ({
+  id: `g${n}-${Math.random()}`,
+  userPrincipalName: `a4500000${n}@uni.edu`,
+  employeeId: `4500000${n}`,
+  state: 'active',
+  accountEnabled: true,
+  ...over,
+});
 
 /** Two students, both onboarded once: every check passes. */
 function clean(): Evidence {
   return {
-    lote: { id: 'l', estado: 'terminado', total: 2, completados: 2, conAvisos: 0, fallidos: 0, enCurso: 0, pendientes: 0, porcentaje: 100, desglose: { completado: 2 }, ingesta: { nuevos: 2, actualizados: 0, sinCambios: 0, invalidos: [{ fila: 3, fuente: 'aspirantes', dni: '12', motivos: ['DNI inválido'] }] } },
+    lote: {
+      id: 'l',
+      estado: 'terminado',
+      total: 2,
+      completados: 2,
+      conAvisos: 0,
+      fallidos: 0,
+      enCurso: 0,
+      pendientes: 0,
+      porcentaje: 100,
+      desglose: { completado: 2 },
+      ingesta: {
+        nuevos: 2,
+        actualizados: 0,
+        sinCambios: 0,
+        invalidos: [{ fila: 3, fuente: 'aspirantes', dni: '12', motivos: ['DNI inválido'] }],
+      },
+    },
     sialDnis: ['45.000.001', ' 45000002 ', '45000002', '12'],
     alumnos: [alumno(1), alumno(2)],
     graphUsers: [user(1), user(2)],
@@ -19,7 +57,10 @@ function clean(): Evidence {
       { userid: 3, courseid: 2 },
       { userid: 4, courseid: 2 },
     ],
-    emails: [{ to: ['uno@mail.com'], upn: null }, { to: ['dos@mail.com'], upn: null }],
+    emails: [
+      { to: ['uno@mail.com'], upn: null },
+      { to: ['dos@mail.com'], upn: null },
+    ],
     parked: [{ servicio: 'teams-service', aparcados: 0 }],
   };
 }
@@ -73,7 +114,10 @@ describe('chaos checks', () => {
 
   it('count every parked message', () => {
     const e = clean();
-    e.parked = [{ servicio: 'teams-service', aparcados: 2 }, { servicio: 'gateway', aparcados: 1 }];
+    e.parked = [
+      { servicio: 'teams-service', aparcados: 2 },
+      { servicio: 'gateway', aparcados: 1 },
+    ];
     expect(nothingParked(e)).toMatchObject({ pass: false, failed: 3 });
   });
 

@@ -38,7 +38,9 @@ function groups<T>(items: T[], key: (t: T) => string | null): Map<string, T[]> {
 
 export function settled(e: Evidence): CheckResult {
   const terminal = new Set<string>(TERMINALES);
-  const open = e.alumnos.filter((a) => !terminal.has(a.workflow.estado)).map((a) => `${a.alumnoId}: ${a.workflow.estado}`);
+  const open = e.alumnos
+    .filter((a) => !terminal.has(a.workflow.estado))
+    .map((a) => `${a.alumnoId}: ${a.workflow.estado}`);
   const unreleased = Math.max(0, e.lote.total - e.alumnos.length);
   if (unreleased) open.push(`${unreleased} of the lote's ${e.lote.total} students have no workflow yet (pendientes)`);
   return result('every student settled (terminal workflow state)', e.lote.total, open);
@@ -54,15 +56,26 @@ export function noneLost(e: Evidence): CheckResult {
 
 export function oneAccountEach(e: Evidence): CheckResult {
   const live = e.graphUsers.filter((u) => u.state === 'active');
-  const offenders = [...groups(live, (u) => u.employeeId)].filter(([, us]) => us.length > 1).map(([dni, us]) => `employeeId ${dni}: ${us.map((u) => u.userPrincipalName).join(', ')}`);
+  const offenders = [...groups(live, (u) => u.employeeId)]
+    .filter(([, us]) => us.length > 1)
+    .map(([dni, us]) => `employeeId ${dni}: ${us.map((u) => u.userPrincipalName).join(', ')}`);
   return result('no two Entra accounts for one DNI (employeeId)', live.length, offenders);
 }
 
 export function noDuplicateEnrolments(e: Evidence): CheckResult {
   // A student's Moodle user is the one named by their UPN; a second user for them would share the email.
   const upns = new Set(e.alumnos.map((a) => a.upn?.toLowerCase()).filter(Boolean));
-  const students = new Map(e.moodleUsers.filter((u) => !u.deleted).map((u) => [u.id, upns.has(u.username.toLowerCase()) ? u.username.toLowerCase() : `email:${u.email.toLowerCase()}`]));
-  const per = groups(e.enrolments, (x) => (students.has(x.userid) ? `${students.get(x.userid)} in course ${x.courseid}` : null));
+  const students = new Map(
+    e.moodleUsers
+      .filter((u) => !u.deleted)
+      .map((u) => [
+        u.id,
+        upns.has(u.username.toLowerCase()) ? u.username.toLowerCase() : `email:${u.email.toLowerCase()}`,
+      ]),
+  );
+  const per = groups(e.enrolments, (x) =>
+    students.has(x.userid) ? `${students.get(x.userid)} in course ${x.courseid}` : null,
+  );
   const offenders = [...per].filter(([, xs]) => xs.length > 1).map(([k, xs]) => `${k}: ${xs.length} enrolments`);
   return result('no student enrolled twice in a course', e.enrolments.length, offenders);
 }
@@ -90,6 +103,14 @@ export function noLiveAccountForFailed(e: Evidence): CheckResult {
   return result('no enabled account left for a failed student', failed.length, offenders);
 }
 
-export const CHECKS = [settled, noneLost, oneAccountEach, noDuplicateEnrolments, noDuplicateEmails, nothingParked, noLiveAccountForFailed];
+export const CHECKS = [
+  settled,
+  noneLost,
+  oneAccountEach,
+  noDuplicateEnrolments,
+  noDuplicateEmails,
+  nothingParked,
+  noLiveAccountForFailed,
+];
 
 export const runChecks = (e: Evidence): CheckResult[] => CHECKS.map((check) => check(e));

@@ -12,9 +12,13 @@ export interface ChaosEnvironment {
   dispose(keep: boolean): Promise<void>;
 }
 
-export async function chaosEnvironment(o: Pick<ChaosOptions, 'vhost' | 'database' | 'redisDb'>): Promise<ChaosEnvironment> {
+export async function chaosEnvironment(
+  o: Pick<ChaosOptions, 'vhost' | 'database' | 'redisDb'>,
+): Promise<ChaosEnvironment> {
   await freshVhost(o.vhost).catch((err: Error) => {
-    throw new Error(`could not make the vhost ${o.vhost} (rabbitmqctl, or the management API at RABBITMQ_MANAGEMENT_URL): ${err.message}`);
+    throw new Error(
+      `could not make the vhost ${o.vhost} (rabbitmqctl, or the management API at RABBITMQ_MANAGEMENT_URL): ${err.message}`,
+    );
   });
   const databaseUrl = databaseUrlFor(o.database);
   await dropDatabase(databaseUrl); // a previous run's, kept with --keep: each service creates it again

@@ -14,7 +14,12 @@ export interface Lote {
   pendientes: number;
   porcentaje: number;
   desglose: Record<string, number>;
-  ingesta: { nuevos: number | null; actualizados: number | null; sinCambios: number | null; invalidos: { fila: number; fuente: string; dni: string | null; motivos: string[] }[] };
+  ingesta: {
+    nuevos: number | null;
+    actualizados: number | null;
+    sinCambios: number | null;
+    invalidos: { fila: number; fuente: string; dni: string | null; motivos: string[] }[];
+  };
 }
 
 export interface Alumno {
@@ -70,7 +75,9 @@ export async function collectEvidence(e: Endpoints, loteId: string): Promise<Evi
   const [lote, alumnos, sial, graph, moodleUsers, enrolments, parked] = await Promise.all([
     api<Lote>(`/lotes/${loteId}`),
     allPages<Alumno>((limit, offset) => api(`/alumnos?loteId=${loteId}&limit=${limit}&offset=${offset}`)),
-    Promise.all(['aspirantes', 'preinscriptos', 'ingresantes'].map((l) => admin<{ dni: string }[]>(`/sial/records/${l}`))),
+    Promise.all(
+      ['aspirantes', 'preinscriptos', 'ingresantes'].map((l) => admin<{ dni: string }[]>(`/sial/records/${l}`)),
+    ),
     admin<{ users: GraphUser[] }>('/graph/users'),
     admin<MoodleUser[]>('/moodle/users?deleted=true'),
     admin<{ userid: number; courseid: number }[]>('/moodle/enrolments'),
@@ -89,7 +96,9 @@ export async function collectEvidence(e: Endpoints, loteId: string): Promise<Evi
   };
 }
 
-async function allPages<T>(page: (limit: number, offset: number) => Promise<{ total: number; items: T[] }>): Promise<T[]> {
+async function allPages<T>(
+  page: (limit: number, offset: number) => Promise<{ total: number; items: T[] }>,
+): Promise<T[]> {
   const out: T[] = [];
   for (let offset = 0; ; offset += 200) {
     const p = await page(200, offset);
@@ -110,7 +119,10 @@ interface Summary {
 async function readEmails(mailbox: string, upns: string[]): Promise<Email[]> {
   const list = await json<{ messages: Summary[] }>(`${mailbox}/api/v1/messages?limit=100000`);
   const perAddress = new Map<string, number>();
-  const key = (m: Summary) => m.To.map((t) => t.Address.toLowerCase()).sort().join(',');
+  const key = (m: Summary) =>
+    m.To.map((t) => t.Address.toLowerCase())
+      .sort()
+      .join(',');
   for (const m of list.messages) perAddress.set(key(m), (perAddress.get(key(m)) ?? 0) + 1);
   const known = new Set(upns.map((u) => u.toLowerCase()));
   const out: Email[] = [];
@@ -118,7 +130,8 @@ async function readEmails(mailbox: string, upns: string[]): Promise<Email[]> {
     let upn: string | null = null;
     if (perAddress.get(key(m))! > 1) {
       const full = await json<{ Text: string }>(`${mailbox}/api/v1/message/${m.ID}`);
-      upn = (full.Text.match(/[\w.+-]+@[\w.-]+\.\w+/g) ?? []).map((s) => s.toLowerCase()).find((s) => known.has(s)) ?? null;
+      upn =
+        (full.Text.match(/[\w.+-]+@[\w.-]+\.\w+/g) ?? []).map((s) => s.toLowerCase()).find((s) => known.has(s)) ?? null;
     }
     out.push({ to: m.To.map((t) => t.Address.toLowerCase()), upn });
   }

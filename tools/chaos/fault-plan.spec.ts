@@ -1,6 +1,14 @@
 import { planFaults, seeded, WINDOW } from './fault-plan.js';
 
-const schedule = { kills: 2, brokerRestarts: 1, pgRestarts: 0, graph429Bursts: 3, graph429Size: 25, graph429RetryAfterS: 2, moodleDownMs: 30_000 };
+const schedule = {
+  kills: 2,
+  brokerRestarts: 1,
+  pgRestarts: 0,
+  graph429Bursts: 3,
+  graph429Size: 25,
+  graph429RetryAfterS: 2,
+  moodleDownMs: 30_000,
+};
 
 describe('chaos fault plan', () => {
   it('places every asked fault inside the window, in order of the share settled', () => {

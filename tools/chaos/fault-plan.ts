@@ -33,7 +33,10 @@ export function seeded(seed: number): () => number {
   };
 }
 
-type Schedule = Pick<ChaosOptions, 'kills' | 'brokerRestarts' | 'pgRestarts' | 'graph429Bursts' | 'graph429Size' | 'graph429RetryAfterS' | 'moodleDownMs'>;
+type Schedule = Pick<
+  ChaosOptions,
+  'kills' | 'brokerRestarts' | 'pgRestarts' | 'graph429Bursts' | 'graph429Size' | 'graph429RetryAfterS' | 'moodleDownMs'
+>;
 
 export function planFaults(o: Schedule, random: () => number): PlannedFault[] {
   const at = () => Math.round((WINDOW.from + random() * (WINDOW.to - WINDOW.from)) * 1000) / 1000;
@@ -44,7 +47,11 @@ export function planFaults(o: Schedule, random: () => number): PlannedFault[] {
   for (const process of PROCESSES) times(o.kills, () => ({ kind: 'kill', process }));
   times(o.brokerRestarts, () => ({ kind: 'broker-restart' }));
   times(o.pgRestarts, () => ({ kind: 'pg-restart' }));
-  times(o.graph429Bursts, () => ({ kind: 'graph-429-burst', size: o.graph429Size, retryAfterSeconds: o.graph429RetryAfterS }));
+  times(o.graph429Bursts, () => ({
+    kind: 'graph-429-burst',
+    size: o.graph429Size,
+    retryAfterSeconds: o.graph429RetryAfterS,
+  }));
   if (o.moodleDownMs > 0) times(1, () => ({ kind: 'moodle-down', ms: o.moodleDownMs }));
   return plan.sort((a, b) => a.atFraction - b.atFraction);
 }

@@ -58,7 +58,12 @@ export class FaultRunner {
       const record: AppliedFault = { label: describe(fault), atS: this.now(), progress };
       this.applied.push(record);
       this.d.log(`fault  t=${record.atS.toFixed(1)} s at ${(progress * 100).toFixed(0)} %: ${record.label}`);
-      const lane = fault.kind === 'kill' ? fault.process : fault.kind === 'broker-restart' || fault.kind === 'pg-restart' ? 'infra' : fault.kind;
+      const lane =
+        fault.kind === 'kill'
+          ? fault.process
+          : fault.kind === 'broker-restart' || fault.kind === 'pg-restart'
+            ? 'infra'
+            : fault.kind;
       const work = async () => {
         switch (fault.kind) {
           case 'kill':
@@ -69,7 +74,10 @@ export class FaultRunner {
             return restartPostgres(this.d.pgCluster ?? (await pgClusterOf(this.d.databaseUrl)));
           case 'graph-429-burst':
             await this.knobs('graph', { burst429: fault.size, retryAfterSeconds: fault.retryAfterSeconds });
-            return this.until(async () => (await json<{ burst429: number }>(`${this.d.sandboxAdmin}/_admin/faults/graph`)).burst429 === 0);
+            return this.until(
+              async () =>
+                (await json<{ burst429: number }>(`${this.d.sandboxAdmin}/_admin/faults/graph`)).burst429 === 0,
+            );
           case 'moodle-down':
             await this.knobs('moodle', { downForMs: fault.ms });
             return sleep(fault.ms);

@@ -1,7 +1,10 @@
 // JSON over HTTP for the harness: the gateway's API (with the admin token) and the stand-ins' admin APIs.
 // Every call has a timeout, so a killed process costs a failed call, never a hung run.
 
-export async function json<T>(url: string, init: { method?: string; body?: unknown; token?: string; timeoutMs?: number } = {}): Promise<T> {
+export async function json<T>(
+  url: string,
+  init: { method?: string; body?: unknown; token?: string; timeoutMs?: number } = {},
+): Promise<T> {
   const res = await fetch(url, {
     method: init.method ?? 'GET',
     headers: {

@@ -17,8 +17,12 @@ export async function pgClusterOf(databaseUrl: string): Promise<string> {
   const port = new URL(databaseUrl).port || '5432';
   // pg_lsclusters -h: "15 main 5432 online postgres /var/lib/... /var/log/..."
   const { stdout } = await run('pg_lsclusters', ['-h']);
-  const line = stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[2] === port);
-  if (!line) throw new Error(`no PostgreSQL cluster listed by pg_lsclusters on port ${port}; pass --pg-cluster version/name`);
+  const line = stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[2] === port);
+  if (!line)
+    throw new Error(`no PostgreSQL cluster listed by pg_lsclusters on port ${port}; pass --pg-cluster version/name`);
   return `${line[0]}/${line[1]}`;
 }
 

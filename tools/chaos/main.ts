@@ -28,7 +28,8 @@ if (options.help) {
 }
 const o = options;
 const started = Date.now();
-const log = (line: string) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const logDir = join(ROOT, 'var', 'chaos', 'log');
 
 let env: ChaosEnvironment | undefined;
@@ -37,11 +38,14 @@ let runner: FaultRunner | undefined;
 let interrupted = false;
 
 // The backstop: whatever hangs, the run ends (processes killed) a little after its own timeout.
-const hardStop = setTimeout(() => {
-  console.error('chaos: still running long after --timeout; killing what it started');
-  for (const p of stack?.processes.values() ?? []) p.child.kill('SIGKILL');
-  process.exit(3);
-}, o.timeoutMs + o.graceMs + 300_000);
+const hardStop = setTimeout(
+  () => {
+    console.error('chaos: still running long after --timeout; killing what it started');
+    for (const p of stack?.processes.values() ?? []) p.child.kill('SIGKILL');
+    process.exit(3);
+  },
+  o.timeoutMs + o.graceMs + 300_000,
+);
 hardStop.unref();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -53,9 +57,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<number> {
-  const summary: RunSummary = { options: o, loteId: null, lote: null, faults: [], unfired: [], samples: [], elapsedS: 0, timedOut: false, checks: [], logDir };
+  const summary: RunSummary = {
+    options: o,
+    loteId: null,
+    lote: null,
+    faults: [],
+    unfired: [],
+    samples: [],
+    elapsedS: 0,
+    timedOut: false,
+    checks: [],
+    logDir,
+  };
   const plan = planFaults(o, seeded(o.seed));
-  log(`cohort of ${o.alumnos} (seed ${o.seed}); faults planned by share settled: ${plan.map((p) => `${describe(p.fault)} @${Math.round(p.atFraction * 100)} %`).join(', ') || 'none'}`);
+  log(
+    `cohort of ${o.alumnos} (seed ${o.seed}); faults planned by share settled: ${plan.map((p) => `${describe(p.fault)} @${Math.round(p.atFraction * 100)} %`).join(', ') || 'none'}`,
+  );
 
   env = await chaosEnvironment(o);
   rmSync(logDir, { recursive: true, force: true }); // this run's logs only (the stack appends)
@@ -71,7 +88,8 @@ async function main(): Promise<number> {
   const st = stack;
   log(`stack ready: gateway ${st.urls.gateway}, sandbox ${st.urls.sandboxAdmin}; logs in ${logDir}`);
   const sandboxAdmin = st.urls.sandboxAdmin!;
-  const api = <T>(path: string, method = 'GET', body?: unknown) => json<T>(`${st.urls.gateway}/api/v1${path}`, { method, body, token: st.adminToken, timeoutMs: 10_000 });
+  const api = <T>(path: string, method = 'GET', body?: unknown) =>
+    json<T>(`${st.urls.gateway}/api/v1${path}`, { method, body, token: st.adminToken, timeoutMs: 10_000 });
 
   await json(`${sandboxAdmin}/_admin/sial/config`, { method: 'PUT', body: { seed: o.seed, size: o.alumnos } });
   const t0 = Date.now();
@@ -79,7 +97,18 @@ async function main(): Promise<number> {
   summary.loteId = loteId;
   log(`SIAL pull asked: lote ${loteId}`);
 
-  const faults = new FaultRunner({ stack: st, sandboxAdmin, databaseUrl: env.databaseUrl, pgCluster: o.pgCluster, restartAfterMs: o.restartAfterMs, t0, log }, plan);
+  const faults = new FaultRunner(
+    {
+      stack: st,
+      sandboxAdmin,
+      databaseUrl: env.databaseUrl,
+      pgCluster: o.pgCluster,
+      restartAfterMs: o.restartAfterMs,
+      t0,
+      log,
+    },
+    plan,
+  );
   runner = faults; // for the clean-up, whatever happens
   summary.faults = faults.applied;
   await faults.startGraphErrors(o.graph5xx);
@@ -100,7 +129,10 @@ async function main(): Promise<number> {
     lote = await api<Lote>(`/lotes/${loteId}`).catch(() => lote); // the gateway may be the process just killed
     if (lote) {
       faults.tick(lote.estado === 'solicitado' ? 0 : lote.porcentaje / 100);
-      summary.samples.push([(Date.now() - t0) / 1000, lote.completados + lote.conAvisos + lote.fallidos + (lote.desglose.compensado ?? 0)]);
+      summary.samples.push([
+        (Date.now() - t0) / 1000,
+        lote.completados + lote.conAvisos + lote.fallidos + (lote.desglose.compensado ?? 0),
+      ]);
       const line = `lote ${lote.estado}: ${lote.porcentaje} % — ${lote.completados} completados, ${lote.conAvisos} con avisos, ${lote.fallidos} fallidos, ${lote.enCurso} en curso, ${lote.pendientes} pendientes de ${lote.total}`;
       if (line !== lastLine && Date.now() - lastPrinted > 3000) {
         log(line);
@@ -119,7 +151,11 @@ async function main(): Promise<number> {
     await sleep(500);
   }
   if (!summary.elapsedS) summary.elapsedS = (Date.now() - t0) / 1000;
-  log(lote?.estado === 'terminado' ? `every student settled in ${summary.elapsedS.toFixed(1)} s` : 'the cohort did not settle');
+  log(
+    lote?.estado === 'terminado'
+      ? `every student settled in ${summary.elapsedS.toFixed(1)} s`
+      : 'the cohort did not settle',
+  );
 
   // Every fault over (processes back up), the stand-ins healthy again, then a grace period for what is
   // still in flight (a retry, a parking) before the evidence is read.
@@ -133,7 +169,15 @@ async function main(): Promise<number> {
   if (interrupted) return 130; // Ctrl-C reached the services too: nothing left to check
   log(`waiting ${o.graceMs / 1000} s for stragglers, then checking`);
   await sleep(o.graceMs);
-  const evidence = await retrying(() => collectEvidence({ gateway: st.urls.gateway, token: st.adminToken, sandboxAdmin, mailbox: st.urls.mailbox! }, loteId), Date.now() + 60_000, 2000);
+  const evidence = await retrying(
+    () =>
+      collectEvidence(
+        { gateway: st.urls.gateway, token: st.adminToken, sandboxAdmin, mailbox: st.urls.mailbox! },
+        loteId,
+      ),
+    Date.now() + 60_000,
+    2000,
+  );
   summary.lote = evidence.lote;
   summary.checks = runChecks(evidence);
   console.log(formatReport(summary));
@@ -141,7 +185,7 @@ async function main(): Promise<number> {
   return summary.aborted || summary.timedOut || failed ? 1 : 0;
 }
 
-let code = 1;
+let code: number;
 try {
   code = await main();
 } catch (err) {

@@ -2,7 +2,14 @@ import { duration, envOverrides, parseOptions } from './options.js';
 
 describe('chaos options', () => {
   it('defaults to a small run with no broker or PostgreSQL restart', () => {
-    expect(parseOptions([])).toMatchObject({ alumnos: 300, kills: 1, brokerRestarts: 0, pgRestarts: 0, graph5xx: 0.05, moodleDownMs: 20_000 });
+    expect(parseOptions([])).toMatchObject({
+      alumnos: 300,
+      kills: 1,
+      brokerRestarts: 0,
+      pgRestarts: 0,
+      graph5xx: 0.05,
+      moodleDownMs: 20_000,
+    });
   });
 
   it('reads durations and refuses nonsense with the flag named', () => {
@@ -16,6 +23,9 @@ describe('chaos options', () => {
   });
 
   it('splits --env into every process and one service', () => {
-    expect(envOverrides(['LOG_LEVEL=warn', 'ingest-service:BATCH_SIZE=1000'])).toEqual({ common: { LOG_LEVEL: 'warn' }, perService: { 'ingest-service': { BATCH_SIZE: '1000' } } });
+    expect(envOverrides(['LOG_LEVEL=warn', 'ingest-service:BATCH_SIZE=1000'])).toEqual({
+      common: { LOG_LEVEL: 'warn' },
+      perService: { 'ingest-service': { BATCH_SIZE: '1000' } },
+    });
   });
 });

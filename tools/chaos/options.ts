@@ -53,7 +53,8 @@ export function duration(text: string, flag: string): number {
 
 function count(text: string, flag: string, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`--${flag}: "${text}" must be a whole number from 0 to ${max}`);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new Error(`--${flag}: "${text}" must be a whole number from 0 to ${max}`);
   return n;
 }
 
@@ -86,11 +87,17 @@ export function parseOptions(argv: string[]): ChaosOptions {
     },
   });
   const graph5xx = Number(v['graph-5xx']);
-  if (!(graph5xx >= 0 && graph5xx <= 1)) throw new Error(`--graph-5xx: "${v['graph-5xx']}" must be a share from 0 to 1 (0.05 = 5 %)`);
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v.database!)) throw new Error(`--database: "${v.database}" must be a plain lower-case PostgreSQL name`);
-  if (!/^[\w.-]{1,100}$/.test(v.vhost!) || v.vhost === '/') throw new Error(`--vhost: "${v.vhost}" must be a vhost name of its own`);
-  if (v['pg-cluster'] !== undefined && !/^\d+\/[\w-]+$/.test(v['pg-cluster'])) throw new Error(`--pg-cluster: "${v['pg-cluster']}" must be version/name, e.g. 15/main`);
-  for (const e of v.env!) if (!/^([a-z-]+:)?[A-Z][A-Z0-9_]*=/.test(e)) throw new Error(`--env: "${e}" must be KEY=VALUE or service:KEY=VALUE`);
+  if (!(graph5xx >= 0 && graph5xx <= 1))
+    throw new Error(`--graph-5xx: "${v['graph-5xx']}" must be a share from 0 to 1 (0.05 = 5 %)`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v.database!))
+    throw new Error(`--database: "${v.database}" must be a plain lower-case PostgreSQL name`);
+  if (!/^[\w.-]{1,100}$/.test(v.vhost!) || v.vhost === '/')
+    throw new Error(`--vhost: "${v.vhost}" must be a vhost name of its own`);
+  if (v['pg-cluster'] !== undefined && !/^\d+\/[\w-]+$/.test(v['pg-cluster']))
+    throw new Error(`--pg-cluster: "${v['pg-cluster']}" must be version/name, e.g. 15/main`);
+  for (const e of v.env!)
+    if (!/^([a-z-]+:)?[A-Z][A-Z0-9_]*=/.test(e))
+      throw new Error(`--env: "${e}" must be KEY=VALUE or service:KEY=VALUE`);
   const alumnos = count(v.alumnos!, 'alumnos', 20_000);
   if (alumnos < 10) throw new Error('--alumnos: at least 10 (the SIAL cohort puts its awkward rows first)');
   return {
@@ -119,7 +126,10 @@ export function parseOptions(argv: string[]): ChaosOptions {
 }
 
 /** --env entries as the stack takes them: every process's, and each service's own. */
-export function envOverrides(entries: string[]): { common: Record<string, string>; perService: Record<string, Record<string, string>> } {
+export function envOverrides(entries: string[]): {
+  common: Record<string, string>;
+  perService: Record<string, Record<string, string>>;
+} {
   const common: Record<string, string> = {};
   const perService: Record<string, Record<string, string>> = {};
   for (const e of entries) {
