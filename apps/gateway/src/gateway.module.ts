@@ -38,7 +38,7 @@ import { GatewaySincronizacionProgramada1764300000000 } from './persistence/migr
 import { GatewayConfiguracionFijadas1764400000000 } from './persistence/migrations/1764400000000-configuracion-fijadas.js';
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
-import { Programador } from './scheduler/programador.js';
+import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
 import { TareaService } from './tareas/tarea.service.js';
 import { TareasController } from './tareas/tareas.controller.js';
@@ -95,7 +95,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     BreakerService,
     ConfiguracionService,
     Sweeper,
-    Programador,
+    SyncScheduler,
     LoteIngestadoHandler,
     LoteFallidoHandler,
     BreakerCambiadoHandler,

@@ -23,7 +23,7 @@ import { cronDe, decidirRecuperacion, fijarIntervaloMinimo, franjaDe, horaLocal,
 import { FranjasRepository, FranjaTomada } from './franjas.repository.js';
 
 /** Who the audit trail and the lote name as having asked for a scheduled pull. */
-export const ACTOR_PROGRAMADOR = 'programador';
+export const SCHEDULER_ACTOR = 'programador';
 
 /** A pull that failed for another reason than a lost claim (the database went away) is tried again. */
 const REINTENTOS_MS = [1_000, 5_000, 15_000];
@@ -35,8 +35,8 @@ interface Vigente {
 }
 
 @Injectable()
-export class Programador implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly log = new Logger('Programador');
+export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('SyncScheduler');
   private readonly franjas: FranjasRepository;
   /** Which replica pulled a slot, for whoever reads the table: host, process, and this instance. */
   readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -57,7 +57,7 @@ export class Programador implements OnApplicationBootstrap, OnModuleDestroy {
     fijarIntervaloMinimo(config.SCHEDULER_MIN_INTERVAL_S);
     this.franjas = new FranjasRepository(config.DB_SCHEMA);
     this.revision = new PeriodicTask({
-      name: 'Programador',
+      name: 'SyncScheduler',
       everyMs: config.CONFIG_POLL_MS,
       run: () => this.revisarAhora(),
       onError: (err) => this.log.warn({ err: (err as Error).message }, 'could not read the schedule; keeping the current one'),
@@ -176,7 +176,7 @@ export class Programador implements OnApplicationBootstrap, OnModuleDestroy {
     };
     for (let intento = 0; ; intento++) {
       try {
-        const { loteId } = await this.lotes.sincronizarSial(s.fuentes, ACTOR_PROGRAMADOR, s.periodo ?? undefined, {
+        const { loteId } = await this.lotes.sincronizarSial(s.fuentes, SCHEDULER_ACTOR, s.periodo ?? undefined, {
           detalle,
           enTransaccion: (m, id) => this.franjas.reclamar(m, { programadaPara: franja, cron: s.cron, zonaHoraria: zona, configuracionVersion: v.version, recuperada, replica: this.replica }, id),
         });
