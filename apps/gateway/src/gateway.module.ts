@@ -17,7 +17,7 @@ import { TokenService } from './auth/token.service.js';
 import { TokensController } from './auth/tokens.controller.js';
 import { BreakerService } from './breakers/breaker.service.js';
 import { BreakersController } from './breakers/breakers.controller.js';
-import { SaludClient } from './breakers/salud.client.js';
+import { HealthClient } from './breakers/health.client.js';
 import { ConfiguracionController } from './configuracion/configuracion.controller.js';
 import { ConfiguracionService } from './configuracion/configuracion.service.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -91,7 +91,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     LoteService,
     LotesQueries,
     DlqService,
-    SaludClient,
+    HealthClient,
     BreakerService,
     ConfiguracionService,
     Sweeper,

@@ -4,11 +4,11 @@ import { QueueReader } from './queue.reader.js';
 import { PanelController } from './panel.controller.js';
 import { PanelService } from './panel.service.js';
 import { ServiceReader } from './service.reader.js';
-import { SitioController } from './sitio.controller.js';
+import { SiteController } from './site.controller.js';
 
 /** The dashboard (Spanish) at `/`, and the aggregated health it shows. Wiring only. */
 @Module({
-  controllers: [SitioController, PanelController],
+  controllers: [SiteController, PanelController],
   providers: [PanelService, ServiceReader, QueueReader, QueueProbe],
   // The configuration API asks the services which version they apply through the same reader; the DLQ
   // endpoints count queues through the same probe (one broker connection for both).
