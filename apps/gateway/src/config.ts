@@ -1,3 +1,5 @@
+// The gateway's environment variables, checked once at boot. What an operator changes at run time is
+// the configuracion API's (src/configuracion/).
 import { baseConfigSchema, env } from '@lucy/platform';
 import { z } from 'zod';
 import { idempotencyConfigShape } from './idempotency/idempotency.config.js';

@@ -17,7 +17,7 @@ import { TokenService } from './auth/token.service.js';
 import { TokensController } from './auth/tokens.controller.js';
 import { BreakerService } from './breakers/breaker.service.js';
 import { BreakersController } from './breakers/breakers.controller.js';
-import { SaludClient } from './breakers/salud.client.js';
+import { HealthClient } from './breakers/health.client.js';
 import { ConfiguracionController } from './configuracion/configuracion.controller.js';
 import { ConfiguracionService } from './configuracion/configuracion.service.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -38,7 +38,7 @@ import { GatewaySincronizacionProgramada1764300000000 } from './persistence/migr
 import { GatewayConfiguracionFijadas1764400000000 } from './persistence/migrations/1764400000000-configuracion-fijadas.js';
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
-import { Programador } from './scheduler/programador.js';
+import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
 import { TareaService } from './tareas/tarea.service.js';
 import { TareasController } from './tareas/tareas.controller.js';
@@ -91,11 +91,11 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     LoteService,
     LotesQueries,
     DlqService,
-    SaludClient,
+    HealthClient,
     BreakerService,
     ConfiguracionService,
     Sweeper,
-    Programador,
+    SyncScheduler,
     LoteIngestadoHandler,
     LoteFallidoHandler,
     BreakerCambiadoHandler,

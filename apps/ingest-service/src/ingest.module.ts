@@ -3,7 +3,6 @@ import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
-import type { IngestConfig } from './config.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { CuentaTeamsFallidaHandler } from './handlers/cuenta-teams-fallida.handler.js';
 import { RegistrarLoteHandler } from './handlers/registrar-lote.handler.js';
@@ -19,6 +18,7 @@ import { LoteEntity } from './persistence/lote.entity.js';
 import { LoteRepository } from './persistence/lote.repository.js';
 import { IngestInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { RegistroService } from './registro/registro.service.js';
+import { runtimeConfigOptions } from './runtime-keys.js';
 import { SialClient } from './sial/sial.client.js';
 import { sialClassifier } from './sial/sial.errors.js';
 
@@ -33,7 +33,7 @@ import { sialClassifier } from './sial/sial.errors.js';
     // waiting for their account): while it is open a pull is deferred at once, attempts untouched.
     ResilienceModule.forDependency({ name: 'sial', env: 'SIAL', rate: false, queues: [], classify: sialClassifier }),
     // The release window: BATCH_SIZE until an operator sets loteTamano through the gateway.
-    RuntimeConfigModule.forService({ keys: ['loteTamano'] as const, fromEnv: (c: IngestConfig) => ({ loteTamano: c.BATCH_SIZE }) }),
+    RuntimeConfigModule.forService(runtimeConfigOptions),
   ],
   providers: [
     SialClient,

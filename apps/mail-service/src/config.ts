@@ -1,3 +1,5 @@
+// mail-service's environment variables, checked once at boot. The one key an operator changes at run
+// time, plantillaEmail, is declared where the module applies it (mail.module.ts).
 import { baseConfigSchema, env, parseSecretKeys, SANDBOX_DEV_CREDENTIALS_KEY } from '@lucy/platform';
 import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';

@@ -1,3 +1,5 @@
+// moodle-service's environment variables, checked once at boot. The keys an operator changes at run
+// time are in runtime-keys.ts.
 import { baseConfigSchema, env } from '@lucy/platform';
 import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
 import { z } from 'zod';

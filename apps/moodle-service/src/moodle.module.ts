@@ -3,7 +3,7 @@ import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
-import { configuracionMoodle } from './configuracion.js';
+import { runtimeConfigOptions } from './runtime-keys.js';
 import { DesenrolamientoService } from './enrolamiento/desenrolamiento.service.js';
 import { EnrolamientoService } from './enrolamiento/enrolamiento.service.js';
 import { UsuarioMoodleService } from './enrolamiento/usuario-moodle.service.js';
@@ -27,7 +27,7 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
     // Every Moodle call: the shared rate limit (MOODLE_RPM) and the breaker that pauses this service's queue while Moodle is down.
     ResilienceModule.forDependency({ name: 'moodle', env: 'MOODLE', classify: moodleClassifier }),
     // cursos, moodleAuth, zonaHoraria as an operator sets them through the gateway, read at each enrolment.
-    RuntimeConfigModule.forService(configuracionMoodle),
+    RuntimeConfigModule.forService(runtimeConfigOptions),
   ],
   providers: [
     MoodleClient,

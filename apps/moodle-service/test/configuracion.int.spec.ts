@@ -14,7 +14,7 @@ import { RuntimeConfig } from '@lucy/runtime-config';
 import { Redis } from 'ioredis';
 import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
-import type { ClaveMoodle } from '../src/configuracion.js';
+import type { RuntimeKey } from '../src/runtime-keys.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
 import { MoodleModule } from '../src/moodle.module.js';
 
@@ -45,7 +45,7 @@ describe('moodle-service runtime configuration', () => {
   let config: MoodleConfig;
   let courseId: (shortname: string) => number;
   const box = new SecretBox(parseSecretKeys(randomBytes(32).toString('base64')));
-  const runtime = () => app.get<RuntimeConfig<ClaveMoodle>>(RuntimeConfig);
+  const runtime = () => app.get<RuntimeConfig<RuntimeKey>>(RuntimeConfig);
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ graph: false });

@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
 import type { EntityManager } from 'typeorm';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
-import { CLAVES } from '../src/configuracion.js';
+import { RUNTIME_KEYS } from '../src/runtime-keys.js';
 import { UsuarioMoodleService } from '../src/enrolamiento/usuario-moodle.service.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
 import { MoodleModule } from '../src/moodle.module.js';
@@ -184,7 +184,7 @@ describe('moodle-service enrolment', () => {
     const a = alumno();
     // Someone created the user by hand and made them a teacher (role 3) of the intro course.
     const { id } = await moodle.crearUsuario({ username: a.upn.toLowerCase(), auth: 'manual', password: 'Previa-2027!x', firstname: 'Ana', lastname: 'Prueba', email: a.upn.toLowerCase(), idnumber: '' });
-    await moodle.matricular(3, [{ userid: id, courseid: courseId('ING-2027-INTRO') }]);
+    await moodle.enrolar(3, [{ userid: id, courseid: courseId('ING-2027-INTRO') }]);
 
     const enrolado = await replyTo(MoodleEnrolado, await cuentaCreada(a), 'MoodleEnrolado');
     expect(enrolado.payload).toMatchObject({ moodleUserId: id, cursos: [{ shortname: 'ING-2027-INTRO' }, { shortname: 'ING-2027-MATE' }] });
@@ -273,7 +273,7 @@ describe('moodle-service enrolment', () => {
       const a = alumno();
       const saved: unknown[] = [];
       const manager = { findOneBy: async () => null, save: async (_entity: unknown, row: unknown) => (saved.push(row), row) } as unknown as EntityManager;
-      await new UsuarioMoodleService(moodle, new RuntimeConfig(CLAVES, { cursos: {}, moodleAuth: 'manual', zonaHoraria: '99' })).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
+      await new UsuarioMoodleService(moodle, new RuntimeConfig(RUNTIME_KEYS, { cursos: {}, moodleAuth: 'manual', zonaHoraria: '99' })).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
 
       const user = await sandboxUser(a.upn);
       expect(user).toMatchObject({ auth: 'manual', passwordSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });

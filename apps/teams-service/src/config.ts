@@ -1,3 +1,5 @@
+// teams-service's environment variables, checked once at boot. The keys an operator changes at run
+// time are in runtime-keys.ts.
 import { existsSync } from 'node:fs';
 import { baseConfigSchema, env } from '@lucy/platform';
 import { dependencyEnv, resilienceEnv } from '@lucy/resilience';

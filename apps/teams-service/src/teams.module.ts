@@ -3,7 +3,7 @@ import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
-import { configuracionRuntime } from './configuracion.js';
+import { runtimeConfigOptions } from './runtime-keys.js';
 import { AprovisionarCuenta } from './cuentas/aprovisionar-cuenta.service.js';
 import { Credenciales } from './cuentas/credenciales.js';
 import { GraphClient } from './graph/graph.client.js';
@@ -29,7 +29,7 @@ import { CuentaCreadaPorLucy1764500000000 } from './persistence/migrations/17645
     // pauses this service's queue while Graph is down.
     ResilienceModule.forDependency({ name: 'graph', env: 'GRAPH', classify: graphClassifier }),
     // upn and licenciaSku from the gateway (ConfiguracionCambiada), over UPN_PATTERN / UPN_DOMAIN / LICENSE_SKU_ID.
-    RuntimeConfigModule.forService(configuracionRuntime),
+    RuntimeConfigModule.forService(runtimeConfigOptions),
   ],
   providers: [
     TrustedCa,

@@ -38,3 +38,5 @@ export { invalidInput, textProblem, type FieldProblem } from './http/invalid-inp
 export { invalidTexts, jsonDepth, MAX_JSON_DEPTH } from './http/json-body.js';
 export { MAX_URL_LENGTH } from './http/url-guard.js';
 export { MAX_HEADER_SIZE } from './http/client-error.js';
+
+export { PeriodicTask, type PeriodicTaskOptions } from './scheduling/periodic-task.js';

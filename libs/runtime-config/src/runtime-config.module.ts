@@ -13,7 +13,7 @@ import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ConfiguracionCambiada, type Configuracion } from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
-import { APP_CONFIG, createLogger, HealthRegistry, MetricsService, type BaseConfig } from '@lucy/platform';
+import { APP_CONFIG, createLogger, HealthRegistry, MetricsService, PeriodicTask, type BaseConfig } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig, type ConfigCheck, type ConfigKey } from './runtime-config.js';
 import { RuntimeConfigStore } from './runtime-config.store.js';
@@ -29,12 +29,10 @@ export interface RuntimeConfigOptions<K extends ConfigKey, C> {
 
 @Injectable()
 class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private readonly store: RuntimeConfigStore;
   private readonly log;
-  private refreshing?: Promise<void>;
+  private readonly poll: PeriodicTask;
   private failing = false;
-  private closing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: BaseConfig,
@@ -47,6 +45,21 @@ class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     this.store = new RuntimeConfigStore(config.DB_SCHEMA);
     this.log = createLogger(config.SERVICE_NAME, { level: config.LOG_LEVEL }).child({ component: 'runtime-config' });
     runtimeConfig.onChange((keys) => this.log.info({ keys, ...runtimeConfig.describe() }, 'runtime configuration applied'));
+    this.poll = new PeriodicTask({
+      name: 'runtime-config',
+      everyMs: config.CONFIG_POLL_MS,
+      run: async () => {
+        const stored = await this.store.load(this.db);
+        if (stored) this.runtimeConfig.apply(stored);
+        if (this.failing) this.log.info('runtime configuration readable again');
+        this.failing = false;
+      },
+      onError: (err) => {
+        // The database is away for a moment: keep the values in force and try again on the next tick.
+        if (!this.failing) this.log.warn({ err: (err as Error).message }, 'could not read the runtime configuration; keeping the values in force');
+        this.failing = true;
+      },
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -65,8 +78,7 @@ class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown 
       },
       { queue: controlQueueOf(this.config.SERVICE_NAME), name: 'ConfiguracionCambiadaHandler' },
     );
-    const pollMs = this.config.CONFIG_POLL_MS;
-    if (pollMs > 0) this.timer = setInterval(() => void this.refresh(), pollMs).unref();
+    this.poll.start();
     this.health?.register('configuracion', async () => ({ up: true, details: { ...this.runtimeConfig.describe() } }));
     if (this.metrics) {
       const rc = this.runtimeConfig;
@@ -83,28 +95,12 @@ class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown 
 
   /** Reads the stored version and applies it if it is newer; one read at a time. */
   refresh(): Promise<void> {
-    if (this.closing) return Promise.resolve();
-    this.refreshing ??= this.store
-      .load(this.db)
-      .then((stored) => {
-        if (stored) this.runtimeConfig.apply(stored);
-        if (this.failing) this.log.info('runtime configuration readable again');
-        this.failing = false;
-      })
-      .catch((err: Error) => {
-        // The database is away for a moment: keep the values in force and try again on the next tick.
-        if (!this.failing) this.log.warn({ err: err.message }, 'could not read the runtime configuration; keeping the values in force');
-        this.failing = true;
-      })
-      .finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    return this.poll.runNow();
   }
 
   /** Before the database closes (its module shuts down after this hook): no read may start after it. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.closing = true;
-    clearInterval(this.timer);
-    await this.refreshing;
+    await this.poll.stop();
   }
 }
 

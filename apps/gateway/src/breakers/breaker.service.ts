@@ -10,7 +10,7 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
-import { SaludClient } from './salud.client.js';
+import { HealthClient } from './health.client.js';
 
 export interface Breaker {
   dependencia: string;
@@ -32,7 +32,7 @@ export class BreakerService {
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly db: DataSource,
     private readonly messaging: MessagingRuntime,
-    private readonly salud: SaludClient,
+    private readonly salud: HealthClient,
     private readonly tareas: TareaService,
   ) {
     this.t = `"${config.DB_SCHEMA}".breaker_estado`;

@@ -13,11 +13,11 @@ import { ConfiguracionCambiada, LimitesCambiados, type Configuracion } from '@lu
 import { MessagingRuntime, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig, invalidInput } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { ServicioLector } from '../dashboard/servicio.lector.js';
+import { ServiceReader } from '../dashboard/service.reader.js';
 import { TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
 import { aplicacionDe, SERVICIOS_CON_CLAVES, type AplicacionServicio } from './aplicacion.js';
-import { TablaConfiguracion, type FilaConfiguracion } from './configuracion.tabla.js';
+import { ConfiguracionStore, type FilaConfiguracion } from './configuracion.store.js';
 import { cambiosEntre, DEFECTO } from './configuracion.schema.js';
 import { diferencia, fijadasTras, NO_SE_SUELTAN, sinEfecto } from './fijadas.js';
 
@@ -51,16 +51,16 @@ const APLICACION_TIMEOUT_MS = 1500;
 @Injectable()
 export class ConfiguracionService implements OnApplicationBootstrap {
   private readonly log = new Logger('Configuracion');
-  private readonly tabla: TablaConfiguracion;
+  private readonly store: ConfiguracionStore;
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly db: DataSource,
     private readonly messaging: MessagingRuntime,
     private readonly tareas: TareaService,
-    private readonly servicios: ServicioLector,
+    private readonly servicios: ServiceReader,
   ) {
-    this.tabla = new TablaConfiguracion(config.DB_SCHEMA);
+    this.store = new ConfiguracionStore(config.DB_SCHEMA);
   }
 
   /** Nest runs this after the messaging runtime started (an imported module's hooks run first). */
@@ -75,7 +75,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   }
 
   async actual(): Promise<VersionConfiguracion> {
-    const row = await this.tabla.leer(this.db);
+    const row = await this.store.leer(this.db);
     return row ? version(row) : INICIAL;
   }
 
@@ -92,14 +92,14 @@ export class ConfiguracionService implements OnApplicationBootstrap {
 
   async version(n: number): Promise<VersionConfiguracion> {
     if (n === 0) return INICIAL;
-    const row = await this.tabla.leer(this.db, n);
+    const row = await this.store.leer(this.db, n);
     if (!row) throw new NotFoundException(`no existe la versión ${n} de la configuración`);
     return version(row);
   }
 
   async versiones(limit: number, offset: number) {
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.tabla.t}`);
-    const filas = await this.tabla.historial(this.db, limit, offset);
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.store.t}`);
+    const filas = await this.store.historial(this.db, limit, offset);
     return {
       total,
       limit,
@@ -129,7 +129,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
       async ({ manager, publish }) => {
         // Under the lock a change takes: what goes out is the newest version, not one being replaced.
         await this.bloquear(manager);
-        const row = await this.tabla.leer(manager);
+        const row = await this.store.leer(manager);
         if (!row) return undefined;
         const v = version(row);
         this.anunciar(publish, v);
@@ -141,7 +141,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
 
   /** One change (or announcement) at a time, across replicas: the next version number is read under it. */
   private bloquear(manager: EntityManager): Promise<unknown> {
-    return manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.tabla.t]);
+    return manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.store.t]);
   }
 
   private anunciar(publish: TransactionScope['publish'], v: VersionConfiguracion): void {
@@ -191,7 +191,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   ): Promise<VersionConfiguracion & { sinCambios: boolean }> {
     return this.messaging.inTransaction(async ({ manager, publish }) => {
       await this.bloquear(manager);
-      const row = await this.tabla.leer(manager);
+      const row = await this.store.leer(manager);
       const previa = row ? version(row) : INICIAL;
       if (opts.versionBase !== undefined && opts.versionBase !== previa.version) {
         throw new ConflictException(`la configuración cambió: estás editando la versión ${opts.versionBase} y la actual es la ${previa.version}; recargala y repetí el cambio`);
@@ -199,7 +199,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
       const { valores, cambios, fijadas } = siguiente(previa);
       if (sinEfecto(cambios, previa.fijadas, fijadas)) return { ...previa, sinCambios: true };
       const n = previa.version + 1;
-      const v = version({ ...(await this.tabla.insertar(manager, { version: n, valores, cambios, fijadas, cambiadoPor: actor, motivo: opts.motivo ?? null })), fijadas });
+      const v = version({ ...(await this.store.insertar(manager, { version: n, valores, cambios, fijadas, cambiadoPor: actor, motivo: opts.motivo ?? null })), fijadas });
       // A version that only sets or gives back keys goes out too: a service applies the new keys set.
       this.anunciar(publish, v);
       const { fijadasNuevas, soltadas } = diferencia(previa.fijadas, fijadas);

@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
-import { ColasProbe } from '../dlq/colas.probe.js';
-import { ColasLector } from './colas.lector.js';
+import { QueueProbe } from '../dlq/queue.probe.js';
+import { QueueReader } from './queue.reader.js';
 import { PanelController } from './panel.controller.js';
 import { PanelService } from './panel.service.js';
-import { ServicioLector } from './servicio.lector.js';
-import { SitioController } from './sitio.controller.js';
+import { ServiceReader } from './service.reader.js';
+import { SiteController } from './site.controller.js';
 
 /** The dashboard (Spanish) at `/`, and the aggregated health it shows. Wiring only. */
 @Module({
-  controllers: [SitioController, PanelController],
-  providers: [PanelService, ServicioLector, ColasLector, ColasProbe],
+  controllers: [SiteController, PanelController],
+  providers: [PanelService, ServiceReader, QueueReader, QueueProbe],
   // The configuration API asks the services which version they apply through the same reader; the DLQ
   // endpoints count queues through the same probe (one broker connection for both).
-  exports: [ServicioLector, ColasProbe],
+  exports: [ServiceReader, QueueProbe],
 })
 export class DashboardModule {}

@@ -6,11 +6,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { TablaConfiguracion } from '../configuracion/configuracion.tabla.js';
-import { ColasLector } from './colas.lector.js';
+import { ConfiguracionStore } from '../configuracion/configuracion.store.js';
+import { QueueReader } from './queue.reader.js';
 import type { Contadores } from './metricas.js';
 import { resumirServicio, type ServicioPanel } from './resumen.js';
-import { ServicioLector } from './servicio.lector.js';
+import { ServiceReader } from './service.reader.js';
 
 export interface Panel {
   at: string;
@@ -28,15 +28,15 @@ export class PanelService {
   private ultimo?: { at: number; panel: Panel };
   private enCurso?: Promise<Panel>;
   private readonly muestras = new Map<string, Contadores[]>();
-  private readonly tabla: TablaConfiguracion;
+  private readonly store: ConfiguracionStore;
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
-    private readonly servicios: ServicioLector,
-    private readonly colas: ColasLector,
+    private readonly servicios: ServiceReader,
+    private readonly colas: QueueReader,
     private readonly db: DataSource,
   ) {
-    this.tabla = new TablaConfiguracion(config.DB_SCHEMA);
+    this.store = new ConfiguracionStore(config.DB_SCHEMA);
   }
 
   actual(): Promise<Panel> {
@@ -54,7 +54,7 @@ export class PanelService {
     );
     // Read after the services, so one that applied a change made meanwhile is not shown ahead of it.
     // Without the database their health is still worth showing; only "up to date" is unknown.
-    const version = await this.tabla.versionActual(this.db).catch(() => null);
+    const version = await this.store.versionActual(this.db).catch(() => null);
     const servicios = leidos.map((l) => resumirServicio(l.servicio, this.servicios.urls[l.servicio]!, l.salud, l.colas, l.muestras, version));
     const panel = { at: new Date().toISOString(), configuracion: version === null ? null : { version }, servicios };
     this.ultimo = { at: Date.now(), panel };

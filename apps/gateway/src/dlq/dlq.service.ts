@@ -7,7 +7,7 @@ import { MessagingRuntime, parkedQueueName } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { TareaService } from '../tareas/tarea.service.js';
-import { ColasProbe } from './colas.probe.js';
+import { QueueProbe } from './queue.probe.js';
 
 export interface MensajeAparcado {
   messageId: string;
@@ -47,7 +47,7 @@ export class DlqService {
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly messaging: MessagingRuntime,
     private readonly tareas: TareaService,
-    private readonly probe: ColasProbe,
+    private readonly probe: QueueProbe,
   ) {}
 
   /** The queues of a service that can park messages; 404 for a service not in SERVICES. */

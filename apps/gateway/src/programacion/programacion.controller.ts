@@ -5,7 +5,7 @@ import { FUENTES_SIAL } from '@lucy/contracts';
 import { BEARER } from '../api/docs.setup.js';
 import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
-import { Programador } from '../scheduler/programador.js';
+import { SyncScheduler } from '../scheduler/sync.scheduler.js';
 
 const Momento = z.object({ at: z.string().describe('ISO 8601, UTC'), local: z.string().describe('the same time in zonaHoraria, e.g. "lun 24/11/2026 02:00"') });
 
@@ -37,7 +37,7 @@ const Programacion = z.object({
 @ApiBearerAuth(BEARER)
 @Controller('api/v1/programacion')
 export class ProgramacionController {
-  constructor(private readonly programador: Programador) {}
+  constructor(private readonly scheduler: SyncScheduler) {}
 
   @Get()
   @ApiOperation({
@@ -46,7 +46,7 @@ export class ProgramacionController {
   })
   @ApiOkResponse({ standardSchema: Programacion })
   estado() {
-    return this.programador.estado();
+    return this.scheduler.estado();
   }
 
   @Post('ejecutar')
@@ -55,7 +55,7 @@ export class ProgramacionController {
   @ApiOperation({ summary: 'Pull from SIAL now, with the schedule’s fuentes and periodo (whether or not it is active); recorded as a tarea by the caller' })
   @ApiAcceptedResponse({ standardSchema: z.object({ loteId: z.uuid(), estado: z.literal('solicitado'), version: z.number().int(), links: z.object({ lote: z.string(), tareas: z.string() }) }) })
   async ejecutar(@Actor() actor: string) {
-    const { loteId, version } = await this.programador.ejecutarAhora(actor);
+    const { loteId, version } = await this.scheduler.ejecutarAhora(actor);
     return { loteId, estado: 'solicitado' as const, version, links: { lote: `/api/v1/lotes/${loteId}`, tareas: `/api/v1/tareas?loteId=${loteId}` } };
   }
 }

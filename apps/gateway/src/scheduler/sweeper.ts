@@ -5,7 +5,7 @@
 //   (that of an account a failed onboarding left included: its workflow stays fallido meanwhile).
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MessagingRuntime } from '@lucy/messaging';
-import { InjectConfig } from '@lucy/platform';
+import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { comandoDeshacer, cuentaDejada, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from '../sagas/onboarding.saga.js';
 import type { Paso } from '../sagas/onboarding.model.js';
@@ -18,8 +18,7 @@ export const esperaReintento = (intentos: number, factor = 1) => Math.min(5_000 
 @Injectable()
 export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Sweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
   private readonly s: string;
   private readonly repo: WorkflowRepository;
 
@@ -29,19 +28,20 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.s = `"${config.DB_SCHEMA}"`;
     this.repo = new WorkflowRepository(config.DB_SCHEMA);
+    this.task = new PeriodicTask({
+      name: 'Sweeper',
+      everyMs: config.SWEEP_INTERVAL_MS,
+      run: () => this.sweep(),
+      onError: (err) => this.log.warn({ err: (err as Error).message }, 'sweep failed'),
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((err) => this.log.warn({ err: (err as Error).message }, 'sweep failed'))
-        .finally(() => (this.running = undefined));
-    }, this.config.SWEEP_INTERVAL_MS);
+    this.task.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   async sweep(): Promise<void> {

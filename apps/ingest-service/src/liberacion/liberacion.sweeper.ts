@@ -4,7 +4,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MessagingRuntime } from '@lucy/messaging';
-import { InjectConfig } from '@lucy/platform';
+import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { IngestConfig } from '../config.js';
 import { LoteRepository } from '../persistence/lote.repository.js';
 import { LiberacionService } from './liberacion.service.js';
@@ -12,31 +12,30 @@ import { LiberacionService } from './liberacion.service.js';
 @Injectable()
 export class LiberacionSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('LiberacionSweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
-    @InjectConfig() private readonly config: IngestConfig,
+    @InjectConfig() config: IngestConfig,
     private readonly dataSource: DataSource,
     private readonly runtime: MessagingRuntime,
     private readonly lotes: LoteRepository,
     private readonly liberacion: LiberacionService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.BATCH_SWEEP_MS <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.barrer()
-        .catch((err) => this.log.warn({ msg: 'sweep failed; next round retries', err: String(err) }))
-        .finally(() => (this.running = undefined));
-    }, this.config.BATCH_SWEEP_MS);
-    this.timer.unref();
+  ) {
+    // BATCH_SWEEP_MS 0: no sweep (PeriodicTask schedules nothing).
+    this.task = new PeriodicTask({
+      name: 'LiberacionSweeper',
+      everyMs: config.BATCH_SWEEP_MS,
+      run: () => this.barrer(),
+      onError: (err) => this.log.warn({ msg: 'sweep failed; next round retries', err: String(err) }),
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One round over the lotes in progress. */

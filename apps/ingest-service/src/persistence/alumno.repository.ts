@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlumnoDatos } from '@lucy/contracts';
 import { alumnoDatos } from './alumno.entity.js';
-import { tabla } from './tabla.js';
+import { qualifiedTable } from './qualified-table.js';
 
 export interface AlumnoRegistrado {
   id: string;
@@ -19,13 +19,13 @@ const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos });
 export class AlumnoRepository {
   async porDni(m: EntityManager, dnis: readonly string[]): Promise<Map<string, AlumnoRegistrado>> {
     if (dnis.length === 0) return new Map();
-    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${tabla(m, 'alumno')} WHERE dni = ANY($1::text[])`, [dnis]);
+    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE dni = ANY($1::text[])`, [dnis]);
     return new Map(rows.map((r: AlumnoRegistrado['datos'] & { id: string }) => [r.dni, { id: r.id, datos: alumnoDatos(r) }]));
   }
 
   async porId(m: EntityManager, ids: readonly string[]): Promise<Map<string, AlumnoDatos>> {
     if (ids.length === 0) return new Map();
-    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${tabla(m, 'alumno')} WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((r: AlumnoDatos & { id: string }) => [r.id, alumnoDatos(r)]));
   }
 
@@ -36,7 +36,7 @@ export class AlumnoRepository {
   async insertar(m: EntityManager, alumnos: readonly AlumnoRegistrado[]): Promise<void> {
     if (alumnos.length === 0) return;
     await m.query(
-      `INSERT INTO ${tabla(m, 'alumno')} (id, dni, nombre, apellido, email_personal, email_institucional, carrera, estado, periodo)
+      `INSERT INTO ${qualifiedTable(m, 'alumno')} (id, dni, nombre, apellido, email_personal, email_institucional, carrera, estado, periodo)
        SELECT id, dni, nombre, apellido, "emailPersonal", "emailInstitucional", carrera, estado, periodo
        FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}`,
       [JSON.stringify(alumnos.map(fila))],
@@ -46,7 +46,7 @@ export class AlumnoRepository {
   async actualizar(m: EntityManager, alumnos: readonly AlumnoRegistrado[]): Promise<void> {
     if (alumnos.length === 0) return;
     await m.query(
-      `UPDATE ${tabla(m, 'alumno')} AS a
+      `UPDATE ${qualifiedTable(m, 'alumno')} AS a
        SET nombre = x.nombre, apellido = x.apellido, email_personal = x."emailPersonal", email_institucional = x."emailInstitucional",
            carrera = x.carrera, estado = x.estado, periodo = x.periodo, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}

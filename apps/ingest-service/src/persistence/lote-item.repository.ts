@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ReleaseState, ResultadoItem } from './lote-item.entity.js';
-import { tabla } from './tabla.js';
+import { qualifiedTable } from './qualified-table.js';
 
 export interface ItemNuevo {
   fila: number;
@@ -28,7 +28,7 @@ export class LoteItemRepository {
   async insertar(m: EntityManager, loteId: string, items: readonly ItemNuevo[]): Promise<void> {
     if (items.length === 0) return;
     await m.query(
-      `INSERT INTO ${tabla(m, 'lote_item')} (lote_id, fila, fuente, dni, alumno_id, resultado, cambios, release_state)
+      `INSERT INTO ${qualifiedTable(m, 'lote_item')} (lote_id, fila, fuente, dni, alumno_id, resultado, cambios, release_state)
        SELECT $1, (j->>'fila')::int, j->>'fuente', j->>'dni', (j->>'alumnoId')::uuid, j->>'resultado', NULLIF(j->'cambios', 'null'::jsonb), j->>'releaseState'
        FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(j, n)
        ORDER BY n`,
@@ -40,7 +40,7 @@ export class LoteItemRepository {
   async enVuelo(m: EntityManager, loteId: string): Promise<{ items: { id: string; liberadoEn: Date }[]; ahora: Date }> {
     const [{ ahora }] = await m.query(`SELECT now() AS ahora`);
     const items = await m.query(
-      `SELECT id, released_at AS "liberadoEn" FROM ${tabla(m, 'lote_item')} WHERE lote_id = $1 AND release_state = 'released'`,
+      `SELECT id, released_at AS "liberadoEn" FROM ${qualifiedTable(m, 'lote_item')} WHERE lote_id = $1 AND release_state = 'released'`,
       [loteId],
     );
     return { items, ahora };
@@ -49,7 +49,7 @@ export class LoteItemRepository {
   /** The next pending items after `despuesDe`, in lote order; rows another transaction holds are skipped. */
   async pendientes(m: EntityManager, loteId: string, despuesDe: string, limite: number): Promise<ItemPorLiberar[]> {
     return m.query(
-      `SELECT id, alumno_id AS "alumnoId", resultado, cambios FROM ${tabla(m, 'lote_item')}
+      `SELECT id, alumno_id AS "alumnoId", resultado, cambios FROM ${qualifiedTable(m, 'lote_item')}
        WHERE lote_id = $1 AND release_state = 'pending' AND id > $2
        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [loteId, despuesDe, limite],
@@ -57,37 +57,37 @@ export class LoteItemRepository {
   }
 
   async hayPendientes(m: EntityManager, loteId: string): Promise<boolean> {
-    const rows = await m.query(`SELECT 1 FROM ${tabla(m, 'lote_item')} WHERE lote_id = $1 AND release_state = 'pending' LIMIT 1`, [loteId]);
+    const rows = await m.query(`SELECT 1 FROM ${qualifiedTable(m, 'lote_item')} WHERE lote_id = $1 AND release_state = 'pending' LIMIT 1`, [loteId]);
     return rows.length > 0;
   }
 
   async marcarLiberados(m: EntityManager, esperan: readonly string[], terminados: readonly string[]): Promise<void> {
     if (esperan.length) {
-      await m.query(`UPDATE ${tabla(m, 'lote_item')} SET release_state = 'released', released_at = now() WHERE id = ANY($1::bigint[])`, [esperan]);
+      await m.query(`UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'released', released_at = now() WHERE id = ANY($1::bigint[])`, [esperan]);
     }
     if (terminados.length) {
-      await m.query(`UPDATE ${tabla(m, 'lote_item')} SET release_state = 'done', released_at = now(), done_at = now() WHERE id = ANY($1::bigint[])`, [terminados]);
+      await m.query(`UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'done', released_at = now(), done_at = now() WHERE id = ANY($1::bigint[])`, [terminados]);
     }
   }
 
   async vencer(m: EntityManager, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await m.query(
-      `UPDATE ${tabla(m, 'lote_item')} SET release_state = 'done', done_at = now(), timed_out = true WHERE id = ANY($1::bigint[]) AND release_state = 'released'`,
+      `UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'done', done_at = now(), timed_out = true WHERE id = ANY($1::bigint[]) AND release_state = 'released'`,
       [ids],
     );
   }
 
   /** The lotes in which this student's event is out and its reply awaited (usually one). */
   async lotesQueEsperanA(m: EntityManager, alumnoId: string): Promise<string[]> {
-    const rows = await m.query(`SELECT DISTINCT lote_id FROM ${tabla(m, 'lote_item')} WHERE alumno_id = $1 AND release_state = 'released' ORDER BY lote_id`, [alumnoId]);
+    const rows = await m.query(`SELECT DISTINCT lote_id FROM ${qualifiedTable(m, 'lote_item')} WHERE alumno_id = $1 AND release_state = 'released' ORDER BY lote_id`, [alumnoId]);
     return rows.map((r: { lote_id: string }) => r.lote_id);
   }
 
   /** The student's reply arrived: their item is done. How many items it finished (0 if already done). */
   async terminarDeAlumno(m: EntityManager, loteId: string, alumnoId: string): Promise<number> {
     const rows = await m.query(
-      `UPDATE ${tabla(m, 'lote_item')} SET release_state = 'done', done_at = now()
+      `UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'done', done_at = now()
        WHERE lote_id = $1 AND alumno_id = $2 AND release_state = 'released' RETURNING id`,
       [loteId, alumnoId],
     );
@@ -98,7 +98,7 @@ export class LoteItemRepository {
   /** The students a lote set in motion (created or updated), in lote order. */
   async alumnosEnMarcha(m: EntityManager, loteId: string): Promise<string[]> {
     const rows = await m.query(
-      `SELECT alumno_id FROM ${tabla(m, 'lote_item')} WHERE lote_id = $1 AND resultado IN ('nuevo', 'actualizado') ORDER BY id`,
+      `SELECT alumno_id FROM ${qualifiedTable(m, 'lote_item')} WHERE lote_id = $1 AND resultado IN ('nuevo', 'actualizado') ORDER BY id`,
       [loteId],
     );
     return rows.map((r: { alumno_id: string }) => r.alumno_id);

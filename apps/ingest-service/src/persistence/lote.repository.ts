@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { FilaInvalida } from '@lucy/contracts';
 import { LoteEntity, type EstadoLote, type OrigenLote } from './lote.entity.js';
-import { tabla } from './tabla.js';
+import { qualifiedTable } from './qualified-table.js';
 
 export interface LoteNuevo {
   id: string;
@@ -39,7 +39,7 @@ export class LoteRepository {
    */
   async guardarIngestado(m: EntityManager, lote: LoteNuevo, c: Conteos, estado: EstadoLote): Promise<boolean> {
     const rows = await m.query(
-      `INSERT INTO ${tabla(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, total, nuevos, actualizados, sin_cambios, invalidos, filas_invalidas, ingested_at, completed_at)
+      `INSERT INTO ${qualifiedTable(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, total, nuevos, actualizados, sin_cambios, invalidos, filas_invalidas, ingested_at, completed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, now(), CASE WHEN $4 = 'completado' THEN now() END)
        ON CONFLICT (id) DO UPDATE SET
          origen = excluded.origen, descripcion = excluded.descripcion, estado = excluded.estado, correlation_id = excluded.correlation_id,
@@ -55,7 +55,7 @@ export class LoteRepository {
 
   async guardarFallido(m: EntityManager, lote: LoteNuevo, motivo: string): Promise<void> {
     await m.query(
-      `INSERT INTO ${tabla(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, motivo_fallo, failed_at)
+      `INSERT INTO ${qualifiedTable(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, motivo_fallo, failed_at)
        VALUES ($1, $2, $3, 'fallido', $4, $5, now())
        ON CONFLICT (id) DO UPDATE SET motivo_fallo = excluded.motivo_fallo, failed_at = now(), correlation_id = excluded.correlation_id
        WHERE l.estado = 'fallido'`,
@@ -69,25 +69,25 @@ export class LoteRepository {
    */
   async bloquear(m: EntityManager, id: string, opciones: { saltar?: boolean } = {}): Promise<LoteBloqueado | null> {
     const rows = await m.query(
-      `SELECT id, estado, correlation_id AS "correlationId" FROM ${tabla(m, 'lote')} WHERE id = $1 FOR UPDATE${opciones.saltar ? ' SKIP LOCKED' : ''}`,
+      `SELECT id, estado, correlation_id AS "correlationId" FROM ${qualifiedTable(m, 'lote')} WHERE id = $1 FOR UPDATE${opciones.saltar ? ' SKIP LOCKED' : ''}`,
       [id],
     );
     return rows[0] ?? null;
   }
 
   async completar(m: EntityManager, id: string): Promise<void> {
-    await m.query(`UPDATE ${tabla(m, 'lote')} SET estado = 'completado', completed_at = now() WHERE id = $1 AND estado = 'en_curso'`, [id]);
+    await m.query(`UPDATE ${qualifiedTable(m, 'lote')} SET estado = 'completado', completed_at = now() WHERE id = $1 AND estado = 'en_curso'`, [id]);
   }
 
   async enCurso(m: EntityManager, limite = 500): Promise<{ id: string; correlationId: string }[]> {
-    return m.query(`SELECT id, correlation_id AS "correlationId" FROM ${tabla(m, 'lote')} WHERE estado = 'en_curso' ORDER BY received_at LIMIT $1`, [limite]);
+    return m.query(`SELECT id, correlation_id AS "correlationId" FROM ${qualifiedTable(m, 'lote')} WHERE estado = 'en_curso' ORDER BY received_at LIMIT $1`, [limite]);
   }
 
   /** The lotes in progress with students still waiting to be released: those a larger window can move. */
   async enCursoConPendientes(m: EntityManager): Promise<{ id: string; correlationId: string }[]> {
     return m.query(
-      `SELECT l.id, l.correlation_id AS "correlationId" FROM ${tabla(m, 'lote')} l
-       WHERE l.estado = 'en_curso' AND EXISTS (SELECT 1 FROM ${tabla(m, 'lote_item')} i WHERE i.lote_id = l.id AND i.release_state = 'pending')
+      `SELECT l.id, l.correlation_id AS "correlationId" FROM ${qualifiedTable(m, 'lote')} l
+       WHERE l.estado = 'en_curso' AND EXISTS (SELECT 1 FROM ${qualifiedTable(m, 'lote_item')} i WHERE i.lote_id = l.id AND i.release_state = 'pending')
        ORDER BY l.received_at`,
     );
   }

@@ -33,13 +33,13 @@ export class DesenrolamientoService {
     const moodleUserId = await this.usuarioActual(manager, s);
 
     if (moodleUserId !== null) {
-      const matriculas: { userid: number; courseid: number }[] = [];
+      const enrolamientos: { userid: number; courseid: number }[] = [];
       for (const shortname of shortnames) {
         // A course that no longer exists holds no enrolment: nothing to remove there.
         const courseId = porShortname.get(shortname)?.courseId ?? (await this.catalog.buscar(shortname))?.courseId;
-        if (courseId !== undefined) matriculas.push({ userid: moodleUserId, courseid: courseId });
+        if (courseId !== undefined) enrolamientos.push({ userid: moodleUserId, courseid: courseId });
       }
-      await this.moodle.desmatricular(matriculas);
+      await this.moodle.desenrolar(enrolamientos);
     }
 
     const ahora = new Date();

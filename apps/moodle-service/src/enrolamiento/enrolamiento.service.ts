@@ -9,7 +9,7 @@ import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
 import type { MoodleConfig } from '../config.js';
-import type { ClaveMoodle } from '../configuracion.js';
+import type { RuntimeKey } from '../runtime-keys.js';
 import { CursosConfigSchema, cursosPara } from '../domain/cursos.js';
 import { type CursoResuelto, CursosCatalog } from '../moodle/cursos.catalog.js';
 import { MoodleClient } from '../moodle/moodle.client.js';
@@ -33,7 +33,7 @@ export class EnrolamientoService {
     private readonly catalog: CursosCatalog,
     private readonly moodle: MoodleClient,
     @InjectConfig() private readonly config: MoodleConfig,
-    private readonly runtime: RuntimeConfig<ClaveMoodle>,
+    private readonly runtime: RuntimeConfig<RuntimeKey>,
   ) {}
 
   async enrolar(manager: EntityManager, s: SolicitudEnrolamiento): Promise<MoodleEnrolado> {
@@ -47,14 +47,14 @@ export class EnrolamientoService {
     const preexistentes = new Set<string>();
     for (const curso of cursos) {
       const previa = previas.get(curso.shortname);
-      const mismaMatricula = previa?.courseId === curso.courseId && previa.moodleUserId === usuario.moodleUserId;
-      if (mismaMatricula && previa?.estado === 'preexistente') preexistentes.add(curso.shortname);
-      else if ((mismaMatricula && previa?.estado === 'enrolada') || (await this.sinMatricula(usuario, curso))) aEnrolar.push(curso);
+      const mismoEnrolamiento = previa?.courseId === curso.courseId && previa.moodleUserId === usuario.moodleUserId;
+      if (mismoEnrolamiento && previa?.estado === 'preexistente') preexistentes.add(curso.shortname);
+      else if ((mismoEnrolamiento && previa?.estado === 'enrolada') || (await this.sinEnrolar(usuario, curso))) aEnrolar.push(curso);
       else preexistentes.add(curso.shortname);
     }
-    // Lucy's own enrolments are sent again: Moodle adds nothing for one that exists (see matricular)
+    // Lucy's own enrolments are sent again: Moodle adds nothing for one that exists (see enrolar)
     // and restores one an admin removed since.
-    await this.moodle.matricular(
+    await this.moodle.enrolar(
       this.config.MOODLE_STUDENT_ROLE_ID,
       aEnrolar.map((c) => ({ userid: usuario.moodleUserId, courseid: c.courseId })),
     );
@@ -88,8 +88,8 @@ export class EnrolamientoService {
    * before: enrolling one that is enrolled already would re-activate a suspended enrolment and add
    * the student role to, say, a teacher — not "left as it is".
    */
-  private async sinMatricula(usuario: UsuarioResuelto, curso: CursoResuelto): Promise<boolean> {
+  private async sinEnrolar(usuario: UsuarioResuelto, curso: CursoResuelto): Promise<boolean> {
     if (usuario.creadoAhora) return true;
-    return !(await this.moodle.idsMatriculados(curso.courseId)).has(usuario.moodleUserId);
+    return !(await this.moodle.idsEnrolados(curso.courseId)).has(usuario.moodleUserId);
   }
 }

@@ -13,7 +13,7 @@ export interface Fallo {
   permanente: boolean;
 }
 
-export async function informandoFallo(ctx: MessageContext, work: () => Promise<void>, informar: (fallo: Fallo) => void): Promise<Fallo | undefined> {
+export async function reportingFailure(ctx: MessageContext, work: () => Promise<void>, report: (fallo: Fallo) => void): Promise<Fallo | undefined> {
   try {
     await work();
     return undefined;
@@ -24,7 +24,7 @@ export async function informandoFallo(ctx: MessageContext, work: () => Promise<v
     const fallo: Fallo = { motivo: describeError(err), permanente };
     const codigo = (err as { code?: unknown }).code;
     if (typeof codigo === 'string') fallo.codigo = codigo.slice(0, 200);
-    informar(fallo);
+    report(fallo);
     return fallo;
   }
 }

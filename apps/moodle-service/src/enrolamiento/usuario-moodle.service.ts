@@ -4,7 +4,7 @@ import type { AlumnoDatos } from '@lucy/contracts';
 import { PermanentError } from '@lucy/messaging';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
-import type { ClaveMoodle } from '../configuracion.js';
+import type { RuntimeKey } from '../runtime-keys.js';
 import { generarPassword } from '../domain/password.js';
 import { NombreInvalido, perfilMoodle, UsernameInvalido } from '../domain/usuario.js';
 import { ZONA_DEL_SERVIDOR } from '../domain/zona-horaria.js';
@@ -30,7 +30,7 @@ export class UsuarioMoodleService {
 
   constructor(
     private readonly moodle: MoodleClient,
-    private readonly runtime: RuntimeConfig<ClaveMoodle>,
+    private readonly runtime: RuntimeConfig<RuntimeKey>,
   ) {}
 
   async encontrarOCrear(manager: EntityManager, alumnoId: string, upn: string, alumno: AlumnoDatos): Promise<UsuarioResuelto> {

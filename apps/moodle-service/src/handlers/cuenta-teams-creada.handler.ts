@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CuentaTeamsCreada, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { EnrolamientoService } from '../enrolamiento/enrolamiento.service.js';
-import { informandoFallo } from '../enrolamiento/fallo.js';
+import { reportingFailure } from '../enrolamiento/fallo.js';
 
 @Handler(CuentaTeamsCreada)
 export class CuentaTeamsCreadaHandler {
@@ -13,7 +13,7 @@ export class CuentaTeamsCreadaHandler {
   // The student has a Microsoft account: give them their Moodle user and courses, once.
   // (The sealed credential is for mail-service; this service never opens it.)
   async handle(evento: CuentaTeamsCreada, ctx: MessageContext) {
-    const fallo = await informandoFallo(
+    const fallo = await reportingFailure(
       ctx,
       async () => ctx.publish(MoodleEnrolado, await this.enrolamiento.enrolar(ctx.manager, { alumnoId: evento.alumnoId, upn: evento.upn, alumno: evento.alumno })),
       (f) => ctx.publish(MoodleFallido, { alumnoId: evento.alumnoId, ...f }),

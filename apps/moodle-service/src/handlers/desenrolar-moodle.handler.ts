@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DesenrolarMoodle, MoodleDesenrolado, MoodleDesenrolamientoFallido } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { DesenrolamientoService } from '../enrolamiento/desenrolamiento.service.js';
-import { informandoFallo } from '../enrolamiento/fallo.js';
+import { reportingFailure } from '../enrolamiento/fallo.js';
 
 @Handler(DesenrolarMoodle)
 export class DesenrolarMoodleHandler {
@@ -12,7 +12,7 @@ export class DesenrolarMoodleHandler {
 
   // Compensation: take the student out of the courses Lucy put them in (or the ones named).
   async handle(comando: DesenrolarMoodle, ctx: MessageContext) {
-    const fallo = await informandoFallo(
+    const fallo = await reportingFailure(
       ctx,
       async () => ctx.publish(MoodleDesenrolado, await this.desenrolamiento.desenrolar(ctx.manager, comando)),
       (f) => ctx.publish(MoodleDesenrolamientoFallido, { alumnoId: comando.alumnoId, ...f }),

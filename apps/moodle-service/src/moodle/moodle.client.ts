@@ -40,7 +40,7 @@ export type NuevoUsuario = {
   timezone?: string;
 };
 
-export interface Matricula {
+export interface Enrolamiento {
   userid: number;
   courseid: number;
 }
@@ -126,7 +126,7 @@ export class MoodleClient {
    * description (user_description() in user/externallib.php) requires them, and without them the
    * REST server's clean_returnvalue fails the whole call with invalidresponse.
    */
-  async idsMatriculados(courseid: number): Promise<Set<number>> {
+  async idsEnrolados(courseid: number): Promise<Set<number>> {
     const wsfunction = 'core_enrol_get_enrolled_users';
     const options = [{ name: 'userfields', value: 'id,fullname,profileimageurlsmall,profileimageurl' }];
     const users = parse(wsfunction, z.array(z.object({ id: z.number().int() })), await this.call(wsfunction, { courseid, options }));
@@ -138,15 +138,15 @@ export class MoodleClient {
    * enrolled adds nothing (enrol_plugin::enrol_user updates the one user_enrolments row, role_assign
    * reuses an existing assignment) but does re-activate a suspended enrolment and reset its dates.
    */
-  async matricular(roleid: number, matriculas: Matricula[]): Promise<void> {
-    if (matriculas.length === 0) return;
-    await this.call('enrol_manual_enrol_users', { enrolments: matriculas.map((m) => ({ roleid, userid: m.userid, courseid: m.courseid })) });
+  async enrolar(roleid: number, enrolamientos: Enrolamiento[]): Promise<void> {
+    if (enrolamientos.length === 0) return;
+    await this.call('enrol_manual_enrol_users', { enrolments: enrolamientos.map((m) => ({ roleid, userid: m.userid, courseid: m.courseid })) });
   }
 
   /** enrol_manual_unenrol_users: someone not enrolled is not an error (unenrol_user does nothing). */
-  async desmatricular(matriculas: Matricula[]): Promise<void> {
-    if (matriculas.length === 0) return;
-    await this.call('enrol_manual_unenrol_users', { enrolments: matriculas.map((m) => ({ userid: m.userid, courseid: m.courseid })) });
+  async desenrolar(enrolamientos: Enrolamiento[]): Promise<void> {
+    if (enrolamientos.length === 0) return;
+    await this.call('enrol_manual_unenrol_users', { enrolments: enrolamientos.map((m) => ({ userid: m.userid, courseid: m.courseid })) });
   }
 }
 

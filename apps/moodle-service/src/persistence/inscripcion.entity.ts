@@ -7,7 +7,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 export type EstadoInscripcion = 'enrolada' | 'preexistente' | 'desenrolada';
 
-/** One student in one Moodle course. */
+/** One student in one Moodle course: what enrolar leaves behind (the table keeps its name, inscripcion). */
 @Entity({ name: 'inscripcion' })
 export class Inscripcion {
   @PrimaryColumn({ name: 'alumno_id', type: 'uuid' })

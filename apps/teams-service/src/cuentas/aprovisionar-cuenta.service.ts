@@ -20,14 +20,14 @@ import { describeError, isDeferral, PermanentError, TransientError, type Message
 import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
-import type { ClaveRuntime } from '../configuracion.js';
+import type { RuntimeKey } from '../runtime-keys.js';
 import { creadaDesde, creadaPorEsteOnboarding, nombreVisible, upnDefinitivo, type EstadoCuenta } from '../domain/cuenta.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
 import { bloquearCuenta, cambiarUpn, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
 import { Credenciales, type Credencial } from './credenciales.js';
-import { falloReportable, recortar } from './fallo.js';
+import { reportableFailure, recortar } from './fallo.js';
 
 interface Intento {
   alumnoId: string;
@@ -64,7 +64,7 @@ export class AprovisionarCuenta {
     private readonly graph: GraphClient,
     private readonly credenciales: Credenciales,
     @InjectConfig() private readonly config: TeamsConfig,
-    private readonly runtime: RuntimeConfig<ClaveRuntime>,
+    private readonly runtime: RuntimeConfig<RuntimeKey>,
   ) {}
 
   async ejecutar(evento: AlumnoCreado, ctx: MessageContext): Promise<void> {
@@ -93,7 +93,7 @@ export class AprovisionarCuenta {
       await guardarCuenta(ctx.manager, cuenta);
       ctx.publish(CuentaTeamsCreada, { alumnoId, upn: cuenta.upn, graphUserId: user.id, existente: !nuestra, credencial: credencial.sellada, credencialVersion: cuenta.credencialVersion, alumno });
     } catch (err) {
-      const fallo = falloReportable(err, ctx);
+      const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;
       let dejada: Dejada | null = null;
       if (cuenta) {

@@ -12,7 +12,7 @@ export interface Fallo {
 }
 
 /** The failure to report, or null when the error should be retried. */
-export function falloReportable(err: unknown, ctx: Pick<MessageContext, 'isLastAttempt'>): Fallo | null {
+export function reportableFailure(err: unknown, ctx: Pick<MessageContext, 'isLastAttempt'>): Fallo | null {
   if (isDeferral(err)) return null;
   if (err instanceof PermanentError) return { motivo: recortar(err.message), codigo: err.code, permanente: true };
   if (!ctx.isLastAttempt) return null;

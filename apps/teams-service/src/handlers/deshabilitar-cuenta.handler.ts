@@ -1,7 +1,7 @@
 import { CuentaTeamsDeshabilitacionFallida, CuentaTeamsDeshabilitada, DeshabilitarCuentaTeams } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { cuentaInexistente, destinoDe } from '../cuentas/destino.js';
-import { falloReportable } from '../cuentas/fallo.js';
+import { reportableFailure } from '../cuentas/fallo.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
 import { bloquearCuenta, guardarCuenta } from '../persistence/cuenta.repository.js';
@@ -22,7 +22,7 @@ export class DeshabilitarCuentaHandler {
       if (cuenta) await guardarCuenta(ctx.manager, Object.assign(cuenta, { estado: 'deshabilitada' as const, graphUserId: user.id, ultimoError: null }));
       ctx.publish(CuentaTeamsDeshabilitada, { alumnoId: cmd.alumnoId, upn: cmd.upn, graphUserId: user.id });
     } catch (err) {
-      const fallo = falloReportable(err, ctx);
+      const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;
       ctx.publish(CuentaTeamsDeshabilitacionFallida, { alumnoId: cmd.alumnoId, upn: cmd.upn, ...fallo });
     }

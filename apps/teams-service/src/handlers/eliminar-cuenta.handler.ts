@@ -1,7 +1,7 @@
 import { CUENTA_ADOPTADA, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, EliminarCuentaTeams } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { destinoDe } from '../cuentas/destino.js';
-import { falloReportable } from '../cuentas/fallo.js';
+import { reportableFailure } from '../cuentas/fallo.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
 import { bloquearCuenta, guardarCuenta } from '../persistence/cuenta.repository.js';
@@ -25,7 +25,7 @@ export class EliminarCuentaHandler {
       if (cuenta) await guardarCuenta(ctx.manager, Object.assign(cuenta, { estado: 'eliminada' as const, ultimoError: null }));
       ctx.publish(CuentaTeamsEliminada, { alumnoId: cmd.alumnoId, upn: cmd.upn, graphUserId: cmd.graphUserId ?? cuenta?.graphUserId ?? null, yaNoExistia: !existia });
     } catch (err) {
-      const fallo = falloReportable(err, ctx);
+      const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;
       ctx.publish(CuentaTeamsEliminacionFallida, { alumnoId: cmd.alumnoId, upn: cmd.upn, ...fallo });
     }

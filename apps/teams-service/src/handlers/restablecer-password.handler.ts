@@ -2,7 +2,7 @@ import { PasswordRestablecida, RestablecerPassword, RestablecimientoPasswordFall
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { Credenciales } from '../cuentas/credenciales.js';
 import { cuentaInexistente, destinoDe } from '../cuentas/destino.js';
-import { falloReportable } from '../cuentas/fallo.js';
+import { reportableFailure } from '../cuentas/fallo.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
 import { bloquearCuenta, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
@@ -30,7 +30,7 @@ export class RestablecerPasswordHandler {
       await guardarCuenta(ctx.manager, registro);
       ctx.publish(PasswordRestablecida, { alumnoId: cmd.alumnoId, upn: cmd.upn, graphUserId: user.id, credencial: credencial.sellada, credencialVersion: registro.credencialVersion, alumno: cmd.alumno });
     } catch (err) {
-      const fallo = falloReportable(err, ctx);
+      const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;
       ctx.publish(RestablecimientoPasswordFallido, { alumnoId: cmd.alumnoId, upn: cmd.upn, ...fallo });
     }

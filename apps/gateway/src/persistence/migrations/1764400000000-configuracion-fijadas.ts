@@ -5,7 +5,7 @@ import { schemaOf } from '@lucy/platform';
  * Each version stores the keys an operator has set (`fijadas`): a key can now be set without a new value
  * and given back to the services' environment, which the union of every version's `cambios` cannot say.
  * Nullable and not back-filled: a row without it keeps that union's meaning on read
- * (src/configuracion/configuracion.tabla.ts), so the rows already written need not change.
+ * (src/configuracion/configuracion.store.ts), so the rows already written need not change.
  */
 export class GatewayConfiguracionFijadas1764400000000 implements MigrationInterface {
   name = 'GatewayConfiguracionFijadas1764400000000';

@@ -1,11 +1,11 @@
 import { loadConfig } from '@lucy/platform';
 import { teamsConfigSchema } from './config.js';
-import { checks, configuracionRuntime } from './configuracion.js';
+import { checks, runtimeConfigOptions } from './runtime-keys.js';
 
 describe('teams-service runtime keys', () => {
   it('start from UPN_PATTERN, UPN_DOMAIN and LICENSE_SKU_ID', () => {
     const config = loadConfig(teamsConfigSchema, { UPN_PATTERN: '{inicial}{apellido}{dni}@{domain}', UPN_DOMAIN: 'alumnos.example.edu', LICENSE_SKU_ID: '94763226-9b3c-4e75-a931-5c89701abe66' });
-    expect(configuracionRuntime.fromEnv(config)).toEqual({
+    expect(runtimeConfigOptions.fromEnv(config)).toEqual({
       upn: { patron: '{inicial}{apellido}{dni}@{domain}', dominio: 'alumnos.example.edu' },
       licenciaSku: '94763226-9b3c-4e75-a931-5c89701abe66',
     });

@@ -6,12 +6,12 @@ import type { ConfigCheck, RuntimeConfig, RuntimeConfigOptions } from '@lucy/run
 import type { TeamsConfig } from './config.js';
 import { validarDominio, validarPatronUpn } from './domain/upn.js';
 
-export const CLAVES_RUNTIME = ['upn', 'licenciaSku'] as const;
-export type ClaveRuntime = (typeof CLAVES_RUNTIME)[number];
-export type TeamsRuntime = RuntimeConfig<ClaveRuntime>;
+export const RUNTIME_KEYS = ['upn', 'licenciaSku'] as const;
+export type RuntimeKey = (typeof RUNTIME_KEYS)[number];
+export type TeamsRuntime = RuntimeConfig<RuntimeKey>;
 
 /** The gateway checked the shape; these are the rules the environment's values pass too (config.ts). */
-export const checks: ConfigCheck<ClaveRuntime> = {
+export const checks: ConfigCheck<RuntimeKey> = {
   upn: ({ patron, dominio }: Configuracion['upn']) => {
     const problema = validarPatronUpn(patron);
     if (problema) return `patron: ${problema}`;
@@ -20,8 +20,8 @@ export const checks: ConfigCheck<ClaveRuntime> = {
   },
 };
 
-export const configuracionRuntime: RuntimeConfigOptions<ClaveRuntime, TeamsConfig> = {
-  keys: CLAVES_RUNTIME,
+export const runtimeConfigOptions: RuntimeConfigOptions<RuntimeKey, TeamsConfig> = {
+  keys: RUNTIME_KEYS,
   fromEnv: (c) => ({ upn: { patron: c.UPN_PATTERN, dominio: c.UPN_DOMAIN }, licenciaSku: c.LICENSE_SKU_ID }),
   checks,
 };

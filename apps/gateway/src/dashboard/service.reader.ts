@@ -11,7 +11,7 @@ import type { SaludLeida } from './resumen.js';
 const TIMEOUT_MS = 2500;
 
 @Injectable()
-export class ServicioLector {
+export class ServiceReader {
   readonly urls: Record<string, string>;
 
   constructor(@InjectConfig() config: GatewayConfig) {

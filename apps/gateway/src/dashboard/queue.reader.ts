@@ -1,16 +1,16 @@
 // Each service's queues as the broker counts them: messages ready, consumers, and what is parked beside
-// them, asked through ColasProbe (a broker connection of its own: a check of a missing queue closes the
+// them, asked through QueueProbe (a broker connection of its own: a check of a missing queue closes the
 // channel it was asked on, which must not be the transport's).
 import { Injectable } from '@nestjs/common';
 import { parkedQueueName } from '@lucy/messaging';
-import { ColasProbe } from '../dlq/colas.probe.js';
+import { QueueProbe } from '../dlq/queue.probe.js';
 import type { ColaLeida } from './resumen.js';
 
-type Conteo = NonNullable<Awaited<ReturnType<ColasProbe['conteo']>>>;
+type Conteo = NonNullable<Awaited<ReturnType<QueueProbe['conteo']>>>;
 
 @Injectable()
-export class ColasLector {
-  constructor(private readonly probe: ColasProbe) {}
+export class QueueReader {
+  constructor(private readonly probe: QueueProbe) {}
 
   /** A service consumes `<servicio>` and, with a breaker, `<servicio>.control` (libs/resilience). */
   async de(servicio: string): Promise<ColaLeida[]> {

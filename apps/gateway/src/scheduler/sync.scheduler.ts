@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as esperar } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { InjectConfig } from '@lucy/platform';
+import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { ConfiguracionService, type VersionConfiguracion } from '../configuracion/configuracion.service.js';
 import { LoteService } from '../lotes/lote.service.js';
@@ -23,7 +23,7 @@ import { cronDe, decidirRecuperacion, fijarIntervaloMinimo, franjaDe, horaLocal,
 import { FranjasRepository, FranjaTomada } from './franjas.repository.js';
 
 /** Who the audit trail and the lote name as having asked for a scheduled pull. */
-export const ACTOR_PROGRAMADOR = 'programador';
+export const SCHEDULER_ACTOR = 'programador';
 
 /** A pull that failed for another reason than a lost claim (the database went away) is tried again. */
 const REINTENTOS_MS = [1_000, 5_000, 15_000];
@@ -35,15 +35,14 @@ interface Vigente {
 }
 
 @Injectable()
-export class Programador implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly log = new Logger('Programador');
+export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('SyncScheduler');
   private readonly franjas: FranjasRepository;
   /** Which replica pulled a slot, for whoever reads the table: host, process, and this instance. */
   readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private job?: Cron;
   private vigente?: Vigente;
-  private timer?: NodeJS.Timeout;
-  private revision?: Promise<void>;
+  private readonly revision: PeriodicTask;
   private readonly enCurso = new Set<Promise<void>>();
   private recuperacionPendiente = true;
   private cerrando = false;
@@ -57,19 +56,24 @@ export class Programador implements OnApplicationBootstrap, OnModuleDestroy {
     // The API's schema refuses a more frequent expression with the same figure (see cron.ts).
     fijarIntervaloMinimo(config.SCHEDULER_MIN_INTERVAL_S);
     this.franjas = new FranjasRepository(config.DB_SCHEMA);
+    this.revision = new PeriodicTask({
+      name: 'SyncScheduler',
+      everyMs: config.CONFIG_POLL_MS,
+      run: () => this.revisarAhora(),
+      onError: (err) => this.log.warn({ err: (err as Error).message }, 'could not read the schedule; keeping the current one'),
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.revisar();
-    if (this.config.CONFIG_POLL_MS > 0) this.timer = setInterval(() => this.revisar(), this.config.CONFIG_POLL_MS);
+    void this.revision.runNow();
+    this.revision.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.cerrando = true;
-    clearInterval(this.timer);
     this.job?.stop();
     this.job = undefined;
-    await this.revision;
+    await this.revision.stop();
     await Promise.allSettled([...this.enCurso]);
   }
 
@@ -87,13 +91,6 @@ export class Programador implements OnApplicationBootstrap, OnModuleDestroy {
     const s = v.valores.sincronizacion;
     const { loteId } = await this.lotes.sincronizarSial(s.fuentes, actor, s.periodo ?? undefined, { detalle: { disparo: 'manual', configuracionVersion: v.version } });
     return { loteId, version: v.version };
-  }
-
-  private revisar(): void {
-    if (this.cerrando) return;
-    this.revision ??= this.revisarAhora()
-      .catch((err) => this.log.warn({ err: (err as Error).message }, 'could not read the schedule; keeping the current one'))
-      .finally(() => (this.revision = undefined));
   }
 
   private async revisarAhora(): Promise<void> {
@@ -179,7 +176,7 @@ export class Programador implements OnApplicationBootstrap, OnModuleDestroy {
     };
     for (let intento = 0; ; intento++) {
       try {
-        const { loteId } = await this.lotes.sincronizarSial(s.fuentes, ACTOR_PROGRAMADOR, s.periodo ?? undefined, {
+        const { loteId } = await this.lotes.sincronizarSial(s.fuentes, SCHEDULER_ACTOR, s.periodo ?? undefined, {
           detalle,
           enTransaccion: (m, id) => this.franjas.reclamar(m, { programadaPara: franja, cron: s.cron, zonaHoraria: zona, configuracionVersion: v.version, recuperada, replica: this.replica }, id),
         });

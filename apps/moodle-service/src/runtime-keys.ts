@@ -6,16 +6,16 @@ import type { MoodleConfig } from './config.js';
 import { problemaCursos } from './domain/cursos.js';
 import { problemaZonaHoraria } from './domain/zona-horaria.js';
 
-export const CLAVES = ['cursos', 'moodleAuth', 'zonaHoraria'] as const;
-// Inject RuntimeConfig<ClaveMoodle> by its class: a type alias would leave SWC's decorator metadata without a token.
-export type ClaveMoodle = (typeof CLAVES)[number];
+export const RUNTIME_KEYS = ['cursos', 'moodleAuth', 'zonaHoraria'] as const;
+// Inject RuntimeConfig<RuntimeKey> by its class: a type alias would leave SWC's decorator metadata without a token.
+export type RuntimeKey = (typeof RUNTIME_KEYS)[number];
 
 // The gateway checked the shape; these are what this service needs beyond it: a shortname that is not
 // blank once trimmed, a zone Moodle's core_user_create_users takes.
-const checks: ConfigCheck<ClaveMoodle> = { cursos: problemaCursos, zonaHoraria: problemaZonaHoraria };
+const checks: ConfigCheck<RuntimeKey> = { cursos: problemaCursos, zonaHoraria: problemaZonaHoraria };
 
-export const configuracionMoodle: RuntimeConfigOptions<ClaveMoodle, MoodleConfig> = {
-  keys: CLAVES,
+export const runtimeConfigOptions: RuntimeConfigOptions<RuntimeKey, MoodleConfig> = {
+  keys: RUNTIME_KEYS,
   fromEnv: (c) => ({ cursos: c.MOODLE_CURSOS, moodleAuth: c.MOODLE_AUTH, zonaHoraria: c.MOODLE_TIMEZONE }),
   checks,
 };

@@ -27,7 +27,7 @@ export interface FilaHistorial extends Omit<FilaConfiguracion, 'valores'> {
   soltadas: string[];
 }
 
-export class TablaConfiguracion {
+export class ConfiguracionStore {
   readonly t: string;
 
   constructor(schema: string) {

@@ -16,7 +16,7 @@ export interface SaludServicio {
 const TIMEOUT_MS = 2500;
 
 @Injectable()
-export class SaludClient {
+export class HealthClient {
   readonly urls: Record<string, string>;
 
   constructor(@InjectConfig() config: GatewayConfig) {

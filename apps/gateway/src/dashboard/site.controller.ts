@@ -14,7 +14,7 @@ const CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img
 
 @ApiExcludeController()
 @Controller()
-export class SitioController {
+export class SiteController {
   @Get()
   pagina(@Res() res: Response): void {
     this.enviar(res, 'index.html');

@@ -10,7 +10,7 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 
 @Injectable()
-export class ColasProbe implements OnModuleDestroy {
+export class QueueProbe implements OnModuleDestroy {
   private conn?: Promise<ChannelModel>;
 
   constructor(@InjectConfig() private readonly config: GatewayConfig) {}
