@@ -17,11 +17,17 @@ import { RestablecerPasswordHandler } from './handlers/restablecer-password.hand
 import { CuentaEntity } from './persistence/cuenta.entity.js';
 import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { CuentaCreadaPorLucy1764500000000 } from './persistence/migrations/1764500000000-cuenta-creada-por-lucy.js';
+import { UsuarioCreado1764600000000 } from './persistence/migrations/1764600000000-usuario-creado.js';
+import { UsuarioCreadoEntity } from './persistence/usuario-creado.entity.js';
+import { UsuariosCreados } from './persistence/usuarios-creados.js';
 
 /** teams-service: Microsoft 365 accounts through Graph. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [CuentaEntity], migrations: [MessagingTables1732000000000, TeamsInit1763900000000, RuntimeConfigTable1764000000000, CuentaCreadaPorLucy1764500000000] }),
+    DatabaseModule.forService({
+      entities: [CuentaEntity, UsuarioCreadoEntity],
+      migrations: [MessagingTables1732000000000, TeamsInit1763900000000, RuntimeConfigTable1764000000000, CuentaCreadaPorLucy1764500000000, UsuarioCreado1764600000000],
+    }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
@@ -36,6 +42,7 @@ import { CuentaCreadaPorLucy1764500000000 } from './persistence/migrations/17645
     GraphTokenProvider,
     GraphClient,
     Credenciales,
+    UsuariosCreados,
     AprovisionarCuenta,
     AlumnoCreadoHandler,
     RestablecerPasswordHandler,

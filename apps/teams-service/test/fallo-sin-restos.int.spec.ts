@@ -106,6 +106,28 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
     expect(nuevo.accountEnabled).toBe(false);
   });
 
+  it('disables the user an earlier attempt created even when Graph cannot be asked for it any more', async () => {
+    // The create answers; from then on the licence and every lookup fail (503), so the last attempt cannot
+    // find the user in Graph: the note written when Graph created it names the user instead.
+    let creado = false;
+    restaurar = graphFallaEn(sandbox, (req) => {
+      if (req.method === 'POST' && req.segments.length === 1 && req.segments[0] === 'users') return ((creado = true), null);
+      if (creado && req.method === 'GET' && req.segments[0] === 'users') return 503;
+      if (creado && req.method === 'POST' && req.segments.at(-1)?.endsWith('assignLicense')) return 503;
+      return null;
+    });
+    const evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() };
+    const { env: fallida } = await teams.broker.reply(CuentaTeamsFallida, await teams.broker.publish(AlumnoCreado, evento));
+    const [user] = usersOf(sandbox, fallida.payload.upn!);
+    expect(usersOf(sandbox, fallida.payload.upn!)).toHaveLength(1);
+    expect(fallida.payload).toMatchObject({ graphUserId: user.id, deshabilitada: true });
+    expect(user.accountEnabled).toBe(false);
+    expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({ estado: 'fallida', graph_user_id: user.id });
+    // The note has done its job once the row records the user.
+    const { rows } = await teams.db.query(`SELECT count(*)::int AS n FROM "${teams.config.DB_SCHEMA}".usuario_creado WHERE alumno_id = $1`, [evento.alumnoId]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('says the user could not be disabled when Graph refuses that too, for the undo to delete it', async () => {
     restaurar = graphFallaEn(sandbox, (req, ejecutar) => {
       if (req.method === 'POST' && req.segments.length === 1 && req.segments[0] === 'users') return (ejecutar(), 504);

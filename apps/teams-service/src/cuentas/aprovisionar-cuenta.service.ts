@@ -26,6 +26,7 @@ import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
 import { bloquearCuenta, cambiarUpn, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
+import { UsuariosCreados } from '../persistence/usuarios-creados.js';
 import { Credenciales, type Credencial } from './credenciales.js';
 import { reportableFailure, recortar } from './fallo.js';
 
@@ -65,6 +66,7 @@ export class AprovisionarCuenta {
     private readonly credenciales: Credenciales,
     @InjectConfig() private readonly config: TeamsConfig,
     private readonly runtime: RuntimeConfig<RuntimeKey>,
+    private readonly creados: UsuariosCreados,
   ) {}
 
   async ejecutar(evento: AlumnoCreado, ctx: MessageContext): Promise<void> {
@@ -91,6 +93,7 @@ export class AprovisionarCuenta {
       const creadaPorLucy = nuestra || (user.id === cuenta.graphUserId && cuenta.creadaPorLucy);
       Object.assign(cuenta, { upn: intento.upn, estado: 'activa', graphUserId: user.id, creadaPorLucy, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
       await guardarCuenta(ctx.manager, cuenta);
+      await this.creados.olvidar(ctx.manager, alumnoId);
       ctx.publish(CuentaTeamsCreada, { alumnoId, upn: cuenta.upn, graphUserId: user.id, existente: !nuestra, credencial: credencial.sellada, credencialVersion: cuenta.credencialVersion, alumno });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);
@@ -101,7 +104,13 @@ export class AprovisionarCuenta {
         // Graph (after a deletion, the deleted user is not what is left: only one this attempt found or made).
         const previo = intento?.estadoPrevio;
         if (!previo || previo === 'fallida' || previo === 'eliminada') {
-          if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) await this.buscarDejada(intento, fallo);
+          // What an earlier attempt created is in its note (its own transaction rolled back); Graph is asked
+          // only when there is none, since Graph may be what keeps failing.
+          if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) {
+            const nota = await this.creados.ultimoDesde(ctx.manager, alumnoId, intento.sinRegistrarDesde);
+            if (nota) Object.assign(intento, { graphUserId: nota.graphUserId, upn: nota.upn, nuestra: true });
+            else await this.buscarDejada(intento, fallo);
+          }
           const graphUserId = intento?.graphUserId === undefined ? (previo === 'eliminada' ? null : cuenta.graphUserId) : intento.graphUserId;
           const creadaPorLucy = graphUserId !== null && (!!intento?.nuestra || (graphUserId === cuenta.graphUserId && cuenta.creadaPorLucy));
           Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId, creadaPorLucy });
@@ -109,6 +118,7 @@ export class AprovisionarCuenta {
         }
         cuenta.ultimoError = fallo.motivo;
         await guardarCuenta(ctx.manager, cuenta);
+        await this.creados.olvidar(ctx.manager, alumnoId);
       }
       ctx.publish(CuentaTeamsFallida, { alumnoId, upn: cuenta?.upn ?? upn, ...fallo, ...dejada });
     }
@@ -163,6 +173,7 @@ export class AprovisionarCuenta {
       if ('created' in r) {
         user = r.created;
         creadaAhora = true;
+        await this.creados.anotar(intento.alumnoId, user.id, intento.upn);
       } else {
         // Taken between our lookup and our create (another replica, or Graph's read lagging our earlier write): use it.
         porConflicto = true;
