@@ -76,15 +76,17 @@ describe('SharedRateLimiter on Redis', () => {
   it('steps down after repeated 429s for every replica, then recovers', async () => {
     const api = uniqueApi('aimd');
     apis.push(api);
-    const a = new SharedRateLimiter({ api, limits: { rpm: 600 }, aimd: { recoveryPerMinute: 6 } }, new RedisRateStore(redis, api));
+    const a = new SharedRateLimiter({ api, limits: { rpm: 600 }, aimd: { recoveryDelayMs: 0, recoveryDoublingMs: 4000 } }, new RedisRateStore(redis, api));
     const b = replica(api, 600);
     await a.throttled(50);
     await sleep(60);
     const second = await a.throttled(50);
     expect(second).toMatchObject({ decreased: true, factor: 0.5 });
     expect((await b.snapshot()).factor).toBeLessThan(0.6);
-    await sleep(3000); // at 6 per minute (a test's speed), 10% a second
-    expect((await a.snapshot()).factor).toBeGreaterThan(0.75);
+    await sleep(2000); // doubling every 4 s (a test's speed): ×√2 after 2 s
+    const { factor } = await a.snapshot();
+    expect(factor).toBeGreaterThan(0.65);
+    expect(factor).toBeLessThan(0.85);
   });
 
   it('applies a runtime change at every replica, and returns to the configuration', async () => {

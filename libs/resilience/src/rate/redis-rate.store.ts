@@ -6,6 +6,9 @@ import type { AimdOptions, BackoffOptions, RateLimits, RateSnapshot, RateStore, 
 type Script = 'lucyRateReserve' | 'lucyRatePausedFor' | 'lucyRateThrottled' | 'lucyRateSnapshot';
 type ScriptFn = (k1: string, k2: string, ...args: (string | number)[]) => Promise<unknown>;
 
+/** The recovery settings as the scripts take them (one argument). */
+const recovery = (a: AimdOptions) => `${a.recoveryDelayMs}:${a.recoveryDoublingMs}`;
+
 /** Idle state (TATs, pause, factor) expires after this; the runtime limits do not. */
 const STATE_TTL_MS = 3_600_000;
 
@@ -36,7 +39,7 @@ export class RedisRateStore implements RateStore {
   }
 
   async reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation> {
-    const [granted, wait, rpm, writeRpm, factor] = await this.run('lucyRateReserve', defaults.rpm, defaults.writeRpm ?? 0, write ? 1 : 0, maxWaitMs, aimd.recoveryPerMinute, STATE_TTL_MS);
+    const [granted, wait, rpm, writeRpm, factor] = await this.run('lucyRateReserve', defaults.rpm, defaults.writeRpm ?? 0, write ? 1 : 0, maxWaitMs, recovery(aimd), STATE_TTL_MS);
     return { granted: Number(granted) === 1, waitMs: Number(wait), rpm: Number(rpm), writeRpm: Number(writeRpm) > 0 ? Number(writeRpm) : null, factor: Number(factor) };
   }
 
@@ -54,7 +57,7 @@ export class RedisRateStore implements RateStore {
       aimd.strikesToDecrease,
       aimd.decreaseFactor,
       aimd.minFactor,
-      aimd.recoveryPerMinute,
+      recovery(aimd),
       STATE_TTL_MS,
     );
     return { waitMs: Number(wait), factor: Number(factor), decreased: Number(decreased) === 1, newEpisode: Number(fresh) === 1 };
@@ -66,7 +69,7 @@ export class RedisRateStore implements RateStore {
   }
 
   async snapshot(defaults: RateLimits, aimd: AimdOptions): Promise<RateSnapshot> {
-    const [rpm, writeRpm, changed, factor, paused] = await this.run('lucyRateSnapshot', defaults.rpm, defaults.writeRpm ?? 0, aimd.recoveryPerMinute);
+    const [rpm, writeRpm, changed, factor, paused] = await this.run('lucyRateSnapshot', defaults.rpm, defaults.writeRpm ?? 0, recovery(aimd));
     return { limits: { rpm: Number(rpm), writeRpm: Number(writeRpm) > 0 ? Number(writeRpm) : null }, changedAtRuntime: Number(changed) === 1, factor: Number(factor), pausedForMs: Number(paused) };
   }
 }
