@@ -39,3 +39,17 @@ export class DeferError extends Error {
 }
 
 export const isDeferral = (err: unknown): err is DeferError => err instanceof DeferError;
+
+/**
+ * The handler would have to wait (for a rate slot, a Retry-After) while it holds a database connection
+ * and an open transaction. Thrown from inside the handler instead of waiting there: the transport undoes
+ * the handler's work (its savepoint, its inbox claim), runs the queue's admission again — which does the
+ * waiting, outside any transaction — and applies the message again. `detail` tells the admission what
+ * the next attempt needs (e.g. more reserved calls). After a few rounds it is deferred like any DeferError.
+ */
+export class WaitOutsideError extends DeferError {
+  override readonly name = 'WaitOutsideError';
+  constructor(message: string, readonly detail?: unknown, delayMs?: number, options?: { cause?: unknown }) {
+    super(message, delayMs, options);
+  }
+}

@@ -7,8 +7,10 @@ import type { MessageDefinition, Payload } from '@lucy/contracts';
 import { currentCorrelation } from '@lucy/platform';
 import { randomUUID } from 'node:crypto';
 import { ParkedMessages } from './admin/parked-messages.js';
+import { isControlQueue, type AdmissionHook } from './consumer/admission.js';
 import type { HandlerBinding, HandlerFn } from './consumer/handler-binding.js';
 import { QueueConsumer } from './consumer/queue-consumer.js';
+import { Semaphore } from './consumer/semaphore.js';
 import { InboxStore } from './inbox/inbox.store.js';
 import { MessagingMetrics } from './metrics.js';
 import type { MessagingOptions } from './options.js';
@@ -43,6 +45,9 @@ export class MessagingRuntime {
   private readonly outboxStore?: OutboxStore;
   private readonly inboxStore?: InboxStore;
   private readonly relay?: OutboxRelay;
+  private readonly admissions = new Map<string, AdmissionHook[]>();
+  /** Pool connections the data queues may hold together (dbGateOf). */
+  readonly dbGate?: Semaphore;
   private started = false;
 
   constructor(
@@ -61,9 +66,19 @@ export class MessagingRuntime {
           batchSize: opts.outboxBatchSize,
         });
       }
+      this.dbGate = dbGateOf(deps.dataSource);
     } else if (opts.inbox || opts.outbox) {
       throw new Error('messaging: the inbox and the outbox need a DataSource');
     }
+  }
+
+  /**
+   * Something every message of `queue` waits for before it may take a database connection (a rate slot,
+   * a closed breaker): consumer/admission.ts. Call before start().
+   */
+  admit(queue: string, hook: AdmissionHook): void {
+    if (this.started) throw new Error('messaging: register admissions before start()');
+    this.admissions.set(queue, [...(this.admissions.get(queue) ?? []), hook]);
   }
 
   get defaultQueue(): string {
@@ -95,6 +110,9 @@ export class MessagingRuntime {
           metrics: this.metrics,
           log: this.deps.log.child({ component: 'consumer' }),
           opts: this.opts,
+          admissions: this.admissions.get(queue),
+          // The control queue is not gated: it finds a free connection however busy the data queues are.
+          dbGate: isControlQueue(queue) ? undefined : this.dbGate,
         }),
       );
     }
@@ -210,4 +228,14 @@ export class MessagingRuntime {
     await this.connection.close();
     this.started = false;
   }
+}
+
+/** Connections the pool keeps for what must never wait behind the data queues: the control queue, the outbox relay, HTTP. */
+const RESERVED_CONNECTIONS = 2;
+
+/** The pool's size less the reserved connections (at least one), as a gate the data queues share. */
+function dbGateOf(ds: DataSource): Semaphore {
+  const o = ds.options as { extra?: { max?: number }; poolSize?: number };
+  const size = Number(o.extra?.max ?? o.poolSize ?? 10);
+  return new Semaphore(Math.max(1, size - RESERVED_CONNECTIONS));
 }

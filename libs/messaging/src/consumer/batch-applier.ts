@@ -21,6 +21,7 @@ import type { OutboxStore } from '../outbox/outbox.store.js';
 import { clientOf, lastResult, markTransaction, type SqlClient } from '../persistence/direct-sql.js';
 import type { OutgoingMessage } from '../transport/wire.js';
 import type { MessageContext } from './message-context.js';
+import type { Semaphore } from './semaphore.js';
 
 export type Applied = { applied: false } | { applied: true; ctx: MessageContext };
 
@@ -43,6 +44,8 @@ export interface BatchApplierOptions {
   maxWorkers: number;
   maxMessages: number;
   maxMs: number;
+  /** Shared by the service's data queues: the connections they may hold together (the rest of the pool is the control queue's). */
+  gate?: Semaphore;
 }
 
 const SAVEPOINT = 'lucy_message';
@@ -94,6 +97,7 @@ export class BatchApplier {
     };
     try {
       while (this.waiting.length > 0) {
+        const allowed = await this.o.gate?.acquire();
         const qr = this.o.dataSource.createQueryRunner();
         try {
           let client: SqlClient;
@@ -111,6 +115,7 @@ export class BatchApplier {
         } finally {
           markTransaction(qr, false);
           await qr.release();
+          allowed?.();
         }
       }
     } finally {

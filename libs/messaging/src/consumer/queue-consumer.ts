@@ -4,7 +4,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { runWithCorrelation } from '@lucy/platform';
-import { describeError, isDeferral, isPermanent, PermanentError, type DeferError } from '../errors.js';
+import { describeError, isDeferral, isPermanent, PermanentError, WaitOutsideError, type DeferError } from '../errors.js';
 import type { InboxStore } from '../inbox/inbox.store.js';
 import type { MessagingMetrics, Outcome } from '../metrics.js';
 import type { MessagingOptions } from '../options.js';
@@ -15,13 +15,24 @@ import { parkedQueueName, retryQueueName } from '../transport/topology.js';
 import { decode, type Decoded } from '../transport/wire.js';
 import { canUseDirectSql } from '../persistence/direct-sql.js';
 import { Acker } from './acker.js';
+import { admit, type AdmissionHook, type Admitted } from './admission.js';
 import { BatchApplier } from './batch-applier.js';
 import { attemptsSoFar, deferralHeaders, failureHeaders, H } from './failure-headers.js';
 import type { HandlerBinding } from './handler-binding.js';
 import { MessageContext } from './message-context.js';
+import type { Semaphore } from './semaphore.js';
 
 /** Messages waiting together share a transaction: at most maxMessages, as many as fit in maxMs of handler time. */
 export const DEFAULT_BATCH = { maxMessages: 32, maxMs: 20 } as const;
+
+/**
+ * Times a message may go back to its admission (WaitOutsideError) before it is set aside instead. Each
+ * return reserves one call more or waits out a 429 pause, so a handler converges in as many rounds as it
+ * makes calls nobody declared; this only stops a handler that never would.
+ */
+const MAX_ADMISSIONS = 20;
+
+const direct: Admitted = { run: (fn) => fn() };
 
 export interface ConsumerDeps {
   connection: AmqpConnection;
@@ -32,6 +43,10 @@ export interface ConsumerDeps {
   metrics: MessagingMetrics;
   log: Logger;
   opts: MessagingOptions;
+  /** What a message waits for before it may take a database connection (admission.ts). */
+  admissions?: readonly AdmissionHook[];
+  /** Database connections this queue may hold, shared with the service's other data queues. */
+  dbGate?: Semaphore;
 }
 
 export class QueueConsumer {
@@ -62,6 +77,7 @@ export class QueueConsumer {
         maxWorkers: Math.max(1, opts.prefetch),
         maxMessages: Math.max(1, opts.batchMaxMessages ?? DEFAULT_BATCH.maxMessages),
         maxMs: Math.max(0, opts.batchMaxMs ?? DEFAULT_BATCH.maxMs),
+        gate: deps.dbGate,
       });
     }
   }
@@ -156,14 +172,34 @@ export class QueueConsumer {
     this.deps.metrics.duration.observe({ queue: this.queue, type }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
+  /**
+   * The admission first, holding nothing but the delivery (no pool connection, no transaction); then the
+   * message is applied. A handler that finds it must wait after all (WaitOutsideError) has had its work
+   * undone: it goes back to its admission, a few times at most, then it is set aside.
+   */
   private async apply(d: Decoded, failuresBefore: number): Promise<Outcome> {
+    const hooks = this.deps.admissions ?? [];
+    if (!hooks.length) return this.applyOnce(d, failuresBefore, direct);
+    let again: WaitOutsideError | undefined;
+    for (let round = 1; ; round++) {
+      const admitted = await admit(hooks, { queue: this.queue, type: d.definition.id, envelope: d.envelope, payload: d.payload, again });
+      try {
+        return await this.applyOnce(d, failuresBefore, admitted);
+      } catch (err) {
+        if (!(err instanceof WaitOutsideError) || round >= MAX_ADMISSIONS) throw err;
+        again = err;
+      }
+    }
+  }
+
+  private async applyOnce(d: Decoded, failuresBefore: number, admitted: Admitted): Promise<Outcome> {
     const { dataSource, inbox, outbox, relay, connection, opts } = this.deps;
     const binding = this.handlers.get(d.definition.id)!;
     const attempt = failuresBefore + 1;
     const isLast = attempt > opts.retryDelaysMs.length;
     if (!dataSource) {
       const ctx = new MessageContext(d.envelope, undefined as never, attempt, isLast);
-      await binding.handle(d.payload, ctx);
+      await admitted.run(async () => binding.handle(d.payload, ctx));
       if (ctx.outgoing.length) {
         await connection.publish(ctx.outgoing);
         this.deps.metrics.published.inc({ via: 'direct' }, ctx.outgoing.length);
@@ -178,25 +214,32 @@ export class QueueConsumer {
       const result = await this.batch.apply(d.envelope.messageId, d.definition.id, (manager) =>
         runWithCorrelation(correlation, async () => {
           const c = new MessageContext(d.envelope, manager, attempt, isLast);
-          await binding.handle(d.payload, c);
+          await admitted.run(async () => binding.handle(d.payload, c));
           return c;
         }),
       );
       applied = result.applied;
       if (result.applied) ctx = result.ctx;
-    } else applied = await (opts.inbox || opts.outbox
-      ? dataSource.transaction(async (manager) => {
-          if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id))) return false;
-          ctx = new MessageContext(d.envelope, manager, attempt, isLast);
-          await binding.handle(d.payload, ctx);
-          if (opts.outbox) await outbox!.add(manager, ctx.outgoing);
-          return true;
-        })
-      : (async () => {
-          ctx = new MessageContext(d.envelope, dataSource.manager, attempt, isLast);
-          await binding.handle(d.payload, ctx);
-          return true;
-        })());
+    } else {
+      const release = await this.deps.dbGate?.acquire();
+      try {
+        applied = await (opts.inbox || opts.outbox
+          ? dataSource.transaction(async (manager) => {
+              if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id))) return false;
+              const c = (ctx = new MessageContext(d.envelope, manager, attempt, isLast));
+              await admitted.run(async () => binding.handle(d.payload, c));
+              if (opts.outbox) await outbox!.add(manager, c.outgoing);
+              return true;
+            })
+          : (async () => {
+              const c = (ctx = new MessageContext(d.envelope, dataSource.manager, attempt, isLast));
+              await admitted.run(async () => binding.handle(d.payload, c));
+              return true;
+            })());
+      } finally {
+        release?.();
+      }
+    }
     if (!applied) return 'duplicate';
     if (opts.outbox) {
       if (ctx!.outgoing.length) relay?.kick();
