@@ -9,6 +9,7 @@ export class ResilienceMetrics {
   readonly breakerTransitions: Counter<'dependency' | 'to'>;
   readonly calls: Counter<'dependency' | 'kind' | 'outcome'>;
   readonly rateWait: Histogram<'dependency' | 'kind'>;
+  readonly admissionWait: Histogram<'dependency'>;
   readonly throttled: Counter<'dependency'>;
   readonly rateRpm: Gauge<'dependency' | 'budget'>;
   readonly rateFactor: Gauge<'dependency'>;
@@ -29,9 +30,16 @@ export class ResilienceMetrics {
     this.calls = new Counter({ name: 'lucy_external_calls_total', help: 'Calls to external dependencies through a guard, by outcome', labelNames: ['dependency', 'kind', 'outcome'], registers });
     this.rateWait = new Histogram({
       name: 'lucy_rate_limit_wait_seconds',
-      help: 'Time a call waited for its rate-limit slot',
+      help: 'Time a call waited for its rate-limit slot (inside an admitted handler: at most a moment, the admission waited)',
       labelNames: ['dependency', 'kind'],
       buckets: [0, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+      registers,
+    });
+    this.admissionWait = new Histogram({
+      name: 'lucy_admission_wait_seconds',
+      help: 'Time a message waited, before its transaction, for the rate slots of the calls its handler will make',
+      labelNames: ['dependency'],
+      buckets: [0, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60],
       registers,
     });
     this.throttled = new Counter({ name: 'lucy_rate_limit_throttled_total', help: '429 answers received', labelNames: ['dependency'], registers });

@@ -3,12 +3,18 @@
 // circuit breaker with a timeout and a bound on concurrent calls.
 import type CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
-import { TransientError } from '@lucy/messaging';
+import { Semaphore, TransientError, WaitOutsideError } from '@lucy/messaging';
 import { defaultClassifier, type CallKind, type ErrorClassifier } from '../classify.js';
 import { BreakerOpenError, createBreaker, isOpenRejection, isTimeout, stateOf, type Action, type BreakerOptions, type BreakerState } from '../breaker/breaker.js';
 import type { ResilienceMetrics } from '../metrics.js';
 import { RateLimitDeferral, type SharedRateLimiter } from '../rate/rate-limiter.js';
-import { Semaphore } from './semaphore.js';
+import { admittedTickets, Tickets, type CallBudget, type ReadmissionDetail } from './admission.js';
+
+/**
+ * Inside an admitted handler, a call with no reserved slot waits for one only this long; further away,
+ * the handler goes back to its admission to wait there, without its transaction.
+ */
+const IN_TRANSACTION_GRACE_MS = 100;
 
 export interface DependencyGuardOptions {
   /** The dependency: 'graph', 'moodle', 'smtp'. Names the breaker, the metrics and the events. */
@@ -80,9 +86,26 @@ export class DependencyGuard {
     this.listeners.push(listener);
   }
 
+  /**
+   * A message's admission, before its transaction: the breaker must not be open (BreakerOpenError: the
+   * message is set aside), and the calls its handler will make are reserved and waited for here (a
+   * RateLimitDeferral when they are too far away). The handler, run inside the tickets (runAdmitted),
+   * then spends them without waiting.
+   */
+  async admit(budget: CallBudget): Promise<Tickets> {
+    if (this.breaker.opened) throw new BreakerOpenError(this.name);
+    const kinds: CallKind[] = [...Array<CallKind>(budget.write ?? 0).fill('write'), ...Array<CallKind>(budget.read ?? 0).fill('read')];
+    const started = Date.now();
+    if (this.limiter && kinds.length) await this.limiter.acquireMany(kinds);
+    this.opts.metrics?.admissionWait.observe({ dependency: this.name }, (Date.now() - started) / 1000);
+    if (this.breaker.opened) throw new BreakerOpenError(this.name); // it opened while we waited
+    return new Tickets(budget, !this.limiter?.configured.writeRpm);
+  }
+
   /** Runs one request to the dependency. `fn` gets a signal that aborts at the breaker's timeout. */
   async call<T>(kind: CallKind, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const m = this.opts.metrics;
+    const tickets = admittedTickets(this.name);
     for (let throttles = 0; ; throttles++) {
       if (this.breaker.opened) {
         m?.calls.inc({ dependency: this.name, kind, outcome: 'short_circuited' });
@@ -92,7 +115,8 @@ export class DependencyGuard {
       let probing = false;
       try {
         const started = Date.now();
-        await this.limiter?.acquire(kind);
+        if (tickets) await this.spend(tickets, kind);
+        else await this.limiter?.acquire(kind);
         m?.rateWait.observe({ dependency: this.name, kind }, (Date.now() - started) / 1000);
         if (this.breaker.opened) throw new BreakerOpenError(this.name); // it opened while we waited for the slot
         probing = this.breaker.halfOpen;
@@ -100,7 +124,7 @@ export class DependencyGuard {
         m?.calls.inc({ dependency: this.name, kind, outcome: 'success' });
         return out;
       } catch (err) {
-        if (err instanceof RateLimitDeferral || err instanceof BreakerOpenError) {
+        if (err instanceof RateLimitDeferral || err instanceof BreakerOpenError || err instanceof WaitOutsideError) {
           m?.calls.inc({ dependency: this.name, kind, outcome: err instanceof BreakerOpenError ? 'short_circuited' : 'deferred' });
           throw err;
         }
@@ -123,13 +147,35 @@ export class DependencyGuard {
         m?.calls.inc({ dependency: this.name, kind, outcome: c.kind });
         if (c.kind !== 'throttled') throw err;
         m?.throttled.inc({ dependency: this.name });
-        await this.limiter?.throttled(c.retryAfterMs);
+        const t = await this.limiter?.throttled(c.retryAfterMs);
+        // In an admitted handler the Retry-After is waited out by the admission, not with a transaction open.
+        if (tickets && t) throw this.waitOutside(`${this.name}: 429, every caller waits ${Math.round(t.waitMs)} ms`, tickets.next(), t.waitMs, err);
         // 429 means the request was not processed: sending it again after the pause is safe.
         if (throttles >= this.maxThrottleRetries || !this.limiter) throw err;
       } finally {
         release();
       }
     }
+  }
+
+  /**
+   * A call of an admitted handler: a reserved slot, unless a 429 pause began since the admission; a slot
+   * due within a moment; otherwise back to the admission (WaitOutsideError) with one more call reserved.
+   */
+  private async spend(tickets: Tickets, kind: CallKind): Promise<void> {
+    if (!this.limiter) return;
+    if (tickets.take(kind)) {
+      const paused = await this.limiter.pausedFor();
+      if (paused > 0) throw this.waitOutside(`${this.name}: a 429 pause began since the admission (${Math.round(paused)} ms left)`, tickets.next(), paused);
+      return;
+    }
+    if (await this.limiter.tryAcquire(kind, IN_TRANSACTION_GRACE_MS)) return tickets.spentUnreserved(kind);
+    throw this.waitOutside(`${this.name}: one ${kind} more than the admission reserved, and no slot due now`, tickets.next(kind));
+  }
+
+  private waitOutside(message: string, budget: CallBudget, delayMs?: number, cause?: unknown): WaitOutsideError {
+    const detail: ReadmissionDetail = { dependency: this.name, budget };
+    return new WaitOutsideError(message, detail, delayMs, cause === undefined ? undefined : { cause });
   }
 
   /** An operator closes the breaker (ReiniciarBreaker). False when it was closed already. */

@@ -22,6 +22,7 @@ import type { ErrorClassifier } from '../classify.js';
 import { dependencyOptionsFrom } from '../config.js';
 import { createDependencyGuard, type GuardSpec } from '../guard/create-guard.js';
 import type { DependencyGuard } from '../guard/dependency-guard.js';
+import { readmissionFor, runAdmitted, type CallBudget } from '../guard/admission.js';
 import { ResilienceControl } from './control.js';
 import { GuardRegistry } from './guard.registry.js';
 import { guardToken, RESILIENCE_REDIS } from './tokens.js';
@@ -100,6 +101,12 @@ export interface DependencyModuleOptions {
   classify?: ErrorClassifier;
   probe?: GuardSpec['probe'];
   maxThrottleRetries?: number;
+  /**
+   * The calls each message type's handler makes to this dependency (by definition id, `alumno.creado@v1`),
+   * reserved and waited for before its transaction opens. A type not listed reserves nothing up front: its
+   * handler goes back to the admission once per call (correct, a little slower).
+   */
+  calls?: Record<string, CallBudget>;
 }
 
 @Module({})
@@ -123,7 +130,19 @@ export class ResilienceModule {
               { redis, registry: metrics?.registry, log },
             );
             registry.add(guard);
-            if (runtime) new BreakerQueues(guard, runtime, { service: config.SERVICE_NAME, queues: options.queues ?? [config.SERVICE_NAME], log });
+            const queues = options.queues ?? [config.SERVICE_NAME];
+            if (runtime) {
+              new BreakerQueues(guard, runtime, { service: config.SERVICE_NAME, queues, log });
+              // Every message of these queues waits for its calls' rate slots (and a closed breaker) before it
+              // takes a database connection; its handler then spends them without waiting.
+              for (const queue of queues) {
+                runtime.admit(queue, async (req) => {
+                  const budget = readmissionFor(guard.name, req.again?.detail) ?? options.calls?.[req.type] ?? {};
+                  const tickets = await guard.admit(budget);
+                  return { run: (fn) => runAdmitted(guard.name, tickets, fn) };
+                });
+              }
+            }
             // An open breaker does not make the service unready: it is alive, and waiting on purpose.
             health?.register(`breaker:${options.name}`, async () => ({
               up: true,

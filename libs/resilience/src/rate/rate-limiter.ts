@@ -69,21 +69,46 @@ export class SharedRateLimiter {
   }
 
   /** Waits for this call's slot (and any 429 pause). Throws RateLimitDeferral when it is too far away. */
-  async acquire(kind: CallKind): Promise<void> {
-    for (;;) {
+  acquire(kind: CallKind): Promise<void> {
+    return this.acquireMany([kind]);
+  }
+
+  /**
+   * Reserves one slot per call, then waits until the last of them is due (and any 429 pause is over): the
+   * calls may then go at once. A message's admission uses it to wait for all its calls before its
+   * transaction opens. Throws RateLimitDeferral when a slot is more than maxWaitMs away (the slots already
+   * reserved are spent: a few idle slots, not a wait with a connection held).
+   */
+  async acquireMany(kinds: readonly CallKind[]): Promise<void> {
+    let latest = 0;
+    for (const kind of kinds) {
       const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
       this.hooks.onReservation?.(r);
       if (!r.granted) {
         throw new RateLimitDeferral(`${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`, r.waitMs);
       }
       this.hooks.onWait?.(kind, r.waitMs);
-      if (r.waitMs <= 0) return;
-      await sleep(r.waitMs);
-      // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
-      const paused = await this.use((s) => s.pausedFor());
-      if (paused <= 0) return;
-      await sleep(paused);
+      latest = Math.max(latest, r.waitMs);
     }
+    if (latest <= 0) return;
+    await sleep(latest);
+    // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
+    for (let paused = await this.pausedFor(); paused > 0; paused = await this.pausedFor()) await sleep(paused);
+  }
+
+  /** A slot only if it is due within graceMs (then waited for); false, with nothing reserved, otherwise. */
+  async tryAcquire(kind: CallKind, graceMs: number): Promise<boolean> {
+    const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', graceMs, this.aimd));
+    this.hooks.onReservation?.(r);
+    if (!r.granted) return false;
+    this.hooks.onWait?.(kind, r.waitMs);
+    if (r.waitMs > 0) await sleep(r.waitMs);
+    return true;
+  }
+
+  /** Milliseconds left of a 429 pause (every replica's), 0 when none. */
+  pausedFor(): Promise<number> {
+    return this.use((s) => s.pausedFor());
   }
 
   /** The API answered 429: every caller waits retryAfterMs (or a growing backoff), the rate may step down. */
