@@ -1,4 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
+import { CuentaTeamsCreada, PasswordRestablecida } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
@@ -25,7 +26,8 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
     MetricsModule,
     MessagingModule.forService(),
     // Every send: the relay's rate (SMTP_RPM) and the breaker that pauses this service's queue while the relay is down.
-    ResilienceModule.forDependency({ name: 'smtp', env: 'SMTP', classify: smtpClassifier }),
+    // One message sent per handler, its slot reserved and waited for before the transaction opens.
+    ResilienceModule.forDependency({ name: 'smtp', env: 'SMTP', classify: smtpClassifier, calls: { [CuentaTeamsCreada.id]: { write: 1 }, [PasswordRestablecida.id]: { write: 1 } } }),
     // The credentials email an operator sets through the gateway; null (never set): the template files.
     RuntimeConfigModule.forService({
       keys: ['plantillaEmail'] as const,
