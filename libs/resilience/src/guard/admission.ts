@@ -54,6 +54,12 @@ export function runAdmitted<T>(dependency: string, tickets: Tickets, fn: () => P
   return scope.run(new Map([...(scope.getStore() ?? []), [dependency, tickets]]), fn);
 }
 
+/**
+ * Runs `fn` as no message's handler: for work a timer started inside a handler's context (the breaker's
+ * half-open probe), which must neither spend that message's tickets nor be sent back to its admission.
+ */
+export const outsideAdmission = <T>(fn: () => T): T => scope.exit(fn);
+
 /** What a WaitOutsideError thrown by a guard tells the next admission. */
 export interface ReadmissionDetail {
   dependency: string;

@@ -8,7 +8,7 @@ import { defaultClassifier, type CallKind, type ErrorClassifier } from '../class
 import { BreakerOpenError, createBreaker, isOpenRejection, isTimeout, stateOf, type Action, type BreakerOptions, type BreakerState } from '../breaker/breaker.js';
 import type { ResilienceMetrics } from '../metrics.js';
 import { RateLimitDeferral, type SharedRateLimiter } from '../rate/rate-limiter.js';
-import { admittedTickets, Tickets, type CallBudget, type ReadmissionDetail } from './admission.js';
+import { admittedTickets, outsideAdmission, Tickets, type CallBudget, type ReadmissionDetail } from './admission.js';
 
 /**
  * Inside an admitted handler, a call with no reserved slot waits for one only this long; further away,
@@ -63,7 +63,8 @@ export class DependencyGuard {
     this.breaker.on('open', () => this.changed('open', this.resetting ?? this.lastFailure));
     this.breaker.on('halfOpen', () => {
       this.changed('half-open', undefined);
-      if (this.probe) void this.call('read', this.probe).catch(() => undefined); // its outcome moves the breaker
+      // Its outcome moves the breaker. The timer that fires this may have started inside a handler: not its call.
+      if (this.probe) void outsideAdmission(() => this.call('read', this.probe!)).catch(() => undefined);
     });
     this.breaker.on('close', () => this.changed('closed', this.resetting));
     this.setGauge('closed');
