@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MessageDefinition, Payload } from '@lucy/contracts';
-import { currentCorrelation } from '@lucy/platform';
+import { currentCorrelation, RESERVED_CONNECTIONS } from '@lucy/platform';
 import { randomUUID } from 'node:crypto';
 import { ParkedMessages } from './admin/parked-messages.js';
 import { isControlQueue, type AdmissionHook } from './consumer/admission.js';
@@ -230,10 +230,11 @@ export class MessagingRuntime {
   }
 }
 
-/** Connections the pool keeps for what must never wait behind the data queues: the control queue, the outbox relay, HTTP. */
-const RESERVED_CONNECTIONS = 2;
-
-/** The pool's size less the reserved connections (at least one), as a gate the data queues share. */
+/**
+ * The pool's size less the connections kept for what must never wait behind the data queues (the control
+ * queue, the outbox relay, HTTP: platform's dataSourceOptions opens them on top of DB_POOL_SIZE), at
+ * least one, as a gate the data queues share.
+ */
 function dbGateOf(ds: DataSource): Semaphore {
   const o = ds.options as { extra?: { max?: number }; poolSize?: number };
   const size = Number(o.extra?.max ?? o.poolSize ?? 10);
