@@ -35,14 +35,29 @@ describe('admission: a handler waits for its calls before its transaction, not i
 
   it('sends a handler back to its admission for a call it did not reserve, asking for one more', async () => {
     const g = guard();
-    const tickets = await g.admit({ write: 1 });
+    const tickets = await g.admit({ read: 1 });
     await g.admit({ write: 2 }); // others took the next slots
     const run = runAdmitted('api', tickets, async () => {
-      await g.call('write', async () => 'ok');
+      await g.call('read', async () => 'ok');
       await g.call('write', async () => 'never');
     });
     await expect(run).rejects.toBeInstanceOf(WaitOutsideError);
-    await expect(run).rejects.toMatchObject({ detail: { dependency: 'api', budget: { read: 0, write: 2 } } });
+    await expect(run).rejects.toMatchObject({ detail: { dependency: 'api', budget: { read: 1, write: 1 } } });
+  });
+
+  it('never sends a handler back after a write of its own (it would find it): the extra call waits where it is', async () => {
+    const g = guard();
+    const tickets = await g.admit({ write: 1 });
+    await g.admit({ write: 1 }); // the next slot: 200 ms away
+    const calls: string[] = [];
+    const ms = await elapsed(() =>
+      runAdmitted('api', tickets, async () => {
+        await g.call('write', async () => calls.push('create'));
+        await g.call('write', async () => calls.push('licence'));
+      }),
+    );
+    expect(calls).toEqual(['create', 'licence']);
+    expect(ms).toBeGreaterThanOrEqual(150);
   });
 
   it('waits out a 429 in the admission: the handler is sent back with the Retry-After', async () => {

@@ -32,6 +32,13 @@ export class Tickets {
     return true;
   }
 
+  /**
+   * True once a write of this run may have taken effect. From then on the handler is not sent back to its
+   * admission: it would run again from the start and find its own write (a user it created would look
+   * like someone else's). It waits where it is instead, as an undeclared call costs.
+   */
+  wrote = false;
+
   /** A call made without a ticket (its slot happened to be due). */
   spentUnreserved(kind: CallKind): void {
     this.used[kind]++;

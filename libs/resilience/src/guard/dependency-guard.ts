@@ -114,6 +114,7 @@ export class DependencyGuard {
       }
       const release = await this.slots.acquire();
       let probing = false;
+      const writtenBefore = tickets?.wrote ?? false;
       try {
         const started = Date.now();
         if (tickets) await this.spend(tickets, kind);
@@ -121,6 +122,7 @@ export class DependencyGuard {
         m?.rateWait.observe({ dependency: this.name, kind }, (Date.now() - started) / 1000);
         if (this.breaker.opened) throw new BreakerOpenError(this.name); // it opened while we waited for the slot
         probing = this.breaker.halfOpen;
+        if (tickets && kind === 'write') tickets.wrote = true; // sent: it may take effect whatever the answer (a 429 says it did not)
         const out = (await this.breaker.fire(fn as Action)) as T;
         m?.calls.inc({ dependency: this.name, kind, outcome: 'success' });
         return out;
@@ -148,9 +150,10 @@ export class DependencyGuard {
         m?.calls.inc({ dependency: this.name, kind, outcome: c.kind });
         if (c.kind !== 'throttled') throw err;
         m?.throttled.inc({ dependency: this.name });
+        if (tickets && kind === 'write' && !writtenBefore) tickets.wrote = false; // 429: this write was not processed
         const t = await this.limiter?.throttled(c.retryAfterMs);
         // In an admitted handler the Retry-After is waited out by the admission, not with a transaction open.
-        if (tickets && t) throw this.waitOutside(`${this.name}: 429, every caller waits ${Math.round(t.waitMs)} ms`, tickets.next(), t.waitMs, err);
+        if (tickets && t && !tickets.wrote) throw this.waitOutside(`${this.name}: 429, every caller waits ${Math.round(t.waitMs)} ms`, tickets.next(), t.waitMs, err);
         // 429 means the request was not processed: sending it again after the pause is safe.
         if (throttles >= this.maxThrottleRetries || !this.limiter) throw err;
       } finally {
@@ -164,14 +167,21 @@ export class DependencyGuard {
    * due within a moment; otherwise back to the admission (WaitOutsideError) with one more call reserved.
    */
   private async spend(tickets: Tickets, kind: CallKind): Promise<void> {
-    if (!this.limiter) return;
+    const limiter = this.limiter;
+    if (!limiter) return;
     if (tickets.take(kind)) {
-      const paused = await this.limiter.pausedFor();
-      if (paused > 0) throw this.waitOutside(`${this.name}: a 429 pause began since the admission (${Math.round(paused)} ms left)`, tickets.next(), paused);
+      const paused = await limiter.pausedFor();
+      if (paused <= 0) return;
+      if (!tickets.wrote) throw this.waitOutside(`${this.name}: a 429 pause began since the admission (${Math.round(paused)} ms left)`, tickets.next(), paused);
+      await limiter.waitOutPause(); // after a write of its own: the pause is waited out here
       return;
     }
-    if (await this.limiter.tryAcquire(kind, IN_TRANSACTION_GRACE_MS)) return tickets.spentUnreserved(kind);
-    throw this.waitOutside(`${this.name}: one ${kind} more than the admission reserved, and no slot due now`, tickets.next(kind));
+    if (await limiter.tryAcquire(kind, IN_TRANSACTION_GRACE_MS)) return tickets.spentUnreserved(kind);
+    if (!tickets.wrote) throw this.waitOutside(`${this.name}: one ${kind} more than the admission reserved, and no slot due now`, tickets.next(kind));
+    // After a write of its own the handler must not start over: it waits here, holding its transaction.
+    this.opts.log?.warn({ dependency: this.name, kind }, 'a call past the admission after a write waits inside its transaction: declare more calls for this message type');
+    await limiter.acquire(kind);
+    tickets.spentUnreserved(kind);
   }
 
   private waitOutside(message: string, budget: CallBudget, delayMs?: number, cause?: unknown): WaitOutsideError {

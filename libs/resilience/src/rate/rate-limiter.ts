@@ -93,6 +93,11 @@ export class SharedRateLimiter {
     if (latest <= 0) return;
     await sleep(latest);
     // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
+    await this.waitOutPause();
+  }
+
+  /** Until no 429 pause is in force (at any replica). */
+  async waitOutPause(): Promise<void> {
     for (let paused = await this.pausedFor(); paused > 0; paused = await this.pausedFor()) await sleep(paused);
   }
 
