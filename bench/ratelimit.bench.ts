@@ -42,16 +42,37 @@ interface Scenario {
 const graphDefault = ratePreset('graph', 'default');
 const graphSeed = ratePreset('graph', 'seed');
 const SCENARIOS: Record<string, Scenario> = {
-  default: { key: 'default', label: `default preset, 500 students (2 writes each)`, writeRpm: graphDefault.writeRpm!, writes: 1000 },
-  seed: { key: 'seed', label: 'seed preset (10 students/min), 50 students', writeRpm: graphSeed.writeRpm!, writes: num('BENCH_SEED_WRITES', 100) },
-  custom: { key: 'custom', label: 'BENCH_RPM / BENCH_WRITES', writeRpm: num('BENCH_RPM', 1100), writes: num('BENCH_WRITES', 1000) },
+  default: {
+    key: 'default',
+    label: `default preset, 500 students (2 writes each)`,
+    writeRpm: graphDefault.writeRpm!,
+    writes: 1000,
+  },
+  seed: {
+    key: 'seed',
+    label: 'seed preset (10 students/min), 50 students',
+    writeRpm: graphSeed.writeRpm!,
+    writes: num('BENCH_SEED_WRITES', 100),
+  },
+  custom: {
+    key: 'custom',
+    label: 'BENCH_RPM / BENCH_WRITES',
+    writeRpm: num('BENCH_RPM', 1100),
+    writes: num('BENCH_WRITES', 1000),
+  },
 };
 
 /** One scenario: fresh limiter state (its own Redis key), the stand-in's buckets refilled. */
-export async function runGraphRateBench(sandbox: Sandbox, redisUrl: string | undefined, s: Scenario): Promise<RateRun & { configuredPerMin: number }> {
+export async function runGraphRateBench(
+  sandbox: Sandbox,
+  redisUrl: string | undefined,
+  s: Scenario,
+): Promise<RateRun & { configuredPerMin: number }> {
   const redis = await ready(connectRedis(redisUrl));
   const api = uniqueApi(`bench-${s.key}`);
-  const guards: DependencyGuard[] = Array.from({ length: replicas }, () => graphGuard(api, redis, Math.max(6000, s.writeRpm), s.writeRpm, workers));
+  const guards: DependencyGuard[] = Array.from({ length: replicas }, () =>
+    graphGuard(api, redis, Math.max(6000, s.writeRpm), s.writeRpm, workers),
+  );
   try {
     sandbox.graph.store.reset();
     const run = await runWrites(sandbox, guards, s.writes, workers);
@@ -71,7 +92,9 @@ export function report(label: string, r: RateRun & { configuredPerMin: number })
       label.padEnd(48),
       `R ${fmt(r.configuredPerMin)}/min`.padEnd(14),
       `${fmt(r.requests)} req in ${fmt(r.seconds, 1)} s`.padEnd(22),
-      `achieved ${fmt(r.achievedPerMin, 1)}/min (${fmt((100 * r.achievedPerMin) / r.configuredPerMin, 1)}% of R)`.padEnd(36),
+      `achieved ${fmt(r.achievedPerMin, 1)}/min (${fmt((100 * r.achievedPerMin) / r.configuredPerMin, 1)}% of R)`.padEnd(
+        36,
+      ),
       `max 60 s window ${fmt(r.maxIn60s)}`.padEnd(22),
       `429s ${r.throttled}`,
     ].join(' '),
@@ -79,11 +102,16 @@ export function report(label: string, r: RateRun & { configuredPerMin: number })
 }
 
 async function main(): Promise<void> {
-  const keys = (process.env.BENCH_SCENARIOS ?? 'default,stack,burst').split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = (process.env.BENCH_SCENARIOS ?? 'default,stack,burst')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const sandbox = await startSandbox(); // the Graph stand-in with Entra's write quota: 3,000 per 150 s
   const results: Record<string, unknown> = {};
   try {
-    console.log(`bench:ratelimit — Graph stand-in enforcing 3,000 writes / 150 s; ${replicas} replicas × ${workers} callers sharing Redis`);
+    console.log(
+      `bench:ratelimit — Graph stand-in enforcing 3,000 writes / 150 s; ${replicas} replicas × ${workers} callers sharing Redis`,
+    );
     for (const key of keys) {
       if (key === 'stack' || key === 'stack-seed') {
         const r = await runStackBench(STACK_SCENARIOS[key]);

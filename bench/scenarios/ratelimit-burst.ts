@@ -30,7 +30,12 @@ export interface BurstRun {
   beforePerMin: number;
 }
 
-export async function runBurstBench(sandbox: Sandbox, redis: Redis, replicas: number, workers: number): Promise<BurstRun> {
+export async function runBurstBench(
+  sandbox: Sandbox,
+  redis: Redis,
+  replicas: number,
+  workers: number,
+): Promise<BurstRun> {
   const rpm = num('BURST_RPM', 600);
   const bursts = num('BURST_COUNT', 3);
   const burstSize = num('BURST_SIZE', 25);
@@ -38,7 +43,9 @@ export async function runBurstBench(sandbox: Sandbox, redis: Redis, replicas: nu
   const retryAfterSeconds = num('BURST_RETRY_AFTER_S', 2);
   const deadline = Date.now() + num('BURST_DEADLINE_S', 240) * 1000;
   const api = uniqueApi('bench-burst');
-  const guards: DependencyGuard[] = Array.from({ length: replicas }, () => graphGuard(api, redis, Math.max(6000, rpm), rpm, workers));
+  const guards: DependencyGuard[] = Array.from({ length: replicas }, () =>
+    graphGuard(api, redis, Math.max(6000, rpm), rpm, workers),
+  );
   sandbox.graph.store.reset();
   sandbox.ctx.counters.reset('graph');
   const clients = await Promise.all(guards.map((g) => GraphLike.connect(sandbox, g)));
@@ -48,7 +55,13 @@ export async function runBurstBench(sandbox: Sandbox, redis: Redis, replicas: nu
     Array.from({ length: workers }, async () => {
       while (!stop) {
         // A 429 past the guard's retries: the caller goes on.
-        if (await c.createUser().then(() => true, () => false)) arrivals.push(Date.now());
+        if (
+          await c.createUser().then(
+            () => true,
+            () => false,
+          )
+        )
+          arrivals.push(Date.now());
       }
     }),
   );
@@ -60,7 +73,10 @@ export async function runBurstBench(sandbox: Sandbox, redis: Redis, replicas: nu
   // 429s as the stand-in counts them: the time of the last one is when the count last moved.
   const watch = async () => {
     const n = sandbox.ctx.counters.total('graph', { status: 429 });
-    if (n !== throttled) (throttled = n), (lastThrottleAt = Date.now());
+    if (n !== throttled) {
+      throttled = n;
+      lastThrottleAt = Date.now();
+    }
     minFactor = Math.min(minFactor, await factor());
   };
   try {
@@ -69,7 +85,10 @@ export async function runBurstBench(sandbox: Sandbox, redis: Redis, replicas: nu
     for (let b = 0; b < bursts; b++) {
       sandbox.ctx.faults.set('graph', { burst429: burstSize, retryAfterSeconds });
       const next = Date.now() + gapMs;
-      while (Date.now() < next) (await watch(), await sleep(200));
+      while (Date.now() < next) {
+        await watch();
+        await sleep(200);
+      }
     }
     sandbox.ctx.faults.reset('graph'); // what is left of the last burst is not answered: the 429s stop here
     await watch();

@@ -21,7 +21,10 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
 /** moodle-service: Moodle users and enrolments through Moodle Web Services. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [MoodleUsuario, Inscripcion], migrations: [MessagingTables1732000000000, MoodleInit1763900000000, RuntimeConfigTable1764000000000] }),
+    DatabaseModule.forService({
+      entities: [MoodleUsuario, Inscripcion],
+      migrations: [MessagingTables1732000000000, MoodleInit1763900000000, RuntimeConfigTable1764000000000],
+    }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
@@ -32,7 +35,11 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
       name: 'moodle',
       env: 'MOODLE',
       classify: moodleClassifier,
-      calls: { [CuentaTeamsCreada.id]: { read: 2, write: 2 }, [EnrolarMoodle.id]: { read: 2, write: 2 }, [DesenrolarMoodle.id]: { read: 1, write: 1 } },
+      calls: {
+        [CuentaTeamsCreada.id]: { read: 2, write: 2 },
+        [EnrolarMoodle.id]: { read: 2, write: 2 },
+        [DesenrolarMoodle.id]: { read: 1, write: 1 },
+      },
     }),
     // cursos, moodleAuth, zonaHoraria as an operator sets them through the gateway, read at each enrolment.
     RuntimeConfigModule.forService(runtimeConfigOptions),

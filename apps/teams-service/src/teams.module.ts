@@ -22,7 +22,15 @@ import { CuentaCreadaPorLucy1764500000000 } from './persistence/migrations/17645
 /** teams-service: Microsoft 365 accounts through Graph. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [CuentaEntity], migrations: [MessagingTables1732000000000, TeamsInit1763900000000, RuntimeConfigTable1764000000000, CuentaCreadaPorLucy1764500000000] }),
+    DatabaseModule.forService({
+      entities: [CuentaEntity],
+      migrations: [
+        MessagingTables1732000000000,
+        TeamsInit1763900000000,
+        RuntimeConfigTable1764000000000,
+        CuentaCreadaPorLucy1764500000000,
+      ],
+    }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),

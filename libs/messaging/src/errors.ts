@@ -4,7 +4,11 @@
 /** Retrying cannot help: invalid data, a 400 from an API, a rule the domain refuses. */
 export class PermanentError extends Error {
   override readonly name = 'PermanentError';
-  constructor(message: string, readonly code?: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -12,7 +16,11 @@ export class PermanentError extends Error {
 /** Worth trying again later: a timeout, a 5xx, a 429, a dropped connection. */
 export class TransientError extends Error {
   override readonly name = 'TransientError';
-  constructor(message: string, readonly code?: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+  constructor(
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
     super(message, options);
     this.retryAfterMs = options?.retryAfterMs;
   }
@@ -33,7 +41,11 @@ export function describeError(err: unknown): string {
  */
 export class DeferError extends Error {
   override readonly name: string = 'DeferError';
-  constructor(message: string, readonly delayMs?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -49,7 +61,12 @@ export const isDeferral = (err: unknown): err is DeferError => err instanceof De
  */
 export class WaitOutsideError extends DeferError {
   override readonly name = 'WaitOutsideError';
-  constructor(message: string, readonly detail?: unknown, delayMs?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly detail?: unknown,
+    delayMs?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, delayMs, options);
   }
 }

@@ -86,10 +86,15 @@ export class MessagingRuntime {
   }
 
   /** Registers a handler; call before start(). */
-  handle<D extends MessageDefinition>(def: D, fn: (payload: Payload<D>, ctx: import('./consumer/message-context.js').MessageContext) => unknown, options: { queue?: string; name?: string } = {}): void {
+  handle<D extends MessageDefinition>(
+    def: D,
+    fn: (payload: Payload<D>, ctx: import('./consumer/message-context.js').MessageContext) => unknown,
+    options: { queue?: string; name?: string } = {},
+  ): void {
     if (this.started) throw new Error('messaging: register handlers before start()');
     const queue = options.queue ?? this.defaultQueue;
-    if (this.bindings.some((b) => b.queue === queue && b.definition.id === def.id)) throw new Error(`messaging: two handlers for ${def.id} on ${queue}`);
+    if (this.bindings.some((b) => b.queue === queue && b.definition.id === def.id))
+      throw new Error(`messaging: two handlers for ${def.id} on ${queue}`);
     this.bindings.push({ definition: def, queue, name: options.name ?? def.id, handle: fn as HandlerFn });
   }
 
@@ -122,7 +127,9 @@ export class MessagingRuntime {
       try {
         await assertExchanges(ch);
         for (const queue of queues) {
-          const routes = this.bindings.filter((b) => b.queue === queue).map((b) => ({ queue, exchange: exchangeFor(b.definition), routingKey: b.definition.routingKey }));
+          const routes = this.bindings
+            .filter((b) => b.queue === queue)
+            .map((b) => ({ queue, exchange: exchangeFor(b.definition), routingKey: b.definition.routingKey }));
           await assertQueue(ch, this.opts, queue, routes);
         }
       } finally {
@@ -202,7 +209,15 @@ export class MessagingRuntime {
       for (const [queue, c] of this.consumers) {
         const q = await ch.checkQueue(queue);
         const p = await ch.checkQueue(`${queue}.parked`);
-        out.push({ queue, messages: q.messageCount, consumers: q.consumerCount, parked: p.messageCount, paused: c.isPaused, inFlight: c.inFlightCount, lastError: c.lastError });
+        out.push({
+          queue,
+          messages: q.messageCount,
+          consumers: q.consumerCount,
+          parked: p.messageCount,
+          paused: c.isPaused,
+          inFlight: c.inFlightCount,
+          lastError: c.lastError,
+        });
       }
     } finally {
       await ch.close().catch(() => undefined);
@@ -222,7 +237,9 @@ export class MessagingRuntime {
     await Promise.all([...this.consumers.values()].map((c) => c.drain(deadline)));
     if (this.relay) {
       await this.relay.stop();
-      await this.relay.flush(deadline).catch((err) => this.deps.log.warn({ err: String(err) }, 'outbox flush on shutdown failed'));
+      await this.relay
+        .flush(deadline)
+        .catch((err) => this.deps.log.warn({ err: String(err) }, 'outbox flush on shutdown failed'));
     }
     for (const c of this.consumers.values()) await c.close();
     await this.connection.close();

@@ -34,18 +34,29 @@ describe('libs/messaging admission', () => {
     let runs = 0;
     rt.handle(Ping, async (p, ctx) => {
       runs++;
-      await ctx.manager.query(`INSERT INTO "${schemaOf(ds)}".effects (message_id, n) VALUES ($1, $2)`, [ctx.envelope.messageId, p.n]);
+      await ctx.manager.query(`INSERT INTO "${schemaOf(ds)}".effects (message_id, n) VALUES ($1, $2)`, [
+        ctx.envelope.messageId,
+        p.n,
+      ]);
       if (runs === 1) throw new WaitOutsideError('no slot now', { more: 1 });
     });
     await rt.start();
     running = { rt, service };
     const id = await rt.publish(Ping, { n: 7 });
 
-    await waitFor(async () => (await ds.query(`SELECT count(*)::int AS n FROM "${schemaOf(ds)}".inbox WHERE message_id = $1`, [id]))[0].n === 1, 10_000, 'the message applied');
+    await waitFor(
+      async () =>
+        (await ds.query(`SELECT count(*)::int AS n FROM "${schemaOf(ds)}".inbox WHERE message_id = $1`, [id]))[0].n ===
+        1,
+      10_000,
+      'the message applied',
+    );
     expect(runs).toBe(2);
     expect(admissions).toEqual([undefined, { more: 1 }]);
     // The first run's write was undone with it: one effect.
-    expect((await ds.query(`SELECT count(*)::int AS n FROM "${schemaOf(ds)}".effects WHERE message_id = $1`, [id]))[0].n).toBe(1);
+    expect(
+      (await ds.query(`SELECT count(*)::int AS n FROM "${schemaOf(ds)}".effects WHERE message_id = $1`, [id]))[0].n,
+    ).toBe(1);
     const [status] = await rt.queueStatus();
     expect(status.parked).toBe(0);
   });

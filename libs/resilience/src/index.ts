@@ -6,7 +6,12 @@ export * from './config.js';
 export * from './metrics.js';
 export * from './rate/rate.types.js';
 export * from './rate/presets.js';
-export { SharedRateLimiter, RateLimitDeferral, type RateLimiterOptions, type RateBackend } from './rate/rate-limiter.js';
+export {
+  SharedRateLimiter,
+  RateLimitDeferral,
+  type RateLimiterOptions,
+  type RateBackend,
+} from './rate/rate-limiter.js';
 export { LocalRateStore } from './rate/local-rate.store.js';
 export { RedisRateStore } from './rate/redis-rate.store.js';
 export { BreakerOpenError, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from './breaker/breaker.js';

@@ -8,15 +8,39 @@ import { Test } from '@nestjs/testing';
 import pg from 'pg';
 import { z } from 'zod';
 import { defineEvent, LimitesCambiados } from '@lucy/contracts';
-import { Handler, MessagingModule, MessagingRuntime, MessagingTables1732000000000, type MessageContext } from '@lucy/messaging';
-import { AppConfigModule, baseConfigSchema, DatabaseModule, HealthModule, loadConfig, MetricsModule } from '@lucy/platform';
+import {
+  Handler,
+  MessagingModule,
+  MessagingRuntime,
+  MessagingTables1732000000000,
+  type MessageContext,
+} from '@lucy/messaging';
+import {
+  AppConfigModule,
+  baseConfigSchema,
+  DatabaseModule,
+  HealthModule,
+  loadConfig,
+  MetricsModule,
+} from '@lucy/platform';
 import { throwawayNames } from '@lucy/testing';
-import { controlQueueOf, dependencyEnv, InjectGuard, ResilienceModule, resilienceEnv, type DependencyGuard } from '../src/index.js';
+import {
+  controlQueueOf,
+  dependencyEnv,
+  InjectGuard,
+  ResilienceModule,
+  resilienceEnv,
+  type DependencyGuard,
+} from '../src/index.js';
 import { DATABASE_URL, deleteQueues, log, RABBITMQ_URL, runtimeFor, waitFor } from './support/messaging.js';
 import { connectRedis, dropKeys, ready, sleep, uniqueApi } from './support/redis.js';
 
 /** "Call the dependency once for this": only these tests use it. */
-const LlamarDependencia = defineEvent({ name: 'prueba-espera.llamar', version: 1, schema: z.object({ n: z.number().int() }) });
+const LlamarDependencia = defineEvent({
+  name: 'prueba-espera.llamar',
+  version: 1,
+  schema: z.object({ n: z.number().int() }),
+});
 
 const QUEUED = 3000;
 const POOL = 10;
@@ -64,7 +88,12 @@ describe('waiting for a rate slot holds nothing', () => {
         HealthModule,
         MetricsModule,
         MessagingModule.forService(),
-        ResilienceModule.forDependency({ name: 'graph', env: 'GRAPH', api, calls: { [LlamarDependencia.id]: { write: 1 } } }),
+        ResilienceModule.forDependency({
+          name: 'graph',
+          env: 'GRAPH',
+          api,
+          calls: { [LlamarDependencia.id]: { write: 1 } },
+        }),
       ],
       providers: [LlamarHandler],
     }).compile();
@@ -92,7 +121,10 @@ describe('waiting for a rate slot holds nothing', () => {
 
   /** The service's connections doing something (a query, or a transaction open between queries). */
   async function busyConnections(): Promise<number> {
-    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'", [service]);
+    const { rows } = await admin.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'",
+      [service],
+    );
     return rows[0].n;
   }
 
@@ -107,8 +139,15 @@ describe('waiting for a rate slot holds nothing', () => {
       busy.push(await busyConnections());
       const t = Date.now();
       const res = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(5000) });
-      const body = (await res.json()) as { info?: Record<string, { status: string }>; error?: Record<string, { status: string }> };
-      health.push({ ms: Date.now() - t, status: res.status, database: (body.info ?? body.error ?? {}).database?.status });
+      const body = (await res.json()) as {
+        info?: Record<string, { status: string }>;
+        error?: Record<string, { status: string }>;
+      };
+      health.push({
+        ms: Date.now() - t,
+        status: res.status,
+        database: (body.info ?? body.error ?? {}).database?.status,
+      });
       await sleep(200);
     }
     log.info({ busy, health: health.map((h) => h.ms) }, 'samples');
@@ -126,7 +165,11 @@ describe('waiting for a rate slot holds nothing', () => {
     try {
       const sent = Date.now();
       await tap.publish(LimitesCambiados, { api, rpm: 6000, writeRpm: 120 });
-      await waitFor(async () => (await handler.guard.limiter!.snapshot()).limits.writeRpm === 120, 5000, 'the new limits to be applied');
+      await waitFor(
+        async () => (await handler.guard.limiter!.snapshot()).limits.writeRpm === 120,
+        5000,
+        'the new limits to be applied',
+      );
       expect(Date.now() - sent).toBeLessThan(1000);
     } finally {
       await tap.stop();

@@ -32,7 +32,13 @@ export async function admit(hooks: readonly AdmissionHook[], req: AdmissionReque
     const g = await hook(req);
     if (g) granted.push(g);
   }
-  return { run: (fn) => granted.reduceRight<() => Promise<never>>((inner, g) => () => g.run(inner) as Promise<never>, fn as () => Promise<never>)() };
+  return {
+    run: (fn) =>
+      granted.reduceRight<() => Promise<never>>(
+        (inner, g) => () => g.run(inner) as Promise<never>,
+        fn as () => Promise<never>,
+      )(),
+  };
 }
 
 /** `<service>.control`: operator commands and configuration, which never wait behind the data queues. */

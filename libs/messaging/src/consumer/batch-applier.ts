@@ -93,7 +93,10 @@ export class BatchApplier {
   private async work(): Promise<void> {
     let starting = true;
     const started = () => {
-      if (starting) { starting = false; this.starting--; }
+      if (starting) {
+        starting = false;
+        this.starting--;
+      }
     };
     try {
       while (this.waiting.length > 0) {
@@ -141,7 +144,10 @@ export class BatchApplier {
     const ids = new Set<string>();
     for (const j of taken) {
       if (ids.has(j.messageId)) handBack.push(j);
-      else { ids.add(j.messageId); jobs.push(j); }
+      else {
+        ids.add(j.messageId);
+        jobs.push(j);
+      }
     }
     const done: { job: Job; result: Applied }[] = [];
     const unclaim: Job[] = []; // claimed here, not applied: failed without touching the database, or handed back
@@ -195,7 +201,11 @@ export class BatchApplier {
           if (savepoint) {
             await savepoint.catch(() => undefined);
             // Its writes go, and its claim (made before the savepoint) with them.
-            await client.query([`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, claimed ? inbox!.unclaimSql(consumer, [job]) : ''].filter(Boolean).join('; '));
+            await client.query(
+              [`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, claimed ? inbox!.unclaimSql(consumer, [job]) : '']
+                .filter(Boolean)
+                .join('; '),
+            );
           } else if (claimed) unclaim.push(job); // wrote nothing: its claim is deleted with the commit
           continue;
         } finally {
@@ -209,11 +219,19 @@ export class BatchApplier {
       }
       qr.query = original;
 
-      const sql = [unclaim.length ? inbox!.unclaimSql(consumer, unclaim) : '', outgoing.length ? outbox!.insertSql(outgoing) : '', 'COMMIT'];
+      const sql = [
+        unclaim.length ? inbox!.unclaimSql(consumer, unclaim) : '',
+        outgoing.length ? outbox!.insertSql(outgoing) : '',
+        'COMMIT',
+      ];
       const commit = lastResult(await client.query(sql.filter(Boolean).join('; ')));
       open = false;
       // COMMIT of a transaction a swallowed error had aborted rolls back instead: nothing was applied.
-      if (commit.command !== 'COMMIT') throw new TransientError('the transaction was rolled back at commit (a statement in it had failed)', 'rolled-back');
+      if (commit.command !== 'COMMIT')
+        throw new TransientError(
+          'the transaction was rolled back at commit (a statement in it had failed)',
+          'rolled-back',
+        );
     } catch (err) {
       qr.query = original;
       if (open) await client.query('ROLLBACK').catch(() => undefined);

@@ -4,7 +4,14 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { runWithCorrelation } from '@lucy/platform';
-import { describeError, isDeferral, isPermanent, PermanentError, WaitOutsideError, type DeferError } from '../errors.js';
+import {
+  describeError,
+  isDeferral,
+  isPermanent,
+  PermanentError,
+  WaitOutsideError,
+  type DeferError,
+} from '../errors.js';
 import type { InboxStore } from '../inbox/inbox.store.js';
 import type { MessagingMetrics, Outcome } from '../metrics.js';
 import type { MessagingOptions } from '../options.js';
@@ -93,7 +100,9 @@ export class QueueConsumer {
   /** Called after every (re)connect: a fresh channel, and consuming unless an operator paused us. */
   async setup(model: ChannelModel): Promise<void> {
     const ch = await model.createChannel();
-    ch.on('error', (err: Error) => this.deps.log.warn({ queue: this.queue, err: err.message }, 'consumer channel error'));
+    ch.on('error', (err: Error) =>
+      this.deps.log.warn({ queue: this.queue, err: err.message }, 'consumer channel error'),
+    );
     ch.on('close', () => {
       if (this.channel === ch) {
         this.channel = undefined;
@@ -121,7 +130,10 @@ export class QueueConsumer {
       const { consumerTag } = await ch.consume(this.queue, onDelivery, { noAck: false });
       this.consumerTag = consumerTag;
     } catch (err) {
-      this.deps.log.warn({ queue: this.queue, err: (err as Error).message }, 'could not start consuming; waiting for the next reconnect');
+      this.deps.log.warn(
+        { queue: this.queue, err: (err as Error).message },
+        'could not start consuming; waiting for the next reconnect',
+      );
     }
   }
 
@@ -142,7 +154,10 @@ export class QueueConsumer {
   /** Resolves when every message in flight has been acked, or the deadline passes. */
   async drain(deadline: number): Promise<void> {
     while (this.inFlight.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())))]);
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now()))),
+      ]);
     }
   }
 
@@ -160,7 +175,11 @@ export class QueueConsumer {
       decoded = decode(msg, (type, version) => this.handlers.get(`${type}@v${version}`)?.definition);
       const d = decoded;
       outcome = await runWithCorrelation(
-        { correlationId: d.envelope.correlationId, causationId: d.envelope.causationId ?? undefined, messageId: d.envelope.messageId },
+        {
+          correlationId: d.envelope.correlationId,
+          causationId: d.envelope.causationId ?? undefined,
+          messageId: d.envelope.messageId,
+        },
         () => this.apply(d, failuresBefore),
       );
       acker.ack(msg);
@@ -182,7 +201,13 @@ export class QueueConsumer {
     if (!hooks.length) return this.applyOnce(d, failuresBefore, direct);
     let again: WaitOutsideError | undefined;
     for (let round = 1; ; round++) {
-      const admitted = await admit(hooks, { queue: this.queue, type: d.definition.id, envelope: d.envelope, payload: d.payload, again });
+      const admitted = await admit(hooks, {
+        queue: this.queue,
+        type: d.definition.id,
+        envelope: d.envelope,
+        payload: d.payload,
+        again,
+      });
       try {
         return await this.applyOnce(d, failuresBefore, admitted);
       } catch (err) {
@@ -210,7 +235,11 @@ export class QueueConsumer {
     let applied: boolean;
     if (this.batch) {
       // The handler runs in whichever worker takes it: give it this message's correlation there too.
-      const correlation = { correlationId: d.envelope.correlationId, causationId: d.envelope.causationId ?? undefined, messageId: d.envelope.messageId };
+      const correlation = {
+        correlationId: d.envelope.correlationId,
+        causationId: d.envelope.causationId ?? undefined,
+        messageId: d.envelope.messageId,
+      };
       const result = await this.batch.apply(d.envelope.messageId, d.definition.id, (manager) =>
         runWithCorrelation(correlation, async () => {
           const c = new MessageContext(d.envelope, manager, attempt, isLast);
@@ -225,7 +254,8 @@ export class QueueConsumer {
       try {
         applied = await (opts.inbox || opts.outbox
           ? dataSource.transaction(async (manager) => {
-              if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id))) return false;
+              if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id)))
+                return false;
               const c = (ctx = new MessageContext(d.envelope, manager, attempt, isLast));
               await admitted.run(async () => binding.handle(d.payload, c));
               if (opts.outbox) await outbox!.add(manager, c.outgoing);
@@ -250,7 +280,13 @@ export class QueueConsumer {
     return 'applied';
   }
 
-  private async onFailure(acker: Acker, msg: ConsumeMessage, err: unknown, failuresBefore: number, decoded?: Decoded): Promise<Outcome> {
+  private async onFailure(
+    acker: Acker,
+    msg: ConsumeMessage,
+    err: unknown,
+    failuresBefore: number,
+    decoded?: Decoded,
+  ): Promise<Outcome> {
     if (isDeferral(err)) return this.defer(acker, msg, err, decoded);
     const failures = failuresBefore + 1;
     const reason = describeError(err);
@@ -259,7 +295,11 @@ export class QueueConsumer {
     const delays = this.deps.opts.retryDelaysMs;
     const park = isPermanent(err) || failures > delays.length;
     const target = park ? parkedQueueName(this.queue) : retryQueueName(this.queue, delays[failures - 1]);
-    const log = this.deps.log.child({ queue: this.queue, messageId: decoded?.envelope.messageId ?? msg.properties.messageId, type: decoded?.definition.id });
+    const log = this.deps.log.child({
+      queue: this.queue,
+      messageId: decoded?.envelope.messageId ?? msg.properties.messageId,
+      type: decoded?.definition.id,
+    });
     try {
       const headers = failureHeaders(msg.properties, this.queue, reason, code, failures);
       if (park) headers[H.parkedAt] = new Date().toISOString();
@@ -293,7 +333,11 @@ export class QueueConsumer {
     const reason = describeError(err);
     const delays = [...new Set(this.deps.opts.retryDelaysMs)].sort((a, b) => a - b);
     const delay = delays.find((d) => d >= (err.delayMs ?? 0)) ?? delays.at(-1);
-    const log = this.deps.log.child({ queue: this.queue, messageId: decoded?.envelope.messageId ?? msg.properties.messageId, type: decoded?.definition.id });
+    const log = this.deps.log.child({
+      queue: this.queue,
+      messageId: decoded?.envelope.messageId ?? msg.properties.messageId,
+      type: decoded?.definition.id,
+    });
     try {
       if (delay === undefined) throw new Error('no retry tier to defer to');
       await this.deps.connection.publish([

@@ -24,7 +24,12 @@ export class DatabaseProbe implements OnApplicationShutdown {
   async ping(timeoutMs: number): Promise<void> {
     const o = this.dataSource.options as { url?: string; applicationName?: string };
     this.client ??= (async () => {
-      const c = new pg.Client({ connectionString: o.url, application_name: `${o.applicationName ?? 'lucy'}:health`, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+      const c = new pg.Client({
+        connectionString: o.url,
+        application_name: `${o.applicationName ?? 'lucy'}:health`,
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+      });
       c.on('error', () => this.drop(c)); // the server went away: the next check connects again
       try {
         await c.connect();
@@ -45,9 +50,18 @@ export class DatabaseProbe implements OnApplicationShutdown {
 
   /** The service's pool as node-postgres counts it (what the handlers hold), for the readiness details. */
   pool(): PoolStats | null {
-    const p = (this.dataSource.driver as unknown as { master?: { options?: { max?: number }; totalCount: number; idleCount: number; waitingCount: number } }).master;
+    const p = (
+      this.dataSource.driver as unknown as {
+        master?: { options?: { max?: number }; totalCount: number; idleCount: number; waitingCount: number };
+      }
+    ).master;
     if (!p) return null;
-    return { size: p.options?.max ?? 10, inUse: p.totalCount - p.idleCount, idle: p.idleCount, waiting: p.waitingCount };
+    return {
+      size: p.options?.max ?? 10,
+      inUse: p.totalCount - p.idleCount,
+      idle: p.idleCount,
+      waiting: p.waitingCount,
+    };
   }
 
   private drop(c: pg.Client): void {

@@ -26,7 +26,11 @@ export class HealthController {
   ready() {
     return this.health.check([
       () => this.database(),
-      ...this.registry.entries().map(([name, check]) => () => this.run(name, check)),
+      ...this.registry.entries().map(
+        ([name, check]) =>
+          () =>
+            this.run(name, check),
+      ),
     ]);
   }
 

@@ -5,11 +5,21 @@ import { createDependencyGuard } from './create-guard.js';
 import type { DependencyGuard } from './dependency-guard.js';
 import { runAdmitted } from './admission.js';
 
-const breaker = { timeoutMs: 500, capacity: 5, volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 60_000, rollingCountTimeoutMs: 10_000 };
+const breaker = {
+  timeoutMs: 500,
+  capacity: 5,
+  volumeThreshold: 2,
+  errorThresholdPercentage: 50,
+  resetTimeoutMs: 60_000,
+  rollingCountTimeoutMs: 10_000,
+};
 const guards: DependencyGuard[] = [];
 /** One write every 200 ms (the limiter in this process: no Redis). */
 function guard(): DependencyGuard {
-  const g = createDependencyGuard({ name: 'api', rate: { limits: { rpm: 6000, writeRpm: 300 }, maxWaitMs: 10_000 }, breaker }, { registry: new Registry() });
+  const g = createDependencyGuard(
+    { name: 'api', rate: { limits: { rpm: 6000, writeRpm: 300 }, maxWaitMs: 10_000 }, breaker },
+    { registry: new Registry() },
+  );
   guards.push(g);
   return g;
 }
@@ -27,9 +37,11 @@ describe('admission: a handler waits for its calls before its transaction, not i
     let tickets!: Awaited<ReturnType<DependencyGuard['admit']>>;
     const admitMs = await elapsed(async () => (tickets = await g.admit({ write: 3 })));
     expect(admitMs).toBeGreaterThanOrEqual(350); // the third write's slot: 400 ms away
-    const handlerMs = await elapsed(() => runAdmitted('api', tickets, async () => {
-      for (let i = 0; i < 3; i++) await g.call('write', async () => 'ok');
-    }));
+    const handlerMs = await elapsed(() =>
+      runAdmitted('api', tickets, async () => {
+        for (let i = 0; i < 3; i++) await g.call('write', async () => 'ok');
+      }),
+    );
     expect(handlerMs).toBeLessThan(100);
   });
 
@@ -78,7 +90,10 @@ describe('admission: a handler waits for its calls before its transaction, not i
 
   it('refuses admission while the breaker is open', async () => {
     const g = guard();
-    for (let i = 0; i < 2; i++) await g.call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 }))).catch(() => undefined);
+    for (let i = 0; i < 2; i++)
+      await g
+        .call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 })))
+        .catch(() => undefined);
     expect(g.state).toBe('open');
     await expect(g.admit({ write: 1 })).rejects.toBeInstanceOf(BreakerOpenError);
   });

@@ -5,7 +5,16 @@ import type CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { Semaphore, TransientError, WaitOutsideError } from '@lucy/messaging';
 import { defaultClassifier, type CallKind, type ErrorClassifier } from '../classify.js';
-import { BreakerOpenError, createBreaker, isOpenRejection, isTimeout, stateOf, type Action, type BreakerOptions, type BreakerState } from '../breaker/breaker.js';
+import {
+  BreakerOpenError,
+  createBreaker,
+  isOpenRejection,
+  isTimeout,
+  stateOf,
+  type Action,
+  type BreakerOptions,
+  type BreakerState,
+} from '../breaker/breaker.js';
 import type { ResilienceMetrics } from '../metrics.js';
 import { RateLimitDeferral, type SharedRateLimiter } from '../rate/rate-limiter.js';
 import { admittedTickets, outsideAdmission, Tickets, type CallBudget, type ReadmissionDetail } from './admission.js';
@@ -58,7 +67,11 @@ export class DependencyGuard {
     this.maxThrottleRetries = opts.maxThrottleRetries ?? 3;
     this.probe = opts.probe;
     this.slots = new Semaphore(opts.breaker.capacity);
-    this.breaker = createBreaker(opts.name, opts.breaker, (err) => this.classify(err).kind === 'transient' || isTimeout(err));
+    this.breaker = createBreaker(
+      opts.name,
+      opts.breaker,
+      (err) => this.classify(err).kind === 'transient' || isTimeout(err),
+    );
     this.breaker.on('failure', (err: Error) => (this.lastFailure = describe(err)));
     this.breaker.on('open', () => this.changed('open', this.resetting ?? this.lastFailure));
     this.breaker.on('halfOpen', () => {
@@ -95,7 +108,10 @@ export class DependencyGuard {
    */
   async admit(budget: CallBudget): Promise<Tickets> {
     if (this.breaker.opened) throw new BreakerOpenError(this.name);
-    const kinds: CallKind[] = [...Array<CallKind>(budget.write ?? 0).fill('write'), ...Array<CallKind>(budget.read ?? 0).fill('read')];
+    const kinds: CallKind[] = [
+      ...Array<CallKind>(budget.write ?? 0).fill('write'),
+      ...Array<CallKind>(budget.read ?? 0).fill('read'),
+    ];
     const started = Date.now();
     if (this.limiter && kinds.length) await this.limiter.acquireMany(kinds);
     this.opts.metrics?.admissionWait.observe({ dependency: this.name }, (Date.now() - started) / 1000);
@@ -128,7 +144,11 @@ export class DependencyGuard {
         return out;
       } catch (err) {
         if (err instanceof RateLimitDeferral || err instanceof BreakerOpenError || err instanceof WaitOutsideError) {
-          m?.calls.inc({ dependency: this.name, kind, outcome: err instanceof BreakerOpenError ? 'short_circuited' : 'deferred' });
+          m?.calls.inc({
+            dependency: this.name,
+            kind,
+            outcome: err instanceof BreakerOpenError ? 'short_circuited' : 'deferred',
+          });
           throw err;
         }
         // Open, or half-open with its one probe already out: not this message's fault.
@@ -145,7 +165,11 @@ export class DependencyGuard {
         }
         if (isTimeout(err)) {
           m?.calls.inc({ dependency: this.name, kind, outcome: 'timeout' });
-          throw new TransientError(`${this.name} did not answer within ${this.opts.breaker.timeoutMs} ms`, `${this.name}-timeout`, { cause: err });
+          throw new TransientError(
+            `${this.name} did not answer within ${this.opts.breaker.timeoutMs} ms`,
+            `${this.name}-timeout`,
+            { cause: err },
+          );
         }
         m?.calls.inc({ dependency: this.name, kind, outcome: c.kind });
         if (c.kind !== 'throttled') throw err;
@@ -153,7 +177,13 @@ export class DependencyGuard {
         if (tickets && kind === 'write' && !writtenBefore) tickets.wrote = false; // 429: this write was not processed
         const t = await this.limiter?.throttled(c.retryAfterMs);
         // In an admitted handler the Retry-After is waited out by the admission, not with a transaction open.
-        if (tickets && t && !tickets.wrote) throw this.waitOutside(`${this.name}: 429, every caller waits ${Math.round(t.waitMs)} ms`, tickets.next(), t.waitMs, err);
+        if (tickets && t && !tickets.wrote)
+          throw this.waitOutside(
+            `${this.name}: 429, every caller waits ${Math.round(t.waitMs)} ms`,
+            tickets.next(),
+            t.waitMs,
+            err,
+          );
         // 429 means the request was not processed: sending it again after the pause is safe.
         if (throttles >= this.maxThrottleRetries || !this.limiter) throw err;
       } finally {
@@ -172,14 +202,26 @@ export class DependencyGuard {
     if (tickets.take(kind)) {
       const paused = await limiter.pausedFor();
       if (paused <= 0) return;
-      if (!tickets.wrote) throw this.waitOutside(`${this.name}: a 429 pause began since the admission (${Math.round(paused)} ms left)`, tickets.next(), paused);
+      if (!tickets.wrote)
+        throw this.waitOutside(
+          `${this.name}: a 429 pause began since the admission (${Math.round(paused)} ms left)`,
+          tickets.next(),
+          paused,
+        );
       await limiter.waitOutPause(); // after a write of its own: the pause is waited out here
       return;
     }
     if (await limiter.tryAcquire(kind, IN_TRANSACTION_GRACE_MS)) return tickets.spentUnreserved(kind);
-    if (!tickets.wrote) throw this.waitOutside(`${this.name}: one ${kind} more than the admission reserved, and no slot due now`, tickets.next(kind));
+    if (!tickets.wrote)
+      throw this.waitOutside(
+        `${this.name}: one ${kind} more than the admission reserved, and no slot due now`,
+        tickets.next(kind),
+      );
     // After a write of its own the handler must not start over: it waits here, holding its transaction.
-    this.opts.log?.warn({ dependency: this.name, kind }, 'a call past the admission after a write waits inside its transaction: declare more calls for this message type');
+    this.opts.log?.warn(
+      { dependency: this.name, kind },
+      'a call past the admission after a write waits inside its transaction: declare more calls for this message type',
+    );
     await limiter.acquire(kind);
     tickets.spentUnreserved(kind);
   }
@@ -209,7 +251,13 @@ export class DependencyGuard {
       lastFailure: this.lastFailure ?? null,
       inFlight: this.slots.inUse,
       waiting: this.slots.queued,
-      window: { fires: s.fires, failures: s.failures, timeouts: s.timeouts, rejects: s.rejects, successes: s.successes },
+      window: {
+        fires: s.fires,
+        failures: s.failures,
+        timeouts: s.timeouts,
+        rejects: s.rejects,
+        successes: s.successes,
+      },
     };
   }
 
@@ -235,7 +283,8 @@ export class DependencyGuard {
   }
 
   private setGauge(state: BreakerState): void {
-    for (const s of ['closed', 'open', 'half-open'] as const) this.opts.metrics?.breakerState.set({ dependency: this.name, state: s }, s === state ? 1 : 0);
+    for (const s of ['closed', 'open', 'half-open'] as const)
+      this.opts.metrics?.breakerState.set({ dependency: this.name, state: s }, s === state ? 1 : 0);
   }
 }
 

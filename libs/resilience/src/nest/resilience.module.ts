@@ -59,7 +59,12 @@ class ResilienceLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({
   providers: [
     GuardRegistry,
-    { provide: RESILIENCE_LOG, inject: [APP_CONFIG], useFactory: (c: BaseConfig) => createLogger(c.SERVICE_NAME, { level: c.LOG_LEVEL }).child({ component: 'resilience' }) },
+    {
+      provide: RESILIENCE_LOG,
+      inject: [APP_CONFIG],
+      useFactory: (c: BaseConfig) =>
+        createLogger(c.SERVICE_NAME, { level: c.LOG_LEVEL }).child({ component: 'resilience' }),
+    },
     {
       provide: RESILIENCE_REDIS,
       inject: [APP_CONFIG, RESILIENCE_LOG],
@@ -119,14 +124,47 @@ export class ResilienceModule {
       providers: [
         {
           provide: token,
-          inject: [APP_CONFIG, GuardRegistry, RESILIENCE_REDIS, RESILIENCE_LOG, { token: MetricsService, optional: true }, { token: MessagingRuntime, optional: true }, { token: HealthRegistry, optional: true }],
-          useFactory: (config: BaseConfig & { RATE_LIMIT_REPLICAS?: number }, registry: GuardRegistry, redis: Redis, log: Logger, metrics?: MetricsService, runtime?: MessagingRuntime, health?: HealthRegistry): DependencyGuard => {
+          inject: [
+            APP_CONFIG,
+            GuardRegistry,
+            RESILIENCE_REDIS,
+            RESILIENCE_LOG,
+            { token: MetricsService, optional: true },
+            { token: MessagingRuntime, optional: true },
+            { token: HealthRegistry, optional: true },
+          ],
+          useFactory: (
+            config: BaseConfig & { RATE_LIMIT_REPLICAS?: number },
+            registry: GuardRegistry,
+            redis: Redis,
+            log: Logger,
+            metrics?: MetricsService,
+            runtime?: MessagingRuntime,
+            health?: HealthRegistry,
+          ): DependencyGuard => {
             const api = options.api ?? options.name;
-            const fromEnv = options.env ? dependencyOptionsFrom(config as unknown as Record<string, unknown>, options.env, api) : undefined;
+            const fromEnv = options.env
+              ? dependencyOptionsFrom(config as unknown as Record<string, unknown>, options.env, api)
+              : undefined;
             const rate: GuardSpec['rate'] =
-              options.rate === false ? false : { api, replicas: config.RATE_LIMIT_REPLICAS ?? 2, ...fromEnv?.rate, ...(options.rate ?? {}), limits: options.rate?.limits ?? fromEnv?.rate.limits ?? { rpm: 60 } };
+              options.rate === false
+                ? false
+                : {
+                    api,
+                    replicas: config.RATE_LIMIT_REPLICAS ?? 2,
+                    ...fromEnv?.rate,
+                    ...(options.rate ?? {}),
+                    limits: options.rate?.limits ?? fromEnv?.rate.limits ?? { rpm: 60 },
+                  };
             const guard = createDependencyGuard(
-              { name: options.name, rate, breaker: { ...fromEnv?.breaker, ...options.breaker }, classify: options.classify, probe: options.probe, maxThrottleRetries: options.maxThrottleRetries },
+              {
+                name: options.name,
+                rate,
+                breaker: { ...fromEnv?.breaker, ...options.breaker },
+                classify: options.classify,
+                probe: options.probe,
+                maxThrottleRetries: options.maxThrottleRetries,
+              },
               { redis, registry: metrics?.registry, log },
             );
             registry.add(guard);
@@ -146,7 +184,12 @@ export class ResilienceModule {
             // An open breaker does not make the service unready: it is alive, and waiting on purpose.
             health?.register(`breaker:${options.name}`, async () => ({
               up: true,
-              details: { ...guard.describe(), rateLimit: guard.limiter ? await guard.limiter.snapshot().catch((e: Error) => ({ error: e.message })) : null },
+              details: {
+                ...guard.describe(),
+                rateLimit: guard.limiter
+                  ? await guard.limiter.snapshot().catch((e: Error) => ({ error: e.message }))
+                  : null,
+              },
             }));
             return guard;
           },

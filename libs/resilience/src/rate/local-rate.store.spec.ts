@@ -113,6 +113,9 @@ describe('LocalRateStore (the algorithm the Redis script shares)', () => {
     await s.setLimits({ rpm: 60 });
     expect(await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).toMatchObject({ limits: { rpm: 60 }, changedAtRuntime: true });
     await s.setLimits(null);
-    expect(await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).toMatchObject({ limits: { rpm: 600 }, changedAtRuntime: false });
+    expect(await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).toMatchObject({
+      limits: { rpm: 600 },
+      changedAtRuntime: false,
+    });
   });
 });

@@ -10,7 +10,17 @@ import type { Logger } from 'pino';
 import { DeferError } from '@lucy/messaging';
 import type { CallKind } from '../classify.js';
 import { LocalRateStore } from './local-rate.store.js';
-import { DEFAULT_AIMD, DEFAULT_BACKOFF, type AimdOptions, type BackoffOptions, type RateLimits, type RateSnapshot, type RateStore, type Reservation, type ThrottleOutcome } from './rate.types.js';
+import {
+  DEFAULT_AIMD,
+  DEFAULT_BACKOFF,
+  type AimdOptions,
+  type BackoffOptions,
+  type RateLimits,
+  type RateSnapshot,
+  type RateStore,
+  type Reservation,
+  type ThrottleOutcome,
+} from './rate.types.js';
 
 export interface RateLimiterOptions {
   /** The external API ('graph'): every limiter with the same api and Redis shares one budget. */
@@ -85,7 +95,10 @@ export class SharedRateLimiter {
       const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
       this.hooks.onReservation?.(r);
       if (!r.granted) {
-        throw new RateLimitDeferral(`${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`, r.waitMs);
+        throw new RateLimitDeferral(
+          `${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`,
+          r.waitMs,
+        );
       }
       this.hooks.onWait?.(kind, r.waitMs);
       latest = Math.max(latest, r.waitMs);
@@ -121,7 +134,16 @@ export class SharedRateLimiter {
     const t = await this.use((s) => s.throttled(retryAfterMs, this.aimd, this.backoff));
     if (this.backendNow === 'redis') await this.local.throttled(retryAfterMs, this.aimd, this.backoff); // so a fallback starts paused too
     this.hooks.onThrottled?.(t);
-    this.log?.warn({ api: this.api, retryAfterMs: retryAfterMs ?? null, waitMs: Math.round(t.waitMs), factor: t.factor, decreased: t.decreased }, t.decreased ? '429: everyone waits, rate stepped down' : '429: everyone waits');
+    this.log?.warn(
+      {
+        api: this.api,
+        retryAfterMs: retryAfterMs ?? null,
+        waitMs: Math.round(t.waitMs),
+        factor: t.factor,
+        decreased: t.decreased,
+      },
+      t.decreased ? '429: everyone waits, rate stepped down' : '429: everyone waits',
+    );
     return t;
   }
 
@@ -129,7 +151,10 @@ export class SharedRateLimiter {
   async setLimits(limits: RateLimits | null): Promise<void> {
     await this.local.setLimits(limits);
     if (this.shared) await this.shared.setLimits(limits);
-    this.log?.info({ api: this.api, limits: limits ?? this.defaults }, limits ? 'rate limits changed at runtime' : 'rate limits back to the configured ones');
+    this.log?.info(
+      { api: this.api, limits: limits ?? this.defaults },
+      limits ? 'rate limits changed at runtime' : 'rate limits back to the configured ones',
+    );
   }
 
   /** The configured limits (what applies when no runtime change is in force). */
@@ -163,7 +188,11 @@ export class SharedRateLimiter {
     if (this.backendNow === backend) return;
     this.backendNow = backend;
     this.hooks.onBackend?.(backend);
-    if (backend === 'local') this.log?.warn({ api: this.api, err: (err as Error)?.message }, 'Redis unreachable: rate limiting in this process at rate / replicas');
+    if (backend === 'local')
+      this.log?.warn(
+        { api: this.api, err: (err as Error)?.message },
+        'Redis unreachable: rate limiting in this process at rate / replicas',
+      );
     else this.log?.info({ api: this.api }, 'Redis reachable again: rate limit shared by every replica');
   }
 }

@@ -35,7 +35,14 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-export const DEFAULT_AIMD: AimdOptions = { strikeWindowMs: 60_000, strikesToDecrease: 2, decreaseFactor: 0.5, minFactor: 0.1, recoveryDelayMs: 20_000, recoveryDoublingMs: 20_000 };
+export const DEFAULT_AIMD: AimdOptions = {
+  strikeWindowMs: 60_000,
+  strikesToDecrease: 2,
+  decreaseFactor: 0.5,
+  minFactor: 0.1,
+  recoveryDelayMs: 20_000,
+  recoveryDoublingMs: 20_000,
+};
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 60_000 };
 
 export interface Reservation {
@@ -77,7 +84,12 @@ export interface RateStore {
 }
 
 /** The factor `stored` at the last 429 (`since`), recovered until `now`; 1 when none is stored. */
-export function recoveredFactor(stored: number | undefined, since: number, now: number, aimd: Pick<AimdOptions, 'recoveryDelayMs' | 'recoveryDoublingMs'>): number {
+export function recoveredFactor(
+  stored: number | undefined,
+  since: number,
+  now: number,
+  aimd: Pick<AimdOptions, 'recoveryDelayMs' | 'recoveryDoublingMs'>,
+): number {
   if (stored === undefined) return 1;
   return Math.min(1, stored * 2 ** (Math.max(0, now - since - aimd.recoveryDelayMs) / aimd.recoveryDoublingMs));
 }
