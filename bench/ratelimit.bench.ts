@@ -14,7 +14,10 @@
 //            every account and to every workflow settled. Goal ≤ 60 s (floor at 1,100 writes/min ≈ 55 s).
 //   stack-seed  the same with the seed's preset (10 students/min), BENCH_SEED_STUDENTS (50): ≈ 5 min, so
 //            not in the default list.
-// Knobs: BENCH_SCENARIOS (default,stack: under 3 minutes), BENCH_RPM (1100), BENCH_WRITES (1000),
+//   burst    R = 600 writes/min while the stand-in answers three bursts of 25 × 429 (bench/scenarios/
+//            ratelimit-burst.ts, its knobs there): the time from the last 429 to the rate back at ≥ 0.95 R
+//            (about 2 minutes in all).
+// Knobs: BENCH_SCENARIOS (default,stack,burst: about 5 minutes), BENCH_RPM (1100), BENCH_WRITES (1000),
 // BENCH_SEED_WRITES (100), BENCH_STACK_STUDENTS (500), BENCH_SEED_STUDENTS (50), BENCH_REPLICAS (2),
 // BENCH_WORKERS (8), REDIS_URL.
 import 'reflect-metadata';
@@ -23,6 +26,7 @@ import { graphGuard, runWrites, type RateRun } from '../libs/resilience/test/sup
 import { connectRedis, dropKeys, ready, uniqueApi } from '../libs/resilience/test/support/redis.js';
 import { startSandbox, type Sandbox } from '../libs/resilience/test/support/sandbox.js';
 import { reportStack, runStackBench, STACK_SCENARIOS } from './ratelimit-stack.js';
+import { reportBurst, runBurstBench } from './scenarios/ratelimit-burst.js';
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const replicas = num('BENCH_REPLICAS', 2);
@@ -38,16 +42,37 @@ interface Scenario {
 const graphDefault = ratePreset('graph', 'default');
 const graphSeed = ratePreset('graph', 'seed');
 const SCENARIOS: Record<string, Scenario> = {
-  default: { key: 'default', label: `default preset, 500 students (2 writes each)`, writeRpm: graphDefault.writeRpm!, writes: 1000 },
-  seed: { key: 'seed', label: 'seed preset (10 students/min), 50 students', writeRpm: graphSeed.writeRpm!, writes: num('BENCH_SEED_WRITES', 100) },
-  custom: { key: 'custom', label: 'BENCH_RPM / BENCH_WRITES', writeRpm: num('BENCH_RPM', 1100), writes: num('BENCH_WRITES', 1000) },
+  default: {
+    key: 'default',
+    label: `default preset, 500 students (2 writes each)`,
+    writeRpm: graphDefault.writeRpm!,
+    writes: 1000,
+  },
+  seed: {
+    key: 'seed',
+    label: 'seed preset (10 students/min), 50 students',
+    writeRpm: graphSeed.writeRpm!,
+    writes: num('BENCH_SEED_WRITES', 100),
+  },
+  custom: {
+    key: 'custom',
+    label: 'BENCH_RPM / BENCH_WRITES',
+    writeRpm: num('BENCH_RPM', 1100),
+    writes: num('BENCH_WRITES', 1000),
+  },
 };
 
 /** One scenario: fresh limiter state (its own Redis key), the stand-in's buckets refilled. */
-export async function runGraphRateBench(sandbox: Sandbox, redisUrl: string | undefined, s: Scenario): Promise<RateRun & { configuredPerMin: number }> {
+export async function runGraphRateBench(
+  sandbox: Sandbox,
+  redisUrl: string | undefined,
+  s: Scenario,
+): Promise<RateRun & { configuredPerMin: number }> {
   const redis = await ready(connectRedis(redisUrl));
   const api = uniqueApi(`bench-${s.key}`);
-  const guards: DependencyGuard[] = Array.from({ length: replicas }, () => graphGuard(api, redis, Math.max(6000, s.writeRpm), s.writeRpm, workers));
+  const guards: DependencyGuard[] = Array.from({ length: replicas }, () =>
+    graphGuard(api, redis, Math.max(6000, s.writeRpm), s.writeRpm, workers),
+  );
   try {
     sandbox.graph.store.reset();
     const run = await runWrites(sandbox, guards, s.writes, workers);
@@ -67,7 +92,9 @@ export function report(label: string, r: RateRun & { configuredPerMin: number })
       label.padEnd(48),
       `R ${fmt(r.configuredPerMin)}/min`.padEnd(14),
       `${fmt(r.requests)} req in ${fmt(r.seconds, 1)} s`.padEnd(22),
-      `achieved ${fmt(r.achievedPerMin, 1)}/min (${fmt((100 * r.achievedPerMin) / r.configuredPerMin, 1)}% of R)`.padEnd(36),
+      `achieved ${fmt(r.achievedPerMin, 1)}/min (${fmt((100 * r.achievedPerMin) / r.configuredPerMin, 1)}% of R)`.padEnd(
+        36,
+      ),
       `max 60 s window ${fmt(r.maxIn60s)}`.padEnd(22),
       `429s ${r.throttled}`,
     ].join(' '),
@@ -75,11 +102,16 @@ export function report(label: string, r: RateRun & { configuredPerMin: number })
 }
 
 async function main(): Promise<void> {
-  const keys = (process.env.BENCH_SCENARIOS ?? 'default,stack').split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = (process.env.BENCH_SCENARIOS ?? 'default,stack,burst')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const sandbox = await startSandbox(); // the Graph stand-in with Entra's write quota: 3,000 per 150 s
   const results: Record<string, unknown> = {};
   try {
-    console.log(`bench:ratelimit — Graph stand-in enforcing 3,000 writes / 150 s; ${replicas} replicas × ${workers} callers sharing Redis`);
+    console.log(
+      `bench:ratelimit — Graph stand-in enforcing 3,000 writes / 150 s; ${replicas} replicas × ${workers} callers sharing Redis`,
+    );
     for (const key of keys) {
       if (key === 'stack' || key === 'stack-seed') {
         const r = await runStackBench(STACK_SCENARIOS[key]);
@@ -87,8 +119,19 @@ async function main(): Promise<void> {
         results[key] = r;
         continue;
       }
+      if (key === 'burst') {
+        const redis = await ready(connectRedis(process.env.REDIS_URL));
+        try {
+          const r = await runBurstBench(sandbox, redis, replicas, workers);
+          reportBurst(r);
+          results[key] = r;
+        } finally {
+          redis.disconnect();
+        }
+        continue;
+      }
       const s = SCENARIOS[key];
-      if (!s) throw new Error(`unknown scenario ${key} (default, seed, custom, stack, stack-seed)`);
+      if (!s) throw new Error(`unknown scenario ${key} (default, seed, custom, stack, stack-seed, burst)`);
       const r = await runGraphRateBench(sandbox, process.env.REDIS_URL, s);
       report(s.label, r);
       results[key] = r;

@@ -1,4 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
+import { CuentaTeamsCreada, PasswordRestablecida } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
@@ -20,12 +21,21 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
 /** mail-service: templated credentials email over SMTP. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [Envio], migrations: [MessagingTables1732000000000, MailInit1763900000000, RuntimeConfigTable1764000000000] }),
+    DatabaseModule.forService({
+      entities: [Envio],
+      migrations: [MessagingTables1732000000000, MailInit1763900000000, RuntimeConfigTable1764000000000],
+    }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // Every send: the relay's rate (SMTP_RPM) and the breaker that pauses this service's queue while the relay is down.
-    ResilienceModule.forDependency({ name: 'smtp', env: 'SMTP', classify: smtpClassifier }),
+    // One message sent per handler, its slot reserved and waited for before the transaction opens.
+    ResilienceModule.forDependency({
+      name: 'smtp',
+      env: 'SMTP',
+      classify: smtpClassifier,
+      calls: { [CuentaTeamsCreada.id]: { write: 1 }, [PasswordRestablecida.id]: { write: 1 } },
+    }),
     // The credentials email an operator sets through the gateway; null (never set): the template files.
     RuntimeConfigModule.forService({
       keys: ['plantillaEmail'] as const,
@@ -38,7 +48,8 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
       provide: SecretBox,
       inject: [APP_CONFIG],
       useFactory: (c: MailConfig) => {
-        if (!c.CREDENTIALS_KEY) new Logger('MailModule').warn('CREDENTIALS_KEY is unset: opening credentials with the sandbox dev key');
+        if (!c.CREDENTIALS_KEY)
+          new Logger('MailModule').warn('CREDENTIALS_KEY is unset: opening credentials with the sandbox dev key');
         return new SecretBox(credentialKeys(c));
       },
     },

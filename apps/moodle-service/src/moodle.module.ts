@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
@@ -20,12 +21,26 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
 /** moodle-service: Moodle users and enrolments through Moodle Web Services. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [MoodleUsuario, Inscripcion], migrations: [MessagingTables1732000000000, MoodleInit1763900000000, RuntimeConfigTable1764000000000] }),
+    DatabaseModule.forService({
+      entities: [MoodleUsuario, Inscripcion],
+      migrations: [MessagingTables1732000000000, MoodleInit1763900000000, RuntimeConfigTable1764000000000],
+    }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // Every Moodle call: the shared rate limit (MOODLE_RPM) and the breaker that pauses this service's queue while Moodle is down.
-    ResilienceModule.forDependency({ name: 'moodle', env: 'MOODLE', classify: moodleClassifier }),
+    // `calls`: what an enrolment makes in the usual case (find the user, create them, enrol), reserved and
+    // waited for before its transaction opens.
+    ResilienceModule.forDependency({
+      name: 'moodle',
+      env: 'MOODLE',
+      classify: moodleClassifier,
+      calls: {
+        [CuentaTeamsCreada.id]: { read: 2, write: 2 },
+        [EnrolarMoodle.id]: { read: 2, write: 2 },
+        [DesenrolarMoodle.id]: { read: 1, write: 1 },
+      },
+    }),
     // cursos, moodleAuth, zonaHoraria as an operator sets them through the gateway, read at each enrolment.
     RuntimeConfigModule.forService(runtimeConfigOptions),
   ],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlumnoCreado, DeshabilitarCuentaTeams, EliminarCuentaTeams, RestablecerPassword } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
@@ -26,14 +27,31 @@ import { UsuariosCreados } from './persistence/usuarios-creados.js';
   imports: [
     DatabaseModule.forService({
       entities: [CuentaEntity, UsuarioCreadoEntity],
-      migrations: [MessagingTables1732000000000, TeamsInit1763900000000, RuntimeConfigTable1764000000000, CuentaCreadaPorLucy1764500000000, UsuarioCreado1764600000000],
+      migrations: [
+        MessagingTables1732000000000,
+        TeamsInit1763900000000,
+        RuntimeConfigTable1764000000000,
+        CuentaCreadaPorLucy1764500000000,
+        UsuarioCreado1764600000000,
+      ],
     }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // Every Graph call: the shared rate limit (GRAPH_RPM / GRAPH_WRITE_RPM), 429s, and the breaker that
-    // pauses this service's queue while Graph is down.
-    ResilienceModule.forDependency({ name: 'graph', env: 'GRAPH', classify: graphClassifier }),
+    // pauses this service's queue while Graph is down. `calls`: what each handler makes in the usual case,
+    // reserved and waited for before its transaction opens (no pooled connection held while it waits).
+    ResilienceModule.forDependency({
+      name: 'graph',
+      env: 'GRAPH',
+      classify: graphClassifier,
+      calls: {
+        [AlumnoCreado.id]: { read: 2, write: 2 }, // find by UPN, by employeeId; create, licence
+        [RestablecerPassword.id]: { read: 1, write: 1 },
+        [DeshabilitarCuentaTeams.id]: { read: 1, write: 1 },
+        [EliminarCuentaTeams.id]: { write: 1 },
+      },
+    }),
     // upn and licenciaSku from the gateway (ConfiguracionCambiada), over UPN_PATTERN / UPN_DOMAIN / LICENSE_SKU_ID.
     RuntimeConfigModule.forService(runtimeConfigOptions),
   ],

@@ -5,6 +5,8 @@ export * from './runtime.js';
 export * from './metrics.js';
 export { MessageContext } from './consumer/message-context.js';
 export type { HandlerBinding } from './consumer/handler-binding.js';
+export { isControlQueue, type AdmissionHook, type AdmissionRequest, type Admitted } from './consumer/admission.js';
+export { Semaphore } from './consumer/semaphore.js';
 export { H as FailureHeaders } from './consumer/failure-headers.js';
 export type { ParkedMessage } from './admin/parked-messages.js';
 export { MessagingTables1732000000000 } from './migrations/messaging-tables.migration.js';

@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MessageDefinition, Payload } from '@lucy/contracts';
-import { currentCorrelation } from '@lucy/platform';
+import { currentCorrelation, RESERVED_CONNECTIONS } from '@lucy/platform';
 import { randomUUID } from 'node:crypto';
 import { ParkedMessages } from './admin/parked-messages.js';
+import { isControlQueue, type AdmissionHook } from './consumer/admission.js';
 import type { HandlerBinding, HandlerFn } from './consumer/handler-binding.js';
 import { QueueConsumer } from './consumer/queue-consumer.js';
+import { Semaphore } from './consumer/semaphore.js';
 import { InboxStore } from './inbox/inbox.store.js';
 import { MessagingMetrics } from './metrics.js';
 import type { MessagingOptions } from './options.js';
@@ -43,6 +45,9 @@ export class MessagingRuntime {
   private readonly outboxStore?: OutboxStore;
   private readonly inboxStore?: InboxStore;
   private readonly relay?: OutboxRelay;
+  private readonly admissions = new Map<string, AdmissionHook[]>();
+  /** Pool connections the data queues may hold together (dbGateOf). */
+  readonly dbGate?: Semaphore;
   private started = false;
 
   constructor(
@@ -61,9 +66,19 @@ export class MessagingRuntime {
           batchSize: opts.outboxBatchSize,
         });
       }
+      this.dbGate = dbGateOf(deps.dataSource);
     } else if (opts.inbox || opts.outbox) {
       throw new Error('messaging: the inbox and the outbox need a DataSource');
     }
+  }
+
+  /**
+   * Something every message of `queue` waits for before it may take a database connection (a rate slot,
+   * a closed breaker): consumer/admission.ts. Call before start().
+   */
+  admit(queue: string, hook: AdmissionHook): void {
+    if (this.started) throw new Error('messaging: register admissions before start()');
+    this.admissions.set(queue, [...(this.admissions.get(queue) ?? []), hook]);
   }
 
   get defaultQueue(): string {
@@ -71,10 +86,15 @@ export class MessagingRuntime {
   }
 
   /** Registers a handler; call before start(). */
-  handle<D extends MessageDefinition>(def: D, fn: (payload: Payload<D>, ctx: import('./consumer/message-context.js').MessageContext) => unknown, options: { queue?: string; name?: string } = {}): void {
+  handle<D extends MessageDefinition>(
+    def: D,
+    fn: (payload: Payload<D>, ctx: import('./consumer/message-context.js').MessageContext) => unknown,
+    options: { queue?: string; name?: string } = {},
+  ): void {
     if (this.started) throw new Error('messaging: register handlers before start()');
     const queue = options.queue ?? this.defaultQueue;
-    if (this.bindings.some((b) => b.queue === queue && b.definition.id === def.id)) throw new Error(`messaging: two handlers for ${def.id} on ${queue}`);
+    if (this.bindings.some((b) => b.queue === queue && b.definition.id === def.id))
+      throw new Error(`messaging: two handlers for ${def.id} on ${queue}`);
     this.bindings.push({ definition: def, queue, name: options.name ?? def.id, handle: fn as HandlerFn });
   }
 
@@ -95,6 +115,9 @@ export class MessagingRuntime {
           metrics: this.metrics,
           log: this.deps.log.child({ component: 'consumer' }),
           opts: this.opts,
+          admissions: this.admissions.get(queue),
+          // The control queue is not gated: it finds a free connection however busy the data queues are.
+          dbGate: isControlQueue(queue) ? undefined : this.dbGate,
         }),
       );
     }
@@ -104,7 +127,9 @@ export class MessagingRuntime {
       try {
         await assertExchanges(ch);
         for (const queue of queues) {
-          const routes = this.bindings.filter((b) => b.queue === queue).map((b) => ({ queue, exchange: exchangeFor(b.definition), routingKey: b.definition.routingKey }));
+          const routes = this.bindings
+            .filter((b) => b.queue === queue)
+            .map((b) => ({ queue, exchange: exchangeFor(b.definition), routingKey: b.definition.routingKey }));
           await assertQueue(ch, this.opts, queue, routes);
         }
       } finally {
@@ -184,7 +209,15 @@ export class MessagingRuntime {
       for (const [queue, c] of this.consumers) {
         const q = await ch.checkQueue(queue);
         const p = await ch.checkQueue(`${queue}.parked`);
-        out.push({ queue, messages: q.messageCount, consumers: q.consumerCount, parked: p.messageCount, paused: c.isPaused, inFlight: c.inFlightCount, lastError: c.lastError });
+        out.push({
+          queue,
+          messages: q.messageCount,
+          consumers: q.consumerCount,
+          parked: p.messageCount,
+          paused: c.isPaused,
+          inFlight: c.inFlightCount,
+          lastError: c.lastError,
+        });
       }
     } finally {
       await ch.close().catch(() => undefined);
@@ -204,10 +237,23 @@ export class MessagingRuntime {
     await Promise.all([...this.consumers.values()].map((c) => c.drain(deadline)));
     if (this.relay) {
       await this.relay.stop();
-      await this.relay.flush(deadline).catch((err) => this.deps.log.warn({ err: String(err) }, 'outbox flush on shutdown failed'));
+      await this.relay
+        .flush(deadline)
+        .catch((err) => this.deps.log.warn({ err: String(err) }, 'outbox flush on shutdown failed'));
     }
     for (const c of this.consumers.values()) await c.close();
     await this.connection.close();
     this.started = false;
   }
+}
+
+/**
+ * The pool's size less the connections kept for what must never wait behind the data queues (the control
+ * queue, the outbox relay, HTTP: platform's dataSourceOptions opens them on top of DB_POOL_SIZE), at
+ * least one, as a gate the data queues share.
+ */
+function dbGateOf(ds: DataSource): Semaphore {
+  const o = ds.options as { extra?: { max?: number }; poolSize?: number };
+  const size = Number(o.extra?.max ?? o.poolSize ?? 10);
+  return new Semaphore(Math.max(1, size - RESERVED_CONNECTIONS));
 }

@@ -26,7 +26,12 @@ export { HealthRegistry, type HealthCheckFn, type HealthCheckOutcome } from './h
 export { MetricsModule } from './metrics/metrics.module.js';
 export { MetricsService } from './metrics/metrics.service.js';
 
-export { DatabaseModule, dataSourceOptions, type DatabaseOptions } from './persistence/database.module.js';
+export {
+  DatabaseModule,
+  dataSourceOptions,
+  RESERVED_CONNECTIONS,
+  type DatabaseOptions,
+} from './persistence/database.module.js';
 export { ensureDatabase, ensureSchema, withAdvisoryLock } from './persistence/ensure-database.js';
 export { schemaNameOf, schemaOf } from './persistence/schema-aware-migration.js';
 

@@ -6,12 +6,18 @@ export * from './config.js';
 export * from './metrics.js';
 export * from './rate/rate.types.js';
 export * from './rate/presets.js';
-export { SharedRateLimiter, RateLimitDeferral, type RateLimiterOptions, type RateBackend } from './rate/rate-limiter.js';
+export {
+  SharedRateLimiter,
+  RateLimitDeferral,
+  type RateLimiterOptions,
+  type RateBackend,
+} from './rate/rate-limiter.js';
 export { LocalRateStore } from './rate/local-rate.store.js';
 export { RedisRateStore } from './rate/redis-rate.store.js';
 export { BreakerOpenError, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from './breaker/breaker.js';
 export { BreakerQueues, type QueueRuntime } from './breaker/breaker-queues.js';
 export { DependencyGuard, type DependencyGuardOptions } from './guard/dependency-guard.js';
+export { Tickets, runAdmitted, admittedTickets, type CallBudget } from './guard/admission.js';
 export { createDependencyGuard, type GuardSpec, type GuardDeps } from './guard/create-guard.js';
 export { controlQueueOf, ResilienceControl } from './nest/control.js';
 export { GuardRegistry } from './nest/guard.registry.js';

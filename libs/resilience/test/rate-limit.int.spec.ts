@@ -14,7 +14,10 @@ afterAll(async () => {
 });
 
 function replica(api: string, rpm: number, writeRpm?: number, conn: Redis = redis) {
-  return new SharedRateLimiter({ api, limits: { rpm, writeRpm }, replicas: 2, maxWaitMs: 60_000 }, new RedisRateStore(conn, api));
+  return new SharedRateLimiter(
+    { api, limits: { rpm, writeRpm }, replicas: 2, maxWaitMs: 60_000 },
+    new RedisRateStore(conn, api),
+  );
 }
 
 async function drive(limiter: SharedRateLimiter, kind: 'read' | 'write', until: number, times: number[], workers = 5) {
@@ -55,7 +58,12 @@ describe('SharedRateLimiter on Redis', () => {
     const until = Date.now() + 3000;
     const a = replica(api, 1200, 300);
     const b = replica(api, 1200, 300);
-    await Promise.all([drive(a, 'write', until, writes, 3), drive(b, 'write', until, writes, 3), drive(a, 'read', until, reads, 3), drive(b, 'read', until, reads, 3)]);
+    await Promise.all([
+      drive(a, 'write', until, writes, 3),
+      drive(b, 'write', until, writes, 3),
+      drive(a, 'read', until, reads, 3),
+      drive(b, 'read', until, reads, 3),
+    ]);
     expect(maxInWindow(writes, 2000)).toBeLessThanOrEqual(2 * (300 / 60) + 1);
     expect(maxInWindow([...writes, ...reads], 2000)).toBeLessThanOrEqual(2 * (1200 / 60) + 3);
     // Writes also queue for the total behind the reads ahead of them, so they get most, not all, of their 15 slots.
@@ -76,15 +84,20 @@ describe('SharedRateLimiter on Redis', () => {
   it('steps down after repeated 429s for every replica, then recovers', async () => {
     const api = uniqueApi('aimd');
     apis.push(api);
-    const a = new SharedRateLimiter({ api, limits: { rpm: 600 }, aimd: { recoveryPerMinute: 6 } }, new RedisRateStore(redis, api));
+    const a = new SharedRateLimiter(
+      { api, limits: { rpm: 600 }, aimd: { recoveryDelayMs: 0, recoveryDoublingMs: 4000 } },
+      new RedisRateStore(redis, api),
+    );
     const b = replica(api, 600);
     await a.throttled(50);
     await sleep(60);
     const second = await a.throttled(50);
     expect(second).toMatchObject({ decreased: true, factor: 0.5 });
     expect((await b.snapshot()).factor).toBeLessThan(0.6);
-    await sleep(3000); // at 6 per minute (a test's speed), 10% a second
-    expect((await a.snapshot()).factor).toBeGreaterThan(0.75);
+    await sleep(2000); // doubling every 4 s (a test's speed): ×√2 after 2 s
+    const { factor } = await a.snapshot();
+    expect(factor).toBeGreaterThan(0.65);
+    expect(factor).toBeLessThan(0.85);
   });
 
   it('applies a runtime change at every replica, and returns to the configuration', async () => {

@@ -21,6 +21,7 @@ import type { OutboxStore } from '../outbox/outbox.store.js';
 import { clientOf, lastResult, markTransaction, type SqlClient } from '../persistence/direct-sql.js';
 import type { OutgoingMessage } from '../transport/wire.js';
 import type { MessageContext } from './message-context.js';
+import type { Semaphore } from './semaphore.js';
 
 export type Applied = { applied: false } | { applied: true; ctx: MessageContext };
 
@@ -43,6 +44,8 @@ export interface BatchApplierOptions {
   maxWorkers: number;
   maxMessages: number;
   maxMs: number;
+  /** Shared by the service's data queues: the connections they may hold together (the rest of the pool is the control queue's). */
+  gate?: Semaphore;
 }
 
 const SAVEPOINT = 'lucy_message';
@@ -90,10 +93,14 @@ export class BatchApplier {
   private async work(): Promise<void> {
     let starting = true;
     const started = () => {
-      if (starting) { starting = false; this.starting--; }
+      if (starting) {
+        starting = false;
+        this.starting--;
+      }
     };
     try {
       while (this.waiting.length > 0) {
+        const allowed = await this.o.gate?.acquire();
         const qr = this.o.dataSource.createQueryRunner();
         try {
           let client: SqlClient;
@@ -111,6 +118,7 @@ export class BatchApplier {
         } finally {
           markTransaction(qr, false);
           await qr.release();
+          allowed?.();
         }
       }
     } finally {
@@ -136,7 +144,10 @@ export class BatchApplier {
     const ids = new Set<string>();
     for (const j of taken) {
       if (ids.has(j.messageId)) handBack.push(j);
-      else { ids.add(j.messageId); jobs.push(j); }
+      else {
+        ids.add(j.messageId);
+        jobs.push(j);
+      }
     }
     const done: { job: Job; result: Applied }[] = [];
     const unclaim: Job[] = []; // claimed here, not applied: failed without touching the database, or handed back
@@ -190,7 +201,11 @@ export class BatchApplier {
           if (savepoint) {
             await savepoint.catch(() => undefined);
             // Its writes go, and its claim (made before the savepoint) with them.
-            await client.query([`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, claimed ? inbox!.unclaimSql(consumer, [job]) : ''].filter(Boolean).join('; '));
+            await client.query(
+              [`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, claimed ? inbox!.unclaimSql(consumer, [job]) : '']
+                .filter(Boolean)
+                .join('; '),
+            );
           } else if (claimed) unclaim.push(job); // wrote nothing: its claim is deleted with the commit
           continue;
         } finally {
@@ -204,11 +219,19 @@ export class BatchApplier {
       }
       qr.query = original;
 
-      const sql = [unclaim.length ? inbox!.unclaimSql(consumer, unclaim) : '', outgoing.length ? outbox!.insertSql(outgoing) : '', 'COMMIT'];
+      const sql = [
+        unclaim.length ? inbox!.unclaimSql(consumer, unclaim) : '',
+        outgoing.length ? outbox!.insertSql(outgoing) : '',
+        'COMMIT',
+      ];
       const commit = lastResult(await client.query(sql.filter(Boolean).join('; ')));
       open = false;
       // COMMIT of a transaction a swallowed error had aborted rolls back instead: nothing was applied.
-      if (commit.command !== 'COMMIT') throw new TransientError('the transaction was rolled back at commit (a statement in it had failed)', 'rolled-back');
+      if (commit.command !== 'COMMIT')
+        throw new TransientError(
+          'the transaction was rolled back at commit (a statement in it had failed)',
+          'rolled-back',
+        );
     } catch (err) {
       qr.query = original;
       if (open) await client.query('ROLLBACK').catch(() => undefined);

@@ -4,7 +4,14 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { runWithCorrelation } from '@lucy/platform';
-import { describeError, isDeferral, isPermanent, PermanentError, type DeferError } from '../errors.js';
+import {
+  describeError,
+  isDeferral,
+  isPermanent,
+  PermanentError,
+  WaitOutsideError,
+  type DeferError,
+} from '../errors.js';
 import type { InboxStore } from '../inbox/inbox.store.js';
 import type { MessagingMetrics, Outcome } from '../metrics.js';
 import type { MessagingOptions } from '../options.js';
@@ -15,13 +22,24 @@ import { parkedQueueName, retryQueueName } from '../transport/topology.js';
 import { decode, type Decoded } from '../transport/wire.js';
 import { canUseDirectSql } from '../persistence/direct-sql.js';
 import { Acker } from './acker.js';
+import { admit, type AdmissionHook, type Admitted } from './admission.js';
 import { BatchApplier } from './batch-applier.js';
 import { attemptsSoFar, deferralHeaders, failureHeaders, H } from './failure-headers.js';
 import type { HandlerBinding } from './handler-binding.js';
 import { MessageContext } from './message-context.js';
+import type { Semaphore } from './semaphore.js';
 
 /** Messages waiting together share a transaction: at most maxMessages, as many as fit in maxMs of handler time. */
 export const DEFAULT_BATCH = { maxMessages: 32, maxMs: 20 } as const;
+
+/**
+ * Times a message may go back to its admission (WaitOutsideError) before it is set aside instead. Each
+ * return reserves one call more or waits out a 429 pause, so a handler converges in as many rounds as it
+ * makes calls nobody declared; this only stops a handler that never would.
+ */
+const MAX_ADMISSIONS = 20;
+
+const direct: Admitted = { run: (fn) => fn() };
 
 export interface ConsumerDeps {
   connection: AmqpConnection;
@@ -32,6 +50,10 @@ export interface ConsumerDeps {
   metrics: MessagingMetrics;
   log: Logger;
   opts: MessagingOptions;
+  /** What a message waits for before it may take a database connection (admission.ts). */
+  admissions?: readonly AdmissionHook[];
+  /** Database connections this queue may hold, shared with the service's other data queues. */
+  dbGate?: Semaphore;
 }
 
 export class QueueConsumer {
@@ -62,6 +84,7 @@ export class QueueConsumer {
         maxWorkers: Math.max(1, opts.prefetch),
         maxMessages: Math.max(1, opts.batchMaxMessages ?? DEFAULT_BATCH.maxMessages),
         maxMs: Math.max(0, opts.batchMaxMs ?? DEFAULT_BATCH.maxMs),
+        gate: deps.dbGate,
       });
     }
   }
@@ -77,7 +100,9 @@ export class QueueConsumer {
   /** Called after every (re)connect: a fresh channel, and consuming unless an operator paused us. */
   async setup(model: ChannelModel): Promise<void> {
     const ch = await model.createChannel();
-    ch.on('error', (err: Error) => this.deps.log.warn({ queue: this.queue, err: err.message }, 'consumer channel error'));
+    ch.on('error', (err: Error) =>
+      this.deps.log.warn({ queue: this.queue, err: err.message }, 'consumer channel error'),
+    );
     ch.on('close', () => {
       if (this.channel === ch) {
         this.channel = undefined;
@@ -105,7 +130,10 @@ export class QueueConsumer {
       const { consumerTag } = await ch.consume(this.queue, onDelivery, { noAck: false });
       this.consumerTag = consumerTag;
     } catch (err) {
-      this.deps.log.warn({ queue: this.queue, err: (err as Error).message }, 'could not start consuming; waiting for the next reconnect');
+      this.deps.log.warn(
+        { queue: this.queue, err: (err as Error).message },
+        'could not start consuming; waiting for the next reconnect',
+      );
     }
   }
 
@@ -126,7 +154,10 @@ export class QueueConsumer {
   /** Resolves when every message in flight has been acked, or the deadline passes. */
   async drain(deadline: number): Promise<void> {
     while (this.inFlight.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())))]);
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now()))),
+      ]);
     }
   }
 
@@ -144,7 +175,11 @@ export class QueueConsumer {
       decoded = decode(msg, (type, version) => this.handlers.get(`${type}@v${version}`)?.definition);
       const d = decoded;
       outcome = await runWithCorrelation(
-        { correlationId: d.envelope.correlationId, causationId: d.envelope.causationId ?? undefined, messageId: d.envelope.messageId },
+        {
+          correlationId: d.envelope.correlationId,
+          causationId: d.envelope.causationId ?? undefined,
+          messageId: d.envelope.messageId,
+        },
         () => this.apply(d, failuresBefore),
       );
       acker.ack(msg);
@@ -156,14 +191,40 @@ export class QueueConsumer {
     this.deps.metrics.duration.observe({ queue: this.queue, type }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
+  /**
+   * The admission first, holding nothing but the delivery (no pool connection, no transaction); then the
+   * message is applied. A handler that finds it must wait after all (WaitOutsideError) has had its work
+   * undone: it goes back to its admission, a few times at most, then it is set aside.
+   */
   private async apply(d: Decoded, failuresBefore: number): Promise<Outcome> {
+    const hooks = this.deps.admissions ?? [];
+    if (!hooks.length) return this.applyOnce(d, failuresBefore, direct);
+    let again: WaitOutsideError | undefined;
+    for (let round = 1; ; round++) {
+      const admitted = await admit(hooks, {
+        queue: this.queue,
+        type: d.definition.id,
+        envelope: d.envelope,
+        payload: d.payload,
+        again,
+      });
+      try {
+        return await this.applyOnce(d, failuresBefore, admitted);
+      } catch (err) {
+        if (!(err instanceof WaitOutsideError) || round >= MAX_ADMISSIONS) throw err;
+        again = err;
+      }
+    }
+  }
+
+  private async applyOnce(d: Decoded, failuresBefore: number, admitted: Admitted): Promise<Outcome> {
     const { dataSource, inbox, outbox, relay, connection, opts } = this.deps;
     const binding = this.handlers.get(d.definition.id)!;
     const attempt = failuresBefore + 1;
     const isLast = attempt > opts.retryDelaysMs.length;
     if (!dataSource) {
       const ctx = new MessageContext(d.envelope, undefined as never, attempt, isLast);
-      await binding.handle(d.payload, ctx);
+      await admitted.run(async () => binding.handle(d.payload, ctx));
       if (ctx.outgoing.length) {
         await connection.publish(ctx.outgoing);
         this.deps.metrics.published.inc({ via: 'direct' }, ctx.outgoing.length);
@@ -174,29 +235,41 @@ export class QueueConsumer {
     let applied: boolean;
     if (this.batch) {
       // The handler runs in whichever worker takes it: give it this message's correlation there too.
-      const correlation = { correlationId: d.envelope.correlationId, causationId: d.envelope.causationId ?? undefined, messageId: d.envelope.messageId };
+      const correlation = {
+        correlationId: d.envelope.correlationId,
+        causationId: d.envelope.causationId ?? undefined,
+        messageId: d.envelope.messageId,
+      };
       const result = await this.batch.apply(d.envelope.messageId, d.definition.id, (manager) =>
         runWithCorrelation(correlation, async () => {
           const c = new MessageContext(d.envelope, manager, attempt, isLast);
-          await binding.handle(d.payload, c);
+          await admitted.run(async () => binding.handle(d.payload, c));
           return c;
         }),
       );
       applied = result.applied;
       if (result.applied) ctx = result.ctx;
-    } else applied = await (opts.inbox || opts.outbox
-      ? dataSource.transaction(async (manager) => {
-          if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id))) return false;
-          ctx = new MessageContext(d.envelope, manager, attempt, isLast);
-          await binding.handle(d.payload, ctx);
-          if (opts.outbox) await outbox!.add(manager, ctx.outgoing);
-          return true;
-        })
-      : (async () => {
-          ctx = new MessageContext(d.envelope, dataSource.manager, attempt, isLast);
-          await binding.handle(d.payload, ctx);
-          return true;
-        })());
+    } else {
+      const release = await this.deps.dbGate?.acquire();
+      try {
+        applied = await (opts.inbox || opts.outbox
+          ? dataSource.transaction(async (manager) => {
+              if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id)))
+                return false;
+              const c = (ctx = new MessageContext(d.envelope, manager, attempt, isLast));
+              await admitted.run(async () => binding.handle(d.payload, c));
+              if (opts.outbox) await outbox!.add(manager, c.outgoing);
+              return true;
+            })
+          : (async () => {
+              const c = (ctx = new MessageContext(d.envelope, dataSource.manager, attempt, isLast));
+              await admitted.run(async () => binding.handle(d.payload, c));
+              return true;
+            })());
+      } finally {
+        release?.();
+      }
+    }
     if (!applied) return 'duplicate';
     if (opts.outbox) {
       if (ctx!.outgoing.length) relay?.kick();
@@ -207,7 +280,13 @@ export class QueueConsumer {
     return 'applied';
   }
 
-  private async onFailure(acker: Acker, msg: ConsumeMessage, err: unknown, failuresBefore: number, decoded?: Decoded): Promise<Outcome> {
+  private async onFailure(
+    acker: Acker,
+    msg: ConsumeMessage,
+    err: unknown,
+    failuresBefore: number,
+    decoded?: Decoded,
+  ): Promise<Outcome> {
     if (isDeferral(err)) return this.defer(acker, msg, err, decoded);
     const failures = failuresBefore + 1;
     const reason = describeError(err);
@@ -216,7 +295,11 @@ export class QueueConsumer {
     const delays = this.deps.opts.retryDelaysMs;
     const park = isPermanent(err) || failures > delays.length;
     const target = park ? parkedQueueName(this.queue) : retryQueueName(this.queue, delays[failures - 1]);
-    const log = this.deps.log.child({ queue: this.queue, messageId: decoded?.envelope.messageId ?? msg.properties.messageId, type: decoded?.definition.id });
+    const log = this.deps.log.child({
+      queue: this.queue,
+      messageId: decoded?.envelope.messageId ?? msg.properties.messageId,
+      type: decoded?.definition.id,
+    });
     try {
       const headers = failureHeaders(msg.properties, this.queue, reason, code, failures);
       if (park) headers[H.parkedAt] = new Date().toISOString();
@@ -250,7 +333,11 @@ export class QueueConsumer {
     const reason = describeError(err);
     const delays = [...new Set(this.deps.opts.retryDelaysMs)].sort((a, b) => a - b);
     const delay = delays.find((d) => d >= (err.delayMs ?? 0)) ?? delays.at(-1);
-    const log = this.deps.log.child({ queue: this.queue, messageId: decoded?.envelope.messageId ?? msg.properties.messageId, type: decoded?.definition.id });
+    const log = this.deps.log.child({
+      queue: this.queue,
+      messageId: decoded?.envelope.messageId ?? msg.properties.messageId,
+      type: decoded?.definition.id,
+    });
     try {
       if (delay === undefined) throw new Error('no retry tier to defer to');
       await this.deps.connection.publish([

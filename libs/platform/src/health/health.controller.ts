@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DatabaseProbe } from './database.probe.js';
 import { HealthRegistry, type HealthCheckFn } from './health.registry.js';
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -9,7 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly db: TypeOrmHealthIndicator,
+    private readonly db: DatabaseProbe,
     private readonly registry: HealthRegistry,
   ) {}
 
@@ -24,9 +25,25 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   ready() {
     return this.health.check([
-      () => this.db.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
-      ...this.registry.entries().map(([name, check]) => () => this.run(name, check)),
+      () => this.database(),
+      ...this.registry.entries().map(
+        ([name, check]) =>
+          () =>
+            this.run(name, check),
+      ),
     ]);
+  }
+
+  /** PostgreSQL answers (on the probe's own connection, not behind the handlers), with the pool's use. */
+  private async database() {
+    const session = this.indicators.check('database');
+    const pool = this.db.pool();
+    try {
+      await this.db.ping(CHECK_TIMEOUT_MS);
+      return session.up(pool ? { pool } : {});
+    } catch (err) {
+      return session.down({ message: (err as Error)?.message ?? String(err), ...(pool ? { pool } : {}) });
+    }
   }
 
   private async run(name: string, check: HealthCheckFn) {

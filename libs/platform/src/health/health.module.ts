@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseProbe } from './database.probe.js';
 import { HealthController } from './health.controller.js';
 import { HealthRegistry } from './health.registry.js';
 
@@ -11,7 +12,7 @@ import { HealthRegistry } from './health.registry.js';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [HealthRegistry],
+  providers: [HealthRegistry, DatabaseProbe],
   exports: [HealthRegistry],
 })
 export class HealthModule {}

@@ -45,6 +45,9 @@ export class DatabaseModule {
   }
 }
 
+/** Pool connections beyond DB_POOL_SIZE, kept for what must not wait behind the message handlers. */
+export const RESERVED_CONNECTIONS = 2;
+
 export function dataSourceOptions(
   config: Pick<BaseConfig, 'DATABASE_URL' | 'DB_SCHEMA' | 'DB_POOL_SIZE' | 'SERVICE_NAME'>,
   options: DatabaseOptions = {},
@@ -62,7 +65,9 @@ export function dataSourceOptions(
     synchronize: false, // never: the schema changes only through migrations
     applicationName: config.SERVICE_NAME,
     // Unqualified names resolve in the service's schema first.
-    extra: { max: config.DB_POOL_SIZE, options: `-c search_path=${schema},public` },
+    // DB_POOL_SIZE for the message handlers, and a few more that they cannot take (libs/messaging's gate):
+    // the control queue, the outbox relay and HTTP requests never wait behind a busy data queue.
+    extra: { max: config.DB_POOL_SIZE + RESERVED_CONNECTIONS, options: `-c search_path=${schema},public` },
     // A few quick retries ride out a database that is still starting; then fail loudly.
     retryAttempts: 3,
     retryDelay: 1000,

@@ -3,12 +3,27 @@
 // circuit breaker with a timeout and a bound on concurrent calls.
 import type CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
-import { TransientError } from '@lucy/messaging';
+import { Semaphore, TransientError, WaitOutsideError } from '@lucy/messaging';
 import { defaultClassifier, type CallKind, type ErrorClassifier } from '../classify.js';
-import { BreakerOpenError, createBreaker, isOpenRejection, isTimeout, stateOf, type Action, type BreakerOptions, type BreakerState } from '../breaker/breaker.js';
+import {
+  BreakerOpenError,
+  createBreaker,
+  isOpenRejection,
+  isTimeout,
+  stateOf,
+  type Action,
+  type BreakerOptions,
+  type BreakerState,
+} from '../breaker/breaker.js';
 import type { ResilienceMetrics } from '../metrics.js';
 import { RateLimitDeferral, type SharedRateLimiter } from '../rate/rate-limiter.js';
-import { Semaphore } from './semaphore.js';
+import { admittedTickets, outsideAdmission, Tickets, type CallBudget, type ReadmissionDetail } from './admission.js';
+
+/**
+ * Inside an admitted handler, a call with no reserved slot waits for one only this long; further away,
+ * the handler goes back to its admission to wait there, without its transaction.
+ */
+const IN_TRANSACTION_GRACE_MS = 100;
 
 export interface DependencyGuardOptions {
   /** The dependency: 'graph', 'moodle', 'smtp'. Names the breaker, the metrics and the events. */
@@ -52,12 +67,17 @@ export class DependencyGuard {
     this.maxThrottleRetries = opts.maxThrottleRetries ?? 3;
     this.probe = opts.probe;
     this.slots = new Semaphore(opts.breaker.capacity);
-    this.breaker = createBreaker(opts.name, opts.breaker, (err) => this.classify(err).kind === 'transient' || isTimeout(err));
+    this.breaker = createBreaker(
+      opts.name,
+      opts.breaker,
+      (err) => this.classify(err).kind === 'transient' || isTimeout(err),
+    );
     this.breaker.on('failure', (err: Error) => (this.lastFailure = describe(err)));
     this.breaker.on('open', () => this.changed('open', this.resetting ?? this.lastFailure));
     this.breaker.on('halfOpen', () => {
       this.changed('half-open', undefined);
-      if (this.probe) void this.call('read', this.probe).catch(() => undefined); // its outcome moves the breaker
+      // Its outcome moves the breaker. The timer that fires this may have started inside a handler: not its call.
+      if (this.probe) void outsideAdmission(() => this.call('read', this.probe!)).catch(() => undefined);
     });
     this.breaker.on('close', () => this.changed('closed', this.resetting));
     this.setGauge('closed');
@@ -80,9 +100,29 @@ export class DependencyGuard {
     this.listeners.push(listener);
   }
 
+  /**
+   * A message's admission, before its transaction: the breaker must not be open (BreakerOpenError: the
+   * message is set aside), and the calls its handler will make are reserved and waited for here (a
+   * RateLimitDeferral when they are too far away). The handler, run inside the tickets (runAdmitted),
+   * then spends them without waiting.
+   */
+  async admit(budget: CallBudget): Promise<Tickets> {
+    if (this.breaker.opened) throw new BreakerOpenError(this.name);
+    const kinds: CallKind[] = [
+      ...Array<CallKind>(budget.write ?? 0).fill('write'),
+      ...Array<CallKind>(budget.read ?? 0).fill('read'),
+    ];
+    const started = Date.now();
+    if (this.limiter && kinds.length) await this.limiter.acquireMany(kinds);
+    this.opts.metrics?.admissionWait.observe({ dependency: this.name }, (Date.now() - started) / 1000);
+    if (this.breaker.opened) throw new BreakerOpenError(this.name); // it opened while we waited
+    return new Tickets(budget, !this.limiter?.configured.writeRpm);
+  }
+
   /** Runs one request to the dependency. `fn` gets a signal that aborts at the breaker's timeout. */
   async call<T>(kind: CallKind, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const m = this.opts.metrics;
+    const tickets = admittedTickets(this.name);
     for (let throttles = 0; ; throttles++) {
       if (this.breaker.opened) {
         m?.calls.inc({ dependency: this.name, kind, outcome: 'short_circuited' });
@@ -90,18 +130,25 @@ export class DependencyGuard {
       }
       const release = await this.slots.acquire();
       let probing = false;
+      const writtenBefore = tickets?.wrote ?? false;
       try {
         const started = Date.now();
-        await this.limiter?.acquire(kind);
+        if (tickets) await this.spend(tickets, kind);
+        else await this.limiter?.acquire(kind);
         m?.rateWait.observe({ dependency: this.name, kind }, (Date.now() - started) / 1000);
         if (this.breaker.opened) throw new BreakerOpenError(this.name); // it opened while we waited for the slot
         probing = this.breaker.halfOpen;
+        if (tickets && kind === 'write') tickets.wrote = true; // sent: it may take effect whatever the answer (a 429 says it did not)
         const out = (await this.breaker.fire(fn as Action)) as T;
         m?.calls.inc({ dependency: this.name, kind, outcome: 'success' });
         return out;
       } catch (err) {
-        if (err instanceof RateLimitDeferral || err instanceof BreakerOpenError) {
-          m?.calls.inc({ dependency: this.name, kind, outcome: err instanceof BreakerOpenError ? 'short_circuited' : 'deferred' });
+        if (err instanceof RateLimitDeferral || err instanceof BreakerOpenError || err instanceof WaitOutsideError) {
+          m?.calls.inc({
+            dependency: this.name,
+            kind,
+            outcome: err instanceof BreakerOpenError ? 'short_circuited' : 'deferred',
+          });
           throw err;
         }
         // Open, or half-open with its one probe already out: not this message's fault.
@@ -118,18 +165,70 @@ export class DependencyGuard {
         }
         if (isTimeout(err)) {
           m?.calls.inc({ dependency: this.name, kind, outcome: 'timeout' });
-          throw new TransientError(`${this.name} did not answer within ${this.opts.breaker.timeoutMs} ms`, `${this.name}-timeout`, { cause: err });
+          throw new TransientError(
+            `${this.name} did not answer within ${this.opts.breaker.timeoutMs} ms`,
+            `${this.name}-timeout`,
+            { cause: err },
+          );
         }
         m?.calls.inc({ dependency: this.name, kind, outcome: c.kind });
         if (c.kind !== 'throttled') throw err;
         m?.throttled.inc({ dependency: this.name });
-        await this.limiter?.throttled(c.retryAfterMs);
+        if (tickets && kind === 'write' && !writtenBefore) tickets.wrote = false; // 429: this write was not processed
+        const t = await this.limiter?.throttled(c.retryAfterMs);
+        // In an admitted handler the Retry-After is waited out by the admission, not with a transaction open.
+        if (tickets && t && !tickets.wrote)
+          throw this.waitOutside(
+            `${this.name}: 429, every caller waits ${Math.round(t.waitMs)} ms`,
+            tickets.next(),
+            t.waitMs,
+            err,
+          );
         // 429 means the request was not processed: sending it again after the pause is safe.
         if (throttles >= this.maxThrottleRetries || !this.limiter) throw err;
       } finally {
         release();
       }
     }
+  }
+
+  /**
+   * A call of an admitted handler: a reserved slot, unless a 429 pause began since the admission; a slot
+   * due within a moment; otherwise back to the admission (WaitOutsideError) with one more call reserved.
+   */
+  private async spend(tickets: Tickets, kind: CallKind): Promise<void> {
+    const limiter = this.limiter;
+    if (!limiter) return;
+    if (tickets.take(kind)) {
+      const paused = await limiter.pausedFor();
+      if (paused <= 0) return;
+      if (!tickets.wrote)
+        throw this.waitOutside(
+          `${this.name}: a 429 pause began since the admission (${Math.round(paused)} ms left)`,
+          tickets.next(),
+          paused,
+        );
+      await limiter.waitOutPause(); // after a write of its own: the pause is waited out here
+      return;
+    }
+    if (await limiter.tryAcquire(kind, IN_TRANSACTION_GRACE_MS)) return tickets.spentUnreserved(kind);
+    if (!tickets.wrote)
+      throw this.waitOutside(
+        `${this.name}: one ${kind} more than the admission reserved, and no slot due now`,
+        tickets.next(kind),
+      );
+    // After a write of its own the handler must not start over: it waits here, holding its transaction.
+    this.opts.log?.warn(
+      { dependency: this.name, kind },
+      'a call past the admission after a write waits inside its transaction: declare more calls for this message type',
+    );
+    await limiter.acquire(kind);
+    tickets.spentUnreserved(kind);
+  }
+
+  private waitOutside(message: string, budget: CallBudget, delayMs?: number, cause?: unknown): WaitOutsideError {
+    const detail: ReadmissionDetail = { dependency: this.name, budget };
+    return new WaitOutsideError(message, detail, delayMs, cause === undefined ? undefined : { cause });
   }
 
   /** An operator closes the breaker (ReiniciarBreaker). False when it was closed already. */
@@ -152,7 +251,13 @@ export class DependencyGuard {
       lastFailure: this.lastFailure ?? null,
       inFlight: this.slots.inUse,
       waiting: this.slots.queued,
-      window: { fires: s.fires, failures: s.failures, timeouts: s.timeouts, rejects: s.rejects, successes: s.successes },
+      window: {
+        fires: s.fires,
+        failures: s.failures,
+        timeouts: s.timeouts,
+        rejects: s.rejects,
+        successes: s.successes,
+      },
     };
   }
 
@@ -178,7 +283,8 @@ export class DependencyGuard {
   }
 
   private setGauge(state: BreakerState): void {
-    for (const s of ['closed', 'open', 'half-open'] as const) this.opts.metrics?.breakerState.set({ dependency: this.name, state: s }, s === state ? 1 : 0);
+    for (const s of ['closed', 'open', 'half-open'] as const)
+      this.opts.metrics?.breakerState.set({ dependency: this.name, state: s }, s === state ? 1 : 0);
   }
 }
 

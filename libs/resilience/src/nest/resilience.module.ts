@@ -22,6 +22,7 @@ import type { ErrorClassifier } from '../classify.js';
 import { dependencyOptionsFrom } from '../config.js';
 import { createDependencyGuard, type GuardSpec } from '../guard/create-guard.js';
 import type { DependencyGuard } from '../guard/dependency-guard.js';
+import { readmissionFor, runAdmitted, type CallBudget } from '../guard/admission.js';
 import { ResilienceControl } from './control.js';
 import { GuardRegistry } from './guard.registry.js';
 import { guardToken, RESILIENCE_REDIS } from './tokens.js';
@@ -58,7 +59,12 @@ class ResilienceLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({
   providers: [
     GuardRegistry,
-    { provide: RESILIENCE_LOG, inject: [APP_CONFIG], useFactory: (c: BaseConfig) => createLogger(c.SERVICE_NAME, { level: c.LOG_LEVEL }).child({ component: 'resilience' }) },
+    {
+      provide: RESILIENCE_LOG,
+      inject: [APP_CONFIG],
+      useFactory: (c: BaseConfig) =>
+        createLogger(c.SERVICE_NAME, { level: c.LOG_LEVEL }).child({ component: 'resilience' }),
+    },
     {
       provide: RESILIENCE_REDIS,
       inject: [APP_CONFIG, RESILIENCE_LOG],
@@ -100,6 +106,12 @@ export interface DependencyModuleOptions {
   classify?: ErrorClassifier;
   probe?: GuardSpec['probe'];
   maxThrottleRetries?: number;
+  /**
+   * The calls each message type's handler makes to this dependency (by definition id, `alumno.creado@v1`),
+   * reserved and waited for before its transaction opens. A type not listed reserves nothing up front: its
+   * handler goes back to the admission once per call (correct, a little slower).
+   */
+  calls?: Record<string, CallBudget>;
 }
 
 @Module({})
@@ -112,22 +124,72 @@ export class ResilienceModule {
       providers: [
         {
           provide: token,
-          inject: [APP_CONFIG, GuardRegistry, RESILIENCE_REDIS, RESILIENCE_LOG, { token: MetricsService, optional: true }, { token: MessagingRuntime, optional: true }, { token: HealthRegistry, optional: true }],
-          useFactory: (config: BaseConfig & { RATE_LIMIT_REPLICAS?: number }, registry: GuardRegistry, redis: Redis, log: Logger, metrics?: MetricsService, runtime?: MessagingRuntime, health?: HealthRegistry): DependencyGuard => {
+          inject: [
+            APP_CONFIG,
+            GuardRegistry,
+            RESILIENCE_REDIS,
+            RESILIENCE_LOG,
+            { token: MetricsService, optional: true },
+            { token: MessagingRuntime, optional: true },
+            { token: HealthRegistry, optional: true },
+          ],
+          useFactory: (
+            config: BaseConfig & { RATE_LIMIT_REPLICAS?: number },
+            registry: GuardRegistry,
+            redis: Redis,
+            log: Logger,
+            metrics?: MetricsService,
+            runtime?: MessagingRuntime,
+            health?: HealthRegistry,
+          ): DependencyGuard => {
             const api = options.api ?? options.name;
-            const fromEnv = options.env ? dependencyOptionsFrom(config as unknown as Record<string, unknown>, options.env, api) : undefined;
+            const fromEnv = options.env
+              ? dependencyOptionsFrom(config as unknown as Record<string, unknown>, options.env, api)
+              : undefined;
             const rate: GuardSpec['rate'] =
-              options.rate === false ? false : { api, replicas: config.RATE_LIMIT_REPLICAS ?? 2, ...fromEnv?.rate, ...(options.rate ?? {}), limits: options.rate?.limits ?? fromEnv?.rate.limits ?? { rpm: 60 } };
+              options.rate === false
+                ? false
+                : {
+                    api,
+                    replicas: config.RATE_LIMIT_REPLICAS ?? 2,
+                    ...fromEnv?.rate,
+                    ...(options.rate ?? {}),
+                    limits: options.rate?.limits ?? fromEnv?.rate.limits ?? { rpm: 60 },
+                  };
             const guard = createDependencyGuard(
-              { name: options.name, rate, breaker: { ...fromEnv?.breaker, ...options.breaker }, classify: options.classify, probe: options.probe, maxThrottleRetries: options.maxThrottleRetries },
+              {
+                name: options.name,
+                rate,
+                breaker: { ...fromEnv?.breaker, ...options.breaker },
+                classify: options.classify,
+                probe: options.probe,
+                maxThrottleRetries: options.maxThrottleRetries,
+              },
               { redis, registry: metrics?.registry, log },
             );
             registry.add(guard);
-            if (runtime) new BreakerQueues(guard, runtime, { service: config.SERVICE_NAME, queues: options.queues ?? [config.SERVICE_NAME], log });
+            const queues = options.queues ?? [config.SERVICE_NAME];
+            if (runtime) {
+              new BreakerQueues(guard, runtime, { service: config.SERVICE_NAME, queues, log });
+              // Every message of these queues waits for its calls' rate slots (and a closed breaker) before it
+              // takes a database connection; its handler then spends them without waiting.
+              for (const queue of queues) {
+                runtime.admit(queue, async (req) => {
+                  const budget = readmissionFor(guard.name, req.again?.detail) ?? options.calls?.[req.type] ?? {};
+                  const tickets = await guard.admit(budget);
+                  return { run: (fn) => runAdmitted(guard.name, tickets, fn) };
+                });
+              }
+            }
             // An open breaker does not make the service unready: it is alive, and waiting on purpose.
             health?.register(`breaker:${options.name}`, async () => ({
               up: true,
-              details: { ...guard.describe(), rateLimit: guard.limiter ? await guard.limiter.snapshot().catch((e: Error) => ({ error: e.message })) : null },
+              details: {
+                ...guard.describe(),
+                rateLimit: guard.limiter
+                  ? await guard.limiter.snapshot().catch((e: Error) => ({ error: e.message }))
+                  : null,
+              },
             }));
             return guard;
           },

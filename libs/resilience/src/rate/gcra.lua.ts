@@ -17,10 +17,13 @@
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000`;
 
-// Effective AIMD factor: the factor set at the last decrease, regained linearly since.
+// Effective factor: the one stored at the last 429, doubled every `doubling` ms since (rate.types.ts
+// recoveredFactor, the same formula).
+// `recovery` is "<delayMs>:<doublingMs>".
 const FACTOR = `local function factor(s, recovery, now)
   if not s[1] then return 1 end
-  return math.min(1, tonumber(s[1]) + recovery * (now - tonumber(s[2])) / 60000)
+  local delay, doubling = string.match(recovery, '([^:]+):([^:]+)')
+  return math.min(1, tonumber(s[1]) * 2 ^ (math.max(0, now - tonumber(s[2]) - tonumber(delay)) / tonumber(doubling)))
 end`;
 
 const LIMITS = `local lim = redis.call('HMGET', KEYS[1], 'rpm', 'writeRpm')
@@ -29,12 +32,12 @@ local wrpm = tonumber(lim[2]) or tonumber(ARGV[2])`;
 
 const fmt = (x: string) => `string.format('%.3f', ${x})`;
 
-/** ARGV: defaultRpm, defaultWriteRpm (0 = none), write (0/1), maxWaitMs, recoveryPerMinute, ttlMs → {granted, waitMs, rpm, writeRpm, factor} */
+/** ARGV: defaultRpm, defaultWriteRpm (0 = none), write (0/1), maxWaitMs, recovery ('<delayMs>:<doublingMs>'), ttlMs → {granted, waitMs, rpm, writeRpm, factor} */
 export const RESERVE = `${NOW}
 ${FACTOR}
 ${LIMITS}
 local s = redis.call('HMGET', KEYS[2], 'factor', 'since', 'tat:all', 'tat:write', 'pause')
-local f = factor(s, tonumber(ARGV[5]), now)
+local f = factor(s, ARGV[5], now)
 local all = rpm * f
 local writes = wrpm * f
 local useWrite = ARGV[3] == '1' and wrpm > 0
@@ -56,14 +59,16 @@ return ${fmt('math.max(0, p - now)')}`;
 
 /**
  * ARGV: retryAfterMs (-1 = absent), backoffBaseMs, backoffMaxMs, strikeWindowMs, strikesToDecrease,
- * decreaseFactor, minFactor, recoveryPerMinute, ttlMs → {waitMs, factor, decreased, newEpisode}
+ * decreaseFactor, minFactor, recovery ('<delayMs>:<doublingMs>'), ttlMs → {waitMs, factor, decreased, newEpisode}
  */
 export const THROTTLED = `${NOW}
 ${FACTOR}
 local s = redis.call('HMGET', KEYS[2], 'factor', 'since', 'pause', 'strikes', 'lastStrike')
-local f = factor(s, tonumber(ARGV[8]), now)
+local f = factor(s, ARGV[8], now)
 local pause = tonumber(s[3]) or 0
 local ra = tonumber(ARGV[1])
+-- Recovery starts again from the last 429: while they keep coming the rate does not climb.
+if s[1] then redis.call('HSET', KEYS[2], 'factor', ${fmt('f')}, 'since', ${fmt('now')}) end
 -- A 429 that arrives while a pause is in force was sent before it began: the same episode.
 if now < pause then
   if ra >= 0 then pause = math.max(pause, now + ra) end
@@ -86,11 +91,11 @@ redis.call('HSET', KEYS[2], 'pause', ${fmt('pause')}, 'strikes', strikes, 'lastS
 redis.call('PEXPIRE', KEYS[2], ARGV[9])
 return {${fmt('wait')}, ${fmt('f')}, decreased, 1}`;
 
-/** ARGV: defaultRpm, defaultWriteRpm, recoveryPerMinute → {rpm, writeRpm, changed, factor, pausedForMs} */
+/** ARGV: defaultRpm, defaultWriteRpm, recovery ('<delayMs>:<doublingMs>') → {rpm, writeRpm, changed, factor, pausedForMs} */
 export const SNAPSHOT = `${NOW}
 ${FACTOR}
 ${LIMITS}
 local s = redis.call('HMGET', KEYS[2], 'factor', 'since', 'pause')
 local changed = 0
 if lim[1] then changed = 1 end
-return {${fmt('rpm')}, ${fmt('wrpm')}, changed, ${fmt('factor(s, tonumber(ARGV[3]), now)')}, ${fmt('math.max(0, (tonumber(s[3]) or 0) - now)')}}`;
+return {${fmt('rpm')}, ${fmt('wrpm')}, changed, ${fmt('factor(s, ARGV[3], now)')}, ${fmt('math.max(0, (tonumber(s[3]) or 0) - now)')}}`;

@@ -50,16 +50,56 @@ describe('LocalRateStore (the algorithm the Redis script shares)', () => {
     expect(again.waitMs).toBe(1000); // the pause is extended from now, not doubled
   });
 
-  it('steps the rate down after repeated 429s and recovers it linearly', async () => {
+  it('steps the rate down after repeated 429s and doubles it back once they stop', async () => {
     const { s, clock } = store();
     await s.throttled(1000, DEFAULT_AIMD, DEFAULT_BACKOFF);
     clock.now += 1500;
     const second = await s.throttled(1000, DEFAULT_AIMD, DEFAULT_BACKOFF);
     expect(second).toMatchObject({ decreased: true, factor: 0.5 });
-    clock.now += 1000;
-    expect((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD)).rpm).toBeCloseTo(600 * (0.5 + 0.1 / 60), 3);
-    clock.now += 5 * 60_000;
+    clock.now += DEFAULT_AIMD.recoveryDelayMs;
+    expect((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD)).rpm).toBe(300); // quiet, not yet climbing
+    clock.now += DEFAULT_AIMD.recoveryDoublingMs / 2;
+    expect((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD)).rpm).toBeCloseTo(600 * 0.5 * Math.SQRT2, 3);
+    clock.now += DEFAULT_AIMD.recoveryDoublingMs / 2;
     expect((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD)).rpm).toBe(600);
+  });
+
+  it('is back at 95% of the rate within 2 minutes of the last 429, even from the floor', async () => {
+    const { s, clock } = store();
+    // Three bursts of 429s, each long enough for two episodes: ×0.5 per burst, then the floor.
+    for (let burst = 0; burst < 5; burst++) {
+      for (let episode = 0; episode < 2; episode++) {
+        await s.throttled(1000, DEFAULT_AIMD, DEFAULT_BACKOFF);
+        clock.now += 1000;
+      }
+      clock.now += 5000;
+    }
+    const lastThrottle = clock.now - 5000 - 1000;
+    expect((await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).factor).toBeLessThan(0.15);
+    while ((await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).factor < 0.95) clock.now += 1000;
+    const backInMs = clock.now - lastThrottle;
+    expect(backInMs).toBeLessThanOrEqual(120_000);
+    expect(backInMs).toBeGreaterThan(40_000); // not at once: about log2(0.95 / 0.1) doublings
+  });
+
+  it('does not climb while 429s keep coming, and slows again at every second episode', async () => {
+    const { s, clock } = store();
+    const factors: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      factors.push((await s.throttled(2000, DEFAULT_AIMD, DEFAULT_BACKOFF)).factor);
+      clock.now += 15_000; // well past each pause, within the strike window
+    }
+    expect(factors).toEqual([1, 0.5, 0.5, 0.25, 0.25, 0.125]);
+  });
+
+  it('still honours a Retry-After while the rate recovers', async () => {
+    const { s, clock } = store();
+    await s.throttled(1000, DEFAULT_AIMD, DEFAULT_BACKOFF);
+    clock.now += 1500;
+    await s.throttled(1000, DEFAULT_AIMD, DEFAULT_BACKOFF);
+    clock.now += 30_000;
+    expect((await s.throttled(7000, DEFAULT_AIMD, DEFAULT_BACKOFF)).waitMs).toBe(7000);
+    expect((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD)).waitMs).toBe(7000);
   });
 
   it('takes its share of the rate when replicas fall back alone', async () => {
@@ -73,6 +113,9 @@ describe('LocalRateStore (the algorithm the Redis script shares)', () => {
     await s.setLimits({ rpm: 60 });
     expect(await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).toMatchObject({ limits: { rpm: 60 }, changedAtRuntime: true });
     await s.setLimits(null);
-    expect(await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).toMatchObject({ limits: { rpm: 600 }, changedAtRuntime: false });
+    expect(await s.snapshot({ rpm: 600 }, DEFAULT_AIMD)).toMatchObject({
+      limits: { rpm: 600 },
+      changedAtRuntime: false,
+    });
   });
 });

@@ -1,6 +1,15 @@
 // The limiter's state in this process: the fallback while Redis is unreachable, and the reference for
 // the algorithm the Redis script implements (gcra.lua.ts) — the same steps, in the same order.
-import type { AimdOptions, BackoffOptions, RateLimits, RateSnapshot, RateStore, Reservation, ThrottleOutcome } from './rate.types.js';
+import {
+  recoveredFactor,
+  type AimdOptions,
+  type BackoffOptions,
+  type RateLimits,
+  type RateSnapshot,
+  type RateStore,
+  type Reservation,
+  type ThrottleOutcome,
+} from './rate.types.js';
 
 export class LocalRateStore implements RateStore {
   private tatAll = 0;
@@ -23,7 +32,7 @@ export class LocalRateStore implements RateStore {
   }
 
   private effectiveFactor(now: number, aimd: AimdOptions): number {
-    return this.factor === undefined ? 1 : Math.min(1, this.factor + (aimd.recoveryPerMinute * (now - this.since)) / 60_000);
+    return recoveredFactor(this.factor, this.since, now, aimd);
   }
 
   async reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation> {
@@ -47,9 +56,18 @@ export class LocalRateStore implements RateStore {
     return Math.max(0, this.pause - this.clock());
   }
 
-  async throttled(retryAfterMs: number | undefined, aimd: AimdOptions, backoff: BackoffOptions): Promise<ThrottleOutcome> {
+  async throttled(
+    retryAfterMs: number | undefined,
+    aimd: AimdOptions,
+    backoff: BackoffOptions,
+  ): Promise<ThrottleOutcome> {
     const now = this.clock();
     let f = this.effectiveFactor(now, aimd);
+    // Recovery starts again from the last 429: while they keep coming the rate does not climb.
+    if (this.factor !== undefined) {
+      this.factor = f;
+      this.since = now;
+    }
     // A 429 that arrives while a pause is in force was sent before it began: same episode.
     if (now < this.pause) {
       if (retryAfterMs !== undefined) this.pause = Math.max(this.pause, now + retryAfterMs);
@@ -75,6 +93,11 @@ export class LocalRateStore implements RateStore {
 
   async snapshot(defaults: RateLimits, aimd: AimdOptions): Promise<RateSnapshot> {
     const now = this.clock();
-    return { limits: this.limits(defaults), changedAtRuntime: this.override !== null, factor: this.effectiveFactor(now, aimd), pausedForMs: Math.max(0, this.pause - now) };
+    return {
+      limits: this.limits(defaults),
+      changedAtRuntime: this.override !== null,
+      factor: this.effectiveFactor(now, aimd),
+      pausedForMs: Math.max(0, this.pause - now),
+    };
   }
 }

@@ -10,7 +10,17 @@ import type { Logger } from 'pino';
 import { DeferError } from '@lucy/messaging';
 import type { CallKind } from '../classify.js';
 import { LocalRateStore } from './local-rate.store.js';
-import { DEFAULT_AIMD, DEFAULT_BACKOFF, type AimdOptions, type BackoffOptions, type RateLimits, type RateSnapshot, type RateStore, type Reservation, type ThrottleOutcome } from './rate.types.js';
+import {
+  DEFAULT_AIMD,
+  DEFAULT_BACKOFF,
+  type AimdOptions,
+  type BackoffOptions,
+  type RateLimits,
+  type RateSnapshot,
+  type RateStore,
+  type Reservation,
+  type ThrottleOutcome,
+} from './rate.types.js';
 
 export interface RateLimiterOptions {
   /** The external API ('graph'): every limiter with the same api and Redis shares one budget. */
@@ -69,21 +79,54 @@ export class SharedRateLimiter {
   }
 
   /** Waits for this call's slot (and any 429 pause). Throws RateLimitDeferral when it is too far away. */
-  async acquire(kind: CallKind): Promise<void> {
-    for (;;) {
+  acquire(kind: CallKind): Promise<void> {
+    return this.acquireMany([kind]);
+  }
+
+  /**
+   * Reserves one slot per call, then waits until the last of them is due (and any 429 pause is over): the
+   * calls may then go at once. A message's admission uses it to wait for all its calls before its
+   * transaction opens. Throws RateLimitDeferral when a slot is more than maxWaitMs away (the slots already
+   * reserved are spent: a few idle slots, not a wait with a connection held).
+   */
+  async acquireMany(kinds: readonly CallKind[]): Promise<void> {
+    let latest = 0;
+    for (const kind of kinds) {
       const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
       this.hooks.onReservation?.(r);
       if (!r.granted) {
-        throw new RateLimitDeferral(`${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`, r.waitMs);
+        throw new RateLimitDeferral(
+          `${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`,
+          r.waitMs,
+        );
       }
       this.hooks.onWait?.(kind, r.waitMs);
-      if (r.waitMs <= 0) return;
-      await sleep(r.waitMs);
-      // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
-      const paused = await this.use((s) => s.pausedFor());
-      if (paused <= 0) return;
-      await sleep(paused);
+      latest = Math.max(latest, r.waitMs);
     }
+    if (latest <= 0) return;
+    await sleep(latest);
+    // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
+    await this.waitOutPause();
+  }
+
+  /** Until no 429 pause is in force (at any replica). */
+  async waitOutPause(): Promise<void> {
+    for (let paused = await this.pausedFor(); paused > 0; paused = await this.pausedFor()) await sleep(paused);
+  }
+
+  /** A slot only if it is due within graceMs (then waited for); false, with nothing reserved, otherwise. */
+  async tryAcquire(kind: CallKind, graceMs: number): Promise<boolean> {
+    const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', graceMs, this.aimd));
+    this.hooks.onReservation?.(r);
+    if (!r.granted) return false;
+    this.hooks.onWait?.(kind, r.waitMs);
+    if (r.waitMs > 0) await sleep(r.waitMs);
+    return true;
+  }
+
+  /** Milliseconds left of a 429 pause (every replica's), 0 when none. */
+  pausedFor(): Promise<number> {
+    return this.use((s) => s.pausedFor());
   }
 
   /** The API answered 429: every caller waits retryAfterMs (or a growing backoff), the rate may step down. */
@@ -91,7 +134,16 @@ export class SharedRateLimiter {
     const t = await this.use((s) => s.throttled(retryAfterMs, this.aimd, this.backoff));
     if (this.backendNow === 'redis') await this.local.throttled(retryAfterMs, this.aimd, this.backoff); // so a fallback starts paused too
     this.hooks.onThrottled?.(t);
-    this.log?.warn({ api: this.api, retryAfterMs: retryAfterMs ?? null, waitMs: Math.round(t.waitMs), factor: t.factor, decreased: t.decreased }, t.decreased ? '429: everyone waits, rate stepped down' : '429: everyone waits');
+    this.log?.warn(
+      {
+        api: this.api,
+        retryAfterMs: retryAfterMs ?? null,
+        waitMs: Math.round(t.waitMs),
+        factor: t.factor,
+        decreased: t.decreased,
+      },
+      t.decreased ? '429: everyone waits, rate stepped down' : '429: everyone waits',
+    );
     return t;
   }
 
@@ -99,7 +151,10 @@ export class SharedRateLimiter {
   async setLimits(limits: RateLimits | null): Promise<void> {
     await this.local.setLimits(limits);
     if (this.shared) await this.shared.setLimits(limits);
-    this.log?.info({ api: this.api, limits: limits ?? this.defaults }, limits ? 'rate limits changed at runtime' : 'rate limits back to the configured ones');
+    this.log?.info(
+      { api: this.api, limits: limits ?? this.defaults },
+      limits ? 'rate limits changed at runtime' : 'rate limits back to the configured ones',
+    );
   }
 
   /** The configured limits (what applies when no runtime change is in force). */
@@ -133,7 +188,11 @@ export class SharedRateLimiter {
     if (this.backendNow === backend) return;
     this.backendNow = backend;
     this.hooks.onBackend?.(backend);
-    if (backend === 'local') this.log?.warn({ api: this.api, err: (err as Error)?.message }, 'Redis unreachable: rate limiting in this process at rate / replicas');
+    if (backend === 'local')
+      this.log?.warn(
+        { api: this.api, err: (err as Error)?.message },
+        'Redis unreachable: rate limiting in this process at rate / replicas',
+      );
     else this.log?.info({ api: this.api }, 'Redis reachable again: rate limit shared by every replica');
   }
 }

@@ -7,7 +7,14 @@ export interface RateLimits {
   writeRpm?: number | null;
 }
 
-/** After repeated 429s the rate steps down, then recovers linearly (AIMD). */
+/**
+ * After repeated 429s the rate steps down (×decreaseFactor); once they stop — recoveryDelayMs without
+ * one — it climbs back by doubling (×2 every recoveryDoublingMs, up to the configured rate). Recovery is
+ * multiplicative, not AIMD's additive 10 % a minute: from the floor (10 %) the rate is back at R in
+ * 20 s + log2(10) ≈ 3.3 doublings (≈ 86 s by default) instead of ~20 minutes at a fraction of R after the
+ * API has stopped complaining. Every 429 re-anchors the recovery, so while they keep coming (closer than
+ * recoveryDelayMs) the rate does not climb, and every strikesToDecrease-th episode steps it down again.
+ */
 export interface AimdOptions {
   /** A new 429 episode (one after the previous pause ended) within this window counts as a repeat. */
   strikeWindowMs: number;
@@ -16,8 +23,10 @@ export interface AimdOptions {
   decreaseFactor: number;
   /** Never below this share of the configured rate. */
   minFactor: number;
-  /** Share of the configured rate regained per minute without a new decrease. */
-  recoveryPerMinute: number;
+  /** Recovery starts this long after the last 429 ... */
+  recoveryDelayMs: number;
+  /** ... and doubles the factor every this long from then on. */
+  recoveryDoublingMs: number;
 }
 
 /** Wait after a 429 that carries no Retry-After: base × 2^(repeats), capped. */
@@ -26,7 +35,14 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-export const DEFAULT_AIMD: AimdOptions = { strikeWindowMs: 60_000, strikesToDecrease: 2, decreaseFactor: 0.5, minFactor: 0.1, recoveryPerMinute: 0.1 };
+export const DEFAULT_AIMD: AimdOptions = {
+  strikeWindowMs: 60_000,
+  strikesToDecrease: 2,
+  decreaseFactor: 0.5,
+  minFactor: 0.1,
+  recoveryDelayMs: 20_000,
+  recoveryDoublingMs: 20_000,
+};
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 60_000 };
 
 export interface Reservation {
@@ -65,4 +81,15 @@ export interface RateStore {
   /** A runtime change of the limits; null returns to the configured ones. */
   setLimits(limits: RateLimits | null): Promise<void>;
   snapshot(defaults: RateLimits, aimd: AimdOptions): Promise<RateSnapshot>;
+}
+
+/** The factor `stored` at the last 429 (`since`), recovered until `now`; 1 when none is stored. */
+export function recoveredFactor(
+  stored: number | undefined,
+  since: number,
+  now: number,
+  aimd: Pick<AimdOptions, 'recoveryDelayMs' | 'recoveryDoublingMs'>,
+): number {
+  if (stored === undefined) return 1;
+  return Math.min(1, stored * 2 ** (Math.max(0, now - since - aimd.recoveryDelayMs) / aimd.recoveryDoublingMs));
 }

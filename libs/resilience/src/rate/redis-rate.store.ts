@@ -1,10 +1,21 @@
 // The limiter's state in Redis, shared by every replica of every service that calls the same API.
 import type { Redis } from 'ioredis';
 import { PAUSED_FOR, RESERVE, SNAPSHOT, THROTTLED } from './gcra.lua.js';
-import type { AimdOptions, BackoffOptions, RateLimits, RateSnapshot, RateStore, Reservation, ThrottleOutcome } from './rate.types.js';
+import type {
+  AimdOptions,
+  BackoffOptions,
+  RateLimits,
+  RateSnapshot,
+  RateStore,
+  Reservation,
+  ThrottleOutcome,
+} from './rate.types.js';
 
 type Script = 'lucyRateReserve' | 'lucyRatePausedFor' | 'lucyRateThrottled' | 'lucyRateSnapshot';
 type ScriptFn = (k1: string, k2: string, ...args: (string | number)[]) => Promise<unknown>;
+
+/** The recovery settings as the scripts take them (one argument). */
+const recovery = (a: AimdOptions) => `${a.recoveryDelayMs}:${a.recoveryDoublingMs}`;
 
 /** Idle state (TATs, pause, factor) expires after this; the runtime limits do not. */
 const STATE_TTL_MS = 3_600_000;
@@ -36,15 +47,33 @@ export class RedisRateStore implements RateStore {
   }
 
   async reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation> {
-    const [granted, wait, rpm, writeRpm, factor] = await this.run('lucyRateReserve', defaults.rpm, defaults.writeRpm ?? 0, write ? 1 : 0, maxWaitMs, aimd.recoveryPerMinute, STATE_TTL_MS);
-    return { granted: Number(granted) === 1, waitMs: Number(wait), rpm: Number(rpm), writeRpm: Number(writeRpm) > 0 ? Number(writeRpm) : null, factor: Number(factor) };
+    const [granted, wait, rpm, writeRpm, factor] = await this.run(
+      'lucyRateReserve',
+      defaults.rpm,
+      defaults.writeRpm ?? 0,
+      write ? 1 : 0,
+      maxWaitMs,
+      recovery(aimd),
+      STATE_TTL_MS,
+    );
+    return {
+      granted: Number(granted) === 1,
+      waitMs: Number(wait),
+      rpm: Number(rpm),
+      writeRpm: Number(writeRpm) > 0 ? Number(writeRpm) : null,
+      factor: Number(factor),
+    };
   }
 
   async pausedFor(): Promise<number> {
     return Number(await this.run('lucyRatePausedFor'));
   }
 
-  async throttled(retryAfterMs: number | undefined, aimd: AimdOptions, backoff: BackoffOptions): Promise<ThrottleOutcome> {
+  async throttled(
+    retryAfterMs: number | undefined,
+    aimd: AimdOptions,
+    backoff: BackoffOptions,
+  ): Promise<ThrottleOutcome> {
     const [wait, factor, decreased, fresh] = await this.run(
       'lucyRateThrottled',
       retryAfterMs ?? -1,
@@ -54,10 +83,15 @@ export class RedisRateStore implements RateStore {
       aimd.strikesToDecrease,
       aimd.decreaseFactor,
       aimd.minFactor,
-      aimd.recoveryPerMinute,
+      recovery(aimd),
       STATE_TTL_MS,
     );
-    return { waitMs: Number(wait), factor: Number(factor), decreased: Number(decreased) === 1, newEpisode: Number(fresh) === 1 };
+    return {
+      waitMs: Number(wait),
+      factor: Number(factor),
+      decreased: Number(decreased) === 1,
+      newEpisode: Number(fresh) === 1,
+    };
   }
 
   async setLimits(limits: RateLimits | null): Promise<void> {
@@ -66,7 +100,17 @@ export class RedisRateStore implements RateStore {
   }
 
   async snapshot(defaults: RateLimits, aimd: AimdOptions): Promise<RateSnapshot> {
-    const [rpm, writeRpm, changed, factor, paused] = await this.run('lucyRateSnapshot', defaults.rpm, defaults.writeRpm ?? 0, aimd.recoveryPerMinute);
-    return { limits: { rpm: Number(rpm), writeRpm: Number(writeRpm) > 0 ? Number(writeRpm) : null }, changedAtRuntime: Number(changed) === 1, factor: Number(factor), pausedForMs: Number(paused) };
+    const [rpm, writeRpm, changed, factor, paused] = await this.run(
+      'lucyRateSnapshot',
+      defaults.rpm,
+      defaults.writeRpm ?? 0,
+      recovery(aimd),
+    );
+    return {
+      limits: { rpm: Number(rpm), writeRpm: Number(writeRpm) > 0 ? Number(writeRpm) : null },
+      changedAtRuntime: Number(changed) === 1,
+      factor: Number(factor),
+      pausedForMs: Number(paused),
+    };
   }
 }

@@ -1,11 +1,10 @@
-// At most `limit` holders at once; the others wait in order. opossum's own `capacity` rejects the excess
-// at once, which would turn a burst of messages into failed attempts: here they wait instead, and opossum's
-// capacity stays as the hard bound behind it.
+// At most `limit` holders at once; the others wait in order (the database connections the data queues
+// may hold together, so the control queue and the outbox always find one free in the pool).
 export class Semaphore {
   private held = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
 
   async acquire(): Promise<() => void> {
     if (this.held >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
@@ -15,7 +14,8 @@ export class Semaphore {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight to the next waiter
+      if (next)
+        next(); // the slot passes straight to the next waiter
       else this.held--;
     };
   }
