@@ -23,7 +23,11 @@ export default {
   globalSetup: '<rootDir>/tools/jest-global-setup.js',
   reporters: ['default', '<rootDir>/tools/summary-reporter.js'],
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
+    },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'] },
   ],

@@ -37,13 +37,17 @@ const hardStop = setTimeout(() => {
 }, maxSeconds * 1000);
 hardStop.unref();
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pad = (s: string, n: number) => s.padEnd(n);
 const lpad = (s: string, n: number) => s.padStart(n);
 
 async function main(): Promise<number> {
   const unknown = config.scenarios.filter((k) => !SCENARIOS.some((s) => s.key === k));
-  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${SCENARIOS.map((s) => s.key).join(', ')})`);
+  if (unknown.length)
+    throw new Error(
+      `BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${SCENARIOS.map((s) => s.key).join(', ')})`,
+    );
   const chosen = SCENARIOS.filter((s) => config.scenarios.includes(s.key));
   process.stdout.write(
     `bench:messaging — 4-hop relay, ${fmt(config.items)} items measured after ${fmt(config.warmup)} warm-up, prefetch ${config.prefetch}, ` +
@@ -70,7 +74,8 @@ async function main(): Promise<number> {
   });
 
   const w = [8, 46, 12, 10, 9, 9, 7];
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 2 && i <= 5 ? lpad(c, w[i]) : pad(c, w[i]))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i >= 2 && i <= 5 ? lpad(c, w[i]) : pad(c, w[i]))).join(' | ')} |`;
   const out: string[] = [
     '',
     line(['scenario', 'what', 'items/s', 'time ms', 'vs raw', 'target', 'result']),
@@ -94,7 +99,8 @@ async function main(): Promise<number> {
   const show = (k: string, what: string) => {
     const x = rows.find((y) => y.r.key === k);
     if (!x) return;
-    const t = x.target === undefined ? '(no target; reference)' : `target ≥ ${fmt(x.target, 2)} → ${x.verdict || 'n/a'}`;
+    const t =
+      x.target === undefined ? '(no target; reference)' : `target ≥ ${fmt(x.target, 2)} → ${x.verdict || 'n/a'}`;
     out.push(`  ${what.padEnd(34)} ${x.ratio === undefined ? '   -' : fmt(x.ratio, 2).padStart(4)}   ${t}`);
   };
   show('off', 'libs/messaging OFF / raw');

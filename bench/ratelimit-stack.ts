@@ -46,14 +46,28 @@ export interface StackRun {
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
 export const STACK_SCENARIOS: Record<StackScenario['key'], StackScenario> = {
-  stack: { key: 'stack', label: 'stack, default presets', students: num('BENCH_STACK_STUDENTS', 500), preset: 'default' },
-  'stack-seed': { key: 'stack-seed', label: 'stack, seed preset (10 students/min)', students: num('BENCH_SEED_STUDENTS', 50), preset: 'seed' },
+  stack: {
+    key: 'stack',
+    label: 'stack, default presets',
+    students: num('BENCH_STACK_STUDENTS', 500),
+    preset: 'default',
+  },
+  'stack-seed': {
+    key: 'stack-seed',
+    label: 'stack, seed preset (10 students/min)',
+    students: num('BENCH_SEED_STUDENTS', 50),
+    preset: 'seed',
+  },
 };
 
 /** The SIAL cohort size whose valid students come closest to the number wanted (about 1% of its rows are refused). */
 const cohortFor = (students: number) => Math.round(students * 1.01);
 
-interface Peticion { at: number; endpoint: string; status: number }
+interface Peticion {
+  at: number;
+  endpoint: string;
+  status: number;
+}
 
 function maxInWindow(times: number[], ms: number): number {
   let best = 0;
@@ -68,13 +82,23 @@ export async function runStackBench(s: StackScenario): Promise<StackRun> {
   const env = await e2eEnvironment(`bench-${s.key}`);
   const redisUrl = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/8`;
   await forgetRateState(redisUrl);
-  const presets: Record<string, string> = s.preset === 'seed' ? { GRAPH_RATE_PRESET: 'seed', MOODLE_RATE_PRESET: 'seed', SMTP_RATE_PRESET: 'seed' } : { MOODLE_RPM: '6000', SMTP_RPM: '6000' };
+  const presets: Record<string, string> =
+    s.preset === 'seed'
+      ? { GRAPH_RATE_PRESET: 'seed', MOODLE_RATE_PRESET: 'seed', SMTP_RATE_PRESET: 'seed' }
+      : { MOODLE_RPM: '6000', SMTP_RPM: '6000' };
   let stack: Stack | undefined;
   try {
     stack = await startStack({
       portBase: s.preset === 'seed' ? 5400 : 5300,
       varDir: join(ROOT, 'var', `bench-${s.key}`),
-      env: { RABBITMQ_URL: env.rabbitmqUrl, DATABASE_URL: env.databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', RETRY_DELAYS_MS: '1000,5000,15000,30000', ...presets },
+      env: {
+        RABBITMQ_URL: env.rabbitmqUrl,
+        DATABASE_URL: env.databaseUrl,
+        REDIS_URL: redisUrl,
+        LOG_LEVEL: 'warn',
+        RETRY_DELAYS_MS: '1000,5000,15000,30000',
+        ...presets,
+      },
       serviceEnv: {
         sandbox: { SANDBOX_SIAL_COHORT: '10' },
         // Every student of the lote released at once: the rate limits, not the release window, set the pace.
@@ -91,12 +115,24 @@ export async function runStackBench(s: StackScenario): Promise<StackRun> {
 
     const started = Date.now();
     const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
-    const p = await waitFor(async () => {
-      const x = await gw.get<{ total: number; enCurso: number; pendientes: number; completados: number; conAvisos: number; fallidos: number }>(`/lotes/${loteId}`);
-      return x.total > 0 && x.enCurso === 0 && x.pendientes === 0 && x;
-    }, `lote ${loteId} to settle`, { everyMs: 500, retryErrors: true, timeoutMs: s.preset === 'seed' ? 1_800_000 : 900_000 });
+    const p = await waitFor(
+      async () => {
+        const x = await gw.get<{
+          total: number;
+          enCurso: number;
+          pendientes: number;
+          completados: number;
+          conAvisos: number;
+          fallidos: number;
+        }>(`/lotes/${loteId}`);
+        return x.total > 0 && x.enCurso === 0 && x.pendientes === 0 && x;
+      },
+      `lote ${loteId} to settle`,
+      { everyMs: 500, retryErrors: true, timeoutMs: s.preset === 'seed' ? 1_800_000 : 900_000 },
+    );
     const onboardSeconds = (Date.now() - started) / 1000;
-    const seen = (await getJson<{ requests: Peticion[] }>(admin(`/counters/requests?target=graph&since=${started}`))).requests;
+    const seen = (await getJson<{ requests: Peticion[] }>(admin(`/counters/requests?target=graph&since=${started}`)))
+      .requests;
     const writes = seen.filter((r) => !r.endpoint.startsWith('GET ')).map((r) => r.at);
     const graphSeconds = (writes.at(-1)! - started) / 1000;
     return {
@@ -138,9 +174,13 @@ export function reportStack(r: StackRun): void {
   console.log(
     [
       r.label.padEnd(48),
-      `${r.students} students (${r.completados} completados, ${r.conAvisos} con avisos, ${r.fallidos} fallidos)`.padEnd(58),
+      `${r.students} students (${r.completados} completados, ${r.conAvisos} con avisos, ${r.fallidos} fallidos)`.padEnd(
+        58,
+      ),
       `accounts in ${fmt(r.graphSeconds, 1)} s, onboarded in ${fmt(r.onboardSeconds, 1)} s`.padEnd(44),
-      `Graph writes ${fmt(r.graphWrites)} at ${fmt(r.writesPerMin, 1)}/min, max 60 s window ${fmt(r.maxWritesIn60s)}`.padEnd(54),
+      `Graph writes ${fmt(r.graphWrites)} at ${fmt(r.writesPerMin, 1)}/min, max 60 s window ${fmt(r.maxWritesIn60s)}`.padEnd(
+        54,
+      ),
       `429s ${r.throttled}`,
     ].join(' '),
   );

@@ -42,31 +42,47 @@ function serviceUrls(base: number): Record<string, string> {
 }
 
 /** A section of the top navigation (a page may have links with the same words). */
-const ir = (seccion: string) => page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: seccion, exact: true }).click();
+const ir = (seccion: string) =>
+  page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: seccion, exact: true }).click();
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
 
 beforeAll(async () => {
   // No browser, no test: say so instead of passing without having looked at anything.
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the dashboard's browser test needs it. Install Debian's chromium (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the dashboard's browser test needs it. Install Debian's chromium (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH.`,
+    );
   }
   mkdirSync(SHOTS, { recursive: true });
   env = await e2eEnvironment('dashboard');
   stack = await startStack({
     portBase: 5300,
     varDir: VAR_DIR,
-    env: { RABBITMQ_URL: env.rabbitmqUrl, DATABASE_URL: env.databaseUrl, RETRY_DELAYS_MS: '200,500,1000', LOG_LEVEL: 'info' },
+    env: {
+      RABBITMQ_URL: env.rabbitmqUrl,
+      DATABASE_URL: env.databaseUrl,
+      RETRY_DELAYS_MS: '200,500,1000',
+      LOG_LEVEL: 'info',
+    },
     serviceEnv: {
       // The gateway finds each service's /health/ready by URL; the stack's defaults assume the 3000 layout.
       gateway: { SWEEP_INTERVAL_MS: '1000', ...serviceUrls(5300) },
       // A breaker that opens on a few failed Graph calls — whatever successes the earlier steps left in its
       // window — and stays open until an operator resets it.
-      'teams-service': { GRAPH_BREAKER_VOLUME_THRESHOLD: '2', GRAPH_BREAKER_ERROR_THRESHOLD_PERCENTAGE: '20', GRAPH_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000', GRAPH_BREAKER_RESET_TIMEOUT_MS: '600000' },
+      'teams-service': {
+        GRAPH_BREAKER_VOLUME_THRESHOLD: '2',
+        GRAPH_BREAKER_ERROR_THRESHOLD_PERCENTAGE: '20',
+        GRAPH_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
+        GRAPH_BREAKER_RESET_TIMEOUT_MS: '600000',
+      },
     },
   });
   tap = await BrokerTap.open([], { url: env.rabbitmqUrl });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'es-AR' });
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.setDefaultTimeout(20_000);
@@ -97,7 +113,10 @@ describe('the dashboard, in a browser', () => {
     await page.getByRole('heading', { name: 'Servicios', level: 1 }).waitFor();
     await page.getByText('admin (admin)').waitFor();
     // The token stays in this tab only.
-    expect(await page.evaluate(() => [sessionStorage.getItem('lucy.token') !== null, localStorage.length])).toEqual([true, 0]);
+    expect(await page.evaluate(() => [sessionStorage.getItem('lucy.token') !== null, localStorage.length])).toEqual([
+      true,
+      0,
+    ]);
   }, 60_000);
 
   it('shows every service up, live, with its consumers and throughput', async () => {
@@ -109,13 +128,24 @@ describe('the dashboard, in a browser', () => {
     }
     await page.getByText('● en vivo').waitFor();
     // Messages per minute need two samples of the counters: the stream brings the second in seconds.
-    await waitFor(async () => (await page.locator('tr[data-servicio="gateway"] td[data-col="mensajes-por-minuto"]').innerText()) !== '—', 'a throughput figure', { timeoutMs: 20_000, everyMs: 500 });
+    await waitFor(
+      async () =>
+        (await page.locator('tr[data-servicio="gateway"] td[data-col="mensajes-por-minuto"]').innerText()) !== '—',
+      'a throughput figure',
+      { timeoutMs: 20_000, everyMs: 500 },
+    );
     await shot('02-servicios.png');
   }, 60_000);
 
   it('uploads a CSV with a column mapping and shows its progress reaching 100 %', async () => {
     // Column names ingest would not recognise by themselves: Plan, Situación and Ciclo must be mapped.
-    const csv = ['Documento;Nombres;Apellidos;Correo;Plan;Situación;Ciclo', ...alumnos.map((a) => `${a.dni};${a.nombre};${a.apellido};${a.nombre.toLowerCase()}.${a.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`)].join('\n');
+    const csv = [
+      'Documento;Nombres;Apellidos;Correo;Plan;Situación;Ciclo',
+      ...alumnos.map(
+        (a) =>
+          `${a.dni};${a.nombre};${a.apellido};${a.nombre.toLowerCase()}.${a.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`,
+      ),
+    ].join('\n');
     const file = join(VAR_DIR, 'ingresantes-dashboard.csv');
     mkdirSync(VAR_DIR, { recursive: true });
     writeFileSync(file, `${csv}\n`);
@@ -142,14 +172,15 @@ describe('the dashboard, in a browser', () => {
     await shot('04-lote-100.png');
   }, 180_000);
 
-  it("finds a student and shows their workflow as a timeline, with the audit trail", async () => {
+  it('finds a student and shows their workflow as a timeline, with the audit trail', async () => {
     const a = alumnos[0]!;
     await ir('Alumnos');
     await page.getByLabel('Buscar').fill(a.dni);
     await page.getByRole('button', { name: 'Buscar' }).click();
     await page.getByRole('link', { name: `${a.apellido}, ${a.nombre}` }).click();
     await page.getByRole('heading', { name: `${a.nombre} ${a.apellido}`, level: 1 }).waitFor();
-    for (const paso of ['cuenta', 'moodle', 'email']) await page.locator(`#pasos li[data-paso="${paso}"][data-estado="completado"]`).waitFor();
+    for (const paso of ['cuenta', 'moodle', 'email'])
+      await page.locator(`#pasos li[data-paso="${paso}"][data-estado="completado"]`).waitFor();
     await page.locator('#auditoria').getByText('cuenta-teams.creada').first().waitFor();
     await page.getByText(`a${a.dni}@`).first().waitFor(); // the UPN
     await shot('05-alumno.png');
@@ -159,11 +190,30 @@ describe('the dashboard, in a browser', () => {
     // Graph goes down while new students arrive: teams-service's breaker opens and stays open.
     await putJson(admin('/faults/graph'), { downForMs: 600_000 });
     const base = dniBase + 100;
-    await gw.post('/lotes', { nombreArchivo: 'durante-la-caida.json', filas: [0, 1, 2].map((i) => ({ dni: String(base + i), nombre: 'Eva', apellido: `Caída${i}`, emailPersonal: `eva${i}.${base}@correo.example`, carrera: 'Abogacía', estado: 'ingresante', periodo: '2027' })) });
-    await waitFor(async () => {
-      const todos = await gw.get<{ servicio: string; breakers: { dependencia: string; estado: string }[] }[]>('/breakers');
-      return todos.find((s) => s.servicio === 'teams-service')?.breakers.find((b) => b.dependencia === 'graph')?.estado === 'open';
-    }, "teams-service's graph breaker to open", { ...POLL, timeoutMs: 60_000 });
+    await gw.post('/lotes', {
+      nombreArchivo: 'durante-la-caida.json',
+      filas: [0, 1, 2].map((i) => ({
+        dni: String(base + i),
+        nombre: 'Eva',
+        apellido: `Caída${i}`,
+        emailPersonal: `eva${i}.${base}@correo.example`,
+        carrera: 'Abogacía',
+        estado: 'ingresante',
+        periodo: '2027',
+      })),
+    });
+    await waitFor(
+      async () => {
+        const todos =
+          await gw.get<{ servicio: string; breakers: { dependencia: string; estado: string }[] }[]>('/breakers');
+        return (
+          todos.find((s) => s.servicio === 'teams-service')?.breakers.find((b) => b.dependencia === 'graph')?.estado ===
+          'open'
+        );
+      },
+      "teams-service's graph breaker to open",
+      { ...POLL, timeoutMs: 60_000 },
+    );
 
     await ir('Servicios');
     await page.locator('tr[data-servicio="teams-service"]').getByText('Degradado').waitFor();
@@ -184,9 +234,21 @@ describe('the dashboard, in a browser', () => {
   it('lists a parked message with its reason on the service page and replays it', async () => {
     // A command whose payload breaks its schema: moodle-service parks it at once, with the reason.
     const messageId = randomUUID();
-    const envelope = { messageId, correlationId: randomUUID(), causationId: null, occurredAt: new Date().toISOString(), type: DesenrolarMoodle.name, version: 1, payload: { alumnoId: 'no-es-un-uuid' } };
+    const envelope = {
+      messageId,
+      correlationId: randomUUID(),
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      type: DesenrolarMoodle.name,
+      version: 1,
+      payload: { alumnoId: 'no-es-un-uuid' },
+    };
     await tap.send(DesenrolarMoodle, envelope as never);
-    await waitFor(async () => (await tap.queueDepth(parkedQueueName('moodle-service'))) >= 1, 'the bad command parked', { ...POLL, timeoutMs: 30_000 });
+    await waitFor(
+      async () => (await tap.queueDepth(parkedQueueName('moodle-service'))) >= 1,
+      'the bad command parked',
+      { ...POLL, timeoutMs: 30_000 },
+    );
 
     await ir('Servicios');
     await page.locator('tr[data-servicio="moodle-service"]').getByRole('link', { name: 'moodle-service' }).click();
@@ -199,9 +261,20 @@ describe('the dashboard, in a browser', () => {
     await fila.getByRole('button', { name: `Reintentar el mensaje ${messageId}` }).click();
     await page.getByText('Reenviado: 1 mensaje de moodle-service').waitFor();
     // Back in moodle-service's queue, consumed again, and — the payload being still wrong — parked again.
-    await waitFor(async () => ((await parkedAt(messageId)) ?? '') > (antes ?? ''), 'the replayed message to be consumed and parked again', { ...POLL, timeoutMs: 30_000 });
+    await waitFor(
+      async () => ((await parkedAt(messageId)) ?? '') > (antes ?? ''),
+      'the replayed message to be consumed and parked again',
+      { ...POLL, timeoutMs: 30_000 },
+    );
     const tareas = await gw.get<{ items: { tipo: string; detalle: Record<string, unknown> }[] }>('/tareas?tipo=dlq');
-    expect(tareas.items).toEqual(expect.arrayContaining([expect.objectContaining({ tipo: 'dlq', detalle: expect.objectContaining({ operacion: 'reintentar', messageId }) })]));
+    expect(tareas.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          tipo: 'dlq',
+          detalle: expect.objectContaining({ operacion: 'reintentar', messageId }),
+        }),
+      ]),
+    );
     await shot('09-reintentado.png');
   }, 90_000);
 
@@ -209,7 +282,10 @@ describe('the dashboard, in a browser', () => {
     await ir('Configuración');
     await page.getByRole('heading', { name: 'Configuración', level: 1 }).waitFor();
     const lote = page.getByLabel('Tamaño de lote');
-    await waitFor(async () => (await lote.inputValue()) !== '', 'the configuration loaded into the form', { timeoutMs: 10_000, everyMs: 200 });
+    await waitFor(async () => (await lote.inputValue()) !== '', 'the configuration loaded into the form', {
+      timeoutMs: 10_000,
+      everyMs: 200,
+    });
     const antes = await gw.get<{ version: number }>('/config');
     const patron = page.getByLabel('Patrón del UPN');
 
@@ -237,14 +313,21 @@ describe('the dashboard, in a browser', () => {
     expect(await patron.getAttribute('aria-invalid')).toBeNull();
     await page.locator('#version-config').getByText(`Versión ${version}, cambiada por admin`).waitFor();
     await page.locator('#historial-config').getByText('prueba del panel').waitFor();
-    const guardada = await gw.get<{ valores: { loteTamano: number; upn: { dominio: string } }; fijadas?: string[]; aplicacion?: unknown[] }>('/config');
+    const guardada = await gw.get<{
+      valores: { loteTamano: number; upn: { dominio: string } };
+      fijadas?: string[];
+      aplicacion?: unknown[];
+    }>('/config');
     expect(guardada.valores.loteTamano).toBe(25);
     expect(guardada.valores.upn.dominio).toBe('alumnos.unrc.edu.ar');
     expect(guardada.fijadas).toEqual(expect.arrayContaining(['loteTamano', 'upn']));
     await page.locator('.clave-estado[data-clave="loteTamano"][data-fijada="true"]').waitFor();
 
     // Each running service takes the new version (no restart): the page follows it service by service.
-    await page.locator('#aplicacion-resumen[data-todos="true"]').getByText(`Todos los servicios aplican la versión ${version}`).waitFor({ timeout: 60_000 });
+    await page
+      .locator('#aplicacion-resumen[data-todos="true"]')
+      .getByText(`Todos los servicios aplican la versión ${version}`)
+      .waitFor({ timeout: 60_000 });
     for (const servicio of ['ingest-service', 'teams-service', 'moodle-service', 'mail-service']) {
       const fila = page.locator(`#aplicacion-config li[data-servicio="${servicio}"]`);
       expect(await fila.getAttribute('data-al-dia')).toBe('true');
@@ -253,13 +336,15 @@ describe('the dashboard, in a browser', () => {
     }
     // The page's word is the services' own: each one's /health/ready reports the version.
     for (const servicio of ['ingest-service', 'teams-service', 'moodle-service', 'mail-service'] as const) {
-      const salud = (await fetch(`${stack.urls[servicio]}/health/ready`).then((r) => r.json())) as { details?: { configuracion?: unknown } };
+      const salud = (await fetch(`${stack.urls[servicio]}/health/ready`).then((r) => r.json())) as {
+        details?: { configuracion?: unknown };
+      };
       expect(salud.details?.configuracion).toMatchObject({ version });
     }
     await shot('11-configuracion-aplicada.png');
   }, 120_000);
 
-  it("keeps an edit when someone else saved meanwhile: the conflict is shown, and a reload keeps the edit over the newer version", async () => {
+  it('keeps an edit when someone else saved meanwhile: the conflict is shown, and a reload keeps the edit over the newer version', async () => {
     const lote = page.getByLabel('Tamaño de lote');
     const zona = page.getByLabel('Zona horaria');
     const antes = await gw.get<{ version: number }>('/config');
@@ -283,7 +368,10 @@ describe('the dashboard, in a browser', () => {
 
     await page.getByRole('button', { name: 'Guardar' }).click();
     await page.getByText(`Guardada la versión ${antes.version + 2} (cambió: loteTamano)`).waitFor();
-    expect((await gw.get('/config')).valores).toMatchObject({ loteTamano: 30, zonaHoraria: 'America/Argentina/Buenos_Aires' });
+    expect((await gw.get('/config')).valores).toMatchObject({
+      loteTamano: 30,
+      zonaHoraria: 'America/Argentina/Buenos_Aires',
+    });
   }, 60_000);
 
   it("gives a set key back to the services' environment from its section, after a confirmation: a new version that ingest-service applies", async () => {
@@ -295,7 +383,10 @@ describe('the dashboard, in a browser', () => {
       void d.accept();
     });
     await page.getByRole('button', { name: 'Volver al entorno: loteTamano' }).click();
-    await page.locator('.clave-estado[data-clave="loteTamano"][data-fijada="false"]').getByText('sin fijar, rige el entorno').waitFor();
+    await page
+      .locator('.clave-estado[data-clave="loteTamano"][data-fijada="false"]')
+      .getByText('sin fijar, rige el entorno')
+      .waitFor();
     expect(pregunta).toMatch(/Volver al entorno «loteTamano»/);
     expect(await page.getByRole('button', { name: 'Volver al entorno: loteTamano' }).count()).toBe(0);
     const version = antes.version + 1;
@@ -309,7 +400,9 @@ describe('the dashboard, in a browser', () => {
     // ingest-service takes the version and runs its BATCH_SIZE again: loteTamano is no longer among its keys set.
     await waitFor(
       async () => {
-        const salud = (await fetch(`${stack.urls['ingest-service']}/health/ready`).then((r) => r.json())) as { details?: { configuracion?: { version?: number; fijadas?: string[] } } };
+        const salud = (await fetch(`${stack.urls['ingest-service']}/health/ready`).then((r) => r.json())) as {
+          details?: { configuracion?: { version?: number; fijadas?: string[] } };
+        };
         const c = salud.details?.configuracion;
         return c?.version === version && !c.fijadas?.includes('loteTamano');
       },
@@ -321,11 +414,14 @@ describe('the dashboard, in a browser', () => {
 
 /** PATCH /api/v1/config as another admin would, beside the browser. */
 const patchConfig = (body: unknown) =>
-  getJson(`${stack.urls.gateway}/api/v1/config`, { method: 'PATCH', headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  getJson(`${stack.urls.gateway}/api/v1/config`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** When the parked copy of a message was parked (null when it is not parked). */
 async function parkedAt(messageId: string): Promise<string | null> {
   const r = await gw.get<{ mensajes: { messageId: string; aparcadoAt: string | null }[] }>('/dlq/moodle-service');
   return r.mensajes.find((m) => m.messageId === messageId)?.aparcadoAt ?? null;
 }
-

@@ -28,10 +28,23 @@ let stack: Stack;
 const gw = gatewayApi(() => stack);
 const admin = (path: string) => `${stack.urls.sandboxAdmin}/_admin${path}`;
 
-interface Progreso { estado: string; total: number; completados: number; conAvisos: number; fallidos: number; enCurso: number; pendientes: number }
-interface Peticion { at: number; endpoint: string; status: number }
+interface Progreso {
+  estado: string;
+  total: number;
+  completados: number;
+  conAvisos: number;
+  fallidos: number;
+  enCurso: number;
+  pendientes: number;
+}
+interface Peticion {
+  at: number;
+  endpoint: string;
+  status: number;
+}
 
-const requests = async (target: string, since: number) => (await getJson<{ requests: Peticion[] }>(admin(`/counters/requests?target=${target}&since=${since}`))).requests;
+const requests = async (target: string, since: number) =>
+  (await getJson<{ requests: Peticion[] }>(admin(`/counters/requests?target=${target}&since=${since}`))).requests;
 const isWrite = (r: Peticion) => !r.endpoint.startsWith('GET ');
 
 /** The largest number of requests inside any window of `ms`. */
@@ -53,17 +66,23 @@ async function pullCohort(seed: number, size: number): Promise<string> {
 }
 
 async function settled(loteId: string, timeoutMs: number): Promise<Progreso> {
-  return waitFor(async () => {
-    const p = await gw.get<Progreso>(`/lotes/${loteId}`);
-    return p.total > 0 && p.enCurso === 0 && p.pendientes === 0 && p;
-  }, `lote ${loteId} to settle`, { ...POLL, timeoutMs });
+  return waitFor(
+    async () => {
+      const p = await gw.get<Progreso>(`/lotes/${loteId}`);
+      return p.total > 0 && p.enCurso === 0 && p.pendientes === 0 && p;
+    },
+    `lote ${loteId} to settle`,
+    { ...POLL, timeoutMs },
+  );
 }
 
 async function alumnosDe(loteId: string): Promise<string[]> {
   const db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
   try {
-    return (await db.query('SELECT alumno_id FROM gateway.lote_alumno WHERE lote_id = $1', [loteId])).rows.map((r) => r.alumno_id);
+    return (await db.query('SELECT alumno_id FROM gateway.lote_alumno WHERE lote_id = $1', [loteId])).rows.map(
+      (r) => r.alumno_id,
+    );
   } finally {
     await db.end();
   }
@@ -83,7 +102,11 @@ async function queue(name: string): Promise<{ messages: number; consumers: numbe
 }
 
 const breakerOf = async (service: string, dependency: string) =>
-  (await getJson<{ details: Record<string, { state?: string }> }>(`${stack.urls[service as 'moodle-service']}/health/ready`).catch((e) => e.body ?? { details: {} })).details[`breaker:${dependency}`]?.state;
+  (
+    await getJson<{ details: Record<string, { state?: string }> }>(
+      `${stack.urls[service as 'moodle-service']}/health/ready`,
+    ).catch((e) => e.body ?? { details: {} })
+  ).details[`breaker:${dependency}`]?.state;
 
 async function forgetRateState(): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -102,7 +125,13 @@ beforeAll(async () => {
   stack = await startStack({
     portBase: 5200,
     varDir: VAR_DIR,
-    env: { RABBITMQ_URL: env.rabbitmqUrl, DATABASE_URL: env.databaseUrl, REDIS_URL, RETRY_DELAYS_MS: '200,500,1000', LOG_LEVEL: 'warn' },
+    env: {
+      RABBITMQ_URL: env.rabbitmqUrl,
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL,
+      RETRY_DELAYS_MS: '200,500,1000',
+      LOG_LEVEL: 'warn',
+    },
     serviceEnv: {
       sandbox: { SANDBOX_SIAL_COHORT: '20', SANDBOX_SIAL_SEED: '5001' },
       // Moodle or email unanswered for 36 s: the workflow completes with a warning a late answer clears.
@@ -111,10 +140,19 @@ beforeAll(async () => {
       'ingest-service': { BATCH_SIZE: '1000' },
       // Rate-limited handlers mostly wait for their slot, each holding a connection: enough of them
       // that one always waits, so no slot goes unused.
-      'teams-service': { GRAPH_RPM: '6000', GRAPH_WRITE_RPM: String(R), DB_POOL_SIZE: '16', GRAPH_BREAKER_CAPACITY: '16' },
+      'teams-service': {
+        GRAPH_RPM: '6000',
+        GRAPH_WRITE_RPM: String(R),
+        DB_POOL_SIZE: '16',
+        GRAPH_BREAKER_CAPACITY: '16',
+      },
       // The Moodle and SMTP stand-ins enforce no rate: only their breakers are under test here. Moodle's
       // retries spaced as in production (1 s, 5 s, 15 s), so the breaker opens before any runs out.
-      'moodle-service': { MOODLE_RPM: '6000', MOODLE_BREAKER_RESET_TIMEOUT_MS: '2000', RETRY_DELAYS_MS: '1000,5000,15000' },
+      'moodle-service': {
+        MOODLE_RPM: '6000',
+        MOODLE_BREAKER_RESET_TIMEOUT_MS: '2000',
+        RETRY_DELAYS_MS: '1000,5000,15000',
+      },
       'mail-service': { SMTP_RPM: '6000' },
     },
   });
@@ -150,7 +188,9 @@ describe('protecting the external services, end to end', () => {
     const seen = await requests('graph', since);
     const writes = seen.filter(isWrite).map((r) => r.at);
     const achieved = ratePerMin(writes);
-    console.log(`[e2e] ${p.total} students, ${writes.length} Graph writes in ${((writes.at(-1)! - writes[0]) / 1000).toFixed(1)} s: ${achieved.toFixed(0)}/min (R ${R}), 429s ${seen.filter((r) => r.status === 429).length}`);
+    console.log(
+      `[e2e] ${p.total} students, ${writes.length} Graph writes in ${((writes.at(-1)! - writes[0]) / 1000).toFixed(1)} s: ${achieved.toFixed(0)}/min (R ${R}), 429s ${seen.filter((r) => r.status === 429).length}`,
+    );
     expect(p.fallidos).toBe(0);
     expect(writes.length).toBeGreaterThanOrEqual(2 * p.total);
     expect(seen.filter((r) => r.status === 429)).toHaveLength(0);
@@ -169,7 +209,13 @@ describe('protecting the external services, end to end', () => {
       } finally {
         await tap.close();
       }
-      await waitFor(async () => (await getJson(`${stack.urls['teams-service']}/health/ready`)).details['breaker:graph'].rateLimit.limits.rpm === rpm, `Graph at ${rpm}/min`, { ...POLL, timeoutMs: 15_000 });
+      await waitFor(
+        async () =>
+          (await getJson(`${stack.urls['teams-service']}/health/ready`)).details['breaker:graph'].rateLimit.limits
+            .rpm === rpm,
+        `Graph at ${rpm}/min`,
+        { ...POLL, timeoutMs: 15_000 },
+      );
     };
     await limits(120, 120);
     try {
@@ -192,8 +238,14 @@ describe('protecting the external services, end to end', () => {
     await putJson(admin('/faults/moodle'), { downForMs });
     const back = Date.now() + downForMs;
     const loteId = await pullCohort(5103, 20);
-    await waitFor(async () => (await breakerOf('moodle-service', 'moodle')) === 'open', 'the Moodle breaker to open', { ...POLL, timeoutMs: 30_000 });
-    await waitFor(async () => (await queue('moodle-service')).consumers === 0, 'moodle-service to stop consuming', { ...POLL, timeoutMs: 10_000 });
+    await waitFor(async () => (await breakerOf('moodle-service', 'moodle')) === 'open', 'the Moodle breaker to open', {
+      ...POLL,
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => (await queue('moodle-service')).consumers === 0, 'moodle-service to stop consuming', {
+      ...POLL,
+      timeoutMs: 10_000,
+    });
     // The deadline passes while Moodle is away: completed, with a warning for Moodle.
     const during = await settled(loteId, 60_000);
     expect(Date.now()).toBeLessThan(back);
@@ -203,10 +255,20 @@ describe('protecting the external services, end to end', () => {
     expect(waiting.messages).toBeGreaterThan(0); // the students' CuentaTeamsCreada, held by RabbitMQ
 
     const ids = await alumnosDe(loteId);
-    const fichas = await waitFor(async () => {
-      const all = await Promise.all(ids.map((id) => gw.get(`/alumnos/${id}`)));
-      return all.every((f) => f.workflow.pasos.find((x: { paso: string }) => x.paso === 'moodle').estado === 'completado' && !f.workflow.avisos.some((a: string) => a.startsWith('moodle'))) && all;
-    }, 'every student enrolled once Moodle is back', { ...POLL, timeoutMs: downForMs + 90_000 });
+    const fichas = await waitFor(
+      async () => {
+        const all = await Promise.all(ids.map((id) => gw.get(`/alumnos/${id}`)));
+        return (
+          all.every(
+            (f) =>
+              f.workflow.pasos.find((x: { paso: string }) => x.paso === 'moodle').estado === 'completado' &&
+              !f.workflow.avisos.some((a: string) => a.startsWith('moodle')),
+          ) && all
+        );
+      },
+      'every student enrolled once Moodle is back',
+      { ...POLL, timeoutMs: downForMs + 90_000 },
+    );
     // Completed — with a warning only for a student SIAL has no email address for.
     for (const f of fichas) {
       const sinCorreo = !f.alumno.emailPersonal && !f.alumno.emailInstitucional;
@@ -228,7 +290,9 @@ describe('protecting the external services, end to end', () => {
     const seen = await requests('graph', since);
     const writes = seen.filter(isWrite).map((r) => r.at);
     const achieved = ratePerMin(writes);
-    console.log(`[e2e] two replicas: ${writes.length} Graph writes at ${achieved.toFixed(0)}/min (R ${R}), most in any 10 s ${maxInWindow(writes, 10_000)}, 429s ${seen.filter((r) => r.status === 429).length}`);
+    console.log(
+      `[e2e] two replicas: ${writes.length} Graph writes at ${achieved.toFixed(0)}/min (R ${R}), most in any 10 s ${maxInWindow(writes, 10_000)}, 429s ${seen.filter((r) => r.status === 429).length}`,
+    );
     expect(seen.filter((r) => r.status === 429)).toHaveLength(0);
     expect(achieved).toBeLessThanOrEqual(1.02 * R);
     // What the stand-in's bucket would let through in any 10 s: its rate plus its R/12 burst. (Finer
@@ -237,7 +301,14 @@ describe('protecting the external services, end to end', () => {
     // Both did the work.
     for (const url of [stack.urls['teams-service'], replica]) {
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      const ok = metrics.split('\n').filter((l) => l.startsWith('lucy_external_calls_total{') && l.includes('dependency="graph"') && l.includes('outcome="success"'));
+      const ok = metrics
+        .split('\n')
+        .filter(
+          (l) =>
+            l.startsWith('lucy_external_calls_total{') &&
+            l.includes('dependency="graph"') &&
+            l.includes('outcome="success"'),
+        );
       expect(ok.reduce((n, l) => n + Number(l.split(' ').at(-1)), 0)).toBeGreaterThan(0);
     }
   }, 360_000);

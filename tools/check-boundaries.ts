@@ -63,7 +63,8 @@ const isTestCode = (project: Project, file: string) =>
 
 // Which project imports which through an alias, and whether only test support makes that edge.
 function readImports(all: Project[]): void {
-  const paths: Record<string, string[]> = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {};
+  const paths: Record<string, string[]> =
+    JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {};
   const aliases = Object.keys(paths);
   const owner = (alias: string) => all.find((p) => (paths[alias]?.[0] ?? '').startsWith(`${p.root}/`))?.name;
   for (const project of all) {
@@ -77,7 +78,10 @@ function readImports(all: Project[]): void {
         if (spec.startsWith('@lucy/') && aliases.includes(alias)) {
           const target = owner(alias);
           const testOnly = TEST_ONLY_ALIASES.includes(alias);
-          if (target && target !== project.name) (project.root === TEST_SUPPORT || (testOnly && testCode) ? supportImports : otherImports).add(`${project.name}\0${target}`);
+          if (target && target !== project.name)
+            (project.root === TEST_SUPPORT || (testOnly && testCode) ? supportImports : otherImports).add(
+              `${project.name}\0${target}`,
+            );
         }
       }
     }
@@ -105,7 +109,8 @@ function checkGraph(all: Project[]): void {
     }
     // An edge only test code makes through a test-only alias (or libs/testing makes) is left out: those
     // imports cannot reach a service's build, and ESLint keeps them in test code.
-    const testSupportOnly = (source: string, target: string) => supportImports.has(`${source}\0${target}`) && !otherImports.has(`${source}\0${target}`);
+    const testSupportOnly = (source: string, target: string) =>
+      supportImports.has(`${source}\0${target}`) && !otherImports.has(`${source}\0${target}`);
     const edges = new Map<string, string[]>();
     for (const [source, deps] of Object.entries(graph.dependencies)) {
       const internal = deps.map((d) => d.target).filter((t) => graph.nodes[t] && !testSupportOnly(source, t));
@@ -144,7 +149,8 @@ const all = projects();
 for (const project of all) {
   const kinds = project.tags.filter((t) => t === 'type:app' || t === 'type:lib');
   const expected = project.root.startsWith('apps/') ? 'type:app' : 'type:lib';
-  if (kinds.length !== 1 || kinds[0] !== expected) problems.push(`${project.root}/project.json: tags must include ${expected}`);
+  if (kinds.length !== 1 || kinds[0] !== expected)
+    problems.push(`${project.root}/project.json: tags must include ${expected}`);
 }
 readImports(all);
 checkGraph(all);

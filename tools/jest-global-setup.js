@@ -11,9 +11,22 @@ export default function globalSetup() {
   const base = new URL(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
   if (base.pathname.length > 1) return; // a vhost chosen by whoever runs the tests
   try {
-    const vhosts = execFileSync('rabbitmqctl', ['-q', 'list_vhosts', 'name'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    if (!vhosts.split('\n').map((l) => l.trim()).includes(TEST_VHOST)) execFileSync('rabbitmqctl', ['add_vhost', TEST_VHOST], { stdio: 'ignore' });
-    execFileSync('rabbitmqctl', ['set_permissions', '-p', TEST_VHOST, decodeURIComponent(base.username || 'guest'), '.*', '.*', '.*'], { stdio: 'ignore' });
+    const vhosts = execFileSync('rabbitmqctl', ['-q', 'list_vhosts', 'name'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    if (
+      !vhosts
+        .split('\n')
+        .map((l) => l.trim())
+        .includes(TEST_VHOST)
+    )
+      execFileSync('rabbitmqctl', ['add_vhost', TEST_VHOST], { stdio: 'ignore' });
+    execFileSync(
+      'rabbitmqctl',
+      ['set_permissions', '-p', TEST_VHOST, decodeURIComponent(base.username || 'guest'), '.*', '.*', '.*'],
+      { stdio: 'ignore' },
+    );
   } catch {
     return;
   }

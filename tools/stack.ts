@@ -49,7 +49,13 @@ export interface Stack {
   start(name: string): Promise<void>;
 }
 
-const PORT_OFFSETS: Record<ServiceName, number> = { gateway: 0, 'ingest-service': 1, 'teams-service': 2, 'moodle-service': 3, 'mail-service': 4 };
+const PORT_OFFSETS: Record<ServiceName, number> = {
+  gateway: 0,
+  'ingest-service': 1,
+  'teams-service': 2,
+  'moodle-service': 3,
+  'mail-service': 4,
+};
 
 /** The dev credentials key: generated once into var/, shared by teams-service and mail-service only. */
 export function credentialsKeyFile(varDir: string): string {
@@ -82,8 +88,24 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const sb = base === undefined ? 4000 : base + 10;
   const sandboxPorts =
     base === undefined
-      ? { SANDBOX_ADMIN_PORT: 4000, SANDBOX_IDENTITY_PORT: 4010, SANDBOX_GRAPH_PORT: 4011, SANDBOX_MOODLE_PORT: 4020, SANDBOX_SIAL_PORT: 4030, SANDBOX_SMTP_PORT: 2525, SANDBOX_MAILBOX_PORT: 4040 }
-      : { SANDBOX_ADMIN_PORT: sb, SANDBOX_IDENTITY_PORT: sb + 1, SANDBOX_GRAPH_PORT: sb + 2, SANDBOX_MOODLE_PORT: sb + 3, SANDBOX_SIAL_PORT: sb + 4, SANDBOX_SMTP_PORT: sb + 5, SANDBOX_MAILBOX_PORT: sb + 6 };
+      ? {
+          SANDBOX_ADMIN_PORT: 4000,
+          SANDBOX_IDENTITY_PORT: 4010,
+          SANDBOX_GRAPH_PORT: 4011,
+          SANDBOX_MOODLE_PORT: 4020,
+          SANDBOX_SIAL_PORT: 4030,
+          SANDBOX_SMTP_PORT: 2525,
+          SANDBOX_MAILBOX_PORT: 4040,
+        }
+      : {
+          SANDBOX_ADMIN_PORT: sb,
+          SANDBOX_IDENTITY_PORT: sb + 1,
+          SANDBOX_GRAPH_PORT: sb + 2,
+          SANDBOX_MOODLE_PORT: sb + 3,
+          SANDBOX_SIAL_PORT: sb + 4,
+          SANDBOX_SMTP_PORT: sb + 5,
+          SANDBOX_MAILBOX_PORT: sb + 6,
+        };
   const sandboxDir = join(varDir, 'sandbox');
   const common: Record<string, string> = { ...(opts.env ?? {}) };
   // Where the services find the stand-ins (their defaults assume the 4000 layout; be explicit anyway).
@@ -106,7 +128,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const keyFile = credentialsKeyFile(varDir);
   const tokenFile = adminTokenFile(varDir);
   const perService: Record<string, Record<string, string>> = {
-    sandbox: { ...Object.fromEntries(Object.entries(sandboxPorts).map(([k, v]) => [k, String(v)])), SANDBOX_STATE_DIR: sandboxDir },
+    sandbox: {
+      ...Object.fromEntries(Object.entries(sandboxPorts).map(([k, v]) => [k, String(v)])),
+      SANDBOX_STATE_DIR: sandboxDir,
+    },
     'teams-service': { CREDENTIALS_KEY_FILE: keyFile },
     'mail-service': { CREDENTIALS_KEY_FILE: keyFile },
     gateway: { ADMIN_TOKEN_FILE: tokenFile },
@@ -133,7 +158,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const port = svcPort(s);
     specs.set(s, {
       entry: `apps/${s}/src/main.ts`,
-      env: { ...sandboxTargets, ...common, ...(perService[s] ?? {}), ...(s === 'gateway' ? { SERVICE_URLS: serviceUrls } : {}), PORT: String(port), ...(opts.serviceEnv?.[s] ?? {}) },
+      env: {
+        ...sandboxTargets,
+        ...common,
+        ...(perService[s] ?? {}),
+        ...(s === 'gateway' ? { SERVICE_URLS: serviceUrls } : {}),
+        PORT: String(port),
+        ...(opts.serviceEnv?.[s] ?? {}),
+      },
       ready: `${urls[s]}/health/ready`,
     });
   }
@@ -205,11 +237,18 @@ function prefix(name: string, d: Buffer): string {
     .join('');
 }
 
-async function waitReady(name: string, url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+async function waitReady(
+  name: string,
+  url: string,
+  child: ChildProcess,
+  logFile: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting; see ${logFile}:\n${tail(logFile)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} while starting; see ${logFile}:\n${tail(logFile)}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;

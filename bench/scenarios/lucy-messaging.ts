@@ -27,7 +27,8 @@ export function lucyMessagingRelay(mode: 'on' | 'off') {
     let seeder: MessagingRuntime | undefined;
 
     const stop = async () => {
-      for (const rt of runtimes.splice(0)) await rt.stop().catch((err) => log.warn({ err: String(err) }, 'runtime stop failed'));
+      for (const rt of runtimes.splice(0))
+        await rt.stop().catch((err) => log.warn({ err: String(err) }, 'runtime stop failed'));
       await deleteQueues(queues.splice(0));
       for (const ds of dataSources.splice(0)) await dropSchema(ds).catch(() => undefined);
     };
@@ -63,7 +64,13 @@ export function lucyMessagingRelay(mode: 'on' | 'off') {
         dataSources.push(seederDs);
       }
       seeder = new MessagingRuntime(
-        { ...messagingDefaults(seederService, config.rabbitUrl), prefetch: config.prefetch, inbox: mode === 'on', outbox: mode === 'on', shutdownTimeoutMs: 5000 },
+        {
+          ...messagingDefaults(seederService, config.rabbitUrl),
+          prefetch: config.prefetch,
+          inbox: mode === 'on',
+          outbox: mode === 'on',
+          shutdownTimeoutMs: 5000,
+        },
         { log, dataSource: seederDs },
       );
       runtimes.push(seeder);

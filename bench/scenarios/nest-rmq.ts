@@ -13,7 +13,17 @@
 // Four microservices (NestFactory.createMicroservice, Transport.RMQ) in this process, one per hop.
 import { Controller, Inject, Logger, Module, Optional, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientRMQ, ClientsModule, Ctx, EventPattern, Payload, RmqContext, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import {
+  ClientRMQ,
+  ClientsModule,
+  Ctx,
+  EventPattern,
+  Payload,
+  RmqContext,
+  Transport,
+  type ClientProxy,
+  type MicroserviceOptions,
+} from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { Relay, Sink } from '../support/driver.js';
 import { config, deleteQueues, tag, type Item } from '../support/infra.js';
@@ -89,7 +99,12 @@ export async function nestRmqRelay(sink: Sink): Promise<Relay> {
       await app.listen();
       if (next) await app.get<ClientProxy>(NEXT_HOP).connect();
     }
-    seeder = new ClientRMQ({ urls: [config.rabbitUrl], queue: queues[0], persistent: true, queueOptions: queueOptions() });
+    seeder = new ClientRMQ({
+      urls: [config.rabbitUrl],
+      queue: queues[0],
+      persistent: true,
+      queueOptions: queueOptions(),
+    });
     await seeder.connect();
   } catch (err) {
     await stop().catch(() => undefined);

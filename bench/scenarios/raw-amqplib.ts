@@ -38,8 +38,11 @@ export async function rawAmqplibRelay(sink: Sink): Promise<Relay> {
             ch.ack(msg);
             return;
           }
-          pub.sendToQueue(next!, msg.content, { persistent: true, contentType: 'application/json', messageId: msg.properties.messageId }, (err) =>
-            err ? ch.nack(msg, false, true) : ch.ack(msg),
+          pub.sendToQueue(
+            next!,
+            msg.content,
+            { persistent: true, contentType: 'application/json', messageId: msg.properties.messageId },
+            (err) => (err ? ch.nack(msg, false, true) : ch.ack(msg)),
           );
         },
         { noAck: false },
@@ -52,8 +55,11 @@ export async function rawAmqplibRelay(sink: Sink): Promise<Relay> {
     return {
       seedOne: (item) =>
         new Promise<void>((resolve, reject) => {
-          seeder.sendToQueue(queues[0], Buffer.from(JSON.stringify(item)), { persistent: true, contentType: 'application/json', messageId: `m${id++}` }, (err) =>
-            err ? reject(new Error(`broker refused a seed: ${String(err)}`)) : resolve(),
+          seeder.sendToQueue(
+            queues[0],
+            Buffer.from(JSON.stringify(item)),
+            { persistent: true, contentType: 'application/json', messageId: `m${id++}` },
+            (err) => (err ? reject(new Error(`broker refused a seed: ${String(err)}`)) : resolve()),
           );
         }),
       stop: async () => {

@@ -81,7 +81,14 @@ class Arrivals implements Sink {
 }
 
 /** Publishes `count` items with at most `window` unconfirmed at once; `onSeeded` after each confirm. */
-async function seed(relay: Relay, phase: string, count: number, window: number, onSeeded: () => void, stopped: () => boolean): Promise<void> {
+async function seed(
+  relay: Relay,
+  phase: string,
+  count: number,
+  window: number,
+  onSeeded: () => void,
+  stopped: () => boolean,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count && !stopped()) {
@@ -93,7 +100,13 @@ async function seed(relay: Relay, phase: string, count: number, window: number, 
   await Promise.all(Array.from({ length: Math.min(window, count) }, worker));
 }
 
-async function runPhase(label: string, relay: Relay, arrivals: Arrivals, phase: string, count: number): Promise<PhaseResult> {
+async function runPhase(
+  label: string,
+  relay: Relay,
+  arrivals: Arrivals,
+  phase: string,
+  count: number,
+): Promise<PhaseResult> {
   if (count === 0) return { items: 0, ms: 0, itemsPerSec: 0, duplicates: 0, seededMs: 0 };
   const allArrived = arrivals.begin(phase, count);
   let seeded = 0;
@@ -101,10 +114,17 @@ async function runPhase(label: string, relay: Relay, arrivals: Arrivals, phase: 
   let watchdog: NodeJS.Timeout | undefined;
   const t0 = performance.now();
   let seededAt = 0;
-  const seeding = seed(relay, phase, count, config.seedWindow, () => {
-    seeded++;
-    seededAt = arrivals.progressAt = performance.now();
-  }, () => aborted);
+  const seeding = seed(
+    relay,
+    phase,
+    count,
+    config.seedWindow,
+    () => {
+      seeded++;
+      seededAt = arrivals.progressAt = performance.now();
+    },
+    () => aborted,
+  );
   const stall = new Promise<never>((_, reject) => {
     watchdog = setInterval(() => {
       const idle = performance.now() - arrivals.progressAt;
@@ -126,7 +146,13 @@ async function runPhase(label: string, relay: Relay, arrivals: Arrivals, phase: 
     seeding.catch(() => undefined);
   }
   const ms = arrivals.lastAt - t0;
-  return { items: count, ms, itemsPerSec: (count / ms) * 1000, duplicates: arrivals.duplicates, seededMs: seededAt - t0 };
+  return {
+    items: count,
+    ms,
+    itemsPerSec: (count / ms) * 1000,
+    duplicates: arrivals.duplicates,
+    seededMs: seededAt - t0,
+  };
 }
 
 export async function runScenario(key: string, label: string, build: ScenarioFactory): Promise<ScenarioResult> {
@@ -149,6 +175,7 @@ export async function runScenario(key: string, label: string, build: ScenarioFac
       });
     }
   }
-  if (arrivals.stray) result.error = [result.error, `${arrivals.stray} stray items at hop 4`].filter(Boolean).join('; ');
+  if (arrivals.stray)
+    result.error = [result.error, `${arrivals.stray} stray items at hop 4`].filter(Boolean).join('; ');
   return result;
 }

@@ -31,7 +31,10 @@ export const config = {
   /** A scenario with no progress for this long aborts. */
   stallMs: intFromEnv('BENCH_STALL_SECONDS', 30) * 1000,
   /** Which scenarios to run (comma-separated subset of raw,off,on,nest); all by default. */
-  scenarios: (process.env.BENCH_SCENARIOS ?? 'raw,off,on,nest').split(',').map((s) => s.trim()).filter(Boolean),
+  scenarios: (process.env.BENCH_SCENARIOS ?? 'raw,off,on,nest')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent',
   /** Keep libs/messaging on its TypeORM path (one transaction per message, no direct SQL): for before/after. */
   typeormPath: process.env.BENCH_TYPEORM_PATH === '1',

@@ -4,10 +4,15 @@ import type { Stack } from '../../tools/stack.js';
 
 export function gatewayApi(stack: () => Stack) {
   const url = (path: string) => `${stack().urls.gateway}/api/v1${path}`;
-  const headers = (json: boolean): Record<string, string> => ({ authorization: `Bearer ${stack().adminToken}`, ...(json ? { 'content-type': 'application/json' } : {}) });
+  const headers = (json: boolean): Record<string, string> => ({
+    authorization: `Bearer ${stack().adminToken}`,
+    ...(json ? { 'content-type': 'application/json' } : {}),
+  });
   return {
     get: <T = any>(path: string) => getJson<T>(url(path), { headers: headers(false) }),
-    post: <T = any>(path: string, body: unknown = {}) => getJson<T>(url(path), { method: 'POST', headers: headers(true), body: JSON.stringify(body) }),
-    patch: <T = any>(path: string, body: unknown = {}) => getJson<T>(url(path), { method: 'PATCH', headers: headers(true), body: JSON.stringify(body) }),
+    post: <T = any>(path: string, body: unknown = {}) =>
+      getJson<T>(url(path), { method: 'POST', headers: headers(true), body: JSON.stringify(body) }),
+    patch: <T = any>(path: string, body: unknown = {}) =>
+      getJson<T>(url(path), { method: 'PATCH', headers: headers(true), body: JSON.stringify(body) }),
   };
 }

@@ -172,10 +172,12 @@ async function main(): Promise<number> {
   // An account a failed student left is deleted by the saga's undo, retried by the sweeper: the checks read
   // the end state, so wait (bounded) until no such undo is still in flight.
   const undoing = () =>
-    json<{ total: number }>(`${st.urls.gateway}/api/v1/alumnos?paso=eliminar_cuenta&pasoEstado=en_curso&limit=1`, { token: st.adminToken })
+    json<{ total: number }>(`${st.urls.gateway}/api/v1/alumnos?paso=eliminar_cuenta&pasoEstado=en_curso&limit=1`, {
+      token: st.adminToken,
+    })
       .then((r) => r.total)
       .catch(() => -1);
-  for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
     const n = await undoing();
     if (n === 0) break;
     log(`${n < 0 ? 'gateway not answering' : `${n} account undo(s) still in flight`}; waiting`);

@@ -50,7 +50,17 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
 /** gateway: HTTP API + dashboard, saga coordinator, scheduler, read model. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [], migrations: [MessagingTables1732000000000, GatewayInit1763900000000, GatewayApi1764000000000, GatewaySincronizacionProgramada1764300000000, GatewayConfiguracionFijadas1764400000000, GatewayIdempotency1764480000000] }),
+    DatabaseModule.forService({
+      entities: [],
+      migrations: [
+        MessagingTables1732000000000,
+        GatewayInit1763900000000,
+        GatewayApi1764000000000,
+        GatewaySincronizacionProgramada1764300000000,
+        GatewayConfiguracionFijadas1764400000000,
+        GatewayIdempotency1764480000000,
+      ],
+    }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
@@ -60,7 +70,10 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       // defParamCharset: a file name as browsers send it (UTF-8 bytes), not read as Latin-1 (multer's default, mojibake).
-      useFactory: (c: GatewayConfig) => ({ defParamCharset: 'utf8', limits: { fileSize: c.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } }),
+      useFactory: (c: GatewayConfig) => ({
+        defParamCharset: 'utf8',
+        limits: { fileSize: c.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
+      }),
     }),
   ],
   controllers: [

@@ -2,7 +2,14 @@
 // would publish them: filters and pagination, one student's detail, actions on one or a selection
 // (recorded in the audit trail under the actor and as a tarea), stuck workflows.
 import { randomUUID } from 'node:crypto';
-import { AlumnoCreado, CuentaTeamsCreada, CuentaTeamsFallida, DesenrolarMoodle, RestablecerPassword, type AlumnoDatos } from '@lucy/contracts';
+import {
+  AlumnoCreado,
+  CuentaTeamsCreada,
+  CuentaTeamsFallida,
+  DesenrolarMoodle,
+  RestablecerPassword,
+  type AlumnoDatos,
+} from '@lucy/contracts';
 import { BrokerTap, waitFor } from '@lucy/testing';
 import { startGateway, tokenDe, type TestGateway } from './support/gateway.js';
 
@@ -33,20 +40,59 @@ describe('gateway API: alumnos, acciones, workflows', () => {
     gw = await startGateway('gwalumnos', { STUCK_AFTER_MS: '1000' });
     tap = await BrokerTap.open([AlumnoCreado, RestablecerPassword, DesenrolarMoodle], { url: gw.config.RABBITMQ_URL });
     operador = await tokenDe(gw, 'Operador Juan', 'operator');
-    await tap.publish(AlumnoCreado, { alumnoId: ana, loteId: null, alumno: alumno('40123456', { nombre: 'Ana María', apellido: 'Núñez' }) });
-    await tap.publish(AlumnoCreado, { alumnoId: luis, loteId: null, alumno: alumno('30111222', { nombre: 'Luis', apellido: 'Sosa', carrera: 'Medicina', estado: 'aspirante' }) });
-    await tap.publish(AlumnoCreado, { alumnoId: marta, loteId: null, alumno: alumno('35555666', { nombre: 'Marta', apellido: 'Gil', carrera: 'Medicina' }) });
-    await waitFor(async () => (await gw.api('/alumnos?q=Medicina')).status === 200 && (await gw.api(`/alumnos/${marta}`)).status === 200 && (await gw.api(`/alumnos/${luis}`)).status === 200 && (await gw.api(`/alumnos/${ana}`)).status === 200, 'the three students');
-    await tap.publish(CuentaTeamsFallida, { alumnoId: luis, upn: null, motivo: 'Graph: licencia agotada', permanente: true });
-    await tap.publish(CuentaTeamsCreada, { alumnoId: ana, upn: 'a40123456@lucy.example', graphUserId: 'g-ana', existente: false, credencial: sellado, credencialVersion: 1, alumno: alumno('40123456', { nombre: 'Ana María', apellido: 'Núñez' }) });
-    await waitFor(async () => (await estadoDe(luis)) === 'fallido' && (await estadoDe(ana)) === 'enrolando_y_notificando', 'Luis failed, Ana enrolling');
+    await tap.publish(AlumnoCreado, {
+      alumnoId: ana,
+      loteId: null,
+      alumno: alumno('40123456', { nombre: 'Ana María', apellido: 'Núñez' }),
+    });
+    await tap.publish(AlumnoCreado, {
+      alumnoId: luis,
+      loteId: null,
+      alumno: alumno('30111222', { nombre: 'Luis', apellido: 'Sosa', carrera: 'Medicina', estado: 'aspirante' }),
+    });
+    await tap.publish(AlumnoCreado, {
+      alumnoId: marta,
+      loteId: null,
+      alumno: alumno('35555666', { nombre: 'Marta', apellido: 'Gil', carrera: 'Medicina' }),
+    });
+    await waitFor(
+      async () =>
+        (await gw.api('/alumnos?q=Medicina')).status === 200 &&
+        (await gw.api(`/alumnos/${marta}`)).status === 200 &&
+        (await gw.api(`/alumnos/${luis}`)).status === 200 &&
+        (await gw.api(`/alumnos/${ana}`)).status === 200,
+      'the three students',
+    );
+    await tap.publish(CuentaTeamsFallida, {
+      alumnoId: luis,
+      upn: null,
+      motivo: 'Graph: licencia agotada',
+      permanente: true,
+    });
+    await tap.publish(CuentaTeamsCreada, {
+      alumnoId: ana,
+      upn: 'a40123456@lucy.example',
+      graphUserId: 'g-ana',
+      existente: false,
+      credencial: sellado,
+      credencialVersion: 1,
+      alumno: alumno('40123456', { nombre: 'Ana María', apellido: 'Núñez' }),
+    });
+    await waitFor(
+      async () => (await estadoDe(luis)) === 'fallido' && (await estadoDe(ana)) === 'enrolando_y_notificando',
+      'Luis failed, Ana enrolling',
+    );
   });
   afterAll(async () => {
     await tap?.close();
     await gw?.close();
   });
 
-  const ids = (r: { body: { items: { alumnoId: string }[] } }) => r.body.items.map((i) => i.alumnoId).filter((id) => [ana, luis, marta].includes(id)).sort();
+  const ids = (r: { body: { items: { alumnoId: string }[] } }) =>
+    r.body.items
+      .map((i) => i.alumnoId)
+      .filter((id) => [ana, luis, marta].includes(id))
+      .sort();
 
   it('filters students by estado, workflow state, step, carrera, date and free text, with a total', async () => {
     expect(ids(await gw.api('/alumnos?carrera=Medicina'))).toEqual([luis, marta].sort());
@@ -60,13 +106,33 @@ describe('gateway API: alumnos, acciones, workflows', () => {
     expect(ids(await gw.api('/alumnos?q=%25'))).toEqual([]); // a wildcard typed is a character
     expect((await gw.api('/alumnos?desde=2999-01-01')).body.total).toBe(0);
     const pagina = await gw.api('/alumnos?carrera=Medicina&limit=1&offset=1');
-    expect(pagina.body).toMatchObject({ total: 2, limit: 1, offset: 1, items: [expect.objectContaining({ alumnoId: luis, workflow: expect.objectContaining({ estado: 'fallido', error: 'Graph: licencia agotada' }) })] });
+    expect(pagina.body).toMatchObject({
+      total: 2,
+      limit: 1,
+      offset: 1,
+      items: [
+        expect.objectContaining({
+          alumnoId: luis,
+          workflow: expect.objectContaining({ estado: 'fallido', error: 'Graph: licencia agotada' }),
+        }),
+      ],
+    });
   });
 
   it('shows one student with accounts, steps and the audit trail; 404 for an unknown one', async () => {
     const r = await gw.api(`/alumnos/${ana}`);
-    expect(r.body).toMatchObject({ alumnoId: ana, cuentas: { upn: 'a40123456@lucy.example', graphUserId: 'g-ana' }, lotes: [] });
-    expect(r.body.workflow.pasos.map((p: { paso: string; estado: string }) => `${p.paso}:${p.estado}`)).toEqual(['cuenta:completado', 'moodle:en_curso', 'email:en_curso', 'desenrolar_moodle:pendiente', 'eliminar_cuenta:pendiente']);
+    expect(r.body).toMatchObject({
+      alumnoId: ana,
+      cuentas: { upn: 'a40123456@lucy.example', graphUserId: 'g-ana' },
+      lotes: [],
+    });
+    expect(r.body.workflow.pasos.map((p: { paso: string; estado: string }) => `${p.paso}:${p.estado}`)).toEqual([
+      'cuenta:completado',
+      'moodle:en_curso',
+      'email:en_curso',
+      'desenrolar_moodle:pendiente',
+      'eliminar_cuenta:pendiente',
+    ]);
     expect(r.body.auditoria.map((a: { evento: string }) => a.evento)).toEqual(['alumno.creado', 'cuenta-teams.creada']);
     const nadie = await gw.api(`/alumnos/${randomUUID()}`);
     expect(nadie.status).toBe(404);
@@ -76,13 +142,24 @@ describe('gateway API: alumnos, acciones, workflows', () => {
   it('runs the onboarding again for a failed student (activar), audited under the operator', async () => {
     const r = await gw.api(`/alumnos/${luis}/acciones/activar`, { token: operador, method: 'POST' });
     expect(r.status).toBe(202);
-    expect(r.body).toMatchObject({ alumnoId: luis, accion: 'activar', iniciado: true, estado: 'creando_cuenta', comandos: ['alumno.creado'] });
+    expect(r.body).toMatchObject({
+      alumnoId: luis,
+      accion: 'activar',
+      iniciado: true,
+      estado: 'creando_cuenta',
+      comandos: ['alumno.creado'],
+    });
     await waitFor(() => tap.of(AlumnoCreado, { alumnoId: luis }).length === 2, 'AlumnoCreado published again');
-    expect(tap.of(AlumnoCreado, { alumnoId: luis })[1]).toMatchObject({ alumnoId: luis, alumno: expect.objectContaining({ dni: '30111222' }) });
+    expect(tap.of(AlumnoCreado, { alumnoId: luis })[1]).toMatchObject({
+      alumnoId: luis,
+      alumno: expect.objectContaining({ dni: '30111222' }),
+    });
     const detalle = (await gw.api(`/alumnos/${luis}`)).body;
     expect(detalle.workflow).toMatchObject({ estado: 'creando_cuenta', error: null });
     expect(detalle.workflow.pasos[0]).toMatchObject({ paso: 'cuenta', estado: 'en_curso', ultimoError: null });
-    expect(detalle.auditoria.find((a: { evento: string }) => a.evento === 'accion.activar')).toMatchObject({ actor: 'Operador Juan' });
+    expect(detalle.auditoria.find((a: { evento: string }) => a.evento === 'accion.activar')).toMatchObject({
+      actor: 'Operador Juan',
+    });
     // Running already: a second activation says why not.
     const otra = await gw.api(`/alumnos/${luis}/acciones/activar`, { token: operador, method: 'POST' });
     expect(otra.status).toBe(409);
@@ -93,7 +170,10 @@ describe('gateway API: alumnos, acciones, workflows', () => {
     const schema = gw.config.DB_SCHEMA;
     const { rows } = await gw.db.query(`SELECT alumno, estado FROM "${schema}".workflow WHERE alumno_id = $1`, [luis]);
     const antes = tap.of(AlumnoCreado, { alumnoId: luis }).length;
-    await gw.db.query(`UPDATE "${schema}".workflow SET alumno = jsonb_set(alumno, '{dni}', '"0000000"'), estado = 'fallido' WHERE alumno_id = $1`, [luis]);
+    await gw.db.query(
+      `UPDATE "${schema}".workflow SET alumno = jsonb_set(alumno, '{dni}', '"0000000"'), estado = 'fallido' WHERE alumno_id = $1`,
+      [luis],
+    );
     const { rows: auditoriaAntes } = await gw.db.query(`SELECT count(*)::int AS n FROM "${schema}".auditoria`);
     try {
       const r = await gw.api(`/alumnos/${luis}/acciones/activar`, { token: operador, method: 'POST' });
@@ -104,42 +184,81 @@ describe('gateway API: alumnos, acciones, workflows', () => {
       expect(auditoriaDespues[0].n).toBe(auditoriaAntes[0].n);
       expect(tap.of(AlumnoCreado, { alumnoId: luis }).length).toBe(antes);
     } finally {
-      await gw.db.query(`UPDATE "${schema}".workflow SET alumno = $2, estado = $3 WHERE alumno_id = $1`, [luis, rows[0].alumno, rows[0].estado]);
+      await gw.db.query(`UPDATE "${schema}".workflow SET alumno = $2, estado = $3 WHERE alumno_id = $1`, [
+        luis,
+        rows[0].alumno,
+        rows[0].estado,
+      ]);
     }
   });
 
   it('runs a bulk action on a selection, starting what it can and listing what it cannot, as a tarea', async () => {
-    const r = await gw.api('/acciones', { token: operador, body: { accion: 'reenviar-credenciales', alumnoIds: [ana, marta], motivo: 'no les llegó el correo' } });
+    const r = await gw.api('/acciones', {
+      token: operador,
+      body: { accion: 'reenviar-credenciales', alumnoIds: [ana, marta], motivo: 'no les llegó el correo' },
+    });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ total: 2, iniciados: 1, rechazados: 1 });
     expect(r.body.resultados).toEqual([
       expect.objectContaining({ alumnoId: ana, iniciado: true, comandos: ['cuenta-teams.restablecer-password'] }),
-      expect.objectContaining({ alumnoId: marta, iniciado: false, motivo: expect.stringMatching(/todavía no tiene cuenta/) }),
+      expect.objectContaining({
+        alumnoId: marta,
+        iniciado: false,
+        motivo: expect.stringMatching(/todavía no tiene cuenta/),
+      }),
     ]);
     await waitFor(() => tap.of(RestablecerPassword, { alumnoId: ana }).length, 'RestablecerPassword for Ana');
     const tarea = (await gw.api(`/tareas/${r.body.tareaId}`)).body;
-    expect(tarea).toMatchObject({ tipo: 'accion', estado: 'con_errores', actor: 'Operador Juan', total: 2, exitosos: 1, fallidos: 1, detalle: expect.objectContaining({ accion: 'reenviar-credenciales', motivo: 'no les llegó el correo' }) });
+    expect(tarea).toMatchObject({
+      tipo: 'accion',
+      estado: 'con_errores',
+      actor: 'Operador Juan',
+      total: 2,
+      exitosos: 1,
+      fallidos: 1,
+      detalle: expect.objectContaining({ accion: 'reenviar-credenciales', motivo: 'no les llegó el correo' }),
+    });
     expect((await gw.api('/tareas?tipo=accion&actor=Operador%20Juan')).body.total).toBe(1);
   });
 
   it('selects students by filter for a bulk action, and refuses an empty or ambiguous selection', async () => {
-    const r = await gw.api('/acciones', { token: operador, body: { accion: 'desaprovisionar', filtro: { q: '40123456' } } });
+    const r = await gw.api('/acciones', {
+      token: operador,
+      body: { accion: 'desaprovisionar', filtro: { q: '40123456' } },
+    });
     // Undo runs in reverse: the Moodle enrolment (in progress) first, then the account.
-    expect(r.body).toMatchObject({ total: 1, iniciados: 1, resultados: [expect.objectContaining({ alumnoId: ana, estado: 'compensando', comandos: ['moodle.desenrolar'] })] });
+    expect(r.body).toMatchObject({
+      total: 1,
+      iniciados: 1,
+      resultados: [expect.objectContaining({ alumnoId: ana, estado: 'compensando', comandos: ['moodle.desenrolar'] })],
+    });
     await waitFor(() => tap.of(DesenrolarMoodle, { alumnoId: ana }).length, 'DesenrolarMoodle for Ana');
-    expect((await gw.api('/acciones', { token: operador, body: { accion: 'activar', filtro: { q: 'nadie-se-llama-asi' } } })).body.detail).toMatch(/ningún alumno/);
-    expect((await gw.api('/acciones', { token: operador, body: { accion: 'activar', alumnoIds: [ana], filtro: {} } })).status).toBe(400);
-    expect((await gw.api('/acciones', { token: operador, body: { accion: 'borrar', alumnoIds: [ana] } })).body.detail).toMatch(/acción debe ser una de/);
+    expect(
+      (await gw.api('/acciones', { token: operador, body: { accion: 'activar', filtro: { q: 'nadie-se-llama-asi' } } }))
+        .body.detail,
+    ).toMatch(/ningún alumno/);
+    expect(
+      (await gw.api('/acciones', { token: operador, body: { accion: 'activar', alumnoIds: [ana], filtro: {} } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await gw.api('/acciones', { token: operador, body: { accion: 'borrar', alumnoIds: [ana] } })).body.detail,
+    ).toMatch(/acción debe ser una de/);
   });
 
   it('lists workflows by state and date, and the stuck ones (running past STUCK_AFTER_MS)', async () => {
     const fallidos = await gw.api('/workflows?estado=creando_cuenta');
-    expect(fallidos.body.items.map((w: { alumnoId: string }) => w.alumnoId)).toEqual(expect.arrayContaining([luis, marta]));
+    expect(fallidos.body.items.map((w: { alumnoId: string }) => w.alumnoId)).toEqual(
+      expect.arrayContaining([luis, marta]),
+    );
     expect((await gw.api('/workflows?desde=2999-01-01')).body.total).toBe(0);
     const atascados = await waitFor(async () => {
       const r = await gw.api('/workflows/atascados?limit=200');
       return r.body.items.some((w: { alumnoId: string }) => w.alumnoId === marta) && r.body;
     }, 'Marta listed as stuck');
-    expect(atascados.items.find((w: { alumnoId: string }) => w.alumnoId === marta)).toMatchObject({ estado: 'creando_cuenta', alumno: 'Gil, Marta (35555666)' });
+    expect(atascados.items.find((w: { alumnoId: string }) => w.alumnoId === marta)).toMatchObject({
+      estado: 'creando_cuenta',
+      alumno: 'Gil, Marta (35555666)',
+    });
   });
 });

@@ -27,7 +27,16 @@ describe('gateway API access', () => {
     expect((await fetch(`${gw.url}/metrics`)).status).toBe(200);
     const doc = (await (await fetch(`${gw.url}/docs-json`)).json()) as any;
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/alumnos', '/api/v1/lotes', '/api/v1/acciones', '/api/v1/dlq/{servicio}/reintentar', '/api/v1/config', '/api/v1/tokens']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/alumnos',
+        '/api/v1/lotes',
+        '/api/v1/acciones',
+        '/api/v1/dlq/{servicio}/reintentar',
+        '/api/v1/config',
+        '/api/v1/tokens',
+      ]),
+    );
     // Request schemas come from the zod schemas the routes validate with.
     const params = doc.paths['/api/v1/alumnos'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['workflow', 'carrera', 'q', 'limit', 'offset']));
@@ -37,7 +46,9 @@ describe('gateway API access', () => {
 
   it('stores the environment admin token and created tokens only as their SHA-256', async () => {
     const viewer = await tokenDe(gw, 'lectora', 'viewer');
-    const { rows } = await gw.db.query(`SELECT nombre, rol, hash, creado_por FROM "${gw.config.DB_SCHEMA}".api_token ORDER BY created_at`);
+    const { rows } = await gw.db.query(
+      `SELECT nombre, rol, hash, creado_por FROM "${gw.config.DB_SCHEMA}".api_token ORDER BY created_at`,
+    );
     const sha = (t: string) => createHash('sha256').update(t).digest('hex');
     expect(rows).toEqual([
       { nombre: 'admin', rol: 'admin', hash: sha(gw.adminToken), creado_por: 'entorno' },
@@ -65,17 +76,24 @@ describe('gateway API access', () => {
     expect((await gw.api('/sync/sial', { token: operator, body: {} })).status).toBe(202);
     expect((await gw.api('/tokens', { token: operator })).status).toBe(403);
     expect((await gw.api('/tokens', { token: operator, body: { nombre: 'x', rol: 'admin' } })).status).toBe(403);
-    expect((await gw.api('/config', { token: operator, method: 'PATCH', body: { valores: { loteTamano: 5 } } })).status).toBe(403);
+    expect(
+      (await gw.api('/config', { token: operator, method: 'PATCH', body: { valores: { loteTamano: 5 } } })).status,
+    ).toBe(403);
     expect((await gw.api('/config', { token: viewer })).status).toBe(200);
   });
 
   it('records who did what under the token name', async () => {
     const operator = await tokenDe(gw, 'Operadora Ana', 'operator');
     const r = await gw.api('/sync/sial', { token: operator, body: { fuentes: ['ingresantes'] } });
-    const { rows } = await gw.db.query(`SELECT actor, evento FROM "${gw.config.DB_SCHEMA}".auditoria WHERE lote_id = $1`, [r.body.loteId]);
+    const { rows } = await gw.db.query(
+      `SELECT actor, evento FROM "${gw.config.DB_SCHEMA}".auditoria WHERE lote_id = $1`,
+      [r.body.loteId],
+    );
     expect(rows).toEqual([{ actor: 'Operadora Ana', evento: 'accion.sincronizar-sial' }]);
     const tareas = await gw.api(`/tareas?loteId=${r.body.loteId}`);
-    expect(tareas.body.items).toEqual([expect.objectContaining({ tipo: 'sincronizacion', actor: 'Operadora Ana', estado: 'en_curso' })]);
+    expect(tareas.body.items).toEqual([
+      expect.objectContaining({ tipo: 'sincronizacion', actor: 'Operadora Ana', estado: 'en_curso' }),
+    ]);
   });
 
   it('refuses a revoked token at once, and a second live token with the same name', async () => {

@@ -17,11 +17,28 @@ describe('gateway API: breakers', () => {
     // A service answering /health/ready as libs/platform + libs/resilience do, with its Graph breaker open.
     salud = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', details: { database: { status: 'up' }, 'breaker:graph': { status: 'up', state: 'open', since: '2027-02-01T10:00:00.000Z', lastFailure: 'Graph 503', rateLimit: { rpm: 6000 } } } }));
+      res.end(
+        JSON.stringify({
+          status: 'ok',
+          details: {
+            database: { status: 'up' },
+            'breaker:graph': {
+              status: 'up',
+              state: 'open',
+              since: '2027-02-01T10:00:00.000Z',
+              lastFailure: 'Graph 503',
+              rateLimit: { rpm: 6000 },
+            },
+          },
+        }),
+      );
     });
     await new Promise<void>((r) => salud.listen(0, '127.0.0.1', r));
     const port = (salud.address() as AddressInfo).port;
-    gw = await startGateway('gwbrk', { SERVICES: `${vivo},${caido}`, SERVICE_URLS: JSON.stringify({ [vivo]: `http://127.0.0.1:${port}`, [caido]: 'http://127.0.0.1:9' }) });
+    gw = await startGateway('gwbrk', {
+      SERVICES: `${vivo},${caido}`,
+      SERVICE_URLS: JSON.stringify({ [vivo]: `http://127.0.0.1:${port}`, [caido]: 'http://127.0.0.1:9' }),
+    });
     tap = await BrokerTap.open([ReiniciarBreaker], { url: gw.config.RABBITMQ_URL });
   });
   afterAll(async () => {
@@ -31,17 +48,57 @@ describe('gateway API: breakers', () => {
   });
 
   it("shows each service's breakers: live when it answers, the last event heard when it does not", async () => {
-    await tap.publish(BreakerCambiado, { servicio: caido, dependencia: 'moodle', estado: 'open', at: '2027-02-01T10:00:00.000Z', motivo: 'Moodle 502' });
+    await tap.publish(BreakerCambiado, {
+      servicio: caido,
+      dependencia: 'moodle',
+      estado: 'open',
+      at: '2027-02-01T10:00:00.000Z',
+      motivo: 'Moodle 502',
+    });
     // An older event arriving later does not overwrite a newer one.
-    await tap.publish(BreakerCambiado, { servicio: caido, dependencia: 'moodle', estado: 'closed', at: '2027-02-01T09:00:00.000Z' });
-    await tap.publish(BreakerCambiado, { servicio: vivo, dependencia: 'graph', estado: 'closed', at: '2027-02-01T09:00:00.000Z' });
+    await tap.publish(BreakerCambiado, {
+      servicio: caido,
+      dependencia: 'moodle',
+      estado: 'closed',
+      at: '2027-02-01T09:00:00.000Z',
+    });
+    await tap.publish(BreakerCambiado, {
+      servicio: vivo,
+      dependencia: 'graph',
+      estado: 'closed',
+      at: '2027-02-01T09:00:00.000Z',
+    });
     const r = await waitFor(async () => {
       const b = (await gw.api('/breakers')).body;
-      return b.find((s: { servicio: string }) => s.servicio === caido)?.breakers.length && b.find((s: { servicio: string }) => s.servicio === vivo)?.breakers[0]?.ultimoEvento && b;
+      return (
+        b.find((s: { servicio: string }) => s.servicio === caido)?.breakers.length &&
+        b.find((s: { servicio: string }) => s.servicio === vivo)?.breakers[0]?.ultimoEvento &&
+        b
+      );
     }, 'the breakers');
     expect(r).toEqual([
-      { servicio: vivo, alcanzable: true, error: null, breakers: [expect.objectContaining({ dependencia: 'graph', estado: 'open', motivo: 'Graph 503', fuente: 'servicio', limite: { rpm: 6000 } })] },
-      { servicio: caido, alcanzable: false, error: expect.any(String), breakers: [expect.objectContaining({ dependencia: 'moodle', estado: 'open', motivo: 'Moodle 502', fuente: 'evento' })] },
+      {
+        servicio: vivo,
+        alcanzable: true,
+        error: null,
+        breakers: [
+          expect.objectContaining({
+            dependencia: 'graph',
+            estado: 'open',
+            motivo: 'Graph 503',
+            fuente: 'servicio',
+            limite: { rpm: 6000 },
+          }),
+        ],
+      },
+      {
+        servicio: caido,
+        alcanzable: false,
+        error: expect.any(String),
+        breakers: [
+          expect.objectContaining({ dependencia: 'moodle', estado: 'open', motivo: 'Moodle 502', fuente: 'evento' }),
+        ],
+      },
     ]);
   });
 

@@ -17,12 +17,27 @@ describe('gateway API: dead letters', () => {
 
   const aparcar = (cola: string, tipo: string, error: string) => {
     const messageId = randomUUID();
-    ch.sendToQueue(parkedQueueName(cola), Buffer.from(JSON.stringify({ messageId, type: tipo, version: 1, payload: { alumnoId: randomUUID(), credencial: { ct: 'sellado' } } })), {
-      persistent: true,
-      messageId,
-      type: tipo,
-      headers: { [FailureHeaders.error]: error, [FailureHeaders.attempts]: 5, [FailureHeaders.parkedAt]: new Date().toISOString() },
-    });
+    ch.sendToQueue(
+      parkedQueueName(cola),
+      Buffer.from(
+        JSON.stringify({
+          messageId,
+          type: tipo,
+          version: 1,
+          payload: { alumnoId: randomUUID(), credencial: { ct: 'sellado' } },
+        }),
+      ),
+      {
+        persistent: true,
+        messageId,
+        type: tipo,
+        headers: {
+          [FailureHeaders.error]: error,
+          [FailureHeaders.attempts]: 5,
+          [FailureHeaders.parkedAt]: new Date().toISOString(),
+        },
+      },
+    );
     return messageId;
   };
 
@@ -42,30 +57,64 @@ describe('gateway API: dead letters', () => {
     await gw?.close();
   });
 
-  it("lists what the gateway parked, with the reason and attempts, and discards it", async () => {
-    const mala = { messageId: randomUUID(), correlationId: randomUUID(), causationId: null, occurredAt: new Date().toISOString(), type: LoteIngestado.name, version: 1, payload: { loteId: 'no-es-un-uuid' } };
+  it('lists what the gateway parked, with the reason and attempts, and discards it', async () => {
+    const mala = {
+      messageId: randomUUID(),
+      correlationId: randomUUID(),
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      type: LoteIngestado.name,
+      version: 1,
+      payload: { loteId: 'no-es-un-uuid' },
+    };
     await tap.send(LoteIngestado, mala as never);
     await waitFor(async () => (await tap.queueDepth(parkedQueueName(gw.service))) === 1, 'the bad message parked');
 
     const resumen = await gw.api('/dlq');
-    expect(resumen.body).toEqual([{ servicio: gw.service, aparcados: 1, colas: [{ cola: gw.service, aparcados: 1 }, { cola: `${gw.service}.control`, aparcados: null }] }]);
+    expect(resumen.body).toEqual([
+      {
+        servicio: gw.service,
+        aparcados: 1,
+        colas: [
+          { cola: gw.service, aparcados: 1 },
+          { cola: `${gw.service}.control`, aparcados: null },
+        ],
+      },
+    ]);
     const lista = await gw.api(`/dlq/${gw.service}`, { token: operador });
     expect(lista.body).toMatchObject({ servicio: gw.service, cola: gw.service, total: 1 });
-    expect(lista.body.mensajes[0]).toMatchObject({ messageId: mala.messageId, tipo: 'lote.ingestado', intentos: expect.any(Number), error: expect.stringMatching(/loteId/), cuerpo: expect.objectContaining({ payload: { loteId: 'no-es-un-uuid' } }) });
+    expect(lista.body.mensajes[0]).toMatchObject({
+      messageId: mala.messageId,
+      tipo: 'lote.ingestado',
+      intentos: expect.any(Number),
+      error: expect.stringMatching(/loteId/),
+      cuerpo: expect.objectContaining({ payload: { loteId: 'no-es-un-uuid' } }),
+    });
     // Listing leaves the message where it was.
     expect(await tap.queueDepth(parkedQueueName(gw.service))).toBe(1);
 
-    const descarte = await gw.api(`/dlq/${gw.service}/descartar`, { token: operador, body: { messageId: mala.messageId } });
+    const descarte = await gw.api(`/dlq/${gw.service}/descartar`, {
+      token: operador,
+      body: { messageId: mala.messageId },
+    });
     expect(descarte.body).toMatchObject({ operacion: 'descartar', mensajes: 1 });
     expect(await tap.queueDepth(parkedQueueName(gw.service))).toBe(0);
-    expect((await gw.api(`/tareas/${descarte.body.tareaId}`)).body).toMatchObject({ tipo: 'dlq', actor: 'operadora', detalle: expect.objectContaining({ operacion: 'descartar' }) });
+    expect((await gw.api(`/tareas/${descarte.body.tareaId}`)).body).toMatchObject({
+      tipo: 'dlq',
+      actor: 'operadora',
+      detalle: expect.objectContaining({ operacion: 'descartar' }),
+    });
   });
 
-  it("replays one parked message, then all, to the queue they failed in; hides sealed credentials", async () => {
+  it('replays one parked message, then all, to the queue they failed in; hides sealed credentials', async () => {
     // This gateway reports on its own queue only; ask about the other service through one that knows it.
     const conOtro = await startGatewayKnowing(otro);
     try {
-      const [a, b, c] = [aparcar(otro, 'alumno.creado', 'Graph 503'), aparcar(otro, 'alumno.creado', 'Graph 503'), aparcar(otro, 'moodle.enrolar', 'timeout')];
+      const [a, b, c] = [
+        aparcar(otro, 'alumno.creado', 'Graph 503'),
+        aparcar(otro, 'alumno.creado', 'Graph 503'),
+        aparcar(otro, 'moodle.enrolar', 'timeout'),
+      ];
       await waitFor(async () => (await tap.queueDepth(parkedQueueName(otro))) === 3, 'three parked');
       const lista = await conOtro.api(`/dlq/${otro}`);
       expect(lista.body.mensajes.map((m: { messageId: string }) => m.messageId)).toEqual([a, b, c]);
@@ -92,7 +141,9 @@ describe('gateway API: dead letters', () => {
     const r = await gw.api(`/dlq/${gw.service}/descartar`, { token: operador, body: {} });
     expect(r.status).toBe(400);
     expect(r.body.detail).toMatch(/messageId.*todos/);
-    expect((await gw.api(`/dlq/${gw.service}`, { token: await tokenDe(gw, 'solo-lectura', 'viewer') })).status).toBe(403);
+    expect((await gw.api(`/dlq/${gw.service}`, { token: await tokenDe(gw, 'solo-lectura', 'viewer') })).status).toBe(
+      403,
+    );
   });
 });
 

@@ -5,8 +5,26 @@ import { startGateway, type TestGateway } from './support/gateway.js';
 type Caso = [method: string, path: string, body?: unknown, headers?: Record<string, string>];
 
 const RUTAS_ID = ['/alumnos/%s', '/lotes/%s', '/tareas/%s', '/tokens/%s'];
-const IDS_MALOS = ['123', 'not-a-uuid', '%27%20OR%201%3D1--', '..%2F..%2Fetc', 'x'.repeat(5000), '00000000-0000-0000-0000-00000000000Z'];
-const CUERPOS_MALOS: unknown[] = [null, 42, 'texto', [], [1, 2], { accion: 1 }, { accion: 'activar', alumnoIds: 'todos' }, { accion: 'activar', alumnoIds: [1, 2] }, { accion: 'activar', alumnoIds: [] }, { constructor: { prototype: {} }, accion: [] }];
+const IDS_MALOS = [
+  '123',
+  'not-a-uuid',
+  '%27%20OR%201%3D1--',
+  '..%2F..%2Fetc',
+  'x'.repeat(5000),
+  '00000000-0000-0000-0000-00000000000Z',
+];
+const CUERPOS_MALOS: unknown[] = [
+  null,
+  42,
+  'texto',
+  [],
+  [1, 2],
+  { accion: 1 },
+  { accion: 'activar', alumnoIds: 'todos' },
+  { accion: 'activar', alumnoIds: [1, 2] },
+  { accion: 'activar', alumnoIds: [] },
+  { constructor: { prototype: {} }, accion: [] },
+];
 
 describe('gateway API under garbage', () => {
   let gw: TestGateway;
@@ -18,9 +36,28 @@ describe('gateway API under garbage', () => {
 
   const casos: Caso[] = [
     ...RUTAS_ID.map((r): Caso => ['GET', r.replace('%s', 'nope')]),
-    ...IDS_MALOS.flatMap((id) => [['GET', `/alumnos/${id}`], ['POST', `/alumnos/${id}/acciones/activar`], ['POST', `/lotes/${id}/reintentar`], ['DELETE', `/tokens/${id}`]] as Caso[]),
+    ...IDS_MALOS.flatMap(
+      (id) =>
+        [
+          ['GET', `/alumnos/${id}`],
+          ['POST', `/alumnos/${id}/acciones/activar`],
+          ['POST', `/lotes/${id}/reintentar`],
+          ['DELETE', `/tokens/${id}`],
+        ] as Caso[],
+    ),
     ['POST', '/alumnos/00000000-0000-4000-8000-000000000000/acciones/volar'],
-    ...CUERPOS_MALOS.flatMap((b) => [['POST', '/acciones', b], ['POST', '/tokens', b], ['POST', '/sync/sial', b], ['PATCH', '/config', b], ['PUT', '/config', b], ['POST', '/config/import', b], ['POST', '/dlq/gateway/descartar', b]] as Caso[]),
+    ...CUERPOS_MALOS.flatMap(
+      (b) =>
+        [
+          ['POST', '/acciones', b],
+          ['POST', '/tokens', b],
+          ['POST', '/sync/sial', b],
+          ['PATCH', '/config', b],
+          ['PUT', '/config', b],
+          ['POST', '/config/import', b],
+          ['POST', '/dlq/gateway/descartar', b],
+        ] as Caso[],
+    ),
     ['GET', '/alumnos?limit=abc'],
     ['GET', '/alumnos?limit=-1'],
     ['GET', '/alumnos?limit=1&limit=2'],
@@ -37,7 +74,15 @@ describe('gateway API under garbage', () => {
     ['GET', '/workflows?desde=2027-02-30T25:00:00Z'],
     ['GET', '/tareas?tipo=nada'],
     ['GET', '/config/versiones/-1'],
-    ...[...IDS_MALOS, '__proto__', 'constructor', 'toString', 'loteTamano?motivo=a&motivo=b', `loteTamano?motivo=${'x'.repeat(600)}`, 'loteTamano'].map((k): Caso => ['DELETE', `/config/fijadas/${k}`]),
+    ...[
+      ...IDS_MALOS,
+      '__proto__',
+      'constructor',
+      'toString',
+      'loteTamano?motivo=a&motivo=b',
+      `loteTamano?motivo=${'x'.repeat(600)}`,
+      'loteTamano',
+    ].map((k): Caso => ['DELETE', `/config/fijadas/${k}`]),
     ['GET', '/dlq/NO_VALE'],
     ['GET', '/dlq/gateway?limit=0'],
     ['POST', '/sync/sial', { fuentes: ['todas'] }],
@@ -46,8 +91,21 @@ describe('gateway API under garbage', () => {
     ['POST', '/acciones', '<xml/>', { 'content-type': 'application/xml' }],
     ['POST', '/acciones', 'accion=activar', { 'content-type': 'application/x-www-form-urlencoded' }],
     ['POST', '/acciones', '{"accion":"activar"}', { 'content-type': 'application/json; charset=latin-9' }],
-    ['POST', '/acciones', '{"accion":"activar"}', { 'content-type': 'application/json', 'content-encoding': 'zstd-fake' }],
-    ['POST', '/acciones', JSON.stringify({ accion: 'activar', alumnoIds: Array.from({ length: 30_000 }, () => '00000000-0000-4000-8000-000000000000') }), { 'content-type': 'application/json' }],
+    [
+      'POST',
+      '/acciones',
+      '{"accion":"activar"}',
+      { 'content-type': 'application/json', 'content-encoding': 'zstd-fake' },
+    ],
+    [
+      'POST',
+      '/acciones',
+      JSON.stringify({
+        accion: 'activar',
+        alumnoIds: Array.from({ length: 30_000 }, () => '00000000-0000-4000-8000-000000000000'),
+      }),
+      { 'content-type': 'application/json' },
+    ],
     ['POST', '/lotes', JSON.stringify({ filas: 'x'.repeat(2_000_000) }), { 'content-type': 'application/json' }],
     ['POST', '/lotes', { filas: [] }],
     ['POST', '/lotes', { filas: [1, 2, 3] }],
@@ -60,7 +118,12 @@ describe('gateway API under garbage', () => {
     ['POST', '/tokens', { nombre: 'x', rol: 'root' }],
     ['POST', '/breakers/a/b/reiniciar', { extra: 1 }],
     ['GET', '/nada-por-aqui'],
-    ['POST', '/acciones', '{"__proto__":{"accion":"activar"},"alumnoIds":["00000000-0000-4000-8000-000000000000"]}', { 'content-type': 'application/json' }],
+    [
+      'POST',
+      '/acciones',
+      '{"__proto__":{"accion":"activar"},"alumnoIds":["00000000-0000-4000-8000-000000000000"]}',
+      { 'content-type': 'application/json' },
+    ],
     ['POST', '/sync/sial', 'fuentes=aspirantes', { 'content-type': 'text/plain' }],
   ];
 
@@ -68,8 +131,16 @@ describe('gateway API under garbage', () => {
     const fallas: string[] = [];
     for (const [method, path, body, headers] of casos) {
       const r = await gw.api(path, { method, body, headers });
-      const ok = r.status >= 400 && r.status < 500 && r.type.includes('application/problem+json') && typeof r.body?.detail === 'string' && r.body.detail.length > 0;
-      if (!ok) fallas.push(`${method} ${path.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 60)} → ${r.status} ${r.type} ${JSON.stringify(r.body).slice(0, 200)}`);
+      const ok =
+        r.status >= 400 &&
+        r.status < 500 &&
+        r.type.includes('application/problem+json') &&
+        typeof r.body?.detail === 'string' &&
+        r.body.detail.length > 0;
+      if (!ok)
+        fallas.push(
+          `${method} ${path.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 60)} → ${r.status} ${r.type} ${JSON.stringify(r.body).slice(0, 200)}`,
+        );
     }
     expect(fallas).toEqual([]);
   });

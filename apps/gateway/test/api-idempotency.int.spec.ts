@@ -17,7 +17,8 @@ const formulario = (csv: string) => {
 describe('gateway API: Idempotency-Key', () => {
   let gw: TestGateway;
   let s: string;
-  const count = async (tabla: string, where = 'true') => Number((await gw.db.query(`SELECT count(*) AS n FROM ${s}.${tabla} WHERE ${where}`)).rows[0].n);
+  const count = async (tabla: string, where = 'true') =>
+    Number((await gw.db.query(`SELECT count(*) AS n FROM ${s}.${tabla} WHERE ${where}`)).rows[0].n);
 
   beforeAll(async () => {
     gw = await startGateway('gwidem', { IDEMPOTENCY_LEASE_MS: '3000' });
@@ -30,17 +31,29 @@ describe('gateway API: Idempotency-Key', () => {
   it('replays the first answer to a retry with the same key and body: one lote, one tarea, one audit entry', async () => {
     const [lotes, tareas, auditoria] = [await count('lote'), await count('tarea'), await count('auditoria')];
     const key = clave();
-    const primera = await gw.api('/sync/sial', { body: { fuentes: ['ingresantes'] }, headers: { 'idempotency-key': key } });
+    const primera = await gw.api('/sync/sial', {
+      body: { fuentes: ['ingresantes'] },
+      headers: { 'idempotency-key': key },
+    });
     expect(primera.status).toBe(202);
     expect(primera.headers.get('idempotent-replayed')).toBeNull();
     // The same body written otherwise (spaces, another key order) is the same request.
-    const otra = await gw.api('/sync/sial', { body: ` { "fuentes" : [ "ingresantes" ] } `, headers: { 'idempotency-key': key, 'content-type': 'application/json' } });
+    const otra = await gw.api('/sync/sial', {
+      body: ` { "fuentes" : [ "ingresantes" ] } `,
+      headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+    });
     expect(otra.status).toBe(202);
     expect(otra.body).toEqual(primera.body);
     expect(otra.type).toBe(primera.type);
     expect(otra.headers.get('idempotent-replayed')).toBe('true');
-    expect([await count('lote'), await count('tarea'), await count('auditoria')]).toEqual([lotes + 1, tareas + 1, auditoria + 1]);
-    expect((await gw.api('/lotes')).body.items.filter((l: { id: string }) => l.id === primera.body.loteId)).toHaveLength(1);
+    expect([await count('lote'), await count('tarea'), await count('auditoria')]).toEqual([
+      lotes + 1,
+      tareas + 1,
+      auditoria + 1,
+    ]);
+    expect(
+      (await gw.api('/lotes')).body.items.filter((l: { id: string }) => l.id === primera.body.loteId),
+    ).toHaveLength(1);
   });
 
   it('replays an upload sent again with a new multipart boundary; another file with the key is 422', async () => {
@@ -52,7 +65,10 @@ describe('gateway API: Idempotency-Key', () => {
     const again = await gw.api('/lotes', { body: formulario(csv), headers: { 'idempotency-key': key } });
     expect(again).toMatchObject({ status: 202, body: primera.body });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const otroArchivo = await gw.api('/lotes', { body: formulario('Documento;Nombre\n40123457;Ana\n'), headers: { 'idempotency-key': key } });
+    const otroArchivo = await gw.api('/lotes', {
+      body: formulario('Documento;Nombre\n40123457;Ana\n'),
+      headers: { 'idempotency-key': key },
+    });
     expect(otroArchivo.status).toBe(422);
     expect(otroArchivo.type).toContain('application/problem+json');
     expect(await count('lote')).toBe(lotes + 1);
@@ -60,9 +76,15 @@ describe('gateway API: Idempotency-Key', () => {
 
   it('answers 422 for the key with another body or another route, and runs neither', async () => {
     const key = clave();
-    expect((await gw.api('/sync/sial', { body: { fuentes: ['ingresantes'] }, headers: { 'idempotency-key': key } })).status).toBe(202);
+    expect(
+      (await gw.api('/sync/sial', { body: { fuentes: ['ingresantes'] }, headers: { 'idempotency-key': key } })).status,
+    ).toBe(202);
     const lotes = await count('lote');
-    for (const [ruta, body] of [['/sync/sial', { fuentes: ['aspirantes'] }], ['/sync/sial?x=1', { fuentes: ['ingresantes'] }], ['/programacion/ejecutar', undefined]] as const) {
+    for (const [ruta, body] of [
+      ['/sync/sial', { fuentes: ['aspirantes'] }],
+      ['/sync/sial?x=1', { fuentes: ['ingresantes'] }],
+      ['/programacion/ejecutar', undefined],
+    ] as const) {
       const r = await gw.api(ruta, { method: 'POST', body, headers: { 'idempotency-key': key } });
       expect(r.status).toBe(422);
       expect(r.type).toContain('application/problem+json');
@@ -80,8 +102,12 @@ describe('gateway API: Idempotency-Key', () => {
     expect(op.body.loteId).not.toBe(admin.body.loteId);
     expect(op.headers.get('idempotent-replayed')).toBeNull();
     // ... and each token's retry gets its own first answer; another token's key with another body is no conflict.
-    expect((await gw.api('/sync/sial', { token: operador, body: {}, headers: { 'idempotency-key': key } })).body.loteId).toBe(op.body.loteId);
-    expect((await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } })).body.loteId).toBe(admin.body.loteId);
+    expect(
+      (await gw.api('/sync/sial', { token: operador, body: {}, headers: { 'idempotency-key': key } })).body.loteId,
+    ).toBe(op.body.loteId);
+    expect((await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } })).body.loteId).toBe(
+      admin.body.loteId,
+    );
   });
 
   it('answers 409 while a request with the key runs, replays its answer once it ends, and stores no body in clear', async () => {
@@ -89,12 +115,23 @@ describe('gateway API: Idempotency-Key', () => {
     const lock = `${s}.configuracion`;
     const versiones = await count('configuracion');
     const key = clave();
-    const body = { valores: { ...(await gw.api('/config/export')).body.valores, loteTamano: 7 }, motivo: 'idempotencia' };
+    const body = {
+      valores: { ...(await gw.api('/config/export')).body.valores, loteTamano: 7 },
+      motivo: 'idempotencia',
+    };
     await gw.db.query('BEGIN');
     await gw.db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
     const primera = gw.api('/config/import', { body, headers: { 'idempotency-key': key } });
     try {
-      await waitFor(async () => (await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1 AND completed_at IS NULL`, [JSON.parse(key)])).rowCount, 'the import to claim its key');
+      await waitFor(
+        async () =>
+          (
+            await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1 AND completed_at IS NULL`, [
+              JSON.parse(key),
+            ])
+          ).rowCount,
+        'the import to claim its key',
+      );
       const mientras = await gw.api('/config/import', { body, headers: { 'idempotency-key': key } });
       expect(mientras.status).toBe(409);
       expect(mientras.type).toContain('application/problem+json');
@@ -110,7 +147,9 @@ describe('gateway API: Idempotency-Key', () => {
     const replay = await gw.api('/config/import', { body, headers: { 'idempotency-key': key } });
     expect(replay).toMatchObject({ status: 201, body: hecha.body });
     expect(await count('configuracion')).toBe(versiones + 1);
-    const [row] = (await gw.db.query(`SELECT body::text AS body FROM ${s}.idempotency_key WHERE key = $1`, [JSON.parse(key)])).rows;
+    const [row] = (
+      await gw.db.query(`SELECT body::text AS body FROM ${s}.idempotency_key WHERE key = $1`, [JSON.parse(key)])
+    ).rows;
     expect(row.body).not.toContain('idempotencia');
     expect(row.body).toContain('A256GCM');
   });
@@ -119,22 +158,46 @@ describe('gateway API: Idempotency-Key', () => {
     const lock = `${s}.configuracion`;
     const versiones = await count('configuracion');
     const key = clave();
-    const body = { valores: { ...(await gw.api('/config/export')).body.valores, loteTamano: 8 }, motivo: 'cliente que se fue' };
+    const body = {
+      valores: { ...(await gw.api('/config/export')).body.valores, loteTamano: 8 },
+      motivo: 'cliente que se fue',
+    };
     const ctrl = new AbortController();
     await gw.db.query('BEGIN');
     await gw.db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
     try {
       const abandonada = fetch(`${gw.url}/api/v1/config/import`, {
-        method: 'POST', signal: ctrl.signal, body: JSON.stringify(body),
-        headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json', 'idempotency-key': key },
-      }).then(() => 'answered', (err: Error) => err.name);
-      await waitFor(async () => (await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1`, [JSON.parse(key)])).rowCount, 'the import to claim its key');
+        method: 'POST',
+        signal: ctrl.signal,
+        body: JSON.stringify(body),
+        headers: {
+          authorization: `Bearer ${gw.adminToken}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+      }).then(
+        () => 'answered',
+        (err: Error) => err.name,
+      );
+      await waitFor(
+        async () =>
+          (await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1`, [JSON.parse(key)])).rowCount,
+        'the import to claim its key',
+      );
       ctrl.abort();
       expect(await abandonada).toBe('AbortError');
     } finally {
       await gw.db.query('COMMIT');
     }
-    await waitFor(async () => (await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1 AND completed_at IS NOT NULL`, [JSON.parse(key)])).rowCount, 'the answer to be stored');
+    await waitFor(
+      async () =>
+        (
+          await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1 AND completed_at IS NOT NULL`, [
+            JSON.parse(key),
+          ])
+        ).rowCount,
+      'the answer to be stored',
+    );
     const retry = await gw.api('/config/import', { body, headers: { 'idempotency-key': key } });
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -145,7 +208,11 @@ describe('gateway API: Idempotency-Key', () => {
   it('exactly one of several identical requests racing with a key runs', async () => {
     const lotes = await count('lote');
     const key = clave();
-    const rs = await Promise.all(Array.from({ length: 6 }, () => gw.api('/sync/sial', { body: { fuentes: ['ingresantes'] }, headers: { 'idempotency-key': key } })));
+    const rs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        gw.api('/sync/sial', { body: { fuentes: ['ingresantes'] }, headers: { 'idempotency-key': key } }),
+      ),
+    );
     const ok = rs.filter((r) => r.status === 202);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     expect(new Set(ok.map((r) => r.body.loteId)).size).toBe(1);
@@ -174,7 +241,9 @@ describe('gateway API: Idempotency-Key', () => {
       await gw.db.query(`ALTER TABLE ${s}.lote_fuera RENAME TO lote`);
     }
     expect(caida.status).toBe(500);
-    expect((await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1`, [JSON.parse(key)])).rowCount).toBe(0);
+    expect((await gw.db.query(`SELECT 1 FROM ${s}.idempotency_key WHERE key = $1`, [JSON.parse(key)])).rowCount).toBe(
+      0,
+    );
     const retry = await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } });
     expect(retry.status).toBe(202);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
@@ -184,16 +253,25 @@ describe('gateway API: Idempotency-Key', () => {
   it('forgets a key once it expires (the retry runs), and the purge deletes expired keys', async () => {
     const key = clave();
     const primera = await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } });
-    const [{ ttl }] = (await gw.db.query(`SELECT extract(epoch FROM expires_at - created_at) AS ttl FROM ${s}.idempotency_key WHERE key = $1`, [JSON.parse(key)])).rows;
+    const [{ ttl }] = (
+      await gw.db.query(
+        `SELECT extract(epoch FROM expires_at - created_at) AS ttl FROM ${s}.idempotency_key WHERE key = $1`,
+        [JSON.parse(key)],
+      )
+    ).rows;
     expect(Number(ttl)).toBeCloseTo(24 * 3600, -1);
-    await gw.db.query(`UPDATE ${s}.idempotency_key SET expires_at = now() - interval '1 second' WHERE key = $1`, [JSON.parse(key)]);
+    await gw.db.query(`UPDATE ${s}.idempotency_key SET expires_at = now() - interval '1 second' WHERE key = $1`, [
+      JSON.parse(key),
+    ]);
     const despues = await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } });
     expect(despues.status).toBe(202);
     expect(despues.body.loteId).not.toBe(primera.body.loteId);
 
     const vieja = clave();
     await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': vieja } });
-    await gw.db.query(`UPDATE ${s}.idempotency_key SET expires_at = now() - interval '1 second' WHERE key = $1`, [JSON.parse(vieja)]);
+    await gw.db.query(`UPDATE ${s}.idempotency_key SET expires_at = now() - interval '1 second' WHERE key = $1`, [
+      JSON.parse(vieja),
+    ]);
     expect(await gw.app.get(IdempotencyPurger).purge()).toBeGreaterThanOrEqual(1);
     expect(await count('idempotency_key', `key = '${JSON.parse(vieja)}'`)).toBe(0);
     expect(await count('idempotency_key', `key = '${JSON.parse(key)}'`)).toBe(1);
@@ -204,7 +282,10 @@ describe('gateway API: Idempotency-Key', () => {
     const lotes = await count('lote');
     await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } });
     // As a replica that died mid-request leaves it: no answer, last renewed long ago.
-    await gw.db.query(`UPDATE ${s}.idempotency_key SET completed_at = NULL, status = NULL, body = NULL, claimed_at = now() - interval '1 minute' WHERE key = $1`, [JSON.parse(key)]);
+    await gw.db.query(
+      `UPDATE ${s}.idempotency_key SET completed_at = NULL, status = NULL, body = NULL, claimed_at = now() - interval '1 minute' WHERE key = $1`,
+      [JSON.parse(key)],
+    );
     const retry = await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } });
     expect(retry.status).toBe(202);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
@@ -230,7 +311,9 @@ describe('gateway API: Idempotency-Key', () => {
   it('takes a bare token as the key too, and a POST without the header runs every time', async () => {
     const key = randomUUID();
     const a = await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': key } });
-    expect((await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': `"${key}"` } })).body.loteId).toBe(a.body.loteId);
+    expect((await gw.api('/sync/sial', { body: {}, headers: { 'idempotency-key': `"${key}"` } })).body.loteId).toBe(
+      a.body.loteId,
+    );
     const lotes = await count('lote');
     await gw.api('/sync/sial', { body: {} });
     await gw.api('/sync/sial', { body: {} });
@@ -238,13 +321,23 @@ describe('gateway API: Idempotency-Key', () => {
   });
 
   it('documents the header and its 409 and 422 on every POST of the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${gw.url}/docs-json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
+    const doc = (await (await fetch(`${gw.url}/docs-json`)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>
+      >;
+    };
     const posts = Object.entries(doc.paths).filter(([, item]) => item.post);
     expect(posts.length).toBeGreaterThan(10);
     for (const [path, item] of posts) {
-      expect([path, item.post!.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header')]).toEqual([path, true]);
+      expect([path, item.post!.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header')]).toEqual([
+        path,
+        true,
+      ]);
       expect([path, Object.keys(item.post!.responses)]).toEqual([path, expect.arrayContaining(['409', '422'])]);
     }
-    expect(Object.values(doc.paths).some((item) => item.get?.parameters?.some((p) => p.name === 'Idempotency-Key'))).toBe(false);
+    expect(
+      Object.values(doc.paths).some((item) => item.get?.parameters?.some((p) => p.name === 'Idempotency-Key')),
+    ).toBe(false);
   });
 });

@@ -14,7 +14,12 @@ import { GatewayModule } from '../src/gateway.module.js';
 const { service, schema } = throwawayNames('gateway');
 
 describe('gateway skeleton', () => {
-  const config = loadConfig(gatewayConfigSchema, { ...process.env, SERVICE_NAME: service, DB_SCHEMA: schema, LOG_LEVEL: 'warn' });
+  const config = loadConfig(gatewayConfigSchema, {
+    ...process.env,
+    SERVICE_NAME: service,
+    DB_SCHEMA: schema,
+    LOG_LEVEL: 'warn',
+  });
   const db = new pg.Client({ connectionString: config.DATABASE_URL });
   let app: INestApplication;
   let url: string;
@@ -38,7 +43,11 @@ describe('gateway skeleton', () => {
   });
 
   it('has the defaults of the gateway', () => {
-    expect(loadConfig(gatewayConfigSchema, {})).toMatchObject({ SERVICE_NAME: 'gateway', PORT: 3000, DB_SCHEMA: 'gateway' });
+    expect(loadConfig(gatewayConfigSchema, {})).toMatchObject({
+      SERVICE_NAME: 'gateway',
+      PORT: 3000,
+      DB_SCHEMA: 'gateway',
+    });
   });
 
   it('ran its migrations in its own schema', async () => {
@@ -46,7 +55,21 @@ describe('gateway skeleton', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
     );
-    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['auditoria', 'inbox', 'lote', 'migrations', 'outbox', 'workflow', 'workflow_paso', 'api_token', 'tarea', 'configuracion', 'breaker_estado']));
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining([
+        'auditoria',
+        'inbox',
+        'lote',
+        'migrations',
+        'outbox',
+        'workflow',
+        'workflow_paso',
+        'api_token',
+        'tarea',
+        'configuracion',
+        'breaker_estado',
+      ]),
+    );
   });
 
   it('answers /health/live, /health/ready and /metrics', async () => {
@@ -68,7 +91,11 @@ describe('gateway skeleton', () => {
     const run = spawnSync(
       process.execPath,
       ['--import', '@swc-node/register/esm-register', 'apps/gateway/src/main.ts'],
-      { env: { ...process.env, RABBITMQ_URL: 'http://broker', DB_POOL_SIZE: 'lots' }, encoding: 'utf8', timeout: 60_000 },
+      {
+        env: { ...process.env, RABBITMQ_URL: 'http://broker', DB_POOL_SIZE: 'lots' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
     );
     expect(run.status).toBe(1);
     const line = JSON.parse(run.stderr.trim().split('\n').at(-1)!);

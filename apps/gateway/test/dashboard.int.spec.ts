@@ -20,14 +20,34 @@ describe('gateway: the dashboard', () => {
       if (req.url === '/metrics') {
         consumidos += 30;
         res.writeHead(200, { 'content-type': 'text/plain' });
-        return res.end(`lucy_messages_consumed_total{queue="${otro}",type="alumno.creado",outcome="applied"} ${consumidos}\nlucy_external_calls_total{dependency="graph",kind="read",outcome="success"} ${consumidos}\n`);
+        return res.end(
+          `lucy_messages_consumed_total{queue="${otro}",type="alumno.creado",outcome="applied"} ${consumidos}\nlucy_external_calls_total{dependency="graph",kind="read",outcome="success"} ${consumidos}\n`,
+        );
       }
       res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'error', details: { database: { status: 'up' }, broker: { status: 'up', connected: true, reconnects: 0, lastError: null, outboxPending: 2 }, 'breaker:graph': { status: 'up', state: 'open', since: '2027-02-01T10:00:00.000Z', lastFailure: 'Graph 503', rateLimit: { limits: { rpm: 600 }, factor: 0.5 } } } }));
+      res.end(
+        JSON.stringify({
+          status: 'error',
+          details: {
+            database: { status: 'up' },
+            broker: { status: 'up', connected: true, reconnects: 0, lastError: null, outboxPending: 2 },
+            'breaker:graph': {
+              status: 'up',
+              state: 'open',
+              since: '2027-02-01T10:00:00.000Z',
+              lastFailure: 'Graph 503',
+              rateLimit: { limits: { rpm: 600 }, factor: 0.5 },
+            },
+          },
+        }),
+      );
     });
     await new Promise<void>((r) => servicio.listen(0, '127.0.0.1', r));
     const port = (servicio.address() as AddressInfo).port;
-    gw = await startGateway('gwdash', { SERVICES: `${otro},${caido}`, SERVICE_URLS: JSON.stringify({ [otro]: `http://127.0.0.1:${port}`, [caido]: 'http://127.0.0.1:9' }) });
+    gw = await startGateway('gwdash', {
+      SERVICES: `${otro},${caido}`,
+      SERVICE_URLS: JSON.stringify({ [otro]: `http://127.0.0.1:${port}`, [caido]: 'http://127.0.0.1:9' }),
+    });
   });
   afterAll(async () => {
     await gw?.close();
@@ -42,31 +62,50 @@ describe('gateway: the dashboard', () => {
     expect(await res.text()).toContain('<html lang="es">');
     const js = await fetch(`${gw.url}/ui/app.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
-    for (const path of ['/ui/nada.js', '/ui/..%2Fdashboard.module.ts', '/ui/index.html']) expect((await fetch(`${gw.url}${path}`)).status).toBe(404);
+    for (const path of ['/ui/nada.js', '/ui/..%2Fdashboard.module.ts', '/ui/index.html'])
+      expect((await fetch(`${gw.url}${path}`)).status).toBe(404);
   });
 
   it("gathers each service's health: state and why, broker and outbox, breakers with rate use, queue counts from the broker, throughput", async () => {
     expect((await gw.api('/panel/servicios', { token: null })).status).toBe(401);
     // Throughput needs two scrapes of the counters, a moment apart.
-    const panel = await waitFor(async () => {
-      const r = await gw.api('/panel/servicios');
-      return r.body.servicios.find((s: { servicio: string }) => s.servicio === otro)?.mensajesPorMinuto !== null && r.body;
-    }, 'a throughput figure', { timeoutMs: 15_000, everyMs: 500 });
+    const panel = await waitFor(
+      async () => {
+        const r = await gw.api('/panel/servicios');
+        return (
+          r.body.servicios.find((s: { servicio: string }) => s.servicio === otro)?.mensajesPorMinuto !== null && r.body
+        );
+      },
+      'a throughput figure',
+      { timeoutMs: 15_000, everyMs: 500 },
+    );
     const s = panel.servicios.find((x: { servicio: string }) => x.servicio === otro);
-    expect(s).toMatchObject({ estado: 'degradado', motivo: 'breaker graph abierto', broker: { conectado: true, outboxPendiente: 2 }, ultimoError: 'graph: Graph 503', aparcados: 0 });
+    expect(s).toMatchObject({
+      estado: 'degradado',
+      motivo: 'breaker graph abierto',
+      broker: { conectado: true, outboxPendiente: 2 },
+      ultimoError: 'graph: Graph 503',
+      aparcados: 0,
+    });
     expect(s.breakers).toEqual([expect.objectContaining({ dependencia: 'graph', estado: 'open', rpm: 300 })]);
     expect(s.mensajesPorMinuto).toBeGreaterThan(0);
     expect(s.usoTasa).toBeGreaterThan(0);
     // Its queue was never declared: the broker says so, and nothing is made up.
     expect(s.colas[0]).toEqual({ cola: otro, mensajes: null, consumidores: null, aparcados: null });
     // A service that does not answer: down, with the reason.
-    expect(panel.servicios.find((x: { servicio: string }) => x.servicio === caido)).toMatchObject({ estado: 'caido', motivo: expect.stringMatching(/^no responde/) });
+    expect(panel.servicios.find((x: { servicio: string }) => x.servicio === caido)).toMatchObject({
+      estado: 'caido',
+      motivo: expect.stringMatching(/^no responde/),
+    });
   });
 
   it('streams the same picture as server-sent events, to a bearer token only', async () => {
     expect((await fetch(`${gw.url}/api/v1/panel/eventos`)).status).toBe(401);
     const ctrl = new AbortController();
-    const res = await fetch(`${gw.url}/api/v1/panel/eventos`, { headers: { authorization: `Bearer ${gw.adminToken}` }, signal: ctrl.signal });
+    const res = await fetch(`${gw.url}/api/v1/panel/eventos`, {
+      headers: { authorization: `Bearer ${gw.adminToken}` },
+      signal: ctrl.signal,
+    });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const lector = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let texto = '';
@@ -81,13 +120,17 @@ describe('gateway: the dashboard', () => {
     const actual = (await gw.api('/config')).body;
     const ok = await gw.api('/panel/config/validar', { body: { valores: actual.valores } });
     expect(ok.body).toEqual({ valida: true, problemas: [] });
-    const mal = await gw.api('/panel/config/validar', { body: { valores: { ...actual.valores, zonaHoraria: 'Marte/Olympus', loteTamano: -1 } } });
+    const mal = await gw.api('/panel/config/validar', {
+      body: { valores: { ...actual.valores, zonaHoraria: 'Marte/Olympus', loteTamano: -1 } },
+    });
     expect(mal.status).toBe(200);
     expect(mal.body.valida).toBe(false);
     expect(mal.body.problemas.map((p: { campo: string }) => p.campo).sort()).toEqual(['loteTamano', 'zonaHoraria']);
     expect((await gw.api('/config')).body.version).toBe(actual.version);
     // A secret is refused before anything looks at it, as on every route.
-    const secreto = await gw.api('/panel/config/validar', { body: { valores: { ...actual.valores, graphClientSecret: 'x' } } });
+    const secreto = await gw.api('/panel/config/validar', {
+      body: { valores: { ...actual.valores, graphClientSecret: 'x' } },
+    });
     expect(secreto.status).toBe(400);
     expect(secreto.body.detail).toMatch(/secretos/);
   });

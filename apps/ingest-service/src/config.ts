@@ -46,7 +46,11 @@ export const ingestConfigSchema = baseConfigSchema
   })
   .superRefine((c, ctx) => {
     if (c.SIAL_PASSWORD === undefined && isRemote(c.SIAL_URL)) {
-      ctx.addIssue({ code: 'custom', path: ['SIAL_PASSWORD'], message: 'is required when SIAL_URL is not local (or set SIAL_PASSWORD_FILE)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SIAL_PASSWORD'],
+        message: 'is required when SIAL_URL is not local (or set SIAL_PASSWORD_FILE)',
+      });
     }
   });
 

@@ -25,7 +25,10 @@ import { sialClassifier } from './sial/sial.errors.js';
 /** ingest-service: SIAL and uploaded batches in, the student registry. Wiring only. */
 @Module({
   imports: [
-    DatabaseModule.forService({ entities: [AlumnoEntity, LoteEntity, LoteItemEntity], migrations: [MessagingTables1732000000000, IngestInit1763900000000, RuntimeConfigTable1764000000000] }),
+    DatabaseModule.forService({
+      entities: [AlumnoEntity, LoteEntity, LoteItemEntity],
+      migrations: [MessagingTables1732000000000, IngestInit1763900000000, RuntimeConfigTable1764000000000],
+    }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),

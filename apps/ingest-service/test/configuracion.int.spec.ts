@@ -5,11 +5,27 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { AlumnoCreado, ConfiguracionCambiada, CuentaTeamsFallida, LoteIngestado, SincronizarSial, type Configuracion } from '@lucy/contracts';
+import {
+  AlumnoCreado,
+  ConfiguracionCambiada,
+  CuentaTeamsFallida,
+  LoteIngestado,
+  SincronizarSial,
+  type Configuracion,
+} from '@lucy/contracts';
 import { bootstrapService, loadConfig } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+  CONFIGURACION_DE_PRUEBA,
+} from '@lucy/testing';
 import { ingestConfigSchema } from '../src/config.js';
 import { IngestModule } from '../src/ingest.module.js';
 import { LoteTamanoListener } from '../src/liberacion/lote-tamano.listener.js';
@@ -48,7 +64,8 @@ describe('ingest-service: runtime loteTamano', () => {
       REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/6`,
     });
     tap = await BrokerTap.open([LoteIngestado, AlumnoCreado], { url: config.RABBITMQ_URL });
-    for (let i = 0; i < 2; i++) replicas.push(await bootstrapService({ module: IngestModule, config, port: 0, logging: quiet }));
+    for (let i = 0; i < 2; i++)
+      replicas.push(await bootstrapService({ module: IngestModule, config, port: 0, logging: quiet }));
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
   });
@@ -63,19 +80,43 @@ describe('ingest-service: runtime loteTamano', () => {
       () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
       () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
     ];
-    for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
   });
 
   const announce = (version: number, cambios: Partial<Configuracion>, fijadas: string[]) =>
-    tap.publish(ConfiguracionCambiada, { version, valores: { ...VALORES, ...cambios }, cambios: Object.keys(cambios), fijadas, cambiadoPor: 'test' });
+    tap.publish(ConfiguracionCambiada, {
+      version,
+      valores: { ...VALORES, ...cambios },
+      cambios: Object.keys(cambios),
+      fijadas,
+      cambiadoPor: 'test',
+    });
   const applied = (version: number) =>
-    waitFor(() => replicas.every((r) => r.get(RuntimeConfig).version === version), `version ${version} in both replicas`, { timeoutMs: 10_000 });
+    waitFor(
+      () => replicas.every((r) => r.get(RuntimeConfig).version === version),
+      `version ${version} in both replicas`,
+      { timeoutMs: 10_000 },
+    );
   const tamanos = () => replicas.map((r) => r.get(RuntimeConfig).get('loteTamano'));
   const countState = async (loteId: string, state: string) =>
-    Number((await db.query(`SELECT count(*) FROM "${SCHEMA}".lote_item WHERE lote_id = $1 AND release_state = $2`, [loteId, state])).rows[0].count);
+    Number(
+      (
+        await db.query(`SELECT count(*) FROM "${SCHEMA}".lote_item WHERE lote_id = $1 AND release_state = $2`, [
+          loteId,
+          state,
+        ])
+      ).rows[0].count,
+    );
   const creados = (loteId: string) => tap.of(AlumnoCreado, { loteId });
   const responder = (alumnoId: string, loteId: string) =>
-    tap.publish(CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'Graph 400', permanente: true }, { correlationId: `lote-${loteId}` });
+    tap.publish(
+      CuentaTeamsFallida,
+      { alumnoId, upn: null, motivo: 'Graph 400', permanente: true },
+      { correlationId: `lote-${loteId}` },
+    );
   /** Both replicas' reactions, run to the end: whatever they could release is released. */
   const pasadas = () => Promise.all(replicas.map((r) => r.get(LoteTamanoListener).liberarConVentanaNueva()));
 
@@ -83,7 +124,11 @@ describe('ingest-service: runtime loteTamano', () => {
 
   it('puts at most BATCH_SIZE students of a pulled cohort in flight while nobody answers', async () => {
     loteId = randomUUID();
-    await tap.publish(SincronizarSial, { loteId, fuentes: ['aspirantes', 'preinscriptos', 'ingresantes'] }, { correlationId: `lote-${loteId}` });
+    await tap.publish(
+      SincronizarSial,
+      { loteId, fuentes: ['aspirantes', 'preinscriptos', 'ingresantes'] },
+      { correlationId: `lote-${loteId}` },
+    );
     await waitFor(() => tap.of(LoteIngestado, { loteId })[0], 'LoteIngestado');
     await waitFor(() => creados(loteId).length === BATCH_SIZE, 'the first window');
     expect(tamanos()).toEqual([BATCH_SIZE, BATCH_SIZE]);
@@ -118,7 +163,13 @@ describe('ingest-service: runtime loteTamano', () => {
     for (const replica of replicas) {
       const res = await fetch(`${await replica.getUrl()}/health/ready`);
       const body = (await res.json()) as { details: Record<string, unknown> };
-      expect(body.details.configuracion).toMatchObject({ status: 'up', version: 2, cambiadoPor: 'test', fijadas: ['loteTamano'], rechazadas: {} });
+      expect(body.details.configuracion).toMatchObject({
+        status: 'up',
+        version: 2,
+        cambiadoPor: 'test',
+        fijadas: ['loteTamano'],
+        rechazadas: {},
+      });
     }
   });
 

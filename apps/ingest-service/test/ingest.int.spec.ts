@@ -18,7 +18,15 @@ import {
   type FilaAlumno,
 } from '@lucy/contracts';
 import { bootstrapService, loadConfig, SecretBox } from '@lucy/platform';
-import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+} from '@lucy/testing';
 import { controlQueueOf, guardToken, type DependencyGuard } from '@lucy/resilience';
 import { ingestConfigSchema } from '../src/config.js';
 import { IngestModule } from '../src/ingest.module.js';
@@ -55,8 +63,15 @@ describe('ingest-service', () => {
       SIAL_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
       SIAL_BREAKER_RESET_TIMEOUT_MS: '1000',
     });
-    tap = await BrokerTap.open([LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado], { url: config.RABBITMQ_URL });
-    app = await bootstrapService({ module: IngestModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    tap = await BrokerTap.open([LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado], {
+      url: config.RABBITMQ_URL,
+    });
+    app = await bootstrapService({
+      module: IngestModule,
+      config,
+      port: 0,
+      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+    });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
   });
@@ -72,7 +87,10 @@ describe('ingest-service', () => {
       () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
       () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
     ];
-    for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
   });
 
   const pull = async (fuentes = ['aspirantes', 'preinscriptos', 'ingresantes'] as SincronizarSial['fuentes']) => {
@@ -82,9 +100,16 @@ describe('ingest-service', () => {
   };
   const ingestado = (loteId: string) => waitFor(() => tap.of(LoteIngestado, { loteId })[0], `LoteIngestado ${loteId}`);
   const items = async (loteId: string) =>
-    (await db.query(`SELECT resultado, release_state, timed_out, alumno_id FROM "${SCHEMA}".lote_item WHERE lote_id = $1 ORDER BY id`, [loteId])).rows;
-  const countState = async (loteId: string, state: string) => (await items(loteId)).filter((i) => i.release_state === state).length;
-  const loteRow = async (loteId: string) => (await db.query(`SELECT * FROM "${SCHEMA}".lote WHERE id = $1`, [loteId])).rows[0];
+    (
+      await db.query(
+        `SELECT resultado, release_state, timed_out, alumno_id FROM "${SCHEMA}".lote_item WHERE lote_id = $1 ORDER BY id`,
+        [loteId],
+      )
+    ).rows;
+  const countState = async (loteId: string, state: string) =>
+    (await items(loteId)).filter((i) => i.release_state === state).length;
+  const loteRow = async (loteId: string) =>
+    (await db.query(`SELECT * FROM "${SCHEMA}".lote WHERE id = $1`, [loteId])).rows[0];
 
   const cuentaCreada = (alumnoId: string, alumno: AlumnoDatos, loteId: string) =>
     tap.publish(
@@ -101,7 +126,11 @@ describe('ingest-service', () => {
       { correlationId: `lote-${loteId}` },
     );
   const cuentaFallida = (alumnoId: string, loteId: string) =>
-    tap.publish(CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'Graph 400', permanente: true }, { correlationId: `lote-${loteId}` });
+    tap.publish(
+      CuentaTeamsFallida,
+      { alumnoId, upn: null, motivo: 'Graph 400', permanente: true },
+      { correlationId: `lote-${loteId}` },
+    );
 
   let primerLote: string;
   let idPorDni: Map<string, string>;
@@ -111,12 +140,18 @@ describe('ingest-service', () => {
     const r = await ingestado(primerLote);
     expect(r).toMatchObject({ origen: 'sial', total: 14, nuevos: 9, actualizados: 0, sinCambios: 0 });
     expect(r.alumnoIds).toHaveLength(9);
-    const conflicto = 'DNI repetido en el lote con datos distintos (emailPersonal): aspirantes fila 1, aspirantes fila 2';
+    const conflicto =
+      'DNI repetido en el lote con datos distintos (emailPersonal): aspirantes fila 1, aspirantes fila 2';
     expect(r.invalidos).toEqual([
       { fila: 1, fuente: 'aspirantes', dni: '45571030', motivos: [conflicto] },
       { fila: 2, fuente: 'aspirantes', dni: '45571030', motivos: [conflicto] },
       { fila: 4, fuente: 'preinscriptos', dni: '47504724', motivos: ['email personal inválido: "sofia.nunez@gmail"'] },
-      { fila: 7, fuente: 'preinscriptos', dni: '41554623', motivos: ['email personal inválido: "maria..lopez@@hotmail.com"'] },
+      {
+        fila: 7,
+        fuente: 'preinscriptos',
+        dni: '41554623',
+        motivos: ['email personal inválido: "maria..lopez@@hotmail.com"'],
+      },
     ]);
     expect(await loteRow(primerLote)).toMatchObject({ estado: 'en_curso', total: 14, nuevos: 9, invalidos: 4 });
     const alumnos = (await db.query(`SELECT id, dni FROM "${SCHEMA}".alumno`)).rows;
@@ -140,7 +175,10 @@ describe('ingest-service', () => {
       else await cuentaCreada(siguiente.alumnoId, siguiente.alumno, primerLote);
       respondidos++;
       const esperados = Math.min(9, respondidos + BATCH_SIZE);
-      await waitFor(() => tap.of(AlumnoCreado, { loteId: primerLote }).length === esperados, `${esperados} AlumnoCreado`);
+      await waitFor(
+        () => tap.of(AlumnoCreado, { loteId: primerLote }).length === esperados,
+        `${esperados} AlumnoCreado`,
+      );
     }
     await waitFor(async () => (await loteRow(primerLote)).estado === 'completado', 'the lote completed');
     expect(await countState(primerLote, 'done')).toBe(9);
@@ -149,12 +187,22 @@ describe('ingest-service', () => {
     expect(new Set(creados.map((c) => c.alumnoId)).size).toBe(9);
     const porDni = new Map(creados.map((c) => [c.alumno.dni, c.alumno]));
     // " 45539469 ", "  juan  pablo ", "NÚÑEZ": trimmed and collapsed, case and accents kept.
-    expect(porDni.get('45539469')).toMatchObject({ nombre: 'juan pablo', apellido: 'NÚÑEZ', estado: 'ingresante', emailInstitucional: 'dalessandro.florencia@estudiantes.unrc.edu.ar' });
+    expect(porDni.get('45539469')).toMatchObject({
+      nombre: 'juan pablo',
+      apellido: 'NÚÑEZ',
+      estado: 'ingresante',
+      emailInstitucional: 'dalessandro.florencia@estudiantes.unrc.edu.ar',
+    });
     expect(porDni.get('45970750')).toMatchObject({ emailPersonal: 'martin.gomez@gmail.com' });
     expect(porDni.get('46449687')).toMatchObject({ emailPersonal: null });
     // "46.399.413" listed as aspirante and as ingresante: one student, admitted.
     expect(porDni.get('46399413')).toMatchObject({ estado: 'ingresante', apellido: 'Pérez' });
-    expect(porDni.get('46655562')).toMatchObject({ apellido: "D'Angelo", estado: 'preinscripto', periodo: '2027', carrera: 'Licenciatura en Administración' });
+    expect(porDni.get('46655562')).toMatchObject({
+      apellido: "D'Angelo",
+      estado: 'preinscripto',
+      periodo: '2027',
+      carrera: 'Licenciatura en Administración',
+    });
   });
 
   it('on a second pull after SIAL changed a record, emits one AlumnoActualizado with its changes and nothing for the unchanged', async () => {
@@ -164,11 +212,26 @@ describe('ingest-service', () => {
     expect(r).toMatchObject({ total: 14, nuevos: 2, actualizados: 1, sinCambios: 8 });
     expect(r.invalidos.map((i) => i.dni)).toEqual(['47504724', '41554623']);
 
-    await waitFor(() => tap.of(AlumnoActualizado, { loteId }).length === 1 && tap.of(AlumnoCreado, { loteId }).length === 2, 'the update and the two new students');
+    await waitFor(
+      () => tap.of(AlumnoActualizado, { loteId }).length === 1 && tap.of(AlumnoCreado, { loteId }).length === 2,
+      'the update and the two new students',
+    );
     const [actualizado] = tap.of(AlumnoActualizado, { loteId });
-    expect(actualizado).toMatchObject({ alumnoId: idPorDni.get('46655562'), cambios: ['apellido'], alumno: { apellido: "D'Ángelo" } });
+    expect(actualizado).toMatchObject({
+      alumnoId: idPorDni.get('46655562'),
+      cambios: ['apellido'],
+      alumno: { apellido: "D'Ángelo" },
+    });
     // The re-sent form is gone: Brenda, now admitted, is new; Maitena is a late pre-registration.
-    expect(tap.of(AlumnoCreado, { loteId }).map((c) => [c.alumno.dni, c.alumno.estado]).sort()).toEqual([['45571030', 'ingresante'], ['45991255', 'preinscripto']]);
+    expect(
+      tap
+        .of(AlumnoCreado, { loteId })
+        .map((c) => [c.alumno.dni, c.alumno.estado])
+        .sort(),
+    ).toEqual([
+      ['45571030', 'ingresante'],
+      ['45991255', 'preinscripto'],
+    ]);
     const outcome = await items(loteId);
     expect(outcome.filter((i) => i.resultado === 'sin_cambios')).toHaveLength(8);
     expect(outcome.filter((i) => i.resultado === 'sin_cambios').every((i) => i.release_state === null)).toBe(true);
@@ -190,15 +253,33 @@ describe('ingest-service', () => {
     const filas: FilaAlumno[] = [
       { ...base, dni: '0000000' },
       { ...base, dni: '33444555', emailPersonal: `${'a'.repeat(300)}@gmail.com` },
-      { ...base, dni: '33444556', emailInstitucional: `${'b'.repeat(64)}@${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(59)}.ar` },
+      {
+        ...base,
+        dni: '33444556',
+        emailInstitucional: `${'b'.repeat(64)}@${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(59)}.ar`,
+      },
     ];
-    await tap.publish(RegistrarLote, { loteId, nombreArchivo: 'malos.csv', filas }, { correlationId: `lote-${loteId}` });
+    await tap.publish(
+      RegistrarLote,
+      { loteId, nombreArchivo: 'malos.csv', filas },
+      { correlationId: `lote-${loteId}` },
+    );
     const r = await ingestado(loteId);
     expect(r).toMatchObject({ total: 3, nuevos: 0, actualizados: 0, sinCambios: 0, alumnoIds: [] });
     expect(r.invalidos).toEqual([
       { fila: 1, fuente: 'malos.csv', dni: '0000000', motivos: ['DNI inválido "0000000": es todo ceros'] },
-      { fila: 2, fuente: 'malos.csv', dni: '33444555', motivos: ['email personal inválido: la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)'] },
-      { fila: 3, fuente: 'malos.csv', dni: '33444556', motivos: ['email institucional inválido: tiene 255 caracteres (máximo 254, RFC 5321)'] },
+      {
+        fila: 2,
+        fuente: 'malos.csv',
+        dni: '33444555',
+        motivos: ['email personal inválido: la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)'],
+      },
+      {
+        fila: 3,
+        fuente: 'malos.csv',
+        dni: '33444556',
+        motivos: ['email institucional inválido: tiene 255 caracteres (máximo 254, RFC 5321)'],
+      },
     ]);
     expect(await loteRow(loteId)).toMatchObject({ estado: 'completado' });
     expect(tap.of(AlumnoCreado, { loteId })).toEqual([]);
@@ -207,14 +288,55 @@ describe('ingest-service', () => {
   it('registers an upload with mixed rows: the valid ones as new or updated, the invalid ones with every reason', async () => {
     const loteId = randomUUID();
     const filas: FilaAlumno[] = [
-      { dni: '30.111.222', nombre: ' Ana  Belén ', apellido: "O'Connor", emailPersonal: 'ANA@Example.com', carrera: 'Contador Público', estado: 'Ingresante', periodo: '2027' },
+      {
+        dni: '30.111.222',
+        nombre: ' Ana  Belén ',
+        apellido: "O'Connor",
+        emailPersonal: 'ANA@Example.com',
+        carrera: 'Contador Público',
+        estado: 'Ingresante',
+        periodo: '2027',
+      },
       // Matías is known (from SIAL): the file moves him to another career and has no email columns.
-      { dni: '48564485', nombre: 'Matías', apellido: 'Díaz', carrera: 'Contador Público', estado: 'preinscripto', periodo: '2027' },
-      { dni: '12-345', nombre: '', apellido: null, emailPersonal: 'no-es-un-email', carrera: 'Contador Público', estado: 'egresado', periodo: '2027' },
-      { dni: '31000000', nombre: 'Uno', apellido: 'Repetido', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' },
-      { dni: '31.000.000', nombre: 'Otro', apellido: 'Repetido', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' },
+      {
+        dni: '48564485',
+        nombre: 'Matías',
+        apellido: 'Díaz',
+        carrera: 'Contador Público',
+        estado: 'preinscripto',
+        periodo: '2027',
+      },
+      {
+        dni: '12-345',
+        nombre: '',
+        apellido: null,
+        emailPersonal: 'no-es-un-email',
+        carrera: 'Contador Público',
+        estado: 'egresado',
+        periodo: '2027',
+      },
+      {
+        dni: '31000000',
+        nombre: 'Uno',
+        apellido: 'Repetido',
+        carrera: 'Contador Público',
+        estado: 'aspirante',
+        periodo: '2027',
+      },
+      {
+        dni: '31.000.000',
+        nombre: 'Otro',
+        apellido: 'Repetido',
+        carrera: 'Contador Público',
+        estado: 'aspirante',
+        periodo: '2027',
+      },
     ];
-    await tap.publish(RegistrarLote, { loteId, nombreArchivo: 'ingresantes.csv', filas }, { correlationId: `lote-${loteId}` });
+    await tap.publish(
+      RegistrarLote,
+      { loteId, nombreArchivo: 'ingresantes.csv', filas },
+      { correlationId: `lote-${loteId}` },
+    );
     const r = await ingestado(loteId);
     expect(r).toMatchObject({ origen: 'upload', total: 5, nuevos: 1, actualizados: 1, sinCambios: 0 });
     expect(r.invalidos).toEqual([
@@ -230,10 +352,27 @@ describe('ingest-service', () => {
           'estado desconocido: "egresado" (aspirante, preinscripto o ingresante)',
         ],
       },
-      { fila: 4, fuente: 'ingresantes.csv', dni: '31000000', motivos: ['DNI repetido en el lote con datos distintos (nombre): ingresantes.csv fila 4, ingresantes.csv fila 5'] },
-      { fila: 5, fuente: 'ingresantes.csv', dni: '31000000', motivos: ['DNI repetido en el lote con datos distintos (nombre): ingresantes.csv fila 4, ingresantes.csv fila 5'] },
+      {
+        fila: 4,
+        fuente: 'ingresantes.csv',
+        dni: '31000000',
+        motivos: [
+          'DNI repetido en el lote con datos distintos (nombre): ingresantes.csv fila 4, ingresantes.csv fila 5',
+        ],
+      },
+      {
+        fila: 5,
+        fuente: 'ingresantes.csv',
+        dni: '31000000',
+        motivos: [
+          'DNI repetido en el lote con datos distintos (nombre): ingresantes.csv fila 4, ingresantes.csv fila 5',
+        ],
+      },
     ]);
-    await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === 1 && tap.of(AlumnoActualizado, { loteId }).length === 1, 'the new and the updated student');
+    await waitFor(
+      () => tap.of(AlumnoCreado, { loteId }).length === 1 && tap.of(AlumnoActualizado, { loteId }).length === 1,
+      'the new and the updated student',
+    );
     expect(tap.of(AlumnoCreado, { loteId })[0]!.alumno).toEqual({
       dni: '30111222',
       nombre: 'Ana Belén',
@@ -244,11 +383,19 @@ describe('ingest-service', () => {
       estado: 'ingresante',
       periodo: '2027',
     });
-    expect(tap.of(AlumnoActualizado, { loteId })[0]).toMatchObject({ alumnoId: idPorDni.get('48564485'), cambios: ['carrera'], alumno: { emailPersonal: null, carrera: 'Contador Público' } });
+    expect(tap.of(AlumnoActualizado, { loteId })[0]).toMatchObject({
+      alumnoId: idPorDni.get('48564485'),
+      cambios: ['carrera'],
+      alumno: { emailPersonal: null, carrera: 'Contador Público' },
+    });
   });
 
   it('answers a lote id it already registered with the same LoteIngestado, registering nothing twice', async () => {
-    await tap.publish(SincronizarSial, { loteId: primerLote, fuentes: ['aspirantes'] }, { correlationId: `lote-${primerLote}` });
+    await tap.publish(
+      SincronizarSial,
+      { loteId: primerLote, fuentes: ['aspirantes'] },
+      { correlationId: `lote-${primerLote}` },
+    );
     await waitFor(() => tap.of(LoteIngestado, { loteId: primerLote }).length === 2, 'the second answer');
     const [a, b] = tap.of(LoteIngestado, { loteId: primerLote });
     expect(b).toEqual(a);
@@ -257,7 +404,14 @@ describe('ingest-service', () => {
 
   it('moves a lote on when account replies are lost, once BATCH_RELEASE_TIMEOUT_MS has passed', async () => {
     const loteId = randomUUID();
-    const filas = Array.from({ length: 5 }, (_, i) => ({ dni: String(32_000_000 + i), nombre: `Nombre${i}`, apellido: 'Perdido', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' }));
+    const filas = Array.from({ length: 5 }, (_, i) => ({
+      dni: String(32_000_000 + i),
+      nombre: `Nombre${i}`,
+      apellido: 'Perdido',
+      carrera: 'Contador Público',
+      estado: 'aspirante',
+      periodo: '2027',
+    }));
     await tap.publish(RegistrarLote, { loteId, nombreArchivo: null, filas }, { correlationId: `lote-${loteId}` });
     await ingestado(loteId);
     await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === BATCH_SIZE, 'the first window');
@@ -266,7 +420,10 @@ describe('ingest-service', () => {
     await sweeper.barrer();
     expect(await countState(loteId, 'pending')).toBe(2); // not overdue yet: nothing moves
 
-    await db.query(`UPDATE "${SCHEMA}".lote_item SET released_at = now() - interval '1 hour' WHERE lote_id = $1 AND release_state = 'released'`, [loteId]);
+    await db.query(
+      `UPDATE "${SCHEMA}".lote_item SET released_at = now() - interval '1 hour' WHERE lote_id = $1 AND release_state = 'released'`,
+      [loteId],
+    );
     await sweeper.barrer();
     await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === 5, 'the rest of the lote');
     const estado = await items(loteId);
@@ -279,7 +436,10 @@ describe('ingest-service', () => {
     sandbox.sial.update({ password: 'otra-clave' });
     try {
       const loteId = await pull(['ingresantes']);
-      const [f] = await waitFor(() => tap.of(LoteFallido, { loteId }).length > 0 && tap.of(LoteFallido, { loteId }), 'LoteFallido');
+      const [f] = await waitFor(
+        () => tap.of(LoteFallido, { loteId }).length > 0 && tap.of(LoteFallido, { loteId }),
+        'LoteFallido',
+      );
       expect(f).toMatchObject({ loteId, permanente: true });
       expect(f!.motivo).toContain('HTTP 401');
       expect(await loteRow(loteId)).toMatchObject({ estado: 'fallido' });
@@ -298,7 +458,11 @@ describe('ingest-service', () => {
       await waitFor(() => guard.state === 'open', 'the SIAL breaker to open', { timeoutMs: 10_000 });
       // Past every retry delay, probing each second: the pull still waits.
       const since = Date.now();
-      await waitFor(() => Date.now() - since > RETRY_DELAYS.reduce((a, b) => a + b, 0) * 3 && guard.state !== 'closed', 'a few probes', { timeoutMs: 10_000 });
+      await waitFor(
+        () => Date.now() - since > RETRY_DELAYS.reduce((a, b) => a + b, 0) * 3 && guard.state !== 'closed',
+        'a few probes',
+        { timeoutMs: 10_000 },
+      );
       expect(tap.of(LoteFallido, { loteId })).toHaveLength(0);
     } finally {
       sandbox.ctx.faults.reset('sial');
@@ -323,16 +487,35 @@ describe('ingest-service', () => {
   });
 
   it('moves a window exactly once per reply when two replicas take the replies at the same time', async () => {
-    const replica = await bootstrapService({ module: IngestModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    const replica = await bootstrapService({
+      module: IngestModule,
+      config,
+      port: 0,
+      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+    });
     try {
       const loteId = randomUUID();
-      const filas: FilaAlumno[] = Array.from({ length: 40 }, (_, i) => ({ dni: String(33_000_000 + i), nombre: `N${i}`, apellido: 'Réplica', carrera: 'Contador Público', estado: 'aspirante', periodo: '2027' }));
-      await tap.publish(RegistrarLote, { loteId, nombreArchivo: 'replicas.csv', filas }, { correlationId: `lote-${loteId}` });
+      const filas: FilaAlumno[] = Array.from({ length: 40 }, (_, i) => ({
+        dni: String(33_000_000 + i),
+        nombre: `N${i}`,
+        apellido: 'Réplica',
+        carrera: 'Contador Público',
+        estado: 'aspirante',
+        periodo: '2027',
+      }));
+      await tap.publish(
+        RegistrarLote,
+        { loteId, nombreArchivo: 'replicas.csv', filas },
+        { correlationId: `lote-${loteId}` },
+      );
       await ingestado(loteId);
       for (let ronda = 1; ronda <= 4; ronda++) {
         const enVuelo = tap.of(AlumnoCreado, { loteId }).slice(-BATCH_SIZE);
         await Promise.all(enVuelo.map((c) => cuentaCreada(c.alumnoId, c.alumno, loteId)));
-        await waitFor(() => tap.of(AlumnoCreado, { loteId }).length === BATCH_SIZE * (ronda + 1), `window ${ronda + 1}`);
+        await waitFor(
+          () => tap.of(AlumnoCreado, { loteId }).length === BATCH_SIZE * (ronda + 1),
+          `window ${ronda + 1}`,
+        );
         await waitFor(async () => (await countState(loteId, 'done')) === BATCH_SIZE * ronda, `round ${ronda} done`);
         expect(await countState(loteId, 'released')).toBe(BATCH_SIZE);
       }

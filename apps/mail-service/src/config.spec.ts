@@ -37,8 +37,12 @@ describe('mail-service configuration', () => {
   });
 
   it('refuses the dev key with a real SMTP relay', () => {
-    expect(issues({ SMTP_HOST: 'smtp.unrc.edu.ar' })).toEqual([{ variable: 'CREDENTIALS_KEY', message: expect.stringContaining('required') }]);
-    expect(loadConfig(mailConfigSchema, { SMTP_HOST: 'smtp.unrc.edu.ar', CREDENTIALS_KEY: KEY }).SMTP_HOST).toBe('smtp.unrc.edu.ar');
+    expect(issues({ SMTP_HOST: 'smtp.unrc.edu.ar' })).toEqual([
+      { variable: 'CREDENTIALS_KEY', message: expect.stringContaining('required') },
+    ]);
+    expect(loadConfig(mailConfigSchema, { SMTP_HOST: 'smtp.unrc.edu.ar', CREDENTIALS_KEY: KEY }).SMTP_HOST).toBe(
+      'smtp.unrc.edu.ar',
+    );
   });
 
   it('names a malformed key without echoing it', () => {
@@ -50,16 +54,24 @@ describe('mail-service configuration', () => {
   it('reads SMTP_PASSWORD from a file, and wants SMTP_USER with it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lucy-mail-')), 'smtp-password');
     writeFileSync(file, 'relay-secret\n');
-    expect(loadConfig(mailConfigSchema, { SMTP_USER: 'lucy', SMTP_PASSWORD_FILE: file }).SMTP_PASSWORD).toBe('relay-secret');
-    expect(issues({ SMTP_PASSWORD_FILE: file })).toEqual([{ variable: 'SMTP_USER', message: 'set SMTP_USER and SMTP_PASSWORD together, or neither' }]);
+    expect(loadConfig(mailConfigSchema, { SMTP_USER: 'lucy', SMTP_PASSWORD_FILE: file }).SMTP_PASSWORD).toBe(
+      'relay-secret',
+    );
+    expect(issues({ SMTP_PASSWORD_FILE: file })).toEqual([
+      { variable: 'SMTP_USER', message: 'set SMTP_USER and SMTP_PASSWORD together, or neither' },
+    ]);
   });
 
   it('keeps the prefetch below the database pool (each message needs two connections at once)', () => {
-    expect(issues({ RABBITMQ_PREFETCH: '10', DB_POOL_SIZE: '10' })).toEqual([{ variable: 'RABBITMQ_PREFETCH', message: expect.stringContaining('below DB_POOL_SIZE') }]);
+    expect(issues({ RABBITMQ_PREFETCH: '10', DB_POOL_SIZE: '10' })).toEqual([
+      { variable: 'RABBITMQ_PREFETCH', message: expect.stringContaining('below DB_POOL_SIZE') },
+    ]);
   });
 
   it('wants MAIL_FROM to be an address, and takes our Message-ID domain from it', () => {
-    expect(issues({ MAIL_FROM: 'Facultad' })).toEqual([{ variable: 'MAIL_FROM', message: expect.stringContaining('must be an address') }]);
+    expect(issues({ MAIL_FROM: 'Facultad' })).toEqual([
+      { variable: 'MAIL_FROM', message: expect.stringContaining('must be an address') },
+    ]);
     expect(domainOf('Facultad de Ciencias Exactas <no-responder@Exa.UNRC.edu.ar>')).toBe('exa.unrc.edu.ar');
     expect(domainOf('no-responder@unrc.edu.ar')).toBe('unrc.edu.ar');
   });

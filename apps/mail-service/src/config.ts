@@ -67,17 +67,30 @@ export const mailConfigSchema = baseConfigSchema
   })
   .superRefine((c, ctx) => {
     if (c.RABBITMQ_PREFETCH >= c.DB_POOL_SIZE) {
-      ctx.addIssue({ code: 'custom', path: ['RABBITMQ_PREFETCH'], message: `must be below DB_POOL_SIZE (${c.DB_POOL_SIZE}): each message in flight needs two connections at once` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RABBITMQ_PREFETCH'],
+        message: `must be below DB_POOL_SIZE (${c.DB_POOL_SIZE}): each message in flight needs two connections at once`,
+      });
     }
     if (Boolean(c.SMTP_USER) !== Boolean(c.SMTP_PASSWORD)) {
-      ctx.addIssue({ code: 'custom', path: [c.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER'], message: 'set SMTP_USER and SMTP_PASSWORD together, or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER'],
+        message: 'set SMTP_USER and SMTP_PASSWORD together, or neither',
+      });
     }
     if (!c.CREDENTIALS_KEY && !LOCAL_HOSTS.includes(c.SMTP_HOST)) {
-      ctx.addIssue({ code: 'custom', path: ['CREDENTIALS_KEY'], message: 'is required when SMTP is not the local sandbox (the dev key protects nothing)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CREDENTIALS_KEY'],
+        message: 'is required when SMTP is not the local sandbox (the dev key protects nothing)',
+      });
     }
   });
 
 export type MailConfig = z.infer<typeof mailConfigSchema>;
 
 /** The keys that open sealed passwords: CREDENTIALS_KEY, or the dev key on a local setup. */
-export const credentialKeys = (config: Pick<MailConfig, 'CREDENTIALS_KEY'>) => parseSecretKeys(config.CREDENTIALS_KEY ?? DEV_CREDENTIALS_KEY);
+export const credentialKeys = (config: Pick<MailConfig, 'CREDENTIALS_KEY'>) =>
+  parseSecretKeys(config.CREDENTIALS_KEY ?? DEV_CREDENTIALS_KEY);

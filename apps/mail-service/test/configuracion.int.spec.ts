@@ -6,12 +6,30 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { ConfiguracionCambiada, CuentaTeamsCreada, EmailEnviado, EmailFallido, PasswordRestablecida, type AlumnoDatos, type Configuracion, type Envelope } from '@lucy/contracts';
+import {
+  ConfiguracionCambiada,
+  CuentaTeamsCreada,
+  EmailEnviado,
+  EmailFallido,
+  PasswordRestablecida,
+  type AlumnoDatos,
+  type Configuracion,
+  type Envelope,
+} from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+  CONFIGURACION_DE_PRUEBA,
+} from '@lucy/testing';
 import { mailConfigSchema } from '../src/config.js';
 import { MailModule } from '../src/mail.module.js';
 import { forgetRateState, TEST_REDIS_URL } from './support/rate-state.js';
@@ -58,7 +76,12 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
       SMTP_RPM: '6000',
       SMTP_BREAKER_VOLUME_THRESHOLD: '1000',
     });
-    app = await bootstrapService({ module: MailModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    app = await bootstrapService({
+      module: MailModule,
+      config,
+      port: 0,
+      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+    });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
     tap = await BrokerTap.open([EmailEnviado, EmailFallido], { url: config.RABBITMQ_URL });
@@ -75,19 +98,31 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
       () => db?.end(),
       () => sandbox?.close(),
     ]) {
-      await Promise.resolve().then(step).catch(() => undefined);
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
     }
   });
 
   /** An operator saves plantillaEmail through the gateway; resolves once this service has applied (or refused) it. */
   async function fijarPlantilla(plantillaEmail: Configuracion['plantillaEmail']): Promise<void> {
     const v = ++version;
-    await tap.publish(ConfiguracionCambiada, { version: v, valores: { ...VALORES, plantillaEmail }, cambios: ['plantillaEmail'], fijadas: ['plantillaEmail'], cambiadoPor: 'ana@test' });
-    await waitFor(() => app.get(RuntimeConfig).version === v, `configuration version ${v} applied`, { timeoutMs: 10_000 });
+    await tap.publish(ConfiguracionCambiada, {
+      version: v,
+      valores: { ...VALORES, plantillaEmail },
+      cambios: ['plantillaEmail'],
+      fijadas: ['plantillaEmail'],
+      cambiadoPor: 'ana@test',
+    });
+    await waitFor(() => app.get(RuntimeConfig).version === v, `configuration version ${v} applied`, {
+      timeoutMs: 10_000,
+    });
   }
 
   async function configuracionEnSalud(): Promise<{ version: number; rechazadas: Record<string, string> }> {
-    const body = (await (await fetch(`${await app.getUrl()}/health/ready`)).json()) as { details: { configuracion: { version: number; rechazadas: Record<string, string> } } };
+    const body = (await (await fetch(`${await app.getUrl()}/health/ready`)).json()) as {
+      details: { configuracion: { version: number; rechazadas: Record<string, string> } };
+    };
     return body.details.configuracion;
   }
 
@@ -105,22 +140,42 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
       ...over,
     };
     const password = `Tmp-${randomBytes(6).toString('base64url')}&<9`;
-    const payload: CuentaTeamsCreada = { alumnoId, upn: `a${alumno.dni}@estudiantes.unrc.test`, graphUserId: randomUUID(), existente: false, credencial: box.seal(password, alumnoId), credencialVersion: 1, alumno };
-    return { alumnoId, alumno, password, payload, env: tap.envelope(CuentaTeamsCreada, payload, { correlationId: `wf-${randomUUID()}` }) };
+    const payload: CuentaTeamsCreada = {
+      alumnoId,
+      upn: `a${alumno.dni}@estudiantes.unrc.test`,
+      graphUserId: randomUUID(),
+      existente: false,
+      credencial: box.seal(password, alumnoId),
+      credencialVersion: 1,
+      alumno,
+    };
+    return {
+      alumnoId,
+      alumno,
+      password,
+      payload,
+      env: tap.envelope(CuentaTeamsCreada, payload, { correlationId: `wf-${randomUUID()}` }),
+    };
   }
 
   /** Emails a new student and returns what reached their inbox. */
   async function emailDeUnAlumnoNuevo(over: Partial<AlumnoDatos> = {}) {
     const c = cuentaCreada(over);
     await tap.send(CuentaTeamsCreada, c.env);
-    await waitFor(() => tap.envelopes(EmailEnviado, { alumnoId: c.alumnoId }).length === 1, `EmailEnviado for ${c.alumnoId}`);
+    await waitFor(
+      () => tap.envelopes(EmailEnviado, { alumnoId: c.alumnoId }).length === 1,
+      `EmailEnviado for ${c.alumnoId}`,
+    );
     const [mail] = await sandbox.inbox(c.alumno.emailInstitucional!);
     return { ...c, mail: mail! };
   }
 
   async function idle(): Promise<void> {
     const runtime = app.get(MessagingRuntime);
-    await waitFor(async () => (await runtime.queueStatus()).every((q) => q.messages === 0 && q.inFlight === 0), 'the queues to drain');
+    await waitFor(
+      async () => (await runtime.queueStatus()).every((q) => q.messages === 0 && q.inFlight === 0),
+      'the queues to drain',
+    );
   }
 
   it('emails with the template files until an operator sets one, then with the operator’s: values filled, escaped in the HTML only', async () => {
@@ -129,7 +184,9 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
     await fijarPlantilla(OPERADOR);
     const { mail, password, payload } = await emailDeUnAlumnoNuevo();
     expect(mail.Subject).toBe("Bienvenida Ana D'Angelo <b> a Física & Química");
-    expect(mail.Text.trim()).toBe(`Hola Ana D'Angelo <b>\nUsuario: ${payload.upn}\nClave: ${password}\nMoodle: https://moodle.unrc.test/?a=1&b=2`);
+    expect(mail.Text.trim()).toBe(
+      `Hola Ana D'Angelo <b>\nUsuario: ${payload.upn}\nClave: ${password}\nMoodle: https://moodle.unrc.test/?a=1&b=2`,
+    );
     expect(mail.HTML).toContain('<h1>Hola Ana D&#x27;Angelo &lt;b&gt;</h1>');
     expect(mail.HTML).toContain(`<code>${payload.upn}</code>`);
     expect(mail.HTML).toContain(`<b>${password.replace('&', '&amp;').replace('<', '&lt;')}</b>`);
@@ -139,18 +196,29 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
 
   it('refuses a template that names an unknown variable or does not compile, says why in /health/ready, and keeps emailing with the previous one', async () => {
     await fijarPlantilla({ ...OPERADOR, asunto: 'Hola {apodo}' });
-    expect(await configuracionEnSalud()).toMatchObject({ version, rechazadas: { plantillaEmail: expect.stringMatching(/^plantillaEmail\.asunto is invalid: .*apodo/) } });
+    expect(await configuracionEnSalud()).toMatchObject({
+      version,
+      rechazadas: { plantillaEmail: expect.stringMatching(/^plantillaEmail\.asunto is invalid: .*apodo/) },
+    });
     expect((await emailDeUnAlumnoNuevo()).mail.Subject).toBe("Bienvenida Ana D'Angelo <b> a Física & Química");
 
     await fijarPlantilla({ ...OPERADOR, html: '<p>{{#if nombre}}sin cerrar</p>' });
-    expect(await configuracionEnSalud()).toMatchObject({ version, rechazadas: { plantillaEmail: expect.stringMatching(/^plantillaEmail\.html is invalid: /) } });
+    expect(await configuracionEnSalud()).toMatchObject({
+      version,
+      rechazadas: { plantillaEmail: expect.stringMatching(/^plantillaEmail\.html is invalid: /) },
+    });
     const { mail } = await emailDeUnAlumnoNuevo();
     expect(mail.Subject).toBe("Bienvenida Ana D'Angelo <b> a Física & Química");
     expect(mail.HTML).toContain('<h1>Hola Ana D&#x27;Angelo &lt;b&gt;</h1>');
 
     // One the gateway would have refused, arriving anyway: a welcome email with no password in it.
     await fijarPlantilla({ ...OPERADOR, texto: 'Hola {nombre}, tu usuario es {upn}' });
-    expect(await configuracionEnSalud()).toMatchObject({ version, rechazadas: { plantillaEmail: expect.stringMatching(/^plantillaEmail\.texto is invalid: .*missing \{password\}/) } });
+    expect(await configuracionEnSalud()).toMatchObject({
+      version,
+      rechazadas: {
+        plantillaEmail: expect.stringMatching(/^plantillaEmail\.texto is invalid: .*missing \{password\}/),
+      },
+    });
     expect((await emailDeUnAlumnoNuevo()).mail.Text).toContain('Clave: ');
   });
 
@@ -163,7 +231,10 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
     // CuentaTeamsCreada again: the same message redelivered, and the same credential announced in a new one.
     await tap.send(CuentaTeamsCreada, primero.env);
     await tap.send(CuentaTeamsCreada, { ...primero.env, messageId: randomUUID() } as Envelope);
-    await waitFor(() => tap.envelopes(EmailEnviado, { alumnoId: primero.alumnoId }).length === 2, 'EmailEnviado repeated from the row');
+    await waitFor(
+      () => tap.envelopes(EmailEnviado, { alumnoId: primero.alumnoId }).length === 2,
+      'EmailEnviado repeated from the row',
+    );
     await idle();
     const inbox = await sandbox.inbox(primero.alumno.emailInstitucional!);
     expect(inbox.map((m) => m.Subject)).toEqual(["Bienvenida Ana D'Angelo <b> a Física & Química"]);
@@ -173,8 +244,18 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
     // A reset issues a new credential version: a new email, with the template in force now.
     const password = `Tmp-${randomBytes(6).toString('base64url')}`;
     const { existente: _e, ...cuenta } = primero.payload;
-    await tap.send(PasswordRestablecida, tap.envelope(PasswordRestablecida, { ...cuenta, credencial: box.seal(password, primero.alumnoId), credencialVersion: 2 }));
-    await waitFor(() => tap.envelopes(EmailEnviado, { alumnoId: primero.alumnoId, credencialVersion: 2 }).length === 1, 'EmailEnviado for credential version 2');
+    await tap.send(
+      PasswordRestablecida,
+      tap.envelope(PasswordRestablecida, {
+        ...cuenta,
+        credencial: box.seal(password, primero.alumnoId),
+        credencialVersion: 2,
+      }),
+    );
+    await waitFor(
+      () => tap.envelopes(EmailEnviado, { alumnoId: primero.alumnoId, credencialVersion: 2 }).length === 1,
+      'EmailEnviado for credential version 2',
+    );
     const [nuevo] = await sandbox.inbox(primero.alumno.emailInstitucional!);
     expect(nuevo!.Subject).toBe('Tus credenciales, Ana');
     expect(nuevo!.Text.trim()).toBe(`${primero.payload.upn} / ${password}`);

@@ -6,10 +6,27 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { CuentaTeamsCreada, EmailEnviado, EmailFallido, PasswordRestablecida, type AlumnoDatos, type Envelope, type MessageDefinition, type Payload } from '@lucy/contracts';
+import {
+  CuentaTeamsCreada,
+  EmailEnviado,
+  EmailFallido,
+  PasswordRestablecida,
+  type AlumnoDatos,
+  type Envelope,
+  type MessageDefinition,
+  type Payload,
+} from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
-import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+} from '@lucy/testing';
 import { controlQueueOf } from '@lucy/resilience';
 import { mailConfigSchema } from '../src/config.js';
 import { MailModule } from '../src/mail.module.js';
@@ -96,23 +113,45 @@ describe('mail-service: the credentials email', () => {
     return { password, sealed: box.seal(password, alumnoId) };
   }
 
-  function cuentaCreada(alumnoId: string, datos: AlumnoDatos, sealed: ReturnType<SecretBox['seal']>, credencialVersion = 1): CuentaTeamsCreada {
-    return { alumnoId, upn: `a${datos.dni}@estudiantes.unrc.test`, graphUserId: randomUUID(), existente: false, credencial: sealed, credencialVersion, alumno: datos };
+  function cuentaCreada(
+    alumnoId: string,
+    datos: AlumnoDatos,
+    sealed: ReturnType<SecretBox['seal']>,
+    credencialVersion = 1,
+  ): CuentaTeamsCreada {
+    return {
+      alumnoId,
+      upn: `a${datos.dni}@estudiantes.unrc.test`,
+      graphUserId: randomUUID(),
+      existente: false,
+      credencial: sealed,
+      credencialVersion,
+      alumno: datos,
+    };
   }
 
   /** A workflow's first message, as the gateway's saga would correlate it. */
-  const envelope = <D extends MessageDefinition>(def: D, payload: Payload<D>) => tap.envelope(def, payload, { correlationId: `wf-${randomUUID()}` });
+  const envelope = <D extends MessageDefinition>(def: D, payload: Payload<D>) =>
+    tap.envelope(def, payload, { correlationId: `wf-${randomUUID()}` });
   const publish = (def: MessageDefinition, env: Envelope) => tap.send(def, env);
 
   const eventosDe = <D extends MessageDefinition>(def: D, alumnoId: string) => tap.envelopes(def, { alumnoId });
 
   async function idle(): Promise<void> {
     const runtime = app.get(MessagingRuntime);
-    await waitFor(async () => (await runtime.queueStatus()).every((q) => q.messages === 0 && q.inFlight === 0), 'the queue to drain');
+    await waitFor(
+      async () => (await runtime.queueStatus()).every((q) => q.messages === 0 && q.inFlight === 0),
+      'the queue to drain',
+    );
   }
 
   const fila = async (alumnoId: string, credencialVersion = 1) =>
-    (await db.query(`SELECT * FROM "${schema}".envio WHERE alumno_id = $1 AND credencial_version = $2`, [alumnoId, credencialVersion])).rows[0];
+    (
+      await db.query(`SELECT * FROM "${schema}".envio WHERE alumno_id = $1 AND credencial_version = $2`, [
+        alumnoId,
+        credencialVersion,
+      ])
+    ).rows[0];
 
   it('emails the credentials of a new account once, with the password, and reports EmailEnviado', async () => {
     const alumnoId = randomUUID();
@@ -121,8 +160,17 @@ describe('mail-service: the credentials email', () => {
     const env = envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, sealed));
     await publish(CuentaTeamsCreada, env);
 
-    const [enviado] = await waitFor(() => eventosDe(EmailEnviado, alumnoId).length > 0 && eventosDe(EmailEnviado, alumnoId), 'EmailEnviado');
-    expect(enviado.payload).toEqual({ alumnoId, plantilla: 'bienvenida', credencialVersion: 1, destinatario: datos.emailInstitucional, smtpMessageId: expect.stringMatching(/^<[0-9a-f-]{36}@exa\.unrc\.test>$/) });
+    const [enviado] = await waitFor(
+      () => eventosDe(EmailEnviado, alumnoId).length > 0 && eventosDe(EmailEnviado, alumnoId),
+      'EmailEnviado',
+    );
+    expect(enviado.payload).toEqual({
+      alumnoId,
+      plantilla: 'bienvenida',
+      credencialVersion: 1,
+      destinatario: datos.emailInstitucional,
+      smtpMessageId: expect.stringMatching(/^<[0-9a-f-]{36}@exa\.unrc\.test>$/),
+    });
     expect(enviado.correlationId).toBe(env.correlationId);
     expect(enviado.causationId).toBe(env.messageId);
 
@@ -137,7 +185,12 @@ describe('mail-service: the credentials email', () => {
     expect(mail.HTML).toContain('D&#x27;Angelo');
     expect(`<${mail.MessageID.replace(/^<|>$/g, '')}>`).toBe(enviado.payload.smtpMessageId);
 
-    expect(await fila(alumnoId)).toMatchObject({ estado: 'enviado', destinatario: datos.emailInstitucional, intentos: 1, respuesta_smtp: expect.stringMatching(/^250 /) });
+    expect(await fila(alumnoId)).toMatchObject({
+      estado: 'enviado',
+      destinatario: datos.emailInstitucional,
+      intentos: 1,
+      respuesta_smtp: expect.stringMatching(/^250 /),
+    });
   });
 
   it('sends nothing more on a duplicate delivery, or on the same credential announced again', async () => {
@@ -169,8 +222,14 @@ describe('mail-service: the credentials email', () => {
 
     const segunda = credencial(alumnoId);
     const { existente: _e, ...cuenta } = creada;
-    await publish(PasswordRestablecida, envelope(PasswordRestablecida, { ...cuenta, credencial: segunda.sealed, credencialVersion: 2 }));
-    const enviados = await waitFor(() => eventosDe(EmailEnviado, alumnoId).length === 2 && eventosDe(EmailEnviado, alumnoId), 'EmailEnviado for version 2');
+    await publish(
+      PasswordRestablecida,
+      envelope(PasswordRestablecida, { ...cuenta, credencial: segunda.sealed, credencialVersion: 2 }),
+    );
+    const enviados = await waitFor(
+      () => eventosDe(EmailEnviado, alumnoId).length === 2 && eventosDe(EmailEnviado, alumnoId),
+      'EmailEnviado for version 2',
+    );
     expect(enviados[1].payload).toMatchObject({ credencialVersion: 2, destinatario: datos.emailPersonal });
 
     const inbox = await sandbox.inbox(datos.emailPersonal!);
@@ -182,10 +241,22 @@ describe('mail-service: the credentials email', () => {
   it('reports a recipient the server rejects (5xx) as EmailFallido permanente, without retrying', async () => {
     const alumnoId = randomUUID();
     const datos = alumno({ emailInstitucional: `nadie.${suffix}@rechazado.example` });
-    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(
+      CuentaTeamsCreada,
+      envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)),
+    );
 
-    const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido');
-    expect(fallido.payload).toMatchObject({ alumnoId, plantilla: 'bienvenida', credencialVersion: 1, permanente: true, codigo: 'SMTP_550' });
+    const [fallido] = await waitFor(
+      () => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId),
+      'EmailFallido',
+    );
+    expect(fallido.payload).toMatchObject({
+      alumnoId,
+      plantilla: 'bienvenida',
+      credencialVersion: 1,
+      permanente: true,
+      codigo: 'SMTP_550',
+    });
     expect(String(fallido.payload.motivo)).toContain('5.1.1');
     expect(await fila(alumnoId)).toMatchObject({ estado: 'fallido', permanente: true, intentos: 1 });
     expect(await sandbox.inbox(datos.emailInstitucional!)).toHaveLength(0);
@@ -194,19 +265,35 @@ describe('mail-service: the credentials email', () => {
   it('retries a temporary refusal (4xx) and, on the last attempt, reports EmailFallido not permanent', async () => {
     const alumnoId = randomUUID();
     const datos = alumno({ emailInstitucional: `ana.${suffix}@temporal.example` });
-    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(
+      CuentaTeamsCreada,
+      envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)),
+    );
 
-    const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido after the retries');
+    const [fallido] = await waitFor(
+      () => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId),
+      'EmailFallido after the retries',
+    );
     expect(fallido.payload).toMatchObject({ permanente: false, codigo: 'SMTP_451' });
-    expect(await fila(alumnoId)).toMatchObject({ estado: 'fallido', permanente: false, intentos: RETRY_DELAYS.length + 1 });
+    expect(await fila(alumnoId)).toMatchObject({
+      estado: 'fallido',
+      permanente: false,
+      intentos: RETRY_DELAYS.length + 1,
+    });
   });
 
   it('does not send again when the connection drops mid-transfer: the outcome is reported uncertain', async () => {
     const alumnoId = randomUUID();
     const datos = alumno({ emailInstitucional: `ana.${suffix}@cortado.example` });
-    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(
+      CuentaTeamsCreada,
+      envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)),
+    );
 
-    const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido (uncertain)');
+    const [fallido] = await waitFor(
+      () => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId),
+      'EmailFallido (uncertain)',
+    );
     expect(fallido.payload).toMatchObject({ permanente: false, codigo: 'ENVIO_INCIERTO' });
     expect(await fila(alumnoId)).toMatchObject({ estado: 'incierto', intentos: 1 });
   });
@@ -219,9 +306,15 @@ describe('mail-service: the credentials email', () => {
        VALUES ($1, $2, 'bienvenida', 1, $3, 'enviando', $4, 1, 'wf-crashed')`,
       [randomUUID(), alumnoId, datos.emailInstitucional, `<crashed-${suffix}@exa.unrc.test>`],
     );
-    await publish(CuentaTeamsCreada, envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)));
+    await publish(
+      CuentaTeamsCreada,
+      envelope(CuentaTeamsCreada, cuentaCreada(alumnoId, datos, credencial(alumnoId).sealed)),
+    );
 
-    const [fallido] = await waitFor(() => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId), 'EmailFallido (uncertain)');
+    const [fallido] = await waitFor(
+      () => eventosDe(EmailFallido, alumnoId).length > 0 && eventosDe(EmailFallido, alumnoId),
+      'EmailFallido (uncertain)',
+    );
     expect(fallido.payload).toMatchObject({ permanente: false, codigo: 'ENVIO_INCIERTO' });
     expect(String(fallido.payload.motivo)).toContain(`<crashed-${suffix}@exa.unrc.test>`);
     expect(await fila(alumnoId)).toMatchObject({ estado: 'incierto' });
@@ -231,8 +324,17 @@ describe('mail-service: the credentials email', () => {
   it('keeps every password out of the database rows of its schema and out of every log line', async () => {
     await idle();
     expect(passwords.length).toBeGreaterThan(5);
-    const { rows: tables } = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
-    expect(tables.map((t) => t.table_name).sort()).toEqual(['configuracion_aplicada', 'envio', 'inbox', 'migrations', 'outbox']);
+    const { rows: tables } = await db.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
+      [schema],
+    );
+    expect(tables.map((t) => t.table_name).sort()).toEqual([
+      'configuracion_aplicada',
+      'envio',
+      'inbox',
+      'migrations',
+      'outbox',
+    ]);
     const dump: string[] = [];
     for (const { table_name } of tables) {
       const { rows } = await db.query(`SELECT row_to_json(t)::text AS j FROM "${schema}"."${table_name}" t`);
@@ -244,7 +346,9 @@ describe('mail-service: the credentials email', () => {
     expect(logLines.some((l) => l.includes('message failed; will retry'))).toBe(true);
     expect(logLines.some((l) => l.includes('email accepted by the SMTP server'))).toBe(true);
     const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
-    expect(metrics).toMatch(/lucy_mail_envios_total\{plantilla="bienvenida",resultado="enviado",service="[^"]+"\} [1-9]/);
+    expect(metrics).toMatch(
+      /lucy_mail_envios_total\{plantilla="bienvenida",resultado="enviado",service="[^"]+"\} [1-9]/,
+    );
     for (const password of passwords) {
       for (const form of [password, password.replace('&', '&amp;').replace('<', '&lt;')]) {
         expect(dump.filter((j) => j.includes(form))).toEqual([]);
@@ -254,11 +358,21 @@ describe('mail-service: the credentials email', () => {
   });
 
   it('refuses to start with a malformed variable, naming it, and exits 1', () => {
-    const run = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/mail-service/src/main.ts'], {
-      env: { ...process.env, SMTP_PORT: 'veinticinco', MAIL_FROM: 'nadie', SMTP_HOST: 'smtp.unrc.edu.ar', CREDENTIALS_KEY: '' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', 'apps/mail-service/src/main.ts'],
+      {
+        env: {
+          ...process.env,
+          SMTP_PORT: 'veinticinco',
+          MAIL_FROM: 'nadie',
+          SMTP_HOST: 'smtp.unrc.edu.ar',
+          CREDENTIALS_KEY: '',
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(run.status).toBe(1);
     const line = JSON.parse(run.stderr.trim().split('\n').at(-1)!);
     expect(line).toMatchObject({ level: 'fatal', service: 'mail-service' });

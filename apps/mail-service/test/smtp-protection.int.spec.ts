@@ -10,7 +10,15 @@ import { BreakerCambiado, CuentaTeamsCreada, EmailEnviado, EmailFallido, type Al
 import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf, guardToken, type DependencyGuard } from '@lucy/resilience';
-import { BrokerTap, deleteServiceQueues, dropSchema, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+} from '@lucy/testing';
 import { mailConfigSchema } from '../src/config.js';
 import { MailModule } from '../src/mail.module.js';
 import { forgetRateState, TEST_REDIS_URL } from './support/rate-state.js';
@@ -43,7 +51,12 @@ describe('mail-service protecting the SMTP relay', () => {
       SMTP_BREAKER_RESET_TIMEOUT_MS: '1000',
       SMTP_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
     });
-    app = await bootstrapService({ module: MailModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    app = await bootstrapService({
+      module: MailModule,
+      config,
+      port: 0,
+      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+    });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
     tap = await BrokerTap.open([EmailEnviado, EmailFallido, BreakerCambiado], { url: config.RABBITMQ_URL });
@@ -64,12 +77,33 @@ describe('mail-service protecting the SMTP relay', () => {
 
   const guard = () => app.get<DependencyGuard>(guardToken('smtp'));
   const queue = async () => (await app.get(MessagingRuntime).queueStatus()).find((q) => q.queue === service)!;
-  const estados = () => tap.messages.map((m) => m.env).filter((e) => e.type === BreakerCambiado.name && (e.payload as BreakerCambiado).servicio === service).map((e) => (e.payload as BreakerCambiado).estado);
+  const estados = () =>
+    tap.messages
+      .map((m) => m.env)
+      .filter((e) => e.type === BreakerCambiado.name && (e.payload as BreakerCambiado).servicio === service)
+      .map((e) => (e.payload as BreakerCambiado).estado);
 
   function cuentaCreada(emailInstitucional: string) {
     const alumnoId = randomUUID();
-    const alumno: AlumnoDatos = { dni: String(30_000_000 + Math.floor(Math.random() * 9_000_000)), nombre: 'Ana', apellido: 'Prueba', emailPersonal: null, emailInstitucional, carrera: 'Física', estado: 'ingresante', periodo: '2027' };
-    const payload: CuentaTeamsCreada = { alumnoId, upn: `a${alumno.dni}@estudiantes.unrc.test`, graphUserId: randomUUID(), existente: false, credencial: box.seal(`Tmp-${randomBytes(6).toString('base64url')}`, alumnoId), credencialVersion: 1, alumno };
+    const alumno: AlumnoDatos = {
+      dni: String(30_000_000 + Math.floor(Math.random() * 9_000_000)),
+      nombre: 'Ana',
+      apellido: 'Prueba',
+      emailPersonal: null,
+      emailInstitucional,
+      carrera: 'Física',
+      estado: 'ingresante',
+      periodo: '2027',
+    };
+    const payload: CuentaTeamsCreada = {
+      alumnoId,
+      upn: `a${alumno.dni}@estudiantes.unrc.test`,
+      graphUserId: randomUUID(),
+      existente: false,
+      credencial: box.seal(`Tmp-${randomBytes(6).toString('base64url')}`, alumnoId),
+      credencialVersion: 1,
+      alumno,
+    };
     return { alumnoId, env: tap.envelope(CuentaTeamsCreada, payload, { correlationId: `wf-${randomUUID()}` }) };
   }
 
@@ -81,11 +115,18 @@ describe('mail-service protecting the SMTP relay', () => {
 
     await waitFor(() => guard().state === 'open', 'the SMTP breaker to open', { timeoutMs: 15_000 });
     await waitFor(async () => (await queue()).paused, 'the queue to be paused', { timeoutMs: 5_000 });
-    await waitFor(() => estados().filter((e) => e === 'half-open').length >= 2, 'two failed probes', { timeoutMs: 10_000 });
+    await waitFor(() => estados().filter((e) => e === 'half-open').length >= 2, 'two failed probes', {
+      timeoutMs: 10_000,
+    });
     for (const s of sent) expect(tap.envelopes(EmailFallido, { alumnoId: s.alumnoId })).toHaveLength(0);
 
     sandbox.ctx.faults.reset('smtp');
-    for (const s of sent) await waitFor(() => tap.envelopes(EmailEnviado, { alumnoId: s.alumnoId }).length === 1, `EmailEnviado for ${s.alumnoId}`, { timeoutMs: 30_000 });
+    for (const s of sent)
+      await waitFor(
+        () => tap.envelopes(EmailEnviado, { alumnoId: s.alumnoId }).length === 1,
+        `EmailEnviado for ${s.alumnoId}`,
+        { timeoutMs: 30_000 },
+      );
     for (let i = 0; i < sent.length; i++) expect(await sandbox.inbox(`ana${i}.${suffix}@unrc.test`)).toHaveLength(1);
     const rows = (await db.query(`SELECT estado FROM "${schema}".envio`)).rows.map((r) => r.estado);
     expect(rows).toEqual(sent.map(() => 'enviado'));
@@ -98,7 +139,12 @@ describe('mail-service protecting the SMTP relay', () => {
     const sent = Array.from({ length: 6 }, (_, i) => cuentaCreada(`nadie${i}.${suffix}@rechazado.example`));
     for (const s of sent) await tap.send(CuentaTeamsCreada, s.env);
     for (const s of sent) {
-      const [f] = await waitFor(() => tap.envelopes(EmailFallido, { alumnoId: s.alumnoId }).length > 0 && tap.envelopes(EmailFallido, { alumnoId: s.alumnoId }), 'EmailFallido');
+      const [f] = await waitFor(
+        () =>
+          tap.envelopes(EmailFallido, { alumnoId: s.alumnoId }).length > 0 &&
+          tap.envelopes(EmailFallido, { alumnoId: s.alumnoId }),
+        'EmailFallido',
+      );
       expect(f.payload).toMatchObject({ permanente: true, codigo: 'SMTP_550' });
     }
     expect(guard().state).toBe('closed');

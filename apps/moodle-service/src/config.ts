@@ -7,7 +7,8 @@ import { CursosConfigSchema, problemaCursos } from './domain/cursos.js';
 import { problemaZonaHoraria, ZONA_DEL_SERVIDOR } from './domain/zona-horaria.js';
 
 /** The sandbox's Moodle stand-in course map: works out of the box against `npm run sandbox`; set MOODLE_CURSOS for a real site. */
-const CURSOS_SANDBOX = '{"aspirante":{"*":["ING-2027-INTRO"]},"preinscripto":{"*":["ING-2027-INTRO","ING-2027-MATE"]},"ingresante":{"*":["ING-2027-INTRO","ING-2027-MATE","ING-2027-ECO"]}}';
+const CURSOS_SANDBOX =
+  '{"aspirante":{"*":["ING-2027-INTRO"]},"preinscripto":{"*":["ING-2027-INTRO","ING-2027-MATE"]},"ingresante":{"*":["ING-2027-INTRO","ING-2027-MATE","ING-2027-ECO"]}}';
 
 /** MOODLE_CURSOS (or MOODLE_CURSOS_FILE): JSON `{ estado: { periodo | "*": [shortname, ...] } }`. */
 const cursosJson = () =>
@@ -16,7 +17,10 @@ const cursosJson = () =>
     try {
       json = JSON.parse(raw);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"ingresante":{"2027":["ING-2027-INTRO"]},"aspirante":{"*":["ING-AMBIENTACION"]}}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be JSON like {"ingresante":{"2027":["ING-2027-INTRO"]},"aspirante":{"*":["ING-AMBIENTACION"]}}',
+      });
       return z.NEVER;
     }
     const problema = problemaCursos(json);

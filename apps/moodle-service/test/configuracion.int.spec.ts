@@ -7,12 +7,28 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { type AlumnoDatos, type Configuracion, ConfiguracionCambiada, CuentaTeamsCreada, MoodleEnrolado } from '@lucy/contracts';
+import {
+  type AlumnoDatos,
+  type Configuracion,
+  ConfiguracionCambiada,
+  CuentaTeamsCreada,
+  MoodleEnrolado,
+} from '@lucy/contracts';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import { Redis } from 'ioredis';
-import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  onEvents,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+  CONFIGURACION_DE_PRUEBA,
+} from '@lucy/testing';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
 import type { RuntimeKey } from '../src/runtime-keys.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
@@ -27,7 +43,10 @@ const REDIS_URL = `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace
 const CURSOS_ENTORNO = { ingresante: { '2027': ['ING-2027-INTRO'] }, aspirante: { '*': ['ING-2027-ECO'] } };
 
 /** A full configuration as the gateway publishes it; each test says which keys the operator has set. */
-const VALORES: Configuracion = { ...CONFIGURACION_DE_PRUEBA, cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } } };
+const VALORES: Configuracion = {
+  ...CONFIGURACION_DE_PRUEBA,
+  cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
+};
 
 interface SandboxUser {
   id: number;
@@ -67,7 +86,12 @@ describe('moodle-service runtime configuration', () => {
       MOODLE_AUTH: 'oauth2',
       MOODLE_TIMEZONE: '99', // the Moodle server's zone, the default
     });
-    app = await bootstrapService({ module: MoodleModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    app = await bootstrapService({
+      module: MoodleModule,
+      config,
+      port: 0,
+      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+    });
     broker = await BrokerTap.open([onEvents('moodle.#')], { url: config.RABBITMQ_URL });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
@@ -87,18 +111,37 @@ describe('moodle-service runtime configuration', () => {
     await sandbox?.close();
   });
 
-  function alumno(estado: AlumnoDatos['estado'] = 'ingresante'): { alumnoId: string; upn: string; alumno: AlumnoDatos } {
+  function alumno(estado: AlumnoDatos['estado'] = 'ingresante'): {
+    alumnoId: string;
+    upn: string;
+    alumno: AlumnoDatos;
+  } {
     const dni = String(30_000_000 + Math.floor(Math.random() * 9_000_000));
     return {
       alumnoId: randomUUID(),
       upn: `${dni}.Config@Alumnos.Facultad.edu.ar`,
-      alumno: { dni, nombre: 'Ana', apellido: 'Config', emailPersonal: null, emailInstitucional: null, carrera: 'Contador Público', estado, periodo: '2027' },
+      alumno: {
+        dni,
+        nombre: 'Ana',
+        apellido: 'Config',
+        emailPersonal: null,
+        emailInstitucional: null,
+        carrera: 'Contador Público',
+        estado,
+        periodo: '2027',
+      },
     };
   }
 
   /** A student with a Teams account, through to MoodleEnrolado; the Moodle user as the sandbox keeps it. */
   async function enrolar(a: ReturnType<typeof alumno>) {
-    const env = await broker.publish(CuentaTeamsCreada, { ...a, graphUserId: randomUUID(), existente: false, credencial: box.seal('Temporal-1234', a.alumnoId), credencialVersion: 1 });
+    const env = await broker.publish(CuentaTeamsCreada, {
+      ...a,
+      graphUserId: randomUUID(),
+      existente: false,
+      credencial: box.seal('Temporal-1234', a.alumnoId),
+      credencialVersion: 1,
+    });
     const enrolado = await waitFor(() => broker.repliesTo(MoodleEnrolado, env)[0], 'MoodleEnrolado');
     return { enrolado: enrolado.payload, user: await sandboxUser(a.upn) };
   }
@@ -112,8 +155,15 @@ describe('moodle-service runtime configuration', () => {
   const ids = (...shortnames: string[]) => shortnames.map(courseId).sort();
 
   const announce = (version: number, cambios: Partial<Configuracion>, fijadas: (keyof Configuracion)[]) =>
-    broker.publish(ConfiguracionCambiada, { version, valores: { ...VALORES, ...cambios }, cambios: Object.keys(cambios), fijadas, cambiadoPor: 'ana@test' });
-  const applied = (version: number) => waitFor(() => runtime().version === version, `version ${version} applied`, { timeoutMs: 10_000 });
+    broker.publish(ConfiguracionCambiada, {
+      version,
+      valores: { ...VALORES, ...cambios },
+      cambios: Object.keys(cambios),
+      fijadas,
+      cambiadoPor: 'ana@test',
+    });
+  const applied = (version: number) =>
+    waitFor(() => runtime().version === version, `version ${version} applied`, { timeoutMs: 10_000 });
 
   async function health() {
     const res = await fetch(`${await app.getUrl()}/health/ready`);
@@ -131,7 +181,15 @@ describe('moodle-service runtime configuration', () => {
   });
 
   it('creates the next student with the operator’s auth and time zone, enrolled in exactly the new courses; those enrolled before keep theirs', async () => {
-    await announce(1, { cursos: { ingresante: { '*': ['ING-2027-MATE', 'CP-101'] } }, moodleAuth: 'manual', zonaHoraria: 'America/Argentina/Cordoba' }, ['cursos', 'moodleAuth', 'zonaHoraria']);
+    await announce(
+      1,
+      {
+        cursos: { ingresante: { '*': ['ING-2027-MATE', 'CP-101'] } },
+        moodleAuth: 'manual',
+        zonaHoraria: 'America/Argentina/Cordoba',
+      },
+      ['cursos', 'moodleAuth', 'zonaHoraria'],
+    );
     await applied(1);
 
     const a = alumno();
@@ -140,17 +198,31 @@ describe('moodle-service runtime configuration', () => {
     expect(courseIdsOf(user)).toEqual(ids('ING-2027-MATE', 'CP-101'));
     expect(enrolado.cursos.map((c) => c.shortname).sort()).toEqual(['CP-101', 'ING-2027-MATE']);
     // As any Web Services client sees it.
-    const [ws] = (await app.get(MoodleClient).call('core_user_get_users_by_field', { field: 'id', values: [user.id] })) as { timezone?: string; auth?: string }[];
+    const [ws] = (await app
+      .get(MoodleClient)
+      .call('core_user_get_users_by_field', { field: 'id', values: [user.id] })) as {
+      timezone?: string;
+      auth?: string;
+    }[];
     expect(ws).toMatchObject({ auth: 'manual', timezone: 'America/Argentina/Cordoba' });
 
     // The change applies to the next enrolment: the student enrolled before is left as they were.
     expect(courseIdsOf(await sandboxUser(antes.upn))).toEqual(ids('ING-2027-INTRO'));
-    expect(await health()).toMatchObject({ version: 1, cambiadoPor: 'ana@test', fijadas: ['cursos', 'moodleAuth', 'zonaHoraria'], rechazadas: {} });
+    expect(await health()).toMatchObject({
+      version: 1,
+      cambiadoPor: 'ana@test',
+      fijadas: ['cursos', 'moodleAuth', 'zonaHoraria'],
+      rechazadas: {},
+    });
   });
 
   it('keeps the environment’s value for every key the operator has not set', async () => {
     // The gateway sends every key's value; only cursos is the operator's now.
-    await announce(2, { cursos: { aspirante: { '*': ['LE-101'] } }, moodleAuth: 'oidc', zonaHoraria: 'Europe/Madrid' }, ['cursos']);
+    await announce(
+      2,
+      { cursos: { aspirante: { '*': ['LE-101'] } }, moodleAuth: 'oidc', zonaHoraria: 'Europe/Madrid' },
+      ['cursos'],
+    );
     await applied(2);
 
     const { user } = await enrolar(alumno('aspirante'));
@@ -162,13 +234,20 @@ describe('moodle-service runtime configuration', () => {
 
   it('refuses a course map or a time zone it cannot use, keeps the values in force, and says why in /health/ready', async () => {
     // Both pass the contract: a shortname that is blank once trimmed, an IANA zone Moodle's PARAM_TIMEZONE refuses.
-    await announce(3, { cursos: { aspirante: { '*': ['  '] } }, zonaHoraria: 'Etc/GMT+3', moodleAuth: 'manual' }, ['cursos', 'zonaHoraria', 'moodleAuth']);
+    await announce(3, { cursos: { aspirante: { '*': ['  '] } }, zonaHoraria: 'Etc/GMT+3', moodleAuth: 'manual' }, [
+      'cursos',
+      'zonaHoraria',
+      'moodleAuth',
+    ]);
     await applied(3);
 
     expect(await health()).toMatchObject({
       status: 'up',
       version: 3,
-      rechazadas: { cursos: expect.stringContaining('aspirante.*.0'), zonaHoraria: expect.stringContaining('Moodle refuses') },
+      rechazadas: {
+        cursos: expect.stringContaining('aspirante.*.0'),
+        zonaHoraria: expect.stringContaining('Moodle refuses'),
+      },
     });
     const { user } = await enrolar(alumno('aspirante'));
     expect(user).toMatchObject({ auth: 'manual', timezone: '99' });
@@ -177,10 +256,25 @@ describe('moodle-service runtime configuration', () => {
 
   it('never applies a course map keyed by an unknown estado: the contract refuses the message, parked with its reason', async () => {
     const before = runtime().get('cursos');
-    const env = { ...broker.envelope(ConfiguracionCambiada, { version: 4, valores: VALORES, cambios: ['cursos'], fijadas: ['cursos'], cambiadoPor: 'ana@test' }) };
-    env.payload = { ...env.payload, valores: { ...VALORES, cursos: { egresado: { '*': ['ING-2027-INTRO'] } } as Configuracion['cursos'] } };
+    const env = {
+      ...broker.envelope(ConfiguracionCambiada, {
+        version: 4,
+        valores: VALORES,
+        cambios: ['cursos'],
+        fijadas: ['cursos'],
+        cambiadoPor: 'ana@test',
+      }),
+    };
+    env.payload = {
+      ...env.payload,
+      valores: { ...VALORES, cursos: { egresado: { '*': ['ING-2027-INTRO'] } } as Configuracion['cursos'] },
+    };
     await broker.send(ConfiguracionCambiada, env);
-    await waitFor(async () => (await broker.queueDepth(`${controlQueueOf(service)}.parked`)) === 1, 'the change to be parked', { timeoutMs: 10_000 });
+    await waitFor(
+      async () => (await broker.queueDepth(`${controlQueueOf(service)}.parked`)) === 1,
+      'the change to be parked',
+      { timeoutMs: 10_000 },
+    );
     expect(runtime().version).toBe(3);
     expect(runtime().get('cursos')).toEqual(before);
   });

@@ -6,13 +6,33 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { type AlumnoDatos, type Envelope, type MessageDefinition, BreakerCambiado, CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle, MoodleDesenrolado, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
+import {
+  type AlumnoDatos,
+  type Envelope,
+  type MessageDefinition,
+  BreakerCambiado,
+  CuentaTeamsCreada,
+  DesenrolarMoodle,
+  EnrolarMoodle,
+  MoodleDesenrolado,
+  MoodleEnrolado,
+  MoodleFallido,
+} from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf, guardToken, type DependencyGuard } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import { Redis } from 'ioredis';
-import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, startTestSandbox, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  onEvents,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+} from '@lucy/testing';
 import type { EntityManager } from 'typeorm';
 import { type MoodleConfig, moodleConfigSchema } from '../src/config.js';
 import { RUNTIME_KEYS } from '../src/runtime-keys.js';
@@ -69,9 +89,17 @@ describe('moodle-service enrolment', () => {
       MOODLE_BREAKER_VOLUME_THRESHOLD: '3',
       MOODLE_BREAKER_RESET_TIMEOUT_MS: '1000',
       MOODLE_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
-      MOODLE_CURSOS: JSON.stringify({ ingresante: { '2027': ['ING-2027-INTRO', 'ING-2027-MATE'] }, aspirante: { '*': ['ING-2027-ECO'] } }),
+      MOODLE_CURSOS: JSON.stringify({
+        ingresante: { '2027': ['ING-2027-INTRO', 'ING-2027-MATE'] },
+        aspirante: { '*': ['ING-2027-ECO'] },
+      }),
     });
-    app = await bootstrapService({ module: MoodleModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+    app = await bootstrapService({
+      module: MoodleModule,
+      config,
+      port: 0,
+      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+    });
     url = await app.getUrl();
     moodle = app.get(MoodleClient);
     broker = await BrokerTap.open([onEvents('moodle.#')], { url: config.RABBITMQ_URL });
@@ -97,19 +125,39 @@ describe('moodle-service enrolment', () => {
 
   afterEach(() => sandbox.admin('/faults/reset', 'POST'));
 
-  function alumno(estado: AlumnoDatos['estado'] = 'ingresante'): { alumnoId: string; upn: string; alumno: AlumnoDatos } {
+  function alumno(estado: AlumnoDatos['estado'] = 'ingresante'): {
+    alumnoId: string;
+    upn: string;
+    alumno: AlumnoDatos;
+  } {
     const dni = String(30_000_000 + Math.floor(Math.random() * 9_000_000));
     return {
       alumnoId: randomUUID(),
       upn: `${dni}.Prueba@Alumnos.Facultad.edu.ar`,
-      alumno: { dni, nombre: 'Ana', apellido: 'Prueba', emailPersonal: null, emailInstitucional: null, carrera: 'Contador Público', estado, periodo: '2027' },
+      alumno: {
+        dni,
+        nombre: 'Ana',
+        apellido: 'Prueba',
+        emailPersonal: null,
+        emailInstitucional: null,
+        carrera: 'Contador Público',
+        estado,
+        periodo: '2027',
+      },
     };
   }
 
   const cuentaCreada = (a: ReturnType<typeof alumno>) =>
-    broker.publish(CuentaTeamsCreada, { ...a, graphUserId: randomUUID(), existente: false, credencial: box.seal('Temporal-1234', a.alumnoId), credencialVersion: 1 });
+    broker.publish(CuentaTeamsCreada, {
+      ...a,
+      graphUserId: randomUUID(),
+      existente: false,
+      credencial: box.seal('Temporal-1234', a.alumnoId),
+      credencialVersion: 1,
+    });
 
-  const replyTo = <D extends MessageDefinition>(def: D, env: Envelope, what: string) => waitFor(() => broker.repliesTo(def, env)[0], what);
+  const replyTo = <D extends MessageDefinition>(def: D, env: Envelope, what: string) =>
+    waitFor(() => broker.repliesTo(def, env)[0], what);
 
   async function sandboxUser(upn: string): Promise<SandboxUser | undefined> {
     const [u] = await sandbox.admin<SandboxUser[]>(`/moodle/users?username=${encodeURIComponent(upn.toLowerCase())}`);
@@ -117,11 +165,23 @@ describe('moodle-service enrolment', () => {
   }
 
   const rows = async (alumnoId: string) =>
-    (await db.query(`SELECT shortname, course_id, estado, role_id, enrolada_at, desenrolada_at FROM "${schema}".inscripcion WHERE alumno_id = $1 ORDER BY shortname`, [alumnoId])).rows;
+    (
+      await db.query(
+        `SELECT shortname, course_id, estado, role_id, enrolada_at, desenrolada_at FROM "${schema}".inscripcion WHERE alumno_id = $1 ORDER BY shortname`,
+        [alumnoId],
+      )
+    ).rows;
 
   async function duplicatesSeen(): Promise<number> {
     const text = await (await fetch(`${url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('lucy_messages_consumed_total{') && l.includes('type="cuenta-teams.creada@v1"') && l.includes('outcome="duplicate"'));
+    const line = text
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('lucy_messages_consumed_total{') &&
+          l.includes('type="cuenta-teams.creada@v1"') &&
+          l.includes('outcome="duplicate"'),
+      );
     return line ? Number(line.split(' ').at(-1)) : 0;
   }
 
@@ -131,7 +191,13 @@ describe('moodle-service enrolment', () => {
     const enrolado = await replyTo(MoodleEnrolado, env, 'MoodleEnrolado');
 
     const user = await sandboxUser(a.upn);
-    expect(user).toMatchObject({ username: a.upn.toLowerCase(), email: a.upn.toLowerCase(), auth: 'oauth2', idnumber: a.alumno.dni, firstname: 'Ana' });
+    expect(user).toMatchObject({
+      username: a.upn.toLowerCase(),
+      email: a.upn.toLowerCase(),
+      auth: 'oauth2',
+      idnumber: a.alumno.dni,
+      firstname: 'Ana',
+    });
     expect(enrolado.payload).toEqual({
       alumnoId: a.alumnoId,
       moodleUserId: user!.id,
@@ -141,13 +207,23 @@ describe('moodle-service enrolment', () => {
         { shortname: 'ING-2027-MATE', courseId: courseId('ING-2027-MATE') },
       ],
     });
-    expect(user!.enrolments.map((e) => [e.courseid, e.roleids]).sort()).toEqual([[courseId('ING-2027-INTRO'), [5]], [courseId('ING-2027-MATE'), [5]]].sort());
+    expect(user!.enrolments.map((e) => [e.courseid, e.roleids]).sort()).toEqual(
+      [
+        [courseId('ING-2027-INTRO'), [5]],
+        [courseId('ING-2027-MATE'), [5]],
+      ].sort(),
+    );
     expect(await rows(a.alumnoId)).toMatchObject([
       { shortname: 'ING-2027-INTRO', estado: 'enrolada', role_id: 5 },
       { shortname: 'ING-2027-MATE', estado: 'enrolada', role_id: 5 },
     ]);
-    const { rows: usuarios } = await db.query(`SELECT username, moodle_user_id, auth, origen FROM "${schema}".moodle_usuario WHERE alumno_id = $1`, [a.alumnoId]);
-    expect(usuarios).toEqual([{ username: a.upn.toLowerCase(), moodle_user_id: user!.id, auth: 'oauth2', origen: 'creado' }]);
+    const { rows: usuarios } = await db.query(
+      `SELECT username, moodle_user_id, auth, origen FROM "${schema}".moodle_usuario WHERE alumno_id = $1`,
+      [a.alumnoId],
+    );
+    expect(usuarios).toEqual([
+      { username: a.upn.toLowerCase(), moodle_user_id: user!.id, auth: 'oauth2', origen: 'creado' },
+    ]);
   });
 
   it('creates the user of a student whose name holds tags with the name Moodle keeps (PARAM_NOTAGS), instead of failing', async () => {
@@ -172,9 +248,14 @@ describe('moodle-service enrolment', () => {
     const retry = await broker.publish(EnrolarMoodle, a);
     const again = await replyTo(MoodleEnrolado, retry, 'MoodleEnrolado for the retry');
 
-    expect(again.payload).toMatchObject({ moodleUserId: before!.id, cursos: [{ shortname: 'ING-2027-INTRO' }, { shortname: 'ING-2027-MATE' }] });
+    expect(again.payload).toMatchObject({
+      moodleUserId: before!.id,
+      cursos: [{ shortname: 'ING-2027-INTRO' }, { shortname: 'ING-2027-MATE' }],
+    });
     expect(broker.repliesTo(MoodleEnrolado, first)).toHaveLength(1);
-    expect(await sandbox.admin<SandboxUser[]>(`/moodle/users?username=${encodeURIComponent(a.upn.toLowerCase())}`)).toHaveLength(1);
+    expect(
+      await sandbox.admin<SandboxUser[]>(`/moodle/users?username=${encodeURIComponent(a.upn.toLowerCase())}`),
+    ).toHaveLength(1);
     const after = await sandboxUser(a.upn);
     expect(after!.enrolments).toHaveLength(2);
     expect(after!.enrolments.map((e) => e.roleids)).toEqual([[5], [5]]);
@@ -183,21 +264,37 @@ describe('moodle-service enrolment', () => {
   it('leaves an enrolment that existed before Lucy as it is, and does not remove it on compensation', async () => {
     const a = alumno();
     // Someone created the user by hand and made them a teacher (role 3) of the intro course.
-    const { id } = await moodle.crearUsuario({ username: a.upn.toLowerCase(), auth: 'manual', password: 'Previa-2027!x', firstname: 'Ana', lastname: 'Prueba', email: a.upn.toLowerCase(), idnumber: '' });
+    const { id } = await moodle.crearUsuario({
+      username: a.upn.toLowerCase(),
+      auth: 'manual',
+      password: 'Previa-2027!x',
+      firstname: 'Ana',
+      lastname: 'Prueba',
+      email: a.upn.toLowerCase(),
+      idnumber: '',
+    });
     await moodle.enrolar(3, [{ userid: id, courseid: courseId('ING-2027-INTRO') }]);
 
     const enrolado = await replyTo(MoodleEnrolado, await cuentaCreada(a), 'MoodleEnrolado');
-    expect(enrolado.payload).toMatchObject({ moodleUserId: id, cursos: [{ shortname: 'ING-2027-INTRO' }, { shortname: 'ING-2027-MATE' }] });
+    expect(enrolado.payload).toMatchObject({
+      moodleUserId: id,
+      cursos: [{ shortname: 'ING-2027-INTRO' }, { shortname: 'ING-2027-MATE' }],
+    });
     const user = await sandboxUser(a.upn);
     expect(user!.auth).toBe('manual');
     expect(user!.enrolments.find((e) => e.courseid === courseId('ING-2027-INTRO'))!.roleids).toEqual([3]);
     expect(user!.enrolments.find((e) => e.courseid === courseId('ING-2027-MATE'))!.roleids).toEqual([5]);
-    expect((await rows(a.alumnoId)).map((r) => [r.shortname, r.estado])).toEqual([['ING-2027-INTRO', 'preexistente'], ['ING-2027-MATE', 'enrolada']]);
+    expect((await rows(a.alumnoId)).map((r) => [r.shortname, r.estado])).toEqual([
+      ['ING-2027-INTRO', 'preexistente'],
+      ['ING-2027-MATE', 'enrolada'],
+    ]);
 
     const desenrolar = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
     const desenrolado = await waitFor(() => broker.repliesTo(MoodleDesenrolado, desenrolar)[0], 'MoodleDesenrolado');
     expect(desenrolado.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: id, cursos: ['ING-2027-MATE'] });
-    expect((await sandboxUser(a.upn))!.enrolments.map((e) => [e.courseid, e.roleids])).toEqual([[courseId('ING-2027-INTRO'), [3]]]);
+    expect((await sandboxUser(a.upn))!.enrolments.map((e) => [e.courseid, e.roleids])).toEqual([
+      [courseId('ING-2027-INTRO'), [3]],
+    ]);
   });
 
   it('while Moodle is down its breaker opens and the students wait in the paused queue: no MoodleFallido, nothing parked, all enrolled once it is back', async () => {
@@ -206,7 +303,11 @@ describe('moodle-service enrolment', () => {
     await waitFor(() => guard.describe().window.fires === 0, 'a quiet breaker window', { timeoutMs: 5_000 });
     await sandbox.admin('/faults/moodle', 'PUT', { downForMs: 120_000 });
     const queue = async () => (await app.get(MessagingRuntime).queueStatus()).find((q) => q.queue === service)!;
-    const estados = () => breakerEvents.messages.map((m) => m.env.payload as BreakerCambiado).filter((e) => e.servicio === service).map((e) => e.estado);
+    const estados = () =>
+      breakerEvents.messages
+        .map((m) => m.env.payload as BreakerCambiado)
+        .filter((e) => e.servicio === service)
+        .map((e) => e.estado);
     const alumnos = [alumno(), alumno(), alumno(), alumno()];
     const envs = [];
     for (const a of alumnos) envs.push(await cuentaCreada(a));
@@ -214,13 +315,20 @@ describe('moodle-service enrolment', () => {
     await waitFor(() => guard.state === 'open', 'the Moodle breaker to open', { timeoutMs: 15_000 });
     await waitFor(async () => (await queue()).paused, 'the queue to be paused', { timeoutMs: 5_000 });
     // It probes every second and stays open; meanwhile nobody's retries are spent and nobody fails.
-    await waitFor(() => estados().filter((e) => e === 'half-open').length >= 2, 'two failed probes', { timeoutMs: 10_000 });
+    await waitFor(() => estados().filter((e) => e === 'half-open').length >= 2, 'two failed probes', {
+      timeoutMs: 10_000,
+    });
     for (const env of envs) expect(broker.repliesTo(MoodleFallido, env)).toHaveLength(0);
     expect((await queue()).parked).toBe(0);
 
     await sandbox.admin('/faults/reset', 'POST');
-    const enrolados = await Promise.all(envs.map((env, i) => waitFor(() => broker.repliesTo(MoodleEnrolado, env)[0], `MoodleEnrolado ${i}`, { timeoutMs: 30_000 })));
-    for (const e of enrolados) expect(e.payload.cursos.map((c) => c.shortname)).toEqual(['ING-2027-INTRO', 'ING-2027-MATE']);
+    const enrolados = await Promise.all(
+      envs.map((env, i) =>
+        waitFor(() => broker.repliesTo(MoodleEnrolado, env)[0], `MoodleEnrolado ${i}`, { timeoutMs: 30_000 }),
+      ),
+    );
+    for (const e of enrolados)
+      expect(e.payload.cursos.map((c) => c.shortname)).toEqual(['ING-2027-INTRO', 'ING-2027-MATE']);
     for (const env of envs) expect(broker.repliesTo(MoodleFallido, env)).toHaveLength(0);
     expect(guard.state).toBe('closed');
     expect(estados()).toEqual(expect.arrayContaining(['open', 'half-open', 'closed']));
@@ -255,25 +363,54 @@ describe('moodle-service enrolment', () => {
 
     const env = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn });
     const desenrolado = await waitFor(() => broker.repliesTo(MoodleDesenrolado, env)[0], 'MoodleDesenrolado');
-    expect(desenrolado.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: userId, cursos: ['ING-2027-INTRO', 'ING-2027-MATE'] });
+    expect(desenrolado.payload).toEqual({
+      alumnoId: a.alumnoId,
+      moodleUserId: userId,
+      cursos: ['ING-2027-INTRO', 'ING-2027-MATE'],
+    });
     expect((await sandboxUser(a.upn))!.enrolments).toEqual([]);
-    expect((await rows(a.alumnoId)).map((r) => [r.estado, r.desenrolada_at !== null])).toEqual([['desenrolada', true], ['desenrolada', true]]);
+    expect((await rows(a.alumnoId)).map((r) => [r.estado, r.desenrolada_at !== null])).toEqual([
+      ['desenrolada', true],
+      ['desenrolada', true],
+    ]);
 
-    const again = await broker.publish(DesenrolarMoodle, { alumnoId: a.alumnoId, upn: a.upn, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
+    const again = await broker.publish(DesenrolarMoodle, {
+      alumnoId: a.alumnoId,
+      upn: a.upn,
+      cursos: ['ING-2027-MATE', 'CURSO-BORRADO'],
+    });
     const ok = await waitFor(() => broker.repliesTo(MoodleDesenrolado, again)[0], 'MoodleDesenrolado again');
-    expect(ok.payload).toEqual({ alumnoId: a.alumnoId, moodleUserId: userId, cursos: ['ING-2027-MATE', 'CURSO-BORRADO'] });
+    expect(ok.payload).toEqual({
+      alumnoId: a.alumnoId,
+      moodleUserId: userId,
+      cursos: ['ING-2027-MATE', 'CURSO-BORRADO'],
+    });
   });
 
   it('creates a manual user with a generated password that passes a strict site policy, and keeps it nowhere', async () => {
     const before = await sandbox.admin<{ passwordPolicy: unknown }>('/moodle/config');
     await sandbox.admin('/moodle/config', 'PUT', {
-      passwordPolicy: { enabled: true, minLength: 20, minDigits: 3, minLower: 3, minUpper: 3, minNonAlphanum: 3, maxConsecutiveIdentChars: 1 },
+      passwordPolicy: {
+        enabled: true,
+        minLength: 20,
+        minDigits: 3,
+        minLower: 3,
+        minUpper: 3,
+        minNonAlphanum: 3,
+        maxConsecutiveIdentChars: 1,
+      },
     });
     try {
       const a = alumno();
       const saved: unknown[] = [];
-      const manager = { findOneBy: async () => null, save: async (_entity: unknown, row: unknown) => (saved.push(row), row) } as unknown as EntityManager;
-      await new UsuarioMoodleService(moodle, new RuntimeConfig(RUNTIME_KEYS, { cursos: {}, moodleAuth: 'manual', zonaHoraria: '99' })).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
+      const manager = {
+        findOneBy: async () => null,
+        save: async (_entity: unknown, row: unknown) => (saved.push(row), row),
+      } as unknown as EntityManager;
+      await new UsuarioMoodleService(
+        moodle,
+        new RuntimeConfig(RUNTIME_KEYS, { cursos: {}, moodleAuth: 'manual', zonaHoraria: '99' }),
+      ).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
 
       const user = await sandboxUser(a.upn);
       expect(user).toMatchObject({ auth: 'manual', passwordSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });

@@ -3,7 +3,8 @@
 // client sees when PHP-FPM is down or a proxy rate-limits.
 import type { Response } from 'express';
 
-const page = (title: string) => `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+const page = (title: string) =>
+  `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
 export function sendDown(res: Response): void {
   res.status(503).type('text/html').set('Server', 'nginx').send(page('503 Service Temporarily Unavailable'));
@@ -14,5 +15,10 @@ export function sendError5xx(res: Response): void {
 }
 
 export function sendThrottle(res: Response, retryAfterSeconds: number): void {
-  res.status(429).type('text/html').set('Server', 'nginx').set('Retry-After', String(Math.ceil(retryAfterSeconds))).send(page('429 Too Many Requests'));
+  res
+    .status(429)
+    .type('text/html')
+    .set('Server', 'nginx')
+    .set('Retry-After', String(Math.ceil(retryAfterSeconds)))
+    .send(page('429 Too Many Requests'));
 }

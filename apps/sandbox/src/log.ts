@@ -4,8 +4,12 @@
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
 
-export function jsonLogger(component = 'sandbox', write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
-  return (level, msg, fields = {}) => write(JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...fields }));
+export function jsonLogger(
+  component = 'sandbox',
+  write: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Logger {
+  return (level, msg, fields = {}) =>
+    write(JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...fields }));
 }
 
 export const silentLogger: Logger = () => {};

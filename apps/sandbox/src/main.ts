@@ -7,7 +7,11 @@ const log = jsonLogger('sandbox');
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox({ log });
-  log('info', 'sandbox started', { ...sandbox.urls, smtp: `${sandbox.smtp.host}:${sandbox.smtp.port}`, caFile: sandbox.caFile });
+  log('info', 'sandbox started', {
+    ...sandbox.urls,
+    smtp: `${sandbox.smtp.host}:${sandbox.smtp.port}`,
+    caFile: sandbox.caFile,
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

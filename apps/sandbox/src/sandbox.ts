@@ -24,7 +24,15 @@ export interface SandboxPorts {
   mailbox: number;
 }
 
-export const DEFAULT_PORTS: SandboxPorts = { admin: 4000, identity: 4010, graph: 4011, moodle: 4020, sial: 4030, smtp: 2525, mailbox: 4040 };
+export const DEFAULT_PORTS: SandboxPorts = {
+  admin: 4000,
+  identity: 4010,
+  graph: 4011,
+  moodle: 4020,
+  sial: 4030,
+  smtp: 2525,
+  mailbox: 4040,
+};
 
 export interface SandboxOptions {
   /** Default SANDBOX_HOST or 127.0.0.1. */
@@ -57,10 +65,12 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-const envPort = (env: NodeJS.ProcessEnv, name: string): number | undefined => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : undefined);
+const envPort = (env: NodeJS.ProcessEnv, name: string): number | undefined =>
+  env[name] !== undefined && env[name] !== '' ? Number(env[name]) : undefined;
 
 export function portsFrom(env: NodeJS.ProcessEnv, opts: SandboxOptions): SandboxPorts {
-  if (opts.ephemeral) return { admin: 0, identity: 0, graph: 0, moodle: 0, sial: 0, smtp: 0, mailbox: 0, ...opts.ports };
+  if (opts.ephemeral)
+    return { admin: 0, identity: 0, graph: 0, moodle: 0, sial: 0, smtp: 0, mailbox: 0, ...opts.ports };
   return {
     admin: opts.ports?.admin ?? envPort(env, 'SANDBOX_ADMIN_PORT') ?? DEFAULT_PORTS.admin,
     identity: opts.ports?.identity ?? envPort(env, 'SANDBOX_IDENTITY_PORT') ?? DEFAULT_PORTS.identity,
@@ -88,14 +98,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   };
 
   try {
-    const graph = opts.graph === false ? undefined : await startGraphStandIn(ctx, { host, identityPort: ports.identity, graphPort: ports.graph });
+    const graph =
+      opts.graph === false
+        ? undefined
+        : await startGraphStandIn(ctx, { host, identityPort: ports.identity, graphPort: ports.graph });
     if (graph) closers.push(graph.close);
 
     const moodle = new MoodleStore(opts.moodle ?? moodleSeedFromEnv(env));
     const moodleHttp = await listen(moodleApp(ctx, moodle, log), host, ports.moodle);
     closers.push(moodleHttp.close);
     // Moodle builds its URLs (profile images, siteurl) from wwwroot: follow the bound port unless configured.
-    if (!(opts.moodle?.config?.siteUrl ?? (env.SANDBOX_MOODLE_CONFIG ?? '').includes('siteUrl'))) moodle.config = { ...moodle.config, siteUrl: moodleHttp.url };
+    if (!(opts.moodle?.config?.siteUrl ?? (env.SANDBOX_MOODLE_CONFIG ?? '').includes('siteUrl')))
+      moodle.config = { ...moodle.config, siteUrl: moodleHttp.url };
 
     const sialInitial = { ...sialConfigFromEnv(env), ...opts.sial };
     const sial = new SialStore(sialInitial);
@@ -131,8 +145,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     app.use(
       adminRouter(
         ctx,
-        { moodle: moodleAdminRouter(moodle), sial: sialAdminRouter(sial, sialInitial), smtp: smtp.adminRouter(), graph: graph ? graphAdminRouter(graph.store) : undefined },
-        () => ({ uptimeSeconds: Math.round((Date.now() - started) / 1000), urls: urls(), smtp: { host, port: smtp.smtpPort } }),
+        {
+          moodle: moodleAdminRouter(moodle),
+          sial: sialAdminRouter(sial, sialInitial),
+          smtp: smtp.adminRouter(),
+          graph: graph ? graphAdminRouter(graph.store) : undefined,
+        },
+        () => ({
+          uptimeSeconds: Math.round((Date.now() - started) / 1000),
+          urls: urls(),
+          smtp: { host, port: smtp.smtpPort },
+        }),
       ),
     );
     admin = await listen(app, host, ports.admin);

@@ -17,12 +17,14 @@ function toJsonSchema(node: any): any {
   if (!node || typeof node !== 'object') return node;
   const out: any = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === 'discriminator' || k === 'nullable' || k === 'example' || k === 'externalDocs' || k.startsWith('x-')) continue;
+    if (k === 'discriminator' || k === 'nullable' || k === 'example' || k === 'externalDocs' || k.startsWith('x-'))
+      continue;
     if (k === '$ref' && typeof v === 'string') out.$ref = v.replace('#/components/schemas/', 'graph#/definitions/');
     else if (k === 'required' && Array.isArray(v)) {
       const req = v.filter((r) => r !== '@odata.type');
       if (req.length) out.required = req;
-    } else if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, toJsonSchema(s)]));
+    } else if (k === 'properties')
+      out.properties = Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, toJsonSchema(s)]));
     else out[k] = toJsonSchema(v);
   }
   if (node.nullable === true) {
@@ -44,7 +46,20 @@ function loadContract(): Contract {
   // ajv-formats is CommonJS with a default export: unwrap it under ESM.
   const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (a: Ajv) => Ajv;
   addFormats(ajv);
-  for (const f of ['int8', 'uint8', 'int16', 'int32', 'int64', 'float', 'double', 'decimal', 'base64url', 'byte', 'sbyte']) ajv.addFormat(f, true);
+  for (const f of [
+    'int8',
+    'uint8',
+    'int16',
+    'int32',
+    'int64',
+    'float',
+    'double',
+    'decimal',
+    'base64url',
+    'byte',
+    'sbyte',
+  ])
+    ajv.addFormat(f, true);
   ajv.addSchema({ $id: 'graph', definitions: toJsonSchema(doc.components.schemas) });
   const responseSchema = (resp: any) => {
     const r = resp.$ref ? doc.components.responses[resp.$ref.split('/').pop()] : resp;
@@ -72,7 +87,16 @@ let contract: Contract;
 beforeAll(async () => {
   contract = loadContract();
   // Compile every operation's schema up front (seconds for the user closure), inside the hook's timeout.
-  for (const [p, m] of [['/users', 'GET'], ['/users', 'POST'], ['/users/{user-id}', 'GET'], ['/subscribedSkus', 'GET'], ['/directory/deletedItems/{directoryObject-id}', 'GET'], ['/directory/deletedItems/{directoryObject-id}/microsoft.graph.restore', 'POST'], ['/users/{user-id}/microsoft.graph.assignLicense', 'POST']]) contract.ok(p, m);
+  for (const [p, m] of [
+    ['/users', 'GET'],
+    ['/users', 'POST'],
+    ['/users/{user-id}', 'GET'],
+    ['/subscribedSkus', 'GET'],
+    ['/directory/deletedItems/{directoryObject-id}', 'GET'],
+    ['/directory/deletedItems/{directoryObject-id}/microsoft.graph.restore', 'POST'],
+    ['/users/{user-id}/microsoft.graph.assignLicense', 'POST'],
+  ])
+    contract.ok(p, m);
   h = await startHarness();
 }, 60_000);
 afterAll(() => h.close());
@@ -86,9 +110,13 @@ async function call(opPath: string, method: string, path: string, body?: unknown
   if (a.status >= 200 && a.status < 300) {
     const v = contract.ok(opPath, method);
     if (v === 'empty' || a.status === 204) expect(a.body).toBeUndefined();
-    else if (!v(a.body)) throw new Error(`${method} ${path} → ${a.status} breaks ${opPath}: ${JSON.stringify(v.errors?.slice(0, 5))}`);
+    else if (!v(a.body))
+      throw new Error(`${method} ${path} → ${a.status} breaks ${opPath}: ${JSON.stringify(v.errors?.slice(0, 5))}`);
   } else {
-    if (!contract.error(got)) throw new Error(`${method} ${path} → ${a.status} error body breaks ODataError: ${JSON.stringify(contract.error.errors)}`);
+    if (!contract.error(got))
+      throw new Error(
+        `${method} ${path} → ${a.status} error body breaks ODataError: ${JSON.stringify(contract.error.errors)}`,
+      );
     expect(a.body.error.innerError).toMatchObject({ date: expect.any(String), 'request-id': expect.any(String) });
   }
   checked.push(`${method} ${opPath} ${a.status}`);
@@ -111,40 +139,111 @@ describe('Graph stand-in against the Graph v1.0 OpenAPI contract', () => {
     expect((await call('/users', 'POST', '/users', body)).status).toBe(400);
     expect((await call('/users', 'POST', '/users', { displayName: 'x' })).status).toBe(400);
     expect((await call('/users', 'POST', '/users', h.newUser({ userPrincipalName: 'x@gmail.com' }))).status).toBe(400);
-    expect((await call('/users', 'POST', '/users', h.newUser({ passwordProfile: { password: 'weak' } }))).status).toBe(400);
+    expect((await call('/users', 'POST', '/users', h.newUser({ passwordProfile: { password: 'weak' } }))).status).toBe(
+      400,
+    );
 
     expect((await call('/users', 'GET', '/users')).status).toBe(200);
-    expect((await call('/users', 'GET', `/users?$filter=${encodeURIComponent(`userPrincipalName eq '${body.userPrincipalName}'`)}&$select=id,accountEnabled,createdDateTime,assignedLicenses,passwordProfile`)).status).toBe(200);
-    expect((await call('/users', 'GET', '/users?$top=1&$count=true', undefined, { ConsistencyLevel: 'eventual' })).status).toBe(200);
+    expect(
+      (
+        await call(
+          '/users',
+          'GET',
+          `/users?$filter=${encodeURIComponent(`userPrincipalName eq '${body.userPrincipalName}'`)}&$select=id,accountEnabled,createdDateTime,assignedLicenses,passwordProfile`,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('/users', 'GET', '/users?$top=1&$count=true', undefined, { ConsistencyLevel: 'eventual' })).status,
+    ).toBe(200);
     expect((await call('/users', 'GET', '/users?$top=5000')).status).toBe(400);
     expect((await call('/users', 'GET', `/users?$filter=${encodeURIComponent("faxNumber eq '1'")}`)).status).toBe(400);
 
     expect((await call('/users/{user-id}', 'GET', `/users/${id}`)).status).toBe(200);
-    expect((await call('/users/{user-id}', 'GET', `/users/${id}?$select=id,accountEnabled,usageLocation,createdDateTime,businessPhones,deletedDateTime`)).status).toBe(200);
+    expect(
+      (
+        await call(
+          '/users/{user-id}',
+          'GET',
+          `/users/${id}?$select=id,accountEnabled,usageLocation,createdDateTime,businessPhones,deletedDateTime`,
+        )
+      ).status,
+    ).toBe(200);
     expect((await call('/users/{user-id}', 'GET', '/users/nobody@estudiantes.unrc.edu.ar')).status).toBe(404);
     expect((await call('/users/{user-id}', 'PATCH', `/users/${id}`, { jobTitle: 'Alumno' })).status).toBe(204);
     expect((await call('/users/{user-id}', 'PATCH', `/users/${id}`, { accountEnabled: 3 })).status).toBe(400);
 
-    expect((await call('/users/{user-id}/microsoft.graph.assignLicense', 'POST', `/users/${id}/assignLicense`, { addLicenses: [{ skuId: '314c4481-f395-4525-be8b-2ec4bb1e9d91', disabledPlans: [] }], removeLicenses: [] })).status).toBe(200);
-    expect((await call('/users/{user-id}/microsoft.graph.assignLicense', 'POST', `/users/${id}/microsoft.graph.assignLicense`, { addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000', disabledPlans: [] }], removeLicenses: [] })).status).toBe(400);
+    expect(
+      (
+        await call('/users/{user-id}/microsoft.graph.assignLicense', 'POST', `/users/${id}/assignLicense`, {
+          addLicenses: [{ skuId: '314c4481-f395-4525-be8b-2ec4bb1e9d91', disabledPlans: [] }],
+          removeLicenses: [],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(
+          '/users/{user-id}/microsoft.graph.assignLicense',
+          'POST',
+          `/users/${id}/microsoft.graph.assignLicense`,
+          { addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000', disabledPlans: [] }], removeLicenses: [] },
+        )
+      ).status,
+    ).toBe(400);
     expect((await call('/users/{user-id}', 'GET', `/users/${id}?$select=assignedLicenses`)).status).toBe(200);
 
     expect((await call('/users/{user-id}', 'DELETE', `/users/${id}`)).status).toBe(204);
     expect((await call('/users/{user-id}', 'DELETE', `/users/${id}`)).status).toBe(404);
-    expect((await call('/directory/deletedItems/{directoryObject-id}', 'GET', `/directory/deletedItems/${id}`)).status).toBe(200);
-    expect((await call('/directory/deletedItems/{directoryObject-id}/microsoft.graph.restore', 'POST', `/directory/deletedItems/${id}/restore`)).status).toBe(200);
-    expect((await call('/directory/deletedItems/{directoryObject-id}/microsoft.graph.restore', 'POST', `/directory/deletedItems/${id}/restore`)).status).toBe(404);
+    expect(
+      (await call('/directory/deletedItems/{directoryObject-id}', 'GET', `/directory/deletedItems/${id}`)).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(
+          '/directory/deletedItems/{directoryObject-id}/microsoft.graph.restore',
+          'POST',
+          `/directory/deletedItems/${id}/restore`,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(
+          '/directory/deletedItems/{directoryObject-id}/microsoft.graph.restore',
+          'POST',
+          `/directory/deletedItems/${id}/restore`,
+        )
+      ).status,
+    ).toBe(404);
     await call('/users/{user-id}', 'DELETE', `/users/${id}`);
-    expect((await call('/directory/deletedItems/{directoryObject-id}', 'PATCH', `/directory/deletedItems/${id}`, { displayName: 'x' })).status).toBe(405);
-    expect((await call('/directory/deletedItems/{directoryObject-id}', 'DELETE', `/directory/deletedItems/${id}`)).status).toBe(204);
-    expect((await call('/directory/deletedItems/{directoryObject-id}', 'GET', `/directory/deletedItems/${id}`)).status).toBe(404);
-    expect((await call('/directory/deletedItems/{directoryObject-id}', 'DELETE', `/directory/deletedItems/${id}`)).status).toBe(404);
+    expect(
+      (
+        await call('/directory/deletedItems/{directoryObject-id}', 'PATCH', `/directory/deletedItems/${id}`, {
+          displayName: 'x',
+        })
+      ).status,
+    ).toBe(405);
+    expect(
+      (await call('/directory/deletedItems/{directoryObject-id}', 'DELETE', `/directory/deletedItems/${id}`)).status,
+    ).toBe(204);
+    expect(
+      (await call('/directory/deletedItems/{directoryObject-id}', 'GET', `/directory/deletedItems/${id}`)).status,
+    ).toBe(404);
+    expect(
+      (await call('/directory/deletedItems/{directoryObject-id}', 'DELETE', `/directory/deletedItems/${id}`)).status,
+    ).toBe(404);
   });
 
   it('answers subscribedSkus, throttling, faults and auth failures within the contract', async () => {
     expect((await call('/subscribedSkus', 'GET', '/subscribedSkus')).status).toBe(200);
-    expect((await call('/subscribedSkus', 'GET', '/subscribedSkus?$select=skuId,consumedUnits,prepaidUnits')).status).toBe(200);
-    expect((await call('/subscribedSkus', 'POST', '/subscribedSkus', { skuId: '314c4481-f395-4525-be8b-2ec4bb1e9d91' })).status).toBe(405);
+    expect(
+      (await call('/subscribedSkus', 'GET', '/subscribedSkus?$select=skuId,consumedUnits,prepaidUnits')).status,
+    ).toBe(200);
+    expect(
+      (await call('/subscribedSkus', 'POST', '/subscribedSkus', { skuId: '314c4481-f395-4525-be8b-2ec4bb1e9d91' }))
+        .status,
+    ).toBe(405);
 
     h.ctx.faults.set('graph', { burst429: 1, errorRate: 0 });
     expect((await call('/users', 'GET', '/users')).status).toBe(429);

@@ -20,7 +20,9 @@ describe('Graph users', () => {
     const body = h.newUser({ givenName: 'Ana', surname: 'Pérez' });
     const a = await h.api('POST', '/users', body, { 'client-request-id': 'abc-123' });
     expect(a.status).toBe(201);
-    expect(a.headers.get('location')).toMatch(new RegExp(`/directoryObjects/${a.body.id}/Microsoft.DirectoryServices.User$`));
+    expect(a.headers.get('location')).toMatch(
+      new RegExp(`/directoryObjects/${a.body.id}/Microsoft.DirectoryServices.User$`),
+    );
     expect(a.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.headers.get('client-request-id')).toBe('abc-123');
     expect(a.body).toEqual({
@@ -42,28 +44,42 @@ describe('Graph users', () => {
     expect(JSON.stringify(h.store.allUsers())).not.toContain('Temporal-2024!');
   });
 
-  it('refuses a duplicate userPrincipalName with exactly the service\'s 400', async () => {
+  it("refuses a duplicate userPrincipalName with exactly the service's 400", async () => {
     const body = h.newUser();
     const first = await h.api('POST', '/users', body);
     const dup = await h.api('POST', '/users', { ...body, userPrincipalName: body.userPrincipalName.toUpperCase() });
     expect(dup.status).toBe(400);
     expect(dup.body.error.code).toBe('Request_BadRequest');
-    expect(dup.body.error.message).toBe('Another object with the same value for property userPrincipalName already exists.');
+    expect(dup.body.error.message).toBe(
+      'Another object with the same value for property userPrincipalName already exists.',
+    );
     expect(dup.body.error.details).toEqual([
-      { code: 'ObjectConflict', message: 'Another object with the same value for property userPrincipalName already exists.', target: 'userPrincipalName' },
-      { code: 'ConflictingObjects', message: 'Another object with the same value for property userPrincipalName already exists.', target: `User_${first.body.id}` },
+      {
+        code: 'ObjectConflict',
+        message: 'Another object with the same value for property userPrincipalName already exists.',
+        target: 'userPrincipalName',
+      },
+      {
+        code: 'ConflictingObjects',
+        message: 'Another object with the same value for property userPrincipalName already exists.',
+        target: `User_${first.body.id}`,
+      },
     ]);
-    expect(dup.body.error.innerError).toEqual({ date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/), 'request-id': expect.any(String), 'client-request-id': expect.any(String) });
+    expect(dup.body.error.innerError).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
+      'request-id': expect.any(String),
+      'client-request-id': expect.any(String),
+    });
     expect(h.store.stats().users.everCreated).toBe(1);
     expect(h.store.stats().createsRejected.duplicate).toBe(1);
   });
 
   it.each([
-    ['accountEnabled', 'A value is required for property \'accountEnabled\' of resource \'User\'.'],
-    ['displayName', 'A value is required for property \'displayName\' of resource \'User\'.'],
-    ['mailNickname', 'A value is required for property \'mailNickname\' of resource \'User\'.'],
-    ['passwordProfile', 'A value is required for property \'passwordProfile\' of resource \'User\'.'],
-    ['userPrincipalName', 'A value is required for property \'userPrincipalName\' of resource \'User\'.'],
+    ['accountEnabled', "A value is required for property 'accountEnabled' of resource 'User'."],
+    ['displayName', "A value is required for property 'displayName' of resource 'User'."],
+    ['mailNickname', "A value is required for property 'mailNickname' of resource 'User'."],
+    ['passwordProfile', "A value is required for property 'passwordProfile' of resource 'User'."],
+    ['userPrincipalName', "A value is required for property 'userPrincipalName' of resource 'User'."],
   ])('refuses a user without %s', async (prop, message) => {
     const body: Record<string, unknown> = h.newUser();
     delete body[prop];
@@ -73,10 +89,21 @@ describe('Graph users', () => {
 
   it('refuses bad values: unverified domain, weak password, wrong types, unknown property, bad JSON', async () => {
     const domain = await h.api('POST', '/users', h.newUser({ userPrincipalName: 'x@gmail.com' }));
-    expect([domain.status, domain.body.error.message]).toEqual([400, 'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.']);
+    expect([domain.status, domain.body.error.message]).toEqual([
+      400,
+      'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.',
+    ]);
     for (const password of ['short1!', 'alllowercaseletters', 'NoDigitsOrSymbols']) {
-      const weak = await h.api('POST', '/users', h.newUser({ passwordProfile: { password, forceChangePasswordNextSignIn: true } }));
-      expect([weak.status, weak.body.error.code, weak.body.error.message]).toEqual([400, 'Request_BadRequest', 'The specified password does not comply with password complexity requirements. Please provide a different password.']);
+      const weak = await h.api(
+        'POST',
+        '/users',
+        h.newUser({ passwordProfile: { password, forceChangePasswordNextSignIn: true } }),
+      );
+      expect([weak.status, weak.body.error.code, weak.body.error.message]).toEqual([
+        400,
+        'Request_BadRequest',
+        'The specified password does not comply with password complexity requirements. Please provide a different password.',
+      ]);
     }
     const type = await h.api('POST', '/users', h.newUser({ accountEnabled: 'yes' }));
     expect(type.body.error.message).toBe("Invalid value specified for property 'accountEnabled' of resource 'User'.");
@@ -93,7 +120,12 @@ describe('Graph users', () => {
     const byUpn = await h.api('GET', `/users/${encodeURIComponent(created.userPrincipalName.toUpperCase())}`);
     expect(byUpn.body.id).toBe(created.id);
     const sel = await h.api('GET', `/users/${created.id}?$select=id,usageLocation,accountEnabled`);
-    expect(sel.body).toEqual({ '@odata.context': `${h.standIn.graphUrl}/$metadata#users(id,usageLocation,accountEnabled)/$entity`, id: created.id, usageLocation: 'AR', accountEnabled: true });
+    expect(sel.body).toEqual({
+      '@odata.context': `${h.standIn.graphUrl}/$metadata#users(id,usageLocation,accountEnabled)/$entity`,
+      id: created.id,
+      usageLocation: 'AR',
+      accountEnabled: true,
+    });
     const missing = await h.api('GET', '/users/nadie@estudiantes.unrc.edu.ar');
     expect([missing.status, missing.body.error.code, missing.body.error.message]).toEqual([
       404,
@@ -105,8 +137,15 @@ describe('Graph users', () => {
 
   it('filters by userPrincipalName / mail / startswith(displayName), pages with $top and nextLink, counts with eventual', async () => {
     const made = [];
-    for (let i = 0; i < 5; i++) made.push((await h.api('POST', '/users', h.newUser({ displayName: `Grupo ${i}`, mail: `m${i}@estudiantes.unrc.edu.ar` }))).body);
-    const eq = await h.api('GET', `/users?$filter=${encodeURIComponent(`userPrincipalName eq '${made[2].userPrincipalName}'`)}&$select=id`);
+    for (let i = 0; i < 5; i++)
+      made.push(
+        (await h.api('POST', '/users', h.newUser({ displayName: `Grupo ${i}`, mail: `m${i}@estudiantes.unrc.edu.ar` })))
+          .body,
+      );
+    const eq = await h.api(
+      'GET',
+      `/users?$filter=${encodeURIComponent(`userPrincipalName eq '${made[2].userPrincipalName}'`)}&$select=id`,
+    );
     expect(eq.body.value).toEqual([{ id: made[2].id }]);
     const mail = await h.api('GET', `/users?$filter=${encodeURIComponent("mail eq 'M3@estudiantes.unrc.edu.ar'")}`);
     expect(mail.body.value.map((u: { id: string }) => u.id)).toEqual([made[3].id]);
@@ -131,7 +170,12 @@ describe('Graph users', () => {
 
   it('updates with PATCH (204), including a password reset, and validates types', async () => {
     const u = (await h.api('POST', '/users', h.newUser())).body;
-    const patch = await h.api('PATCH', `/users/${u.id}`, { usageLocation: 'AR', accountEnabled: false, displayName: 'Nuevo', passwordProfile: { password: 'Otra-Clave-99', forceChangePasswordNextSignIn: true } });
+    const patch = await h.api('PATCH', `/users/${u.id}`, {
+      usageLocation: 'AR',
+      accountEnabled: false,
+      displayName: 'Nuevo',
+      passwordProfile: { password: 'Otra-Clave-99', forceChangePasswordNextSignIn: true },
+    });
     expect(patch.status).toBe(204);
     expect(patch.body).toBeUndefined();
     const got = await h.api('GET', `/users/${u.id}?$select=usageLocation,accountEnabled,displayName`);
@@ -139,8 +183,12 @@ describe('Graph users', () => {
     expect(h.store.verifyPassword(u.id, 'Otra-Clave-99')).toBe(true);
     expect((await h.api('PATCH', `/users/${u.id}`, { accountEnabled: 'no' })).status).toBe(400);
     expect((await h.api('PATCH', `/users/${u.id}`, { usageLocation: 'Argentina' })).status).toBe(400);
-    expect((await h.api('PATCH', `/users/${u.id}`, { passwordProfile: { password: 'weak' } })).body.error.message).toMatch(/password complexity/);
-    expect((await h.api('PATCH', '/users/00000000-0000-0000-0000-000000000000', { displayName: 'x' })).status).toBe(404);
+    expect(
+      (await h.api('PATCH', `/users/${u.id}`, { passwordProfile: { password: 'weak' } })).body.error.message,
+    ).toMatch(/password complexity/);
+    expect((await h.api('PATCH', '/users/00000000-0000-0000-0000-000000000000', { displayName: 'x' })).status).toBe(
+      404,
+    );
   });
 
   it('deletes to deleted items, restores (both paths), and purges', async () => {
@@ -148,7 +196,11 @@ describe('Graph users', () => {
     expect((await h.api('DELETE', `/users/${u.id}`)).status).toBe(204);
     expect((await h.api('GET', `/users/${u.id}`)).status).toBe(404);
     const deleted = await h.api('GET', `/directory/deletedItems/${u.id}`);
-    expect(deleted.body).toMatchObject({ '@odata.type': '#microsoft.graph.user', id: u.id, deletedDateTime: expect.any(String) });
+    expect(deleted.body).toMatchObject({
+      '@odata.type': '#microsoft.graph.user',
+      id: u.id,
+      deletedDateTime: expect.any(String),
+    });
     const restored = await h.api('POST', `/directory/deletedItems/${u.id}/restore`);
     expect([restored.status, restored.body.id, restored.body.deletedDateTime]).toEqual([200, u.id, null]);
     expect((await h.api('GET', `/users/${u.id}`)).status).toBe(200);
@@ -161,7 +213,7 @@ describe('Graph users', () => {
     expect(h.store.allUsers().map((x) => x.state)).toEqual(['purged']);
   });
 
-  it('lets a new user take a deleted user\'s UPN, and then refuses to restore the old one', async () => {
+  it("lets a new user take a deleted user's UPN, and then refuses to restore the old one", async () => {
     const body = h.newUser();
     const old = (await h.api('POST', '/users', body)).body;
     await h.api('DELETE', `/users/${old.id}`);
@@ -175,36 +227,81 @@ describe('Graph licences', () => {
   it('lists subscribed SKUs with prepaid and consumed units', async () => {
     const a = await h.api('GET', '/subscribedSkus');
     const student = a.body.value.find((s: { skuPartNumber: string }) => s.skuPartNumber === 'STANDARDWOFFPACK_STUDENT');
-    expect(student).toMatchObject({ skuId: STUDENT_SKU, appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: 0, prepaidUnits: { enabled: expect.any(Number), suspended: 0, warning: 0, lockedOut: 0 } });
+    expect(student).toMatchObject({
+      skuId: STUDENT_SKU,
+      appliesTo: 'User',
+      capabilityStatus: 'Enabled',
+      consumedUnits: 0,
+      prepaidUnits: { enabled: expect.any(Number), suspended: 0, warning: 0, lockedOut: 0 },
+    });
     expect(student.servicePlans.length).toBeGreaterThan(0);
   });
 
   it('assigns a licence only with a usage location, a known SKU and free units', async () => {
     h.store.configure({ skuUnits: { M365EDU_A1: 1 } });
     const u1 = (await h.api('POST', '/users', h.newUser())).body;
-    const noLocation = await h.api('POST', `/users/${u1.id}/assignLicense`, { addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }], removeLicenses: [] });
-    expect([noLocation.status, noLocation.body.error.code, noLocation.body.error.message]).toEqual([400, 'Request_BadRequest', 'License assignment cannot be done for user with invalid usage location.']);
+    const noLocation = await h.api('POST', `/users/${u1.id}/assignLicense`, {
+      addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }],
+      removeLicenses: [],
+    });
+    expect([noLocation.status, noLocation.body.error.code, noLocation.body.error.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      'License assignment cannot be done for user with invalid usage location.',
+    ]);
     await h.api('PATCH', `/users/${u1.id}`, { usageLocation: 'AR' });
-    const unknown = await h.api('POST', `/users/${u1.id}/assignLicense`, { addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000', disabledPlans: [] }], removeLicenses: [] });
-    expect(unknown.body.error.message).toBe('License 00000000-0000-0000-0000-000000000000 does not correspond to a valid company License.');
-    const ok = await h.api('POST', `/users/${u1.id}/assignLicense`, { addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }], removeLicenses: [] });
+    const unknown = await h.api('POST', `/users/${u1.id}/assignLicense`, {
+      addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000', disabledPlans: [] }],
+      removeLicenses: [],
+    });
+    expect(unknown.body.error.message).toBe(
+      'License 00000000-0000-0000-0000-000000000000 does not correspond to a valid company License.',
+    );
+    const ok = await h.api('POST', `/users/${u1.id}/assignLicense`, {
+      addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }],
+      removeLicenses: [],
+    });
     expect([ok.status, ok.body.id]).toEqual([200, u1.id]);
     const lic = await h.api('GET', `/users/${u1.id}?$select=assignedLicenses`);
     expect(lic.body.assignedLicenses).toEqual([{ disabledPlans: [], skuId: A1_SKU }]);
     // Assigning again is not a second unit.
-    expect((await h.api('POST', `/users/${u1.id}/microsoft.graph.assignLicense`, { addLicenses: [{ skuId: A1_SKU }], removeLicenses: [] })).status).toBe(200);
+    expect(
+      (
+        await h.api('POST', `/users/${u1.id}/microsoft.graph.assignLicense`, {
+          addLicenses: [{ skuId: A1_SKU }],
+          removeLicenses: [],
+        })
+      ).status,
+    ).toBe(200);
 
     const u2 = (await h.api('POST', '/users', h.newUser({ usageLocation: 'AR' }))).body;
-    const full = await h.api('POST', `/users/${u2.id}/assignLicense`, { addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }], removeLicenses: [] });
-    expect([full.status, full.body.error.message]).toEqual([400, `Subscription with SKU ${A1_SKU} does not have any available licenses.`]);
+    const full = await h.api('POST', `/users/${u2.id}/assignLicense`, {
+      addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }],
+      removeLicenses: [],
+    });
+    expect([full.status, full.body.error.message]).toEqual([
+      400,
+      `Subscription with SKU ${A1_SKU} does not have any available licenses.`,
+    ]);
     const sku = (await h.api('GET', '/subscribedSkus')).body.value.find((s: { skuId: string }) => s.skuId === A1_SKU);
     expect([sku.prepaidUnits.enabled, sku.consumedUnits]).toEqual([1, 1]);
 
     // Deleting the holder frees the unit.
     await h.api('DELETE', `/users/${u1.id}`);
-    expect((await h.api('POST', `/users/${u2.id}/assignLicense`, { addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }], removeLicenses: [] })).status).toBe(200);
-    expect((await h.api('POST', `/users/${u2.id}/assignLicense`, { addLicenses: [], removeLicenses: [A1_SKU] })).status).toBe(200);
-    expect((await h.api('POST', `/users/${u2.id}/assignLicense`, { addLicenses: [], removeLicenses: [A1_SKU] })).status).toBe(400);
+    expect(
+      (
+        await h.api('POST', `/users/${u2.id}/assignLicense`, {
+          addLicenses: [{ skuId: A1_SKU, disabledPlans: [] }],
+          removeLicenses: [],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await h.api('POST', `/users/${u2.id}/assignLicense`, { addLicenses: [], removeLicenses: [A1_SKU] })).status,
+    ).toBe(200);
+    expect(
+      (await h.api('POST', `/users/${u2.id}/assignLicense`, { addLicenses: [], removeLicenses: [A1_SKU] })).status,
+    ).toBe(400);
   });
 });
 
@@ -214,7 +311,12 @@ describe('Graph $batch', () => {
     const a = await h.api('POST', '/$batch', {
       requests: [
         { id: '1', method: 'POST', url: '/users', headers: { 'Content-Type': 'application/json' }, body },
-        { id: '2', method: 'GET', url: `/users/${body.userPrincipalName}?$select=id,userPrincipalName`, dependsOn: ['1'] },
+        {
+          id: '2',
+          method: 'GET',
+          url: `/users/${body.userPrincipalName}?$select=id,userPrincipalName`,
+          dependsOn: ['1'],
+        },
         { id: '3', method: 'GET', url: 'users/nobody@estudiantes.unrc.edu.ar' },
         { id: '4', method: 'GET', url: '/subscribedSkus', dependsOn: ['3'] },
       ],
@@ -231,14 +333,25 @@ describe('Graph $batch', () => {
     const many = Array.from({ length: 21 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: '/subscribedSkus' }));
     const tooMany = await h.api('POST', '/$batch', { requests: many });
     expect([tooMany.status, tooMany.body.error.code]).toEqual([400, 'BadRequest']);
-    const noType = await h.api('POST', '/$batch', { requests: [{ id: '1', method: 'POST', url: '/users', body: h.newUser() }] });
-    expect([noType.status, noType.body.error.message]).toEqual([400, 'Write request id : 1 does not contain Content-Type header or body.']);
+    const noType = await h.api('POST', '/$batch', {
+      requests: [{ id: '1', method: 'POST', url: '/users', body: h.newUser() }],
+    });
+    expect([noType.status, noType.body.error.message]).toEqual([
+      400,
+      'Write request id : 1 does not contain Content-Type header or body.',
+    ]);
   });
 
   it('throttles inner requests individually: 429 inside, with its own Retry-After, batch still 200', async () => {
     h.store.configure({ throttle: { resourceUnits: { small: 2, medium: 2, large: 2 } } });
     try {
-      const a = await h.api('POST', '/$batch', { requests: [1, 2, 3, 4].map((i) => ({ id: String(i), method: 'GET', url: '/users/someone@estudiantes.unrc.edu.ar' })) });
+      const a = await h.api('POST', '/$batch', {
+        requests: [1, 2, 3, 4].map((i) => ({
+          id: String(i),
+          method: 'GET',
+          url: '/users/someone@estudiantes.unrc.edu.ar',
+        })),
+      });
       expect(a.status).toBe(200);
       const statuses = a.body.responses.map((r: { status: number }) => r.status);
       expect(statuses).toEqual([404, 404, 429, 429]);
@@ -268,7 +381,9 @@ describe('Graph throttling and faults', () => {
       expect((await h.api('GET', '/users/x@estudiantes.unrc.edu.ar')).status).toBe(404);
       expect(h.ctx.counters.total('graph', { endpoint: 'GET /users/{id}', status: 429 })).toBe(2);
     } finally {
-      h.store.configure({ throttle: { resourceUnits: { small: 3500, medium: 5000, large: 8000 }, resourceUnitWindowSeconds: 10 } });
+      h.store.configure({
+        throttle: { resourceUnits: { small: 3500, medium: 5000, large: 8000 }, resourceUnitWindowSeconds: 10 },
+      });
     }
   });
 

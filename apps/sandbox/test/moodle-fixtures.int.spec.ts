@@ -39,7 +39,12 @@ beforeAll(async () => {
 afterAll(() => sandbox?.close());
 
 async function call(c: Call): Promise<{ status: number; contentType: string | null; body: unknown }> {
-  const form = encodePhpQuery({ wstoken: c.token ?? 'sandbox-moodle-token', ...(c.wsfunction ? { wsfunction: c.wsfunction } : {}), moodlewsrestformat: 'json', ...c.params });
+  const form = encodePhpQuery({
+    wstoken: c.token ?? 'sandbox-moodle-token',
+    ...(c.wsfunction ? { wsfunction: c.wsfunction } : {}),
+    moodlewsrestformat: 'json',
+    ...c.params,
+  });
   const res = await fetch(`${sandbox.urls.moodle}/webservice/rest/server.php`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -49,7 +54,11 @@ async function call(c: Call): Promise<{ status: number; contentType: string | nu
 }
 
 async function admin(path: string, method: string, body?: unknown) {
-  const res = await fetch(`${sandbox.urls.admin}/_admin/moodle${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sandbox.urls.admin}/_admin/moodle${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.status).toBeLessThan(300);
 }
 

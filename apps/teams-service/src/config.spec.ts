@@ -28,7 +28,13 @@ describe('teams-service configuration', () => {
   it('names each bad variable', () => {
     let message = '';
     try {
-      loadConfig(teamsConfigSchema, { UPN_PATTERN: '{nombre}@{domain}', USAGE_LOCATION: 'ar', LICENSE_SKU_ID: 'M365EDU_A1', GRAPH_CA_FILE: '/nope/ca.pem', CREDENTIALS_KEY: 'short' });
+      loadConfig(teamsConfigSchema, {
+        UPN_PATTERN: '{nombre}@{domain}',
+        USAGE_LOCATION: 'ar',
+        LICENSE_SKU_ID: 'M365EDU_A1',
+        GRAPH_CA_FILE: '/nope/ca.pem',
+        CREDENTIALS_KEY: 'short',
+      });
     } catch (err) {
       message = (err as Error).message;
     }
@@ -41,8 +47,13 @@ describe('teams-service configuration', () => {
   });
 
   it('refuses to seal with the dev key for a real Graph', () => {
-    expect(() => loadConfig(teamsConfigSchema, { GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.com' })).toThrow(/CREDENTIALS_KEY: is required when Graph is not the local sandbox/);
+    expect(() => loadConfig(teamsConfigSchema, { GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.com' })).toThrow(
+      /CREDENTIALS_KEY: is required when Graph is not the local sandbox/,
+    );
     const key = Buffer.alloc(32, 7).toString('base64');
-    expect(loadConfig(teamsConfigSchema, { GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.com', CREDENTIALS_KEY: key }).CREDENTIALS_KEY).toBe(key);
+    expect(
+      loadConfig(teamsConfigSchema, { GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.com', CREDENTIALS_KEY: key })
+        .CREDENTIALS_KEY,
+    ).toBe(key);
   });
 });

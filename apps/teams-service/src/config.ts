@@ -21,7 +21,8 @@ const SANDBOX = {
 /** Delays between attempts of a message that fails transiently (libs/messaging); they add up to the retry budget. */
 export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 300_000, 900_000, 900_000];
 
-const guid = () => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be a GUID' });
+const guid = () =>
+  z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'must be a GUID' });
 
 /** A check that names the problem (the runtime configuration's checks too) as a zod refinement. */
 const problemaComo = (check: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -60,7 +61,10 @@ export const teamsConfigSchema = baseConfigSchema
     // (configuracion.ts): an operator's value replaces them without a restart, checked the same way.
     UPN_PATTERN: env.string().superRefine(problemaComo(validarPatronUpn)).default('a{dni}@{domain}'),
     UPN_DOMAIN: env.string().superRefine(problemaComo(validarDominio)).default('estudiantes.unrc.edu.ar'),
-    USAGE_LOCATION: env.string().regex(/^[A-Z]{2}$/, { error: 'must be a two-letter ISO country code in capitals' }).default('AR'),
+    USAGE_LOCATION: env
+      .string()
+      .regex(/^[A-Z]{2}$/, { error: 'must be a two-letter ISO country code in capitals' })
+      .default('AR'),
     LICENSE_SKU_ID: guid().default(SANDBOX.licenseSkuId),
     PASSWORD_LENGTH: env.int(12, 64).default(16),
 
@@ -75,7 +79,11 @@ export const teamsConfigSchema = baseConfigSchema
   })
   .superRefine((c, ctx) => {
     if (!c.CREDENTIALS_KEY && !isLocal(c.GRAPH_AUTHORITY_HOST)) {
-      ctx.addIssue({ code: 'custom', path: ['CREDENTIALS_KEY'], message: 'is required when Graph is not the local sandbox (the dev key would leak every password)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CREDENTIALS_KEY'],
+        message: 'is required when Graph is not the local sandbox (the dev key would leak every password)',
+      });
     }
   });
 

@@ -32,7 +32,9 @@ describe('teams-service on AlumnoCreado', () => {
 
   async function consumed(outcome: string): Promise<number> {
     const metric = await teams.app.get(MessagingRuntime).metrics.consumed.get();
-    return metric.values.filter((v) => v.labels.outcome === outcome && v.labels.type === AlumnoCreado.id).reduce((n, v) => n + v.value, 0);
+    return metric.values
+      .filter((v) => v.labels.outcome === outcome && v.labels.type === AlumnoCreado.id)
+      .reduce((n, v) => n + v.value, 0);
   }
 
   it('creates one licensed account with usageLocation and announces it with the password sealed', async () => {
@@ -41,11 +43,23 @@ describe('teams-service on AlumnoCreado', () => {
     const { env: creada, body: raw } = await teams.broker.reply(CuentaTeamsCreada, env);
     const upn = upnOf(evento.alumno.dni);
 
-    expect(creada.payload).toMatchObject({ alumnoId: evento.alumnoId, upn, existente: false, credencialVersion: 1, alumno: evento.alumno });
+    expect(creada.payload).toMatchObject({
+      alumnoId: evento.alumnoId,
+      upn,
+      existente: false,
+      credencialVersion: 1,
+      alumno: evento.alumno,
+    });
     expect(creada.correlationId).toBe(env.correlationId);
     const users = usersOf(sandbox, upn);
     expect(users).toHaveLength(1);
-    expect(users[0]).toMatchObject({ id: creada.payload.graphUserId, state: 'active', accountEnabled: true, usageLocation: 'AR', passwordChanges: 0 });
+    expect(users[0]).toMatchObject({
+      id: creada.payload.graphUserId,
+      state: 'active',
+      accountEnabled: true,
+      usageLocation: 'AR',
+      passwordChanges: 0,
+    });
     expect(users[0].assignedLicenses.map((l) => l.skuId)).toEqual([STUDENT_SKU]);
 
     // The sealed credential opens for this student only, and it is the account's password.
@@ -58,7 +72,13 @@ describe('teams-service on AlumnoCreado', () => {
     expect(raw).not.toContain(password);
     const cuentas = await teams.cuentas();
     const row = cuentas.find((c) => c.alumno_id === evento.alumnoId)!;
-    expect(row).toMatchObject({ upn, graph_user_id: users[0].id, estado: 'activa', credencial_version: 1, ultimo_error: null });
+    expect(row).toMatchObject({
+      upn,
+      graph_user_id: users[0].id,
+      estado: 'activa',
+      credencial_version: 1,
+      ultimo_error: null,
+    });
     expect(JSON.stringify(cuentas)).not.toContain(password);
     expect(teams.logs.length).toBeGreaterThan(0);
     expect(teams.logs.join('')).not.toContain(password);
@@ -72,7 +92,9 @@ describe('teams-service on AlumnoCreado', () => {
     const duplicatesBefore = await consumed('duplicate');
 
     await teams.broker.send(AlumnoCreado, env);
-    await waitFor(async () => (await consumed('duplicate')) > duplicatesBefore, 'the duplicate to be consumed', { timeoutMs: 10_000 });
+    await waitFor(async () => (await consumed('duplicate')) > duplicatesBefore, 'the duplicate to be consumed', {
+      timeoutMs: 10_000,
+    });
 
     expect(teams.broker.repliesTo(CuentaTeamsCreada, env)).toHaveLength(1);
     const [user] = usersOf(sandbox, upnOf(evento.alumno.dni));
@@ -105,7 +127,9 @@ describe('teams-service on AlumnoCreado', () => {
     expect(creada.payload).toMatchObject({ graphUserId: users[0].id, existente: false, credencialVersion: 1 });
     // The first attempt's password died with it: the account got a new one, the one sent.
     expect(users[0].passwordChanges).toBe(1);
-    expect(sandbox.graph.store.verifyPassword(upn, teams.box.open(creada.payload.credencial, evento.alumnoId))).toBe(true);
+    expect(sandbox.graph.store.verifyPassword(upn, teams.box.open(creada.payload.credencial, evento.alumnoId))).toBe(
+      true,
+    );
   });
 
   it('reuses an account that already exists for the student, with a new password and the next credential version', async () => {
@@ -121,7 +145,9 @@ describe('teams-service on AlumnoCreado', () => {
     const upn = upnOf(evento.alumno.dni);
     expect(usersOf(sandbox, upn)).toHaveLength(1);
     expect(sandbox.graph.store.verifyPassword(upn, teams.box.open(dos.payload.credencial, evento.alumnoId))).toBe(true);
-    expect(sandbox.graph.store.verifyPassword(upn, teams.box.open(uno.payload.credencial, evento.alumnoId))).toBe(false);
+    expect(sandbox.graph.store.verifyPassword(upn, teams.box.open(uno.payload.credencial, evento.alumnoId))).toBe(
+      false,
+    );
   });
 
   it('fails for good on a domain the tenant has not verified, creating nothing', async () => {
@@ -131,8 +157,15 @@ describe('teams-service on AlumnoCreado', () => {
       const evento = alumnoCreado();
       const env = await teams.broker.publish(AlumnoCreado, evento);
       const { env: fallida } = await teams.broker.reply(CuentaTeamsFallida, env);
-      expect(fallida.payload).toMatchObject({ alumnoId: evento.alumnoId, upn: upnOf(evento.alumno.dni), permanente: true, codigo: 'Request_BadRequest' });
-      expect(fallida.payload.motivo).toMatch(/^Graph 400 Request_BadRequest: The domain portion of the userPrincipalName property is invalid/);
+      expect(fallida.payload).toMatchObject({
+        alumnoId: evento.alumnoId,
+        upn: upnOf(evento.alumno.dni),
+        permanente: true,
+        codigo: 'Request_BadRequest',
+      });
+      expect(fallida.payload.motivo).toMatch(
+        /^Graph 400 Request_BadRequest: The domain portion of the userPrincipalName property is invalid/,
+      );
       expect(usersOf(sandbox, upnOf(evento.alumno.dni))).toHaveLength(0);
       const row = (await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId);
       expect(row).toMatchObject({ estado: 'fallida', graph_user_id: null });
@@ -153,7 +186,10 @@ describe('teams-service on AlumnoCreado', () => {
       const users = usersOf(sandbox, upnOf(evento.alumno.dni));
       expect(users).toHaveLength(1);
       expect(users[0].state).toBe('deleted');
-      expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({ estado: 'fallida', graph_user_id: null });
+      expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({
+        estado: 'fallida',
+        graph_user_id: null,
+      });
     } finally {
       sandbox.graph.store.configure({ skuUnits: { STANDARDWOFFPACK_STUDENT: 1_000_000 } });
     }
@@ -176,7 +212,9 @@ describe('teams-service on AlumnoCreado', () => {
     sandbox.ctx.faults.set('graph', { hangMs: 2500 });
     const evento = alumnoCreado();
     const env = await teams.broker.publish(AlumnoCreado, evento);
-    await waitFor(async () => (await consumed('retried')) > retriedBefore, 'an attempt timed out and retried', { timeoutMs: 10_000 });
+    await waitFor(async () => (await consumed('retried')) > retriedBefore, 'an attempt timed out and retried', {
+      timeoutMs: 10_000,
+    });
     expect(teams.broker.repliesTo(CuentaTeamsCreada, env)).toHaveLength(0);
     sandbox.ctx.faults.reset('graph');
     const { env: creada } = await teams.broker.reply(CuentaTeamsCreada, env);

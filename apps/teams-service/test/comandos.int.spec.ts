@@ -36,15 +36,31 @@ describe('teams-service account commands', () => {
     const evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() };
     const env = await teams.broker.publish(AlumnoCreado, evento);
     const { env: creada } = await teams.broker.reply(CuentaTeamsCreada, env);
-    return { alumnoId: evento.alumnoId, alumno: evento.alumno, upn: creada.payload.upn, graphUserId: creada.payload.graphUserId };
+    return {
+      alumnoId: evento.alumnoId,
+      alumno: evento.alumno,
+      upn: creada.payload.upn,
+      graphUserId: creada.payload.graphUserId,
+    };
   }
 
   it('sets a new temporary password on RestablecerPassword and sends it sealed with the next version', async () => {
     const c = await conCuenta();
-    const env = await teams.broker.publish(RestablecerPassword, { alumnoId: c.alumnoId, upn: c.upn, graphUserId: c.graphUserId, alumno: c.alumno });
+    const env = await teams.broker.publish(RestablecerPassword, {
+      alumnoId: c.alumnoId,
+      upn: c.upn,
+      graphUserId: c.graphUserId,
+      alumno: c.alumno,
+    });
     const { env: reply, body: raw } = await teams.broker.reply(PasswordRestablecida, env);
 
-    expect(reply.payload).toMatchObject({ alumnoId: c.alumnoId, upn: c.upn, graphUserId: c.graphUserId, credencialVersion: 2, alumno: c.alumno });
+    expect(reply.payload).toMatchObject({
+      alumnoId: c.alumnoId,
+      upn: c.upn,
+      graphUserId: c.graphUserId,
+      credencialVersion: 2,
+      alumno: c.alumno,
+    });
     const password = teams.box.open(reply.payload.credencial, c.alumnoId);
     expect(sandbox.graph.store.verifyPassword(c.upn, password)).toBe(true);
     expect(usersOf(sandbox, c.upn)[0].passwordChanges).toBe(1);
@@ -57,14 +73,23 @@ describe('teams-service account commands', () => {
 
   it('finds the account by UPN when the command carries no Graph id', async () => {
     const c = await conCuenta();
-    const env = await teams.broker.publish(RestablecerPassword, { alumnoId: c.alumnoId, upn: c.upn, graphUserId: null, alumno: c.alumno });
+    const env = await teams.broker.publish(RestablecerPassword, {
+      alumnoId: c.alumnoId,
+      upn: c.upn,
+      graphUserId: null,
+      alumno: c.alumno,
+    });
     const { env: reply } = await teams.broker.reply(PasswordRestablecida, env);
     expect(reply.payload.graphUserId).toBe(c.graphUserId);
   });
 
   it('disables the account on DeshabilitarCuentaTeams', async () => {
     const c = await conCuenta();
-    const env = await teams.broker.publish(DeshabilitarCuentaTeams, { alumnoId: c.alumnoId, upn: c.upn, graphUserId: c.graphUserId });
+    const env = await teams.broker.publish(DeshabilitarCuentaTeams, {
+      alumnoId: c.alumnoId,
+      upn: c.upn,
+      graphUserId: c.graphUserId,
+    });
     const { env: reply } = await teams.broker.reply(CuentaTeamsDeshabilitada, env);
     expect(reply.payload).toEqual({ alumnoId: c.alumnoId, upn: c.upn, graphUserId: c.graphUserId });
     expect(usersOf(sandbox, c.upn)[0]).toMatchObject({ state: 'active', accountEnabled: false });
@@ -95,8 +120,16 @@ describe('teams-service account commands', () => {
     await teams.broker.reply(CuentaTeamsEliminada, await teams.broker.publish(EliminarCuentaTeams, cmd));
 
     const reset = await teams.broker.publish(RestablecerPassword, { ...cmd, alumno: c.alumno });
-    expect((await teams.broker.reply(RestablecimientoPasswordFallido, reset)).env.payload).toMatchObject({ alumnoId: c.alumnoId, upn: c.upn, permanente: true, codigo: 'cuenta-inexistente' });
+    expect((await teams.broker.reply(RestablecimientoPasswordFallido, reset)).env.payload).toMatchObject({
+      alumnoId: c.alumnoId,
+      upn: c.upn,
+      permanente: true,
+      codigo: 'cuenta-inexistente',
+    });
     const disable = await teams.broker.publish(DeshabilitarCuentaTeams, cmd);
-    expect((await teams.broker.reply(CuentaTeamsDeshabilitacionFallida, disable)).env.payload).toMatchObject({ permanente: true, codigo: 'cuenta-inexistente' });
+    expect((await teams.broker.reply(CuentaTeamsDeshabilitacionFallida, disable)).env.payload).toMatchObject({
+      permanente: true,
+      codigo: 'cuenta-inexistente',
+    });
   });
 });

@@ -4,7 +4,14 @@
 // the one in force and says why in /health/ready.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AlumnoCreado, ConfiguracionCambiada, CuentaTeamsCreada, CuentaTeamsFallida, type Configuracion, type Envelope } from '@lucy/contracts';
+import {
+  AlumnoCreado,
+  ConfiguracionCambiada,
+  CuentaTeamsCreada,
+  CuentaTeamsFallida,
+  type Configuracion,
+  type Envelope,
+} from '@lucy/contracts';
 import { MessageContext } from '@lucy/messaging';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import { startTestSandbox, waitFor, type TestSandboxWithGraph, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
@@ -17,7 +24,11 @@ const STUDENT_SKU = '314c4481-f395-4525-be8b-2ec4bb1e9d91';
 const FACULTY_SKU = '94763226-9b3c-4e75-a931-5c89701abe66';
 const ENV_DOMAIN = 'estudiantes.unrc.edu.ar';
 
-const VALORES: Configuracion = { ...CONFIGURACION_DE_PRUEBA, upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU };
+const VALORES: Configuracion = {
+  ...CONFIGURACION_DE_PRUEBA,
+  upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN },
+  licenciaSku: STUDENT_SKU,
+};
 
 interface UserView {
   id: string;
@@ -49,7 +60,13 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
   /** An operator's change, as the gateway announces it; resolves once this replica applied it. */
   async function cambiar(cambios: Partial<Configuracion>, fijadas: string[]): Promise<void> {
     version += 1;
-    await teams.broker.publish(ConfiguracionCambiada, { version, valores: { ...VALORES, ...cambios }, cambios: Object.keys(cambios), fijadas, cambiadoPor: 'ana@test' });
+    await teams.broker.publish(ConfiguracionCambiada, {
+      version,
+      valores: { ...VALORES, ...cambios },
+      cambios: Object.keys(cambios),
+      fijadas,
+      cambiadoPor: 'ana@test',
+    });
     await waitFor(() => runtime().version === version, `version ${version} applied`, { timeoutMs: 10_000 });
   }
 
@@ -67,7 +84,10 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
   const rowOf = async (alumnoId: string) => (await teams.cuentas()).find((c) => c.alumno_id === alumnoId);
 
   it('gives the next new student a UPN from the new pattern and domain, and the new licence', async () => {
-    await cambiar({ upn: { patron: '{inicial}{apellido}.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU }, ['upn', 'licenciaSku']);
+    await cambiar(
+      { upn: { patron: '{inicial}{apellido}.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU },
+      ['upn', 'licenciaSku'],
+    );
 
     const evento = alumnoCreado();
     const creada = await onboard(evento);
@@ -80,16 +100,24 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
     expect(users[0]!.assignedLicenses.map((l) => l.skuId)).toEqual([FACULTY_SKU]);
     expect(await rowOf(evento.alumnoId)).toMatchObject({ upn, estado: 'activa' });
     // Created with the key that does not depend on the pattern, as Graph's $filter finds it.
-    expect((await teams.app.get(GraphClient).findUsersByEmployeeId(evento.alumno.dni)).map((u) => u.id)).toEqual([creada.graphUserId]);
+    expect((await teams.app.get(GraphClient).findUsersByEmployeeId(evento.alumno.dni)).map((u) => u.id)).toEqual([
+      creada.graphUserId,
+    ]);
   });
 
   it('keeps the UPN and licence of a student who already has an account when AlumnoCreado comes again, with no second user', async () => {
-    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU }, ['upn', 'licenciaSku']);
+    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU }, [
+      'upn',
+      'licenciaSku',
+    ]);
     const evento = alumnoCreado();
     const uno = await onboard(evento);
     expect(uno.upn).toBe(`a${evento.alumno.dni}@${ENV_DOMAIN}`);
 
-    await cambiar({ upn: { patron: 'alumno.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU }, ['upn', 'licenciaSku']);
+    await cambiar({ upn: { patron: 'alumno.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU }, [
+      'upn',
+      'licenciaSku',
+    ]);
     // The same student registered again: another event, the same alumnoId.
     const dos = await onboard(evento);
 
@@ -103,7 +131,10 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
   });
 
   it('finds the account an interrupted attempt created before a pattern change, and creates no second one', async () => {
-    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU }, ['upn', 'licenciaSku']);
+    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU }, [
+      'upn',
+      'licenciaSku',
+    ]);
     const evento = alumnoCreado();
     const env = teams.broker.envelope(AlumnoCreado, evento);
     const upnAntes = `a${evento.alumno.dni}@${ENV_DOMAIN}`;
@@ -120,28 +151,48 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
     expect(await rowOf(evento.alumnoId)).toBeUndefined();
 
     // An operator changes the pattern before the broker redelivers the message.
-    await cambiar({ upn: { patron: 'alumno.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU }, ['upn', 'licenciaSku']);
+    await cambiar({ upn: { patron: 'alumno.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU }, [
+      'upn',
+      'licenciaSku',
+    ]);
     await teams.broker.send(AlumnoCreado, env);
     const { env: creada } = await teams.broker.reply(CuentaTeamsCreada, env);
 
     const users = await usersWithDni(evento.alumno.dni);
     expect(users.map((u) => u.userPrincipalName)).toEqual([upnAntes]);
     // This onboarding's own account (not "existente"), under the UPN it was created with.
-    expect(creada.payload).toMatchObject({ upn: upnAntes, graphUserId: users[0]!.id, existente: false, credencialVersion: 1 });
-    expect(await rowOf(evento.alumnoId)).toMatchObject({ upn: upnAntes, graph_user_id: users[0]!.id, estado: 'activa' });
-    expect(sandbox.graph.store.verifyPassword(upnAntes, teams.box.open(creada.payload.credencial, evento.alumnoId))).toBe(true);
+    expect(creada.payload).toMatchObject({
+      upn: upnAntes,
+      graphUserId: users[0]!.id,
+      existente: false,
+      credencialVersion: 1,
+    });
+    expect(await rowOf(evento.alumnoId)).toMatchObject({
+      upn: upnAntes,
+      graph_user_id: users[0]!.id,
+      estado: 'activa',
+    });
+    expect(
+      sandbox.graph.store.verifyPassword(upnAntes, teams.box.open(creada.payload.credencial, evento.alumnoId)),
+    ).toBe(true);
   });
 
   it('gives a student whose onboarding failed leaving no account the pattern in force when it runs again', async () => {
     // A domain name the tenant has not verified: Graph refuses every new user for good.
-    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: 'alumnos.example.edu' }, licenciaSku: STUDENT_SKU }, ['upn', 'licenciaSku']);
+    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: 'alumnos.example.edu' }, licenciaSku: STUDENT_SKU }, [
+      'upn',
+      'licenciaSku',
+    ]);
     const evento = alumnoCreado();
     const fallida = await teams.broker.reply(CuentaTeamsFallida, await teams.broker.publish(AlumnoCreado, evento));
     expect(fallida.env.payload).toMatchObject({ upn: `a${evento.alumno.dni}@alumnos.example.edu`, permanente: true });
     expect(await rowOf(evento.alumnoId)).toMatchObject({ estado: 'fallida', graph_user_id: null });
 
     // The operator fixes the domain and runs the student's onboarding again (the gateway's "activar").
-    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: tenantDomain }, licenciaSku: STUDENT_SKU }, ['upn', 'licenciaSku']);
+    await cambiar({ upn: { patron: 'a{dni}@{domain}', dominio: tenantDomain }, licenciaSku: STUDENT_SKU }, [
+      'upn',
+      'licenciaSku',
+    ]);
     const creada = await onboard(evento);
 
     const upn = `a${evento.alumno.dni}@${tenantDomain}`;
@@ -151,12 +202,22 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
   });
 
   it('refuses a pattern without {dni}, keeps the one in force and says why in /health/ready', async () => {
-    await cambiar({ upn: { patron: '{inicial}{apellido}.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU }, ['upn', 'licenciaSku']);
-    await cambiar({ upn: { patron: '{nombre}.{apellido}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU }, ['upn', 'licenciaSku']);
+    await cambiar(
+      { upn: { patron: '{inicial}{apellido}.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU },
+      ['upn', 'licenciaSku'],
+    );
+    await cambiar({ upn: { patron: '{nombre}.{apellido}@{domain}', dominio: ENV_DOMAIN }, licenciaSku: STUDENT_SKU }, [
+      'upn',
+      'licenciaSku',
+    ]);
 
     const res = await fetch(`${await teams.app.getUrl()}/health/ready`);
     const body = (await res.json()) as { details: Record<string, unknown> };
-    expect(body.details.configuracion).toMatchObject({ version, fijadas: ['upn', 'licenciaSku'], rechazadas: { upn: expect.stringMatching(/^patron: must contain \{dni\}/) } });
+    expect(body.details.configuracion).toMatchObject({
+      version,
+      fijadas: ['upn', 'licenciaSku'],
+      rechazadas: { upn: expect.stringMatching(/^patron: must contain \{dni\}/) },
+    });
     expect(runtime().get('upn')).toEqual({ patron: '{inicial}{apellido}.{dni}@{domain}', dominio: tenantDomain });
 
     // The refused key keeps its value; the other key of the same change is applied.

@@ -2,7 +2,15 @@
 // created until the retries are spent → the user is disabled and named in CuentaTeamsFallida; the
 // saga's undo (EliminarCuentaTeams, dejadaPorFallo) deletes it; a retry before that adopts it instead.
 import { randomUUID } from 'node:crypto';
-import { AlumnoCreado, CUENTA_ADOPTADA, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida, EliminarCuentaTeams } from '@lucy/contracts';
+import {
+  AlumnoCreado,
+  CUENTA_ADOPTADA,
+  CuentaTeamsCreada,
+  CuentaTeamsEliminacionFallida,
+  CuentaTeamsEliminada,
+  CuentaTeamsFallida,
+  EliminarCuentaTeams,
+} from '@lucy/contracts';
 import { startTestSandbox, type TestSandboxWithGraph } from '@lucy/testing';
 import { graphFallaEn, nuevoAlumno, startTeams, usersOf, type RunningTeams } from './support/teams-service.js';
 
@@ -35,7 +43,8 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
   });
 
   /** The tenant's users under a UPN, through the sandbox's admin API (`GET /_admin/graph/users`). */
-  const enElTenant = async (upn: string) => (await sandbox.admin<{ users: UsuarioAdmin[] }>(`/graph/users?userPrincipalName=${encodeURIComponent(upn)}`)).users;
+  const enElTenant = async (upn: string) =>
+    (await sandbox.admin<{ users: UsuarioAdmin[] }>(`/graph/users?userPrincipalName=${encodeURIComponent(upn)}`)).users;
 
   /**
    * The chaos run's case: the create lands but its answer is lost (504), and every password PATCH then
@@ -44,7 +53,12 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
   async function fallaDejandoCuenta(evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() }) {
     restaurar = graphFallaEn(sandbox, (req, ejecutar) => {
       if (req.method === 'POST' && req.segments.length === 1 && req.segments[0] === 'users') return (ejecutar(), 504);
-      if (req.method === 'PATCH' && req.segments[0] === 'users' && (req.body as { passwordProfile?: unknown })?.passwordProfile) return 503;
+      if (
+        req.method === 'PATCH' &&
+        req.segments[0] === 'users' &&
+        (req.body as { passwordProfile?: unknown })?.passwordProfile
+      )
+        return 503;
       return null;
     });
     const env = await teams.broker.publish(AlumnoCreado, evento);
@@ -57,14 +71,31 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
     const upn = fallida.upn!;
     const [user] = usersOf(sandbox, upn);
     expect(usersOf(sandbox, upn)).toHaveLength(1);
-    expect(fallida).toMatchObject({ alumnoId: evento.alumnoId, upn, graphUserId: user.id, deshabilitada: true, permanente: false });
+    expect(fallida).toMatchObject({
+      alumnoId: evento.alumnoId,
+      upn,
+      graphUserId: user.id,
+      deshabilitada: true,
+      permanente: false,
+    });
     expect(fallida.motivo).toMatch(/Graph 503.*the account .* was disabled/);
     // Disabled, as the tenant's admin API shows it.
-    expect(await enElTenant(upn)).toEqual([expect.objectContaining({ id: user.id, state: 'active', accountEnabled: false })]);
-    expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({ estado: 'fallida', graph_user_id: user.id, creada_por_lucy: true });
+    expect(await enElTenant(upn)).toEqual([
+      expect.objectContaining({ id: user.id, state: 'active', accountEnabled: false }),
+    ]);
+    expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({
+      estado: 'fallida',
+      graph_user_id: user.id,
+      creada_por_lucy: true,
+    });
 
     // The saga's undo, as the gateway sends it for an account a failure left.
-    const cmd = await teams.broker.publish(EliminarCuentaTeams, { alumnoId: evento.alumnoId, upn, graphUserId: user.id, dejadaPorFallo: true });
+    const cmd = await teams.broker.publish(EliminarCuentaTeams, {
+      alumnoId: evento.alumnoId,
+      upn,
+      graphUserId: user.id,
+      dejadaPorFallo: true,
+    });
     const { env: eliminada } = await teams.broker.reply(CuentaTeamsEliminada, cmd);
     expect(eliminada.payload).toMatchObject({ graphUserId: user.id, yaNoExistia: false });
     // In deletedItems: soft-deleted, restorable for 30 days.
@@ -84,10 +115,17 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
     const users = usersOf(sandbox, fallida.upn!);
     expect(users).toHaveLength(1);
     expect(users[0]).toMatchObject({ state: 'active', accountEnabled: true });
-    expect(sandbox.graph.store.verifyPassword(fallida.upn!, teams.box.open(creada.payload.credencial, evento.alumnoId))).toBe(true);
+    expect(
+      sandbox.graph.store.verifyPassword(fallida.upn!, teams.box.open(creada.payload.credencial, evento.alumnoId)),
+    ).toBe(true);
 
     // The undo the failure had asked for arrives late: the account is the student's now, and stays.
-    const cmd = await teams.broker.publish(EliminarCuentaTeams, { alumnoId: evento.alumnoId, upn: fallida.upn!, graphUserId: fallida.graphUserId!, dejadaPorFallo: true });
+    const cmd = await teams.broker.publish(EliminarCuentaTeams, {
+      alumnoId: evento.alumnoId,
+      upn: fallida.upn!,
+      graphUserId: fallida.graphUserId!,
+      dejadaPorFallo: true,
+    });
     const { env: negada } = await teams.broker.reply(CuentaTeamsEliminacionFallida, cmd);
     expect(negada.payload).toMatchObject({ codigo: CUENTA_ADOPTADA, permanente: true });
     expect(usersOf(sandbox, fallida.upn!)[0]).toMatchObject({ state: 'active', accountEnabled: true });
@@ -95,9 +133,15 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
 
   it('reports the user a new onboarding created after the old account was deleted, not the deleted one', async () => {
     const evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() };
-    const { env: creada } = await teams.broker.reply(CuentaTeamsCreada, await teams.broker.publish(AlumnoCreado, evento));
+    const { env: creada } = await teams.broker.reply(
+      CuentaTeamsCreada,
+      await teams.broker.publish(AlumnoCreado, evento),
+    );
     const { upn, graphUserId: anterior } = creada.payload;
-    await teams.broker.reply(CuentaTeamsEliminada, await teams.broker.publish(EliminarCuentaTeams, { alumnoId: evento.alumnoId, upn, graphUserId: anterior }));
+    await teams.broker.reply(
+      CuentaTeamsEliminada,
+      await teams.broker.publish(EliminarCuentaTeams, { alumnoId: evento.alumnoId, upn, graphUserId: anterior }),
+    );
 
     const { fallida } = await fallaDejandoCuenta(evento);
     const nuevo = usersOf(sandbox, upn).find((u) => u.state === 'active')!;
@@ -111,20 +155,30 @@ describe('teams-service: a failed onboarding leaves nothing active', () => {
     // find the user in Graph: the note written when Graph created it names the user instead.
     let creado = false;
     restaurar = graphFallaEn(sandbox, (req) => {
-      if (req.method === 'POST' && req.segments.length === 1 && req.segments[0] === 'users') return ((creado = true), null);
+      if (req.method === 'POST' && req.segments.length === 1 && req.segments[0] === 'users')
+        return ((creado = true), null);
       if (creado && req.method === 'GET' && req.segments[0] === 'users') return 503;
       if (creado && req.method === 'POST' && req.segments.at(-1)?.endsWith('assignLicense')) return 503;
       return null;
     });
     const evento = { alumnoId: randomUUID(), loteId: null, alumno: nuevoAlumno() };
-    const { env: fallida } = await teams.broker.reply(CuentaTeamsFallida, await teams.broker.publish(AlumnoCreado, evento));
+    const { env: fallida } = await teams.broker.reply(
+      CuentaTeamsFallida,
+      await teams.broker.publish(AlumnoCreado, evento),
+    );
     const [user] = usersOf(sandbox, fallida.payload.upn!);
     expect(usersOf(sandbox, fallida.payload.upn!)).toHaveLength(1);
     expect(fallida.payload).toMatchObject({ graphUserId: user.id, deshabilitada: true });
     expect(user.accountEnabled).toBe(false);
-    expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({ estado: 'fallida', graph_user_id: user.id });
+    expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({
+      estado: 'fallida',
+      graph_user_id: user.id,
+    });
     // The note has done its job once the row records the user.
-    const { rows } = await teams.db.query(`SELECT count(*)::int AS n FROM "${teams.config.DB_SCHEMA}".usuario_creado WHERE alumno_id = $1`, [evento.alumnoId]);
+    const { rows } = await teams.db.query(
+      `SELECT count(*)::int AS n FROM "${teams.config.DB_SCHEMA}".usuario_creado WHERE alumno_id = $1`,
+      [evento.alumnoId],
+    );
     expect(rows[0].n).toBe(0);
   });
 

@@ -33,10 +33,16 @@ describe('teams-service protecting Graph', () => {
 
   async function consumed(outcome: string): Promise<number> {
     const metric = await runtime().metrics.consumed.get();
-    return metric.values.filter((v) => v.labels.outcome === outcome && v.labels.type === AlumnoCreado.id).reduce((n, v) => n + v.value, 0);
+    return metric.values
+      .filter((v) => v.labels.outcome === outcome && v.labels.type === AlumnoCreado.id)
+      .reduce((n, v) => n + v.value, 0);
   }
 
-  const mine = () => breakerEvents.messages.map((m) => m.env.payload as BreakerCambiado).filter((e) => e.servicio === teams.config.SERVICE_NAME).map((e) => e.estado);
+  const mine = () =>
+    breakerEvents.messages
+      .map((m) => m.env.payload as BreakerCambiado)
+      .filter((e) => e.servicio === teams.config.SERVICE_NAME)
+      .map((e) => e.estado);
 
   it('pauses its queue while Graph is down, parks nothing, and creates every waiting account once Graph is back', async () => {
     sandbox.ctx.faults.set('graph', { downUntil: Date.now() + 3_600_000 });
@@ -45,22 +51,32 @@ describe('teams-service protecting Graph', () => {
     for (let i = 0; i < 5; i++) envs.push(await teams.broker.publish(AlumnoCreado, alumnoCreado()));
 
     await waitFor(() => guard().state === 'open', 'the Graph breaker to open', { timeoutMs: 15_000 });
-    await waitFor(async () => (await runtime().queueStatus()).find((q) => q.queue === teams.config.SERVICE_NAME)?.paused === true, 'the queue to be paused', { timeoutMs: 5_000 });
+    await waitFor(
+      async () => (await runtime().queueStatus()).find((q) => q.queue === teams.config.SERVICE_NAME)?.paused === true,
+      'the queue to be paused',
+      { timeoutMs: 5_000 },
+    );
     // Messages in flight when it opened are set aside without an attempt (outcome 'deferred'); those
     // waiting in a retry tier come back into the paused queue. Either way no attempt is spent from here on.
     const retried = await consumed('retried');
     // Open for a while (it probes every second and stays open): nothing more is charged to the students.
-    await waitFor(() => mine().filter((s) => s === 'half-open').length >= 2, 'two failed probes', { timeoutMs: 10_000 });
+    await waitFor(() => mine().filter((s) => s === 'half-open').length >= 2, 'two failed probes', {
+      timeoutMs: 10_000,
+    });
     expect(await consumed('retried')).toBe(retried);
     expect(await consumed('parked')).toBe(parkedBefore);
     for (const env of envs) expect(teams.broker.repliesTo(CuentaTeamsFallida, env)).toHaveLength(0);
 
     sandbox.ctx.faults.reset('graph');
     const creadas = await Promise.all(envs.map((env) => teams.broker.reply(CuentaTeamsCreada, env, 30_000)));
-    for (const { env } of creadas) expect(usersOf(sandbox, env.payload.upn).filter((u) => u.state === 'active')).toHaveLength(1);
+    for (const { env } of creadas)
+      expect(usersOf(sandbox, env.payload.upn).filter((u) => u.state === 'active')).toHaveLength(1);
     expect(guard().state).toBe('closed');
     expect(mine()).toEqual(expect.arrayContaining(['open', 'half-open', 'closed']));
-    expect((await runtime().queueStatus()).find((q) => q.queue === teams.config.SERVICE_NAME)).toMatchObject({ paused: false, parked: 0 });
+    expect((await runtime().queueStatus()).find((q) => q.queue === teams.config.SERVICE_NAME)).toMatchObject({
+      paused: false,
+      parked: 0,
+    });
     expect(await consumed('parked')).toBe(parkedBefore);
   }, 90_000);
 

@@ -26,7 +26,13 @@ describe('Graph tokens', () => {
   });
 
   function provider(env: Record<string, string> = {}) {
-    const config = loadConfig(teamsConfigSchema, { GRAPH_AUTHORITY_HOST: sandbox.urls.identity, GRAPH_BASE_URL: sandbox.urls.graph, GRAPH_CA_FILE: sandbox.caFile, GRAPH_TIMEOUT_MS: '1000', ...env });
+    const config = loadConfig(teamsConfigSchema, {
+      GRAPH_AUTHORITY_HOST: sandbox.urls.identity,
+      GRAPH_BASE_URL: sandbox.urls.graph,
+      GRAPH_CA_FILE: sandbox.caFile,
+      GRAPH_TIMEOUT_MS: '1000',
+      ...env,
+    });
     const ca = new TrustedCa(config);
     cas.push(ca);
     return new GraphTokenProvider(config, ca);
@@ -65,7 +71,9 @@ describe('Graph tokens', () => {
   });
 
   it('reports a rejected secret as a transient graph-auth error with the AADSTS code', async () => {
-    const err = await provider({ GRAPH_CLIENT_SECRET: 'wrong' }).token().catch((e) => e);
+    const err = await provider({ GRAPH_CLIENT_SECRET: 'wrong' })
+      .token()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(TransientError);
     expect(err).toMatchObject({ code: 'graph-auth' });
     expect(err.message).toContain('AADSTS7000215');
@@ -74,9 +82,17 @@ describe('Graph tokens', () => {
 
   it('reports an identity platform that is down or silent as transient', async () => {
     sandbox.ctx.faults.set('identity', { downUntil: Date.now() + 60_000 });
-    expect(await provider().token().catch((e) => e)).toBeInstanceOf(TransientError);
+    expect(
+      await provider()
+        .token()
+        .catch((e) => e),
+    ).toBeInstanceOf(TransientError);
     sandbox.ctx.faults.reset('identity');
     sandbox.ctx.faults.set('identity', { hangMs: 1500 });
-    expect(await provider().token().catch((e) => e)).toBeInstanceOf(TransientError);
+    expect(
+      await provider()
+        .token()
+        .catch((e) => e),
+    ).toBeInstanceOf(TransientError);
   });
 });

@@ -30,7 +30,8 @@ const NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 
 function define<S extends z.ZodType>(kind: MessageKind, spec: { name: string; version: number; schema: S }) {
   if (!NAME.test(spec.name)) throw new Error(`message name "${spec.name}" must be dotted lower-case words`);
-  if (!Number.isInteger(spec.version) || spec.version < 1) throw new Error(`message ${spec.name}: version must be a positive integer`);
+  if (!Number.isInteger(spec.version) || spec.version < 1)
+    throw new Error(`message ${spec.name}: version must be a positive integer`);
   return {
     kind,
     name: spec.name,
@@ -41,7 +42,11 @@ function define<S extends z.ZodType>(kind: MessageKind, spec: { name: string; ve
   } as const;
 }
 
-export function defineEvent<S extends z.ZodType>(spec: { name: string; version: number; schema: S }): MessageDefinition<S> & { kind: 'event' } {
+export function defineEvent<S extends z.ZodType>(spec: {
+  name: string;
+  version: number;
+  schema: S;
+}): MessageDefinition<S> & { kind: 'event' } {
   return define('event', spec) as MessageDefinition<S> & { kind: 'event' };
 }
 

@@ -36,11 +36,21 @@ describe('libs/messaging deferral', () => {
     expect(seen.some((s) => s.last)).toBe(false);
     // 250 ms asked: the 300 ms tier (the first that covers it), never the 100 ms one.
     for (let i = 1; i < seen.length; i++) expect(seen[i].at - seen[i - 1].at).toBeGreaterThanOrEqual(290);
-    const status = await waitFor(async () => {
-      const [s] = await rt.queueStatus();
-      return s.messages === 0 && s.inFlight === 0 && s;
-    }, 5_000, 'queue drained');
+    const status = await waitFor(
+      async () => {
+        const [s] = await rt.queueStatus();
+        return s.messages === 0 && s.inFlight === 0 && s;
+      },
+      5_000,
+      'queue drained',
+    );
     expect(status.parked).toBe(0);
-    expect(rt.metrics.consumed.get ? (await rt.metrics.consumed.get()).values.filter((v) => v.labels.outcome === 'deferred').reduce((n, v) => n + v.value, 0) : 5).toBe(5);
+    expect(
+      rt.metrics.consumed.get
+        ? (await rt.metrics.consumed.get()).values
+            .filter((v) => v.labels.outcome === 'deferred')
+            .reduce((n, v) => n + v.value, 0)
+        : 5,
+    ).toBe(5);
   });
 });

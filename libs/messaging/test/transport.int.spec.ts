@@ -4,7 +4,18 @@ import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { currentCorrelation } from '@lucy/platform';
 import { EXCHANGES, PermanentError, TransientError, type MessagingRuntime } from '../src/index.js';
-import { deleteQueues, dropSchema, openSchema, Pang, Ping, Pong, RABBITMQ_URL, runtimeFor, uniqueService, waitFor } from './support/harness.js';
+import {
+  deleteQueues,
+  dropSchema,
+  openSchema,
+  Pang,
+  Ping,
+  Pong,
+  RABBITMQ_URL,
+  runtimeFor,
+  uniqueService,
+  waitFor,
+} from './support/harness.js';
 
 let ds: DataSource;
 const started: { rt: MessagingRuntime; service: string }[] = [];
@@ -38,7 +49,15 @@ async function rawPublish(routingKey: string, body: Buffer | string, props: amqp
 }
 
 const envelope = (type: string, version: number, payload: unknown, messageId = randomUUID()) =>
-  JSON.stringify({ messageId, correlationId: 'corr-raw', causationId: null, occurredAt: new Date().toISOString(), type, version, payload });
+  JSON.stringify({
+    messageId,
+    correlationId: 'corr-raw',
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    type,
+    version,
+    payload,
+  });
 
 describe('libs/messaging transport', () => {
   it('parks a poison message (not JSON, wrong schema, unknown version) with its reason, and goes on with the next', async () => {
@@ -50,10 +69,14 @@ describe('libs/messaging transport', () => {
     await rt.publish(Ping, { n: 42 });
 
     await waitFor(() => seen.includes(42), 10_000, 'the good message');
-    const parked = await waitFor(async () => {
-      const list = await rt.parked.list(service);
-      return list.length === 3 && list;
-    }, 10_000, 'three parked messages');
+    const parked = await waitFor(
+      async () => {
+        const list = await rt.parked.list(service);
+        return list.length === 3 && list;
+      },
+      10_000,
+      'three parked messages',
+    );
     const reasons = parked.map((p) => p.error ?? '');
     expect(reasons[0]).toMatch(/not JSON/);
     expect(reasons[1]).toMatch(/invalid prueba\.ping@v1 payload: n:/);
@@ -76,10 +99,14 @@ describe('libs/messaging transport', () => {
       }),
     );
     await rt.publish(Ping, { n: 1 });
-    const [parked] = await waitFor(async () => {
-      const l = await rt.parked.list(service);
-      return l.length === 1 && l;
-    }, 15_000, 'the parked message');
+    const [parked] = await waitFor(
+      async () => {
+        const l = await rt.parked.list(service);
+        return l.length === 1 && l;
+      },
+      15_000,
+      'the parked message',
+    );
     expect(attempts).toHaveLength(4); // the first try + one per configured delay [100, 300, 700]
     const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
     expect(gaps[0]).toBeGreaterThanOrEqual(90);
@@ -101,10 +128,14 @@ describe('libs/messaging transport', () => {
       }),
     );
     await rt.publish(Ping, { n: 1 });
-    const [parked] = await waitFor(async () => {
-      const l = await rt.parked.list(service);
-      return l.length === 1 && l;
-    }, 10_000, 'the parked message');
+    const [parked] = await waitFor(
+      async () => {
+        const l = await rt.parked.list(service);
+        return l.length === 1 && l;
+      },
+      10_000,
+      'the parked message',
+    );
     expect(calls).toEqual([{ attempt: 1, last: false }]);
     expect(parked.errorCode).toBe('Request_BadRequest');
   });
@@ -120,10 +151,14 @@ describe('libs/messaging transport', () => {
     );
     await rt.publish(Ping, { n: 1 });
     await rt.publish(Ping, { n: 2 });
-    const parked = await waitFor(async () => {
-      const l = await rt.parked.list(service);
-      return l.length === 2 && l;
-    }, 10_000, 'two parked');
+    const parked = await waitFor(
+      async () => {
+        const l = await rt.parked.list(service);
+        return l.length === 2 && l;
+      },
+      10_000,
+      'two parked',
+    );
     failing = false;
     const one = parked.find((p) => JSON.parse(p.body).payload.n === 1)!;
     const two = parked.find((p) => JSON.parse(p.body).payload.n === 2)!;
@@ -138,7 +173,10 @@ describe('libs/messaging transport', () => {
     const schema = (ds.options as { schema: string }).schema;
     const { rt, service } = await start('inbox', (rt) =>
       rt.handle(Ping, async (p, ctx) => {
-        await ctx.manager.query(`INSERT INTO "${schema}".effects (message_id, n) VALUES ($1, $2)`, [ctx.envelope.messageId, p.n]);
+        await ctx.manager.query(`INSERT INTO "${schema}".effects (message_id, n) VALUES ($1, $2)`, [
+          ctx.envelope.messageId,
+          p.n,
+        ]);
       }),
     );
     const id = randomUUID();
@@ -146,15 +184,22 @@ describe('libs/messaging transport', () => {
     await rawPublish(Ping.routingKey, body, { messageId: id });
     await rawPublish(Ping.routingKey, body, { messageId: id });
     await rt.publish(Ping, { n: 8 }); // a marker that arrives after both copies
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM "${schema}".effects WHERE n = 8`)).length === 1, 10_000, 'the marker');
+    await waitFor(
+      async () => (await ds.query(`SELECT 1 FROM "${schema}".effects WHERE n = 8`)).length === 1,
+      10_000,
+      'the marker',
+    );
     await waitFor(async () => (await rt.queueStatus())[0].messages === 0 && (await rt.queueStatus())[0].inFlight === 0);
     const rows = await ds.query(`SELECT count(*)::int AS c FROM "${schema}".effects WHERE message_id = $1`, [id]);
     expect(rows[0].c).toBe(1);
     expect(service).toBeTruthy();
   });
 
-  it('carries correlationId and causationId through two hops, into the handlers\' context', async () => {
-    const seen: Record<string, { correlationId: string; causationId: string | null; messageId: string; logCorrelation?: string }> = {};
+  it("carries correlationId and causationId through two hops, into the handlers' context", async () => {
+    const seen: Record<
+      string,
+      { correlationId: string; causationId: string | null; messageId: string; logCorrelation?: string }
+    > = {};
     await start('hop-a', (rt) =>
       rt.handle(Ping, async (p, ctx) => {
         seen.a = { ...ctx.envelope, logCorrelation: currentCorrelation()?.correlationId };
@@ -167,7 +212,12 @@ describe('libs/messaging transport', () => {
         ctx.publish(Pang, { n: p.n });
       }),
     );
-    await start('hop-c', (rt) => rt.handle(Pang, async (_p, ctx) => void (seen.c = { ...ctx.envelope, logCorrelation: currentCorrelation()?.correlationId })));
+    await start('hop-c', (rt) =>
+      rt.handle(
+        Pang,
+        async (_p, ctx) => void (seen.c = { ...ctx.envelope, logCorrelation: currentCorrelation()?.correlationId }),
+      ),
+    );
     const origin = started[0].rt;
     const firstId = await origin.publish(Ping, { n: 5 }, { correlationId: 'lote-2027-ingresantes' });
     await waitFor(() => seen.c, 10_000, 'the third hop');
@@ -180,7 +230,7 @@ describe('libs/messaging transport', () => {
     expect(seen.c.causationId).toBe(seen.b.messageId);
   });
 
-  it('sets the envelope\'s ids as AMQP properties, relayed from the outbox or published directly', async () => {
+  it("sets the envelope's ids as AMQP properties, relayed from the outbox or published directly", async () => {
     const conn = await amqp.connect(RABBITMQ_URL);
     try {
       const ch = await conn.createChannel();
@@ -189,20 +239,33 @@ describe('libs/messaging transport', () => {
       const seen: amqp.ConsumeMessage[] = [];
       await ch.consume(queue, (m) => m && seen.push(m), { noAck: true });
       const { rt: viaOutbox } = await start('props-outbox', (rt) => rt.handle(Pong, async () => undefined));
-      const { rt: direct } = await start('props-direct', (rt) => rt.handle(Pong, async () => undefined), { inbox: false, outbox: false });
+      const { rt: direct } = await start('props-direct', (rt) => rt.handle(Pong, async () => undefined), {
+        inbox: false,
+        outbox: false,
+      });
       const correlations = ['corr-outbox', 'corr "entre comillas" \\ outbox', 'corr-direct'];
       const ids = [
         await viaOutbox.publish(Ping, { n: 1 }, { correlationId: correlations[0] }),
         await viaOutbox.publish(Ping, { n: 2 }, { correlationId: correlations[1] }),
         await direct.publish(Ping, { n: 3 }, { correlationId: correlations[2] }),
       ];
-      await waitFor(() => ids.every((id) => seen.some((m) => m.properties.messageId === id)), 10_000, 'the messages on the tap');
+      await waitFor(
+        () => ids.every((id) => seen.some((m) => m.properties.messageId === id)),
+        10_000,
+        'the messages on the tap',
+      );
       for (const [i, id] of ids.entries()) {
         const correlationId = correlations[i];
         const m = seen.find((x) => x.properties.messageId === id)!;
         const env = JSON.parse(m.content.toString('utf8'));
         expect(env).toMatchObject({ messageId: id, correlationId, type: 'prueba.ping', version: 1 });
-        expect(m.properties).toMatchObject({ messageId: id, correlationId, type: 'prueba.ping', contentType: 'application/json', deliveryMode: 2 });
+        expect(m.properties).toMatchObject({
+          messageId: id,
+          correlationId,
+          type: 'prueba.ping',
+          contentType: 'application/json',
+          deliveryMode: 2,
+        });
       }
     } finally {
       await conn.close();
@@ -219,25 +282,40 @@ describe('libs/messaging transport', () => {
         most = Math.max(most, running);
         await new Promise((r) => setTimeout(r, 300));
         running--;
-        await ctx.manager.query(`INSERT INTO "${schema}".effects (message_id, n) VALUES ($1, $2)`, [ctx.envelope.messageId, p.n]);
+        await ctx.manager.query(`INSERT INTO "${schema}".effects (message_id, n) VALUES ($1, $2)`, [
+          ctx.envelope.messageId,
+          p.n,
+        ]);
       }),
     );
     const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => rt.publish(Ping, { n: 1000 + i })));
-    await waitFor(async () => (await ds.query(`SELECT count(*)::int AS c FROM "${schema}".effects WHERE n >= 1000`))[0].c === 6, 10_000, 'the slow ones');
+    await waitFor(
+      async () => (await ds.query(`SELECT count(*)::int AS c FROM "${schema}".effects WHERE n >= 1000`))[0].c === 6,
+      10_000,
+      'the slow ones',
+    );
     expect(most).toBeGreaterThanOrEqual(3);
     // An inbox row's applied_at is its transaction's start: one value per transaction.
-    const [{ transactions }] = await ds.query(`SELECT count(DISTINCT applied_at)::int AS transactions FROM "${schema}".inbox WHERE message_id = ANY($1)`, [ids]);
+    const [{ transactions }] = await ds.query(
+      `SELECT count(DISTINCT applied_at)::int AS transactions FROM "${schema}".inbox WHERE message_id = ANY($1)`,
+      [ids],
+    );
     expect(transactions).toBe(6);
   });
 
   it('applies a burst of quick messages in fewer transactions than messages, each once', async () => {
     const seen = new Map<number, number>();
-    const { rt } = await start('burst', (rt) => rt.handle(Ping, async (p) => void seen.set(p.n, (seen.get(p.n) ?? 0) + 1)));
+    const { rt } = await start('burst', (rt) =>
+      rt.handle(Ping, async (p) => void seen.set(p.n, (seen.get(p.n) ?? 0) + 1)),
+    );
     const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => rt.publish(Ping, { n: i })));
     await waitFor(() => seen.size === 100, 10_000, 'the burst');
     expect([...seen.values()].every((c) => c === 1)).toBe(true);
     const schema = (ds.options as { schema: string }).schema;
-    const [{ transactions }] = await ds.query(`SELECT count(DISTINCT applied_at)::int AS transactions FROM "${schema}".inbox WHERE message_id = ANY($1)`, [ids]);
+    const [{ transactions }] = await ds.query(
+      `SELECT count(DISTINCT applied_at)::int AS transactions FROM "${schema}".inbox WHERE message_id = ANY($1)`,
+      [ids],
+    );
     expect(transactions).toBeLessThan(60);
   });
 

@@ -38,7 +38,9 @@ class CreateThing1700000000000 implements MigrationInterface {
   }
 }
 
-@Module({ imports: [DatabaseModule.forService({ migrations: [CreateThing1700000000000] }), HealthModule, MetricsModule] })
+@Module({
+  imports: [DatabaseModule.forService({ migrations: [CreateThing1700000000000] }), HealthModule, MetricsModule],
+})
 class TinyModule {}
 
 const quiet = new Writable({ write: (_c, _e, done) => done() });
@@ -103,7 +105,9 @@ describe('platform on PostgreSQL', () => {
     brokerUp = true;
     const thrown = await fetch(`${url}/health/ready`);
     expect(thrown.status).toBe(503);
-    expect(await thrown.json()).toMatchObject({ error: { 'breaker:graph': { status: 'down', message: 'graph breaker open' } } });
+    expect(await thrown.json()).toMatchObject({
+      error: { 'breaker:graph': { status: 'down', message: 'graph breaker open' } },
+    });
     registry.unregister('breaker:graph');
   });
 
@@ -132,11 +136,17 @@ describe('platform on PostgreSQL', () => {
     const lines: string[] = [];
     const capture = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
     const unreachable = { ...config, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lucy' };
-    await expect(bootstrapService({ module: TinyModule, config: unreachable, logging: { destination: capture } })).rejects.toThrow(
-      /ECONNREFUSED/,
+    await expect(
+      bootstrapService({ module: TinyModule, config: unreachable, logging: { destination: capture } }),
+    ).rejects.toThrow(/ECONNREFUSED/);
+    const logged = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: 'error', service: 'platform-test', context: 'TypeOrmModule' }),
     );
-    const logged = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    expect(logged).toContainEqual(expect.objectContaining({ level: 'error', service: 'platform-test', context: 'TypeOrmModule' }));
   }, 20_000);
 
   it('creates a missing database once, however many services race to do it', async () => {

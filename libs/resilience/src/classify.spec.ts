@@ -3,8 +3,14 @@ import { defaultClassifier, parseRetryAfter } from './classify.js';
 
 describe('defaultClassifier', () => {
   it('reads 429 with its Retry-After (fractional seconds accepted) as throttled', () => {
-    expect(defaultClassifier({ status: 429, headers: { 'Retry-After': '2.128' } })).toEqual({ kind: 'throttled', retryAfterMs: 2128 });
-    expect(defaultClassifier({ response: { status: 429, headers: {} } })).toEqual({ kind: 'throttled', retryAfterMs: undefined });
+    expect(defaultClassifier({ status: 429, headers: { 'Retry-After': '2.128' } })).toEqual({
+      kind: 'throttled',
+      retryAfterMs: 2128,
+    });
+    expect(defaultClassifier({ response: { status: 429, headers: {} } })).toEqual({
+      kind: 'throttled',
+      retryAfterMs: undefined,
+    });
     expect(defaultClassifier({ status: 429, retryAfterMs: 700 })).toEqual({ kind: 'throttled', retryAfterMs: 700 });
   });
 

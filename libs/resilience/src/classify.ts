@@ -15,19 +15,48 @@ export type FailureClass =
 
 export type ErrorClassifier = (err: unknown) => FailureClass;
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_CANCELED', 'ESOCKETTIMEDOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_CANCELED',
+  'ESOCKETTIMEDOUT',
+]);
 
 export const defaultClassifier: ErrorClassifier = (err) => {
-  const e = err as { status?: unknown; statusCode?: unknown; response?: { status?: unknown; headers?: Record<string, unknown> }; retryAfterMs?: unknown; headers?: Record<string, unknown>; code?: unknown; name?: unknown };
+  const e = err as {
+    status?: unknown;
+    statusCode?: unknown;
+    response?: { status?: unknown; headers?: Record<string, unknown> };
+    retryAfterMs?: unknown;
+    headers?: Record<string, unknown>;
+    code?: unknown;
+    name?: unknown;
+  };
   const status = [e?.status, e?.statusCode, e?.response?.status].find((s): s is number => typeof s === 'number');
   if (status === 429) {
-    const ms = typeof e.retryAfterMs === 'number' ? e.retryAfterMs : parseRetryAfter(headerOf(e.response?.headers ?? e.headers, 'retry-after'));
+    const ms =
+      typeof e.retryAfterMs === 'number'
+        ? e.retryAfterMs
+        : parseRetryAfter(headerOf(e.response?.headers ?? e.headers, 'retry-after'));
     return { kind: 'throttled', retryAfterMs: ms };
   }
-  if (status !== undefined) return status >= 500 || status === 408 ? { kind: 'transient' } : status >= 400 ? { kind: 'permanent' } : { kind: 'transient' };
+  if (status !== undefined)
+    return status >= 500 || status === 408
+      ? { kind: 'transient' }
+      : status >= 400
+        ? { kind: 'permanent' }
+        : { kind: 'transient' };
   if (err instanceof PermanentError) return { kind: 'permanent' };
   if (err instanceof TransientError) return { kind: 'transient' };
-  if (typeof e?.code === 'string' && (NETWORK_CODES.has(e.code) || e.code.startsWith('UND_ERR'))) return { kind: 'transient' };
+  if (typeof e?.code === 'string' && (NETWORK_CODES.has(e.code) || e.code.startsWith('UND_ERR')))
+    return { kind: 'transient' };
   // Anything else (a bug, an unknown failure) is treated as the transport treats it: worth retrying.
   return { kind: 'transient' };
 };

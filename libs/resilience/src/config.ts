@@ -7,7 +7,8 @@ import { DEFAULT_BREAKER, type BreakerOptions } from './breaker/breaker.js';
 import { ratePreset, type RatePresetName } from './rate/presets.js';
 import type { RateLimits } from './rate/rate.types.js';
 
-const positive = (name: string) => z.coerce.number({ error: 'must be a number' }).positive({ error: `must be a positive ${name}` });
+const positive = (name: string) =>
+  z.coerce.number({ error: 'must be a number' }).positive({ error: `must be a positive ${name}` });
 
 /** REDIS_URL, RATE_LIMIT_REPLICAS: once per service. */
 export function resilienceEnv() {
@@ -29,7 +30,10 @@ export function dependencyEnv<P extends string>(prefix: P, breaker: Partial<Brea
   return {
     [`${prefix}_RATE_PRESET`]: z.enum(['default', 'seed'], { error: 'must be default or seed' }).default('default'),
     [`${prefix}_RPM`]: positive('number of requests per minute').optional(),
-    [`${prefix}_WRITE_RPM`]: z.coerce.number({ error: 'must be a number' }).min(0, { error: 'must be 0 (no write budget) or more' }).optional(),
+    [`${prefix}_WRITE_RPM`]: z.coerce
+      .number({ error: 'must be a number' })
+      .min(0, { error: 'must be 0 (no write budget) or more' })
+      .optional(),
     [`${prefix}_RATE_MAX_WAIT_MS`]: env.int(0).default(30_000),
     [`${prefix}_BREAKER_TIMEOUT_MS`]: env.int(1).default(b.timeoutMs),
     [`${prefix}_BREAKER_CAPACITY`]: env.int(1, 10_000).default(b.capacity),
@@ -58,7 +62,11 @@ export interface DependencySettings {
 }
 
 /** The options a validated configuration implies for one dependency (`api` picks the preset). */
-export function dependencyOptionsFrom(config: Record<string, unknown>, prefix: string, api: string): DependencySettings {
+export function dependencyOptionsFrom(
+  config: Record<string, unknown>,
+  prefix: string,
+  api: string,
+): DependencySettings {
   const v = (name: DependencyVar) => config[`${prefix}_${name}`] as number | string | undefined;
   const preset = ratePreset(api, (v('RATE_PRESET') as RatePresetName | undefined) ?? 'default');
   const writeRpm = v('WRITE_RPM') === undefined ? (preset.writeRpm ?? null) : Number(v('WRITE_RPM')) || null;
@@ -72,7 +80,9 @@ export function dependencyOptionsFrom(config: Record<string, unknown>, prefix: s
       timeoutMs: Number(v('BREAKER_TIMEOUT_MS') ?? DEFAULT_BREAKER.timeoutMs),
       capacity: Number(v('BREAKER_CAPACITY') ?? DEFAULT_BREAKER.capacity),
       volumeThreshold: Number(v('BREAKER_VOLUME_THRESHOLD') ?? DEFAULT_BREAKER.volumeThreshold),
-      errorThresholdPercentage: Number(v('BREAKER_ERROR_THRESHOLD_PERCENTAGE') ?? DEFAULT_BREAKER.errorThresholdPercentage),
+      errorThresholdPercentage: Number(
+        v('BREAKER_ERROR_THRESHOLD_PERCENTAGE') ?? DEFAULT_BREAKER.errorThresholdPercentage,
+      ),
       resetTimeoutMs: Number(v('BREAKER_RESET_TIMEOUT_MS') ?? DEFAULT_BREAKER.resetTimeoutMs),
       rollingCountTimeoutMs: Number(v('BREAKER_ROLLING_COUNT_TIMEOUT_MS') ?? DEFAULT_BREAKER.rollingCountTimeoutMs),
     },

@@ -6,14 +6,27 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { BreakerCambiado, defineEvent, LimitesCambiados, ReiniciarBreaker } from '@lucy/contracts';
 import type { MessagingRuntime } from '@lucy/messaging';
-import { BreakerQueues, controlQueueOf, createDependencyGuard, GuardRegistry, RedisRateStore, ResilienceControl, SharedRateLimiter, type DependencyGuard } from '../src/index.js';
+import {
+  BreakerQueues,
+  controlQueueOf,
+  createDependencyGuard,
+  GuardRegistry,
+  RedisRateStore,
+  ResilienceControl,
+  SharedRateLimiter,
+  type DependencyGuard,
+} from '../src/index.js';
 import { GraphLike } from './support/graph-like.js';
 import { deleteQueues, dropSchema, log, openSchema, runtimeFor, uniqueService, waitFor } from './support/messaging.js';
 import { connectRedis, dropKeys, ready, uniqueApi } from './support/redis.js';
 import { startSandbox, type Sandbox } from './support/sandbox.js';
 
 /** A message only these tests use: "create one account". */
-const CrearCuentaPrueba = defineEvent({ name: 'prueba-resiliencia.crear-cuenta', version: 1, schema: z.object({ n: z.number().int() }) });
+const CrearCuentaPrueba = defineEvent({
+  name: 'prueba-resiliencia.crear-cuenta',
+  version: 1,
+  schema: z.object({ n: z.number().int() }),
+});
 
 let sandbox: Sandbox;
 let redis: Redis;
@@ -33,10 +46,23 @@ afterAll(async () => {
 });
 
 /** A "service" with a guarded Graph client, its queue bound to the breaker, and the control handlers. */
-async function guardedService(name: string, breaker = { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 800, timeoutMs: 3000, capacity: 5, rollingCountTimeoutMs: 10_000 }) {
+async function guardedService(
+  name: string,
+  breaker = {
+    volumeThreshold: 3,
+    errorThresholdPercentage: 50,
+    resetTimeoutMs: 800,
+    timeoutMs: 3000,
+    capacity: 5,
+    rollingCountTimeoutMs: 10_000,
+  },
+) {
   const service = uniqueService(name);
   const api = uniqueApi(name);
-  const g: DependencyGuard = createDependencyGuard({ name: 'graph', rate: { api, limits: { rpm: 6000 } }, breaker }, { redis, log });
+  const g: DependencyGuard = createDependencyGuard(
+    { name: 'graph', rate: { api, limits: { rpm: 6000 } }, breaker },
+    { redis, log },
+  );
   const client = await GraphLike.connect(sandbox, g);
   g.setProbe((signal) => client.send(signal, 'GET', '/users?$top=1&$select=id'));
   const rt = runtimeFor(service, ds, { prefetch: 5 });
@@ -88,10 +114,14 @@ describe('breaker and queues', () => {
     for (let n = 0; n < 12; n++) await obs.rt.publish(CrearCuentaPrueba, { n });
 
     await waitFor(() => s.guard.state === 'open', 10_000, 'the breaker to open');
-    const paused = await waitFor(async () => {
-      const st = await status(s.rt, s.service);
-      return st.paused && st.inFlight === 0 && st.messages > 0 && st;
-    }, 10_000, 'the queue paused with messages waiting');
+    const paused = await waitFor(
+      async () => {
+        const st = await status(s.rt, s.service);
+        return st.paused && st.inFlight === 0 && st.messages > 0 && st;
+      },
+      10_000,
+      'the queue paused with messages waiting',
+    );
     expect(paused.parked).toBe(0);
     // Half-open probes fail while Graph is down: still paused, still nothing parked.
     await waitFor(() => obs.events.filter((e) => e.estado === 'half-open').length >= 2, 10_000, 'two failed probes');
@@ -116,7 +146,11 @@ describe('breaker and queues', () => {
     const obs = await observer();
     const s = await guardedService('reset');
     // A second replica of the same service: same name, its own guard, listening for resets on Redis.
-    const other = createDependencyGuard({ name: 'graph', rate: false, breaker: { volumeThreshold: 1, resetTimeoutMs: 60_000 } });
+    const other = createDependencyGuard({
+      name: 'graph',
+      rate: false,
+      breaker: { volumeThreshold: 1, resetTimeoutMs: 60_000 },
+    });
     const otherRegistry = new GuardRegistry();
     otherRegistry.add(other);
     const otherControl = new ResilienceControl(s.service, otherRegistry, log, redis);
@@ -124,15 +158,25 @@ describe('breaker and queues', () => {
     cleanup.push(async () => (other.shutdown(), otherControl.close()));
 
     sandbox.ctx.faults.set('graph', { downUntil: Date.now() + 60_000 });
-    for (let i = 0; i < 5 && s.guard.state !== 'open'; i++) await s.guard.call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 }))).catch(() => undefined);
-    await other.call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 }))).catch(() => undefined);
+    for (let i = 0; i < 5 && s.guard.state !== 'open'; i++)
+      await s.guard
+        .call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 })))
+        .catch(() => undefined);
+    await other
+      .call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 })))
+      .catch(() => undefined);
     expect([s.guard.state, other.state]).toEqual(['open', 'open']);
     await waitFor(async () => (await status(s.rt, s.service)).paused, 5000, 'the queue paused');
 
     await obs.rt.publish(ReiniciarBreaker, { servicio: s.service, dependencia: 'graph' });
     await waitFor(() => s.guard.state === 'closed' && other.state === 'closed', 10_000, 'both replicas closed');
     await waitFor(async () => !(await status(s.rt, s.service)).paused, 5000, 'the queue consuming again');
-    await waitFor(() => obs.events.some((e) => e.servicio === s.service && e.estado === 'closed' && e.motivo === 'reset by operator'), 5000, 'BreakerCambiado closed by the operator');
+    await waitFor(
+      () =>
+        obs.events.some((e) => e.servicio === s.service && e.estado === 'closed' && e.motivo === 'reset by operator'),
+      5000,
+      'BreakerCambiado closed by the operator',
+    );
   });
 
   it('applies LimitesCambiados at once, and every replica follows (the limits live in Redis)', async () => {
@@ -142,8 +186,15 @@ describe('breaker and queues', () => {
     expect((await otherReplica.snapshot()).limits.rpm).toBe(6000);
 
     await obs.rt.publish(LimitesCambiados, { api: s.api, rpm: 120, writeRpm: 30 });
-    await waitFor(async () => (await otherReplica.snapshot()).limits.rpm === 120, 10_000, 'the new limits at the other replica');
-    expect(await s.guard.limiter!.snapshot()).toMatchObject({ limits: { rpm: 120, writeRpm: 30 }, changedAtRuntime: true });
+    await waitFor(
+      async () => (await otherReplica.snapshot()).limits.rpm === 120,
+      10_000,
+      'the new limits at the other replica',
+    );
+    expect(await s.guard.limiter!.snapshot()).toMatchObject({
+      limits: { rpm: 120, writeRpm: 30 },
+      changedAtRuntime: true,
+    });
     await otherReplica.acquire('read');
     const started = Date.now();
     await otherReplica.acquire('read');

@@ -54,7 +54,13 @@ describe('guards against the Graph stand-in', () => {
     sandbox.ctx.counters.reset('graph');
     // Three 429s: even if one call draws them all, the guard's own retries (3) see it through.
     sandbox.ctx.faults.set('graph', { burst429: 3, retryAfterSeconds: 2 });
-    await Promise.all(clients.flatMap((c) => Array.from({ length: 3 }, async () => { for (let i = 0; i < 4; i++) await c.createUser(); })));
+    await Promise.all(
+      clients.flatMap((c) =>
+        Array.from({ length: 3 }, async () => {
+          for (let i = 0; i < 4; i++) await c.createUser();
+        }),
+      ),
+    );
 
     expect(sandbox.ctx.counters.total('graph', { status: 429 })).toBe(3);
     expect(sandbox.ctx.counters.total('graph', { status: 201 })).toBe(24); // every call done in the end
@@ -75,7 +81,8 @@ describe('guards against the Graph stand-in', () => {
   it('does not open the breaker on permanent 400s (a bad student), but does when Graph is down', async () => {
     const [g] = replicas(1, 6000, null);
     const client = await GraphLike.connect(sandbox, g);
-    for (let i = 0; i < 60; i++) await expect(client.createUser({ userPrincipalName: `x${i}@gmail.com` })).rejects.toMatchObject({ status: 400 });
+    for (let i = 0; i < 60; i++)
+      await expect(client.createUser({ userPrincipalName: `x${i}@gmail.com` })).rejects.toMatchObject({ status: 400 });
     expect(g.state).toBe('closed');
     sandbox.ctx.faults.set('graph', { downUntil: Date.now() + 60_000 });
     // The 400s count as calls that went well, so it takes more 503s than 400s to pass 50% in the window.

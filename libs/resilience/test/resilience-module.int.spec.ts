@@ -5,8 +5,22 @@ import 'reflect-metadata';
 import { Global, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MessagingModule, MessagingRuntime, messagingDefaults } from '@lucy/messaging';
-import { AppConfigModule, baseConfigSchema, HealthRegistry, loadConfig, MetricsModule, MetricsService } from '@lucy/platform';
-import { controlQueueOf, dependencyEnv, InjectGuard, ResilienceModule, resilienceEnv, type DependencyGuard } from '../src/index.js';
+import {
+  AppConfigModule,
+  baseConfigSchema,
+  HealthRegistry,
+  loadConfig,
+  MetricsModule,
+  MetricsService,
+} from '@lucy/platform';
+import {
+  controlQueueOf,
+  dependencyEnv,
+  InjectGuard,
+  ResilienceModule,
+  resilienceEnv,
+  type DependencyGuard,
+} from '../src/index.js';
 import { deleteQueues, RABBITMQ_URL, uniqueService, waitFor } from './support/messaging.js';
 import { connectRedis, dropKeys, ready, uniqueApi } from './support/redis.js';
 
@@ -26,13 +40,27 @@ describe('ResilienceModule', () => {
 
   beforeAll(async () => {
     const schema = baseConfigSchema.extend({ ...resilienceEnv(), ...dependencyEnv('GRAPH') });
-    const config = loadConfig(schema, { SERVICE_NAME: service, PORT: '0', DB_SCHEMA: 'unused', GRAPH_RPM: '600', GRAPH_WRITE_RPM: '60', GRAPH_BREAKER_VOLUME_THRESHOLD: '2' });
+    const config = loadConfig(schema, {
+      SERVICE_NAME: service,
+      PORT: '0',
+      DB_SCHEMA: 'unused',
+      GRAPH_RPM: '600',
+      GRAPH_WRITE_RPM: '60',
+      GRAPH_BREAKER_VOLUME_THRESHOLD: '2',
+    });
     const ref = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot(config),
         MetricsModule,
         HealthRegistryOnly,
-        MessagingModule.forRootAsync({ useFactory: () => ({ ...messagingDefaults(service, RABBITMQ_URL), inbox: false, outbox: false, retryDelaysMs: [100, 300, 700] }) }),
+        MessagingModule.forRootAsync({
+          useFactory: () => ({
+            ...messagingDefaults(service, RABBITMQ_URL),
+            inbox: false,
+            outbox: false,
+            retryDelaysMs: [100, 300, 700],
+          }),
+        }),
         ResilienceModule.forDependency({ name: 'graph', env: 'GRAPH', api }),
       ],
       providers: [FakeGraphClient],
@@ -57,9 +85,15 @@ describe('ResilienceModule', () => {
 
   it('shows an open breaker in the health details without making the service unready, and in the metrics', async () => {
     const guard = app.get(FakeGraphClient).guard;
-    for (let i = 0; i < 3; i++) await guard.call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 }))).catch(() => undefined);
+    for (let i = 0; i < 3; i++)
+      await guard
+        .call('read', () => Promise.reject(Object.assign(new Error('down'), { status: 503 })))
+        .catch(() => undefined);
     await waitFor(() => guard.state === 'open', 5000, 'the breaker to open');
-    const check = app.get(HealthRegistry).entries().find(([name]) => name === 'breaker:graph')![1];
+    const check = app
+      .get(HealthRegistry)
+      .entries()
+      .find(([name]) => name === 'breaker:graph')![1];
     expect(await check()).toMatchObject({ up: true, details: { state: 'open', rateLimit: { limits: { rpm: 600 } } } });
     const metrics = await app.get(MetricsService).metrics();
     expect(metrics).toContain(`lucy_breaker_state{dependency="graph",state="open",service="${service}"} 1`);

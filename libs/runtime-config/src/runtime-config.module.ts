@@ -8,12 +8,27 @@
 // replica, which stores it in the service's own table in the message's transaction; every replica
 // re-reads that one row every CONFIG_POLL_MS (and the consuming one at once). The row also carries the
 // version over a restart, and a replica that starts reads it before it takes any message.
-import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnModuleInit, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ConfiguracionCambiada, type Configuracion } from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
-import { APP_CONFIG, createLogger, HealthRegistry, MetricsService, PeriodicTask, type BaseConfig } from '@lucy/platform';
+import {
+  APP_CONFIG,
+  createLogger,
+  HealthRegistry,
+  MetricsService,
+  PeriodicTask,
+  type BaseConfig,
+} from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig, type ConfigCheck, type ConfigKey } from './runtime-config.js';
 import { RuntimeConfigStore } from './runtime-config.store.js';
@@ -44,7 +59,9 @@ class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown 
   ) {
     this.store = new RuntimeConfigStore(config.DB_SCHEMA);
     this.log = createLogger(config.SERVICE_NAME, { level: config.LOG_LEVEL }).child({ component: 'runtime-config' });
-    runtimeConfig.onChange((keys) => this.log.info({ keys, ...runtimeConfig.describe() }, 'runtime configuration applied'));
+    runtimeConfig.onChange((keys) =>
+      this.log.info({ keys, ...runtimeConfig.describe() }, 'runtime configuration applied'),
+    );
     this.poll = new PeriodicTask({
       name: 'runtime-config',
       everyMs: config.CONFIG_POLL_MS,
@@ -56,7 +73,11 @@ class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown 
       },
       onError: (err) => {
         // The database is away for a moment: keep the values in force and try again on the next tick.
-        if (!this.failing) this.log.warn({ err: (err as Error).message }, 'could not read the runtime configuration; keeping the values in force');
+        if (!this.failing)
+          this.log.warn(
+            { err: (err as Error).message },
+            'could not read the runtime configuration; keeping the values in force',
+          );
         this.failing = true;
       },
     });
@@ -71,7 +92,10 @@ class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown 
         const previo = await this.store.load(ctx.manager, { lock: true });
         if (previo && previo.version >= evento.version) return;
         // Older publishers do not say which keys were set: then all of them were.
-        const decidido = this.runtimeConfig.decide({ valores: evento.valores, fijadas: evento.fijadas ?? Object.keys(evento.valores) }, previo);
+        const decidido = this.runtimeConfig.decide(
+          { valores: evento.valores, fijadas: evento.fijadas ?? Object.keys(evento.valores) },
+          previo,
+        );
         await this.store.save(ctx.manager, { version: evento.version, cambiadoPor: evento.cambiadoPor, ...decidido });
         // Stored with the message's commit, a moment from now; the poll picks it up if this is early.
         setTimeout(() => void this.refresh(), 50).unref();
@@ -115,8 +139,12 @@ export class RuntimeConfigModule {
           provide: RuntimeConfig,
           inject: [APP_CONFIG],
           useFactory: (config: BaseConfig & C) => {
-            const log = createLogger(config.SERVICE_NAME, { level: config.LOG_LEVEL }).child({ component: 'runtime-config' });
-            return new RuntimeConfig<K>(options.keys, options.fromEnv(config), options.checks, (err) => log.error({ err: err.message }, 'a listener failed to apply the runtime configuration'));
+            const log = createLogger(config.SERVICE_NAME, { level: config.LOG_LEVEL }).child({
+              component: 'runtime-config',
+            });
+            return new RuntimeConfig<K>(options.keys, options.fromEnv(config), options.checks, (err) =>
+              log.error({ err: err.message }, 'a listener failed to apply the runtime configuration'),
+            );
           },
         },
         RuntimeConfigLifecycle,

@@ -1,9 +1,26 @@
 import { RuntimeConfig, type StoredConfig } from './runtime-config.js';
 
-const stored = (version: number, valores: StoredConfig['valores'], fijadas: readonly string[], rechazadas: Record<string, string> = {}): StoredConfig => ({ version, valores, fijadas, rechazadas, cambiadoPor: 'ana', appliedAt: '2026-11-23T02:00:00.000Z' });
+const stored = (
+  version: number,
+  valores: StoredConfig['valores'],
+  fijadas: readonly string[],
+  rechazadas: Record<string, string> = {},
+): StoredConfig => ({
+  version,
+  valores,
+  fijadas,
+  rechazadas,
+  cambiadoPor: 'ana',
+  appliedAt: '2026-11-23T02:00:00.000Z',
+});
 
 describe('RuntimeConfig', () => {
-  const make = () => new RuntimeConfig(['loteTamano', 'moodleAuth'] as const, { loteTamano: 20, moodleAuth: 'oauth2' }, { loteTamano: (n) => (n > 500 ? 'too big for this service' : undefined) });
+  const make = () =>
+    new RuntimeConfig(
+      ['loteTamano', 'moodleAuth'] as const,
+      { loteTamano: 20, moodleAuth: 'oauth2' },
+      { loteTamano: (n) => (n > 500 ? 'too big for this service' : undefined) },
+    );
 
   it('starts on the environment, at version 0', () => {
     const rc = make();
@@ -34,8 +51,18 @@ describe('RuntimeConfig', () => {
     const rc = make();
     const previo = stored(1, { loteTamano: 40 }, ['loteTamano']);
     rc.apply(previo);
-    const decidido = rc.decide({ valores: { loteTamano: 900, moodleAuth: 'oidc', zonaHoraria: 'UTC' }, fijadas: ['loteTamano', 'moodleAuth', 'zonaHoraria'] }, previo);
-    expect(decidido).toEqual({ valores: { loteTamano: 40, moodleAuth: 'oidc', zonaHoraria: 'UTC' }, fijadas: ['loteTamano', 'moodleAuth', 'zonaHoraria'], rechazadas: { loteTamano: 'too big for this service' } });
+    const decidido = rc.decide(
+      {
+        valores: { loteTamano: 900, moodleAuth: 'oidc', zonaHoraria: 'UTC' },
+        fijadas: ['loteTamano', 'moodleAuth', 'zonaHoraria'],
+      },
+      previo,
+    );
+    expect(decidido).toEqual({
+      valores: { loteTamano: 40, moodleAuth: 'oidc', zonaHoraria: 'UTC' },
+      fijadas: ['loteTamano', 'moodleAuth', 'zonaHoraria'],
+      rechazadas: { loteTamano: 'too big for this service' },
+    });
     expect(rc.apply({ ...stored(2, decidido.valores, decidido.fijadas, decidido.rechazadas) })).toEqual(['moodleAuth']);
     expect(rc.get('loteTamano')).toBe(40);
     expect(rc.describe()).toMatchObject({ version: 2, rechazadas: { loteTamano: 'too big for this service' } });
@@ -44,7 +71,11 @@ describe('RuntimeConfig', () => {
   it('decides to stay on the environment for a refused key nobody had set before', () => {
     const rc = make();
     const decidido = rc.decide({ valores: { loteTamano: 900 }, fijadas: ['loteTamano'] }, null);
-    expect(decidido).toEqual({ valores: { loteTamano: 900 }, fijadas: [], rechazadas: { loteTamano: 'too big for this service' } });
+    expect(decidido).toEqual({
+      valores: { loteTamano: 900 },
+      fijadas: [],
+      rechazadas: { loteTamano: 'too big for this service' },
+    });
     rc.apply(stored(1, decidido.valores, decidido.fijadas, decidido.rechazadas));
     expect(rc.get('loteTamano')).toBe(20);
   });
@@ -52,7 +83,10 @@ describe('RuntimeConfig', () => {
   it('a replica that starts from the stored row runs what the running ones run, refusals included', () => {
     const running = make();
     running.apply(stored(1, { loteTamano: 40 }, ['loteTamano']));
-    const decidido = running.decide({ valores: { loteTamano: 900 }, fijadas: ['loteTamano'] }, stored(1, { loteTamano: 40 }, ['loteTamano']));
+    const decidido = running.decide(
+      { valores: { loteTamano: 900 }, fijadas: ['loteTamano'] },
+      stored(1, { loteTamano: 40 }, ['loteTamano']),
+    );
     const fila = stored(2, decidido.valores, decidido.fijadas, decidido.rechazadas);
     running.apply(fila);
     const restarted = make();

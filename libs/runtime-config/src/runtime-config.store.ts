@@ -16,8 +16,19 @@ export class RuntimeConfigStore {
 
   /** The stored version; `lock` holds the row until the transaction ends (the handler decides on it). */
   async load(db: Sql, opts: { lock?: boolean } = {}): Promise<StoredConfig | null> {
-    const [row] = await db.query(`SELECT version, valores, fijadas, rechazadas, cambiado_por, applied_at FROM ${this.table} WHERE id = 1${opts.lock ? ' FOR UPDATE' : ''}`);
-    return row ? { version: row.version, valores: row.valores, fijadas: row.fijadas, rechazadas: row.rechazadas, cambiadoPor: row.cambiado_por, appliedAt: new Date(row.applied_at).toISOString() } : null;
+    const [row] = await db.query(
+      `SELECT version, valores, fijadas, rechazadas, cambiado_por, applied_at FROM ${this.table} WHERE id = 1${opts.lock ? ' FOR UPDATE' : ''}`,
+    );
+    return row
+      ? {
+          version: row.version,
+          valores: row.valores,
+          fijadas: row.fijadas,
+          rechazadas: row.rechazadas,
+          cambiadoPor: row.cambiado_por,
+          appliedAt: new Date(row.applied_at).toISOString(),
+        }
+      : null;
   }
 
   /**
@@ -31,7 +42,13 @@ export class RuntimeConfigStore {
          rechazadas = EXCLUDED.rechazadas, cambiado_por = EXCLUDED.cambiado_por, applied_at = now()
        WHERE t.version < EXCLUDED.version
        RETURNING version`,
-      [v.version, JSON.stringify(v.valores), JSON.stringify(v.fijadas), JSON.stringify(v.rechazadas ?? {}), v.cambiadoPor],
+      [
+        v.version,
+        JSON.stringify(v.valores),
+        JSON.stringify(v.fijadas),
+        JSON.stringify(v.rechazadas ?? {}),
+        v.cambiadoPor,
+      ],
     );
     return rows.length > 0;
   }

@@ -76,7 +76,10 @@ export class RuntimeConfig<K extends ConfigKey = ConfigKey> {
    * fails its check is replaced by the one in force before (`previo`; the environment's if it was not
    * set), and recorded as refused.
    */
-  decide(evento: { valores: Partial<Configuracion>; fijadas: readonly string[] }, previo: StoredConfig | null): { valores: Partial<Configuracion>; fijadas: string[]; rechazadas: Record<string, string> } {
+  decide(
+    evento: { valores: Partial<Configuracion>; fijadas: readonly string[] },
+    previo: StoredConfig | null,
+  ): { valores: Partial<Configuracion>; fijadas: string[]; rechazadas: Record<string, string> } {
     const valores: Record<string, unknown> = { ...evento.valores };
     const fijadas = new Set(evento.fijadas);
     const rechazadas: Record<string, string> = {};
@@ -108,8 +111,16 @@ export class RuntimeConfig<K extends ConfigKey = ConfigKey> {
         changed.push(key);
       }
     }
-    const rechazadas = Object.fromEntries(Object.entries(stored.rechazadas ?? {}).filter(([k]) => (this.keys as readonly string[]).includes(k)));
-    this.state = { version: stored.version, cambiadoPor: stored.cambiadoPor, appliedAt: stored.appliedAt, fijadas, rechazadas };
+    const rechazadas = Object.fromEntries(
+      Object.entries(stored.rechazadas ?? {}).filter(([k]) => (this.keys as readonly string[]).includes(k)),
+    );
+    this.state = {
+      version: stored.version,
+      cambiadoPor: stored.cambiadoPor,
+      appliedAt: stored.appliedAt,
+      fijadas,
+      rechazadas,
+    };
     if (changed.length) {
       for (const listener of this.listeners) {
         try {
@@ -126,8 +137,14 @@ export class RuntimeConfig<K extends ConfigKey = ConfigKey> {
 /** Equal as JSON values, whatever the key order (jsonb reorders keys) or the realm that made them. */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
   const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === Object.keys(b).length &&
+    ka.every(
+      (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }

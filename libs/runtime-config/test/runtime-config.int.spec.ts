@@ -6,9 +6,23 @@ import { Module, type INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { ConfiguracionCambiada, type Configuracion } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
-import { baseConfigSchema, bootstrapService, DatabaseModule, HealthModule, loadConfig, MetricsModule } from '@lucy/platform';
+import {
+  baseConfigSchema,
+  bootstrapService,
+  DatabaseModule,
+  HealthModule,
+  loadConfig,
+  MetricsModule,
+} from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
-import { BrokerTap, deleteServiceQueues, dropSchema, throwawayNames, waitFor, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  throwawayNames,
+  waitFor,
+  CONFIGURACION_DE_PRUEBA,
+} from '@lucy/testing';
 import { RuntimeConfig, RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '../src/index.js';
 
 const { service: SERVICE, schema: SCHEMA } = throwawayNames('runtimecfg');
@@ -54,7 +68,13 @@ describe('RuntimeConfigModule', () => {
   };
   const valueIn = (app: INestApplication) => app.get(RuntimeConfig).get('loteTamano');
   const announce = (version: number, cambios: Partial<Configuracion>, fijadas: string[]) =>
-    tap.publish(ConfiguracionCambiada, { version, valores: { ...VALORES, ...cambios }, cambios: Object.keys(cambios), fijadas, cambiadoPor: 'ana@test' });
+    tap.publish(ConfiguracionCambiada, {
+      version,
+      valores: { ...VALORES, ...cambios },
+      cambios: Object.keys(cambios),
+      fijadas,
+      cambiadoPor: 'ana@test',
+    });
 
   beforeAll(async () => {
     tap = await BrokerTap.open([], { url: config.RABBITMQ_URL });
@@ -65,8 +85,16 @@ describe('RuntimeConfigModule', () => {
   });
 
   afterAll(async () => {
-    for (const step of [...replicas.map((a) => () => a.close()), () => tap?.close(), () => dropSchema(db, SCHEMA), () => db?.end(), () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL)]) {
-      await Promise.resolve().then(step).catch(() => undefined);
+    for (const step of [
+      ...replicas.map((a) => () => a.close()),
+      () => tap?.close(),
+      () => dropSchema(db, SCHEMA),
+      () => db?.end(),
+      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
+    ]) {
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
     }
   });
 
@@ -77,10 +105,13 @@ describe('RuntimeConfigModule', () => {
 
   it('applies a change in every replica, though only one consumed it, and only the keys set', async () => {
     await announce(1, { loteTamano: 7, moodleAuth: 'manual' }, ['loteTamano']);
-    await waitFor(() => replicas.every((r) => valueIn(r) === 7), 'both replicas to apply loteTamano = 7', { timeoutMs: 10_000 });
+    await waitFor(() => replicas.every((r) => valueIn(r) === 7), 'both replicas to apply loteTamano = 7', {
+      timeoutMs: 10_000,
+    });
     // moodleAuth came in the values but no operator set it: the environment's stays.
     expect(replicas.map((r) => r.get(RuntimeConfig).get('moodleAuth'))).toEqual(['oauth2', 'oauth2']);
-    const [row] = (await db.query(`SELECT version, fijadas, cambiado_por FROM "${SCHEMA}".configuracion_aplicada`)).rows;
+    const [row] = (await db.query(`SELECT version, fijadas, cambiado_por FROM "${SCHEMA}".configuracion_aplicada`))
+      .rows;
     expect(row).toEqual({ version: 1, fijadas: ['loteTamano'], cambiado_por: 'ana@test' });
   });
 
@@ -89,18 +120,27 @@ describe('RuntimeConfigModule', () => {
     await waitFor(() => replicas.every((r) => valueIn(r) === 30), 'version 3 in both replicas', { timeoutMs: 10_000 });
     await announce(2, { loteTamano: 25 }, ['loteTamano']); // a retried older change arriving late
     await announce(4, { loteTamano: 30, moodleAuth: 'oidc' }, ['loteTamano', 'moodleAuth']); // sent after it: once applied, 2 was handled before it
-    await waitFor(() => replicas.every((r) => r.get(RuntimeConfig).version === 4), 'version 4 in both replicas', { timeoutMs: 10_000 });
+    await waitFor(() => replicas.every((r) => r.get(RuntimeConfig).version === 4), 'version 4 in both replicas', {
+      timeoutMs: 10_000,
+    });
     expect(replicas.map(valueIn)).toEqual([30, 30]);
     expect(replicas[1]!.get(RuntimeConfig).get('moodleAuth')).toBe('oidc');
   });
 
   it('keeps a value the service refuses, and shows why in /health/ready', async () => {
     await announce(5, { loteTamano: 5000 }, ['loteTamano']);
-    await waitFor(() => replicas.every((r) => r.get(RuntimeConfig).version === 5), 'version 5 in both replicas', { timeoutMs: 10_000 });
+    await waitFor(() => replicas.every((r) => r.get(RuntimeConfig).version === 5), 'version 5 in both replicas', {
+      timeoutMs: 10_000,
+    });
     expect(replicas.map(valueIn)).toEqual([30, 30]);
     const res = await fetch(`${await replicas[0]!.getUrl()}/health/ready`);
     const body = (await res.json()) as { details: Record<string, unknown> };
-    expect(body.details.configuracion).toMatchObject({ status: 'up', version: 5, fijadas: ['loteTamano'], rechazadas: { loteTamano: 'más de 1000 no cabe en este servicio' } });
+    expect(body.details.configuracion).toMatchObject({
+      status: 'up',
+      version: 5,
+      fijadas: ['loteTamano'],
+      rechazadas: { loteTamano: 'más de 1000 no cabe en este servicio' },
+    });
     const metrics = await (await fetch(`${await replicas[0]!.getUrl()}/metrics`)).text();
     expect(metrics).toMatch(/lucy_config_version\{service="[^"]+"\} 5/);
   });

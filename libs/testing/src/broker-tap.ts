@@ -52,13 +52,18 @@ export class BrokerTap {
     const tap = new BrokerTap(conn, ch);
     // Declared as libs/messaging's topology declares them (the same arguments, so this is a no-op where they
     // exist): a tap may open before any service has started, on a fresh broker or vhost.
-    for (const name of [EXCHANGES.events, EXCHANGES.commands]) await ch.assertExchange(name, 'topic', { durable: true, alternateExchange: EXCHANGES.unrouted });
+    for (const name of [EXCHANGES.events, EXCHANGES.commands])
+      await ch.assertExchange(name, 'topic', { durable: true, alternateExchange: EXCHANGES.unrouted });
     const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true });
     for (const b of bindings) {
       if ('pattern' in b) await ch.bindQueue(queue, b.exchange, b.pattern);
       else await ch.bindQueue(queue, exchangeOf(b), b.routingKey);
     }
-    await ch.consume(queue, (m) => m && tap.messages.push(new TappedMessage(m.fields.exchange, m.fields.routingKey, m.content, m.properties)), { noAck: true });
+    await ch.consume(
+      queue,
+      (m) => m && tap.messages.push(new TappedMessage(m.fields.exchange, m.fields.routingKey, m.content, m.properties)),
+      { noAck: true },
+    );
     return tap;
   }
 
@@ -67,7 +72,12 @@ export class BrokerTap {
     const wanted = Object.entries(match);
     return this.messages
       .map((m) => m.env as Envelope<Payload<D>>)
-      .filter((e) => e.type === def.name && e.version === def.version && wanted.every(([k, v]) => (e.payload as Record<string, unknown>)[k] === v));
+      .filter(
+        (e) =>
+          e.type === def.name &&
+          e.version === def.version &&
+          wanted.every(([k, v]) => (e.payload as Record<string, unknown>)[k] === v),
+      );
   }
 
   /** The payloads of {@link envelopes}. */
@@ -77,7 +87,9 @@ export class BrokerTap {
 
   /** The envelopes of `def` caused by the message `cause`. */
   repliesTo<D extends MessageDefinition>(def: D, cause: Pick<Envelope, 'messageId'>): Envelope<Payload<D>>[] {
-    return this.messages.map((m) => m.env as Envelope<Payload<D>>).filter((e) => e.type === def.name && e.causationId === cause.messageId);
+    return this.messages
+      .map((m) => m.env as Envelope<Payload<D>>)
+      .filter((e) => e.type === def.name && e.causationId === cause.messageId);
   }
 
   /** Waits for the one reply of `def` to `cause`, failing at once if another reply to it arrives instead. */
@@ -95,17 +107,40 @@ export class BrokerTap {
   }
 
   /** A new envelope for `payload`, validated by its schema; `over` sets ids (a correlation, a cause). */
-  envelope<D extends MessageDefinition>(def: D, payload: Payload<D>, over: Partial<Envelope> = {}): Envelope<Payload<D>> {
-    return { messageId: randomUUID(), correlationId: randomUUID(), causationId: null, occurredAt: new Date().toISOString(), type: def.name, version: def.version, payload: def.schema.parse(payload), ...over } as Envelope<Payload<D>>;
+  envelope<D extends MessageDefinition>(
+    def: D,
+    payload: Payload<D>,
+    over: Partial<Envelope> = {},
+  ): Envelope<Payload<D>> {
+    return {
+      messageId: randomUUID(),
+      correlationId: randomUUID(),
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      type: def.name,
+      version: def.version,
+      payload: def.schema.parse(payload),
+      ...over,
+    } as Envelope<Payload<D>>;
   }
 
   /** Publishes an envelope as the transport would (publish it again for a duplicate delivery); resolves on the broker's confirm. */
   async send(def: MessageDefinition, env: Envelope): Promise<void> {
-    this.ch.publish(exchangeOf(def), def.routingKey, Buffer.from(JSON.stringify(env)), { persistent: true, contentType: 'application/json', messageId: env.messageId, correlationId: env.correlationId, type: env.type });
+    this.ch.publish(exchangeOf(def), def.routingKey, Buffer.from(JSON.stringify(env)), {
+      persistent: true,
+      contentType: 'application/json',
+      messageId: env.messageId,
+      correlationId: env.correlationId,
+      type: env.type,
+    });
     await this.ch.waitForConfirms();
   }
 
-  async publish<D extends MessageDefinition>(def: D, payload: Payload<D>, over: Partial<Envelope> = {}): Promise<Envelope<Payload<D>>> {
+  async publish<D extends MessageDefinition>(
+    def: D,
+    payload: Payload<D>,
+    over: Partial<Envelope> = {},
+  ): Promise<Envelope<Payload<D>>> {
     const env = this.envelope(def, payload, over);
     await this.send(def, env);
     return env;
@@ -114,7 +149,14 @@ export class BrokerTap {
   /** Publishes a tapped message again, byte for byte, with its properties: a redelivery as the services would see it. */
   async replay(m: TappedMessage<unknown>): Promise<void> {
     const { contentType, messageId, correlationId, type, headers } = m.properties;
-    this.ch.publish(m.exchange, m.routingKey, m.content, { persistent: true, contentType, messageId, correlationId, type, headers });
+    this.ch.publish(m.exchange, m.routingKey, m.content, {
+      persistent: true,
+      contentType,
+      messageId,
+      correlationId,
+      type,
+      headers,
+    });
     await this.ch.waitForConfirms();
   }
 

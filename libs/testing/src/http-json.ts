@@ -9,7 +9,11 @@ export async function getJson<T = any>(url: string, init?: RequestInit): Promise
 
 /** `body` undefined sends no body at all. */
 export const sendJson = <T = any>(method: string, url: string, body?: unknown) =>
-  getJson<T>(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  getJson<T>(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 export const postJson = <T = any>(url: string, body: unknown = {}) => sendJson<T>('POST', url, body);
 export const putJson = <T = any>(url: string, body: unknown = {}) => sendJson<T>('PUT', url, body);

@@ -48,9 +48,12 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
   }
   const { urls, close } = sandbox;
   return Object.assign(sandbox, {
-    admin: <T>(path: string, method = 'GET', body?: unknown) => sendJson<T>(method, `${urls.admin}/_admin${path}`, body),
+    admin: <T>(path: string, method = 'GET', body?: unknown) =>
+      sendJson<T>(method, `${urls.admin}/_admin${path}`, body),
     async inbox(to: string): Promise<MailboxMessage[]> {
-      const list = await getJson<{ messages: { ID: string }[] }>(`${urls.mailbox}/api/v1/messages?to=${encodeURIComponent(to)}&limit=1000`);
+      const list = await getJson<{ messages: { ID: string }[] }>(
+        `${urls.mailbox}/api/v1/messages?to=${encodeURIComponent(to)}&limit=1000`,
+      );
       return Promise.all(list.messages.map((m) => getJson<MailboxMessage>(`${urls.mailbox}/api/v1/message/${m.ID}`)));
     },
     close: async () => {

@@ -30,7 +30,11 @@ export async function dropSchema(db: Queryable, schema: string): Promise<void> {
 }
 
 /** Deletes a service's queue with its parked and retry queues (missing ones are fine), on a connection of its own. */
-export async function deleteServiceQueues(service: string, retryDelaysMs: readonly number[], url = RABBITMQ_URL): Promise<void> {
+export async function deleteServiceQueues(
+  service: string,
+  retryDelaysMs: readonly number[],
+  url = RABBITMQ_URL,
+): Promise<void> {
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createChannel();

@@ -7,7 +7,9 @@ describe('waitFor', () => {
   });
 
   it('fails at the deadline, naming what it waited for', async () => {
-    await expect(waitFor(() => false, 'nothing', { timeoutMs: 20, everyMs: 5 })).rejects.toThrow('timed out after 20 ms waiting for nothing');
+    await expect(waitFor(() => false, 'nothing', { timeoutMs: 20, everyMs: 5 })).rejects.toThrow(
+      'timed out after 20 ms waiting for nothing',
+    );
   });
 
   it('fails at once when the probe throws, unless told to retry errors', async () => {
@@ -19,6 +21,12 @@ describe('waitFor', () => {
     await expect(waitFor(probe, 'a service', { everyMs: 1 })).rejects.toThrow('not yet 1');
     calls = 0;
     await expect(waitFor(probe, 'a service', { everyMs: 1, retryErrors: true })).resolves.toBe('up');
-    await expect(waitFor(() => Promise.reject(new Error('refused')), 'a service', { timeoutMs: 10, everyMs: 2, retryErrors: true })).rejects.toThrow('(last error: refused)');
+    await expect(
+      waitFor(() => Promise.reject(new Error('refused')), 'a service', {
+        timeoutMs: 10,
+        everyMs: 2,
+        retryErrors: true,
+      }),
+    ).rejects.toThrow('(last error: refused)');
   });
 });

@@ -15,7 +15,11 @@ export interface WaitOptions {
 type Falsy = undefined | null | false | 0 | '';
 
 /** Polls `probe` until it returns something truthy, which it resolves to; fails naming `what` at the deadline. */
-export async function waitFor<T>(probe: () => T | Falsy | Promise<T | Falsy>, what: string, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | Falsy | Promise<T | Falsy>,
+  what: string,
+  options: WaitOptions = {},
+): Promise<T> {
   const { timeoutMs = 20_000, everyMs = 50, retryErrors = false } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -28,7 +32,10 @@ export async function waitFor<T>(probe: () => T | Falsy | Promise<T | Falsy>, wh
       lastError = err;
     }
     if (Date.now() > deadline) {
-      const last = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+      const last =
+        lastError === undefined
+          ? ''
+          : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
     }
     await new Promise((r) => setTimeout(r, everyMs));

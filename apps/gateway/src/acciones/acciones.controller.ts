@@ -32,7 +32,10 @@ export class AccionesController {
     const max = this.config.ACCION_MAX_ALUMNOS;
     const ids = body.alumnoIds ? [...new Set(body.alumnoIds)] : await this.alumnos.ids(body.filtro!, max);
     const campo = body.alumnoIds ? 'alumnoIds' : 'filtro';
-    if (ids.length > max) throw invalidInput('cuerpo', [{ campo, mensaje: `la selección tiene más de ${max} alumnos: acotá el filtro o dividila` }]);
+    if (ids.length > max)
+      throw invalidInput('cuerpo', [
+        { campo, mensaje: `la selección tiene más de ${max} alumnos: acotá el filtro o dividila` },
+      ]);
     if (!ids.length) throw invalidInput('cuerpo', [{ campo, mensaje: 'el filtro no selecciona ningún alumno' }]);
     return this.acciones.varias(
       ids.map((alumnoId) => ({ alumnoId, accion: body.accion })),

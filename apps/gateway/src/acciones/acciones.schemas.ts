@@ -14,7 +14,9 @@ export const AccionMasiva = z
     motivo: z.string().max(500).optional().describe('why, for the tarea'),
   })
   .strict()
-  .refine((b) => (b.alumnoIds ? 1 : 0) + (b.filtro ? 1 : 0) === 1, { error: 'indicá alumnoIds o filtro (uno de los dos)' });
+  .refine((b) => (b.alumnoIds ? 1 : 0) + (b.filtro ? 1 : 0) === 1, {
+    error: 'indicá alumnoIds o filtro (uno de los dos)',
+  });
 export type AccionMasiva = z.infer<typeof AccionMasiva>;
 
 export const ResultadoSchema = z.object({

@@ -6,7 +6,13 @@ import { HttpException, Injectable } from '@nestjs/common';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { estadoFinal, TareaService, type TipoTarea } from '../tareas/tarea.service.js';
 
-export const ACCIONES = ['activar', 'reenviar-credenciales', 'restablecer-password', 'enrolar-moodle', 'desaprovisionar'] as const;
+export const ACCIONES = [
+  'activar',
+  'reenviar-credenciales',
+  'restablecer-password',
+  'enrolar-moodle',
+  'desaprovisionar',
+] as const;
 export type Accion = (typeof ACCIONES)[number];
 
 export interface Resultado {
@@ -44,7 +50,11 @@ export class AccionesService {
   }
 
   /** Many (student, action) pairs, recorded as one tarea. */
-  async varias(pares: { alumnoId: string; accion: Accion }[], actor: string, tarea: { tipo: TipoTarea; loteId?: string; detalle?: Record<string, unknown> }): Promise<Ejecucion> {
+  async varias(
+    pares: { alumnoId: string; accion: Accion }[],
+    actor: string,
+    tarea: { tipo: TipoTarea; loteId?: string; detalle?: Record<string, unknown> },
+  ): Promise<Ejecucion> {
     const resultados: Resultado[] = [];
     for (const { alumnoId, accion } of pares) {
       try {
@@ -64,7 +74,13 @@ export class AccionesService {
       total: resultados.length,
       exitosos: iniciados,
       fallidos: rechazados,
-      detalle: { ...(tarea.detalle ?? {}), rechazados: resultados.filter((r) => !r.iniciado).slice(0, 200).map((r) => ({ alumnoId: r.alumnoId, accion: r.accion, motivo: r.motivo })) },
+      detalle: {
+        ...(tarea.detalle ?? {}),
+        rechazados: resultados
+          .filter((r) => !r.iniciado)
+          .slice(0, 200)
+          .map((r) => ({ alumnoId: r.alumnoId, accion: r.accion, motivo: r.motivo })),
+      },
     });
     return { tareaId, total: resultados.length, iniciados, rechazados, resultados };
   }

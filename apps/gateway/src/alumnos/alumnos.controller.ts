@@ -25,7 +25,12 @@ const AlumnoResumen = z.object({
   periodo: z.string().nullable(),
   upn: z.string().nullable(),
   loteId: z.uuid().nullable(),
-  workflow: z.object({ estado: z.string(), atascado: z.boolean(), avisos: z.array(z.string()), error: z.string().nullable() }),
+  workflow: z.object({
+    estado: z.string(),
+    atascado: z.boolean(),
+    avisos: z.array(z.string()),
+    error: z.string().nullable(),
+  }),
   creadoAt: z.string(),
   actualizadoAt: z.string(),
 });
@@ -33,7 +38,12 @@ const AlumnoResumen = z.object({
 const AlumnoDetalle = z.object({
   alumnoId: z.uuid(),
   alumno: z.record(z.string(), z.unknown()).nullable(),
-  cuentas: z.object({ upn: z.string().nullable(), graphUserId: z.string().nullable(), moodleUserId: z.number().nullable(), cursos: z.array(z.string()) }),
+  cuentas: z.object({
+    upn: z.string().nullable(),
+    graphUserId: z.string().nullable(),
+    moodleUserId: z.number().nullable(),
+    cursos: z.array(z.string()),
+  }),
   lotes: z.array(z.uuid()),
   workflow: z.object({ id: z.uuid(), estado: z.string(), pasos: z.array(z.record(z.string(), z.unknown())) }).loose(),
   auditoria: z.array(z.object({ at: z.string(), evento: z.string(), actor: z.string(), detalle: z.unknown() }).loose()),
@@ -70,7 +80,12 @@ export class AlumnosController {
   @HttpCode(202)
   @ApiOperation({ summary: `Run an action on one student: ${ACCIONES.join(', ')}. 409 says why it cannot run now` })
   @ApiAcceptedResponse({ standardSchema: ResultadoSchema })
-  accion(@Param('id', { schema: Id }) id: string, @Param('accion', { schema: z.enum(ACCIONES, { error: `la acción debe ser una de ${ACCIONES.join(', ')}` }) }) accion: Accion, @Actor() actor: string) {
+  accion(
+    @Param('id', { schema: Id }) id: string,
+    @Param('accion', { schema: z.enum(ACCIONES, { error: `la acción debe ser una de ${ACCIONES.join(', ')}` }) })
+    accion: Accion,
+    @Actor() actor: string,
+  ) {
     return this.acciones.una(accion, id, actor);
   }
 

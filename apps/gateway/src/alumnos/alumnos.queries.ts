@@ -38,14 +38,20 @@ export class AlumnosQueries {
     const w = filtrosDeAlumnos(f, this.schema);
     const from = `FROM "${this.schema}".workflow w ${w.sql}`;
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${from}`, w.params);
-    const rows = await this.db.query(`SELECT w.* ${from} ORDER BY w.created_at DESC, w.id LIMIT ${w.param(limit)} OFFSET ${w.param(offset)}`, w.params);
+    const rows = await this.db.query(
+      `SELECT w.* ${from} ORDER BY w.created_at DESC, w.id LIMIT ${w.param(limit)} OFFSET ${w.param(offset)}`,
+      w.params,
+    );
     return { total, limit, offset, items: rows.map(resumen) };
   }
 
   /** The ids a filter selects, up to `max` (+1, so the caller can tell there were more). */
   async ids(f: AlumnoFiltro, max: number): Promise<string[]> {
     const w = filtrosDeAlumnos(f, this.schema);
-    const rows = await this.db.query(`SELECT w.alumno_id FROM "${this.schema}".workflow w ${w.sql} ORDER BY w.created_at, w.id LIMIT ${w.param(max + 1)}`, w.params);
+    const rows = await this.db.query(
+      `SELECT w.alumno_id FROM "${this.schema}".workflow w ${w.sql} ORDER BY w.created_at, w.id LIMIT ${w.param(max + 1)}`,
+      w.params,
+    );
     return rows.map((r: { alumno_id: string }) => r.alumno_id);
   }
 }

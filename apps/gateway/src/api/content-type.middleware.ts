@@ -12,7 +12,9 @@ export class ContentTypeMiddleware implements NestMiddleware {
     const conCuerpo = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const subida = req.method === 'POST' && SUBIDA.test(req.originalUrl.split('?')[0]!);
     if (conCuerpo && !req.is(['application/json', 'application/*+json', ...(subida ? ['multipart/form-data'] : [])])) {
-      throw new UnsupportedMediaTypeException(`el cuerpo debe ser application/json${subida ? ' o multipart/form-data' : ''} (llegó ${req.headers['content-type'] ?? 'sin Content-Type'})`);
+      throw new UnsupportedMediaTypeException(
+        `el cuerpo debe ser application/json${subida ? ' o multipart/form-data' : ''} (llegó ${req.headers['content-type'] ?? 'sin Content-Type'})`,
+      );
     }
     next();
   }

@@ -36,17 +36,26 @@ export class DocsSetup implements OnModuleInit {
       container,
       config: container.applicationConfig,
       getHttpAdapter: () => adapter,
-      useStaticAssets: (path: string, options: { prefix?: string }) => (adapter as unknown as { useStaticAssets(p: string, o: unknown): void }).useStaticAssets(path, options),
+      useStaticAssets: (path: string, options: { prefix?: string }) =>
+        (adapter as unknown as { useStaticAssets(p: string, o: unknown): void }).useStaticAssets(path, options),
     } as unknown as INestApplication;
     const config = new DocumentBuilder()
       .setTitle('Lucy API')
       .setDescription(DESCRIPCION)
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a token from POST /api/v1/tokens, or ADMIN_TOKEN' }, BEARER)
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'a token from POST /api/v1/tokens, or ADMIN_TOKEN' },
+        BEARER,
+      )
       .build();
-    SwaggerModule.setup('docs', app, () => (this.document ??= documentIdempotency(SwaggerModule.createDocument(app, config))), {
-      jsonDocumentUrl: 'docs-json',
-      yamlDocumentUrl: 'docs-yaml',
-    });
+    SwaggerModule.setup(
+      'docs',
+      app,
+      () => (this.document ??= documentIdempotency(SwaggerModule.createDocument(app, config))),
+      {
+        jsonDocumentUrl: 'docs-json',
+        yamlDocumentUrl: 'docs-yaml',
+      },
+    );
   }
 }

@@ -18,7 +18,8 @@ export class ProblemFilter implements ExceptionFilter {
       const message = typeof body === 'string' ? body : (body as { message?: string | string[] }).message;
       detail = Array.isArray(message) ? message.join('; ') : (message ?? err.message);
       // A validation failure's fields, one by one (SchemaPipe): an extension member, as RFC 9457 allows.
-      if (typeof body === 'object' && Array.isArray((body as { problemas?: unknown }).problemas)) problemas = (body as { problemas: unknown[] }).problemas;
+      if (typeof body === 'object' && Array.isArray((body as { problemas?: unknown }).problemas))
+        problemas = (body as { problemas: unknown[] }).problemas;
     } else if ((err as { type?: string }).type === 'entity.parse.failed') {
       status = 400;
       detail = `el cuerpo no es JSON válido (${(err as Error).message})`;
@@ -39,7 +40,14 @@ export class ProblemFilter implements ExceptionFilter {
     res
       .status(status)
       .type('application/problem+json')
-      .json({ type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail, instance: req.originalUrl, ...(problemas ? { problemas } : {}) });
+      .json({
+        type: 'about:blank',
+        title: HttpStatus[status] ?? 'Error',
+        status,
+        detail,
+        instance: req.originalUrl,
+        ...(problemas ? { problemas } : {}),
+      });
   }
 }
 

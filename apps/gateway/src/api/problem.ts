@@ -12,5 +12,8 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, what: stri
 
 /** A 400 listing each issue as { campo, mensaje }, as SchemaPipe's. */
 export function problemasDe(error: z.ZodError, what: string): BadRequestException {
-  return invalidInput(what, error.issues.slice(0, 20).map((i) => ({ campo: i.path.map(String).join('.') || what, mensaje: i.message })));
+  return invalidInput(
+    what,
+    error.issues.slice(0, 20).map((i) => ({ campo: i.path.map(String).join('.') || what, mensaje: i.message })),
+  );
 }

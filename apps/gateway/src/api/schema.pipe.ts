@@ -21,7 +21,10 @@ export class SchemaPipe implements PipeTransform {
       if (secretos.length) {
         throw new BadRequestException({
           message: `los secretos no se guardan ni se muestran aquí (${secretos.slice(0, 10).join(', ')}): configuralos en el entorno de cada servicio (GRAPH_CLIENT_SECRET, MOODLE_TOKEN, SMTP_PASSWORD, SIAL_PASSWORD, o su variante _FILE)`,
-          problemas: secretos.slice(0, 20).map((campo) => ({ campo, mensaje: 'un secreto no va en el cuerpo: se configura en el entorno del servicio' })),
+          problemas: secretos.slice(0, 20).map((campo) => ({
+            campo,
+            mensaje: 'un secreto no va en el cuerpo: se configura en el entorno del servicio',
+          })),
         });
       }
     }
@@ -33,6 +36,9 @@ export class SchemaPipe implements PipeTransform {
       mensaje: i.message,
     }));
     // `problemas` goes out as a problem+json extension: a client can put each message beside its field.
-    throw new BadRequestException({ message: `${donde} no válido: ${problemas.map((p) => `${p.campo}: ${p.mensaje}`).join('; ')}`, problemas });
+    throw new BadRequestException({
+      message: `${donde} no válido: ${problemas.map((p) => `${p.campo}: ${p.mensaje}`).join('; ')}`,
+      problemas,
+    });
   }
 }

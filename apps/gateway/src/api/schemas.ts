@@ -11,7 +11,12 @@ export const Texto = z.string().superRefine((s, ctx) => {
 });
 
 const entero = (min: number, max: number, def: number) =>
-  z.coerce.number({ error: 'debe ser un número' }).int({ error: 'debe ser un entero' }).min(min, { error: `mínimo ${min}` }).max(max, { error: `máximo ${max}` }).default(def);
+  z.coerce
+    .number({ error: 'debe ser un número' })
+    .int({ error: 'debe ser un entero' })
+    .min(min, { error: `mínimo ${min}` })
+    .max(max, { error: `máximo ${max}` })
+    .default(def);
 
 export const Paginacion = {
   limit: entero(1, 200, 50).describe('cuántos (1-200)'),
@@ -24,13 +29,28 @@ const FECHA = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
 export function esFechaReal(s: string): boolean {
   const m = FECHA.exec(s);
   if (!m) return false;
-  const [anio, mes, dia, hora = 0, min = 0, seg = 0] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const [anio, mes, dia, hora = 0, min = 0, seg = 0] = m
+    .slice(1, 7)
+    .map((x) => (x === undefined ? undefined : Number(x))) as number[];
   const diasDelMes = new Date(Date.UTC(anio!, mes!, 0)).getUTCDate(); // day 0 of the next month
   const offsetOk = m[8] === undefined || (Number(m[8]) <= 14 && Number(m[9]) <= 59);
-  return anio! >= 1 && mes! >= 1 && mes! <= 12 && dia! >= 1 && dia! <= diasDelMes && hora <= 23 && min <= 59 && seg <= 59 && offsetOk;
+  return (
+    anio! >= 1 &&
+    mes! >= 1 &&
+    mes! <= 12 &&
+    dia! >= 1 &&
+    dia! <= diasDelMes &&
+    hora <= 23 &&
+    min <= 59 &&
+    seg <= 59 &&
+    offsetOk
+  );
 }
 
-export const Fecha = z.string().max(40).refine(esFechaReal, { error: 'debe ser una fecha que exista, en ISO 8601 (2027-02-01 o 2027-02-01T10:00:00Z)' });
+export const Fecha = z
+  .string()
+  .max(40)
+  .refine(esFechaReal, { error: 'debe ser una fecha que exista, en ISO 8601 (2027-02-01 o 2027-02-01T10:00:00Z)' });
 
 export const RangoFechas = {
   desde: Fecha.optional().describe('desde esta fecha (inclusive)'),

@@ -10,4 +10,3 @@ export function clavesSecretas(v: unknown, ruta = ''): string[] {
     return [...(SECRETO.test(k) ? [aqui] : []), ...clavesSecretas(x, aqui)];
   });
 }
-

@@ -7,4 +7,6 @@ export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): s
 });
 
 /** The caller as AuthGuard identified them. */
-export const Quien = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<RequestConIdentidad>().identidad);
+export const Quien = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<RequestConIdentidad>().identidad,
+);

@@ -1,7 +1,13 @@
 // Every route under /api needs a valid bearer token and the role the route asks for (roles.ts).
 // /health/*, /metrics and /docs are outside /api and open: probes and scrapers run inside the network
 // (keep /metrics off the public proxy), and the API's description holds no data.
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { alcanza, PUBLIC_METADATA, ROLES_METADATA, type Identidad, type Rol } from './roles.js';
@@ -28,8 +34,13 @@ export class AuthGuard implements CanActivate {
     if (!token) throw new UnauthorizedException('falta el token: enviá Authorization: Bearer <token>');
     const identidad = await this.tokens.verificar(token);
     if (!identidad) throw new UnauthorizedException('el token no es válido o fue revocado');
-    const necesita = this.reflector.getAllAndOverride<Rol>(ROLES_METADATA, targets) ?? (['GET', 'HEAD'].includes(req.method) ? 'viewer' : 'admin');
-    if (!alcanza(identidad.rol, necesita)) throw new ForbiddenException(`el token "${identidad.nombre}" tiene el rol ${identidad.rol}; esta operación necesita ${necesita}`);
+    const necesita =
+      this.reflector.getAllAndOverride<Rol>(ROLES_METADATA, targets) ??
+      (['GET', 'HEAD'].includes(req.method) ? 'viewer' : 'admin');
+    if (!alcanza(identidad.rol, necesita))
+      throw new ForbiddenException(
+        `el token "${identidad.nombre}" tiene el rol ${identidad.rol}; esta operación necesita ${necesita}`,
+      );
     req.identidad = identidad;
     return true;
   }

@@ -50,7 +50,10 @@ export class TokenService implements OnApplicationBootstrap {
     }
     const hash = hashToken(this.config.ADMIN_TOKEN);
     // A changed ADMIN_TOKEN replaces the old one; several replicas starting together insert it once.
-    await this.db.query(`UPDATE ${this.t} SET hash = $1 WHERE nombre = $2 AND creado_por = 'entorno' AND revocado_at IS NULL AND hash <> $1`, [hash, ADMIN_ENTORNO]);
+    await this.db.query(
+      `UPDATE ${this.t} SET hash = $1 WHERE nombre = $2 AND creado_por = 'entorno' AND revocado_at IS NULL AND hash <> $1`,
+      [hash, ADMIN_ENTORNO],
+    );
     await this.db.query(
       `INSERT INTO ${this.t} (id, nombre, rol, hash, creado_por) VALUES ($1, $2, 'admin', $3, 'entorno') ON CONFLICT DO NOTHING`,
       [randomUUID(), ADMIN_ENTORNO, hash],
@@ -60,32 +63,46 @@ export class TokenService implements OnApplicationBootstrap {
   async crear(nombre: string, rol: Rol, creadoPor: string): Promise<TokenInfo & { token: string }> {
     const token = nuevoToken();
     try {
-      const [row] = await this.db.query(`INSERT INTO ${this.t} (id, nombre, rol, hash, creado_por) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [randomUUID(), nombre, rol, hashToken(token), creadoPor]);
+      const [row] = await this.db.query(
+        `INSERT INTO ${this.t} (id, nombre, rol, hash, creado_por) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [randomUUID(), nombre, rol, hashToken(token), creadoPor],
+      );
       return { ...info(row), token };
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ConflictException(`ya hay un token vigente llamado "${nombre}": elegí otro nombre o revocá ese`);
+      if ((err as { code?: string }).code === '23505')
+        throw new ConflictException(`ya hay un token vigente llamado "${nombre}": elegí otro nombre o revocá ese`);
       throw err;
     }
   }
 
   async listar(incluirRevocados: boolean): Promise<TokenInfo[]> {
-    const rows = await this.db.query(`SELECT * FROM ${this.t} ${incluirRevocados ? '' : 'WHERE revocado_at IS NULL'} ORDER BY created_at`);
+    const rows = await this.db.query(
+      `SELECT * FROM ${this.t} ${incluirRevocados ? '' : 'WHERE revocado_at IS NULL'} ORDER BY created_at`,
+    );
     return rows.map(info);
   }
 
   async revocar(id: string): Promise<TokenInfo> {
-    const [rows] = await this.db.query(`UPDATE ${this.t} SET revocado_at = coalesce(revocado_at, now()) WHERE id = $1 RETURNING *`, [id]);
+    const [rows] = await this.db.query(
+      `UPDATE ${this.t} SET revocado_at = coalesce(revocado_at, now()) WHERE id = $1 RETURNING *`,
+      [id],
+    );
     if (!rows?.length) throw new NotFoundException(`no existe el token ${id}`);
     return info(rows[0]);
   }
 
   /** The holder of a token that is valid now, or undefined. */
   async verificar(token: string): Promise<Identidad | undefined> {
-    const [row] = await this.db.query(`SELECT id, nombre, rol FROM ${this.t} WHERE hash = $1 AND revocado_at IS NULL`, [hashToken(token)]);
+    const [row] = await this.db.query(`SELECT id, nombre, rol FROM ${this.t} WHERE hash = $1 AND revocado_at IS NULL`, [
+      hashToken(token),
+    ]);
     if (!row) return undefined;
     // At most one write a minute per token, however busy it is.
     void this.db
-      .query(`UPDATE ${this.t} SET usado_at = now() WHERE id = $1 AND (usado_at IS NULL OR usado_at < now() - interval '1 minute')`, [row.id])
+      .query(
+        `UPDATE ${this.t} SET usado_at = now() WHERE id = $1 AND (usado_at IS NULL OR usado_at < now() - interval '1 minute')`,
+        [row.id],
+      )
       .catch(() => undefined);
     return { tokenId: row.id, nombre: row.nombre, rol: row.rol };
   }

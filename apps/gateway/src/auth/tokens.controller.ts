@@ -9,11 +9,25 @@ import { TokenService } from './token.service.js';
 
 const NuevoToken = z
   .object({
-    nombre: z.string().trim().min(1).max(100).regex(/^[\p{L}\p{N} ._@-]+$/u, { error: 'letras, números, espacio y . _ @ -' }).describe('quién lo usa: aparece como actor en la auditoría'),
+    nombre: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[\p{L}\p{N} ._@-]+$/u, { error: 'letras, números, espacio y . _ @ -' })
+      .describe('quién lo usa: aparece como actor en la auditoría'),
     rol: Rol,
   })
   .strict();
-const TokenInfo = z.object({ id: z.uuid(), nombre: z.string(), rol: Rol, creadoPor: z.string(), creadoAt: z.string(), usadoAt: z.string().nullable(), revocadoAt: z.string().nullable() });
+const TokenInfo = z.object({
+  id: z.uuid(),
+  nombre: z.string(),
+  rol: Rol,
+  creadoPor: z.string(),
+  creadoAt: z.string(),
+  usadoAt: z.string().nullable(),
+  revocadoAt: z.string().nullable(),
+});
 const Listado = z.object({ incluirRevocados: z.stringbool().default(false) }).strict();
 
 @ApiTags('tokens')

@@ -49,17 +49,42 @@ export class BreakerService {
   }
 
   async todos(): Promise<{ servicio: string; alcanzable: boolean; error: string | null; breakers: Breaker[] }[]> {
-    const [salud, filas] = await Promise.all([this.salud.todas(), this.db.query(`SELECT * FROM ${this.t} ORDER BY servicio, dependencia`)]);
+    const [salud, filas] = await Promise.all([
+      this.salud.todas(),
+      this.db.query(`SELECT * FROM ${this.t} ORDER BY servicio, dependencia`),
+    ]);
     return salud.map((s) => {
-      const eventos = new Map<string, Record<string, any>>(filas.filter((f: { servicio: string }) => f.servicio === s.servicio).map((f: { dependencia: string }) => [f.dependencia, f]));
+      const eventos = new Map<string, Record<string, any>>(
+        filas
+          .filter((f: { servicio: string }) => f.servicio === s.servicio)
+          .map((f: { dependencia: string }) => [f.dependencia, f]),
+      );
       const vivos = Object.entries(s.detalles).filter(([k]) => k.startsWith('breaker:'));
       const nombres = new Set([...vivos.map(([k]) => k.slice('breaker:'.length)), ...eventos.keys()]);
       const breakers = [...nombres].sort().map((dependencia): Breaker => {
-        const vivo = s.detalles[`breaker:${dependencia}`] as { state?: string; since?: string; lastFailure?: string | null; rateLimit?: unknown } | undefined;
+        const vivo = s.detalles[`breaker:${dependencia}`] as
+          { state?: string; since?: string; lastFailure?: string | null; rateLimit?: unknown } | undefined;
         const ev = eventos.get(dependencia);
         const ultimoEvento = ev ? { estado: ev.estado, at: ev.at.toISOString(), motivo: ev.motivo } : null;
-        if (vivo?.state) return { dependencia, estado: vivo.state, desde: vivo.since ?? null, motivo: vivo.lastFailure ?? null, fuente: 'servicio', ultimoEvento, limite: vivo.rateLimit ?? null };
-        return { dependencia, estado: ev?.estado ?? null, desde: ultimoEvento?.at ?? null, motivo: ev?.motivo ?? null, fuente: 'evento', ultimoEvento, limite: null };
+        if (vivo?.state)
+          return {
+            dependencia,
+            estado: vivo.state,
+            desde: vivo.since ?? null,
+            motivo: vivo.lastFailure ?? null,
+            fuente: 'servicio',
+            ultimoEvento,
+            limite: vivo.rateLimit ?? null,
+          };
+        return {
+          dependencia,
+          estado: ev?.estado ?? null,
+          desde: ultimoEvento?.at ?? null,
+          motivo: ev?.motivo ?? null,
+          fuente: 'evento',
+          ultimoEvento,
+          limite: null,
+        };
       });
       return { servicio: s.servicio, alcanzable: s.alcanzable, error: s.error, breakers };
     });
@@ -67,26 +92,48 @@ export class BreakerService {
 
   /** The dependencies a service has a breaker for: what its /health/ready shows now, and what it announced before. */
   private async dependencias(servicio: string): Promise<string[]> {
-    const [salud, filas] = await Promise.all([this.salud.de(servicio), this.db.query(`SELECT dependencia FROM ${this.t} WHERE servicio = $1`, [servicio])]);
-    const vivas = Object.keys(salud.detalles).filter((k) => k.startsWith('breaker:')).map((k) => k.slice('breaker:'.length));
+    const [salud, filas] = await Promise.all([
+      this.salud.de(servicio),
+      this.db.query(`SELECT dependencia FROM ${this.t} WHERE servicio = $1`, [servicio]),
+    ]);
+    const vivas = Object.keys(salud.detalles)
+      .filter((k) => k.startsWith('breaker:'))
+      .map((k) => k.slice('breaker:'.length));
     return [...new Set([...vivas, ...filas.map((f: { dependencia: string }) => f.dependencia)])].sort();
   }
 
   async reiniciar(servicio: string, dependencia: string, actor: string) {
-    if (!this.config.SERVICES.includes(servicio)) throw new NotFoundException(`no hay un servicio "${servicio}" (servicios: ${this.config.SERVICES.join(', ')})`);
+    if (!this.config.SERVICES.includes(servicio))
+      throw new NotFoundException(`no hay un servicio "${servicio}" (servicios: ${this.config.SERVICES.join(', ')})`);
     const conocidas = await this.dependencias(servicio);
     if (!conocidas.includes(dependencia)) {
-      throw new NotFoundException(`${servicio} no tiene un breaker "${dependencia}" (${conocidas.length ? `tiene: ${conocidas.join(', ')}` : 'no informa ninguno: ¿está caído?'})`);
+      throw new NotFoundException(
+        `${servicio} no tiene un breaker "${dependencia}" (${conocidas.length ? `tiene: ${conocidas.join(', ')}` : 'no informa ninguno: ¿está caído?'})`,
+      );
     }
     const correlationId = `breaker-${randomUUID()}`;
     const tareaId = await this.messaging.inTransaction(
       async ({ manager, publish }) => {
         publish(ReiniciarBreaker, { servicio, dependencia });
-        await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.reiniciar-breaker', actor, correlationId, detalle: { servicio, dependencia } });
-        return this.tareas.registrar({ tipo: 'breaker', actor, estado: 'completada', total: 1, exitosos: 1, detalle: { servicio, dependencia } }, manager);
+        await registrar(manager, this.config.DB_SCHEMA, {
+          evento: 'accion.reiniciar-breaker',
+          actor,
+          correlationId,
+          detalle: { servicio, dependencia },
+        });
+        return this.tareas.registrar(
+          { tipo: 'breaker', actor, estado: 'completada', total: 1, exitosos: 1, detalle: { servicio, dependencia } },
+          manager,
+        );
       },
       { correlationId },
     );
-    return { servicio, dependencia, comando: ReiniciarBreaker.name, tareaId, nota: 'el servicio responde con BreakerCambiado; GET /api/v1/breakers muestra el estado nuevo' };
+    return {
+      servicio,
+      dependencia,
+      comando: ReiniciarBreaker.name,
+      tareaId,
+      nota: 'el servicio responde con BreakerCambiado; GET /api/v1/breakers muestra el estado nuevo',
+    };
   }
 }

@@ -7,7 +7,9 @@ import { Requiere } from '../auth/roles.js';
 import { BreakerService } from './breaker.service.js';
 
 // eslint-disable-next-line no-useless-assignment -- read by the parameter decorators below, which the rule does not see
-const Nombre = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: 'debe ser un nombre en minúsculas (p. ej. teams-service, graph)' });
+const Nombre = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: 'debe ser un nombre en minúsculas (p. ej. teams-service, graph)' });
 
 const BreakerSchema = z.object({
   dependencia: z.string(),
@@ -26,8 +28,20 @@ export class BreakersController {
   constructor(private readonly breakers: BreakerService) {}
 
   @Get()
-  @ApiOperation({ summary: "Every service's circuit breakers: live from each service's /health/ready, else the last BreakerCambiado heard" })
-  @ApiOkResponse({ standardSchema: z.array(z.object({ servicio: z.string(), alcanzable: z.boolean(), error: z.string().nullable(), breakers: z.array(BreakerSchema) })) })
+  @ApiOperation({
+    summary:
+      "Every service's circuit breakers: live from each service's /health/ready, else the last BreakerCambiado heard",
+  })
+  @ApiOkResponse({
+    standardSchema: z.array(
+      z.object({
+        servicio: z.string(),
+        alcanzable: z.boolean(),
+        error: z.string().nullable(),
+        breakers: z.array(BreakerSchema),
+      }),
+    ),
+  })
   todos() {
     return this.breakers.todos();
   }
@@ -36,8 +50,20 @@ export class BreakersController {
   @Requiere('operator')
   @HttpCode(202)
   @ApiOperation({ summary: 'Close a breaker now (ReiniciarBreaker); the service confirms with BreakerCambiado' })
-  @ApiAcceptedResponse({ standardSchema: z.object({ servicio: z.string(), dependencia: z.string(), comando: z.string(), tareaId: z.uuid(), nota: z.string() }) })
-  reiniciar(@Param('servicio', { schema: Nombre }) servicio: string, @Param('dependencia', { schema: Nombre }) dependencia: string, @Actor() actor: string) {
+  @ApiAcceptedResponse({
+    standardSchema: z.object({
+      servicio: z.string(),
+      dependencia: z.string(),
+      comando: z.string(),
+      tareaId: z.uuid(),
+      nota: z.string(),
+    }),
+  })
+  reiniciar(
+    @Param('servicio', { schema: Nombre }) servicio: string,
+    @Param('dependencia', { schema: Nombre }) dependencia: string,
+    @Actor() actor: string,
+  ) {
     return this.breakers.reiniciar(servicio, dependencia, actor);
   }
 }

@@ -32,7 +32,14 @@ export class HealthClient {
     try {
       const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
       const body = (await res.json().catch(() => ({}))) as { details?: SaludServicio['detalles'] };
-      return { servicio, url, alcanzable: true, listo: res.ok, error: res.ok ? null : `HTTP ${res.status}`, detalles: body.details ?? {} };
+      return {
+        servicio,
+        url,
+        alcanzable: true,
+        listo: res.ok,
+        error: res.ok ? null : `HTTP ${res.status}`,
+        detalles: body.details ?? {},
+      };
     } catch (err) {
       return { servicio, url, alcanzable: false, listo: false, error: (err as Error).message, detalles: {} };
     }

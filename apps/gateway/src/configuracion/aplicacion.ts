@@ -21,8 +21,16 @@ export interface AplicacionServicio {
 export function aplicacionDe(servicio: string, salud: SaludLeida, versionActual: number): AplicacionServicio {
   const aplicada = configuracionAplicada(salud);
   if (!aplicada) {
-    const error = salud.alcanzable ? 'no informa su configuración en /health/ready' : `no responde: ${salud.error ?? 'sin respuesta'}`;
+    const error = salud.alcanzable
+      ? 'no informa su configuración en /health/ready'
+      : `no responde: ${salud.error ?? 'sin respuesta'}`;
     return { servicio, version: null, rechazadas: null, alDia: false, error };
   }
-  return { servicio, version: aplicada.version, rechazadas: aplicada.rechazadas, alDia: alDia(aplicada.version, versionActual), error: null };
+  return {
+    servicio,
+    version: aplicada.version,
+    rechazadas: aplicada.rechazadas,
+    alDia: alDia(aplicada.version, versionActual),
+    error: null,
+  };
 }

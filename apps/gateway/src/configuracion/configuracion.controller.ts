@@ -22,7 +22,9 @@ const Version = z.object({
   motivo: z.string().nullable(),
   at: z.string().nullable(),
 });
-const Cambio = Version.extend({ sinCambios: z.boolean().describe('nothing stored: neither a value nor the keys set would change') });
+const Cambio = Version.extend({
+  sinCambios: z.boolean().describe('nothing stored: neither a value nor the keys set would change'),
+});
 const Historia = z.object({
   version: z.number().int(),
   cambios: z.array(z.string()),
@@ -35,19 +37,53 @@ const Historia = z.object({
 });
 const Aplicacion = z.object({
   servicio: z.string(),
-  version: z.number().int().nullable().describe('the version it applies (0: none, its environment only); null: unknown, it did not answer or does not say'),
-  rechazadas: z.record(z.string(), z.string()).nullable().describe('keys whose value it refused, with its reason: they keep their previous value; null when unknown'),
+  version: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'the version it applies (0: none, its environment only); null: unknown, it did not answer or does not say',
+    ),
+  rechazadas: z
+    .record(z.string(), z.string())
+    .nullable()
+    .describe('keys whose value it refused, with its reason: they keep their previous value; null when unknown'),
   alDia: z.boolean().describe('it applies the current version (false when behind, ahead, or unknown)'),
   error: z.string().nullable().describe('why it is unknown'),
 });
-const Actual = Version.extend({ aplicacion: z.array(Aplicacion).describe('each service that owns keys: which version it applies, read from its /health/ready') });
-const Republicada = z.object({ version: z.number().int(), fijadas: z.array(z.string()), tareaId: z.uuid(), nota: z.string() });
+const Actual = Version.extend({
+  aplicacion: z
+    .array(Aplicacion)
+    .describe('each service that owns keys: which version it applies, read from its /health/ready'),
+});
+const Republicada = z.object({
+  version: z.number().int(),
+  fijadas: z.array(z.string()),
+  tareaId: z.uuid(),
+  nota: z.string(),
+});
 
-const Meta = { motivo: z.string().max(500).optional(), versionBase: z.number().int().min(0).optional().describe('the version being edited: 409 if it is no longer the current one') };
+const Meta = {
+  motivo: z.string().max(500).optional(),
+  versionBase: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('the version being edited: 409 if it is no longer the current one'),
+};
 const Reemplazo = z.object({ valores: ConfiguracionApi, ...Meta }).strict();
 const Parcial = z.object({ valores: ConfiguracionNombrada.partial().strict(), ...Meta }).strict();
 /** What GET /config/export gives, as it gives it; only `valores` is read back. */
-const Importacion = z.object({ formato: z.literal('lucy-config').optional(), version: z.number().int().optional(), exportadoAt: z.string().optional(), valores: ConfiguracionNombrada, motivo: z.string().max(500).optional() }).strict();
+const Importacion = z
+  .object({
+    formato: z.literal('lucy-config').optional(),
+    version: z.number().int().optional(),
+    exportadoAt: z.string().optional(),
+    valores: ConfiguracionNombrada,
+    motivo: z.string().max(500).optional(),
+  })
+  .strict();
 const Soltar = z.object({ motivo: z.string().max(500).optional() }).strict();
 const NumeroVersion = z.coerce.number({ error: 'debe ser un número de versión' }).int().min(0).max(2_147_483_647);
 
@@ -59,7 +95,8 @@ export class ConfiguracionController {
 
   @Get()
   @ApiOperation({
-    summary: 'The current configuration (version 0: nothing stored, the services run on their environment) and which version each service applies',
+    summary:
+      'The current configuration (version 0: nothing stored, the services run on their environment) and which version each service applies',
     description: [
       'Keys and who applies them: loteTamano → ingest-service; limites → teams (graph), moodle, mail (smtp); upn, licenciaSku → teams-service; cursos, moodleAuth, zonaHoraria (new users) → moodle-service; plantillaEmail → mail-service; sincronizacion, zonaHoraria (its schedule, the dashboard) → the gateway. Secrets are never here.',
       "Only the keys in `fijadas` (set by an operator, not given back) reach the services. A key not set keeps each service's environment value (BATCH_SIZE, MOODLE_CURSOS, …): the value shown for it is the gateway's default, not necessarily what a service runs. What each service applies, and the keys it refused, is under `aplicacion` (and on the dashboard's service page): that is the truth.",
@@ -75,7 +112,8 @@ export class ConfiguracionController {
   @Requiere('admin')
   @ApiOperation({
     summary: 'Replace the configuration: a new version, announced to the services (ConfiguracionCambiada)',
-    description: 'What the dashboard form sends. The keys whose value changed become set (fijadas); a key sent with the value it has stays as it was (set or not): the form sends every key, not only those the operator meant.',
+    description:
+      'What the dashboard form sends. The keys whose value changed become set (fijadas); a key sent with the value it has stays as it was (set or not): the form sends every key, not only those the operator meant.',
   })
   @ApiOkResponse({ standardSchema: Cambio })
   reemplazar(@Body({ schema: Reemplazo }) b: z.infer<typeof Reemplazo>, @Actor() actor: string) {
@@ -91,26 +129,37 @@ export class ConfiguracionController {
   })
   @ApiOkResponse({ standardSchema: Cambio })
   cambiar(@Body({ schema: Parcial }) b: z.infer<typeof Parcial>, @Actor() actor: string) {
-    return this.configuracion.cambiar((actual) => ({ ...actual, ...b.valores }), actor, { motivo: b.motivo, versionBase: b.versionBase, fijar: Object.keys(b.valores) });
+    return this.configuracion.cambiar((actual) => ({ ...actual, ...b.valores }), actor, {
+      motivo: b.motivo,
+      versionBase: b.versionBase,
+      fijar: Object.keys(b.valores),
+    });
   }
 
   @Delete('fijadas/:clave')
   @Requiere('admin')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Give a key back to the services' environment: a new version, same values, whose fijadas lack it; announced",
+    summary:
+      "Give a key back to the services' environment: a new version, same values, whose fijadas lack it; announced",
     description: [
       "Each service then runs its environment's value for that key again (BATCH_SIZE, MOODLE_CURSOS, …), within seconds, without a restart; the gateway's value for it stays in `valores` as a default. Recorded in the audit trail (accion.configuracion, with soltadas) and as a tarea.",
-      'A key used by the gateway too (zonaHoraria: its schedule and dashboard) keeps that use there. 404: the configuration has no such key. 400: the key is not set, or cannot go back: sincronizacion (only the gateway applies it, from the configuration) and limites (the services keep the limits they were sent, LimitesCambiados, in Redis, with no way back to their environment\'s: set those values instead).',
+      "A key used by the gateway too (zonaHoraria: its schedule and dashboard) keeps that use there. 404: the configuration has no such key. 400: the key is not set, or cannot go back: sincronizacion (only the gateway applies it, from the configuration) and limites (the services keep the limits they were sent, LimitesCambiados, in Redis, with no way back to their environment's: set those values instead).",
     ].join('\n\n'),
   })
   @ApiOkResponse({ standardSchema: Cambio })
-  soltar(@Param('clave', { schema: z.string().max(100) }) clave: string, @Query({ schema: Soltar }) q: z.infer<typeof Soltar>, @Actor() actor: string) {
+  soltar(
+    @Param('clave', { schema: z.string().max(100) }) clave: string,
+    @Query({ schema: Soltar }) q: z.infer<typeof Soltar>,
+    @Actor() actor: string,
+  ) {
     return this.configuracion.soltar(clave, actor, q);
   }
 
   @Get('versiones')
-  @ApiOperation({ summary: 'Every version: who changed which keys, which keys it set or gave back, when and why; newest first' })
+  @ApiOperation({
+    summary: 'Every version: who changed which keys, which keys it set or gave back, when and why; newest first',
+  })
   @ApiOkResponse({ standardSchema: paginaDe(Historia) })
   versiones(@Query({ schema: z.object(Paginacion).strict() }) q: { limit: number; offset: number }) {
     return this.configuracion.versiones(q.limit, q.offset);
@@ -128,33 +177,46 @@ export class ConfiguracionController {
   @ApiOperation({ summary: 'The current configuration as a JSON file, to import elsewhere' })
   async exportar() {
     const actual = await this.configuracion.actual();
-    return { formato: 'lucy-config', version: actual.version, exportadoAt: new Date().toISOString(), valores: actual.valores };
+    return {
+      formato: 'lucy-config',
+      version: actual.version,
+      exportadoAt: new Date().toISOString(),
+      valores: actual.valores,
+    };
   }
 
   @Post('import')
   @Requiere('admin')
   @ApiOperation({
-    summary: 'Import an exported configuration (say from staging into production): validated like PUT, a new version unless nothing differs',
+    summary:
+      'Import an exported configuration (say from staging into production): validated like PUT, a new version unless nothing differs',
     description:
       "Every top-level key present in the file becomes set (fijadas), even where its value equals this site's: the file's values are in force here, not each service's environment. Keys already set stay set. A file without sincronizacion (exported before it existed) leaves this site's as it is, and not set by the import.",
   })
   @ApiOkResponse({ standardSchema: Cambio })
   importar(@Body({ schema: Importacion }) b: z.infer<typeof Importacion>, @Actor() actor: string) {
     const motivo = b.motivo ?? `importada${b.version ? ` (versión ${b.version} de origen)` : ''}`;
-    return this.configuracion.cambiar((actual) => ({ ...actual, ...b.valores }), actor, { motivo, fijar: Object.keys(b.valores) });
+    return this.configuracion.cambiar((actual) => ({ ...actual, ...b.valores }), actor, {
+      motivo,
+      fijar: Object.keys(b.valores),
+    });
   }
 
   @Post('republicar')
   @Requiere('admin')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Announce the current version again (ConfiguracionCambiada, same number): for a service whose queue did not exist when it went out',
+    summary:
+      'Announce the current version again (ConfiguracionCambiada, same number): for a service whose queue did not exist when it went out',
     description:
       'Harmless: a service that has this version already ignores it. Every gateway replica does it when it starts; this is the same on demand, recorded in the audit trail and as a tarea. 409 at version 0 (nothing stored).',
   })
   @ApiAcceptedResponse({ standardSchema: Republicada })
   async republicar(@Actor() actor: string) {
     const r = await this.configuracion.republicar(actor);
-    return { ...r, nota: 'cada servicio la aplica en segundos; GET /api/v1/config muestra en aplicacion la versión de cada uno' };
+    return {
+      ...r,
+      nota: 'cada servicio la aplica en segundos; GET /api/v1/config muestra en aplicacion la versión de cada uno',
+    };
   }
 }

@@ -1,4 +1,10 @@
-import { cambiosEntre, clavesSecretas, ConfiguracionApi, ConfiguracionNombrada, DEFECTO } from './configuracion.schema.js';
+import {
+  cambiosEntre,
+  clavesSecretas,
+  ConfiguracionApi,
+  ConfiguracionNombrada,
+  DEFECTO,
+} from './configuracion.schema.js';
 
 const errores = (v: unknown) => {
   const r = ConfiguracionApi.safeParse(v);
@@ -14,24 +20,47 @@ describe('the runtime configuration', () => {
     expect(errores({ ...DEFECTO, upn: { patron: '{nombre}@{domain}', dominio: 'x' } })).toEqual(
       expect.arrayContaining([expect.stringMatching(/^upn.patron: .*\{dni\}/), expect.stringMatching(/^upn.dominio/)]),
     );
-    expect(errores({ ...DEFECTO, upn: { patron: '{legajo}{dni}@{domain}', dominio: 'a.edu' } })[0]).toMatch(/\{legajo\}/);
+    expect(errores({ ...DEFECTO, upn: { patron: '{legajo}{dni}@{domain}', dominio: 'a.edu' } })[0]).toMatch(
+      /\{legajo\}/,
+    );
   });
 
   it('refuses an email template that does not compile or uses an unknown variable', () => {
     const plantilla = { asunto: 'Hola {nombre}', html: '<p>{{#if upn}}{{upn}}</p>', texto: 'Tu {legajo}' };
     const e = errores({ ...DEFECTO, plantillaEmail: plantilla });
-    expect(e).toEqual(expect.arrayContaining([expect.stringMatching(/^plantillaEmail.html: no compila/), expect.stringMatching(/^plantillaEmail.texto: .*legajo/)]));
-    expect(errores({ ...DEFECTO, plantillaEmail: { asunto: 'Hola {nombre}', html: '<p>{{upn}} {{{password}}}</p>', texto: 'usuario {upn}, clave: {password}' } })).toEqual([]);
+    expect(e).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^plantillaEmail.html: no compila/),
+        expect.stringMatching(/^plantillaEmail.texto: .*legajo/),
+      ]),
+    );
+    expect(
+      errores({
+        ...DEFECTO,
+        plantillaEmail: {
+          asunto: 'Hola {nombre}',
+          html: '<p>{{upn}} {{{password}}}</p>',
+          texto: 'usuario {upn}, clave: {password}',
+        },
+      }),
+    ).toEqual([]);
   });
 
   it('refuses a credentials email whose bodies do not show {upn} and {password}, or whose subject holds the password', () => {
     const bien = { asunto: 'Hola {nombre}', html: '<p>{{upn}} / {{password}}</p>', texto: '{upn} / {password}' };
-    expect(errores({ ...DEFECTO, plantillaEmail: { ...bien, html: '<p>Bienvenida, {nombre}</p>', texto: 'Usuario: {upn}' } })).toEqual([
+    expect(
+      errores({
+        ...DEFECTO,
+        plantillaEmail: { ...bien, html: '<p>Bienvenida, {nombre}</p>', texto: 'Usuario: {upn}' },
+      }),
+    ).toEqual([
       'plantillaEmail.html: debe mostrar {upn} y {password}: es el correo que lleva las credenciales (falta {upn} y {password})',
       'plantillaEmail.texto: debe mostrar {upn} y {password}: es el correo que lleva las credenciales (falta {password})',
     ]);
     // Named only in a comment or as a condition, it is not shown.
-    expect(errores({ ...DEFECTO, plantillaEmail: { ...bien, texto: '{{!-- {password} --}}{{#if password}}{upn}{{/if}}' } })).toEqual([
+    expect(
+      errores({ ...DEFECTO, plantillaEmail: { ...bien, texto: '{{!-- {password} --}}{{#if password}}{upn}{{/if}}' } }),
+    ).toEqual([
       'plantillaEmail.texto: debe mostrar {upn} y {password}: es el correo que lleva las credenciales (falta {password})',
     ]);
     expect(errores({ ...DEFECTO, plantillaEmail: { ...bien, asunto: 'Tu clave: {password}' } })).toEqual([
@@ -44,27 +73,41 @@ describe('the runtime configuration', () => {
     // Zones Intl knows but Moodle (which gets it for new users) would refuse or ignore.
     expect(errores({ ...DEFECTO, zonaHoraria: 'Etc/GMT+3' })[0]).toMatch(/zonaHoraria: Moodle no acepta/);
     expect(errores({ ...DEFECTO, zonaHoraria: 'america/argentina/cordoba' })[0]).toMatch(/America\/Argentina\/Cordoba/);
-    for (const ok of ['America/Argentina/Cordoba', 'UTC', 'Europe/Madrid', 'America/Argentina/Buenos_Aires']) expect(errores({ ...DEFECTO, zonaHoraria: ok })).toEqual([]);
+    for (const ok of ['America/Argentina/Cordoba', 'UTC', 'Europe/Madrid', 'America/Argentina/Buenos_Aires'])
+      expect(errores({ ...DEFECTO, zonaHoraria: ok })).toEqual([]);
     expect(errores({ ...DEFECTO, extra: 1 })[0]).toMatch(/extra|Unrecognized/);
     expect(errores({ ...DEFECTO, licenciaSku: 'A1' })[0]).toMatch(/licenciaSku/);
   });
 
   it('finds keys that name a secret, at any depth', () => {
-    expect(clavesSecretas({ limites: {}, graph: { clientSecret: 'x' }, moodleToken: 'y', smtp: [{ SMTP_PASSWORD: 'z' }] })).toEqual(['graph.clientSecret', 'moodleToken', 'smtp[0].SMTP_PASSWORD']);
+    expect(
+      clavesSecretas({ limites: {}, graph: { clientSecret: 'x' }, moodleToken: 'y', smtp: [{ SMTP_PASSWORD: 'z' }] }),
+    ).toEqual(['graph.clientSecret', 'moodleToken', 'smtp[0].SMTP_PASSWORD']);
     expect(clavesSecretas(DEFECTO)).toEqual([]);
   });
 
   it('lists the top-level keys that changed, whatever the key order', () => {
-    const despues = { ...DEFECTO, limites: { smtp: { rpm: 30 }, moodle: { rpm: 100 }, graph: { writeRpm: 1100, rpm: 6000 } } };
+    const despues = {
+      ...DEFECTO,
+      limites: { smtp: { rpm: 30 }, moodle: { rpm: 100 }, graph: { writeRpm: 1100, rpm: 6000 } },
+    };
     expect(cambiosEntre(DEFECTO, despues)).toEqual(['limites']);
-    expect(cambiosEntre(DEFECTO, { ...DEFECTO, limites: { smtp: { rpm: 30 }, moodle: { rpm: 300 }, graph: { writeRpm: 1100, rpm: 6000 } } })).toEqual([]);
+    expect(
+      cambiosEntre(DEFECTO, {
+        ...DEFECTO,
+        limites: { smtp: { rpm: 30 }, moodle: { rpm: 300 }, graph: { writeRpm: 1100, rpm: 6000 } },
+      }),
+    ).toEqual([]);
   });
 
   it('as PATCH and an import read it, has only the keys sent: no default filled in for the schedule', () => {
     expect(ConfiguracionNombrada.partial().strict().parse({ loteTamano: 5 })).toEqual({ loteTamano: 5 });
     const { sincronizacion: _, ...sinSincronizacion } = DEFECTO;
     expect(Object.keys(ConfiguracionNombrada.parse(sinSincronizacion))).not.toContain('sincronizacion');
-    expect(ConfiguracionNombrada.safeParse({ ...DEFECTO, sincronizacion: { ...DEFECTO.sincronizacion, cron: 'nunca' } }).success).toBe(false);
+    expect(
+      ConfiguracionNombrada.safeParse({ ...DEFECTO, sincronizacion: { ...DEFECTO.sincronizacion, cron: 'nunca' } })
+        .success,
+    ).toBe(false);
     // PUT's whole configuration still gets the default.
     expect(ConfiguracionApi.parse(sinSincronizacion).sincronizacion).toEqual(DEFECTO.sincronizacion);
   });

@@ -27,8 +27,10 @@ function leerPlantilla(fuente: string): { problema: string } | { usadas: Set<str
   const visitar = (nodo: unknown): void => {
     if (!nodo || typeof nodo !== 'object') return;
     const n = nodo as { type?: string; path?: { type?: string; original?: string }; params?: unknown[] };
-    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length) usadas.add(n.path.original ?? '?');
-    for (const v of Object.values(nodo)) if (v && typeof v === 'object') Array.isArray(v) ? v.forEach(visitar) : visitar(v);
+    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length)
+      usadas.add(n.path.original ?? '?');
+    for (const v of Object.values(nodo))
+      if (v && typeof v === 'object') Array.isArray(v) ? v.forEach(visitar) : visitar(v);
   };
   visitar(ast);
   return { usadas };
@@ -45,10 +47,15 @@ function problemaDePlantilla(fuente: string, parte: 'asunto' | 'html' | 'texto')
   const leida = leerPlantilla(fuente);
   if ('problema' in leida) return leida.problema;
   const desconocidas = [...leida.usadas].filter((v) => !VARIABLES_EMAIL.includes(v));
-  if (desconocidas.length) return `usa variables desconocidas: ${desconocidas.join(', ')} (se puede usar ${VARIABLES_EMAIL.join(', ')})`;
-  if (parte === 'asunto') return leida.usadas.has('password') ? 'no puede llevar {password}: el asunto queda en los registros del correo y se ve en las notificaciones' : undefined;
+  if (desconocidas.length)
+    return `usa variables desconocidas: ${desconocidas.join(', ')} (se puede usar ${VARIABLES_EMAIL.join(', ')})`;
+  if (parte === 'asunto')
+    return leida.usadas.has('password')
+      ? 'no puede llevar {password}: el asunto queda en los registros del correo y se ve en las notificaciones'
+      : undefined;
   const faltan = CREDENCIALES.filter((v) => !leida.usadas.has(v));
-  if (faltan.length) return `debe mostrar ${CREDENCIALES.map((v) => `{${v}}`).join(' y ')}: es el correo que lleva las credenciales (falta ${faltan.map((v) => `{${v}}`).join(' y ')})`;
+  if (faltan.length)
+    return `debe mostrar ${CREDENCIALES.map((v) => `{${v}}`).join(' y ')}: es el correo que lleva las credenciales (falta ${faltan.map((v) => `{${v}}`).join(' y ')})`;
   return undefined;
 }
 
@@ -58,7 +65,8 @@ const CREDENCIALES = ['upn', 'password'];
 function problemaDePatronUpn(patron: string): string | undefined {
   const usadas = [...patron.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
   const malas = usadas.filter((t) => !MARCAS_UPN.includes(t));
-  if (malas.length) return `marca desconocida {${malas[0]}} (se puede usar ${MARCAS_UPN.map((t) => `{${t}}`).join(', ')})`;
+  if (malas.length)
+    return `marca desconocida {${malas[0]}} (se puede usar ${MARCAS_UPN.map((t) => `{${t}}`).join(', ')})`;
   if (!usadas.includes('dni')) return 'debe contener {dni}, que hace único el UPN de cada alumno';
   const at = patron.lastIndexOf('@');
   if (at <= 0 || patron.indexOf('@') !== at) return 'debe ser alias@dominio, con una sola @';
@@ -77,8 +85,13 @@ function problemaDeZona(tz: string): string | undefined {
   } catch {
     return 'no es una zona horaria IANA (p. ej. America/Argentina/Cordoba)';
   }
-  if (!/^[A-Za-z0-9]+(\/?[A-Za-z_-])+$/.test(tz)) return `Moodle no acepta ${tz} (sin dígitos ni + en el nombre): usá un lugar, p. ej. America/Argentina/Cordoba`;
-  if (tz.split('/').some((parte) => !/^[A-Z]/.test(parte))) return `escribila como en la base IANA, cada parte con mayúscula (p. ej. ${tz.split('/').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('/')})`;
+  if (!/^[A-Za-z0-9]+(\/?[A-Za-z_-])+$/.test(tz))
+    return `Moodle no acepta ${tz} (sin dígitos ni + en el nombre): usá un lugar, p. ej. America/Argentina/Cordoba`;
+  if (tz.split('/').some((parte) => !/^[A-Z]/.test(parte)))
+    return `escribila como en la base IANA, cada parte con mayúscula (p. ej. ${tz
+      .split('/')
+      .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+      .join('/')})`;
   return undefined;
 }
 
@@ -101,16 +114,21 @@ export const ConfiguracionApi = z
         smtp: c.limites.shape.smtp.strict(),
       })
       .strict(),
-    plantillaEmail: c.plantillaEmail.unwrap().strict().superRefine((p, ctx) => {
-      for (const parte of ['asunto', 'html', 'texto'] as const) {
-        const problema = problemaDePlantilla(p[parte], parte);
-        if (problema) ctx.addIssue({ code: 'custom', path: [parte], message: problema });
-      }
-    }).nullable(),
+    plantillaEmail: c.plantillaEmail
+      .unwrap()
+      .strict()
+      .superRefine((p, ctx) => {
+        for (const parte of ['asunto', 'html', 'texto'] as const) {
+          const problema = problemaDePlantilla(p[parte], parte);
+          if (problema) ctx.addIssue({ code: 'custom', path: [parte], message: problema });
+        }
+      })
+      .nullable(),
     upn: c.upn.strict().superRefine((u, ctx) => {
       const problema = problemaDePatronUpn(u.patron);
       if (problema) ctx.addIssue({ code: 'custom', path: ['patron'], message: problema });
-      if (!/^([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i.test(u.dominio)) ctx.addIssue({ code: 'custom', path: ['dominio'], message: 'debe ser un nombre de dominio' });
+      if (!/^([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i.test(u.dominio))
+        ctx.addIssue({ code: 'custom', path: ['dominio'], message: 'debe ser un nombre de dominio' });
     }),
     licenciaSku: c.licenciaSku,
     cursos: c.cursos,
@@ -147,7 +165,11 @@ export { clavesSecretas } from '../api/secretos.js';
 /** JSON with keys sorted, to compare two values whatever their key order. */
 export function canonico(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonico).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonico((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonico((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 

@@ -43,7 +43,15 @@ const version = (r: FilaConfiguracion): VersionConfiguracion => ({
 });
 
 /** Version 0: nothing stored yet; each service runs on its environment, whose defaults these are. */
-const INICIAL: VersionConfiguracion = { version: 0, valores: DEFECTO, cambios: [], fijadas: [], cambiadoPor: 'predeterminado', motivo: null, at: null };
+const INICIAL: VersionConfiguracion = {
+  version: 0,
+  valores: DEFECTO,
+  cambios: [],
+  fijadas: [],
+  cambiadoPor: 'predeterminado',
+  motivo: null,
+  at: null,
+};
 
 /** How long GET /config waits for a service to say which version it applies. */
 const APLICACION_TIMEOUT_MS = 1500;
@@ -67,7 +75,11 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     try {
       const v = await this.conActual(async (v) => v, `config-arranque-${randomUUID()}`);
-      if (v) this.log.log({ version: v.version, fijadas: v.fijadas }, 'current configuration announced again for services that may have missed it');
+      if (v)
+        this.log.log(
+          { version: v.version, fijadas: v.fijadas },
+          'current configuration announced again for services that may have missed it',
+        );
     } catch (err) {
       // Not a reason to refuse to start: an operator can announce it with POST /api/v1/config/republicar.
       this.log.warn({ err: (err as Error).message }, 'could not announce the current configuration again');
@@ -104,7 +116,16 @@ export class ConfiguracionService implements OnApplicationBootstrap {
       total,
       limit,
       offset,
-      items: filas.map((r) => ({ version: r.version, cambios: r.cambios, fijadas: r.fijadas, fijadasNuevas: r.fijadasNuevas, soltadas: r.soltadas, cambiadoPor: r.cambiado_por, motivo: r.motivo, at: r.created_at.toISOString() })),
+      items: filas.map((r) => ({
+        version: r.version,
+        cambios: r.cambios,
+        fijadas: r.fijadas,
+        fijadasNuevas: r.fijadasNuevas,
+        soltadas: r.soltadas,
+        cambiadoPor: r.cambiado_por,
+        motivo: r.motivo,
+        at: r.created_at.toISOString(),
+      })),
     };
   }
 
@@ -112,11 +133,29 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   async republicar(actor: string): Promise<{ version: number; fijadas: string[]; tareaId: string }> {
     const correlationId = `config-republicar-${randomUUID()}`;
     const r = await this.conActual(async (v, manager) => {
-      await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.republicar-configuracion', actor, correlationId, detalle: { version: v.version, fijadas: v.fijadas } });
-      const tareaId = await this.tareas.registrar({ tipo: 'configuracion', actor, estado: 'completada', total: 1, exitosos: 1, detalle: { version: v.version, republicada: true } }, manager);
+      await registrar(manager, this.config.DB_SCHEMA, {
+        evento: 'accion.republicar-configuracion',
+        actor,
+        correlationId,
+        detalle: { version: v.version, fijadas: v.fijadas },
+      });
+      const tareaId = await this.tareas.registrar(
+        {
+          tipo: 'configuracion',
+          actor,
+          estado: 'completada',
+          total: 1,
+          exitosos: 1,
+          detalle: { version: v.version, republicada: true },
+        },
+        manager,
+      );
       return { version: v.version, fijadas: v.fijadas, tareaId };
     }, correlationId);
-    if (!r) throw new ConflictException('no hay ninguna versión guardada de la configuración: los servicios usan su entorno y no hay nada que publicar');
+    if (!r)
+      throw new ConflictException(
+        'no hay ninguna versión guardada de la configuración: los servicios usan su entorno y no hay nada que publicar',
+      );
     return r;
   }
 
@@ -124,7 +163,10 @@ export class ConfiguracionService implements OnApplicationBootstrap {
    * Announces the current version again, as it was stored (same number, author and keys set), and runs
    * `work` in the same transaction. Undefined at version 0: nothing to announce.
    */
-  private conActual<T>(work: (v: VersionConfiguracion, manager: EntityManager) => Promise<T>, correlationId: string): Promise<T | undefined> {
+  private conActual<T>(
+    work: (v: VersionConfiguracion, manager: EntityManager) => Promise<T>,
+    correlationId: string,
+  ): Promise<T | undefined> {
     return this.messaging.inTransaction(
       async ({ manager, publish }) => {
         // Under the lock a change takes: what goes out is the newest version, not one being replaced.
@@ -145,7 +187,13 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   }
 
   private anunciar(publish: TransactionScope['publish'], v: VersionConfiguracion): void {
-    publish(ConfiguracionCambiada, { version: v.version, valores: v.valores, cambios: v.cambios, fijadas: v.fijadas, cambiadoPor: v.cambiadoPor });
+    publish(ConfiguracionCambiada, {
+      version: v.version,
+      valores: v.valores,
+      cambios: v.cambios,
+      fijadas: v.fijadas,
+      cambiadoPor: v.cambiadoPor,
+    });
   }
 
   /**
@@ -172,12 +220,27 @@ export class ConfiguracionService implements OnApplicationBootstrap {
    * lack it. 404 for a key the configuration does not have; 400 for one that is not set, or that cannot
    * go back (NO_SE_SUELTAN).
    */
-  soltar(clave: string, actor: string, opts: { motivo?: string } = {}): Promise<VersionConfiguracion & { sinCambios: boolean }> {
-    if (!Object.hasOwn(DEFECTO, clave)) throw new NotFoundException(`la configuración no tiene la clave ${clave} (claves: ${Object.keys(DEFECTO).join(', ')})`);
-    if (Object.hasOwn(NO_SE_SUELTAN, clave)) throw invalidInput('ruta', [{ campo: 'clave', mensaje: `${clave} no puede volver al entorno: ${NO_SE_SUELTAN[clave]}` }]);
+  soltar(
+    clave: string,
+    actor: string,
+    opts: { motivo?: string } = {},
+  ): Promise<VersionConfiguracion & { sinCambios: boolean }> {
+    if (!Object.hasOwn(DEFECTO, clave))
+      throw new NotFoundException(
+        `la configuración no tiene la clave ${clave} (claves: ${Object.keys(DEFECTO).join(', ')})`,
+      );
+    if (Object.hasOwn(NO_SE_SUELTAN, clave))
+      throw invalidInput('ruta', [
+        { campo: 'clave', mensaje: `${clave} no puede volver al entorno: ${NO_SE_SUELTAN[clave]}` },
+      ]);
     return this.nuevaVersion(actor, opts, (previa) => {
       if (!previa.fijadas.includes(clave)) {
-        throw invalidInput('ruta', [{ campo: 'clave', mensaje: `${clave} no está fijada en la versión ${previa.version}: los servicios ya usan el valor de su entorno para ella` }]);
+        throw invalidInput('ruta', [
+          {
+            campo: 'clave',
+            mensaje: `${clave} no está fijada en la versión ${previa.version}: los servicios ya usan el valor de su entorno para ella`,
+          },
+        ]);
       }
       return { valores: previa.valores, cambios: [], fijadas: previa.fijadas.filter((k) => k !== clave) };
     });
@@ -189,36 +252,70 @@ export class ConfiguracionService implements OnApplicationBootstrap {
     opts: { motivo?: string; versionBase?: number },
     siguiente: (previa: VersionConfiguracion) => { valores: Configuracion; cambios: string[]; fijadas: string[] },
   ): Promise<VersionConfiguracion & { sinCambios: boolean }> {
-    return this.messaging.inTransaction(async ({ manager, publish }) => {
-      await this.bloquear(manager);
-      const row = await this.store.leer(manager);
-      const previa = row ? version(row) : INICIAL;
-      if (opts.versionBase !== undefined && opts.versionBase !== previa.version) {
-        throw new ConflictException(`la configuración cambió: estás editando la versión ${opts.versionBase} y la actual es la ${previa.version}; recargala y repetí el cambio`);
-      }
-      const { valores, cambios, fijadas } = siguiente(previa);
-      if (sinEfecto(cambios, previa.fijadas, fijadas)) return { ...previa, sinCambios: true };
-      const n = previa.version + 1;
-      const v = version({ ...(await this.store.insertar(manager, { version: n, valores, cambios, fijadas, cambiadoPor: actor, motivo: opts.motivo ?? null })), fijadas });
-      // A version that only sets or gives back keys goes out too: a service applies the new keys set.
-      this.anunciar(publish, v);
-      const { fijadasNuevas, soltadas } = diferencia(previa.fijadas, fijadas);
-      // Limits reach the services as LimitesCambiados, not through fijadas: those that changed and, when
-      // limites is set with the values it had (PATCH, import), all of them, since until then each service
-      // ran its own.
-      const todos = fijadasNuevas.includes('limites') && !cambios.includes('limites');
-      if (todos || cambios.includes('limites')) {
-        for (const api of ['graph', 'moodle', 'smtp'] as const) {
-          const antes = previa.valores.limites[api];
-          const ahora = valores.limites[api];
-          if (!todos && JSON.stringify(antes) === JSON.stringify(ahora)) continue;
-          publish(LimitesCambiados, { api, rpm: ahora.rpm, ...('writeRpm' in ahora ? { writeRpm: ahora.writeRpm } : {}) });
+    return this.messaging.inTransaction(
+      async ({ manager, publish }) => {
+        await this.bloquear(manager);
+        const row = await this.store.leer(manager);
+        const previa = row ? version(row) : INICIAL;
+        if (opts.versionBase !== undefined && opts.versionBase !== previa.version) {
+          throw new ConflictException(
+            `la configuración cambió: estás editando la versión ${opts.versionBase} y la actual es la ${previa.version}; recargala y repetí el cambio`,
+          );
         }
-      }
-      const tocadas = new Set([...cambios, ...fijadasNuevas, ...soltadas]).size;
-      await registrar(manager, this.config.DB_SCHEMA, { evento: 'accion.configuracion', actor, correlationId: `config-${n}`, detalle: { version: n, cambios, fijadasNuevas, soltadas, motivo: opts.motivo } });
-      await this.tareas.registrar({ tipo: 'configuracion', actor, estado: 'completada', total: tocadas, exitosos: tocadas, detalle: { version: n, cambios, fijadasNuevas, soltadas } }, manager);
-      return { ...v, sinCambios: false };
-    }, { correlationId: `config-${randomUUID()}` });
+        const { valores, cambios, fijadas } = siguiente(previa);
+        if (sinEfecto(cambios, previa.fijadas, fijadas)) return { ...previa, sinCambios: true };
+        const n = previa.version + 1;
+        const v = version({
+          ...(await this.store.insertar(manager, {
+            version: n,
+            valores,
+            cambios,
+            fijadas,
+            cambiadoPor: actor,
+            motivo: opts.motivo ?? null,
+          })),
+          fijadas,
+        });
+        // A version that only sets or gives back keys goes out too: a service applies the new keys set.
+        this.anunciar(publish, v);
+        const { fijadasNuevas, soltadas } = diferencia(previa.fijadas, fijadas);
+        // Limits reach the services as LimitesCambiados, not through fijadas: those that changed and, when
+        // limites is set with the values it had (PATCH, import), all of them, since until then each service
+        // ran its own.
+        const todos = fijadasNuevas.includes('limites') && !cambios.includes('limites');
+        if (todos || cambios.includes('limites')) {
+          for (const api of ['graph', 'moodle', 'smtp'] as const) {
+            const antes = previa.valores.limites[api];
+            const ahora = valores.limites[api];
+            if (!todos && JSON.stringify(antes) === JSON.stringify(ahora)) continue;
+            publish(LimitesCambiados, {
+              api,
+              rpm: ahora.rpm,
+              ...('writeRpm' in ahora ? { writeRpm: ahora.writeRpm } : {}),
+            });
+          }
+        }
+        const tocadas = new Set([...cambios, ...fijadasNuevas, ...soltadas]).size;
+        await registrar(manager, this.config.DB_SCHEMA, {
+          evento: 'accion.configuracion',
+          actor,
+          correlationId: `config-${n}`,
+          detalle: { version: n, cambios, fijadasNuevas, soltadas, motivo: opts.motivo },
+        });
+        await this.tareas.registrar(
+          {
+            tipo: 'configuracion',
+            actor,
+            estado: 'completada',
+            total: tocadas,
+            exitosos: tocadas,
+            detalle: { version: n, cambios, fijadasNuevas, soltadas },
+          },
+          manager,
+        );
+        return { ...v, sinCambios: false };
+      },
+      { correlationId: `config-${randomUUID()}` },
+    );
   }
 }

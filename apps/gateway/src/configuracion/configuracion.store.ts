@@ -53,19 +53,43 @@ export class ConfiguracionStore {
   /** A page of versions, newest first, each with the keys it set and gave back. */
   async historial(q: Consultable, limit: number, offset: number): Promise<FilaHistorial[]> {
     // One more than the page: the version before its oldest, whose keys set the page starts from.
-    const filas = await q.query(`SELECT version, cambios, cambiado_por, motivo, created_at, fijadas FROM ${this.t} ORDER BY version DESC LIMIT $1 OFFSET $2`, [limit + 1, offset]);
-    const pagina: (Omit<FilaHistorial, 'fijadas' | 'fijadasNuevas' | 'soltadas'> & { fijadas: unknown })[] = filas.slice(0, limit).reverse();
+    const filas = await q.query(
+      `SELECT version, cambios, cambiado_por, motivo, created_at, fijadas FROM ${this.t} ORDER BY version DESC LIMIT $1 OFFSET $2`,
+      [limit + 1, offset],
+    );
+    const pagina: (Omit<FilaHistorial, 'fijadas' | 'fijadasNuevas' | 'soltadas'> & { fijadas: unknown })[] = filas
+      .slice(0, limit)
+      .reverse();
     const previa = filas[limit];
     const antes = previa ? ((await this.leer(q, previa.version))?.fijadas ?? []) : [];
     const cadena = fijadasEnCadena(pagina.map(guardadas), antes);
-    return pagina.map((f, i) => ({ ...f, fijadas: cadena[i]!, ...diferencia(i ? cadena[i - 1]! : antes, cadena[i]!) })).reverse();
+    return pagina
+      .map((f, i) => ({ ...f, fijadas: cadena[i]!, ...diferencia(i ? cadena[i - 1]! : antes, cadena[i]!) }))
+      .reverse();
   }
 
   /** Writes a new version (under the caller's lock: its number is the next one). */
-  async insertar(q: Consultable, v: { version: number; valores: Configuracion; cambios: string[]; fijadas: string[]; cambiadoPor: string; motivo: string | null }): Promise<FilaConfiguracion> {
+  async insertar(
+    q: Consultable,
+    v: {
+      version: number;
+      valores: Configuracion;
+      cambios: string[];
+      fijadas: string[];
+      cambiadoPor: string;
+      motivo: string | null;
+    },
+  ): Promise<FilaConfiguracion> {
     const [fila] = await q.query(
       `INSERT INTO ${this.t} (version, valores, cambios, fijadas, cambiado_por, motivo) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [v.version, JSON.stringify(v.valores), JSON.stringify(v.cambios), JSON.stringify(v.fijadas), v.cambiadoPor, v.motivo],
+      [
+        v.version,
+        JSON.stringify(v.valores),
+        JSON.stringify(v.cambios),
+        JSON.stringify(v.fijadas),
+        v.cambiadoPor,
+        v.motivo,
+      ],
     );
     return fila;
   }
@@ -78,4 +102,7 @@ export class ConfiguracionStore {
 }
 
 /** A row's stored keys set, or null when it does not store them (a JSON null or anything but a list). */
-const guardadas = (f: { cambios: string[]; fijadas: unknown }) => ({ cambios: Array.isArray(f.cambios) ? f.cambios : [], fijadas: Array.isArray(f.fijadas) ? (f.fijadas as string[]) : null });
+const guardadas = (f: { cambios: string[]; fijadas: unknown }) => ({
+  cambios: Array.isArray(f.cambios) ? f.cambios : [],
+  fijadas: Array.isArray(f.fijadas) ? (f.fijadas as string[]) : null,
+});

@@ -2,7 +2,12 @@ import { diferencia, fijadasEnCadena, fijadasTras, ordenarClaves, sinEfecto } fr
 
 describe('the keys an operator has set (fijadas)', () => {
   it('come in the configuration’s own order, once each, any unknown key after them', () => {
-    expect(ordenarClaves(['zonaHoraria', 'upn', 'loteTamano', 'upn', 'viejaClave'])).toEqual(['loteTamano', 'upn', 'zonaHoraria', 'viejaClave']);
+    expect(ordenarClaves(['zonaHoraria', 'upn', 'loteTamano', 'upn', 'viejaClave'])).toEqual([
+      'loteTamano',
+      'upn',
+      'zonaHoraria',
+      'viejaClave',
+    ]);
   });
 
   it('grow by the keys whose value changed and by the keys named, even with the value they had', () => {
@@ -12,7 +17,10 @@ describe('the keys an operator has set (fijadas)', () => {
   });
 
   it('say what a version set and what it gave back', () => {
-    expect(diferencia(['loteTamano', 'upn'], ['upn', 'cursos'])).toEqual({ fijadasNuevas: ['cursos'], soltadas: ['loteTamano'] });
+    expect(diferencia(['loteTamano', 'upn'], ['upn', 'cursos'])).toEqual({
+      fijadasNuevas: ['cursos'],
+      soltadas: ['loteTamano'],
+    });
     expect(diferencia(['upn'], ['upn'])).toEqual({ fijadasNuevas: [], soltadas: [] });
   });
 
@@ -30,7 +38,12 @@ describe('the keys an operator has set (fijadas)', () => {
       { cambios: [], fijadas: ['upn', 'cursos'] }, // loteTamano given back, cursos set with its value
       { cambios: ['moodleAuth'], fijadas: null }, // written by hand afterwards: loteTamano stays given back
     ];
-    expect(fijadasEnCadena(filas)).toEqual([['loteTamano'], ['loteTamano', 'upn'], ['upn', 'cursos'], ['upn', 'cursos', 'moodleAuth']]);
+    expect(fijadasEnCadena(filas)).toEqual([
+      ['loteTamano'],
+      ['loteTamano', 'upn'],
+      ['upn', 'cursos'],
+      ['upn', 'cursos', 'moodleAuth'],
+    ]);
     expect(fijadasEnCadena([{ cambios: ['upn'], fijadas: null }], ['zonaHoraria'])).toEqual([['upn', 'zonaHoraria']]);
     expect(fijadasEnCadena([])).toEqual([]);
   });

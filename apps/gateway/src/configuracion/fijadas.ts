@@ -11,8 +11,10 @@ const ORDEN = Object.keys(Configuracion.shape);
  * configured ones". Giving either back would change nothing that runs while the dashboard said otherwise.
  */
 export const NO_SE_SUELTAN: Readonly<Record<string, string>> = {
-  sincronizacion: 'la aplica solo el gateway, desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
-  limites: 'los servicios los aplican al recibirlos y los guardan en Redis, sin forma de volver a los de su entorno. Para usar esos, poné aquí sus mismos valores',
+  sincronizacion:
+    'la aplica solo el gateway, desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
+  limites:
+    'los servicios los aplican al recibirlos y los guardan en Redis, sin forma de volver a los de su entorno. Para usar esos, poné aquí sus mismos valores',
 };
 
 /** Keys in the configuration's own order (a stable answer), any unknown one after them. */
@@ -26,15 +28,29 @@ export function ordenarClaves(claves: Iterable<string>): string[] {
  * operator named (PATCH's body, an imported file): naming a key with the value it already has is still
  * choosing that value, against whatever a service's environment says.
  */
-export const fijadasTras = (previas: readonly string[], cambios: readonly string[], nombradas: readonly string[] = []): string[] => ordenarClaves([...previas, ...cambios, ...nombradas]);
+export const fijadasTras = (
+  previas: readonly string[],
+  cambios: readonly string[],
+  nombradas: readonly string[] = [],
+): string[] => ordenarClaves([...previas, ...cambios, ...nombradas]);
 
 /** What a version did to the keys set: those it set (with or without a new value) and those it gave back. */
-export function diferencia(previas: readonly string[], fijadas: readonly string[]): { fijadasNuevas: string[]; soltadas: string[] } {
-  return { fijadasNuevas: fijadas.filter((k) => !previas.includes(k)), soltadas: previas.filter((k) => !fijadas.includes(k)) };
+export function diferencia(
+  previas: readonly string[],
+  fijadas: readonly string[],
+): { fijadasNuevas: string[]; soltadas: string[] } {
+  return {
+    fijadasNuevas: fijadas.filter((k) => !previas.includes(k)),
+    soltadas: previas.filter((k) => !fijadas.includes(k)),
+  };
 }
 
 /** A change that alters neither a value nor the keys set is not a new version. */
-export const sinEfecto = (cambios: readonly string[], previas: readonly string[], fijadas: readonly string[]): boolean => {
+export const sinEfecto = (
+  cambios: readonly string[],
+  previas: readonly string[],
+  fijadas: readonly string[],
+): boolean => {
   const d = diferencia(previas, fijadas);
   return !cambios.length && !d.fijadasNuevas.length && !d.soltadas.length;
 };
@@ -44,7 +60,12 @@ export const sinEfecto = (cambios: readonly string[], previas: readonly string[]
  * before they were stored, or by hand — has the previous row's plus its own `cambios` (before any row
  * stored them, that is every earlier version's `cambios` together).
  */
-export function fijadasEnCadena(filas: readonly { cambios: readonly string[]; fijadas: readonly string[] | null }[], antes: readonly string[] = []): string[][] {
+export function fijadasEnCadena(
+  filas: readonly { cambios: readonly string[]; fijadas: readonly string[] | null }[],
+  antes: readonly string[] = [],
+): string[][] {
   let previas = ordenarClaves(antes);
-  return filas.map((f) => (previas = Array.isArray(f.fijadas) ? ordenarClaves(f.fijadas) : fijadasTras(previas, f.cambios)));
+  return filas.map(
+    (f) => (previas = Array.isArray(f.fijadas) ? ordenarClaves(f.fijadas) : fijadasTras(previas, f.cambios)),
+  );
 }

@@ -1,10 +1,28 @@
 import { NO_SE_SUELTAN as EN_EL_GATEWAY } from '../configuracion/fijadas.js';
-import { cambiosEntre, cursosAFilas, estadoAplicacion, filasACursos, fusionar, NO_SE_SUELTAN, resumenVersion, ubicarProblemas, upnDeEjemplo } from './public/config-modelo.js';
+import {
+  cambiosEntre,
+  cursosAFilas,
+  estadoAplicacion,
+  filasACursos,
+  fusionar,
+  NO_SE_SUELTAN,
+  resumenVersion,
+  ubicarProblemas,
+  upnDeEjemplo,
+} from './public/config-modelo.js';
 
 describe("the configuration editor's logic", () => {
   it("previews a student's UPN as teams-service builds it, or says why the pattern cannot be used", () => {
-    expect(upnDeEjemplo('a{dni}@{domain}', 'Estudiantes.UNRC.edu.ar')).toEqual({ upn: 'a30111222@estudiantes.unrc.edu.ar' });
-    expect(upnDeEjemplo('{inicial}{apellido}.{dni}@{domain}', 'x.edu.ar', { dni: '40111222', nombre: 'Ángela', apellido: 'Núñez Paz' })).toEqual({ upn: 'anunezpaz.40111222@x.edu.ar' });
+    expect(upnDeEjemplo('a{dni}@{domain}', 'Estudiantes.UNRC.edu.ar')).toEqual({
+      upn: 'a30111222@estudiantes.unrc.edu.ar',
+    });
+    expect(
+      upnDeEjemplo('{inicial}{apellido}.{dni}@{domain}', 'x.edu.ar', {
+        dni: '40111222',
+        nombre: 'Ángela',
+        apellido: 'Núñez Paz',
+      }),
+    ).toEqual({ upn: 'anunezpaz.40111222@x.edu.ar' });
     expect(upnDeEjemplo('{nombre}@{domain}', 'x.edu.ar').problema).toMatch(/\{dni\}/);
     expect(upnDeEjemplo('{legajo}{dni}@{domain}', 'x.edu.ar').problema).toMatch(/\{legajo\}/);
     expect(upnDeEjemplo('{dni}{domain}@x', 'x.edu.ar').problema).toMatch(/después de la @/);
@@ -20,7 +38,12 @@ describe("the configuration editor's logic", () => {
       { estado: 'ingresante', periodo: '2027', cursos: 'ING-ECO' },
     ]);
     expect(filasACursos(filas)).toEqual({ cursos, problemas: [] });
-    const editadas = [...filas, { estado: 'ingresante', periodo: ' 2027 ', cursos: 'OTRO' }, { estado: 'aspirante', periodo: '', cursos: 'X' }, { estado: 'aspirante', periodo: ' ', cursos: ' , ' }];
+    const editadas = [
+      ...filas,
+      { estado: 'ingresante', periodo: ' 2027 ', cursos: 'OTRO' },
+      { estado: 'aspirante', periodo: '', cursos: 'X' },
+      { estado: 'aspirante', periodo: ' ', cursos: ' , ' },
+    ];
     expect(filasACursos(editadas).problemas).toEqual([
       { fila: 4, mensaje: expect.stringMatching(/ingresante × 2027 ya está/) },
       { fila: 5, mensaje: expect.stringMatching(/falta el período/) },
@@ -50,10 +73,18 @@ describe("the configuration editor's logic", () => {
   it("keeps an edit's changes over someone else's newer version, naming the keys both changed", () => {
     const base = { loteTamano: 20, upn: { patron: 'a{dni}@{domain}', dominio: 'a.edu' }, zonaHoraria: 'UTC' };
     const editada = { ...base, loteTamano: 50, upn: { dominio: 'b.edu', patron: 'a{dni}@{domain}' } };
-    const nueva = { ...base, upn: { patron: 'a{dni}@{domain}', dominio: 'c.edu' }, zonaHoraria: 'America/Argentina/Cordoba' };
+    const nueva = {
+      ...base,
+      upn: { patron: 'a{dni}@{domain}', dominio: 'c.edu' },
+      zonaHoraria: 'America/Argentina/Cordoba',
+    };
     expect(cambiosEntre(base, { ...base, upn: { dominio: 'a.edu', patron: 'a{dni}@{domain}' } })).toEqual([]);
     expect(fusionar(base, editada, nueva)).toEqual({
-      valores: { loteTamano: 50, upn: { dominio: 'b.edu', patron: 'a{dni}@{domain}' }, zonaHoraria: 'America/Argentina/Cordoba' },
+      valores: {
+        loteTamano: 50,
+        upn: { dominio: 'b.edu', patron: 'a{dni}@{domain}' },
+        zonaHoraria: 'America/Argentina/Cordoba',
+      },
       conservadas: ['loteTamano', 'upn'],
       enConflicto: ['upn'],
     });
@@ -74,8 +105,20 @@ describe("the configuration editor's logic", () => {
       todos: false,
       servicios: [
         { servicio: 'ingest-service', version: 3, alDia: true, rechazadas: [], error: null },
-        { servicio: 'teams-service', version: 2, alDia: false, rechazadas: [{ clave: 'upn', motivo: 'alias inválido' }], error: null },
-        { servicio: 'mail-service', version: 3, alDia: true, rechazadas: [{ clave: 'plantillaEmail', motivo: 'no compila' }], error: null },
+        {
+          servicio: 'teams-service',
+          version: 2,
+          alDia: false,
+          rechazadas: [{ clave: 'upn', motivo: 'alias inválido' }],
+          error: null,
+        },
+        {
+          servicio: 'mail-service',
+          version: 3,
+          alDia: true,
+          rechazadas: [{ clave: 'plantillaEmail', motivo: 'no compila' }],
+          error: null,
+        },
         { servicio: 'moodle-service', version: null, alDia: false, rechazadas: [], error: 'no responde: timeout' },
       ],
     });
@@ -83,10 +126,18 @@ describe("the configuration editor's logic", () => {
   });
 
   it('sums up a version of the history: values changed, keys set with the value they had, keys given back', () => {
-    expect(resumenVersion({ cambios: ['loteTamano', 'upn'], fijadasNuevas: ['loteTamano'], soltadas: [] })).toBe('loteTamano, upn');
-    expect(resumenVersion({ cambios: [], fijadasNuevas: ['cursos', 'plantillaEmail'], soltadas: [] })).toBe('fijó cursos, plantillaEmail con el valor que tenía');
-    expect(resumenVersion({ cambios: ['moodleAuth'], fijadasNuevas: ['moodleAuth', 'cursos'], soltadas: ['upn'] })).toBe('moodleAuth; fijó cursos con el valor que tenía; upn volvió al entorno');
-    expect(resumenVersion({ cambios: [], fijadasNuevas: [], soltadas: ['upn', 'cursos'] })).toBe('upn, cursos volvieron al entorno');
+    expect(resumenVersion({ cambios: ['loteTamano', 'upn'], fijadasNuevas: ['loteTamano'], soltadas: [] })).toBe(
+      'loteTamano, upn',
+    );
+    expect(resumenVersion({ cambios: [], fijadasNuevas: ['cursos', 'plantillaEmail'], soltadas: [] })).toBe(
+      'fijó cursos, plantillaEmail con el valor que tenía',
+    );
+    expect(
+      resumenVersion({ cambios: ['moodleAuth'], fijadasNuevas: ['moodleAuth', 'cursos'], soltadas: ['upn'] }),
+    ).toBe('moodleAuth; fijó cursos con el valor que tenía; upn volvió al entorno');
+    expect(resumenVersion({ cambios: [], fijadasNuevas: [], soltadas: ['upn', 'cursos'] })).toBe(
+      'upn, cursos volvieron al entorno',
+    );
     // An older gateway's history says nothing of the keys set.
     expect(resumenVersion({ cambios: [] })).toBe('sin cambios');
   });

@@ -20,7 +20,10 @@ const texto = (v: unknown): string | null => (typeof v === 'string' && v ? v : n
 export function configuracionAplicada(salud: SaludLeida): ConfiguracionAplicada | null {
   const c = salud.detalles.configuracion as Record<string, unknown> | undefined;
   if (!c || typeof c.version !== 'number' || !Number.isInteger(c.version) || c.version < 0) return null;
-  const rechazadas = c.rechazadas && typeof c.rechazadas === 'object' && !Array.isArray(c.rechazadas) ? (c.rechazadas as Record<string, unknown>) : {};
+  const rechazadas =
+    c.rechazadas && typeof c.rechazadas === 'object' && !Array.isArray(c.rechazadas)
+      ? (c.rechazadas as Record<string, unknown>)
+      : {};
   return {
     version: c.version,
     cambiadoPor: texto(c.cambiadoPor),

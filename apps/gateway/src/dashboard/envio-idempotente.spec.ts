@@ -1,7 +1,10 @@
 import { encabezado, enviarIdempotente, nuevaClave } from './public/envio-idempotente.js';
 import { parseIdempotencyKey } from '../idempotency/idempotency-key.js';
 
-const respuesta = (status: number, headers: Record<string, string> = {}) => ({ status, headers: { get: (n: string) => headers[n.toLowerCase()] ?? null } });
+const respuesta = (status: number, headers: Record<string, string> = {}) => ({
+  status,
+  headers: { get: (n: string) => headers[n.toLowerCase()] ?? null },
+});
 const sinEsperar = async () => undefined;
 
 describe("the dashboard's POSTs", () => {
@@ -17,8 +20,14 @@ describe("the dashboard's POSTs", () => {
 
   it('send a submission again with the same key after a network failure and while it is in progress', async () => {
     const claves: string[] = [];
-    const respuestas = [() => Promise.reject(new TypeError('fetch failed')), () => Promise.resolve(respuesta(409, { 'retry-after': '1' })), () => Promise.resolve(respuesta(202))];
-    const res = await enviarIdempotente((clave) => (claves.push(clave), respuestas[claves.length - 1]!()), { esperar: sinEsperar });
+    const respuestas = [
+      () => Promise.reject(new TypeError('fetch failed')),
+      () => Promise.resolve(respuesta(409, { 'retry-after': '1' })),
+      () => Promise.resolve(respuesta(202)),
+    ];
+    const res = await enviarIdempotente((clave) => (claves.push(clave), respuestas[claves.length - 1]!()), {
+      esperar: sinEsperar,
+    });
     expect(res.status).toBe(202);
     expect(claves).toHaveLength(3);
     expect(new Set(claves).size).toBe(1);
@@ -27,7 +36,9 @@ describe("the dashboard's POSTs", () => {
   it('give back any other answer at once (a 409 of the API without Retry-After is a real conflict), and a new submission draws a new key', async () => {
     const claves: string[] = [];
     for (const status of [409, 422, 500]) {
-      const res = await enviarIdempotente(async (clave) => (claves.push(clave), respuesta(status)), { esperar: sinEsperar });
+      const res = await enviarIdempotente(async (clave) => (claves.push(clave), respuesta(status)), {
+        esperar: sinEsperar,
+      });
       expect(res.status).toBe(status);
     }
     expect(new Set(claves).size).toBe(3);
@@ -35,8 +46,23 @@ describe("the dashboard's POSTs", () => {
 
   it('stop after the last wait: the last failure is the result', async () => {
     let n = 0;
-    await expect(enviarIdempotente(async () => { n++; throw new TypeError('fetch failed'); }, { esperas: [1, 1], esperar: sinEsperar })).rejects.toThrow('fetch failed');
+    await expect(
+      enviarIdempotente(
+        async () => {
+          n++;
+          throw new TypeError('fetch failed');
+        },
+        { esperas: [1, 1], esperar: sinEsperar },
+      ),
+    ).rejects.toThrow('fetch failed');
     expect(n).toBe(3);
-    expect((await enviarIdempotente(async () => respuesta(409, { 'retry-after': '1' }), { esperas: [1], esperar: sinEsperar })).status).toBe(409);
+    expect(
+      (
+        await enviarIdempotente(async () => respuesta(409, { 'retry-after': '1' }), {
+          esperas: [1],
+          esperar: sinEsperar,
+        })
+      ).status,
+    ).toBe(409);
   });
 });

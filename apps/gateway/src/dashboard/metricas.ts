@@ -20,14 +20,18 @@ export function leerMetricas(texto: string, prefijo = 'lucy_'): Serie[] {
     const valor = Number(m[3]);
     if (!Number.isFinite(valor)) continue;
     const etiquetas: Record<string, string> = {};
-    for (const e of (m[2] ?? '').matchAll(ETIQUETA)) etiquetas[e[1]!] = e[2]!.replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+    for (const e of (m[2] ?? '').matchAll(ETIQUETA))
+      etiquetas[e[1]!] = e[2]!.replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
     out.push({ nombre: m[1]!, etiquetas, valor });
   }
   return out;
 }
 
-export const sumar = (series: readonly Serie[], nombre: string, filtro: (e: Record<string, string>) => boolean = () => true) =>
-  series.filter((s) => s.nombre === nombre && filtro(s.etiquetas)).reduce((n, s) => n + s.valor, 0);
+export const sumar = (
+  series: readonly Serie[],
+  nombre: string,
+  filtro: (e: Record<string, string>) => boolean = () => true,
+) => series.filter((s) => s.nombre === nombre && filtro(s.etiquetas)).reduce((n, s) => n + s.valor, 0);
 
 /** What one scrape says, reduced to the counters that become rates. */
 export interface Contadores {
@@ -55,7 +59,11 @@ export function contadoresDe(series: readonly Serie[], at: number): Contadores {
  * Per minute, between the oldest sample inside the window and the newest; null with fewer than two
  * samples in it. A counter that went down means the service restarted: its new value is all since then.
  */
-export function porMinuto(muestras: readonly Contadores[], valor: (c: Contadores) => number, ventanaMs = 60_000): number | null {
+export function porMinuto(
+  muestras: readonly Contadores[],
+  valor: (c: Contadores) => number,
+  ventanaMs = 60_000,
+): number | null {
   const ultima = muestras.at(-1);
   if (!ultima) return null;
   const primera = muestras.find((m) => ultima.at - m.at <= ventanaMs);

@@ -16,7 +16,12 @@ import { PanelService } from './panel.service.js';
 /** How often the stream sends the picture again. */
 export const INTERVALO_MS = 3000;
 
-const Cola = z.object({ cola: z.string(), mensajes: z.number().int().nullable(), consumidores: z.number().int().nullable(), aparcados: z.number().int().nullable() });
+const Cola = z.object({
+  cola: z.string(),
+  mensajes: z.number().int().nullable(),
+  consumidores: z.number().int().nullable(),
+  aparcados: z.number().int().nullable(),
+});
 const Breaker = z.object({
   dependencia: z.string(),
   estado: z.string().nullable().describe('closed, open, half-open'),
@@ -32,35 +37,58 @@ const Servicio = z.object({
   url: z.string(),
   estado: z.enum(['activo', 'degradado', 'caido']),
   motivo: z.string().nullable(),
-  broker: z.object({ conectado: z.boolean(), reconexiones: z.number().nullable(), outboxPendiente: z.number().nullable() }).nullable(),
+  broker: z
+    .object({ conectado: z.boolean(), reconexiones: z.number().nullable(), outboxPendiente: z.number().nullable() })
+    .nullable(),
   colas: z.array(Cola),
   mensajesEnCola: z.number().int(),
   consumidores: z.number().int(),
   aparcados: z.number().int(),
   breakers: z.array(Breaker),
   usoTasa: z.number().nullable().describe('the highest rate use among its dependencies'),
-  mensajesPorMinuto: z.number().nullable().describe('messages consumed per minute over the last minute; null until two samples exist'),
+  mensajesPorMinuto: z
+    .number()
+    .nullable()
+    .describe('messages consumed per minute over the last minute; null until two samples exist'),
   ultimoError: z.string().nullable(),
   configuracion: z
     .object({
-      version: z.number().int().describe('the runtime configuration version it applies (0: none, its environment only)'),
-      alDia: z.boolean().nullable().describe("whether that is the gateway's current version (null: the current one could not be read)"),
+      version: z
+        .number()
+        .int()
+        .describe('the runtime configuration version it applies (0: none, its environment only)'),
+      alDia: z
+        .boolean()
+        .nullable()
+        .describe("whether that is the gateway's current version (null: the current one could not be read)"),
       cambiadoPor: z.string().nullable(),
       appliedAt: z.string().nullable(),
-      fijadas: z.array(z.string()).describe('its keys taken from the configuration; the others come from its environment'),
-      rechazadas: z.record(z.string(), z.string()).describe('keys whose value it refused, with its reason: they keep their previous value'),
+      fijadas: z
+        .array(z.string())
+        .describe('its keys taken from the configuration; the others come from its environment'),
+      rechazadas: z
+        .record(z.string(), z.string())
+        .describe('keys whose value it refused, with its reason: they keep their previous value'),
     })
     .nullable()
     .describe('from its /health/ready (libs/runtime-config); null when it reports none'),
 });
 const Panel = z.object({
   at: z.string(),
-  configuracion: z.object({ version: z.number().int() }).nullable().describe("the gateway's current configuration version (null: its database did not answer)"),
+  configuracion: z
+    .object({ version: z.number().int() })
+    .nullable()
+    .describe("the gateway's current configuration version (null: its database did not answer)"),
   servicios: z.array(Servicio),
 });
 
-const Borrador = z.object({ valores: z.unknown().describe('the configuration as PUT /api/v1/config would take it') }).strict();
-const Validacion = z.object({ valida: z.boolean(), problemas: z.array(z.object({ campo: z.string(), mensaje: z.string() })) });
+const Borrador = z
+  .object({ valores: z.unknown().describe('the configuration as PUT /api/v1/config would take it') })
+  .strict();
+const Validacion = z.object({
+  valida: z.boolean(),
+  problemas: z.array(z.object({ campo: z.string(), mensaje: z.string() })),
+});
 
 @ApiTags('panel')
 @ApiBearerAuth(BEARER)
@@ -93,11 +121,16 @@ export class PanelController {
   @Post('config/validar')
   @Requiere('viewer')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Check a configuration as PUT /api/v1/config would, without saving it: every problem, by field' })
+  @ApiOperation({
+    summary: 'Check a configuration as PUT /api/v1/config would, without saving it: every problem, by field',
+  })
   @ApiOkResponse({ standardSchema: Validacion })
   validar(@Body({ schema: Borrador }) b: z.infer<typeof Borrador>): z.infer<typeof Validacion> {
     const r = ConfiguracionApi.safeParse(b.valores);
     if (r.success) return { valida: true, problemas: [] };
-    return { valida: false, problemas: r.error.issues.map((i) => ({ campo: i.path.map(String).join('.') || '(todo)', mensaje: i.message })) };
+    return {
+      valida: false,
+      problemas: r.error.issues.map((i) => ({ campo: i.path.map(String).join('.') || '(todo)', mensaje: i.message })),
+    };
   }
 }

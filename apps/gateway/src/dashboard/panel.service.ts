@@ -48,14 +48,20 @@ export class PanelService {
   private async reunir(): Promise<Panel> {
     const leidos = await Promise.all(
       this.config.SERVICES.map(async (servicio) => {
-        const [salud, colas, contadores] = await Promise.all([this.servicios.salud(servicio), this.colas.de(servicio), this.servicios.contadores(servicio)]);
+        const [salud, colas, contadores] = await Promise.all([
+          this.servicios.salud(servicio),
+          this.colas.de(servicio),
+          this.servicios.contadores(servicio),
+        ]);
         return { servicio, salud, colas, muestras: this.anotar(servicio, contadores) };
       }),
     );
     // Read after the services, so one that applied a change made meanwhile is not shown ahead of it.
     // Without the database their health is still worth showing; only "up to date" is unknown.
     const version = await this.store.versionActual(this.db).catch(() => null);
-    const servicios = leidos.map((l) => resumirServicio(l.servicio, this.servicios.urls[l.servicio]!, l.salud, l.colas, l.muestras, version));
+    const servicios = leidos.map((l) =>
+      resumirServicio(l.servicio, this.servicios.urls[l.servicio]!, l.salud, l.colas, l.muestras, version),
+    );
     const panel = { at: new Date().toISOString(), configuracion: version === null ? null : { version }, servicios };
     this.ultimo = { at: Date.now(), panel };
     return panel;

@@ -18,7 +18,12 @@ export class QueueReader {
     return Promise.all(
       colas.map(async (cola) => {
         const [c, p] = await Promise.all([this.contar(cola), this.contar(parkedQueueName(cola))]);
-        return { cola, mensajes: c?.mensajes ?? null, consumidores: c?.consumidores ?? null, aparcados: p?.mensajes ?? null };
+        return {
+          cola,
+          mensajes: c?.mensajes ?? null,
+          consumidores: c?.consumidores ?? null,
+          aparcados: p?.mensajes ?? null,
+        };
       }),
     );
   }

@@ -12,7 +12,14 @@ const sana = (breaker: Record<string, unknown> = {}): SaludLeida => ({
   detalles: {
     database: { status: 'up' },
     broker: { status: 'up', connected: true, reconnects: 1, lastError: null, outboxPending: 4 },
-    'breaker:graph': { status: 'up', state: 'closed', since: '2027-02-01T10:00:00.000Z', lastFailure: null, rateLimit: { limits: { rpm: 600 }, factor: 0.5 }, ...breaker },
+    'breaker:graph': {
+      status: 'up',
+      state: 'closed',
+      since: '2027-02-01T10:00:00.000Z',
+      lastFailure: null,
+      rateLimit: { limits: { rpm: 600 }, factor: 0.5 },
+      ...breaker,
+    },
   },
 });
 
@@ -22,26 +29,69 @@ describe("a service's line on the dashboard", () => {
       { at: 0, consumidos: 0, llamadas: { graph: 0 } },
       { at: 60_000, consumidos: 120, llamadas: { graph: 150 } },
     ]);
-    expect(s).toMatchObject({ estado: 'activo', motivo: null, mensajesEnCola: 12, consumidores: 4, aparcados: 3, mensajesPorMinuto: 120, ultimoError: null });
+    expect(s).toMatchObject({
+      estado: 'activo',
+      motivo: null,
+      mensajesEnCola: 12,
+      consumidores: 4,
+      aparcados: 3,
+      mensajesPorMinuto: 120,
+      ultimoError: null,
+    });
     expect(s.broker).toEqual({ conectado: true, reconexiones: 1, outboxPendiente: 4 });
     // 600 rpm configured, halved by the AIMD factor after 429s: 150 calls a minute use half of it.
-    expect(s.breakers).toEqual([expect.objectContaining({ dependencia: 'graph', estado: 'closed', rpm: 300, llamadasPorMinuto: 150, uso: 0.5 })]);
+    expect(s.breakers).toEqual([
+      expect.objectContaining({ dependencia: 'graph', estado: 'closed', rpm: 300, llamadasPorMinuto: 150, uso: 0.5 }),
+    ]);
     expect(s.usoTasa).toBe(0.5);
   });
 
   it('is degraded while a breaker is open, and says which one and why', () => {
-    const s = resumirServicio('teams-service', 'http://t', sana({ state: 'open', lastFailure: 'Graph 503' }), colas, []);
-    expect(s).toMatchObject({ estado: 'degradado', motivo: 'breaker graph abierto', ultimoError: 'graph: Graph 503', mensajesPorMinuto: null });
+    const s = resumirServicio(
+      'teams-service',
+      'http://t',
+      sana({ state: 'open', lastFailure: 'Graph 503' }),
+      colas,
+      [],
+    );
+    expect(s).toMatchObject({
+      estado: 'degradado',
+      motivo: 'breaker graph abierto',
+      ultimoError: 'graph: Graph 503',
+      mensajesPorMinuto: null,
+    });
   });
 
   it('is down when it does not answer, with the reason as its last error', () => {
-    const s = resumirServicio('mail-service', 'http://m', { alcanzable: false, listo: false, error: 'fetch failed', detalles: {} }, [], []);
-    expect(s).toMatchObject({ estado: 'caido', motivo: 'no responde: fetch failed', ultimoError: 'fetch failed', breakers: [], broker: null, usoTasa: null });
+    const s = resumirServicio(
+      'mail-service',
+      'http://m',
+      { alcanzable: false, listo: false, error: 'fetch failed', detalles: {} },
+      [],
+      [],
+    );
+    expect(s).toMatchObject({
+      estado: 'caido',
+      motivo: 'no responde: fetch failed',
+      ultimoError: 'fetch failed',
+      breakers: [],
+      broker: null,
+      usoTasa: null,
+    });
   });
 
   it('names a failing check of an unready service', () => {
-    const salud: SaludLeida = { alcanzable: true, listo: false, error: 'HTTP 503', detalles: { database: { status: 'down', message: 'connection refused' } } };
-    expect(resumirServicio('ingest-service', 'http://i', salud, [], [])).toMatchObject({ estado: 'degradado', motivo: 'database caído', ultimoError: 'database: connection refused' });
+    const salud: SaludLeida = {
+      alcanzable: true,
+      listo: false,
+      error: 'HTTP 503',
+      detalles: { database: { status: 'down', message: 'connection refused' } },
+    };
+    expect(resumirServicio('ingest-service', 'http://i', salud, [], [])).toMatchObject({
+      estado: 'degradado',
+      motivo: 'database caído',
+      ultimoError: 'database: connection refused',
+    });
   });
 
   describe('the runtime configuration it applies', () => {
@@ -49,22 +99,50 @@ describe("a service's line on the dashboard", () => {
       const s = sana();
       return { ...s, detalles: { ...s.detalles, configuracion: configuracion as SaludLeida['detalles'][string] } };
     };
-    const aplicada = { status: 'up', version: 4, cambiadoPor: 'ana', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: {} };
+    const aplicada = {
+      status: 'up',
+      version: 4,
+      cambiadoPor: 'ana',
+      appliedAt: '2027-02-01T10:00:00.000Z',
+      fijadas: ['upn', 'licenciaSku'],
+      rechazadas: {},
+    };
 
     it('carries the version it applies, up to date when it is the current one', () => {
       const s = resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 4);
-      expect(s.configuracion).toEqual({ version: 4, alDia: true, cambiadoPor: 'ana', appliedAt: '2027-02-01T10:00:00.000Z', fijadas: ['upn', 'licenciaSku'], rechazadas: {} });
+      expect(s.configuracion).toEqual({
+        version: 4,
+        alDia: true,
+        cambiadoPor: 'ana',
+        appliedAt: '2027-02-01T10:00:00.000Z',
+        fijadas: ['upn', 'licenciaSku'],
+        rechazadas: {},
+      });
       expect(s.estado).toBe('activo');
     });
 
     it('is not up to date behind the current version, nor ahead of it (the gateway’s database went back)', () => {
-      expect(resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 5).configuracion?.alDia).toBe(false);
-      expect(resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 3).configuracion?.alDia).toBe(false);
+      expect(resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 5).configuracion?.alDia).toBe(
+        false,
+      );
+      expect(resumirServicio('teams-service', 'http://t', con(aplicada), colas, [], 3).configuracion?.alDia).toBe(
+        false,
+      );
     });
 
     it('names the keys it refused with its reasons, without calling the service degraded', () => {
-      const s = resumirServicio('teams-service', 'http://t', con({ ...aplicada, rechazadas: { upn: 'el dominio no está verificado en el tenant', otra: 42 } }), colas, [], 4);
-      expect(s.configuracion).toMatchObject({ alDia: true, rechazadas: { upn: 'el dominio no está verificado en el tenant', otra: 'rechazada' } });
+      const s = resumirServicio(
+        'teams-service',
+        'http://t',
+        con({ ...aplicada, rechazadas: { upn: 'el dominio no está verificado en el tenant', otra: 42 } }),
+        colas,
+        [],
+        4,
+      );
+      expect(s.configuracion).toMatchObject({
+        alDia: true,
+        rechazadas: { upn: 'el dominio no está verificado en el tenant', otra: 'rechazada' },
+      });
       expect(s.estado).toBe('activo');
     });
 
@@ -74,12 +152,26 @@ describe("a service's line on the dashboard", () => {
 
     it('is null when the service reports no configuration, or not in a shape it can read', () => {
       expect(resumirServicio('teams-service', 'http://t', sana(), colas, [], 4).configuracion).toBeNull();
-      expect(resumirServicio('teams-service', 'http://t', con({ status: 'up', version: 'cuatro' }), colas, [], 4).configuracion).toBeNull();
-      expect(resumirServicio('mail-service', 'http://m', { alcanzable: false, listo: false, error: 'fetch failed', detalles: {} }, [], [], 4).configuracion).toBeNull();
+      expect(
+        resumirServicio('teams-service', 'http://t', con({ status: 'up', version: 'cuatro' }), colas, [], 4)
+          .configuracion,
+      ).toBeNull();
+      expect(
+        resumirServicio(
+          'mail-service',
+          'http://m',
+          { alcanzable: false, listo: false, error: 'fetch failed', detalles: {} },
+          [],
+          [],
+          4,
+        ).configuracion,
+      ).toBeNull();
     });
 
     it('reads a version 0 (the environment only) with what is missing left empty', () => {
-      expect(resumirServicio('ingest-service', 'http://i', con({ status: 'up', version: 0 }), [], [], 0).configuracion).toEqual({ version: 0, alDia: true, cambiadoPor: null, appliedAt: null, fijadas: [], rechazadas: {} });
+      expect(
+        resumirServicio('ingest-service', 'http://i', con({ status: 'up', version: 0 }), [], [], 0).configuracion,
+      ).toEqual({ version: 0, alDia: true, cambiadoPor: null, appliedAt: null, fijadas: [], rechazadas: {} });
     });
   });
 });

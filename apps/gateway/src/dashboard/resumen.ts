@@ -62,16 +62,32 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
 /** `versionConfig`: the gateway's current configuration version (null: not known). */
-export function resumirServicio(servicio: string, url: string, salud: SaludLeida, colas: ColaLeida[], muestras: readonly Contadores[], versionConfig: number | null = null): ServicioPanel {
+export function resumirServicio(
+  servicio: string,
+  url: string,
+  salud: SaludLeida,
+  colas: ColaLeida[],
+  muestras: readonly Contadores[],
+  versionConfig: number | null = null,
+): ServicioPanel {
   const d = salud.detalles;
   const brokerDet = d.broker as Record<string, unknown> | undefined;
-  const broker = brokerDet ? { conectado: brokerDet.connected === true, reconexiones: num(brokerDet.reconnects), outboxPendiente: num(brokerDet.outboxPending) } : null;
+  const broker = brokerDet
+    ? {
+        conectado: brokerDet.connected === true,
+        reconexiones: num(brokerDet.reconnects),
+        outboxPendiente: num(brokerDet.outboxPending),
+      }
+    : null;
 
   const breakers = Object.entries(d)
     .filter(([k]) => k.startsWith('breaker:'))
     .map(([k, v]): BreakerPanel => {
       const dependencia = k.slice('breaker:'.length);
-      const limitador = (v.rateLimit && typeof v.rateLimit === 'object' ? v.rateLimit : null) as Record<string, unknown> | null;
+      const limitador = (v.rateLimit && typeof v.rateLimit === 'object' ? v.rateLimit : null) as Record<
+        string,
+        unknown
+      > | null;
       const limites = (limitador?.limits ?? null) as Record<string, unknown> | null;
       const base = num(limites?.rpm);
       const rpm = base === null ? null : Math.round(base * (num(limitador?.factor) ?? 1));
@@ -131,6 +147,9 @@ export function resumirServicio(servicio: string, url: string, salud: SaludLeida
     usoTasa: usos.length ? Math.max(...usos) : null,
     mensajesPorMinuto: salud.alcanzable ? porMinuto(muestras, (c) => c.consumidos) : null,
     ultimoError,
-    configuracion: configuracion && { ...configuracion, alDia: versionConfig === null ? null : alDia(configuracion.version, versionConfig) },
+    configuracion: configuracion && {
+      ...configuracion,
+      alDia: versionConfig === null ? null : alDia(configuracion.version, versionConfig),
+    },
   };
 }

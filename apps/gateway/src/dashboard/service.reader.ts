@@ -26,7 +26,12 @@ export class ServiceReader {
     try {
       const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(timeoutMs) });
       const body = (await res.json().catch(() => ({}))) as { details?: SaludLeida['detalles'] };
-      return { alcanzable: true, listo: res.ok, error: res.ok ? null : `HTTP ${res.status}`, detalles: body.details ?? {} };
+      return {
+        alcanzable: true,
+        listo: res.ok,
+        error: res.ok ? null : `HTTP ${res.status}`,
+        detalles: body.details ?? {},
+      };
     } catch (err) {
       return { alcanzable: false, listo: false, error: (err as Error).message, detalles: {} };
     }

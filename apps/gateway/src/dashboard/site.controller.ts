@@ -10,7 +10,16 @@ import { fileURLToPath } from 'node:url';
 const PUBLICO = fileURLToPath(new URL('./public/', import.meta.url));
 const ARCHIVOS = new Set(readdirSync(PUBLICO).filter((f) => /^[a-z0-9-]+\.(js|css|html|svg)$/.test(f)));
 
-const CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 @ApiExcludeController()
 @Controller()

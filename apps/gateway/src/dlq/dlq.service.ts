@@ -29,7 +29,12 @@ const OMITIR = new Set(['credencial', 'password']);
 
 function sinSecretos(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sinSecretos);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !OMITIR.has(k)).map(([k, x]) => [k, sinSecretos(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !OMITIR.has(k))
+        .map(([k, x]) => [k, sinSecretos(x)]),
+    );
   return v;
 }
 
@@ -52,21 +57,27 @@ export class DlqService {
 
   /** The queues of a service that can park messages; 404 for a service not in SERVICES. */
   colas(servicio: string): string[] {
-    if (!this.config.SERVICES.includes(servicio)) throw new NotFoundException(`no hay un servicio "${servicio}" (servicios: ${this.config.SERVICES.join(', ')})`);
+    if (!this.config.SERVICES.includes(servicio))
+      throw new NotFoundException(`no hay un servicio "${servicio}" (servicios: ${this.config.SERVICES.join(', ')})`);
     return [servicio, `${servicio}.control`];
   }
 
   cola(servicio: string, cola: string | undefined): string {
     const colas = this.colas(servicio);
     if (cola === undefined) return servicio;
-    if (!colas.includes(cola)) throw new NotFoundException(`${servicio} no tiene la cola "${cola}" (colas: ${colas.join(', ')})`);
+    if (!colas.includes(cola))
+      throw new NotFoundException(`${servicio} no tiene la cola "${cola}" (colas: ${colas.join(', ')})`);
     return cola;
   }
 
-  async resumen(): Promise<{ servicio: string; aparcados: number; colas: { cola: string; aparcados: number | null }[] }[]> {
+  async resumen(): Promise<
+    { servicio: string; aparcados: number; colas: { cola: string; aparcados: number | null }[] }[]
+  > {
     return Promise.all(
       this.config.SERVICES.map(async (servicio) => {
-        const colas = await Promise.all(this.colas(servicio).map(async (cola) => ({ cola, aparcados: await this.contar(cola) })));
+        const colas = await Promise.all(
+          this.colas(servicio).map(async (cola) => ({ cola, aparcados: await this.contar(cola) })),
+        );
         return { servicio, aparcados: colas.reduce((n, c) => n + (c.aparcados ?? 0), 0), colas };
       }),
     );
@@ -77,7 +88,11 @@ export class DlqService {
     return this.probe.mensajes(parkedQueueName(cola));
   }
 
-  async listar(servicio: string, cola: string | undefined, limit: number): Promise<{ servicio: string; cola: string; total: number; mensajes: MensajeAparcado[] }> {
+  async listar(
+    servicio: string,
+    cola: string | undefined,
+    limit: number,
+  ): Promise<{ servicio: string; cola: string; total: number; mensajes: MensajeAparcado[] }> {
     const q = this.cola(servicio, cola);
     const total = await this.contar(q);
     if (total === null) return { servicio, cola: q, total: 0, mensajes: [] };
@@ -103,19 +118,37 @@ export class DlqService {
   }
 
   async reintentar(servicio: string, cola: string | undefined, messageId: string | undefined, actor: string) {
-    return this.operar('reintentar', servicio, cola, messageId, actor, (q) => this.messaging.parked.replay(q, messageId));
+    return this.operar('reintentar', servicio, cola, messageId, actor, (q) =>
+      this.messaging.parked.replay(q, messageId),
+    );
   }
 
   async descartar(servicio: string, cola: string | undefined, messageId: string | undefined, actor: string) {
-    return this.operar('descartar', servicio, cola, messageId, actor, (q) => this.messaging.parked.discard(q, messageId));
+    return this.operar('descartar', servicio, cola, messageId, actor, (q) =>
+      this.messaging.parked.discard(q, messageId),
+    );
   }
 
-  private async operar(op: 'reintentar' | 'descartar', servicio: string, cola: string | undefined, messageId: string | undefined, actor: string, run: (q: string) => Promise<number>) {
+  private async operar(
+    op: 'reintentar' | 'descartar',
+    servicio: string,
+    cola: string | undefined,
+    messageId: string | undefined,
+    actor: string,
+    run: (q: string) => Promise<number>,
+  ) {
     const q = this.cola(servicio, cola);
     if ((await this.contar(q)) === null) throw new NotFoundException(`la cola ${q}.parked no existe`);
     const n = await run(q);
     if (messageId && n === 0) throw new NotFoundException(`no hay un mensaje ${messageId} aparcado en ${q}`);
-    const tareaId = await this.tareas.registrar({ tipo: 'dlq', actor, estado: 'completada', total: n, exitosos: n, detalle: { operacion: op, servicio, cola: q, messageId: messageId ?? 'todos' } });
+    const tareaId = await this.tareas.registrar({
+      tipo: 'dlq',
+      actor,
+      estado: 'completada',
+      total: n,
+      exitosos: n,
+      detalle: { operacion: op, servicio, cola: q, messageId: messageId ?? 'todos' },
+    });
     return { servicio, cola: q, operacion: op, mensajes: n, tareaId };
   }
 }

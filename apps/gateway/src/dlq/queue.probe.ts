@@ -16,12 +16,16 @@ export class QueueProbe implements OnModuleDestroy {
   constructor(@InjectConfig() private readonly config: GatewayConfig) {}
 
   private conexion(): Promise<ChannelModel> {
-    this.conn ??= amqp.connect(this.config.RABBITMQ_URL, { clientProperties: { connection_name: `${this.config.SERVICE_NAME} queue-probe` } }).then((c) => {
-      const olvidar = () => (this.conn = undefined);
-      c.on('error', olvidar);
-      c.on('close', olvidar);
-      return c;
-    });
+    this.conn ??= amqp
+      .connect(this.config.RABBITMQ_URL, {
+        clientProperties: { connection_name: `${this.config.SERVICE_NAME} queue-probe` },
+      })
+      .then((c) => {
+        const olvidar = () => (this.conn = undefined);
+        c.on('error', olvidar);
+        c.on('close', olvidar);
+        return c;
+      });
     this.conn.catch(() => (this.conn = undefined));
     return this.conn;
   }

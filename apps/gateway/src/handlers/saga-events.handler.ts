@@ -15,7 +15,10 @@ function sagaHandler(def: MessageDefinition): Type<unknown> {
       return this.workflows.onEvent(def, evento, ctx);
     }
   }
-  const name = def.name.split(/[.-]/).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const name = def.name
+    .split(/[.-]/)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
   Object.defineProperty(SagaEventHandler, 'name', { value: `${name}Handler` });
   return SagaEventHandler;
 }

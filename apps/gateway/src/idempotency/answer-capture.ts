@@ -12,14 +12,30 @@ export interface CapturedAnswer {
 }
 
 /** The headers a replay repeats: those that say what the body is and where to go next. */
-export const REPLAYED_HEADERS = ['content-type', 'content-language', 'content-disposition', 'location', 'content-location', 'link', 'retry-after'];
+export const REPLAYED_HEADERS = [
+  'content-type',
+  'content-language',
+  'content-disposition',
+  'location',
+  'content-location',
+  'link',
+  'retry-after',
+];
 
-export function captureAnswer(res: Response, maxBytes: number, onAnswer: (answer: CapturedAnswer) => Promise<void>): void {
+export function captureAnswer(
+  res: Response,
+  maxBytes: number,
+  onAnswer: (answer: CapturedAnswer) => Promise<void>,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   const collect = (chunk: unknown, encoding?: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const b = Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding) : Buffer.from(chunk as Uint8Array);
+    const b = Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding)
+        : Buffer.from(chunk as Uint8Array);
     size += b.length;
     if (size <= maxBytes) chunks.push(b);
   };

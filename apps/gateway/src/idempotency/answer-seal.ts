@@ -6,7 +6,9 @@ import type { SealedSecret } from '@lucy/contracts';
 import { SecretBox } from '@lucy/platform';
 
 const boxFor = (bearer: string, tokenId: string) =>
-  new SecretBox([{ kid: 'bearer', key: Buffer.from(hkdfSync('sha256', bearer, tokenId, 'lucy idempotency answer', 32)) }]);
+  new SecretBox([
+    { kid: 'bearer', key: Buffer.from(hkdfSync('sha256', bearer, tokenId, 'lucy idempotency answer', 32)) },
+  ]);
 
 /** Bound to the row (token and key): a sealed body moved to another key does not open. */
 const context = (tokenId: string, key: string) => `${tokenId}\n${key}`;

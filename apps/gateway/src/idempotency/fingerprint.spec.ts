@@ -12,7 +12,9 @@ const file = (content: string, over: Partial<{ fieldname: string; originalname: 
 describe('fingerprint', () => {
   it("ignores the order of an object's keys, at any depth", () => {
     expect(fingerprint(base)).toBe(fingerprint({ ...base, body: { alumnoIds: ['a', 'b'], accion: 'activar' } }));
-    expect(canonicalJson({ b: { d: 1, c: [{ z: 1, y: 2 }] }, a: null })).toBe('{"a":null,"b":{"c":[{"y":2,"z":1}],"d":1}}');
+    expect(canonicalJson({ b: { d: 1, c: [{ z: 1, y: 2 }] }, a: null })).toBe(
+      '{"a":null,"b":{"c":[{"y":2,"z":1}],"d":1}}',
+    );
   });
 
   it('tells apart another body, another order in an array, another path or query, another method', () => {
@@ -30,7 +32,12 @@ describe('fingerprint', () => {
   });
 
   it("covers an upload's file content, name, type and field, and its text fields", () => {
-    const up = { method: 'POST', path: '/api/v1/lotes', body: { mapeo: '{"dni":"Documento"}' }, files: [file('dni\n1\n')] };
+    const up = {
+      method: 'POST',
+      path: '/api/v1/lotes',
+      body: { mapeo: '{"dni":"Documento"}' },
+      files: [file('dni\n1\n')],
+    };
     const fp = fingerprint(up);
     expect(fingerprint({ ...up, files: [file('dni\n1\n')] })).toBe(fp);
     expect(fingerprint({ ...up, files: [file('dni\n2\n')] })).not.toBe(fp);

@@ -43,7 +43,12 @@ export function writeCanonicalJson(value: unknown, write: (piece: string) => voi
     } else {
       const keys = Object.keys(v).sort();
       stack.push(new Syntax('}'));
-      for (let i = keys.length - 1; i >= 0; i--) stack.push((v as Record<string, unknown>)[keys[i]!], new Syntax(`${JSON.stringify(keys[i])}:`), ...(i > 0 ? [new Syntax(',')] : []));
+      for (let i = keys.length - 1; i >= 0; i--)
+        stack.push(
+          (v as Record<string, unknown>)[keys[i]!],
+          new Syntax(`${JSON.stringify(keys[i])}:`),
+          ...(i > 0 ? [new Syntax(',')] : []),
+        );
       stack.push(new Syntax('{'));
     }
   }
@@ -58,7 +63,14 @@ export function canonicalJson(value: unknown): string {
 /** SHA-256 (hex) of the request's method, path and payload. */
 export function fingerprint(req: FingerprintInput): string {
   const files = (req.files ?? [])
-    .map((f) => ({ campo: f.fieldname, nombre: f.originalname, tipo: f.mimetype, sha256: createHash('sha256').update(f.buffer ?? Buffer.alloc(0)).digest('hex') }))
+    .map((f) => ({
+      campo: f.fieldname,
+      nombre: f.originalname,
+      tipo: f.mimetype,
+      sha256: createHash('sha256')
+        .update(f.buffer ?? Buffer.alloc(0))
+        .digest('hex'),
+    }))
     .sort((a, b) => (a.campo + a.nombre + a.sha256 < b.campo + b.nombre + b.sha256 ? -1 : 1));
   const hash = createHash('sha256').update(`${req.method.toUpperCase()}\n${req.path}\n`);
   writeCanonicalJson(req.body, (p) => hash.update(p));

@@ -16,16 +16,26 @@ const BARE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** The key a header value carries, or InvalidIdempotencyKey saying what is wrong with it (a 400). */
 export function parseIdempotencyKey(header: string | string[]): string {
-  if (Array.isArray(header)) throw new InvalidIdempotencyKey('hay más de un encabezado Idempotency-Key: enviá uno solo');
+  if (Array.isArray(header))
+    throw new InvalidIdempotencyKey('hay más de un encabezado Idempotency-Key: enviá uno solo');
   // RFC 8941 §4.2: leading and trailing spaces are discarded.
   const raw = header.replace(/^ +| +$/g, '');
   let key: string;
   const quoted = SF_STRING.exec(raw);
   if (quoted) key = quoted[1]!.replace(/\\(["\\])/g, '$1');
-  else if (raw.startsWith('"')) throw new InvalidIdempotencyKey('Idempotency-Key no es un sf-string válido: solo caracteres ASCII imprimibles entre comillas, con \\" y \\\\ como escapes');
+  else if (raw.startsWith('"'))
+    throw new InvalidIdempotencyKey(
+      'Idempotency-Key no es un sf-string válido: solo caracteres ASCII imprimibles entre comillas, con \\" y \\\\ como escapes',
+    );
   else if (BARE.test(raw)) key = raw;
-  else throw new InvalidIdempotencyKey('Idempotency-Key debe ser un sf-string (p. ej. "8e03978e-40d5-43e8-bc93-6894a57f9324") de caracteres ASCII imprimibles');
+  else
+    throw new InvalidIdempotencyKey(
+      'Idempotency-Key debe ser un sf-string (p. ej. "8e03978e-40d5-43e8-bc93-6894a57f9324") de caracteres ASCII imprimibles',
+    );
   if (!key.length) throw new InvalidIdempotencyKey('Idempotency-Key está vacía');
-  if (key.length > IDEMPOTENCY_KEY_MAX) throw new InvalidIdempotencyKey(`Idempotency-Key tiene ${key.length} caracteres; el máximo es ${IDEMPOTENCY_KEY_MAX}`);
+  if (key.length > IDEMPOTENCY_KEY_MAX)
+    throw new InvalidIdempotencyKey(
+      `Idempotency-Key tiene ${key.length} caracteres; el máximo es ${IDEMPOTENCY_KEY_MAX}`,
+    );
   return key;
 }

@@ -53,8 +53,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<RequestConIdentidad>();
     const res = context.switchToHttp().getResponse<Response>();
     const header = req.headers['idempotency-key'];
-    if (req.method !== 'POST' || !req.path.startsWith('/api/') || header === undefined || !req.identidad) return next.handle();
-    if (!this.afterUpload && (this.reflector.get<unknown[]>(INTERCEPTORS_METADATA, context.getHandler()) ?? []).includes(IdempotencyAfterUpload)) return next.handle();
+    if (req.method !== 'POST' || !req.path.startsWith('/api/') || header === undefined || !req.identidad)
+      return next.handle();
+    if (
+      !this.afterUpload &&
+      (this.reflector.get<unknown[]>(INTERCEPTORS_METADATA, context.getHandler()) ?? []).includes(
+        IdempotencyAfterUpload,
+      )
+    )
+      return next.handle();
 
     let key: string;
     let fp: string;
@@ -62,7 +69,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       key = parseIdempotencyKey(header);
       fp = fingerprint({ method: req.method, path: req.originalUrl, body: req.body, files: uploadedParts(req) });
     } catch (err) {
-      if (err instanceof InvalidIdempotencyKey) throw new BadRequestException({ message: err.message, problemas: [{ campo: 'Idempotency-Key', mensaje: err.message }] });
+      if (err instanceof InvalidIdempotencyKey)
+        throw new BadRequestException({
+          message: err.message,
+          problemas: [{ campo: 'Idempotency-Key', mensaje: err.message }],
+        });
       throw err;
     }
     const { tokenId } = req.identidad;
@@ -72,16 +83,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const claim = await this.store.claim(tokenId, key, fp, req.method, req.originalUrl);
       switch (claim.kind) {
         case 'other-request':
-          throw new UnprocessableEntityException(`la Idempotency-Key "${key}" ya se usó con otra solicitud (otro método, ruta o cuerpo): cada solicitud distinta lleva una clave nueva`);
+          throw new UnprocessableEntityException(
+            `la Idempotency-Key "${key}" ya se usó con otra solicitud (otro método, ruta o cuerpo): cada solicitud distinta lleva una clave nueva`,
+          );
         case 'in-progress':
           res.setHeader('Retry-After', '1');
-          throw new ConflictException(`la solicitud con la Idempotency-Key "${key}" todavía está en curso: reintentá en unos segundos`);
+          throw new ConflictException(
+            `la solicitud con la Idempotency-Key "${key}" todavía está en curso: reintentá en unos segundos`,
+          );
         case 'done': {
           const body = claim.answer.body ? openAnswer(claim.answer.body, bearer, tokenId, key) : Buffer.alloc(0);
           if (body) return this.replay(res, claim.answer.status, claim.answer.headers, body);
           // Sealed for the token's previous secret (ADMIN_TOKEN replaced): unreadable, so forgotten.
           await this.store.release(tokenId, key, claim.claimId);
-          if (attempt > 0) throw new ConflictException(`la Idempotency-Key "${key}" está en uso: reintentá en unos segundos`);
+          if (attempt > 0)
+            throw new ConflictException(`la Idempotency-Key "${key}" está en uso: reintentá en unos segundos`);
           continue;
         }
         case 'claimed':
@@ -103,10 +119,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** Runs the request and stores its answer (or releases the key), keeping the claim alive meanwhile. */
-  private run(next: CallHandler, res: Response, k: { tokenId: string; key: string; claimId: string; bearer: string }): Observable<unknown> {
-    const renewal = setInterval(() => {
-      this.store.renew(k.tokenId, k.key, k.claimId).catch((err) => this.log.warn({ err: (err as Error).message }, 'renewing an idempotency claim failed'));
-    }, Math.max(250, Math.floor(this.store.leaseMs / 3)));
+  private run(
+    next: CallHandler,
+    res: Response,
+    k: { tokenId: string; key: string; claimId: string; bearer: string },
+  ): Observable<unknown> {
+    const renewal = setInterval(
+      () => {
+        this.store
+          .renew(k.tokenId, k.key, k.claimId)
+          .catch((err) => this.log.warn({ err: (err as Error).message }, 'renewing an idempotency claim failed'));
+      },
+      Math.max(250, Math.floor(this.store.leaseMs / 3)),
+    );
     renewal.unref();
 
     let settled = false;
@@ -115,8 +140,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       settled = true;
       clearInterval(renewal);
       try {
-        if (!answer || answer.body === null || answer.status >= 500 || NOT_STORED.has(answer.status)) await this.store.release(k.tokenId, k.key, k.claimId);
-        else await this.store.complete(k.tokenId, k.key, k.claimId, { status: answer.status, headers: answer.headers, body: sealAnswer(answer.body, k.bearer, k.tokenId, k.key) });
+        if (!answer || answer.body === null || answer.status >= 500 || NOT_STORED.has(answer.status))
+          await this.store.release(k.tokenId, k.key, k.claimId);
+        else
+          await this.store.complete(k.tokenId, k.key, k.claimId, {
+            status: answer.status,
+            headers: answer.headers,
+            body: sealAnswer(answer.body, k.bearer, k.tokenId, k.key),
+          });
       } catch (err) {
         // The claim stays "in progress" until its lease runs out; then a retry takes it over and runs.
         this.log.warn({ err: (err as Error).message }, 'storing an idempotent answer failed');
@@ -136,7 +167,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       void outcome.then((o) =>
         settle(
           o.ok
-            ? { status: res.statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: o.value === undefined ? Buffer.alloc(0) : Buffer.from(typeof o.value === 'object' ? JSON.stringify(o.value) : String(o.value)) }
+            ? {
+                status: res.statusCode,
+                headers: { 'content-type': 'application/json; charset=utf-8' },
+                body:
+                  o.value === undefined
+                    ? Buffer.alloc(0)
+                    : Buffer.from(typeof o.value === 'object' ? JSON.stringify(o.value) : String(o.value)),
+              }
             : undefined,
         ),
       );
@@ -157,7 +195,10 @@ export class IdempotencyAfterUpload extends IdempotencyInterceptor {
 }
 
 function uploadedParts(req: RequestConIdentidad): UploadedPart[] {
-  const r = req as RequestConIdentidad & { file?: UploadedPart; files?: UploadedPart[] | Record<string, UploadedPart[]> };
+  const r = req as RequestConIdentidad & {
+    file?: UploadedPart;
+    files?: UploadedPart[] | Record<string, UploadedPart[]>;
+  };
   if (r.file) return [r.file];
   if (Array.isArray(r.files)) return r.files;
   return r.files ? Object.values(r.files).flat() : [];

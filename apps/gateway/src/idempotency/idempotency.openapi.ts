@@ -16,7 +16,10 @@ const PARAMETER = {
   example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
 } as const;
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { type: 'object' } } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { type: 'object' } } },
+});
 
 const RESPONSES: Record<string, string> = {
   '400': 'Idempotency-Key malformed (empty, longer than 255, not a printable-ASCII sf-string, or sent twice)',
@@ -28,11 +31,16 @@ export function documentIdempotency(doc: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(doc.paths)) {
     const op = item.post;
     if (!op) continue;
-    op.parameters = [...(op.parameters ?? []).filter((p) => !('name' in p && p.name === PARAMETER.name)), { ...PARAMETER }];
+    op.parameters = [
+      ...(op.parameters ?? []).filter((p) => !('name' in p && p.name === PARAMETER.name)),
+      { ...PARAMETER },
+    ];
     op.responses ??= {};
     for (const [status, text] of Object.entries(RESPONSES)) {
       const existing = op.responses[status] as { description?: string } | undefined;
-      op.responses[status] = existing ? { ...existing, description: [existing.description, `Idempotency-Key: ${text}`].filter(Boolean).join('; ') } : problem(`Idempotency-Key: ${text}`);
+      op.responses[status] = existing
+        ? { ...existing, description: [existing.description, `Idempotency-Key: ${text}`].filter(Boolean).join('; ') }
+        : problem(`Idempotency-Key: ${text}`);
     }
   }
   return doc;

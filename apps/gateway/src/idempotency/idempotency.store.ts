@@ -30,7 +30,8 @@ export class IdempotencyStore {
   private readonly settings: Settings;
 
   constructor(
-    @InjectConfig() config: BaseConfig & { DB_SCHEMA: string; IDEMPOTENCY_TTL_MS: number; IDEMPOTENCY_LEASE_MS: number },
+    @InjectConfig()
+    config: BaseConfig & { DB_SCHEMA: string; IDEMPOTENCY_TTL_MS: number; IDEMPOTENCY_LEASE_MS: number },
     private readonly db: DataSource,
   ) {
     this.t = `"${config.DB_SCHEMA}".idempotency_key`;
@@ -62,31 +63,52 @@ export class IdempotencyStore {
         [tokenId, key, fingerprint, method, path, claimId, this.settings.ttlMs, this.settings.leaseMs],
       );
       if (taken.length) return { kind: 'claimed', claimId };
-      const [row] = await this.db.query(`SELECT fingerprint, claim_id, completed_at, status, headers, body FROM ${this.t} WHERE token_id = $1 AND key = $2`, [tokenId, key]);
+      const [row] = await this.db.query(
+        `SELECT fingerprint, claim_id, completed_at, status, headers, body FROM ${this.t} WHERE token_id = $1 AND key = $2`,
+        [tokenId, key],
+      );
       if (!row) continue;
       if (row.fingerprint !== fingerprint) return { kind: 'other-request' };
       if (!row.completed_at) return { kind: 'in-progress' };
-      return { kind: 'done', claimId: row.claim_id, answer: { status: row.status, headers: row.headers ?? {}, body: row.body } };
+      return {
+        kind: 'done',
+        claimId: row.claim_id,
+        answer: { status: row.status, headers: row.headers ?? {}, body: row.body },
+      };
     }
     return { kind: 'in-progress' };
   }
 
   /** Keeps a claim alive while its request runs. */
   async renew(tokenId: string, key: string, claimId: string): Promise<void> {
-    await this.db.query(`UPDATE ${this.t} SET claimed_at = now() WHERE token_id = $1 AND key = $2 AND claim_id = $3 AND completed_at IS NULL`, [tokenId, key, claimId]);
+    await this.db.query(
+      `UPDATE ${this.t} SET claimed_at = now() WHERE token_id = $1 AND key = $2 AND claim_id = $3 AND completed_at IS NULL`,
+      [tokenId, key, claimId],
+    );
   }
 
   /** Stores the first answer, to be replayed until the key expires. */
   async complete(tokenId: string, key: string, claimId: string, answer: StoredAnswer): Promise<void> {
     await this.db.query(
       `UPDATE ${this.t} SET completed_at = now(), status = $4, headers = $5, body = $6 WHERE token_id = $1 AND key = $2 AND claim_id = $3`,
-      [tokenId, key, claimId, answer.status, JSON.stringify(answer.headers), answer.body === null ? null : JSON.stringify(answer.body)],
+      [
+        tokenId,
+        key,
+        claimId,
+        answer.status,
+        JSON.stringify(answer.headers),
+        answer.body === null ? null : JSON.stringify(answer.body),
+      ],
     );
   }
 
   /** Forgets the claim: the next request with the key runs (after a 5xx, or an answer it cannot replay). */
   async release(tokenId: string, key: string, claimId: string): Promise<void> {
-    await this.db.query(`DELETE FROM ${this.t} WHERE token_id = $1 AND key = $2 AND claim_id = $3`, [tokenId, key, claimId]);
+    await this.db.query(`DELETE FROM ${this.t} WHERE token_id = $1 AND key = $2 AND claim_id = $3`, [
+      tokenId,
+      key,
+      claimId,
+    ]);
   }
 
   /** Deletes expired keys (not a claim still being renewed); returns how many. */

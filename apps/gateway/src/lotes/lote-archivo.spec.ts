@@ -35,8 +35,12 @@ describe('an uploaded lote file', () => {
   });
 
   it('refuses an empty file and one with more rows than allowed', () => {
-    expect(() => filasDelArchivo({ nombre: 'a.csv', tipo: 'text/csv', contenido: csv('dni\n') }, {}, limites)).toThrow(/no tiene filas/);
-    expect(() => filasDelArchivo({ nombre: 'a.csv', tipo: 'text/csv', contenido: csv('dni\n1\n2\n3\n4\n5\n') }, {}, limites)).toThrow(/más de 3 filas/);
+    expect(() => filasDelArchivo({ nombre: 'a.csv', tipo: 'text/csv', contenido: csv('dni\n') }, {}, limites)).toThrow(
+      /no tiene filas/,
+    );
+    expect(() =>
+      filasDelArchivo({ nombre: 'a.csv', tipo: 'text/csv', contenido: csv('dni\n1\n2\n3\n4\n5\n') }, {}, limites),
+    ).toThrow(/más de 3 filas/);
   });
 
   it('reads JSON rows and names the row and column of a bad value', () => {

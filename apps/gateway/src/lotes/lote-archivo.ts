@@ -9,10 +9,23 @@ import { invalidTexts, jsonDepth, MAX_JSON_DEPTH } from '@lucy/platform';
 import { Texto } from '../api/schemas.js';
 
 /** The fields ingest-service reads from a row (it also accepts common aliases, e.g. Documento for dni). */
-export const CAMPOS = ['dni', 'nombre', 'apellido', 'emailPersonal', 'emailInstitucional', 'carrera', 'estado', 'periodo'] as const;
+export const CAMPOS = [
+  'dni',
+  'nombre',
+  'apellido',
+  'emailPersonal',
+  'emailInstitucional',
+  'carrera',
+  'estado',
+  'periodo',
+] as const;
 
 /** `{"dni":"Documento","nombre":"Nombres"}`: field → the file's column header. */
-export const Mapeo = z.partialRecord(z.enum(CAMPOS, { error: `los campos son ${CAMPOS.join(', ')}` }), Texto.min(1).max(200)).refine((m) => new Set(Object.values(m)).size === Object.values(m).length, { error: 'dos campos no pueden leer la misma columna' });
+export const Mapeo = z
+  .partialRecord(z.enum(CAMPOS, { error: `los campos son ${CAMPOS.join(', ')}` }), Texto.min(1).max(200))
+  .refine((m) => new Set(Object.values(m)).size === Object.values(m).length, {
+    error: 'dos campos no pueden leer la misma columna',
+  });
 export type Mapeo = z.infer<typeof Mapeo>;
 
 const MAX_CELDA = 1000;
@@ -24,10 +37,16 @@ export interface Limites {
   maxFilas: number;
 }
 
-const celda = z.union([Texto.max(MAX_CELDA, { error: `una celda tiene más de ${MAX_CELDA} caracteres` }), z.number(), z.null()], {
-  error: 'cada valor debe ser texto, número o null',
-});
-const FilasJson = z.array(z.record(z.string().max(200), celda, { error: 'cada fila debe ser un objeto {columna: valor}' }), { error: 'el JSON debe ser un arreglo de filas' });
+const celda = z.union(
+  [Texto.max(MAX_CELDA, { error: `una celda tiene más de ${MAX_CELDA} caracteres` }), z.number(), z.null()],
+  {
+    error: 'cada valor debe ser texto, número o null',
+  },
+);
+const FilasJson = z.array(
+  z.record(z.string().max(200), celda, { error: 'cada fila debe ser un objeto {columna: valor}' }),
+  { error: 'el JSON debe ser un arreglo de filas' },
+);
 
 /** The delimiter of the header line: the most frequent of , ; and tab outside quotes (Spanish Excel writes ;). */
 export function delimitadorDe(texto: string): string {
@@ -39,7 +58,8 @@ export function delimitadorDe(texto: string): string {
 export function leerCsv(contenido: Buffer, limites: Limites): Record<string, string>[] {
   if (!isUtf8(contenido)) throw new ArchivoInvalido('el archivo no es texto UTF-8: exportalo como CSV UTF-8');
   const texto = contenido.toString('utf8');
-  if (texto.includes('\u0000')) throw new ArchivoInvalido('el archivo no es texto (¿un Excel .xlsx?): exportalo como CSV UTF-8');
+  if (texto.includes('\u0000'))
+    throw new ArchivoInvalido('el archivo no es texto (¿un Excel .xlsx?): exportalo como CSV UTF-8');
   let filas: Record<string, string>[];
   try {
     filas = parseCsv(texto, {
@@ -49,7 +69,8 @@ export function leerCsv(contenido: Buffer, limites: Limites): Record<string, str
         if (vacia >= 0) throw new ArchivoInvalido(`la columna ${vacia + 1} del encabezado no tiene nombre`);
         const repetida = nombres.find((h, i) => nombres.indexOf(h) !== i);
         if (repetida) throw new ArchivoInvalido(`la columna "${repetida}" aparece dos veces en el encabezado`);
-        if (nombres.length > MAX_COLUMNAS) throw new ArchivoInvalido(`el encabezado tiene más de ${MAX_COLUMNAS} columnas`);
+        if (nombres.length > MAX_COLUMNAS)
+          throw new ArchivoInvalido(`el encabezado tiene más de ${MAX_COLUMNAS} columnas`);
         return nombres;
       },
       bom: true,
@@ -61,8 +82,10 @@ export function leerCsv(contenido: Buffer, limites: Limites): Record<string, str
   } catch (err) {
     if (err instanceof ArchivoInvalido) throw err;
     const e = err as { code?: string; lines?: number; message: string };
-    if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') throw new ArchivoInvalido(`CSV: la línea ${e.lines} no tiene la misma cantidad de columnas que el encabezado`);
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new ArchivoInvalido(`CSV: una comilla abierta no se cierra (desde la línea ${e.lines ?? '?'})`);
+    if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+      throw new ArchivoInvalido(`CSV: la línea ${e.lines} no tiene la misma cantidad de columnas que el encabezado`);
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new ArchivoInvalido(`CSV: una comilla abierta no se cierra (desde la línea ${e.lines ?? '?'})`);
     throw new ArchivoInvalido(`CSV ilegible${e.lines ? ` en la línea ${e.lines}` : ''}: ${e.message}`);
   }
   const larga = filas.findIndex((f) => Object.values(f).some((v) => v.length > MAX_CELDA));
@@ -75,7 +98,8 @@ export function leerJson(contenido: Buffer | unknown): FilaAlumno[] {
   if (Buffer.isBuffer(contenido)) {
     // The limits a JSON body has (libs/platform), for a JSON file: UTF-8, bounded nesting, no NUL or lone surrogate.
     if (!isUtf8(contenido)) throw new ArchivoInvalido('el archivo no es texto UTF-8');
-    if (jsonDepth(contenido) > MAX_JSON_DEPTH) throw new ArchivoInvalido(`el JSON anida más de ${MAX_JSON_DEPTH} niveles`);
+    if (jsonDepth(contenido) > MAX_JSON_DEPTH)
+      throw new ArchivoInvalido(`el JSON anida más de ${MAX_JSON_DEPTH} niveles`);
     try {
       json = JSON.parse(contenido.toString('utf8').replace(/^\uFEFF/, ''));
     } catch (err) {
@@ -100,7 +124,9 @@ export function aplicarMapeo(filas: FilaAlumno[], mapeo: Mapeo): FilaAlumno[] {
   const columnas = new Set(filas.flatMap((f) => Object.keys(f)));
   const faltan = pares.filter(([, col]) => !columnas.has(col));
   if (faltan.length) {
-    throw new ArchivoInvalido(`el mapeo nombra columnas que el archivo no tiene: ${faltan.map(([c, col]) => `${c}→"${col}"`).join(', ')} (columnas: ${[...columnas].slice(0, 30).join(', ')})`);
+    throw new ArchivoInvalido(
+      `el mapeo nombra columnas que el archivo no tiene: ${faltan.map(([c, col]) => `${c}→"${col}"`).join(', ')} (columnas: ${[...columnas].slice(0, 30).join(', ')})`,
+    );
   }
   const mapeadas = new Set(pares.map(([, col]) => col));
   return filas.map((f) => {
@@ -112,7 +138,11 @@ export function aplicarMapeo(filas: FilaAlumno[], mapeo: Mapeo): FilaAlumno[] {
 }
 
 /** The rows of an uploaded file, by its kind, mapped, within the limits. */
-export function filasDelArchivo(archivo: { nombre: string; tipo: string; contenido: Buffer }, mapeo: Mapeo, limites: Limites): FilaAlumno[] {
+export function filasDelArchivo(
+  archivo: { nombre: string; tipo: string; contenido: Buffer },
+  mapeo: Mapeo,
+  limites: Limites,
+): FilaAlumno[] {
   const json = /\.json$/i.test(archivo.nombre) || /json/.test(archivo.tipo);
   const filas = json ? leerJson(archivo.contenido) : leerCsv(archivo.contenido, limites);
   return validarCantidad(aplicarMapeo(filas, mapeo), limites);
@@ -120,6 +150,7 @@ export function filasDelArchivo(archivo: { nombre: string; tipo: string; conteni
 
 export function validarCantidad(filas: FilaAlumno[], limites: Limites): FilaAlumno[] {
   if (filas.length === 0) throw new ArchivoInvalido('el archivo no tiene filas de datos (¿solo el encabezado?)');
-  if (filas.length > limites.maxFilas) throw new ArchivoInvalido(`el archivo tiene más de ${limites.maxFilas} filas: dividilo en varios lotes`);
+  if (filas.length > limites.maxFilas)
+    throw new ArchivoInvalido(`el archivo tiene más de ${limites.maxFilas} filas: dividilo en varios lotes`);
   return filas;
 }

@@ -3,7 +3,14 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { RegistrarLote, SincronizarSial, type FilaAlumno, type FUENTES_SIAL, type LoteFallido, type LoteIngestado } from '@lucy/contracts';
+import {
+  RegistrarLote,
+  SincronizarSial,
+  type FilaAlumno,
+  type FUENTES_SIAL,
+  type LoteFallido,
+  type LoteIngestado,
+} from '@lucy/contracts';
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
@@ -35,15 +42,29 @@ export class LoteService {
   }
 
   /** Records the lote and sends the pull to ingest-service, together. */
-  async sincronizarSial(fuentes: (typeof FUENTES_SIAL)[number][], actor: string, periodo?: string, opciones: OpcionesSincronizacion = {}): Promise<{ loteId: string; correlationId: string }> {
+  async sincronizarSial(
+    fuentes: (typeof FUENTES_SIAL)[number][],
+    actor: string,
+    periodo?: string,
+    opciones: OpcionesSincronizacion = {},
+  ): Promise<{ loteId: string; correlationId: string }> {
     const loteId = randomUUID();
     const correlationId = `lote-${loteId}`;
     const detalle = { fuentes, periodo, ...opciones.detalle };
     await this.messaging.inTransaction(
       async ({ manager, publish }) => {
-        await manager.query(`INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id) VALUES ($1, 'sial', 'solicitado', $2, $3)`, [loteId, actor, correlationId]);
+        await manager.query(
+          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id) VALUES ($1, 'sial', 'solicitado', $2, $3)`,
+          [loteId, actor, correlationId],
+        );
         await opciones.enTransaccion?.(manager, loteId);
-        await registrar(manager, this.schemaName, { loteId, evento: 'accion.sincronizar-sial', actor, correlationId, detalle });
+        await registrar(manager, this.schemaName, {
+          loteId,
+          evento: 'accion.sincronizar-sial',
+          actor,
+          correlationId,
+          detalle,
+        });
         await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
         publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}) });
       },
@@ -56,7 +77,11 @@ export class LoteService {
    * Records an uploaded lote and hands its rows to ingest-service, together. The rows' shape was checked
    * (lote-archivo.ts); whether each one is a valid student is ingest-service's to say (LoteIngestado.invalidos).
    */
-  async registrarUpload(filas: FilaAlumno[], nombreArchivo: string | null, actor: string): Promise<{ loteId: string; tareaId: string }> {
+  async registrarUpload(
+    filas: FilaAlumno[],
+    nombreArchivo: string | null,
+    actor: string,
+  ): Promise<{ loteId: string; tareaId: string }> {
     const loteId = randomUUID();
     const correlationId = `lote-${loteId}`;
     const tareaId = await this.messaging.inTransaction(
@@ -65,9 +90,18 @@ export class LoteService {
           `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, nombre_archivo, total) VALUES ($1, 'upload', 'solicitado', $2, $3, $4, $5)`,
           [loteId, actor, correlationId, nombreArchivo, filas.length],
         );
-        await registrar(manager, this.schemaName, { loteId, evento: 'accion.cargar-lote', actor, correlationId, detalle: { nombreArchivo, filas: filas.length } });
+        await registrar(manager, this.schemaName, {
+          loteId,
+          evento: 'accion.cargar-lote',
+          actor,
+          correlationId,
+          detalle: { nombreArchivo, filas: filas.length },
+        });
         publish(RegistrarLote, { loteId, nombreArchivo, filas });
-        return this.tareas.registrar({ tipo: 'carga', actor, loteId, total: filas.length, detalle: { nombreArchivo } }, manager);
+        return this.tareas.registrar(
+          { tipo: 'carga', actor, loteId, total: filas.length, detalle: { nombreArchivo } },
+          manager,
+        );
       },
       { correlationId },
     );
@@ -88,7 +122,10 @@ export class LoteService {
       [e.loteId, e.alumnoIds.length, e.nuevos, e.actualizados, e.sinCambios, JSON.stringify(e.invalidos)],
     );
     if (e.alumnoIds.length) {
-      await m.query(`INSERT INTO ${this.s}.lote_alumno (lote_id, alumno_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [e.loteId, e.alumnoIds]);
+      await m.query(
+        `INSERT INTO ${this.s}.lote_alumno (lote_id, alumno_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+        [e.loteId, e.alumnoIds],
+      );
     }
     const invalidos = e.invalidos.length;
     await this.tareas.terminarDeLote(m, e.loteId, {
@@ -102,7 +139,13 @@ export class LoteService {
 
   async onFallido(m: EntityManager, e: LoteFallido): Promise<void> {
     await m.query(`UPDATE ${this.s}.lote SET estado = 'fallido', error = $2 WHERE id = $1`, [e.loteId, e.motivo]);
-    await this.tareas.terminarDeLote(m, e.loteId, { estado: 'fallida', total: 0, exitosos: 0, fallidos: 0, detalle: { error: e.motivo } });
+    await this.tareas.terminarDeLote(m, e.loteId, {
+      estado: 'fallida',
+      total: 0,
+      exitosos: 0,
+      fallidos: 0,
+      detalle: { error: e.motivo },
+    });
   }
 
   async progreso(loteId: string): Promise<ProgresoLote> {

@@ -1,4 +1,17 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  UnsupportedMediaTypeException,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -35,12 +48,20 @@ const Progreso = z.object({
   pendientes: z.number().int(),
   porcentaje: z.number(),
   desglose: z.record(z.string(), z.number()),
-  ingesta: z.object({ nuevos: z.number().nullable(), actualizados: z.number().nullable(), sinCambios: z.number().nullable(), invalidos: z.array(z.unknown()) }),
+  ingesta: z.object({
+    nuevos: z.number().nullable(),
+    actualizados: z.number().nullable(),
+    sinCambios: z.number().nullable(),
+    invalidos: z.array(z.unknown()),
+  }),
 });
 
 const Listado = z
   .object({
-    estado: z.enum(['solicitado', 'ingestado', 'terminado', 'fallido']).optional().describe('ingestado: students still in progress; terminado: every student settled (or none to onboard)'),
+    estado: z
+      .enum(['solicitado', 'ingestado', 'terminado', 'fallido'])
+      .optional()
+      .describe('ingestado: students still in progress; terminado: every student settled (or none to onboard)'),
     origen: z.enum(['sial', 'upload']).optional(),
     solicitadoPor: z.string().max(100).optional(),
     q: z.string().trim().min(1).max(200).optional().describe("text in the file's name"),
@@ -66,7 +87,10 @@ const Formulario = z
 const CuerpoJson = z
   .object({
     nombreArchivo: z.string().min(1).max(300).nullable().default(null),
-    filas: z.array(z.unknown()).min(1).describe('rows as {columna: valor} objects (text, number or null), as a CSV would give them'),
+    filas: z
+      .array(z.unknown())
+      .min(1)
+      .describe('rows as {columna: valor} objects (text, number or null), as a CSV would give them'),
   })
   .strict();
 
@@ -77,7 +101,10 @@ const CargaDoc = {
     'multipart/form-data': {
       schema: z.toJSONSchema(
         z.object({
-          archivo: z.string().meta({ format: 'binary' }).describe('CSV with a header row (delimiter , ; or tab; UTF-8) or a JSON array of rows'),
+          archivo: z
+            .string()
+            .meta({ format: 'binary' })
+            .describe('CSV with a header row (delimiter , ; or tab; UTF-8) or a JSON array of rows'),
           mapeo: Formulario.shape.mapeo,
           nombreArchivo: Formulario.shape.nombreArchivo,
         }),
@@ -107,33 +134,63 @@ export class LotesController {
   @ApiOperation({
     requestBody: CargaDoc as never,
     summary: 'Upload a lote: a CSV (header + optional column mapping) or JSON rows; ingest-service validates each row',
-    description: 'The file is limited in size (UPLOAD_MAX_BYTES → 413) and rows (UPLOAD_MAX_ROWS). The answer is the lote to follow; rows ingest-service finds invalid are listed in the lote (ingesta.invalidos).',
+    description:
+      'The file is limited in size (UPLOAD_MAX_BYTES → 413) and rows (UPLOAD_MAX_ROWS). The answer is the lote to follow; rows ingest-service finds invalid are listed in the lote (ingesta.invalidos).',
   })
-  @ApiAcceptedResponse({ standardSchema: z.object({ loteId: z.uuid(), tareaId: z.uuid(), filas: z.number().int(), links: z.object({ lote: z.string(), tarea: z.string() }) }) })
-  async cargar(@Req() req: Request, @UploadedFile() archivo: ArchivoSubido | undefined, @Body() body: unknown, @Actor() actor: string) {
+  @ApiAcceptedResponse({
+    standardSchema: z.object({
+      loteId: z.uuid(),
+      tareaId: z.uuid(),
+      filas: z.number().int(),
+      links: z.object({ lote: z.string(), tarea: z.string() }),
+    }),
+  })
+  async cargar(
+    @Req() req: Request,
+    @UploadedFile() archivo: ArchivoSubido | undefined,
+    @Body() body: unknown,
+    @Actor() actor: string,
+  ) {
     const limites = { maxFilas: this.config.UPLOAD_MAX_ROWS };
     let filas;
     let nombre: string | null;
     try {
       if (req.is('multipart/form-data')) {
-        if (!archivo) throw invalidInput('formulario', [{ campo: 'archivo', mensaje: 'falta el archivo: enviá el campo "archivo" del formulario' }]);
+        if (!archivo)
+          throw invalidInput('formulario', [
+            { campo: 'archivo', mensaje: 'falta el archivo: enviá el campo "archivo" del formulario' },
+          ]);
         const form = parse(Formulario, body ?? {}, 'formulario');
         const mapeo = form.mapeo ? parse(Mapeo, jsonDe(form.mapeo, 'mapeo'), 'mapeo') : {};
         nombre = form.nombreArchivo ?? nombreDelArchivo(archivo.originalname);
-        filas = filasDelArchivo({ nombre: archivo.originalname, tipo: archivo.mimetype, contenido: archivo.buffer }, mapeo, limites);
+        filas = filasDelArchivo(
+          { nombre: archivo.originalname, tipo: archivo.mimetype, contenido: archivo.buffer },
+          mapeo,
+          limites,
+        );
       } else if (req.is('application/json')) {
         const json = parse(CuerpoJson, body, 'cuerpo');
         nombre = json.nombreArchivo;
         filas = validarCantidad(leerJson(json.filas), limites);
       } else {
-        throw new UnsupportedMediaTypeException('enviá multipart/form-data con el campo "archivo", o application/json con {filas: [...]}');
+        throw new UnsupportedMediaTypeException(
+          'enviá multipart/form-data con el campo "archivo", o application/json con {filas: [...]}',
+        );
       }
     } catch (err) {
-      if (err instanceof ArchivoInvalido) throw invalidInput(req.is('multipart/form-data') ? 'archivo' : 'cuerpo', [{ campo: req.is('multipart/form-data') ? 'archivo' : 'filas', mensaje: err.message }]);
+      if (err instanceof ArchivoInvalido)
+        throw invalidInput(req.is('multipart/form-data') ? 'archivo' : 'cuerpo', [
+          { campo: req.is('multipart/form-data') ? 'archivo' : 'filas', mensaje: err.message },
+        ]);
       throw err;
     }
     const { loteId, tareaId } = await this.lotes.registrarUpload(filas, nombre, actor);
-    return { loteId, tareaId, filas: filas.length, links: { lote: `/api/v1/lotes/${loteId}`, tarea: `/api/v1/tareas/${tareaId}` } };
+    return {
+      loteId,
+      tareaId,
+      filas: filas.length,
+      links: { lote: `/api/v1/lotes/${loteId}`, tarea: `/api/v1/tareas/${tareaId}` },
+    };
   }
 
   @Get()
@@ -155,7 +212,8 @@ export class LotesController {
   @Requiere('operator')
   @HttpCode(202)
   @ApiOperation({
-    summary: "Retry what failed in the lote: Moodle enrolments, credentials where email failed, and the onboarding of students whose account failed (recorded as a tarea)",
+    summary:
+      'Retry what failed in the lote: Moodle enrolments, credentials where email failed, and the onboarding of students whose account failed (recorded as a tarea)',
   })
   @ApiAcceptedResponse({ standardSchema: EjecucionSchema.extend({ loteId: z.uuid(), reintentos: z.number().int() }) })
   async reintentar(@Param('id', { schema: Id }) loteId: string, @Actor() actor: string) {
@@ -189,7 +247,12 @@ function jsonDe(texto: string, campo: string): unknown {
 
 /** The name the client's file had, kept with the lote: refused when a text column cannot keep it or a person read it. */
 function nombreDelArchivo(nombre: string): string | null {
-  const problema = Campo.safeParse(nombre).error?.issues[0]?.message ?? (/[\u0000-\u001f\u007f-\u009f]/.test(nombre) ? 'tiene caracteres de control' : undefined);
-  if (problema) throw invalidInput('formulario', [{ campo: 'archivo', mensaje: `el nombre del archivo ${problema}: renombralo o enviá nombreArchivo` }]);
+  const problema =
+    Campo.safeParse(nombre).error?.issues[0]?.message ??
+    (/[\u0000-\u001f\u007f-\u009f]/.test(nombre) ? 'tiene caracteres de control' : undefined);
+  if (problema)
+    throw invalidInput('formulario', [
+      { campo: 'archivo', mensaje: `el nombre del archivo ${problema}: renombralo o enviá nombreArchivo` },
+    ]);
   return nombre.slice(0, 300) || null;
 }

@@ -38,7 +38,10 @@ export class LotesQueries {
       .add((p) => `created_at >= ${p}::timestamptz`, f.desde)
       .add((p) => `created_at < ${p}::timestamptz`, f.hasta);
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${lotes(this.s)} l ${w.sql}`, w.params);
-    const rows = await this.db.query(`SELECT * FROM ${lotes(this.s)} l ${w.sql} ORDER BY created_at DESC, id LIMIT ${w.param(limit)} OFFSET ${w.param(offset)}`, w.params);
+    const rows = await this.db.query(
+      `SELECT * FROM ${lotes(this.s)} l ${w.sql} ORDER BY created_at DESC, id LIMIT ${w.param(limit)} OFFSET ${w.param(offset)}`,
+      w.params,
+    );
     const conteos = await this.lotes.conteos(rows.map((r: { id: string }) => r.id));
     return { total, limit, offset, items: rows.map((r: Record<string, unknown>) => resumir(r, conteos)) };
   }

@@ -55,6 +55,11 @@ export function resumir(lote: Record<string, any>, filas: readonly FilaLote[]): 
     pendientes: ingestado ? n('pendiente') : total,
     porcentaje: ingestado ? (total ? Math.round((terminados / total) * 1000) / 10 : 100) : 0,
     desglose,
-    ingesta: { nuevos: lote.nuevos, actualizados: lote.actualizados, sinCambios: lote.sin_cambios, invalidos: lote.invalidos },
+    ingesta: {
+      nuevos: lote.nuevos,
+      actualizados: lote.actualizados,
+      sinCambios: lote.sin_cambios,
+      invalidos: lote.invalidos,
+    },
   };
 }

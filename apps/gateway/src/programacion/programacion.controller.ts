@@ -7,11 +7,16 @@ import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
 import { SyncScheduler } from '../scheduler/sync.scheduler.js';
 
-const Momento = z.object({ at: z.string().describe('ISO 8601, UTC'), local: z.string().describe('the same time in zonaHoraria, e.g. "lun 24/11/2026 02:00"') });
+const Momento = z.object({
+  at: z.string().describe('ISO 8601, UTC'),
+  local: z.string().describe('the same time in zonaHoraria, e.g. "lun 24/11/2026 02:00"'),
+});
 
 const Programacion = z.object({
   activa: z.boolean(),
-  estado: z.enum(['programada', 'inactiva', 'invalida']).describe('invalida: the stored expression cannot be scheduled (see problema)'),
+  estado: z
+    .enum(['programada', 'inactiva', 'invalida'])
+    .describe('invalida: the stored expression cannot be scheduled (see problema)'),
   problema: z.string().nullable(),
   cron: z.string(),
   zonaHoraria: z.string(),
@@ -30,7 +35,14 @@ const Programacion = z.object({
       }),
     )
     .describe('the last scheduled times pulled, newest first (a manual run is a lote, not a scheduled time)'),
-  replica: z.object({ id: z.string(), versionAplicada: z.number().int().nullable(), programada: z.boolean(), proxima: z.string().nullable() }).describe('the replica that answered'),
+  replica: z
+    .object({
+      id: z.string(),
+      versionAplicada: z.number().int().nullable(),
+      programada: z.boolean(),
+      proxima: z.string().nullable(),
+    })
+    .describe('the replica that answered'),
 });
 
 @ApiTags('programacion')
@@ -42,7 +54,8 @@ export class ProgramacionController {
   @Get()
   @ApiOperation({
     summary: 'The scheduled SIAL pull: settings, next runs in the configured time zone, last runs and their lotes',
-    description: 'Settings come from the runtime configuration (sincronizacion, zonaHoraria; change them with PUT/PATCH /api/v1/config). Each scheduled time is pulled once, whatever the number of gateway replicas.',
+    description:
+      'Settings come from the runtime configuration (sincronizacion, zonaHoraria; change them with PUT/PATCH /api/v1/config). Each scheduled time is pulled once, whatever the number of gateway replicas.',
   })
   @ApiOkResponse({ standardSchema: Programacion })
   estado() {
@@ -52,10 +65,25 @@ export class ProgramacionController {
   @Post('ejecutar')
   @Requiere('operator')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Pull from SIAL now, with the schedule’s fuentes and periodo (whether or not it is active); recorded as a tarea by the caller' })
-  @ApiAcceptedResponse({ standardSchema: z.object({ loteId: z.uuid(), estado: z.literal('solicitado'), version: z.number().int(), links: z.object({ lote: z.string(), tareas: z.string() }) }) })
+  @ApiOperation({
+    summary:
+      'Pull from SIAL now, with the schedule’s fuentes and periodo (whether or not it is active); recorded as a tarea by the caller',
+  })
+  @ApiAcceptedResponse({
+    standardSchema: z.object({
+      loteId: z.uuid(),
+      estado: z.literal('solicitado'),
+      version: z.number().int(),
+      links: z.object({ lote: z.string(), tareas: z.string() }),
+    }),
+  })
   async ejecutar(@Actor() actor: string) {
     const { loteId, version } = await this.scheduler.ejecutarAhora(actor);
-    return { loteId, estado: 'solicitado' as const, version, links: { lote: `/api/v1/lotes/${loteId}`, tareas: `/api/v1/tareas?loteId=${loteId}` } };
+    return {
+      loteId,
+      estado: 'solicitado' as const,
+      version,
+      links: { lote: `/api/v1/lotes/${loteId}`, tareas: `/api/v1/tareas?loteId=${loteId}` },
+    };
   }
 }

@@ -12,7 +12,13 @@ export const ESTADOS = [
   'compensacion_fallida',
 ] as const;
 export type EstadoWorkflow = (typeof ESTADOS)[number];
-export const TERMINALES: readonly EstadoWorkflow[] = ['completado', 'completado_con_avisos', 'fallido', 'compensado', 'compensacion_fallida'];
+export const TERMINALES: readonly EstadoWorkflow[] = [
+  'completado',
+  'completado_con_avisos',
+  'fallido',
+  'compensado',
+  'compensacion_fallida',
+];
 
 /** Forward steps, then their undo steps; `orden` is the order an operator reads them in. */
 export const PASOS = ['cuenta', 'moodle', 'email', 'desenrolar_moodle', 'eliminar_cuenta'] as const;
@@ -44,7 +50,14 @@ export interface OnboardingState {
   pasos: Record<Paso, PasoState>;
 }
 
-export const pasoInicial = (): PasoState => ({ estado: 'pendiente', intentos: 0, ultimoError: null, detalle: null, startedAt: null, finishedAt: null });
+export const pasoInicial = (): PasoState => ({
+  estado: 'pendiente',
+  intentos: 0,
+  ultimoError: null,
+  detalle: null,
+  startedAt: null,
+  finishedAt: null,
+});
 
 export function nuevoOnboarding(alumnoId: string): OnboardingState {
   return {

@@ -1,29 +1,86 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AlumnoCreado, CUENTA_ADOPTADA, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida, DesenrolarMoodle, EliminarCuentaTeams,
-  EmailEnviado, EmailFallido, MoodleDesenrolado, MoodleEnrolado, MoodleFallido, type MessageDefinition,
+  AlumnoCreado,
+  CUENTA_ADOPTADA,
+  CuentaTeamsCreada,
+  CuentaTeamsEliminacionFallida,
+  CuentaTeamsEliminada,
+  CuentaTeamsFallida,
+  DesenrolarMoodle,
+  EliminarCuentaTeams,
+  EmailEnviado,
+  EmailFallido,
+  MoodleDesenrolado,
+  MoodleEnrolado,
+  MoodleFallido,
+  type MessageDefinition,
 } from '@lucy/contracts';
 import { aplicar, desaprovisionar, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from './onboarding.saga.js';
 import { nuevoOnboarding, type OnboardingState } from './onboarding.model.js';
 
 const alumnoId = randomUUID();
-const alumno = { dni: '40123456', nombre: 'Ana', apellido: 'Núñez', emailPersonal: 'ana@example.com', emailInstitucional: null, carrera: 'CP', estado: 'ingresante' as const, periodo: '2027' };
+const alumno = {
+  dni: '40123456',
+  nombre: 'Ana',
+  apellido: 'Núñez',
+  emailPersonal: 'ana@example.com',
+  emailInstitucional: null,
+  carrera: 'CP',
+  estado: 'ingresante' as const,
+  periodo: '2027',
+};
 const sealed = { alg: 'A256GCM' as const, kid: 'k', iv: 'a', tag: 'b', ct: 'c' };
 const now = '2027-02-01T10:00:00.000Z';
 
 const ev: Record<string, [MessageDefinition, object]> = {
   creado: [AlumnoCreado, { alumnoId, loteId: null, alumno }],
-  cuenta: [CuentaTeamsCreada, { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', existente: false, credencial: sealed, credencialVersion: 1, alumno }],
+  cuenta: [
+    CuentaTeamsCreada,
+    {
+      alumnoId,
+      upn: 'a40123456@x.edu',
+      graphUserId: 'g1',
+      existente: false,
+      credencial: sealed,
+      credencialVersion: 1,
+      alumno,
+    },
+  ],
   cuentaFallida: [CuentaTeamsFallida, { alumnoId, upn: null, motivo: 'dominio no verificado', permanente: true }],
-  cuentaDejada: [CuentaTeamsFallida, { alumnoId, upn: 'a40123456@x.edu', motivo: 'Graph 504', permanente: false, graphUserId: 'g1', deshabilitada: true }],
-  adoptada: [CuentaTeamsEliminacionFallida, { alumnoId, upn: 'a40123456@x.edu', motivo: 'activa otra vez', codigo: CUENTA_ADOPTADA, permanente: true }],
-  moodle: [MoodleEnrolado, { alumnoId, moodleUserId: 7, username: 'a40123456', cursos: [{ shortname: 'ING-1', courseId: 2 }] }],
+  cuentaDejada: [
+    CuentaTeamsFallida,
+    {
+      alumnoId,
+      upn: 'a40123456@x.edu',
+      motivo: 'Graph 504',
+      permanente: false,
+      graphUserId: 'g1',
+      deshabilitada: true,
+    },
+  ],
+  adoptada: [
+    CuentaTeamsEliminacionFallida,
+    { alumnoId, upn: 'a40123456@x.edu', motivo: 'activa otra vez', codigo: CUENTA_ADOPTADA, permanente: true },
+  ],
+  moodle: [
+    MoodleEnrolado,
+    { alumnoId, moodleUserId: 7, username: 'a40123456', cursos: [{ shortname: 'ING-1', courseId: 2 }] },
+  ],
   moodleFallido: [MoodleFallido, { alumnoId, motivo: 'Moodle caído', permanente: false }],
-  email: [EmailEnviado, { alumnoId, plantilla: 'bienvenida', credencialVersion: 1, destinatario: 'ana@example.com', smtpMessageId: null }],
-  emailFallido: [EmailFallido, { alumnoId, plantilla: 'bienvenida', credencialVersion: 1, motivo: '550', permanente: true }],
+  email: [
+    EmailEnviado,
+    { alumnoId, plantilla: 'bienvenida', credencialVersion: 1, destinatario: 'ana@example.com', smtpMessageId: null },
+  ],
+  emailFallido: [
+    EmailFallido,
+    { alumnoId, plantilla: 'bienvenida', credencialVersion: 1, motivo: '550', permanente: true },
+  ],
   desenrolado: [MoodleDesenrolado, { alumnoId, moodleUserId: 7, cursos: ['ING-1'] }],
   eliminada: [CuentaTeamsEliminada, { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', yaNoExistia: false }],
-  eliminacionFallida: [CuentaTeamsEliminacionFallida, { alumnoId, upn: 'a40123456@x.edu', motivo: 'Graph 503', permanente: false }],
+  eliminacionFallida: [
+    CuentaTeamsEliminacionFallida,
+    { alumnoId, upn: 'a40123456@x.edu', motivo: 'Graph 503', permanente: false },
+  ],
 };
 
 function run(...names: string[]): { w: OnboardingState; comandos: string[][] } {
@@ -68,7 +125,9 @@ describe('onboarding saga', () => {
     const { w } = run('creado', 'cuenta', 'moodle', 'email');
     expect(desaprovisionar(w, now).comandos.map((c) => c.def)).toEqual([DesenrolarMoodle]);
     expect(w.estado).toBe('compensando');
-    expect(aplicar(w, ev.desenrolado[0], ev.desenrolado[1], now).comandos.map((c) => c.def)).toEqual([EliminarCuentaTeams]);
+    expect(aplicar(w, ev.desenrolado[0], ev.desenrolado[1], now).comandos.map((c) => c.def)).toEqual([
+      EliminarCuentaTeams,
+    ]);
     aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
     expect(w.estado).toBe('compensado');
     expect(w.pasos.desenrolar_moodle.estado).toBe('completado');
@@ -121,11 +180,16 @@ describe('onboarding saga', () => {
   });
 
   describe('an account left by a failed onboarding', () => {
-    it('is shown as the student\'s and deleted by the undo step, the workflow staying fallido', () => {
+    it("is shown as the student's and deleted by the undo step, the workflow staying fallido", () => {
       const w = nuevoOnboarding(alumnoId);
       aplicar(w, ev.creado[0], ev.creado[1], now);
       const efecto = aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now);
-      expect(efecto.comandos).toEqual([{ def: EliminarCuentaTeams, payload: { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', dejadaPorFallo: true } }]);
+      expect(efecto.comandos).toEqual([
+        {
+          def: EliminarCuentaTeams,
+          payload: { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', dejadaPorFallo: true },
+        },
+      ]);
       expect(efecto.nota).toMatch(/quedó a40123456@x.edu \(deshabilitada\): se elimina/);
       expect(w).toMatchObject({ estado: 'fallido', upn: 'a40123456@x.edu', graphUserId: 'g1', error: 'Graph 504' });
       expect(w.pasos.cuenta).toMatchObject({ estado: 'fallido', detalle: { graphUserId: 'g1', deshabilitada: true } });
@@ -141,26 +205,35 @@ describe('onboarding saga', () => {
       expect(aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now).comandos).toHaveLength(1);
       expect(aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now).comandos).toEqual([]);
       const otra = aplicar(w, CuentaTeamsFallida, { ...ev.cuentaDejada[1], graphUserId: 'g2' }, now);
-      expect(otra.comandos.map((c) => c.payload)).toEqual([expect.objectContaining({ graphUserId: 'g2', dejadaPorFallo: true })]);
+      expect(otra.comandos.map((c) => c.payload)).toEqual([
+        expect.objectContaining({ graphUserId: 'g2', dejadaPorFallo: true }),
+      ]);
     });
 
     it('is flagged for reconciliation when its undo keeps failing, still fallido', () => {
       const { w } = run('creado', 'cuentaDejada');
-      for (let i = 1; i <= MAX_INTENTOS_COMPENSACION; i++) aplicar(w, ev.eliminacionFallida[0], ev.eliminacionFallida[1], now);
+      for (let i = 1; i <= MAX_INTENTOS_COMPENSACION; i++)
+        aplicar(w, ev.eliminacionFallida[0], ev.eliminacionFallida[1], now);
       expect(w.estado).toBe('fallido');
       expect(w.pasos.eliminar_cuenta).toMatchObject({ estado: 'fallido', intentos: MAX_INTENTOS_COMPENSACION });
-      expect(w.avisos).toEqual([expect.stringMatching(/^eliminar_cuenta: la cuenta a40123456@x.edu \(g1\) .*requiere conciliación/)]);
+      expect(w.avisos).toEqual([
+        expect.stringMatching(/^eliminar_cuenta: la cuenta a40123456@x.edu \(g1\) .*requiere conciliación/),
+      ]);
       // A late success clears the flag.
       aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
       expect(w.avisos).toEqual([]);
     });
 
-    it('is not undone once a retry adopted it, and stays undoable as the student\'s account', () => {
+    it("is not undone once a retry adopted it, and stays undoable as the student's account", () => {
       const { w } = run('creado', 'cuentaDejada', 'adoptada');
       expect(w.pasos.eliminar_cuenta.estado).toBe('omitido');
       expect(w.estado).toBe('fallido');
       // Whatever order the retry's account and the undo's answer arrive in, a later deprovisioning deletes it.
-      for (const orden of [['creado', 'cuentaDejada', 'adoptada', 'cuenta'], ['creado', 'cuentaDejada', 'cuenta', 'adoptada'], ['creado', 'cuentaDejada', 'cuenta', 'eliminada']]) {
+      for (const orden of [
+        ['creado', 'cuentaDejada', 'adoptada', 'cuenta'],
+        ['creado', 'cuentaDejada', 'cuenta', 'adoptada'],
+        ['creado', 'cuentaDejada', 'cuenta', 'eliminada'],
+      ]) {
         const r = run(...orden).w;
         expect(r.estado).toBe('enrolando_y_notificando');
         expect(r.pasos.eliminar_cuenta.estado).toBe('pendiente');
@@ -181,7 +254,9 @@ describe('onboarding saga', () => {
     it('is deleted when the failure arrives while an operator is deprovisioning', () => {
       const { w } = run('creado');
       desaprovisionar(w, now);
-      expect(aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now).comandos.map((c) => c.def)).toEqual([EliminarCuentaTeams]);
+      expect(aplicar(w, ev.cuentaDejada[0], ev.cuentaDejada[1], now).comandos.map((c) => c.def)).toEqual([
+        EliminarCuentaTeams,
+      ]);
       expect(w.estado).toBe('compensando');
       aplicar(w, ev.eliminada[0], ev.eliminada[1], now);
       expect(w.estado).toBe('compensado');

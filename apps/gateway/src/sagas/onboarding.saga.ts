@@ -14,10 +14,25 @@
 // CuentaTeamsCreada that caused it): each event settles its own step, and the state is derived from the
 // steps. The row is locked while an event is applied (workflow.service.ts), so concurrent events queue.
 import {
-  AlumnoActualizado, AlumnoCreado, CUENTA_ADOPTADA, CuentaTeamsCreada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, CuentaTeamsFallida,
-  DesenrolarMoodle, EliminarCuentaTeams, EmailEnviado, EmailFallido, MoodleDesenrolado, MoodleDesenrolamientoFallido, MoodleEnrolado,
-  MoodleFallido, PasswordRestablecida, RestablecimientoPasswordFallido,
-  type MessageDefinition, type Payload,
+  AlumnoActualizado,
+  AlumnoCreado,
+  CUENTA_ADOPTADA,
+  CuentaTeamsCreada,
+  CuentaTeamsEliminacionFallida,
+  CuentaTeamsEliminada,
+  CuentaTeamsFallida,
+  DesenrolarMoodle,
+  EliminarCuentaTeams,
+  EmailEnviado,
+  EmailFallido,
+  MoodleDesenrolado,
+  MoodleDesenrolamientoFallido,
+  MoodleEnrolado,
+  MoodleFallido,
+  PasswordRestablecida,
+  RestablecimientoPasswordFallido,
+  type MessageDefinition,
+  type Payload,
 } from '@lucy/contracts';
 import { pasoInicial, TERMINALES, type EstadoPaso, type OnboardingState, type Paso } from './onboarding.model.js';
 
@@ -52,7 +67,13 @@ export const MAX_INTENTOS_COMPENSACION = 5;
 type Handler<D extends MessageDefinition> = (w: OnboardingState, e: Payload<D>, now: string) => Efecto;
 const on = <D extends MessageDefinition>(def: D, fn: Handler<D>) => [def.id, fn as Handler<MessageDefinition>] as const;
 
-function settle(w: OnboardingState, paso: Paso, estado: EstadoPaso, now: string, extra: { error?: string | null; detalle?: Record<string, unknown> } = {}) {
+function settle(
+  w: OnboardingState,
+  paso: Paso,
+  estado: EstadoPaso,
+  now: string,
+  extra: { error?: string | null; detalle?: Record<string, unknown> } = {},
+) {
   const p = w.pasos[paso];
   p.estado = estado;
   p.intentos += estado === 'fallido' || estado === 'completado' ? 1 : 0;
@@ -74,7 +95,8 @@ const aviso = (w: OnboardingState, paso: Paso, motivo: string) => {
   w.avisos = [...w.avisos.filter((a) => !a.startsWith(`${paso}:`)), `${paso}: ${motivo}`];
 };
 const sinAviso = (w: OnboardingState, paso: Paso) => (w.avisos = w.avisos.filter((a) => !a.startsWith(`${paso}:`)));
-const compensando = (w: OnboardingState) => w.estado === 'compensando' || w.estado === 'compensado' || w.estado === 'compensacion_fallida';
+const compensando = (w: OnboardingState) =>
+  w.estado === 'compensando' || w.estado === 'compensado' || w.estado === 'compensacion_fallida';
 /** The account step failed but left an Entra user behind (CuentaTeamsFallida named it): it is undone like a created one. */
 export const cuentaDejada = (w: OnboardingState) => w.pasos.cuenta.estado === 'fallido' && !!w.graphUserId && !!w.upn;
 /**
@@ -109,7 +131,8 @@ export function siguienteCompensacion(w: OnboardingState, now: string): Efecto {
       start(w, paso, now);
       return { comandos: [], nota: 'esperando a que termine la creación de la cuenta para eliminarla' };
     }
-    if (undo.estado === 'en_curso' && undo.intentos === 0 && undo.detalle?.enviado) return { comandos: [], nota: `${paso} en curso` };
+    if (undo.estado === 'en_curso' && undo.intentos === 0 && undo.detalle?.enviado)
+      return { comandos: [], nota: `${paso} en curso` };
     start(w, paso, now);
     undo.detalle = { ...(undo.detalle ?? {}), enviado: now };
     return { comandos: [comandoDeshacer(w, paso)], nota: `deshaciendo ${deshace}` };
@@ -119,9 +142,21 @@ export function siguienteCompensacion(w: OnboardingState, now: string): Efecto {
 }
 
 export function comandoDeshacer(w: OnboardingState, paso: Paso): Comando {
-  if (paso === 'desenrolar_moodle') return { def: DesenrolarMoodle, payload: { alumnoId: w.alumnoId, upn: w.upn!, cursos: w.cursos.length ? w.cursos : undefined } };
+  if (paso === 'desenrolar_moodle')
+    return {
+      def: DesenrolarMoodle,
+      payload: { alumnoId: w.alumnoId, upn: w.upn!, cursos: w.cursos.length ? w.cursos : undefined },
+    };
   // The account a failed onboarding left is deleted only while no later onboarding has adopted it (teams-service checks).
-  return { def: EliminarCuentaTeams, payload: { alumnoId: w.alumnoId, upn: w.upn!, graphUserId: w.graphUserId, ...(cuentaDejada(w) ? { dejadaPorFallo: true } : {}) } };
+  return {
+    def: EliminarCuentaTeams,
+    payload: {
+      alumnoId: w.alumnoId,
+      upn: w.upn!,
+      graphUserId: w.graphUserId,
+      ...(cuentaDejada(w) ? { dejadaPorFallo: true } : {}),
+    },
+  };
 }
 
 /**
@@ -130,7 +165,9 @@ export function comandoDeshacer(w: OnboardingState, paso: Paso): Comando {
  * to the late answer, which clears the warning when it comes.
  */
 export function vencerPasosNoCriticos(w: OnboardingState, now: string): Efecto {
-  const pendientes = (['moodle', 'email'] as const).filter((p) => w.pasos[p].estado === 'en_curso' || w.pasos[p].estado === 'pendiente');
+  const pendientes = (['moodle', 'email'] as const).filter(
+    (p) => w.pasos[p].estado === 'en_curso' || w.pasos[p].estado === 'pendiente',
+  );
   for (const paso of pendientes) {
     settle(w, paso, 'fallido', now, { error: 'sin respuesta dentro del plazo' });
     aviso(w, paso, 'sin respuesta dentro del plazo; se completará cuando responda');
@@ -153,7 +190,8 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     w.loteId = e.loteId ?? w.loteId;
     // Events come in any order: a failure heard first settles the account step, and this late event must
     // not re-open it (nothing would settle it again). An operator's retry re-opens it itself (activar).
-    if (w.pasos.cuenta.estado === 'fallido') return { comandos: [], nota: 'alumno registrado (la creación de su cuenta ya había fallado)' };
+    if (w.pasos.cuenta.estado === 'fallido')
+      return { comandos: [], nota: 'alumno registrado (la creación de su cuenta ya había fallado)' };
     start(w, 'cuenta', now);
     return { comandos: [], nota: 'alumno registrado; creando su cuenta' };
   }),
@@ -165,7 +203,9 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     w.alumno ??= e.alumno;
     w.upn = e.upn;
     w.graphUserId = e.graphUserId;
-    settle(w, 'cuenta', 'completado', now, { detalle: { upn: e.upn, existente: e.existente, credencialVersion: e.credencialVersion } });
+    settle(w, 'cuenta', 'completado', now, {
+      detalle: { upn: e.upn, existente: e.existente, credencialVersion: e.credencialVersion },
+    });
     if (compensando(w)) {
       // Created after the operator asked to undo it: undo it now.
       const step = w.pasos.eliminar_cuenta;
@@ -182,7 +222,12 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     return { comandos: [], nota: `cuenta ${e.upn} ${e.existente ? 'encontrada' : 'creada'}` };
   }),
   on(CuentaTeamsFallida, (w, e, now) => {
-    settle(w, 'cuenta', 'fallido', now, { error: e.motivo, detalle: e.graphUserId ? { upn: e.upn, graphUserId: e.graphUserId, deshabilitada: e.deshabilitada ?? false } : undefined });
+    settle(w, 'cuenta', 'fallido', now, {
+      error: e.motivo,
+      detalle: e.graphUserId
+        ? { upn: e.upn, graphUserId: e.graphUserId, deshabilitada: e.deshabilitada ?? false }
+        : undefined,
+    });
     w.error = e.motivo;
     if (!e.graphUserId || !e.upn) return { comandos: [], nota: `la cuenta no pudo crearse: ${e.motivo}` };
     // The attempt left a user in Entra (disabled by teams-service if it could): shown as the student's
@@ -192,7 +237,8 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     w.graphUserId = e.graphUserId;
     const dejada = `la cuenta no pudo completarse: ${e.motivo}; quedó ${e.upn} (${e.deshabilitada ? 'deshabilitada' : 'sin deshabilitar'}): se elimina`;
     const undo = w.pasos.eliminar_cuenta;
-    if (misma && undo.estado === 'en_curso' && undo.detalle?.enviado) return { comandos: [], nota: `${dejada} (ya en curso)` };
+    if (misma && undo.estado === 'en_curso' && undo.detalle?.enviado)
+      return { comandos: [], nota: `${dejada} (ya en curso)` };
     Object.assign(undo, { estado: 'pendiente', intentos: 0, ultimoError: null, finishedAt: null });
     if (compensando(w)) {
       if (w.estado !== 'compensando') w.estado = 'compensando';
@@ -220,7 +266,9 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     return { comandos: [], nota: `Moodle falló: ${e.motivo}` };
   }),
   on(EmailEnviado, (w, e, now) => {
-    settle(w, 'email', 'completado', now, { detalle: { destinatario: e.destinatario, credencialVersion: e.credencialVersion } });
+    settle(w, 'email', 'completado', now, {
+      detalle: { destinatario: e.destinatario, credencialVersion: e.credencialVersion },
+    });
     sinAviso(w, 'email');
     return { comandos: [], nota: `credenciales enviadas a ${e.destinatario}` };
   }),
@@ -247,17 +295,29 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
   }),
   on(MoodleDesenrolamientoFallido, (w, e, now) => compensacionFallida(w, 'desenrolar_moodle', e.motivo, now)),
   on(CuentaTeamsEliminada, (w, e, now) => {
-    if (deshacerSuperado(w)) return { comandos: [], nota: `cuenta ${e.upn} (${e.graphUserId ?? '?'}) que dejó un intento fallido eliminada; el alumno ya tiene su cuenta` };
+    if (deshacerSuperado(w))
+      return {
+        comandos: [],
+        nota: `cuenta ${e.upn} (${e.graphUserId ?? '?'}) que dejó un intento fallido eliminada; el alumno ya tiene su cuenta`,
+      };
     settle(w, 'eliminar_cuenta', 'completado', now, { detalle: { yaNoExistia: e.yaNoExistia } });
     sinAviso(w, 'eliminar_cuenta');
-    return compensando(w) ? siguienteCompensacion(w, now) : { comandos: [], nota: cuentaDejada(w) ? `cuenta ${e.upn} que dejó el fallo eliminada` : 'cuenta eliminada' };
+    return compensando(w)
+      ? siguienteCompensacion(w, now)
+      : { comandos: [], nota: cuentaDejada(w) ? `cuenta ${e.upn} que dejó el fallo eliminada` : 'cuenta eliminada' };
   }),
   on(CuentaTeamsEliminacionFallida, (w, e, now) => {
-    if (deshacerSuperado(w)) return { comandos: [], nota: `no se eliminó la cuenta que dejó un intento fallido (${e.motivo}); el alumno ya tiene su cuenta` };
+    if (deshacerSuperado(w))
+      return {
+        comandos: [],
+        nota: `no se eliminó la cuenta que dejó un intento fallido (${e.motivo}); el alumno ya tiene su cuenta`,
+      };
     if (e.codigo === CUENTA_ADOPTADA) {
       // A later onboarding took the account a failed one left: it is the student's now, nothing to undo.
       settle(w, 'eliminar_cuenta', 'omitido', now, { error: null });
-      return compensando(w) ? siguienteCompensacion(w, now) : { comandos: [], nota: `la cuenta ${e.upn} fue adoptada por un nuevo intento: no se elimina` };
+      return compensando(w)
+        ? siguienteCompensacion(w, now)
+        : { comandos: [], nota: `la cuenta ${e.upn} fue adoptada por un nuevo intento: no se elimina` };
     }
     return compensacionFallida(w, 'eliminar_cuenta', e.motivo, now);
   }),
@@ -271,7 +331,10 @@ function compensacionFallida(w: OnboardingState, paso: Paso, motivo: string, now
       // The account a failed onboarding left, neither undone nor adopted: the student stays fallido, flagged
       // for reconciliation in their avisos (and by this step) until an operator deletes or adopts it.
       aviso(w, paso, `la cuenta ${w.upn} (${w.graphUserId}) que dejó el fallo sigue en Entra; requiere conciliación`);
-      return { comandos: [], nota: `eliminar la cuenta que dejó el fallo falló ${w.pasos[paso].intentos} veces; requiere conciliación: ${motivo}` };
+      return {
+        comandos: [],
+        nota: `eliminar la cuenta que dejó el fallo falló ${w.pasos[paso].intentos} veces; requiere conciliación: ${motivo}`,
+      };
     }
     w.estado = 'compensacion_fallida';
     return { comandos: [], nota: `${paso} falló ${w.pasos[paso].intentos} veces; requiere intervención: ${motivo}` };
@@ -280,8 +343,20 @@ function compensacionFallida(w: OnboardingState, paso: Paso, motivo: string, now
 }
 
 export const EVENTOS_DEL_SAGA: readonly MessageDefinition[] = [
-  AlumnoCreado, AlumnoActualizado, CuentaTeamsCreada, CuentaTeamsFallida, MoodleEnrolado, MoodleFallido, EmailEnviado, EmailFallido,
-  PasswordRestablecida, RestablecimientoPasswordFallido, MoodleDesenrolado, MoodleDesenrolamientoFallido, CuentaTeamsEliminada, CuentaTeamsEliminacionFallida,
+  AlumnoCreado,
+  AlumnoActualizado,
+  CuentaTeamsCreada,
+  CuentaTeamsFallida,
+  MoodleEnrolado,
+  MoodleFallido,
+  EmailEnviado,
+  EmailFallido,
+  PasswordRestablecida,
+  RestablecimientoPasswordFallido,
+  MoodleDesenrolado,
+  MoodleDesenrolamientoFallido,
+  CuentaTeamsEliminada,
+  CuentaTeamsEliminacionFallida,
 ];
 
 /** Applies one event to the workflow (mutating it) and says what to send next. */

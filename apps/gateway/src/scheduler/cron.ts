@@ -66,17 +66,31 @@ export function problemaDeCron(expresion: string, minimoS = intervaloMinimoS, ah
 /** croner's English message, without its prefix, translated where it is one of the usual mistakes. */
 function explicar(mensaje: string): string {
   const m = mensaje.replace(/^CronPattern:\s*/, '');
-  if (/exactly five, six, or seven|requires exactly 5 or 6 parts/.test(m)) return 'hacen falta 5 campos (minuto hora día mes día-de-la-semana), o 6 con los segundos primero';
+  if (/exactly five, six, or seven|requires exactly 5 or 6 parts/.test(m))
+    return 'hacen falta 5 campos (minuto hora día mes día-de-la-semana), o 6 con los segundos primero';
   const fuera = /Invalid value for (\w+): (-?\d+)/.exec(m);
   if (fuera) return `valor fuera de rango para ${CAMPO[fuera[1]!] ?? fuera[1]}: ${fuera[2]}`;
   if (/illegal characters/.test(m)) return `caracteres no válidos (${m})`;
   return m;
 }
 
-const CAMPO: Record<string, string> = { second: 'los segundos', minute: 'el minuto', hour: 'la hora', day: 'el día', month: 'el mes', dayOfWeek: 'el día de la semana' };
+const CAMPO: Record<string, string> = {
+  second: 'los segundos',
+  minute: 'el minuto',
+  hour: 'la hora',
+  day: 'el día',
+  month: 'el mes',
+  dayOfWeek: 'el día de la semana',
+};
 
 const duracion = (s: number) =>
-  s < 60 ? `${s} segundo${s === 1 ? '' : 's'}` : s % 60 === 0 && s < 3600 ? `${s / 60} minuto${s === 60 ? '' : 's'}` : s % 3600 === 0 ? `${s / 3600} hora${s === 3600 ? '' : 's'}` : `${Math.round(s / 60)} minutos`;
+  s < 60
+    ? `${s} segundo${s === 1 ? '' : 's'}`
+    : s % 60 === 0 && s < 3600
+      ? `${s / 60} minuto${s === 60 ? '' : 's'}`
+      : s % 3600 === 0
+        ? `${s / 3600} hora${s === 3600 ? '' : 's'}`
+        : `${Math.round(s / 60)} minutos`;
 
 const hora = (d: Date) => d.toISOString().slice(11, d.getUTCSeconds() ? 19 : 16);
 
@@ -92,7 +106,17 @@ export function franjaDe(cron: Cron, ahora: Date): Date | null {
 /** A time as a person in `zona` reads it: "lun 24/11/2026 02:00" (seconds only when not zero). */
 export function horaLocal(d: Date, zona: string): string {
   const partes = Object.fromEntries(
-    new Intl.DateTimeFormat('es-AR', { timeZone: zona, weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('es-AR', {
+      timeZone: zona,
+      weekday: 'short',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );
@@ -103,7 +127,8 @@ export function horaLocal(d: Date, zona: string): string {
 /** A missed slot is pulled at start only if it is this recent (see decidirRecuperacion). */
 export const VENTANA_RECUPERACION_MS = 60 * 60_000;
 
-export type Recuperacion = { tipo: 'ninguna' } | { tipo: 'recuperar'; franja: Date } | { tipo: 'perdida'; franja: Date };
+export type Recuperacion =
+  { tipo: 'ninguna' } | { tipo: 'recuperar'; franja: Date } | { tipo: 'perdida'; franja: Date };
 
 /**
  * A gateway that starts after a scheduled time nobody claimed (every replica was down):
@@ -114,9 +139,16 @@ export type Recuperacion = { tipo: 'ninguna' } | { tipo: 'recuperar'; franja: Da
  * - a time before the current configuration was stored is never replayed: the schedule then was
  *   another one, or inactive (an admin who just switched it on does not get an immediate pull).
  */
-export function decidirRecuperacion(a: { ultima: Date | null; reclamada: boolean; ahora: Date; vigenteDesde: Date | null; ventanaMs?: number }): Recuperacion {
+export function decidirRecuperacion(a: {
+  ultima: Date | null;
+  reclamada: boolean;
+  ahora: Date;
+  vigenteDesde: Date | null;
+  ventanaMs?: number;
+}): Recuperacion {
   if (!a.ultima || a.reclamada) return { tipo: 'ninguna' };
   if (a.vigenteDesde && a.ultima.getTime() < a.vigenteDesde.getTime()) return { tipo: 'ninguna' };
-  if (a.ahora.getTime() - a.ultima.getTime() > (a.ventanaMs ?? VENTANA_RECUPERACION_MS)) return { tipo: 'perdida', franja: a.ultima };
+  if (a.ahora.getTime() - a.ultima.getTime() > (a.ventanaMs ?? VENTANA_RECUPERACION_MS))
+    return { tipo: 'perdida', franja: a.ultima };
   return { tipo: 'recuperar', franja: a.ultima };
 }

@@ -7,13 +7,19 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { comandoDeshacer, cuentaDejada, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from '../sagas/onboarding.saga.js';
+import {
+  comandoDeshacer,
+  cuentaDejada,
+  MAX_INTENTOS_COMPENSACION,
+  vencerPasosNoCriticos,
+} from '../sagas/onboarding.saga.js';
 import type { Paso } from '../sagas/onboarding.model.js';
 import { registrar } from '../workflows/auditoria.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
 
 /** 5 s, 10 s, 20 s, ... up to 5 min between undo attempts (scaled like the step timeouts). */
-export const esperaReintento = (intentos: number, factor = 1) => Math.min(5_000 * 2 ** Math.max(0, intentos - 1), 300_000) * factor;
+export const esperaReintento = (intentos: number, factor = 1) =>
+  Math.min(5_000 * 2 ** Math.max(0, intentos - 1), 300_000) * factor;
 
 @Injectable()
 export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -60,7 +66,12 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
         const efecto = vencerPasosNoCriticos(w.state, new Date().toISOString());
         await this.repo.save(manager, w, null);
         await registrar(manager, this.config.DB_SCHEMA, {
-          workflowId: w.id, alumnoId: d.alumno_id, loteId: w.state.loteId, evento: 'workflow.plazo-vencido', actor: 'sistema', correlationId: w.correlationId,
+          workflowId: w.id,
+          alumnoId: d.alumno_id,
+          loteId: w.state.loteId,
+          evento: 'workflow.plazo-vencido',
+          actor: 'sistema',
+          correlationId: w.correlationId,
           detalle: { nota: efecto.nota, estado: w.state.estado },
         });
       }
@@ -70,14 +81,22 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private async flagStuck(): Promise<void> {
     await this.messaging.inTransaction(async ({ manager }) => {
       // TypeORM answers an UPDATE ... RETURNING with [rows, rowCount].
-      const [stuck]: [{ id: string; alumno_id: string; lote_id: string | null; estado: string; correlation_id: string }[], number] = await manager.query(
+      const [stuck]: [
+        { id: string; alumno_id: string; lote_id: string | null; estado: string; correlation_id: string }[],
+        number,
+      ] = await manager.query(
         `UPDATE ${this.s}.workflow SET atascado = true, updated_at = now()
           WHERE id IN (SELECT id FROM ${this.s}.workflow WHERE vence_at < now() AND NOT atascado FOR UPDATE SKIP LOCKED)
           RETURNING id, alumno_id, lote_id, estado, correlation_id`,
       );
       for (const w of stuck) {
         await registrar(manager, this.config.DB_SCHEMA, {
-          workflowId: w.id, alumnoId: w.alumno_id, loteId: w.lote_id, evento: 'workflow.atascado', actor: 'sistema', correlationId: w.correlation_id,
+          workflowId: w.id,
+          alumnoId: w.alumno_id,
+          loteId: w.lote_id,
+          evento: 'workflow.atascado',
+          actor: 'sistema',
+          correlationId: w.correlation_id,
           detalle: { nota: `sin avances en ${w.estado} dentro del plazo`, estado: w.estado },
         });
       }
@@ -86,26 +105,35 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async retryUndos(): Promise<void> {
-    const due: { alumno_id: string; paso: Paso; intentos: number; finished_at: Date }[] = await this.messaging.inTransaction(async ({ manager }) =>
-      manager.query(
-        `SELECT w.alumno_id, p.paso, p.intentos, p.finished_at FROM ${this.s}.workflow w JOIN ${this.s}.workflow_paso p ON p.workflow_id = w.id
+    const due: { alumno_id: string; paso: Paso; intentos: number; finished_at: Date }[] =
+      await this.messaging.inTransaction(async ({ manager }) =>
+        manager.query(
+          `SELECT w.alumno_id, p.paso, p.intentos, p.finished_at FROM ${this.s}.workflow w JOIN ${this.s}.workflow_paso p ON p.workflow_id = w.id
           WHERE (w.estado = 'compensando' OR (w.estado = 'fallido' AND p.paso = 'eliminar_cuenta')) AND p.estado = 'fallido' AND p.paso IN ('desenrolar_moodle', 'eliminar_cuenta') AND p.intentos < $1`,
-        [MAX_INTENTOS_COMPENSACION],
-      ),
-    );
+          [MAX_INTENTOS_COMPENSACION],
+        ),
+      );
     for (const d of due) {
-      if (Date.now() - d.finished_at.getTime() < esperaReintento(d.intentos, this.config.WORKFLOW_TIMEOUT_FACTOR)) continue;
+      if (Date.now() - d.finished_at.getTime() < esperaReintento(d.intentos, this.config.WORKFLOW_TIMEOUT_FACTOR))
+        continue;
       await this.messaging.inTransaction(async ({ manager, publish }) => {
         const w = await this.repo.load(manager, d.alumno_id, true);
         const step = w?.state.pasos[d.paso];
-        const vigente = w?.state.estado === 'compensando' || (w?.state.estado === 'fallido' && d.paso === 'eliminar_cuenta' && cuentaDejada(w.state));
+        const vigente =
+          w?.state.estado === 'compensando' ||
+          (w?.state.estado === 'fallido' && d.paso === 'eliminar_cuenta' && cuentaDejada(w.state));
         if (!w || !vigente || step?.estado !== 'fallido') return; // someone else got there first, or a retry adopted the account
         Object.assign(step, { estado: 'en_curso', finishedAt: null });
         const cmd = comandoDeshacer(w.state, d.paso);
         publish(cmd.def, cmd.payload as never);
         await this.repo.save(manager, w, new Date(Date.now() + 30 * 60_000 * this.config.WORKFLOW_TIMEOUT_FACTOR));
         await registrar(manager, this.config.DB_SCHEMA, {
-          workflowId: w.id, alumnoId: d.alumno_id, loteId: w.state.loteId, evento: 'compensacion.reintento', actor: 'sistema', correlationId: w.correlationId,
+          workflowId: w.id,
+          alumnoId: d.alumno_id,
+          loteId: w.state.loteId,
+          evento: 'compensacion.reintento',
+          actor: 'sistema',
+          correlationId: w.correlationId,
           detalle: { paso: d.paso, intento: d.intentos + 1 },
         });
       });

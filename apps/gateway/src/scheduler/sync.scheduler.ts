@@ -60,7 +60,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       name: 'SyncScheduler',
       everyMs: config.CONFIG_POLL_MS,
       run: () => this.revisarAhora(),
-      onError: (err) => this.log.warn({ err: (err as Error).message }, 'could not read the schedule; keeping the current one'),
+      onError: (err) =>
+        this.log.warn({ err: (err as Error).message }, 'could not read the schedule; keeping the current one'),
     });
   }
 
@@ -79,7 +80,12 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** This replica's view, for GET /programacion: which version it runs and its next firing. */
   get replicaEstado() {
-    return { id: this.replica, versionAplicada: this.vigente?.version ?? null, programada: !!this.job, proxima: this.job?.nextRun()?.toISOString() ?? null };
+    return {
+      id: this.replica,
+      versionAplicada: this.vigente?.version ?? null,
+      programada: !!this.job,
+      proxima: this.job?.nextRun()?.toISOString() ?? null,
+    };
   }
 
   /**
@@ -89,7 +95,9 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   async ejecutarAhora(actor: string): Promise<{ loteId: string; version: number }> {
     const v = await this.configuracion.actual();
     const s = v.valores.sincronizacion;
-    const { loteId } = await this.lotes.sincronizarSial(s.fuentes, actor, s.periodo ?? undefined, { detalle: { disparo: 'manual', configuracionVersion: v.version } });
+    const { loteId } = await this.lotes.sincronizarSial(s.fuentes, actor, s.periodo ?? undefined, {
+      detalle: { disparo: 'manual', configuracionVersion: v.version },
+    });
     return { loteId, version: v.version };
   }
 
@@ -118,14 +126,24 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (s.activa && !problema) {
       try {
         // protect: a pull still running (a slow database) is not started again by the next second's firing.
-        this.job = new Cron(s.cron, { timezone: zona, mode: '5-or-6-parts', protect: true, unref: true }, () => this.disparar());
+        this.job = new Cron(s.cron, { timezone: zona, mode: '5-or-6-parts', protect: true, unref: true }, () =>
+          this.disparar(),
+        );
       } catch (err) {
         problema = (err as Error).message;
       }
     }
     this.vigente = { version: v.version, clave, problema };
-    if (problema) this.log.error({ version: v.version, cron: s.cron, problema }, 'scheduled SIAL pull not scheduled: the expression is not usable');
-    else if (this.job) this.log.log({ version: v.version, cron: s.cron, zona, proxima: this.job.nextRun()?.toISOString() }, 'scheduled SIAL pull scheduled');
+    if (problema)
+      this.log.error(
+        { version: v.version, cron: s.cron, problema },
+        'scheduled SIAL pull not scheduled: the expression is not usable',
+      );
+    else if (this.job)
+      this.log.log(
+        { version: v.version, cron: s.cron, zona, proxima: this.job.nextRun()?.toISOString() },
+        'scheduled SIAL pull scheduled',
+      );
     else this.log.log({ version: v.version }, 'scheduled SIAL pull inactive');
   }
 
@@ -140,7 +158,9 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       // Switched off or moved since this replica last looked: that time is no longer scheduled.
       if (!this.job?.match(franja)) return;
       await this.tirar(franja, v, false);
-    })().catch((err) => this.log.error({ err: (err as Error).message, franja: franja.toISOString() }, 'scheduled SIAL pull failed'));
+    })().catch((err) =>
+      this.log.error({ err: (err as Error).message, franja: franja.toISOString() }, 'scheduled SIAL pull failed'),
+    );
     this.enCurso.add(trabajo);
     await trabajo.finally(() => this.enCurso.delete(trabajo));
   }
@@ -153,9 +173,15 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const reclamada = ultima ? await this.franjas.reclamada(this.db, ultima) : false;
     const d = decidirRecuperacion({ ultima, reclamada, ahora, vigenteDesde: v.at ? new Date(v.at) : null });
     if (d.tipo === 'perdida') {
-      this.log.warn({ franja: d.franja.toISOString() }, 'scheduled SIAL pull missed while no gateway was running; too old to catch up, the next scheduled run brings the cohort');
+      this.log.warn(
+        { franja: d.franja.toISOString() },
+        'scheduled SIAL pull missed while no gateway was running; too old to catch up, the next scheduled run brings the cohort',
+      );
     } else if (d.tipo === 'recuperar') {
-      this.log.warn({ franja: d.franja.toISOString() }, 'scheduled SIAL pull missed while no gateway was running; catching up now');
+      this.log.warn(
+        { franja: d.franja.toISOString() },
+        'scheduled SIAL pull missed while no gateway was running; catching up now',
+      );
       await this.tirar(d.franja, v, true);
     }
   }
@@ -172,13 +198,27 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       cron: s.cron,
       zonaHoraria: zona,
       configuracionVersion: v.version,
-      ...(recuperada ? { nota: `recuperada al arrancar: ningún gateway estaba en marcha a las ${local} (${zona})` } : {}),
+      ...(recuperada
+        ? { nota: `recuperada al arrancar: ningún gateway estaba en marcha a las ${local} (${zona})` }
+        : {}),
     };
     for (let intento = 0; ; intento++) {
       try {
         const { loteId } = await this.lotes.sincronizarSial(s.fuentes, SCHEDULER_ACTOR, s.periodo ?? undefined, {
           detalle,
-          enTransaccion: (m, id) => this.franjas.reclamar(m, { programadaPara: franja, cron: s.cron, zonaHoraria: zona, configuracionVersion: v.version, recuperada, replica: this.replica }, id),
+          enTransaccion: (m, id) =>
+            this.franjas.reclamar(
+              m,
+              {
+                programadaPara: franja,
+                cron: s.cron,
+                zonaHoraria: zona,
+                configuracionVersion: v.version,
+                recuperada,
+                replica: this.replica,
+              },
+              id,
+            ),
         });
         this.log.log({ loteId, franja: franja.toISOString(), recuperada }, 'scheduled SIAL pull started');
         return;
@@ -186,7 +226,10 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         if (err instanceof FranjaTomada) return;
         const espera = REINTENTOS_MS[intento];
         if (espera === undefined || this.cerrando) throw err;
-        this.log.warn({ err: (err as Error).message, franja: franja.toISOString(), intento: intento + 1 }, 'scheduled SIAL pull failed; trying again');
+        this.log.warn(
+          { err: (err as Error).message, franja: franja.toISOString(), intento: intento + 1 },
+          'scheduled SIAL pull failed; trying again',
+        );
         await esperar(espera);
       }
     }

@@ -8,7 +8,15 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { Filtros, type Pagina } from '../api/schemas.js';
 
-export const TIPOS_TAREA = ['sincronizacion', 'carga', 'accion', 'reintento', 'dlq', 'breaker', 'configuracion'] as const;
+export const TIPOS_TAREA = [
+  'sincronizacion',
+  'carga',
+  'accion',
+  'reintento',
+  'dlq',
+  'breaker',
+  'configuracion',
+] as const;
 export type TipoTarea = (typeof TIPOS_TAREA)[number];
 export const ESTADOS_TAREA = ['en_curso', 'completada', 'con_errores', 'fallida'] as const;
 export type EstadoTarea = (typeof ESTADOS_TAREA)[number];
@@ -53,7 +61,8 @@ const tarea = (r: Record<string, any>): Tarea => ({
 });
 
 /** A finished tarea's state from its counts. */
-export const estadoFinal = (exitosos: number, fallidos: number): EstadoTarea => (fallidos === 0 ? 'completada' : exitosos === 0 ? 'fallida' : 'con_errores');
+export const estadoFinal = (exitosos: number, fallidos: number): EstadoTarea =>
+  fallidos === 0 ? 'completada' : exitosos === 0 ? 'fallida' : 'con_errores';
 
 @Injectable()
 export class TareaService {
@@ -73,13 +82,27 @@ export class TareaService {
     await m.query(
       `INSERT INTO ${this.t} (id, tipo, estado, actor, lote_id, total, exitosos, fallidos, detalle, finished_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $3 = 'en_curso' THEN NULL ELSE now() END)`,
-      [id, t.tipo, estado, t.actor, t.loteId ?? null, t.total ?? 0, t.exitosos ?? 0, t.fallidos ?? 0, JSON.stringify(t.detalle ?? {})],
+      [
+        id,
+        t.tipo,
+        estado,
+        t.actor,
+        t.loteId ?? null,
+        t.total ?? 0,
+        t.exitosos ?? 0,
+        t.fallidos ?? 0,
+        JSON.stringify(t.detalle ?? {}),
+      ],
     );
     return id;
   }
 
   /** The lote a sync or upload started was taken (or refused) by ingest-service: its tarea ends. */
-  async terminarDeLote(m: EntityManager, loteId: string, r: { estado: EstadoTarea; total: number; exitosos: number; fallidos: number; detalle: Record<string, unknown> }): Promise<void> {
+  async terminarDeLote(
+    m: EntityManager,
+    loteId: string,
+    r: { estado: EstadoTarea; total: number; exitosos: number; fallidos: number; detalle: Record<string, unknown> },
+  ): Promise<void> {
     await m.query(
       `UPDATE ${this.t} SET estado = $2, total = $3, exitosos = $4, fallidos = $5, detalle = detalle || $6::jsonb, finished_at = now()
         WHERE lote_id = $1 AND tipo IN ('sincronizacion', 'carga') AND estado = 'en_curso'`,
@@ -93,7 +116,16 @@ export class TareaService {
     return tarea(row);
   }
 
-  async listar(q: { tipo?: string; estado?: string; actor?: string; loteId?: string; desde?: string; hasta?: string; limit: number; offset: number }): Promise<Pagina<Tarea>> {
+  async listar(q: {
+    tipo?: string;
+    estado?: string;
+    actor?: string;
+    loteId?: string;
+    desde?: string;
+    hasta?: string;
+    limit: number;
+    offset: number;
+  }): Promise<Pagina<Tarea>> {
     const f = new Filtros()
       .add((p) => `tipo = ${p}`, q.tipo)
       .add((p) => `estado = ${p}`, q.estado)
@@ -102,7 +134,10 @@ export class TareaService {
       .add((p) => `started_at >= ${p}::timestamptz`, q.desde)
       .add((p) => `started_at < ${p}::timestamptz`, q.hasta);
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.t} ${f.sql}`, f.params);
-    const rows = await this.db.query(`SELECT * FROM ${this.t} ${f.sql} ORDER BY started_at DESC, id LIMIT ${f.param(q.limit)} OFFSET ${f.param(q.offset)}`, f.params);
+    const rows = await this.db.query(
+      `SELECT * FROM ${this.t} ${f.sql} ORDER BY started_at DESC, id LIMIT ${f.param(q.limit)} OFFSET ${f.param(q.offset)}`,
+      f.params,
+    );
     return { total, limit: q.limit, offset: q.offset, items: rows.map(tarea) };
   }
 }

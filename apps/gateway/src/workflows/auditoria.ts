@@ -25,6 +25,16 @@ export async function registrar(m: EntityManager, schema: string, a: Asiento): P
   await m.query(
     `INSERT INTO "${schema}".auditoria (workflow_id, alumno_id, lote_id, evento, actor, message_id, causation_id, correlation_id, detalle)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [a.workflowId ?? null, a.alumnoId ?? null, a.loteId ?? null, a.evento, a.actor, a.messageId ?? null, a.causationId ?? null, a.correlationId ?? null, JSON.stringify(a.detalle ?? {})],
+    [
+      a.workflowId ?? null,
+      a.alumnoId ?? null,
+      a.loteId ?? null,
+      a.evento,
+      a.actor,
+      a.messageId ?? null,
+      a.causationId ?? null,
+      a.correlationId ?? null,
+      JSON.stringify(a.detalle ?? {}),
+    ],
   );
 }

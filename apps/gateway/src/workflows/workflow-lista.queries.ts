@@ -82,9 +82,17 @@ export class WorkflowListaQueries {
     return this.pagina(f, limit, offset, 'created_at ASC');
   }
 
-  private async pagina(f: Filtros, limit: number, offset: number, orden = 'created_at DESC'): Promise<Pagina<WorkflowResumen>> {
+  private async pagina(
+    f: Filtros,
+    limit: number,
+    offset: number,
+    orden = 'created_at DESC',
+  ): Promise<Pagina<WorkflowResumen>> {
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.s}.workflow ${f.sql}`, f.params);
-    const rows = await this.db.query(`SELECT * FROM ${this.s}.workflow ${f.sql} ORDER BY ${orden}, id LIMIT ${f.param(limit)} OFFSET ${f.param(offset)}`, f.params);
+    const rows = await this.db.query(
+      `SELECT * FROM ${this.s}.workflow ${f.sql} ORDER BY ${orden}, id LIMIT ${f.param(limit)} OFFSET ${f.param(offset)}`,
+      f.params,
+    );
     return { total, limit, offset, items: rows.map(resumen) };
   }
 }

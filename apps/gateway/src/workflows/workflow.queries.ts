@@ -16,9 +16,14 @@ export class WorkflowQueries {
   }
 
   async alumno(alumnoId: string) {
-    const [w] = await this.db.query(`SELECT * FROM ${this.s}.workflow WHERE alumno_id = $1 AND tipo = 'onboarding'`, [alumnoId]);
+    const [w] = await this.db.query(`SELECT * FROM ${this.s}.workflow WHERE alumno_id = $1 AND tipo = 'onboarding'`, [
+      alumnoId,
+    ]);
     if (!w) throw new NotFoundException(`no hay un alumno ${alumnoId} en Lucy`);
-    const pasos = await this.db.query(`SELECT paso, estado, intentos, ultimo_error, detalle, started_at, finished_at FROM ${this.s}.workflow_paso WHERE workflow_id = $1 ORDER BY orden`, [w.id]);
+    const pasos = await this.db.query(
+      `SELECT paso, estado, intentos, ultimo_error, detalle, started_at, finished_at FROM ${this.s}.workflow_paso WHERE workflow_id = $1 ORDER BY orden`,
+      [w.id],
+    );
     const auditoria = await this.db.query(
       `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
       [alumnoId],
@@ -77,7 +82,11 @@ export class WorkflowQueries {
         GROUP BY w.alumno_id`,
       [loteId],
     );
-    return rows.map((r: { alumno_id: string; moodle: boolean; email: boolean }) => ({ alumnoId: r.alumno_id, moodle: r.moodle, email: r.email }));
+    return rows.map((r: { alumno_id: string; moodle: boolean; email: boolean }) => ({
+      alumnoId: r.alumno_id,
+      moodle: r.moodle,
+      email: r.email,
+    }));
   }
 
   /** Students of a lote whose onboarding failed at the account (the critical step): to run again. */

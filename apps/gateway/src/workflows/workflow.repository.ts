@@ -29,7 +29,10 @@ export class WorkflowRepository {
   }
 
   async load(m: EntityManager, alumnoId: string, forUpdate = false): Promise<WorkflowRow | undefined> {
-    const [row] = await m.query(`SELECT * FROM ${this.t('workflow')} WHERE alumno_id = $1 AND tipo = 'onboarding' ${forUpdate ? 'FOR UPDATE' : ''}`, [alumnoId]);
+    const [row] = await m.query(
+      `SELECT * FROM ${this.t('workflow')} WHERE alumno_id = $1 AND tipo = 'onboarding' ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [alumnoId],
+    );
     if (!row) return undefined;
     const pasos = await m.query(`SELECT * FROM ${this.t('workflow_paso')} WHERE workflow_id = $1`, [row.id]);
     const state = nuevoOnboarding(alumnoId);
@@ -66,12 +69,36 @@ export class WorkflowRepository {
          cursos = $8, avisos = $9, error = $10, atascado = $11, vence_at = $12, version = version + 1, updated_at = now(),
          finished_at = CASE WHEN $13 THEN coalesce(finished_at, now()) ELSE NULL END
        WHERE id = $1`,
-      [w.id, s.estado, s.loteId, JSON.stringify(s.alumno), s.upn, s.graphUserId, s.moodleUserId, JSON.stringify(s.cursos), JSON.stringify(s.avisos), s.error, s.atascado, venceAt, terminal],
+      [
+        w.id,
+        s.estado,
+        s.loteId,
+        JSON.stringify(s.alumno),
+        s.upn,
+        s.graphUserId,
+        s.moodleUserId,
+        JSON.stringify(s.cursos),
+        JSON.stringify(s.avisos),
+        s.error,
+        s.atascado,
+        venceAt,
+        terminal,
+      ],
     );
     const values: unknown[] = [];
     const rows = PASOS.map((paso, i) => {
       const p = s.pasos[paso];
-      values.push(w.id, paso, i + 1, p.estado, p.intentos, p.ultimoError, p.detalle ? JSON.stringify(p.detalle) : null, p.startedAt, p.finishedAt);
+      values.push(
+        w.id,
+        paso,
+        i + 1,
+        p.estado,
+        p.intentos,
+        p.ultimoError,
+        p.detalle ? JSON.stringify(p.detalle) : null,
+        p.startedAt,
+        p.finishedAt,
+      );
       const b = i * 9;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`;
     });

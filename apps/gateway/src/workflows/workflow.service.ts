@@ -39,7 +39,13 @@ export class WorkflowService {
     });
   }
 
-  private async persist(m: EntityManager, w: WorkflowRow, efecto: Efecto, publish: Publish, audit: Omit<Parameters<typeof registrar>[2], 'workflowId' | 'alumnoId' | 'loteId'>) {
+  private async persist(
+    m: EntityManager,
+    w: WorkflowRow,
+    efecto: Efecto,
+    publish: Publish,
+    audit: Omit<Parameters<typeof registrar>[2], 'workflowId' | 'alumnoId' | 'loteId'>,
+  ) {
     await this.repo.save(m, w, this.venceAt(w.state));
     for (const c of efecto.comandos) publish(c.def, c.payload as never);
     await registrar(m, this.config.DB_SCHEMA, {
@@ -47,7 +53,12 @@ export class WorkflowService {
       workflowId: w.id,
       alumnoId: w.state.alumnoId,
       loteId: w.state.loteId,
-      detalle: { ...(audit.detalle ?? {}), nota: efecto.nota, estado: w.state.estado, comandos: efecto.comandos.map((c) => c.def.name) },
+      detalle: {
+        ...(audit.detalle ?? {}),
+        nota: efecto.nota,
+        estado: w.state.estado,
+        comandos: efecto.comandos.map((c) => c.def.name),
+      },
     });
   }
 
@@ -58,7 +69,12 @@ export class WorkflowService {
   }
 
   /** Runs an operator action on one student's workflow, audited under the operator's name. */
-  private async action(alumnoId: string, actor: string, accion: string, run: (w: WorkflowRow, scope: TransactionScope, now: string) => Efecto): Promise<{ workflowId: string; estado: string; comandos: string[]; nota: string }> {
+  private async action(
+    alumnoId: string,
+    actor: string,
+    accion: string,
+    run: (w: WorkflowRow, scope: TransactionScope, now: string) => Efecto,
+  ): Promise<{ workflowId: string; estado: string; comandos: string[]; nota: string }> {
     return this.messaging.inTransaction(async (scope) => {
       const w = await this.repo.load(scope.manager, alumnoId, true);
       if (!w) throw new NotFoundException(`no hay un workflow para el alumno ${alumnoId}`);
@@ -69,11 +85,22 @@ export class WorkflowService {
         const r = c.def.schema.safeParse(c.payload);
         if (!r.success) {
           const campos = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-          throw new ConflictException(`los datos guardados del alumno no pasan las validaciones actuales (${campos}): corregilos en el origen y volvé a importarlo`);
+          throw new ConflictException(
+            `los datos guardados del alumno no pasan las validaciones actuales (${campos}): corregilos en el origen y volvé a importarlo`,
+          );
         }
       }
-      await this.persist(scope.manager, w, efecto, (d, p) => scope.publish(d, p), { evento: accion, actor, correlationId: w.correlationId });
-      return { workflowId: w.id, estado: w.state.estado, comandos: efecto.comandos.map((c) => c.def.name), nota: efecto.nota };
+      await this.persist(scope.manager, w, efecto, (d, p) => scope.publish(d, p), {
+        evento: accion,
+        actor,
+        correlationId: w.correlationId,
+      });
+      return {
+        workflowId: w.id,
+        estado: w.state.estado,
+        comandos: efecto.comandos.map((c) => c.def.name),
+        nota: efecto.nota,
+      };
     });
   }
 
@@ -85,11 +112,20 @@ export class WorkflowService {
   enrolarMoodle(alumnoId: string, actor: string) {
     return this.action(alumnoId, actor, 'accion.enrolar-moodle', (w, _s, now) => {
       const s = w.state;
-      if (!s.upn || !s.alumno) throw new ConflictException('el alumno todavía no tiene cuenta: no se lo puede enrolar en Moodle');
-      if (s.estado === 'compensando' || s.estado === 'compensado') throw new ConflictException(`el workflow está ${s.estado}`);
-      Object.assign(s.pasos.moodle, { estado: 'en_curso', finishedAt: null, startedAt: s.pasos.moodle.startedAt ?? now });
+      if (!s.upn || !s.alumno)
+        throw new ConflictException('el alumno todavía no tiene cuenta: no se lo puede enrolar en Moodle');
+      if (s.estado === 'compensando' || s.estado === 'compensado')
+        throw new ConflictException(`el workflow está ${s.estado}`);
+      Object.assign(s.pasos.moodle, {
+        estado: 'en_curso',
+        finishedAt: null,
+        startedAt: s.pasos.moodle.startedAt ?? now,
+      });
       s.estado = 'enrolando_y_notificando';
-      return { comandos: [{ def: EnrolarMoodle, payload: { alumnoId: s.alumnoId, upn: s.upn, alumno: s.alumno } }], nota: 'reintento de Moodle pedido por un operador' };
+      return {
+        comandos: [{ def: EnrolarMoodle, payload: { alumnoId: s.alumnoId, upn: s.upn, alumno: s.alumno } }],
+        nota: 'reintento de Moodle pedido por un operador',
+      };
     });
   }
 
@@ -98,8 +134,17 @@ export class WorkflowService {
     return this.action(alumnoId, actor, 'accion.restablecer-password', (w) => {
       const s = w.state;
       if (!s.upn || !s.alumno) throw new ConflictException('el alumno todavía no tiene cuenta');
-      if (s.estado === 'compensando' || s.estado === 'compensado') throw new ConflictException(`el workflow está ${s.estado}`);
-      return { comandos: [{ def: RestablecerPassword, payload: { alumnoId: s.alumnoId, upn: s.upn, graphUserId: s.graphUserId, alumno: s.alumno } }], nota: 'restablecimiento de contraseña pedido por un operador' };
+      if (s.estado === 'compensando' || s.estado === 'compensado')
+        throw new ConflictException(`el workflow está ${s.estado}`);
+      return {
+        comandos: [
+          {
+            def: RestablecerPassword,
+            payload: { alumnoId: s.alumnoId, upn: s.upn, graphUserId: s.graphUserId, alumno: s.alumno },
+          },
+        ],
+        nota: 'restablecimiento de contraseña pedido por un operador',
+      };
     });
   }
 
@@ -117,15 +162,24 @@ export class WorkflowService {
   activar(alumnoId: string, actor: string) {
     return this.action(alumnoId, actor, 'accion.activar', (w, _s, now) => {
       const s = w.state;
-      if (!s.alumno) throw new ConflictException('el gateway todavía no recibió los datos del alumno: esperá a que ingest lo libere');
+      if (!s.alumno)
+        throw new ConflictException(
+          'el gateway todavía no recibió los datos del alumno: esperá a que ingest lo libere',
+        );
       if (s.estado === 'completado' || s.estado === 'completado_con_avisos') {
-        throw new ConflictException(`el alumno ya está ${s.estado}: para reenviar sus credenciales usá reenviar-credenciales; para Moodle, enrolar-moodle`);
+        throw new ConflictException(
+          `el alumno ya está ${s.estado}: para reenviar sus credenciales usá reenviar-credenciales; para Moodle, enrolar-moodle`,
+        );
       }
-      if (!TERMINALES.includes(s.estado)) throw new ConflictException(`el workflow está ${s.estado}: esperá a que termine`);
+      if (!TERMINALES.includes(s.estado))
+        throw new ConflictException(`el workflow está ${s.estado}: esperá a que termine`);
       // An account the failure left is being deleted: a new onboarding now could adopt it just before the
       // delete lands. Once the undo has answered (deleted, or failed and waiting), the retry may start:
       // teams-service finds the account if it is still there and reuses it, and the pending undo is dropped.
-      if (s.pasos.eliminar_cuenta.estado === 'en_curso') throw new ConflictException(`se está eliminando la cuenta ${s.upn ?? ''} que dejó el fallo: esperá a que termine`);
+      if (s.pasos.eliminar_cuenta.estado === 'en_curso')
+        throw new ConflictException(
+          `se está eliminando la cuenta ${s.upn ?? ''} que dejó el fallo: esperá a que termine`,
+        );
       const previo = s.estado;
       const nuevo = nuevoOnboarding(alumnoId);
       Object.assign(nuevo, { alumno: s.alumno, loteId: s.loteId });

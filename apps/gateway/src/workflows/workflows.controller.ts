@@ -49,7 +49,10 @@ export class WorkflowsController {
   }
 
   @Get('atascados')
-  @ApiOperation({ summary: 'Stuck workflows: past a step deadline, or still running an hour (STUCK_AFTER_MS) after they began; oldest first' })
+  @ApiOperation({
+    summary:
+      'Stuck workflows: past a step deadline, or still running an hour (STUCK_AFTER_MS) after they began; oldest first',
+  })
   @ApiOkResponse({ standardSchema: paginaDe(WorkflowResumen) })
   atascados(@Query({ schema: Pagina }) q: z.infer<typeof Pagina>) {
     return this.lista.atascados(q.limit, q.offset);

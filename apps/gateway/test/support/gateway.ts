@@ -24,7 +24,10 @@ export interface TestGateway {
   adminToken: string;
   db: pg.Client;
   /** Calls `/api/v1<path>` as `token` (default: the admin's; null: no token). A JSON body unless it is FormData, a Buffer or a string. */
-  api<T = any>(path: string, opts?: { method?: string; token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Respuesta<T>>;
+  api<T = any>(
+    path: string,
+    opts?: { method?: string; token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Respuesta<T>>;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,12 @@ export async function startGateway(name: string, env: Record<string, string> = {
     SWEEP_INTERVAL_MS: '60000',
     ...env,
   });
-  const app = await bootstrapService({ module: GatewayModule, config, port: 0, logging: { destination: new Writable({ write: (_c, _e, done) => done() }) } });
+  const app = await bootstrapService({
+    module: GatewayModule,
+    config,
+    port: 0,
+    logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+  });
   const url = await app.getUrl();
   const db = new pg.Client({ connectionString: config.DATABASE_URL });
   await db.connect();
@@ -55,12 +63,17 @@ export async function startGateway(name: string, env: Record<string, string> = {
     const token = opts.token === undefined ? adminToken : opts.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
     let body: RequestInit['body'];
-    if (opts.body instanceof FormData || typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) body = opts.body as RequestInit['body'];
+    if (opts.body instanceof FormData || typeof opts.body === 'string' || Buffer.isBuffer(opts.body))
+      body = opts.body as RequestInit['body'];
     else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(`${url}/api/v1${path}`, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+    const res = await fetch(`${url}/api/v1${path}`, {
+      method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body,
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -68,14 +81,27 @@ export async function startGateway(name: string, env: Record<string, string> = {
     } catch {
       /* not JSON */
     }
-    return { status: res.status, type: res.headers.get('content-type') ?? '', body: parsed as never, headers: res.headers };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      body: parsed as never,
+      headers: res.headers,
+    };
   };
 
   const close = async () => {
     // A close that hangs (a broker gone mid-run) must not leave the schema and the queue behind.
     const closeApp = () => Promise.race([app.close(), new Promise((r) => setTimeout(r, 15_000).unref())]);
-    const steps: (() => unknown)[] = [closeApp, () => dropSchema(db, schema), () => db.end(), () => deleteServiceQueues(service, RETRY_DELAYS, config.RABBITMQ_URL)];
-    for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
+    const steps: (() => unknown)[] = [
+      closeApp,
+      () => dropSchema(db, schema),
+      () => db.end(),
+      () => deleteServiceQueues(service, RETRY_DELAYS, config.RABBITMQ_URL),
+    ];
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
   };
 
   return { app, url, config, service, adminToken, db, api, close };

@@ -23,20 +23,30 @@ export function rawRequest(url: string, head: Buffer | string, body: Buffer | st
       if (!chunks.length) return reject(error ?? new Error('closed without an answer'));
       const all = Buffer.concat(chunks);
       const fin = all.indexOf('\r\n\r\n');
-      const [linea = '', ...lineas] = all.subarray(0, fin < 0 ? all.length : fin).toString('latin1').split('\r\n');
-      const headers = Object.fromEntries(lineas.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const [linea = '', ...lineas] = all
+        .subarray(0, fin < 0 ? all.length : fin)
+        .toString('latin1')
+        .split('\r\n');
+      const headers = Object.fromEntries(
+        lineas.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       let resto: Buffer = fin < 0 ? Buffer.alloc(0) : all.subarray(fin + 4);
       if (headers['transfer-encoding'] === 'chunked') resto = dechunk(resto);
       const cuerpo = resto.toString('utf8');
       resolve({ status: Number(linea.split(' ')[1] ?? 0), headers, body: cuerpo });
     });
-    socket.write(Buffer.concat([Buffer.isBuffer(head) ? head : Buffer.from(head, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body)]));
+    socket.write(
+      Buffer.concat([
+        Buffer.isBuffer(head) ? head : Buffer.from(head, 'latin1'),
+        Buffer.isBuffer(body) ? body : Buffer.from(body),
+      ]),
+    );
   });
 }
 
 function dechunk(b: Buffer): Buffer {
   const out: Buffer[] = [];
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const fin = b.indexOf('\r\n', i);
     const n = parseInt(b.subarray(i, fin).toString('latin1'), 16);
     if (!n) break;

@@ -15,7 +15,10 @@ const conocido: AlumnoDatos = {
 describe('clasificar', () => {
   it('finds a student the registry does not know new, with no email for an unstated one', () => {
     const { emailInstitucional: _, ...sinInstitucional } = conocido;
-    expect(clasificar(undefined, sinInstitucional)).toEqual({ resultado: 'nuevo', datos: { ...conocido, emailInstitucional: null } });
+    expect(clasificar(undefined, sinInstitucional)).toEqual({
+      resultado: 'nuevo',
+      datos: { ...conocido, emailInstitucional: null },
+    });
   });
 
   it('leaves an unchanged student alone', () => {

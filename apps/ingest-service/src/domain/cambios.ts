@@ -3,7 +3,15 @@
 import type { AlumnoDatos } from '@lucy/contracts';
 import type { DatosEntrantes } from './fila.js';
 
-export const CAMPOS_ALUMNO = ['nombre', 'apellido', 'emailPersonal', 'emailInstitucional', 'carrera', 'estado', 'periodo'] as const;
+export const CAMPOS_ALUMNO = [
+  'nombre',
+  'apellido',
+  'emailPersonal',
+  'emailInstitucional',
+  'carrera',
+  'estado',
+  'periodo',
+] as const;
 export type CampoAlumno = (typeof CAMPOS_ALUMNO)[number];
 
 export type Resultado =
@@ -16,7 +24,8 @@ export function aplicar(existente: AlumnoDatos | undefined, entrante: DatosEntra
   return {
     ...entrante,
     emailPersonal: entrante.emailPersonal !== undefined ? entrante.emailPersonal : (existente?.emailPersonal ?? null),
-    emailInstitucional: entrante.emailInstitucional !== undefined ? entrante.emailInstitucional : (existente?.emailInstitucional ?? null),
+    emailInstitucional:
+      entrante.emailInstitucional !== undefined ? entrante.emailInstitucional : (existente?.emailInstitucional ?? null),
   };
 }
 

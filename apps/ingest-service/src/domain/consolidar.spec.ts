@@ -20,9 +20,20 @@ beforeEach(() => (n = 0));
 
 describe('consolidar', () => {
   it('gives one student per DNI and the invalid rows with their reasons, in source order', () => {
-    const r = consolidar([fila(), fila({ dni: '46000000', emailPersonal: 'maria..lopez@@hotmail.com' }), fila({ dni: '47000000' })]);
+    const r = consolidar([
+      fila(),
+      fila({ dni: '46000000', emailPersonal: 'maria..lopez@@hotmail.com' }),
+      fila({ dni: '47000000' }),
+    ]);
     expect(r.alumnos.map((a) => a.dni)).toEqual(['45123456', '47000000']);
-    expect(r.invalidas).toEqual([{ fila: 2, fuente: 'aspirantes', dni: '46000000', motivos: ['email personal inválido: "maria..lopez@@hotmail.com"'] }]);
+    expect(r.invalidas).toEqual([
+      {
+        fila: 2,
+        fuente: 'aspirantes',
+        dni: '46000000',
+        motivos: ['email personal inválido: "maria..lopez@@hotmail.com"'],
+      },
+    ]);
   });
 
   it('merges a DNI repeated with the same data, however the DNI was typed', () => {
@@ -33,7 +44,14 @@ describe('consolidar', () => {
 
   it('keeps ingresante when SIAL still lists an admitted student among the aspirantes', () => {
     const r = consolidar([fila(), fila({ fuente: 'ingresantes', estado: 'ingresante' })]);
-    expect(r.alumnos).toEqual([expect.objectContaining({ dni: '45123456', fila: 1, fuente: 'aspirantes', datos: expect.objectContaining({ estado: 'ingresante' }) })]);
+    expect(r.alumnos).toEqual([
+      expect.objectContaining({
+        dni: '45123456',
+        fila: 1,
+        fuente: 'aspirantes',
+        datos: expect.objectContaining({ estado: 'ingresante' }),
+      }),
+    ]);
   });
 
   it('reports every row of a DNI repeated with conflicting data, naming the fields and the rows', () => {
@@ -55,7 +73,10 @@ describe('consolidar', () => {
   it('finds rows of one DNI that differ in a stated field, even a missing one, in conflict', () => {
     const r = consolidar([fila({ periodo: '' }), fila()]);
     expect(r.invalidas.map((i) => i.motivos)).toEqual([
-      ['falta el periodo', 'DNI repetido en el lote con datos distintos (periodo): aspirantes fila 1, aspirantes fila 2'],
+      [
+        'falta el periodo',
+        'DNI repetido en el lote con datos distintos (periodo): aspirantes fila 1, aspirantes fila 2',
+      ],
       ['DNI repetido en el lote con datos distintos (periodo): aspirantes fila 1, aspirantes fila 2'],
     ]);
   });
@@ -63,7 +84,10 @@ describe('consolidar', () => {
   it('does not register a DNI whose other row is invalid', () => {
     const r = consolidar([fila({ estado: 'egresado' }), fila()]);
     expect(r.alumnos).toEqual([]);
-    expect(r.invalidas.map((i) => i.motivos)).toEqual([['estado desconocido: "egresado" (aspirante, preinscripto o ingresante)'], ['DNI repetido en el lote y la otra fila es inválida: aspirantes fila 1']]);
+    expect(r.invalidas.map((i) => i.motivos)).toEqual([
+      ['estado desconocido: "egresado" (aspirante, preinscripto o ingresante)'],
+      ['DNI repetido en el lote y la otra fila es inválida: aspirantes fila 1'],
+    ]);
   });
 
   it('reports rows without a usable DNI apart, each on its own', () => {

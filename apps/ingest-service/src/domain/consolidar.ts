@@ -21,7 +21,14 @@ export interface LoteConsolidado {
   invalidas: FilaInvalida[];
 }
 
-const COMPARADOS: (keyof AlumnoDatos)[] = ['nombre', 'apellido', 'emailPersonal', 'emailInstitucional', 'carrera', 'periodo'];
+const COMPARADOS: (keyof AlumnoDatos)[] = [
+  'nombre',
+  'apellido',
+  'emailPersonal',
+  'emailInstitucional',
+  'carrera',
+  'periodo',
+];
 
 const donde = (f: FilaLeida) => `${f.fuente} fila ${f.fila}`;
 
@@ -45,7 +52,10 @@ export function consolidar(filas: readonly FilaCruda[]): LoteConsolidado {
         for (const f of grupo) motivos.get(f)!.push(motivo);
       } else {
         const invalida = grupo.find((f) => f.motivos.length > 0);
-        if (invalida) for (const f of grupo) if (f.motivos.length === 0) motivos.get(f)!.push(`DNI repetido en el lote y la otra fila es inválida: ${donde(invalida)}`);
+        if (invalida)
+          for (const f of grupo)
+            if (f.motivos.length === 0)
+              motivos.get(f)!.push(`DNI repetido en el lote y la otra fila es inválida: ${donde(invalida)}`);
       }
     }
     if (grupo.some((f) => motivos.get(f)!.length > 0)) continue;
@@ -60,7 +70,9 @@ export function consolidar(filas: readonly FilaCruda[]): LoteConsolidado {
 
 /** The fields whose values differ between rows of one DNI (a field a row does not state is no conflict). */
 function camposEnConflicto(grupo: FilaLeida[]): string[] {
-  const campos = COMPARADOS.filter((c) => new Set(grupo.map((f) => f.valores[c]).filter((v) => v !== undefined)).size > 1);
+  const campos = COMPARADOS.filter(
+    (c) => new Set(grupo.map((f) => f.valores[c]).filter((v) => v !== undefined)).size > 1,
+  );
   // An unknown estado is reported on its own row; only known ones can conflict.
   const estados = grupo.map((f) => leerEstado(f.valores.estado)).filter((e): e is EstadoAlumno => e !== null);
   if (estados.length > 1 && estadoPrevalente(estados) === null) campos.push('estado');
@@ -70,7 +82,8 @@ function camposEnConflicto(grupo: FilaLeida[]): string[] {
 function fusionar(grupo: FilaLeida[]): DatosEntrantes {
   const datos = datosDe(grupo[0]!);
   const estado = estadoPrevalente(grupo.map((f) => f.valores.estado as EstadoAlumno))!;
-  const primero = (c: 'emailPersonal' | 'emailInstitucional') => grupo.map((f) => f.valores[c]).find((v) => v !== undefined);
+  const primero = (c: 'emailPersonal' | 'emailInstitucional') =>
+    grupo.map((f) => f.valores[c]).find((v) => v !== undefined);
   const emailPersonal = primero('emailPersonal');
   const emailInstitucional = primero('emailInstitucional');
   return {

@@ -16,11 +16,14 @@ describe('leerDni', () => {
     expect(leerDni(entrada)).toEqual({ ok: true, dni });
   });
 
-  it.each(['123456', '123.456', '451234567', '45-123-456', '45123456A', 'DNI 45123456'])('refuses %p, saying it needs 7 or 8 digits', (entrada) => {
-    const r = leerDni(entrada);
-    expect(r).toMatchObject({ ok: false, tal: entrada });
-    expect(r.ok === false && r.motivo).toContain('7 u 8 dígitos');
-  });
+  it.each(['123456', '123.456', '451234567', '45-123-456', '45123456A', 'DNI 45123456'])(
+    'refuses %p, saying it needs 7 or 8 digits',
+    (entrada) => {
+      const r = leerDni(entrada);
+      expect(r).toMatchObject({ ok: false, tal: entrada });
+      expect(r.ok === false && r.motivo).toContain('7 u 8 dígitos');
+    },
+  );
 
   it.each(['0000000', '00000000', '00.000.000'])('refuses %p, all zeros', (entrada) => {
     expect(leerDni(entrada)).toEqual({ ok: false, motivo: `DNI inválido "${entrada}": es todo ceros`, tal: entrada });
@@ -31,7 +34,11 @@ describe('leerDni', () => {
     ['00999999', 6],
     ['00000001', 1],
   ])('refuses %p, a number under a million once its leading zeros are gone', (entrada, digitos) => {
-    expect(leerDni(entrada)).toEqual({ ok: false, motivo: `DNI inválido "${entrada}": sin los ceros a la izquierda quedan ${digitos} dígitos; un DNI tiene 7 u 8`, tal: entrada });
+    expect(leerDni(entrada)).toEqual({
+      ok: false,
+      motivo: `DNI inválido "${entrada}": sin los ceros a la izquierda quedan ${digitos} dígitos; un DNI tiene 7 u 8`,
+      tal: entrada,
+    });
   });
 
   it.each([null, undefined, '', '   '])('reports a missing DNI for %p', (entrada) => {

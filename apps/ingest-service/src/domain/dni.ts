@@ -14,13 +14,23 @@ export type DniLeido = { ok: true; dni: Dni } | { ok: false; motivo: string; tal
 const MENOR = 1_000_000;
 
 export function leerDni(valor: unknown): DniLeido {
-  if (valor === null || valor === undefined || String(valor).trim() === '') return { ok: false, motivo: 'falta el DNI', tal: null };
+  if (valor === null || valor === undefined || String(valor).trim() === '')
+    return { ok: false, motivo: 'falta el DNI', tal: null };
   const tal = String(valor).trim();
   const digitos = tal.replace(/[.\s]/g, '');
-  if (!/^\d{7,8}$/.test(digitos)) return { ok: false, motivo: `DNI inválido "${tal}": debe tener 7 u 8 dígitos (sin contar puntos ni espacios)`, tal };
+  if (!/^\d{7,8}$/.test(digitos))
+    return {
+      ok: false,
+      motivo: `DNI inválido "${tal}": debe tener 7 u 8 dígitos (sin contar puntos ni espacios)`,
+      tal,
+    };
   if (/^0+$/.test(digitos)) return { ok: false, motivo: `DNI inválido "${tal}": es todo ceros`, tal };
   if (Number(digitos) < MENOR) {
-    return { ok: false, motivo: `DNI inválido "${tal}": sin los ceros a la izquierda quedan ${String(Number(digitos)).length} dígitos; un DNI tiene 7 u 8`, tal };
+    return {
+      ok: false,
+      motivo: `DNI inválido "${tal}": sin los ceros a la izquierda quedan ${String(Number(digitos)).length} dígitos; un DNI tiene 7 u 8`,
+      tal,
+    };
   }
   return { ok: true, dni: digitos };
 }

@@ -31,7 +31,17 @@ describe('leerFila', () => {
   });
 
   it('reports every reason a row is invalid, not only the first', () => {
-    const leida = leerFila(fila({ dni: '123.45', nombre: ' ', apellido: null, emailPersonal: 'sofia.nunez@gmail', estado: 'egresado', carrera: '', periodo: undefined }));
+    const leida = leerFila(
+      fila({
+        dni: '123.45',
+        nombre: ' ',
+        apellido: null,
+        emailPersonal: 'sofia.nunez@gmail',
+        estado: 'egresado',
+        carrera: '',
+        periodo: undefined,
+      }),
+    );
     expect(leida.motivos).toEqual([
       'DNI inválido "123.45": debe tener 7 u 8 dígitos (sin contar puntos ni espacios)',
       'falta el nombre',
@@ -45,7 +55,13 @@ describe('leerFila', () => {
   });
 
   it('refuses an all-zeros DNI and an email over SMTP limits, with the reason', () => {
-    const leida = leerFila(fila({ dni: '0000000', emailPersonal: `${'x'.repeat(300)}@gmail.com`, emailInstitucional: `${'y'.repeat(65)}@unrc.edu.ar` }));
+    const leida = leerFila(
+      fila({
+        dni: '0000000',
+        emailPersonal: `${'x'.repeat(300)}@gmail.com`,
+        emailInstitucional: `${'y'.repeat(65)}@unrc.edu.ar`,
+      }),
+    );
     expect(leida.motivos).toEqual([
       'DNI inválido "0000000": es todo ceros',
       'email personal inválido: la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)',
@@ -65,6 +81,8 @@ describe('leerFila', () => {
   });
 
   it('refuses names longer than the registry keeps', () => {
-    expect(leerFila(fila({ nombre: 'x'.repeat(201) })).motivos).toEqual(['nombre demasiado largo (máximo 200 caracteres)']);
+    expect(leerFila(fila({ nombre: 'x'.repeat(201) })).motivos).toEqual([
+      'nombre demasiado largo (máximo 200 caracteres)',
+    ]);
   });
 });

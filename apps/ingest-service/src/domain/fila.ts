@@ -40,7 +40,12 @@ export interface FilaLeida {
   motivos: string[];
 }
 
-const LARGO_MAXIMO: Partial<Record<keyof AlumnoDatos, number>> = { nombre: 200, apellido: 200, carrera: 200, periodo: 20 };
+const LARGO_MAXIMO: Partial<Record<keyof AlumnoDatos, number>> = {
+  nombre: 200,
+  apellido: 200,
+  carrera: 200,
+  periodo: 20,
+};
 
 export function leerFila(cruda: FilaCruda): FilaLeida {
   const motivos: string[] = [];
@@ -50,7 +55,8 @@ export function leerFila(cruda: FilaCruda): FilaLeida {
   const requerido = (campo: 'nombre' | 'apellido' | 'carrera' | 'periodo', falta: string) => {
     const v = normalizarTexto(cruda[campo]);
     if (v === null) motivos.push(falta);
-    else if (v.length > LARGO_MAXIMO[campo]!) motivos.push(`${campo} demasiado largo (máximo ${LARGO_MAXIMO[campo]} caracteres)`);
+    else if (v.length > LARGO_MAXIMO[campo]!)
+      motivos.push(`${campo} demasiado largo (máximo ${LARGO_MAXIMO[campo]} caracteres)`);
     return v;
   };
   const nombre = requerido('nombre', 'falta el nombre');
@@ -71,7 +77,9 @@ export function leerFila(cruda: FilaCruda): FilaLeida {
   let estado: EstadoAlumno | string | null = leerEstado(cruda.estado);
   if (estado === null) {
     const tal = normalizarTexto(cruda.estado);
-    motivos.push(tal === null ? 'falta el estado' : `estado desconocido: "${tal}" (aspirante, preinscripto o ingresante)`);
+    motivos.push(
+      tal === null ? 'falta el estado' : `estado desconocido: "${tal}" (aspirante, preinscripto o ingresante)`,
+    );
     estado = tal;
   }
 
@@ -80,7 +88,16 @@ export function leerFila(cruda: FilaCruda): FilaLeida {
     fuente: cruda.fuente,
     dni: dni.ok ? dni.dni : dni.tal,
     dniValido: dni.ok,
-    valores: { dni: dni.ok ? dni.dni : null, nombre, apellido, emailPersonal, emailInstitucional, carrera, estado, periodo },
+    valores: {
+      dni: dni.ok ? dni.dni : null,
+      nombre,
+      apellido,
+      emailPersonal,
+      emailInstitucional,
+      carrera,
+      estado,
+      periodo,
+    },
     motivos,
   };
 }

@@ -1,4 +1,11 @@
-import { emailValido, motivoEmail, estadoPrevalente, leerEstado, normalizarEmail, normalizarTexto } from './normalizar.js';
+import {
+  emailValido,
+  motivoEmail,
+  estadoPrevalente,
+  leerEstado,
+  normalizarEmail,
+  normalizarTexto,
+} from './normalizar.js';
 
 describe('normalizing fields', () => {
   it('trims names and collapses inner spaces, keeping accents, ñ, apostrophes and case', () => {
@@ -22,9 +29,12 @@ describe('normalizing fields', () => {
     expect(normalizarEmail('  Martin.GOMEZ@Gmail.com ')).toBe('martin.gomez@gmail.com');
   });
 
-  it.each(['sofia.nunez@gmail', 'maria..lopez@@hotmail.com', 'sin-arroba.com', 'a b@c.com'])('finds %p malformed', (e) => {
-    expect(emailValido(e)).toBe(false);
-  });
+  it.each(['sofia.nunez@gmail', 'maria..lopez@@hotmail.com', 'sin-arroba.com', 'a b@c.com'])(
+    'finds %p malformed',
+    (e) => {
+      expect(emailValido(e)).toBe(false);
+    },
+  );
 
   it('accepts ordinary addresses', () => {
     expect(emailValido('luz.perez64@live.com.ar')).toBe(true);
@@ -36,9 +46,15 @@ describe('normalizing fields', () => {
   });
 
   it('refuses a local part over 64 characters or an address over 254, saying which', () => {
-    expect(motivoEmail(`${'a'.repeat(65)}@gmail.com`)).toBe('la parte antes de la @ tiene 65 caracteres (máximo 64, RFC 5321)');
-    expect(motivoEmail(`${'a'.repeat(300)}@gmail.com`)).toBe('la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)');
-    expect(motivoEmail(`${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(59)}.ar`)).toBe('tiene 255 caracteres (máximo 254, RFC 5321)');
+    expect(motivoEmail(`${'a'.repeat(65)}@gmail.com`)).toBe(
+      'la parte antes de la @ tiene 65 caracteres (máximo 64, RFC 5321)',
+    );
+    expect(motivoEmail(`${'a'.repeat(300)}@gmail.com`)).toBe(
+      'la parte antes de la @ tiene 300 caracteres (máximo 64, RFC 5321)',
+    );
+    expect(motivoEmail(`${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(59)}.ar`)).toBe(
+      'tiene 255 caracteres (máximo 254, RFC 5321)',
+    );
   });
 
   it.each([

@@ -20,7 +20,13 @@ describe('release window', () => {
   });
 
   it('lets updates through without holding a slot, in lote order', () => {
-    const r = planificarLiberacion(2, 1, [actualizado('u1'), nuevo('n1'), actualizado('u2'), nuevo('n2'), actualizado('u3')]);
+    const r = planificarLiberacion(2, 1, [
+      actualizado('u1'),
+      nuevo('n1'),
+      actualizado('u2'),
+      nuevo('n2'),
+      actualizado('u3'),
+    ]);
     expect(ids(r.liberar)).toEqual(['u1', 'n1', 'u2']);
   });
 

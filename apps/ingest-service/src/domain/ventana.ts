@@ -20,7 +20,11 @@ export interface Liberacion<I extends ItemPendiente> {
 }
 
 /** Which of the next pending items (in lote order) to release, given how many are in flight. */
-export function planificarLiberacion<I extends ItemPendiente>(tamano: number, enVuelo: number, pendientes: readonly I[]): Liberacion<I> {
+export function planificarLiberacion<I extends ItemPendiente>(
+  tamano: number,
+  enVuelo: number,
+  pendientes: readonly I[],
+): Liberacion<I> {
   let libres = Math.max(0, tamano - enVuelo);
   const liberar: I[] = [];
   for (const item of pendientes) {

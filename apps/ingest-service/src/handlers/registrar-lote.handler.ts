@@ -12,6 +12,10 @@ export class RegistrarLoteHandler {
     const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
     if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
     const fuente = cmd.nombreArchivo ?? 'upload';
-    await this.registro.registrar(tx, { id: cmd.loteId, origen: 'upload', descripcion: cmd.nombreArchivo, correlationId: ctx.correlationId }, filasDeUpload(fuente, cmd.filas));
+    await this.registro.registrar(
+      tx,
+      { id: cmd.loteId, origen: 'upload', descripcion: cmd.nombreArchivo, correlationId: ctx.correlationId },
+      filasDeUpload(fuente, cmd.filas),
+    );
   }
 }

@@ -16,7 +16,12 @@ export class SincronizarSialHandler {
   async handle(cmd: SincronizarSial, ctx: MessageContext) {
     const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
     if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
-    const lote = { id: cmd.loteId, origen: 'sial' as const, descripcion: cmd.fuentes.join(', '), correlationId: ctx.correlationId };
+    const lote = {
+      id: cmd.loteId,
+      origen: 'sial' as const,
+      descripcion: cmd.fuentes.join(', '),
+      correlationId: ctx.correlationId,
+    };
 
     let filas: FilaCruda[];
     try {

@@ -33,21 +33,29 @@ export class LiberacionService {
   async liberar(m: EntityManager, loteId: string, publicar: Publicar): Promise<void> {
     const { items: liberados, ahora } = await this.items.enVuelo(m, loteId);
     const viejos = vencidos(liberados, ahora, this.config.BATCH_RELEASE_TIMEOUT_MS);
-    await this.items.vencer(m, viejos.map((i) => i.id));
+    await this.items.vencer(
+      m,
+      viejos.map((i) => i.id),
+    );
     let enVuelo = liberados.length - viejos.length;
     // Read under the lote's lock, at this move: an operator may have changed it since the last one.
     const tamano = this.runtime.get('loteTamano');
 
-    for (let despuesDe = '0'; ; ) {
+    for (let despuesDe = '0'; ;) {
       const pendientes = await this.items.pendientes(m, loteId, despuesDe, TANDA);
       if (pendientes.length === 0) break;
-      const plan = planificarLiberacion(tamano, enVuelo, pendientes.map((p) => ({ ...p, esperaRespuesta: p.resultado === 'nuevo' })));
+      const plan = planificarLiberacion(
+        tamano,
+        enVuelo,
+        pendientes.map((p) => ({ ...p, esperaRespuesta: p.resultado === 'nuevo' })),
+      );
       await this.publicar(m, loteId, plan.liberar, publicar);
       enVuelo += plan.liberar.filter((i) => i.esperaRespuesta).length;
       if (plan.lleno || plan.liberar.length < pendientes.length) break;
       despuesDe = pendientes.at(-1)!.id;
     }
-    if (loteCompleto((await this.items.hayPendientes(m, loteId)) ? 1 : 0, enVuelo)) await this.lotes.completar(m, loteId);
+    if (loteCompleto((await this.items.hayPendientes(m, loteId)) ? 1 : 0, enVuelo))
+      await this.lotes.completar(m, loteId);
   }
 
   /**
@@ -64,9 +72,17 @@ export class LiberacionService {
     }
   }
 
-  private async publicar(m: EntityManager, loteId: string, items: readonly ItemPorLiberar[], publicar: Publicar): Promise<void> {
+  private async publicar(
+    m: EntityManager,
+    loteId: string,
+    items: readonly ItemPorLiberar[],
+    publicar: Publicar,
+  ): Promise<void> {
     if (items.length === 0) return;
-    const alumnos = await this.alumnos.porId(m, items.map((i) => i.alumnoId));
+    const alumnos = await this.alumnos.porId(
+      m,
+      items.map((i) => i.alumnoId),
+    );
     for (const item of items) {
       const alumno = alumnos.get(item.alumnoId)!;
       if (item.resultado === 'nuevo') publicar(AlumnoCreado, { alumnoId: item.alumnoId, loteId, alumno });

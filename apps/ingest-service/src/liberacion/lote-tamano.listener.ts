@@ -57,7 +57,12 @@ export class LoteTamanoListener implements OnApplicationBootstrap, OnModuleDestr
       return;
     }
     this.running = this.liberarConVentanaNueva()
-      .catch((err) => this.log.warn({ msg: 'release pass after a loteTamano change failed; replies and the sweep move those lotes', err: String(err) }))
+      .catch((err) =>
+        this.log.warn({
+          msg: 'release pass after a loteTamano change failed; replies and the sweep move those lotes',
+          err: String(err),
+        }),
+      )
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -80,7 +85,13 @@ export class LoteTamanoListener implements OnApplicationBootstrap, OnModuleDestr
           { correlationId, causationId: null },
         )
         // One lote failing (a database blip) must not keep the others waiting for their next reply.
-        .catch((err) => this.log.warn({ msg: 'could not widen a lote after a loteTamano change; its replies and the sweep move it', loteId: id, err: String(err) }));
+        .catch((err) =>
+          this.log.warn({
+            msg: 'could not widen a lote after a loteTamano change; its replies and the sweep move it',
+            loteId: id,
+            err: String(err),
+          }),
+        );
     }
   }
 }

@@ -18,7 +18,12 @@ export class AlumnoEntity {
 }
 
 /** The student as events carry it, from a row of the registry. */
-export function alumnoDatos(a: Pick<AlumnoEntity, 'dni' | 'nombre' | 'apellido' | 'emailPersonal' | 'emailInstitucional' | 'carrera' | 'estado' | 'periodo'>): AlumnoDatos {
+export function alumnoDatos(
+  a: Pick<
+    AlumnoEntity,
+    'dni' | 'nombre' | 'apellido' | 'emailPersonal' | 'emailInstitucional' | 'carrera' | 'estado' | 'periodo'
+  >,
+): AlumnoDatos {
   return {
     dni: a.dni,
     nombre: a.nombre,

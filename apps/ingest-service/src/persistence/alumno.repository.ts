@@ -19,13 +19,19 @@ const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos });
 export class AlumnoRepository {
   async porDni(m: EntityManager, dnis: readonly string[]): Promise<Map<string, AlumnoRegistrado>> {
     if (dnis.length === 0) return new Map();
-    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE dni = ANY($1::text[])`, [dnis]);
-    return new Map(rows.map((r: AlumnoRegistrado['datos'] & { id: string }) => [r.dni, { id: r.id, datos: alumnoDatos(r) }]));
+    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE dni = ANY($1::text[])`, [
+      dnis,
+    ]);
+    return new Map(
+      rows.map((r: AlumnoRegistrado['datos'] & { id: string }) => [r.dni, { id: r.id, datos: alumnoDatos(r) }]),
+    );
   }
 
   async porId(m: EntityManager, ids: readonly string[]): Promise<Map<string, AlumnoDatos>> {
     if (ids.length === 0) return new Map();
-    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
     return new Map(rows.map((r: AlumnoDatos & { id: string }) => [r.id, alumnoDatos(r)]));
   }
 

@@ -57,16 +57,25 @@ export class LoteItemRepository {
   }
 
   async hayPendientes(m: EntityManager, loteId: string): Promise<boolean> {
-    const rows = await m.query(`SELECT 1 FROM ${qualifiedTable(m, 'lote_item')} WHERE lote_id = $1 AND release_state = 'pending' LIMIT 1`, [loteId]);
+    const rows = await m.query(
+      `SELECT 1 FROM ${qualifiedTable(m, 'lote_item')} WHERE lote_id = $1 AND release_state = 'pending' LIMIT 1`,
+      [loteId],
+    );
     return rows.length > 0;
   }
 
   async marcarLiberados(m: EntityManager, esperan: readonly string[], terminados: readonly string[]): Promise<void> {
     if (esperan.length) {
-      await m.query(`UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'released', released_at = now() WHERE id = ANY($1::bigint[])`, [esperan]);
+      await m.query(
+        `UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'released', released_at = now() WHERE id = ANY($1::bigint[])`,
+        [esperan],
+      );
     }
     if (terminados.length) {
-      await m.query(`UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'done', released_at = now(), done_at = now() WHERE id = ANY($1::bigint[])`, [terminados]);
+      await m.query(
+        `UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = 'done', released_at = now(), done_at = now() WHERE id = ANY($1::bigint[])`,
+        [terminados],
+      );
     }
   }
 
@@ -80,7 +89,10 @@ export class LoteItemRepository {
 
   /** The lotes in which this student's event is out and its reply awaited (usually one). */
   async lotesQueEsperanA(m: EntityManager, alumnoId: string): Promise<string[]> {
-    const rows = await m.query(`SELECT DISTINCT lote_id FROM ${qualifiedTable(m, 'lote_item')} WHERE alumno_id = $1 AND release_state = 'released' ORDER BY lote_id`, [alumnoId]);
+    const rows = await m.query(
+      `SELECT DISTINCT lote_id FROM ${qualifiedTable(m, 'lote_item')} WHERE alumno_id = $1 AND release_state = 'released' ORDER BY lote_id`,
+      [alumnoId],
+    );
     return rows.map((r: { lote_id: string }) => r.lote_id);
   }
 

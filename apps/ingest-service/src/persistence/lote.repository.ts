@@ -48,7 +48,19 @@ export class LoteRepository {
          ingested_at = excluded.ingested_at, completed_at = excluded.completed_at
        WHERE l.estado = 'fallido'
        RETURNING id`,
-      [lote.id, lote.origen, lote.descripcion, estado, lote.correlationId, c.total, c.nuevos, c.actualizados, c.sinCambios, c.filasInvalidas.length, JSON.stringify(c.filasInvalidas)],
+      [
+        lote.id,
+        lote.origen,
+        lote.descripcion,
+        estado,
+        lote.correlationId,
+        c.total,
+        c.nuevos,
+        c.actualizados,
+        c.sinCambios,
+        c.filasInvalidas.length,
+        JSON.stringify(c.filasInvalidas),
+      ],
     );
     return rows.length > 0;
   }
@@ -76,11 +88,17 @@ export class LoteRepository {
   }
 
   async completar(m: EntityManager, id: string): Promise<void> {
-    await m.query(`UPDATE ${qualifiedTable(m, 'lote')} SET estado = 'completado', completed_at = now() WHERE id = $1 AND estado = 'en_curso'`, [id]);
+    await m.query(
+      `UPDATE ${qualifiedTable(m, 'lote')} SET estado = 'completado', completed_at = now() WHERE id = $1 AND estado = 'en_curso'`,
+      [id],
+    );
   }
 
   async enCurso(m: EntityManager, limite = 500): Promise<{ id: string; correlationId: string }[]> {
-    return m.query(`SELECT id, correlation_id AS "correlationId" FROM ${qualifiedTable(m, 'lote')} WHERE estado = 'en_curso' ORDER BY received_at LIMIT $1`, [limite]);
+    return m.query(
+      `SELECT id, correlation_id AS "correlationId" FROM ${qualifiedTable(m, 'lote')} WHERE estado = 'en_curso' ORDER BY received_at LIMIT $1`,
+      [limite],
+    );
   }
 
   /** The lotes in progress with students still waiting to be released: those a larger window can move. */

@@ -54,7 +54,10 @@ export class RegistroService {
   async registrar(tx: Transaccion, lote: LoteNuevo, filas: readonly FilaCruda[]): Promise<void> {
     const m = tx.manager;
     const { alumnos, invalidas } = consolidar(filas);
-    const conocidos = await this.alumnos.porDni(m, [...alumnos.map((a) => a.dni), ...invalidas.flatMap((i) => (i.dni && /^\d+$/.test(i.dni) ? [i.dni] : []))]);
+    const conocidos = await this.alumnos.porDni(m, [
+      ...alumnos.map((a) => a.dni),
+      ...invalidas.flatMap((i) => (i.dni && /^\d+$/.test(i.dni) ? [i.dni] : [])),
+    ]);
 
     const nuevos: AlumnoRegistrado[] = [];
     const cambiados: AlumnoRegistrado[] = [];
@@ -82,19 +85,38 @@ export class RegistroService {
       });
     }
     for (const i of invalidas) {
-      items.push({ orden: posicion(i), fila: i.fila, fuente: i.fuente, dni: i.dni, alumnoId: (i.dni && conocidos.get(i.dni)?.id) || null, resultado: 'invalido', cambios: null, releaseState: null });
+      items.push({
+        orden: posicion(i),
+        fila: i.fila,
+        fuente: i.fuente,
+        dni: i.dni,
+        alumnoId: (i.dni && conocidos.get(i.dni)?.id) || null,
+        resultado: 'invalido',
+        cambios: null,
+        releaseState: null,
+      });
     }
     items.sort((x, y) => x.orden - y.orden);
 
     await this.alumnos.insertar(m, nuevos);
     await this.alumnos.actualizar(m, cambiados);
     const enMarcha = nuevos.length + cambiados.length;
-    const conteos = { total: filas.length, nuevos: nuevos.length, actualizados: cambiados.length, sinCambios, filasInvalidas: invalidas };
+    const conteos = {
+      total: filas.length,
+      nuevos: nuevos.length,
+      actualizados: cambiados.length,
+      sinCambios,
+      filasInvalidas: invalidas,
+    };
     if (!(await this.lotes.guardarIngestado(m, lote, conteos, enMarcha > 0 ? 'en_curso' : 'completado'))) {
       // Another delivery registered this lote id while we read SIAL: roll back; the retry answers.
       throw new TransientError(`lote ${lote.id} was registered meanwhile`, 'lote-concurrente');
     }
-    await this.items.insertar(m, lote.id, items.map(({ orden: _, ...item }) => item));
+    await this.items.insertar(
+      m,
+      lote.id,
+      items.map(({ orden: _, ...item }) => item),
+    );
 
     tx.publish(LoteIngestado, {
       loteId: lote.id,
@@ -106,7 +128,16 @@ export class RegistroService {
       invalidos: invalidas,
       alumnoIds: items.filter((i) => i.releaseState === 'pending').map((i) => i.alumnoId!),
     });
-    this.log.log({ msg: 'lote registered', loteId: lote.id, origen: lote.origen, total: conteos.total, nuevos: conteos.nuevos, actualizados: conteos.actualizados, sinCambios, invalidos: invalidas.length });
+    this.log.log({
+      msg: 'lote registered',
+      loteId: lote.id,
+      origen: lote.origen,
+      total: conteos.total,
+      nuevos: conteos.nuevos,
+      actualizados: conteos.actualizados,
+      sinCambios,
+      invalidos: invalidas.length,
+    });
     await this.liberacion.liberar(m, lote.id, tx.publish);
   }
 

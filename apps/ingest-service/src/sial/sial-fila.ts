@@ -5,7 +5,11 @@ import type { FilaCruda } from '../domain/fila.js';
 import { normalizarTexto } from '../domain/normalizar.js';
 import type { ListaSial, RegistroSial } from './sial.client.js';
 
-export const ESTADO_DE_LISTA: Record<ListaSial, EstadoAlumno> = { aspirantes: 'aspirante', preinscriptos: 'preinscripto', ingresantes: 'ingresante' };
+export const ESTADO_DE_LISTA: Record<ListaSial, EstadoAlumno> = {
+  aspirantes: 'aspirante',
+  preinscriptos: 'preinscripto',
+  ingresantes: 'ingresante',
+};
 
 /**
  * With `periodo`, only that period's records are taken; a record without one is taken as of it.

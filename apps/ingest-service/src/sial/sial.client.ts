@@ -57,7 +57,10 @@ export class SialClient {
       count = body.count;
       if (!body.next) break;
       if (pagina > Math.ceil(count / Math.max(1, body.results.length)) + 1) {
-        throw new TransientError(`SIAL ${lista}: la paginación no termina (página ${pagina}, ${count} registros)`, 'sial-pagina');
+        throw new TransientError(
+          `SIAL ${lista}: la paginación no termina (página ${pagina}, ${count} registros)`,
+          'sial-pagina',
+        );
       }
       // DRF builds `next` from the Host header and scheme it saw: behind a proxy that can be an internal
       // host or http instead of https. Only its query (page, page_size) is ours to follow.
@@ -65,9 +68,13 @@ export class SialClient {
     }
     // PageNumberPagination pages by offset: a record added or removed between two pages shifts the
     // rest, so one would be read twice or not at all. Read the whole list again rather than ingest that.
-    const repetidos = registros.every((r) => r.id !== undefined) && new Set(registros.map((r) => r.id)).size !== registros.length;
+    const repetidos =
+      registros.every((r) => r.id !== undefined) && new Set(registros.map((r) => r.id)).size !== registros.length;
     if (registros.length !== count || repetidos) {
-      throw new TransientError(`SIAL ${lista}: la lista cambió mientras se leía (${registros.length} leídos de ${count})`, 'sial-pagina');
+      throw new TransientError(
+        `SIAL ${lista}: la lista cambió mientras se leía (${registros.length} leídos de ${count})`,
+        'sial-pagina',
+      );
     }
     return registros;
   }
@@ -82,7 +89,11 @@ export class SialClient {
       }
     });
     const parsed = Respuesta.safeParse(data);
-    if (!parsed.success) throw new PermanentError(`SIAL ${donde.lista} (página ${donde.pagina}): respuesta inesperada (¿SIAL_URL correcta?)`, 'sial-respuesta');
+    if (!parsed.success)
+      throw new PermanentError(
+        `SIAL ${donde.lista} (página ${donde.pagina}): respuesta inesperada (¿SIAL_URL correcta?)`,
+        'sial-respuesta',
+      );
     return parsed.data;
   }
 }

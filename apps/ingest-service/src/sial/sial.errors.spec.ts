@@ -3,7 +3,13 @@ import { PermanentError, TransientError } from '@lucy/messaging';
 import { sialClassifier, sialError } from './sial.errors.js';
 
 const http = (status: number, data: unknown = {}, headers: Record<string, string> = {}) =>
-  new AxiosError('failed', 'ERR_BAD_RESPONSE', undefined, undefined, { status, statusText: '', data, headers, config: { headers: new AxiosHeaders() } });
+  new AxiosError('failed', 'ERR_BAD_RESPONSE', undefined, undefined, {
+    status,
+    statusText: '',
+    data,
+    headers,
+    config: { headers: new AxiosHeaders() },
+  });
 const network = (code: string) => new AxiosError('failed', code);
 const at = (pagina = 1) => ({ lista: 'ingresantes', pagina });
 
@@ -11,7 +17,9 @@ describe('sialError', () => {
   it('finds rejected credentials permanent, with DRF’s detail', () => {
     const e = sialError(http(401, { detail: 'Invalid username/password.' }), at());
     expect(e).toBeInstanceOf(PermanentError);
-    expect(e.message).toBe('SIAL ingresantes (página 1): credenciales rechazadas (HTTP 401: Invalid username/password.)');
+    expect(e.message).toBe(
+      'SIAL ingresantes (página 1): credenciales rechazadas (HTTP 401: Invalid username/password.)',
+    );
     expect(sialError(http(403), at())).toBeInstanceOf(PermanentError);
   });
 
@@ -39,7 +47,10 @@ describe('what a SIAL failure says about SIAL (the guard’s classifier)', () =>
   it('counts 5xx and no answer against the breaker, and takes 429 as throttling', () => {
     expect(sialClassifier(sialError(http(502), at()))).toEqual({ kind: 'transient' });
     expect(sialClassifier(sialError(network('ECONNREFUSED'), at()))).toEqual({ kind: 'transient' });
-    expect(sialClassifier(sialError(http(429, {}, { 'retry-after': '4' }), at()))).toEqual({ kind: 'throttled', retryAfterMs: 4000 });
+    expect(sialClassifier(sialError(http(429, {}, { 'retry-after': '4' }), at()))).toEqual({
+      kind: 'throttled',
+      retryAfterMs: 4000,
+    });
   });
 
   it('never opens it for a SIAL that answered: credentials, a list changing under us', () => {

@@ -10,7 +10,18 @@ import { isAxiosError } from 'axios';
 import { PermanentError, TransientError } from '@lucy/messaging';
 import type { ErrorClassifier } from '@lucy/resilience';
 
-const NETWORK = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const NETWORK = new Set([
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 export function sialError(err: unknown, donde: { lista: string; pagina: number }): PermanentError | TransientError {
   if (err instanceof PermanentError || err instanceof TransientError) return err;
@@ -20,16 +31,22 @@ export function sialError(err: unknown, donde: { lista: string; pagina: number }
   if (status === undefined) {
     const code = err.code ?? 'network';
     const msg = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'no respondió a tiempo' : `sin conexión (${code})`;
-    return NETWORK.has(code) || !err.code ? new TransientError(`${lugar}: ${msg}`, 'sial-no-disponible') : new TransientError(`${lugar}: ${err.message}`, code);
+    return NETWORK.has(code) || !err.code
+      ? new TransientError(`${lugar}: ${msg}`, 'sial-no-disponible')
+      : new TransientError(`${lugar}: ${err.message}`, code);
   }
   const detalle = detail(err.response?.data);
-  if (status === 401 || status === 403) return new PermanentError(`${lugar}: credenciales rechazadas (HTTP ${status}${detalle})`, 'sial-credenciales');
+  if (status === 401 || status === 403)
+    return new PermanentError(`${lugar}: credenciales rechazadas (HTTP ${status}${detalle})`, 'sial-credenciales');
   if (status === 429) {
     const retryAfter = Number(err.response?.headers?.['retry-after']);
-    return new TransientError(`${lugar}: demasiadas solicitudes (HTTP 429${detalle})`, 'sial-429', { retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined });
+    return new TransientError(`${lugar}: demasiadas solicitudes (HTTP 429${detalle})`, 'sial-429', {
+      retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+    });
   }
   if (status >= 500) return new TransientError(`${lugar}: SIAL falló (HTTP ${status}${detalle})`, 'sial-5xx');
-  if (status === 404 && donde.pagina > 1) return new TransientError(`${lugar}: la lista cambió mientras se leía (HTTP 404${detalle})`, 'sial-pagina');
+  if (status === 404 && donde.pagina > 1)
+    return new TransientError(`${lugar}: la lista cambió mientras se leía (HTTP 404${detalle})`, 'sial-pagina');
   return new PermanentError(`${lugar}: SIAL rechazó la solicitud (HTTP ${status}${detalle})`, `sial-${status}`);
 }
 
@@ -45,7 +62,8 @@ function detail(data: unknown): string {
  * that changed while we paged it, an unexpected answer) came from a SIAL that answered.
  */
 export const sialClassifier: ErrorClassifier = (err) => {
-  if (err instanceof TransientError && err.code === 'sial-429') return { kind: 'throttled', retryAfterMs: err.retryAfterMs };
+  if (err instanceof TransientError && err.code === 'sial-429')
+    return { kind: 'throttled', retryAfterMs: err.retryAfterMs };
   if (err instanceof TransientError && err.code !== 'sial-pagina') return { kind: 'transient' };
   return { kind: 'permanent' };
 };

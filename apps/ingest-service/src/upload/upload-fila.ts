@@ -17,7 +17,12 @@ const COLUMNAS: Record<Campo, string[]> = {
   periodo: ['periodo'],
 };
 
-const clave = (k: string) => k.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+const clave = (k: string) =>
+  k
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 
 /** Row numbers are 1-based positions among the uploaded rows. A column the file lacks stays `undefined`. */
 export function filasDeUpload(fuente: string, filas: readonly FilaAlumno[]): FilaCruda[] {

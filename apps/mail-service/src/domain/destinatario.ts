@@ -6,7 +6,10 @@ import type { AlumnoDatos } from '@lucy/contracts';
  * the Microsoft 365 account itself (the UPN), the student could only read it with the password inside,
  * so the personal address is used instead. Null: the student has no address we can write to.
  */
-export function elegirDestinatario(alumno: Pick<AlumnoDatos, 'emailInstitucional' | 'emailPersonal'>, upn: string): string | null {
+export function elegirDestinatario(
+  alumno: Pick<AlumnoDatos, 'emailInstitucional' | 'emailPersonal'>,
+  upn: string,
+): string | null {
   const institucional = alumno.emailInstitucional?.trim();
   if (institucional && institucional.toLowerCase() !== upn.trim().toLowerCase()) return institucional;
   return alumno.emailPersonal?.trim() || null;

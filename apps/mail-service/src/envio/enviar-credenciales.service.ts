@@ -54,10 +54,22 @@ export class EnviarCredenciales {
         this.metrics.contar(clave.plantilla, 'repetido');
         return this.informar(ctx, previo!);
       case 'declararIncierto': {
-        this.log.warn({ msg: 'a previous try died mid-send; not sending again', ...clave, messageId: previo!.messageId });
+        this.log.warn({
+          msg: 'a previous try died mid-send; not sending again',
+          ...clave,
+          messageId: previo!.messageId,
+        });
         this.metrics.contar(clave.plantilla, 'incierto');
         const motivo = `un intento anterior (${previo!.updatedAt.toISOString()}) se interrumpió durante el envío: el servidor pudo haberlo aceptado. Buscar ${previo!.messageId} en el relay o restablecer la contraseña`;
-        return this.informar(ctx, await this.envios.registrarResultado(previo!, { estado: 'incierto', permanente: false, codigo: CODIGO_INCIERTO, motivo }));
+        return this.informar(
+          ctx,
+          await this.envios.registrarResultado(previo!, {
+            estado: 'incierto',
+            permanente: false,
+            codigo: CODIGO_INCIERTO,
+            motivo,
+          }),
+        );
       }
       case 'enviar':
         return this.enviar(c, clave, previo, ctx);
@@ -67,17 +79,32 @@ export class EnviarCredenciales {
   private async enviar(c: Credenciales, clave: ClaveEnvio, previo: Envio | null, ctx: MessageContext): Promise<void> {
     const destinatario = elegirDestinatario(c.alumno, c.upn);
     if (!destinatario) {
-      return this.informarFallo(ctx, clave, { permanente: true, codigo: 'SIN_DESTINATARIO', motivo: 'el alumno no tiene correo institucional ni personal al que escribir' });
+      return this.informarFallo(ctx, clave, {
+        permanente: true,
+        codigo: 'SIN_DESTINATARIO',
+        motivo: 'el alumno no tiene correo institucional ni personal al que escribir',
+      });
     }
     let password: string;
     try {
       password = this.secretBox.open(c.credencial, c.alumnoId);
     } catch (err) {
       // A wrong or missing key, or a credential sealed for someone else: no retry can open it.
-      return this.informarFallo(ctx, clave, { permanente: true, codigo: 'CREDENCIAL_ILEGIBLE', motivo: `no se pudo abrir la contraseña sellada: ${(err as Error).message}` });
+      return this.informarFallo(ctx, clave, {
+        permanente: true,
+        codigo: 'CREDENCIAL_ILEGIBLE',
+        motivo: `no se pudo abrir la contraseña sellada: ${(err as Error).message}`,
+      });
     }
     const { nombre, apellido, carrera } = c.alumno;
-    const mensaje = this.plantillas.render(c.plantilla, { nombre, apellido, carrera, upn: c.upn, password, moodleUrl: this.config.MAIL_MOODLE_URL });
+    const mensaje = this.plantillas.render(c.plantilla, {
+      nombre,
+      apellido,
+      carrera,
+      upn: c.upn,
+      password,
+      moodleUrl: this.config.MAIL_MOODLE_URL,
+    });
 
     const id = previo?.id ?? randomUUID();
     const envio = await this.envios.registrarIntento(previo, {
@@ -98,18 +125,49 @@ export class EnviarCredenciales {
     }
 
     if (aceptado) {
-      this.log.log({ msg: 'email accepted by the SMTP server', ...clave, messageId: envio.messageId, intentos: envio.intentos });
+      this.log.log({
+        msg: 'email accepted by the SMTP server',
+        ...clave,
+        messageId: envio.messageId,
+        intentos: envio.intentos,
+      });
       this.metrics.contar(clave.plantilla, 'enviado');
-      return this.informar(ctx, await this.envios.registrarResultado(envio, { estado: 'enviado', respuestaSmtp: aceptado.respuesta.slice(0, 1000), enviadoAt: new Date() }));
+      return this.informar(
+        ctx,
+        await this.envios.registrarResultado(envio, {
+          estado: 'enviado',
+          respuestaSmtp: aceptado.respuesta.slice(0, 1000),
+          enviadoAt: new Date(),
+        }),
+      );
     }
     const e = error!;
     if (e.tipo === 'incierto') {
-      this.log.warn({ msg: 'email outcome unknown; not sending again', ...clave, messageId: envio.messageId, codigo: e.codigo, motivo: e.motivo });
+      this.log.warn({
+        msg: 'email outcome unknown; not sending again',
+        ...clave,
+        messageId: envio.messageId,
+        codigo: e.codigo,
+        motivo: e.motivo,
+      });
       this.metrics.contar(clave.plantilla, 'incierto');
-      return this.informar(ctx, await this.envios.registrarResultado(envio, { estado: 'incierto', permanente: false, codigo: CODIGO_INCIERTO, motivo: `${e.codigo}: ${e.motivo}` }));
+      return this.informar(
+        ctx,
+        await this.envios.registrarResultado(envio, {
+          estado: 'incierto',
+          permanente: false,
+          codigo: CODIGO_INCIERTO,
+          motivo: `${e.codigo}: ${e.motivo}`,
+        }),
+      );
     }
     const permanente = e.tipo === 'permanente';
-    const fallido = await this.envios.registrarResultado(envio, { estado: 'fallido', permanente, codigo: e.codigo, motivo: e.motivo });
+    const fallido = await this.envios.registrarResultado(envio, {
+      estado: 'fallido',
+      permanente,
+      codigo: e.codigo,
+      motivo: e.motivo,
+    });
     this.metrics.contar(clave.plantilla, permanente ? 'rechazado' : ctx.isLastAttempt ? 'fallido' : 'reintento');
     if (permanente || ctx.isLastAttempt) {
       this.log.warn({ msg: 'email failed', ...clave, codigo: e.codigo, permanente, motivo: e.motivo });
@@ -131,7 +189,12 @@ export class EnviarCredenciales {
       const c = clasificarErrorSmtp(causa);
       if (c.tipo === 'incierto') return c;
     }
-    await this.envios.registrarResultado(envio, { estado: 'fallido', permanente: false, codigo: 'SMTP_APLAZADO', motivo: err.message });
+    await this.envios.registrarResultado(envio, {
+      estado: 'fallido',
+      permanente: false,
+      codigo: 'SMTP_APLAZADO',
+      motivo: err.message,
+    });
     this.metrics.contar(envio.plantilla, 'aplazado');
     throw err;
   }
@@ -144,7 +207,12 @@ export class EnviarCredenciales {
       return;
     }
     if (envio.estado === 'enviando') throw new Error(`envio ${envio.id} has no outcome to report`);
-    ctx.publish(EmailFallido, { ...clave, permanente: Boolean(envio.permanente), codigo: envio.codigo ?? undefined, motivo: recortar(envio.motivo ?? envio.estado) });
+    ctx.publish(EmailFallido, {
+      ...clave,
+      permanente: Boolean(envio.permanente),
+      codigo: envio.codigo ?? undefined,
+      motivo: recortar(envio.motivo ?? envio.estado),
+    });
   }
 
   /** A failure found before anything was sent: no row (a fix upstream and a new message may still succeed). */

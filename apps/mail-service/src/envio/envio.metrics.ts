@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { MetricsService } from '@lucy/platform';
 
-export type ResultadoMetrica = 'enviado' | 'rechazado' | 'reintento' | 'fallido' | 'incierto' | 'repetido' | 'sin_enviar' | 'aplazado';
+export type ResultadoMetrica =
+  'enviado' | 'rechazado' | 'reintento' | 'fallido' | 'incierto' | 'repetido' | 'sin_enviar' | 'aplazado';
 
 /** What the credentials emails came to, for /metrics (a rise of `incierto` or `reintento` wants a look). */
 @Injectable()

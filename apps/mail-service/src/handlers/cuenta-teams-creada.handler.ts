@@ -10,6 +10,9 @@ export class CuentaTeamsCreadaHandler {
   // The student has an account and a temporary password: email them how to sign in, once.
   async handle(evento: CuentaTeamsCreada, ctx: MessageContext): Promise<void> {
     const { alumnoId, upn, credencial, credencialVersion, alumno } = evento;
-    await this.enviarCredenciales.ejecutar({ plantilla: PLANTILLA_BIENVENIDA, alumnoId, upn, credencial, credencialVersion, alumno }, ctx);
+    await this.enviarCredenciales.ejecutar(
+      { plantilla: PLANTILLA_BIENVENIDA, alumnoId, upn, credencial, credencialVersion, alumno },
+      ctx,
+    );
   }
 }

@@ -10,6 +10,9 @@ export class PasswordRestablecidaHandler {
   // The credentials were issued again (a new credencialVersion): email the new ones, once.
   async handle(evento: PasswordRestablecida, ctx: MessageContext): Promise<void> {
     const { alumnoId, upn, credencial, credencialVersion, alumno } = evento;
-    await this.enviarCredenciales.ejecutar({ plantilla: PLANTILLA_BIENVENIDA, alumnoId, upn, credencial, credencialVersion, alumno }, ctx);
+    await this.enviarCredenciales.ejecutar(
+      { plantilla: PLANTILLA_BIENVENIDA, alumnoId, upn, credencial, credencialVersion, alumno },
+      ctx,
+    );
   }
 }

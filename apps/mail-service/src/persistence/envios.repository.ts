@@ -10,7 +10,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ClaveEnvio } from '../domain/envio.js';
 import { Envio } from './envio.entity.js';
 
-export type Resultado = Pick<Envio, 'estado'> & Partial<Pick<Envio, 'permanente' | 'motivo' | 'codigo' | 'respuestaSmtp' | 'enviadoAt'>>;
+export type Resultado = Pick<Envio, 'estado'> &
+  Partial<Pick<Envio, 'permanente' | 'motivo' | 'codigo' | 'respuestaSmtp' | 'enviadoAt'>>;
 
 @Injectable()
 export class Envios {
@@ -18,19 +19,43 @@ export class Envios {
 
   /** Serializes the tries for one clave, across replicas, until the handler's transaction ends. */
   async bloquear(manager: EntityManager, clave: ClaveEnvio): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mail:envio:${clave.alumnoId}:${clave.plantilla}:${clave.credencialVersion}`]);
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `mail:envio:${clave.alumnoId}:${clave.plantilla}:${clave.credencialVersion}`,
+    ]);
   }
 
   buscar(manager: EntityManager, clave: ClaveEnvio): Promise<Envio | null> {
-    return manager.findOneBy(Envio, { alumnoId: clave.alumnoId, plantilla: clave.plantilla, credencialVersion: clave.credencialVersion });
+    return manager.findOneBy(Envio, {
+      alumnoId: clave.alumnoId,
+      plantilla: clave.plantilla,
+      credencialVersion: clave.credencialVersion,
+    });
   }
 
   /** Commits "we are about to send this" (a new row, or another try of one the server refused for now). */
-  async registrarIntento(previo: Envio | null, nuevo: Pick<Envio, 'id' | 'alumnoId' | 'plantilla' | 'credencialVersion' | 'destinatario' | 'messageId' | 'correlationId'>): Promise<Envio> {
+  async registrarIntento(
+    previo: Envio | null,
+    nuevo: Pick<
+      Envio,
+      'id' | 'alumnoId' | 'plantilla' | 'credencialVersion' | 'destinatario' | 'messageId' | 'correlationId'
+    >,
+  ): Promise<Envio> {
     const m = this.dataSource.manager;
-    const limpio = { estado: 'enviando' as const, permanente: null, motivo: null, codigo: null, respuestaSmtp: null, enviadoAt: null };
+    const limpio = {
+      estado: 'enviando' as const,
+      permanente: null,
+      motivo: null,
+      codigo: null,
+      respuestaSmtp: null,
+      enviadoAt: null,
+    };
     if (previo) {
-      const intento = { ...limpio, destinatario: nuevo.destinatario, correlationId: nuevo.correlationId, intentos: previo.intentos + 1 };
+      const intento = {
+        ...limpio,
+        destinatario: nuevo.destinatario,
+        correlationId: nuevo.correlationId,
+        intentos: previo.intentos + 1,
+      };
       await m.update(Envio, { id: previo.id }, intento);
       return { ...previo, ...intento };
     }

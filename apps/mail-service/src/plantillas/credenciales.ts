@@ -14,8 +14,10 @@ export function variablesMostradas(fuente: string): Set<string> {
   const visitar = (nodo: unknown): void => {
     if (!nodo || typeof nodo !== 'object') return;
     const n = nodo as { type?: string; path?: { type?: string; original?: string }; params?: unknown[] };
-    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length && n.path.original) mostradas.add(n.path.original);
-    for (const v of Object.values(nodo)) if (v && typeof v === 'object') (Array.isArray(v) ? v.forEach(visitar) : visitar(v));
+    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length && n.path.original)
+      mostradas.add(n.path.original);
+    for (const v of Object.values(nodo))
+      if (v && typeof v === 'object') Array.isArray(v) ? v.forEach(visitar) : visitar(v);
   };
   visitar(Handlebars.parse(fuente));
   return mostradas;
@@ -23,11 +25,19 @@ export function variablesMostradas(fuente: string): Set<string> {
 
 /** Why a template (its sources in handlebars syntax, as `compilar` has them) cannot be the credentials email, naming the part. */
 export function problemaDeCredenciales(fuentes: Fuentes): { parte: Parte; problema: string } | undefined {
-  if (variablesMostradas(fuentes.subject).has('password')) return { parte: 'subject', problema: 'the subject must not show {password} (relays log subjects, phones show them locked)' };
+  if (variablesMostradas(fuentes.subject).has('password'))
+    return {
+      parte: 'subject',
+      problema: 'the subject must not show {password} (relays log subjects, phones show them locked)',
+    };
   for (const parte of ['html', 'text'] as const) {
     const mostradas = variablesMostradas(fuentes[parte]);
     const faltan = CREDENCIALES.filter((v) => !mostradas.has(v));
-    if (faltan.length) return { parte, problema: `the credentials email must show {upn} and {password} in each body; missing ${faltan.map((v) => `{${v}}`).join(' and ')}` };
+    if (faltan.length)
+      return {
+        parte,
+        problema: `the credentials email must show {upn} and {password} in each body; missing ${faltan.map((v) => `{${v}}`).join(' and ')}`,
+      };
   }
   return undefined;
 }

@@ -1,5 +1,10 @@
 import { RuntimeConfig, type StoredConfig } from '@lucy/runtime-config';
-import { compilarPlantillaEmail, problemaDePlantillaEmail, seguirPlantillaEmail, type PlantillaEmail } from './plantilla-email.js';
+import {
+  compilarPlantillaEmail,
+  problemaDePlantillaEmail,
+  seguirPlantillaEmail,
+  type PlantillaEmail,
+} from './plantilla-email.js';
 import { CARPETA_POR_DEFECTO, Plantillas, type VariablesPlantilla } from './plantillas.js';
 
 const vars: VariablesPlantilla = {
@@ -11,23 +16,39 @@ const vars: VariablesPlantilla = {
   moodleUrl: 'https://moodle.example',
 };
 
-const OPERADOR = { asunto: 'Bienvenida, {nombre} {apellido}', html: '<p>Hola {nombre} {{apellido}}: {upn} {password}</p>', texto: 'Usuario {upn}, clave {password}' };
+const OPERADOR = {
+  asunto: 'Bienvenida, {nombre} {apellido}',
+  html: '<p>Hola {nombre} {{apellido}}: {upn} {password}</p>',
+  texto: 'Usuario {upn}, clave {password}',
+};
 const ARCHIVOS = 'Ana, tu cuenta de Microsoft 365 de la UNRC está lista';
 
 /** A RuntimeConfig as mail.module.ts builds it, and the bienvenida template following it. */
 function montar() {
-  const runtime = new RuntimeConfig(['plantillaEmail'] as const, { plantillaEmail: null }, { plantillaEmail: problemaDePlantillaEmail });
+  const runtime = new RuntimeConfig(
+    ['plantillaEmail'] as const,
+    { plantillaEmail: null },
+    { plantillaEmail: problemaDePlantillaEmail },
+  );
   const plantillas = new Plantillas(CARPETA_POR_DEFECTO, ['bienvenida']);
   seguirPlantillaEmail(plantillas, runtime);
   let previo: StoredConfig | null = null;
   // As libs/runtime-config's handler does: decide what to store (a refused template keeps the one in force), then apply it.
   const fijar = (plantillaEmail: PlantillaEmail) => {
     const decidido = runtime.decide({ valores: { plantillaEmail }, fijadas: ['plantillaEmail'] }, previo);
-    previo = { version: (previo?.version ?? 0) + 1, ...decidido, cambiadoPor: 'ana', appliedAt: new Date().toISOString() };
+    previo = {
+      version: (previo?.version ?? 0) + 1,
+      ...decidido,
+      cambiadoPor: 'ana',
+      appliedAt: new Date().toISOString(),
+    };
     runtime.apply(previo);
     return runtime.describe().rechazadas;
   };
-  return { fijar, render: (over: Partial<VariablesPlantilla> = {}) => plantillas.render('bienvenida', { ...vars, ...over }) };
+  return {
+    fijar,
+    render: (over: Partial<VariablesPlantilla> = {}) => plantillas.render('bienvenida', { ...vars, ...over }),
+  };
 }
 
 describe('an operator’s credentials email (plantillaEmail)', () => {
@@ -45,18 +66,36 @@ describe('an operator’s credentials email (plantillaEmail)', () => {
   it('refuses a template naming an unknown variable, or one that does not compile, naming the field; the one in force stays', () => {
     const { fijar, render } = montar();
     fijar(OPERADOR);
-    expect(fijar({ ...OPERADOR, asunto: 'Hola {apodo}' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.asunto is invalid: .*apodo.*\(variables: nombre, apellido/) });
-    expect(fijar({ ...OPERADOR, texto: 'Hola {{#if nombre}} sin cerrar' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.texto is invalid: /) });
-    expect(fijar({ ...OPERADOR, html: '<p>{{nombre}</p>' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.html is invalid: /) });
+    expect(fijar({ ...OPERADOR, asunto: 'Hola {apodo}' })).toEqual({
+      plantillaEmail: expect.stringMatching(
+        /^plantillaEmail\.asunto is invalid: .*apodo.*\(variables: nombre, apellido/,
+      ),
+    });
+    expect(fijar({ ...OPERADOR, texto: 'Hola {{#if nombre}} sin cerrar' })).toEqual({
+      plantillaEmail: expect.stringMatching(/^plantillaEmail\.texto is invalid: /),
+    });
+    expect(fijar({ ...OPERADOR, html: '<p>{{nombre}</p>' })).toEqual({
+      plantillaEmail: expect.stringMatching(/^plantillaEmail\.html is invalid: /),
+    });
     expect(render().subject).toBe("Bienvenida, Ana D'Angelo");
   });
 
   it('refuses a template that does not carry the credentials in each body, or shows the password in the subject; the one in force stays', () => {
     const { fijar, render } = montar();
     fijar(OPERADOR);
-    expect(fijar({ ...OPERADOR, html: '<p>Hola {nombre}: {upn}</p>' })).toEqual({ plantillaEmail: 'plantillaEmail.html is invalid: the credentials email must show {upn} and {password} in each body; missing {password}' });
-    expect(fijar({ ...OPERADOR, texto: '{{!-- {upn} {password} --}}Hola' })).toEqual({ plantillaEmail: 'plantillaEmail.texto is invalid: the credentials email must show {upn} and {password} in each body; missing {upn} and {password}' });
-    expect(fijar({ ...OPERADOR, asunto: 'Tu clave: {{{password}}}' })).toEqual({ plantillaEmail: expect.stringMatching(/^plantillaEmail\.asunto is invalid: the subject must not show \{password\}/) });
+    expect(fijar({ ...OPERADOR, html: '<p>Hola {nombre}: {upn}</p>' })).toEqual({
+      plantillaEmail:
+        'plantillaEmail.html is invalid: the credentials email must show {upn} and {password} in each body; missing {password}',
+    });
+    expect(fijar({ ...OPERADOR, texto: '{{!-- {upn} {password} --}}Hola' })).toEqual({
+      plantillaEmail:
+        'plantillaEmail.texto is invalid: the credentials email must show {upn} and {password} in each body; missing {upn} and {password}',
+    });
+    expect(fijar({ ...OPERADOR, asunto: 'Tu clave: {{{password}}}' })).toEqual({
+      plantillaEmail: expect.stringMatching(
+        /^plantillaEmail\.asunto is invalid: the subject must not show \{password\}/,
+      ),
+    });
     expect(render().subject).toBe("Bienvenida, Ana D'Angelo");
   });
 

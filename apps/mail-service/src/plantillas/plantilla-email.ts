@@ -47,7 +47,10 @@ export function seguirPlantillaEmail(plantillas: Plantillas, runtime: RuntimeCon
     const p = runtime.get('plantillaEmail');
     // Only values that passed the check reach here, so this compile is the check's, remembered.
     plantillas.reemplazar(PLANTILLA_BIENVENIDA, p ? compilarPlantillaEmail(p) : null);
-    log.log({ msg: p ? 'credentials email: the operator’s template' : 'credentials email: the template files', version: runtime.version });
+    log.log({
+      msg: p ? 'credentials email: the operator’s template' : 'credentials email: the template files',
+      version: runtime.version,
+    });
   };
   if (runtime.get('plantillaEmail')) aplicar();
   runtime.onChange((keys) => keys.includes('plantillaEmail') && aplicar());

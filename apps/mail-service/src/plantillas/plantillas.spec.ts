@@ -52,15 +52,25 @@ describe('the bienvenida template shipped with the app', () => {
   });
 
   it('keeps the subject on one line whatever the name holds', () => {
-    expect(plantillas.render('bienvenida', vars({ nombre: 'Ana\r\nBcc: x@y.z' })).subject).toBe('Ana Bcc: x@y.z, tu cuenta de Microsoft 365 de la UNRC está lista');
+    expect(plantillas.render('bienvenida', vars({ nombre: 'Ana\r\nBcc: x@y.z' })).subject).toBe(
+      'Ana Bcc: x@y.z, tu cuenta de Microsoft 365 de la UNRC está lista',
+    );
   });
 });
 
 describe('templates from MAIL_TEMPLATE_DIR', () => {
   it('renders an administrator’s templates in either placeholder syntax', () => {
-    const dir = carpetaCon({ 'x.subject.hbs': 'Hola {nombre}', 'x.html.hbs': '<p>{{apellido}} {carrera}</p>', 'x.text.hbs': '{upn} / {password}' });
+    const dir = carpetaCon({
+      'x.subject.hbs': 'Hola {nombre}',
+      'x.html.hbs': '<p>{{apellido}} {carrera}</p>',
+      'x.text.hbs': '{upn} / {password}',
+    });
     const r = new Plantillas(dir, ['x']).render('x', vars({ apellido: 'A&B' }));
-    expect(r).toEqual({ subject: 'Hola Ana', html: '<p>A&amp;B Licenciatura en Física</p>', text: 'a30111222@estudiantes.unrc.edu.ar / Xy7&<Temp>!' });
+    expect(r).toEqual({
+      subject: 'Hola Ana',
+      html: '<p>A&amp;B Licenciatura en Física</p>',
+      text: 'a30111222@estudiantes.unrc.edu.ar / Xy7&<Temp>!',
+    });
   });
 
   it('refuses at start a template naming a variable it will never get, naming the file', () => {
@@ -69,8 +79,14 @@ describe('templates from MAIL_TEMPLATE_DIR', () => {
   });
 
   it('refuses at start a credentials email (bienvenida) whose bodies do not show {upn} and {password}', () => {
-    const dir = carpetaCon({ 'bienvenida.subject.hbs': 'Hola {nombre}', 'bienvenida.html.hbs': '<p>{upn} {{password}}</p>', 'bienvenida.text.hbs': 'Usuario: {upn}' });
-    expect(() => new Plantillas(dir, ['bienvenida'])).toThrow(/bienvenida\.text\.hbs is invalid: .*missing \{password\}/);
+    const dir = carpetaCon({
+      'bienvenida.subject.hbs': 'Hola {nombre}',
+      'bienvenida.html.hbs': '<p>{upn} {{password}}</p>',
+      'bienvenida.text.hbs': 'Usuario: {upn}',
+    });
+    expect(() => new Plantillas(dir, ['bienvenida'])).toThrow(
+      /bienvenida\.text\.hbs is invalid: .*missing \{password\}/,
+    );
   });
 
   it('refuses at start a missing part, naming the file', () => {

@@ -60,7 +60,11 @@ const hbs = Handlebars.create();
  * Throws naming the part (`nombreDe(parte)`: a file, a configuration field) and the variables there are.
  * `credenciales`: it is the credentials email, which must show them (credenciales.ts).
  */
-export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string, { credenciales = false } = {}): PlantillaCompilada {
+export function compilar(
+  fuentes: Fuentes,
+  nombreDe: (parte: Parte) => string,
+  { credenciales = false } = {},
+): PlantillaCompilada {
   const out = {} as Record<Parte, Handlebars.TemplateDelegate>;
   for (const parte of PARTES) {
     try {
@@ -69,10 +73,18 @@ export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string, {
       fn(EJEMPLO); // handlebars compiles lazily: render once so a bad template fails now, not on a student
       out[parte] = fn;
     } catch (err) {
-      throw new Error(`${nombreDe(parte)} is invalid: ${(err as Error).message} (variables: ${VARIABLES.join(', ')})`, { cause: err });
+      throw new Error(`${nombreDe(parte)} is invalid: ${(err as Error).message} (variables: ${VARIABLES.join(', ')})`, {
+        cause: err,
+      });
     }
   }
-  const falta = credenciales ? problemaDeCredenciales({ subject: aHandlebars(fuentes.subject), html: aHandlebars(fuentes.html), text: aHandlebars(fuentes.text) }) : undefined;
+  const falta = credenciales
+    ? problemaDeCredenciales({
+        subject: aHandlebars(fuentes.subject),
+        html: aHandlebars(fuentes.html),
+        text: aHandlebars(fuentes.text),
+      })
+    : undefined;
   if (falta) throw new Error(`${nombreDe(falta.parte)} is invalid: ${falta.problema}`);
   return out;
 }
@@ -95,7 +107,10 @@ export class Plantillas {
     if (!t) throw new Error(`no template named "${nombre}"`);
     return {
       // A header is one line: a newline in a name must not start a header of its own.
-      subject: t.subject(variables).replace(/\s*[\r\n]+\s*/g, ' ').trim(),
+      subject: t
+        .subject(variables)
+        .replace(/\s*[\r\n]+\s*/g, ' ')
+        .trim(),
       html: t.html(variables),
       text: t.text(variables),
     };
@@ -115,9 +130,14 @@ export class Plantillas {
       try {
         fuentes[parte] = readFileSync(archivo(parte), 'utf8');
       } catch (err) {
-        throw new Error(`template ${archivo(parte)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+        throw new Error(
+          `template ${archivo(parte)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          { cause: err },
+        );
       }
     }
-    return compilar(fuentes, (parte) => `template ${archivo(parte)}`, { credenciales: nombre === PLANTILLA_BIENVENIDA });
+    return compilar(fuentes, (parte) => `template ${archivo(parte)}`, {
+      credenciales: nombre === PLANTILLA_BIENVENIDA,
+    });
   }
 }

@@ -77,7 +77,11 @@ export class SmtpClient implements OnModuleDestroy {
     const rejected = (info.rejected ?? []).map(String);
     if (rejected.length) {
       // With a single recipient nodemailer rejects the whole send; this is the defensive half of that.
-      throw Object.assign(new Error(`recipient rejected: ${rejected.join(', ')}`), { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' });
+      throw Object.assign(new Error(`recipient rejected: ${rejected.join(', ')}`), {
+        code: 'EENVELOPE',
+        responseCode: 550,
+        command: 'RCPT TO',
+      });
     }
     return { respuesta: String(info.response ?? '') };
   }

@@ -28,7 +28,14 @@ interface SmtpErrorLike {
 }
 
 const ANTES_DE_LA_SESION = new Set(['EDNS', 'ETLS', 'EPROXY', 'EREQUIRETLS']);
-const SIN_CONEXION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const SIN_CONEXION = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 const TIMEOUTS_INICIALES = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT']);
 const CONFIGURACION = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG']);
 const REENVIOS_AGOTADOS = /Reached maximum number of retries after connection was closed/;
@@ -38,16 +45,25 @@ export function clasificarErrorSmtp(err: unknown): Clasificacion {
   const message = String(e.message ?? err).slice(0, 1500);
   const code = e.code ?? 'ERROR';
 
-  if (CONFIGURACION.has(code)) return { tipo: 'transitorio', codigo: `SMTP_${code}`, motivo: `configuración SMTP: ${message}` };
+  if (CONFIGURACION.has(code))
+    return { tipo: 'transitorio', codigo: `SMTP_${code}`, motivo: `configuración SMTP: ${message}` };
 
   if (typeof e.responseCode === 'number') {
     const reply = e.responseCode;
     const command = (e.command ?? '').toUpperCase();
     const alDestinatario = command.startsWith('RCPT') || command === 'DATA';
     if (reply >= 500 && reply !== 503 && alDestinatario) {
-      return { tipo: 'permanente', codigo: `SMTP_${reply}`, motivo: `el servidor rechazó el mensaje (${command}): ${message}` };
+      return {
+        tipo: 'permanente',
+        codigo: `SMTP_${reply}`,
+        motivo: `el servidor rechazó el mensaje (${command}): ${message}`,
+      };
     }
-    return { tipo: 'transitorio', codigo: `SMTP_${reply}`, motivo: `el servidor no aceptó el mensaje por ahora (${command || 'sesión'}): ${message}` };
+    return {
+      tipo: 'transitorio',
+      codigo: `SMTP_${reply}`,
+      motivo: `el servidor no aceptó el mensaje por ahora (${command || 'sesión'}): ${message}`,
+    };
   }
 
   if (code === 'EENVELOPE' || code === 'EMESSAGE') {
@@ -60,9 +76,14 @@ export function clasificarErrorSmtp(err: unknown): Clasificacion {
     (code === 'ESOCKET' && SIN_CONEXION.has(e.originalCode ?? '')) ||
     (code === 'ETIMEDOUT' && TIMEOUTS_INICIALES.has(e.timeoutType ?? '')) ||
     REENVIOS_AGOTADOS.test(message);
-  if (noSalio) return { tipo: 'transitorio', codigo: `SMTP_${code}`, motivo: `sin conexión con el servidor SMTP: ${message}` };
+  if (noSalio)
+    return { tipo: 'transitorio', codigo: `SMTP_${code}`, motivo: `sin conexión con el servidor SMTP: ${message}` };
 
-  return { tipo: 'incierto', codigo: `SMTP_${code}`, motivo: `se perdió la conexión durante el envío; el servidor pudo haberlo aceptado: ${message}` };
+  return {
+    tipo: 'incierto',
+    codigo: `SMTP_${code}`,
+    motivo: `se perdió la conexión durante el envío; el servidor pudo haberlo aceptado: ${message}`,
+  };
 }
 
 /**
@@ -71,4 +92,5 @@ export function clasificarErrorSmtp(err: unknown): Clasificacion {
  * lost, and a 5xx to our sender or credentials (the same for every student) mean the relay cannot take
  * mail now and count against it.
  */
-export const smtpClassifier: ErrorClassifier = (err) => (clasificarErrorSmtp(err).tipo === 'permanente' ? { kind: 'permanent' } : { kind: 'transient' });
+export const smtpClassifier: ErrorClassifier = (err) =>
+  clasificarErrorSmtp(err).tipo === 'permanente' ? { kind: 'permanent' } : { kind: 'transient' };

@@ -6,7 +6,10 @@ import { z } from 'zod';
 /** Any period: the courses under "*" apply whatever the student's periodo is. */
 export const CUALQUIER_PERIODO = '*';
 
-export const CursosConfigSchema = z.partialRecord(EstadoAlumno, z.record(z.string().min(1), z.array(z.string().trim().min(1))));
+export const CursosConfigSchema = z.partialRecord(
+  EstadoAlumno,
+  z.record(z.string().min(1), z.array(z.string().trim().min(1))),
+);
 export type CursosConfig = z.infer<typeof CursosConfigSchema>;
 
 /** Why a course map cannot be used (an unknown estado, a blank shortname...), or undefined when it can. */
@@ -23,6 +26,9 @@ export function problemaCursos(valor: unknown): string | undefined {
  */
 export function cursosPara(config: CursosConfig, estado: EstadoAlumno, periodo: string): string[] {
   const porPeriodo = config[estado] ?? {};
-  const lista = [...(periodo === CUALQUIER_PERIODO ? [] : (porPeriodo[periodo] ?? [])), ...(porPeriodo[CUALQUIER_PERIODO] ?? [])];
+  const lista = [
+    ...(periodo === CUALQUIER_PERIODO ? [] : (porPeriodo[periodo] ?? [])),
+    ...(porPeriodo[CUALQUIER_PERIODO] ?? []),
+  ];
   return [...new Set(lista)];
 }

@@ -1,5 +1,12 @@
 import { paramNotags } from '../moodle/param-notags.js';
-import { emailDesdeUpn, NombreInvalido, nombreMoodle, perfilMoodle, UsernameInvalido, usernameDesdeUpn } from './usuario.js';
+import {
+  emailDesdeUpn,
+  NombreInvalido,
+  nombreMoodle,
+  perfilMoodle,
+  UsernameInvalido,
+  usernameDesdeUpn,
+} from './usuario.js';
 
 describe('usernameDesdeUpn', () => {
   it('is the whole UPN, lower-cased and trimmed', () => {
@@ -16,11 +23,21 @@ describe('usernameDesdeUpn', () => {
 describe('perfilMoodle', () => {
   it('takes the email from the UPN and the DNI as idnumber', () => {
     const alumno = {
-      dni: '40123456', nombre: ' Ana ', apellido: 'Gómez', emailPersonal: 'ana@example.com', emailInstitucional: null,
-      carrera: 'Contador Público', estado: 'ingresante' as const, periodo: '2027',
+      dni: '40123456',
+      nombre: ' Ana ',
+      apellido: 'Gómez',
+      emailPersonal: 'ana@example.com',
+      emailInstitucional: null,
+      carrera: 'Contador Público',
+      estado: 'ingresante' as const,
+      periodo: '2027',
     };
     expect(perfilMoodle('Ana.Gomez@Facultad.edu.ar', alumno)).toEqual({
-      username: 'ana.gomez@facultad.edu.ar', email: 'ana.gomez@facultad.edu.ar', firstname: 'Ana', lastname: 'Gómez', idnumber: '40123456',
+      username: 'ana.gomez@facultad.edu.ar',
+      email: 'ana.gomez@facultad.edu.ar',
+      firstname: 'Ana',
+      lastname: 'Gómez',
+      idnumber: '40123456',
     });
     expect(emailDesdeUpn('X@Y.AR')).toBe('x@y.ar');
   });

@@ -29,15 +29,20 @@ export function nombreMoodle(nombre: string, campo: 'firstname' | 'lastname'): s
   // Spaces trimmed after the cleaning may leave a '<' last, which Moodle reads as a tag: clean until stable
   // (each pass only shortens it), so what is sent is exactly what Moodle keeps.
   let limpio = nombre;
-  for (let previo = ''; previo !== limpio; ) [previo, limpio] = [limpio, paramNotags(limpio).replace(/\s+/g, ' ').trim()];
-  if (!limpio) throw new NombreInvalido(`the student's ${campo} "${nombre.slice(0, 100)}" is nothing but HTML tags: Moodle keeps names without tags (PARAM_NOTAGS) and nothing is left`);
+  for (let previo = ''; previo !== limpio;)
+    [previo, limpio] = [limpio, paramNotags(limpio).replace(/\s+/g, ' ').trim()];
+  if (!limpio)
+    throw new NombreInvalido(
+      `the student's ${campo} "${nombre.slice(0, 100)}" is nothing but HTML tags: Moodle keeps names without tags (PARAM_NOTAGS) and nothing is left`,
+    );
   return limpio;
 }
 
 export function usernameDesdeUpn(upn: string): string {
   const username = upn.trim().toLowerCase();
   // Moodle would refuse it (invalidusername) or, worse, clean it into someone else's username.
-  if (!USERNAME.test(username)) throw new UsernameInvalido(`the UPN ${upn} does not make a valid Moodle username (allowed: a-z 0-9 - . @ _)`);
+  if (!USERNAME.test(username))
+    throw new UsernameInvalido(`the UPN ${upn} does not make a valid Moodle username (allowed: a-z 0-9 - . @ _)`);
   return username;
 }
 

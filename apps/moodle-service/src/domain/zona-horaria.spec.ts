@@ -2,7 +2,8 @@ import { problemaZonaHoraria } from './zona-horaria.js';
 
 describe('problemaZonaHoraria', () => {
   it('accepts IANA zones Moodle takes, and 99 (the server’s)', () => {
-    for (const z of ['America/Argentina/Cordoba', 'America/Port-au-Prince', 'UTC', 'Europe/Madrid', '99']) expect(problemaZonaHoraria(z)).toBeUndefined();
+    for (const z of ['America/Argentina/Cordoba', 'America/Port-au-Prince', 'UTC', 'Europe/Madrid', '99'])
+      expect(problemaZonaHoraria(z)).toBeUndefined();
   });
 
   it('refuses a name that is no time zone', () => {

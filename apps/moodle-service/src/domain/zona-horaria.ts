@@ -18,9 +18,11 @@ export function problemaZonaHoraria(zona: string): string | undefined {
   } catch {
     return `${zona} is not an IANA time zone (like America/Argentina/Cordoba) nor 99 (the Moodle server's)`;
   }
-  if (!PARAM_TIMEZONE.test(zona)) return `Moodle refuses the time zone ${zona} (its PARAM_TIMEZONE allows no digits or + in a name): use a place name like America/Argentina/Cordoba`;
+  if (!PARAM_TIMEZONE.test(zona))
+    return `Moodle refuses the time zone ${zona} (its PARAM_TIMEZONE allows no digits or + in a name): use a place name like America/Argentina/Cordoba`;
   // Moodle looks a zone up by its exact spelling (core_date::normalise_timezone) and silently shows
   // the server's for any other; Intl ignores case, so at least the usual slip is caught here.
-  if (zona.split('/').some((parte) => !/^[A-Z]/.test(parte))) return `${zona} is not spelt as in the IANA database (each part capitalised: America/Argentina/Cordoba); Moodle would ignore it`;
+  if (zona.split('/').some((parte) => !/^[A-Z]/.test(parte)))
+    return `${zona} is not spelt as in the IANA database (each part capitalised: America/Argentina/Cordoba); Moodle would ignore it`;
   return undefined;
 }

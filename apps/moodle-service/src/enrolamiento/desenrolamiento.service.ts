@@ -45,7 +45,8 @@ export class DesenrolamientoService {
     const ahora = new Date();
     for (const shortname of shortnames) {
       const fila = porShortname.get(shortname);
-      if (fila) await manager.save(Inscripcion, { ...fila, estado: 'desenrolada', desenroladaAt: ahora, updatedAt: ahora });
+      if (fila)
+        await manager.save(Inscripcion, { ...fila, estado: 'desenrolada', desenroladaAt: ahora, updatedAt: ahora });
     }
     return { alumnoId: s.alumnoId, moodleUserId, cursos: shortnames };
   }

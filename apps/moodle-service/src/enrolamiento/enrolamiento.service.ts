@@ -39,7 +39,11 @@ export class EnrolamientoService {
   async enrolar(manager: EntityManager, s: SolicitudEnrolamiento): Promise<MoodleEnrolado> {
     const usuario = await this.usuarios.encontrarOCrear(manager, s.alumnoId, s.upn, s.alumno);
     const shortnames = s.cursos ?? cursosPara(this.cursosEnVigor(), s.alumno.estado, s.alumno.periodo);
-    if (shortnames.length === 0) this.log.warn({ alumnoId: s.alumnoId, estado: s.alumno.estado, periodo: s.alumno.periodo }, 'no Moodle courses configured for this estado and periodo');
+    if (shortnames.length === 0)
+      this.log.warn(
+        { alumnoId: s.alumnoId, estado: s.alumno.estado, periodo: s.alumno.periodo },
+        'no Moodle courses configured for this estado and periodo',
+      );
     const cursos = await this.catalog.resolver(shortnames);
 
     const previas = new Map((await manager.findBy(Inscripcion, { alumnoId: s.alumnoId })).map((i) => [i.shortname, i]));
@@ -49,7 +53,8 @@ export class EnrolamientoService {
       const previa = previas.get(curso.shortname);
       const mismoEnrolamiento = previa?.courseId === curso.courseId && previa.moodleUserId === usuario.moodleUserId;
       if (mismoEnrolamiento && previa?.estado === 'preexistente') preexistentes.add(curso.shortname);
-      else if ((mismoEnrolamiento && previa?.estado === 'enrolada') || (await this.sinEnrolar(usuario, curso))) aEnrolar.push(curso);
+      else if ((mismoEnrolamiento && previa?.estado === 'enrolada') || (await this.sinEnrolar(usuario, curso)))
+        aEnrolar.push(curso);
       else preexistentes.add(curso.shortname);
     }
     // Lucy's own enrolments are sent again: Moodle adds nothing for one that exists (see enrolar)
@@ -70,12 +75,21 @@ export class EnrolamientoService {
         moodleUserId: usuario.moodleUserId,
         roleId: this.config.MOODLE_STUDENT_ROLE_ID,
         estado: preexistente ? 'preexistente' : 'enrolada',
-        enroladaAt: preexistente ? null : previa?.estado === 'enrolada' && previa.enroladaAt ? previa.enroladaAt : ahora,
+        enroladaAt: preexistente
+          ? null
+          : previa?.estado === 'enrolada' && previa.enroladaAt
+            ? previa.enroladaAt
+            : ahora,
         desenroladaAt: null,
         updatedAt: ahora,
       });
     }
-    return { alumnoId: s.alumnoId, moodleUserId: usuario.moodleUserId, username: usuario.username, cursos: cursos.map(({ shortname, courseId }) => ({ shortname, courseId })) };
+    return {
+      alumnoId: s.alumnoId,
+      moodleUserId: usuario.moodleUserId,
+      username: usuario.username,
+      cursos: cursos.map(({ shortname, courseId }) => ({ shortname, courseId })),
+    };
   }
 
   /** The map in force, its shortnames trimmed as MOODLE_CURSOS' are (an operator's value passed the same schema as its check). */

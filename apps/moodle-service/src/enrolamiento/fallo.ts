@@ -13,7 +13,11 @@ export interface Fallo {
   permanente: boolean;
 }
 
-export async function reportingFailure(ctx: MessageContext, work: () => Promise<void>, report: (fallo: Fallo) => void): Promise<Fallo | undefined> {
+export async function reportingFailure(
+  ctx: MessageContext,
+  work: () => Promise<void>,
+  report: (fallo: Fallo) => void,
+): Promise<Fallo | undefined> {
   try {
     await work();
     return undefined;

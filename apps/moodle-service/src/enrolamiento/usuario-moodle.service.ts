@@ -33,12 +33,19 @@ export class UsuarioMoodleService {
     private readonly runtime: RuntimeConfig<RuntimeKey>,
   ) {}
 
-  async encontrarOCrear(manager: EntityManager, alumnoId: string, upn: string, alumno: AlumnoDatos): Promise<UsuarioResuelto> {
+  async encontrarOCrear(
+    manager: EntityManager,
+    alumnoId: string,
+    upn: string,
+    alumno: AlumnoDatos,
+  ): Promise<UsuarioResuelto> {
     const perfil = perfilSeguro(upn, alumno);
     const guardado = await manager.findOneBy(MoodleUsuario, { alumnoId });
     const encontrado = await this.buscar(perfil.username, perfil.email);
     // Found (a redelivery, an operator's retry, or someone created it by hand): used as it is.
-    const { usuario, creadoAhora } = encontrado ? { usuario: this.tomarTalCual(alumnoId, encontrado, perfil.username), creadoAhora: false } : await this.crear(alumnoId, perfil);
+    const { usuario, creadoAhora } = encontrado
+      ? { usuario: this.tomarTalCual(alumnoId, encontrado, perfil.username), creadoAhora: false }
+      : await this.crear(alumnoId, perfil);
     const creadoPorLucy = creadoAhora || (guardado?.origen === 'creado' && guardado.moodleUserId === usuario.id);
     await manager.save(MoodleUsuario, {
       alumnoId,
@@ -57,7 +64,10 @@ export class UsuarioMoodleService {
    * it between our lookup and our create, and Moodle answers that with invalidparameter ("Username
    * already exists"), which must not end as a permanent failure.
    */
-  private async crear(alumnoId: string, perfil: ReturnType<typeof perfilMoodle>): Promise<{ usuario: Usuario; creadoAhora: boolean }> {
+  private async crear(
+    alumnoId: string,
+    perfil: ReturnType<typeof perfilMoodle>,
+  ): Promise<{ usuario: Usuario; creadoAhora: boolean }> {
     // Read now, not at start: an operator may have changed them since (moodleAuth, zonaHoraria).
     const auth = this.runtime.get('moodleAuth');
     const zona = this.runtime.get('zonaHoraria');
@@ -78,7 +88,8 @@ export class UsuarioMoodleService {
   }
 
   private tomarTalCual(alumnoId: string, u: UsuarioMoodle, username: string): Usuario {
-    if (u.suspended) this.log.warn({ alumnoId, moodleUserId: u.id }, 'the student’s Moodle user is suspended; enrolling anyway');
+    if (u.suspended)
+      this.log.warn({ alumnoId, moodleUserId: u.id }, 'the student’s Moodle user is suspended; enrolling anyway');
     return { id: u.id, username: u.username ?? username, auth: u.auth ?? '' };
   }
 
@@ -91,7 +102,11 @@ export class UsuarioMoodleService {
     const [porUsername] = await this.moodle.usuariosPor('username', [username]);
     if (porUsername) return porUsername;
     const porEmail = await this.moodle.usuariosPor('email', [email]);
-    if (porEmail.length > 1) throw new PermanentError(`${porEmail.length} Moodle users have the email ${email}; an admin must say which one is the student’s`, 'usuario-ambiguo');
+    if (porEmail.length > 1)
+      throw new PermanentError(
+        `${porEmail.length} Moodle users have the email ${email}; an admin must say which one is the student’s`,
+        'usuario-ambiguo',
+      );
     return porEmail[0];
   }
 }

@@ -15,7 +15,15 @@ export class CuentaTeamsCreadaHandler {
   async handle(evento: CuentaTeamsCreada, ctx: MessageContext) {
     const fallo = await reportingFailure(
       ctx,
-      async () => ctx.publish(MoodleEnrolado, await this.enrolamiento.enrolar(ctx.manager, { alumnoId: evento.alumnoId, upn: evento.upn, alumno: evento.alumno })),
+      async () =>
+        ctx.publish(
+          MoodleEnrolado,
+          await this.enrolamiento.enrolar(ctx.manager, {
+            alumnoId: evento.alumnoId,
+            upn: evento.upn,
+            alumno: evento.alumno,
+          }),
+        ),
       (f) => ctx.publish(MoodleFallido, { alumnoId: evento.alumnoId, ...f }),
     );
     if (fallo) this.log.warn({ alumnoId: evento.alumnoId, ...fallo }, 'Moodle enrolment failed');

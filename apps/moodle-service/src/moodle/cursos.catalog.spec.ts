@@ -20,7 +20,10 @@ function catalog(courses: Record<string, number[]>) {
 describe('CursosCatalog', () => {
   it('resolves shortnames to ids, asking Moodle once per shortname while the answer is fresh', async () => {
     const { c, asked, advance } = catalog({ A: [3], B: [4] });
-    expect(await c.resolver(['A', 'B'])).toEqual([{ shortname: 'A', courseId: 3 }, { shortname: 'B', courseId: 4 }]);
+    expect(await c.resolver(['A', 'B'])).toEqual([
+      { shortname: 'A', courseId: 3 },
+      { shortname: 'B', courseId: 4 },
+    ]);
     await c.resolver(['A', 'B']);
     expect(asked).toEqual(['A', 'B']);
     advance(60_001);

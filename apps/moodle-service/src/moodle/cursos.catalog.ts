@@ -31,7 +31,8 @@ export class CursosCatalog {
     const found = await this.moodle.cursosPorShortname(shortname);
     if (found.length === 0) return undefined;
     // Moodle's UI keeps shortnames unique, but the database does not enforce it.
-    if (found.length > 1) throw new PermanentError(`Moodle has ${found.length} courses with shortname ${shortname}`, 'curso-ambiguo');
+    if (found.length > 1)
+      throw new PermanentError(`Moodle has ${found.length} courses with shortname ${shortname}`, 'curso-ambiguo');
     this.cache.set(shortname, { courseId: found[0].id, until: this.now() + this.config.MOODLE_COURSE_CACHE_TTL_MS });
     return { shortname, courseId: found[0].id };
   }
@@ -46,7 +47,10 @@ export class CursosCatalog {
       else desconocidos.push(s);
     }
     if (desconocidos.length) {
-      throw new PermanentError(`no Moodle course with shortname ${desconocidos.join(', ')} (check the course map, cursos or MOODLE_CURSOS, or the requested courses)`, 'curso-desconocido');
+      throw new PermanentError(
+        `no Moodle course with shortname ${desconocidos.join(', ')} (check the course map, cursos or MOODLE_CURSOS, or the requested courses)`,
+        'curso-desconocido',
+      );
     }
     return cursos;
   }

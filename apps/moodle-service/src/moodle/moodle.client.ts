@@ -10,7 +10,13 @@ import { InjectConfig } from '@lucy/platform';
 import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import { z } from 'zod';
 import type { MoodleConfig } from '../config.js';
-import { fromHttpStatus, fromMoodleException, fromNetworkFailure, fromUnreadableBody, isMoodleException } from './moodle.errors.js';
+import {
+  fromHttpStatus,
+  fromMoodleException,
+  fromNetworkFailure,
+  fromUnreadableBody,
+  isMoodleException,
+} from './moodle.errors.js';
 import { encodePhpParams, type PhpParam } from './php-params.js';
 
 /** The fields of user_get_user_details() we use; Moodle leaves out optional ones that are empty. */
@@ -23,7 +29,11 @@ const UsuarioMoodle = z.object({
 });
 export type UsuarioMoodle = z.infer<typeof UsuarioMoodle>;
 
-const CursoMoodle = z.object({ id: z.number().int().positive(), shortname: z.string(), enrollmentmethods: z.array(z.string()).optional() });
+const CursoMoodle = z.object({
+  id: z.number().int().positive(),
+  shortname: z.string(),
+  enrollmentmethods: z.array(z.string()).optional(),
+});
 export type CursoMoodle = z.infer<typeof CursoMoodle>;
 
 // A type, not an interface: it must fit encodePhpParams' index signature.
@@ -55,7 +65,10 @@ export class MoodleClient {
   ) {
     this.http = axios.create({
       // MOODLE_URL is the site root, possibly below a path (https://campus.example/moodle).
-      baseURL: new URL('webservice/rest/server.php', config.MOODLE_URL.endsWith('/') ? config.MOODLE_URL : `${config.MOODLE_URL}/`).href,
+      baseURL: new URL(
+        'webservice/rest/server.php',
+        config.MOODLE_URL.endsWith('/') ? config.MOODLE_URL : `${config.MOODLE_URL}/`,
+      ).href,
       timeout: config.MOODLE_TIMEOUT_MS,
       // Parsed here, not by axios: a 200 that is not JSON must be told apart from one that is.
       responseType: 'text',
@@ -74,11 +87,18 @@ export class MoodleClient {
    */
   call(wsfunction: string, params: Record<string, PhpParam> = {}): Promise<unknown> {
     // Moodle publishes no separate write budget: the kind only labels the metrics.
-    return this.guard.call(/_get_/.test(wsfunction) ? 'read' : 'write', (signal) => this.exchange(wsfunction, params, signal));
+    return this.guard.call(/_get_/.test(wsfunction) ? 'read' : 'write', (signal) =>
+      this.exchange(wsfunction, params, signal),
+    );
   }
 
   private async exchange(wsfunction: string, params: Record<string, PhpParam>, signal: AbortSignal): Promise<unknown> {
-    const body = encodePhpParams({ wstoken: this.config.MOODLE_TOKEN, wsfunction, moodlewsrestformat: 'json', ...params });
+    const body = encodePhpParams({
+      wstoken: this.config.MOODLE_TOKEN,
+      wsfunction,
+      moodlewsrestformat: 'json',
+      ...params,
+    });
     let res;
     try {
       res = await this.http.post<string>('', body, {
@@ -90,7 +110,8 @@ export class MoodleClient {
       // Not rethrown as is: an axios error holds the request, and so the token and parameters.
       throw fromNetworkFailure(wsfunction, (err as { code?: string }).code, this.config.MOODLE_TIMEOUT_MS);
     }
-    if (res.status !== 200) throw fromHttpStatus(wsfunction, res.status, res.headers['retry-after'] as string | undefined);
+    if (res.status !== 200)
+      throw fromHttpStatus(wsfunction, res.status, res.headers['retry-after'] as string | undefined);
     let json: unknown;
     try {
       json = JSON.parse(res.data);
@@ -109,14 +130,22 @@ export class MoodleClient {
 
   async crearUsuario(user: NuevoUsuario): Promise<{ id: number; username: string }> {
     const wsfunction = 'core_user_create_users';
-    const [created] = parse(wsfunction, z.array(z.object({ id: z.number().int().positive(), username: z.string() })).length(1), await this.call(wsfunction, { users: [user] }));
+    const [created] = parse(
+      wsfunction,
+      z.array(z.object({ id: z.number().int().positive(), username: z.string() })).length(1),
+      await this.call(wsfunction, { users: [user] }),
+    );
     return created;
   }
 
   /** core_course_get_courses_by_field by shortname: an unknown shortname is [] (no error). */
   async cursosPorShortname(shortname: string): Promise<CursoMoodle[]> {
     const wsfunction = 'core_course_get_courses_by_field';
-    const res = parse(wsfunction, z.object({ courses: z.array(CursoMoodle) }), await this.call(wsfunction, { field: 'shortname', value: shortname }));
+    const res = parse(
+      wsfunction,
+      z.object({ courses: z.array(CursoMoodle) }),
+      await this.call(wsfunction, { field: 'shortname', value: shortname }),
+    );
     return res.courses;
   }
 
@@ -129,7 +158,11 @@ export class MoodleClient {
   async idsEnrolados(courseid: number): Promise<Set<number>> {
     const wsfunction = 'core_enrol_get_enrolled_users';
     const options = [{ name: 'userfields', value: 'id,fullname,profileimageurlsmall,profileimageurl' }];
-    const users = parse(wsfunction, z.array(z.object({ id: z.number().int() })), await this.call(wsfunction, { courseid, options }));
+    const users = parse(
+      wsfunction,
+      z.array(z.object({ id: z.number().int() })),
+      await this.call(wsfunction, { courseid, options }),
+    );
     return new Set(users.map((u) => u.id));
   }
 
@@ -140,18 +173,26 @@ export class MoodleClient {
    */
   async enrolar(roleid: number, enrolamientos: Enrolamiento[]): Promise<void> {
     if (enrolamientos.length === 0) return;
-    await this.call('enrol_manual_enrol_users', { enrolments: enrolamientos.map((m) => ({ roleid, userid: m.userid, courseid: m.courseid })) });
+    await this.call('enrol_manual_enrol_users', {
+      enrolments: enrolamientos.map((m) => ({ roleid, userid: m.userid, courseid: m.courseid })),
+    });
   }
 
   /** enrol_manual_unenrol_users: someone not enrolled is not an error (unenrol_user does nothing). */
   async desenrolar(enrolamientos: Enrolamiento[]): Promise<void> {
     if (enrolamientos.length === 0) return;
-    await this.call('enrol_manual_unenrol_users', { enrolments: enrolamientos.map((m) => ({ userid: m.userid, courseid: m.courseid })) });
+    await this.call('enrol_manual_unenrol_users', {
+      enrolments: enrolamientos.map((m) => ({ userid: m.userid, courseid: m.courseid })),
+    });
   }
 }
 
 function parse<T>(wsfunction: string, schema: z.ZodType<T>, json: unknown): T {
   const r = schema.safeParse(json);
-  if (!r.success) throw new PermanentError(`Moodle ${wsfunction}: unexpected answer (${r.error.issues[0]?.path.join('.') || 'root'}: ${r.error.issues[0]?.message})`, 'moodle:unexpected-answer');
+  if (!r.success)
+    throw new PermanentError(
+      `Moodle ${wsfunction}: unexpected answer (${r.error.issues[0]?.path.join('.') || 'root'}: ${r.error.issues[0]?.message})`,
+      'moodle:unexpected-answer',
+    );
   return r.data;
 }

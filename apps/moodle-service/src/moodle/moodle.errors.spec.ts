@@ -1,7 +1,17 @@
 import { PermanentError, TransientError } from '@lucy/messaging';
-import { fromHttpStatus, fromMoodleException, fromNetworkFailure, isMoodleException, moodleClassifier } from './moodle.errors.js';
+import {
+  fromHttpStatus,
+  fromMoodleException,
+  fromNetworkFailure,
+  isMoodleException,
+  moodleClassifier,
+} from './moodle.errors.js';
 
-const ex = (errorcode: string, exception = 'core\\exception\\moodle_exception', message = 'x') => ({ exception, errorcode, message });
+const ex = (errorcode: string, exception = 'core\\exception\\moodle_exception', message = 'x') => ({
+  exception,
+  errorcode,
+  message,
+});
 
 describe('Moodle error classification', () => {
   it.each([
@@ -31,12 +41,22 @@ describe('Moodle error classification', () => {
   });
 
   it('names the function and Moodle’s errorcode and message, with the HTML of a password-policy code stripped', () => {
-    const err = fromMoodleException('core_user_create_users', ex('<div>Passwords must be at least 8 characters long.</div>', 'moodle_exception', 'error/<div>Passwords must be at least 8 characters long.</div>'));
-    expect(err.message).toBe('Moodle core_user_create_users: Passwords must be at least 8 characters long.: error/ Passwords must be at least 8 characters long.');
-    expect(err.code).toBe('moodle:Passwords must be at least 8 characters long.');
-    expect(fromMoodleException('core_user_create_users', ex('invalidparameter', 'x', 'Invalid parameter value detected')).message).toBe(
-      'Moodle core_user_create_users: invalidparameter: Invalid parameter value detected',
+    const err = fromMoodleException(
+      'core_user_create_users',
+      ex(
+        '<div>Passwords must be at least 8 characters long.</div>',
+        'moodle_exception',
+        'error/<div>Passwords must be at least 8 characters long.</div>',
+      ),
     );
+    expect(err.message).toBe(
+      'Moodle core_user_create_users: Passwords must be at least 8 characters long.: error/ Passwords must be at least 8 characters long.',
+    );
+    expect(err.code).toBe('moodle:Passwords must be at least 8 characters long.');
+    expect(
+      fromMoodleException('core_user_create_users', ex('invalidparameter', 'x', 'Invalid parameter value detected'))
+        .message,
+    ).toBe('Moodle core_user_create_users: invalidparameter: Invalid parameter value detected');
   });
 
   it('recognises Moodle’s error body and nothing else', () => {
@@ -70,7 +90,11 @@ describe('Moodle error classification', () => {
 
 describe('what a Moodle failure says about Moodle (the guard’s classifier)', () => {
   it('counts its transient exception codes (HTTP 200 bodies), 5xx and no answer against the breaker', () => {
-    for (const [code, cls] of [['dbconnectionfailed', 'dml_connection_exception'], ['sitemaintenance', 'moodle_exception'], ['dmlreadexception', 'dml_read_exception']]) {
+    for (const [code, cls] of [
+      ['dbconnectionfailed', 'dml_connection_exception'],
+      ['sitemaintenance', 'moodle_exception'],
+      ['dmlreadexception', 'dml_read_exception'],
+    ]) {
       expect(moodleClassifier(fromMoodleException('f', ex(code, cls)))).toEqual({ kind: 'transient' });
     }
     expect(moodleClassifier(fromHttpStatus('f', 503))).toEqual({ kind: 'transient' });
@@ -78,7 +102,12 @@ describe('what a Moodle failure says about Moodle (the guard’s classifier)', (
   });
 
   it('never lets a request Moodle refused open the breaker', () => {
-    for (const code of ['invalidparameter', 'invalidtoken', 'accessexception', '<div>Passwords must have at least 1 digit(s).</div>']) {
+    for (const code of [
+      'invalidparameter',
+      'invalidtoken',
+      'accessexception',
+      '<div>Passwords must have at least 1 digit(s).</div>',
+    ]) {
       expect(moodleClassifier(fromMoodleException('f', ex(code)))).toEqual({ kind: 'permanent' });
     }
     expect(moodleClassifier(fromHttpStatus('f', 404))).toEqual({ kind: 'permanent' });

@@ -16,7 +16,11 @@ export interface MoodleExceptionBody {
 }
 
 export const isMoodleException = (body: unknown): body is MoodleExceptionBody =>
-  typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { exception?: unknown }).exception === 'string' && typeof (body as { errorcode?: unknown }).errorcode === 'string';
+  typeof body === 'object' &&
+  body !== null &&
+  !Array.isArray(body) &&
+  typeof (body as { exception?: unknown }).exception === 'string' &&
+  typeof (body as { errorcode?: unknown }).errorcode === 'string';
 
 /**
  * Errors that are about the site's state at this moment, not about the request: the database
@@ -28,18 +32,31 @@ export const isMoodleException = (body: unknown): body is MoodleExceptionBody =>
  * codingerror, wsusercannotassign, wsnoinstance, the password policy's "<div>…</div>" code — is a
  * property of the request or of the site's configuration: retrying the same call cannot help.
  */
-const TRANSIENT_CODES = new Set(['dbconnectionfailed', 'sessionwaiterr', 'sitemaintenance', 'locktimeout', 'cannotgetlock', 'dmltransactionexception']);
+const TRANSIENT_CODES = new Set([
+  'dbconnectionfailed',
+  'sessionwaiterr',
+  'sitemaintenance',
+  'locktimeout',
+  'cannotgetlock',
+  'dmltransactionexception',
+]);
 
 export function isTransientErrorcode(errorcode: string, exception = ''): boolean {
   if (TRANSIENT_CODES.has(errorcode) || /^dml(read|write)exception$/.test(errorcode)) return true;
   // A database failure whose errorcode is generic: the class says it (dml_read_exception and kin),
   // except the two that report a missing or duplicated record, which are about the data.
   const cls = exception.split('\\').at(-1) ?? '';
-  return /^dml_.*exception$/.test(cls) && cls !== 'dml_missing_record_exception' && cls !== 'dml_multiple_records_exception';
+  return (
+    /^dml_.*exception$/.test(cls) && cls !== 'dml_missing_record_exception' && cls !== 'dml_multiple_records_exception'
+  );
 }
 
 /** Text without HTML, on one line: the password policy's errorcode and message are '<div>…</div>'. */
-const plain = (s: string) => s.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const plain = (s: string) =>
+  s
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 /** The code our failure events carry: `moodle:<errorcode>`, readable and bounded. */
 const codigo = (errorcode: string) => `moodle:${plain(errorcode).slice(0, 150)}`;
 
@@ -49,16 +66,28 @@ const codigo = (errorcode: string) => `moodle:${plain(errorcode).slice(0, 150)}`
  */
 export function fromMoodleException(wsfunction: string, body: MoodleExceptionBody): PermanentError | TransientError {
   const text = `Moodle ${wsfunction}: ${plain(body.errorcode).slice(0, 150)}: ${plain(body.message)}`.slice(0, 1000);
-  return isTransientErrorcode(body.errorcode, body.exception) ? new TransientError(text, codigo(body.errorcode)) : new PermanentError(text, codigo(body.errorcode));
+  return isTransientErrorcode(body.errorcode, body.exception)
+    ? new TransientError(text, codigo(body.errorcode))
+    : new PermanentError(text, codigo(body.errorcode));
 }
 
 /** A non-200 answer (from the web server in front of Moodle, not Moodle itself). */
-export function fromHttpStatus(wsfunction: string, status: number, retryAfter?: string | null): PermanentError | TransientError {
+export function fromHttpStatus(
+  wsfunction: string,
+  status: number,
+  retryAfter?: string | null,
+): PermanentError | TransientError {
   const text = `Moodle ${wsfunction}: HTTP ${status}`;
-  if (status === 429) return new TransientError(`${text} (rate limited)`, 'moodle:http-429', { retryAfterMs: retryAfterMs(retryAfter) });
+  if (status === 429)
+    return new TransientError(`${text} (rate limited)`, 'moodle:http-429', { retryAfterMs: retryAfterMs(retryAfter) });
   if (status >= 500 || status === 408) return new TransientError(text, `moodle:http-${status}`);
   // 403: web services or the REST protocol disabled on the site; 404: MOODLE_URL is not the site's root.
-  const hint = status === 403 ? ' (web services or the REST protocol disabled on the site?)' : status === 404 ? ' (is MOODLE_URL the site root?)' : '';
+  const hint =
+    status === 403
+      ? ' (web services or the REST protocol disabled on the site?)'
+      : status === 404
+        ? ' (is MOODLE_URL the site root?)'
+        : '';
   return new PermanentError(`${text}${hint}`, `moodle:http-${status}`);
 }
 
@@ -67,11 +96,15 @@ export function fromNetworkFailure(wsfunction: string, code: string | undefined,
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
   return timedOut
     ? new TransientError(`Moodle ${wsfunction}: no answer within ${timeoutMs} ms`, 'moodle:timeout')
-    : new TransientError(`Moodle ${wsfunction}: connection failed (${code ?? 'network error'})`, `moodle:${(code ?? 'network').toLowerCase()}`);
+    : new TransientError(
+        `Moodle ${wsfunction}: connection failed (${code ?? 'network error'})`,
+        `moodle:${(code ?? 'network').toLowerCase()}`,
+      );
 }
 
 /** A 200 whose body is not JSON: a PHP fatal error or a proxy's page. Most likely a passing fault. */
-export const fromUnreadableBody = (wsfunction: string) => new TransientError(`Moodle ${wsfunction}: the answer is not JSON`, 'moodle:not-json');
+export const fromUnreadableBody = (wsfunction: string) =>
+  new TransientError(`Moodle ${wsfunction}: the answer is not JSON`, 'moodle:not-json');
 
 function retryAfterMs(header?: string | null): number | undefined {
   if (!header) return undefined;
@@ -89,7 +122,8 @@ function retryAfterMs(header?: string | null): number | undefined {
  * a 429 from a proxy in front is throttling, its Retry-After honoured by every caller.
  */
 export const moodleClassifier: ErrorClassifier = (err) => {
-  if (err instanceof TransientError && err.code === 'moodle:http-429') return { kind: 'throttled', retryAfterMs: err.retryAfterMs };
+  if (err instanceof TransientError && err.code === 'moodle:http-429')
+    return { kind: 'throttled', retryAfterMs: err.retryAfterMs };
   if (err instanceof TransientError) return { kind: 'transient' };
   if (err instanceof PermanentError) return { kind: 'permanent' };
   return defaultClassifier(err);

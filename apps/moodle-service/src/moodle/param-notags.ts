@@ -11,7 +11,8 @@
 // A '>' outside a tag and NUL bytes: '>' is kept, NUL dropped. Every character PHP tests is ASCII, so a
 // UTF-16 string is walked as PHP walks the UTF-8 bytes.
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+const isSpace = (c: string | undefined) =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 
 export function phpStripTags(s: string): string {
   let out = '';
@@ -108,7 +109,6 @@ export function phpStripTags(s: string): string {
 export function fixUtf8(s: string): string {
   return s.replace(/\0/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
 }
-
 
 /** clean_param($value, PARAM_NOTAGS): what Moodle stores for a value sent as it is, and accepts unchanged. */
 export const paramNotags = (s: string): string => phpStripTags(fixUtf8(s));

@@ -10,16 +10,18 @@ describe('encodePhpParams', () => {
         { username: 'bo@f.edu.ar', auth: 'manual' },
       ],
     });
-    expect(decoded(body)).toEqual(['users[0][username]=ana@f.edu.ar', 'users[0][auth]=oauth2', 'users[1][username]=bo@f.edu.ar', 'users[1][auth]=manual']);
+    expect(decoded(body)).toEqual([
+      'users[0][username]=ana@f.edu.ar',
+      'users[0][auth]=oauth2',
+      'users[1][username]=bo@f.edu.ar',
+      'users[1][auth]=manual',
+    ]);
   });
 
   it('writes a list of scalars and top-level scalars', () => {
-    expect(decoded(encodePhpParams({ wsfunction: 'core_user_get_users_by_field', field: 'username', values: ['a', 'b'] }))).toEqual([
-      'wsfunction=core_user_get_users_by_field',
-      'field=username',
-      'values[0]=a',
-      'values[1]=b',
-    ]);
+    expect(
+      decoded(encodePhpParams({ wsfunction: 'core_user_get_users_by_field', field: 'username', values: ['a', 'b'] })),
+    ).toEqual(['wsfunction=core_user_get_users_by_field', 'field=username', 'values[0]=a', 'values[1]=b']);
   });
 
   it('percent-encodes names and values so reserved characters survive', () => {
@@ -29,7 +31,13 @@ describe('encodePhpParams', () => {
   });
 
   it('sends booleans as 1/0, numbers as digits, and leaves out null and undefined', () => {
-    expect(decoded(encodePhpParams({ enrolments: [{ roleid: 5, userid: 12, courseid: 3, suspend: false, timeend: undefined, timestart: null }] }))).toEqual([
+    expect(
+      decoded(
+        encodePhpParams({
+          enrolments: [{ roleid: 5, userid: 12, courseid: 3, suspend: false, timeend: undefined, timestart: null }],
+        }),
+      ),
+    ).toEqual([
       'enrolments[0][roleid]=5',
       'enrolments[0][userid]=12',
       'enrolments[0][courseid]=3',
@@ -38,9 +46,8 @@ describe('encodePhpParams', () => {
   });
 
   it('nests records inside records', () => {
-    expect(decoded(encodePhpParams({ users: [{ preferences: [{ type: 'auth_forcepasswordchange', value: true }] }] }))).toEqual([
-      'users[0][preferences][0][type]=auth_forcepasswordchange',
-      'users[0][preferences][0][value]=1',
-    ]);
+    expect(
+      decoded(encodePhpParams({ users: [{ preferences: [{ type: 'auth_forcepasswordchange', value: true }] }] })),
+    ).toEqual(['users[0][preferences][0][type]=auth_forcepasswordchange', 'users[0][preferences][0][value]=1']);
   });
 });

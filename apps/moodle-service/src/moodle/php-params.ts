@@ -17,7 +17,10 @@ export function encodePhpParams(params: Record<string, PhpParam>): string {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) value.forEach((v, i) => walk(`${name}[${i}]`, v));
     else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(`${name}[${k}]`, v);
-    else out.push(`${encodeURIComponent(name)}=${encodeURIComponent(typeof value === 'boolean' ? (value ? '1' : '0') : String(value))}`);
+    else
+      out.push(
+        `${encodeURIComponent(name)}=${encodeURIComponent(typeof value === 'boolean' ? (value ? '1' : '0') : String(value))}`,
+      );
   };
   for (const [k, v] of Object.entries(params)) walk(k, v);
   return out.join('&');

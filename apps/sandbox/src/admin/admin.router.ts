@@ -24,30 +24,39 @@ export function adminRouter(ctx: SandboxContext, mounts: AdminMounts, health: ()
   r.get('/_admin/faults', (_req, res) => res.json(Object.fromEntries(FaultTargets.map((t) => [t, ctx.faults.get(t)]))));
   r.post('/_admin/faults/reset', (req, res) => {
     const t = typeof req.query.target === 'string' ? req.query.target : undefined;
-    if (t !== undefined && !isTarget(t)) return res.status(404).json({ message: `unknown target '${t}'; one of ${FaultTargets.join(', ')}` });
+    if (t !== undefined && !isTarget(t))
+      return res.status(404).json({ message: `unknown target '${t}'; one of ${FaultTargets.join(', ')}` });
     ctx.faults.reset(t);
     res.json(Object.fromEntries(FaultTargets.map((x) => [x, ctx.faults.get(x)])));
   });
   r.get('/_admin/faults/:target', (req, res) => {
     const t = req.params.target;
-    if (!isTarget(t)) return res.status(404).json({ message: `unknown target '${t}'; one of ${FaultTargets.join(', ')}` });
+    if (!isTarget(t))
+      return res.status(404).json({ message: `unknown target '${t}'; one of ${FaultTargets.join(', ')}` });
     res.json(ctx.faults.get(t));
   });
   r.put('/_admin/faults/:target', (req, res) => {
     const t = req.params.target;
-    if (!isTarget(t)) return res.status(404).json({ message: `unknown target '${t}'; one of ${FaultTargets.join(', ')}` });
+    if (!isTarget(t))
+      return res.status(404).json({ message: `unknown target '${t}'; one of ${FaultTargets.join(', ')}` });
     const body = req.body as unknown;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return res.status(400).json({ message: 'body must be a JSON object of knobs' });
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return res.status(400).json({ message: 'body must be a JSON object of knobs' });
     // Convenience for curl: {"downForMs": 30000} instead of computing downUntil.
     const { downForMs, ...knobs } = body as Record<string, unknown>;
     if (downForMs !== undefined) {
-      if (typeof downForMs !== 'number' || downForMs < 0) return res.status(400).json({ message: 'downForMs: expected a non-negative number' });
+      if (typeof downForMs !== 'number' || downForMs < 0)
+        return res.status(400).json({ message: 'downForMs: expected a non-negative number' });
       knobs.downUntil = Date.now() + downForMs;
     }
     try {
       res.json(ctx.faults.set(t, knobs));
     } catch (e) {
-      if (e instanceof ZodError) return res.status(400).json({ message: e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), issues: e.issues });
+      if (e instanceof ZodError)
+        return res.status(400).json({
+          message: e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+          issues: e.issues,
+        });
       throw e;
     }
   });
@@ -61,7 +70,8 @@ export function adminRouter(ctx: SandboxContext, mounts: AdminMounts, health: ()
   // ?target=graph (required) &since=<epoch ms>.
   r.get('/_admin/counters/requests', (req, res) => {
     const t = typeof req.query.target === 'string' ? req.query.target : undefined;
-    if (t === undefined || !isTarget(t)) return res.status(400).json({ message: `target: one of ${FaultTargets.join(', ')}` });
+    if (t === undefined || !isTarget(t))
+      return res.status(400).json({ message: `target: one of ${FaultTargets.join(', ')}` });
     const since = Number(req.query.since ?? 0);
     const requests = ctx.counters.requests(t, Number.isFinite(since) ? since : 0);
     res.json({ target: t, count: requests.length, requests });
@@ -79,8 +89,10 @@ export function adminRouter(ctx: SandboxContext, mounts: AdminMounts, health: ()
 
   r.use('/_admin', (_req, res) => res.status(404).json({ message: 'no such admin route' }));
   // Errors in a handler: a JSON 500 (body parse errors keep their 400).
-  r.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(err.status && err.status < 500 ? err.status : 500).json({ message: err.message });
-  });
+  r.use(
+    (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(err.status && err.status < 500 ? err.status : 500).json({ message: err.message });
+    },
+  );
   return r;
 }

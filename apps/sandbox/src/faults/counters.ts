@@ -43,7 +43,11 @@ export class Counters {
 
   total(target: string, filter: { endpoint?: string; status?: number } = {}): number {
     return this.list(target)
-      .filter((r) => (filter.endpoint === undefined || r.endpoint === filter.endpoint) && (filter.status === undefined || r.status === filter.status))
+      .filter(
+        (r) =>
+          (filter.endpoint === undefined || r.endpoint === filter.endpoint) &&
+          (filter.status === undefined || r.status === filter.status),
+      )
       .reduce((n, r) => n + r.count, 0);
   }
 

@@ -35,7 +35,10 @@ export type FaultDecision =
 export class FaultRegistry {
   private readonly knobs = new Map<FaultTarget, FaultKnobs>();
 
-  constructor(env: NodeJS.ProcessEnv = process.env, private readonly random: () => number = Math.random) {
+  constructor(
+    env: NodeJS.ProcessEnv = process.env,
+    private readonly random: () => number = Math.random,
+  ) {
     for (const target of FaultTargets) {
       const raw = env[`SANDBOX_FAULTS_${target.toUpperCase()}`];
       this.knobs.set(target, FaultKnobsSchema.parse(raw ? JSON.parse(raw) : {}));

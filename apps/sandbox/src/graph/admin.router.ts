@@ -21,7 +21,9 @@ export function graphAdminRouter(store: GraphStore, hooks: GraphAdminHooks = {})
   router.get('/users', (req, res) => {
     const state = req.query.state as string | undefined;
     const upn = (req.query.userPrincipalName as string | undefined)?.toLowerCase();
-    const users = store.allUsers().filter((u) => (!state || u.state === state) && (!upn || u.userPrincipalName.toLowerCase() === upn));
+    const users = store
+      .allUsers()
+      .filter((u) => (!state || u.state === state) && (!upn || u.userPrincipalName.toLowerCase() === upn));
     res.json({ count: users.length, users });
   });
 

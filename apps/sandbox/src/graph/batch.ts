@@ -25,10 +25,19 @@ function validate(body: unknown): InnerRequest[] {
   const requests = (body as { requests?: unknown })?.requests;
   if (!Array.isArray(requests)) throw bad('Invalid batch payload format.');
   if (requests.length === 0) throw bad('Invalid batch payload format.');
-  if (requests.length > MAX_BATCH_REQUESTS) throw bad(`Number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
+  if (requests.length > MAX_BATCH_REQUESTS)
+    throw bad(`Number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
   const ids = new Set<string>();
   for (const r of requests as InnerRequest[]) {
-    if (!r || typeof r !== 'object' || typeof r.id !== 'string' || !r.id || typeof r.method !== 'string' || typeof r.url !== 'string') throw bad('Invalid batch payload format.');
+    if (
+      !r ||
+      typeof r !== 'object' ||
+      typeof r.id !== 'string' ||
+      !r.id ||
+      typeof r.method !== 'string' ||
+      typeof r.url !== 'string'
+    )
+      throw bad('Invalid batch payload format.');
     if (ids.has(r.id)) throw bad(`Batch request contains duplicate request id: ${r.id}.`);
     ids.add(r.id);
     const hasContentType = Object.keys(r.headers ?? {}).some((h) => h.toLowerCase() === 'content-type');
@@ -38,7 +47,8 @@ function validate(body: unknown): InnerRequest[] {
     }
   }
   for (const r of requests as InnerRequest[]) {
-    for (const d of r.dependsOn ?? []) if (!ids.has(d) || d === r.id) throw bad(`Request id ${r.id} depends on an unknown request id: ${d}.`);
+    for (const d of r.dependsOn ?? [])
+      if (!ids.has(d) || d === r.id) throw bad(`Request id ${r.id} depends on an unknown request id: ${d}.`);
   }
   return requests as InnerRequest[];
 }
@@ -56,7 +66,10 @@ export function runBatch(outer: GraphRequest, principal: Principal, service: Gra
     running.add(r.id);
     const failedDep = (r.dependsOn ?? []).map((d) => run(byId.get(d)!)).find((res) => res.status >= 400);
     const res = failedDep
-      ? service.errorResponse(new GraphError(424, 'FailedDependency', 'Request failed due to a failed dependent request.'), lower(r.headers))
+      ? service.errorResponse(
+          new GraphError(424, 'FailedDependency', 'Request failed due to a failed dependent request.'),
+          lower(r.headers),
+        )
       : service.execute(toRequest(r, outer), principal);
     running.delete(r.id);
     done.set(r.id, res);
@@ -66,7 +79,11 @@ export function runBatch(outer: GraphRequest, principal: Principal, service: Gra
 
   return {
     status: 200,
-    headers: { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', 'OData-Version': '4.0' },
+    headers: {
+      'Content-Type':
+        'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
+      'OData-Version': '4.0',
+    },
     body: {
       responses: requests.map((r) => {
         const res = done.get(r.id)!;

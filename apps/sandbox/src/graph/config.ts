@@ -13,7 +13,9 @@ export const ThrottleConfigSchema = z
      * service-specific throttling limits → Identity and access service limits: S 3,500 / M 5,000 /
      * L 8,000 per 10 seconds; S under 50 users, M 50–500, L above 500).
      */
-    resourceUnits: z.object({ small: z.number().int().min(1), medium: z.number().int().min(1), large: z.number().int().min(1) }).strict(),
+    resourceUnits: z
+      .object({ small: z.number().int().min(1), medium: z.number().int().min(1), large: z.number().int().min(1) })
+      .strict(),
     resourceUnitWindowSeconds: z.number().positive(),
     /** Write quota per application+tenant pair: 3,000 requests per 2 minutes 30 seconds. */
     writeLimit: z.number().int().min(1),
@@ -53,7 +55,9 @@ export function defaultGraphConfig(env: NodeJS.ProcessEnv = process.env): GraphS
   const base: GraphSandboxConfig = {
     ...identity,
     verifiedDomains: env.SANDBOX_GRAPH_VERIFIED_DOMAINS
-      ? env.SANDBOX_GRAPH_VERIFIED_DOMAINS.split(',').map((d) => d.trim()).filter(Boolean)
+      ? env.SANDBOX_GRAPH_VERIFIED_DOMAINS.split(',')
+          .map((d) => d.trim())
+          .filter(Boolean)
       : ['estudiantes.unrc.edu.ar', identity.tenantDomain],
     tenantSize: (env.SANDBOX_GRAPH_TENANT_SIZE as GraphSandboxConfig['tenantSize']) || 'auto',
     throttle: {
@@ -84,13 +88,17 @@ export function mergeGraphConfig(current: GraphSandboxConfig, change: unknown): 
   const next: any = { ...current, ...c };
   if (c.throttle) {
     next.throttle = { ...current.throttle, ...c.throttle };
-    if (c.throttle.resourceUnits) next.throttle.resourceUnits = { ...current.throttle.resourceUnits, ...c.throttle.resourceUnits };
+    if (c.throttle.resourceUnits)
+      next.throttle.resourceUnits = { ...current.throttle.resourceUnits, ...c.throttle.resourceUnits };
   }
   const parsed = GraphSandboxConfigSchema.parse(next);
   if (skuUnits) {
     for (const [key, units] of Object.entries(skuUnits)) {
       const sku = parsed.skus.find((s) => s.skuPartNumber === key || s.skuId === key);
-      if (!sku) throw new z.ZodError([{ code: 'custom', path: ['skuUnits', key], message: `unknown SKU ${key}`, input: key } as any]);
+      if (!sku)
+        throw new z.ZodError([
+          { code: 'custom', path: ['skuUnits', key], message: `unknown SKU ${key}`, input: key } as any,
+        ]);
       sku.prepaidUnits = { ...sku.prepaidUnits, enabled: z.number().int().min(0).parse(units) };
     }
   }

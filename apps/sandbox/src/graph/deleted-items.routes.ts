@@ -10,7 +10,11 @@ const WRITE = ['User.ReadWrite.All', 'Directory.ReadWrite.All'];
 const READ = ['User.Read.All', 'Directory.Read.All', ...WRITE];
 
 // A directoryObject carries the derived type so clients can tell a user from a group.
-const asDirectoryObject = (u: UserRecord) => ({ '@odata.type': '#microsoft.graph.user', ...projectUser(u), deletedDateTime: u.deletedDateTime });
+const asDirectoryObject = (u: UserRecord) => ({
+  '@odata.type': '#microsoft.graph.user',
+  ...projectUser(u),
+  deletedDateTime: u.deletedDateTime,
+});
 
 export const deletedItemRoutes: Route[] = [
   {
@@ -20,7 +24,10 @@ export const deletedItemRoutes: Route[] = [
     roles: READ,
     handle: ({ req, store }) => ({
       status: 200,
-      body: { '@odata.context': `${req.base}/$metadata#users`, value: store.listDeleted().map((u) => ({ ...projectUser(u), deletedDateTime: u.deletedDateTime })) },
+      body: {
+        '@odata.context': `${req.base}/$metadata#users`,
+        value: store.listDeleted().map((u) => ({ ...projectUser(u), deletedDateTime: u.deletedDateTime })),
+      },
     }),
   },
   {
@@ -31,7 +38,10 @@ export const deletedItemRoutes: Route[] = [
     handle: ({ req, params, store }) => {
       const u = store.getDeleted(params.id);
       if (!u) throw graphErrors.notFound(params.id);
-      return { status: 200, body: { '@odata.context': `${req.base}/$metadata#directory/deletedItems/$entity`, ...asDirectoryObject(u) } };
+      return {
+        status: 200,
+        body: { '@odata.context': `${req.base}/$metadata#directory/deletedItems/$entity`, ...asDirectoryObject(u) },
+      };
     },
   },
   {
@@ -41,7 +51,10 @@ export const deletedItemRoutes: Route[] = [
     roles: WRITE,
     handle: ({ req, params, store }) => {
       const u = store.restore(params.id);
-      return { status: 200, body: { '@odata.context': `${req.base}/$metadata#directoryObjects/$entity`, ...asDirectoryObject(u) } };
+      return {
+        status: 200,
+        body: { '@odata.context': `${req.base}/$metadata#directoryObjects/$entity`, ...asDirectoryObject(u) },
+      };
     },
   },
   {

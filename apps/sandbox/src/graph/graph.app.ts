@@ -18,7 +18,16 @@ export interface GraphAppDeps {
 }
 
 // Shown by the live service on every answer; some clients log it.
-const DIAGNOSTIC = JSON.stringify({ ServerInfo: { DataCenter: 'Brazil South', Slice: 'E', Ring: '3', ScaleUnit: '000', RoleInstance: 'LUCY-SANDBOX', ADSiteName: 'BRS' } });
+const DIAGNOSTIC = JSON.stringify({
+  ServerInfo: {
+    DataCenter: 'Brazil South',
+    Slice: 'E',
+    Ring: '3',
+    ScaleUnit: '000',
+    RoleInstance: 'LUCY-SANDBOX',
+    ADSiteName: 'BRS',
+  },
+});
 
 export function graphApp(deps: GraphAppDeps): Express {
   const { ctx, service } = deps;
@@ -42,7 +51,8 @@ export function graphApp(deps: GraphAppDeps): Express {
       body: undefined,
       base: `https://${req.headers.host ?? '127.0.0.1'}/v1.0`,
     };
-    const endpoint = () => (rest.length === 1 && rest[0] === '$batch' ? `${greq.method} /$batch` : service.endpointOf(greq.method, rest));
+    const endpoint = () =>
+      rest.length === 1 && rest[0] === '$batch' ? `${greq.method} /$batch` : service.endpointOf(greq.method, rest);
     const fail = (e: GraphError, extra: Record<string, string> = {}) => {
       const r = service.errorResponse(e, headers);
       ctx.counters.record('graph', endpoint(), e.status);
@@ -54,7 +64,8 @@ export function graphApp(deps: GraphAppDeps): Express {
     if (decision.delayMs) await sleep(decision.delayMs);
     if (res.destroyed) return;
     if (decision.kind === 'down') return fail(graphErrors.unavailable(ctx.faults.get('graph').retryAfterSeconds));
-    if (decision.kind === 'error5xx') return fail(faultSeq++ % 2 === 0 ? graphErrors.unavailable() : graphErrors.gatewayTimeout());
+    if (decision.kind === 'error5xx')
+      return fail(faultSeq++ % 2 === 0 ? graphErrors.unavailable() : graphErrors.gatewayTimeout());
     if (decision.kind === 'throttle') return fail(graphErrors.throttled(Math.ceil(decision.retryAfterSeconds)));
 
     if (version !== 'v1.0') return fail(new GraphError(400, 'BadRequest', `Invalid version: ${version ?? ''}`));
@@ -82,13 +93,24 @@ export function graphApp(deps: GraphAppDeps): Express {
       try {
         const out = runBatch(greq, principal, service);
         ctx.counters.record('graph', 'POST /$batch', out.status);
-        return send(res, { ...out, headers: { ...out.headers, 'request-id': requestId, 'client-request-id': headers['client-request-id'] || requestId } });
+        return send(res, {
+          ...out,
+          headers: {
+            ...out.headers,
+            'request-id': requestId,
+            'client-request-id': headers['client-request-id'] || requestId,
+          },
+        });
       } catch (e) {
         if (!(e instanceof GraphError)) throw e;
         return fail(e);
       }
     }
-    if ((greq.method === 'POST' || greq.method === 'PATCH') && greq.body === undefined && rest[0]?.toLowerCase() !== 'directory') {
+    if (
+      (greq.method === 'POST' || greq.method === 'PATCH') &&
+      greq.body === undefined &&
+      rest[0]?.toLowerCase() !== 'directory'
+    ) {
       return fail(graphErrors.badJson());
     }
     send(res, service.execute(greq, principal));
@@ -98,14 +120,20 @@ export function graphApp(deps: GraphAppDeps): Express {
 
 function lowerHeaders(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
 function send(res: Response, r: GraphResponse): void {
   if (res.headersSent || res.destroyed) return;
   res.status(r.status);
-  res.set({ 'Cache-Control': 'no-cache', 'Strict-Transport-Security': 'max-age=31536000', 'x-ms-ags-diagnostic': DIAGNOSTIC, ...r.headers });
+  res.set({
+    'Cache-Control': 'no-cache',
+    'Strict-Transport-Security': 'max-age=31536000',
+    'x-ms-ags-diagnostic': DIAGNOSTIC,
+    ...r.headers,
+  });
   if (r.body === undefined || r.status === 204) {
     res.removeHeader('Content-Type');
     res.end();

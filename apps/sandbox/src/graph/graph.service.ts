@@ -9,7 +9,8 @@ import { matchRoute, type GraphRequest, type GraphResponse, type Route } from '.
 import type { GraphStore } from './store.js';
 import { requestCost, tenantSizeFor, Throttler, type TenantSize } from './throttle.js';
 
-export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const ODATA_JSON =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export class GraphService {
   readonly throttler = new Throttler();
@@ -41,7 +42,12 @@ export class GraphService {
       if ('error' in m) throw m.error;
       if (!m.route.roles.some((r) => principal.roles.includes(r))) throw graphErrors.forbidden();
       const cost = requestCost(req.method, m.route.template, req.query);
-      const verdict = this.throttler.take(`${principal.appId}/${principal.tenantId}`, cost, this.store.config.throttle, this.tenantSize());
+      const verdict = this.throttler.take(
+        `${principal.appId}/${principal.tenantId}`,
+        cost,
+        this.store.config.throttle,
+        this.tenantSize(),
+      );
       if (!verdict.ok) {
         this.store.noteThrottled();
         throw graphErrors.throttled(verdict.retryAfterSeconds, {
@@ -71,7 +77,12 @@ export class GraphService {
     const clientRequestId = headers['client-request-id'] || requestId;
     return {
       status: e.status,
-      headers: { 'Content-Type': 'application/json', ...e.headers, 'request-id': requestId, 'client-request-id': clientRequestId },
+      headers: {
+        'Content-Type': 'application/json',
+        ...e.headers,
+        'request-id': requestId,
+        'client-request-id': clientRequestId,
+      },
       body: errorBody(e, requestId, clientRequestId),
     };
   }
@@ -89,5 +100,12 @@ function unquote(v: string): string {
 
 function withIds(res: GraphResponse, headers: Record<string, string>): GraphResponse {
   const requestId = res.headers?.['request-id'] ?? headers['x-sandbox-request-id'] ?? randomUUID();
-  return { ...res, headers: { ...res.headers, 'request-id': requestId, 'client-request-id': headers['client-request-id'] || requestId } };
+  return {
+    ...res,
+    headers: {
+      ...res.headers,
+      'request-id': requestId,
+      'client-request-id': headers['client-request-id'] || requestId,
+    },
+  };
 }

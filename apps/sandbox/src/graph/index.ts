@@ -43,9 +43,18 @@ export async function startGraphStandIn(ctx: SandboxContext, opts: GraphStandInO
   const urls = { identity: '', graph: '' };
   const identity = createServer(
     { cert: tls.cert, key: tls.key },
-    identityApp({ ctx, config: () => store.config, verifiedDomains: () => store.verifiedDomains, key, graphUrl: () => urls.graph.replace(/\/v1\.0$/, '') }),
+    identityApp({
+      ctx,
+      config: () => store.config,
+      verifiedDomains: () => store.verifiedDomains,
+      key,
+      graphUrl: () => urls.graph.replace(/\/v1\.0$/, ''),
+    }),
   );
-  const graph = createServer({ cert: tls.cert, key: tls.key }, graphApp({ ctx, service, publicKey: key.publicKey, identityUrl: () => urls.identity }));
+  const graph = createServer(
+    { cert: tls.cert, key: tls.key },
+    graphApp({ ctx, service, publicKey: key.publicKey, identityUrl: () => urls.identity }),
+  );
 
   const identityPort = await listen(identity, host, opts.identityPort ?? 4010);
   const graphPort = await listen(graph, host, opts.graphPort ?? 4011);
@@ -60,7 +69,9 @@ export async function startGraphStandIn(ctx: SandboxContext, opts: GraphStandInO
     store,
     service,
     close: async () => {
-      await Promise.all([identity, graph].map((s) => new Promise<void>((r) => (s.close(() => r()), s.closeAllConnections()))));
+      await Promise.all(
+        [identity, graph].map((s) => new Promise<void>((r) => (s.close(() => r()), s.closeAllConnections()))),
+      );
     },
   };
 }

@@ -8,7 +8,16 @@ import type { AssignedLicense, SkuView } from './store.js';
 import { projectUser } from './user-view.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SKU_PROPS = ['id', 'appliesTo', 'capabilityStatus', 'consumedUnits', 'prepaidUnits', 'servicePlans', 'skuId', 'skuPartNumber'];
+const SKU_PROPS = [
+  'id',
+  'appliesTo',
+  'capabilityStatus',
+  'consumedUnits',
+  'prepaidUnits',
+  'servicePlans',
+  'skuId',
+  'skuPartNumber',
+];
 const canonicalSku = (p: string) => SKU_PROPS.find((k) => k.toLowerCase() === p.toLowerCase());
 
 function skuView(s: SkuView, select?: string[]): Record<string, unknown> {
@@ -28,14 +37,17 @@ function skuView(s: SkuView, select?: string[]): Record<string, unknown> {
 function parseAssignBody(body: unknown): { add: AssignedLicense[]; remove: string[] } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw graphErrors.badJson();
   const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) if (k !== 'addLicenses' && k !== 'removeLicenses' && !k.startsWith('@odata.')) throw graphErrors.missingParameter(k);
+  for (const k of Object.keys(b))
+    if (k !== 'addLicenses' && k !== 'removeLicenses' && !k.startsWith('@odata.'))
+      throw graphErrors.missingParameter(k);
   // Both parameters are non-nullable collections of the action; an empty array is how you say "none".
   if (!Array.isArray(b.addLicenses)) throw graphErrors.missingParameter('addLicenses');
   if (!Array.isArray(b.removeLicenses)) throw graphErrors.missingParameter('removeLicenses');
   const add = b.addLicenses.map((l: any) => {
     if (!l || typeof l !== 'object' || typeof l.skuId !== 'string' || !GUID.test(l.skuId)) throw graphErrors.badJson();
     const disabled = l.disabledPlans ?? [];
-    if (!Array.isArray(disabled) || disabled.some((d: unknown) => typeof d !== 'string' || !GUID.test(d))) throw graphErrors.badJson();
+    if (!Array.isArray(disabled) || disabled.some((d: unknown) => typeof d !== 'string' || !GUID.test(d)))
+      throw graphErrors.badJson();
     return { skuId: l.skuId, disabledPlans: disabled };
   });
   const remove = b.removeLicenses.map((r: unknown) => {
@@ -56,7 +68,10 @@ export const licenseRoutes: Route[] = [
       if (!u) throw graphErrors.notFound(params.id);
       const { add, remove } = parseAssignBody(req.body);
       const updated = store.assignLicense(u.id, add, remove);
-      return { status: 200, body: { '@odata.context': `${req.base}/$metadata#users/$entity`, ...projectUser(updated) } };
+      return {
+        status: 200,
+        body: { '@odata.context': `${req.base}/$metadata#users/$entity`, ...projectUser(updated) },
+      };
     },
   },
   {
@@ -68,7 +83,10 @@ export const licenseRoutes: Route[] = [
       const select = parseSelect(req.query.get('$select'), canonicalSku, 'microsoft.graph.subscribedSku');
       return {
         status: 200,
-        body: { '@odata.context': `${req.base}/$metadata#subscribedSkus${select ? `(${select.join(',')})` : ''}`, value: store.skus().map((s) => skuView(s, select)) },
+        body: {
+          '@odata.context': `${req.base}/$metadata#subscribedSkus${select ? `(${select.join(',')})` : ''}`,
+          value: store.skus().map((s) => skuView(s, select)),
+        },
       };
     },
   },
@@ -80,7 +98,10 @@ export const licenseRoutes: Route[] = [
     handle: ({ req, params, store }) => {
       const sku = store.skus().find((s) => s.id.toLowerCase() === params.id.toLowerCase());
       if (!sku) throw graphErrors.notFound(params.id);
-      return { status: 200, body: { '@odata.context': `${req.base}/$metadata#subscribedSkus/$entity`, ...skuView(sku) } };
+      return {
+        status: 200,
+        body: { '@odata.context': `${req.base}/$metadata#subscribedSkus/$entity`, ...skuView(sku) },
+      };
     },
   },
 ];

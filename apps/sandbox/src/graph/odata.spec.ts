@@ -26,7 +26,9 @@ describe('$filter', () => {
   });
 
   it('refuses unknown properties and bad syntax', () => {
-    expect(() => ids("faxNumber eq '1'")).toThrow(/Unsupported or invalid query filter clause specified for property 'faxNumber'/);
+    expect(() => ids("faxNumber eq '1'")).toThrow(
+      /Unsupported or invalid query filter clause specified for property 'faxNumber'/,
+    );
     expect(() => ids("displayName eq 'x")).toThrow(/Invalid filter clause/);
     expect(() => ids("displayName eq 'x' and")).toThrow(/Invalid filter clause/);
   });

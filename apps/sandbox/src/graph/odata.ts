@@ -5,7 +5,11 @@
 import { GraphError, graphErrors } from './errors.js';
 import { canonicalProperty } from './user-rules.js';
 
-export function parseSelect(raw: string | null, canonical: (p: string) => string | undefined = canonicalProperty, type?: string): string[] | undefined {
+export function parseSelect(
+  raw: string | null,
+  canonical: (p: string) => string | undefined = canonicalProperty,
+  type?: string,
+): string[] | undefined {
   if (raw === null || raw.trim() === '') return undefined;
   return raw.split(',').map((p) => {
     const name = canonical(p.trim());
@@ -20,7 +24,26 @@ type Value = string | number | boolean | null;
 export type Predicate = (props: Record<string, unknown>) => boolean;
 
 /** Properties Entra lets you filter users on without advanced queries (user resource, "Properties" table). */
-const FILTERABLE = new Set(['id', 'userPrincipalName', 'mail', 'displayName', 'givenName', 'surname', 'mailNickname', 'accountEnabled', 'employeeId', 'usageLocation', 'jobTitle', 'department', 'userType', 'companyName', 'city', 'country', 'state', 'creationType']);
+const FILTERABLE = new Set([
+  'id',
+  'userPrincipalName',
+  'mail',
+  'displayName',
+  'givenName',
+  'surname',
+  'mailNickname',
+  'accountEnabled',
+  'employeeId',
+  'usageLocation',
+  'jobTitle',
+  'department',
+  'userType',
+  'companyName',
+  'city',
+  'country',
+  'state',
+  'creationType',
+]);
 /** ne / not / endsWith are "advanced queries": they need ConsistencyLevel: eventual and $count=true. */
 const ADVANCED = new Set(['ne', 'not', 'endswith']);
 
@@ -35,17 +58,25 @@ function tokenize(src: string): Token[] {
   while (i < src.length) {
     const c = src[i];
     if (/\s/.test(c)) i++;
-    else if (c === '(') { out.push({ t: 'lp', v: c }); i++; }
-    else if (c === ')') { out.push({ t: 'rp', v: c }); i++; }
-    else if (c === ',') { out.push({ t: 'comma', v: c }); i++; }
-    else if (c === "'") {
+    else if (c === '(') {
+      out.push({ t: 'lp', v: c });
+      i++;
+    } else if (c === ')') {
+      out.push({ t: 'rp', v: c });
+      i++;
+    } else if (c === ',') {
+      out.push({ t: 'comma', v: c });
+      i++;
+    } else if (c === "'") {
       let s = '';
       i++;
       for (;;) {
         if (i >= src.length) throw graphErrors.badFilter(src);
         if (src[i] === "'") {
-          if (src[i + 1] === "'") { s += "'"; i += 2; }
-          else break;
+          if (src[i + 1] === "'") {
+            s += "'";
+            i += 2;
+          } else break;
         } else s += src[i++];
       }
       i++;
@@ -71,7 +102,12 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
   const expect = (t: Token['t']) => (peek()?.t === t ? next() : fail());
   const kw = (v: string) => peek()?.t === 'id' && peek().v.toLowerCase() === v;
   const advanced = (op: string) => {
-    if (ADVANCED.has(op) && !opts.eventual) throw new GraphError(400, 'Request_UnsupportedQuery', `Operator '${op}' is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information`);
+    if (ADVANCED.has(op) && !opts.eventual)
+      throw new GraphError(
+        400,
+        'Request_UnsupportedQuery',
+        `Operator '${op}' is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
+      );
   };
   const property = (): string => {
     const tok = expect('id');
@@ -83,7 +119,8 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
     const tok = next();
     if (tok.t === 'str') return tok.v;
     if (tok.t === 'num') return Number(tok.v);
-    if (tok.t === 'id' && ['true', 'false', 'null'].includes(tok.v.toLowerCase())) return tok.v.toLowerCase() === 'null' ? null : tok.v.toLowerCase() === 'true';
+    if (tok.t === 'id' && ['true', 'false', 'null'].includes(tok.v.toLowerCase()))
+      return tok.v.toLowerCase() === 'null' ? null : tok.v.toLowerCase() === 'true';
     return fail();
   };
 
@@ -91,7 +128,8 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
     let left = and();
     while (kw('or')) {
       next();
-      const l = left, r = and();
+      const l = left,
+        r = and();
       left = (p) => l(p) || r(p);
     }
     return left;
@@ -100,7 +138,8 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
     let left = unary();
     while (kw('and')) {
       next();
-      const l = left, r = unary();
+      const l = left,
+        r = unary();
       left = (p) => l(p) && r(p);
     }
     return left;
@@ -130,7 +169,10 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
       const needle = (lit as string).toLowerCase();
       return (p) => {
         const v = p[prop];
-        return typeof v === 'string' && (fn === 'startswith' ? v.toLowerCase().startsWith(needle) : v.toLowerCase().endsWith(needle));
+        return (
+          typeof v === 'string' &&
+          (fn === 'startswith' ? v.toLowerCase().startsWith(needle) : v.toLowerCase().endsWith(needle))
+        );
       };
     }
     const prop = property();
@@ -138,7 +180,10 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
     if (op === 'in') {
       expect('lp');
       const values: Value[] = [literal()];
-      while (peek()?.t === 'comma') { next(); values.push(literal()); }
+      while (peek()?.t === 'comma') {
+        next();
+        values.push(literal());
+      }
       expect('rp');
       return (p) => values.some((v) => same(p[prop], v));
     }
@@ -156,17 +201,24 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
 /** Directory string comparisons are case-insensitive. */
 function same(actual: unknown, expected: Value): boolean {
   if (expected === null) return actual === null || actual === undefined;
-  if (typeof expected === 'string' && typeof actual === 'string') return actual.toLowerCase() === expected.toLowerCase();
+  if (typeof expected === 'string' && typeof actual === 'string')
+    return actual.toLowerCase() === expected.toLowerCase();
   return actual === expected;
 }
 
 // ---- $orderby / $top / $skiptoken ------------------------------------------------------------------
 
-export function parseOrderBy(raw: string | null): ((a: Record<string, unknown>, b: Record<string, unknown>) => number) | undefined {
+export function parseOrderBy(
+  raw: string | null,
+): ((a: Record<string, unknown>, b: Record<string, unknown>) => number) | undefined {
   if (!raw) return undefined;
   const [rawProp, dir = 'asc'] = raw.trim().split(/\s+/);
   const prop = canonicalProperty(rawProp);
-  if (!prop || !['displayName', 'userPrincipalName', 'mail', 'givenName', 'surname', 'id'].includes(prop) || !/^(asc|desc)$/i.test(dir)) {
+  if (
+    !prop ||
+    !['displayName', 'userPrincipalName', 'mail', 'givenName', 'surname', 'id'].includes(prop) ||
+    !/^(asc|desc)$/i.test(dir)
+  ) {
     throw new GraphError(400, 'Request_UnsupportedQuery', `Sorting not supported for '${rawProp}'.`);
   }
   const sign = dir.toLowerCase() === 'desc' ? -1 : 1;
@@ -180,7 +232,8 @@ export function parseTop(raw: string | null, defaultSize: number, max: number): 
   return n;
 }
 
-export const encodeSkipToken = (offset: number) => Buffer.from(JSON.stringify({ o: offset, r: Math.random().toString(36).slice(2, 8) })).toString('base64url');
+export const encodeSkipToken = (offset: number) =>
+  Buffer.from(JSON.stringify({ o: offset, r: Math.random().toString(36).slice(2, 8) })).toString('base64url');
 
 export function decodeSkipToken(raw: string | null): number {
   if (raw === null) return 0;

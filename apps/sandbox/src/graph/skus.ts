@@ -16,13 +16,23 @@ export const SkuSchema = z.object({
   appliesTo: z.string().default('User'),
   capabilityStatus: z.enum(['Enabled', 'Warning', 'Suspended', 'Deleted', 'LockedOut']).default('Enabled'),
   prepaidUnits: z
-    .object({ enabled: z.number().int().min(0), suspended: z.number().int().min(0).default(0), warning: z.number().int().min(0).default(0), lockedOut: z.number().int().min(0).default(0) })
+    .object({
+      enabled: z.number().int().min(0),
+      suspended: z.number().int().min(0).default(0),
+      warning: z.number().int().min(0).default(0),
+      lockedOut: z.number().int().min(0).default(0),
+    })
     .strict(),
   servicePlans: z.array(ServicePlanSchema).default([]),
 });
 export type Sku = z.infer<typeof SkuSchema>;
 
-const plan = (servicePlanId: string, servicePlanName: string) => ({ servicePlanId, servicePlanName, provisioningStatus: 'Success', appliesTo: 'User' });
+const plan = (servicePlanId: string, servicePlanName: string) => ({
+  servicePlanId,
+  servicePlanName,
+  provisioningStatus: 'Success',
+  appliesTo: 'User',
+});
 
 export const DEFAULT_SKUS: Sku[] = [
   {

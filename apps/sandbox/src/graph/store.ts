@@ -81,7 +81,9 @@ export class GraphStore {
       this.stat.duplicate++;
       throw graphErrors.duplicate('userPrincipalName', clash);
     }
-    const { passwordProfile, ...rest } = props as { passwordProfile: { password: string; forceChangePasswordNextSignIn?: boolean } } & Record<string, unknown>;
+    const { passwordProfile, ...rest } = props as {
+      passwordProfile: { password: string; forceChangePasswordNextSignIn?: boolean };
+    } & Record<string, unknown>;
     const id = randomUUID();
     const record: UserRecord = {
       id,
@@ -142,14 +144,18 @@ export class GraphStore {
       this.byUpn.delete(String(u.props.userPrincipalName).toLowerCase());
       this.byUpn.set(upn.toLowerCase(), u.id);
     }
-    const { passwordProfile, ...rest } = changes as { passwordProfile?: { password?: string; forceChangePasswordNextSignIn?: boolean } };
+    const { passwordProfile, ...rest } = changes as {
+      passwordProfile?: { password?: string; forceChangePasswordNextSignIn?: boolean };
+    };
     Object.assign(u.props, rest);
     if (passwordProfile) {
       if (passwordProfile.password) {
         u.passwordHash = hashPassword(passwordProfile.password);
         u.passwordChanges++;
       }
-      u.props.passwordProfile = { forceChangePasswordNextSignIn: passwordProfile.forceChangePasswordNextSignIn ?? true };
+      u.props.passwordProfile = {
+        forceChangePasswordNextSignIn: passwordProfile.forceChangePasswordNextSignIn ?? true,
+      };
     }
   }
 
@@ -199,13 +205,18 @@ export class GraphStore {
   // ---- licences ----------------------------------------------------------------------------------
 
   skus(): SkuView[] {
-    return this.cfg.skus.map((s) => ({ ...s, id: `${this.cfg.tenantId}_${s.skuId}`, consumedUnits: this.consumed(s.skuId) }));
+    return this.cfg.skus.map((s) => ({
+      ...s,
+      id: `${this.cfg.tenantId}_${s.skuId}`,
+      consumedUnits: this.consumed(s.skuId),
+    }));
   }
 
   /** Units held by active users: deleting a user frees its licences (they come back on restore). */
   private consumed(skuId: string): number {
     let n = 0;
-    for (const u of this.users.values()) if (u.state === 'active' && u.assignedLicenses.some((l) => l.skuId === skuId)) n++;
+    for (const u of this.users.values())
+      if (u.state === 'active' && u.assignedLicenses.some((l) => l.skuId === skuId)) n++;
     return n;
   }
 
@@ -240,7 +251,19 @@ export class GraphStore {
   // ---- inspection (admin API) --------------------------------------------------------------------
 
   /** Every user ever created, deleted and purged ones included, oldest first. */
-  allUsers(): Array<{ id: string; userPrincipalName: string; displayName: unknown; employeeId: unknown; state: UserRecord['state']; createdDateTime: string; deletedDateTime: string | null; accountEnabled: unknown; usageLocation: unknown; assignedLicenses: AssignedLicense[]; passwordChanges: number }> {
+  allUsers(): Array<{
+    id: string;
+    userPrincipalName: string;
+    displayName: unknown;
+    employeeId: unknown;
+    state: UserRecord['state'];
+    createdDateTime: string;
+    deletedDateTime: string | null;
+    accountEnabled: unknown;
+    usageLocation: unknown;
+    assignedLicenses: AssignedLicense[];
+    passwordChanges: number;
+  }> {
     return [...this.users.values()].map((u) => ({
       id: u.id,
       userPrincipalName: String(u.props.userPrincipalName),
@@ -263,7 +286,12 @@ export class GraphStore {
       users: { active: count('active'), deleted: count('deleted'), purged: count('purged'), everCreated: all.length },
       createsRejected: { duplicate: this.stat.duplicate, invalid: this.stat.invalid },
       throttled: this.stat.throttled,
-      skus: this.skus().map((s) => ({ skuPartNumber: s.skuPartNumber, skuId: s.skuId, enabled: s.prepaidUnits.enabled, consumed: s.consumedUnits })),
+      skus: this.skus().map((s) => ({
+        skuPartNumber: s.skuPartNumber,
+        skuId: s.skuId,
+        enabled: s.prepaidUnits.enabled,
+        consumed: s.consumedUnits,
+      })),
     };
   }
 

@@ -31,7 +31,12 @@ interface Bucket {
 
 export type ThrottleVerdict =
   | { ok: true; ruUsedPercent: number }
-  | { ok: false; retryAfterSeconds: number; limit: 'ReadWrite' | 'Write'; information: 'ResourceUnitLimitExceeded' | 'WriteLimitExceeded' };
+  | {
+      ok: false;
+      retryAfterSeconds: number;
+      limit: 'ReadWrite' | 'Write';
+      information: 'ResourceUnitLimitExceeded' | 'WriteLimitExceeded';
+    };
 
 export class Throttler {
   private readonly ru = new Map<string, Bucket>();
@@ -50,10 +55,20 @@ export class Throttler {
     const wRate = wCap / (config.writeWindowSeconds * 1000);
     const w = refill(this.writes, key, wCap, wRate, now);
     if (ru.tokens < cost.ru) {
-      return { ok: false, retryAfterSeconds: wait(cost.ru, ru.tokens, ruCap, ruRate), limit: 'ReadWrite', information: 'ResourceUnitLimitExceeded' };
+      return {
+        ok: false,
+        retryAfterSeconds: wait(cost.ru, ru.tokens, ruCap, ruRate),
+        limit: 'ReadWrite',
+        information: 'ResourceUnitLimitExceeded',
+      };
     }
     if (cost.writes && w.tokens < cost.writes) {
-      return { ok: false, retryAfterSeconds: wait(cost.writes, w.tokens, wCap, wRate), limit: 'Write', information: 'WriteLimitExceeded' };
+      return {
+        ok: false,
+        retryAfterSeconds: wait(cost.writes, w.tokens, wCap, wRate),
+        limit: 'Write',
+        information: 'WriteLimitExceeded',
+      };
     }
     ru.tokens -= cost.ru;
     w.tokens -= cost.writes;

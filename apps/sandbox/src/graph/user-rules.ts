@@ -50,9 +50,27 @@ export const USER_PROPERTIES: Record<string, { kind: Kind; readOnly?: boolean }>
 };
 
 /** Graph v1.0's default projection of a user when no $select is given. */
-export const DEFAULT_USER_SELECT = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+export const DEFAULT_USER_SELECT = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+];
 
-export const CREATE_REQUIRED = ['accountEnabled', 'displayName', 'mailNickname', 'passwordProfile', 'userPrincipalName'] as const;
+export const CREATE_REQUIRED = [
+  'accountEnabled',
+  'displayName',
+  'mailNickname',
+  'passwordProfile',
+  'userPrincipalName',
+] as const;
 
 /** Case-insensitive lookup of a property name, as OData does for Graph. */
 export function canonicalProperty(name: string): string | undefined {
@@ -78,7 +96,11 @@ export function upnDomain(upn: string): string {
  * Validates a create (POST) or update (PATCH) body and returns it with property names canonicalised.
  * `@odata.type` is accepted and ignored, as the live service does.
  */
-export function validateUserBody(body: unknown, mode: 'create' | 'update', verifiedDomains: readonly string[]): Record<string, unknown> {
+export function validateUserBody(
+  body: unknown,
+  mode: 'create' | 'update',
+  verifiedDomains: readonly string[],
+): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw graphErrors.badJson();
   const out: Record<string, unknown> = {};
   for (const [rawName, value] of Object.entries(body as Record<string, unknown>)) {
@@ -93,19 +115,40 @@ export function validateUserBody(body: unknown, mode: 'create' | 'update', verif
   if (mode === 'create') {
     for (const p of CREATE_REQUIRED) if (out[p] === undefined || out[p] === null) throw graphErrors.required(p);
   }
-  if (out.displayName !== undefined && (typeof out.displayName !== 'string' || !out.displayName.trim() || out.displayName.length > 256)) throw graphErrors.invalidValue('displayName');
-  if (out.mailNickname !== undefined && (!out.mailNickname || (out.mailNickname as string).length > 64 || NICKNAME_FORBIDDEN.test(out.mailNickname as string))) throw graphErrors.invalidValue('mailNickname');
+  if (
+    out.displayName !== undefined &&
+    (typeof out.displayName !== 'string' || !out.displayName.trim() || out.displayName.length > 256)
+  )
+    throw graphErrors.invalidValue('displayName');
+  if (
+    out.mailNickname !== undefined &&
+    (!out.mailNickname ||
+      (out.mailNickname as string).length > 64 ||
+      NICKNAME_FORBIDDEN.test(out.mailNickname as string))
+  )
+    throw graphErrors.invalidValue('mailNickname');
   if (out.userPrincipalName !== undefined) {
     const upn = out.userPrincipalName as string;
     const alias = upn.slice(0, upn.lastIndexOf('@'));
-    if (!UPN.test(upn) || upn.length > 113 || alias.length > 64 || alias.startsWith('.') || alias.endsWith('.') || alias.includes('..')) throw graphErrors.invalidValue('userPrincipalName');
+    if (
+      !UPN.test(upn) ||
+      upn.length > 113 ||
+      alias.length > 64 ||
+      alias.startsWith('.') ||
+      alias.endsWith('.') ||
+      alias.includes('..')
+    )
+      throw graphErrors.invalidValue('userPrincipalName');
     if (!verifiedDomains.some((d) => d.toLowerCase() === upnDomain(upn))) throw graphErrors.unverifiedDomain();
   }
-  if (out.usageLocation !== undefined && out.usageLocation !== null && !/^[A-Z]{2}$/.test(out.usageLocation as string)) throw graphErrors.invalidValue('usageLocation');
+  if (out.usageLocation !== undefined && out.usageLocation !== null && !/^[A-Z]{2}$/.test(out.usageLocation as string))
+    throw graphErrors.invalidValue('usageLocation');
   if (out.passwordProfile !== undefined) {
     const pp = out.passwordProfile as { password?: unknown };
-    if (mode === 'create' && (pp.password === undefined || pp.password === null)) throw graphErrors.required('passwordProfile');
-    if (pp.password !== undefined && pp.password !== null && !passwordIsComplex(pp.password as string)) throw graphErrors.weakPassword();
+    if (mode === 'create' && (pp.password === undefined || pp.password === null))
+      throw graphErrors.required('passwordProfile');
+    if (pp.password !== undefined && pp.password !== null && !passwordIsComplex(pp.password as string))
+      throw graphErrors.weakPassword();
   }
   return out;
 }
@@ -113,7 +156,8 @@ export function validateUserBody(body: unknown, mode: 'create' | 'update', verif
 function checkType(name: string, kind: Kind, value: unknown): void {
   const bad = (): GraphError => graphErrors.invalidValue(name);
   if (value === null) {
-    if (name === 'accountEnabled' || name === 'displayName' || name === 'userPrincipalName' || name === 'mailNickname') throw bad();
+    if (name === 'accountEnabled' || name === 'displayName' || name === 'userPrincipalName' || name === 'mailNickname')
+      throw bad();
     return;
   }
   switch (kind) {
@@ -131,7 +175,12 @@ function checkType(name: string, kind: Kind, value: unknown): void {
       return;
     case 'passwordProfile': {
       if (typeof value !== 'object' || Array.isArray(value)) throw bad();
-      const allowed = new Set(['password', 'forceChangePasswordNextSignIn', 'forceChangePasswordNextSignInWithMfa', '@odata.type']);
+      const allowed = new Set([
+        'password',
+        'forceChangePasswordNextSignIn',
+        'forceChangePasswordNextSignInWithMfa',
+        '@odata.type',
+      ]);
       for (const [k, v] of Object.entries(value as object)) {
         if (!allowed.has(k)) throw graphErrors.invalidValue(name);
         if (k === 'password' && v !== null && typeof v !== 'string') throw bad();

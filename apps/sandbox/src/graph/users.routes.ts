@@ -30,7 +30,9 @@ export const userRoutes: Route[] = [
       return {
         status: 201,
         // The live service points Location at the directory's internal URL, not at /users/{id}.
-        headers: { Location: `${new URL(req.base).origin}/v2/${tid}/directoryObjects/${u.id}/Microsoft.DirectoryServices.User` },
+        headers: {
+          Location: `${new URL(req.base).origin}/v2/${tid}/directoryObjects/${u.id}/Microsoft.DirectoryServices.User`,
+        },
         body: { '@odata.context': `${req.base}/$metadata#users/$entity`, ...projectUser(u) },
       };
     },
@@ -61,7 +63,13 @@ export const userRoutes: Route[] = [
       const select = parseSelect(req.query.get('$select'));
       const u = store.getUser(params.id);
       if (!u) throw graphErrors.notFound(params.id);
-      return { status: 200, body: { '@odata.context': `${req.base}/$metadata#users${selectSuffix(select)}/$entity`, ...projectUser(u, select) } };
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${req.base}/$metadata#users${selectSuffix(select)}/$entity`,
+          ...projectUser(u, select),
+        },
+      };
     },
   },
   {
@@ -127,7 +135,16 @@ function listUsers({ req, store }: RouteContext) {
 function rejectByPolicy(props: Record<string, unknown>, rejected: readonly string[]): void {
   const upn = String(props.userPrincipalName ?? '').toLowerCase();
   if (!rejected.some((r) => r.toLowerCase() === upn)) return;
-  throw new GraphError(400, 'Request_BadRequest', "Invalid value specified for property 'userPrincipalName' of resource 'User'.", [
-    { code: 'InvalidValue', message: "Invalid value specified for property 'userPrincipalName' of resource 'User'.", target: 'userPrincipalName' },
-  ]);
+  throw new GraphError(
+    400,
+    'Request_BadRequest',
+    "Invalid value specified for property 'userPrincipalName' of resource 'User'.",
+    [
+      {
+        code: 'InvalidValue',
+        message: "Invalid value specified for property 'userPrincipalName' of resource 'User'.",
+        target: 'userPrincipalName',
+      },
+    ],
+  );
 }

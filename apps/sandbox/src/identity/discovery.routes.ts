@@ -34,7 +34,9 @@ export function discoveryRoutes(deps: DiscoveryDeps): Router {
     res.json({
       tenant_discovery_endpoint: `${base}/${tenant}/v2.0/.well-known/openid-configuration`,
       'api-version': '1.1',
-      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host, host.replace('127.0.0.1', 'localhost')] }],
+      metadata: [
+        { preferred_network: host, preferred_cache: host, aliases: [host, host.replace('127.0.0.1', 'localhost')] },
+      ],
     });
   });
 
@@ -63,7 +65,27 @@ export function discoveryRoutes(deps: DiscoveryDeps): Router {
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: v2 ? `${base}/oauth2/v2.0/logout` : `${base}/oauth2/logout`,
-      claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'cloud_instance_name',
+        'cloud_instance_host_name',
+        'cloud_graph_host_name',
+        'msgraph_host',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'acr',
+        'nonce',
+        'preferred_username',
+        'name',
+        'tid',
+        'ver',
+        'at_hash',
+        'c_hash',
+        'email',
+      ],
       kerberos_endpoint: `${base}/kerberos`,
       tenant_region_scope: 'SA',
       cloud_instance_name: 'microsoftonline.com',
@@ -73,8 +95,13 @@ export function discoveryRoutes(deps: DiscoveryDeps): Router {
     };
   };
 
-  for (const [path, v2] of [['/:tenant/v2.0/.well-known/openid-configuration', true], ['/:tenant/.well-known/openid-configuration', false]] as const) {
-    const endpoint = v2 ? 'GET /{tenant}/v2.0/.well-known/openid-configuration' : 'GET /{tenant}/.well-known/openid-configuration';
+  for (const [path, v2] of [
+    ['/:tenant/v2.0/.well-known/openid-configuration', true],
+    ['/:tenant/.well-known/openid-configuration', false],
+  ] as const) {
+    const endpoint = v2
+      ? 'GET /{tenant}/v2.0/.well-known/openid-configuration'
+      : 'GET /{tenant}/.well-known/openid-configuration';
     router.get(path, (req, res) => {
       try {
         const body = openid(req, v2);

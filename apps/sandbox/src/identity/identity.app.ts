@@ -33,10 +33,18 @@ export function identityApp(deps: IdentityAppDeps): Express {
     const err = decision.kind === 'throttle' ? aad.throttled() : aad.transient();
     if (decision.kind === 'throttle') res.set('Retry-After', String(decision.retryAfterSeconds));
     record(`${req.method} ${req.path.replace(/^\/[^/]+\//, '/{tenant}/')}`, err.status);
-    res.status(err.status).json(err.body(requestBaseUrl(req), String(req.headers['client-request-id'] ?? '') || undefined));
+    res
+      .status(err.status)
+      .json(err.body(requestBaseUrl(req), String(req.headers['client-request-id'] ?? '') || undefined));
   });
 
-  const common = { config: deps.config, verifiedDomains: deps.verifiedDomains, key: deps.key, baseUrl: requestBaseUrl, record };
+  const common = {
+    config: deps.config,
+    verifiedDomains: deps.verifiedDomains,
+    key: deps.key,
+    baseUrl: requestBaseUrl,
+    record,
+  };
   app.use(discoveryRoutes({ ...common, graphUrl: deps.graphUrl }));
   app.use(tokenRoutes(common));
   app.use((req, res) => {

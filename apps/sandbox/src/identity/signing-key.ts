@@ -19,7 +19,10 @@ export function loadSigningKey(stateDir: string): SigningKey {
   if (existsSync(file)) pem = readFileSync(file, 'utf8');
   else {
     mkdirSync(dir, { recursive: true });
-    pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
     writeFileSync(file, pem, { mode: 0o600 });
   }
   const privateKey = createPrivateKey(pem);
@@ -27,6 +30,8 @@ export function loadSigningKey(stateDir: string): SigningKey {
   const pub = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
   // Entra's kid/x5t is the base64url SHA-1 thumbprint of the signing certificate; a thumbprint of the
   // public key serves the same purpose (a stable, unique key id).
-  const kid = createHash('sha1').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+  const kid = createHash('sha1')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64url');
   return { kid, privateKey, publicKey, jwk: { kty: 'RSA', use: 'sig', kid, x5t: kid, n: pub.n, e: pub.e } };
 }

@@ -11,7 +11,8 @@ const DNS = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$
 export function resolveTenant(segment: string, config: IdentityConfig, verifiedDomains: readonly string[]): string {
   const s = segment.toLowerCase();
   if (s === config.tenantId.toLowerCase()) return config.tenantId;
-  if (s === config.tenantDomain.toLowerCase() || verifiedDomains.some((d) => d.toLowerCase() === s)) return config.tenantId;
+  if (s === config.tenantDomain.toLowerCase() || verifiedDomains.some((d) => d.toLowerCase() === s))
+    return config.tenantId;
   if (GUID.test(s) || DNS.test(s)) throw aad.tenantNotFound(segment);
   throw aad.invalidTenantIdentifier(segment);
 }

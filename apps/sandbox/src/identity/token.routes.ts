@@ -34,7 +34,8 @@ export function tokenRoutes(deps: TokenRouteDeps): Router {
       const bad = scopes.find((s) => !s.endsWith('/.default'));
       if (bad || scopes.length !== 1) throw aad.scopeNotDefault(scope);
       const resource = scopes[0].slice(0, -'/.default'.length);
-      if (!GRAPH_RESOURCES.has(resource) && !GRAPH_RESOURCES.has(`${resource}/`)) throw aad.resourceNotFound(resource, config.tenantDisplayName);
+      if (!GRAPH_RESOURCES.has(resource) && !GRAPH_RESOURCES.has(`${resource}/`))
+        throw aad.resourceNotFound(resource, config.tenantDisplayName);
       return issueGraphToken(config, deps.key);
     });
   });
@@ -63,7 +64,11 @@ export function tokenRoutes(deps: TokenRouteDeps): Router {
 
   function answer(req: Request, res: Response, endpoint: string, work: () => object): void {
     const correlationId = String(req.headers['client-request-id'] ?? '') || undefined;
-    res.set({ 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', 'Content-Type': 'application/json; charset=utf-8' });
+    res.set({
+      'Cache-Control': 'no-store, no-cache',
+      Pragma: 'no-cache',
+      'Content-Type': 'application/json; charset=utf-8',
+    });
     if (correlationId) res.set('client-request-id', correlationId);
     try {
       const body = work();
@@ -80,7 +85,10 @@ export function tokenRoutes(deps: TokenRouteDeps): Router {
 }
 
 /** Tenant, grant type, client id and secret, checked in the order Entra reports them. */
-function authenticate(req: Request, deps: TokenRouteDeps): { config: IdentityConfig; params: Record<string, string | undefined> } {
+function authenticate(
+  req: Request,
+  deps: TokenRouteDeps,
+): { config: IdentityConfig; params: Record<string, string | undefined> } {
   const config = deps.config();
   const params = { ...(req.body ?? {}) } as Record<string, string | undefined>;
   // client_secret_basic: Entra also accepts the credentials in an Authorization: Basic header.
@@ -96,9 +104,11 @@ function authenticate(req: Request, deps: TokenRouteDeps): { config: IdentityCon
   if (!params.grant_type) throw aad.missingParameter('grant_type');
   if (params.grant_type !== 'client_credentials') throw aad.unsupportedGrant();
   if (!params.client_id) throw aad.missingParameter('client_id');
-  if (params.client_id.toLowerCase() !== config.clientId.toLowerCase()) throw aad.appNotFound(params.client_id, config.tenantId);
+  if (params.client_id.toLowerCase() !== config.clientId.toLowerCase())
+    throw aad.appNotFound(params.client_id, config.tenantId);
   if (!params.client_secret && !params.client_assertion) throw aad.missingSecret();
-  if (!params.client_secret || !sameSecret(params.client_secret, config.clientSecret)) throw aad.invalidSecret(config.clientId);
+  if (!params.client_secret || !sameSecret(params.client_secret, config.clientSecret))
+    throw aad.invalidSecret(config.clientId);
   return { config, params };
 }
 

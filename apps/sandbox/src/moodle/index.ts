@@ -19,7 +19,10 @@ export function moodleSeedFromEnv(env: NodeJS.ProcessEnv): ConstructorParameters
     ? DEFAULT_COURSES
     : rawCourses.startsWith('[')
       ? (JSON.parse(rawCourses) as CourseSeed[])
-      : rawCourses.split(',').map((s) => ({ shortname: s.trim() })).filter((c) => c.shortname);
+      : rawCourses
+          .split(',')
+          .map((s) => ({ shortname: s.trim() }))
+          .filter((c) => c.shortname);
   const token = TokenSchema.parse({ token: env.SANDBOX_MOODLE_TOKEN || 'sandbox-moodle-token', service: 'lucy' });
   const config = env.SANDBOX_MOODLE_CONFIG ? JSON.parse(env.SANDBOX_MOODLE_CONFIG) : {};
   return { courses, tokens: [token], config };
@@ -30,7 +33,10 @@ export function moodleApp(ctx: SandboxContext, store: MoodleStore, log: Logger):
   app.disable('x-powered-by');
   app.use(moodleRouter(ctx, store, log));
   app.use((_req, res) => {
-    res.status(404).type('text/html').send('<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>');
+    res
+      .status(404)
+      .type('text/html')
+      .send('<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>');
   });
   return app;
 }

@@ -12,7 +12,16 @@ export function moodleAdminRouter(store: MoodleStore): express.Router {
 
   r.get('/users', (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    res.json(store.users().filter((u) => (q.username === undefined || u.username === q.username) && (q.email === undefined || u.email === q.email) && (q.deleted === 'true' || !u.deleted)));
+    res.json(
+      store
+        .users()
+        .filter(
+          (u) =>
+            (q.username === undefined || u.username === q.username) &&
+            (q.email === undefined || u.email === q.email) &&
+            (q.deleted === 'true' || !u.deleted),
+        ),
+    );
   });
   r.get('/users/:id', (req, res) => {
     const u = store.user(Number(req.params.id));
@@ -20,30 +29,53 @@ export function moodleAdminRouter(store: MoodleStore): express.Router {
     res.json({ ...u, enrolments: store.enrolments({ userid: u.id }) });
   });
   r.get('/courses', (_req, res) => res.json(store.courses()));
-  r.post('/courses', validated(CourseSeedSchema, (body, _req, res) => res.status(201).json(store.addCourse(body))));
+  r.post(
+    '/courses',
+    validated(CourseSeedSchema, (body, _req, res) => res.status(201).json(store.addCourse(body))),
+  );
   r.patch(
     '/courses/:id',
-    validated(CourseSeedSchema.partial().omit({ shortname: true }).extend({ shortname: z.string().min(1).optional() }).strict(), (body, req, res) => {
-      const c = store.course(Number(req.params.id));
-      if (!c) return res.status(404).json({ message: 'no such course' });
-      Object.assign(c, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
-      res.json(c);
-    }),
+    validated(
+      CourseSeedSchema.partial()
+        .omit({ shortname: true })
+        .extend({ shortname: z.string().min(1).optional() })
+        .strict(),
+      (body, req, res) => {
+        const c = store.course(Number(req.params.id));
+        if (!c) return res.status(404).json({ message: 'no such course' });
+        Object.assign(c, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
+        res.json(c);
+      },
+    ),
   );
   r.get('/enrolments', (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    res.json(store.enrolments({ courseid: q.courseid ? Number(q.courseid) : undefined, userid: q.userid ? Number(q.userid) : undefined }));
+    res.json(
+      store.enrolments({
+        courseid: q.courseid ? Number(q.courseid) : undefined,
+        userid: q.userid ? Number(q.userid) : undefined,
+      }),
+    );
   });
   r.get('/tokens', (_req, res) => res.json(store.tokens()));
-  r.put('/tokens', validated(TokenSchema, (body, _req, res) => {
-    store.setToken(body);
-    res.json(body);
-  }));
+  r.put(
+    '/tokens',
+    validated(TokenSchema, (body, _req, res) => {
+      store.setToken(body);
+      res.json(body);
+    }),
+  );
   r.get('/config', (_req, res) => res.json(store.config));
-  r.put('/config', validated(MoodleConfigSchema.partial(), (body, _req, res) => {
-    store.config = MoodleConfigSchema.parse({ ...store.config, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) });
-    res.json(store.config);
-  }));
+  r.put(
+    '/config',
+    validated(MoodleConfigSchema.partial(), (body, _req, res) => {
+      store.config = MoodleConfigSchema.parse({
+        ...store.config,
+        ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+      });
+      res.json(store.config);
+    }),
+  );
   r.get('/calls', (_req, res) => res.json(store.calls));
   r.post('/reset', (_req, res) => {
     store.reset();

@@ -3,7 +3,11 @@ import type { MoodleException } from './moodle.errors.js';
 import { jsToPhp } from './php-query.js';
 
 const env = { auths: ['manual'], langs: ['en'], themes: [] };
-const desc = single({ users: multiple(single({ username: value('username'), id: value('int', 'optional'), lang: value('lang', 'default', 'en') })) });
+const desc = single({
+  users: multiple(
+    single({ username: value('username'), id: value('int', 'optional'), lang: value('lang', 'default', 'en') }),
+  ),
+});
 
 function error(f: () => unknown): MoodleException {
   try {
@@ -16,27 +20,44 @@ function error(f: () => unknown): MoodleException {
 
 describe('validateParameters (external_api::validate_parameters)', () => {
   it('casts, fills defaults and leaves optional keys out', () => {
-    expect(validateParameters(desc, jsToPhp({ users: [{ username: 'juan', id: '7' }, { username: 'ana' }] }), env)).toEqual({
-      users: [{ username: 'juan', id: 7, lang: 'en' }, { username: 'ana', lang: 'en' }],
+    expect(
+      validateParameters(desc, jsToPhp({ users: [{ username: 'juan', id: '7' }, { username: 'ana' }] }), env),
+    ).toEqual({
+      users: [
+        { username: 'juan', id: 7, lang: 'en' },
+        { username: 'ana', lang: 'en' },
+      ],
     });
   });
 
   it('builds the path of the faulty value in debuginfo', () => {
     const e = error(() => validateParameters(desc, jsToPhp({ users: [{ username: 'Juan' }] }), env));
     expect(e.errorcode).toBe('invalidparameter');
-    expect(e.debuginfo).toBe('users => Invalid parameter value detected: username => Invalid parameter value detected: Invalid external api parameter: the value is "Juan", the server was expecting "username" type');
+    expect(e.debuginfo).toBe(
+      'users => Invalid parameter value detected: username => Invalid parameter value detected: Invalid external api parameter: the value is "Juan", the server was expecting "username" type',
+    );
   });
 
   it('in developer mode nests each message with its debuginfo, as getMessage() does', () => {
-    const e = error(() => validateParameters(desc, jsToPhp({ users: [{ username: 'Juan' }] }), { ...env, debug: 'developer' }));
+    const e = error(() =>
+      validateParameters(desc, jsToPhp({ users: [{ username: 'Juan' }] }), { ...env, debug: 'developer' }),
+    );
     expect(e.debuginfo).toMatch(/^users => Invalid parameter value detected \(username => /);
   });
 
   it('reports missing, unexpected and non-array values like Moodle', () => {
-    expect(error(() => validateParameters(desc, jsToPhp({}), env)).debuginfo).toBe('Missing required key in single structure: users');
-    expect(error(() => validateParameters(desc, jsToPhp({ users: [], x: '1' }), env)).debuginfo).toBe('Unexpected keys (x) detected in parameter array.');
-    expect(error(() => validateParameters(desc, jsToPhp({ users: 'juan' }), env)).debuginfo).toBe("users => Invalid parameter value detected: Only arrays accepted. The bad value is: 'juan'");
-    expect(error(() => validateParameters(value('int'), jsToPhp([1]), env)).debuginfo).toBe('Scalar type expected, array or object received.');
+    expect(error(() => validateParameters(desc, jsToPhp({}), env)).debuginfo).toBe(
+      'Missing required key in single structure: users',
+    );
+    expect(error(() => validateParameters(desc, jsToPhp({ users: [], x: '1' }), env)).debuginfo).toBe(
+      'Unexpected keys (x) detected in parameter array.',
+    );
+    expect(error(() => validateParameters(desc, jsToPhp({ users: 'juan' }), env)).debuginfo).toBe(
+      "users => Invalid parameter value detected: Only arrays accepted. The bad value is: 'juan'",
+    );
+    expect(error(() => validateParameters(value('int'), jsToPhp([1]), env)).debuginfo).toBe(
+      'Scalar type expected, array or object received.',
+    );
   });
 
   it('rejects a PARAM_INT that PHP would cast differently', () => {

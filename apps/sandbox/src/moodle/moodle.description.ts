@@ -30,12 +30,35 @@ export interface MultipleDesc {
 }
 export type Desc = ValueDesc | SingleDesc | MultipleDesc;
 
-export const value = (type: ParamType, required: Required = 'required', dflt?: unknown, allowNull = true): ValueDesc => ({ kind: 'value', type, required, default: dflt, allowNull });
-export const single = (keys: Record<string, Desc>, required: Required = 'required', dflt?: unknown): SingleDesc => ({ kind: 'single', keys, required, default: dflt });
-export const multiple = (content: Desc, required: Required = 'required', dflt?: unknown): MultipleDesc => ({ kind: 'multiple', content, required, default: dflt });
+export const value = (
+  type: ParamType,
+  required: Required = 'required',
+  dflt?: unknown,
+  allowNull = true,
+): ValueDesc => ({ kind: 'value', type, required, default: dflt, allowNull });
+export const single = (keys: Record<string, Desc>, required: Required = 'required', dflt?: unknown): SingleDesc => ({
+  kind: 'single',
+  keys,
+  required,
+  default: dflt,
+});
+export const multiple = (content: Desc, required: Required = 'required', dflt?: unknown): MultipleDesc => ({
+  kind: 'multiple',
+  content,
+  required,
+  default: dflt,
+});
 /** external_warnings(): the standard list of {item, itemid, warningcode, message}. */
 export const warnings = () =>
-  multiple(single({ item: value('text', 'optional'), itemid: value('int', 'optional'), warningcode: value('alphanumext'), message: value('raw') }), 'optional');
+  multiple(
+    single({
+      item: value('text', 'optional'),
+      itemid: value('int', 'optional'),
+      warningcode: value('alphanumext'),
+      message: value('raw'),
+    }),
+    'optional',
+  );
 
 export type Validated = string | number | boolean | null | Validated[] | { [k: string]: Validated };
 
@@ -47,7 +70,9 @@ export function validateParameters(desc: Desc, params: PhpValue | unknown, env: 
     if (isPhpArray(params)) throw invalidParameter('Scalar type expected, array or object received.');
     if (params === null || params === undefined) {
       if (desc.allowNull) return null;
-      throw invalidParameter(`Invalid external api parameter: the value is "", the server was expecting "${desc.type}" type`);
+      throw invalidParameter(
+        `Invalid external api parameter: the value is "", the server was expecting "${desc.type}" type`,
+      );
     }
     const raw = typeof params === 'boolean' ? (params ? '1' : '0') : String(params);
     if (desc.type === 'bool' && (raw === '0' || raw === '1')) return raw === '1';
@@ -55,7 +80,8 @@ export function validateParameters(desc: Desc, params: PhpValue | unknown, env: 
     return validateParam(raw, desc.type, env, debuginfo) as Validated;
   }
   if (desc.kind === 'single') {
-    if (!isPhpArray(params)) throw invalidParameter(`Only arrays accepted. The bad value is: '${printR(params as PhpValue)}'`);
+    if (!isPhpArray(params))
+      throw invalidParameter(`Only arrays accepted. The bad value is: '${printR(params as PhpValue)}'`);
     const rest = new Map(params);
     const result: Record<string, Validated> = {};
     for (const [key, sub] of Object.entries(desc.keys)) {
@@ -75,10 +101,12 @@ export function validateParameters(desc: Desc, params: PhpValue | unknown, env: 
       }
       rest.delete(key);
     }
-    if (rest.size > 0) throw invalidParameter(`Unexpected keys (${[...rest.keys()].join(', ')}) detected in parameter array.`);
+    if (rest.size > 0)
+      throw invalidParameter(`Unexpected keys (${[...rest.keys()].join(', ')}) detected in parameter array.`);
     return result;
   }
-  if (!isPhpArray(params)) throw invalidParameter(`Only arrays accepted. The bad value is: '${printR(params as PhpValue)}'`);
+  if (!isPhpArray(params))
+    throw invalidParameter(`Only arrays accepted. The bad value is: '${printR(params as PhpValue)}'`);
   return [...params.values()].map((p) => validateParameters(desc.content, p, env));
 }
 
@@ -88,7 +116,8 @@ function defaultValue(sub: Desc, env: ParamEnv, key: string): Validated {
   try {
     return validateParameters(sub, String(sub.default), env);
   } catch (e) {
-    if (e instanceof MoodleException) throw invalidParameter(`${key} => ${e.messageFor(env.debug ?? 'none')}: ${e.debuginfo ?? ''}`);
+    if (e instanceof MoodleException)
+      throw invalidParameter(`${key} => ${e.messageFor(env.debug ?? 'none')}: ${e.debuginfo ?? ''}`);
     throw e;
   }
 }
@@ -111,7 +140,14 @@ export function cleanReturnValue(desc: Desc, response: unknown): Validated {
     const out: Record<string, Validated> = {};
     for (const [key, sub] of Object.entries(desc.keys)) {
       if (!(key in obj) || obj[key] === undefined) {
-        if (sub.required === 'required') throw new MoodleException('invalid_response_exception', 'invalidresponse', 'Invalid response value detected', 'debug', `Error in response - Missing following required key in a single structure: ${key}`);
+        if (sub.required === 'required')
+          throw new MoodleException(
+            'invalid_response_exception',
+            'invalidresponse',
+            'Invalid response value detected',
+            'debug',
+            `Error in response - Missing following required key in a single structure: ${key}`,
+          );
         if (sub.kind === 'value' && sub.required === 'default') out[key] = cleanReturnValue(sub, sub.default);
         continue;
       }

@@ -6,8 +6,24 @@ import { type DebugLevel, invalidParameter } from './moodle.errors.js';
 import { fixUtf8, phpStripTags } from './php-strip-tags.js';
 
 export type ParamType =
-  | 'int' | 'raw' | 'raw_trimmed' | 'alpha' | 'alphanumext' | 'safedir' | 'plugin' | 'username' | 'notags' | 'text'
-  | 'email' | 'bool' | 'auth' | 'lang' | 'theme' | 'timezone' | 'url' | 'sequence';
+  | 'int'
+  | 'raw'
+  | 'raw_trimmed'
+  | 'alpha'
+  | 'alphanumext'
+  | 'safedir'
+  | 'plugin'
+  | 'username'
+  | 'notags'
+  | 'text'
+  | 'email'
+  | 'bool'
+  | 'auth'
+  | 'lang'
+  | 'theme'
+  | 'timezone'
+  | 'url'
+  | 'sequence';
 
 export interface ParamEnv {
   /** Installed auth plugins (PARAM_AUTH cleans anything else to ''). */
@@ -24,7 +40,6 @@ export function phpInt(v: string): number {
   const m = /^[ \t\n\r\v\f]*([+-]?\d+)/.exec(v);
   return m ? Number(m[1]) : 0;
 }
-
 
 export function cleanParam(value: string, type: ParamType, env: ParamEnv): string | number | boolean {
   switch (type) {
@@ -47,7 +62,11 @@ export function cleanParam(value: string, type: ParamType, env: ParamEnv): strin
       return value.replace(/[^0-9,]/g, '');
     case 'username':
       // PARAM_USERNAME without $CFG->extendedusernamechars: trim, lower-case, keep [-.@_a-z0-9].
-      return value.trim().toLowerCase().replace(/ /g, '').replace(/[^-.@_a-z0-9]/g, '');
+      return value
+        .trim()
+        .toLowerCase()
+        .replace(/ /g, '')
+        .replace(/[^-.@_a-z0-9]/g, '');
     case 'notags':
       // PARAM_NOTAGS: fix_utf8, then PHP's strip_tags. It cleans; a web service's validate_param below
       // then refuses a value it cleaned into something else (a name holding "<script>": invalidparameter).
@@ -77,7 +96,9 @@ export function cleanParam(value: string, type: ParamType, env: ParamEnv): strin
       // param::clean_param_value_timezone (lib/classes/param.php), its pattern as is: offsets -13..13 in
       // halves up to 12.5 (the class [5|0] admits '|' too), 99, or an alphanumeric run followed by
       // letters, _ and - with single slashes — so Etc/GMT+3 is refused; PCRE's $ also passes a final \n.
-      return /^(([+-]?(0?[0-9](\.[5|0])?|1[0-3](\.0)?|1[0-2]\.5))|(99)|[A-Za-z0-9]+(\/?[A-Za-z_-])+)\n?$/.test(value) ? value : '';
+      return /^(([+-]?(0?[0-9](\.[5|0])?|1[0-3](\.0)?|1[0-2]\.5))|(99)|[A-Za-z0-9]+(\/?[A-Za-z_-])+)\n?$/.test(value)
+        ? value
+        : '';
     case 'url':
       return /^(https?:\/\/[^\s]+|\/[^\s]*|)$/.test(value) ? value : '';
   }
@@ -86,7 +107,11 @@ export function cleanParam(value: string, type: ParamType, env: ParamEnv): strin
 /** validate_email(): PHPMailer's validateAddress (PHP's FILTER_VALIDATE_EMAIL) and no '<' or '>'. */
 export function isValidEmail(v: string): boolean {
   if (!v || /[<>]/.test(v)) return false;
-  return /^(?!\.)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+(?<!\.)@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(v) && !v.includes('..');
+  return (
+    /^(?!\.)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+(?<!\.)@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(
+      v,
+    ) && !v.includes('..')
+  );
 }
 
 /**
@@ -95,7 +120,12 @@ export function isValidEmail(v: string): boolean {
  * special-cased by the caller (external_api::validate_parameters accepts 0/1/'0'/'1' only... then falls
  * through to this check).
  */
-export function validateParam(value: string, type: ParamType, env: ParamEnv, debuginfo: string): string | number | boolean {
+export function validateParam(
+  value: string,
+  type: ParamType,
+  env: ParamEnv,
+  debuginfo: string,
+): string | number | boolean {
   const cleaned = cleanParam(value, type, env);
   if (String(value) !== String(cleaned)) throw invalidParameter(debuginfo);
   if (type === 'int') return cleaned as number;

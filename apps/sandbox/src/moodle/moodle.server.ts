@@ -45,7 +45,10 @@ async function parseRequest(req: Request): Promise<Parsed> {
   const get = parsePhpQuery(url.search.slice(1));
   let post: PhpArray = new Map();
   // PHP fills $_POST only from form bodies; a JSON body leaves it empty (and Moodle sees no token).
-  if (req.method === 'POST' && (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+  if (
+    req.method === 'POST' &&
+    (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
+  ) {
     post = parsePhpQuery(await readBody(req));
   } else if (req.method === 'POST') {
     await readBody(req);
@@ -66,17 +69,31 @@ function execute(p: Parsed, store: MoodleStore, env: ParamEnv): { result: Valida
   const token = p.token === null ? undefined : store.token(p.token);
   if (!token) throw moodleException('invalidtoken', 'webservice', 'Invalid token - token not found');
   if (token.validuntil && token.validuntil < Date.now() / 1000) {
-    throw new MoodleException('webservice_access_exception', 'accessexception', 'Access control exception', 'webservice', 'Invalid token - token expired - check validuntil time for the token');
+    throw new MoodleException(
+      'webservice_access_exception',
+      'accessexception',
+      'Access control exception',
+      'webservice',
+      'Invalid token - token expired - check validuntil time for the token',
+    );
   }
-  if (store.config.maintenance) throw moodleException('sitemaintenance', 'admin', 'The site is undergoing maintenance and is currently not available');
+  if (store.config.maintenance)
+    throw moodleException(
+      'sitemaintenance',
+      'admin',
+      'The site is undergoing maintenance and is currently not available',
+    );
   // load_function_info()
   if (!p.functionname) throw invalidParameter('Missing function name');
   const fn = WS_FUNCTIONS.get(p.functionname);
-  if (!fn) throw missingRecord('external_functions', 'SELECT * FROM {external_functions} WHERE name = ?', [p.functionname]);
+  if (!fn)
+    throw missingRecord('external_functions', 'SELECT * FROM {external_functions} WHERE name = ?', [p.functionname]);
   const allowed = token.functions === '*' ? [...WS_FUNCTIONS.keys()] : token.functions;
   if (!allowed.includes(fn.name)) throw accessException(ACCESS_DEBUGINFO(fn.name));
   const params = validateParameters(fn.parameters, p.parameters, env) as Record<string, Validated>;
-  const returns = store.transaction(() => fn.execute(params, { store, env, userid: token.userid, allowedFunctions: allowed }));
+  const returns = store.transaction(() =>
+    fn.execute(params, { store, env, userid: token.userid, allowedFunctions: allowed }),
+  );
   return { result: fn.returns ? cleanReturnValue(fn.returns, returns) : null, fn: fn.name };
 }
 
@@ -85,7 +102,10 @@ function sendMoodle(res: Response, format: 'json' | 'xml', body: string): void {
   res.status(200);
   // setHeader, not res.set: express would append "; charset=utf-8", which Moodle does not send.
   if (format === 'json') res.setHeader('Content-Type', 'application/json');
-  else res.setHeader('Content-Type', 'application/xml; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="response.xml"');
+  else
+    res
+      .setHeader('Content-Type', 'application/xml; charset=utf-8')
+      .setHeader('Content-Disposition', 'inline; filename="response.xml"');
   res.set({
     'Cache-Control': 'private, must-revalidate, pre-check=0, post-check=0, max-age=0',
     Expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
@@ -116,7 +136,12 @@ export function moodleRouter(ctx: SandboxContext, store: MoodleStore, log: Logge
       ctx.counters.record('moodle', endpoint, 403);
       return;
     }
-    const env: ParamEnv = { auths: store.config.auths, langs: store.config.langs, themes: store.config.themes, debug: store.config.debug };
+    const env: ParamEnv = {
+      auths: store.config.auths,
+      langs: store.config.langs,
+      themes: store.config.themes,
+      debug: store.config.debug,
+    };
     const render = { debug: store.config.debug, naming: store.config.exceptionNaming };
     try {
       const { result, fn } = execute(p, store, env);
@@ -139,4 +164,3 @@ export function moodleRouter(ctx: SandboxContext, store: MoodleStore, log: Logge
   });
   return router;
 }
-

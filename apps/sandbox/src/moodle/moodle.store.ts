@@ -112,7 +112,23 @@ export const MoodleConfigSchema = z
     /** get_class() of core exceptions: 'core\exception\moodle_exception' (4.5+) or 'moodle_exception'. */
     exceptionNaming: z.enum(['namespaced', 'legacy']).default('namespaced'),
     /** Installed auth plugins (core ones plus third-party auth_oidc). mnet and webservice are refused by create_users. */
-    auths: z.array(z.string()).default(['manual', 'nologin', 'email', 'db', 'ldap', 'lti', 'mnet', 'oauth2', 'oidc', 'shibboleth', 'webservice', 'cas', 'none']),
+    auths: z
+      .array(z.string())
+      .default([
+        'manual',
+        'nologin',
+        'email',
+        'db',
+        'ldap',
+        'lti',
+        'mnet',
+        'oauth2',
+        'oidc',
+        'shibboleth',
+        'webservice',
+        'cas',
+        'none',
+      ]),
     langs: z.array(z.string()).default(['en', 'es']),
     defaultLang: z.string().default('es'),
     themes: z.array(z.string()).default(['boost', 'classic']),
@@ -161,7 +177,10 @@ export class MoodleStore {
   readonly calls: MoodleCall[] = [];
 
   constructor(
-    private readonly seed: { courses: CourseSeed[]; tokens: Token[]; config?: Partial<MoodleConfig> } = { courses: DEFAULT_COURSES, tokens: [] },
+    private readonly seed: { courses: CourseSeed[]; tokens: Token[]; config?: Partial<MoodleConfig> } = {
+      courses: DEFAULT_COURSES,
+      tokens: [],
+    },
   ) {
     this.config = MoodleConfigSchema.parse(seed.config ?? {});
     this.reset();
@@ -169,9 +188,28 @@ export class MoodleStore {
 
   /** Back to the seeded site: admin and guest users, seeded courses and tokens, no enrolments. */
   reset(): void {
-    this.s = { users: new Map(), courses: new Map(), enrolments: new Map(), tokens: new Map(), nextUserId: 1, nextCourseId: 2 };
-    this.insertUser({ username: 'guest', firstname: 'Guest user', lastname: ' ', email: 'root@localhost', auth: 'manual' });
-    this.insertUser({ username: 'admin', firstname: 'Admin', lastname: 'User', email: 'admin@sandbox.example', auth: 'manual' });
+    this.s = {
+      users: new Map(),
+      courses: new Map(),
+      enrolments: new Map(),
+      tokens: new Map(),
+      nextUserId: 1,
+      nextCourseId: 2,
+    };
+    this.insertUser({
+      username: 'guest',
+      firstname: 'Guest user',
+      lastname: ' ',
+      email: 'root@localhost',
+      auth: 'manual',
+    });
+    this.insertUser({
+      username: 'admin',
+      firstname: 'Admin',
+      lastname: 'User',
+      email: 'admin@sandbox.example',
+      auth: 'manual',
+    });
     for (const c of this.seed.courses) this.addCourse(c);
     for (const t of this.seed.tokens) this.s.tokens.set(t.token, t);
     this.calls.length = 0;
@@ -194,10 +232,32 @@ export class MoodleStore {
     const t = now();
     const user: MoodleUser = {
       id: this.s.nextUserId++,
-      auth: 'manual', confirmed: true, suspended: false, deleted: false, idnumber: '', lang: this.config.defaultLang,
-      calendartype: 'gregorian', theme: '', timezone: '99', mailformat: 1, description: '', city: '', country: '',
-      institution: '', department: '', phone1: '', phone2: '', address: '', firstaccess: 0, lastaccess: 0,
-      timecreated: t, timemodified: t, passwordSha256: null, passwordToBeMailed: false, preferences: {}, customfields: {},
+      auth: 'manual',
+      confirmed: true,
+      suspended: false,
+      deleted: false,
+      idnumber: '',
+      lang: this.config.defaultLang,
+      calendartype: 'gregorian',
+      theme: '',
+      timezone: '99',
+      mailformat: 1,
+      description: '',
+      city: '',
+      country: '',
+      institution: '',
+      department: '',
+      phone1: '',
+      phone2: '',
+      address: '',
+      firstaccess: 0,
+      lastaccess: 0,
+      timecreated: t,
+      timemodified: t,
+      passwordSha256: null,
+      passwordToBeMailed: false,
+      preferences: {},
+      customfields: {},
       ...u,
     };
     this.s.users.set(user.id, user);
@@ -259,7 +319,9 @@ export class MoodleStore {
 
   enrolments(filter: { courseid?: number; userid?: number } = {}): Enrolment[] {
     return [...this.s.enrolments.values()].filter(
-      (e) => (filter.courseid === undefined || e.courseid === filter.courseid) && (filter.userid === undefined || e.userid === filter.userid),
+      (e) =>
+        (filter.courseid === undefined || e.courseid === filter.courseid) &&
+        (filter.userid === undefined || e.userid === filter.userid),
     );
   }
 

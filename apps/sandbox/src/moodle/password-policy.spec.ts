@@ -17,7 +17,9 @@ describe('checkPasswordPolicy (lib/moodlelib.php)', () => {
 
   it('counts accented letters as letters and honours maxconsecutiveidentchars', () => {
     expect(checkPasswordPolicy('Ñandú-2027', policy)).toBe('');
-    expect(checkPasswordPolicy('Aaaa-2027', { ...policy, maxConsecutiveIdentChars: 2 })).toContain('at most 2 consecutive identical');
+    expect(checkPasswordPolicy('Aaaa-2027', { ...policy, maxConsecutiveIdentChars: 2 })).toContain(
+      'at most 2 consecutive identical',
+    );
   });
 
   it('accepts anything when the policy is off', () => {

@@ -23,10 +23,14 @@ function hasConsecutiveIdentical(password: string, max: number): boolean {
 export function checkPasswordPolicy(password: string, p: PasswordPolicy): string {
   if (!p.enabled) return '';
   let errmsg = '';
-  if ([...password].length < p.minLength) errmsg += `<div>Passwords must be at least ${p.minLength} characters long.</div>`;
-  if (count(password, /\p{Nd}/gu) < p.minDigits) errmsg += `<div>Passwords must have at least ${p.minDigits} digit(s).</div>`;
-  if (count(password, /\p{Ll}/gu) < p.minLower) errmsg += `<div>Passwords must have at least ${p.minLower} lower case letter(s).</div>`;
-  if (count(password, /\p{Lu}/gu) < p.minUpper) errmsg += `<div>Passwords must have at least ${p.minUpper} upper case letter(s).</div>`;
+  if ([...password].length < p.minLength)
+    errmsg += `<div>Passwords must be at least ${p.minLength} characters long.</div>`;
+  if (count(password, /\p{Nd}/gu) < p.minDigits)
+    errmsg += `<div>Passwords must have at least ${p.minDigits} digit(s).</div>`;
+  if (count(password, /\p{Ll}/gu) < p.minLower)
+    errmsg += `<div>Passwords must have at least ${p.minLower} lower case letter(s).</div>`;
+  if (count(password, /\p{Lu}/gu) < p.minUpper)
+    errmsg += `<div>Passwords must have at least ${p.minUpper} upper case letter(s).</div>`;
   if (count(password, /[^\p{Lu}\p{Ll}\p{Nd}]/gu) < p.minNonAlphanum) {
     // "such as as" is Moodle's own typo in errorminpasswordnonalphanum.
     errmsg += `<div>Passwords must have at least ${p.minNonAlphanum} special character(s) such as as *, -, or #.</div>`;

@@ -3,7 +3,9 @@ import { multiple, single, value } from './moodle.description.js';
 
 describe('PHP output', () => {
   it('json_encode escapes slashes and non-ASCII like PHP without flags', () => {
-    expect(phpJsonEncode({ n: 'Pérez', u: 'http://x/y', e: '😀' })).toBe('{"n":"P\\u00e9rez","u":"http:\\/\\/x\\/y","e":"\\ud83d\\ude00"}');
+    expect(phpJsonEncode({ n: 'Pérez', u: 'http://x/y', e: '😀' })).toBe(
+      '{"n":"P\\u00e9rez","u":"http:\\/\\/x\\/y","e":"\\ud83d\\ude00"}',
+    );
     expect(JSON.parse(phpJsonEncode({ n: 'Pérez' }))).toEqual({ n: 'Pérez' });
     expect(phpJsonEncode(null)).toBe('null');
   });

@@ -121,7 +121,10 @@ export function encodePhpQuery(params: Record<string, unknown>): string {
   const walk = (prefix: string, v: unknown) => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(`${prefix}[${i}]`, x));
     else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(`${prefix}[${k}]`, x);
-    else out.push(`${encodeURIComponent(prefix)}=${encodeURIComponent(typeof v === 'boolean' ? (v ? '1' : '0') : String(v ?? ''))}`);
+    else
+      out.push(
+        `${encodeURIComponent(prefix)}=${encodeURIComponent(typeof v === 'boolean' ? (v ? '1' : '0') : String(v ?? ''))}`,
+      );
   };
   for (const [k, v] of Object.entries(params)) walk(k, v);
   return out.join('&');

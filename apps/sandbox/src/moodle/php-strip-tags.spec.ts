@@ -38,7 +38,9 @@ describe('PARAM_NOTAGS in a web service (validate_param)', () => {
   const env = { auths: ['manual'], langs: ['en'], themes: ['boost'] };
   it('cleans a name with tags, and so refuses it as a parameter: Moodle does not store what it was not sent', () => {
     expect(cleanParam('<script>x</script>Ana', 'notags', env)).toBe('xAna');
-    expect(() => validateParam('<script>x</script>Ana', 'notags', env, 'firstname')).toThrow(expect.objectContaining({ errorcode: 'invalidparameter' }));
+    expect(() => validateParam('<script>x</script>Ana', 'notags', env, 'firstname')).toThrow(
+      expect.objectContaining({ errorcode: 'invalidparameter' }),
+    );
     expect(validateParam('xAna', 'notags', env, 'firstname')).toBe('xAna');
   });
 });

@@ -6,7 +6,8 @@
 // A '>' outside a tag and NUL bytes: '>' is kept, NUL dropped. Every character PHP tests is ASCII, so a
 // UTF-16 string is walked as PHP walks the UTF-8 bytes.
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+const isSpace = (c: string | undefined) =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 
 export function phpStripTags(s: string): string {
   let out = '';

@@ -16,7 +16,12 @@ export function sialApp(ctx: SandboxContext, store: SialStore, log: Logger): exp
   app.use(sialRouter(ctx, store, log));
   // Django's 404 with DEBUG off.
   app.use((_req, res) => {
-    res.status(404).type('text/html').send('<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n');
+    res
+      .status(404)
+      .type('text/html')
+      .send(
+        '<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
+      );
   });
   return app;
 }

@@ -15,7 +15,21 @@ describe('SIAL cohort generator', () => {
     for (const l of SIAL_LISTS) expect(c[l].length).toBeGreaterThan(0);
     for (const r of all(c)) {
       expect(Object.keys(r).sort()).toEqual(
-        ['anio_ingreso', 'apellido', 'carrera', 'dni', 'email_institucional', 'email_personal', 'estado', 'fecha_nacimiento', 'id', 'legajo', 'nombre', 'periodo', 'sede'].sort(),
+        [
+          'anio_ingreso',
+          'apellido',
+          'carrera',
+          'dni',
+          'email_institucional',
+          'email_personal',
+          'estado',
+          'fecha_nacimiento',
+          'id',
+          'legajo',
+          'nombre',
+          'periodo',
+          'sede',
+        ].sort(),
       );
     }
     expect(c.ingresantes.every((r) => r.estado === 'ingresante' && r.legajo)).toBe(true);
@@ -29,8 +43,17 @@ describe('SIAL cohort generator', () => {
     expect(records.some((r) => r.dni !== r.dni.trim())).toBe(true); // DNI with spaces
     expect(records.some((r) => r.email_personal === null)).toBe(true);
     expect(records.some((r) => r.email_personal === '')).toBe(true);
-    expect(records.some((r) => r.email_personal !== null && r.email_personal !== '' && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(r.email_personal))).toBe(true);
-    expect(records.some((r) => /[A-Z]/.test(r.email_personal ?? '') && r.email_personal !== r.email_personal?.trim())).toBe(true);
+    expect(
+      records.some(
+        (r) =>
+          r.email_personal !== null &&
+          r.email_personal !== '' &&
+          !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(r.email_personal),
+      ),
+    ).toBe(true);
+    expect(
+      records.some((r) => /[A-Z]/.test(r.email_personal ?? '') && r.email_personal !== r.email_personal?.trim()),
+    ).toBe(true);
     expect(records.some((r) => r.apellido.includes("'"))).toBe(true);
     expect(records.some((r) => /[ñÑ]/.test(r.apellido + r.nombre))).toBe(true);
     expect(records.some((r) => /[áéíóúÁÉÍÓÚ]/.test(r.apellido + r.nombre))).toBe(true);
@@ -48,7 +71,9 @@ describe('SIAL cohort generator', () => {
     const r1 = generateCohort({ ...cfg, revision: 1 });
     const key = (r: { dni: string }) => digits(r.dni);
     const before = new Map(all(r0).map((r) => [key(r) + r.estado, r]));
-    const changed = all(r1).filter((r) => JSON.stringify({ ...before.get(key(r) + r.estado), id: 0 }) !== JSON.stringify({ ...r, id: 0 }));
+    const changed = all(r1).filter(
+      (r) => JSON.stringify({ ...before.get(key(r) + r.estado), id: 0 }) !== JSON.stringify({ ...r, id: 0 }),
+    );
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.length).toBeLessThan(10);
     expect(r1.preinscriptos.length).toBeGreaterThan(r0.preinscriptos.length - 1);

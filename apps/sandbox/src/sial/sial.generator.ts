@@ -40,10 +40,19 @@ export interface CohortConfig {
 
 export type Cohort = Record<SialList, SialRecord[]>;
 
-const LIST_OF: Record<Estado, SialList> = { aspirante: 'aspirantes', preinscripto: 'preinscriptos', ingresante: 'ingresantes' };
+const LIST_OF: Record<Estado, SialList> = {
+  aspirante: 'aspirantes',
+  preinscripto: 'preinscriptos',
+  ingresante: 'ingresantes',
+};
 
 const slug = (s: string) =>
-  s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ñ/gi, 'n').replace(/['\s]+/g, '').toLowerCase();
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ñ/gi, 'n')
+    .replace(/['\s]+/g, '')
+    .toLowerCase();
 
 export const withDots = (dni: string) => dni.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
@@ -73,7 +82,10 @@ function person(rng: Rng, i: number, year: number): Person {
     apellido,
     nombre,
     email_personal: `${slug(nombre.split(' ')[0]!)}.${slug(apellido.split(' ')[0]!)}${intBetween(rng, 1, 99)}@${pick(rng, EMAIL_DOMAINS)}`,
-    email_institucional: estado === 'ingresante' && rng() < 0.2 ? `${slug(apellido.split(' ')[0]!)}.${slug(nombre.split(' ')[0]!)}@estudiantes.unrc.edu.ar` : null,
+    email_institucional:
+      estado === 'ingresante' && rng() < 0.2
+        ? `${slug(apellido.split(' ')[0]!)}.${slug(nombre.split(' ')[0]!)}@estudiantes.unrc.edu.ar`
+        : null,
     carrera: pick(rng, CARRERAS),
     fecha_nacimiento: `${born}-${String(intBetween(rng, 1, 12)).padStart(2, '0')}-${String(intBetween(rng, 1, 28)).padStart(2, '0')}`,
     sede: pick(rng, SEDES),
@@ -172,7 +184,12 @@ export function generateCohort(cfg: CohortConfig): Cohort {
   for (const p of people) push(LIST_OF[p.estado], p);
   // The same DNI twice in one list: a re-submitted form, with the DNI typed with dots and a new email.
   const again = people.find((p) => p.estado === 'aspirante' && /^\d+$/.test(p.dni));
-  if (again) push('aspirantes', { ...again, dni: withDots(again.dni), email_personal: `${slug(again.nombre.split(' ')[0]!)}.${slug(again.apellido.split(' ')[0]!)}.bis@gmail.com` });
+  if (again)
+    push('aspirantes', {
+      ...again,
+      dni: withDots(again.dni),
+      email_personal: `${slug(again.nombre.split(' ')[0]!)}.${slug(again.apellido.split(' ')[0]!)}.bis@gmail.com`,
+    });
   // The same DNI in two lists: an admitted student still listed as aspirante.
   const stale = people.find((p) => p.estado === 'ingresante');
   if (stale) push('aspirantes', stale, 'aspirante');

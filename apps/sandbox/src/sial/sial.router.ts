@@ -25,11 +25,14 @@ function checkAuth(req: Request, store: SialStore): 'ok' | 'missing' | 'bad' {
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return 'bad';
-  return same(decoded.slice(0, colon), store.config.user) && same(decoded.slice(colon + 1), store.config.password) ? 'ok' : 'bad';
+  return same(decoded.slice(0, colon), store.config.user) && same(decoded.slice(colon + 1), store.config.password)
+    ? 'ok'
+    : 'bad';
 }
 
 /** A strictly positive integer, as DRF's _positive_int(strict=True); else null. */
-const positiveInt = (v: unknown): number | null => (typeof v === 'string' && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : null);
+const positiveInt = (v: unknown): number | null =>
+  typeof v === 'string' && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : null;
 
 function absoluteUrl(req: Request, params: URLSearchParams): string {
   const host = req.headers.host ?? '127.0.0.1';
@@ -38,7 +41,11 @@ function absoluteUrl(req: Request, params: URLSearchParams): string {
 }
 
 function drf(res: Response, status: number, body: unknown): void {
-  res.status(status).set({ Allow: 'GET, HEAD, OPTIONS', Vary: 'Accept', 'X-Frame-Options': 'DENY' }).type('application/json').send(JSON.stringify(body));
+  res
+    .status(status)
+    .set({ Allow: 'GET, HEAD, OPTIONS', Vary: 'Accept', 'X-Frame-Options': 'DENY' })
+    .type('application/json')
+    .send(JSON.stringify(body));
 }
 
 export function sialRouter(ctx: SandboxContext, store: SialStore, log: Logger): express.Router {
@@ -64,12 +71,17 @@ export function sialRouter(ctx: SandboxContext, store: SialStore, log: Logger): 
       // DRF's Throttled exception: 429, Retry-After and its standard message.
       res.set('Retry-After', String(Math.ceil(decision.retryAfterSeconds)));
       const s = Math.ceil(decision.retryAfterSeconds);
-      return void (drf(res, 429, { detail: `Request was throttled. Expected available in ${s} second${s === 1 ? '' : 's'}.` }), done());
+      return void (
+        drf(res, 429, { detail: `Request was throttled. Expected available in ${s} second${s === 1 ? '' : 's'}.` }),
+        done()
+      );
     }
     const auth = checkAuth(req, store);
     if (auth !== 'ok') {
       res.set('WWW-Authenticate', 'Basic realm="api"');
-      drf(res, 401, { detail: auth === 'missing' ? 'Authentication credentials were not provided.' : 'Invalid username/password.' });
+      drf(res, 401, {
+        detail: auth === 'missing' ? 'Authentication credentials were not provided.' : 'Invalid username/password.',
+      });
       return done();
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -92,7 +104,9 @@ export function sialRouter(ctx: SandboxContext, store: SialStore, log: Logger): 
       return done();
     }
     if (page === 1) store.countPull(list);
-    const params = new URLSearchParams(req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '');
+    const params = new URLSearchParams(
+      req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
+    );
     const link = (n: number) => {
       const p = new URLSearchParams(params);
       if (n === 1) p.delete('page');

@@ -25,11 +25,22 @@ export function smtpKnobsFromEnv(env: NodeJS.ProcessEnv): Partial<SmtpKnobs> {
   return env.SANDBOX_SMTP_KNOBS ? JSON.parse(env.SANDBOX_SMTP_KNOBS) : {};
 }
 
-export async function startSmtpStandIn(ctx: SandboxContext, opts: SmtpOptions & { mailboxPort: number; knobs?: Partial<SmtpKnobs> }, log: Logger): Promise<SmtpStandIn> {
+export async function startSmtpStandIn(
+  ctx: SandboxContext,
+  opts: SmtpOptions & { mailboxPort: number; knobs?: Partial<SmtpKnobs> },
+  log: Logger,
+): Promise<SmtpStandIn> {
   const initial = SmtpKnobsSchema.parse(opts.knobs ?? {});
   let knobs = initial;
   const mailbox = new Mailbox();
-  const smtp = await startSmtp(ctx, mailbox, () => knobs, (k) => (knobs = SmtpKnobsSchema.parse({ ...knobs, ...k })), opts, log);
+  const smtp = await startSmtp(
+    ctx,
+    mailbox,
+    () => knobs,
+    (k) => (knobs = SmtpKnobsSchema.parse({ ...knobs, ...k })),
+    opts,
+    log,
+  );
   const app = express();
   app.disable('x-powered-by');
   app.use(mailboxRouter(mailbox));
@@ -50,10 +61,16 @@ export async function startSmtpStandIn(ctx: SandboxContext, opts: SmtpOptions & 
       const r = express.Router();
       r.use(express.json());
       r.get('/knobs', (_req, res) => res.json(knobs));
-      r.put('/knobs', validated(SmtpKnobsSchema.partial(), (body, _req, res) => {
-        knobs = SmtpKnobsSchema.parse({ ...knobs, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) });
-        res.json(knobs);
-      }));
+      r.put(
+        '/knobs',
+        validated(SmtpKnobsSchema.partial(), (body, _req, res) => {
+          knobs = SmtpKnobsSchema.parse({
+            ...knobs,
+            ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+          });
+          res.json(knobs);
+        }),
+      );
       r.post('/reset', (_req, res) => {
         knobs = initial;
         mailbox.delete();

@@ -35,10 +35,20 @@ export function mailboxRouter(mailbox: Mailbox): express.Router {
     const start = Math.max(0, Number(req.query.start ?? 0) || 0);
     const limit = Math.max(1, Number(req.query.limit ?? 50) || 50);
     const page = all.slice(start, start + limit);
-    res.json({ total: mailbox.size, unread: mailbox.size, count: page.length, messages_count: all.length, start, tags: [], messages: page.map(summary) });
+    res.json({
+      total: mailbox.size,
+      unread: mailbox.size,
+      count: page.length,
+      messages_count: all.length,
+      start,
+      tags: [],
+      messages: page.map(summary),
+    });
   };
 
-  r.get('/api/v1/messages', (req, res) => listing(req, res, typeof req.query.to === 'string' ? req.query.to : undefined));
+  r.get('/api/v1/messages', (req, res) =>
+    listing(req, res, typeof req.query.to === 'string' ? req.query.to : undefined),
+  );
   r.get('/api/v1/search', (req, res) => {
     const q = String(req.query.query ?? '');
     const m = /(?:^|\s)to:"?([^\s"]+)"?/.exec(q);

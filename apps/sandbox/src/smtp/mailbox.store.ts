@@ -45,7 +45,9 @@ export class Mailbox {
     const to = filter.to?.toLowerCase();
     if (!to) return [...this.messages];
     return this.messages.filter(
-      (m) => [...m.To, ...m.Cc].some((a) => a.Address.toLowerCase() === to) || m.Envelope.RcptTo.some((r) => r.toLowerCase() === to),
+      (m) =>
+        [...m.To, ...m.Cc].some((a) => a.Address.toLowerCase() === to) ||
+        m.Envelope.RcptTo.some((r) => r.toLowerCase() === to),
     );
   }
 

@@ -27,7 +27,9 @@ export interface SmtpOptions {
 const smtpError = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): Address[] =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).map((v) => ({ Name: v.name ?? '', Address: v.address ?? '' }));
+  (Array.isArray(a) ? a : a ? [a] : [])
+    .flatMap((o) => o.value)
+    .map((v) => ({ Name: v.name ?? '', Address: v.address ?? '' }));
 
 /** smtp-server keeps its connections in a Set; we need the socket to drop one mid-transfer. */
 function socketOf(server: SMTPServer, session: SMTPServerSession): Socket | undefined {
@@ -42,7 +44,14 @@ export interface RunningSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(ctx: SandboxContext, mailbox: Mailbox, knobs: () => SmtpKnobs, useKnobs: (k: Partial<SmtpKnobs>) => void, opts: SmtpOptions, log: Logger): Promise<RunningSmtp> {
+export async function startSmtp(
+  ctx: SandboxContext,
+  mailbox: Mailbox,
+  knobs: () => SmtpKnobs,
+  useKnobs: (k: Partial<SmtpKnobs>) => void,
+  opts: SmtpOptions,
+  log: Logger,
+): Promise<RunningSmtp> {
   const requireAuth = Boolean(opts.user && opts.password);
   const record = (endpoint: string, code: number) => ctx.counters.record('smtp', endpoint, code);
 
@@ -74,7 +83,8 @@ export async function startSmtp(ctx: SandboxContext, mailbox: Mailbox, knobs: ()
     },
 
     onAuth(auth, _session, callback) {
-      if (auth.username === opts.user && auth.password === opts.password) return callback(null, { user: auth.username });
+      if (auth.username === opts.user && auth.password === opts.password)
+        return callback(null, { user: auth.username });
       record('AUTH', 535);
       callback(smtpError(535, '5.7.8 Error: authentication failed: authentication failure'));
     },
@@ -87,7 +97,9 @@ export async function startSmtp(ctx: SandboxContext, mailbox: Mailbox, knobs: ()
       }
       if (fault === 'throttle') {
         record('MAIL', 421);
-        return callback(smtpError(421, '4.7.0 smtp.sandbox.local Error: too many messages, slow down, closing connection'));
+        return callback(
+          smtpError(421, '4.7.0 smtp.sandbox.local Error: too many messages, slow down, closing connection'),
+        );
       }
       callback();
       void address;
@@ -98,7 +110,9 @@ export async function startSmtp(ctx: SandboxContext, mailbox: Mailbox, knobs: ()
       const to = address.address;
       if (matchesAny(k.rejectRecipients, to)) {
         record('RCPT', 550);
-        return callback(smtpError(550, `5.1.1 <${to}>: Recipient address rejected: User unknown in virtual mailbox table`));
+        return callback(
+          smtpError(550, `5.1.1 <${to}>: Recipient address rejected: User unknown in virtual mailbox table`),
+        );
       }
       if (matchesAny(k.tempFailRecipients, to)) {
         record('RCPT', 451);
@@ -138,7 +152,8 @@ export async function startSmtp(ctx: SandboxContext, mailbox: Mailbox, knobs: ()
         try {
           const parsed = await simpleParser(raw);
           const headers: Record<string, string[]> = {};
-          for (const line of parsed.headerLines) (headers[line.key] ??= []).push(line.line.slice(line.line.indexOf(':') + 1).trim());
+          for (const line of parsed.headerLines)
+            (headers[line.key] ??= []).push(line.line.slice(line.line.indexOf(':') + 1).trim());
           const msg = mailbox.add({
             MessageID: parsed.messageId ?? '',
             From: addresses(parsed.from)[0] ?? null,
@@ -151,7 +166,11 @@ export async function startSmtp(ctx: SandboxContext, mailbox: Mailbox, knobs: ()
             Text: parsed.text ?? '',
             HTML: typeof parsed.html === 'string' ? parsed.html : '',
             Size: raw.length,
-            Attachments: parsed.attachments.map((a) => ({ FileName: a.filename ?? '', ContentType: a.contentType, Size: a.size })),
+            Attachments: parsed.attachments.map((a) => ({
+              FileName: a.filename ?? '',
+              ContentType: a.contentType,
+              Size: a.size,
+            })),
             Headers: headers,
             Envelope: {
               MailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

@@ -19,26 +19,37 @@ const DAY = 86_400_000;
 /** Loads `${stateDir}/tls/{ca,cert,key}.pem`, creating them when missing or expiring within a day. */
 export async function ensureTls(stateDir: string): Promise<TlsMaterial> {
   const dir = join(stateDir, 'tls');
-  const files = { ca: join(dir, 'ca.pem'), caKey: join(dir, 'ca-key.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+  const files = {
+    ca: join(dir, 'ca.pem'),
+    caKey: join(dir, 'ca-key.pem'),
+    cert: join(dir, 'cert.pem'),
+    key: join(dir, 'key.pem'),
+  };
   if (Object.values(files).every((f) => existsSync(f)) && stillValid(readFileSync(files.cert, 'utf8'))) {
-    return { caFile: files.ca, ca: readFileSync(files.ca, 'utf8'), cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8') };
+    return {
+      caFile: files.ca,
+      ca: readFileSync(files.ca, 'utf8'),
+      cert: readFileSync(files.cert, 'utf8'),
+      key: readFileSync(files.key, 'utf8'),
+    };
   }
   mkdirSync(dir, { recursive: true });
   const now = new Date(Date.now() - 60_000);
   // A unique name per CA: TLS finds the issuer by subject name, so two trusted sandbox CAs with the same
   // name (two state folders, parallel test suites) would make one's certificates fail verification.
-  const ca = existsSync(files.ca) && existsSync(files.caKey) && stillValid(readFileSync(files.ca, 'utf8'))
-    ? { cert: readFileSync(files.ca, 'utf8'), private: readFileSync(files.caKey, 'utf8') }
-    : await generate([{ name: 'commonName', value: `Lucy sandbox local CA ${randomBytes(4).toString('hex')}` }], {
-        algorithm: 'sha256',
-        keySize: 2048,
-        notBeforeDate: now,
-        notAfterDate: new Date(now.getTime() + 3650 * DAY),
-        extensions: [
-          { name: 'basicConstraints', cA: true, critical: true },
-          { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-        ],
-      });
+  const ca =
+    existsSync(files.ca) && existsSync(files.caKey) && stillValid(readFileSync(files.ca, 'utf8'))
+      ? { cert: readFileSync(files.ca, 'utf8'), private: readFileSync(files.caKey, 'utf8') }
+      : await generate([{ name: 'commonName', value: `Lucy sandbox local CA ${randomBytes(4).toString('hex')}` }], {
+          algorithm: 'sha256',
+          keySize: 2048,
+          notBeforeDate: now,
+          notAfterDate: new Date(now.getTime() + 3650 * DAY),
+          extensions: [
+            { name: 'basicConstraints', cA: true, critical: true },
+            { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+          ],
+        });
   const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
     algorithm: 'sha256',
     keySize: 2048,

@@ -21,7 +21,13 @@ import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
 import type { RuntimeKey } from '../runtime-keys.js';
-import { creadaDesde, creadaPorEsteOnboarding, nombreVisible, upnDefinitivo, type EstadoCuenta } from '../domain/cuenta.js';
+import {
+  creadaDesde,
+  creadaPorEsteOnboarding,
+  nombreVisible,
+  upnDefinitivo,
+  type EstadoCuenta,
+} from '../domain/cuenta.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
 import { bloquearCuenta, cambiarUpn, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
@@ -76,7 +82,9 @@ export class AprovisionarCuenta {
     let intento: Intento | undefined;
     try {
       // The row's UPN once an account exists under it, whatever the pattern says now; otherwise today's pattern.
-      cuenta = (await bloquearCuenta(ctx.manager, alumnoId)) ?? (await reservarCuenta(ctx.manager, alumnoId, (upn = this.upnDe(alumno))));
+      cuenta =
+        (await bloquearCuenta(ctx.manager, alumnoId)) ??
+        (await reservarCuenta(ctx.manager, alumnoId, (upn = this.upnDe(alumno))));
       const definitivo = upnDefinitivo(cuenta);
       if (!definitivo && cuenta.upn !== (upn ??= this.upnDe(alumno))) await cambiarUpn(ctx.manager, cuenta, upn);
       const desde = ctx.envelope.occurredAt;
@@ -85,16 +93,33 @@ export class AprovisionarCuenta {
         alumno,
         upn: cuenta.upn,
         estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado,
-        sinRegistrarDesde: definitivo ? null : new Date(Math.min(cuenta.createdAt.getTime(), Date.parse(desde))).toISOString(),
+        sinRegistrarDesde: definitivo
+          ? null
+          : new Date(Math.min(cuenta.createdAt.getTime(), Date.parse(desde))).toISOString(),
         desde,
         ultimoIntento: ctx.isLastAttempt,
       };
       const { user, nuestra, credencial } = await this.asegurar(intento);
       const creadaPorLucy = nuestra || (user.id === cuenta.graphUserId && cuenta.creadaPorLucy);
-      Object.assign(cuenta, { upn: intento.upn, estado: 'activa', graphUserId: user.id, creadaPorLucy, credencialVersion: cuenta.credencialVersion + 1, ultimoError: null });
+      Object.assign(cuenta, {
+        upn: intento.upn,
+        estado: 'activa',
+        graphUserId: user.id,
+        creadaPorLucy,
+        credencialVersion: cuenta.credencialVersion + 1,
+        ultimoError: null,
+      });
       await guardarCuenta(ctx.manager, cuenta);
       await this.creados.olvidar(ctx.manager, alumnoId);
-      ctx.publish(CuentaTeamsCreada, { alumnoId, upn: cuenta.upn, graphUserId: user.id, existente: !nuestra, credencial: credencial.sellada, credencialVersion: cuenta.credencialVersion, alumno });
+      ctx.publish(CuentaTeamsCreada, {
+        alumnoId,
+        upn: cuenta.upn,
+        graphUserId: user.id,
+        existente: !nuestra,
+        credencial: credencial.sellada,
+        credencialVersion: cuenta.credencialVersion,
+        alumno,
+      });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;
@@ -111,10 +136,18 @@ export class AprovisionarCuenta {
             if (nota) Object.assign(intento, { graphUserId: nota.graphUserId, upn: nota.upn, nuestra: true });
             else await this.buscarDejada(intento, fallo);
           }
-          const graphUserId = intento?.graphUserId === undefined ? (previo === 'eliminada' ? null : cuenta.graphUserId) : intento.graphUserId;
-          const creadaPorLucy = graphUserId !== null && (!!intento?.nuestra || (graphUserId === cuenta.graphUserId && cuenta.creadaPorLucy));
+          const graphUserId =
+            intento?.graphUserId === undefined
+              ? previo === 'eliminada'
+                ? null
+                : cuenta.graphUserId
+              : intento.graphUserId;
+          const creadaPorLucy =
+            graphUserId !== null &&
+            (!!intento?.nuestra || (graphUserId === cuenta.graphUserId && cuenta.creadaPorLucy));
           Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId, creadaPorLucy });
-          if (graphUserId && creadaPorLucy) dejada = { graphUserId, deshabilitada: await this.deshabilitar(graphUserId, fallo) };
+          if (graphUserId && creadaPorLucy)
+            dejada = { graphUserId, deshabilitada: await this.deshabilitar(graphUserId, fallo) };
         }
         cuenta.ultimoError = fallo.motivo;
         await guardarCuenta(ctx.manager, cuenta);
@@ -148,9 +181,12 @@ export class AprovisionarCuenta {
   private async buscarDejada(intento: Intento, fallo: { motivo: string }): Promise<void> {
     try {
       const user = (await this.graph.findUser(intento.upn)) ?? (await this.sinRegistrar(intento));
-      if (user && creadaDesde(user.createdDateTime, intento.sinRegistrarDesde!)) Object.assign(intento, { graphUserId: user.id, nuestra: true });
+      if (user && creadaDesde(user.createdDateTime, intento.sinRegistrarDesde!))
+        Object.assign(intento, { graphUserId: user.id, nuestra: true });
     } catch (err) {
-      fallo.motivo = recortar(`${fallo.motivo}; whether an earlier attempt left an account could not be checked (${describeError(err)})`);
+      fallo.motivo = recortar(
+        `${fallo.motivo}; whether an earlier attempt left an account could not be checked (${describeError(err)})`,
+      );
     }
   }
 
@@ -178,11 +214,21 @@ export class AprovisionarCuenta {
         // Taken between our lookup and our create (another replica, or Graph's read lagging our earlier write): use it.
         porConflicto = true;
         user = await this.graph.findUser(r.conflict.id ?? intento.upn, { justWritten: true });
-        if (!user) throw new TransientError(`the UPN ${intento.upn} is taken but its user cannot be read yet`, 'graph-replication');
+        if (!user)
+          throw new TransientError(
+            `the UPN ${intento.upn} is taken but its user cannot be read yet`,
+            'graph-replication',
+          );
       }
     }
     intento.graphUserId = user.id;
-    const nuestra = creadaAhora || creadaPorEsteOnboarding({ estadoPrevio: intento.estadoPrevio, creadaEn: user.createdDateTime, onboardingDesde: intento.desde });
+    const nuestra =
+      creadaAhora ||
+      creadaPorEsteOnboarding({
+        estadoPrevio: intento.estadoPrevio,
+        creadaEn: user.createdDateTime,
+        onboardingDesde: intento.desde,
+      });
     intento.nuestra = nuestra;
     const recienEscrita = creadaAhora || porConflicto || nuestra;
 
@@ -190,13 +236,24 @@ export class AprovisionarCuenta {
     // A user we just created has the usageLocation we sent, though POST /users does not echo it (its
     // answer is Graph's default projection): one write less per student against Entra's write quota.
     if (!user.usageLocation && !creadaAhora) {
-      await this.graph.updateUser(user.id, { usageLocation: this.config.USAGE_LOCATION }, { justWritten: recienEscrita });
+      await this.graph.updateUser(
+        user.id,
+        { usageLocation: this.config.USAGE_LOCATION },
+        { justWritten: recienEscrita },
+      );
       usageLocationPuesta = true;
     }
     await this.licenciar(user, intento, nuestra, { justWritten: recienEscrita || usageLocationPuesta });
     // Last, so a licence refused for good does not change a password nobody will receive.
     if (!creadaAhora) {
-      await this.graph.updateUser(user.id, { accountEnabled: true, passwordProfile: { password: credencial.password, forceChangePasswordNextSignIn: true } }, { justWritten: recienEscrita });
+      await this.graph.updateUser(
+        user.id,
+        {
+          accountEnabled: true,
+          passwordProfile: { password: credencial.password, forceChangePasswordNextSignIn: true },
+        },
+        { justWritten: recienEscrita },
+      );
     }
     return { user, nuestra, credencial };
   }
@@ -210,13 +267,20 @@ export class AprovisionarCuenta {
   private async sinRegistrar(intento: Intento): Promise<GraphUser | null> {
     const desde = intento.sinRegistrarDesde;
     if (!desde) return null;
-    const user = (await this.graph.findUsersByEmployeeId(intento.alumno.dni)).find((u) => creadaDesde(u.createdDateTime, desde));
+    const user = (await this.graph.findUsersByEmployeeId(intento.alumno.dni)).find((u) =>
+      creadaDesde(u.createdDateTime, desde),
+    );
     if (user) intento.upn = user.userPrincipalName.toLowerCase();
     return user ?? null;
   }
 
   /** The configured licence; an account of ours that cannot get it for good is deleted again (local compensation). */
-  private async licenciar(user: GraphUser, intento: Intento, nuestra: boolean, opts: { justWritten: boolean }): Promise<void> {
+  private async licenciar(
+    user: GraphUser,
+    intento: Intento,
+    nuestra: boolean,
+    opts: { justWritten: boolean },
+  ): Promise<void> {
     const sku = this.runtime.get('licenciaSku').toLowerCase();
     const licencias = user.assignedLicenses ?? [];
     if (licencias.some((l) => l.skuId.toLowerCase() === sku)) return;
@@ -239,7 +303,10 @@ export class AprovisionarCuenta {
       intento.graphUserId = null;
       return conNota(causa, 'the account was deleted again');
     } catch (err) {
-      return conNota(causa, `the account ${id} could not be deleted again (${(err as Error).message}); delete it by hand or with EliminarCuentaTeams`);
+      return conNota(
+        causa,
+        `the account ${id} could not be deleted again (${(err as Error).message}); delete it by hand or with EliminarCuentaTeams`,
+      );
     }
   }
 

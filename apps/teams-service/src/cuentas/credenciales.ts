@@ -25,7 +25,8 @@ export class Credenciales {
   private readonly longitud: number;
 
   constructor(@InjectConfig() config: Pick<TeamsConfig, 'CREDENTIALS_KEY' | 'PASSWORD_LENGTH'>) {
-    if (!config.CREDENTIALS_KEY) new Logger('Credenciales').warn('CREDENTIALS_KEY is unset: sealing with the sandbox dev key');
+    if (!config.CREDENTIALS_KEY)
+      new Logger('Credenciales').warn('CREDENTIALS_KEY is unset: sealing with the sandbox dev key');
     this.box = new SecretBox(parseSecretKeys(config.CREDENTIALS_KEY ?? DEV_CREDENTIALS_KEY));
     this.longitud = config.PASSWORD_LENGTH;
   }

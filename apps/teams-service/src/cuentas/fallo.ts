@@ -17,7 +17,11 @@ export function reportableFailure(err: unknown, ctx: Pick<MessageContext, 'isLas
   if (err instanceof PermanentError) return { motivo: recortar(err.message), codigo: err.code, permanente: true };
   if (!ctx.isLastAttempt) return null;
   const codigo = (err as { code?: unknown })?.code;
-  return { motivo: recortar(describeError(err)), codigo: typeof codigo === 'string' ? codigo.slice(0, 200) : undefined, permanente: false };
+  return {
+    motivo: recortar(describeError(err)),
+    codigo: typeof codigo === 'string' ? codigo.slice(0, 200) : undefined,
+    permanente: false,
+  };
 }
 
 /** A reason as long as the contracts allow (2,000 characters), never empty. */

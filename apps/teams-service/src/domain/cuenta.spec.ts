@@ -4,24 +4,35 @@ const desde = '2027-02-01T10:00:00.000Z';
 
 describe('whose account a found one is', () => {
   it('is this onboarding’s when Graph created it after the onboarding began and no credential was delivered', () => {
-    expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2027-02-01T10:00:05Z', onboardingDesde: desde })).toBe(true);
-    expect(creadaPorEsteOnboarding({ estadoPrevio: 'fallida', creadaEn: '2027-02-01T10:03:00Z', onboardingDesde: desde })).toBe(true);
+    expect(
+      creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2027-02-01T10:00:05Z', onboardingDesde: desde }),
+    ).toBe(true);
+    expect(
+      creadaPorEsteOnboarding({ estadoPrevio: 'fallida', creadaEn: '2027-02-01T10:03:00Z', onboardingDesde: desde }),
+    ).toBe(true);
   });
 
   it('tolerates clocks that disagree by a minute', () => {
-    expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2027-02-01T09:59:00Z', onboardingDesde: desde })).toBe(true);
+    expect(
+      creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2027-02-01T09:59:00Z', onboardingDesde: desde }),
+    ).toBe(true);
   });
 
   it('is someone else’s when older than the onboarding, unknown, or already delivered to the student', () => {
-    expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2026-03-01T00:00:00Z', onboardingDesde: desde })).toBe(false);
+    expect(
+      creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: '2026-03-01T00:00:00Z', onboardingDesde: desde }),
+    ).toBe(false);
     expect(creadaPorEsteOnboarding({ estadoPrevio: null, creadaEn: null, onboardingDesde: desde })).toBe(false);
-    expect(creadaPorEsteOnboarding({ estadoPrevio: 'activa', creadaEn: '2027-02-01T10:00:05Z', onboardingDesde: desde })).toBe(false);
+    expect(
+      creadaPorEsteOnboarding({ estadoPrevio: 'activa', creadaEn: '2027-02-01T10:00:05Z', onboardingDesde: desde }),
+    ).toBe(false);
   });
 });
 
 describe('whether the UPN in a row is the student’s for good', () => {
   it('is, once an account was delivered under it or is left in Graph', () => {
-    for (const estado of ['activa', 'deshabilitada', 'eliminada'] as const) expect(upnDefinitivo({ estado, graphUserId: null })).toBe(true);
+    for (const estado of ['activa', 'deshabilitada', 'eliminada'] as const)
+      expect(upnDefinitivo({ estado, graphUserId: null })).toBe(true);
     expect(upnDefinitivo({ estado: 'fallida', graphUserId: 'left-behind' })).toBe(true);
   });
 

@@ -22,7 +22,11 @@ export const DEMORA_REPLICACION_MS = 2 * 60_000;
  * and Graph created it after the onboarding began. An account delivered before, or older than the
  * event, belongs to someone else's decision: we reuse it but never delete it.
  */
-export function creadaPorEsteOnboarding(a: { estadoPrevio: EstadoCuenta | null; creadaEn: string | null | undefined; onboardingDesde: string }): boolean {
+export function creadaPorEsteOnboarding(a: {
+  estadoPrevio: EstadoCuenta | null;
+  creadaEn: string | null | undefined;
+  onboardingDesde: string;
+}): boolean {
   if (a.estadoPrevio === 'activa' || a.estadoPrevio === 'deshabilitada') return false;
   return creadaDesde(a.creadaEn, a.onboardingDesde);
 }
@@ -38,13 +42,18 @@ export function creadaDesde(creadaEn: string | null | undefined, desde: string):
  * that failed leaving no account, holds only a name, and an onboarding takes the pattern in force (say
  * after an operator fixed the domain that made it fail).
  */
-export const upnDefinitivo = (c: { estado: EstadoCuenta; graphUserId: string | null }): boolean => c.estado !== 'pendiente' && !(c.estado === 'fallida' && c.graphUserId === null);
+export const upnDefinitivo = (c: { estado: EstadoCuenta; graphUserId: string | null }): boolean =>
+  c.estado !== 'pendiente' && !(c.estado === 'fallida' && c.graphUserId === null);
 
 /** A 404 for an account we recorded as alive moments ago may be lag, not absence. */
-export function puedeSerDemoraDeReplicacion(cuenta: { estado: EstadoCuenta; updatedAt: Date } | null, ahora = Date.now()): boolean {
+export function puedeSerDemoraDeReplicacion(
+  cuenta: { estado: EstadoCuenta; updatedAt: Date } | null,
+  ahora = Date.now(),
+): boolean {
   if (!cuenta || (cuenta.estado !== 'activa' && cuenta.estado !== 'deshabilitada')) return false;
   return ahora - cuenta.updatedAt.getTime() < DEMORA_REPLICACION_MS;
 }
 
 /** The name shown in Teams and the address book. */
-export const nombreVisible = (alumno: Pick<AlumnoDatos, 'nombre' | 'apellido'>): string => `${alumno.nombre.trim()} ${alumno.apellido.trim()}`.slice(0, 256);
+export const nombreVisible = (alumno: Pick<AlumnoDatos, 'nombre' | 'apellido'>): string =>
+  `${alumno.nombre.trim()} ${alumno.apellido.trim()}`.slice(0, 256);

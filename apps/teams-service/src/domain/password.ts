@@ -19,7 +19,8 @@ const elegir = (set: string): string => set[randomInt(set.length)];
 
 /** A fresh temporary password of `longitud` characters with at least one of every class. */
 export function generarPasswordTemporal(longitud = 16): string {
-  if (!Number.isInteger(longitud) || longitud < LONGITUD_MINIMA) throw new Error(`a temporary password needs at least ${LONGITUD_MINIMA} characters`);
+  if (!Number.isInteger(longitud) || longitud < LONGITUD_MINIMA)
+    throw new Error(`a temporary password needs at least ${LONGITUD_MINIMA} characters`);
   const chars = Object.values(CLASES).map(elegir);
   while (chars.length < longitud) chars.push(elegir(ALFABETO));
   // Fisher–Yates with the same generator, so the guaranteed characters are not always first.

@@ -8,7 +8,9 @@ describe('UPN from a pattern', () => {
   });
 
   it('puts names without accents, spaces or punctuation', () => {
-    expect(upnDesde('{nombre}.{apellido}.{dni}@{domain}', alumno, 'x.edu.ar')).toBe('mariajose.nunezpaz.40123456@x.edu.ar');
+    expect(upnDesde('{nombre}.{apellido}.{dni}@{domain}', alumno, 'x.edu.ar')).toBe(
+      'mariajose.nunezpaz.40123456@x.edu.ar',
+    );
     expect(upnDesde('{inicial}{apellido}{dni}@x.edu.ar', alumno, 'ignored.edu')).toBe('mnunezpaz40123456@x.edu.ar');
     expect(normalizarNombre("D'Ángelo Ñandú")).toBe('dangelonandu');
   });

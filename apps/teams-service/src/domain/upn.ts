@@ -12,7 +12,8 @@ const ALIAS = /^[A-Za-z0-9'._\-!#^~]{1,64}$/;
 const DOMINIO = /^([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i;
 
 /** Why a domain name cannot be a UPN's domain, or undefined when it can (whether the tenant verified it, only Graph knows). */
-export const validarDominio = (dominio: string): string | undefined => (DOMINIO.test(dominio) ? undefined : 'must be a domain name');
+export const validarDominio = (dominio: string): string | undefined =>
+  DOMINIO.test(dominio) ? undefined : 'must be a domain name';
 
 /** A student whose names add nothing odd: what a pattern gives for them shows what its literal parts are worth. */
 const MUESTRA = { dni: '12345678', nombre: 'Ana', apellido: 'Paz' };
@@ -36,16 +37,25 @@ export function validarPatronUpn(pattern: string): string | undefined {
   if (at <= 0 || pattern.indexOf('@') !== at) return 'must be alias@domain with exactly one @';
   if (pattern.slice(0, at).includes('{domain}')) return '{domain} belongs after the @';
   // Its fixed text must already make a valid UPN (say no space, no double dot), or every student fails.
-  const muestra = pattern.replace(/\{([a-z]+)\}/g, (_, t: Token) => (t === 'domain' ? 'example.edu' : t === 'inicial' ? 'a' : MUESTRA[t]));
-  if (problemaDeAlias(aliasDe(muestra))) return `gives an invalid alias ("${aliasDe(muestra)}" for DNI ${MUESTRA.dni}): use A-Z a-z 0-9 ' . - _ ! # ^ ~, no dot at the ends or twice in a row`;
-  if (validarDominio(muestra.slice(muestra.lastIndexOf('@') + 1))) return 'the part after the @ must be a domain name or {domain}';
+  const muestra = pattern.replace(/\{([a-z]+)\}/g, (_, t: Token) =>
+    t === 'domain' ? 'example.edu' : t === 'inicial' ? 'a' : MUESTRA[t],
+  );
+  if (problemaDeAlias(aliasDe(muestra)))
+    return `gives an invalid alias ("${aliasDe(muestra)}" for DNI ${MUESTRA.dni}): use A-Z a-z 0-9 ' . - _ ! # ^ ~, no dot at the ends or twice in a row`;
+  if (validarDominio(muestra.slice(muestra.lastIndexOf('@') + 1)))
+    return 'the part after the @ must be a domain name or {domain}';
   return undefined;
 }
 
-const problemaDeAlias = (alias: string): boolean => !ALIAS.test(alias) || alias.startsWith('.') || alias.endsWith('.') || alias.includes('..');
+const problemaDeAlias = (alias: string): boolean =>
+  !ALIAS.test(alias) || alias.startsWith('.') || alias.endsWith('.') || alias.includes('..');
 
 /** The UPN of a student: the pattern's placeholders replaced, lower case. Throws if the result is not a valid UPN. */
-export function upnDesde(pattern: string, alumno: Pick<AlumnoDatos, 'dni' | 'nombre' | 'apellido'>, domain: string): string {
+export function upnDesde(
+  pattern: string,
+  alumno: Pick<AlumnoDatos, 'dni' | 'nombre' | 'apellido'>,
+  domain: string,
+): string {
   const values: Record<Token, string> = {
     dni: alumno.dni,
     domain: domain.toLowerCase(),

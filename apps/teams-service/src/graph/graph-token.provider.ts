@@ -15,7 +15,10 @@ export class GraphTokenProvider {
   private readonly log = new Logger('GraphToken');
   private readonly app: ConfidentialClientApplication;
 
-  constructor(@InjectConfig() private readonly config: TeamsConfig, ca: TrustedCa) {
+  constructor(
+    @InjectConfig() private readonly config: TeamsConfig,
+    ca: TrustedCa,
+  ) {
     const authority = new URL(`/${config.GRAPH_TENANT_ID}`, config.GRAPH_AUTHORITY_HOST).toString();
     this.app = new ConfidentialClientApplication({
       auth: {
@@ -45,7 +48,10 @@ export class GraphTokenProvider {
   /** A valid access token; `renew` skips the cache (Graph refused the cached one). */
   async token(renew = false): Promise<string> {
     try {
-      const result = await this.app.acquireTokenByClientCredential({ scopes: [this.config.GRAPH_SCOPE], skipCache: renew });
+      const result = await this.app.acquireTokenByClientCredential({
+        scopes: [this.config.GRAPH_SCOPE],
+        skipCache: renew,
+      });
       if (!result?.accessToken) throw new Error('MSAL returned no access token');
       return result.accessToken;
     } catch (err) {

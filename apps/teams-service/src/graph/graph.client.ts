@@ -11,7 +11,15 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { InjectConfig } from '@lucy/platform';
 import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import type { TeamsConfig } from '../config.js';
-import { classifyGraphError, conflictingUserId, graphHttpError, GraphHttpError, isDuplicateUpn, transportError, type ClassifyOptions } from './graph.errors.js';
+import {
+  classifyGraphError,
+  conflictingUserId,
+  graphHttpError,
+  GraphHttpError,
+  isDuplicateUpn,
+  transportError,
+  type ClassifyOptions,
+} from './graph.errors.js';
 import { GraphTokenProvider } from './graph-token.provider.js';
 import { TrustedCa } from './trusted-ca.js';
 
@@ -77,7 +85,15 @@ export class GraphClient {
       maxRedirects: 0,
     });
     // Half-open: one cheap read (1 resource unit) tells whether Graph is back before the queue resumes.
-    guard.setProbe(async (signal) => this.answered(await this.request({ method: 'GET', path: '/users', query: { $top: '1', $select: 'id' } }, await this.tokens.token(), signal)));
+    guard.setProbe(async (signal) =>
+      this.answered(
+        await this.request(
+          { method: 'GET', path: '/users', query: { $top: '1', $select: 'id' } },
+          await this.tokens.token(),
+          signal,
+        ),
+      ),
+    );
   }
 
   /** The user by id or userPrincipalName, or null when there is none. */
@@ -93,7 +109,11 @@ export class GraphClient {
   /** The users whose employeeId is this one (a list query: Graph has no key lookup by employeeId), oldest first. */
   async findUsersByEmployeeId(employeeId: string): Promise<GraphUser[]> {
     try {
-      const page = await this.call<{ value: GraphUser[] }>({ method: 'GET', path: '/users', query: { $filter: `employeeId eq '${employeeId.replaceAll("'", "''")}'`, $select: USER_SELECT } });
+      const page = await this.call<{ value: GraphUser[] }>({
+        method: 'GET',
+        path: '/users',
+        query: { $filter: `employeeId eq '${employeeId.replaceAll("'", "''")}'`, $select: USER_SELECT },
+      });
       return [...page.value].sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? ''));
     } catch (e) {
       throw this.classified(e);
@@ -124,7 +144,11 @@ export class GraphClient {
   /** Adds one licence (assignLicense is idempotent for a SKU already assigned). */
   async assignLicense(id: string, skuId: string, opts: ClassifyOptions = {}): Promise<void> {
     try {
-      await this.call({ method: 'POST', path: `${userPath(id)}/assignLicense`, body: { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] } });
+      await this.call({
+        method: 'POST',
+        path: `${userPath(id)}/assignLicense`,
+        body: { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] },
+      });
     } catch (e) {
       throw this.classified(e, opts);
     }
@@ -156,7 +180,14 @@ export class GraphClient {
       }
     } catch (e) {
       if (e instanceof GraphHttpError) {
-        const entry = { msg: 'Graph refused a request', method: c.method, path: c.path, status: e.status, code: e.code, requestId: e.requestId };
+        const entry = {
+          msg: 'Graph refused a request',
+          method: c.method,
+          path: c.path,
+          status: e.status,
+          code: e.code,
+          requestId: e.requestId,
+        };
         if (e.status === 404) this.log.debug(entry);
         else this.log.warn(entry);
       }
@@ -166,7 +197,9 @@ export class GraphClient {
 
   /** One HTTP request through the guard: a refusal throws GraphHttpError inside it, so the guard sees 429s and 5xx. */
   private send(c: Call, token: string): Promise<unknown> {
-    return this.guard.call(c.method === 'GET' ? 'read' : 'write', async (signal) => this.answered(await this.request(c, token, signal)));
+    return this.guard.call(c.method === 'GET' ? 'read' : 'write', async (signal) =>
+      this.answered(await this.request(c, token, signal)),
+    );
   }
 
   private answered(res: AxiosResponse): unknown {

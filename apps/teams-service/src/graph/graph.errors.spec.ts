@@ -1,8 +1,30 @@
 import { PermanentError, TransientError } from '@lucy/messaging';
-import { classifyGraphError, conflictingUserId, graphClassifier, graphHttpError, isDuplicateUpn, parseRetryAfter, tokenError, transportError } from './graph.errors.js';
+import {
+  classifyGraphError,
+  conflictingUserId,
+  graphClassifier,
+  graphHttpError,
+  isDuplicateUpn,
+  parseRetryAfter,
+  tokenError,
+  transportError,
+} from './graph.errors.js';
 
-const body = (code: string, message: string, details?: unknown[]) => ({ error: { code, message, innerError: { 'request-id': 'r-1', date: '2027-01-01T00:00:00' }, ...(details ? { details } : {}) } });
-const err = (status: number, code = 'Request_BadRequest', message = 'x', headers: Record<string, string> = {}, details?: unknown[]) => graphHttpError(status, headers, body(code, message, details));
+const body = (code: string, message: string, details?: unknown[]) => ({
+  error: {
+    code,
+    message,
+    innerError: { 'request-id': 'r-1', date: '2027-01-01T00:00:00' },
+    ...(details ? { details } : {}),
+  },
+});
+const err = (
+  status: number,
+  code = 'Request_BadRequest',
+  message = 'x',
+  headers: Record<string, string> = {},
+  details?: unknown[],
+) => graphHttpError(status, headers, body(code, message, details));
 
 describe('Graph error classification', () => {
   it('retries 429 and keeps its Retry-After', () => {
@@ -13,12 +35,20 @@ describe('Graph error classification', () => {
   });
 
   it('retries 5xx (with or without Retry-After) and 408', () => {
-    for (const s of [500, 502, 503, 504, 408]) expect(classifyGraphError(err(s, 'ServiceNotAvailable'))).toBeInstanceOf(TransientError);
-    expect((classifyGraphError(err(503, 'ServiceNotAvailable', 'busy', { 'Retry-After': '2.128' })) as TransientError).retryAfterMs).toBe(2128);
+    for (const s of [500, 502, 503, 504, 408])
+      expect(classifyGraphError(err(s, 'ServiceNotAvailable'))).toBeInstanceOf(TransientError);
+    expect(
+      (classifyGraphError(err(503, 'ServiceNotAvailable', 'busy', { 'Retry-After': '2.128' })) as TransientError)
+        .retryAfterMs,
+    ).toBe(2128);
   });
 
   it('parks 400, 403 and 404 at once, with Graph’s code', () => {
-    for (const [s, code] of [[400, 'Request_BadRequest'], [403, 'Authorization_RequestDenied'], [404, 'Request_ResourceNotFound']] as const) {
+    for (const [s, code] of [
+      [400, 'Request_BadRequest'],
+      [403, 'Authorization_RequestDenied'],
+      [404, 'Request_ResourceNotFound'],
+    ] as const) {
       const e = classifyGraphError(err(s, code, 'refused'));
       expect(e).toBeInstanceOf(PermanentError);
       expect((e as PermanentError).code).toBe(code);
@@ -27,8 +57,12 @@ describe('Graph error classification', () => {
   });
 
   it('retries a 404 Request_ResourceNotFound on an object written moments ago (replication lag)', () => {
-    expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: true })).toBeInstanceOf(TransientError);
-    expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: false })).toBeInstanceOf(PermanentError);
+    expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: true })).toBeInstanceOf(
+      TransientError,
+    );
+    expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: false })).toBeInstanceOf(
+      PermanentError,
+    );
   });
 
   it('retries "invalid usage location" only right after usageLocation was set', () => {
@@ -43,7 +77,10 @@ describe('Graph error classification', () => {
   });
 
   it('retries a 401 (credentials or clock, not the message)', () => {
-    expect(classifyGraphError(err(401, 'InvalidAuthenticationToken'))).toMatchObject({ name: 'TransientError', code: 'graph-auth' });
+    expect(classifyGraphError(err(401, 'InvalidAuthenticationToken'))).toMatchObject({
+      name: 'TransientError',
+      code: 'graph-auth',
+    });
   });
 
   it('reads a body that is not Graph’s envelope (a proxy’s HTML page)', () => {
@@ -65,21 +102,48 @@ describe('duplicate UPN', () => {
   });
 
   it('is recognised by the 2018 shape (bare detail) too, and not confused with other 400s', () => {
-    expect(isDuplicateUpn(err(400, 'Request_BadRequest', message, {}, [{ target: 'userPrincipalName', code: 'ObjectConflict' }]))).toBe(true);
-    expect(isDuplicateUpn(err(400, 'Request_BadRequest', 'The domain portion of the userPrincipalName property is invalid.'))).toBe(false);
-    expect(isDuplicateUpn(err(400, 'Request_BadRequest', 'Another object with the same value for property proxyAddresses already exists.', {}, [{ code: 'ObjectConflict', target: 'proxyAddresses' }]))).toBe(false);
+    expect(
+      isDuplicateUpn(
+        err(400, 'Request_BadRequest', message, {}, [{ target: 'userPrincipalName', code: 'ObjectConflict' }]),
+      ),
+    ).toBe(true);
+    expect(
+      isDuplicateUpn(
+        err(400, 'Request_BadRequest', 'The domain portion of the userPrincipalName property is invalid.'),
+      ),
+    ).toBe(false);
+    expect(
+      isDuplicateUpn(
+        err(
+          400,
+          'Request_BadRequest',
+          'Another object with the same value for property proxyAddresses already exists.',
+          {},
+          [{ code: 'ObjectConflict', target: 'proxyAddresses' }],
+        ),
+      ),
+    ).toBe(false);
   });
 });
 
 describe('failures without an answer', () => {
   it('are transient: timeouts and refused connections', () => {
-    expect(transportError(Object.assign(new Error('timeout of 50ms exceeded'), { code: 'ECONNABORTED' }), 50)).toMatchObject({ name: 'TransientError', code: 'graph-timeout' });
-    expect(transportError(Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' }), 50)).toMatchObject({ code: 'graph-timeout' });
-    expect(transportError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 50)).toMatchObject({ name: 'TransientError', code: 'graph-unreachable' });
+    expect(
+      transportError(Object.assign(new Error('timeout of 50ms exceeded'), { code: 'ECONNABORTED' }), 50),
+    ).toMatchObject({ name: 'TransientError', code: 'graph-timeout' });
+    expect(transportError(Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' }), 50)).toMatchObject({
+      code: 'graph-timeout',
+    });
+    expect(
+      transportError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 50),
+    ).toMatchObject({ name: 'TransientError', code: 'graph-unreachable' });
   });
 
   it('token failures are transient, with the AADSTS reason but not the rest of the description', () => {
-    const e = tokenError({ errorCode: 'invalid_client', errorMessage: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: x' });
+    const e = tokenError({
+      errorCode: 'invalid_client',
+      errorMessage: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: x',
+    });
     expect(e).toMatchObject({ name: 'TransientError', code: 'graph-auth' });
     expect(e.message).toBe('no Graph token: invalid_client: AADSTS7000215: Invalid client secret provided.');
   });
@@ -98,19 +162,31 @@ describe('Retry-After', () => {
 
 describe('what a Graph failure says about Graph (the guard’s classifier)', () => {
   it('takes 429 as throttling, with its Retry-After', () => {
-    expect(graphClassifier(err(429, 'TooManyRequests', 'slow down', { 'retry-after': '2.5' }))).toEqual({ kind: 'throttled', retryAfterMs: 2500 });
+    expect(graphClassifier(err(429, 'TooManyRequests', 'slow down', { 'retry-after': '2.5' }))).toEqual({
+      kind: 'throttled',
+      retryAfterMs: 2500,
+    });
   });
 
   it('counts 5xx, 408 and no answer against the breaker', () => {
     for (const s of [500, 503, 504, 408]) expect(graphClassifier(err(s))).toEqual({ kind: 'transient' });
-    expect(graphClassifier(transportError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 1000))).toEqual({ kind: 'transient' });
+    expect(
+      graphClassifier(transportError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), 1000)),
+    ).toEqual({ kind: 'transient' });
   });
 
   it('never lets a refused request open the breaker, replication lag included (Graph answered)', () => {
-    for (const [s, code] of [[400, 'Request_BadRequest'], [401, 'InvalidAuthenticationToken'], [403, 'Authorization_RequestDenied'], [404, 'Request_ResourceNotFound']] as const) {
+    for (const [s, code] of [
+      [400, 'Request_BadRequest'],
+      [401, 'InvalidAuthenticationToken'],
+      [403, 'Authorization_RequestDenied'],
+      [404, 'Request_ResourceNotFound'],
+    ] as const) {
       expect(graphClassifier(err(s, code))).toEqual({ kind: 'permanent' });
     }
     // ...while the adapter still retries the lag for an object it just wrote.
-    expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: true })).toBeInstanceOf(TransientError);
+    expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: true })).toBeInstanceOf(
+      TransientError,
+    );
   });
 });

@@ -39,10 +39,16 @@ export class GraphHttpError extends Error {
 
 /** Builds the error from an answer Graph gave (any body; a proxy may answer HTML). */
 export function graphHttpError(status: number, headers: Record<string, unknown>, body: unknown): GraphHttpError {
-  const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
+  const err = (
+    body as
+      | { error?: { code?: unknown; message?: unknown; details?: unknown; innerError?: Record<string, unknown> } }
+      | undefined
+  )?.error;
   const code = typeof err?.code === 'string' ? err.code : `HTTP${status}`;
   const message = typeof err?.message === 'string' ? err.message.slice(0, 500) : `HTTP ${status}`;
-  const requestId = header(headers, 'request-id') ?? (typeof err?.innerError?.['request-id'] === 'string' ? (err.innerError['request-id'] as string) : undefined);
+  const requestId =
+    header(headers, 'request-id') ??
+    (typeof err?.innerError?.['request-id'] === 'string' ? (err.innerError['request-id'] as string) : undefined);
   const details = Array.isArray(err?.details) ? (err.details as GraphErrorDetail[]) : [];
   return new GraphHttpError(status, code, message, requestId, parseRetryAfter(header(headers, 'retry-after')), details);
 }
@@ -65,7 +71,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 /** POST /users for a UPN that is taken: 400 with an ObjectConflict detail on userPrincipalName. */
 export function isDuplicateUpn(e: unknown): e is GraphHttpError {
   if (!(e instanceof GraphHttpError) || e.status !== 400) return false;
-  if (e.details.some((d) => d.code === 'ObjectConflict' && (d.target ?? '').toLowerCase() === 'userprincipalname')) return true;
+  if (e.details.some((d) => d.code === 'ObjectConflict' && (d.target ?? '').toLowerCase() === 'userprincipalname'))
+    return true;
   // The 2018 capture carries the same message with a bare detail; match the message as a fallback.
   return /another object with the same value for property userPrincipalName already exists/i.test(e.message);
 }
@@ -87,20 +94,31 @@ const USAGE_LOCATION = /invalid usage location/i;
 /** The one decision about retrying a Graph failure. */
 export function classifyGraphError(e: GraphHttpError, opts: ClassifyOptions = {}): TransientError | PermanentError {
   const reason = e.describe();
-  if (e.status === 429 || e.status >= 500 || e.status === 408) return new TransientError(reason, e.code, { retryAfterMs: e.retryAfterMs });
+  if (e.status === 429 || e.status >= 500 || e.status === 408)
+    return new TransientError(reason, e.code, { retryAfterMs: e.retryAfterMs });
   // A token Graph does not accept after one forced renewal: our credentials or clock, not the message.
   if (e.status === 401) return new TransientError(reason, 'graph-auth');
-  if (opts.justWritten && e.status === 404 && e.code === 'Request_ResourceNotFound') return new TransientError(`${reason} (just written: replication lag)`, e.code);
-  if (opts.justWritten && e.status === 400 && USAGE_LOCATION.test(e.message)) return new TransientError(`${reason} (usageLocation just set: replication lag)`, e.code);
+  if (opts.justWritten && e.status === 404 && e.code === 'Request_ResourceNotFound')
+    return new TransientError(`${reason} (just written: replication lag)`, e.code);
+  if (opts.justWritten && e.status === 400 && USAGE_LOCATION.test(e.message))
+    return new TransientError(`${reason} (usageLocation just set: replication lag)`, e.code);
   return new PermanentError(reason, e.code);
 }
 
 /** A request that got no answer: refused, reset, timed out, TLS not trusted. Always worth another try later. */
 export function transportError(err: unknown, timeoutMs: number): TransientError {
   const code = (err as { code?: string })?.code ?? 'unknown';
-  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError';
+  const timedOut =
+    code === 'ECONNABORTED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ERR_CANCELED' ||
+    (err as Error)?.name === 'AbortError' ||
+    (err as Error)?.name === 'TimeoutError';
   if (timedOut) return new TransientError(`Graph did not answer within ${timeoutMs} ms`, 'graph-timeout');
-  return new TransientError(`Graph unreachable: ${code} ${(err as Error)?.message ?? ''}`.trim().slice(0, 500), 'graph-unreachable');
+  return new TransientError(
+    `Graph unreachable: ${code} ${(err as Error)?.message ?? ''}`.trim().slice(0, 500),
+    'graph-unreachable',
+  );
 }
 
 /**

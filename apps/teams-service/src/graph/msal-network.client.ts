@@ -24,7 +24,12 @@ export class MsalNetworkClient implements INetworkModule {
     return this.send<T>('POST', url, options);
   }
 
-  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     const ms = timeout ?? this.timeoutMs;
     const res = await this.http.request({
       method,
@@ -37,7 +42,8 @@ export class MsalNetworkClient implements INetworkModule {
       responseType: 'json',
     });
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && v !== null) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined && v !== null) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
     return { headers, body: res.data as T, status: res.status };
   }
 }

@@ -19,7 +19,11 @@ export class DeshabilitarCuentaHandler {
       const user = await this.graph.findUser(destino, opts);
       if (!user) throw cuentaInexistente(destino);
       await this.graph.updateUser(user.id, { accountEnabled: false }, opts);
-      if (cuenta) await guardarCuenta(ctx.manager, Object.assign(cuenta, { estado: 'deshabilitada' as const, graphUserId: user.id, ultimoError: null }));
+      if (cuenta)
+        await guardarCuenta(
+          ctx.manager,
+          Object.assign(cuenta, { estado: 'deshabilitada' as const, graphUserId: user.id, ultimoError: null }),
+        );
       ctx.publish(CuentaTeamsDeshabilitada, { alumnoId: cmd.alumnoId, upn: cmd.upn, graphUserId: user.id });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);

@@ -1,4 +1,9 @@
-import { CUENTA_ADOPTADA, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, EliminarCuentaTeams } from '@lucy/contracts';
+import {
+  CUENTA_ADOPTADA,
+  CuentaTeamsEliminacionFallida,
+  CuentaTeamsEliminada,
+  EliminarCuentaTeams,
+} from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { destinoDe } from '../cuentas/destino.js';
 import { reportableFailure } from '../cuentas/fallo.js';
@@ -16,14 +21,33 @@ export class EliminarCuentaHandler {
       const cuenta = await bloquearCuenta(ctx.manager, cmd.alumnoId);
       // The undo of what a failed onboarding left, overtaken by a later onboarding that adopted the account
       // (the row says so, under its lock): the student uses it now, so it stays.
-      if (cmd.dejadaPorFallo && cuenta && (cuenta.estado === 'activa' || cuenta.estado === 'deshabilitada') && (!cmd.graphUserId || cmd.graphUserId === cuenta.graphUserId)) {
-        ctx.publish(CuentaTeamsEliminacionFallida, { alumnoId: cmd.alumnoId, upn: cmd.upn, motivo: `the account is ${cuenta.estado} again (a later onboarding took it): not deleted`, codigo: CUENTA_ADOPTADA, permanente: true });
+      if (
+        cmd.dejadaPorFallo &&
+        cuenta &&
+        (cuenta.estado === 'activa' || cuenta.estado === 'deshabilitada') &&
+        (!cmd.graphUserId || cmd.graphUserId === cuenta.graphUserId)
+      ) {
+        ctx.publish(CuentaTeamsEliminacionFallida, {
+          alumnoId: cmd.alumnoId,
+          upn: cmd.upn,
+          motivo: `the account is ${cuenta.estado} again (a later onboarding took it): not deleted`,
+          codigo: CUENTA_ADOPTADA,
+          permanente: true,
+        });
         return;
       }
       // A 404 for an account we recorded moments ago may be replication lag: retried, not taken as gone.
-      const existia = await this.graph.deleteUser(destinoDe(cmd, cuenta), { justWritten: puedeSerDemoraDeReplicacion(cuenta) });
-      if (cuenta) await guardarCuenta(ctx.manager, Object.assign(cuenta, { estado: 'eliminada' as const, ultimoError: null }));
-      ctx.publish(CuentaTeamsEliminada, { alumnoId: cmd.alumnoId, upn: cmd.upn, graphUserId: cmd.graphUserId ?? cuenta?.graphUserId ?? null, yaNoExistia: !existia });
+      const existia = await this.graph.deleteUser(destinoDe(cmd, cuenta), {
+        justWritten: puedeSerDemoraDeReplicacion(cuenta),
+      });
+      if (cuenta)
+        await guardarCuenta(ctx.manager, Object.assign(cuenta, { estado: 'eliminada' as const, ultimoError: null }));
+      ctx.publish(CuentaTeamsEliminada, {
+        alumnoId: cmd.alumnoId,
+        upn: cmd.upn,
+        graphUserId: cmd.graphUserId ?? cuenta?.graphUserId ?? null,
+        yaNoExistia: !existia,
+      });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;

@@ -23,12 +23,31 @@ export class RestablecerPasswordHandler {
       const user = await this.graph.findUser(destino, opts);
       if (!user) throw cuentaInexistente(destino);
       const credencial = this.credenciales.emitir(cmd.alumnoId);
-      await this.graph.updateUser(user.id, { passwordProfile: { password: credencial.password, forceChangePasswordNextSignIn: true } }, opts);
+      await this.graph.updateUser(
+        user.id,
+        { passwordProfile: { password: credencial.password, forceChangePasswordNextSignIn: true } },
+        opts,
+      );
       // Versions must keep growing for mail-service to send each one: an account we had no row for starts one.
-      const registro = cuenta ?? Object.assign(await reservarCuenta(ctx.manager, cmd.alumnoId, cmd.upn.toLowerCase()), { estado: 'activa' as const });
-      Object.assign(registro, { graphUserId: user.id, credencialVersion: registro.credencialVersion + 1, ultimoError: null });
+      const registro =
+        cuenta ??
+        Object.assign(await reservarCuenta(ctx.manager, cmd.alumnoId, cmd.upn.toLowerCase()), {
+          estado: 'activa' as const,
+        });
+      Object.assign(registro, {
+        graphUserId: user.id,
+        credencialVersion: registro.credencialVersion + 1,
+        ultimoError: null,
+      });
       await guardarCuenta(ctx.manager, registro);
-      ctx.publish(PasswordRestablecida, { alumnoId: cmd.alumnoId, upn: cmd.upn, graphUserId: user.id, credencial: credencial.sellada, credencialVersion: registro.credencialVersion, alumno: cmd.alumno });
+      ctx.publish(PasswordRestablecida, {
+        alumnoId: cmd.alumnoId,
+        upn: cmd.upn,
+        graphUserId: user.id,
+        credencial: credencial.sellada,
+        credencialVersion: registro.credencialVersion,
+        alumno: cmd.alumno,
+      });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;

@@ -7,7 +7,12 @@ import { CuentaEntity } from './cuenta.entity.js';
 
 /** The student's row, locked until the transaction ends; null when there is none. */
 export function bloquearCuenta(manager: EntityManager, alumnoId: string): Promise<CuentaEntity | null> {
-  return manager.getRepository(CuentaEntity).createQueryBuilder('c').setLock('pessimistic_write').where('c.alumno_id = :alumnoId', { alumnoId }).getOne();
+  return manager
+    .getRepository(CuentaEntity)
+    .createQueryBuilder('c')
+    .setLock('pessimistic_write')
+    .where('c.alumno_id = :alumnoId', { alumnoId })
+    .getOne();
 }
 
 /**
@@ -19,7 +24,16 @@ export async function reservarCuenta(manager: EntityManager, alumnoId: string, u
     .createQueryBuilder()
     .insert()
     .into(CuentaEntity)
-    .values({ id: randomUUID(), alumnoId, upn, graphUserId: null, estado: 'pendiente', creadaPorLucy: false, credencialVersion: 0, ultimoError: null })
+    .values({
+      id: randomUUID(),
+      alumnoId,
+      upn,
+      graphUserId: null,
+      estado: 'pendiente',
+      creadaPorLucy: false,
+      credencialVersion: 0,
+      ultimoError: null,
+    })
     .orIgnore()
     .execute();
   const cuenta = await bloquearCuenta(manager, alumnoId);
@@ -31,7 +45,8 @@ export async function reservarCuenta(manager: EntityManager, alumnoId: string, u
 /** Moves a locked row to another UPN (saved with the row); refused for good when another student's row holds it. */
 export async function cambiarUpn(manager: EntityManager, cuenta: CuentaEntity, upn: string): Promise<void> {
   const owner = await manager.getRepository(CuentaEntity).findOneBy({ upn });
-  if (owner && owner.alumnoId !== cuenta.alumnoId) throw new PermanentError(`the UPN ${upn} already belongs to student ${owner.alumnoId}`, 'upn-en-uso');
+  if (owner && owner.alumnoId !== cuenta.alumnoId)
+    throw new PermanentError(`the UPN ${upn} already belongs to student ${owner.alumnoId}`, 'upn-en-uso');
   cuenta.upn = upn;
 }
 

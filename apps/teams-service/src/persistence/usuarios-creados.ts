@@ -16,7 +16,13 @@ export class UsuariosCreados {
    */
   async anotar(alumnoId: string, graphUserId: string, upn: string): Promise<void> {
     try {
-      await this.db.getRepository(UsuarioCreadoEntity).createQueryBuilder().insert().values({ alumnoId, graphUserId, upn }).orIgnore().execute();
+      await this.db
+        .getRepository(UsuarioCreadoEntity)
+        .createQueryBuilder()
+        .insert()
+        .values({ alumnoId, graphUserId, upn })
+        .orIgnore()
+        .execute();
     } catch (err) {
       this.log.warn(`could not note the Graph user ${graphUserId} created for ${alumnoId}: ${(err as Error).message}`);
     }
@@ -24,7 +30,9 @@ export class UsuariosCreados {
 
   /** The newest user noted for the student since `desde`, or null. */
   async ultimoDesde(manager: EntityManager, alumnoId: string, desde: string): Promise<UsuarioCreadoEntity | null> {
-    return manager.getRepository(UsuarioCreadoEntity).findOne({ where: { alumnoId, createdAt: MoreThanOrEqual(new Date(desde)) }, order: { createdAt: 'DESC' } });
+    return manager
+      .getRepository(UsuarioCreadoEntity)
+      .findOne({ where: { alumnoId, createdAt: MoreThanOrEqual(new Date(desde)) }, order: { createdAt: 'DESC' } });
   }
 
   /** The cuenta row records the user now (created or failed): the notes have done their job. */

@@ -8,7 +8,14 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
-import { BrokerTap, deleteServiceQueues, dropSchema, onEvents, throwawayNames, type TestSandboxWithGraph } from '@lucy/testing';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  onEvents,
+  throwawayNames,
+  type TestSandboxWithGraph,
+} from '@lucy/testing';
 import { teamsConfigSchema, type TeamsConfig } from '../../src/config.js';
 import { TeamsModule } from '../../src/teams.module.js';
 
@@ -32,7 +39,10 @@ export interface RunningTeams {
   stop(): Promise<void>;
 }
 
-export async function startTeams(sandbox: TestSandboxWithGraph, env: Record<string, string> = {}): Promise<RunningTeams> {
+export async function startTeams(
+  sandbox: TestSandboxWithGraph,
+  env: Record<string, string> = {},
+): Promise<RunningTeams> {
   const { service, schema } = throwawayNames('teams');
   const key = randomBytes(32).toString('base64');
   const config = loadConfig(teamsConfigSchema, {
@@ -82,28 +92,54 @@ type GraphRequest = Parameters<TestSandboxWithGraph['graph']['service']['execute
  * errorRate knob sends), after doing the work if `falla` calls `ejecutar` first (a write that landed but
  * whose answer was lost). `null`: answered as usual. Returns the function that stops it.
  */
-export function graphFallaEn(sandbox: TestSandboxWithGraph, falla: (req: GraphRequest, ejecutar: () => void) => 503 | 504 | null): () => void {
+export function graphFallaEn(
+  sandbox: TestSandboxWithGraph,
+  falla: (req: GraphRequest, ejecutar: () => void) => 503 | 504 | null,
+): () => void {
   const service = sandbox.graph.service;
   const original = service.execute;
   service.execute = function (this: typeof service, req, principal) {
     const status = falla(req, () => void original.call(this, req, principal));
     if (status === null) return original.call(this, req, principal);
-    const error = status === 503
-      ? { status, code: 'ServiceNotAvailable', message: 'The service is temporarily unavailable for maintenance or is overloaded.', headers: {}, inner: {} }
-      : { status, code: 'UnknownError', message: 'The server, while acting as a proxy, did not receive a timely response from the upstream server.', headers: {}, inner: {} };
+    const error =
+      status === 503
+        ? {
+            status,
+            code: 'ServiceNotAvailable',
+            message: 'The service is temporarily unavailable for maintenance or is overloaded.',
+            headers: {},
+            inner: {},
+          }
+        : {
+            status,
+            code: 'UnknownError',
+            message: 'The server, while acting as a proxy, did not receive a timely response from the upstream server.',
+            headers: {},
+            inner: {},
+          };
     return service.errorResponse(error as never, req.headers);
   };
   return () => void (service.execute = original);
 }
 
 /** Users the tenant holds (or held) under a UPN. */
-export const usersOf = (sandbox: TestSandboxWithGraph, upn: string) => sandbox.graph.store.allUsers().filter((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase());
+export const usersOf = (sandbox: TestSandboxWithGraph, upn: string) =>
+  sandbox.graph.store.allUsers().filter((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase());
 
 let dni = 30_000_000 + Math.floor(Math.random() * 60_000_000);
 /** A student no other test uses (fresh DNI, hence fresh UPN). */
 export function nuevoAlumno() {
   dni += 1;
-  return { dni: String(dni), nombre: 'María José', apellido: 'Núñez', emailPersonal: `mj${dni}@example.org`, emailInstitucional: null, carrera: 'Ingeniería en Sistemas', estado: 'ingresante' as const, periodo: '2027' };
+  return {
+    dni: String(dni),
+    nombre: 'María José',
+    apellido: 'Núñez',
+    emailPersonal: `mj${dni}@example.org`,
+    emailInstitucional: null,
+    carrera: 'Ingeniería en Sistemas',
+    estado: 'ingresante' as const,
+    periodo: '2027',
+  };
 }
 
 /** Drops the limiter's Graph state (pauses, AIMD factor, runtime limits) from the tests' Redis database. */

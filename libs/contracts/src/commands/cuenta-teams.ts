@@ -2,7 +2,14 @@
 import { z } from 'zod';
 import { defineCommand, type Payload } from '../message.js';
 import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
-import { CuentaTeamsDeshabilitacionFallida, CuentaTeamsDeshabilitada, CuentaTeamsEliminacionFallida, CuentaTeamsEliminada, PasswordRestablecida, RestablecimientoPasswordFallido } from '../events/cuenta-teams-replies.js';
+import {
+  CuentaTeamsDeshabilitacionFallida,
+  CuentaTeamsDeshabilitada,
+  CuentaTeamsEliminacionFallida,
+  CuentaTeamsEliminada,
+  PasswordRestablecida,
+  RestablecimientoPasswordFallido,
+} from '../events/cuenta-teams-replies.js';
 
 const cuenta = { alumnoId, upn: z.email(), graphUserId: z.string().nullable() };
 

@@ -24,7 +24,13 @@ export const Configuracion = z.object({
     smtp: z.object({ rpm: porMinuto('smtp', 'rpm') }),
   }),
   /** The credentials email (Handlebars); null: the templates shipped with mail-service. */
-  plantillaEmail: z.object({ asunto: z.string().min(1).max(500), html: z.string().min(1).max(200_000), texto: z.string().min(1).max(100_000) }).nullable(),
+  plantillaEmail: z
+    .object({
+      asunto: z.string().min(1).max(500),
+      html: z.string().min(1).max(200_000),
+      texto: z.string().min(1).max(100_000),
+    })
+    .nullable(),
   upn: z.object({ patron: z.string().min(3).max(200), dominio: z.string().min(3).max(253) }),
   licenciaSku: z.uuid(),
   /** estado → periodo (or "*": any period) → Moodle course shortnames. */

@@ -23,7 +23,8 @@ export const LimitesCambiados = defineEvent({
       for (const campo of ['rpm', 'writeRpm'] as const) {
         const tope = topePorMinuto(e.api, campo);
         const valor = e[campo];
-        if (tope !== undefined && typeof valor === 'number' && valor > tope) ctx.addIssue({ code: 'custom', path: [campo], message: `${e.api} takes at most ${tope} per minute` });
+        if (tope !== undefined && typeof valor === 'number' && valor > tope)
+          ctx.addIssue({ code: 'custom', path: [campo], message: `${e.api} takes at most ${tope} per minute` });
       }
     }),
 });

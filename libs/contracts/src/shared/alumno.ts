@@ -9,7 +9,10 @@ export type EstadoAlumno = z.infer<typeof EstadoAlumno>;
 
 export const AlumnoDatos = z.object({
   /** Normalized: digits only, 7 or 8 of them, a number from 1,000,000 up (leading zeros as written). */
-  dni: z.string().regex(/^\d{7,8}$/).refine((d) => Number(d) >= 1_000_000, 'un DNI es un número desde 1.000.000'),
+  dni: z
+    .string()
+    .regex(/^\d{7,8}$/)
+    .refine((d) => Number(d) >= 1_000_000, 'un DNI es un número desde 1.000.000'),
   nombre: z.string().min(1).max(200),
   apellido: z.string().min(1).max(200),
   emailPersonal: EmailAlumno.nullable(),

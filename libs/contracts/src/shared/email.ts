@@ -10,9 +10,12 @@ export const EMAIL_MAX = 254;
 /** Why `email` is over SMTP's limits, in the operator's words, or null when it is within them. */
 export function emailExcedido(email: string): string | null {
   const local = email.slice(0, Math.max(0, email.lastIndexOf('@')));
-  if (local.length > EMAIL_LOCAL_MAX) return `la parte antes de la @ tiene ${local.length} caracteres (máximo ${EMAIL_LOCAL_MAX}, RFC 5321)`;
+  if (local.length > EMAIL_LOCAL_MAX)
+    return `la parte antes de la @ tiene ${local.length} caracteres (máximo ${EMAIL_LOCAL_MAX}, RFC 5321)`;
   if (email.length > EMAIL_MAX) return `tiene ${email.length} caracteres (máximo ${EMAIL_MAX}, RFC 5321)`;
   return null;
 }
 
-export const EmailAlumno = z.email().refine((e) => emailExcedido(e) === null, { error: (i) => emailExcedido(String(i.input)) ?? 'email demasiado largo' });
+export const EmailAlumno = z.email().refine((e) => emailExcedido(e) === null, {
+  error: (i) => emailExcedido(String(i.input)) ?? 'email demasiado largo',
+});

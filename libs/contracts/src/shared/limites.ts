@@ -26,7 +26,10 @@ const RAZON: Record<string, string> = {
 };
 
 /** Calls (or writes) per minute to `api`: a whole number from 1 to its bound, with the reason in the operator's words. */
-export function porMinuto<A extends keyof typeof TOPES_POR_MINUTO>(api: A, campo: keyof (typeof TOPES_POR_MINUTO)[A] & string) {
+export function porMinuto<A extends keyof typeof TOPES_POR_MINUTO>(
+  api: A,
+  campo: keyof (typeof TOPES_POR_MINUTO)[A] & string,
+) {
   const tope = TOPES_POR_MINUTO[api][campo] as number;
   const que = campo === 'writeRpm' ? 'escrituras' : 'pedidos';
   return z

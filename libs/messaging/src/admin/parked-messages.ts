@@ -42,7 +42,11 @@ function describe(queue: string, m: GetMessage): ParkedMessage {
 export class ParkedMessages {
   constructor(private readonly connection: AmqpConnection) {}
 
-  private async scan(queue: string, visit: (ch: Channel, m: GetMessage) => Promise<'stop' | 'next'>, limit = MAX_SCAN): Promise<void> {
+  private async scan(
+    queue: string,
+    visit: (ch: Channel, m: GetMessage) => Promise<'stop' | 'next'>,
+    limit = MAX_SCAN,
+  ): Promise<void> {
     const ch = await this.connection.openChannel();
     try {
       // Only what was parked when we started: a replayed message that fails again is not met twice.
@@ -59,10 +63,14 @@ export class ParkedMessages {
 
   async list(queue: string, limit = 100): Promise<ParkedMessage[]> {
     const out: ParkedMessage[] = [];
-    await this.scan(queue, async (_ch, m) => {
-      out.push(describe(queue, m));
-      return 'next';
-    }, limit);
+    await this.scan(
+      queue,
+      async (_ch, m) => {
+        out.push(describe(queue, m));
+        return 'next';
+      },
+      limit,
+    );
     return out;
   }
 
@@ -80,10 +88,19 @@ export class ParkedMessages {
     let replayed = 0;
     await this.scan(queue, async (ch, m) => {
       if (messageId && m.properties.messageId !== messageId) return 'next';
-      const headers: Record<string, unknown> = { ...(m.properties.headers ?? {}), [H.replayedAt]: new Date().toISOString() };
+      const headers: Record<string, unknown> = {
+        ...(m.properties.headers ?? {}),
+        [H.replayedAt]: new Date().toISOString(),
+      };
       delete headers[H.attempts];
       await this.connection.publish([
-        { messageId: String(m.properties.messageId ?? ''), exchange: '', routingKey: queue, body: m.content, properties: { ...m.properties, persistent: true, headers } },
+        {
+          messageId: String(m.properties.messageId ?? ''),
+          exchange: '',
+          routingKey: queue,
+          body: m.content,
+          properties: { ...m.properties, persistent: true, headers },
+        },
       ]);
       ch.ack(m);
       replayed++;

@@ -38,7 +38,13 @@ export function deferralHeaders(props: MessageProperties, reason: string): Recor
   return { ...headers, [H.deferrals]: (Number.isFinite(n) ? n : 0) + 1, [H.deferredBecause]: reason };
 }
 
-export function failureHeaders(props: MessageProperties, queue: string, error: string, code: string | undefined, attempts: number): Record<string, unknown> {
+export function failureHeaders(
+  props: MessageProperties,
+  queue: string,
+  error: string,
+  code: string | undefined,
+  attempts: number,
+): Record<string, unknown> {
   const now = new Date().toISOString();
   const headers = withoutRabbitDeathHeaders(props);
   return {

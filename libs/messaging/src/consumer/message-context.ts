@@ -23,7 +23,10 @@ export class MessageContext {
 
   /** Emits an event or sends a command caused by this message (same correlation, causation = this). */
   publish<D extends MessageDefinition>(def: D, payload: Payload<D>): void {
-    const env = buildEnvelope(def, payload, { correlationId: this.envelope.correlationId, causationId: this.envelope.messageId });
+    const env = buildEnvelope(def, payload, {
+      correlationId: this.envelope.correlationId,
+      causationId: this.envelope.messageId,
+    });
     this.outgoing.push(toOutgoing(def, env));
   }
 }

@@ -42,6 +42,9 @@ export class InboxStore {
 
   async prune(olderThanMs: number): Promise<void> {
     // Redeliveries arrive within minutes; a week of history is ample and keeps the index small.
-    await this.dataSource.query(`DELETE FROM ${this.table} WHERE applied_at < now() - ($1 || ' milliseconds')::interval`, [String(olderThanMs)]);
+    await this.dataSource.query(
+      `DELETE FROM ${this.table} WHERE applied_at < now() - ($1 || ' milliseconds')::interval`,
+      [String(olderThanMs)],
+    );
   }
 }

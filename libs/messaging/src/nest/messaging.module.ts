@@ -1,7 +1,18 @@
 // The Nest face of libs/messaging: MessagingModule.forRootAsync wires the runtime to the service's
 // DataSource, logger, metrics registry and health registry, registers every @Handler, starts after the
 // app is bootstrapped and stops gracefully before it shuts down.
-import { DynamicModule, Global, Inject, Injectable, Logger as NestLogger, Module, OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger as NestLogger,
+  Module,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, createLogger, HealthRegistry, MetricsService, type BaseConfig } from '@lucy/platform';
@@ -33,12 +44,19 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
       if (!instance || !metatype) continue;
       const meta = Reflect.getMetadata(HANDLER_METADATA, metatype) as HandlerMetadata | undefined;
       if (!meta) continue;
-      if (typeof instance.handle !== 'function') throw new Error(`${metatype.name} is a @Handler without a handle() method`);
-      this.runtime.handle(meta.definition, (payload, ctx) => instance.handle(payload, ctx), { queue: meta.queue, name: metatype.name });
+      if (typeof instance.handle !== 'function')
+        throw new Error(`${metatype.name} is a @Handler without a handle() method`);
+      this.runtime.handle(meta.definition, (payload, ctx) => instance.handle(payload, ctx), {
+        queue: meta.queue,
+        name: metatype.name,
+      });
     }
     this.health?.register('broker', async () => {
       const status = this.runtime.connection.status();
-      return { up: status.connected, details: { ...status, outboxPending: await this.runtime.outboxPending().catch(() => null) } };
+      return {
+        up: status.connected,
+        details: { ...status, outboxPending: await this.runtime.outboxPending().catch(() => null) },
+      };
     });
   }
 
@@ -65,7 +83,11 @@ export class MessagingModule {
           provide: MessagingRuntime,
           inject: [MESSAGING_OPTIONS, { token: DataSource, optional: true }, { token: MetricsService, optional: true }],
           useFactory: (opts: MessagingOptions, dataSource?: DataSource, metrics?: MetricsService) =>
-            new MessagingRuntime(opts, { log: createLogger(opts.service, { level: opts.logLevel }), dataSource, registry: metrics?.registry }),
+            new MessagingRuntime(opts, {
+              log: createLogger(opts.service, { level: opts.logLevel }),
+              dataSource,
+              registry: metrics?.registry,
+            }),
         },
         MessagingLifecycle,
       ],
@@ -75,7 +97,10 @@ export class MessagingModule {
 
   /** The usual wiring: options from the service's configuration (APP_CONFIG). */
   static forService(overrides: Partial<MessagingOptions> = {}): DynamicModule {
-    return MessagingModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: BaseConfig) => messagingOptionsFrom(config, overrides) });
+    return MessagingModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: BaseConfig) => messagingOptionsFrom(config, overrides),
+    });
   }
 }
 

@@ -34,11 +34,21 @@ export class OutboxStore {
     if (messages.length === 0) return;
     const values: unknown[] = [];
     const rows = messages.map((m, i) => {
-      values.push(m.messageId, m.exchange, m.routingKey, m.properties.type, m.body.toString('utf8'), JSON.stringify(m.properties.headers ?? {}));
+      values.push(
+        m.messageId,
+        m.exchange,
+        m.routingKey,
+        m.properties.type,
+        m.body.toString('utf8'),
+        JSON.stringify(m.properties.headers ?? {}),
+      );
       const b = i * 6;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
     });
-    await manager.query(`INSERT INTO ${this.table} (message_id, exchange, routing_key, type, body, headers) VALUES ${rows.join(', ')}`, values);
+    await manager.query(
+      `INSERT INTO ${this.table} (message_id, exchange, routing_key, type, body, headers) VALUES ${rows.join(', ')}`,
+      values,
+    );
   }
 
   /**
@@ -54,7 +64,11 @@ export class OutboxStore {
     });
   }
 
-  private readonly alone: { messages: readonly OutgoingMessage[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private readonly alone: {
+    messages: readonly OutgoingMessage[];
+    resolve: () => void;
+    reject: (err: unknown) => void;
+  }[] = [];
   private writingAlone = 0;
 
   private writeAlone(): void {
@@ -67,7 +81,10 @@ export class OutboxStore {
       rows += next.messages.length;
     }
     this.writingAlone++;
-    this.add(this.dataSource.manager, group.flatMap((g) => g.messages))
+    this.add(
+      this.dataSource.manager,
+      group.flatMap((g) => g.messages),
+    )
       .then(
         () => group.forEach((g) => g.resolve()),
         (err) => group.forEach((g) => g.reject(err)),
@@ -102,7 +119,9 @@ export class OutboxStore {
       );
       if (rows.length === 0) return 0;
       await send(rows);
-      await m.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await m.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
   }
@@ -134,7 +153,8 @@ export class OutboxStore {
       await send(rows);
       const res = lastResult(await client.query('COMMIT'));
       open = false;
-      if (res.command !== 'COMMIT') throw new TransientError('outbox: the transaction marking rows sent was rolled back', 'rolled-back');
+      if (res.command !== 'COMMIT')
+        throw new TransientError('outbox: the transaction marking rows sent was rolled back', 'rolled-back');
       return rows.length;
     } catch (err) {
       if (open) await qr.query('ROLLBACK').catch(() => undefined);
@@ -145,13 +165,18 @@ export class OutboxStore {
   }
 
   async pendingCount(): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${this.table} WHERE published_at IS NULL`);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM ${this.table} WHERE published_at IS NULL`,
+    );
     return row.n;
   }
 
   /** Sent rows are kept a while for inspection, then removed. */
   async prune(olderThanMs: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < now() - ($1 || ' milliseconds')::interval`, [String(olderThanMs)]);
+    await this.dataSource.query(
+      `DELETE FROM ${this.table} WHERE published_at < now() - ($1 || ' milliseconds')::interval`,
+      [String(olderThanMs)],
+    );
   }
 }
 

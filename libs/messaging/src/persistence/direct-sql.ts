@@ -18,8 +18,15 @@ export interface SqlClient {
 }
 
 export function canUseDirectSql(ds: DataSource): boolean {
-  const o = ds.options as { type: string; logging?: unknown; isolationLevel?: unknown; maxQueryExecutionTime?: unknown };
-  return o.type === 'postgres' && !o.logging && !o.isolationLevel && !o.maxQueryExecutionTime && ds.subscribers.length === 0;
+  const o = ds.options as {
+    type: string;
+    logging?: unknown;
+    isolationLevel?: unknown;
+    maxQueryExecutionTime?: unknown;
+  };
+  return (
+    o.type === 'postgres' && !o.logging && !o.isolationLevel && !o.maxQueryExecutionTime && ds.subscribers.length === 0
+  );
 }
 
 /** A string as an SQL literal, exactly as pg's escapeLiteral writes it. */

@@ -14,7 +14,13 @@ interface Corkable {
 /** Makes the connection's socket send what is written in one tick together. */
 export function coalesceWrites(model: ChannelModel): void {
   const socket = (model.connection as unknown as { stream?: Partial<Corkable> }).stream;
-  if (!socket || typeof socket.write !== 'function' || typeof socket.cork !== 'function' || typeof socket.uncork !== 'function') return;
+  if (
+    !socket ||
+    typeof socket.write !== 'function' ||
+    typeof socket.cork !== 'function' ||
+    typeof socket.uncork !== 'function'
+  )
+    return;
   const s = socket as Corkable;
   const write = s.write;
   let corked = false;

@@ -72,7 +72,12 @@ export class AmqpConnection {
   }
 
   status() {
-    return { connected: this.isConnected, connectedSince: this.connectedSince, reconnects: this.reconnects, lastError: this.lastError };
+    return {
+      connected: this.isConnected,
+      connectedSince: this.connectedSince,
+      reconnects: this.reconnects,
+      lastError: this.lastError,
+    };
   }
 
   /**

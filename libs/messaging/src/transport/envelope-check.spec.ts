@@ -58,7 +58,7 @@ const cases: [string, unknown][] = [
 ];
 
 describe('envelopeShortcut', () => {
-  it('is in use with this zod (it found zod\'s patterns on the schema)', () => {
+  it("is in use with this zod (it found zod's patterns on the schema)", () => {
     expect(shortcutAvailable).toBe(true);
     expect(envelopeShortcut(valid)).toBeDefined();
   });
@@ -74,7 +74,15 @@ describe('envelopeShortcut', () => {
   });
 
   it('answers for itself for the ordinary valid envelopes (zod is left the rest)', () => {
-    for (const name of ['the usual one', 'a cause', 'an extra key (stripped)', 'an offset time', 'no fraction', 'correlation of 200', 'type of 200']) {
+    for (const name of [
+      'the usual one',
+      'a cause',
+      'an extra key (stripped)',
+      'an offset time',
+      'no fraction',
+      'correlation of 200',
+      'type of 200',
+    ]) {
       expect(envelopeShortcut(cases.find(([n]) => n === name)![1])).toBeDefined();
     }
   });

@@ -33,7 +33,12 @@ function queueArgs(opts: MessagingOptions, extra: Record<string, unknown> = {}) 
 }
 
 /** The queue, its retry tiers and its parking queue, and the bindings that feed it. */
-export async function assertQueue(ch: Channel, opts: MessagingOptions, queue: string, bindings: QueueBinding[]): Promise<void> {
+export async function assertQueue(
+  ch: Channel,
+  opts: MessagingOptions,
+  queue: string,
+  bindings: QueueBinding[],
+): Promise<void> {
   await ch.assertQueue(queue, { durable: true, arguments: queueArgs(opts) });
   for (const delay of new Set(opts.retryDelaysMs)) {
     await ch.assertQueue(retryQueueName(queue, delay), {

@@ -28,9 +28,14 @@ export function formatZodIssues(error: { issues: { path: PropertyKey[]; message:
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
-export function buildEnvelope<D extends MessageDefinition>(def: D, payload: Payload<D>, cause: Causation): Envelope<Payload<D>> {
+export function buildEnvelope<D extends MessageDefinition>(
+  def: D,
+  payload: Payload<D>,
+  cause: Causation,
+): Envelope<Payload<D>> {
   const parsed = def.schema.safeParse(payload);
-  if (!parsed.success) throw new PermanentError(`refusing to publish ${def.id}: ${formatZodIssues(parsed.error)}`, 'invalid-payload');
+  if (!parsed.success)
+    throw new PermanentError(`refusing to publish ${def.id}: ${formatZodIssues(parsed.error)}`, 'invalid-payload');
   return {
     messageId: randomUUID(),
     correlationId: cause.correlationId,
@@ -74,7 +79,10 @@ export interface Decoded {
 }
 
 /** Parses and validates a delivery; every way it can be wrong is a PermanentError naming the fault. */
-export function decode(msg: ConsumeMessage, lookup: (type: string, version: number) => MessageDefinition | undefined): Decoded {
+export function decode(
+  msg: ConsumeMessage,
+  lookup: (type: string, version: number) => MessageDefinition | undefined,
+): Decoded {
   let raw: unknown;
   try {
     raw = JSON.parse(msg.content.toString('utf8'));
@@ -94,6 +102,7 @@ export function decode(msg: ConsumeMessage, lookup: (type: string, version: numb
     throw new PermanentError(`no handler for ${type} v${version} (${known})`, 'unknown-type');
   }
   const payload = definition.schema.safeParse(envelope.payload);
-  if (!payload.success) throw new PermanentError(`invalid ${definition.id} payload: ${formatZodIssues(payload.error)}`, 'invalid-payload');
+  if (!payload.success)
+    throw new PermanentError(`invalid ${definition.id} payload: ${formatZodIssues(payload.error)}`, 'invalid-payload');
   return { envelope, definition, payload: payload.data };
 }

@@ -12,7 +12,10 @@ const rt = runtimeFor(service, ds, { outboxPollMs: 3_600_000 });
 
 if (mode === 'hang-in-handler') {
   rt.handle(Ping, async (p, ctx) => {
-    await ctx.manager.query(`INSERT INTO "${schema}".effects (message_id, n) VALUES ($1, $2)`, [ctx.envelope.messageId, p.n]);
+    await ctx.manager.query(`INSERT INTO "${schema}".effects (message_id, n) VALUES ($1, $2)`, [
+      ctx.envelope.messageId,
+      p.n,
+    ]);
     process.stdout.write('IN_HANDLER\n');
     await new Promise(() => undefined); // never commits: the test kills us here
   });

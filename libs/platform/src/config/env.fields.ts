@@ -46,17 +46,15 @@ export const env = {
 
   /** `1000,5000,30000` → [1000, 5000, 30000] */
   intList: () =>
-    z
-      .string({ error: 'is required' })
-      .transform((value, ctx) => {
-        const parts = value.split(',').map((p) => p.trim());
-        const numbers = parts.map(Number);
-        if (parts.some((p) => p === '') || numbers.some((n) => !Number.isInteger(n) || n < 0)) {
-          ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of non-negative integers' });
-          return z.NEVER;
-        }
-        return numbers;
-      }),
+    z.string({ error: 'is required' }).transform((value, ctx) => {
+      const parts = value.split(',').map((p) => p.trim());
+      const numbers = parts.map(Number);
+      if (parts.some((p) => p === '') || numbers.some((n) => !Number.isInteger(n) || n < 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of non-negative integers' });
+        return z.NEVER;
+      }
+      return numbers;
+    }),
 
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -83,7 +83,9 @@ describe('loadConfig', () => {
   });
 
   it('never puts a value in the error', () => {
-    const err = configError(() => loadConfig(schema, { GRAPH_CLIENT_SECRET: 'x', DATABASE_URL: 'mysql://root:hunter2@db/lucy' }));
+    const err = configError(() =>
+      loadConfig(schema, { GRAPH_CLIENT_SECRET: 'x', DATABASE_URL: 'mysql://root:hunter2@db/lucy' }),
+    );
     expect(err.message).toContain('DATABASE_URL: must be a');
     expect(err.message).not.toContain('hunter2');
   });
@@ -112,11 +114,15 @@ describe('secrets from files', () => {
 
   it('prefers nothing: both NAME and NAME_FILE is an error', () => {
     const err = configError(() => loadConfig(schema, { GRAPH_CLIENT_SECRET: 'x', GRAPH_CLIENT_SECRET_FILE: file }));
-    expect(err.issues).toEqual([{ variable: 'GRAPH_CLIENT_SECRET', message: 'set GRAPH_CLIENT_SECRET or GRAPH_CLIENT_SECRET_FILE, not both' }]);
+    expect(err.issues).toEqual([
+      { variable: 'GRAPH_CLIENT_SECRET', message: 'set GRAPH_CLIENT_SECRET or GRAPH_CLIENT_SECRET_FILE, not both' },
+    ]);
   });
 
   it('names the _FILE variable when the file cannot be read', () => {
     const err = configError(() => loadConfig(schema, { GRAPH_CLIENT_SECRET_FILE: join(dir, 'missing') }));
-    expect(err.issues).toEqual([{ variable: 'GRAPH_CLIENT_SECRET_FILE', message: expect.stringMatching(/^cannot read .*missing \(ENOENT\)$/) }]);
+    expect(err.issues).toEqual([
+      { variable: 'GRAPH_CLIENT_SECRET_FILE', message: expect.stringMatching(/^cannot read .*missing \(ENOENT\)$/) },
+    ]);
   });
 });

@@ -21,13 +21,24 @@ export function answerClientErrors(server: Server): void {
   (server as Server & { maxHeaderSize: number }).maxHeaderSize = MAX_HEADER_SIZE;
   const answered = new WeakSet<Socket>();
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer; reason?: string }, socket: Socket) => {
-    if (answered.has(socket) || err.code === 'ECONNRESET' || !socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    if (
+      answered.has(socket) ||
+      err.code === 'ECONNRESET' ||
+      !socket.writable ||
+      (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+    ) {
       socket.destroy();
       return;
     }
     answered.add(socket);
     const [status, detail] = classify(err);
-    const body = JSON.stringify({ type: 'about:blank', title: title(status), status, detail, ...(status === 400 ? { problemas: [{ campo: 'petición', mensaje: detail }] } : {}) });
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title: title(status),
+      status,
+      detail,
+      ...(status === 400 ? { problemas: [{ campo: 'petición', mensaje: detail }] } : {}),
+    });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
@@ -38,10 +49,12 @@ function classify(err: { code?: string; rawPacket?: Buffer; reason?: string }): 
   if (err.code === 'HPE_HEADER_OVERFLOW') {
     const packet = err.rawPacket?.subarray(0, MAX_HEADER_SIZE + 1).toString('latin1') ?? '';
     const lineEnd = packet.indexOf('\r\n');
-    if (METHOD.test(packet) && (lineEnd < 0 || lineEnd > MAX_URL_LENGTH)) return [HttpStatus.URI_TOO_LONG, `la URL excede ${MAX_URL_LENGTH} caracteres`];
+    if (METHOD.test(packet) && (lineEnd < 0 || lineEnd > MAX_URL_LENGTH))
+      return [HttpStatus.URI_TOO_LONG, `la URL excede ${MAX_URL_LENGTH} caracteres`];
     return [431, `las cabeceras exceden ${MAX_HEADER_SIZE / 1024} KiB`];
   }
-  if (err.code === 'HPE_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return [HttpStatus.REQUEST_TIMEOUT, 'la petición no llegó completa a tiempo'];
+  if (err.code === 'HPE_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return [HttpStatus.REQUEST_TIMEOUT, 'la petición no llegó completa a tiempo'];
   return [HttpStatus.BAD_REQUEST, `petición HTTP mal formada (${err.reason ?? err.code ?? 'error del parser'})`];
 }
 

@@ -22,7 +22,9 @@ describe('input guards', () => {
 
   it('refuses bad percent-encoding, bytes that are not UTF-8, raw bytes and control characters in the URL', () => {
     expect(urlProblems('/api/v1/alumnos?q=%C3%B1and%C3%BA&limit=5')).toEqual([]);
-    expect(urlProblems('/api/v1/alumnos/%E0%A4%A')).toEqual([{ campo: 'ruta', mensaje: expect.stringContaining('%XX') }]);
+    expect(urlProblems('/api/v1/alumnos/%E0%A4%A')).toEqual([
+      { campo: 'ruta', mensaje: expect.stringContaining('%XX') },
+    ]);
     expect(urlProblems('/x?carrera=a%00b&q=%ED%A0%80&ok=1&%FF=1&r=\u00ff')).toEqual([
       { campo: 'consulta.carrera', mensaje: expect.stringContaining('control') },
       { campo: 'consulta.q', mensaje: expect.stringContaining('UTF-8') },

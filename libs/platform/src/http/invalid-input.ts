@@ -8,7 +8,10 @@ export interface FieldProblem {
 }
 
 export function invalidInput(where: string, problems: FieldProblem[]): BadRequestException {
-  return new BadRequestException({ message: `${where} no válido: ${problems.map((p) => `${p.campo}: ${p.mensaje}`).join('; ')}`, problemas: problems });
+  return new BadRequestException({
+    message: `${where} no válido: ${problems.map((p) => `${p.campo}: ${p.mensaje}`).join('; ')}`,
+    problemas: problems,
+  });
 }
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one (String#isWellFormed). */

@@ -12,10 +12,12 @@ export const MAX_JSON_DEPTH = 32;
 
 /** body-parser's `verify`: runs on the raw bytes, before JSON.parse. */
 export function verifyJson(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
-  if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') throw new UnsupportedMediaTypeException(`el JSON va en UTF-8 (llegó charset=${encoding})`);
+  if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8')
+    throw new UnsupportedMediaTypeException(`el JSON va en UTF-8 (llegó charset=${encoding})`);
   if (!isUtf8(buf)) throw invalidInput('cuerpo', [{ campo: 'cuerpo', mensaje: 'tiene bytes que no son UTF-8' }]);
   const depth = jsonDepth(buf);
-  if (depth > MAX_JSON_DEPTH) throw invalidInput('cuerpo', [{ campo: 'cuerpo', mensaje: `anida más de ${MAX_JSON_DEPTH} niveles de [ ] o { }` }]);
+  if (depth > MAX_JSON_DEPTH)
+    throw invalidInput('cuerpo', [{ campo: 'cuerpo', mensaje: `anida más de ${MAX_JSON_DEPTH} niveles de [ ] o { }` }]);
 }
 
 /** The deepest nesting of arrays and objects in JSON text (strings skipped), in one pass. */
@@ -26,7 +28,8 @@ export function jsonDepth(buf: Buffer): number {
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i]!;
     if (inString) {
-      if (c === 0x5c) i++; // \ escapes the next byte
+      if (c === 0x5c)
+        i++; // \ escapes the next byte
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

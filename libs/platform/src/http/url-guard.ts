@@ -14,7 +14,12 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function urlGuard(req: Request, _res: Response, next: NextFunction): void {
   const url = req.url;
   if (url.length > MAX_URL_LENGTH) {
-    return next(new HttpException(`la URL tiene ${url.length} caracteres; el máximo es ${MAX_URL_LENGTH}: enviá filtros largos en menos parámetros`, HttpStatus.URI_TOO_LONG));
+    return next(
+      new HttpException(
+        `la URL tiene ${url.length} caracteres; el máximo es ${MAX_URL_LENGTH}: enviá filtros largos en menos parámetros`,
+        HttpStatus.URI_TOO_LONG,
+      ),
+    );
   }
   const problems = urlProblems(url);
   next(problems.length ? invalidInput('URL', problems) : undefined);
@@ -36,7 +41,8 @@ export function urlProblems(url: string): FieldProblem[] {
 }
 
 function check(raw: string): string | undefined {
-  if (/[^\u0021-\u007e]/.test(raw)) return 'tiene caracteres sin codificar: enviá cada byte que no sea ASCII visible como %XX (UTF-8)';
+  if (/[^\u0021-\u007e]/.test(raw))
+    return 'tiene caracteres sin codificar: enviá cada byte que no sea ASCII visible como %XX (UTF-8)';
   let text: string;
   try {
     text = decodeURIComponent(raw.replace(/\+/g, ' '));

@@ -31,7 +31,12 @@ export class BootLogger implements LoggerService {
     this.write('fatal', message, rest);
   }
 
-  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, rest: unknown[], extra: object = {}) {
+  private write(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal',
+    message: unknown,
+    rest: unknown[],
+    extra: object = {},
+  ) {
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
     const fields = { ...(context ? { context } : {}), ...extra };
     if (message instanceof Error) this.pino[level]({ ...fields, err: message }, message.message);

@@ -59,7 +59,10 @@ describe('LoggingModule over HTTP', () => {
     expect(await res.json()).toEqual({ seen: 'wf-42' });
     await waitFor(() => lines.some((l) => l.msg === 'request completed'));
     expect(lines.find((l) => l.msg === 'working')).toMatchObject({ service: 'probe', correlationId: 'wf-42' });
-    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ correlationId: 'wf-42', res: { statusCode: 200 } });
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({
+      correlationId: 'wf-42',
+      res: { statusCode: 200 },
+    });
   });
 
   it('makes up a correlation id when the caller sends none (or a suspicious one)', async () => {

@@ -29,10 +29,18 @@ export class LoggingModule implements NestModule {
       genReqId: (req: IncomingMessage, res: ServerResponse) => requestCorrelationId(req, res),
       autoLogging: { ignore: (req: IncomingMessage) => isQuietPath(req.url) },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-        err || res.statusCode >= 500 ? ('error' as const) : res.statusCode >= 400 ? ('warn' as const) : ('info' as const),
+        err || res.statusCode >= 500
+          ? ('error' as const)
+          : res.statusCode >= 400
+            ? ('warn' as const)
+            : ('info' as const),
       // Keep request lines short: method, url, the response status. Headers stay out (they carry tokens).
       serializers: {
-        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
     };

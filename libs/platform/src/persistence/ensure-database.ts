@@ -1,7 +1,11 @@
 import pg from 'pg';
 
 // Postgres error codes that mean "someone else just created it": a parallel start won the race.
-const ALREADY_EXISTS = new Set(['42P04' /* duplicate_database */, '42P06' /* duplicate_schema */, '23505' /* unique_violation */]);
+const ALREADY_EXISTS = new Set([
+  '42P04' /* duplicate_database */,
+  '42P06' /* duplicate_schema */,
+  '23505' /* unique_violation */,
+]);
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

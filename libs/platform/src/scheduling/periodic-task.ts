@@ -56,7 +56,11 @@ export class PeriodicTask {
   private report(err: unknown): void {
     try {
       if (this.opts.onError) this.opts.onError(err);
-      else new Logger(this.opts.name).warn({ err: err instanceof Error ? err.message : String(err) }, `${this.opts.name} failed; the next tick tries again`);
+      else
+        new Logger(this.opts.name).warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          `${this.opts.name} failed; the next tick tries again`,
+        );
     } catch {
       // A logger that throws must not turn a tick into an unhandled rejection.
     }

@@ -18,7 +18,8 @@ export function parseSecretKeys(spec: string): SecretKey[] {
     .map((part) => {
       const [kid, b64] = part.includes(':') ? part.split(':', 2) : [undefined, part];
       const key = Buffer.from(b64, 'base64');
-      if (key.length !== 32) throw new Error('a credentials key must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+      if (key.length !== 32)
+        throw new Error('a credentials key must be 32 bytes, base64-encoded (openssl rand -base64 32)');
       return { kid: kid ?? createHash('sha256').update(key).digest('hex').slice(0, 8), key };
     });
   if (keys.length === 0) throw new Error('no credentials key given');

@@ -41,10 +41,16 @@ export class BreakerQueues {
       try {
         await (consume ? this.runtime.resume(queue) : this.runtime.pause(queue));
       } catch (err) {
-        this.opts.log?.error({ queue, dependency: this.guard.name, err: (err as Error).message }, `could not ${consume ? 'resume' : 'pause'} a queue`);
+        this.opts.log?.error(
+          { queue, dependency: this.guard.name, err: (err as Error).message },
+          `could not ${consume ? 'resume' : 'pause'} a queue`,
+        );
       }
     }
-    this.opts.log?.info({ dependency: this.guard.name, queues: this.opts.queues, state }, consume ? 'queues consuming' : 'queues paused while the breaker is open');
+    this.opts.log?.info(
+      { dependency: this.guard.name, queues: this.opts.queues, state },
+      consume ? 'queues consuming' : 'queues paused while the breaker is open',
+    );
     try {
       await this.runtime.publish(BreakerCambiado, {
         servicio: this.opts.service,
@@ -54,7 +60,10 @@ export class BreakerQueues {
         ...(reason ? { motivo: reason.slice(0, 2000) } : {}),
       });
     } catch (err) {
-      this.opts.log?.warn({ dependency: this.guard.name, err: (err as Error).message }, 'could not publish BreakerCambiado');
+      this.opts.log?.warn(
+        { dependency: this.guard.name, err: (err as Error).message },
+        'could not publish BreakerCambiado',
+      );
     }
   }
 }

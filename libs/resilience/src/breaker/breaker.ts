@@ -31,14 +31,22 @@ export const DEFAULT_BREAKER: BreakerOptions = {
 /** The dependency's breaker is open: the message waits in RabbitMQ, its attempt not counted. */
 export class BreakerOpenError extends DeferError {
   override readonly name = 'BreakerOpenError';
-  constructor(readonly dependency: string, delayMs?: number, cause?: unknown) {
+  constructor(
+    readonly dependency: string,
+    delayMs?: number,
+    cause?: unknown,
+  ) {
     super(`circuit breaker for ${dependency} is open`, delayMs, cause === undefined ? undefined : { cause });
   }
 }
 
 export type Action = (signal: AbortSignal) => Promise<unknown>;
 
-export function createBreaker(name: string, opts: BreakerOptions, countsAsFailure: (err: unknown) => boolean): CircuitBreaker<[Action], unknown> {
+export function createBreaker(
+  name: string,
+  opts: BreakerOptions,
+  countsAsFailure: (err: unknown) => boolean,
+): CircuitBreaker<[Action], unknown> {
   return new CircuitBreaker<[Action], unknown>(
     // Each call gets its own deadline signal: opossum's shared abortController would cancel every call
     // in flight when one of them times out.
@@ -62,4 +70,5 @@ export function stateOf(b: CircuitBreaker<[Action], unknown>): BreakerState {
 }
 
 export const isOpenRejection = (err: unknown) => (err as { code?: string })?.code === 'EOPENBREAKER';
-export const isTimeout = (err: unknown) => (err as { code?: string })?.code === 'ETIMEDOUT' && CircuitBreaker.isOurError(err as Error);
+export const isTimeout = (err: unknown) =>
+  (err as { code?: string })?.code === 'ETIMEDOUT' && CircuitBreaker.isOurError(err as Error);

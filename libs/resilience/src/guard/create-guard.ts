@@ -34,15 +34,20 @@ export function createDependencyGuard(spec: GuardSpec, deps: GuardDeps = {}): De
   let limiter: SharedRateLimiter | undefined;
   if (spec.rate) {
     const api = spec.rate.api ?? spec.name;
-    limiter = new SharedRateLimiter({ ...spec.rate, api }, deps.redis ? new RedisRateStore(deps.redis, api, deps.keyPrefix) : undefined, log, {
-      onReservation: (r) => {
-        metrics.rateRpm.set({ dependency, budget: 'all' }, r.rpm);
-        if (r.writeRpm !== null) metrics.rateRpm.set({ dependency, budget: 'write' }, r.writeRpm);
-        metrics.rateFactor.set({ dependency }, r.factor);
+    limiter = new SharedRateLimiter(
+      { ...spec.rate, api },
+      deps.redis ? new RedisRateStore(deps.redis, api, deps.keyPrefix) : undefined,
+      log,
+      {
+        onReservation: (r) => {
+          metrics.rateRpm.set({ dependency, budget: 'all' }, r.rpm);
+          if (r.writeRpm !== null) metrics.rateRpm.set({ dependency, budget: 'write' }, r.writeRpm);
+          metrics.rateFactor.set({ dependency }, r.factor);
+        },
+        onThrottled: (t) => metrics.rateFactor.set({ dependency }, t.factor),
+        onBackend: (b) => metrics.limiterFallback.set({ dependency }, b === 'local' ? 1 : 0),
       },
-      onThrottled: (t) => metrics.rateFactor.set({ dependency }, t.factor),
-      onBackend: (b) => metrics.limiterFallback.set({ dependency }, b === 'local' ? 1 : 0),
-    });
+    );
     metrics.limiterFallback.set({ dependency }, limiter.backend === 'local' ? 1 : 0);
   }
   return new DependencyGuard({

@@ -4,16 +4,27 @@ import { BreakerOpenError } from '../breaker/breaker.js';
 import { createDependencyGuard } from './create-guard.js';
 import type { DependencyGuard } from './dependency-guard.js';
 
-const breaker = { timeoutMs: 200, capacity: 2, volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 300, rollingCountTimeoutMs: 10_000 };
+const breaker = {
+  timeoutMs: 200,
+  capacity: 2,
+  volumeThreshold: 3,
+  errorThresholdPercentage: 50,
+  resetTimeoutMs: 300,
+  rollingCountTimeoutMs: 10_000,
+};
 const guards: DependencyGuard[] = [];
-function guard(over: Parameters<typeof createDependencyGuard>[0] = { name: 'api', rate: false, breaker }, registry = new Registry()) {
+function guard(
+  over: Parameters<typeof createDependencyGuard>[0] = { name: 'api', rate: false, breaker },
+  registry = new Registry(),
+) {
   const g = createDependencyGuard(over, { registry });
   guards.push(g);
   return g;
 }
 afterEach(() => guards.splice(0).forEach((g) => g.shutdown()));
 
-const fail = (status: number, headers: Record<string, string> = {}) => Promise.reject(Object.assign(new Error(`HTTP ${status}`), { status, headers }));
+const fail = (status: number, headers: Record<string, string> = {}) =>
+  Promise.reject(Object.assign(new Error(`HTTP ${status}`), { status, headers }));
 
 describe('DependencyGuard', () => {
   it('opens after the threshold of transient failures, then refuses with an error the transport defers', async () => {
@@ -49,7 +60,13 @@ describe('DependencyGuard', () => {
   it('turns a call slower than the timeout into a transient failure, and aborts it', async () => {
     const g = guard();
     let aborted = false;
-    const slow = g.call('read', (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted'))))));
+    const slow = g.call(
+      'read',
+      (signal) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted')))),
+        ),
+    );
     await expect(slow).rejects.toBeInstanceOf(TransientError);
     await new Promise((r) => setTimeout(r, 20));
     expect(aborted).toBe(true);

@@ -33,19 +33,34 @@ export class ResilienceControl {
         if (cmd.servicio !== this.service) return;
         const guard = this.guards.get(cmd.dependencia);
         if (!guard) {
-          this.log.warn({ dependencia: cmd.dependencia }, 'ReiniciarBreaker for a dependency this service does not guard');
+          this.log.warn(
+            { dependencia: cmd.dependencia },
+            'ReiniciarBreaker for a dependency this service does not guard',
+          );
           return;
         }
         // A real transition publishes BreakerCambiado through the breaker's listener; otherwise reply here.
-        if (!guard.reset()) ctx.publish(BreakerCambiado, { servicio: this.service, dependencia: guard.name, estado: guard.state, at: new Date().toISOString(), motivo: 'reset by operator (was not open)' });
-        await this.redis?.publish(resetChannel(this.service), JSON.stringify({ dependencia: guard.name, from: this.instance })).catch((err: Error) => this.log.warn({ err: err.message }, 'could not tell the other replicas of a breaker reset'));
+        if (!guard.reset())
+          ctx.publish(BreakerCambiado, {
+            servicio: this.service,
+            dependencia: guard.name,
+            estado: guard.state,
+            at: new Date().toISOString(),
+            motivo: 'reset by operator (was not open)',
+          });
+        await this.redis
+          ?.publish(resetChannel(this.service), JSON.stringify({ dependencia: guard.name, from: this.instance }))
+          .catch((err: Error) =>
+            this.log.warn({ err: err.message }, 'could not tell the other replicas of a breaker reset'),
+          );
       },
       { queue, name: 'ReiniciarBreakerHandler' },
     );
     runtime.handle(
       LimitesCambiados,
       async (evento) => {
-        for (const guard of this.guards.forApi(evento.api)) await guard.limiter!.setLimits({ rpm: evento.rpm, writeRpm: evento.writeRpm ?? null });
+        for (const guard of this.guards.forApi(evento.api))
+          await guard.limiter!.setLimits({ rpm: evento.rpm, writeRpm: evento.writeRpm ?? null });
       },
       { queue, name: 'LimitesCambiadosHandler' },
     );
@@ -65,7 +80,9 @@ export class ResilienceControl {
       }
     });
     // Not awaited: with Redis down it subscribes when the connection comes (ioredis resubscribes after reconnects too).
-    void this.subscriber.subscribe(resetChannel(this.service)).catch((err: Error) => this.log.warn({ err: err.message }, 'could not subscribe to breaker resets'));
+    void this.subscriber
+      .subscribe(resetChannel(this.service))
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'could not subscribe to breaker resets'));
   }
 
   async close(): Promise<void> {

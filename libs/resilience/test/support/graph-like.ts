@@ -35,7 +35,12 @@ export class GraphLike {
     const r = await fetch(`${sandbox.urls.identity}/${tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' }),
+      body: new URLSearchParams({
+        client_id: clientId,
+        client_secret: clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+        grant_type: 'client_credentials',
+      }),
     });
     if (r.status !== 200) throw new Error(`token: ${r.status}`);
     return new GraphLike(sandbox, ((await r.json()) as { access_token: string }).access_token, guard);
@@ -66,12 +71,20 @@ export class GraphLike {
       const r = await fetch(`${this.sandbox.urls.graph}${path}`, {
         method,
         signal,
-        headers: { Authorization: `Bearer ${this.bearer}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          Authorization: `Bearer ${this.bearer}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       status = r.status;
       const text = await r.text();
-      if (r.status >= 400) throw new HttpError(r.status, Object.fromEntries(r.headers.entries()), `Graph ${r.status}: ${text.slice(0, 200)}`);
+      if (r.status >= 400)
+        throw new HttpError(
+          r.status,
+          Object.fromEntries(r.headers.entries()),
+          `Graph ${r.status}: ${text.slice(0, 200)}`,
+        );
       return text ? JSON.parse(text) : undefined;
     } finally {
       this.sent.push({ sentAt, answeredAt: Date.now(), status });

@@ -17,15 +17,30 @@ export interface RateRun {
   throttled: number;
 }
 
-export function graphGuard(api: string, redis: Redis | undefined, rpm: number, writeRpm: number | null, capacity = 10): DependencyGuard {
+export function graphGuard(
+  api: string,
+  redis: Redis | undefined,
+  rpm: number,
+  writeRpm: number | null,
+  capacity = 10,
+): DependencyGuard {
   return createDependencyGuard(
-    { name: 'graph', rate: { api, limits: { rpm, writeRpm }, maxWaitMs: 600_000 }, breaker: { timeoutMs: 10_000, capacity, volumeThreshold: 50, resetTimeoutMs: 5000 } },
+    {
+      name: 'graph',
+      rate: { api, limits: { rpm, writeRpm }, maxWaitMs: 600_000 },
+      breaker: { timeoutMs: 10_000, capacity, volumeThreshold: 50, resetTimeoutMs: 5000 },
+    },
     { redis },
   );
 }
 
 /** `writes` POST /users spread over `replicas` clients with `workers` concurrent callers each. */
-export async function runWrites(sandbox: Sandbox, guards: DependencyGuard[], writes: number, workers = 8): Promise<RateRun> {
+export async function runWrites(
+  sandbox: Sandbox,
+  guards: DependencyGuard[],
+  writes: number,
+  workers = 8,
+): Promise<RateRun> {
   const clients = await Promise.all(guards.map((g) => GraphLike.connect(sandbox, g)));
   sandbox.ctx.counters.reset('graph');
   let left = writes;
@@ -46,7 +61,10 @@ export async function runWrites(sandbox: Sandbox, guards: DependencyGuard[], wri
     seconds,
     achievedPerMin: ((t.length - 1) / seconds) * 60,
     maxIn60s: maxInWindow(t, 60_000),
-    maxSentIn5s: maxInWindow(clients.flatMap((c) => c.sent.map((s) => s.sentAt)), 5000),
+    maxSentIn5s: maxInWindow(
+      clients.flatMap((c) => c.sent.map((s) => s.sentAt)),
+      5000,
+    ),
     throttled: sandbox.ctx.counters.total('graph', { status: 429 }),
   };
 }

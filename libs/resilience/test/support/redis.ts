@@ -5,7 +5,12 @@ import { Redis } from 'ioredis';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function connectRedis(url = REDIS_URL): Redis {
-  return new Redis(url, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1, lazyConnect: false });
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    commandTimeout: 1000,
+    maxRetriesPerRequest: 1,
+    lazyConnect: false,
+  });
 }
 
 export async function ready(redis: Redis): Promise<Redis> {

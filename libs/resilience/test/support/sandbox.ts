@@ -12,10 +12,20 @@ export type Target = 'graph' | 'identity' | 'moodle' | 'smtp';
 export interface Sandbox {
   urls: { identity: string; graph: string; moodle: string };
   caFile: string;
-  graph: { store: { configure(change: Record<string, unknown>): unknown; reset(): void; config: { tenantId: string; clientId: string; clientSecret: string } } };
+  graph: {
+    store: {
+      configure(change: Record<string, unknown>): unknown;
+      reset(): void;
+      config: { tenantId: string; clientId: string; clientSecret: string };
+    };
+  };
   ctx: {
     faults: { set(target: Target, change: Record<string, unknown>): unknown; reset(target?: Target): void };
-    counters: { total(target: Target, filter?: { endpoint?: string; status?: number }): number; timestamps(target: Target): readonly number[]; reset(target?: Target): void };
+    counters: {
+      total(target: Target, filter?: { endpoint?: string; status?: number }): number;
+      timestamps(target: Target): readonly number[];
+      reset(target?: Target): void;
+    };
   };
   close(): Promise<void>;
 }
@@ -28,5 +38,7 @@ export async function startSandbox(): Promise<Sandbox> {
   // Trust the stand-in's CA in this process (what NODE_EXTRA_CA_CERTS does at start-up).
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), readFileSync(sandbox.caFile, 'utf8')]);
   const close = sandbox.close;
-  return Object.assign(sandbox, { close: async () => (await close(), rmSync(stateDir, { recursive: true, force: true })) });
+  return Object.assign(sandbox, {
+    close: async () => (await close(), rmSync(stateDir, { recursive: true, force: true })),
+  });
 }

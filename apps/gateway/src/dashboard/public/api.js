@@ -37,7 +37,10 @@ async function problemaDe(res) {
   const texto = await res.text().catch(() => '');
   try {
     const j = JSON.parse(texto);
-    return { detalle: j.detail ?? j.message ?? `${res.status} ${res.statusText}`, problemas: Array.isArray(j.problemas) ? j.problemas : [] };
+    return {
+      detalle: j.detail ?? j.message ?? `${res.status} ${res.statusText}`,
+      problemas: Array.isArray(j.problemas) ? j.problemas : [],
+    };
   } catch {
     return { detalle: `${res.status} ${res.statusText}${texto ? `: ${texto.slice(0, 200)}` : ''}`, problemas: [] };
   }
@@ -60,7 +63,9 @@ export async function api(ruta, { method = 'GET', json, form, crudo = false, tk 
   try {
     res =
       method === 'POST'
-        ? await enviarIdempotente((clave) => fetch(`/api/v1${ruta}`, { method, headers: { ...headers, 'idempotency-key': encabezado(clave) }, body }))
+        ? await enviarIdempotente((clave) =>
+            fetch(`/api/v1${ruta}`, { method, headers: { ...headers, 'idempotency-key': encabezado(clave) }, body }),
+          )
         : await fetch(`/api/v1${ruta}`, { method, headers, body });
   } catch (err) {
     throw new ErrorApi(0, `no se pudo contactar al gateway (${err.message})`);

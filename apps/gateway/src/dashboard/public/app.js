@@ -31,7 +31,12 @@ export let ultimoPanel = null;
 /** A notice to the user; errors are announced at once (role=alert) and stay until closed. */
 export function avisar(texto, tipo = 'ok') {
   const zona = document.getElementById('avisos');
-  const aviso = h('div', { class: `aviso ${tipo}`, role: tipo === 'error' ? 'alert' : 'status' }, h('span', {}, texto), h('button', { type: 'button', class: 'cerrar', 'aria-label': 'Cerrar aviso', onclick: () => aviso.remove() }, '×'));
+  const aviso = h(
+    'div',
+    { class: `aviso ${tipo}`, role: tipo === 'error' ? 'alert' : 'status' },
+    h('span', {}, texto),
+    h('button', { type: 'button', class: 'cerrar', 'aria-label': 'Cerrar aviso', onclick: () => aviso.remove() }, '×'),
+  );
   zona.append(aviso);
   while (zona.children.length > 4) zona.firstElementChild.remove();
   if (tipo !== 'error') setTimeout(() => aviso.remove(), 10_000);
@@ -41,7 +46,9 @@ export function avisar(texto, tipo = 'ok') {
 let vivo = { estado: 'conectando', motivo: null };
 
 function pintarVivo(el) {
-  el.textContent = { conectado: '● en vivo', desconectado: '○ sin conexión en vivo', conectando: 'conectando…' }[vivo.estado];
+  el.textContent = { conectado: '● en vivo', desconectado: '○ sin conexión en vivo', conectando: 'conectando…' }[
+    vivo.estado
+  ];
   el.title = vivo.motivo ?? '';
   el.className = `vivo ${vivo.estado}`;
   return el;
@@ -115,9 +122,19 @@ async function navegar(evento) {
   }
   reemplazar(main);
   try {
-    desmontar = (await pagina(main, { params: m.slice(1), consulta: new URLSearchParams(consulta), avisar, panel: () => ultimoPanel })) ?? null;
+    desmontar =
+      (await pagina(main, {
+        params: m.slice(1),
+        consulta: new URLSearchParams(consulta),
+        avisar,
+        panel: () => ultimoPanel,
+      })) ?? null;
   } catch (err) {
-    reemplazar(main, h('h1', {}, 'No se pudo mostrar la página'), h('p', { role: 'alert', class: 'error' }, err.message));
+    reemplazar(
+      main,
+      h('h1', {}, 'No se pudo mostrar la página'),
+      h('p', { role: 'alert', class: 'error' }, err.message),
+    );
   }
   const titulo = main.querySelector('h1');
   document.title = `${titulo ? titulo.textContent + ' — ' : ''}Lucy`;

@@ -13,18 +13,27 @@ export const CAMPOS = [
   ['periodo', 'Periodo', ['periodo']],
 ];
 
-export const clave = (k) => k.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+export const clave = (k) =>
+  k
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 
 export function columnasDe(nombre, texto) {
   texto = texto.replace(/^\uFEFF/, '');
   if (/\.json$/i.test(nombre)) {
     const filas = JSON.parse(texto);
-    if (!Array.isArray(filas) || !filas.length || typeof filas[0] !== 'object') throw new Error('el JSON debe ser un arreglo de filas {columna: valor}');
+    if (!Array.isArray(filas) || !filas.length || typeof filas[0] !== 'object')
+      throw new Error('el JSON debe ser un arreglo de filas {columna: valor}');
     return [...new Set(filas.slice(0, 50).flatMap((f) => Object.keys(f ?? {})))];
   }
   const primera = texto.slice(0, texto.search(/\r?\n|$/));
   const sinComillas = primera.replace(/"[^"]*"/g, '');
-  const delim = [',', ';', '\t'].reduce((mejor, c) => (sinComillas.split(c).length > sinComillas.split(mejor).length ? c : mejor), ',');
+  const delim = [',', ';', '\t'].reduce(
+    (mejor, c) => (sinComillas.split(c).length > sinComillas.split(mejor).length ? c : mejor),
+    ',',
+  );
   const columnas = [];
   let actual = '';
   let comillas = false;
@@ -34,13 +43,11 @@ export function columnasDe(nombre, texto) {
       if (comillas && primera[i + 1] === '"') {
         actual += '"';
         i++;
-      }
-      else comillas = !comillas;
+      } else comillas = !comillas;
     } else if (ch === delim && !comillas) {
       columnas.push(actual.trim());
       actual = '';
-    }
-    else actual += ch;
+    } else actual += ch;
   }
   columnas.push(actual.trim());
   return columnas.filter(Boolean);

@@ -4,21 +4,51 @@
 // shown beside the field they name (`mostrarProblemas`). Each section says which of its keys an operator
 // has set and, given `alSoltar` (admins), offers to give a set key back to the services' environment.
 import { h, insignia, reemplazar } from './dom.js';
-import { ALUMNO_EJEMPLO, cursosAFilas, ESTADOS, filasACursos, FUENTES, MARCAS_UPN, NO_SE_SUELTAN, ubicarProblemas, upnDeEjemplo, VARIABLES_EMAIL } from './config-modelo.js';
+import {
+  ALUMNO_EJEMPLO,
+  cursosAFilas,
+  ESTADOS,
+  filasACursos,
+  FUENTES,
+  MARCAS_UPN,
+  NO_SE_SUELTAN,
+  ubicarProblemas,
+  upnDeEjemplo,
+  VARIABLES_EMAIL,
+} from './config-modelo.js';
 
 /** Argentina's zones first (where Lucy runs), then the neighbours and a few others. */
 const ZONAS = [
-  'America/Argentina/Cordoba', 'America/Argentina/Buenos_Aires', 'America/Argentina/Salta', 'America/Argentina/Jujuy', 'America/Argentina/Tucuman',
-  'America/Argentina/Catamarca', 'America/Argentina/La_Rioja', 'America/Argentina/San_Juan', 'America/Argentina/Mendoza', 'America/Argentina/San_Luis',
-  'America/Argentina/Rio_Gallegos', 'America/Argentina/Ushuaia', 'America/Montevideo', 'America/Santiago', 'America/Asuncion', 'America/Sao_Paulo',
-  'America/La_Paz', 'America/Lima', 'America/Bogota', 'America/Mexico_City', 'Europe/Madrid', 'UTC',
+  'America/Argentina/Cordoba',
+  'America/Argentina/Buenos_Aires',
+  'America/Argentina/Salta',
+  'America/Argentina/Jujuy',
+  'America/Argentina/Tucuman',
+  'America/Argentina/Catamarca',
+  'America/Argentina/La_Rioja',
+  'America/Argentina/San_Juan',
+  'America/Argentina/Mendoza',
+  'America/Argentina/San_Luis',
+  'America/Argentina/Rio_Gallegos',
+  'America/Argentina/Ushuaia',
+  'America/Montevideo',
+  'America/Santiago',
+  'America/Asuncion',
+  'America/Sao_Paulo',
+  'America/La_Paz',
+  'America/Lima',
+  'America/Bogota',
+  'America/Mexico_City',
+  'Europe/Madrid',
+  'UTC',
 ];
 
 /** A first custom template when the operator leaves the included one: short, and every variable in use. */
 const MODELO_PLANTILLA = {
   asunto: '{nombre}, tu cuenta de Microsoft 365 está lista',
   html: '<p>Hola {nombre} {apellido}:</p>\n<p>Ya tenés tu cuenta institucional para cursar {carrera}.</p>\n<p>Usuario: <strong>{upn}</strong><br>\nContraseña temporal: <strong>{password}</strong></p>\n<p>Aula virtual: <a href="{moodleUrl}">{moodleUrl}</a></p>',
-  texto: 'Hola {nombre} {apellido}:\n\nYa tenés tu cuenta institucional para cursar {carrera}.\n\nUsuario: {upn}\nContraseña temporal: {password}\n\nAula virtual: {moodleUrl}\n',
+  texto:
+    'Hola {nombre} {apellido}:\n\nYa tenés tu cuenta institucional para cursar {carrera}.\n\nUsuario: {upn}\nContraseña temporal: {password}\n\nAula virtual: {moodleUrl}\n',
 };
 
 const idDe = (ruta) => `cfg-${ruta.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -45,10 +75,19 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     control.id = id;
     control.setAttribute('aria-describedby', `${id}-ayuda ${id}-error`);
     registrar(ruta, control, error, etiqueta);
-    return h('div', { class: 'campo', 'data-campo': ruta }, h('label', { for: id }, etiqueta), control, h('p', { class: 'ayuda', id: `${id}-ayuda` }, ayuda), ...extra, error);
+    return h(
+      'div',
+      { class: 'campo', 'data-campo': ruta },
+      h('label', { for: id }, etiqueta),
+      control,
+      h('p', { class: 'ayuda', id: `${id}-ayuda` }, ayuda),
+      ...extra,
+      error,
+    );
   }
 
-  const numero = (opts = {}) => h('input', { type: 'number', inputMode: 'numeric', step: 'any', min: 1, class: 'corto', ...opts });
+  const numero = (opts = {}) =>
+    h('input', { type: 'number', inputMode: 'numeric', step: 'any', min: 1, class: 'corto', ...opts });
   // Codes, names and domains, not prose: no spelling marks (h() skips false, so set the property).
   const sinCorrector = (el) => Object.assign(el, { spellcheck: false });
   const texto = (opts = {}) => sinCorrector(h('input', { type: 'text', autocomplete: 'off', ...opts }));
@@ -57,7 +96,14 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   function grupo(ruta, leyenda, ayuda, ...contenido) {
     const id = idDe(ruta);
     const error = h('p', { class: 'error error-campo', id: `${id}-error` });
-    const fs = h('fieldset', { class: 'grupo', 'data-campo': ruta, id, tabIndex: -1, 'aria-describedby': `${id}-ayuda ${id}-error` }, h('legend', {}, leyenda), h('p', { class: 'ayuda', id: `${id}-ayuda` }, ayuda), ...contenido, error);
+    const fs = h(
+      'fieldset',
+      { class: 'grupo', 'data-campo': ruta, id, tabIndex: -1, 'aria-describedby': `${id}-ayuda ${id}-error` },
+      h('legend', {}, leyenda),
+      h('p', { class: 'ayuda', id: `${id}-ayuda` }, ayuda),
+      ...contenido,
+      error,
+    );
     registrar(ruta, fs, error, leyenda);
     return fs;
   }
@@ -65,7 +111,11 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   /** An area of the form; `claves`: the top-level keys it edits (each gets its "fijada" badge). */
   function seccion(id, titulo, claves, ...contenido) {
     const error = h('p', { class: 'error error-campo', id: `cfg-seccion-${id}-error` });
-    const el = h('section', { class: 'tarjeta seccion-config', 'aria-labelledby': `t-cfg-${id}`, id: `cfg-seccion-${id}`, tabIndex: -1 }, h('h2', { id: `t-cfg-${id}` }, titulo));
+    const el = h(
+      'section',
+      { class: 'tarjeta seccion-config', 'aria-labelledby': `t-cfg-${id}`, id: `cfg-seccion-${id}`, tabIndex: -1 },
+      h('h2', { id: `t-cfg-${id}` }, titulo),
+    );
     const fijadas = h('p', { class: 'fijadas', hidden: true });
     for (const k of claves) {
       // A problem about the key as a whole (say an unknown nested key) lands on the section.
@@ -116,7 +166,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   const pintarVista = () => {
     const r = upnDeEjemplo(patron.value, dominio.value.trim());
     const quien = `DNI ${ALUMNO_EJEMPLO.dni}, ${ALUMNO_EJEMPLO.nombre} ${ALUMNO_EJEMPLO.apellido}`;
-    reemplazar(vista, r.upn ? ['Ejemplo (', quien, '): ', h('strong', { id: 'cfg-upn-ejemplo' }, r.upn)] : h('span', { class: 'error' }, `Sin vista previa: ${r.problema}.`));
+    reemplazar(
+      vista,
+      r.upn
+        ? ['Ejemplo (', quien, '): ', h('strong', { id: 'cfg-upn-ejemplo' }, r.upn)]
+        : h('span', { class: 'error' }, `Sin vista previa: ${r.problema}.`),
+    );
   };
   patron.addEventListener('input', pintarVista);
   dominio.addEventListener('input', pintarVista);
@@ -145,18 +200,36 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   function nuevaFila(f = { estado: 'ingresante', periodo: '*', cursos: '' }, { enfocar = true } = {}) {
     const n = filasCursos.rows.length + 1;
     const base = `cfg-cursos-${crypto.randomUUID().slice(0, 8)}`;
-    const estado = h('select', { id: `${base}-estado`, 'data-col': 'estado' }, ESTADOS.map((e) => h('option', { value: e }, e)));
+    const estado = h(
+      'select',
+      { id: `${base}-estado`, 'data-col': 'estado' },
+      ESTADOS.map((e) => h('option', { value: e }, e)),
+    );
     estado.value = f.estado;
     const periodo = texto({ id: `${base}-periodo`, 'data-col': 'periodo', value: f.periodo, class: 'corto' });
-    const cursos = texto({ id: `${base}-cursos`, 'data-col': 'cursos', value: f.cursos, placeholder: 'ING-2027-INTRO, ING-2027-MATE' });
-    const etiqueta = (control, nombre) => h('label', { for: control.id, class: 'oculto', 'data-nombre': nombre }, `${nombre}, fila ${n}`);
+    const cursos = texto({
+      id: `${base}-cursos`,
+      'data-col': 'cursos',
+      value: f.cursos,
+      placeholder: 'ING-2027-INTRO, ING-2027-MATE',
+    });
+    const etiqueta = (control, nombre) =>
+      h('label', { for: control.id, class: 'oculto', 'data-nombre': nombre }, `${nombre}, fila ${n}`);
     const tr = h(
       'tr',
       { 'data-fila': n },
       h('td', {}, etiqueta(estado, 'Estado'), estado),
       h('td', {}, etiqueta(periodo, 'Período'), periodo),
       h('td', {}, etiqueta(cursos, 'Cursos'), cursos),
-      h('td', { class: 'acciones' }, h('button', { type: 'button', class: 'peligro', 'aria-label': `Quitar la fila ${n}`, onclick: () => quitarFila(tr) }, 'Quitar')),
+      h(
+        'td',
+        { class: 'acciones' },
+        h(
+          'button',
+          { type: 'button', class: 'peligro', 'aria-label': `Quitar la fila ${n}`, onclick: () => quitarFila(tr) },
+          'Quitar',
+        ),
+      ),
     );
     filasCursos.append(tr);
     if (enfocar) {
@@ -174,14 +247,29 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     alCambiar();
   }
 
-  const leerFilas = () => [...filasCursos.rows].map((tr) => ({ estado: tr.querySelector('[data-col="estado"]').value, periodo: tr.querySelector('[data-col="periodo"]').value, cursos: tr.querySelector('[data-col="cursos"]').value }));
+  const leerFilas = () =>
+    [...filasCursos.rows].map((tr) => ({
+      estado: tr.querySelector('[data-col="estado"]').value,
+      periodo: tr.querySelector('[data-col="periodo"]').value,
+      cursos: tr.querySelector('[data-col="cursos"]').value,
+    }));
 
   // ---- the page --------------------------------------------------------------------------------------
 
   const el = h(
     'div',
     { class: 'formulario-config', id: 'formulario-config' },
-    seccion('lotes', 'Lotes', ['loteTamano'], campo('loteTamano', 'Tamaño de lote', loteTamano, 'Cuántos alumnos nuevos de un lote esperan su cuenta de Microsoft 365 a la vez (1 a 10.000). Más grande: el lote avanza más rápido, siempre dentro de los límites de Graph. Lo aplica ingest-service a los lotes en curso.')),
+    seccion(
+      'lotes',
+      'Lotes',
+      ['loteTamano'],
+      campo(
+        'loteTamano',
+        'Tamaño de lote',
+        loteTamano,
+        'Cuántos alumnos nuevos de un lote esperan su cuenta de Microsoft 365 a la vez (1 a 10.000). Más grande: el lote avanza más rápido, siempre dentro de los límites de Graph. Lo aplica ingest-service a los lotes en curso.',
+      ),
+    ),
     seccion(
       'limites',
       'Límites (pedidos por minuto, entre todas las réplicas)',
@@ -189,30 +277,98 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       h(
         'div',
         { class: 'rejilla' },
-        campo('limites.graph.rpm', 'Microsoft Graph: pedidos por minuto', graphRpm, 'Todas las llamadas a Graph, lecturas y escrituras. Entre 1 y 48.000 (Entra: 8.000 unidades cada 10 s en el tenant más grande).'),
-        campo('limites.graph.writeRpm', 'Microsoft Graph: escrituras por minuto', graphWriteRpm, 'Crear usuarios y asignar licencias. Entra admite 1.200 escrituras por minuto por tenant (el máximo aquí): dejá margen (p. ej. 1.100). Vacío: sin tope propio de escrituras.'),
-        campo('limites.moodle.rpm', 'Moodle: pedidos por minuto', moodleRpm, 'Llamadas a los web services de Moodle. Entre 1 y 6.000.'),
-        campo('limites.smtp.rpm', 'Correo (SMTP): mensajes por minuto', smtpRpm, 'Lo que admite el servidor de correo saliente (Exchange Online: 30). Entre 1 y 1.000.'),
+        campo(
+          'limites.graph.rpm',
+          'Microsoft Graph: pedidos por minuto',
+          graphRpm,
+          'Todas las llamadas a Graph, lecturas y escrituras. Entre 1 y 48.000 (Entra: 8.000 unidades cada 10 s en el tenant más grande).',
+        ),
+        campo(
+          'limites.graph.writeRpm',
+          'Microsoft Graph: escrituras por minuto',
+          graphWriteRpm,
+          'Crear usuarios y asignar licencias. Entra admite 1.200 escrituras por minuto por tenant (el máximo aquí): dejá margen (p. ej. 1.100). Vacío: sin tope propio de escrituras.',
+        ),
+        campo(
+          'limites.moodle.rpm',
+          'Moodle: pedidos por minuto',
+          moodleRpm,
+          'Llamadas a los web services de Moodle. Entre 1 y 6.000.',
+        ),
+        campo(
+          'limites.smtp.rpm',
+          'Correo (SMTP): mensajes por minuto',
+          smtpRpm,
+          'Lo que admite el servidor de correo saliente (Exchange Online: 30). Entre 1 y 1.000.',
+        ),
       ),
     ),
     seccion(
       'cuentas',
       'Cuentas de Microsoft 365',
       ['upn', 'licenciaSku'],
-      campo('upn.patron', 'Patrón del UPN', patron, ['Cómo se arma el usuario de cada alumno. Marcas: ', marcas(MARCAS_UPN), '. ', h('code', {}, '{dni}'), ' es obligatoria (hace único el UPN); ', h('code', {}, '{domain}'), ' es el dominio de abajo; los nombres van sin acentos ni espacios.'], vista),
-      campo('upn.dominio', 'Dominio del UPN', dominio, 'Un dominio verificado del tenant, p. ej. estudiantes.unrc.edu.ar.'),
-      campo('licenciaSku', 'Licencia (SKU)', sku, 'El identificador (GUID) de la licencia que recibe cada cuenta nueva, p. ej. Office 365 A1 para alumnos.'),
+      campo(
+        'upn.patron',
+        'Patrón del UPN',
+        patron,
+        [
+          'Cómo se arma el usuario de cada alumno. Marcas: ',
+          marcas(MARCAS_UPN),
+          '. ',
+          h('code', {}, '{dni}'),
+          ' es obligatoria (hace único el UPN); ',
+          h('code', {}, '{domain}'),
+          ' es el dominio de abajo; los nombres van sin acentos ni espacios.',
+        ],
+        vista,
+      ),
+      campo(
+        'upn.dominio',
+        'Dominio del UPN',
+        dominio,
+        'Un dominio verificado del tenant, p. ej. estudiantes.unrc.edu.ar.',
+      ),
+      campo(
+        'licenciaSku',
+        'Licencia (SKU)',
+        sku,
+        'El identificador (GUID) de la licencia que recibe cada cuenta nueva, p. ej. Office 365 A1 para alumnos.',
+      ),
     ),
     seccion(
       'moodle',
       'Moodle',
       ['moodleAuth', 'cursos'],
-      campo('moodleAuth', 'Autenticación en Moodle', moodleAuth, 'Con qué método se crean los usuarios nuevos en Moodle.'),
+      campo(
+        'moodleAuth',
+        'Autenticación en Moodle',
+        moodleAuth,
+        'Con qué método se crean los usuarios nuevos en Moodle.',
+      ),
       grupo(
         'cursos',
         'Cursos por estado y período',
-        ['En qué cursos (shortname) se matricula a cada alumno según su estado y período. ', h('code', {}, '*'), ' = cualquier período: esos cursos se suman a los del período del alumno. Cursos separados por comas.'],
-        h('table', { class: 'tabla tabla-cursos', id: 'cfg-cursos-tabla' }, h('thead', {}, h('tr', {}, ['Estado', 'Período', 'Cursos', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'oculto' }, 'Acciones'))))), filasCursos),
+        [
+          'En qué cursos (shortname) se matricula a cada alumno según su estado y período. ',
+          h('code', {}, '*'),
+          ' = cualquier período: esos cursos se suman a los del período del alumno. Cursos separados por comas.',
+        ],
+        h(
+          'table',
+          { class: 'tabla tabla-cursos', id: 'cfg-cursos-tabla' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Estado', 'Período', 'Cursos', ''].map((t) =>
+                h('th', { scope: 'col' }, t || h('span', { class: 'oculto' }, 'Acciones')),
+              ),
+            ),
+          ),
+          filasCursos,
+        ),
         agregarFila,
       ),
     ),
@@ -232,15 +388,50 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       ),
       propia,
     ),
-    seccion('general', 'General', ['zonaHoraria'], campo('zonaHoraria', 'Zona horaria', zona, 'Zona IANA de las fechas del panel, de los usuarios nuevos de Moodle y del horario de la sincronización.'), h('datalist', { id: 'cfg-zonas' }, ZONAS.map((z) => h('option', { value: z })))),
+    seccion(
+      'general',
+      'General',
+      ['zonaHoraria'],
+      campo(
+        'zonaHoraria',
+        'Zona horaria',
+        zona,
+        'Zona IANA de las fechas del panel, de los usuarios nuevos de Moodle y del horario de la sincronización.',
+      ),
+      h(
+        'datalist',
+        { id: 'cfg-zonas' },
+        ZONAS.map((z) => h('option', { value: z })),
+      ),
+    ),
     seccion(
       'sincronizacion',
       'Sincronización automática con SIAL',
       ['sincronizacion'],
       activa.el,
-      campo('sincronizacion.cron', 'Cuándo (expresión cron)', cron, ['Cinco campos: minuto hora día-del-mes mes día-de-la-semana, en la zona horaria de arriba. ', h('code', {}, '0 2 * * *'), ' = todos los días a las 2:00; ', h('code', {}, '0 */6 * * 1-5'), ' = cada 6 horas de lunes a viernes.']),
-      grupo('sincronizacion.fuentes', 'Listados de SIAL', 'Qué listados se traen (al menos uno).', h('div', { class: 'opciones' }, fuentes.map((f) => f.el))),
-      campo('sincronizacion.periodo', 'Período (opcional)', periodoSync, 'Solo ese período académico (p. ej. 2027). Vacío: todo lo que liste SIAL.'),
+      campo('sincronizacion.cron', 'Cuándo (expresión cron)', cron, [
+        'Cinco campos: minuto hora día-del-mes mes día-de-la-semana, en la zona horaria de arriba. ',
+        h('code', {}, '0 2 * * *'),
+        ' = todos los días a las 2:00; ',
+        h('code', {}, '0 */6 * * 1-5'),
+        ' = cada 6 horas de lunes a viernes.',
+      ]),
+      grupo(
+        'sincronizacion.fuentes',
+        'Listados de SIAL',
+        'Qué listados se traen (al menos uno).',
+        h(
+          'div',
+          { class: 'opciones' },
+          fuentes.map((f) => f.el),
+        ),
+      ),
+      campo(
+        'sincronizacion.periodo',
+        'Período (opcional)',
+        periodoSync,
+        'Solo ese período académico (p. ej. 2027). Vacío: todo lo que liste SIAL.',
+      ),
     ),
   );
   propia.append(
@@ -307,7 +498,10 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       ...structuredClone(fondo),
       loteTamano: n('loteTamano', loteTamano),
       limites: {
-        graph: { rpm: n('limites.graph.rpm', graphRpm), writeRpm: n('limites.graph.writeRpm', graphWriteRpm, { nulo: true }) },
+        graph: {
+          rpm: n('limites.graph.rpm', graphRpm),
+          writeRpm: n('limites.graph.writeRpm', graphWriteRpm, { nulo: true }),
+        },
         moodle: { rpm: n('limites.moodle.rpm', moodleRpm) },
         smtp: { rpm: n('limites.smtp.rpm', smtpRpm) },
       },
@@ -317,7 +511,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       cursos,
       moodleAuth: moodleAuth.value,
       zonaHoraria: zona.value.trim(),
-      sincronizacion: { activa: activa.c.checked, cron: cron.value.trim(), fuentes: fuentes.filter((f) => f.c.checked).map((f) => f.c.value), periodo: periodoSync.value.trim() || null },
+      sincronizacion: {
+        activa: activa.c.checked,
+        cron: cron.value.trim(),
+        fuentes: fuentes.filter((f) => f.c.checked).map((f) => f.c.value),
+        periodo: periodoSync.value.trim() || null,
+      },
     };
     return { valores, problemas };
   }
@@ -339,7 +538,8 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       const c = p.campo ? campos.get(p.campo) : null;
       if (c) {
         // The message names the exact place when it is deeper than the field (a row of the table).
-        const donde = p.ruta.replace(/^valores\./, '') !== p.campo && p.ruta ? `${p.ruta.replace(/^valores\./, '')}: ` : '';
+        const donde =
+          p.ruta.replace(/^valores\./, '') !== p.campo && p.ruta ? `${p.ruta.replace(/^valores\./, '')}: ` : '';
         c.error.append(h('span', { class: 'mensaje' }, `${donde}${p.mensaje}`));
         c.control.setAttribute('aria-invalid', 'true');
       }
@@ -360,10 +560,29 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
           const fijada = fijadas.includes(k);
           const soltable = fijada && alSoltar && !NO_SE_SUELTAN.includes(k);
           return [
-            h('span', { class: 'clave-estado', 'data-clave': k, 'data-fijada': String(fijada) }, insignia(fijada ? `${k}: fijada por un operador` : `${k}: sin fijar, rige el entorno`, fijada ? 'info' : 'neutro')),
+            h(
+              'span',
+              { class: 'clave-estado', 'data-clave': k, 'data-fijada': String(fijada) },
+              insignia(
+                fijada ? `${k}: fijada por un operador` : `${k}: sin fijar, rige el entorno`,
+                fijada ? 'info' : 'neutro',
+              ),
+            ),
             ' ',
             // The visible words start the accessible name: a section can hold two set keys.
-            soltable ? h('button', { type: 'button', class: 'secundario soltar', 'data-soltar': k, 'aria-label': `Volver al entorno: ${k}`, onclick: () => alSoltar(k) }, 'Volver al entorno') : null,
+            soltable
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secundario soltar',
+                    'data-soltar': k,
+                    'aria-label': `Volver al entorno: ${k}`,
+                    onclick: () => alSoltar(k),
+                  },
+                  'Volver al entorno',
+                )
+              : null,
           ];
         }),
       );

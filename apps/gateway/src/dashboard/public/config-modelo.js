@@ -33,10 +33,17 @@ export function upnDeEjemplo(patron, dominio, alumno = ALUMNO_EJEMPLO) {
   const at = patron.lastIndexOf('@');
   if (at <= 0 || patron.indexOf('@') !== at) return { problema: 'debe ser alias@dominio, con una sola @' };
   if (patron.slice(0, at).includes('{domain}')) return { problema: '{domain} va después de la @' };
-  const valores = { dni: alumno.dni, domain: String(dominio).toLowerCase(), nombre: normalizar(alumno.nombre), apellido: normalizar(alumno.apellido), inicial: normalizar(alumno.nombre).slice(0, 1) };
+  const valores = {
+    dni: alumno.dni,
+    domain: String(dominio).toLowerCase(),
+    nombre: normalizar(alumno.nombre),
+    apellido: normalizar(alumno.apellido),
+    inicial: normalizar(alumno.nombre).slice(0, 1),
+  };
   const upn = patron.replace(/\{([a-z]+)\}/g, (_, t) => valores[t]).toLowerCase();
   const alias = upn.slice(0, upn.lastIndexOf('@'));
-  if (!ALIAS.test(alias) || alias.startsWith('.') || alias.endsWith('.') || alias.includes('..')) return { problema: `el alias «${alias}» no es válido para Entra` };
+  if (!ALIAS.test(alias) || alias.startsWith('.') || alias.endsWith('.') || alias.includes('..'))
+    return { problema: `el alias «${alias}» no es válido para Entra` };
   return { upn };
 }
 
@@ -47,7 +54,8 @@ export function cursosAFilas(cursos) {
   const orden = (a, b) => (a === '*' ? -1 : b === '*' ? 1 : a.localeCompare(b, 'es', { numeric: true }));
   for (const estado of ESTADOS) {
     const porPeriodo = cursos?.[estado] ?? {};
-    for (const periodo of Object.keys(porPeriodo).sort(orden)) filas.push({ estado, periodo, cursos: porPeriodo[periodo].join(', ') });
+    for (const periodo of Object.keys(porPeriodo).sort(orden))
+      filas.push({ estado, periodo, cursos: porPeriodo[periodo].join(', ') });
   }
   return filas;
 }
@@ -61,11 +69,19 @@ export function filasACursos(filas) {
   const problemas = [];
   filas.forEach((f, i) => {
     const periodo = f.periodo.trim();
-    const nombres = f.cursos.split(',').map((c) => c.trim()).filter(Boolean);
+    const nombres = f.cursos
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
     if (!periodo && !nombres.length) return;
-    if (!periodo) return void problemas.push({ fila: i + 1, mensaje: `fila ${i + 1}: falta el período ("*" para cualquiera)` });
+    if (!periodo)
+      return void problemas.push({ fila: i + 1, mensaje: `fila ${i + 1}: falta el período ("*" para cualquiera)` });
     cursos[f.estado] ??= {};
-    if (cursos[f.estado][periodo]) return void problemas.push({ fila: i + 1, mensaje: `fila ${i + 1}: ${f.estado} × ${periodo} ya está en otra fila` });
+    if (cursos[f.estado][periodo])
+      return void problemas.push({
+        fila: i + 1,
+        mensaje: `fila ${i + 1}: ${f.estado} × ${periodo} ya está en otra fila`,
+      });
     cursos[f.estado][periodo] = nombres;
   });
   return { cursos, problemas };
@@ -78,7 +94,9 @@ export function filasACursos(filas) {
  */
 export function ubicarProblemas(problemas, campos) {
   return problemas.map(({ campo, mensaje }) => {
-    let partes = String(campo ?? '').split('.').filter(Boolean);
+    let partes = String(campo ?? '')
+      .split('.')
+      .filter(Boolean);
     if (partes[0] === 'valores') partes = partes.slice(1);
     while (partes.length && !campos.includes(partes.join('.'))) partes.pop();
     return { campo: partes.length ? partes.join('.') : null, ruta: String(campo ?? ''), mensaje };
@@ -88,12 +106,19 @@ export function ubicarProblemas(problemas, campos) {
 /** JSON with keys sorted, to compare two values whatever their key order (as the gateway does). */
 export function canonico(v) {
   if (Array.isArray(v)) return `[${v.map(canonico).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonico(v[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonico(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
 /** The top-level keys whose value differs. */
-export const cambiosEntre = (antes, despues) => [...new Set([...Object.keys(antes ?? {}), ...Object.keys(despues ?? {})])].filter((k) => canonico(antes?.[k]) !== canonico(despues?.[k]));
+export const cambiosEntre = (antes, despues) =>
+  [...new Set([...Object.keys(antes ?? {}), ...Object.keys(despues ?? {})])].filter(
+    (k) => canonico(antes?.[k]) !== canonico(despues?.[k]),
+  );
 
 /**
  * Someone else saved while this edit was open: the new version with this edit's changes on top, so
@@ -120,8 +145,15 @@ export function estadoAplicacion(aplicacion, version) {
   if (!Array.isArray(aplicacion)) return null;
   const servicios = aplicacion.map((a) => {
     const r = a.rechazadas ?? {};
-    const rechazadas = Array.isArray(r) ? r.map((x) => (typeof x === 'string' ? { clave: x, motivo: '' } : { clave: x.clave ?? x.key ?? '?', motivo: x.motivo ?? x.reason ?? '' })) : Object.entries(r).map(([clave, motivo]) => ({ clave, motivo: String(motivo) }));
-    const alDia = typeof a.alDia === 'boolean' ? a.alDia : a.version !== null && a.version !== undefined && a.version >= version;
+    const rechazadas = Array.isArray(r)
+      ? r.map((x) =>
+          typeof x === 'string'
+            ? { clave: x, motivo: '' }
+            : { clave: x.clave ?? x.key ?? '?', motivo: x.motivo ?? x.reason ?? '' },
+        )
+      : Object.entries(r).map(([clave, motivo]) => ({ clave, motivo: String(motivo) }));
+    const alDia =
+      typeof a.alDia === 'boolean' ? a.alDia : a.version !== null && a.version !== undefined && a.version >= version;
     return { servicio: a.servicio, version: a.version ?? null, alDia, rechazadas, error: a.error ?? null };
   });
   return { servicios, todos: servicios.length > 0 && servicios.every((s) => s.alDia) };

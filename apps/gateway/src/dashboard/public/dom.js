@@ -67,11 +67,33 @@ export const ESTADO_WORKFLOW = {
   compensacion_fallida: 'Falló al deshacer',
   pendiente: 'Pendiente',
 };
-export const ESTADO_PASO = { pendiente: 'pendiente', en_curso: 'en curso', completado: 'completado', fallido: 'fallido', omitido: 'omitido' };
-export const PASO = { cuenta: 'Cuenta de Microsoft 365', moodle: 'Matrícula en Moodle', email: 'Correo con credenciales', desenrolar_moodle: 'Desmatricular de Moodle', eliminar_cuenta: 'Eliminar la cuenta' };
+export const ESTADO_PASO = {
+  pendiente: 'pendiente',
+  en_curso: 'en curso',
+  completado: 'completado',
+  fallido: 'fallido',
+  omitido: 'omitido',
+};
+export const PASO = {
+  cuenta: 'Cuenta de Microsoft 365',
+  moodle: 'Matrícula en Moodle',
+  email: 'Correo con credenciales',
+  desenrolar_moodle: 'Desmatricular de Moodle',
+  eliminar_cuenta: 'Eliminar la cuenta',
+};
 
 /** A badge whose meaning is in its text, the colour only repeats it. */
 export const insignia = (texto, tono) => h('span', { class: `insignia ${tono}` }, texto);
 export const tonoDe = (estado) =>
-  ({ activo: 'bien', closed: 'bien', completado: 'bien', degradado: 'alerta', 'half-open': 'alerta', completado_con_avisos: 'alerta', en_curso: 'info', creando_cuenta: 'info', enrolando_y_notificando: 'info', compensando: 'info' })[estado] ??
-  (['caido', 'open', 'fallido', 'compensacion_fallida'].includes(estado) ? 'mal' : 'neutro');
+  ({
+    activo: 'bien',
+    closed: 'bien',
+    completado: 'bien',
+    degradado: 'alerta',
+    'half-open': 'alerta',
+    completado_con_avisos: 'alerta',
+    en_curso: 'info',
+    creando_cuenta: 'info',
+    enrolando_y_notificando: 'info',
+    compensando: 'info',
+  })[estado] ?? (['caido', 'open', 'fallido', 'compensacion_fallida'].includes(estado) ? 'mal' : 'neutro');

@@ -23,7 +23,10 @@ const dormir = (ms) => new Promise((r) => setTimeout(r, ms));
  * network failure or an "in progress" 409, waiting `esperas` between attempts. The last failure or
  * answer is the result.
  */
-export async function enviarIdempotente(intentar, { clave = nuevaClave(), esperas = [1000, 2000, 4000], esperar = dormir } = {}) {
+export async function enviarIdempotente(
+  intentar,
+  { clave = nuevaClave(), esperas = [1000, 2000, 4000], esperar = dormir } = {},
+) {
   for (let i = 0; ; i++) {
     let res;
     try {

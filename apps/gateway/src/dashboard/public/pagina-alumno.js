@@ -19,7 +19,9 @@ function upnConEstado(f) {
   const cuenta = paso('cuenta');
   if (!f.cuentas.upn || cuenta?.estado !== 'fallido') return f.cuentas.upn;
   const deshacer = paso('eliminar_cuenta')?.estado;
-  const destino = { completado: 'eliminada', omitido: 'adoptada por un reintento', fallido: 'todavía sin eliminar' }[deshacer] ?? 'eliminándose';
+  const destino =
+    { completado: 'eliminada', omitido: 'adoptada por un reintento', fallido: 'todavía sin eliminar' }[deshacer] ??
+    'eliminándose';
   return `${f.cuentas.upn} — la dejó el intento fallido${cuenta.detalle?.deshabilitada ? ', deshabilitada' : ''}; ${destino}`;
 }
 
@@ -48,7 +50,11 @@ function ficha(f, avisar, recargar) {
   const w = f.workflow;
   const dato = (t, v) => [h('dt', {}, t), h('dd', {}, v ?? '—')];
   const correr = async (accion, etiqueta) => {
-    if (accion === 'desaprovisionar' && !confirm('¿Desaprovisionar? Se eliminan la cuenta y las matrículas del alumno.')) return;
+    if (
+      accion === 'desaprovisionar' &&
+      !confirm('¿Desaprovisionar? Se eliminan la cuenta y las matrículas del alumno.')
+    )
+      return;
     try {
       const r = await api(`/alumnos/${f.alumnoId}/acciones/${accion}`, { method: 'POST' });
       avisar(`${etiqueta}: iniciado${r.comandos?.length ? ` (${r.comandos.join(', ')})` : ''}.`);
@@ -90,25 +96,68 @@ function ficha(f, avisar, recargar) {
         w.terminadoAt ? ` · terminado ${fecha(w.terminadoAt)}` : '',
       ),
       w.error ? h('p', { class: 'error' }, `Error: ${w.error}`) : null,
-      w.avisos?.length ? h('ul', { class: 'avisos-workflow' }, w.avisos.map((x) => h('li', {}, `Aviso: ${x}`))) : null,
+      w.avisos?.length
+        ? h(
+            'ul',
+            { class: 'avisos-workflow' },
+            w.avisos.map((x) => h('li', {}, `Aviso: ${x}`)),
+          )
+        : null,
       h(
         'ol',
         { class: 'linea-tiempo', id: 'pasos' },
         // The undo steps only once an undo has started: on a healthy workflow they are noise.
-        w.pasos.filter((p) => !(DESHACER.includes(p.paso) && p.estado === 'pendiente')).map((p) =>
-          h(
-            'li',
-            { class: `paso ${tonoDe(p.estado)}`, 'data-paso': p.paso, 'data-estado': p.estado },
-            h('span', { class: 'hito', 'aria-hidden': 'true' }),
-            h('div', {}, h('strong', {}, PASO[p.paso] ?? p.paso), ' — ', insignia(ESTADO_PASO[p.estado] ?? p.estado, tonoDe(p.estado))),
-            h('div', { class: 'ayuda' }, [p.inicio ? `inicio ${fecha(p.inicio)}` : null, p.fin ? `fin ${fecha(p.fin)}` : null, p.intentos ? `${p.intentos} intento${p.intentos === 1 ? '' : 's'}` : null].filter(Boolean).join(' · ')),
-            p.ultimoError ? h('div', { class: 'error' }, p.ultimoError) : null,
+        w.pasos
+          .filter((p) => !(DESHACER.includes(p.paso) && p.estado === 'pendiente'))
+          .map((p) =>
+            h(
+              'li',
+              { class: `paso ${tonoDe(p.estado)}`, 'data-paso': p.paso, 'data-estado': p.estado },
+              h('span', { class: 'hito', 'aria-hidden': 'true' }),
+              h(
+                'div',
+                {},
+                h('strong', {}, PASO[p.paso] ?? p.paso),
+                ' — ',
+                insignia(ESTADO_PASO[p.estado] ?? p.estado, tonoDe(p.estado)),
+              ),
+              h(
+                'div',
+                { class: 'ayuda' },
+                [
+                  p.inicio ? `inicio ${fecha(p.inicio)}` : null,
+                  p.fin ? `fin ${fecha(p.fin)}` : null,
+                  p.intentos ? `${p.intentos} intento${p.intentos === 1 ? '' : 's'}` : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · '),
+              ),
+              p.ultimoError ? h('div', { class: 'error' }, p.ultimoError) : null,
+            ),
           ),
-        ),
       ),
     ),
     puede('operator')
-      ? h('section', { 'aria-labelledby': 't-acciones' }, h('h2', { id: 't-acciones' }, 'Acciones'), h('div', { class: 'acciones' }, ACCIONES.map(([accion, etiqueta]) => h('button', { type: 'button', class: accion === 'desaprovisionar' ? 'peligro' : 'secundario', onclick: () => correr(accion, etiqueta) }, etiqueta))))
+      ? h(
+          'section',
+          { 'aria-labelledby': 't-acciones' },
+          h('h2', { id: 't-acciones' }, 'Acciones'),
+          h(
+            'div',
+            { class: 'acciones' },
+            ACCIONES.map(([accion, etiqueta]) =>
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: accion === 'desaprovisionar' ? 'peligro' : 'secundario',
+                  onclick: () => correr(accion, etiqueta),
+                },
+                etiqueta,
+              ),
+            ),
+          ),
+        )
       : null,
     h(
       'section',
@@ -126,7 +175,9 @@ function ficha(f, avisar, recargar) {
                 ' ',
                 h('strong', {}, e.evento),
                 ` por ${e.actor}`,
-                e.detalle && Object.keys(e.detalle).length ? h('details', {}, h('summary', {}, 'Detalle'), h('pre', {}, JSON.stringify(e.detalle, null, 2))) : null,
+                e.detalle && Object.keys(e.detalle).length
+                  ? h('details', {}, h('summary', {}, 'Detalle'), h('pre', {}, JSON.stringify(e.detalle, null, 2)))
+                  : null,
               ),
             ),
           )

@@ -15,9 +15,18 @@ export default async function configuracion(main, { avisar }) {
   const fijadasResumen = h('p', { id: 'fijadas-config', class: 'ayuda', hidden: true });
   const nuevaVersion = h('div', { id: 'nueva-version-config', 'aria-live': 'polite' });
   const aplicacion = h('div', { id: 'aplicacion-config', 'aria-live': 'polite' });
-  const editor = h('textarea', { id: 'editor-config', rows: 24, 'aria-describedby': 'editor-config-ayuda resultado-config' });
+  const editor = h('textarea', {
+    id: 'editor-config',
+    rows: 24,
+    'aria-describedby': 'editor-config-ayuda resultado-config',
+  });
   editor.spellcheck = false;
-  const motivo = h('input', { id: 'motivo-config', type: 'text', maxLength: 500, placeholder: 'p. ej. lotes más grandes para las inscripciones de febrero' });
+  const motivo = h('input', {
+    id: 'motivo-config',
+    type: 'text',
+    maxLength: 500,
+    placeholder: 'p. ej. lotes más grandes para las inscripciones de febrero',
+  });
   const pendientes = h('p', { id: 'pendientes-config', class: 'ayuda', 'aria-live': 'polite' });
   const resultado = h('div', { id: 'resultado-config', tabIndex: -1 });
   const historial = h('div', { id: 'historial-config' });
@@ -41,16 +50,36 @@ export default async function configuracion(main, { avisar }) {
         'div',
         { class: 'tarjeta' },
         h('label', { for: 'editor-config' }, 'Configuración (JSON)'),
-        h('p', { class: 'ayuda', id: 'editor-config-ayuda' }, 'La misma configuración completa, para copiar o para cambios que el formulario no ofrece. Los secretos no van aquí: se configuran en el entorno de cada servicio.'),
+        h(
+          'p',
+          { class: 'ayuda', id: 'editor-config-ayuda' },
+          'La misma configuración completa, para copiar o para cambios que el formulario no ofrece. Los secretos no van aquí: se configuran en el entorno de cada servicio.',
+        ),
         editor,
       ),
     },
   ];
   let activa = 'formulario';
   const botones = pestanas.map((p) =>
-    h('button', { type: 'button', role: 'tab', id: `pestana-${p.id}`, class: 'pestana', 'aria-controls': `panel-${p.id}`, onclick: () => elegir(p.id), onkeydown: (e) => moverPestana(e, p.id) }, p.titulo),
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `pestana-${p.id}`,
+        class: 'pestana',
+        'aria-controls': `panel-${p.id}`,
+        onclick: () => elegir(p.id),
+        onkeydown: (e) => moverPestana(e, p.id),
+      },
+      p.titulo,
+    ),
   );
-  for (const p of pestanas) Object.assign(p.panel, { id: `panel-${p.id}`, role: 'tabpanel', tabIndex: -1 }).setAttribute('aria-labelledby', `pestana-${p.id}`);
+  for (const p of pestanas)
+    Object.assign(p.panel, { id: `panel-${p.id}`, role: 'tabpanel', tabIndex: -1 }).setAttribute(
+      'aria-labelledby',
+      `pestana-${p.id}`,
+    );
 
   /** The edit in progress, from the tab in use: `{ valores, problemas }`, or undefined (JSON that does not parse: said so). */
   const borrador = () => {
@@ -111,13 +140,21 @@ export default async function configuracion(main, { avisar }) {
       }
     }
     const claves = cambiosEntre(actual.valores, valores);
-    reemplazar(pendientes, claves.length ? ['Cambios sin guardar: ', claves.join(', '), '.'] : 'Sin cambios respecto de la versión cargada.');
+    reemplazar(
+      pendientes,
+      claves.length ? ['Cambios sin guardar: ', claves.join(', '), '.'] : 'Sin cambios respecto de la versión cargada.',
+    );
   }
 
   // ---- what the server says ----------------------------------------------------------------------------
 
   const pintarInfo = () => {
-    reemplazar(info, actual.version ? `Versión ${actual.version}, cambiada por ${actual.cambiadoPor} el ${fecha(actual.at)}${actual.motivo ? ` («${actual.motivo}»)` : ''}.` : 'Versión 0: nada guardado todavía, los servicios usan sus valores por defecto.');
+    reemplazar(
+      info,
+      actual.version
+        ? `Versión ${actual.version}, cambiada por ${actual.cambiadoPor} el ${fecha(actual.at)}${actual.motivo ? ` («${actual.motivo}»)` : ''}.`
+        : 'Versión 0: nada guardado todavía, los servicios usan sus valores por defecto.',
+    );
   };
 
   const pintarFijadas = (r) => {
@@ -135,10 +172,20 @@ export default async function configuracion(main, { avisar }) {
   const pintarAplicacion = (r) => {
     const estado = estadoAplicacion(r.aplicacion, r.version);
     siCambio(aplicacion, { estado, version: r.version }, (el) => {
-      if (!estado) return reemplazar(el, h('p', { class: 'ayuda' }, 'El gateway todavía no informa qué versión aplica cada servicio.'));
+      if (!estado)
+        return reemplazar(
+          el,
+          h('p', { class: 'ayuda' }, 'El gateway todavía no informa qué versión aplica cada servicio.'),
+        );
       reemplazar(
         el,
-        h('p', { id: 'aplicacion-resumen', 'data-todos': String(estado.todos) }, estado.todos ? `✓ Todos los servicios aplican la versión ${r.version}.` : `Aplicando la versión ${r.version}…`),
+        h(
+          'p',
+          { id: 'aplicacion-resumen', 'data-todos': String(estado.todos) },
+          estado.todos
+            ? `✓ Todos los servicios aplican la versión ${r.version}.`
+            : `Aplicando la versión ${r.version}…`,
+        ),
         h(
           'ul',
           { class: 'aplicacion' },
@@ -155,7 +202,19 @@ export default async function configuracion(main, { avisar }) {
                   : s.version > r.version
                     ? insignia(`⚠ v${s.version}, más nueva que la del gateway`, 'mal')
                     : insignia(`… v${s.version}, pendiente`, 'alerta'),
-              s.rechazadas.length ? h('ul', {}, s.rechazadas.map((x) => h('li', { class: 'error' }, `rechazó ${x.clave}${x.motivo ? `: ${x.motivo}` : ''} (sigue con su valor anterior)`))) : null,
+              s.rechazadas.length
+                ? h(
+                    'ul',
+                    {},
+                    s.rechazadas.map((x) =>
+                      h(
+                        'li',
+                        { class: 'error' },
+                        `rechazó ${x.clave}${x.motivo ? `: ${x.motivo}` : ''} (sigue con su valor anterior)`,
+                      ),
+                    ),
+                  )
+                : null,
             ),
           ),
         ),
@@ -172,8 +231,16 @@ export default async function configuracion(main, { avisar }) {
         h(
           'div',
           { class: 'aviso-en-linea alerta', role: 'status' },
-          h('p', {}, `${r.cambiadoPor} guardó la versión ${r.version}${r.at ? ` el ${fecha(r.at)}` : ''} después de que abriste esta página.`),
-          h('button', { type: 'button', class: 'secundario', onclick: recargarConservando }, 'Recargar y conservar mis cambios'),
+          h(
+            'p',
+            {},
+            `${r.cambiadoPor} guardó la versión ${r.version}${r.at ? ` el ${fecha(r.at)}` : ''} después de que abriste esta página.`,
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'secundario', onclick: recargarConservando },
+            'Recargar y conservar mis cambios',
+          ),
         ),
       ),
     );
@@ -198,7 +265,18 @@ export default async function configuracion(main, { avisar }) {
     reemplazar(
       historial,
       v.items.length
-        ? h('ol', { class: 'auditoria' }, v.items.map((x) => h('li', {}, h('strong', {}, `v${x.version}`), ` ${fecha(x.at)} por ${x.cambiadoPor}: ${resumenVersion(x)}${x.motivo ? ` — ${x.motivo}` : ''}`)))
+        ? h(
+            'ol',
+            { class: 'auditoria' },
+            v.items.map((x) =>
+              h(
+                'li',
+                {},
+                h('strong', {}, `v${x.version}`),
+                ` ${fecha(x.at)} por ${x.cambiadoPor}: ${resumenVersion(x)}${x.motivo ? ` — ${x.motivo}` : ''}`,
+              ),
+            ),
+          )
         : h('p', {}, 'Sin versiones guardadas.'),
     );
   };
@@ -218,7 +296,10 @@ export default async function configuracion(main, { avisar }) {
 
   /** Problems by field: beside each field (form) and as a list that leads to them. */
   function mostrarProblemas(titulo, problemas) {
-    const ubicados = activa === 'formulario' ? form.mostrarProblemas(problemas) : problemas.map((p) => ({ ...p, ruta: p.campo, etiqueta: null, enfocar: null }));
+    const ubicados =
+      activa === 'formulario'
+        ? form.mostrarProblemas(problemas)
+        : problemas.map((p) => ({ ...p, ruta: p.campo, etiqueta: null, enfocar: null }));
     reemplazar(
       resultado,
       h(
@@ -232,7 +313,9 @@ export default async function configuracion(main, { avisar }) {
             h(
               'li',
               {},
-              p.enfocar ? h('button', { type: 'button', class: 'enlace', onclick: p.enfocar }, p.etiqueta) : h('code', {}, String(p.ruta ?? p.campo ?? '')),
+              p.enfocar
+                ? h('button', { type: 'button', class: 'enlace', onclick: p.enfocar }, p.etiqueta)
+                : h('code', {}, String(p.ruta ?? p.campo ?? '')),
               `: ${p.mensaje}`,
             ),
           ),
@@ -267,10 +350,14 @@ export default async function configuracion(main, { avisar }) {
     let r;
     try {
       const m = motivo.value.trim();
-      r = await api('/config', { method: 'PUT', json: { valores: b.valores, versionBase: actual.version, ...(m ? { motivo: m } : {}) } });
+      r = await api('/config', {
+        method: 'PUT',
+        json: { valores: b.valores, versionBase: actual.version, ...(m ? { motivo: m } : {}) },
+      });
     } catch (err) {
       if (err.status === 409) return conflicto(err);
-      if (err.problemas?.length) return mostrarProblemas('No se guardó: el gateway rechazó estos valores.', err.problemas);
+      if (err.problemas?.length)
+        return mostrarProblemas('No se guardó: el gateway rechazó estos valores.', err.problemas);
       return void reemplazar(resultado, h('p', { class: 'error', role: 'alert' }, `No se guardó: ${err.message}`));
     }
     propia = r.version;
@@ -278,7 +365,13 @@ export default async function configuracion(main, { avisar }) {
     limpiar();
     reemplazar(
       resultado,
-      h('p', { class: 'bien', role: 'status' }, r.sinCambios ? 'Sin cambios: la configuración ya era esa.' : `Guardada la versión ${r.version} (cambió: ${r.cambios.join(', ')}). Los servicios la aplican sin reiniciarse: arriba se ve cuándo.`),
+      h(
+        'p',
+        { class: 'bien', role: 'status' },
+        r.sinCambios
+          ? 'Sin cambios: la configuración ya era esa.'
+          : `Guardada la versión ${r.version} (cambió: ${r.cambios.join(', ')}). Los servicios la aplican sin reiniciarse: arriba se ve cuándo.`,
+      ),
     );
     await cargar().catch((err) => avisar(`Guardada, pero no se pudo releer: ${err.message}`, 'error'));
     if (!r.sinCambios) seguir();
@@ -293,7 +386,11 @@ export default async function configuracion(main, { avisar }) {
         { role: 'alert', class: 'aviso-en-linea alerta', id: 'conflicto-config' },
         h('p', {}, `No se guardó: ${err.message}. Tus cambios siguen aquí.`),
         h('button', { type: 'button', onclick: recargarConservando }, 'Recargar y conservar mis cambios'),
-        h('button', { type: 'button', class: 'secundario', onclick: () => descartar() }, 'Descartar mis cambios y recargar'),
+        h(
+          'button',
+          { type: 'button', class: 'secundario', onclick: () => descartar() },
+          'Descartar mis cambios y recargar',
+        ),
       ),
     );
     resultado.focus();
@@ -319,8 +416,18 @@ export default async function configuracion(main, { avisar }) {
         h(
           'div',
           { role: 'status', class: 'aviso-en-linea' },
-          h('p', {}, `Cargada la versión ${nueva.version} (de ${nueva.cambiadoPor}). ${f.conservadas.length ? `Tus cambios en ${f.conservadas.join(', ')} siguen aquí: revisalos y guardá de nuevo.` : 'No tenías cambios sin guardar.'}`),
-          f.enConflicto.length ? h('p', { class: 'error' }, `Atención: ${nueva.cambiadoPor} también cambió ${f.enConflicto.join(', ')}; quedó tu valor, compará con el historial antes de guardar.`) : null,
+          h(
+            'p',
+            {},
+            `Cargada la versión ${nueva.version} (de ${nueva.cambiadoPor}). ${f.conservadas.length ? `Tus cambios en ${f.conservadas.join(', ')} siguen aquí: revisalos y guardá de nuevo.` : 'No tenías cambios sin guardar.'}`,
+          ),
+          f.enConflicto.length
+            ? h(
+                'p',
+                { class: 'error' },
+                `Atención: ${nueva.cambiadoPor} también cambió ${f.enConflicto.join(', ')}; quedó tu valor, compará con el historial antes de guardar.`,
+              )
+            : null,
         ),
       );
       resultado.focus();
@@ -344,7 +451,8 @@ export default async function configuracion(main, { avisar }) {
     const hasta = Date.now() + 60_000;
     seguimiento = setInterval(async () => {
       const r = await refrescarEstado();
-      if (!vigente || Date.now() > hasta || estadoAplicacion(r?.aplicacion, r?.version)?.todos) clearInterval(seguimiento);
+      if (!vigente || Date.now() > hasta || estadoAplicacion(r?.aplicacion, r?.version)?.todos)
+        clearInterval(seguimiento);
     }, 1000);
   }
 
@@ -368,7 +476,9 @@ export default async function configuracion(main, { avisar }) {
       return;
     }
     propia = r.version;
-    avisar(`«${clave}» volvió al entorno de cada servicio (versión ${r.version}). Los servicios la aplican sin reiniciarse.`);
+    avisar(
+      `«${clave}» volvió al entorno de cada servicio (versión ${r.version}). Los servicios la aplican sin reiniciarse.`,
+    );
     try {
       // The button lives in the form, so the edit in progress is the form's.
       if (cambiosEntre(actual.valores, form.leer().valores).length) await recargarConservando();
@@ -406,7 +516,11 @@ export default async function configuracion(main, { avisar }) {
       const json = JSON.parse(await f.text());
       const r = await api('/config/import', { method: 'POST', json });
       propia = r.version;
-      avisar(r.sinCambios ? 'Importada: no cambió nada.' : `Importada como versión ${r.version} (${r.cambios.length ? `cambió: ${r.cambios.join(', ')}` : 'mismos valores'}); las claves del archivo quedan fijadas.`);
+      avisar(
+        r.sinCambios
+          ? 'Importada: no cambió nada.'
+          : `Importada como versión ${r.version} (${r.cambios.length ? `cambió: ${r.cambios.join(', ')}` : 'mismos valores'}); las claves del archivo quedan fijadas.`,
+      );
       await cargar();
       limpiar();
       if (!r.sinCambios) seguir();
@@ -425,13 +539,24 @@ export default async function configuracion(main, { avisar }) {
     info,
     fijadasResumen,
     nuevaVersion,
-    h('section', { 'aria-labelledby': 't-aplicacion', class: 'tarjeta' }, h('h2', { id: 't-aplicacion' }, 'Aplicación en los servicios'), aplicacion),
+    h(
+      'section',
+      { 'aria-labelledby': 't-aplicacion', class: 'tarjeta' },
+      h('h2', { id: 't-aplicacion' }, 'Aplicación en los servicios'),
+      aplicacion,
+    ),
     h('div', { role: 'tablist', 'aria-label': 'Cómo editar la configuración', class: 'pestanas' }, botones),
     ...pestanas.map((p) => p.panel),
     h(
       'div',
       { class: 'tarjeta guardar-config' },
-      admin ? [h('label', { for: 'motivo-config' }, 'Motivo del cambio (opcional)'), motivo, h('p', { class: 'ayuda' }, 'Queda en el historial junto a quién y cuándo.')] : h('p', { class: 'ayuda' }, 'Guardar e importar necesitan el rol admin.'),
+      admin
+        ? [
+            h('label', { for: 'motivo-config' }, 'Motivo del cambio (opcional)'),
+            motivo,
+            h('p', { class: 'ayuda' }, 'Queda en el historial junto a quién y cuándo.'),
+          ]
+        : h('p', { class: 'ayuda' }, 'Guardar e importar necesitan el rol admin.'),
       pendientes,
       resultado,
       h(

@@ -5,7 +5,15 @@ import { h, reemplazar } from './dom.js';
 
 export default function ingresar(main) {
   const error = h('p', { id: 'error-ingreso', class: 'error', role: 'alert' });
-  const campo = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: false, required: true, 'aria-describedby': 'ayuda-token error-ingreso' });
+  const campo = h('input', {
+    id: 'token',
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: false,
+    required: true,
+    'aria-describedby': 'ayuda-token error-ingreso',
+  });
   const boton = h('button', { type: 'submit' }, 'Ingresar');
   const form = h(
     'form',
@@ -32,7 +40,11 @@ export default function ingresar(main) {
     h('h1', {}, 'Ingresar'),
     h('label', { for: 'token' }, 'Token de acceso'),
     campo,
-    h('p', { id: 'ayuda-token', class: 'ayuda' }, 'El token que te dio un administrador (o ADMIN_TOKEN). Queda guardado solo en esta pestaña.'),
+    h(
+      'p',
+      { id: 'ayuda-token', class: 'ayuda' },
+      'El token que te dio un administrador (o ADMIN_TOKEN). Queda guardado solo en esta pestaña.',
+    ),
     error,
     boton,
   );

@@ -10,14 +10,28 @@ export default async function lotes(main, { avisar }) {
   const lista = h('div', { id: 'lista-lotes' }, h('p', {}, 'Cargando…'));
   const programacion = h('div', { id: 'estado-programacion' }, h('p', {}, 'Cargando…'));
   main.append(h('h1', {}, 'Lotes'));
-  main.append(h('section', { class: 'tarjeta', 'aria-labelledby': 't-programacion' }, h('h2', { id: 't-programacion' }, 'Sincronización automática'), programacion));
+  main.append(
+    h(
+      'section',
+      { class: 'tarjeta', 'aria-labelledby': 't-programacion' },
+      h('h2', { id: 't-programacion' }, 'Sincronización automática'),
+      programacion,
+    ),
+  );
   if (puede('operator')) main.append(formularioCarga(avisar, () => cargar()));
   main.append(h('section', { 'aria-labelledby': 't-lotes' }, h('h2', { id: 't-lotes' }, 'Lotes recientes'), lista));
 
   const cargarLotes = async () => {
     try {
       const pagina = await api('/lotes?limit=20');
-      siCambio(lista, pagina, (el) => reemplazar(el, pagina.items.length ? pagina.items.map((l) => tarjetaLote(l, avisar, cargar)) : h('p', {}, 'Todavía no hay lotes.')));
+      siCambio(lista, pagina, (el) =>
+        reemplazar(
+          el,
+          pagina.items.length
+            ? pagina.items.map((l) => tarjetaLote(l, avisar, cargar))
+            : h('p', {}, 'Todavía no hay lotes.'),
+        ),
+      );
     } catch (err) {
       reemplazar(lista, h('p', { class: 'error', role: 'alert' }, err.message));
     }
@@ -40,7 +54,14 @@ export default async function lotes(main, { avisar }) {
 }
 
 function formularioCarga(avisar, recargar) {
-  const archivo = h('input', { id: 'archivo', name: 'archivo', type: 'file', accept: '.csv,.json,.txt,text/csv,application/json', required: true, 'aria-describedby': 'ayuda-archivo' });
+  const archivo = h('input', {
+    id: 'archivo',
+    name: 'archivo',
+    type: 'file',
+    accept: '.csv,.json,.txt,text/csv,application/json',
+    required: true,
+    'aria-describedby': 'ayuda-archivo',
+  });
   const mapeo = h('fieldset', { id: 'mapeo', class: 'mapeo', hidden: true });
   const error = h('p', { class: 'error', role: 'alert', id: 'error-carga' });
   const boton = h('button', { type: 'submit' }, 'Subir lote');
@@ -69,7 +90,12 @@ function formularioCarga(avisar, recargar) {
             'div',
             { class: 'campo' },
             h('label', { for: `mapeo-${campo}` }, etiqueta),
-            h('select', { id: `mapeo-${campo}`, name: campo }, h('option', { value: '' }, '(ninguna)'), columnas.map((c) => h('option', { value: c, selected: c === defecto }, c))),
+            h(
+              'select',
+              { id: `mapeo-${campo}`, name: campo },
+              h('option', { value: '' }, '(ninguna)'),
+              columnas.map((c) => h('option', { value: c, selected: c === defecto }, c)),
+            ),
           );
         }),
       ),
@@ -111,14 +137,22 @@ function formularioCarga(avisar, recargar) {
     h('h2', { id: 't-subir' }, 'Subir un lote'),
     h('label', { for: 'archivo' }, 'Archivo (CSV con encabezado, o JSON)'),
     archivo,
-    h('p', { id: 'ayuda-archivo', class: 'ayuda' }, 'CSV UTF-8 separado por coma, punto y coma o tabulador. Cada fila es un alumno; ingest valida cada una.'),
+    h(
+      'p',
+      { id: 'ayuda-archivo', class: 'ayuda' },
+      'CSV UTF-8 separado por coma, punto y coma o tabulador. Cada fila es un alumno; ingest valida cada una.',
+    ),
     mapeo,
     error,
     boton,
   );
 }
 
-const ESTADO_PROGRAMACION = { programada: ['Activa', 'bien'], inactiva: ['Inactiva', 'neutro'], invalida: ['No programada: expresión inválida', 'mal'] };
+const ESTADO_PROGRAMACION = {
+  programada: ['Activa', 'bien'],
+  inactiva: ['Inactiva', 'neutro'],
+  invalida: ['No programada: expresión inválida', 'mal'],
+};
 
 /** The scheduled pull as GET /programacion gives it; times are already in the configured zone. */
 function estadoProgramacion(p, avisar, recargar) {
@@ -139,13 +173,27 @@ function estadoProgramacion(p, avisar, recargar) {
     }
   });
   return [
-    h('p', {}, insignia(texto, tono), ' ', h('span', { class: 'ayuda' }, `cron «${p.cron}» en ${p.zonaHoraria} · fuentes: ${p.fuentes.join(', ')}${p.periodo ? ` · periodo ${p.periodo}` : ''}`)),
+    h(
+      'p',
+      {},
+      insignia(texto, tono),
+      ' ',
+      h(
+        'span',
+        { class: 'ayuda' },
+        `cron «${p.cron}» en ${p.zonaHoraria} · fuentes: ${p.fuentes.join(', ')}${p.periodo ? ` · periodo ${p.periodo}` : ''}`,
+      ),
+    ),
     p.problema ? h('p', { class: 'error' }, p.problema) : null,
     h(
       'dl',
       { class: 'datos' },
       h('dt', {}, 'Próxima ejecución'),
-      h('dd', { id: 'proxima-sincronizacion' }, proxima ? `${proxima.local} (${p.zonaHoraria})` : p.activa ? '—' : '— (inactiva)'),
+      h(
+        'dd',
+        { id: 'proxima-sincronizacion' },
+        proxima ? `${proxima.local} (${p.zonaHoraria})` : p.activa ? '—' : '— (inactiva)',
+      ),
       h('dt', {}, 'Última ejecución programada'),
       h(
         'dd',
@@ -158,7 +206,12 @@ function estadoProgramacion(p, avisar, recargar) {
           : 'todavía ninguna',
       ),
     ),
-    h('div', { class: 'acciones' }, puede('operator') ? boton : null, puede('admin') ? h('a', { href: '#/configuracion' }, 'Cambiar la programación') : null),
+    h(
+      'div',
+      { class: 'acciones' },
+      puede('operator') ? boton : null,
+      puede('admin') ? h('a', { href: '#/configuracion' }, 'Cambiar la programación') : null,
+    ),
   ];
 }
 
@@ -179,9 +232,28 @@ function tarjetaLote(l, avisar, recargar) {
   return h(
     'article',
     { class: 'tarjeta lote', 'data-lote': l.id, 'aria-labelledby': `t-${l.id}` },
-    h('h3', { id: `t-${l.id}` }, nombre, ' ', insignia(ESTADO_LOTE[l.estado] ?? l.estado, { terminado: 'bien', fallido: 'mal', ingestado: 'info' }[l.estado] ?? 'neutro')),
-    h('p', { class: 'ayuda' }, `${l.origen === 'sial' ? 'SIAL' : 'Archivo'} · ${fecha(l.creadoAt)} · por ${l.solicitadoPor}`),
-    h('div', { class: 'barra-progreso' }, h('label', { for: idBarra, class: 'oculto' }, `Progreso de ${nombre}`), h('progress', { id: idBarra, max: 100, value: l.porcentaje }, `${numero(l.porcentaje)} %`), h('span', { class: 'porcentaje' }, `${numero(l.porcentaje)} %`)),
+    h(
+      'h3',
+      { id: `t-${l.id}` },
+      nombre,
+      ' ',
+      insignia(
+        ESTADO_LOTE[l.estado] ?? l.estado,
+        { terminado: 'bien', fallido: 'mal', ingestado: 'info' }[l.estado] ?? 'neutro',
+      ),
+    ),
+    h(
+      'p',
+      { class: 'ayuda' },
+      `${l.origen === 'sial' ? 'SIAL' : 'Archivo'} · ${fecha(l.creadoAt)} · por ${l.solicitadoPor}`,
+    ),
+    h(
+      'div',
+      { class: 'barra-progreso' },
+      h('label', { for: idBarra, class: 'oculto' }, `Progreso de ${nombre}`),
+      h('progress', { id: idBarra, max: 100, value: l.porcentaje }, `${numero(l.porcentaje)} %`),
+      h('span', { class: 'porcentaje' }, `${numero(l.porcentaje)} %`),
+    ),
     h(
       'p',
       { class: 'conteos' },
@@ -189,15 +261,43 @@ function tarjetaLote(l, avisar, recargar) {
     ),
     l.error ? h('p', { class: 'error' }, l.error) : null,
     invalidos.length
-      ? h('details', {}, h('summary', {}, `${invalidos.length} fila${invalidos.length === 1 ? '' : 's'} inválida${invalidos.length === 1 ? '' : 's'}`), h('ul', {}, invalidos.slice(0, 50).map((i) => h('li', {}, describirInvalido(i)))))
+      ? h(
+          'details',
+          {},
+          h(
+            'summary',
+            {},
+            `${invalidos.length} fila${invalidos.length === 1 ? '' : 's'} inválida${invalidos.length === 1 ? '' : 's'}`,
+          ),
+          h(
+            'ul',
+            {},
+            invalidos.slice(0, 50).map((i) => h('li', {}, describirInvalido(i))),
+          ),
+        )
       : null,
     h(
       'div',
       { class: 'acciones' },
       h('a', { href: `#/alumnos?loteId=${l.id}` }, 'Ver alumnos'),
-      reintentables && puede('operator') ? h('button', { type: 'button', class: 'secundario', onclick: reintentar }, `Reintentar ${reintentables} con fallas`) : null,
+      reintentables && puede('operator')
+        ? h(
+            'button',
+            { type: 'button', class: 'secundario', onclick: reintentar },
+            `Reintentar ${reintentables} con fallas`,
+          )
+        : null,
     ),
-    Object.keys(l.desglose).length ? h('p', { class: 'ayuda' }, 'Desglose: ', Object.entries(l.desglose).map(([k, n]) => `${ESTADO_WORKFLOW[k] ?? k}: ${n}`).join(' · ')) : null,
+    Object.keys(l.desglose).length
+      ? h(
+          'p',
+          { class: 'ayuda' },
+          'Desglose: ',
+          Object.entries(l.desglose)
+            .map(([k, n]) => `${ESTADO_WORKFLOW[k] ?? k}: ${n}`)
+            .join(' · '),
+        )
+      : null,
   );
 }
 

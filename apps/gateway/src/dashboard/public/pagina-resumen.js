@@ -3,7 +3,18 @@
 // redrawn on every event of the stream.
 import { api } from './api.js';
 import { avisosConfiguracion, rechazadasDe, versionAplicada } from './configuracion-servicio.js';
-import { ESTADO_BREAKER, ESTADO_SERVICIO, fecha, h, insignia, numero, porcentaje, reemplazar, siCambio, tonoDe } from './dom.js';
+import {
+  ESTADO_BREAKER,
+  ESTADO_SERVICIO,
+  fecha,
+  h,
+  insignia,
+  numero,
+  porcentaje,
+  reemplazar,
+  siCambio,
+  tonoDe,
+} from './dom.js';
 
 export default async function resumen(main, { panel, avisar }) {
   const hora = h('p', { class: 'ayuda', id: 'hora-panel' }, 'Esperando datos…');
@@ -27,7 +38,26 @@ function tablaServicios(servicios, version) {
     'table',
     { class: 'tabla' },
     h('caption', {}, 'Estado de cada servicio'),
-    h('thead', {}, h('tr', {}, ['Servicio', 'Estado', 'En cola', 'Consumidores', 'Aparcados', 'Breakers', 'Uso de tasa', 'Mensajes/min', 'Configuración', 'Último error'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [
+          'Servicio',
+          'Estado',
+          'En cola',
+          'Consumidores',
+          'Aparcados',
+          'Breakers',
+          'Uso de tasa',
+          'Mensajes/min',
+          'Configuración',
+          'Último error',
+        ].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -36,11 +66,33 @@ function tablaServicios(servicios, version) {
           'tr',
           { 'data-servicio': s.servicio },
           h('th', { scope: 'row' }, h('a', { href: `#/servicios/${s.servicio}` }, s.servicio)),
-          h('td', { 'data-col': 'estado' }, insignia(ESTADO_SERVICIO[s.estado] ?? s.estado, tonoDe(s.estado)), s.motivo ? h('div', { class: 'ayuda' }, s.motivo) : null),
+          h(
+            'td',
+            { 'data-col': 'estado' },
+            insignia(ESTADO_SERVICIO[s.estado] ?? s.estado, tonoDe(s.estado)),
+            s.motivo ? h('div', { class: 'ayuda' }, s.motivo) : null,
+          ),
           h('td', { class: 'num', 'data-col': 'en-cola' }, numero(s.mensajesEnCola)),
           h('td', { class: 'num', 'data-col': 'consumidores' }, numero(s.consumidores)),
-          h('td', { class: 'num', 'data-col': 'aparcados' }, s.aparcados ? insignia(numero(s.aparcados), 'alerta') : '0'),
-          h('td', { 'data-col': 'breakers' }, s.breakers.length ? s.breakers.map((b) => h('div', {}, `${b.dependencia}: `, insignia(ESTADO_BREAKER[b.estado] ?? b.estado ?? '¿?', tonoDe(b.estado)))) : '—'),
+          h(
+            'td',
+            { class: 'num', 'data-col': 'aparcados' },
+            s.aparcados ? insignia(numero(s.aparcados), 'alerta') : '0',
+          ),
+          h(
+            'td',
+            { 'data-col': 'breakers' },
+            s.breakers.length
+              ? s.breakers.map((b) =>
+                  h(
+                    'div',
+                    {},
+                    `${b.dependencia}: `,
+                    insignia(ESTADO_BREAKER[b.estado] ?? b.estado ?? '¿?', tonoDe(b.estado)),
+                  ),
+                )
+              : '—',
+          ),
           h('td', { class: 'num', 'data-col': 'uso-tasa' }, s.breakers.length ? porcentaje(s.usoTasa) : '—'),
           h('td', { class: 'num', 'data-col': 'mensajes-por-minuto' }, numero(s.mensajesPorMinuto)),
           h('td', { 'data-col': 'configuracion' }, celdaConfiguracion(s.configuracion, version)),

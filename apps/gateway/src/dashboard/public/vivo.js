@@ -12,7 +12,10 @@ export function escuchar(ruta, alEvento, alEstado) {
   const conectar = async () => {
     while (!parado) {
       try {
-        const res = await fetch(`/api/v1${ruta}`, { headers: { authorization: `Bearer ${token()}`, accept: 'text/event-stream' }, signal: ctrl.signal });
+        const res = await fetch(`/api/v1${ruta}`, {
+          headers: { authorization: `Bearer ${token()}`, accept: 'text/event-stream' },
+          signal: ctrl.signal,
+        });
         if (!res.ok) throw new Error(await detalleDe(res));
         alEstado('conectado');
         await leer(res.body, alEvento);

@@ -88,6 +88,7 @@ export class GatewayInit1763900000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     const s = schemaOf(q);
-    for (const t of ['lote_alumno', 'lote', 'auditoria', 'workflow_paso', 'workflow']) await q.query(`DROP TABLE ${s}.${t}`);
+    for (const t of ['lote_alumno', 'lote', 'auditoria', 'workflow_paso', 'workflow'])
+      await q.query(`DROP TABLE ${s}.${t}`);
   }
 }

@@ -29,7 +29,9 @@ export class MailInit1763900000000 implements MigrationInterface {
     // At most one email per student, template and credential version.
     await q.query(`CREATE UNIQUE INDEX envio_clave ON ${s}.envio (alumno_id, plantilla, credencial_version)`);
     // An operator's list of what needs a look.
-    await q.query(`CREATE INDEX envio_pendientes ON ${s}.envio (updated_at) WHERE estado IN ('enviando', 'incierto', 'fallido')`);
+    await q.query(
+      `CREATE INDEX envio_pendientes ON ${s}.envio (updated_at) WHERE estado IN ('enviando', 'incierto', 'fallido')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -24,7 +24,16 @@ const courseStructure = single({
   showcompletionconditions: value('bool', 'optional'),
   contacts: multiple(single({ id: value('int'), fullname: value('notags') })),
   enrollmentmethods: multiple(value('plugin')),
-  customfields: multiple(single({ name: value('raw'), shortname: value('raw'), type: value('alphanumext'), valueraw: value('raw'), value: value('raw') }), 'optional'),
+  customfields: multiple(
+    single({
+      name: value('raw'),
+      shortname: value('raw'),
+      type: value('alphanumext'),
+      valueraw: value('raw'),
+      value: value('raw'),
+    }),
+    'optional',
+  ),
   idnumber: value('raw', 'optional'),
   format: value('plugin', 'optional'),
   showgrades: value('int', 'optional'),
@@ -48,23 +57,63 @@ const courseStructure = single({
   timemodified: value('int', 'optional'),
   requested: value('int', 'optional'),
   cacherev: value('int', 'optional'),
-  filters: multiple(single({ filter: value('plugin'), localstate: value('int'), inheritedstate: value('int') }), 'optional'),
+  filters: multiple(
+    single({ filter: value('plugin'), localstate: value('int'), inheritedstate: value('int') }),
+    'optional',
+  ),
   courseformatoptions: multiple(single({ name: value('raw'), value: value('raw') }), 'optional'),
 });
 
 function courseData(c: MoodleCourse, siteUrl: string) {
   return {
-    id: c.id, fullname: c.fullname, displayname: c.fullname, shortname: c.shortname,
+    id: c.id,
+    fullname: c.fullname,
+    displayname: c.fullname,
+    shortname: c.shortname,
     courseimage: `${siteUrl.replace(/\/$/, '')}/course/generated/course.svg`,
-    categoryid: c.categoryid, categoryname: c.categoryname, sortorder: 10000 + c.id, summary: c.summary, summaryformat: 1,
-    summaryfiles: [], overviewfiles: [], showactivitydates: true, showcompletionconditions: true, contacts: [],
-    enrollmentmethods: c.manualEnrol === 'enabled' ? ['manual'] : [], customfields: [], idnumber: c.idnumber,
-    format: c.format, showgrades: 1, newsitems: 5, startdate: c.startdate, enddate: c.enddate, maxbytes: 0, showreports: 0,
-    visible: c.visible ? 1 : 0, groupmode: 0, groupmodeforce: 0, defaultgroupingid: 0, enablecompletion: 1, completionnotify: 0,
-    lang: '', theme: '', marker: 0, legacyfiles: 0, calendartype: '', timecreated: c.timecreated, timemodified: c.timecreated,
-    requested: 0, cacherev: c.timecreated,
-    filters: [{ filter: 'mathjaxloader', localstate: 0, inheritedstate: 1 }, { filter: 'activitynames', localstate: 0, inheritedstate: 1 }],
-    courseformatoptions: [{ name: 'hiddensections', value: 1 }, { name: 'coursedisplay', value: 0 }],
+    categoryid: c.categoryid,
+    categoryname: c.categoryname,
+    sortorder: 10000 + c.id,
+    summary: c.summary,
+    summaryformat: 1,
+    summaryfiles: [],
+    overviewfiles: [],
+    showactivitydates: true,
+    showcompletionconditions: true,
+    contacts: [],
+    enrollmentmethods: c.manualEnrol === 'enabled' ? ['manual'] : [],
+    customfields: [],
+    idnumber: c.idnumber,
+    format: c.format,
+    showgrades: 1,
+    newsitems: 5,
+    startdate: c.startdate,
+    enddate: c.enddate,
+    maxbytes: 0,
+    showreports: 0,
+    visible: c.visible ? 1 : 0,
+    groupmode: 0,
+    groupmodeforce: 0,
+    defaultgroupingid: 0,
+    enablecompletion: 1,
+    completionnotify: 0,
+    lang: '',
+    theme: '',
+    marker: 0,
+    legacyfiles: 0,
+    calendartype: '',
+    timecreated: c.timecreated,
+    timemodified: c.timecreated,
+    requested: 0,
+    cacherev: c.timecreated,
+    filters: [
+      { filter: 'mathjaxloader', localstate: 0, inheritedstate: 1 },
+      { filter: 'activitynames', localstate: 0, inheritedstate: 1 },
+    ],
+    courseformatoptions: [
+      { name: 'hiddensections', value: 1 },
+      { name: 'coursedisplay', value: 0 },
+    ],
   };
 }
 
@@ -83,7 +132,10 @@ export const getCoursesByField: WsFunction = {
         match = (c) => c.id === cleanParam(raw, 'int', call.env);
         break;
       case 'ids': {
-        const ids = String(cleanParam(raw, 'sequence', call.env)).split(',').filter(Boolean).map(Number);
+        const ids = String(cleanParam(raw, 'sequence', call.env))
+          .split(',')
+          .filter(Boolean)
+          .map(Number);
         match = (c) => ids.includes(c.id);
         break;
       }
@@ -99,7 +151,10 @@ export const getCoursesByField: WsFunction = {
       default:
         throw invalidParameter('Invalid field name');
     }
-    const courses = call.store.courses().filter(match).sort((a, b) => a.id - b.id);
+    const courses = call.store
+      .courses()
+      .filter(match)
+      .sort((a, b) => a.id - b.id);
     return { courses: courses.map((c) => courseData(c, call.store.config.siteUrl)), warnings: [] };
   },
 };

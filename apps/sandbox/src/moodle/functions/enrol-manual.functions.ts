@@ -33,10 +33,18 @@ export const enrolUsers: WsFunction = {
       // context_course::instance($courseid, IGNORE_MISSING) is false, validate_context(false) throws.
       if (!course) throw invalidParameter('Context does not exist');
       if (!ROLES[roleid]?.courseAssignable) {
-        throw moodleException('wsusercannotassign', 'enrol_manual', `You don't have the permission to assign this role (${roleid}) to this user (${userid}) in this course(${courseid}).`);
+        throw moodleException(
+          'wsusercannotassign',
+          'enrol_manual',
+          `You don't have the permission to assign this role (${roleid}) to this user (${userid}) in this course(${courseid}).`,
+        );
       }
       if (course.manualEnrol !== 'enabled') {
-        throw moodleException('wsnoinstance', 'enrol_manual', `Manual enrolment plugin instance doesn't exist or is disabled for the course (id = ${courseid})`);
+        throw moodleException(
+          'wsnoinstance',
+          'enrol_manual',
+          `Manual enrolment plugin instance doesn't exist or is disabled for the course (id = ${courseid})`,
+        );
       }
       // enrol_user() then role_assign() (lib/accesslib.php), which refuses a missing or deleted user.
       const user = store.user(userid);
@@ -44,7 +52,8 @@ export const enrolUsers: WsFunction = {
       const existing = store.enrolment(courseid, userid);
       // An existing enrolment is updated (times, status) and the role added if missing: no error.
       store.setEnrolment({
-        userid, courseid,
+        userid,
+        courseid,
         roleids: existing ? [...new Set([...existing.roleids, roleid])] : [roleid],
         timestart: (e.timestart as number) ?? existing?.timestart ?? 0,
         timeend: (e.timeend as number) ?? existing?.timeend ?? 0,
@@ -71,7 +80,11 @@ export const unenrolUsers: WsFunction = {
       // context_course::instance($courseid) with MUST_EXIST here (unlike enrol_users).
       if (!course) throw missingRecord('course', 'SELECT id,category FROM {course} WHERE id = ?', [courseid]);
       if (course.manualEnrol === 'missing') {
-        throw moodleException('wsnoinstance', 'enrol_manual', `Manual enrolment plugin instance doesn't exist or is disabled for the course (id = ${courseid})`);
+        throw moodleException(
+          'wsnoinstance',
+          'enrol_manual',
+          `Manual enrolment plugin instance doesn't exist or is disabled for the course (id = ${courseid})`,
+        );
       }
       const user = store.user(userid);
       if (!user) throw invalidParameter(`User id not exist: ${userid}`);

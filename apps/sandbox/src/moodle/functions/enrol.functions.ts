@@ -14,16 +14,27 @@ export const getEnrolledUsers: WsFunction = {
   }),
   returns: multiple(
     userDescription({
-      groups: multiple(single({ id: value('int'), name: value('raw'), description: value('raw'), descriptionformat: value('int') }), 'optional'),
-      roles: multiple(single({ roleid: value('int'), name: value('raw'), shortname: value('alphanumext'), sortorder: value('int') }), 'optional'),
-      enrolledcourses: multiple(single({ id: value('int'), fullname: value('raw'), shortname: value('raw') }), 'optional'),
+      groups: multiple(
+        single({ id: value('int'), name: value('raw'), description: value('raw'), descriptionformat: value('int') }),
+        'optional',
+      ),
+      roles: multiple(
+        single({ roleid: value('int'), name: value('raw'), shortname: value('alphanumext'), sortorder: value('int') }),
+        'optional',
+      ),
+      enrolledcourses: multiple(
+        single({ id: value('int'), fullname: value('raw'), shortname: value('raw') }),
+        'optional',
+      ),
     }),
   ),
   execute({ courseid, options }, call) {
     const { store } = call;
     const course = store.course(courseid as number);
     if (!course) throw missingRecord('course', 'SELECT * FROM {course} WHERE id = ?', [courseid as number]);
-    const opts = Object.fromEntries((options as Record<string, Validated>[]).map((o) => [String(o.name), String(o.value)]));
+    const opts = Object.fromEntries(
+      (options as Record<string, Validated>[]).map((o) => [String(o.name), String(o.value)]),
+    );
     const onlyActive = opts.onlyactive === '1' || opts.onlyactive === 'true';
     const onlySuspended = opts.onlysuspended === '1' || opts.onlysuspended === 'true';
     const limitFrom = Number(opts.limitfrom ?? 0) || 0;
@@ -34,7 +45,10 @@ export const getEnrolledUsers: WsFunction = {
     let rows = store
       .enrolments({ courseid: course.id })
       .map((e) => ({ e, u: store.user(e.userid)! }))
-      .filter(({ e, u }) => !u.deleted && (!onlyActive || (e.status === 0 && !u.suspended)) && (!onlySuspended || e.status === 1));
+      .filter(
+        ({ e, u }) =>
+          !u.deleted && (!onlyActive || (e.status === 0 && !u.suspended)) && (!onlySuspended || e.status === 1),
+      );
     rows.sort((a, b) => {
       const x = sortBy === 'id' ? a.u.id - b.u.id : String(a.u[sortBy]).localeCompare(String(b.u[sortBy]));
       return desc ? -x : x;
@@ -44,8 +58,16 @@ export const getEnrolledUsers: WsFunction = {
       const d: Record<string, unknown> = {
         ...userDetails(u, store),
         // Standard roles have an empty name in the role table: Moodle returns "" and the shortname.
-        roles: e.roleids.map((r) => ({ roleid: r, name: '', shortname: ROLES[r]?.shortname ?? `role${r}`, sortorder: ROLES[r]?.sortorder ?? r })),
-        enrolledcourses: store.enrolments({ userid: u.id }).map((x) => store.course(x.courseid)!).map((c) => ({ id: c.id, fullname: c.fullname, shortname: c.shortname })),
+        roles: e.roleids.map((r) => ({
+          roleid: r,
+          name: '',
+          shortname: ROLES[r]?.shortname ?? `role${r}`,
+          sortorder: ROLES[r]?.sortorder ?? r,
+        })),
+        enrolledcourses: store
+          .enrolments({ userid: u.id })
+          .map((x) => store.course(x.courseid)!)
+          .map((c) => ({ id: c.id, fullname: c.fullname, shortname: c.shortname })),
       };
       if (fields) for (const k of Object.keys(d)) if (k !== 'id' && k !== 'fullname' && !fields.has(k)) delete d[k];
       return d;

@@ -7,5 +7,15 @@ import { createUsers, deleteUsers, getUsersByField, updateUsers } from './user.f
 import { getSiteInfo } from './webservice.functions.js';
 
 export const WS_FUNCTIONS: ReadonlyMap<string, WsFunction> = new Map(
-  [getSiteInfo, createUsers, getUsersByField, updateUsers, deleteUsers, getCoursesByField, enrolUsers, unenrolUsers, getEnrolledUsers].map((f) => [f.name, f]),
+  [
+    getSiteInfo,
+    createUsers,
+    getUsersByField,
+    updateUsers,
+    deleteUsers,
+    getCoursesByField,
+    enrolUsers,
+    unenrolUsers,
+    getEnrolledUsers,
+  ].map((f) => [f.name, f]),
 );

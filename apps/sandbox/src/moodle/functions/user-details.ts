@@ -37,7 +37,16 @@ export function userDescription(additional: Record<string, Desc> = {}) {
     country: value('alpha', 'optional'),
     profileimageurlsmall: value('url'),
     profileimageurl: value('url'),
-    customfields: multiple(single({ type: value('alphanumext'), value: value('raw'), displayvalue: value('raw'), name: value('raw'), shortname: value('raw') }), 'optional'),
+    customfields: multiple(
+      single({
+        type: value('alphanumext'),
+        value: value('raw'),
+        displayvalue: value('raw'),
+        name: value('raw'),
+        shortname: value('raw'),
+      }),
+      'optional',
+    ),
     preferences: multiple(single({ name: value('raw'), value: value('raw') }), 'optional'),
     ...additional,
   });
@@ -69,8 +78,16 @@ export function userDetails(u: MoodleUser, store: MoodleStore): Record<string, u
     profileimageurlsmall: `${site}/theme/image.php/boost/core/1/f2`,
     profileimageurl: `${site}/theme/image.php/boost/core/1/f1`,
   };
-  for (const k of ['address', 'phone1', 'phone2', 'institution', 'idnumber', 'city', 'country'] as const) if (u[k]) d[k] = u[k];
+  for (const k of ['address', 'phone1', 'phone2', 'institution', 'idnumber', 'city', 'country'] as const)
+    if (u[k]) d[k] = u[k];
   const custom = Object.entries(u.customfields);
-  if (custom.length) d.customfields = custom.map(([shortname, v]) => ({ type: 'text', value: v, displayvalue: v, name: shortname, shortname }));
+  if (custom.length)
+    d.customfields = custom.map(([shortname, v]) => ({
+      type: 'text',
+      value: v,
+      displayvalue: v,
+      name: shortname,
+      shortname,
+    }));
   return d;
 }

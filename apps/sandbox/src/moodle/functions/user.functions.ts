@@ -2,7 +2,13 @@
 // user/externallib.php (class core_user_external) with user_create_user / user_update_user /
 // user_delete_user from user/lib.php. Parameter types are core_user::get_property_type() (lib/classes/user.php).
 import { type Validated, multiple, single, value, warnings } from '../moodle.description.js';
-import { type MoodleException, codingError, invalidParameter, missingRecord, moodleException } from '../moodle.errors.js';
+import {
+  type MoodleException,
+  codingError,
+  invalidParameter,
+  missingRecord,
+  moodleException,
+} from '../moodle.errors.js';
 import { cleanParam, isValidEmail } from '../moodle.params.js';
 import { type MoodleStore, type MoodleUser, sha256 } from '../moodle.store.js';
 import { checkPasswordPolicy } from '../password-policy.js';
@@ -47,9 +53,14 @@ const userFields = (forUpdate: boolean) => ({
 /** user_create_user()/user_update_user() username checks (user/lib.php). */
 function checkUsername(username: string, call: WsCall): void {
   if (username.trim() === '') throw moodleException('invalidusernameblank', 'error', 'The username cannot be blank');
-  if (username !== username.toLowerCase()) throw moodleException('usernamelowercase', 'error', 'Only lowercase letters allowed');
+  if (username !== username.toLowerCase())
+    throw moodleException('usernamelowercase', 'error', 'Only lowercase letters allowed');
   if (username !== cleanParam(username, 'username', call.env)) {
-    throw moodleException('invalidusername', 'error', 'The username can only contain alphanumeric lowercase characters (letter and numbers), underscore (_), hyphen (-), period (.) or at symbol (@).');
+    throw moodleException(
+      'invalidusername',
+      'error',
+      'The username can only contain alphanumeric lowercase characters (letter and numbers), underscore (_), hyphen (-), period (.) or at symbol (@).',
+    );
   }
 }
 
@@ -84,19 +95,24 @@ export const createUsers: WsFunction = {
     const { store } = call;
     const available = store.config.auths.filter((a) => a !== 'mnet' && a !== 'webservice');
     return (users as Row[]).map((u) => {
-      for (const f of ['username', 'firstname', 'lastname']) if (String(u[f]).trim() === '') throw invalidParameter(`The field ${f} cannot be blank`);
+      for (const f of ['username', 'firstname', 'lastname'])
+        if (String(u[f]).trim() === '') throw invalidParameter(`The field ${f} cannot be blank`);
       const username = u.username as string;
-      if (store.users().some((x) => x.username === username)) throw invalidParameter(`Username already exists: ${username}`);
+      if (store.users().some((x) => x.username === username))
+        throw invalidParameter(`Username already exists: ${username}`);
       const auth = u.auth as string;
       if (!available.includes(auth)) throw invalidParameter(`Invalid authentication type: ${auth}`);
       const lang = (u.lang as string) || store.config.defaultLang;
       if (!store.config.langs.includes(lang)) throw invalidParameter(`Invalid language code: ${lang}`);
-      if (u.theme && !store.config.themes.includes(u.theme as string)) throw invalidParameter(`Invalid theme: ${u.theme}`);
+      if (u.theme && !store.config.themes.includes(u.theme as string))
+        throw invalidParameter(`Invalid theme: ${u.theme}`);
       const internal = INTERNAL_AUTHS.has(auth);
-      if (internal && !u.password && !u.createpassword) throw invalidParameter('Invalid password: you must provide a password, or set createpassword.');
+      if (internal && !u.password && !u.createpassword)
+        throw invalidParameter('Invalid password: you must provide a password, or set createpassword.');
       const email = u.email as string;
       if (!isValidEmail(email)) throw invalidParameter(`Email address is invalid: ${email}`);
-      if (!store.config.allowAccountsSameEmail && emailTaken(store, email)) throw invalidParameter(`Email address already exists: ${email}`);
+      if (!store.config.allowAccountsSameEmail && emailTaken(store, email))
+        throw invalidParameter(`Email address already exists: ${email}`);
       checkUsername(username, call);
       const createpassword = Boolean(u.createpassword);
       let passwordSha256: string | null = null;
@@ -105,7 +121,10 @@ export const createUsers: WsFunction = {
         passwordSha256 = sha256(u.password);
       }
       const created = store.insertUser({
-        username, auth, email, lang,
+        username,
+        auth,
+        email,
+        lang,
         firstname: u.firstname as string,
         lastname: u.lastname as string,
         idnumber: (u.idnumber as string) ?? '',
@@ -123,8 +142,12 @@ export const createUsers: WsFunction = {
         address: optionalText(u, 'address') ?? '',
         passwordSha256,
         passwordToBeMailed: internal && createpassword,
-        customfields: Object.fromEntries(((u.customfields as Row[]) ?? []).map((c) => [c.type as string, c.value as string])),
-        preferences: Object.fromEntries(((u.preferences as Row[]) ?? []).map((c) => [c.type as string, c.value as string])),
+        customfields: Object.fromEntries(
+          ((u.customfields as Row[]) ?? []).map((c) => [c.type as string, c.value as string]),
+        ),
+        preferences: Object.fromEntries(
+          ((u.preferences as Row[]) ?? []).map((c) => [c.type as string, c.value as string]),
+        ),
       });
       return { id: created.id, username: created.username };
     });
@@ -138,7 +161,11 @@ export const getUsersByField: WsFunction = {
   execute({ field, values }, call) {
     const types = { id: 'int', idnumber: 'raw', username: 'username', email: 'raw_trimmed' } as const;
     const type = types[field as keyof typeof types];
-    if (!type) throw codingError('invalid field parameter', `The search field '${field}' is not supported, look at the web service documentation`);
+    if (!type)
+      throw codingError(
+        'invalid field parameter',
+        `The search field '${field}' is not supported, look at the web service documentation`,
+      );
     const cleaned = (values as string[]).map((v) => {
       const c = cleanParam(v, type, call.env);
       // PHP's loose `$value != $cleanedvalue`: " 5" equals 5, "abc" does not equal 0.
@@ -182,7 +209,12 @@ export const updateUsers: WsFunction = {
         store.transaction(() => updateOne(u, call));
       } catch (e) {
         const ex = e as MoodleException;
-        out.push({ item: 'user', itemid: u.id, warningcode: ex.errorcode, message: ex.messageFor(call.env.debug ?? 'none') });
+        out.push({
+          item: 'user',
+          itemid: u.id,
+          warningcode: ex.errorcode,
+          message: ex.messageFor(call.env.debug ?? 'none'),
+        });
       }
     }
     return { warnings: out };
@@ -193,23 +225,50 @@ function updateOne(u: Row, call: WsCall): void {
   const { store } = call;
   const existing = store.user(u.id as number);
   if (!existing) throw moodleException('invaliduserid', 'error', 'Invalid user id', 'Invalid user ID');
-  if (existing.id !== call.userid && isSiteAdmin(existing)) throw moodleException('usernotupdatedadmin', 'error', 'Cannot update admin accounts', 'Cannot update admin accounts');
+  if (existing.id !== call.userid && isSiteAdmin(existing))
+    throw moodleException(
+      'usernotupdatedadmin',
+      'error',
+      'Cannot update admin accounts',
+      'Cannot update admin accounts',
+    );
   if (existing.deleted) throw moodleException('usernotupdateddeleted', 'error', null, 'User is a deleted user');
   if (isGuest(existing)) throw moodleException('usernotupdatedguest', 'error', null, 'Cannot update guest account');
   if (typeof u.email === 'string' && u.email !== existing.email) {
     if (!isValidEmail(u.email)) throw moodleException('useremailinvalid', 'error', null, 'Invalid email address');
-    if (!store.config.allowAccountsSameEmail && emailTaken(store, u.email, existing.id)) throw moodleException('useremailduplicate', 'error', 'Duplicate address', 'Duplicate email address');
+    if (!store.config.allowAccountsSameEmail && emailTaken(store, u.email, existing.id))
+      throw moodleException('useremailduplicate', 'error', 'Duplicate address', 'Duplicate email address');
   }
   if (typeof u.username === 'string') {
     checkUsername(u.username, call);
     // No explicit check in user_update_user(): the unique index on (mnethostid, username) refuses it.
-    if (store.users().some((x) => x.id !== existing.id && x.username === u.username)) throw moodleException('dmlwriteexception', 'error', 'Error writing to database');
+    if (store.users().some((x) => x.id !== existing.id && x.username === u.username))
+      throw moodleException('dmlwriteexception', 'error', 'Error writing to database');
   }
   if (typeof u.password === 'string' && u.password !== '') {
     checkPassword(u.password, store);
     existing.passwordSha256 = sha256(u.password);
   }
-  for (const k of ['username', 'auth', 'firstname', 'lastname', 'email', 'idnumber', 'lang', 'calendartype', 'theme', 'timezone', 'description', 'city', 'country', 'institution', 'department', 'phone1', 'phone2', 'address'] as const) {
+  for (const k of [
+    'username',
+    'auth',
+    'firstname',
+    'lastname',
+    'email',
+    'idnumber',
+    'lang',
+    'calendartype',
+    'theme',
+    'timezone',
+    'description',
+    'city',
+    'country',
+    'institution',
+    'department',
+    'phone1',
+    'phone2',
+    'address',
+  ] as const) {
     if (typeof u[k] === 'string') (existing as unknown as Record<string, unknown>)[k] = u[k];
   }
   if (typeof u.mailformat === 'number') existing.mailformat = u.mailformat;
@@ -227,9 +286,12 @@ export const deleteUsers: WsFunction = {
     const { store } = call;
     for (const id of userids as number[]) {
       const user = store.user(id);
-      if (!user || user.deleted) throw missingRecord('user', 'SELECT * FROM {user} WHERE id = ? AND deleted = ?', [id, 0]);
-      if (isSiteAdmin(user)) throw moodleException('useradminodelete', 'error', 'Administrator accounts cannot be deleted');
-      if (user.id === call.userid) throw moodleException('usernotdeletederror', 'error', 'User not deleted - unknown error');
+      if (!user || user.deleted)
+        throw missingRecord('user', 'SELECT * FROM {user} WHERE id = ? AND deleted = ?', [id, 0]);
+      if (isSiteAdmin(user))
+        throw moodleException('useradminodelete', 'error', 'Administrator accounts cannot be deleted');
+      if (user.id === call.userid)
+        throw moodleException('usernotdeletederror', 'error', 'User not deleted - unknown error');
       // user_delete_user() silently refuses the guest account.
       if (isGuest(user)) continue;
       const t = Math.floor(Date.now() / 1000);

@@ -10,7 +10,9 @@ export class CuentaCreadaPorLucy1764500000000 implements MigrationInterface {
   name = 'CuentaCreadaPorLucy1764500000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE ${schemaOf(q)}.cuenta ADD COLUMN IF NOT EXISTS creada_por_lucy boolean NOT NULL DEFAULT false`);
+    await q.query(
+      `ALTER TABLE ${schemaOf(q)}.cuenta ADD COLUMN IF NOT EXISTS creada_por_lucy boolean NOT NULL DEFAULT false`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
