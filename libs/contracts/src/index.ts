@@ -1,10 +1,10 @@
 // libs/contracts: every message Lucy exchanges, declared once (see message.ts).
 export * from './message.js';
 export * from './envelope.js';
-export * from './shared/alumno.js';
-export * from './shared/email.js';
-export * from './shared/limites.js';
-export * from './shared/sealed-secret.js';
+export * from './common/alumno.js';
+export * from './common/email.js';
+export * from './common/limites.js';
+export * from './common/sealed-secret.js';
 export * from './events/alumno-creado.js';
 export * from './events/alumno-actualizado.js';
 export * from './events/cuenta-teams-creada.js';

@@ -1,7 +1,7 @@
 // Commands the gateway sends to teams-service for compensation and operator actions.
 import { z } from 'zod';
 import { defineCommand, type Payload } from '../message.js';
-import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
+import { AlumnoDatos, alumnoId } from '../common/alumno.js';
 import {
   CuentaTeamsDeshabilitacionFallida,
   CuentaTeamsDeshabilitada,

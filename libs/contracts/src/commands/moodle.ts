@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, type Payload } from '../message.js';
-import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
+import { AlumnoDatos, alumnoId } from '../common/alumno.js';
 import { MoodleEnrolado } from '../events/moodle-enrolado.js';
 import { MoodleFallido } from '../events/moodle-fallido.js';
 import { MoodleDesenrolado, MoodleDesenrolamientoFallido } from '../events/moodle-replies.js';

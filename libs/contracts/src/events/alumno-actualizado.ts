@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
+import { AlumnoDatos, alumnoId } from '../common/alumno.js';
 
 /** A known student's data changed in SIAL or an upload; `cambios` names the fields that changed. */
 export const AlumnoActualizado = defineEvent({

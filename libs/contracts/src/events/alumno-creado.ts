@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
+import { AlumnoDatos, alumnoId } from '../common/alumno.js';
 
 /** A new student entered the registry (from a SIAL pull or an upload): the onboarding starts here. */
 export const AlumnoCreado = defineEvent({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
 import { FUENTES_SIAL } from '../commands/lote.js';
-import { EstadoAlumno } from '../shared/alumno.js';
-import { porMinuto } from '../shared/limites.js';
+import { EstadoAlumno } from '../common/alumno.js';
+import { porMinuto } from '../common/limites.js';
 
 /**
  * The runtime configuration the gateway owns (operators change it through its API; it is versioned in
@@ -17,7 +17,7 @@ import { porMinuto } from '../shared/limites.js';
 export const Configuracion = z.object({
   /** How many new students of one lote may await their Teams account at once. */
   loteTamano: z.number().int().min(1).max(10_000),
-  /** Requests (and, for Graph, writes) per minute per external API, all replicas together, within what each API takes (shared/limites.ts). */
+  /** Requests (and, for Graph, writes) per minute per external API, all replicas together, within what each API takes (common/limites.ts). */
   limites: z.object({
     graph: z.object({ rpm: porMinuto('graph', 'rpm'), writeRpm: porMinuto('graph', 'writeRpm').nullable() }),
     moodle: z.object({ rpm: porMinuto('moodle', 'rpm') }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { AlumnoDatos, alumnoId } from '../shared/alumno.js';
-import { sealedSecret } from '../shared/sealed-secret.js';
+import { AlumnoDatos, alumnoId } from '../common/alumno.js';
+import { sealedSecret } from '../common/sealed-secret.js';
 
 /** The student has an Entra ID account with a license and a temporary password. */
 export const CuentaTeamsCreada = defineEvent({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId, fallo } from '../shared/alumno.js';
+import { alumnoId, fallo } from '../common/alumno.js';
 
 /**
  * No account could be made: the onboarding fails (the account is the critical step). When the failed

@@ -1,8 +1,8 @@
 // Replies to the account commands (commands/cuenta-teams.ts). Each command has a success and a failure.
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { AlumnoDatos, alumnoId, fallo } from '../shared/alumno.js';
-import { sealedSecret } from '../shared/sealed-secret.js';
+import { AlumnoDatos, alumnoId, fallo } from '../common/alumno.js';
+import { sealedSecret } from '../common/sealed-secret.js';
 
 export const CuentaTeamsEliminada = defineEvent({
   name: 'cuenta-teams.eliminada',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId } from '../shared/alumno.js';
+import { alumnoId } from '../common/alumno.js';
 
 /** The credentials email was accepted by the SMTP server. */
 export const EmailEnviado = defineEvent({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId, fallo } from '../shared/alumno.js';
+import { alumnoId, fallo } from '../common/alumno.js';
 
 /** The credentials email could not be delivered (a rejected address is permanent). */
 export const EmailFallido = defineEvent({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { topePorMinuto } from '../shared/limites.js';
+import { topePorMinuto } from '../common/limites.js';
 
 /**
  * The configuration owner changed an external API's rate limit. Every service that calls that API

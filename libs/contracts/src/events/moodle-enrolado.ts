@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId } from '../shared/alumno.js';
+import { alumnoId } from '../common/alumno.js';
 
 export const CursoMoodle = z.object({ shortname: z.string().min(1), courseId: z.number().int().positive() });
 

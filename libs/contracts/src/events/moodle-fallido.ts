@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId, fallo } from '../shared/alumno.js';
+import { alumnoId, fallo } from '../common/alumno.js';
 
 /** Moodle enrolment failed for good (or its retries ran out): the onboarding completes with a warning. */
 export const MoodleFallido = defineEvent({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId, fallo } from '../shared/alumno.js';
+import { alumnoId, fallo } from '../common/alumno.js';
 
 /** The student was removed from the listed courses (already absent counts as removed). */
 export const MoodleDesenrolado = defineEvent({
