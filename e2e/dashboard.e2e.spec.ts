@@ -169,6 +169,7 @@ describe('the dashboard, in a browser', () => {
     await lote.locator('.porcentaje', { hasText: '100 %' }).waitFor({ timeout: 120_000 });
     expect(await lote.locator('progress').evaluate((p) => (p as unknown as { value: number }).value)).toBe(100);
     await lote.getByText(`${alumnos.length} alumnos: ${alumnos.length} completados`).waitFor();
+    await lote.getByText(`Ingesta: ${alumnos.length} nuevos · 0 actualizados · 0 sin cambios · 0 inválidas`).waitFor();
     await shot('04-lote-100.png');
   }, 180_000);
 

@@ -257,8 +257,16 @@ function tarjetaLote(l, avisar, recargar) {
     h(
       'p',
       { class: 'conteos' },
-      `${numero(l.total)} alumnos: ${numero(l.completados)} completados · ${numero(l.conAvisos)} con avisos · ${numero(l.fallidos)} fallidos · ${numero(l.enCurso)} en curso · ${numero(l.pendientes)} pendientes`,
+      `${numero(l.total)} ${l.total === 1 ? 'alumno' : 'alumnos'}: ${numero(l.completados)} completados · ${numero(l.conAvisos)} con avisos · ${numero(l.fallidos)} fallidos · ${numero(l.enCurso)} en curso · ${numero(l.pendientes)} pendientes`,
     ),
+    // What the source gave, so a pull in which nothing changed says why it has no student.
+    l.ingesta.nuevos === null
+      ? null
+      : h(
+          'p',
+          { class: 'ayuda ingesta' },
+          `Ingesta: ${numero(l.ingesta.nuevos)} nuevos · ${numero(l.ingesta.actualizados ?? 0)} actualizados · ${numero(l.ingesta.sinCambios ?? 0)} sin cambios · ${numero(invalidos.length)} inválidas`,
+        ),
     l.error ? h('p', { class: 'error' }, l.error) : null,
     invalidos.length
       ? h(
