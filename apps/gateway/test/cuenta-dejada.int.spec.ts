@@ -138,6 +138,8 @@ describe('gateway: the account a failed onboarding left', () => {
       await tap.publish(CuentaTeamsEliminacionFallida, { alumnoId, upn, motivo: 'Graph 503', permanente: false });
       await waitFor(async () => (await paso(alumnoId, 'eliminar_cuenta')).intentos === i, `undo failure ${i} recorded`);
     }
+    // The sweeper may have re-sent an undo between two failures: the step is settled once it gives up.
+    await waitFor(async () => (await paso(alumnoId, 'eliminar_cuenta')).estado === 'fallido', 'the undo given up');
   }
 
   it('flags the account for reconciliation when its undo keeps failing, the student still fallido', async () => {

@@ -122,7 +122,9 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
         const vigente =
           w?.state.estado === 'compensando' ||
           (w?.state.estado === 'fallido' && d.paso === 'eliminar_cuenta' && cuentaDejada(w.state));
-        if (!w || !vigente || step?.estado !== 'fallido') return; // someone else got there first, or a retry adopted the account
+        // Someone else got there first, a retry adopted the account, or another failure was recorded since the
+        // list was read (the last one gives up: re-checked under the lock, never a send past the limit).
+        if (!w || !vigente || step?.estado !== 'fallido' || step.intentos !== d.intentos) return;
         Object.assign(step, { estado: 'en_curso', finishedAt: null });
         const cmd = comandoDeshacer(w.state, d.paso);
         publish(cmd.def, cmd.payload as never);
