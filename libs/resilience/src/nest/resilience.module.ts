@@ -171,9 +171,10 @@ export class ResilienceModule {
             const queues = options.queues ?? [config.SERVICE_NAME];
             if (runtime) {
               new BreakerQueues(guard, runtime, { service: config.SERVICE_NAME, queues, log });
-              // Every message of these queues waits for its calls' rate slots (and a closed breaker) before it
-              // takes a database connection; its handler then spends them without waiting.
-              for (const queue of queues) {
+              // With `calls` declared, every message of these queues waits for its calls' rate slots (and a
+              // closed breaker) before it takes a database connection; its handler then spends them without
+              // waiting. Without, each call waits for its own slot when it is made (teams-service: see its module).
+              for (const queue of options.calls ? queues : []) {
                 runtime.admit(queue, async (req) => {
                   const budget = readmissionFor(guard.name, req.again?.detail) ?? options.calls?.[req.type] ?? {};
                   const tickets = await guard.admit(budget);

@@ -79,8 +79,25 @@ export class SharedRateLimiter {
   }
 
   /** Waits for this call's slot (and any 429 pause). Throws RateLimitDeferral when it is too far away. */
-  acquire(kind: CallKind): Promise<void> {
-    return this.acquireMany([kind]);
+  async acquire(kind: CallKind): Promise<void> {
+    for (;;) {
+      const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
+      this.hooks.onReservation?.(r);
+      if (!r.granted) {
+        throw new RateLimitDeferral(
+          `${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`,
+          r.waitMs,
+        );
+      }
+      this.hooks.onWait?.(kind, r.waitMs);
+      if (r.waitMs <= 0) return;
+      await sleep(r.waitMs);
+      // A 429 may have arrived (here or at another replica) while we slept: honour it, then take a slot
+      // after it, so the callers it held do not all go at its end.
+      const paused = await this.use((s) => s.pausedFor());
+      if (paused <= 0) return;
+      await sleep(paused);
+    }
   }
 
   /**
