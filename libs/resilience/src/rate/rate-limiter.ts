@@ -81,15 +81,7 @@ export class SharedRateLimiter {
   /** Waits for this call's slot (and any 429 pause). Throws RateLimitDeferral when it is too far away. */
   async acquire(kind: CallKind): Promise<void> {
     for (;;) {
-      const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
-      this.hooks.onReservation?.(r);
-      if (!r.granted) {
-        throw new RateLimitDeferral(
-          `${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`,
-          r.waitMs,
-        );
-      }
-      this.hooks.onWait?.(kind, r.waitMs);
+      const r = await this.reserveOne(kind);
       if (r.waitMs <= 0) return;
       await sleep(r.waitMs);
       // A 429 may have arrived (here or at another replica) while we slept: honour it, then take a slot
@@ -109,21 +101,27 @@ export class SharedRateLimiter {
   async acquireMany(kinds: readonly CallKind[]): Promise<void> {
     let latest = 0;
     for (const kind of kinds) {
-      const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
-      this.hooks.onReservation?.(r);
-      if (!r.granted) {
-        throw new RateLimitDeferral(
-          `${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`,
-          r.waitMs,
-        );
-      }
-      this.hooks.onWait?.(kind, r.waitMs);
+      const r = await this.reserveOne(kind);
       latest = Math.max(latest, r.waitMs);
     }
     if (latest <= 0) return;
     await sleep(latest);
     // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
     await this.waitOutPause();
+  }
+
+  /** One slot of this kind, within maxWaitMs; RateLimitDeferral when it is further away. */
+  private async reserveOne(kind: CallKind): Promise<Reservation> {
+    const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
+    this.hooks.onReservation?.(r);
+    if (!r.granted) {
+      throw new RateLimitDeferral(
+        `${this.api}: rate limit (${Math.round(r.rpm)}/min) has no slot within ${this.maxWaitMs} ms`,
+        r.waitMs,
+      );
+    }
+    this.hooks.onWait?.(kind, r.waitMs);
+    return r;
   }
 
   /** Until no 429 pause is in force (at any replica). */
