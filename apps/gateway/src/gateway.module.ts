@@ -36,6 +36,7 @@ import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000
 import { GatewayApi1764000000000 } from './persistence/migrations/1764000000000-api.js';
 import { GatewaySincronizacionProgramada1764300000000 } from './persistence/migrations/1764300000000-sincronizacion-programada.js';
 import { GatewayConfiguracionFijadas1764400000000 } from './persistence/migrations/1764400000000-configuracion-fijadas.js';
+import { GatewayIdsEnPasos1764700000000 } from './persistence/migrations/1764700000000-ids-en-pasos.js';
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
@@ -45,6 +46,7 @@ import { TareasController } from './tareas/tareas.controller.js';
 import { WorkflowListaQueries } from './workflows/workflow-lista.queries.js';
 import { WorkflowQueries } from './workflows/workflow.queries.js';
 import { WorkflowService } from './workflows/workflow.service.js';
+import { WorkflowRepository } from './workflows/workflow.repository.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
 
 /** gateway: HTTP API + dashboard, saga coordinator, scheduler, read model. Wiring only. */
@@ -59,6 +61,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewaySincronizacionProgramada1764300000000,
         GatewayConfiguracionFijadas1764400000000,
         GatewayIdempotency1764480000000,
+        GatewayIdsEnPasos1764700000000,
       ],
     }),
     HealthModule,
@@ -97,6 +100,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     TokenService,
     TareaService,
     WorkflowService,
+    WorkflowRepository,
     WorkflowQueries,
     WorkflowListaQueries,
     AlumnosQueries,

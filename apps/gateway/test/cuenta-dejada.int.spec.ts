@@ -108,7 +108,7 @@ describe('gateway: the account a failed onboarding left', () => {
     // A retry now could adopt the account just before the delete lands: the operator is told to wait.
     const pronto = await gw.api(`/alumnos/${alumnoId}/acciones/activar`, { token: operador, method: 'POST' });
     expect(pronto.status).toBe(409);
-    expect(pronto.body.detail).toMatch(/se está eliminando la cuenta/);
+    expect(pronto.body.detail).toMatch(/se está deshaciendo lo que dejó el fallo/);
 
     // Graph refuses the delete once: the sweeper sends it again.
     await tap.publish(CuentaTeamsEliminacionFallida, { alumnoId, upn, motivo: 'Graph 503', permanente: false });

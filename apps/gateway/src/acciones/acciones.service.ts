@@ -3,17 +3,13 @@
 // name); one student's refusal (no account yet, workflow running, ...) does not stop the others.
 // A bulk run is recorded as a tarea with what started and what was refused, and why.
 import { HttpException, Injectable } from '@nestjs/common';
+import { ACCIONES_OPERADOR } from '../sagas/onboarding.saga.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { estadoFinal, TareaService, type TipoTarea } from '../tareas/tarea.service.js';
 
-export const ACCIONES = [
-  'activar',
-  'reenviar-credenciales',
-  'restablecer-password',
-  'enrolar-moodle',
-  'desaprovisionar',
-] as const;
-export type Accion = (typeof ACCIONES)[number];
+/** The actions the saga offers (activar, one per step an operator may re-run, desaprovisionar). */
+export const ACCIONES = ACCIONES_OPERADOR.map((a) => a.accion) as [string, ...string[]];
+export type Accion = string;
 
 export interface Resultado {
   alumnoId: string;
@@ -86,17 +82,6 @@ export class AccionesService {
   }
 
   private correr(accion: Accion, alumnoId: string, actor: string) {
-    switch (accion) {
-      case 'activar':
-        return this.workflows.activar(alumnoId, actor);
-      case 'desaprovisionar':
-        return this.workflows.desaprovisionar(alumnoId, actor);
-      case 'enrolar-moodle':
-        return this.workflows.enrolarMoodle(alumnoId, actor);
-      // Credentials are never kept to resend: resending them is issuing a new temporary password.
-      case 'reenviar-credenciales':
-      case 'restablecer-password':
-        return this.workflows.restablecerPassword(alumnoId, actor);
-    }
+    return this.workflows.accion(alumnoId, actor, accion);
   }
 }

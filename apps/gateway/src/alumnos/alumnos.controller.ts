@@ -45,7 +45,25 @@ const AlumnoDetalle = z.object({
     cursos: z.array(z.string()),
   }),
   lotes: z.array(z.uuid()),
-  workflow: z.object({ id: z.uuid(), estado: z.string(), pasos: z.array(z.record(z.string(), z.unknown())) }).loose(),
+  /** What an operator may run on the student (POST …/acciones/{accion}), with how the dashboard labels it. */
+  acciones: z.array(z.object({ accion: z.string(), etiqueta: z.string() })),
+  workflow: z
+    .object({
+      id: z.uuid(),
+      estado: z.string(),
+      pasos: z.array(
+        z
+          .object({
+            paso: z.string(),
+            etiqueta: z.string(),
+            critico: z.boolean(),
+            deshace: z.string().nullable(),
+            estado: z.string(),
+          })
+          .loose(),
+      ),
+    })
+    .loose(),
   auditoria: z.array(z.object({ at: z.string(), evento: z.string(), actor: z.string(), detalle: z.unknown() }).loose()),
 });
 

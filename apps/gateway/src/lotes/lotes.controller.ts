@@ -25,6 +25,7 @@ import { EjecucionSchema } from '../acciones/acciones.schemas.js';
 import { AccionesService, type Accion } from '../acciones/acciones.service.js';
 import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
+import { accionDeReintento } from '../sagas/onboarding.saga.js';
 import { IdempotencyAfterUpload } from '../idempotency/idempotency.interceptor.js';
 import { WorkflowQueries } from '../workflows/workflow.queries.js';
 import { ArchivoInvalido, filasDelArchivo, leerJson, Mapeo, validarCantidad } from './lote-archivo.js';
@@ -219,10 +220,11 @@ export class LotesController {
   async reintentar(@Param('id', { schema: Id }) loteId: string, @Actor() actor: string) {
     await this.lotes.progreso(loteId); // 404 for an unknown lote
     const pares: { alumnoId: string; accion: Accion }[] = [];
-    for (const p of await this.queries.conAvisos(loteId)) {
-      if (p.moodle) pares.push({ alumnoId: p.alumnoId, accion: 'enrolar-moodle' });
-      if (p.email) pares.push({ alumnoId: p.alumnoId, accion: 'restablecer-password' });
-    }
+    for (const p of await this.queries.conAvisos(loteId))
+      for (const paso of p.pasos) {
+        const accion = accionDeReintento(paso);
+        if (accion) pares.push({ alumnoId: p.alumnoId, accion });
+      }
     for (const alumnoId of await this.queries.fallidos(loteId)) pares.push({ alumnoId, accion: 'activar' });
     const r = await this.acciones.varias(pares, actor, { tipo: 'reintento', loteId });
     return { loteId, reintentos: r.iniciados, ...r };

@@ -1,5 +1,8 @@
 // The onboarding workflow as the saga sees it: plain data, loaded from and saved to the workflow row.
 import type { AlumnoDatos } from '@lucy/contracts';
+import { PASOS, type Paso } from './onboarding.pasos.js';
+
+export { PASOS, type Paso };
 
 export const ESTADOS = [
   'creando_cuenta',
@@ -20,10 +23,6 @@ export const TERMINALES: readonly EstadoWorkflow[] = [
   'compensacion_fallida',
 ];
 
-/** Forward steps, then their undo steps; `orden` is the order an operator reads them in. */
-export const PASOS = ['cuenta', 'moodle', 'email', 'desenrolar_moodle', 'eliminar_cuenta'] as const;
-export type Paso = (typeof PASOS)[number];
-
 export type EstadoPaso = 'pendiente' | 'en_curso' | 'completado' | 'fallido' | 'omitido';
 
 export interface PasoState {
@@ -41,8 +40,6 @@ export interface OnboardingState {
   loteId: string | null;
   alumno: AlumnoDatos | null;
   upn: string | null;
-  graphUserId: string | null;
-  moodleUserId: number | null;
   cursos: string[];
   avisos: string[];
   error: string | null;
@@ -66,8 +63,6 @@ export function nuevoOnboarding(alumnoId: string): OnboardingState {
     loteId: null,
     alumno: null,
     upn: null,
-    graphUserId: null,
-    moodleUserId: null,
     cursos: [],
     avisos: [],
     error: null,

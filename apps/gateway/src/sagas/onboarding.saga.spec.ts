@@ -15,7 +15,7 @@ import {
   MoodleFallido,
   type MessageDefinition,
 } from '@lucy/contracts';
-import { aplicar, desaprovisionar, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from './onboarding.saga.js';
+import { aplicar, desaprovisionar, idDe, MAX_INTENTOS_COMPENSACION, vencerPasosNoCriticos } from './onboarding.saga.js';
 import { nuevoOnboarding, type OnboardingState } from './onboarding.model.js';
 
 const alumnoId = randomUUID();
@@ -191,7 +191,8 @@ describe('onboarding saga', () => {
         },
       ]);
       expect(efecto.nota).toMatch(/quedó a40123456@x.edu \(deshabilitada\): se elimina/);
-      expect(w).toMatchObject({ estado: 'fallido', upn: 'a40123456@x.edu', graphUserId: 'g1', error: 'Graph 504' });
+      expect(w).toMatchObject({ estado: 'fallido', upn: 'a40123456@x.edu', error: 'Graph 504' });
+      expect(idDe(w.pasos, 'graphUserId')).toBe('g1');
       expect(w.pasos.cuenta).toMatchObject({ estado: 'fallido', detalle: { graphUserId: 'g1', deshabilitada: true } });
       expect(w.pasos.eliminar_cuenta.estado).toBe('en_curso');
       aplicar(w, ev.eliminada[0], ev.eliminada[1], now);

@@ -3,6 +3,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import type { Paso } from '../sagas/onboarding.model.js';
+import { ACCIONES_OPERADOR, DESCRIPCION_PASOS, idDe, NO_CRITICOS } from '../sagas/onboarding.saga.js';
 
 @Injectable()
 export class WorkflowQueries {
@@ -28,11 +30,18 @@ export class WorkflowQueries {
       `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
       [alumnoId],
     );
+    const porPaso = Object.fromEntries(pasos.map((p: { paso: string; detalle: unknown }) => [p.paso, p]));
     const lotes = await this.db.query(`SELECT lote_id FROM ${this.s}.lote_alumno WHERE alumno_id = $1`, [alumnoId]);
     return {
       alumnoId,
       alumno: w.alumno,
-      cuentas: { upn: w.upn, graphUserId: w.graph_user_id, moodleUserId: w.moodle_user_id, cursos: w.cursos },
+      cuentas: {
+        upn: w.upn,
+        graphUserId: idDe(porPaso, 'graphUserId'),
+        moodleUserId: idDe(porPaso, 'moodleUserId'),
+        cursos: w.cursos,
+      },
+      acciones: ACCIONES_OPERADOR.map(({ accion, etiqueta }) => ({ accion, etiqueta })),
       lotes: lotes.map((l: { lote_id: string }) => l.lote_id),
       workflow: {
         id: w.id,
@@ -49,6 +58,7 @@ export class WorkflowQueries {
         venceAt: w.vence_at,
         pasos: pasos.map((p: Record<string, unknown>) => ({
           paso: p.paso,
+          ...DESCRIPCION_PASOS[p.paso as Paso],
           estado: p.estado,
           intentos: p.intentos,
           ultimoError: p.ultimo_error,
@@ -69,24 +79,18 @@ export class WorkflowQueries {
     };
   }
 
-  /** Students of a lote whose onboarding completed with warnings, and which steps need a retry. */
-  async conAvisos(loteId: string): Promise<{ alumnoId: string; moodle: boolean; email: boolean }[]> {
-    const rows = await this.db.query(
-      `SELECT w.alumno_id,
-              bool_or(p.paso = 'moodle' AND p.estado = 'fallido') AS moodle,
-              bool_or(p.paso = 'email' AND p.estado = 'fallido') AS email
+  /** Students of a lote whose onboarding completed with warnings, and which non-critical steps failed. */
+  async conAvisos(loteId: string): Promise<{ alumnoId: string; pasos: Paso[] }[]> {
+    const rows: { alumno_id: string; pasos: Paso[] }[] = await this.db.query(
+      `SELECT w.alumno_id, array_agg(p.paso) AS pasos
          FROM ${this.s}.lote_alumno la
          JOIN ${this.s}.workflow w ON w.alumno_id = la.alumno_id AND w.tipo = 'onboarding'
          JOIN ${this.s}.workflow_paso p ON p.workflow_id = w.id
-        WHERE la.lote_id = $1 AND w.estado = 'completado_con_avisos'
+        WHERE la.lote_id = $1 AND w.estado = 'completado_con_avisos' AND p.estado = 'fallido' AND p.paso = ANY($2)
         GROUP BY w.alumno_id`,
-      [loteId],
+      [loteId, NO_CRITICOS],
     );
-    return rows.map((r: { alumno_id: string; moodle: boolean; email: boolean }) => ({
-      alumnoId: r.alumno_id,
-      moodle: r.moodle,
-      email: r.email,
-    }));
+    return rows.map((r) => ({ alumnoId: r.alumno_id, pasos: r.pasos }));
   }
 
   /** Students of a lote whose onboarding failed at the account (the critical step): to run again. */

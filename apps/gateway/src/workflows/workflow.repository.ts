@@ -1,21 +1,61 @@
 // Loads and saves an onboarding workflow (row + steps) inside the caller's transaction. `forUpdate`
-// locks the row so two events for the same student are applied one after the other.
+// locks the row so two events for the same student are applied one after the other. The steps are the
+// saga's table (onboarding.pasos.ts): one row each in workflow_paso, with what they keep in `detalle`.
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { InjectConfig } from '@lucy/platform';
+import type { GatewayConfig } from '../config.js';
 import { nuevoOnboarding, PASOS, type OnboardingState, type Paso } from '../sagas/onboarding.model.js';
 
 export interface WorkflowRow {
   id: string;
   correlationId: string;
   version: number;
+  /** When the workflow is overdue, as last saved. */
+  venceAt: Date | null;
   state: OnboardingState;
 }
 
+@Injectable()
 export class WorkflowRepository {
-  constructor(private readonly schema: string) {}
+  private readonly schema: string;
+
+  constructor(@InjectConfig() config: Pick<GatewayConfig, 'DB_SCHEMA'>) {
+    this.schema = config.DB_SCHEMA;
+  }
 
   private t(name: string) {
     return `"${this.schema}".${name}`;
+  }
+
+  /**
+   * The workflows due for something, locked for this transaction and skipped by other replicas' (SKIP
+   * LOCKED): `where` is a condition on the workflow row `w`, its parameters from $1.
+   */
+  async lockDue(m: EntityManager, where: string, params: unknown[], limit = 200): Promise<WorkflowRow[]> {
+    const rows: { alumno_id: string }[] = await m.query(
+      `SELECT w.alumno_id FROM ${this.t('workflow')} w WHERE w.tipo = 'onboarding' AND (${where}) ORDER BY w.vence_at NULLS LAST LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+      params,
+    );
+    const out: WorkflowRow[] = [];
+    for (const r of rows) out.push((await this.load(m, r.alumno_id))!);
+    return out;
+  }
+
+  /** Steps in one of `pasos` that failed fewer than `maxIntentos` times, with their workflow's state. */
+  async failedSteps(
+    m: EntityManager,
+    pasos: readonly string[],
+    estados: readonly string[],
+    maxIntentos: number,
+  ): Promise<{ alumnoId: string; paso: string; intentos: number; finishedAt: Date }[]> {
+    const rows: { alumno_id: string; paso: string; intentos: number; finished_at: Date }[] = await m.query(
+      `SELECT w.alumno_id, p.paso, p.intentos, p.finished_at FROM ${this.t('workflow')} w JOIN ${this.t('workflow_paso')} p ON p.workflow_id = w.id
+        WHERE w.estado = ANY($1) AND p.estado = 'fallido' AND p.paso = ANY($2) AND p.intentos < $3`,
+      [estados, pasos, maxIntentos],
+    );
+    return rows.map((r) => ({ alumnoId: r.alumno_id, paso: r.paso, intentos: r.intentos, finishedAt: r.finished_at }));
   }
 
   /** The student's onboarding, created if this is the first event about them; locked for update. */
@@ -41,14 +81,13 @@ export class WorkflowRepository {
       loteId: row.lote_id,
       alumno: row.alumno,
       upn: row.upn,
-      graphUserId: row.graph_user_id,
-      moodleUserId: row.moodle_user_id,
       cursos: row.cursos,
       avisos: row.avisos,
       error: row.error,
       atascado: row.atascado,
     });
     for (const p of pasos) {
+      if (!PASOS.includes(p.paso)) continue;
       state.pasos[p.paso as Paso] = {
         estado: p.estado,
         intentos: p.intentos,
@@ -58,16 +97,16 @@ export class WorkflowRepository {
         finishedAt: p.finished_at?.toISOString() ?? null,
       };
     }
-    return { id: row.id, correlationId: row.correlation_id, version: row.version, state };
+    return { id: row.id, correlationId: row.correlation_id, version: row.version, venceAt: row.vence_at, state };
   }
 
   async save(m: EntityManager, w: WorkflowRow, venceAt: Date | null): Promise<void> {
     const s = w.state;
     const terminal = venceAt === null;
     await m.query(
-      `UPDATE ${this.t('workflow')} SET estado = $2, lote_id = $3, alumno = $4, upn = $5, graph_user_id = $6, moodle_user_id = $7,
-         cursos = $8, avisos = $9, error = $10, atascado = $11, vence_at = $12, version = version + 1, updated_at = now(),
-         finished_at = CASE WHEN $13 THEN coalesce(finished_at, now()) ELSE NULL END
+      `UPDATE ${this.t('workflow')} SET estado = $2, lote_id = $3, alumno = $4, upn = $5,
+         cursos = $6, avisos = $7, error = $8, atascado = $9, vence_at = $10, version = version + 1, updated_at = now(),
+         finished_at = CASE WHEN $11 THEN coalesce(finished_at, now()) ELSE NULL END
        WHERE id = $1`,
       [
         w.id,
@@ -75,8 +114,6 @@ export class WorkflowRepository {
         s.loteId,
         JSON.stringify(s.alumno),
         s.upn,
-        s.graphUserId,
-        s.moodleUserId,
         JSON.stringify(s.cursos),
         JSON.stringify(s.avisos),
         s.error,

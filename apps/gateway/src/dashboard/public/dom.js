@@ -74,14 +74,6 @@ export const ESTADO_PASO = {
   fallido: 'fallido',
   omitido: 'omitido',
 };
-export const PASO = {
-  cuenta: 'Cuenta de Microsoft 365',
-  moodle: 'Matrícula en Moodle',
-  email: 'Correo con credenciales',
-  desenrolar_moodle: 'Desmatricular de Moodle',
-  eliminar_cuenta: 'Eliminar la cuenta',
-};
-
 /** A badge whose meaning is in its text, the colour only repeats it. */
 export const insignia = (texto, tono) => h('span', { class: `insignia ${tono}` }, texto);
 export const tonoDe = (estado) =>

@@ -1,17 +1,9 @@
 // One student: their data and accounts, their workflow as a timeline of steps, the audit trail, and the
 // actions an operator may run. Refreshed on every event of the live stream.
 import { api, puede } from './api.js';
-import { ESTADO_PASO, ESTADO_WORKFLOW, PASO, fecha, h, insignia, reemplazar, siCambio, tonoDe } from './dom.js';
-
-const ACCIONES = [
-  ['activar', 'Activar (onboarding)'],
-  ['reenviar-credenciales', 'Reenviar credenciales'],
-  ['restablecer-password', 'Restablecer contraseña'],
-  ['enrolar-moodle', 'Enrolar en Moodle'],
-  ['desaprovisionar', 'Desaprovisionar'],
-];
-
-const DESHACER = ['desenrolar_moodle', 'eliminar_cuenta'];
+// The steps (with their labels, and which undo which) and the actions come with the student, from the
+// saga's step table: nothing here lists them.
+import { ESTADO_PASO, ESTADO_WORKFLOW, fecha, h, insignia, reemplazar, siCambio, tonoDe } from './dom.js';
 
 /** The UPN, and, for an account a failed attempt left in Entra, what became of it (the saga deletes it). */
 function upnConEstado(f) {
@@ -108,7 +100,7 @@ function ficha(f, avisar, recargar) {
         { class: 'linea-tiempo', id: 'pasos' },
         // The undo steps only once an undo has started: on a healthy workflow they are noise.
         w.pasos
-          .filter((p) => !(DESHACER.includes(p.paso) && p.estado === 'pendiente'))
+          .filter((p) => !(p.deshace && p.estado === 'pendiente'))
           .map((p) =>
             h(
               'li',
@@ -117,7 +109,7 @@ function ficha(f, avisar, recargar) {
               h(
                 'div',
                 {},
-                h('strong', {}, PASO[p.paso] ?? p.paso),
+                h('strong', {}, p.etiqueta ?? p.paso),
                 ' — ',
                 insignia(ESTADO_PASO[p.estado] ?? p.estado, tonoDe(p.estado)),
               ),
@@ -145,7 +137,7 @@ function ficha(f, avisar, recargar) {
           h(
             'div',
             { class: 'acciones' },
-            ACCIONES.map(([accion, etiqueta]) =>
+            (f.acciones ?? []).map(({ accion, etiqueta }) =>
               h(
                 'button',
                 {
