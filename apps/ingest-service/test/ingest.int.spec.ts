@@ -312,7 +312,7 @@ describe('ingest-service', () => {
         apellido: null,
         emailPersonal: 'no-es-un-email',
         carrera: 'Contador Público',
-        estado: 'egresado',
+        estado: 'becado',
         periodo: '2027',
       },
       {
@@ -349,7 +349,7 @@ describe('ingest-service', () => {
           'falta el nombre',
           'falta el apellido',
           'email personal inválido: "no-es-un-email"',
-          'estado desconocido: "egresado" (aspirante, preinscripto o ingresante)',
+          'estado desconocido: "becado" (aspirante, preinscripto, ingresante, baja, egresado)',
         ],
       },
       {

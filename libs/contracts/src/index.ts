@@ -7,6 +7,7 @@ export * from './common/limites.js';
 export * from './common/sealed-secret.js';
 export * from './events/alumno-creado.js';
 export * from './events/alumno-actualizado.js';
+export * from './events/alumno-ciclo.js';
 export * from './events/cuenta-teams-creada.js';
 export * from './events/cuenta-teams-fallida.js';
 export * from './events/cuenta-teams-replies.js';

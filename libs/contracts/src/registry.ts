@@ -4,6 +4,7 @@ import { AlumnoCreado } from './events/alumno-creado.js';
 import { AlumnoActualizado } from './events/alumno-actualizado.js';
 import { CuentaTeamsCreada } from './events/cuenta-teams-creada.js';
 import { CuentaTeamsFallida } from './events/cuenta-teams-fallida.js';
+import * as cicloEvents from './events/alumno-ciclo.js';
 import * as cuentaReplies from './events/cuenta-teams-replies.js';
 import { MoodleEnrolado } from './events/moodle-enrolado.js';
 import { MoodleFallido } from './events/moodle-fallido.js';
@@ -35,8 +36,8 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
   LimitesCambiados,
   ReiniciarBreaker,
   ConfiguracionCambiada,
-  ...[cuentaReplies, moodleReplies, loteReplies, cuentaCommands, moodleCommands, loteCommands].flatMap((m) =>
-    Object.values(m).filter(isDefinition),
+  ...[cicloEvents, cuentaReplies, moodleReplies, loteReplies, cuentaCommands, moodleCommands, loteCommands].flatMap(
+    (m) => Object.values(m).filter(isDefinition),
   ),
 ];
 

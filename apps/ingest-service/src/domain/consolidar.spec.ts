@@ -82,10 +82,10 @@ describe('consolidar', () => {
   });
 
   it('does not register a DNI whose other row is invalid', () => {
-    const r = consolidar([fila({ estado: 'egresado' }), fila()]);
+    const r = consolidar([fila({ estado: 'becado' }), fila()]);
     expect(r.alumnos).toEqual([]);
     expect(r.invalidas.map((i) => i.motivos)).toEqual([
-      ['estado desconocido: "egresado" (aspirante, preinscripto o ingresante)'],
+      ['estado desconocido: "becado" (aspirante, preinscripto, ingresante, baja, egresado)'],
       ['DNI repetido en el lote y la otra fila es inválida: aspirantes fila 1'],
     ]);
   });

@@ -37,7 +37,7 @@ describe('leerFila', () => {
         nombre: ' ',
         apellido: null,
         emailPersonal: 'sofia.nunez@gmail',
-        estado: 'egresado',
+        estado: 'becado',
         carrera: '',
         periodo: undefined,
       }),
@@ -49,7 +49,7 @@ describe('leerFila', () => {
       'falta la carrera',
       'falta el periodo',
       'email personal inválido: "sofia.nunez@gmail"',
-      'estado desconocido: "egresado" (aspirante, preinscripto o ingresante)',
+      'estado desconocido: "becado" (aspirante, preinscripto, ingresante, baja, egresado)',
     ]);
     expect(leida.dni).toBe('123.45');
   });

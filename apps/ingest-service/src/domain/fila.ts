@@ -1,6 +1,6 @@
 // One row from a source (a SIAL list or an upload), checked field by field. Every reason a row is
 // unusable is reported, not just the first, so an operator fixes a file in one pass.
-import type { AlumnoDatos, EstadoAlumno } from '@lucy/contracts';
+import { ESTADOS_ALUMNO, type AlumnoDatos, type EstadoAlumno } from '@lucy/contracts';
 import { leerDni, type Dni } from './dni.js';
 import { leerEstado, motivoEmail, normalizarEmail, normalizarTexto } from './normalizar.js';
 
@@ -77,9 +77,7 @@ export function leerFila(cruda: FilaCruda): FilaLeida {
   let estado: EstadoAlumno | string | null = leerEstado(cruda.estado);
   if (estado === null) {
     const tal = normalizarTexto(cruda.estado);
-    motivos.push(
-      tal === null ? 'falta el estado' : `estado desconocido: "${tal}" (aspirante, preinscripto o ingresante)`,
-    );
+    motivos.push(tal === null ? 'falta el estado' : `estado desconocido: "${tal}" (${ESTADOS_ALUMNO.join(', ')})`);
     estado = tal;
   }
 

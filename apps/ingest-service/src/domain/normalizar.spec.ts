@@ -62,7 +62,8 @@ describe('normalizing fields', () => {
     [' Ingresantes ', 'ingresante'],
     ['PREINSCRIPTO', 'preinscripto'],
     ['aspirantes', 'aspirante'],
-    ['egresado', null],
+    ['becado', null],
+    ['Egresados', 'egresado'],
     ['', null],
   ])('reads estado %p as %p', (entrada, estado) => {
     expect(leerEstado(entrada)).toBe(estado);

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { defineCommand, type Payload } from '../message.js';
 import { AlumnoDatos, alumnoId } from '../common/alumno.js';
 import {
+  CuentaTeamsActualizacionFallida,
+  CuentaTeamsActualizada,
+  CuentaTeamsHabilitacionFallida,
+  CuentaTeamsHabilitada,
   CuentaTeamsDeshabilitacionFallida,
   CuentaTeamsDeshabilitada,
   CuentaTeamsEliminacionFallida,
@@ -42,3 +46,24 @@ export const RestablecerPassword = defineCommand({
   replies: [PasswordRestablecida, RestablecimientoPasswordFallido],
 });
 export type RestablecerPassword = Payload<typeof RestablecerPassword>;
+
+/** The student's data changed: the Entra user is updated to it (never its UPN: see CuentaTeamsActualizada). */
+export const ActualizarCuentaTeams = defineCommand({
+  name: 'cuenta-teams.actualizar',
+  version: 1,
+  schema: z.object({ ...cuenta, alumno: AlumnoDatos }),
+  replies: [CuentaTeamsActualizada, CuentaTeamsActualizacionFallida],
+});
+export type ActualizarCuentaTeams = Payload<typeof ActualizarCuentaTeams>;
+
+/**
+ * A returning student signs in again: the user is enabled; one deleted within Entra's 30 days is
+ * restored from deletedItems first (same object id and UPN), its licence assigned again.
+ */
+export const HabilitarCuentaTeams = defineCommand({
+  name: 'cuenta-teams.habilitar',
+  version: 1,
+  schema: z.object(cuenta),
+  replies: [CuentaTeamsHabilitada, CuentaTeamsHabilitacionFallida],
+});
+export type HabilitarCuentaTeams = Payload<typeof HabilitarCuentaTeams>;

@@ -3,7 +3,16 @@ import { defineCommand, type Payload } from '../message.js';
 import { AlumnoDatos, alumnoId } from '../common/alumno.js';
 import { MoodleEnrolado } from '../events/moodle-enrolado.js';
 import { MoodleFallido } from '../events/moodle-fallido.js';
-import { MoodleDesenrolado, MoodleDesenrolamientoFallido } from '../events/moodle-replies.js';
+import {
+  CursosInscriptos,
+  InscripcionFallida,
+  InscripcionesActualizadas,
+  InscripcionesActualizacionFallida,
+  MoodleDesenrolado,
+  MoodleDesenrolamientoFallido,
+  UsuarioMoodleActualizacionFallida,
+  UsuarioMoodleActualizado,
+} from '../events/moodle-replies.js';
 
 /** Enrol (again) in Moodle: an operator's retry after Moodle was down, or a course added later. */
 export const EnrolarMoodle = defineCommand({
@@ -28,3 +37,46 @@ export const DesenrolarMoodle = defineCommand({
   replies: [MoodleDesenrolado, MoodleDesenrolamientoFallido],
 });
 export type DesenrolarMoodle = Payload<typeof DesenrolarMoodle>;
+
+/**
+ * The student's data changed, or they are leaving or back: the Moodle user (core_user_update_users) gets
+ * the new data and, when `suspendido` is given, that suspension. A student with no Moodle user is done.
+ */
+export const ActualizarUsuarioMoodle = defineCommand({
+  name: 'moodle.actualizar-usuario',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), alumno: AlumnoDatos, suspendido: z.boolean().optional() }),
+  replies: [UsuarioMoodleActualizado, UsuarioMoodleActualizacionFallida],
+});
+export type ActualizarUsuarioMoodle = Payload<typeof ActualizarUsuarioMoodle>;
+
+/**
+ * A new estado or periodo: enrol the courses the configuration gives it; the previous estado/periodo's
+ * courses are kept or unenrolled as moodle-service's configuration says.
+ */
+export const ActualizarInscripciones = defineCommand({
+  name: 'moodle.actualizar-inscripciones',
+  version: 1,
+  schema: z.object({
+    alumnoId,
+    upn: z.email(),
+    alumno: AlumnoDatos,
+    anterior: z.object({ estado: AlumnoDatos.shape.estado, periodo: AlumnoDatos.shape.periodo }),
+  }),
+  replies: [InscripcionesActualizadas, InscripcionesActualizacionFallida],
+});
+export type ActualizarInscripciones = Payload<typeof ActualizarInscripciones>;
+
+/** An operator's chosen courses, all or none: if one cannot be enrolled, none stays. */
+export const InscribirCursos = defineCommand({
+  name: 'moodle.inscribir-cursos',
+  version: 1,
+  schema: z.object({
+    alumnoId,
+    upn: z.email(),
+    alumno: AlumnoDatos,
+    cursos: z.array(z.string().min(1)).min(1).max(50),
+  }),
+  replies: [CursosInscriptos, InscripcionFallida],
+});
+export type InscribirCursos = Payload<typeof InscribirCursos>;

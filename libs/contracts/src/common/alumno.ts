@@ -3,9 +3,12 @@
 import { z } from 'zod';
 import { EmailAlumno } from './email.js';
 
-export const ESTADOS_ALUMNO = ['aspirante', 'preinscripto', 'ingresante'] as const;
+export const ESTADOS_ALUMNO = ['aspirante', 'preinscripto', 'ingresante', 'baja', 'egresado'] as const;
 export const EstadoAlumno = z.enum(ESTADOS_ALUMNO);
 export type EstadoAlumno = z.infer<typeof EstadoAlumno>;
+/** A student in one of these is leaving: their accounts are suspended, and deleted after a grace period. */
+export const ESTADOS_DE_SALIDA = ['baja', 'egresado'] as const satisfies readonly EstadoAlumno[];
+export const esSalida = (estado: EstadoAlumno) => (ESTADOS_DE_SALIDA as readonly string[]).includes(estado);
 
 export const AlumnoDatos = z.object({
   /** Normalized: digits only, 7 or 8 of them, a number from 1,000,000 up (leading zeros as written). */

@@ -57,3 +57,46 @@ export const RestablecimientoPasswordFallido = defineEvent({
   schema: z.object({ alumnoId, upn: z.email(), ...fallo }),
 });
 export type RestablecimientoPasswordFallido = EventPayload<typeof RestablecimientoPasswordFallido>;
+
+/**
+ * The Entra user now carries the student's data (displayName, givenName, surname, department, mail
+ * fields). `campos`: the Graph properties changed. The UPN is never changed here: when today's pattern
+ * gives another one for the new data, `upnSugerido` says which, for an operator to decide.
+ */
+export const CuentaTeamsActualizada = defineEvent({
+  name: 'cuenta-teams.actualizada',
+  version: 1,
+  schema: z.object({
+    alumnoId,
+    upn: z.email(),
+    graphUserId: z.string(),
+    campos: z.array(z.string()),
+    upnSugerido: z.email().nullable(),
+  }),
+});
+export type CuentaTeamsActualizada = EventPayload<typeof CuentaTeamsActualizada>;
+
+export const CuentaTeamsActualizacionFallida = defineEvent({
+  name: 'cuenta-teams.actualizacion-fallida',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), ...fallo }),
+});
+export type CuentaTeamsActualizacionFallida = EventPayload<typeof CuentaTeamsActualizacionFallida>;
+
+/** The account signs in again: enabled, after being restored from deletedItems if it had been deleted (`restaurada`). */
+export const CuentaTeamsHabilitada = defineEvent({
+  name: 'cuenta-teams.habilitada',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), graphUserId: z.string(), restaurada: z.boolean() }),
+});
+export type CuentaTeamsHabilitada = EventPayload<typeof CuentaTeamsHabilitada>;
+
+/** The `codigo` of a HabilitacionFallida for an account neither live nor restorable (deleted over 30 days ago): onboard again. */
+export const CUENTA_INEXISTENTE = 'cuenta-inexistente';
+
+export const CuentaTeamsHabilitacionFallida = defineEvent({
+  name: 'cuenta-teams.habilitacion-fallida',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email(), ...fallo }),
+});
+export type CuentaTeamsHabilitacionFallida = EventPayload<typeof CuentaTeamsHabilitacionFallida>;
