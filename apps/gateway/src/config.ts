@@ -34,6 +34,8 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   WORKFLOW_TIMEOUT_FACTOR: z.coerce.number().positive().default(1),
   /** How often the sweeper looks for stuck workflows and failed undo steps to retry. */
   SWEEP_INTERVAL_MS: env.int(100).default(30_000),
+  /** A leaver's grace: days suspended before the account is deleted (fractions for tests and demos). */
+  GRACIA_BAJA_DIAS: z.coerce.number().min(0).max(3650).default(180),
 
   /** The first admin token (or ADMIN_TOKEN_FILE): stored hashed at start under the name "admin". */
   ADMIN_TOKEN: env.string().min(32, { error: 'must be at least 32 characters (openssl rand -base64 32)' }).optional(),

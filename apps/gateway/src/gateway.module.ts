@@ -36,6 +36,7 @@ import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000
 import { GatewayApi1764000000000 } from './persistence/migrations/1764000000000-api.js';
 import { GatewaySincronizacionProgramada1764300000000 } from './persistence/migrations/1764300000000-sincronizacion-programada.js';
 import { GatewayConfiguracionFijadas1764400000000 } from './persistence/migrations/1764400000000-configuracion-fijadas.js';
+import { GatewayCiclo1764800000000 } from './persistence/migrations/1764800000000-ciclo.js';
 import { GatewayIdsEnPasos1764700000000 } from './persistence/migrations/1764700000000-ids-en-pasos.js';
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
@@ -47,6 +48,8 @@ import { WorkflowListaQueries } from './workflows/workflow-lista.queries.js';
 import { WorkflowQueries } from './workflows/workflow.queries.js';
 import { WorkflowService } from './workflows/workflow.service.js';
 import { WorkflowRepository } from './workflows/workflow.repository.js';
+import { CicloRepository } from './ciclo/ciclo.repository.js';
+import { CicloService } from './ciclo/ciclo.service.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
 
 /** gateway: HTTP API + dashboard, saga coordinator, scheduler, read model. Wiring only. */
@@ -62,6 +65,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayConfiguracionFijadas1764400000000,
         GatewayIdempotency1764480000000,
         GatewayIdsEnPasos1764700000000,
+        GatewayCiclo1764800000000,
       ],
     }),
     HealthModule,
@@ -101,6 +105,8 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     TareaService,
     WorkflowService,
     WorkflowRepository,
+    CicloRepository,
+    CicloService,
     WorkflowQueries,
     WorkflowListaQueries,
     AlumnosQueries,

@@ -4,11 +4,13 @@
 // A bulk run is recorded as a tarea with what started and what was refused, and why.
 import { HttpException, Injectable } from '@nestjs/common';
 import { ACCIONES_OPERADOR } from '../sagas/onboarding.saga.js';
+import { ACCIONES_CICLO } from '../ciclo/ciclo.pasos.js';
+import { CicloService } from '../ciclo/ciclo.service.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { estadoFinal, TareaService, type TipoTarea } from '../tareas/tarea.service.js';
 
-/** The actions the saga offers (activar, one per step an operator may re-run, desaprovisionar). */
-export const ACCIONES = ACCIONES_OPERADOR.map((a) => a.accion) as [string, ...string[]];
+/** The actions an operator may run: onboarding's (activar, a step's retry, desaprovisionar) and the lifecycle's. */
+export const ACCIONES = [...ACCIONES_OPERADOR, ...ACCIONES_CICLO].map((a) => a.accion) as [string, ...string[]];
 export type Accion = string;
 
 export interface Resultado {
@@ -36,6 +38,7 @@ export interface Ejecucion {
 export class AccionesService {
   constructor(
     private readonly workflows: WorkflowService,
+    private readonly ciclo: CicloService,
     private readonly tareas: TareaService,
   ) {}
 
@@ -82,6 +85,7 @@ export class AccionesService {
   }
 
   private correr(accion: Accion, alumnoId: string, actor: string) {
+    if (accion === 'suspender' || accion === 'reactivar') return this.ciclo.accion(alumnoId, actor, accion);
     return this.workflows.accion(alumnoId, actor, accion);
   }
 }

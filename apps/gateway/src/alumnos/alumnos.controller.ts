@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
@@ -7,11 +7,23 @@ import { ACCIONES, AccionesService, type Accion } from '../acciones/acciones.ser
 import { ResultadoSchema } from '../acciones/acciones.schemas.js';
 import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
+import { CicloService } from '../ciclo/ciclo.service.js';
 import { WorkflowQueries } from '../workflows/workflow.queries.js';
 import { AlumnoFiltro } from './alumno-filtro.js';
 import { AlumnosQueries } from './alumnos.queries.js';
 
 const Listado = AlumnoFiltro.extend(Paginacion).strict();
+
+/** An operator's courses for one student: Moodle shortnames, each once. */
+const Inscripciones = z
+  .object({
+    cursos: z
+      .array(z.string().trim().min(1).max(255))
+      .min(1, { error: 'indicá al menos un curso' })
+      .max(50)
+      .refine((c) => new Set(c).size === c.length, 'un curso aparece más de una vez'),
+  })
+  .strict();
 
 const AlumnoResumen = z.object({
   alumnoId: z.uuid(),
@@ -65,6 +77,20 @@ const AlumnoDetalle = z.object({
     })
     .loose(),
   auditoria: z.array(z.object({ at: z.string(), evento: z.string(), actor: z.string(), detalle: z.unknown() }).loose()),
+  /** The student's stay after onboarding: every lifecycle workflow (updates, a leave, a return, courses), oldest first. */
+  ciclo: z.array(
+    z
+      .object({
+        id: z.uuid(),
+        tipo: z.string(),
+        etiqueta: z.string(),
+        estado: z.string(),
+        motivo: z.string().nullable(),
+        venceAt: z.string().nullable(),
+        pasos: z.array(z.object({ paso: z.string(), etiqueta: z.string(), estado: z.string() }).loose()),
+      })
+      .loose(),
+  ),
 });
 
 @ApiTags('alumnos')
@@ -75,6 +101,7 @@ export class AlumnosController {
     private readonly lista: AlumnosQueries,
     private readonly queries: WorkflowQueries,
     private readonly acciones: AccionesService,
+    private readonly ciclo: CicloService,
   ) {}
 
   @Get()
@@ -105,6 +132,27 @@ export class AlumnosController {
     @Actor() actor: string,
   ) {
     return this.acciones.una(accion, id, actor);
+  }
+
+  @Post(':id/inscripciones')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Enrol the student in these Moodle courses, all or none: if one cannot be enrolled, none stays (an inscripcion workflow)',
+  })
+  @ApiAcceptedResponse({ standardSchema: ResultadoSchema.extend({ accion: z.literal('inscribir') }) })
+  async inscribir(
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: Inscripciones }) body: z.infer<typeof Inscripciones>,
+    @Actor() actor: string,
+  ) {
+    return {
+      alumnoId: id,
+      accion: 'inscribir',
+      iniciado: true,
+      ...(await this.ciclo.inscribir(id, actor, body.cursos)),
+    };
   }
 
   // The first API's routes, kept for their callers.

@@ -267,9 +267,11 @@ export function desaprovisionar(w: OnboardingState, now: string): Efecto {
  * data travels with every event (event-carried state), so the gateway holds the same copy ingest would
  * send; asking ingest would take a new command, a handler there and a reply, for no difference.
  */
-export function activar(w: OnboardingState, now: string): Efecto {
+export function activar(w: OnboardingState, now: string, opts: { cuentaPerdida?: boolean } = {}): Efecto {
   if (!w.alumno) throw new Rechazo('el gateway todavía no recibió los datos del alumno: esperá a que ingest lo libere');
-  if (w.estado === 'completado' || w.estado === 'completado_con_avisos') {
+  // A returning student whose account was deleted too long ago to restore is onboarded again from a
+  // completed onboarding: the account it made is gone (the lifecycle's retorno found it so).
+  if ((w.estado === 'completado' || w.estado === 'completado_con_avisos') && !opts.cuentaPerdida) {
     const otras = ACCIONES_OPERADOR.filter((a) => a.paso).map((a) => a.accion);
     throw new Rechazo(`el alumno ya está ${w.estado}: para volver a correr un paso usá ${otras.join(', ')}`);
   }
@@ -290,7 +292,8 @@ export function activar(w: OnboardingState, now: string): Efecto {
     start(w, p.paso, now);
     comandos.push(p.comando!(vista(w)));
   }
-  return { comandos, nota: `onboarding iniciado de nuevo por un operador (estaba ${previo})` };
+  const quien = opts.cuentaPerdida ? 'para un alumno que volvió sin cuenta' : 'por un operador';
+  return { comandos, nota: `onboarding iniciado de nuevo ${quien} (estaba ${previo})` };
 }
 
 /** An operator re-runs one step (its row's `acciones`): Moodle after it was down, new credentials, … */

@@ -3,7 +3,8 @@
 // - a workflow whose non-critical steps are overdue completes with a warning (vencerPasosNoCriticos);
 // - any other workflow past its deadline is flagged stuck, once, in its audit trail (marcarAtascado);
 // - an undo step that failed is sent again after a growing delay, so a compensation is never dropped
-//   (that of an account a failed onboarding left included: its workflow stays fallido meanwhile).
+//   (that of an account a failed onboarding left included: its workflow stays fallido meanwhile);
+// - a leaver whose grace is over is deleted (the lifecycle's CicloService.sweep).
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig, PeriodicTask } from '@lucy/platform';
@@ -18,6 +19,7 @@ import {
 import type { Paso } from '../sagas/onboarding.model.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
+import { CicloService } from '../ciclo/ciclo.service.js';
 
 /** 5 s, 10 s, 20 s, ... up to 5 min between undo attempts (scaled like the step timeouts). */
 export const esperaReintento = (intentos: number, factor = 1) =>
@@ -33,6 +35,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly messaging: MessagingRuntime,
     private readonly repo: WorkflowRepository,
     private readonly workflows: WorkflowService,
+    private readonly ciclo: CicloService,
   ) {
     this.task = new PeriodicTask({
       name: 'Sweeper',
@@ -54,6 +57,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     await this.expireNonCritical();
     await this.flagStuck();
     await this.retryUndos();
+    await this.ciclo.sweep();
   }
 
   private async expireNonCritical(): Promise<void> {

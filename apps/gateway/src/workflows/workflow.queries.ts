@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import type { Paso } from '../sagas/onboarding.model.js';
+import { ACCIONES_CICLO, tipoCiclo } from '../ciclo/ciclo.pasos.js';
+import { pasosDe } from '../ciclo/ciclo.saga.js';
 import { ACCIONES_OPERADOR, DESCRIPCION_PASOS, idDe, NO_CRITICOS } from '../sagas/onboarding.saga.js';
 
 @Injectable()
@@ -30,6 +32,7 @@ export class WorkflowQueries {
       `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
       [alumnoId],
     );
+    const ciclo = await this.ciclo(alumnoId);
     const porPaso = Object.fromEntries(pasos.map((p: { paso: string; detalle: unknown }) => [p.paso, p]));
     const lotes = await this.db.query(`SELECT lote_id FROM ${this.s}.lote_alumno WHERE alumno_id = $1`, [alumnoId]);
     return {
@@ -41,7 +44,7 @@ export class WorkflowQueries {
         moodleUserId: idDe(porPaso, 'moodleUserId'),
         cursos: w.cursos,
       },
-      acciones: ACCIONES_OPERADOR.map(({ accion, etiqueta }) => ({ accion, etiqueta })),
+      acciones: [...ACCIONES_OPERADOR, ...ACCIONES_CICLO].map(({ accion, etiqueta }) => ({ accion, etiqueta })),
       lotes: lotes.map((l: { lote_id: string }) => l.lote_id),
       workflow: {
         id: w.id,
@@ -67,6 +70,7 @@ export class WorkflowQueries {
           fin: p.finished_at,
         })),
       },
+      ciclo,
       auditoria: auditoria.map((a: Record<string, unknown>) => ({
         at: a.at,
         evento: a.evento,
@@ -77,6 +81,57 @@ export class WorkflowQueries {
         detalle: a.detalle,
       })),
     };
+  }
+
+  /** The student's lifecycle workflows, oldest first, each with its steps as the engine's table names them. */
+  private async ciclo(alumnoId: string) {
+    const rows = await this.db.query(
+      `SELECT * FROM ${this.s}.workflow WHERE alumno_id = $1 AND tipo <> 'onboarding' ORDER BY created_at, id`,
+      [alumnoId],
+    );
+    const pasos: {
+      workflow_id: string;
+      paso: string;
+      estado: string;
+      intentos: number;
+      ultimo_error: string | null;
+      detalle: unknown;
+      started_at: Date | null;
+      finished_at: Date | null;
+    }[] = rows.length
+      ? await this.db.query(`SELECT * FROM ${this.s}.workflow_paso WHERE workflow_id = ANY($1) ORDER BY orden`, [
+          rows.map((r: { id: string }) => r.id),
+        ])
+      : [];
+    return rows.map((w: Record<string, unknown>) => {
+      const tipo = tipoCiclo(w.tipo as string);
+      const etiquetas = new Map(tipo ? pasosDe(tipo).map((p) => [p.paso, p.etiqueta]) : []);
+      return {
+        id: w.id,
+        tipo: w.tipo,
+        etiqueta: tipo?.etiqueta ?? (w.tipo as string),
+        estado: w.estado,
+        motivo: (w.datos as { motivo?: string | null } | null)?.motivo ?? null,
+        avisos: w.avisos,
+        error: w.error,
+        atascado: w.atascado,
+        creadoAt: w.created_at,
+        terminadoAt: w.finished_at,
+        venceAt: w.vence_at,
+        pasos: pasos
+          .filter((p) => p.workflow_id === w.id)
+          .map((p) => ({
+            paso: p.paso,
+            etiqueta: etiquetas.get(p.paso) ?? p.paso,
+            estado: p.estado,
+            intentos: p.intentos,
+            ultimoError: p.ultimo_error,
+            detalle: p.detalle,
+            inicio: p.started_at,
+            fin: p.finished_at,
+          })),
+      };
+    });
   }
 
   /** Students of a lote whose onboarding completed with warnings, and which non-critical steps failed. */

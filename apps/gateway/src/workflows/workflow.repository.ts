@@ -62,7 +62,7 @@ export class WorkflowRepository {
   async lockOrCreate(m: EntityManager, alumnoId: string, correlationId: string): Promise<WorkflowRow> {
     await m.query(
       `INSERT INTO ${this.t('workflow')} (id, alumno_id, tipo, estado, correlation_id) VALUES ($1, $2, 'onboarding', 'creando_cuenta', $3)
-       ON CONFLICT (alumno_id, tipo) DO NOTHING`,
+       ON CONFLICT (alumno_id) WHERE tipo = 'onboarding' DO NOTHING`,
       [randomUUID(), alumnoId, correlationId],
     );
     return (await this.load(m, alumnoId, true))!;

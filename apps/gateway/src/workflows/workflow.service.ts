@@ -3,11 +3,11 @@
 // event or an action does to the workflow is the saga's (sagas/onboarding.saga.ts); this is the plumbing.
 import { Injectable, NotFoundException, ConflictException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { MessageDefinition } from '@lucy/contracts';
+import type { AlumnoDatos, MessageDefinition } from '@lucy/contracts';
 import { MessageContext, MessagingRuntime, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { aplicar, ejecutarAccion, plazoMs, Rechazo, type Efecto } from '../sagas/onboarding.saga.js';
+import { activar, aplicar, ejecutarAccion, plazoMs, Rechazo, type Efecto } from '../sagas/onboarding.saga.js';
 import type { OnboardingState } from '../sagas/onboarding.model.js';
 import { registrar, sinSecretos } from './auditoria.js';
 import { WorkflowRepository, type WorkflowRow } from './workflow.repository.js';
@@ -132,6 +132,22 @@ export class WorkflowService {
         comandos: efecto.comandos.map((c) => c.def.name),
         nota: efecto.nota,
       };
+    });
+  }
+
+  /**
+   * A returning student's account is gone for good (the lifecycle's retorno found it): their onboarding
+   * runs again with their latest data, in the caller's transaction.
+   */
+  async reincorporar(m: EntityManager, alumnoId: string, alumno: AlumnoDatos, publish: Publish, actor: string) {
+    const w = await this.repo.load(m, alumnoId, true);
+    if (!w) throw new NotFoundException(`no hay un workflow para el alumno ${alumnoId}`);
+    w.state.alumno = alumno;
+    const efecto = activar(w.state, new Date().toISOString(), { cuentaPerdida: true });
+    await this.persist(m, w, efecto, publish, {
+      evento: 'ciclo.reincorporacion',
+      actor,
+      correlationId: w.correlationId,
     });
   }
 }

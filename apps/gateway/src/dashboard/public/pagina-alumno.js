@@ -151,6 +151,8 @@ function ficha(f, avisar, recargar) {
           ),
         )
       : null,
+    cicloDe(f),
+    puede('operator') ? inscripcion(f, avisar, recargar) : null,
     h(
       'section',
       { 'aria-labelledby': 't-auditoria' },
@@ -176,4 +178,87 @@ function ficha(f, avisar, recargar) {
         : h('p', {}, 'Sin registros.'),
     ),
   ];
+}
+
+/** The student's stay after onboarding: each lifecycle workflow (a change, a leave, a return, courses) with its steps. */
+function cicloDe(f) {
+  const ciclo = f.ciclo ?? [];
+  return h(
+    'section',
+    { class: 'tarjeta', 'aria-labelledby': 't-ciclo' },
+    h('h2', { id: 't-ciclo' }, 'Ciclo del alumno'),
+    ciclo.length
+      ? h(
+          'ol',
+          { class: 'ciclo', id: 'ciclo' },
+          ciclo.map((w) =>
+            h(
+              'li',
+              { 'data-tipo': w.tipo, 'data-estado': w.estado },
+              h('strong', {}, w.etiqueta),
+              w.motivo ? ` (${w.motivo})` : '',
+              ' — ',
+              insignia(w.estado.replaceAll('_', ' '), tonoDe(w.estado)),
+              ` · ${fecha(w.creadoAt)}`,
+              w.estado === 'suspendido' && w.venceAt ? ` · la cuenta se elimina el ${fecha(w.venceAt)}` : '',
+              w.avisos?.length
+                ? h(
+                    'ul',
+                    {},
+                    w.avisos.map((a) => h('li', {}, `Aviso: ${a}`)),
+                  )
+                : null,
+              h(
+                'ul',
+                { class: 'ayuda' },
+                w.pasos
+                  .filter((p) => p.estado !== 'pendiente')
+                  .map((p) =>
+                    h(
+                      'li',
+                      {},
+                      `${p.etiqueta}: ${ESTADO_PASO[p.estado] ?? p.estado}`,
+                      p.ultimoError ? ` — ${p.ultimoError}` : '',
+                    ),
+                  ),
+              ),
+            ),
+          ),
+        )
+      : h('p', {}, 'Sin cambios desde el onboarding.'),
+  );
+}
+
+/** An operator enrols the student in a list of Moodle courses, all or none. */
+function inscripcion(f, avisar, recargar) {
+  const campo = h('input', { id: 'cursos', name: 'cursos', placeholder: 'BIO-101, QUI-101', autocomplete: 'off' });
+  const enviar = async (ev) => {
+    ev.preventDefault();
+    const cursos = campo.value
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    try {
+      await api(`/alumnos/${f.alumnoId}/inscripciones`, { method: 'POST', json: { cursos } });
+      avisar(`Inscripción en ${cursos.join(', ')}: iniciada (todos o ninguno).`);
+      campo.value = '';
+      await recargar();
+    } catch (err) {
+      avisar(`Inscripción: ${err.message}`, 'error');
+    }
+  };
+  return h(
+    'section',
+    { 'aria-labelledby': 't-inscripcion' },
+    h('h2', { id: 't-inscripcion' }, 'Inscribir en cursos'),
+    h(
+      'form',
+      { onsubmit: enviar },
+      h('label', { for: 'cursos' }, 'Cursos de Moodle (nombres cortos, separados por comas)'),
+      ' ',
+      campo,
+      ' ',
+      h('button', { type: 'submit', class: 'secundario' }, 'Inscribir'),
+    ),
+  );
 }

@@ -1,0 +1,246 @@
+// The student's lifecycle after onboarding, as data: each kind of workflow is a list of phases, each
+// phase a set of steps sent together; the next phase starts when every step of this one has answered
+// (after a wait, for a phase that has one). Like onboarding's table (sagas/onboarding.pasos.ts), a step
+// names the command that does it and the replies that settle it; the engine is ciclo.saga.ts.
+//
+//   actualizacion  datos: update the Entra user and the Moodle user; inscripciones when estado/periodo changed
+//   baja           suspension: disable the account, suspend the Moodle user ── grace (GRACIA_BAJA_DIAS) ──>
+//                  eliminacion: delete the account (Entra soft delete frees the licence). Cancelled while
+//                  suspended: the account and the Moodle user are enabled again.
+//   retorno        enable the account (restored from deletedItems if deleted within 30 days) and the Moodle
+//                  user; an account gone for good means onboarding again.
+//   inscripcion    an operator's list of courses, all or none.
+import {
+  ActualizarCuentaTeams,
+  ActualizarInscripciones,
+  ActualizarUsuarioMoodle,
+  CuentaTeamsActualizacionFallida,
+  CuentaTeamsActualizada,
+  CuentaTeamsDeshabilitacionFallida,
+  CuentaTeamsDeshabilitada,
+  CuentaTeamsEliminacionFallida,
+  CuentaTeamsEliminada,
+  CuentaTeamsHabilitacionFallida,
+  CuentaTeamsHabilitada,
+  CursosInscriptos,
+  DeshabilitarCuentaTeams,
+  EliminarCuentaTeams,
+  HabilitarCuentaTeams,
+  InscribirCursos,
+  InscripcionesActualizacionFallida,
+  InscripcionesActualizadas,
+  InscripcionFallida,
+  UsuarioMoodleActualizacionFallida,
+  UsuarioMoodleActualizado,
+  type AlumnoDatos,
+  type MessageDefinition,
+  type Payload,
+} from '@lucy/contracts';
+
+export interface Comando<D extends MessageDefinition = MessageDefinition> {
+  def: D;
+  payload: Payload<D>;
+}
+
+/** What a lifecycle workflow knows of the student when it sends a command. */
+export interface DatosCiclo {
+  alumnoId: string;
+  upn: string;
+  graphUserId: string | null;
+  alumno: AlumnoDatos;
+  /** actualizacion: the data before (its estado and periodo decide the courses). */
+  anterior?: AlumnoDatos | null;
+  /** inscripcion: the courses asked for. */
+  cursos?: string[];
+}
+
+export interface PasoCiclo {
+  paso: string;
+  etiqueta: string;
+  ok: MessageDefinition;
+  falla: MessageDefinition;
+  comando: (d: DatosCiclo) => Comando;
+  /** Its failure fails the workflow (the others complete it with a warning). */
+  critico?: boolean;
+  /** Sent only when this holds (e.g. the courses only when estado or periodo changed). */
+  aplica?: (d: DatosCiclo) => boolean;
+  /** Fields of the ok reply kept in the step's details. */
+  detalle?: readonly string[];
+}
+
+export interface Fase {
+  fase: string;
+  pasos: readonly PasoCiclo[];
+  /** How long to wait before this phase starts (the grace of a leaver), from the config; none: at once. */
+  esperaDias?: 'graciaBajaDias';
+  /** The workflow's state while this phase waits to start. */
+  esperando?: string;
+}
+
+export interface TipoCiclo {
+  tipo: 'actualizacion' | 'baja' | 'retorno' | 'inscripcion';
+  etiqueta: string;
+  fases: readonly Fase[];
+  /** The phases that undo it, when an operator cancels it while it waits (a suspended leaver). */
+  cancelacion?: readonly PasoCiclo[];
+}
+
+const cuenta = (d: DatosCiclo) => ({ alumnoId: d.alumnoId, upn: d.upn, graphUserId: d.graphUserId });
+const cambioDeCursos = (d: DatosCiclo) =>
+  !!d.anterior && (d.anterior.estado !== d.alumno.estado || d.anterior.periodo !== d.alumno.periodo);
+
+const habilitarCuenta: PasoCiclo = {
+  paso: 'habilitar_cuenta',
+  etiqueta: 'Habilitar la cuenta',
+  ok: CuentaTeamsHabilitada,
+  falla: CuentaTeamsHabilitacionFallida,
+  critico: true,
+  comando: (d) => ({ def: HabilitarCuentaTeams, payload: cuenta(d) }),
+  detalle: ['graphUserId', 'restaurada'],
+};
+const reactivarMoodle: PasoCiclo = {
+  paso: 'reactivar_moodle',
+  etiqueta: 'Reactivar el usuario de Moodle',
+  ok: UsuarioMoodleActualizado,
+  falla: UsuarioMoodleActualizacionFallida,
+  comando: (d) => ({
+    def: ActualizarUsuarioMoodle,
+    payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, suspendido: false },
+  }),
+  detalle: ['moodleUserId', 'suspendido'],
+};
+
+export const TIPOS_CICLO: readonly TipoCiclo[] = [
+  {
+    tipo: 'actualizacion',
+    etiqueta: 'Actualización de datos',
+    fases: [
+      {
+        fase: 'datos',
+        pasos: [
+          {
+            paso: 'actualizar_cuenta',
+            etiqueta: 'Actualizar la cuenta de Microsoft 365',
+            ok: CuentaTeamsActualizada,
+            falla: CuentaTeamsActualizacionFallida,
+            comando: (d) => ({ def: ActualizarCuentaTeams, payload: { ...cuenta(d), alumno: d.alumno } }),
+            detalle: ['campos', 'upnSugerido'],
+          },
+          {
+            paso: 'actualizar_moodle',
+            etiqueta: 'Actualizar el usuario de Moodle',
+            ok: UsuarioMoodleActualizado,
+            falla: UsuarioMoodleActualizacionFallida,
+            comando: (d) => ({
+              def: ActualizarUsuarioMoodle,
+              payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno },
+            }),
+            detalle: ['moodleUserId', 'campos'],
+          },
+          {
+            paso: 'actualizar_inscripciones',
+            etiqueta: 'Cursos del nuevo estado o periodo',
+            ok: InscripcionesActualizadas,
+            falla: InscripcionesActualizacionFallida,
+            aplica: cambioDeCursos,
+            comando: (d) => ({
+              def: ActualizarInscripciones,
+              payload: {
+                alumnoId: d.alumnoId,
+                upn: d.upn,
+                alumno: d.alumno,
+                anterior: { estado: d.anterior!.estado, periodo: d.anterior!.periodo },
+              },
+            }),
+            detalle: ['enrolados', 'desenrolados'],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    tipo: 'baja',
+    etiqueta: 'Baja',
+    fases: [
+      {
+        fase: 'suspension',
+        pasos: [
+          {
+            paso: 'suspender_cuenta',
+            etiqueta: 'Deshabilitar la cuenta',
+            ok: CuentaTeamsDeshabilitada,
+            falla: CuentaTeamsDeshabilitacionFallida,
+            critico: true,
+            comando: (d) => ({ def: DeshabilitarCuentaTeams, payload: cuenta(d) }),
+            detalle: ['graphUserId'],
+          },
+          {
+            paso: 'suspender_moodle',
+            etiqueta: 'Suspender el usuario de Moodle',
+            ok: UsuarioMoodleActualizado,
+            falla: UsuarioMoodleActualizacionFallida,
+            comando: (d) => ({
+              def: ActualizarUsuarioMoodle,
+              payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, suspendido: true },
+            }),
+            detalle: ['moodleUserId', 'suspendido'],
+          },
+        ],
+      },
+      {
+        fase: 'eliminacion',
+        esperaDias: 'graciaBajaDias',
+        esperando: 'suspendido',
+        pasos: [
+          {
+            paso: 'eliminar_cuenta',
+            etiqueta: 'Eliminar la cuenta (y liberar la licencia)',
+            ok: CuentaTeamsEliminada,
+            falla: CuentaTeamsEliminacionFallida,
+            critico: true,
+            comando: (d) => ({ def: EliminarCuentaTeams, payload: cuenta(d) }),
+            detalle: ['yaNoExistia'],
+          },
+        ],
+      },
+    ],
+    cancelacion: [habilitarCuenta, reactivarMoodle],
+  },
+  {
+    tipo: 'retorno',
+    etiqueta: 'Retorno',
+    fases: [{ fase: 'reactivacion', pasos: [habilitarCuenta, reactivarMoodle] }],
+  },
+  {
+    tipo: 'inscripcion',
+    etiqueta: 'Inscripción en cursos',
+    fases: [
+      {
+        fase: 'cursos',
+        pasos: [
+          {
+            paso: 'inscribir_cursos',
+            etiqueta: 'Inscribir en los cursos pedidos',
+            ok: CursosInscriptos,
+            falla: InscripcionFallida,
+            critico: true,
+            comando: (d) => ({
+              def: InscribirCursos,
+              payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, cursos: d.cursos ?? [] },
+            }),
+            detalle: ['moodleUserId', 'cursos'],
+          },
+        ],
+      },
+    ],
+  },
+];
+
+/** What an operator may do to a student's stay: start a leave, or bring them back (cancel it, or a return). */
+export const ACCIONES_CICLO = [
+  { accion: 'suspender', etiqueta: 'Suspender (baja)' },
+  { accion: 'reactivar', etiqueta: 'Reactivar' },
+] as const;
+
+export type TipoWorkflowCiclo = TipoCiclo['tipo'];
+export const tipoCiclo = (tipo: string) => TIPOS_CICLO.find((t) => t.tipo === tipo);

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActualizarCuentaTeams,
+  ActualizarInscripciones,
+  ActualizarUsuarioMoodle,
+  CUENTA_INEXISTENTE,
+  CuentaTeamsActualizada,
+  CuentaTeamsDeshabilitacionFallida,
+  CuentaTeamsDeshabilitada,
+  CuentaTeamsEliminada,
+  CuentaTeamsHabilitacionFallida,
+  CuentaTeamsHabilitada,
+  DeshabilitarCuentaTeams,
+  EliminarCuentaTeams,
+  HabilitarCuentaTeams,
+  UsuarioMoodleActualizacionFallida,
+  UsuarioMoodleActualizado,
+} from '@lucy/contracts';
+import type { DatosCiclo } from './ciclo.pasos.js';
+import { aplicar, cancelar, iniciar, RechazoCiclo, respuestasDelCiclo, vencerEspera } from './ciclo.saga.js';
+
+const alumnoId = randomUUID();
+const alumno = {
+  dni: '40123456',
+  nombre: 'Ana',
+  apellido: 'Núñez',
+  emailPersonal: 'ana@example.com',
+  emailInstitucional: null,
+  carrera: 'CP',
+  estado: 'ingresante' as const,
+  periodo: '2027',
+};
+const datos: DatosCiclo = { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', alumno };
+const config = { graciaBajaDias: 180 };
+const t0 = '2027-03-01T10:00:00.000Z';
+const defs = (e: { comandos: { def: { id: string } }[] }) => e.comandos.map((c) => c.def.id);
+
+describe('lifecycle workflows', () => {
+  it('update: the account and the Moodle user, and the courses only when estado or periodo changed', () => {
+    const { w, efecto } = iniciar('actualizacion', { ...datos, anterior: alumno }, null, t0, config);
+    expect(defs(efecto)).toEqual([ActualizarCuentaTeams.id, ActualizarUsuarioMoodle.id]);
+    expect(w.pasos.actualizar_inscripciones.estado).toBe('omitido');
+    const otro = iniciar('actualizacion', { ...datos, anterior: { ...alumno, estado: 'aspirante' } }, null, t0, config);
+    expect(defs(otro.efecto)).toContain(ActualizarInscripciones.id);
+  });
+
+  it('update: completes when both answered, with a warning for a UPN the pattern would change', () => {
+    const { w } = iniciar('actualizacion', { ...datos, anterior: alumno }, null, t0, config);
+    const upnSugerido = 'ana.nunez@x.edu';
+    expect(
+      aplicar(w, CuentaTeamsActualizada, { alumnoId, campos: ['surname'], upnSugerido }, t0, config)!.comandos,
+    ).toEqual([]);
+    expect(w.estado).toBe('en_curso');
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
+    expect(w.estado).toBe('completado_con_avisos');
+    expect(w.avisos[0]).toMatch(/ana.nunez@x.edu; no se cambió/);
+    expect(w.pasos.actualizar_cuenta.detalle).toEqual({ campos: ['surname'], upnSugerido });
+  });
+
+  it('update: a failed Moodle update warns; it does not fail the workflow', () => {
+    const { w } = iniciar('actualizacion', { ...datos, anterior: alumno }, null, t0, config);
+    aplicar(w, CuentaTeamsActualizada, { alumnoId, campos: [], upnSugerido: null }, t0, config);
+    aplicar(w, UsuarioMoodleActualizacionFallida, { alumnoId, motivo: 'Moodle 500', permanente: false }, t0, config);
+    expect(w.estado).toBe('completado_con_avisos');
+  });
+
+  it('a reply no step waits for is not taken', () => {
+    const { w } = iniciar('actualizacion', { ...datos, anterior: alumno }, null, t0, config);
+    expect(aplicar(w, CuentaTeamsHabilitada, { alumnoId, restaurada: false }, t0, config)).toBeNull();
+    aplicar(w, CuentaTeamsActualizada, { alumnoId, campos: [], upnSugerido: null }, t0, config);
+    expect(aplicar(w, CuentaTeamsActualizada, { alumnoId, campos: [], upnSugerido: null }, t0, config)).toBeNull();
+  });
+
+  it('leave: suspends, waits the grace, then deletes the account', () => {
+    const { w, efecto } = iniciar('baja', datos, 'egresado', t0, config);
+    expect(defs(efecto)).toEqual([DeshabilitarCuentaTeams.id, ActualizarUsuarioMoodle.id]);
+    expect(efecto.comandos[1].payload).toMatchObject({ suspendido: true });
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
+    const r = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: true },
+      t0,
+      config,
+    );
+    expect(r!.comandos).toEqual([]);
+    expect(w.estado).toBe('suspendido');
+    expect(w.esperaHasta).toBe('2027-08-28T10:00:00.000Z');
+    expect(vencerEspera(w, '2027-08-28T09:59:59.000Z', config)).toBeNull();
+    const borrar = vencerEspera(w, '2027-08-28T10:00:01.000Z', config)!;
+    expect(defs(borrar)).toEqual([EliminarCuentaTeams.id]);
+    aplicar(w, CuentaTeamsEliminada, { alumnoId, graphUserId: 'g1', yaNoExistia: false }, t0, config);
+    expect(w.estado).toBe('completado');
+  });
+
+  it('leave: a failed disable fails it; nothing waits for a grace that would delete a live account', () => {
+    const { w } = iniciar('baja', datos, 'baja', t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
+    aplicar(w, CuentaTeamsDeshabilitacionFallida, { alumnoId, motivo: 'x' }, t0, config);
+    expect(w.estado).toBe('fallido');
+    expect(w.esperaHasta).toBeNull();
+  });
+
+  it('leave: cancelled while suspended enables both again; not once deleting', () => {
+    const { w } = iniciar('baja', datos, 'operador', t0, config);
+    expect(() => cancelar(w, t0)).toThrow(RechazoCiclo);
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
+    const c = cancelar(w, t0);
+    expect(defs(c)).toEqual([HabilitarCuentaTeams.id, ActualizarUsuarioMoodle.id]);
+    expect(c.comandos[1].payload).toMatchObject({ suspendido: false });
+    aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: false }, t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
+    expect(w.estado).toBe('cancelado');
+  });
+
+  it('return: restores and enables; an account gone for good means onboarding again', () => {
+    const { w } = iniciar('retorno', datos, null, t0, config);
+    aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: true }, t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
+    expect(w.estado).toBe('completado');
+    expect(w.reincorporar).toBeFalsy();
+    expect(w.pasos.habilitar_cuenta.detalle).toEqual({ graphUserId: 'g1', restaurada: true });
+
+    const perdida = iniciar('retorno', datos, null, t0, config).w;
+    aplicar(
+      perdida,
+      CuentaTeamsHabilitacionFallida,
+      { alumnoId, motivo: 'not in deletedItems', codigo: CUENTA_INEXISTENTE, permanente: true },
+      t0,
+      config,
+    );
+    aplicar(
+      perdida,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    );
+    expect(perdida).toMatchObject({ estado: 'completado', reincorporar: true });
+  });
+
+  it('lists every reply some step waits for', () => {
+    const ids = respuestasDelCiclo().map((d) => d.id);
+    for (const d of [
+      CuentaTeamsActualizada,
+      CuentaTeamsEliminada,
+      CuentaTeamsHabilitacionFallida,
+      UsuarioMoodleActualizado,
+    ])
+      expect(ids).toContain(d.id);
+  });
+});

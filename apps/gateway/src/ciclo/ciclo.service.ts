@@ -1,0 +1,316 @@
+// Starts lifecycle workflows from what ingest reports (a change, a leaver, a return) and from operators,
+// applies their replies, and ends a leaver's grace. Each in the caller's transaction: the workflow row
+// locked, saved with its steps, audited, its commands queued in the outbox. What changes is the engine's
+// (ciclo.saga.ts); who the student is (their account) comes from their onboarding workflow.
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AlumnoActualizado, AlumnoDadoDeBaja, AlumnoRetornado, type MessageDefinition } from '@lucy/contracts';
+import { MessagingRuntime, type MessageContext, type TransactionScope } from '@lucy/messaging';
+import { InjectConfig } from '@lucy/platform';
+import type { GatewayConfig } from '../config.js';
+import { idDe } from '../sagas/onboarding.saga.js';
+import { registrar } from '../workflows/auditoria.js';
+import { WorkflowRepository } from '../workflows/workflow.repository.js';
+import { WorkflowService } from '../workflows/workflow.service.js';
+import type { DatosCiclo, TipoCiclo } from './ciclo.pasos.js';
+import {
+  aplicar,
+  cancelar,
+  EN_ESPERA_CICLO,
+  iniciar,
+  RechazoCiclo,
+  respuestasDelCiclo,
+  TERMINALES_CICLO,
+  vencerEspera,
+  type CicloState,
+  type ConfigCiclo,
+  type EfectoCiclo,
+} from './ciclo.saga.js';
+import { CicloRepository, type CicloRow } from './ciclo.repository.js';
+
+/** What ingest reports about a student's stay, and every reply a lifecycle step waits for. */
+export const EVENTOS_DEL_CICLO: readonly MessageDefinition[] = [
+  AlumnoActualizado,
+  AlumnoDadoDeBaja,
+  AlumnoRetornado,
+  ...respuestasDelCiclo(),
+];
+
+/** How long a lifecycle phase may go without an answer before it is flagged stuck. */
+const PLAZO_FASE_MS = 60 * 60_000;
+
+type Publish = (def: MessageDefinition, payload: never) => void;
+/** What an action started (or why nothing was needed). */
+export interface ResultadoCiclo {
+  workflowId?: string;
+  estado: string;
+  comandos: string[];
+  nota: string;
+}
+interface Origen {
+  evento: string;
+  actor: string;
+  correlationId: string;
+  messageId?: string;
+  causationId?: string | null;
+}
+
+@Injectable()
+export class CicloService {
+  private readonly log = new Logger('Ciclo');
+  private readonly config: ConfigCiclo;
+
+  constructor(
+    @InjectConfig() private readonly gateway: GatewayConfig,
+    private readonly messaging: MessagingRuntime,
+    private readonly repo: CicloRepository,
+    private readonly onboarding: WorkflowRepository,
+    private readonly workflows: WorkflowService,
+  ) {
+    this.config = { graciaBajaDias: gateway.GRACIA_BAJA_DIAS };
+  }
+
+  /**
+   * An event the lifecycle hears. A reply one of the student's lifecycle steps waits for is applied to that
+   * workflow (the oldest waiting) and the answer is true: onboarding's saga does not see it. A change, a
+   * leaver or a return starts (or cancels) a workflow, and onboarding's saga still reads it.
+   */
+  async onEvent(def: MessageDefinition, payload: Record<string, unknown>, ctx: MessageContext): Promise<boolean> {
+    const alumnoId = payload.alumnoId as string;
+    const origen: Origen = {
+      evento: def.name,
+      actor: 'sistema',
+      correlationId: ctx.correlationId,
+      messageId: ctx.envelope.messageId,
+      causationId: ctx.envelope.causationId,
+    };
+    const publish: Publish = (d, p) => ctx.publish(d, p);
+    const m = ctx.manager;
+    if (def.id === AlumnoActualizado.id) {
+      const e = payload as AlumnoActualizado;
+      await this.empezar(m, publish, 'actualizacion', alumnoId, null, origen, {
+        alumno: e.alumno,
+        anterior: e.anterior,
+      });
+      return false;
+    }
+    if (def.id === AlumnoDadoDeBaja.id) {
+      const e = payload as AlumnoDadoDeBaja;
+      await this.darDeBaja(m, publish, alumnoId, e.motivo, origen, e.alumno);
+      return false;
+    }
+    if (def.id === AlumnoRetornado.id) {
+      await this.retornar(m, publish, alumnoId, origen, (payload as AlumnoRetornado).alumno);
+      return false;
+    }
+    for (const w of await this.repo.abiertos(m, alumnoId)) {
+      const efecto = aplicar(w.state, def, payload, new Date().toISOString(), this.config);
+      if (!efecto) continue;
+      await this.persistir(m, w, efecto, publish, { ...origen, detalle: payload });
+      return true;
+    }
+    return false;
+  }
+
+  /** Operator actions on a student's stay: suspend them (a leave), or bring them back. */
+  async accion(alumnoId: string, actor: string, accion: 'suspender' | 'reactivar') {
+    return this.enTransaccion(alumnoId, actor, `accion.${accion}`, async (scope, origen) => {
+      const publish: Publish = (d, p) => scope.publish(d, p);
+      if (accion === 'suspender') return this.darDeBaja(scope.manager, publish, alumnoId, 'operador', origen);
+      return this.retornar(scope.manager, publish, alumnoId, origen);
+    });
+  }
+
+  /** An operator's list of courses for one student, all or none. */
+  async inscribir(alumnoId: string, actor: string, cursos: string[]) {
+    return this.enTransaccion(alumnoId, actor, 'accion.inscribir', (scope, origen) =>
+      this.empezar(scope.manager, (d, p) => scope.publish(d, p), 'inscripcion', alumnoId, null, origen, { cursos }),
+    );
+  }
+
+  /** The sweeper's turn: leavers whose grace is over are deleted. */
+  async sweep(): Promise<number> {
+    return this.messaging.inTransaction(async (scope) => {
+      const vencidos = await this.repo.esperasVencidas(scope.manager, EN_ESPERA_CICLO);
+      for (const w of vencidos) {
+        const efecto = vencerEspera(w.state, new Date().toISOString(), this.config);
+        if (efecto)
+          await this.persistir(scope.manager, w, efecto, (d, p) => scope.publish(d, p), {
+            evento: 'ciclo.espera-vencida',
+            actor: 'sistema',
+            correlationId: w.correlationId,
+          });
+      }
+      if (vencidos.length) this.log.log({ count: vencidos.length }, 'grace periods over');
+      return vencidos.length;
+    });
+  }
+
+  private async enTransaccion<T>(
+    alumnoId: string,
+    actor: string,
+    evento: string,
+    run: (scope: TransactionScope, origen: Origen) => Promise<T>,
+  ): Promise<T> {
+    return this.messaging.inTransaction(async (scope) => {
+      const w = await this.onboarding.load(scope.manager, alumnoId, true);
+      if (!w) throw new NotFoundException(`no hay un alumno ${alumnoId} en Lucy`);
+      try {
+        return await run(scope, { evento, actor, correlationId: w.correlationId });
+      } catch (err) {
+        if (err instanceof RechazoCiclo) throw new ConflictException(err.message);
+        throw err;
+      }
+    });
+  }
+
+  /** The student as their account knows them, when onboarding gave them one; else why not. */
+  private async cuentaDe(
+    m: EntityManager,
+    alumnoId: string,
+  ): Promise<Omit<DatosCiclo, 'anterior' | 'cursos'> | string> {
+    const w = await this.onboarding.load(m, alumnoId);
+    if (!w?.state.alumno) return 'el alumno no está en Lucy';
+    const s = w.state;
+    if (s.estado !== 'completado' && s.estado !== 'completado_con_avisos')
+      return `su onboarding está ${s.estado}: no tiene una cuenta que mantener`;
+    return {
+      alumnoId,
+      upn: s.upn!,
+      graphUserId: (idDe(s.pasos, 'graphUserId') as string | null) ?? null,
+      alumno: w.state.alumno!,
+    };
+  }
+
+  private async empezar(
+    m: EntityManager,
+    publish: Publish,
+    tipo: TipoCiclo['tipo'],
+    alumnoId: string,
+    motivo: string | null,
+    origen: Origen,
+    extra: Partial<DatosCiclo>,
+  ): Promise<ResultadoCiclo> {
+    const cuenta = await this.cuentaDe(m, alumnoId);
+    if (typeof cuenta === 'string') {
+      if (origen.actor !== 'sistema') throw new RechazoCiclo(cuenta);
+      await this.auditar(m, null, alumnoId, { ...origen, detalle: { nota: `${tipo}: nada que hacer (${cuenta})` } });
+      return { estado: 'sin_cambios', comandos: [] as string[], nota: cuenta };
+    }
+    if (tipo === 'actualizacion' && (await this.saliendo(m, alumnoId)))
+      return this.auditarSinCambios(m, alumnoId, origen, 'actualización sin efecto: el alumno está dado de baja');
+    const datos: DatosCiclo = { ...cuenta, ...extra, alumno: extra.alumno ?? cuenta.alumno };
+    const { w, efecto } = iniciar(tipo, datos, motivo, new Date().toISOString(), this.config);
+    const row = await this.repo.create(m, w, origen.correlationId, this.venceAt(w));
+    await this.persistir(m, row, efecto, publish, origen);
+    return {
+      workflowId: row.id,
+      estado: w.estado,
+      comandos: efecto.comandos.map((c) => c.def.name),
+      nota: efecto.nota,
+    };
+  }
+
+  /** A leave, unless one is already open (a second report of the same leaver changes nothing). */
+  private async darDeBaja(
+    m: EntityManager,
+    publish: Publish,
+    alumnoId: string,
+    motivo: string,
+    origen: Origen,
+    alumno?: DatosCiclo['alumno'],
+  ): Promise<ResultadoCiclo> {
+    if (await this.saliendo(m, alumnoId)) {
+      if (origen.actor !== 'sistema') throw new RechazoCiclo('el alumno ya está dado de baja');
+      return this.auditarSinCambios(m, alumnoId, origen, `baja (${motivo}) ya en curso`);
+    }
+    return this.empezar(m, publish, 'baja', alumnoId, motivo, origen, alumno ? { alumno } : {});
+  }
+
+  /** Back: a suspended leave is cancelled; after the account was deleted, a return (restore, or onboard). */
+  private async retornar(
+    m: EntityManager,
+    publish: Publish,
+    alumnoId: string,
+    origen: Origen,
+    alumno?: DatosCiclo['alumno'],
+  ) {
+    const baja = await this.repo.ultimo(m, alumnoId, 'baja');
+    if (baja && EN_ESPERA_CICLO.includes(baja.state.estado)) {
+      const [bloqueada] = (await this.repo.abiertos(m, alumnoId)).filter((w) => w.id === baja.id);
+      const efecto = cancelar(bloqueada.state, new Date().toISOString());
+      await this.persistir(m, bloqueada, { ...efecto, nota: `retorno: ${efecto.nota}` }, publish, origen);
+      return {
+        workflowId: baja.id,
+        estado: bloqueada.state.estado,
+        comandos: efecto.comandos.map((c) => c.def.name),
+        nota: efecto.nota,
+      };
+    }
+    if (
+      !baja ||
+      !TERMINALES_CICLO.includes(baja.state.estado) ||
+      baja.state.pasos.eliminar_cuenta?.estado !== 'completado'
+    ) {
+      if (origen.actor !== 'sistema')
+        throw new RechazoCiclo('el alumno no está suspendido ni eliminado: nada que reactivar');
+      return this.auditarSinCambios(m, alumnoId, origen, 'retorno sin efecto: el alumno no se había ido');
+    }
+    return this.empezar(m, publish, 'retorno', alumnoId, null, origen, alumno ? { alumno } : {});
+  }
+
+  /** The student has a leave open (suspended, or being suspended or deleted). */
+  private async saliendo(m: EntityManager, alumnoId: string): Promise<boolean> {
+    return (await this.repo.abiertos(m, alumnoId)).some((w) => w.state.tipo === 'baja');
+  }
+
+  private async persistir(
+    m: EntityManager,
+    w: CicloRow,
+    efecto: EfectoCiclo,
+    publish: Publish,
+    origen: Origen & { detalle?: unknown },
+  ) {
+    await this.repo.save(m, w, this.venceAt(w.state));
+    for (const c of efecto.comandos) publish(c.def, c.payload as never);
+    await this.auditar(m, w, w.alumnoId, {
+      ...origen,
+      detalle: {
+        tipo: w.state.tipo,
+        nota: efecto.nota,
+        estado: w.state.estado,
+        comandos: efecto.comandos.map((c) => c.def.name),
+      },
+    });
+    if (w.state.reincorporar && TERMINALES_CICLO.includes(w.state.estado)) {
+      // The account is gone for good: the student is onboarded again, as an operator's activar would.
+      await this.workflows.reincorporar(m, w.alumnoId, w.state.datos.alumno, publish, origen.actor);
+    }
+  }
+
+  private async auditarSinCambios(m: EntityManager, alumnoId: string, origen: Origen, nota: string) {
+    await this.auditar(m, null, alumnoId, { ...origen, detalle: { nota } });
+    return { estado: 'sin_cambios', comandos: [] as string[], nota };
+  }
+
+  private auditar(m: EntityManager, w: CicloRow | null, alumnoId: string, o: Origen & { detalle?: unknown }) {
+    return registrar(m, this.gateway.DB_SCHEMA, {
+      workflowId: w?.id ?? null,
+      alumnoId,
+      loteId: null,
+      evento: o.evento,
+      actor: o.actor,
+      messageId: o.messageId,
+      causationId: o.causationId ?? null,
+      correlationId: o.correlationId,
+      detalle: o.detalle as Record<string, unknown>,
+    });
+  }
+
+  /** A waiting phase's end; a running one's deadline to be flagged stuck; none once terminal. */
+  private venceAt(s: CicloState): Date | null {
+    if (TERMINALES_CICLO.includes(s.estado)) return null;
+    if (s.esperaHasta) return new Date(s.esperaHasta);
+    return new Date(Date.now() + PLAZO_FASE_MS * this.gateway.WORKFLOW_TIMEOUT_FACTOR);
+  }
+}
