@@ -34,13 +34,10 @@ import {
   UsuarioMoodleActualizado,
   type AlumnoDatos,
   type MessageDefinition,
-  type Payload,
 } from '@lucy/contracts';
+import type { Comando } from '../sagas/onboarding.pasos.js';
 
-export interface Comando<D extends MessageDefinition = MessageDefinition> {
-  def: D;
-  payload: Payload<D>;
-}
+export type { Comando };
 
 /** What a lifecycle workflow knows of the student when it sends a command. */
 export interface DatosCiclo {

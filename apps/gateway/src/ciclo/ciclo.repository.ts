@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { guardarPasos, pasoDeFila } from '../workflows/pasos.sql.js';
 import { pasosDe, TERMINALES_CICLO, type CicloState, type EstadoCiclo } from './ciclo.saga.js';
 import { TIPOS_CICLO, tipoCiclo } from './ciclo.pasos.js';
 
@@ -99,15 +100,7 @@ export class CicloRepository {
       error: row.error as string | null,
       pasos: {},
     };
-    for (const p of pasos)
-      state.pasos[p.paso] = {
-        estado: p.estado,
-        intentos: p.intentos,
-        ultimoError: p.ultimo_error,
-        detalle: p.detalle,
-        startedAt: p.started_at?.toISOString() ?? null,
-        finishedAt: p.finished_at?.toISOString() ?? null,
-      };
+    for (const p of pasos) state.pasos[p.paso] = pasoDeFila(p);
     return {
       id: row.id as string,
       alumnoId: row.alumno_id as string,
@@ -143,28 +136,11 @@ export class CicloRepository {
         TERMINALES_CICLO.includes(s.estado),
       ],
     );
-    const values: unknown[] = [];
-    const rows = pasosDe(tipoCiclo(s.tipo)!).map((def, i) => {
-      const p = s.pasos[def.paso];
-      values.push(
-        w.id,
-        def.paso,
-        i + 1,
-        p.estado,
-        p.intentos,
-        p.ultimoError,
-        p.detalle ? JSON.stringify(p.detalle) : null,
-        p.startedAt,
-        p.finishedAt,
-      );
-      const b = i * 9;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`;
-    });
-    await m.query(
-      `INSERT INTO ${this.t('workflow_paso')} (workflow_id, paso, orden, estado, intentos, ultimo_error, detalle, started_at, finished_at) VALUES ${rows.join(', ')}
-       ON CONFLICT (workflow_id, paso) DO UPDATE SET estado = excluded.estado, intentos = excluded.intentos, ultimo_error = excluded.ultimo_error,
-         detalle = excluded.detalle, started_at = excluded.started_at, finished_at = excluded.finished_at`,
-      values,
+    await guardarPasos(
+      m,
+      this.t('workflow_paso'),
+      w.id,
+      pasosDe(tipoCiclo(s.tipo)!).map((def) => [def.paso, s.pasos[def.paso]] as const),
     );
   }
 }

@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { guardarPasos, pasoDeFila } from './pasos.sql.js';
 import { nuevoOnboarding, PASOS, type OnboardingState, type Paso } from '../sagas/onboarding.model.js';
 
 export interface WorkflowRow {
@@ -88,14 +89,7 @@ export class WorkflowRepository {
     });
     for (const p of pasos) {
       if (!PASOS.includes(p.paso)) continue;
-      state.pasos[p.paso as Paso] = {
-        estado: p.estado,
-        intentos: p.intentos,
-        ultimoError: p.ultimo_error,
-        detalle: p.detalle,
-        startedAt: p.started_at?.toISOString() ?? null,
-        finishedAt: p.finished_at?.toISOString() ?? null,
-      };
+      state.pasos[p.paso as Paso] = pasoDeFila(p);
     }
     return { id: row.id, correlationId: row.correlation_id, version: row.version, venceAt: row.vence_at, state };
   }
@@ -122,28 +116,11 @@ export class WorkflowRepository {
         terminal,
       ],
     );
-    const values: unknown[] = [];
-    const rows = PASOS.map((paso, i) => {
-      const p = s.pasos[paso];
-      values.push(
-        w.id,
-        paso,
-        i + 1,
-        p.estado,
-        p.intentos,
-        p.ultimoError,
-        p.detalle ? JSON.stringify(p.detalle) : null,
-        p.startedAt,
-        p.finishedAt,
-      );
-      const b = i * 9;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`;
-    });
-    await m.query(
-      `INSERT INTO ${this.t('workflow_paso')} (workflow_id, paso, orden, estado, intentos, ultimo_error, detalle, started_at, finished_at) VALUES ${rows.join(', ')}
-       ON CONFLICT (workflow_id, paso) DO UPDATE SET estado = excluded.estado, intentos = excluded.intentos, ultimo_error = excluded.ultimo_error,
-         detalle = excluded.detalle, started_at = excluded.started_at, finished_at = excluded.finished_at`,
-      values,
+    await guardarPasos(
+      m,
+      this.t('workflow_paso'),
+      w.id,
+      PASOS.map((paso) => [paso, s.pasos[paso]] as const),
     );
   }
 }
