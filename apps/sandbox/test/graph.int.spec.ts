@@ -213,6 +213,45 @@ describe('Graph users', () => {
     expect(h.store.allUsers().map((x) => x.state)).toEqual(['purged']);
   });
 
+  it('restores the same user (id, UPN, properties, licences back in use) within the window, and purges it after', async () => {
+    const consumed = async () =>
+      (await h.api('GET', '/subscribedSkus')).body.value.find((s: { skuId: string }) => s.skuId === STUDENT_SKU)
+        .consumedUnits;
+    const u = (await h.api('POST', '/users', h.newUser({ usageLocation: 'AR', department: 'Abogacía' }))).body;
+    await h.api('POST', `/users/${u.id}/assignLicense`, {
+      addLicenses: [{ skuId: STUDENT_SKU, disabledPlans: [] }],
+      removeLicenses: [],
+    });
+    await h.api('PATCH', `/users/${u.id}`, { accountEnabled: false });
+    expect(await consumed()).toBe(1);
+
+    await h.api('DELETE', `/users/${u.id}`);
+    expect(await consumed()).toBe(0);
+    expect((await h.api('POST', `/directory/deletedItems/${u.id}/restore`)).status).toBe(200);
+    const back = await h.api(
+      'GET',
+      `/users/${u.id}?$select=id,userPrincipalName,accountEnabled,department,assignedLicenses`,
+    );
+    expect(back.body).toMatchObject({
+      id: u.id,
+      userPrincipalName: u.userPrincipalName,
+      accountEnabled: false,
+      department: 'Abogacía',
+      assignedLicenses: [{ disabledPlans: [], skuId: STUDENT_SKU }],
+    });
+    expect(await consumed()).toBe(1);
+
+    await h.api('DELETE', `/users/${u.id}`);
+    h.store.configure({ deletedItemsRetentionSeconds: 0 });
+    try {
+      expect((await h.api('GET', `/directory/deletedItems/${u.id}`)).status).toBe(404);
+      expect((await h.api('POST', `/directory/deletedItems/${u.id}/restore`)).status).toBe(404);
+      expect(h.store.allUsers().map((x) => x.state)).toEqual(['purged']);
+    } finally {
+      h.store.configure({ deletedItemsRetentionSeconds: 30 * 86_400 });
+    }
+  });
+
   it("lets a new user take a deleted user's UPN, and then refuses to restore the old one", async () => {
     const body = h.newUser();
     const old = (await h.api('POST', '/users', body)).body;

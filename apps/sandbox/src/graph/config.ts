@@ -44,6 +44,16 @@ export const GraphSandboxConfigSchema = z
     maxPageSize: z.number().int().min(1),
     /** Fault knob: POST /users for these UPNs fails with a permanent 400 (one student's bad luck). */
     rejectedUserPrincipalNames: z.array(z.string()).default([]),
+    /**
+     * How long a deleted user stays in deleted items, restorable, before it is purged for good (Entra:
+     * "up to 30 days. After 30 days, the item is permanently deleted"). 0 purges at once: a leaver's
+     * account gone for good, without waiting a month.
+     */
+    deletedItemsRetentionSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(30 * 86_400),
   })
   .strict();
 export type GraphSandboxConfig = z.infer<typeof GraphSandboxConfigSchema>;
@@ -71,6 +81,7 @@ export function defaultGraphConfig(env: NodeJS.ProcessEnv = process.env): GraphS
     defaultPageSize: 100,
     maxPageSize: 999,
     rejectedUserPrincipalNames: [],
+    deletedItemsRetentionSeconds: 30 * 86_400,
   };
   const fromJson = env.SANDBOX_GRAPH_CONFIG ? JSON.parse(env.SANDBOX_GRAPH_CONFIG) : {};
   return mergeGraphConfig(base, fromJson);

@@ -17,6 +17,8 @@ export interface UserRecord {
   assignedLicenses: AssignedLicense[];
   createdDateTime: string;
   deletedDateTime: string | null;
+  /** When it was deleted, to the millisecond (deletedDateTime is to the second, as Graph writes it). */
+  deletedAt: number | null;
   state: 'active' | 'deleted' | 'purged';
   /** scrypt hash of the current password: `salt:hash`, both base64. */
   passwordHash: string;
@@ -106,6 +108,7 @@ export class GraphStore {
       assignedLicenses: [],
       createdDateTime: now(),
       deletedDateTime: null,
+      deletedAt: null,
       state: 'active',
       passwordHash: hashPassword(passwordProfile.password),
       passwordChanges: 0,
@@ -164,15 +167,18 @@ export class GraphStore {
     const u = this.mustGetActive(id);
     u.state = 'deleted';
     u.deletedDateTime = now();
+    u.deletedAt = Date.now();
     this.byUpn.delete(String(u.props.userPrincipalName).toLowerCase());
   }
 
   getDeleted(id: string): UserRecord | undefined {
+    this.purgeExpired();
     const u = this.users.get(id.toLowerCase()) ?? this.users.get(id);
     return u?.state === 'deleted' ? u : undefined;
   }
 
   listDeleted(): UserRecord[] {
+    this.purgeExpired();
     return [...this.users.values()].filter((u) => u.state === 'deleted');
   }
 
@@ -184,6 +190,7 @@ export class GraphStore {
     if (clash) throw graphErrors.duplicate('userPrincipalName', clash);
     u.state = 'active';
     u.deletedDateTime = null;
+    u.deletedAt = null;
     this.byUpn.set(upn, u.id);
     return u;
   }
@@ -192,6 +199,13 @@ export class GraphStore {
     const u = this.getDeleted(id);
     if (!u) throw graphErrors.notFound(id);
     u.state = 'purged';
+  }
+
+  /** Deleted users past the retention window are gone for good, as Entra purges them after 30 days. */
+  private purgeExpired(at = Date.now()): void {
+    const window = this.cfg.deletedItemsRetentionSeconds * 1000;
+    for (const u of this.users.values())
+      if (u.state === 'deleted' && u.deletedAt !== null && at - u.deletedAt >= window) u.state = 'purged';
   }
 
   verifyPassword(idOrUpn: string, password: string): boolean {
@@ -264,6 +278,7 @@ export class GraphStore {
     assignedLicenses: AssignedLicense[];
     passwordChanges: number;
   }> {
+    this.purgeExpired();
     return [...this.users.values()].map((u) => ({
       id: u.id,
       userPrincipalName: String(u.props.userPrincipalName),
@@ -280,6 +295,7 @@ export class GraphStore {
   }
 
   stats(): GraphStats {
+    this.purgeExpired();
     const all = [...this.users.values()];
     const count = (s: UserRecord['state']) => all.filter((u) => u.state === s).length;
     return {
