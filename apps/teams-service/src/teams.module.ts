@@ -4,15 +4,19 @@ import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
 import { runtimeConfigOptions } from './runtime-keys.js';
+import { ActualizarCuenta } from './cuentas/actualizar-cuenta.js';
 import { AprovisionarCuenta } from './cuentas/aprovisionar-cuenta.service.js';
 import { Credenciales } from './cuentas/credenciales.js';
+import { HabilitarCuenta } from './cuentas/habilitar-cuenta.js';
 import { GraphClient } from './graph/graph.client.js';
 import { graphClassifier } from './graph/graph.errors.js';
 import { GraphTokenProvider } from './graph/graph-token.provider.js';
 import { TrustedCa } from './graph/trusted-ca.js';
+import { ActualizarCuentaHandler } from './handlers/actualizar-cuenta.handler.js';
 import { AlumnoCreadoHandler } from './handlers/alumno-creado.handler.js';
 import { DeshabilitarCuentaHandler } from './handlers/deshabilitar-cuenta.handler.js';
 import { EliminarCuentaHandler } from './handlers/eliminar-cuenta.handler.js';
+import { HabilitarCuentaHandler } from './handlers/habilitar-cuenta.handler.js';
 import { RestablecerPasswordHandler } from './handlers/restablecer-password.handler.js';
 import { CuentaEntity } from './persistence/cuenta.entity.js';
 import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
@@ -56,10 +60,14 @@ import { UsuariosCreados } from './persistence/usuarios-creados.js';
     Credenciales,
     UsuariosCreados,
     AprovisionarCuenta,
+    ActualizarCuenta,
+    HabilitarCuenta,
     AlumnoCreadoHandler,
     RestablecerPasswordHandler,
     DeshabilitarCuentaHandler,
     EliminarCuentaHandler,
+    ActualizarCuentaHandler,
+    HabilitarCuentaHandler,
   ],
 })
 export class TeamsModule {}

@@ -21,13 +21,8 @@ import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
 import type { RuntimeKey } from '../runtime-keys.js';
-import {
-  creadaDesde,
-  creadaPorEsteOnboarding,
-  nombreVisible,
-  upnDefinitivo,
-  type EstadoCuenta,
-} from '../domain/cuenta.js';
+import { creadaDesde, creadaPorEsteOnboarding, upnDefinitivo, type EstadoCuenta } from '../domain/cuenta.js';
+import { perfilDe } from '../domain/perfil.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
 import { bloquearCuenta, cambiarUpn, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
@@ -314,13 +309,10 @@ export class AprovisionarCuenta {
     const { alumno, upn } = intento;
     return {
       accountEnabled: true,
-      displayName: nombreVisible(alumno),
-      givenName: alumno.nombre.trim().slice(0, 64),
-      surname: alumno.apellido.trim().slice(0, 64),
+      // displayName, names, department and employeeId = DNI, the key that does not depend on the UPN pattern (sinRegistrar).
+      ...perfilDe(alumno),
       mailNickname: aliasDe(upn),
       userPrincipalName: upn,
-      // A key that does not depend on the UPN pattern (sinRegistrar).
-      employeeId: alumno.dni,
       usageLocation: this.config.USAGE_LOCATION,
       passwordProfile: { password, forceChangePasswordNextSignIn: true },
     };

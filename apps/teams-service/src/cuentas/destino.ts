@@ -1,3 +1,4 @@
+import { CUENTA_INEXISTENTE } from '@lucy/contracts';
 import { PermanentError } from '@lucy/messaging';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
 
@@ -5,5 +6,9 @@ import type { CuentaEntity } from '../persistence/cuenta.entity.js';
 export const destinoDe = (cmd: { graphUserId: string | null; upn: string }, cuenta: CuentaEntity | null): string =>
   cmd.graphUserId ?? cuenta?.graphUserId ?? cmd.upn;
 
-export const cuentaInexistente = (destino: string) =>
-  new PermanentError(`there is no Graph user ${destino}`, 'cuenta-inexistente');
+/** The object id a command means, when one is known: deleted items are keyed by id only. */
+export const idDe = (cmd: { graphUserId: string | null }, cuenta: CuentaEntity | null): string | null =>
+  cmd.graphUserId ?? cuenta?.graphUserId ?? null;
+
+export const cuentaInexistente = (destino: string, nota?: string) =>
+  new PermanentError(`there is no Graph user ${destino}${nota ? `: ${nota}` : ''}`, CUENTA_INEXISTENTE);

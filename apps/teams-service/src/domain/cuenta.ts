@@ -1,5 +1,4 @@
 // The account's life as this service records it, and the rules that decide what a found account means.
-import type { AlumnoDatos } from '@lucy/contracts';
 
 /**
  * pendiente: being provisioned (exists only inside the transaction that provisions it);
@@ -53,7 +52,3 @@ export function puedeSerDemoraDeReplicacion(
   if (!cuenta || (cuenta.estado !== 'activa' && cuenta.estado !== 'deshabilitada')) return false;
   return ahora - cuenta.updatedAt.getTime() < DEMORA_REPLICACION_MS;
 }
-
-/** The name shown in Teams and the address book. */
-export const nombreVisible = (alumno: Pick<AlumnoDatos, 'nombre' | 'apellido'>): string =>
-  `${alumno.nombre.trim()} ${alumno.apellido.trim()}`.slice(0, 256);

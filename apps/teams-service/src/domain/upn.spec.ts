@@ -1,4 +1,4 @@
-import { upnDesde, validarDominio, validarPatronUpn, normalizarNombre, aliasDe } from './upn.js';
+import { upnDesde, upnSugerido, validarDominio, validarPatronUpn, normalizarNombre, aliasDe } from './upn.js';
 
 const alumno = { dni: '40123456', nombre: 'María José', apellido: 'Núñez-Paz' };
 
@@ -52,5 +52,28 @@ describe('UPN from a pattern', () => {
 
   it('takes the alias before the @ as mailNickname', () => {
     expect(aliasDe('a40123456@x.edu.ar')).toBe('a40123456');
+  });
+});
+
+describe('the UPN suggested when a student’s data changes', () => {
+  it('is what the pattern gives now, when the account has another UPN', () => {
+    const casada = { ...alumno, apellido: 'Paz' };
+    const patron = '{nombre}.{apellido}.{dni}@{domain}';
+    expect(upnSugerido('mariajose.nunezpaz.40123456@x.edu.ar', patron, casada, 'x.edu.ar')).toBe(
+      'mariajose.paz.40123456@x.edu.ar',
+    );
+    expect(upnSugerido('mariajose.nunezpaz.40123456@x.edu.ar', patron, alumno, 'x.edu.ar')).toBeNull();
+  });
+
+  it('is nothing when the account already has that UPN, whatever its case', () => {
+    expect(upnSugerido('A40123456@Estudiantes.unrc.edu.ar', 'a{dni}@{domain}', alumno, 'estudiantes.unrc.edu.ar')).toBe(
+      null,
+    );
+  });
+
+  it('is nothing when the pattern gives no valid UPN for the new data', () => {
+    expect(upnSugerido('x.40123456@x.edu.ar', '{nombre}.{dni}@{domain}', { ...alumno, nombre: '¡!' }, 'x.edu.ar')).toBe(
+      null,
+    );
   });
 });

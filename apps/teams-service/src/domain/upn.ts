@@ -71,3 +71,23 @@ export function upnDesde(
 
 /** The alias (part before the @), which Graph also wants as mailNickname. */
 export const aliasDe = (upn: string): string => upn.slice(0, upn.lastIndexOf('@'));
+
+/**
+ * The UPN the pattern gives the student now, when their account has another one: an operator decides
+ * whether to rename (Lucy never does, since the UPN is how the student signs in). Null when it is the
+ * same, or when the pattern gives no valid UPN for the student's new data (nothing to suggest).
+ */
+export function upnSugerido(
+  upnActual: string,
+  pattern: string,
+  alumno: Pick<AlumnoDatos, 'dni' | 'nombre' | 'apellido'>,
+  domain: string,
+): string | null {
+  let upn: string;
+  try {
+    upn = upnDesde(pattern, alumno, domain);
+  } catch {
+    return null;
+  }
+  return upn === upnActual.toLowerCase() ? null : upn;
+}

@@ -30,6 +30,11 @@ export interface GraphUser {
   usageLocation?: string | null;
   createdDateTime?: string | null;
   assignedLicenses?: { skuId: string; disabledPlans?: string[] }[];
+  displayName?: string | null;
+  givenName?: string | null;
+  surname?: string | null;
+  department?: string | null;
+  employeeId?: string | null;
 }
 
 export interface PasswordProfile {
@@ -42,6 +47,7 @@ export interface NewGraphUser {
   displayName: string;
   givenName?: string;
   surname?: string;
+  department?: string;
   mailNickname: string;
   userPrincipalName: string;
   usageLocation?: string;
@@ -52,12 +58,18 @@ export interface NewGraphUser {
 
 export interface GraphUserChanges {
   accountEnabled?: boolean;
+  displayName?: string;
+  givenName?: string;
+  surname?: string;
+  department?: string;
+  employeeId?: string;
   usageLocation?: string;
   passwordProfile?: PasswordProfile;
 }
 
 /** What we read of a user: enough to decide, without Graph's default projection. */
-const USER_SELECT = 'id,userPrincipalName,accountEnabled,usageLocation,createdDateTime,assignedLicenses';
+const USER_SELECT =
+  'id,userPrincipalName,accountEnabled,usageLocation,createdDateTime,assignedLicenses,displayName,givenName,surname,department,employeeId';
 
 interface Call {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -162,6 +174,20 @@ export class GraphClient {
     } catch (e) {
       if (e instanceof GraphHttpError && e.status === 404 && !opts.justWritten) return false;
       throw this.classified(e, opts);
+    }
+  }
+
+  /**
+   * Brings a deleted user back: the same object (id, UPN, properties), its licences counted again. False
+   * when it is no longer in deleted items. A UPN a live user took meanwhile is refused (400, permanent).
+   */
+  async restoreDeletedUser(id: string): Promise<boolean> {
+    try {
+      await this.call({ method: 'POST', path: `/directory/deletedItems/${encodeURIComponent(id)}/restore` });
+      return true;
+    } catch (e) {
+      if (e instanceof GraphHttpError && e.status === 404) return false;
+      throw this.classified(e);
     }
   }
 
