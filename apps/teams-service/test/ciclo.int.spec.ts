@@ -225,7 +225,8 @@ describe('teams-service through the student’s stay', () => {
       expect(await fila(c.alumnoId)).toMatchObject({ estado: 'eliminada', graph_user_id: c.graphUserId });
       escrituras = [];
 
-      const env = await teams.broker.publish(HabilitarCuentaTeams, c.cmd);
+      // The command need not carry the object id: the row kept it when the account was deleted.
+      const env = await teams.broker.publish(HabilitarCuentaTeams, { ...c.cmd, graphUserId: null });
       const { env: reply } = await teams.broker.reply(CuentaTeamsHabilitada, env);
       expect(reply.payload).toEqual({ ...c.cmd, restaurada: true });
       expect(user(c.graphUserId)).toMatchObject({
