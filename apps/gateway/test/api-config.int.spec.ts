@@ -30,6 +30,7 @@ describe('gateway API: configuration', () => {
     'upn',
     'licenciaSku',
     'cursos',
+    'cursosAnteriores',
     'moodleAuth',
     'zonaHoraria',
     'sincronizacion',

@@ -20,6 +20,7 @@ describe('moodle-service configuration', () => {
       MOODLE_URL: 'http://127.0.0.1:4020',
       MOODLE_TOKEN: 'sandbox-moodle-token',
       MOODLE_AUTH: 'oauth2',
+      MOODLE_CURSOS_ANTERIORES: 'conservar',
       MOODLE_TIMEZONE: '99',
       MOODLE_STUDENT_ROLE_ID: 5,
       MOODLE_TIMEOUT_MS: 15000,
@@ -55,12 +56,15 @@ describe('moodle-service configuration', () => {
     });
   });
 
-  it('refuses an unknown auth method and a URL that is not http(s)', () => {
+  it('refuses an unknown auth method, a URL that is not http(s) and an unknown rule for the previous courses', () => {
     expect(
-      errorOf({ MOODLE_AUTH: 'ldap', MOODLE_URL: 'ftp://moodle' })
+      errorOf({ MOODLE_AUTH: 'ldap', MOODLE_URL: 'ftp://moodle', MOODLE_CURSOS_ANTERIORES: 'borrar' })
         .issues.map((i) => i.variable)
         .sort(),
-    ).toEqual(['MOODLE_AUTH', 'MOODLE_URL']);
+    ).toEqual(['MOODLE_AUTH', 'MOODLE_CURSOS_ANTERIORES', 'MOODLE_URL']);
+    expect(loadConfig(moodleConfigSchema, { MOODLE_CURSOS_ANTERIORES: 'desenrolar' }).MOODLE_CURSOS_ANTERIORES).toBe(
+      'desenrolar',
+    );
   });
 
   it('takes an IANA time zone for new users, and refuses one Moodle would not', () => {

@@ -47,10 +47,15 @@ export const moodleConfigSchema = baseConfigSchema.extend({
   // the breaker's deadline sits above MOODLE_TIMEOUT_MS, so a slow answer fails as our own timeout first.
   ...resilienceEnv(),
   ...dependencyEnv('MOODLE', { timeoutMs: 20_000 }),
-  // MOODLE_AUTH, MOODLE_CURSOS and MOODLE_TIMEZONE hold until an operator sets moodleAuth, cursos or zonaHoraria (moodle.module.ts).
+  // MOODLE_AUTH, MOODLE_CURSOS, MOODLE_CURSOS_ANTERIORES and MOODLE_TIMEZONE hold until an operator sets
+  // moodleAuth, cursos, cursosAnteriores or zonaHoraria (runtime-keys.ts).
   /** Auth plugin of the users Lucy creates: oauth2 (sign in with Microsoft), manual (a generated password), oidc (auth_oidc plugin). */
   MOODLE_AUTH: z.enum(['oauth2', 'manual', 'oidc'], { error: 'must be oauth2, manual or oidc' }).default('oauth2'),
   MOODLE_CURSOS: cursosJson().default(() => CursosConfigSchema.parse(JSON.parse(CURSOS_SANDBOX))),
+  /** A new estado or periodo: the previous one's courses the new one does not list are kept, or unenrolled (those Lucy enrolled). */
+  MOODLE_CURSOS_ANTERIORES: z
+    .enum(['conservar', 'desenrolar'], { error: 'must be conservar or desenrolar' })
+    .default('conservar'),
   /** IANA time zone of the users Lucy creates; 99: the Moodle server's (what a user gets when none is sent). */
   MOODLE_TIMEZONE: z
     .string()

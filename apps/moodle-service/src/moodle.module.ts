@@ -1,16 +1,28 @@
 import { Module } from '@nestjs/common';
-import { CuentaTeamsCreada, DesenrolarMoodle, EnrolarMoodle } from '@lucy/contracts';
+import {
+  ActualizarInscripciones,
+  ActualizarUsuarioMoodle,
+  CuentaTeamsCreada,
+  DesenrolarMoodle,
+  EnrolarMoodle,
+  InscribirCursos,
+} from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
 import { runtimeConfigOptions } from './runtime-keys.js';
+import { ActualizacionUsuarioService } from './enrolamiento/actualizacion-usuario.service.js';
+import { CambioDeCursosService } from './enrolamiento/cambio-de-cursos.service.js';
 import { DesenrolamientoService } from './enrolamiento/desenrolamiento.service.js';
 import { EnrolamientoService } from './enrolamiento/enrolamiento.service.js';
 import { UsuarioMoodleService } from './enrolamiento/usuario-moodle.service.js';
+import { ActualizarInscripcionesHandler } from './handlers/actualizar-inscripciones.handler.js';
+import { ActualizarUsuarioMoodleHandler } from './handlers/actualizar-usuario-moodle.handler.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { DesenrolarMoodleHandler } from './handlers/desenrolar-moodle.handler.js';
 import { EnrolarMoodleHandler } from './handlers/enrolar-moodle.handler.js';
+import { InscribirCursosHandler } from './handlers/inscribir-cursos.handler.js';
 import { CursosCatalog } from './moodle/cursos.catalog.js';
 import { MoodleClient } from './moodle/moodle.client.js';
 import { moodleClassifier } from './moodle/moodle.errors.js';
@@ -29,8 +41,9 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
     MetricsModule,
     MessagingModule.forService(),
     // Every Moodle call: the shared rate limit (MOODLE_RPM) and the breaker that pauses this service's queue while Moodle is down.
-    // `calls`: what an enrolment makes in the usual case (find the user, create them, enrol), reserved and
-    // waited for before its transaction opens.
+    // `calls`: what each message makes in the usual case (an enrolment: find the user, create them, enrol;
+    // a change of courses: find the user, unenrol, check and enrol; an update: find the user, update it),
+    // reserved and waited for before its transaction opens.
     ResilienceModule.forDependency({
       name: 'moodle',
       env: 'MOODLE',
@@ -39,9 +52,12 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
         [CuentaTeamsCreada.id]: { read: 2, write: 2 },
         [EnrolarMoodle.id]: { read: 2, write: 2 },
         [DesenrolarMoodle.id]: { read: 1, write: 1 },
+        [ActualizarUsuarioMoodle.id]: { read: 1, write: 1 },
+        [ActualizarInscripciones.id]: { read: 3, write: 2 },
+        [InscribirCursos.id]: { read: 3, write: 1 },
       },
     }),
-    // cursos, moodleAuth, zonaHoraria as an operator sets them through the gateway, read at each enrolment.
+    // cursos, cursosAnteriores, moodleAuth, zonaHoraria as an operator sets them through the gateway, read when used.
     RuntimeConfigModule.forService(runtimeConfigOptions),
   ],
   providers: [
@@ -50,9 +66,14 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
     UsuarioMoodleService,
     EnrolamientoService,
     DesenrolamientoService,
+    ActualizacionUsuarioService,
+    CambioDeCursosService,
     CuentaTeamsCreadaHandler,
     EnrolarMoodleHandler,
     DesenrolarMoodleHandler,
+    ActualizarUsuarioMoodleHandler,
+    ActualizarInscripcionesHandler,
+    InscribirCursosHandler,
   ],
 })
 export class MoodleModule {}

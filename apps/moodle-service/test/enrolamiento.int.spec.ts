@@ -409,7 +409,12 @@ describe('moodle-service enrolment', () => {
       } as unknown as EntityManager;
       await new UsuarioMoodleService(
         moodle,
-        new RuntimeConfig(RUNTIME_KEYS, { cursos: {}, moodleAuth: 'manual', zonaHoraria: '99' }),
+        new RuntimeConfig(RUNTIME_KEYS, {
+          cursos: {},
+          cursosAnteriores: 'conservar',
+          moodleAuth: 'manual',
+          zonaHoraria: '99',
+        }),
       ).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
 
       const user = await sandboxUser(a.upn);

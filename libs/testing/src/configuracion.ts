@@ -9,6 +9,7 @@ export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },
   licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
   cursos: {},
+  cursosAnteriores: 'conservar',
   moodleAuth: 'oauth2',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },

@@ -132,6 +132,7 @@ export const ConfiguracionApi = z
     }),
     licenciaSku: c.licenciaSku,
     cursos: c.cursos,
+    cursosAnteriores: c.cursosAnteriores,
     moodleAuth: c.moodleAuth,
     zonaHoraria: c.zonaHoraria.superRefine((tz, ctx) => {
       const problema = problemaDeZona(tz);
@@ -145,7 +146,10 @@ export const ConfiguracionApi = z
  * The same, but a key left out stays out (no default filled in): what PATCH changes and an imported file
  * sets are the keys it names, and only those (a PATCH of loteTamano must not reset the schedule).
  */
-export const ConfiguracionNombrada = ConfiguracionApi.extend({ sincronizacion: sincronizacion.optional() });
+export const ConfiguracionNombrada = ConfiguracionApi.extend({
+  cursosAnteriores: c.cursosAnteriores.unwrap().optional(),
+  sincronizacion: sincronizacion.optional(),
+});
 
 /** What the services use when nothing was stored (their own defaults; see each service's config.ts). */
 export const DEFECTO: Configuracion = {
@@ -155,6 +159,7 @@ export const DEFECTO: Configuracion = {
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.unrc.edu.ar' },
   licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
   cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
+  cursosAnteriores: 'conservar',
   moodleAuth: 'oauth2',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },

@@ -3,7 +3,8 @@
 // /config/fijadas/{clave}) and set without a new value; a row without them (written before, or by hand)
 // has the previous row's plus its own `cambios` (fijadas.ts: fijadasEnCadena). The one place that reads
 // the table, so that rule is applied everywhere.
-import type { Configuracion } from '@lucy/contracts';
+import { Configuracion } from '@lucy/contracts';
+import { z } from 'zod';
 import { diferencia, fijadasEnCadena } from './fijadas.js';
 
 /** A DataSource or an EntityManager (inside a transaction). */
@@ -47,7 +48,7 @@ export class ConfiguracionStore {
     );
     const fila = filas.at(-1);
     if (!fila || (n !== undefined && fila.version !== n)) return undefined;
-    return { ...fila, fijadas: fijadasEnCadena(filas.map(guardadas)).at(-1)! };
+    return { ...fila, valores: conClavesNuevas(fila.valores), fijadas: fijadasEnCadena(filas.map(guardadas)).at(-1)! };
   }
 
   /** A page of versions, newest first, each with the keys it set and gave back. */
@@ -106,3 +107,15 @@ const guardadas = (f: { cambios: string[]; fijadas: unknown }) => ({
   cambios: Array.isArray(f.cambios) ? f.cambios : [],
   fijadas: Array.isArray(f.fijadas) ? (f.fijadas as string[]) : null,
 });
+
+/**
+ * A row written before a key with a default existed (cursosAnteriores, sincronizacion) lacks it: the
+ * contract's default stands in, as it does for a message that lacks it. So the next change does not
+ * count it as changed — which would set it, in force over a service's environment, unasked.
+ */
+export function conClavesNuevas(valores: Configuracion): Configuracion {
+  const completos: Record<string, unknown> = { ...valores };
+  for (const [clave, esquema] of Object.entries(Configuracion.shape))
+    if (completos[clave] === undefined && esquema instanceof z.ZodDefault) completos[clave] = esquema.parse(undefined);
+  return completos as Configuracion;
+}

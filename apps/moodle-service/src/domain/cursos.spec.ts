@@ -1,4 +1,4 @@
-import { CursosConfigSchema, cursosPara, problemaCursos } from './cursos.js';
+import { cambioDeCursos, CursosConfigSchema, cursosPara, problemaCursos } from './cursos.js';
 
 const config = CursosConfigSchema.parse({
   ingresante: { '2027': ['ING-2027-INTRO', 'ING-2027-MATE'], '2028': ['ING-2028-INTRO'] },
@@ -40,5 +40,36 @@ describe('problemaCursos', () => {
   it('names an unknown estado and a blank shortname', () => {
     expect(problemaCursos({ egresado: { '*': ['X'] } })).toContain('egresado');
     expect(problemaCursos({ ingresante: { '2027': ['  '] } })).toMatch(/ingresante\.2027\.0/);
+  });
+});
+
+describe('cambioDeCursos', () => {
+  const pre = { estado: 'preinscripto', periodo: '2027' } as const;
+  const ing = { estado: 'ingresante', periodo: '2027' } as const;
+
+  it('gives the new estado’s courses, and the previous ones it does not list to leave when they are unenrolled', () => {
+    expect(cambioDeCursos(config, pre, ing, 'desenrolar')).toEqual({
+      nuevos: ['ING-2027-INTRO', 'ING-2027-MATE'],
+      aQuitar: ['PRE-2027', 'COMUN', 'BIENVENIDA'],
+    });
+    // A course both list stays: only the new period changes here, and "*" is in both.
+    expect(cambioDeCursos(config, pre, { ...pre, periodo: '2028' }, 'desenrolar')).toEqual({
+      nuevos: ['COMUN', 'BIENVENIDA'],
+      aQuitar: ['PRE-2027'],
+    });
+  });
+
+  it('leaves nothing to unenrol when the previous courses are kept', () => {
+    expect(cambioDeCursos(config, pre, ing, 'conservar')).toEqual({
+      nuevos: ['ING-2027-INTRO', 'ING-2027-MATE'],
+      aQuitar: [],
+    });
+  });
+
+  it('unenrols every previous course for an estado with none configured (a student leaving)', () => {
+    expect(cambioDeCursos(config, ing, { estado: 'baja', periodo: '2027' }, 'desenrolar')).toEqual({
+      nuevos: [],
+      aQuitar: ['ING-2027-INTRO', 'ING-2027-MATE'],
+    });
   });
 });

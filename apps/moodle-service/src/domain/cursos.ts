@@ -1,6 +1,6 @@
 // Which Moodle courses a student belongs in: configured per estado and academic period
 // (MOODLE_CURSOS, or the runtime key cursos). Pure: no Moodle, no database.
-import { EstadoAlumno } from '@lucy/contracts';
+import { type Configuracion, EstadoAlumno } from '@lucy/contracts';
 import { z } from 'zod';
 
 /** Any period: the courses under "*" apply whatever the student's periodo is. */
@@ -31,4 +31,30 @@ export function cursosPara(config: CursosConfig, estado: EstadoAlumno, periodo: 
     ...(porPeriodo[CUALQUIER_PERIODO] ?? []),
   ];
   return [...new Set(lista)];
+}
+
+/** What becomes of the previous estado/periodo's courses the new one does not list (runtime key cursosAnteriores). */
+export type CursosAnteriores = Configuracion['cursosAnteriores'];
+
+interface EstadoYPeriodo {
+  estado: EstadoAlumno;
+  periodo: string;
+}
+
+/**
+ * A new estado or periodo: the courses of the new one (to be in), and the previous one's the new one does
+ * not list, to leave — none when the previous courses are kept. Both read from the same map, the one in force.
+ */
+export function cambioDeCursos(
+  config: CursosConfig,
+  anterior: EstadoYPeriodo,
+  nuevo: EstadoYPeriodo,
+  cursosAnteriores: CursosAnteriores,
+): { nuevos: string[]; aQuitar: string[] } {
+  const nuevos = cursosPara(config, nuevo.estado, nuevo.periodo);
+  const aQuitar =
+    cursosAnteriores === 'desenrolar'
+      ? cursosPara(config, anterior.estado, anterior.periodo).filter((c) => !nuevos.includes(c))
+      : [];
+  return { nuevos, aQuitar };
 }

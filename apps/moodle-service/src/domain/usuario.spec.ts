@@ -1,5 +1,6 @@
 import { paramNotags } from '../moodle/param-notags.js';
 import {
+  camposDistintos,
   emailDesdeUpn,
   NombreInvalido,
   nombreMoodle,
@@ -62,5 +63,19 @@ describe('nombreMoodle (firstname, lastname: PARAM_NOTAGS)', () => {
   it('refuses a name that is nothing but tags, naming the field', () => {
     expect(() => nombreMoodle('<b></b>', 'lastname')).toThrow(NombreInvalido);
     expect(() => nombreMoodle('<script>', 'firstname')).toThrow(/firstname .*nothing but HTML tags/);
+  });
+});
+
+describe('camposDistintos', () => {
+  const deseado = { firstname: 'Ana María', lastname: 'Gómez', email: 'a@x.edu', idnumber: '40123456' };
+
+  it('is only the fields whose value Moodle does not hold, with the value to send', () => {
+    expect(camposDistintos({ ...deseado, firstname: 'Ana' }, deseado)).toEqual({ firstname: 'Ana María' });
+    expect(camposDistintos(deseado, deseado)).toEqual({});
+  });
+
+  it('counts a field Moodle left out of its answer as different (an empty idnumber is omitted)', () => {
+    const { idnumber: _, ...sinIdnumber } = deseado;
+    expect(camposDistintos(sinIdnumber, deseado)).toEqual({ idnumber: '40123456' });
   });
 });

@@ -49,7 +49,10 @@ export function usernameDesdeUpn(upn: string): string {
 /** The email Moodle keeps: the UPN, which is the Microsoft account's address (see above). */
 export const emailDesdeUpn = (upn: string): string => upn.trim().toLowerCase();
 
-/** The profile fields Lucy sets when it creates the user; never changed afterwards. */
+/**
+ * The user Lucy creates for the student. The username (and the auth plugin and time zone it is created with)
+ * is never changed afterwards; the profile fields (CAMPOS_DEL_PERFIL) follow the student's data.
+ */
 export function perfilMoodle(upn: string, alumno: AlumnoDatos) {
   return {
     username: usernameDesdeUpn(upn),
@@ -59,4 +62,24 @@ export function perfilMoodle(upn: string, alumno: AlumnoDatos) {
     // The DNI as idnumber: how the faculty's staff find a student in Moodle's user lists and reports.
     idnumber: alumno.dni,
   };
+}
+
+/**
+ * What Lucy keeps in step with the student's data on their Moodle user. Not the username: it is what the
+ * student's Microsoft sign-in links to (a UPN never changes silently), and a user found by email keeps the
+ * one it had.
+ */
+export const CAMPOS_DEL_PERFIL = ['firstname', 'lastname', 'email', 'idnumber'] as const;
+export type CampoDelPerfil = (typeof CAMPOS_DEL_PERFIL)[number];
+
+/**
+ * The profile fields whose value Moodle does not hold yet: what core_user_update_users is sent. A field
+ * Moodle's answer leaves out counts as different — Moodle omits an empty optional field, and a token may
+ * not see some — since sending a value it already holds changes nothing.
+ */
+export function camposDistintos(
+  actual: Partial<Record<CampoDelPerfil, string>>,
+  deseado: Record<CampoDelPerfil, string>,
+): Partial<Record<CampoDelPerfil, string>> {
+  return Object.fromEntries(CAMPOS_DEL_PERFIL.filter((c) => actual[c] !== deseado[c]).map((c) => [c, deseado[c]]));
 }

@@ -1,10 +1,10 @@
 // Enrol a student in their Moodle courses: their user (found or created), the courses (configured
-// for their estado and period, or the ones asked for), one enrolment per course. An enrolment that
-// exists is left as it is; doing it all twice changes nothing. The course map is the one in force at
-// this moment (an operator may change it at runtime): a change reaches the next enrolment and leaves
-// the ones made before it as they are.
+// for their estado and period, or the ones asked for), one enrolment per course, all sent in one call
+// (enrol_manual_enrol_users: Moodle makes them all or none). An enrolment that exists is left as it is;
+// doing it all twice changes nothing. The course map is the one in force at this moment (an operator may
+// change it at runtime): a change reaches the next enrolment and leaves the ones made before it as they are.
 import { Injectable, Logger } from '@nestjs/common';
-import type { AlumnoDatos, MoodleEnrolado } from '@lucy/contracts';
+import type { AlumnoDatos, CursosInscriptos, MoodleEnrolado } from '@lucy/contracts';
 import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
@@ -45,8 +45,39 @@ export class EnrolamientoService {
         'no Moodle courses configured for this estado and periodo',
       );
     const cursos = await this.catalog.resolver(shortnames);
+    await this.inscribir(manager, s.alumnoId, usuario, cursos);
+    return {
+      alumnoId: s.alumnoId,
+      moodleUserId: usuario.moodleUserId,
+      username: usuario.username,
+      cursos: cursos.map(({ shortname, courseId }) => ({ shortname, courseId })),
+    };
+  }
 
-    const previas = new Map((await manager.findBy(Inscripcion, { alumnoId: s.alumnoId })).map((i) => [i.shortname, i]));
+  /**
+   * An operator's chosen courses, all or none: every shortname is resolved before anything is done (an
+   * unknown one fails naming it, and no user is created for nothing), then the user is found — or created,
+   * as onboarding would, since the operator wants the student in those courses — and every enrolment goes
+   * in one call, which Moodle rolls back whole if one fails.
+   */
+  async enrolarTodos(
+    manager: EntityManager,
+    s: SolicitudEnrolamiento & { cursos: string[] },
+  ): Promise<CursosInscriptos> {
+    const cursos = await this.catalog.resolver([...new Set(s.cursos)]);
+    const usuario = await this.usuarios.encontrarOCrear(manager, s.alumnoId, s.upn, s.alumno);
+    await this.inscribir(manager, s.alumnoId, usuario, cursos);
+    return { alumnoId: s.alumnoId, moodleUserId: usuario.moodleUserId, cursos: cursos.map((c) => c.shortname) };
+  }
+
+  /** The user in every course (one call for those Lucy enrols), and what Lucy did recorded per course. */
+  private async inscribir(
+    manager: EntityManager,
+    alumnoId: string,
+    usuario: UsuarioResuelto,
+    cursos: CursoResuelto[],
+  ): Promise<void> {
+    const previas = new Map((await manager.findBy(Inscripcion, { alumnoId })).map((i) => [i.shortname, i]));
     const aEnrolar: CursoResuelto[] = [];
     const preexistentes = new Set<string>();
     for (const curso of cursos) {
@@ -69,7 +100,7 @@ export class EnrolamientoService {
       const previa = previas.get(curso.shortname);
       const preexistente = preexistentes.has(curso.shortname);
       await manager.save(Inscripcion, {
-        alumnoId: s.alumnoId,
+        alumnoId,
         shortname: curso.shortname,
         courseId: curso.courseId,
         moodleUserId: usuario.moodleUserId,
@@ -84,16 +115,10 @@ export class EnrolamientoService {
         updatedAt: ahora,
       });
     }
-    return {
-      alumnoId: s.alumnoId,
-      moodleUserId: usuario.moodleUserId,
-      username: usuario.username,
-      cursos: cursos.map(({ shortname, courseId }) => ({ shortname, courseId })),
-    };
   }
 
   /** The map in force, its shortnames trimmed as MOODLE_CURSOS' are (an operator's value passed the same schema as its check). */
-  private cursosEnVigor() {
+  cursosEnVigor() {
     return CursosConfigSchema.parse(this.runtime.get('cursos'));
   }
 

@@ -6,7 +6,7 @@ import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
 import type { RuntimeKey } from '../runtime-keys.js';
 import { generarPassword } from '../domain/password.js';
-import { NombreInvalido, perfilMoodle, UsernameInvalido } from '../domain/usuario.js';
+import { emailDesdeUpn, NombreInvalido, perfilMoodle, UsernameInvalido, usernameDesdeUpn } from '../domain/usuario.js';
 import { ZONA_DEL_SERVIDOR } from '../domain/zona-horaria.js';
 import { MoodleClient, type UsuarioMoodle } from '../moodle/moodle.client.js';
 import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
@@ -94,6 +94,22 @@ export class UsuarioMoodleService {
   }
 
   /**
+   * The student's Moodle user as Moodle has it now, never created: the one recorded for them while Moodle
+   * still has it, else the one onboarding would find (by username, then email). Undefined: there is none.
+   */
+  async actual(manager: EntityManager, alumnoId: string, upn: string): Promise<UsuarioMoodle | undefined> {
+    const guardado = await manager.findOneBy(MoodleUsuario, { alumnoId });
+    if (guardado) {
+      const [vivo] = await this.moodle.usuariosPor('id', [guardado.moodleUserId]);
+      if (vivo) return vivo;
+    }
+    return this.buscar(
+      seguro(() => usernameDesdeUpn(upn)),
+      emailDesdeUpn(upn),
+    );
+  }
+
+  /**
    * By username first, then by email: a user an admin created by hand, or one Moodle made at a
    * Microsoft sign-in, has the student's address but perhaps another username; creating a second
    * one would fail anyway (Moodle refuses a repeated email unless allowaccountssameemail is on).
@@ -111,9 +127,12 @@ export class UsuarioMoodleService {
   }
 }
 
-function perfilSeguro(upn: string, alumno: AlumnoDatos) {
+/** The user Lucy would create for the student; a UPN or a name Moodle cannot take is a permanent failure. */
+export const perfilSeguro = (upn: string, alumno: AlumnoDatos) => seguro(() => perfilMoodle(upn, alumno));
+
+function seguro<T>(f: () => T): T {
   try {
-    return perfilMoodle(upn, alumno);
+    return f();
   } catch (err) {
     if (err instanceof UsernameInvalido) throw new PermanentError(err.message, 'username-invalido');
     if (err instanceof NombreInvalido) throw new PermanentError(err.message, 'nombre-invalido');

@@ -23,11 +23,30 @@ import { encodePhpParams, type PhpParam } from './php-params.js';
 const UsuarioMoodle = z.object({
   id: z.number().int().positive(),
   username: z.string().optional(),
+  firstname: z.string().optional(),
+  lastname: z.string().optional(),
   email: z.string().optional(),
+  idnumber: z.string().optional(),
   auth: z.string().optional(),
   suspended: z.boolean().optional(),
 });
 export type UsuarioMoodle = z.infer<typeof UsuarioMoodle>;
+
+/** external_warnings(): Moodle 4.x answers core_user_update_users with these (before, null). */
+const ActualizacionRespuesta = z
+  .object({
+    warnings: z
+      .array(
+        z.object({
+          item: z.string().optional(),
+          itemid: z.number().optional(),
+          warningcode: z.union([z.string(), z.number()]),
+          message: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .nullable();
 
 const CursoMoodle = z.object({
   id: z.number().int().positive(),
@@ -136,6 +155,24 @@ export class MoodleClient {
       await this.call(wsfunction, { users: [user] }),
     );
     return created;
+  }
+
+  /**
+   * core_user_update_users for one user, with only the fields given (`suspended`: 1 suspends, 0 lifts it).
+   * Moodle updates each user in a transaction of its own and turns a failure into a warning instead of an
+   * exception (user/externallib.php update_users), so a warning is this call's error, sorted as the same
+   * errorcode thrown would be: a duplicate email is permanent, a database error transient.
+   */
+  async actualizarUsuario(id: number, campos: Record<string, string | number>): Promise<void> {
+    const wsfunction = 'core_user_update_users';
+    const res = parse(wsfunction, ActualizacionRespuesta, await this.call(wsfunction, { users: [{ ...campos, id }] }));
+    const [aviso] = res?.warnings ?? [];
+    if (aviso)
+      throw fromMoodleException(wsfunction, {
+        exception: '',
+        errorcode: String(aviso.warningcode),
+        message: aviso.message,
+      });
   }
 
   /** core_course_get_courses_by_field by shortname: an unknown shortname is [] (no error). */

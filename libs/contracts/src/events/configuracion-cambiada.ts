@@ -10,8 +10,8 @@ import { porMinuto } from '../common/limites.js';
  * applies which key:
  *   loteTamano → ingest-service (BATCH_SIZE) · limites → teams (graph), moodle, mail (smtp), through
  *   LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
- *   moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail → mail-service ·
- *   sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
+ *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail →
+ *   mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
  * A service runs on its environment for every key the operator has never set (see `fijadas`).
  */
 export const Configuracion = z.object({
@@ -35,6 +35,11 @@ export const Configuracion = z.object({
   licenciaSku: z.uuid(),
   /** estado → periodo (or "*": any period) → Moodle course shortnames. */
   cursos: z.partialRecord(EstadoAlumno, z.record(z.string().min(1).max(20), z.array(z.string().min(1).max(255)))),
+  /**
+   * When a student's estado or periodo changes, the courses of the previous one that the new one does not
+   * list: kept, or unenrolled (only those Lucy enrolled). A default: versions stored before the key existed lack it.
+   */
+  cursosAnteriores: z.enum(['conservar', 'desenrolar']).default('conservar'),
   moodleAuth: z.enum(['oauth2', 'manual', 'oidc']),
   /** IANA time zone for dates shown to people (emails, dashboard). */
   zonaHoraria: z.string().min(1).max(64),

@@ -150,6 +150,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     h('option', { value: 'manual' }, 'manual: usuario y contraseña propios de Moodle'),
     h('option', { value: 'oidc' }, 'oidc: OpenID Connect'),
   );
+  const cursosAnteriores = h(
+    'select',
+    { class: 'medio' },
+    h('option', { value: 'conservar' }, 'conservar: siguen en los cursos que tenían'),
+    h('option', { value: 'desenrolar' }, 'desenrolar: se los quita de los cursos que ya no les corresponden'),
+  );
   const filasCursos = h('tbody', {});
   const agregarFila = h('button', { type: 'button', class: 'secundario', onclick: () => nuevaFila() }, 'Agregar fila');
   const incluida = casilla('cfg-plantilla-incluida', 'Usar la plantilla incluida en el servicio de correo');
@@ -338,7 +344,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     seccion(
       'moodle',
       'Moodle',
-      ['moodleAuth', 'cursos'],
+      ['moodleAuth', 'cursos', 'cursosAnteriores'],
       campo(
         'moodleAuth',
         'Autenticación en Moodle',
@@ -370,6 +376,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
           filasCursos,
         ),
         agregarFila,
+      ),
+      campo(
+        'cursosAnteriores',
+        'Al cambiar de estado o de período',
+        cursosAnteriores,
+        'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy matriculó al alumno; nunca uno en el que ya estaba antes.',
       ),
     ),
     seccion(
@@ -461,6 +473,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     dominio.value = v.upn?.dominio ?? '';
     sku.value = v.licenciaSku ?? '';
     moodleAuth.value = v.moodleAuth ?? 'oauth2';
+    cursosAnteriores.value = v.cursosAnteriores ?? 'conservar';
     filasCursos.replaceChildren();
     for (const f of cursosAFilas(v.cursos)) nuevaFila(f, { enfocar: false });
     incluida.c.checked = !v.plantillaEmail;
@@ -509,6 +522,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       upn: { patron: patron.value.trim(), dominio: dominio.value.trim() },
       licenciaSku: sku.value.trim(),
       cursos,
+      cursosAnteriores: cursosAnteriores.value,
       moodleAuth: moodleAuth.value,
       zonaHoraria: zona.value.trim(),
       sincronizacion: {

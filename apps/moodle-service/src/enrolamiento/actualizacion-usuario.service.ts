@@ -1,0 +1,42 @@
+// The student's data changed, or they are leaving or back: their Moodle user gets the profile Lucy gives it
+// (the same fields as at creation) and, when asked, the suspension. Only what Moodle does not hold already
+// is sent, so doing it twice sends nothing the second time. A student with no Moodle user has nothing to
+// update: that is an answer, not a failure.
+import { Injectable, Logger } from '@nestjs/common';
+import type { ActualizarUsuarioMoodle, UsuarioMoodleActualizado } from '@lucy/contracts';
+import type { EntityManager } from 'typeorm';
+import { camposDistintos } from '../domain/usuario.js';
+import { MoodleClient } from '../moodle/moodle.client.js';
+import { perfilSeguro, UsuarioMoodleService } from './usuario-moodle.service.js';
+
+@Injectable()
+export class ActualizacionUsuarioService {
+  private readonly log = new Logger(ActualizacionUsuarioService.name);
+
+  constructor(
+    private readonly usuarios: UsuarioMoodleService,
+    private readonly moodle: MoodleClient,
+  ) {}
+
+  async actualizar(manager: EntityManager, c: ActualizarUsuarioMoodle): Promise<UsuarioMoodleActualizado> {
+    const usuario = await this.usuarios.actual(manager, c.alumnoId, c.upn);
+    if (!usuario) return { alumnoId: c.alumnoId, moodleUserId: null, campos: [], suspendido: c.suspendido ?? false };
+
+    const cambios: Record<string, string | number> = camposDistintos(usuario, perfilSeguro(c.upn, c.alumno));
+    // Suspended users cannot log in (authenticate_user_login, auth_oauth2 refuse them) and Moodle ends their
+    // sessions when it suspends them (update_users); their enrolments and data stay for a return.
+    // A user whose state Moodle does not report is sent the one asked for.
+    if (c.suspendido !== undefined && usuario.suspended !== c.suspendido) cambios.suspended = c.suspendido ? 1 : 0;
+    const campos = Object.keys(cambios);
+    if (campos.length) {
+      await this.moodle.actualizarUsuario(usuario.id, cambios);
+      this.log.log({ alumnoId: c.alumnoId, moodleUserId: usuario.id, campos }, 'Moodle user updated');
+    }
+    return {
+      alumnoId: c.alumnoId,
+      moodleUserId: usuario.id,
+      campos,
+      suspendido: c.suspendido ?? usuario.suspended ?? false,
+    };
+  }
+}

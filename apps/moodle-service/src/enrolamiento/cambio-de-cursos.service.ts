@@ -1,0 +1,62 @@
+// A student's estado or periodo changed: they are enrolled in the courses the map in force gives the new
+// one, and the previous one's courses the new one does not list are kept or unenrolled as the runtime key
+// cursosAnteriores says. Only enrolments Lucy made are ever removed: one the student had before Lucy, or
+// never had, stays as it is.
+import { Injectable } from '@nestjs/common';
+import type { ActualizarInscripciones, InscripcionesActualizadas } from '@lucy/contracts';
+import { RuntimeConfig } from '@lucy/runtime-config';
+import type { EntityManager } from 'typeorm';
+import type { RuntimeKey } from '../runtime-keys.js';
+import { cambioDeCursos } from '../domain/cursos.js';
+import { CursosCatalog } from '../moodle/cursos.catalog.js';
+import { Inscripcion } from '../persistence/inscripcion.entity.js';
+import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
+import { DesenrolamientoService } from './desenrolamiento.service.js';
+import { EnrolamientoService } from './enrolamiento.service.js';
+
+@Injectable()
+export class CambioDeCursosService {
+  constructor(
+    private readonly enrolamiento: EnrolamientoService,
+    private readonly desenrolamiento: DesenrolamientoService,
+    private readonly catalog: CursosCatalog,
+    private readonly runtime: RuntimeConfig<RuntimeKey>,
+  ) {}
+
+  async actualizar(manager: EntityManager, c: ActualizarInscripciones): Promise<InscripcionesActualizadas> {
+    const { nuevos, aQuitar } = cambioDeCursos(
+      this.enrolamiento.cursosEnVigor(),
+      c.anterior,
+      c.alumno,
+      this.runtime.get('cursosAnteriores'),
+    );
+    // A course of the new set Moodle does not know fails the change before anything is removed.
+    await this.catalog.resolver(nuevos);
+
+    const deLucy = new Set(
+      (await manager.findBy(Inscripcion, { alumnoId: c.alumnoId, estado: 'enrolada' })).map((i) => i.shortname),
+    );
+    const quitar = aQuitar.filter((s) => deLucy.has(s));
+    // Removed first, enrolled last: the last Moodle call is the one whose effect a retry cannot mistake
+    // for someone else's (an enrolment made just before a failed unenrolment would look pre-existing).
+    const desenrolado = quitar.length
+      ? await this.desenrolamiento.desenrolar(manager, { alumnoId: c.alumnoId, upn: c.upn, cursos: quitar })
+      : undefined;
+    // An estado with no courses creates no Moodle user; one with courses does, as onboarding would.
+    const enrolado = nuevos.length
+      ? await this.enrolamiento.enrolar(manager, { alumnoId: c.alumnoId, upn: c.upn, alumno: c.alumno, cursos: nuevos })
+      : undefined;
+
+    const moodleUserId =
+      enrolado?.moodleUserId ??
+      desenrolado?.moodleUserId ??
+      (await manager.findOneBy(MoodleUsuario, { alumnoId: c.alumnoId }))?.moodleUserId ??
+      null;
+    return {
+      alumnoId: c.alumnoId,
+      moodleUserId,
+      enrolados: enrolado?.cursos.map((x) => x.shortname) ?? [],
+      desenrolados: desenrolado?.cursos ?? [],
+    };
+  }
+}
