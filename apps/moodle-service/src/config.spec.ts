@@ -50,9 +50,9 @@ describe('moodle-service configuration', () => {
     expect(errorOf({ MOODLE_CURSOS: '{ingresante' }).issues).toEqual([
       { variable: 'MOODLE_CURSOS', message: expect.stringContaining('must be JSON') },
     ]);
-    expect(errorOf({ MOODLE_CURSOS: '{"egresado":{"*":["A"]}}' }).issues[0]).toMatchObject({
+    expect(errorOf({ MOODLE_CURSOS: '{"graduado":{"*":["A"]}}' }).issues[0]).toMatchObject({
       variable: 'MOODLE_CURSOS',
-      message: expect.stringContaining('egresado'),
+      message: expect.stringContaining('graduado'),
     });
   });
 

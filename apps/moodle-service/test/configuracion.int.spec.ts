@@ -267,7 +267,7 @@ describe('moodle-service runtime configuration', () => {
     };
     env.payload = {
       ...env.payload,
-      valores: { ...VALORES, cursos: { egresado: { '*': ['ING-2027-INTRO'] } } as Configuracion['cursos'] },
+      valores: { ...VALORES, cursos: { graduado: { '*': ['ING-2027-INTRO'] } } as Configuracion['cursos'] },
     };
     await broker.send(ConfiguracionCambiada, env);
     await waitFor(

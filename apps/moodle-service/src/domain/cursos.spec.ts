@@ -27,7 +27,7 @@ describe('cursosPara', () => {
   });
 
   it('refuses a configuration keyed by an unknown estado', () => {
-    expect(CursosConfigSchema.safeParse({ egresado: { '*': ['X'] } }).success).toBe(false);
+    expect(CursosConfigSchema.safeParse({ graduado: { '*': ['X'] } }).success).toBe(false);
     expect(CursosConfigSchema.safeParse({ ingresante: { '2027': 'ING' } }).success).toBe(false);
   });
 });
@@ -38,7 +38,7 @@ describe('problemaCursos', () => {
   });
 
   it('names an unknown estado and a blank shortname', () => {
-    expect(problemaCursos({ egresado: { '*': ['X'] } })).toContain('egresado');
+    expect(problemaCursos({ graduado: { '*': ['X'] } })).toContain('graduado');
     expect(problemaCursos({ ingresante: { '2027': ['  '] } })).toMatch(/ingresante\.2027\.0/);
   });
 });
