@@ -184,9 +184,12 @@ describe('gateway API: configuration', () => {
   it('sets a key a PATCH names with the value it already has: a version with no cambios, announced with the keys set', async () => {
     // A schedule of its own first (still inactive: nothing runs), which a PATCH of another key must leave alone.
     const horario = { activa: false, cron: '0 3 * * *', fuentes: ['ingresantes'], periodo: null };
-    expect(
-      (await gw.api('/config', { method: 'PATCH', body: { valores: { sincronizacion: horario } } })).body,
-    ).toMatchObject({ version: 7, cambios: ['sincronizacion'] });
+    const v7 = await gw.api('/config', {
+      method: 'PATCH',
+      body: { valores: { sincronizacion: horario, cursosAnteriores: 'desenrolar' } },
+    });
+    expect(v7.body.version).toBe(7);
+    expect([...v7.body.cambios].sort()).toEqual(['cursosAnteriores', 'sincronizacion']);
     // plantillaEmail was never set: the services run their own; the operator wants the included one (null), whatever their environment says.
     const r = await gw.api('/config', {
       method: 'PATCH',
@@ -571,6 +574,29 @@ describe('gateway API: configuration', () => {
         { api: 'moodle', rpm: 300 },
         { api: 'smtp', rpm: 30 },
       ]);
+    } finally {
+      await otro.close();
+    }
+  });
+
+  it('reads a version stored before cursosAnteriores existed with its default, which the next change does not set unasked', async () => {
+    const otro = await startGateway('gwconfig-antigua', entorno);
+    try {
+      const { valores } = (await otro.api('/config')).body;
+      const { cursosAnteriores: _, ...antigua } = valores;
+      await otro.db.query(
+        `INSERT INTO "${otro.config.DB_SCHEMA}".configuracion (version, valores, cambios, fijadas, cambiado_por)
+         VALUES (1, $1, '["loteTamano"]', '["loteTamano"]', 'antes')`,
+        [JSON.stringify({ ...antigua, loteTamano: 30 })],
+      );
+      expect((await otro.api('/config')).body).toMatchObject({
+        version: 1,
+        valores: { loteTamano: 30, cursosAnteriores: 'conservar' },
+        fijadas: ['loteTamano'],
+      });
+      // What the dashboard sends: every key, this one with the value shown.
+      const r = await otro.api('/config', { method: 'PUT', body: { valores: { ...valores, loteTamano: 40 } } });
+      expect(r.body).toMatchObject({ version: 2, cambios: ['loteTamano'], fijadas: ['loteTamano'] });
     } finally {
       await otro.close();
     }
