@@ -375,7 +375,7 @@ describe('moodle-service over the student’s stay', () => {
       expect(userB.enrolments.find((e) => e.courseid === courseId('ING-2027-MATE'))!.roleids).toEqual([3]);
     });
 
-    it('takes a student leaving out of every course Lucy enrolled them in, creating no user for one Moodle never had', async () => {
+    it('keeps a leaving student’s courses even so (their leave suspends them); creates a user only for a new estado with courses', async () => {
       const a = alumno();
       const { moodleUserId } = await onboarded(a);
       const env = await cambioDeEstado(a, 'baja');
@@ -383,19 +383,24 @@ describe('moodle-service over the student’s stay', () => {
         alumnoId: a.alumnoId,
         moodleUserId,
         enrolados: [],
-        desenrolados: ['ING-2027-INTRO', 'ING-2027-MATE'],
+        desenrolados: [],
       });
-      expect(await courseIdsOf(a.upn)).toEqual([]);
+      expect(await courseIdsOf(a.upn)).toEqual(ids('ING-2027-INTRO', 'ING-2027-MATE'));
 
       const nunca = alumno();
-      const env2 = await cambioDeEstado(nunca, 'baja');
-      expect((await replyTo(InscripcionesActualizadas, env2, 'InscripcionesActualizadas')).payload).toEqual({
-        alumnoId: nunca.alumnoId,
+      const env2 = await cambioDeEstado(nunca, 'ingresante');
+      const r = await replyTo(InscripcionesActualizadas, env2, 'InscripcionesActualizadas');
+      expect(r.payload).toMatchObject({ enrolados: ['ING-2027-INTRO', 'ING-2027-ECO'], desenrolados: [] });
+      expect(r.payload.moodleUserId).toBe((await sandboxUser(nunca.upn))!.id);
+      const baja = alumno();
+      const env3 = await cambioDeEstado(baja, 'baja');
+      expect((await replyTo(InscripcionesActualizadas, env3, 'InscripcionesActualizadas')).payload).toEqual({
+        alumnoId: baja.alumnoId,
         moodleUserId: null,
         enrolados: [],
         desenrolados: [],
       });
-      expect(await sandboxUser(nunca.upn)).toBeUndefined();
+      expect(await sandboxUser(baja.upn)).toBeUndefined();
     });
 
     it('does nothing twice for a redelivered command', async () => {

@@ -66,10 +66,22 @@ describe('cambioDeCursos', () => {
     });
   });
 
-  it('unenrols every previous course for an estado with none configured (a student leaving)', () => {
-    expect(cambioDeCursos(config, ing, { estado: 'baja', periodo: '2027' }, 'desenrolar')).toEqual({
-      nuevos: [],
+  it('unenrols every previous course for an estado with none configured', () => {
+    expect(cambioDeCursos(config, ing, { estado: 'preinscripto', periodo: '2029' }, 'desenrolar')).toEqual({
+      nuevos: ['COMUN', 'BIENVENIDA'],
       aQuitar: ['ING-2027-INTRO', 'ING-2027-MATE'],
     });
+    expect(cambioDeCursos(config, ing, { estado: 'aspirante', periodo: '2027' }, 'desenrolar').aQuitar).toEqual([
+      'ING-2027-INTRO',
+      'ING-2027-MATE',
+    ]);
+  });
+
+  it('unenrols nothing from a student leaving, whatever the key: their leave suspends them instead', () => {
+    for (const estado of ['baja', 'egresado'] as const)
+      expect(cambioDeCursos(config, ing, { estado, periodo: '2027' }, 'desenrolar')).toEqual({
+        nuevos: [],
+        aQuitar: [],
+      });
   });
 });

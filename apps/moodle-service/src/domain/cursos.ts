@@ -1,6 +1,6 @@
 // Which Moodle courses a student belongs in: configured per estado and academic period
 // (MOODLE_CURSOS, or the runtime key cursos). Pure: no Moodle, no database.
-import { type Configuracion, EstadoAlumno } from '@lucy/contracts';
+import { type Configuracion, EstadoAlumno, esSalida } from '@lucy/contracts';
 import { z } from 'zod';
 
 /** Any period: the courses under "*" apply whatever the student's periodo is. */
@@ -44,6 +44,8 @@ interface EstadoYPeriodo {
 /**
  * A new estado or periodo: the courses of the new one (to be in), and the previous one's the new one does
  * not list, to leave — none when the previous courses are kept. Both read from the same map, the one in force.
+ * A student leaving (baja, egresado) leaves none whatever the key: their leave suspends their user, and a
+ * return must find them as they were (unenrolling would drop their grades and course data with it).
  */
 export function cambioDeCursos(
   config: CursosConfig,
@@ -53,7 +55,7 @@ export function cambioDeCursos(
 ): { nuevos: string[]; aQuitar: string[] } {
   const nuevos = cursosPara(config, nuevo.estado, nuevo.periodo);
   const aQuitar =
-    cursosAnteriores === 'desenrolar'
+    cursosAnteriores === 'desenrolar' && !esSalida(nuevo.estado)
       ? cursosPara(config, anterior.estado, anterior.periodo).filter((c) => !nuevos.includes(c))
       : [];
   return { nuevos, aQuitar };

@@ -37,7 +37,8 @@ export const Configuracion = z.object({
   cursos: z.partialRecord(EstadoAlumno, z.record(z.string().min(1).max(20), z.array(z.string().min(1).max(255)))),
   /**
    * When a student's estado or periodo changes, the courses of the previous one that the new one does not
-   * list: kept, or unenrolled (only those Lucy enrolled). A default: versions stored before the key existed lack it.
+   * list: kept, or unenrolled (only those Lucy enrolled; never for a student leaving, who is suspended instead).
+   * A default: versions stored before the key existed lack it.
    */
   cursosAnteriores: z.enum(['conservar', 'desenrolar']).default('conservar'),
   moodleAuth: z.enum(['oauth2', 'manual', 'oidc']),

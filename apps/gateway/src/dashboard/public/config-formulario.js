@@ -381,7 +381,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'cursosAnteriores',
         'Al cambiar de estado o de período',
         cursosAnteriores,
-        'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy matriculó al alumno; nunca uno en el que ya estaba antes.',
+        'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy matriculó al alumno, nunca uno en el que ya estaba antes, y nunca a quien se va (baja, egresado): a ese se lo suspende.',
       ),
     ),
     seccion(
