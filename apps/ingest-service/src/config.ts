@@ -43,6 +43,9 @@ export const ingestConfigSchema = baseConfigSchema
     BATCH_RELEASE_TIMEOUT_MS: env.int(1000).default(300_000),
     /** How often each replica looks for overdue replies and lotes with room to release (0 = never). */
     BATCH_SWEEP_MS: env.int(0).default(15_000),
+
+    /** Complete SIAL pulls in a row without a listed student before they are taken as leaving (0 = never), until an operator sets ausenciasParaBaja. */
+    AUSENCIAS_PARA_BAJA: env.int(0, 100).default(3),
   })
   .superRefine((c, ctx) => {
     if (c.SIAL_PASSWORD === undefined && isRemote(c.SIAL_URL)) {

@@ -17,6 +17,8 @@ import { LoteItemRepository } from './persistence/lote-item.repository.js';
 import { LoteEntity } from './persistence/lote.entity.js';
 import { LoteRepository } from './persistence/lote.repository.js';
 import { IngestInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
+import { IngestCiclo1764900000000 } from './persistence/migrations/1764900000000-ciclo.js';
+import { PaseDeListaService } from './registro/pase-de-lista.service.js';
 import { RegistroService } from './registro/registro.service.js';
 import { runtimeConfigOptions } from './runtime-keys.js';
 import { SialClient } from './sial/sial.client.js';
@@ -27,7 +29,12 @@ import { sialClassifier } from './sial/sial.errors.js';
   imports: [
     DatabaseModule.forService({
       entities: [AlumnoEntity, LoteEntity, LoteItemEntity],
-      migrations: [MessagingTables1732000000000, IngestInit1763900000000, RuntimeConfigTable1764000000000],
+      migrations: [
+        MessagingTables1732000000000,
+        IngestInit1763900000000,
+        RuntimeConfigTable1764000000000,
+        IngestCiclo1764900000000,
+      ],
     }),
     HealthModule,
     MetricsModule,
@@ -35,7 +42,8 @@ import { sialClassifier } from './sial/sial.errors.js';
     // SIAL's breaker pauses no queue (this one also carries uploads and the releases of students
     // waiting for their account): while it is open a pull is deferred at once, attempts untouched.
     ResilienceModule.forDependency({ name: 'sial', env: 'SIAL', rate: false, queues: [], classify: sialClassifier }),
-    // The release window: BATCH_SIZE until an operator sets loteTamano through the gateway.
+    // The release window (BATCH_SIZE until an operator sets loteTamano through the gateway) and the
+    // absences that make a student leave (AUSENCIAS_PARA_BAJA, ausenciasParaBaja).
     RuntimeConfigModule.forService(runtimeConfigOptions),
   ],
   providers: [
@@ -44,6 +52,7 @@ import { sialClassifier } from './sial/sial.errors.js';
     LoteRepository,
     LoteItemRepository,
     RegistroService,
+    PaseDeListaService,
     LiberacionService,
     LiberacionSweeper,
     LoteTamanoListener,

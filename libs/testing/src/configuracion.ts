@@ -4,6 +4,7 @@ import type { Configuracion } from '@lucy/contracts';
 
 export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   loteTamano: 20,
+  ausenciasParaBaja: 3,
   limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
   plantillaEmail: null,
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },

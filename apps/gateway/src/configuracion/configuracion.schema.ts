@@ -107,6 +107,7 @@ const sincronizacion = c.sincronizacion.unwrap().superRefine((s, ctx) => {
 export const ConfiguracionApi = z
   .object({
     loteTamano: c.loteTamano,
+    ausenciasParaBaja: c.ausenciasParaBaja,
     limites: z
       .object({
         graph: c.limites.shape.graph.strict(),
@@ -154,6 +155,7 @@ export const ConfiguracionNombrada = ConfiguracionApi.extend({
 /** What the services use when nothing was stored (their own defaults; see each service's config.ts). */
 export const DEFECTO: Configuracion = {
   loteTamano: 20,
+  ausenciasParaBaja: 3,
   limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
   plantillaEmail: null,
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.unrc.edu.ar' },

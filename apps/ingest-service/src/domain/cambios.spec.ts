@@ -11,6 +11,8 @@ const conocido: AlumnoDatos = {
   estado: 'preinscripto',
   periodo: '2027',
 };
+const activo = { datos: conocido, deBaja: false };
+const deBaja = (datos: AlumnoDatos = { ...conocido, estado: 'baja' }) => ({ datos, deBaja: true });
 
 describe('clasificar', () => {
   it('finds a student the registry does not know new, with no email for an unstated one', () => {
@@ -22,20 +24,64 @@ describe('clasificar', () => {
   });
 
   it('leaves an unchanged student alone', () => {
-    expect(clasificar(conocido, { ...conocido })).toEqual({ resultado: 'sin_cambios', datos: conocido });
+    expect(clasificar(activo, { ...conocido })).toEqual({ resultado: 'sin_cambios', datos: conocido });
   });
 
-  it('names exactly the fields that changed', () => {
-    const r = clasificar(conocido, { ...conocido, apellido: "D'Ángelo", estado: 'ingresante', emailPersonal: null });
-    expect(r).toMatchObject({ resultado: 'actualizado', cambios: ['apellido', 'emailPersonal', 'estado'] });
+  it('names exactly the fields that changed, and gives the data before', () => {
+    const r = clasificar(activo, { ...conocido, apellido: "D'Ángelo", estado: 'ingresante', emailPersonal: null });
+    expect(r).toMatchObject({
+      resultado: 'actualizado',
+      cambios: ['apellido', 'emailPersonal', 'estado'],
+      anterior: conocido,
+      datos: { apellido: "D'Ángelo", estado: 'ingresante', emailPersonal: null },
+    });
   });
 
   it('keeps a known email the source has no column for', () => {
     const { emailPersonal: _p, emailInstitucional: _i, ...sinEmails } = conocido;
-    expect(clasificar(conocido, { ...sinEmails, carrera: 'Contador Público' })).toEqual({
+    expect(clasificar(activo, { ...sinEmails, carrera: 'Contador Público' })).toEqual({
       resultado: 'actualizado',
       datos: { ...conocido, carrera: 'Contador Público' },
       cambios: ['carrera'],
+      anterior: conocido,
+    });
+  });
+
+  it.each(['baja', 'egresado'] as const)('takes an active student marked %s as leaving, for that reason', (estado) => {
+    expect(clasificar(activo, { ...conocido, estado, carrera: 'Contador Público' })).toEqual({
+      resultado: 'baja',
+      motivo: estado,
+      datos: { ...conocido, estado, carrera: 'Contador Público' },
+    });
+  });
+
+  it('does not onboard a student it never had who is marked leaving', () => {
+    expect(clasificar(undefined, { ...conocido, estado: 'egresado' })).toEqual({
+      resultado: 'baja_desconocida',
+      datos: { ...conocido, estado: 'egresado' },
+      motivo: 'egresado',
+    });
+  });
+
+  it('takes a student who had left and is listed active again as back, with what changed meanwhile', () => {
+    expect(clasificar(deBaja(), { ...conocido, estado: 'ingresante', periodo: '2028' })).toEqual({
+      resultado: 'retorno',
+      datos: { ...conocido, estado: 'ingresante', periodo: '2028' },
+      cambios: ['estado', 'periodo'],
+    });
+    // Absent from SIAL for a while (their estado never said baja) and listed again as they were.
+    expect(clasificar(deBaja(conocido), { ...conocido })).toEqual({
+      resultado: 'retorno',
+      datos: conocido,
+      cambios: [],
+    });
+  });
+
+  it('leaves a student who had left alone while the source still marks them leaving', () => {
+    const antes = { ...conocido, estado: 'baja' as const };
+    expect(clasificar(deBaja(antes), { ...conocido, estado: 'egresado', nombre: 'María' })).toEqual({
+      resultado: 'sin_cambios',
+      datos: antes,
     });
   });
 });

@@ -1,6 +1,7 @@
-// What a row means for the registry: a new student, a known one whose data changed (and which fields),
-// or nothing to do.
-import type { AlumnoDatos } from '@lucy/contracts';
+// What a row means for the registry, given what it knows of the student: a new student, a known one
+// whose data changed (and which fields), one who is leaving (the row says baja or egresado), one who
+// had left and is back, someone leaving whom the registry never had, or nothing to do.
+import { esSalida, type AlumnoDatos } from '@lucy/contracts';
 import type { DatosEntrantes } from './fila.js';
 
 export const CAMPOS_ALUMNO = [
@@ -14,10 +15,20 @@ export const CAMPOS_ALUMNO = [
 ] as const;
 export type CampoAlumno = (typeof CAMPOS_ALUMNO)[number];
 
+/** A student of the registry as the comparison needs them. */
+export interface Conocido {
+  datos: AlumnoDatos;
+  /** The registry holds them as leaving (marked so, or absent from SIAL): their accounts are on their way out. */
+  deBaja: boolean;
+}
+
 export type Resultado =
   | { resultado: 'nuevo'; datos: AlumnoDatos }
-  | { resultado: 'actualizado'; datos: AlumnoDatos; cambios: CampoAlumno[] }
-  | { resultado: 'sin_cambios'; datos: AlumnoDatos };
+  | { resultado: 'actualizado'; datos: AlumnoDatos; cambios: CampoAlumno[]; anterior: AlumnoDatos }
+  | { resultado: 'sin_cambios'; datos: AlumnoDatos }
+  | { resultado: 'baja'; datos: AlumnoDatos; motivo: 'baja' | 'egresado' }
+  | { resultado: 'retorno'; datos: AlumnoDatos; cambios: CampoAlumno[] }
+  | { resultado: 'baja_desconocida'; datos: AlumnoDatos; motivo: 'baja' | 'egresado' };
 
 /** The registry's student after the row: a field the row does not state keeps its known value. */
 export function aplicar(existente: AlumnoDatos | undefined, entrante: DatosEntrantes): AlumnoDatos {
@@ -33,9 +44,23 @@ export function camposCambiados(antes: AlumnoDatos, despues: AlumnoDatos): Campo
   return CAMPOS_ALUMNO.filter((c) => antes[c] !== despues[c]);
 }
 
-export function clasificar(existente: AlumnoDatos | undefined, entrante: DatosEntrantes): Resultado {
-  const datos = aplicar(existente, entrante);
-  if (!existente) return { resultado: 'nuevo', datos };
-  const cambios = camposCambiados(existente, datos);
-  return cambios.length > 0 ? { resultado: 'actualizado', datos, cambios } : { resultado: 'sin_cambios', datos };
+/**
+ * - Unknown: new, unless the row marks them leaving — nobody is onboarded only to be suspended.
+ * - Known and active: leaving when the row says so (whatever else changed, carried in the data),
+ *   else updated or unchanged.
+ * - Known and leaving: back when the row lists them as active (the data changes ride along); still
+ *   leaving is nothing to do, the registry keeps them as they left.
+ */
+export function clasificar(existente: Conocido | undefined, entrante: DatosEntrantes): Resultado {
+  const datos = aplicar(existente?.datos, entrante);
+  const sale = esSalida(datos.estado);
+  const motivo = datos.estado as 'baja' | 'egresado';
+  if (!existente) return sale ? { resultado: 'baja_desconocida', datos, motivo } : { resultado: 'nuevo', datos };
+  const cambios = camposCambiados(existente.datos, datos);
+  if (existente.deBaja)
+    return sale ? { resultado: 'sin_cambios', datos: existente.datos } : { resultado: 'retorno', datos, cambios };
+  if (sale) return { resultado: 'baja', datos, motivo };
+  return cambios.length > 0
+    ? { resultado: 'actualizado', datos, cambios, anterior: existente.datos }
+    : { resultado: 'sin_cambios', datos };
 }

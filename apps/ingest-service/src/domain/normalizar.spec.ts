@@ -74,4 +74,10 @@ describe('normalizing fields', () => {
     expect(estadoPrevalente(['preinscripto', 'preinscripto'])).toBe('preinscripto');
     expect(estadoPrevalente(['aspirante', 'preinscripto'])).toBeNull();
   });
+
+  it('keeps a leaving estado over the lists a student is still in, but not baja against egresado', () => {
+    expect(estadoPrevalente(['aspirante', 'baja'])).toBe('baja');
+    expect(estadoPrevalente(['ingresante', 'egresado', 'ingresante'])).toBe('egresado');
+    expect(estadoPrevalente(['baja', 'egresado'])).toBeNull();
+  });
 });

@@ -2,7 +2,7 @@
 // case (an operator reads them as typed), only stray whitespace goes; emails are case-insensitive in
 // practice, so they are kept lower-case; an empty value is no value.
 import { z } from 'zod';
-import { emailExcedido, ESTADOS_ALUMNO, type EstadoAlumno } from '@lucy/contracts';
+import { emailExcedido, esSalida, ESTADOS_ALUMNO, type EstadoAlumno } from '@lucy/contracts';
 
 /** Trim, collapse inner whitespace, NFC (so "Á" typed two ways compares equal); '' → null. */
 export function normalizarTexto(valor: unknown): string | null {
@@ -40,13 +40,16 @@ export function leerEstado(valor: unknown): EstadoAlumno | null {
 }
 
 /**
- * The estado to keep when one student is listed under several: SIAL leaves an admitted student in its
- * old list for a while, so "ingresante" is the newer fact. Between aspirante and preinscripto neither is
- * known to come after the other: null, and the rows conflict.
+ * The estado to keep when one student is listed under several: SIAL leaves a student in their old list
+ * for a while, so the later step is the newer fact — a leaving estado (baja, egresado) over any other,
+ * then "ingresante" over the earlier ones. Between aspirante and preinscripto, or baja and egresado,
+ * neither is known to come after the other: null, and the rows conflict.
  */
 export function estadoPrevalente(estados: readonly EstadoAlumno[]): EstadoAlumno | null {
   const distintos = new Set(estados);
   if (distintos.size === 1) return estados[0]!;
+  const salidas = [...distintos].filter(esSalida);
+  if (salidas.length > 0) return salidas.length === 1 ? salidas[0]! : null;
   if (distintos.has('ingresante')) return 'ingresante';
   return null;
 }

@@ -1,7 +1,9 @@
 import { SincronizarSial } from '@lucy/contracts';
 import { describeError, Handler, isDeferral, PermanentError, type MessageContext } from '@lucy/messaging';
+import type { ListaLeida } from '../domain/ausencias.js';
 import type { FilaCruda } from '../domain/fila.js';
 import { RegistroService } from '../registro/registro.service.js';
+import { listaLeida } from '../sial/lista-leida.js';
 import { filasDeSial } from '../sial/sial-fila.js';
 import { SialClient } from '../sial/sial.client.js';
 
@@ -24,9 +26,14 @@ export class SincronizarSialHandler {
     };
 
     let filas: FilaCruda[];
+    const leidas: ListaLeida[] = [];
     try {
       filas = [];
-      for (const lista of cmd.fuentes) filas.push(...filasDeSial(lista, await this.sial.listar(lista), cmd.periodo));
+      for (const lista of cmd.fuentes) {
+        const registros = await this.sial.listar(lista);
+        filas.push(...filasDeSial(lista, registros, cmd.periodo));
+        leidas.push(listaLeida(lista, registros));
+      }
     } catch (err) {
       // Bad credentials will not heal by retrying; anything else is retried by the transport, and on
       // the last attempt the gateway is told (not left waiting for a message parked here). SIAL's breaker
@@ -36,6 +43,6 @@ export class SincronizarSialHandler {
       if (!permanente && !ctx.isLastAttempt) throw err;
       return this.registro.fallido(tx, lote, describeError(err).replace(/^\w+Error: /, ''), permanente);
     }
-    await this.registro.registrar(tx, lote, filas);
+    await this.registro.registrar(tx, lote, filas, leidas);
   }
 }

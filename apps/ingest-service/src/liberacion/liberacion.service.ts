@@ -86,7 +86,14 @@ export class LiberacionService {
     for (const item of items) {
       const alumno = alumnos.get(item.alumnoId)!;
       if (item.resultado === 'nuevo') publicar(AlumnoCreado, { alumnoId: item.alumnoId, loteId, alumno });
-      else publicar(AlumnoActualizado, { alumnoId: item.alumnoId, loteId, alumno, cambios: item.cambios ?? [] });
+      else
+        publicar(AlumnoActualizado, {
+          alumnoId: item.alumnoId,
+          loteId,
+          alumno,
+          cambios: item.cambios ?? [],
+          ...(item.anterior ? { anterior: item.anterior } : {}),
+        });
     }
     await this.items.marcarLiberados(
       m,

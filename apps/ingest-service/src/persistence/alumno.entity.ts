@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { AlumnoDatos, EstadoAlumno } from '@lucy/contracts';
 
+/** Why the registry holds a student as leaving (an operator's baja is the gateway's, not the registry's). */
+export type MotivoBajaRegistro = 'baja' | 'egresado' | 'ausente';
+
 /** A student of the registry: one per normalized DNI. */
 @Entity('alumno')
 export class AlumnoEntity {
@@ -13,6 +16,13 @@ export class AlumnoEntity {
   @Column('text') carrera: string;
   @Column('text') estado: EstadoAlumno;
   @Column('text') periodo: string;
+  /** Why the student is leaving; null while they are an active student. */
+  @Column('text', { name: 'motivo_baja', nullable: true }) motivoBaja: MotivoBajaRegistro | null;
+  @Column('timestamptz', { name: 'baja_at', nullable: true }) bajaAt: Date | null;
+  /** The SIAL list they were last seen in; null: never listed in SIAL (an upload's student). */
+  @Column('text', { name: 'lista_sial', nullable: true }) listaSial: string | null;
+  /** Complete pulls of that list in a row that missed them. */
+  @Column('int') ausencias: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -3,12 +3,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlumnoDatos } from '@lucy/contracts';
-import { alumnoDatos } from './alumno.entity.js';
+import type { Listado, PaseDeLista } from '../domain/ausencias.js';
+import { alumnoDatos, type MotivoBajaRegistro } from './alumno.entity.js';
 import { qualifiedTable } from './qualified-table.js';
 
 export interface AlumnoRegistrado {
   id: string;
   datos: AlumnoDatos;
+}
+
+export interface AlumnoConocido extends AlumnoRegistrado {
+  /** The registry holds them as leaving. */
+  deBaja: boolean;
 }
 
 const COLUMNAS = `id, dni, nombre, apellido, email_personal AS "emailPersonal", email_institucional AS "emailInstitucional", carrera, estado, periodo`;
@@ -17,13 +23,17 @@ const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos });
 
 @Injectable()
 export class AlumnoRepository {
-  async porDni(m: EntityManager, dnis: readonly string[]): Promise<Map<string, AlumnoRegistrado>> {
+  async porDni(m: EntityManager, dnis: readonly string[]): Promise<Map<string, AlumnoConocido>> {
     if (dnis.length === 0) return new Map();
-    const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE dni = ANY($1::text[])`, [
-      dnis,
-    ]);
+    const rows = await m.query(
+      `SELECT ${COLUMNAS}, motivo_baja IS NOT NULL AS "deBaja" FROM ${qualifiedTable(m, 'alumno')} WHERE dni = ANY($1::text[])`,
+      [dnis],
+    );
     return new Map(
-      rows.map((r: AlumnoRegistrado['datos'] & { id: string }) => [r.dni, { id: r.id, datos: alumnoDatos(r) }]),
+      rows.map((r: AlumnoDatos & { id: string; deBaja: boolean }) => [
+        r.dni,
+        { id: r.id, datos: alumnoDatos(r), deBaja: r.deBaja },
+      ]),
     );
   }
 
@@ -58,6 +68,43 @@ export class AlumnoRepository {
        FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}
        WHERE a.id = x.id`,
       [JSON.stringify(alumnos.map(fila))],
+    );
+  }
+
+  /** The students are leaving, for this reason (their data, if it changed, is written by `actualizar`). */
+  async darDeBaja(m: EntityManager, ids: readonly string[], motivo: MotivoBajaRegistro): Promise<void> {
+    if (ids.length === 0) return;
+    await m.query(
+      `UPDATE ${qualifiedTable(m, 'alumno')} SET motivo_baja = $2, baja_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [ids, motivo],
+    );
+  }
+
+  /** The students are back: active again, their count of absences from nothing. */
+  async retornar(m: EntityManager, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await m.query(
+      `UPDATE ${qualifiedTable(m, 'alumno')} SET motivo_baja = NULL, baja_at = NULL, ausencias = 0, updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /** The active students a SIAL roll call concerns: those of the lists it read, and those it saw anywhere. */
+  async paraPasarLista(m: EntityManager, listas: readonly string[], dnis: readonly string[]): Promise<Listado[]> {
+    return m.query(
+      `SELECT id, dni, estado, lista_sial AS lista, ausencias FROM ${qualifiedTable(m, 'alumno')}
+       WHERE motivo_baja IS NULL AND (lista_sial = ANY($1::text[]) OR dni = ANY($2::text[]))`,
+      [listas, dnis],
+    );
+  }
+
+  async fijarLista(m: EntityManager, cambios: PaseDeLista['cambios']): Promise<void> {
+    if (cambios.length === 0) return;
+    await m.query(
+      `UPDATE ${qualifiedTable(m, 'alumno')} AS a SET lista_sial = x.lista, ausencias = x.ausencias
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, lista text, ausencias int)
+       WHERE a.id = x.id`,
+      [JSON.stringify(cambios)],
     );
   }
 }

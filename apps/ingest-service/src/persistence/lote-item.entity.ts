@@ -1,20 +1,37 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AlumnoDatos } from '@lucy/contracts';
 
-export type ResultadoItem = 'nuevo' | 'actualizado' | 'sin_cambios' | 'invalido';
+export type ResultadoItem =
+  | 'nuevo'
+  | 'actualizado'
+  | 'sin_cambios'
+  | 'invalido'
+  | 'baja'
+  | 'retorno'
+  /** A student the registry never had, marked leaving: recorded, nobody onboarded. */
+  | 'baja_desconocida';
 /** pending → released (its event is out) → done (its critical step answered, or the wait timed out). */
 export type ReleaseState = 'pending' | 'released' | 'done';
 
-/** One student (or invalid row) of a lote, in source order (`id`), and its place in the release window. */
+/**
+ * One student (or invalid row) of a lote, in source order (`id`), and its place in the release window.
+ * A baja or retorno holds no slot: its event goes out as the lote is registered (done at once).
+ */
 @Entity('lote_item')
 export class LoteItemEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
   @Column('uuid', { name: 'lote_id' }) loteId: string;
-  @Column('int') fila: number;
+  /** Null for a student who left by absence: no row of the lote names them. */
+  @Column('int', { nullable: true }) fila: number | null;
   @Column('text') fuente: string;
   @Column('text', { nullable: true }) dni: string | null;
   @Column('uuid', { name: 'alumno_id', nullable: true }) alumnoId: string | null;
   @Column('text') resultado: ResultadoItem;
   @Column('jsonb', { nullable: true }) cambios: string[] | null;
+  /** A baja's reason (baja, egresado, ausente). */
+  @Column('text', { nullable: true }) motivo: string | null;
+  /** An update's data before it, for its AlumnoActualizado. */
+  @Column('jsonb', { nullable: true }) anterior: AlumnoDatos | null;
   @Column('text', { name: 'release_state', nullable: true }) releaseState: ReleaseState | null;
   @Column('timestamptz', { name: 'released_at', nullable: true }) releasedAt: Date | null;
   @Column('timestamptz', { name: 'done_at', nullable: true }) doneAt: Date | null;

@@ -2,16 +2,20 @@
 // of an item's release state happens while its lote's row is locked (LoteRepository.bloquear).
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AlumnoDatos } from '@lucy/contracts';
 import type { ReleaseState, ResultadoItem } from './lote-item.entity.js';
 import { qualifiedTable } from './qualified-table.js';
 
 export interface ItemNuevo {
-  fila: number;
+  fila: number | null;
   fuente: string;
   dni: string | null;
   alumnoId: string | null;
   resultado: ResultadoItem;
   cambios: string[] | null;
+  motivo?: string | null;
+  anterior?: AlumnoDatos | null;
+  /** `done` for what went out as the lote was registered (bajas, retornos). */
   releaseState: ReleaseState | null;
 }
 
@@ -20,6 +24,7 @@ export interface ItemPorLiberar {
   alumnoId: string;
   resultado: 'nuevo' | 'actualizado';
   cambios: string[] | null;
+  anterior: AlumnoDatos | null;
 }
 
 @Injectable()
@@ -28,8 +33,10 @@ export class LoteItemRepository {
   async insertar(m: EntityManager, loteId: string, items: readonly ItemNuevo[]): Promise<void> {
     if (items.length === 0) return;
     await m.query(
-      `INSERT INTO ${qualifiedTable(m, 'lote_item')} (lote_id, fila, fuente, dni, alumno_id, resultado, cambios, release_state)
-       SELECT $1, (j->>'fila')::int, j->>'fuente', j->>'dni', (j->>'alumnoId')::uuid, j->>'resultado', NULLIF(j->'cambios', 'null'::jsonb), j->>'releaseState'
+      `INSERT INTO ${qualifiedTable(m, 'lote_item')} (lote_id, fila, fuente, dni, alumno_id, resultado, cambios, motivo, anterior, release_state, released_at, done_at)
+       SELECT $1, (j->>'fila')::int, j->>'fuente', j->>'dni', (j->>'alumnoId')::uuid, j->>'resultado', NULLIF(j->'cambios', 'null'::jsonb),
+              j->>'motivo', NULLIF(j->'anterior', 'null'::jsonb), j->>'releaseState',
+              CASE WHEN j->>'releaseState' = 'done' THEN now() END, CASE WHEN j->>'releaseState' = 'done' THEN now() END
        FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(j, n)
        ORDER BY n`,
       [loteId, JSON.stringify(items)],
@@ -49,7 +56,7 @@ export class LoteItemRepository {
   /** The next pending items after `despuesDe`, in lote order; rows another transaction holds are skipped. */
   async pendientes(m: EntityManager, loteId: string, despuesDe: string, limite: number): Promise<ItemPorLiberar[]> {
     return m.query(
-      `SELECT id, alumno_id AS "alumnoId", resultado, cambios FROM ${qualifiedTable(m, 'lote_item')}
+      `SELECT id, alumno_id AS "alumnoId", resultado, cambios, anterior FROM ${qualifiedTable(m, 'lote_item')}
        WHERE lote_id = $1 AND release_state = 'pending' AND id > $2
        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [loteId, despuesDe, limite],

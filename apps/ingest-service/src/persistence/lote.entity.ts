@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { FilaInvalida } from '@lucy/contracts';
+import type { BajaDesconocida, FilaInvalida } from '@lucy/contracts';
 
 export type OrigenLote = 'sial' | 'upload';
 export type EstadoLote = 'en_curso' | 'completado' | 'fallido';
@@ -18,6 +18,9 @@ export class LoteEntity {
   @Column('int') nuevos: number;
   @Column('int') actualizados: number;
   @Column('int', { name: 'sin_cambios' }) sinCambios: number;
+  @Column('int') bajas: number;
+  @Column('int') retornos: number;
+  @Column('jsonb', { name: 'bajas_desconocidas' }) bajasDesconocidas: BajaDesconocida[];
   @Column('int') invalidos: number;
   @Column('jsonb', { name: 'filas_invalidas' }) filasInvalidas: FilaInvalida[];
   @Column('text', { name: 'motivo_fallo', nullable: true }) motivoFallo: string | null;

@@ -2,7 +2,7 @@
 // happen one at a time across replicas), completed when every student is on their way.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { FilaInvalida } from '@lucy/contracts';
+import type { BajaDesconocida, FilaInvalida } from '@lucy/contracts';
 import { LoteEntity, type EstadoLote, type OrigenLote } from './lote.entity.js';
 import { qualifiedTable } from './qualified-table.js';
 
@@ -19,6 +19,9 @@ export interface Conteos {
   actualizados: number;
   sinCambios: number;
   filasInvalidas: FilaInvalida[];
+  bajas: number;
+  retornos: number;
+  bajasDesconocidas: BajaDesconocida[];
 }
 
 export interface LoteBloqueado {
@@ -39,12 +42,14 @@ export class LoteRepository {
    */
   async guardarIngestado(m: EntityManager, lote: LoteNuevo, c: Conteos, estado: EstadoLote): Promise<boolean> {
     const rows = await m.query(
-      `INSERT INTO ${qualifiedTable(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, total, nuevos, actualizados, sin_cambios, invalidos, filas_invalidas, ingested_at, completed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, now(), CASE WHEN $4 = 'completado' THEN now() END)
+      `INSERT INTO ${qualifiedTable(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, total, nuevos, actualizados, sin_cambios, invalidos, filas_invalidas,
+                                                      bajas, retornos, bajas_desconocidas, ingested_at, completed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, now(), CASE WHEN $4 = 'completado' THEN now() END)
        ON CONFLICT (id) DO UPDATE SET
          origen = excluded.origen, descripcion = excluded.descripcion, estado = excluded.estado, correlation_id = excluded.correlation_id,
          total = excluded.total, nuevos = excluded.nuevos, actualizados = excluded.actualizados, sin_cambios = excluded.sin_cambios,
-         invalidos = excluded.invalidos, filas_invalidas = excluded.filas_invalidas, motivo_fallo = NULL, failed_at = NULL,
+         invalidos = excluded.invalidos, filas_invalidas = excluded.filas_invalidas, bajas = excluded.bajas, retornos = excluded.retornos,
+         bajas_desconocidas = excluded.bajas_desconocidas, motivo_fallo = NULL, failed_at = NULL,
          ingested_at = excluded.ingested_at, completed_at = excluded.completed_at
        WHERE l.estado = 'fallido'
        RETURNING id`,
@@ -60,6 +65,9 @@ export class LoteRepository {
         c.sinCambios,
         c.filasInvalidas.length,
         JSON.stringify(c.filasInvalidas),
+        c.bajas,
+        c.retornos,
+        JSON.stringify(c.bajasDesconocidas),
       ],
     );
     return rows.length > 0;

@@ -29,6 +29,16 @@ describe('filasDeSial', () => {
     });
   });
 
+  it('takes a leaving estado (baja, egresado) from the record itself, and no other', () => {
+    const filas = filasDeSial('ingresantes', [
+      registro({ estado: 'baja' }),
+      registro({ estado: 'Egresado' }),
+      registro({ estado: 'preinscripto' }),
+      registro({ estado: null }),
+    ]);
+    expect(filas.map((f) => f.estado)).toEqual(['baja', 'egresado', 'ingresante', 'ingresante']);
+  });
+
   it('with a periodo, keeps only that period’s records and gives it to records without one', () => {
     const filas = filasDeSial(
       'aspirantes',

@@ -1,8 +1,10 @@
 // A SIAL record → a row for the registry. SIAL's estado is the list the record comes from (a student
-// left in an old list keeps that list's estado; consolidation sorts that out).
-import type { EstadoAlumno } from '@lucy/contracts';
+// left in an old list keeps that list's estado; consolidation sorts that out), except for a student
+// leaving: SIAL keeps them in their list with the record's estado `baja` or `egresado`, and that is the
+// estado the row takes (whatever else the record's estado says, the list decides).
+import { esSalida, type EstadoAlumno } from '@lucy/contracts';
 import type { FilaCruda } from '../domain/fila.js';
-import { normalizarTexto } from '../domain/normalizar.js';
+import { leerEstado, normalizarTexto } from '../domain/normalizar.js';
 import type { ListaSial, RegistroSial } from './sial.client.js';
 
 export const ESTADO_DE_LISTA: Record<ListaSial, EstadoAlumno> = {
@@ -29,9 +31,14 @@ export function filasDeSial(lista: ListaSial, registros: readonly RegistroSial[]
       emailPersonal: r.email_personal ?? null,
       emailInstitucional: r.email_institucional ?? null,
       carrera: r.carrera,
-      estado: ESTADO_DE_LISTA[lista],
+      estado: estadoDe(lista, r),
       periodo: suyo ?? periodo ?? null,
     });
   });
   return filas;
+}
+
+function estadoDe(lista: ListaSial, r: RegistroSial): EstadoAlumno {
+  const propio = leerEstado(r.estado);
+  return propio !== null && esSalida(propio) ? propio : ESTADO_DE_LISTA[lista];
 }

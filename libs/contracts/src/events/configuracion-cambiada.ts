@@ -8,8 +8,8 @@ import { porMinuto } from '../common/limites.js';
  * The runtime configuration the gateway owns (operators change it through its API; it is versioned in
  * its database). Secrets are never part of it: they stay in each service's environment. Which service
  * applies which key:
- *   loteTamano → ingest-service (BATCH_SIZE) · limites → teams (graph), moodle, mail (smtp), through
- *   LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
+ *   loteTamano, ausenciasParaBaja → ingest-service (BATCH_SIZE, AUSENCIAS_PARA_BAJA) · limites → teams
+ *   (graph), moodle, mail (smtp), through LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
  *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail →
  *   mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
  * A service runs on its environment for every key the operator has never set (see `fijadas`).
@@ -17,6 +17,11 @@ import { porMinuto } from '../common/limites.js';
 export const Configuracion = z.object({
   /** How many new students of one lote may await their Teams account at once. */
   loteTamano: z.number().int().min(1).max(10_000),
+  /**
+   * After how many complete SIAL pulls in a row without them a listed student is taken as leaving
+   * (AlumnoDadoDeBaja, motivo ausente); 0: never. Absent from versions stored before it existed: 3.
+   */
+  ausenciasParaBaja: z.number().int().min(0).max(100).default(3),
   /** Requests (and, for Graph, writes) per minute per external API, all replicas together, within what each API takes (common/limites.ts). */
   limites: z.object({
     graph: z.object({ rpm: porMinuto('graph', 'rpm'), writeRpm: porMinuto('graph', 'writeRpm').nullable() }),

@@ -135,6 +135,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   // ---- the fields ------------------------------------------------------------------------------------
 
   const loteTamano = numero({ max: 10_000, step: 1 });
+  const ausenciasParaBaja = numero({ min: 0, max: 100, step: 1 });
   const graphRpm = numero();
   const graphWriteRpm = numero();
   const moodleRpm = numero();
@@ -268,12 +269,18 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     seccion(
       'lotes',
       'Lotes',
-      ['loteTamano'],
+      ['loteTamano', 'ausenciasParaBaja'],
       campo(
         'loteTamano',
         'Tamaño de lote',
         loteTamano,
         'Cuántos alumnos nuevos de un lote esperan su cuenta de Microsoft 365 a la vez (1 a 10.000). Más grande: el lote avanza más rápido, siempre dentro de los límites de Graph. Lo aplica ingest-service a los lotes en curso.',
+      ),
+      campo(
+        'ausenciasParaBaja',
+        'Ausencias para dar de baja',
+        ausenciasParaBaja,
+        'Tras cuántas sincronizaciones completas seguidas sin figurar en su lista de SIAL un alumno se da de baja (0 a 100; 0: nunca). No cuentan las sincronizaciones fallidas ni las cargas de archivos. Lo aplica ingest-service.',
       ),
     ),
     seccion(
@@ -465,6 +472,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     fondo = structuredClone(valores ?? {});
     const v = fondo;
     loteTamano.value = num(v.loteTamano);
+    ausenciasParaBaja.value = num(v.ausenciasParaBaja);
     graphRpm.value = num(v.limites?.graph?.rpm);
     graphWriteRpm.value = num(v.limites?.graph?.writeRpm);
     moodleRpm.value = num(v.limites?.moodle?.rpm);
@@ -510,6 +518,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     const valores = {
       ...structuredClone(fondo),
       loteTamano: n('loteTamano', loteTamano),
+      ausenciasParaBaja: n('ausenciasParaBaja', ausenciasParaBaja),
       limites: {
         graph: {
           rpm: n('limites.graph.rpm', graphRpm),
