@@ -110,3 +110,112 @@ describe('SIAL stand-in', () => {
     );
   });
 });
+
+describe('SIAL stand-in admin: a year between pulls', () => {
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${sandbox.urls.admin}/_admin/sial${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const lista = async (l: string) =>
+    ((await (await get(`/v1/api/${l}/?page_size=1000`)).json()) as { results: any[] }).results;
+  /** An ingresante listed only once, with a DNI of digits (the cohort lists some students twice on purpose). */
+  const unIngresante = async () => {
+    const todos = [...(await lista('aspirantes')), ...(await lista('preinscriptos')), ...(await lista('ingresantes'))];
+    const digitos = (d: string) => d.replace(/\D/g, '');
+    return (await lista('ingresantes')).find(
+      (r) => /^\d+$/.test(r.dni) && todos.filter((x) => digitos(x.dni) === r.dni).length === 1,
+    );
+  };
+
+  it('changes a record’s fields and marks a student leaving, kept in their list with that estado', async () => {
+    const ana = await unIngresante();
+    const cambio = await admin('PATCH', `/records/${ana.dni}`, { apellido: 'Nueva', email_personal: null });
+    expect(cambio.status).toBe(200);
+    expect(((await cambio.json()) as any).records).toEqual([
+      { lista: 'ingresantes', record: { ...ana, apellido: 'Nueva', email_personal: null } },
+    ]);
+    await admin('PATCH', `/records/${ana.dni}`, { estado: 'egresado' });
+    const despues = (await lista('ingresantes')).find((r) => r.id === ana.id);
+    expect(despues).toEqual({ ...ana, apellido: 'Nueva', email_personal: null, estado: 'egresado' });
+    // Still there after advancing to the next revision.
+    await admin('POST', '/advance');
+    expect((await lista('ingresantes')).find((r) => r.id === ana.id)).toMatchObject({ estado: 'egresado' });
+  });
+
+  it('takes a record off its list and adds it back as it was, at the end, or with changed fields', async () => {
+    const ana = await unIngresante();
+    const antes = await lista('ingresantes');
+    const quitado = await admin('DELETE', `/records/${ana.dni.replace(/(\d{2})(\d{3})(\d{3})/, '$1.$2.$3')}`);
+    expect(quitado.status).toBe(200);
+    expect(((await quitado.json()) as any).removed).toEqual([{ lista: 'ingresantes', record: ana }]);
+    expect((await lista('ingresantes')).map((r) => r.dni)).not.toContain(ana.dni);
+    expect((await get('/v1/api/ingresantes/')).status).toBe(200);
+    expect(((await (await get('/v1/api/ingresantes/')).json()) as any).count).toBe(antes.length - 1);
+
+    const vuelta = await admin('POST', '/records', { lista: 'ingresantes', dni: ana.dni, carrera: 'Contador Público' });
+    expect(vuelta.status).toBe(201);
+    const { id: _, ...datos } = ana;
+    expect(((await vuelta.json()) as any).record).toEqual({ ...datos, carrera: 'Contador Público', id: 1_000_001 });
+    expect((await lista('ingresantes')).at(-1)).toMatchObject({ dni: ana.dni, carrera: 'Contador Público' });
+    expect((await admin('POST', '/records', { lista: 'ingresantes', dni: ana.dni })).status).toBe(409);
+  });
+
+  it('adds a new record with the list’s estado, and moves one to another list', async () => {
+    const nuevo = await admin('POST', '/records', {
+      lista: 'preinscriptos',
+      dni: '30.111.222',
+      nombre: 'Ana',
+      apellido: 'Paz',
+      carrera: 'Contador Público',
+    });
+    expect(nuevo.status).toBe(201);
+    expect(((await nuevo.json()) as any).record).toMatchObject({
+      dni: '30.111.222',
+      estado: 'preinscripto',
+      email_personal: null,
+      periodo: '2027',
+    });
+    const movido = await admin('PATCH', '/records/30111222', { lista: 'ingresantes', legajo: '100777' });
+    expect(((await movido.json()) as any).records).toEqual([
+      { lista: 'ingresantes', record: expect.objectContaining({ estado: 'ingresante', legajo: '100777' }) },
+    ]);
+    expect((await lista('preinscriptos')).some((r) => r.dni === '30.111.222')).toBe(false);
+  });
+
+  it('answers bad input with 400 and a message naming the field, an unlisted DNI with 404', async () => {
+    const casos: [string, string, unknown, RegExp][] = [
+      ['PATCH', '/records/12-345', { apellido: 'X' }, /^dni: a DNI is 7 or 8 digits/],
+      ['PATCH', '/records/30111222?lista=egresados', { apellido: 'X' }, /^lista: unknown list/],
+      ['PATCH', '/records/30111222', {}, /nothing to change/],
+      ['PATCH', '/records/30111222', { apodo: 'X' }, /apodo/],
+      ['PATCH', '/records/30111222', { estado: 'becado' }, /^estado: /],
+      ['PATCH', '/records/30111222', { anio_ingreso: '2027' }, /^anio_ingreso: /],
+      [
+        'POST',
+        '/records',
+        { lista: 'ingresantes', dni: '30111222' },
+        /apellido: required; nombre: required; carrera: required/,
+      ],
+      ['POST', '/records', { lista: 'egresados', dni: '30111222', nombre: 'A' }, /^lista: /],
+      ['POST', '/records', { lista: 'ingresantes', dni: 'abc', nombre: 'A' }, /^dni: /],
+    ];
+    for (const [method, path, body, mensaje] of casos) {
+      const r = await admin(method, path, body);
+      expect([method, path, r.status]).toEqual([method, path, 400]);
+      expect(((await r.json()) as any).message).toMatch(mensaje);
+    }
+    const nadie = await admin('DELETE', '/records/30111222');
+    expect(nadie.status).toBe(404);
+    expect(((await nadie.json()) as any).message).toBe('DNI 30111222 is not listed');
+    expect((await admin('PATCH', '/records/30111222', { apellido: 'X' })).status).toBe(404);
+  });
+
+  it('forgets every edit on reset', async () => {
+    const ana = await unIngresante();
+    await admin('DELETE', `/records/${ana.dni}`);
+    await admin('POST', '/reset');
+    expect((await lista('ingresantes')).find((r) => r.id === ana.id)).toEqual(ana);
+  });
+});

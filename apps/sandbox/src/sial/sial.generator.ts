@@ -13,6 +13,9 @@ import { type Rng, intBetween, mulberry32, pick } from './prng.js';
 export const SIAL_LISTS = ['aspirantes', 'preinscriptos', 'ingresantes'] as const;
 export type SialList = (typeof SIAL_LISTS)[number];
 export type Estado = 'aspirante' | 'preinscripto' | 'ingresante';
+/** A record's estado: its list's, or, for a student leaving, baja or egresado (kept in their list). */
+export type EstadoRegistro = Estado | 'baja' | 'egresado';
+export const ESTADOS_REGISTRO = ['aspirante', 'preinscripto', 'ingresante', 'baja', 'egresado'] as const;
 
 export interface SialRecord {
   id: number;
@@ -27,7 +30,7 @@ export interface SialRecord {
   periodo: string;
   anio_ingreso: number;
   sede: string;
-  estado: Estado;
+  estado: EstadoRegistro;
 }
 
 export interface CohortConfig {
@@ -40,7 +43,7 @@ export interface CohortConfig {
 
 export type Cohort = Record<SialList, SialRecord[]>;
 
-const LIST_OF: Record<Estado, SialList> = {
+export const LIST_OF: Record<Estado, SialList> = {
   aspirante: 'aspirantes',
   preinscripto: 'preinscriptos',
   ingresante: 'ingresantes',

@@ -1,7 +1,9 @@
-// The SIAL stand-in's state: the cohort settings (size, seed, revision), the credentials, how it pages,
-// and a pull counter that can advance the revision by itself every N pulls.
+// The SIAL stand-in's state: the cohort settings (size, seed, revision), the edits made over it (records
+// changed, removed, added), the credentials, how it pages, and a pull counter that can advance the
+// revision by itself every N pulls.
 import { z } from 'zod';
-import { type Cohort, SIAL_LISTS, type SialList, generateCohort } from './sial.generator.js';
+import { aplicarEdiciones, buscar, type Edicion } from './sial.edits.js';
+import { type Cohort, SIAL_LISTS, type SialList, type SialRecord, generateCohort } from './sial.generator.js';
 
 export const SialConfigSchema = z
   .object({
@@ -25,6 +27,12 @@ export class SialStore {
   config: SialConfig;
   private cache: { key: string; cohort: Cohort } | null = null;
   readonly pulls: Record<SialList, number> = { aspirantes: 0, preinscriptos: 0, ingresantes: 0 };
+  /** The records changed, removed and added by the admin API, in order (sial.edits.ts). */
+  private ediciones: Edicion[] = [];
+  /** Bumped by every edit and reset: part of the cohort cache's key. */
+  private version = 0;
+  /** Each removed DNI's last record, so it can be added back as it was. */
+  private readonly removidos = new Map<string, Omit<SialRecord, 'id'>>();
 
   constructor(config: Partial<SialConfig> = {}) {
     this.config = SialConfigSchema.parse(config);
@@ -32,9 +40,33 @@ export class SialStore {
 
   cohort(): Cohort {
     const { size, seed, year, revision } = this.config;
-    const key = `${size}/${seed}/${year}/${revision}`;
-    if (this.cache?.key !== key) this.cache = { key, cohort: generateCohort({ size, seed, year, revision }) };
+    const key = `${size}/${seed}/${year}/${revision}/${this.version}`;
+    if (this.cache?.key !== key)
+      this.cache = {
+        key,
+        cohort: aplicarEdiciones(generateCohort({ size, seed, year, revision }), this.ediciones),
+      };
     return this.cache.cohort;
+  }
+
+  /** Where a DNI (normalized) is listed now. */
+  buscar(dni: string, lista?: SialList): { lista: SialList; record: SialRecord }[] {
+    return buscar(this.cohort(), dni, lista);
+  }
+
+  /** Records an edit; what it removes is remembered for adding back. */
+  editar(e: Edicion): void {
+    if (e.kind === 'remove')
+      for (const { record } of this.buscar(e.dni, e.lista)) {
+        const { id: _, ...datos } = record;
+        this.removidos.set(e.dni, datos);
+      }
+    this.ediciones = [...this.ediciones, e];
+    this.version++;
+  }
+
+  removido(dni: string): Omit<SialRecord, 'id'> | undefined {
+    return this.removidos.get(dni);
   }
 
   /** Counts a pull of a list (its first page) and advances the revision when configured to. */
@@ -58,6 +90,9 @@ export class SialStore {
   reset(initial: Partial<SialConfig>): void {
     this.config = SialConfigSchema.parse(initial);
     for (const l of SIAL_LISTS) this.pulls[l] = 0;
+    this.ediciones = [];
+    this.version++;
+    this.removidos.clear();
   }
 }
 
