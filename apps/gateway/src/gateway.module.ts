@@ -39,6 +39,7 @@ import { GatewayConfiguracionFijadas1764400000000 } from './persistence/migratio
 import { GatewayCiclo1764800000000 } from './persistence/migrations/1764800000000-ciclo.js';
 import { GatewayIdsEnPasos1764700000000 } from './persistence/migrations/1764700000000-ids-en-pasos.js';
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
+import { GatewayLoteBajas1764910000000 } from './persistence/migrations/1764910000000-lote-bajas.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
@@ -66,6 +67,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayIdempotency1764480000000,
         GatewayIdsEnPasos1764700000000,
         GatewayCiclo1764800000000,
+        GatewayLoteBajas1764910000000,
       ],
     }),
     HealthModule,

@@ -25,6 +25,7 @@ describe('gateway API: configuration', () => {
   /** Every key of the configuration, in its order. */
   const TODAS = [
     'loteTamano',
+    'ausenciasParaBaja',
     'limites',
     'plantillaEmail',
     'upn',
@@ -182,14 +183,15 @@ describe('gateway API: configuration', () => {
   });
 
   it('sets a key a PATCH names with the value it already has: a version with no cambios, announced with the keys set', async () => {
-    // A schedule of its own first (still inactive: nothing runs), which a PATCH of another key must leave alone.
+    // A schedule of its own first (still inactive: nothing runs), which a PATCH of another key must leave alone;
+    // with it, the last keys never set but plantillaEmail.
     const horario = { activa: false, cron: '0 3 * * *', fuentes: ['ingresantes'], periodo: null };
     const v7 = await gw.api('/config', {
       method: 'PATCH',
-      body: { valores: { sincronizacion: horario, cursosAnteriores: 'desenrolar' } },
+      body: { valores: { sincronizacion: horario, cursosAnteriores: 'desenrolar', ausenciasParaBaja: 4 } },
     });
     expect(v7.body.version).toBe(7);
-    expect([...v7.body.cambios].sort()).toEqual(['cursosAnteriores', 'sincronizacion']);
+    expect([...v7.body.cambios].sort()).toEqual(['ausenciasParaBaja', 'cursosAnteriores', 'sincronizacion']);
     // plantillaEmail was never set: the services run their own; the operator wants the included one (null), whatever their environment says.
     const r = await gw.api('/config', {
       method: 'PATCH',

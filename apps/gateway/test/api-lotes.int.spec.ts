@@ -262,6 +262,34 @@ describe('gateway API: lotes', () => {
       });
     });
 
+    it('shows the bajas, retornos and unknown leavers ingest counted, and none from an ingest that did not count them', async () => {
+      const loteId = await pull();
+      const bajasDesconocidas = [{ fila: 4, fuente: 'aspirantes', dni: '30111222', estado: 'egresado' as const }];
+      await tap.publish(LoteIngestado, {
+        loteId,
+        origen: 'sial',
+        total: 5,
+        ...ingesta,
+        sinCambios: 1,
+        bajas: 2,
+        retornos: 1,
+        bajasDesconocidas,
+      });
+      await waitFor(async () => (await estadoDe(loteId)) !== 'solicitado', 'the pull to be ingested');
+      expect((await gw.api(`/lotes/${loteId}`)).body).toMatchObject({
+        estado: 'terminado',
+        ingesta: { sinCambios: 1, bajas: 2, retornos: 1, bajasDesconocidas },
+      });
+      const viejo = await pull();
+      await tap.publish(LoteIngestado, { loteId: viejo, origen: 'sial', total: 1, ...ingesta, sinCambios: 1 });
+      await waitFor(async () => (await estadoDe(viejo)) !== 'solicitado', 'the other pull to be ingested');
+      expect((await gw.api(`/lotes/${viejo}`)).body.ingesta).toMatchObject({
+        bajas: null,
+        retornos: null,
+        bajasDesconocidas: [],
+      });
+    });
+
     it('a lote whose rows were duplicates of unchanged students is terminado', async () => {
       const loteId = await pull();
       await tap.publish(LoteIngestado, { loteId, origen: 'sial', total: 4, ...ingesta, sinCambios: 2 });

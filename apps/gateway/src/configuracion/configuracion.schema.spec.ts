@@ -100,15 +100,20 @@ describe('the runtime configuration', () => {
     ).toEqual([]);
   });
 
-  it('as PATCH and an import read it, has only the keys sent: no default filled in for the schedule', () => {
+  it('as PATCH and an import read it, has only the keys sent: no default filled in for the schedule nor the absences', () => {
     expect(ConfiguracionNombrada.partial().strict().parse({ loteTamano: 5 })).toEqual({ loteTamano: 5 });
-    const { sincronizacion: _, ...sinSincronizacion } = DEFECTO;
+    const { sincronizacion: _, ausenciasParaBaja: _a, ...sinSincronizacion } = DEFECTO;
     expect(Object.keys(ConfiguracionNombrada.parse(sinSincronizacion))).not.toContain('sincronizacion');
+    expect(Object.keys(ConfiguracionNombrada.parse(sinSincronizacion))).not.toContain('ausenciasParaBaja');
     expect(
       ConfiguracionNombrada.safeParse({ ...DEFECTO, sincronizacion: { ...DEFECTO.sincronizacion, cron: 'nunca' } })
         .success,
     ).toBe(false);
-    // PUT's whole configuration still gets the default.
-    expect(ConfiguracionApi.parse(sinSincronizacion).sincronizacion).toEqual(DEFECTO.sincronizacion);
+    // PUT's whole configuration still gets the defaults.
+    expect(ConfiguracionApi.parse(sinSincronizacion)).toMatchObject({
+      sincronizacion: DEFECTO.sincronizacion,
+      ausenciasParaBaja: 3,
+    });
+    expect(ConfiguracionNombrada.safeParse({ ...DEFECTO, ausenciasParaBaja: -1 }).success).toBe(false);
   });
 });

@@ -148,6 +148,7 @@ export const ConfiguracionApi = z
  * sets are the keys it names, and only those (a PATCH of loteTamano must not reset the schedule).
  */
 export const ConfiguracionNombrada = ConfiguracionApi.extend({
+  ausenciasParaBaja: c.ausenciasParaBaja.unwrap().optional(),
   cursosAnteriores: c.cursosAnteriores.unwrap().optional(),
   sincronizacion: sincronizacion.optional(),
 });

@@ -109,9 +109,9 @@ const guardadas = (f: { cambios: string[]; fijadas: unknown }) => ({
 });
 
 /**
- * A row written before a key with a default existed (cursosAnteriores, sincronizacion) lacks it: the
- * contract's default stands in, as it does for a message that lacks it. So the next change does not
- * count it as changed — which would set it, in force over a service's environment, unasked.
+ * A row written before a key with a default existed (ausenciasParaBaja, cursosAnteriores, sincronizacion)
+ * lacks it: the contract's default stands in, as it does for a message that lacks it. So the next change
+ * does not count it as changed — which would set it, in force over a service's environment, unasked.
  */
 export function conClavesNuevas(valores: Configuracion): Configuracion {
   const completos: Record<string, unknown> = { ...valores };

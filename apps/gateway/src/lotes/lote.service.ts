@@ -118,8 +118,19 @@ export class LoteService {
       [e.loteId, e.origen, `lote-${e.loteId}`],
     );
     await m.query(
-      `UPDATE ${this.s}.lote SET estado = 'ingestado', total = $2, nuevos = $3, actualizados = $4, sin_cambios = $5, invalidos = $6, ingestado_at = now() WHERE id = $1`,
-      [e.loteId, e.alumnoIds.length, e.nuevos, e.actualizados, e.sinCambios, JSON.stringify(e.invalidos)],
+      `UPDATE ${this.s}.lote SET estado = 'ingestado', total = $2, nuevos = $3, actualizados = $4, sin_cambios = $5, invalidos = $6,
+              bajas = $7, retornos = $8, bajas_desconocidas = $9, ingestado_at = now() WHERE id = $1`,
+      [
+        e.loteId,
+        e.alumnoIds.length,
+        e.nuevos,
+        e.actualizados,
+        e.sinCambios,
+        JSON.stringify(e.invalidos),
+        e.bajas ?? null,
+        e.retornos ?? null,
+        JSON.stringify(e.bajasDesconocidas ?? []),
+      ],
     );
     if (e.alumnoIds.length) {
       await m.query(
@@ -133,7 +144,13 @@ export class LoteService {
       total: e.total,
       exitosos: e.total - invalidos,
       fallidos: invalidos,
-      detalle: { nuevos: e.nuevos, actualizados: e.actualizados, sinCambios: e.sinCambios },
+      detalle: {
+        nuevos: e.nuevos,
+        actualizados: e.actualizados,
+        sinCambios: e.sinCambios,
+        bajas: e.bajas ?? 0,
+        retornos: e.retornos ?? 0,
+      },
     });
   }
 

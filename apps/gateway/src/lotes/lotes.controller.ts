@@ -54,6 +54,11 @@ const Progreso = z.object({
     actualizados: z.number().nullable(),
     sinCambios: z.number().nullable(),
     invalidos: z.array(z.unknown()),
+    bajas: z.number().nullable().describe('students taken as leaving (marked baja or egresado, or absent from SIAL)'),
+    retornos: z.number().nullable().describe('students who had left and are listed as active again'),
+    bajasDesconocidas: z
+      .array(z.unknown())
+      .describe('rows of students never registered, marked leaving: not onboarded'),
   }),
 });
 

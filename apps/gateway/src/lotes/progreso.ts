@@ -17,7 +17,17 @@ export interface ProgresoLote {
   pendientes: number;
   porcentaje: number;
   desglose: Record<string, number>;
-  ingesta: { nuevos: number | null; actualizados: number | null; sinCambios: number | null; invalidos: unknown[] };
+  ingesta: {
+    nuevos: number | null;
+    actualizados: number | null;
+    sinCambios: number | null;
+    invalidos: unknown[];
+    /** Students taken as leaving, and back (null: not answered yet, or by an ingest that did not count them). */
+    bajas: number | null;
+    retornos: number | null;
+    /** Rows of unknown students marked leaving: not onboarded. */
+    bajasDesconocidas: unknown[];
+  };
 }
 
 /** One count: in lote `lote_id`, `n` students whose workflow is in `estado` ('pendiente': not released yet). */
@@ -60,6 +70,9 @@ export function resumir(lote: Record<string, any>, filas: readonly FilaLote[]): 
       actualizados: lote.actualizados,
       sinCambios: lote.sin_cambios,
       invalidos: lote.invalidos,
+      bajas: lote.bajas ?? null,
+      retornos: lote.retornos ?? null,
+      bajasDesconocidas: lote.bajas_desconocidas ?? [],
     },
   };
 }

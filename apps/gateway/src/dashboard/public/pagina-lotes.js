@@ -265,7 +265,7 @@ function tarjetaLote(l, avisar, recargar) {
       : h(
           'p',
           { class: 'ayuda ingesta' },
-          `Ingesta: ${numero(l.ingesta.nuevos)} nuevos · ${numero(l.ingesta.actualizados ?? 0)} actualizados · ${numero(l.ingesta.sinCambios ?? 0)} sin cambios · ${numero(invalidos.length)} inválidas`,
+          `Ingesta: ${numero(l.ingesta.nuevos)} nuevos · ${numero(l.ingesta.actualizados ?? 0)} actualizados · ${numero(l.ingesta.sinCambios ?? 0)} sin cambios · ${numero(invalidos.length)} inválidas${ciclo(l.ingesta)}`,
         ),
     l.error ? h('p', { class: 'error' }, l.error) : null,
     invalidos.length
@@ -307,6 +307,16 @@ function tarjetaLote(l, avisar, recargar) {
         )
       : null,
   );
+}
+
+/** The students the lote took as leaving or back, and the unknown leavers it did not onboard: only when there are. */
+function ciclo(ingesta) {
+  const partes = [];
+  if (ingesta.bajas) partes.push(`${numero(ingesta.bajas)} ${ingesta.bajas === 1 ? 'baja' : 'bajas'}`);
+  if (ingesta.retornos) partes.push(`${numero(ingesta.retornos)} ${ingesta.retornos === 1 ? 'retorno' : 'retornos'}`);
+  const desconocidas = ingesta.bajasDesconocidas?.length ?? 0;
+  if (desconocidas) partes.push(`${numero(desconocidas)} de baja sin registrar (no se dan de alta)`);
+  return partes.map((p) => ` · ${p}`).join('');
 }
 
 function describirInvalido(i) {
