@@ -54,6 +54,18 @@ describe('consolidar', () => {
     ]);
   });
 
+  it('keeps a student SIAL marks leaving in one list while an older list still has them', () => {
+    const r = consolidar([fila(), fila({ fuente: 'ingresantes', estado: 'baja' })]);
+    expect(r.invalidas).toEqual([]);
+    expect(r.alumnos.map((a) => a.datos.estado)).toEqual(['baja']);
+    const dos = consolidar([
+      fila({ fuente: 'ingresantes', estado: 'baja' }),
+      fila({ fuente: 'ingresantes', estado: 'egresado' }),
+    ]);
+    expect(dos.alumnos).toEqual([]);
+    expect(dos.invalidas[0]!.motivos[0]).toContain('(estado)');
+  });
+
   it('reports every row of a DNI repeated with conflicting data, naming the fields and the rows', () => {
     const r = consolidar([fila(), fila({ dni: '45.123.456', emailPersonal: 'brenda.flores.bis@gmail.com' })]);
     expect(r.alumnos).toEqual([]);
