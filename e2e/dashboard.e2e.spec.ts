@@ -187,6 +187,29 @@ describe('the dashboard, in a browser', () => {
     await shot('05-alumno.png');
   }, 60_000);
 
+  it('suspends two chosen students at once from the search, and brings one back from their page', async () => {
+    const [a, b] = [alumnos[1]!, alumnos[2]!];
+    await ir('Alumnos');
+    await page.getByLabel('Buscar').fill('');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByLabel(`Elegir a ${a.apellido}, ${a.nombre}`).check();
+    await page.getByLabel(`Elegir a ${b.apellido}, ${b.nombre}`).check();
+    await page.getByText('2 elegidos').waitFor();
+    await page.getByLabel('Acción', { exact: true }).selectOption('suspender');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Aplicar a los elegidos' }).click();
+    await page.getByText('Suspender (baja): 2 iniciados, 0 rechazados').waitFor();
+    await shot('05b-alumnos-accion-masiva.png');
+
+    await page.getByRole('link', { name: `${a.apellido}, ${a.nombre}` }).click();
+    const baja = page.locator('#ciclo li[data-tipo="baja"]');
+    await baja.and(page.locator('[data-estado="suspendido"]')).waitFor({ timeout: 60_000 });
+    await baja.getByText('(operador)').waitFor();
+    await page.getByRole('button', { name: 'Reactivar' }).click();
+    await page.locator('#ciclo li[data-tipo="baja"][data-estado="cancelado"]').waitFor({ timeout: 60_000 });
+    await shot('05c-alumno-ciclo.png');
+  }, 120_000);
+
   it('shows an open breaker on its service page and closes it with the reset button', async () => {
     // Graph goes down while new students arrive: teams-service's breaker opens and stays open.
     await putJson(admin('/faults/graph'), { downForMs: 600_000 });

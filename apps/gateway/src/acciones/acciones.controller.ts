@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import { InjectConfig, invalidInput } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { BEARER } from '../api/docs.setup.js';
@@ -7,7 +8,7 @@ import { AlumnosQueries } from '../alumnos/alumnos.queries.js';
 import { Actor } from '../auth/actor.decorator.js';
 import { Requiere } from '../auth/roles.js';
 import { AccionMasiva, EjecucionSchema } from './acciones.schemas.js';
-import { AccionesService } from './acciones.service.js';
+import { AccionesService, CATALOGO_ACCIONES } from './acciones.service.js';
 
 @ApiTags('acciones')
 @ApiBearerAuth(BEARER)
@@ -19,13 +20,20 @@ export class AccionesController {
     private readonly alumnos: AlumnosQueries,
   ) {}
 
+  @Get()
+  @ApiOperation({ summary: 'The actions an operator may run on students, with how the dashboard labels them' })
+  @ApiOkResponse({ standardSchema: z.array(z.object({ accion: z.string(), etiqueta: z.string() })) })
+  catalogo() {
+    return CATALOGO_ACCIONES;
+  }
+
   @Post()
   @Requiere('operator')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Run an action on a selection of students (ids or a filter); recorded as a tarea',
     description:
-      'activar: run the onboarding again for a student whose workflow failed or was undone. reenviar-credenciales / restablecer-password: a new temporary password, emailed. enrolar-moodle: enrol again. desaprovisionar: undo the account and enrolments. Students an action cannot apply to are listed as rejected with the reason; the others start.',
+      'activar: run the onboarding again for a student whose workflow failed or was undone. reenviar-credenciales / restablecer-password: a new temporary password, emailed. enrolar-moodle: enrol again. desaprovisionar: undo the account and enrolments. suspender: the student leaves (account disabled, Moodle suspended; deleted after the grace). reactivar: a suspended student comes back, or a deleted one is restored. Students an action cannot apply to are listed as rejected with the reason; the others start.',
   })
   @ApiAcceptedResponse({ standardSchema: EjecucionSchema })
   async ejecutar(@Body({ schema: AccionMasiva }) body: AccionMasiva, @Actor() actor: string) {

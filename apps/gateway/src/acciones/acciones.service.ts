@@ -10,7 +10,11 @@ import { WorkflowService } from '../workflows/workflow.service.js';
 import { estadoFinal, TareaService, type TipoTarea } from '../tareas/tarea.service.js';
 
 /** The actions an operator may run: onboarding's (activar, a step's retry, desaprovisionar) and the lifecycle's. */
-export const ACCIONES = [...ACCIONES_OPERADOR, ...ACCIONES_CICLO].map((a) => a.accion) as [string, ...string[]];
+export const CATALOGO_ACCIONES: readonly { accion: string; etiqueta: string }[] = [
+  ...ACCIONES_OPERADOR,
+  ...ACCIONES_CICLO,
+].map(({ accion, etiqueta }) => ({ accion, etiqueta }));
+export const ACCIONES = CATALOGO_ACCIONES.map((a) => a.accion) as [string, ...string[]];
 export type Accion = string;
 
 export interface Resultado {

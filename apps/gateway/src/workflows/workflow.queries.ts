@@ -4,9 +4,10 @@ import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import type { Paso } from '../sagas/onboarding.model.js';
-import { ACCIONES_CICLO, tipoCiclo } from '../ciclo/ciclo.pasos.js';
+import { tipoCiclo } from '../ciclo/ciclo.pasos.js';
+import { CATALOGO_ACCIONES } from '../acciones/acciones.service.js';
 import { pasosDe } from '../ciclo/ciclo.saga.js';
-import { ACCIONES_OPERADOR, DESCRIPCION_PASOS, idDe, NO_CRITICOS } from '../sagas/onboarding.saga.js';
+import { DESCRIPCION_PASOS, idDe, NO_CRITICOS } from '../sagas/onboarding.saga.js';
 
 @Injectable()
 export class WorkflowQueries {
@@ -44,7 +45,7 @@ export class WorkflowQueries {
         moodleUserId: idDe(porPaso, 'moodleUserId'),
         cursos: w.cursos,
       },
-      acciones: [...ACCIONES_OPERADOR, ...ACCIONES_CICLO].map(({ accion, etiqueta }) => ({ accion, etiqueta })),
+      acciones: CATALOGO_ACCIONES,
       lotes: lotes.map((l: { lote_id: string }) => l.lote_id),
       workflow: {
         id: w.id,

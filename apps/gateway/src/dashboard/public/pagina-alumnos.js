@@ -1,6 +1,8 @@
 // Student search: free text (name, DNI, email, UPN), workflow state, lote; each result opens the
 // student's timeline. The search lives in the URL, so a result can be linked and the back button works.
-import { api } from './api.js';
+// An operator selects students (or every one the search finds) and runs an action on them at once
+// (POST /api/v1/acciones): select, then act.
+import { api, puede } from './api.js';
 import { ESTADO_WORKFLOW, h, insignia, numero, reemplazar, tonoDe } from './dom.js';
 
 const ESTADOS = [
@@ -69,6 +71,37 @@ export default async function alumnos(main, { consulta }) {
   if (loteId) p.set('loteId', loteId);
   try {
     const pagina = await api(`/alumnos?${p}`);
+    const elegidos = new Set();
+    const barra = puede('operator')
+      ? await barraDeAcciones(elegidos, pagina.total, { q, workflow, loteId }, (msg, tipo) =>
+          reemplazar(aviso, h('p', { class: tipo === 'error' ? 'error' : 'ok', role: 'status' }, msg)),
+        )
+      : null;
+    const aviso = h('div', { id: 'aviso-acciones', 'aria-live': 'polite' });
+    const marcar = (id, si) => {
+      if (si) elegidos.add(id);
+      else elegidos.delete(id);
+      barra?.actualizar();
+    };
+    const casillas = pagina.items.map((a) =>
+      h('input', {
+        type: 'checkbox',
+        'aria-label': `Elegir a ${a.apellido ?? ''}, ${a.nombre ?? ''}`,
+        'data-alumno': a.alumnoId,
+        onchange: (e) => marcar(a.alumnoId, e.target.checked),
+      }),
+    );
+    const todos = h('input', {
+      type: 'checkbox',
+      id: 'elegir-pagina',
+      'aria-label': 'Elegir todos los de esta página',
+      onchange: (e) => {
+        for (const c of casillas) {
+          c.checked = e.target.checked;
+          marcar(c.dataset.alumno, c.checked);
+        }
+      },
+    });
     reemplazar(
       resultados,
       h(
@@ -76,6 +109,8 @@ export default async function alumnos(main, { consulta }) {
         {},
         `${numero(pagina.total)} alumno${pagina.total === 1 ? '' : 's'}${pagina.total > POR_PAGINA ? ` (del ${offset + 1} al ${Math.min(offset + POR_PAGINA, pagina.total)})` : ''}`,
       ),
+      barra?.el ?? null,
+      aviso,
       pagina.items.length
         ? h(
             'table',
@@ -87,16 +122,18 @@ export default async function alumnos(main, { consulta }) {
               h(
                 'tr',
                 {},
+                barra ? h('th', { scope: 'col' }, todos) : null,
                 ['Alumno', 'DNI', 'Carrera', 'Estado', 'UPN', 'Avisos'].map((t) => h('th', { scope: 'col' }, t)),
               ),
             ),
             h(
               'tbody',
               {},
-              pagina.items.map((a) =>
+              pagina.items.map((a, i) =>
                 h(
                   'tr',
                   {},
+                  barra ? h('td', {}, casillas[i]) : null,
                   h(
                     'th',
                     { scope: 'row' },
@@ -144,4 +181,64 @@ export default async function alumnos(main, { consulta }) {
     reemplazar(resultados, h('p', { class: 'error', role: 'alert' }, err.message));
   }
   texto.focus();
+}
+
+/** The bar that runs an action on the chosen students, or on every one the search finds. */
+async function barraDeAcciones(elegidos, total, filtro, avisar) {
+  const catalogo = await api('/acciones');
+  const accion = h(
+    'select',
+    { id: 'accion-masiva', name: 'accion' },
+    catalogo.map((a) => h('option', { value: a.accion }, a.etiqueta)),
+  );
+  const cuenta = h('span', { id: 'elegidos' }, '');
+  const conFiltro = Object.fromEntries(Object.entries(filtro).filter(([, v]) => v));
+  const correr = async (cuerpo, cuantos) => {
+    const etiqueta = accion.selectedOptions[0]?.textContent ?? accion.value;
+    if (!confirm(`¿${etiqueta} para ${cuantos} alumno${cuantos === 1 ? '' : 's'}?`)) return;
+    try {
+      const r = await api('/acciones', { method: 'POST', json: { accion: accion.value, ...cuerpo } });
+      const rechazos = r.resultados.filter((x) => !x.iniciado).slice(0, 5);
+      avisar(
+        `${etiqueta}: ${r.iniciados} iniciado${r.iniciados === 1 ? '' : 's'}, ${r.rechazados} rechazado${r.rechazados === 1 ? '' : 's'}` +
+          (rechazos.length ? ` (${rechazos.map((x) => x.motivo).join('; ')})` : ''),
+        r.rechazados && !r.iniciados ? 'error' : 'ok',
+      );
+    } catch (err) {
+      avisar(`${etiqueta}: ${err.message}`, 'error');
+    }
+  };
+  const aElegidos = h(
+    'button',
+    {
+      type: 'button',
+      id: 'aplicar-elegidos',
+      disabled: true,
+      onclick: () => correr({ alumnoIds: [...elegidos] }, elegidos.size),
+    },
+    'Aplicar a los elegidos',
+  );
+  const aTodos = h(
+    'button',
+    { type: 'button', class: 'secundario', id: 'aplicar-todos', onclick: () => correr({ filtro: conFiltro }, total) },
+    `Aplicar a los ${numero(total)} de la búsqueda`,
+  );
+  const el = h(
+    'div',
+    { class: 'tarjeta acciones-masivas', role: 'group', 'aria-label': 'Acción sobre varios alumnos' },
+    h('label', { for: 'accion-masiva' }, 'Acción'),
+    ' ',
+    accion,
+    ' ',
+    aElegidos,
+    ' ',
+    aTodos,
+    ' ',
+    cuenta,
+  );
+  const actualizar = () => {
+    aElegidos.disabled = elegidos.size === 0;
+    cuenta.textContent = elegidos.size ? `${elegidos.size} elegido${elegidos.size === 1 ? '' : 's'}` : '';
+  };
+  return { el, actualizar };
 }
