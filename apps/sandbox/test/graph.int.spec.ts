@@ -181,6 +181,15 @@ describe('Graph users', () => {
     const got = await h.api('GET', `/users/${u.id}?$select=usageLocation,accountEnabled,displayName`);
     expect(got.body).toMatchObject({ usageLocation: 'AR', accountEnabled: false, displayName: 'Nuevo' });
     expect(h.store.verifyPassword(u.id, 'Otra-Clave-99')).toBe(true);
+    // The admin view shows the profile as it now is (what a test checks after Lucy updates a student).
+    await h.api('PATCH', `/users/${u.id}`, { givenName: 'Ana María', surname: 'Paz', department: 'Economía' });
+    expect(h.store.allUsers()[0]).toMatchObject({
+      displayName: 'Nuevo',
+      givenName: 'Ana María',
+      surname: 'Paz',
+      department: 'Economía',
+      accountEnabled: false,
+    });
     expect((await h.api('PATCH', `/users/${u.id}`, { accountEnabled: 'no' })).status).toBe(400);
     expect((await h.api('PATCH', `/users/${u.id}`, { usageLocation: 'Argentina' })).status).toBe(400);
     expect(

@@ -269,6 +269,9 @@ export class GraphStore {
     id: string;
     userPrincipalName: string;
     displayName: unknown;
+    givenName: unknown;
+    surname: unknown;
+    department: unknown;
     employeeId: unknown;
     state: UserRecord['state'];
     createdDateTime: string;
@@ -283,6 +286,9 @@ export class GraphStore {
       id: u.id,
       userPrincipalName: String(u.props.userPrincipalName),
       displayName: u.props.displayName,
+      givenName: u.props.givenName ?? null,
+      surname: u.props.surname ?? null,
+      department: u.props.department ?? null,
       employeeId: u.props.employeeId ?? null,
       state: u.state,
       createdDateTime: u.createdDateTime,
