@@ -418,7 +418,9 @@ describe('an academic year, end to end', () => {
     const baja = await cicloEn(a, 'baja', ['suspendido']);
     const margen = Date.parse(baja.venceAt!) - Date.now();
     expect(margen).toBeGreaterThan(2000); // else this machine is too slow for GRACIA_S
-    await sial.cambiar(a.dni, { estado: a.estado });
+    // Back with a new first name (same initial: the same UPN): applied to the account they keep.
+    const vuelveComo = `${a.nombre} Inés`;
+    await sial.cambiar(a.dni, { estado: a.estado, nombre: vuelveComo });
     const lote = await pull();
     expect(lote.ingesta).toMatchObject({ retornos: 1, bajas: 0 });
     const cancelada = await cicloEn(a, 'baja', ['cancelado', 'completado', 'completado_con_avisos', 'fallido']);
@@ -430,7 +432,13 @@ describe('an academic year, end to end', () => {
       accountEnabled: true,
     });
     expect((await moodleDe(a)).suspended).toBe(false);
-    expect((await ficha(a.alumnoId)).ciclo.map((c) => c.tipo)).toEqual(['baja']); // no retorno: nothing was lost
+    const cambio = await cicloEn(a, 'actualizacion', ['completado', 'completado_con_avisos', 'fallido']);
+    expect(cambio).toMatchObject({ estado: 'completado', motivo: 'retorno' });
+    expect(await cuentaDe(a)).toMatchObject({ givenName: vuelveComo, userPrincipalName: a.upn });
+    expect((await moodleDe(a)).firstname).toBe(vuelveComo);
+    // No retorno: nothing was lost; the change they came back with is an update of its own.
+    expect((await ficha(a.alumnoId)).ciclo.map((c) => c.tipo)).toEqual(['baja', 'actualizacion']);
+    expect((await ficha(a.alumnoId)).alumno).toMatchObject({ nombre: vuelveComo });
   }, 60_000);
 
   it('deletes the other leavers once the grace is over: Entra soft delete, licence freed', async () => {
@@ -452,11 +460,18 @@ describe('an academic year, end to end', () => {
 
   it("restores a leaver who returns within Entra's 30 days: the same object id and UPN, its licence back", async () => {
     const a = vuelveRestaurado;
-    await sial.cambiar(a.dni, { estado: a.estado });
+    // Back in another periodo, with a new first name (same initial): applied once the account is restored.
+    const vuelveComo = `${a.nombre} Sol`;
+    await sial.cambiar(a.dni, { estado: a.estado, nombre: vuelveComo, periodo: '2028' });
     const lote = await pull();
     expect(lote.ingesta).toMatchObject({ retornos: 1 });
     const retorno = await cicloEn(a, 'retorno', ['completado', 'completado_con_avisos', 'fallido']);
     expect(retorno.estado).toBe('completado');
+    for (const p of ['actualizar_cuenta', 'actualizar_moodle', 'actualizar_inscripciones'])
+      expect(paso(retorno, p).estado).toBe('completado');
+    expect(await cuentaDe(a)).toMatchObject({ givenName: vuelveComo });
+    expect((await moodleDe(a)).firstname).toBe(vuelveComo);
+    expect((await ficha(a.alumnoId)).alumno).toMatchObject({ nombre: vuelveComo, periodo: '2028' });
     expect(paso(retorno, 'habilitar_cuenta').detalle).toMatchObject({
       restaurada: true,
       graphUserId: cuentaInicial.get(a.dni)!.id,
@@ -469,7 +484,8 @@ describe('an academic year, end to end', () => {
     });
     expect(await licencias()).toBe(licenciasAlEmpezar - 2); // the two other leavers' accounts are still deleted
     expect((await moodleDe(a)).suspended).toBe(false);
-    expect(await cursosDe(a)).toEqual(cursosAlIrse.get(a.dni));
+    // The courses they had are kept; those of the new periodo added.
+    expect(await cursosDe(a)).toEqual(expect.arrayContaining(cursosAlIrse.get(a.dni)!));
     expect(await correosA(a)).toBe(1); // the same account: the student's password still works
   }, 60_000);
 
@@ -549,7 +565,7 @@ describe('an academic year, end to end', () => {
         `${((Date.now() - startedAt) / 1000).toFixed(1)} s with the stack's start`,
     );
     // Every workflow the year started is one this suite asked for, and nothing else was started.
-    expect(porTipo).toEqual({ onboarding: alumnos.length, actualizacion: 4, inscripcion: 1, baja: 4, retorno: 2 });
+    expect(porTipo).toEqual({ onboarding: alumnos.length, actualizacion: 5, inscripcion: 1, baja: 4, retorno: 2 });
   }, 120_000);
 });
 

@@ -7,8 +7,9 @@
 //   baja           suspension: disable the account, suspend the Moodle user ── grace (GRACIA_BAJA_DIAS) ──>
 //                  eliminacion: delete the account (Entra soft delete frees the licence). Cancelled while
 //                  suspended: the account and the Moodle user are enabled again.
-//   retorno        enable the account (restored from deletedItems if deleted within 30 days) and the Moodle
-//                  user; an account gone for good means onboarding again.
+//   retorno        reactivacion: enable the account (restored from deletedItems if deleted within 30 days) and
+//                  the Moodle user; an account gone for good means onboarding again. datos: what the student
+//                  comes back with (new data, a new estado or periodo's courses).
 //   inscripcion    an operator's list of courses, all or none.
 import {
   ActualizarCuentaTeams,
@@ -85,6 +86,12 @@ export interface TipoCiclo {
 const cuenta = (d: DatosCiclo) => ({ alumnoId: d.alumnoId, upn: d.upn, graphUserId: d.graphUserId });
 const cambioDeCursos = (d: DatosCiclo) =>
   !!d.anterior && (d.anterior.estado !== d.alumno.estado || d.anterior.periodo !== d.alumno.periodo);
+/** The data the student comes back with differs from what their accounts were given. */
+const datosCambiaron = (d: DatosCiclo) =>
+  !!d.anterior &&
+  (['dni', 'nombre', 'apellido', 'emailPersonal', 'emailInstitucional', 'carrera'] as const).some(
+    (k) => d.anterior![k] !== d.alumno[k],
+  );
 
 const habilitarCuenta: PasoCiclo = {
   paso: 'habilitar_cuenta',
@@ -107,6 +114,40 @@ const reactivarMoodle: PasoCiclo = {
   detalle: ['moodleUserId', 'suspendido'],
 };
 
+const actualizarCuenta: PasoCiclo = {
+  paso: 'actualizar_cuenta',
+  etiqueta: 'Actualizar la cuenta de Microsoft 365',
+  ok: CuentaTeamsActualizada,
+  falla: CuentaTeamsActualizacionFallida,
+  comando: (d) => ({ def: ActualizarCuentaTeams, payload: { ...cuenta(d), alumno: d.alumno } }),
+  detalle: ['campos', 'upnSugerido'],
+};
+const actualizarMoodle: PasoCiclo = {
+  paso: 'actualizar_moodle',
+  etiqueta: 'Actualizar el usuario de Moodle',
+  ok: UsuarioMoodleActualizado,
+  falla: UsuarioMoodleActualizacionFallida,
+  comando: (d) => ({ def: ActualizarUsuarioMoodle, payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno } }),
+  detalle: ['moodleUserId', 'campos'],
+};
+const actualizarInscripciones: PasoCiclo = {
+  paso: 'actualizar_inscripciones',
+  etiqueta: 'Cursos del nuevo estado o periodo',
+  ok: InscripcionesActualizadas,
+  falla: InscripcionesActualizacionFallida,
+  aplica: cambioDeCursos,
+  comando: (d) => ({
+    def: ActualizarInscripciones,
+    payload: {
+      alumnoId: d.alumnoId,
+      upn: d.upn,
+      alumno: d.alumno,
+      anterior: { estado: d.anterior!.estado, periodo: d.anterior!.periodo },
+    },
+  }),
+  detalle: ['enrolados', 'desenrolados'],
+};
+
 export const TIPOS_CICLO: readonly TipoCiclo[] = [
   {
     tipo: 'actualizacion',
@@ -114,44 +155,7 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
     fases: [
       {
         fase: 'datos',
-        pasos: [
-          {
-            paso: 'actualizar_cuenta',
-            etiqueta: 'Actualizar la cuenta de Microsoft 365',
-            ok: CuentaTeamsActualizada,
-            falla: CuentaTeamsActualizacionFallida,
-            comando: (d) => ({ def: ActualizarCuentaTeams, payload: { ...cuenta(d), alumno: d.alumno } }),
-            detalle: ['campos', 'upnSugerido'],
-          },
-          {
-            paso: 'actualizar_moodle',
-            etiqueta: 'Actualizar el usuario de Moodle',
-            ok: UsuarioMoodleActualizado,
-            falla: UsuarioMoodleActualizacionFallida,
-            comando: (d) => ({
-              def: ActualizarUsuarioMoodle,
-              payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno },
-            }),
-            detalle: ['moodleUserId', 'campos'],
-          },
-          {
-            paso: 'actualizar_inscripciones',
-            etiqueta: 'Cursos del nuevo estado o periodo',
-            ok: InscripcionesActualizadas,
-            falla: InscripcionesActualizacionFallida,
-            aplica: cambioDeCursos,
-            comando: (d) => ({
-              def: ActualizarInscripciones,
-              payload: {
-                alumnoId: d.alumnoId,
-                upn: d.upn,
-                alumno: d.alumno,
-                anterior: { estado: d.anterior!.estado, periodo: d.anterior!.periodo },
-              },
-            }),
-            detalle: ['enrolados', 'desenrolados'],
-          },
-        ],
+        pasos: [actualizarCuenta, actualizarMoodle, actualizarInscripciones],
       },
     ],
   },
@@ -206,7 +210,19 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
   {
     tipo: 'retorno',
     etiqueta: 'Retorno',
-    fases: [{ fase: 'reactivacion', pasos: [habilitarCuenta, reactivarMoodle] }],
+    fases: [
+      { fase: 'reactivacion', pasos: [habilitarCuenta, reactivarMoodle] },
+      // What the student comes back with, once the account is back: their new data and the courses of a
+      // new estado or periodo (compared with what their accounts were given).
+      {
+        fase: 'datos',
+        pasos: [
+          { ...actualizarCuenta, aplica: datosCambiaron },
+          { ...actualizarMoodle, aplica: datosCambiaron },
+          actualizarInscripciones,
+        ],
+      },
+    ],
   },
   {
     tipo: 'inscripcion',

@@ -140,6 +140,39 @@ describe('lifecycle workflows', () => {
     expect(perdida).toMatchObject({ estado: 'completado', reincorporar: true });
   });
 
+  it('return: what the student comes back with is applied once the account is back', () => {
+    const vuelve = { ...alumno, apellido: 'Núñez Paz', periodo: '2028' };
+    const { w, efecto } = iniciar('retorno', { ...datos, alumno: vuelve, anterior: alumno }, null, t0, config);
+    expect(defs(efecto)).toEqual([HabilitarCuentaTeams.id, ActualizarUsuarioMoodle.id]);
+    aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: true }, t0, config);
+    const datosNuevos = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(defs(datosNuevos)).toEqual([
+      ActualizarCuentaTeams.id,
+      ActualizarUsuarioMoodle.id,
+      ActualizarInscripciones.id,
+    ]);
+    expect(datosNuevos.comandos[0].payload).toMatchObject({ alumno: { apellido: 'Núñez Paz' } });
+    expect(w.estado).toBe('en_curso');
+
+    const igual = iniciar('retorno', { ...datos, anterior: alumno }, null, t0, config).w;
+    aplicar(igual, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: false }, t0, config);
+    const fin = aplicar(
+      igual,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(fin.comandos).toEqual([]);
+    expect(igual.estado).toBe('completado');
+  });
+
   it('lists every reply some step waits for', () => {
     const ids = respuestasDelCiclo().map((d) => d.id);
     for (const d of [

@@ -119,7 +119,11 @@ function iniciarFase(w: CicloState, i: number, now: string, config: ConfigCiclo,
   }
   w.estado = 'en_curso';
   w.esperaHasta = null;
-  return enviar(w, fase.pasos, now, fase.fase);
+  const efecto = enviar(w, fase.pasos, now, fase.fase);
+  if (efecto.comandos.length) return efecto;
+  // Nothing of this phase applies (the student came back with the same data): on to what follows.
+  const siguiente = avanzar(w, now, config);
+  return { comandos: siguiente.comandos, nota: `${efecto.nota}; ${siguiente.nota}` };
 }
 
 function enviar(w: CicloState, pasos: readonly PasoCiclo[], now: string, nombre: string): EfectoCiclo {

@@ -199,7 +199,9 @@ export class CicloService {
     }
     if (tipo === 'actualizacion' && (await this.saliendo(m, alumnoId)))
       return this.auditarSinCambios(m, alumnoId, origen, 'actualización sin efecto: el alumno está dado de baja');
-    const datos: DatosCiclo = { ...cuenta, ...extra, alumno: extra.alumno ?? cuenta.alumno };
+    // A return compares what the student comes back with to what their accounts were given.
+    const anterior = tipo === 'retorno' ? cuenta.alumno : extra.anterior;
+    const datos: DatosCiclo = { ...cuenta, ...extra, alumno: extra.alumno ?? cuenta.alumno, anterior };
     const { w, efecto } = iniciar(tipo, datos, motivo, new Date().toISOString(), this.config);
     const row = await this.repo.create(m, w, origen.correlationId, this.venceAt(w));
     await this.persistir(m, row, efecto, publish, origen);
@@ -240,6 +242,13 @@ export class CicloService {
       const [bloqueada] = (await this.repo.abiertos(m, alumnoId)).filter((w) => w.id === baja.id);
       const efecto = cancelar(bloqueada.state, new Date().toISOString());
       await this.persistir(m, bloqueada, { ...efecto, nota: `retorno: ${efecto.nota}` }, publish, origen);
+      // What they come back with (a new name, a new periodo) is applied to the account they keep.
+      const cuenta = await this.cuentaDe(m, alumnoId);
+      if (alumno && typeof cuenta !== 'string' && JSON.stringify(cuenta.alumno) !== JSON.stringify(alumno))
+        await this.empezar(m, publish, 'actualizacion', alumnoId, 'retorno', origen, {
+          alumno,
+          anterior: cuenta.alumno,
+        });
       return {
         workflowId: baja.id,
         estado: bloqueada.state.estado,
@@ -259,9 +268,11 @@ export class CicloService {
     return this.empezar(m, publish, 'retorno', alumnoId, null, origen, alumno ? { alumno } : {});
   }
 
-  /** The student has a leave open (suspended, or being suspended or deleted). */
+  /** The student has a leave open (suspended, or being suspended or deleted; not one being cancelled). */
   private async saliendo(m: EntityManager, alumnoId: string): Promise<boolean> {
-    return (await this.repo.abiertos(m, alumnoId)).some((w) => w.state.tipo === 'baja');
+    return (await this.repo.abiertos(m, alumnoId)).some(
+      (w) => w.state.tipo === 'baja' && w.state.estado !== 'cancelando',
+    );
   }
 
   private async persistir(

@@ -16,6 +16,8 @@
 import {
   AlumnoActualizado,
   AlumnoCreado,
+  AlumnoDadoDeBaja,
+  AlumnoRetornado,
   CUENTA_ADOPTADA,
   CuentaTeamsCreada,
   CuentaTeamsEliminacionFallida,
@@ -376,6 +378,15 @@ const HANDLERS = new Map<string, Handler<MessageDefinition>>([
     w.alumno = e.alumno;
     return { comandos: [], nota: `datos actualizados: ${e.cambios.join(', ')}` };
   }),
+  // A leave and a return are the lifecycle's workflows (ciclo/); here the student's data is kept current.
+  on(AlumnoDadoDeBaja, (w, e) => {
+    w.alumno = e.alumno;
+    return { comandos: [], nota: `dado de baja (${e.motivo})` };
+  }),
+  on(AlumnoRetornado, (w, e) => {
+    w.alumno = e.alumno;
+    return { comandos: [], nota: 'volvió' };
+  }),
   on(CuentaTeamsCreada, (w, e, now) => {
     w.alumno ??= e.alumno;
     w.upn = e.upn;
@@ -478,6 +489,8 @@ export const EVENTOS_DEL_SAGA: readonly MessageDefinition[] = [
     [
       AlumnoCreado,
       AlumnoActualizado,
+      AlumnoDadoDeBaja,
+      AlumnoRetornado,
       ...TABLA.flatMap((p) => [p.ok, p.falla]),
       PasswordRestablecida,
       RestablecimientoPasswordFallido,
