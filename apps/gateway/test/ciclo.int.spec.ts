@@ -190,6 +190,12 @@ describe('gateway: the student lifecycle', () => {
       campos: ['suspended'],
       suspendido: false,
     });
+    // Back with the same data: nothing to update but the courses of the estado they return with (they
+    // left as baja, and the courses follow the estado).
+    await waitFor(() => tap.of(ActualizarInscripciones, { alumnoId }).length === 1, 'courses of their estado');
+    expect(tap.of(ActualizarCuentaTeams, { alumnoId })).toEqual([]);
+    expect(tap.of(ActualizarInscripciones, { alumnoId })[0]).toMatchObject({ anterior: { estado: 'baja' } });
+    await tap.publish(InscripcionesActualizadas, { alumnoId, moodleUserId: 7, enrolados: [], desenrolados: [] });
     await hasta(alumnoId, 'retorno', 'completado');
   });
 
