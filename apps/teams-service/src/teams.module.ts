@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
+import { MessagingLeases1764700000000, MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
@@ -36,15 +36,17 @@ import { UsuariosCreados } from './persistence/usuarios-creados.js';
         RuntimeConfigTable1764000000000,
         CuentaCreadaPorLucy1764500000000,
         UsuarioCreado1764600000000,
+        MessagingLeases1764700000000,
       ],
     }),
     HealthModule,
     MetricsModule,
     MessagingModule.forService(),
     // Every Graph call: the shared rate limit (GRAPH_RPM / GRAPH_WRITE_RPM), 429s, and the breaker that
-    // pauses this service's queue while Graph is down. No `calls` admission here: slots reserved before the
-    // transaction were spent late and together when handlers were held up (the first token, a busy pool),
-    // 640–670 writes/min against R = 600 in e2e/protection; each call takes its slot when it is made.
+    // pauses this service's queue while Graph is down. No `calls` admission: slots reserved up front were
+    // spent late and together (above the rate) when handlers were held up after it. Each call takes its
+    // slot when it is made and waits for it there, which holds nothing: the handlers run outside any
+    // transaction (`transaction: 'own'`, the student's lease).
     ResilienceModule.forDependency({
       name: 'graph',
       env: 'GRAPH',

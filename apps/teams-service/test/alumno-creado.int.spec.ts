@@ -1,12 +1,18 @@
 // teams-service in-process against the real RabbitMQ and PostgreSQL and the sandbox's identity + Graph:
 // AlumnoCreado → one licensed account with a sealed temporary password, once, whatever is redelivered.
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AlumnoCreado, CuentaTeamsCreada, CuentaTeamsFallida, type Envelope } from '@lucy/contracts';
-import { MessageContext, MessagingRuntime } from '@lucy/messaging';
+import { MessagingRuntime } from '@lucy/messaging';
 import { startTestSandbox, waitFor, type TestSandboxWithGraph } from '@lucy/testing';
 import { AprovisionarCuenta } from '../src/cuentas/aprovisionar-cuenta.service.js';
-import { nuevoAlumno, RETRY_DELAYS_MS, startTeams, usersOf, type RunningTeams } from './support/teams-service.js';
+import {
+  muereAntesDelCommit,
+  nuevoAlumno,
+  RETRY_DELAYS_MS,
+  startTeams,
+  usersOf,
+  type RunningTeams,
+} from './support/teams-service.js';
 
 const STUDENT_SKU = '314c4481-f395-4525-be8b-2ec4bb1e9d91';
 
@@ -106,17 +112,17 @@ describe('teams-service on AlumnoCreado', () => {
     const evento = alumnoCreado();
     const env = teams.broker.envelope(AlumnoCreado, evento);
     const upn = upnOf(evento.alumno.dni);
-    // The first delivery's work reaches Graph, then its transaction dies: no row, no inbox mark, no event.
-    const ds = teams.app.get(DataSource);
+    // The first delivery's work reaches Graph, then its process dies before the last commit: no inbox
+    // mark, no event, the row still pendiente (its UPN reserved, no account recorded).
     const servicio = teams.app.get(AprovisionarCuenta);
-    await expect(
-      ds.transaction(async (manager) => {
-        await servicio.ejecutar(evento, new MessageContext(env as Envelope, manager, 1, false));
-        throw new Error('process killed before the commit');
-      }),
-    ).rejects.toThrow('process killed');
+    await expect(servicio.ejecutar(evento, muereAntesDelCommit(teams, env as Envelope))).rejects.toThrow(
+      'process killed',
+    );
     expect(usersOf(sandbox, upn)).toHaveLength(1);
-    expect((await teams.cuentas()).some((c) => c.alumno_id === evento.alumnoId)).toBe(false);
+    expect((await teams.cuentas()).find((c) => c.alumno_id === evento.alumnoId)).toMatchObject({
+      estado: 'pendiente',
+      graph_user_id: null,
+    });
 
     // The broker redelivers the same message.
     await teams.broker.send(AlumnoCreado, env);

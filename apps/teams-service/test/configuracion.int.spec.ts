@@ -3,7 +3,6 @@
 // student who already has an account keeps it, whatever the pattern says now; a refused pattern keeps
 // the one in force and says why in /health/ready.
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import {
   AlumnoCreado,
   ConfiguracionCambiada,
@@ -12,12 +11,11 @@ import {
   type Configuracion,
   type Envelope,
 } from '@lucy/contracts';
-import { MessageContext } from '@lucy/messaging';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import { startTestSandbox, waitFor, type TestSandboxWithGraph, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { AprovisionarCuenta } from '../src/cuentas/aprovisionar-cuenta.service.js';
 import { GraphClient } from '../src/graph/graph.client.js';
-import { nuevoAlumno, startTeams, type RunningTeams } from './support/teams-service.js';
+import { muereAntesDelCommit, nuevoAlumno, startTeams, type RunningTeams } from './support/teams-service.js';
 
 /** The sandbox tenant's SKUs (apps/sandbox/src/graph/skus.ts). */
 const STUDENT_SKU = '314c4481-f395-4525-be8b-2ec4bb1e9d91';
@@ -138,17 +136,14 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
     const evento = alumnoCreado();
     const env = teams.broker.envelope(AlumnoCreado, evento);
     const upnAntes = `a${evento.alumno.dni}@${ENV_DOMAIN}`;
-    // The first delivery's work reaches Graph, then its transaction dies: no row, no inbox mark, no event.
-    const ds = teams.app.get(DataSource);
+    // The first delivery's work reaches Graph, then its process dies before the last commit: no inbox
+    // mark, no event, the row still pendiente under the old pattern's UPN (no account recorded).
     const servicio = teams.app.get(AprovisionarCuenta);
-    await expect(
-      ds.transaction(async (manager) => {
-        await servicio.ejecutar(evento, new MessageContext(env as Envelope, manager, 1, false));
-        throw new Error('process killed before the commit');
-      }),
-    ).rejects.toThrow('process killed');
+    await expect(servicio.ejecutar(evento, muereAntesDelCommit(teams, env as Envelope))).rejects.toThrow(
+      'process killed',
+    );
     expect((await usersWithDni(evento.alumno.dni)).map((u) => u.userPrincipalName)).toEqual([upnAntes]);
-    expect(await rowOf(evento.alumnoId)).toBeUndefined();
+    expect(await rowOf(evento.alumnoId)).toMatchObject({ upn: upnAntes, estado: 'pendiente', graph_user_id: null });
 
     // An operator changes the pattern before the broker redelivers the message.
     await cambiar({ upn: { patron: 'alumno.{dni}@{domain}', dominio: tenantDomain }, licenciaSku: FACULTY_SKU }, [

@@ -3,12 +3,19 @@ export * from './options.js';
 export * from './errors.js';
 export * from './runtime.js';
 export * from './metrics.js';
-export { MessageContext } from './consumer/message-context.js';
+export { HandlerContext, MessageContext } from './consumer/message-context.js';
+export {
+  OwnTransactionContext,
+  LeaseHeld,
+  LeaseLost,
+  type OwnTransactions,
+} from './consumer/own-transactions.js';
 export type { HandlerBinding } from './consumer/handler-binding.js';
 export { isControlQueue, type AdmissionHook, type AdmissionRequest, type Admitted } from './consumer/admission.js';
 export { Semaphore } from './consumer/semaphore.js';
 export { H as FailureHeaders } from './consumer/failure-headers.js';
 export type { ParkedMessage } from './admin/parked-messages.js';
 export { MessagingTables1732000000000 } from './migrations/messaging-tables.migration.js';
+export { MessagingLeases1764700000000 } from './migrations/messaging-leases.migration.js';
 export { parkedQueueName, retryQueueName } from './transport/topology.js';
 export * from './nest/index.js';

@@ -25,6 +25,11 @@ export interface MessagingOptions {
    * once they have run this long, so slow handlers keep a transaction each (default 20 ms).
    */
   batchMaxMs?: number;
+  /**
+   * How long a lease of an own-transaction handler lasts without renewal (default 30 s): a delivery whose
+   * process died holds its key this long at most (consumer/own-transactions.ts).
+   */
+  leaseTtlMs?: number;
   /** How long shutdown waits for in-flight messages and the outbox before closing anyway. */
   shutdownTimeoutMs: number;
   /** The transport's own log level (the service's LOG_LEVEL). */

@@ -8,10 +8,13 @@ import { currentCorrelation, RESERVED_CONNECTIONS } from '@lucy/platform';
 import { randomUUID } from 'node:crypto';
 import { ParkedMessages } from './admin/parked-messages.js';
 import { isControlQueue, type AdmissionHook } from './consumer/admission.js';
-import type { HandlerBinding, HandlerFn } from './consumer/handler-binding.js';
+import type { HandlerBinding, HandlerFn, TransactionOptions } from './consumer/handler-binding.js';
+import type { MessageContext } from './consumer/message-context.js';
+import type { OwnTransactionContext } from './consumer/own-transactions.js';
 import { QueueConsumer } from './consumer/queue-consumer.js';
 import { Semaphore } from './consumer/semaphore.js';
 import { InboxStore } from './inbox/inbox.store.js';
+import { LeaseStore } from './lease/lease.store.js';
 import { MessagingMetrics } from './metrics.js';
 import type { MessagingOptions } from './options.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
@@ -44,6 +47,7 @@ export class MessagingRuntime {
   private readonly consumers = new Map<string, QueueConsumer>();
   private readonly outboxStore?: OutboxStore;
   private readonly inboxStore?: InboxStore;
+  private readonly leaseStore?: LeaseStore;
   private readonly relay?: OutboxRelay;
   private readonly admissions = new Map<string, AdmissionHook[]>();
   /** Pool connections the data queues may hold together (dbGateOf). */
@@ -60,6 +64,7 @@ export class MessagingRuntime {
     if (deps.dataSource) {
       this.outboxStore = new OutboxStore(deps.dataSource);
       this.inboxStore = new InboxStore(deps.dataSource);
+      this.leaseStore = new LeaseStore(deps.dataSource);
       if (opts.outbox) {
         this.relay = new OutboxRelay(this.outboxStore, this.connection, deps.log.child({ component: 'outbox' }), {
           pollMs: opts.outboxPollMs,
@@ -88,14 +93,34 @@ export class MessagingRuntime {
   /** Registers a handler; call before start(). */
   handle<D extends MessageDefinition>(
     def: D,
-    fn: (payload: Payload<D>, ctx: import('./consumer/message-context.js').MessageContext) => unknown,
-    options: { queue?: string; name?: string } = {},
+    fn: (payload: Payload<D>, ctx: MessageContext) => unknown,
+    options?: { queue?: string; name?: string; transaction?: 'message' },
+  ): void;
+  /** A handler that takes its own short transactions and commits last (consumer/own-transactions.ts). */
+  handle<D extends MessageDefinition>(
+    def: D,
+    fn: (payload: Payload<D>, ctx: OwnTransactionContext) => unknown,
+    options: { queue?: string; name?: string; transaction: 'own'; lease?: (payload: Payload<D>) => string },
+  ): void;
+  handle<D extends MessageDefinition>(
+    def: D,
+    fn: (payload: Payload<D>, ctx: never) => unknown,
+    options: { queue?: string; name?: string } & TransactionOptions = {},
   ): void {
     if (this.started) throw new Error('messaging: register handlers before start()');
     const queue = options.queue ?? this.defaultQueue;
     if (this.bindings.some((b) => b.queue === queue && b.definition.id === def.id))
       throw new Error(`messaging: two handlers for ${def.id} on ${queue}`);
-    this.bindings.push({ definition: def, queue, name: options.name ?? def.id, handle: fn as HandlerFn });
+    if (options.transaction === 'own' && !this.leaseStore)
+      throw new Error(`messaging: ${def.id} takes its own transactions, which need a DataSource`);
+    this.bindings.push({
+      definition: def,
+      queue,
+      name: options.name ?? def.id,
+      handle: fn as HandlerFn,
+      transaction: options.transaction,
+      lease: options.lease,
+    });
   }
 
   async start(): Promise<void> {
@@ -111,6 +136,7 @@ export class MessagingRuntime {
           dataSource: this.deps.dataSource,
           inbox: this.inboxStore,
           outbox: this.outboxStore,
+          leases: this.leaseStore,
           relay: this.relay,
           metrics: this.metrics,
           log: this.deps.log.child({ component: 'consumer' }),

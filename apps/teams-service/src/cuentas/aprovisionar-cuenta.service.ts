@@ -11,12 +11,24 @@
 // employeeId = DNI, so an account an interrupted attempt created but never recorded (the row died with
 // its transaction) is found again even if the pattern changed before the redelivery.
 //
+// No transaction is open while Graph is called (the handler's `transaction: 'own'`): the row is read,
+// and a new student's UPN reserved, in a short transaction first; the outcome is saved in the message's
+// last one (ctx.commit), with its inbox mark and its reply. Deliveries for one student take turns on its
+// lease, so a message waiting for a Graph rate slot or a Retry-After holds no connection and no lock.
+//
 // A student whose onboarding fails leaves nothing active: a user this onboarding created (or an earlier
 // failed one of ours left) is disabled before CuentaTeamsFallida, which names it so the gateway shows it
 // and its saga deletes it, unless a retry adopts it first (found by UPN or employeeId, enabled again).
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
-import { describeError, isDeferral, PermanentError, TransientError, type MessageContext } from '@lucy/messaging';
+import {
+  describeError,
+  isDeferral,
+  PermanentError,
+  TransientError,
+  type OwnTransactionContext,
+} from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
@@ -25,7 +37,7 @@ import { creadaDesde, creadaPorEsteOnboarding, upnDefinitivo, type EstadoCuenta 
 import { perfilDe } from '../domain/perfil.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
-import { bloquearCuenta, cambiarUpn, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import { cambiarUpn, guardarCuenta, leerCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
 import { UsuariosCreados } from '../persistence/usuarios-creados.js';
 import { Credenciales, type Credencial } from './credenciales.js';
@@ -70,18 +82,23 @@ export class AprovisionarCuenta {
     private readonly creados: UsuariosCreados,
   ) {}
 
-  async ejecutar(evento: AlumnoCreado, ctx: MessageContext): Promise<void> {
+  async ejecutar(evento: AlumnoCreado, ctx: OwnTransactionContext): Promise<void> {
     const { alumnoId, alumno } = evento;
     let upn: string | null = null;
     let cuenta: CuentaEntity | undefined;
     let intento: Intento | undefined;
     try {
-      // The row's UPN once an account exists under it, whatever the pattern says now; otherwise today's pattern.
-      cuenta =
-        (await bloquearCuenta(ctx.manager, alumnoId)) ??
-        (await reservarCuenta(ctx.manager, alumnoId, (upn = this.upnDe(alumno))));
+      // The row's UPN once an account exists under it, whatever the pattern says now; otherwise today's
+      // pattern, reserved (committed) before Graph is asked for it, so no other student can take it meanwhile.
+      cuenta = await ctx.transaction(async (m) => {
+        const c = (await leerCuenta(m, alumnoId)) ?? (await reservarCuenta(m, alumnoId, (upn = this.upnDe(alumno))));
+        if (!upnDefinitivo(c) && c.upn !== (upn ??= this.upnDe(alumno))) {
+          await cambiarUpn(m, c, upn);
+          await guardarCuenta(m, c);
+        }
+        return c;
+      });
       const definitivo = upnDefinitivo(cuenta);
-      if (!definitivo && cuenta.upn !== (upn ??= this.upnDe(alumno))) await cambiarUpn(ctx.manager, cuenta, upn);
       const desde = ctx.envelope.occurredAt;
       intento = {
         alumnoId,
@@ -104,8 +121,6 @@ export class AprovisionarCuenta {
         credencialVersion: cuenta.credencialVersion + 1,
         ultimoError: null,
       });
-      await guardarCuenta(ctx.manager, cuenta);
-      await this.creados.olvidar(ctx.manager, alumnoId);
       ctx.publish(CuentaTeamsCreada, {
         alumnoId,
         upn: cuenta.upn,
@@ -115,6 +130,7 @@ export class AprovisionarCuenta {
         credencialVersion: cuenta.credencialVersion,
         alumno,
       });
+      await ctx.commit((m) => this.registrar(m, cuenta!));
     } catch (err) {
       const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;
@@ -127,7 +143,8 @@ export class AprovisionarCuenta {
           // What an earlier attempt created is in its note (its own transaction rolled back); Graph is asked
           // only when there is none, since Graph may be what keeps failing.
           if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) {
-            const nota = await this.creados.ultimoDesde(ctx.manager, alumnoId, intento.sinRegistrarDesde);
+            const desde = intento.sinRegistrarDesde;
+            const nota = await ctx.transaction((m) => this.creados.ultimoDesde(m, alumnoId, desde));
             if (nota) Object.assign(intento, { graphUserId: nota.graphUserId, upn: nota.upn, nuestra: true });
             else await this.buscarDejada(intento, fallo);
           }
@@ -145,11 +162,17 @@ export class AprovisionarCuenta {
             dejada = { graphUserId, deshabilitada: await this.deshabilitar(graphUserId, fallo) };
         }
         cuenta.ultimoError = fallo.motivo;
-        await guardarCuenta(ctx.manager, cuenta);
-        await this.creados.olvidar(ctx.manager, alumnoId);
       }
       ctx.publish(CuentaTeamsFallida, { alumnoId, upn: cuenta?.upn ?? upn, ...fallo, ...dejada });
+      const registrada = cuenta;
+      await ctx.commit(async (m) => registrada && (await this.registrar(m, registrada)));
     }
+  }
+
+  /** The row as this attempt leaves it; the notes of users created for the student have done their job. */
+  private async registrar(m: EntityManager, cuenta: CuentaEntity): Promise<void> {
+    await guardarCuenta(m, cuenta);
+    await this.creados.olvidar(m, cuenta.alumnoId);
   }
 
   /**

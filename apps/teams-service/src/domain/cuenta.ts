@@ -1,7 +1,7 @@
 // The account's life as this service records it, and the rules that decide what a found account means.
 
 /**
- * pendiente: being provisioned (exists only inside the transaction that provisions it);
+ * pendiente: an onboarding under way, or interrupted before it recorded an account (its UPN reserved);
  * activa: created or found, licensed, credential issued; deshabilitada / eliminada: by command;
  * fallida: provisioning gave up (the reason is kept; the Graph id when an account was left behind).
  */

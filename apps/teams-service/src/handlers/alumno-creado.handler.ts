@@ -1,13 +1,16 @@
 import { AlumnoCreado } from '@lucy/contracts';
-import { Handler, type MessageContext } from '@lucy/messaging';
+import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { AprovisionarCuenta } from '../cuentas/aprovisionar-cuenta.service.js';
 
-/** A student was registered: give them an account, once. */
-@Handler(AlumnoCreado)
+/**
+ * A student was registered: give them an account, once. Graph is called outside any transaction, the
+ * student's deliveries taking turns on their lease (every handler of this service leases the alumnoId).
+ */
+@Handler(AlumnoCreado, { transaction: 'own', lease: (e) => e.alumnoId })
 export class AlumnoCreadoHandler {
   constructor(private readonly aprovisionar: AprovisionarCuenta) {}
 
-  handle(evento: AlumnoCreado, ctx: MessageContext) {
+  handle(evento: AlumnoCreado, ctx: OwnTransactionContext) {
     return this.aprovisionar.ejecutar(evento, ctx);
   }
 }

@@ -4,23 +4,26 @@ import {
   CuentaTeamsEliminada,
   EliminarCuentaTeams,
 } from '@lucy/contracts';
-import { Handler, type MessageContext } from '@lucy/messaging';
+import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { destinoDe } from '../cuentas/destino.js';
 import { reportableFailure } from '../cuentas/fallo.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
-import { bloquearCuenta, guardarCuenta } from '../persistence/cuenta.repository.js';
+import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
 
-/** Undo of the account: Graph's soft delete (restorable for 30 days). Already gone counts as done. */
-@Handler(EliminarCuentaTeams)
+/**
+ * Undo of the account: Graph's soft delete (restorable for 30 days). Already gone counts as done. Graph
+ * is called outside any transaction, the student's deliveries taking turns on their lease.
+ */
+@Handler(EliminarCuentaTeams, { transaction: 'own', lease: (c) => c.alumnoId })
 export class EliminarCuentaHandler {
   constructor(private readonly graph: GraphClient) {}
 
-  async handle(cmd: EliminarCuentaTeams, ctx: MessageContext) {
+  async handle(cmd: EliminarCuentaTeams, ctx: OwnTransactionContext) {
     try {
-      const cuenta = await bloquearCuenta(ctx.manager, cmd.alumnoId);
+      const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
       // The undo of what a failed onboarding left, overtaken by a later onboarding that adopted the account
-      // (the row says so, under its lock): the student uses it now, so it stays.
+      // (the row says so, read under the student's lease): the student uses it now, so it stays.
       if (
         cmd.dejadaPorFallo &&
         cuenta &&
@@ -40,13 +43,14 @@ export class EliminarCuentaHandler {
       const existia = await this.graph.deleteUser(destinoDe(cmd, cuenta), {
         justWritten: puedeSerDemoraDeReplicacion(cuenta),
       });
-      if (cuenta)
-        await guardarCuenta(ctx.manager, Object.assign(cuenta, { estado: 'eliminada' as const, ultimoError: null }));
       ctx.publish(CuentaTeamsEliminada, {
         alumnoId: cmd.alumnoId,
         upn: cmd.upn,
         graphUserId: cmd.graphUserId ?? cuenta?.graphUserId ?? null,
         yaNoExistia: !existia,
+      });
+      await ctx.commit(async (m) => {
+        if (cuenta) await guardarCuenta(m, Object.assign(cuenta, { estado: 'eliminada' as const, ultimoError: null }));
       });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);

@@ -1,23 +1,26 @@
 import { PasswordRestablecida, RestablecerPassword, RestablecimientoPasswordFallido } from '@lucy/contracts';
-import { Handler, type MessageContext } from '@lucy/messaging';
+import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { Credenciales } from '../cuentas/credenciales.js';
 import { cuentaInexistente, destinoDe } from '../cuentas/destino.js';
 import { reportableFailure } from '../cuentas/fallo.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
-import { bloquearCuenta, guardarCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import { guardarCuenta, leerCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
 
-/** New credentials were asked for: a new temporary password, sealed for mail-service, with the next version. */
-@Handler(RestablecerPassword)
+/**
+ * New credentials were asked for: a new temporary password, sealed for mail-service, with the next
+ * version. Graph is called outside any transaction, the student's deliveries taking turns on their lease.
+ */
+@Handler(RestablecerPassword, { transaction: 'own', lease: (c) => c.alumnoId })
 export class RestablecerPasswordHandler {
   constructor(
     private readonly graph: GraphClient,
     private readonly credenciales: Credenciales,
   ) {}
 
-  async handle(cmd: RestablecerPassword, ctx: MessageContext) {
+  async handle(cmd: RestablecerPassword, ctx: OwnTransactionContext) {
     try {
-      const cuenta = await bloquearCuenta(ctx.manager, cmd.alumnoId);
+      const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
       const opts = { justWritten: puedeSerDemoraDeReplicacion(cuenta) };
       const destino = destinoDe(cmd, cuenta);
       const user = await this.graph.findUser(destino, opts);
@@ -29,24 +32,23 @@ export class RestablecerPasswordHandler {
         opts,
       );
       // Versions must keep growing for mail-service to send each one: an account we had no row for starts one.
-      const registro =
-        cuenta ??
-        Object.assign(await reservarCuenta(ctx.manager, cmd.alumnoId, cmd.upn.toLowerCase()), {
-          estado: 'activa' as const,
+      await ctx.commit(async (m) => {
+        const r = cuenta ?? (await reservarCuenta(m, cmd.alumnoId, cmd.upn.toLowerCase()));
+        Object.assign(r, {
+          estado: r.estado === 'pendiente' ? ('activa' as const) : r.estado,
+          graphUserId: user.id,
+          credencialVersion: r.credencialVersion + 1,
+          ultimoError: null,
         });
-      Object.assign(registro, {
-        graphUserId: user.id,
-        credencialVersion: registro.credencialVersion + 1,
-        ultimoError: null,
-      });
-      await guardarCuenta(ctx.manager, registro);
-      ctx.publish(PasswordRestablecida, {
-        alumnoId: cmd.alumnoId,
-        upn: cmd.upn,
-        graphUserId: user.id,
-        credencial: credencial.sellada,
-        credencialVersion: registro.credencialVersion,
-        alumno: cmd.alumno,
+        await guardarCuenta(m, r);
+        ctx.publish(PasswordRestablecida, {
+          alumnoId: cmd.alumnoId,
+          upn: cmd.upn,
+          graphUserId: user.id,
+          credencial: credencial.sellada,
+          credencialVersion: r.credencialVersion,
+          alumno: cmd.alumno,
+        });
       });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);

@@ -5,6 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import type { Envelope } from '@lucy/contracts';
+import { OwnTransactionContext } from '@lucy/messaging';
 import { Redis } from 'ioredis';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
@@ -120,6 +123,20 @@ export function graphFallaEn(
     return service.errorResponse(error as never, req.headers);
   };
   return () => void (service.execute = original);
+}
+
+/**
+ * The context of a delivery whose process dies just before its last commit: its short transactions
+ * commit, the last one never happens (no inbox mark, no reply; the row as the short ones left it).
+ */
+export function muereAntesDelCommit(teams: RunningTeams, env: Envelope): OwnTransactionContext {
+  const ds = teams.app.get(DataSource);
+  return new OwnTransactionContext(env, 1, false, {
+    transaction: (work) => ds.transaction(work),
+    commit: async () => {
+      throw new Error('process killed before the commit');
+    },
+  });
 }
 
 /** Users the tenant holds (or held) under a UPN. */

@@ -4,13 +4,12 @@ import type { EntityManager } from 'typeorm';
 import type { Envelope, MessageDefinition, Payload } from '@lucy/contracts';
 import { buildEnvelope, toOutgoing, type OutgoingMessage } from '../transport/wire.js';
 
-export class MessageContext {
+/** What every handler's context has, whichever way its transactions go. */
+export abstract class HandlerContext {
   readonly outgoing: OutgoingMessage[] = [];
 
   constructor(
     readonly envelope: Envelope,
-    /** The transaction the handler's writes belong to; with the inbox off, a plain manager. */
-    readonly manager: EntityManager,
     /** 1 for the first delivery, growing with each retry. */
     readonly attempt: number,
     /** On the last attempt a handler may prefer to report a failure event rather than be parked. */
@@ -28,5 +27,17 @@ export class MessageContext {
       causationId: this.envelope.messageId,
     });
     this.outgoing.push(toOutgoing(def, env));
+  }
+}
+
+export class MessageContext extends HandlerContext {
+  constructor(
+    envelope: Envelope,
+    /** The transaction the handler's writes belong to; with the inbox off, a plain manager. */
+    readonly manager: EntityManager,
+    attempt: number,
+    isLastAttempt: boolean,
+  ) {
+    super(envelope, attempt, isLastAttempt);
   }
 }

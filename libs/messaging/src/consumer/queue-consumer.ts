@@ -13,6 +13,7 @@ import {
   type DeferError,
 } from '../errors.js';
 import type { InboxStore } from '../inbox/inbox.store.js';
+import type { LeaseStore } from '../lease/lease.store.js';
 import type { MessagingMetrics, Outcome } from '../metrics.js';
 import type { MessagingOptions } from '../options.js';
 import type { OutboxRelay } from '../outbox/outbox.relay.js';
@@ -27,6 +28,7 @@ import { BatchApplier } from './batch-applier.js';
 import { attemptsSoFar, deferralHeaders, failureHeaders, H } from './failure-headers.js';
 import type { HandlerBinding } from './handler-binding.js';
 import { MessageContext } from './message-context.js';
+import { AppliedMeanwhile, DEFAULT_LEASE_TTL_MS, OwnRun, OwnTransactionContext } from './own-transactions.js';
 import type { Semaphore } from './semaphore.js';
 
 /** Messages waiting together share a transaction: at most maxMessages, as many as fit in maxMs of handler time. */
@@ -46,6 +48,8 @@ export interface ConsumerDeps {
   dataSource?: DataSource;
   inbox?: InboxStore;
   outbox?: OutboxStore;
+  /** For handlers that take their own transactions and turns per key (own-transactions.ts). */
+  leases?: LeaseStore;
   relay?: OutboxRelay;
   metrics: MessagingMetrics;
   log: Logger;
@@ -197,6 +201,8 @@ export class QueueConsumer {
    * undone: it goes back to its admission, a few times at most, then it is set aside.
    */
   private async apply(d: Decoded, failuresBefore: number): Promise<Outcome> {
+    // Such a handler waits where it is, holding nothing, and cannot be undone and run again: no admission.
+    if (this.handlers.get(d.definition.id)!.transaction === 'own') return this.applyOwn(d, failuresBefore);
     const hooks = this.deps.admissions ?? [];
     if (!hooks.length) return this.applyOnce(d, failuresBefore, direct);
     let again: WaitOutsideError | undefined;
@@ -276,6 +282,47 @@ export class QueueConsumer {
     } else if (ctx!.outgoing.length) {
       await connection.publish(ctx!.outgoing);
       this.deps.metrics.published.inc({ via: 'direct' }, ctx!.outgoing.length);
+    }
+    return 'applied';
+  }
+
+  /** A handler with transactions of its own (own-transactions.ts): lease, inbox read, handler, last commit. */
+  private async applyOwn(d: Decoded, failuresBefore: number): Promise<Outcome> {
+    const { dataSource, inbox, outbox, leases, relay, connection, opts, log } = this.deps;
+    const binding = this.handlers.get(d.definition.id)!;
+    const attempt = failuresBefore + 1;
+    const run = new OwnRun(
+      {
+        dataSource: dataSource!,
+        inbox: opts.inbox ? inbox : undefined,
+        outbox: opts.outbox ? outbox : undefined,
+        leases: leases!,
+        gate: this.deps.dbGate,
+        consumer: this.queue,
+        leaseTtlMs: opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+        log,
+      },
+      d.envelope.messageId,
+      d.definition.id,
+      binding.lease?.(d.payload),
+    );
+    let ctx: OwnTransactionContext;
+    try {
+      if (await run.begin()) return 'duplicate';
+      ctx = new OwnTransactionContext(d.envelope, attempt, attempt > opts.retryDelaysMs.length, run);
+      await binding.handle(d.payload, ctx);
+      if (!ctx.committed) await ctx.commit();
+    } catch (err) {
+      if (err instanceof AppliedMeanwhile) return 'duplicate';
+      throw err;
+    } finally {
+      await run.end();
+    }
+    if (opts.outbox) {
+      if (ctx.outgoing.length) relay?.kick();
+    } else if (ctx.outgoing.length) {
+      await connection.publish(ctx.outgoing);
+      this.deps.metrics.published.inc({ via: 'direct' }, ctx.outgoing.length);
     }
     return 'applied';
   }

@@ -23,6 +23,15 @@ export class InboxStore {
     return rows.length === 1;
   }
 
+  /** Whether the message was applied already (a plain read, committed on its own). */
+  async isApplied(consumer: string, messageId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM ${this.table} WHERE consumer = $1 AND message_id = $2`,
+      [consumer, messageId],
+    );
+    return rows.length === 1;
+  }
+
   /**
    * Claims several messages in one statement with literal values, sent in one round trip with BEGIN
    * (direct-sql.ts); returns the `message_id` of each row it inserted. Sorted, so that two transactions

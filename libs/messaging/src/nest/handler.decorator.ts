@@ -1,12 +1,15 @@
 // @Handler(AlumnoCreado) on a provider class with a `handle(payload, ctx)` method: one class per
 // consumed message (docs/STYLE.md). The explorer finds these at start and registers them with the runtime.
+// `{ transaction: 'own', lease }` for a handler that must wait for an external API between its database
+// steps (consumer/own-transactions.ts): its ctx is then an OwnTransactionContext.
 import { SetMetadata } from '@nestjs/common';
 import type { MessageDefinition, Payload } from '@lucy/contracts';
+import type { TransactionOptions } from '../consumer/handler-binding.js';
 import type { MessageContext } from '../consumer/message-context.js';
 
 export const HANDLER_METADATA = 'lucy:message-handler';
 
-export interface HandlerMetadata {
+export interface HandlerMetadata extends TransactionOptions {
   definition: MessageDefinition;
   /** Queue of this service to consume from; default: the service's main queue. */
   queue?: string;
@@ -16,5 +19,7 @@ export interface MessageHandler<D extends MessageDefinition> {
   handle(payload: Payload<D>, ctx: MessageContext): Promise<void> | void;
 }
 
-export const Handler = (definition: MessageDefinition, options: { queue?: string } = {}) =>
-  SetMetadata<string, HandlerMetadata>(HANDLER_METADATA, { definition, queue: options.queue });
+export const Handler = <D extends MessageDefinition>(
+  definition: D,
+  options: { queue?: string; transaction?: 'message' | 'own'; lease?: (payload: Payload<D>) => string } = {},
+) => SetMetadata<string, HandlerMetadata>(HANDLER_METADATA, { definition, ...options });

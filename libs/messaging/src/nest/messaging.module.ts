@@ -46,10 +46,11 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
       if (!meta) continue;
       if (typeof instance.handle !== 'function')
         throw new Error(`${metatype.name} is a @Handler without a handle() method`);
-      this.runtime.handle(meta.definition, (payload, ctx) => instance.handle(payload, ctx), {
-        queue: meta.queue,
-        name: metatype.name,
-      });
+      const handle = (payload: unknown, ctx: unknown) => instance.handle(payload, ctx);
+      const base = { queue: meta.queue, name: metatype.name };
+      if (meta.transaction === 'own')
+        this.runtime.handle(meta.definition, handle, { ...base, transaction: 'own', lease: meta.lease });
+      else this.runtime.handle(meta.definition, handle, base);
     }
     this.health?.register('broker', async () => {
       const status = this.runtime.connection.status();
