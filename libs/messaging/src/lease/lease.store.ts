@@ -33,21 +33,25 @@ export class LeaseStore {
 
   /** Pushes the holder's time on; false when the lease is no longer theirs. */
   async renew(consumer: string, key: string, holder: string, ttlMs: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE ${this.table} SET until = now() + $4 * interval '1 millisecond'
-        WHERE consumer = $1 AND key = $2 AND holder = $3 RETURNING 1`,
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `WITH renewed AS (
+         UPDATE ${this.table} SET until = now() + $4 * interval '1 millisecond'
+          WHERE consumer = $1 AND key = $2 AND holder = $3 RETURNING 1)
+       SELECT count(*)::int AS n FROM renewed`,
       [consumer, key, holder, ttlMs],
     );
-    return rows.length === 1;
+    return n === 1;
   }
 
   /** Ends the lease inside `manager`'s transaction (the message's last); false when it was no longer theirs. */
   async releaseIn(manager: EntityManager, consumer: string, key: string, holder: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `DELETE FROM ${this.table} WHERE consumer = $1 AND key = $2 AND holder = $3 RETURNING 1`,
+    // In a SELECT: TypeORM answers a bare DELETE with [rows, count], not its rows.
+    const [{ n }]: { n: number }[] = await manager.query(
+      `WITH released AS (DELETE FROM ${this.table} WHERE consumer = $1 AND key = $2 AND holder = $3 RETURNING 1)
+       SELECT count(*)::int AS n FROM released`,
       [consumer, key, holder],
     );
-    return rows.length === 1;
+    return n === 1;
   }
 
   /** Ends the lease on its own (the handler failed or was deferred: nothing else to commit). */
