@@ -9,6 +9,7 @@ import { createLogger, ensureDatabase, ensureSchema } from '@lucy/platform';
 import { waitFor as sharedWaitFor } from '@lucy/testing';
 import {
   messagingDefaults,
+  MessagingLeases1764700000000,
   MessagingRuntime,
   MessagingTables1732000000000,
   type MessagingOptions,
@@ -35,7 +36,7 @@ export async function openSchema(schema = `t_${randomUUID().slice(0, 8)}`): Prom
     type: 'postgres',
     url: DATABASE_URL,
     schema,
-    migrations: [MessagingTables1732000000000],
+    migrations: [MessagingTables1732000000000, MessagingLeases1764700000000],
     migrationsTableName: 'migrations',
     extra: { max: 20 },
   });
