@@ -4,12 +4,7 @@ export * from './errors.js';
 export * from './runtime.js';
 export * from './metrics.js';
 export { HandlerContext, MessageContext } from './consumer/message-context.js';
-export {
-  OwnTransactionContext,
-  LeaseHeld,
-  LeaseLost,
-  type OwnTransactions,
-} from './consumer/own-transactions.js';
+export { OwnTransactionContext, LeaseHeld, LeaseLost, type OwnTransactions } from './consumer/own-transactions.js';
 export type { HandlerBinding } from './consumer/handler-binding.js';
 export { isControlQueue, type AdmissionHook, type AdmissionRequest, type Admitted } from './consumer/admission.js';
 export { Semaphore } from './consumer/semaphore.js';

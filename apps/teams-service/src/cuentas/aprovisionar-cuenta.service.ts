@@ -22,13 +22,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
-import {
-  describeError,
-  isDeferral,
-  PermanentError,
-  TransientError,
-  type OwnTransactionContext,
-} from '@lucy/messaging';
+import { describeError, isDeferral, PermanentError, TransientError, type OwnTransactionContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';

@@ -44,7 +44,12 @@ export interface OwnTransactions {
 export class OwnTransactionContext extends HandlerContext {
   private done = false;
 
-  constructor(envelope: Envelope, attempt: number, isLastAttempt: boolean, private readonly tx: OwnTransactions) {
+  constructor(
+    envelope: Envelope,
+    attempt: number,
+    isLastAttempt: boolean,
+    private readonly tx: OwnTransactions,
+  ) {
     super(envelope, attempt, isLastAttempt);
   }
 
