@@ -1,5 +1,6 @@
-// The note of each Graph user an onboarding creates (usuario_creado). Written on a connection of its own,
-// committed at once, so it outlives the attempt's transaction; read and cleared inside the handler's.
+// The note of each Graph user an onboarding creates (usuario_creado). Committed at once, on its own, so it
+// outlives an attempt whose last transaction never commits; read in a short transaction of the handler's,
+// cleared in its last one.
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { UsuarioCreadoEntity } from './usuario-creado.entity.js';
