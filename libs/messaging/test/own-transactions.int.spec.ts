@@ -167,8 +167,9 @@ describe('libs/messaging handlers with transactions of their own', () => {
     rt.handle(
       Ping,
       async (_p, ctx) => {
-        ran.push(Date.now());
+        const at = Date.now();
         await ctx.commit();
+        ran.push(at);
       },
       { transaction: 'own', lease: () => 'alumno-huerfano' },
     );
