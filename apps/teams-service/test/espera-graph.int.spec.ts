@@ -33,6 +33,10 @@ describe('teams-service while students wait for Graph', () => {
       GRAPH_RPM: '6000',
       GRAPH_WRITE_RPM: '30', // the slowed limiter: a write every 2 s, two per student
       GRAPH_RATE_MAX_WAIT_MS: '120000', // the prefetch's worth of students wait in their handlers
+      // The sandbox answers from this process, busy publishing the backlog: slow answers are not an outage here.
+      GRAPH_TIMEOUT_MS: '15000',
+      GRAPH_BREAKER_TIMEOUT_MS: '20000',
+      GRAPH_BREAKER_VOLUME_THRESHOLD: '1000',
     });
     control = await BrokerTap.open([BreakerCambiado], { url: teams.config.RABBITMQ_URL });
     for (let i = 0; i < QUEUED; i += 100)
@@ -68,7 +72,7 @@ describe('teams-service while students wait for Graph', () => {
   it('keeps /health/ready up with the pool free, and answers a control message within a second, while a thousand students wait', async () => {
     // Graph's first writes are made: from here on every handler in flight is waiting for its next slot.
     await waitFor(() => sandbox.graph.store.allUsers().length >= 2, 'the first users to be created', {
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
 
     const busy: number[] = [];
@@ -84,10 +88,13 @@ describe('teams-service while students wait for Graph', () => {
     );
     expect(health.every((h) => h.status === 200 && h.database?.status === 'up')).toBe(true);
     expect(Math.max(...health.map((h) => h.ms))).toBeLessThan(3000);
-    // Waiting students hold nothing: a short transaction now and then (the relay, the control queue too),
-    // never the pool; a handler holding its transaction while it waits would keep all POOL of them.
-    expect(Math.max(...busy)).toBeLessThanOrEqual(2);
-    expect(Math.max(...health.map((h) => h.database?.pool?.inUse ?? POOL))).toBeLessThanOrEqual(3);
+    // Waiting students hold nothing: short transactions now and then (a sample may catch a few of them
+    // together, and the relay's), never the pool; handlers holding their transaction while they wait
+    // would keep all POOL of them busy in every sample.
+    const inUse = health.map((h) => h.database?.pool?.inUse ?? POOL);
+    expect(busy.filter((n) => n > 1).length).toBeLessThanOrEqual(2);
+    expect(inUse.filter((n) => n > 2).length).toBeLessThanOrEqual(2);
+    expect(Math.max(...busy, ...inUse)).toBeLessThan(POOL);
     expect(health.every((h) => h.database?.pool?.waiting === 0)).toBe(true);
     // …while hundreds still wait (in the queue, and the prefetch's worth in their handlers).
     const [main] = (await teams.app.get(MessagingRuntime).queueStatus()).filter(
