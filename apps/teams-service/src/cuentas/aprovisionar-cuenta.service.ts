@@ -8,8 +8,8 @@
 // The UPN pattern and the licence are runtime keys (configuracion.ts), read here at the moment of use.
 // A student's UPN is the one in their cuenta row once an account exists under it (domain/cuenta.ts
 // upnDefinitivo): a pattern changed since never gives them a second account. A user is created with
-// employeeId = DNI, so an account an interrupted attempt created but never recorded (the row died with
-// its transaction) is found again even if the pattern changed before the redelivery.
+// employeeId = DNI, so an account an interrupted attempt created but never recorded (its last
+// transaction never committed) is found again even if the pattern changed before the redelivery.
 //
 // No transaction is open while Graph is called (the handler's `transaction: 'own'`): the row is read,
 // and a new student's UPN reserved, in a short transaction first; the outcome is saved in the message's
@@ -134,8 +134,8 @@ export class AprovisionarCuenta {
         // Graph (after a deletion, the deleted user is not what is left: only one this attempt found or made).
         const previo = intento?.estadoPrevio;
         if (!previo || previo === 'fallida' || previo === 'eliminada') {
-          // What an earlier attempt created is in its note (its own transaction rolled back); Graph is asked
-          // only when there is none, since Graph may be what keeps failing.
+          // What an earlier attempt created is in its note (it never committed its last transaction); Graph
+          // is asked only when there is none, since Graph may be what keeps failing.
           if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) {
             const desde = intento.sinRegistrarDesde;
             const nota = await ctx.transaction((m) => this.creados.ultimoDesde(m, alumnoId, desde));
