@@ -1,17 +1,20 @@
 import { ActualizarCuentaTeams, CuentaTeamsActualizacionFallida, CuentaTeamsActualizada } from '@lucy/contracts';
-import { Handler, type MessageContext } from '@lucy/messaging';
+import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { ActualizarCuenta } from '../cuentas/actualizar-cuenta.js';
 import { reportableFailure } from '../cuentas/fallo.js';
-import { bloquearCuenta } from '../persistence/cuenta.repository.js';
+import { leerCuenta } from '../persistence/cuenta.repository.js';
 
-/** The student's data changed: their Entra user follows it (never its UPN, only suggested). */
-@Handler(ActualizarCuentaTeams)
+/**
+ * The student's data changed: their Entra user follows it (never its UPN, only suggested). Graph is
+ * called outside any transaction, the student's deliveries taking turns on their lease.
+ */
+@Handler(ActualizarCuentaTeams, { transaction: 'own', lease: (c) => c.alumnoId })
 export class ActualizarCuentaHandler {
   constructor(private readonly actualizar: ActualizarCuenta) {}
 
-  async handle(cmd: ActualizarCuentaTeams, ctx: MessageContext) {
+  async handle(cmd: ActualizarCuentaTeams, ctx: OwnTransactionContext) {
     try {
-      const cuenta = await bloquearCuenta(ctx.manager, cmd.alumnoId);
+      const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
       const hecho = await this.actualizar.ejecutar(cmd, cuenta);
       ctx.publish(CuentaTeamsActualizada, { alumnoId: cmd.alumnoId, upn: cmd.upn, ...hecho });
     } catch (err) {

@@ -1,24 +1,29 @@
 import { CuentaTeamsHabilitacionFallida, CuentaTeamsHabilitada, HabilitarCuentaTeams } from '@lucy/contracts';
-import { Handler, type MessageContext } from '@lucy/messaging';
+import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { HabilitarCuenta } from '../cuentas/habilitar-cuenta.js';
 import { reportableFailure } from '../cuentas/fallo.js';
-import { bloquearCuenta, guardarCuenta } from '../persistence/cuenta.repository.js';
+import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
 
-/** A returning student signs in again: enabled, restored from deleted items first if it was deleted. */
-@Handler(HabilitarCuentaTeams)
+/**
+ * A returning student signs in again: enabled, restored from deleted items first if it was deleted.
+ * Graph is called outside any transaction, the student's deliveries taking turns on their lease.
+ */
+@Handler(HabilitarCuentaTeams, { transaction: 'own', lease: (c) => c.alumnoId })
 export class HabilitarCuentaHandler {
   constructor(private readonly habilitar: HabilitarCuenta) {}
 
-  async handle(cmd: HabilitarCuentaTeams, ctx: MessageContext) {
+  async handle(cmd: HabilitarCuentaTeams, ctx: OwnTransactionContext) {
     try {
-      const cuenta = await bloquearCuenta(ctx.manager, cmd.alumnoId);
+      const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
       const hecho = await this.habilitar.ejecutar(cmd, cuenta);
-      if (cuenta)
-        await guardarCuenta(
-          ctx.manager,
-          Object.assign(cuenta, { estado: 'activa' as const, graphUserId: hecho.graphUserId, ultimoError: null }),
-        );
       ctx.publish(CuentaTeamsHabilitada, { alumnoId: cmd.alumnoId, upn: cmd.upn, ...hecho });
+      await ctx.commit(async (m) => {
+        if (cuenta)
+          await guardarCuenta(
+            m,
+            Object.assign(cuenta, { estado: 'activa' as const, graphUserId: hecho.graphUserId, ultimoError: null }),
+          );
+      });
     } catch (err) {
       const fallo = reportableFailure(err, ctx);
       if (!fallo) throw err;
