@@ -115,6 +115,8 @@ export interface OwnRunDeps {
 export class OwnRun implements OwnTransactions {
   private readonly holder = randomUUID();
   private leased = false;
+  /** The last commit is under way: it ends the lease, so a renewal that finds none is no news. */
+  private committing = false;
   private heartbeat?: NodeJS.Timeout;
 
   constructor(
@@ -147,18 +149,23 @@ export class OwnRun implements OwnTransactions {
 
   async commit<T>(outgoing: readonly OutgoingMessage[], work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const { inbox, outbox, leases, consumer } = this.d;
-    const out = await this.transaction(async (manager) => {
-      if (inbox && !(await inbox.claim(manager, consumer, this.messageId, this.type)))
-        throw new AppliedMeanwhile(`${consumer}: ${this.messageId} was applied by another delivery`);
-      if (this.leased && !(await leases.releaseIn(manager, consumer, this.key!, this.holder)))
-        throw new LeaseLost(`${consumer}: the lease on ${this.key} ran out before the commit`);
-      const value = await work(manager);
-      if (outbox) await outbox.add(manager, outgoing);
-      return value;
-    });
-    this.leased = false; // ended with the commit
-    this.stopHeartbeat();
-    return out;
+    this.committing = true;
+    try {
+      const out = await this.transaction(async (manager) => {
+        if (inbox && !(await inbox.claim(manager, consumer, this.messageId, this.type)))
+          throw new AppliedMeanwhile(`${consumer}: ${this.messageId} was applied by another delivery`);
+        if (this.leased && !(await leases.releaseIn(manager, consumer, this.key!, this.holder)))
+          throw new LeaseLost(`${consumer}: the lease on ${this.key} ran out before the commit`);
+        const value = await work(manager);
+        if (outbox) await outbox.add(manager, outgoing);
+        return value;
+      });
+      this.leased = false; // ended with the commit
+      this.stopHeartbeat();
+      return out;
+    } finally {
+      this.committing = false;
+    }
   }
 
   /** After the delivery, whatever happened: a lease still held (a failure, a deferral) is given back. */
@@ -178,7 +185,7 @@ export class OwnRun implements OwnTransactions {
     try {
       if (!this.leased) return;
       const kept = await this.gated(() => leases.renew(consumer, key, this.holder, leaseTtlMs));
-      if (!kept && this.leased)
+      if (!kept && this.leased && !this.committing)
         log.warn({ queue: consumer, key }, 'lease lost while handling (it ran out): the commit will not happen');
     } catch (err) {
       log.warn({ queue: consumer, key, err: describeError(err) }, 'could not renew a lease');
