@@ -17,6 +17,8 @@ export * from './events/moodle-replies.js';
 export * from './events/email-enviado.js';
 export * from './events/email-fallido.js';
 export * from './events/lote-replies.js';
+export * from './events/lote-plan.js';
+export * from './events/alumno-en-espera.js';
 export * from './commands/cuenta-teams.js';
 export * from './commands/moodle.js';
 export * from './commands/lote.js';
