@@ -49,9 +49,9 @@ describe('ingest-service configuration', () => {
       UMBRAL_BAJAS_CANTIDAD: 100,
       APROBACION_NUEVOS: false,
     });
-    expect(
-      loadConfig(ingestConfigSchema, { UMBRAL_BAJAS_PORCENTAJE: '2.5', APROBACION_NUEVOS: 'true' }),
-    ).toMatchObject({ UMBRAL_BAJAS_PORCENTAJE: 2.5, APROBACION_NUEVOS: true });
+    expect(loadConfig(ingestConfigSchema, { UMBRAL_BAJAS_PORCENTAJE: '2.5', APROBACION_NUEVOS: 'true' })).toMatchObject(
+      { UMBRAL_BAJAS_PORCENTAJE: 2.5, APROBACION_NUEVOS: true },
+    );
     expect(
       issues({ UMBRAL_BAJAS_PORCENTAJE: '101', UMBRAL_BAJAS_CANTIDAD: '-1', APROBACION_NUEVOS: 'quizás' })
         .map((i) => i.variable)

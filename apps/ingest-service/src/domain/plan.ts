@@ -74,7 +74,12 @@ export interface EntradaPlan {
   paseDeLista?: { leidas: readonly ListaLeida[]; activos: readonly Registrado[]; ausenciasParaBaja: number };
 }
 
-const previoDe = (r: Registrado): Previo => ({ datos: r.datos, deBaja: r.deBaja, lista: r.lista, ausencias: r.ausencias });
+const previoDe = (r: Registrado): Previo => ({
+  datos: r.datos,
+  deBaja: r.deBaja,
+  lista: r.lista,
+  ausencias: r.ausencias,
+});
 
 export function planificar(e: EntradaPlan): Plan {
   const orden = new Map(e.filas.map((f, i) => [`${f.fuente}#${f.fila}`, i]));
@@ -109,7 +114,12 @@ export function planificar(e: EntradaPlan): Plan {
         break;
       case 'baja':
         // Whatever else the row changes rides along with the leave (its data is written with it).
-        filas.push({ ...base, resultado: 'baja', motivo: r.motivo, cambios: camposCambiados(conocido!.datos, r.datos) });
+        filas.push({
+          ...base,
+          resultado: 'baja',
+          motivo: r.motivo,
+          cambios: camposCambiados(conocido!.datos, r.datos),
+        });
         break;
       case 'baja_desconocida':
         filas.push({ ...base, resultado: 'baja_desconocida', alumnoId: null });
@@ -166,7 +176,12 @@ export function planificar(e: EntradaPlan): Plan {
       retornos: cuantos('retorno'),
       bajasDesconocidas: items
         .filter((i) => i.resultado === 'baja_desconocida')
-        .map((i) => ({ fila: i.fila!, fuente: i.fuente, dni: i.dni!, estado: i.alumno!.estado as 'baja' | 'egresado' })),
+        .map((i) => ({
+          fila: i.fila!,
+          fuente: i.fuente,
+          dni: i.dni!,
+          estado: i.alumno!.estado as 'baja' | 'egresado',
+        })),
     },
     enEspera: items.filter((i) => i.enEspera).length,
   };
@@ -183,7 +198,10 @@ function pasarListaTras(
 ): { cambios: CambioDeLista[]; ausentes: Registrado[] } {
   const activos = new Map(p.activos.map((a) => [a.id, a]));
   const despues = new Map<string, Listado>(
-    p.activos.map((a) => [a.id, { id: a.id, dni: a.datos.dni, estado: a.datos.estado, lista: a.lista, ausencias: a.ausencias }]),
+    p.activos.map((a) => [
+      a.id,
+      { id: a.id, dni: a.datos.dni, estado: a.datos.estado, lista: a.lista, ausencias: a.ausencias },
+    ]),
   );
   for (const i of items) {
     if (!i.alumnoId || !i.alumno) continue;

@@ -12,7 +12,8 @@ describe('retener', () => {
 
   it('holds a lote that suspends more than the share of the active students, saying so', () => {
     expect(retener(6, 100, umbral)).toEqual({
-      motivo: 'suspendería 6 de 100 alumnos activos (6 %): más del 5 % de los activos; espera la aprobación de un operador',
+      motivo:
+        'suspendería 6 de 100 alumnos activos (6 %): más del 5 % de los activos; espera la aprobación de un operador',
       bajas: 6,
       activos: 100,
       umbral,

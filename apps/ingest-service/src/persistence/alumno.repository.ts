@@ -56,7 +56,9 @@ export class AlumnoRepository {
 
   /** How many students the registry holds as active: what a lote's leavers are a share of. */
   async activos(m: EntityManager): Promise<number> {
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM ${qualifiedTable(m, 'alumno')} WHERE motivo_baja IS NULL`);
+    const [{ n }] = await m.query(
+      `SELECT count(*)::int AS n FROM ${qualifiedTable(m, 'alumno')} WHERE motivo_baja IS NULL`,
+    );
     return n;
   }
 

@@ -109,7 +109,8 @@ export class AplicacionService {
     });
     for (const b of bajas)
       tx.publish(AlumnoDadoDeBaja, { alumnoId: b.alumnoId!, loteId: lote.id, alumno: b.alumno!, motivo: b.motivo! });
-    for (const r of retornos) tx.publish(AlumnoRetornado, { alumnoId: r.alumnoId!, loteId: lote.id, alumno: r.alumno! });
+    for (const r of retornos)
+      tx.publish(AlumnoRetornado, { alumnoId: r.alumnoId!, loteId: lote.id, alumno: r.alumno! });
     for (const n of nuevos.filter((i) => i.enEspera))
       tx.publish(AlumnoEnEspera, { alumnoId: n.alumnoId!, loteId: lote.id, alumno: n.alumno!, enEspera: true });
     // A student still waiting for approval from an earlier lote: the gateway shows them with their new data.

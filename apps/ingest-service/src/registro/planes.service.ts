@@ -92,7 +92,8 @@ export class PlanesService {
     const fuera = desactualizados(g.plan, actual);
     if (fuera.length) {
       await this.planes.resolver(m, cmd.loteId, 'caducado', cmd.confirmadoPor);
-      const nombrados = fuera.slice(0, NOMBRADOS).join(', ') + (fuera.length > NOMBRADOS ? ` y ${fuera.length - NOMBRADOS} más` : '');
+      const nombrados =
+        fuera.slice(0, NOMBRADOS).join(', ') + (fuera.length > NOMBRADOS ? ` y ${fuera.length - NOMBRADOS} más` : '');
       return this.rechazar(
         tx,
         cmd.loteId,
@@ -138,9 +139,7 @@ export class PlanesService {
       tx.publish(LotePlanParte, {
         loteId: g.lote.id,
         parte: p + 1,
-        items: plan.items
-          .slice(p * ITEMS_POR_PARTE, (p + 1) * ITEMS_POR_PARTE)
-          .map(({ previo: _, ...item }) => item),
+        items: plan.items.slice(p * ITEMS_POR_PARTE, (p + 1) * ITEMS_POR_PARTE).map(({ previo: _, ...item }) => item),
       });
   }
 

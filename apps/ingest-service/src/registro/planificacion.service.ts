@@ -25,7 +25,11 @@ export class PlanificacionService {
   ) {}
 
   /** `leidas`: the SIAL lists a pull read whole, for its roll call; none for an upload (absences never count on it). */
-  async planificar(m: EntityManager, filas: readonly FilaCruda[], leidas?: readonly ListaLeida[]): Promise<PlanDelLote> {
+  async planificar(
+    m: EntityManager,
+    filas: readonly FilaCruda[],
+    leidas?: readonly ListaLeida[],
+  ): Promise<PlanDelLote> {
     const lote = consolidar(filas);
     const conocidos = await this.alumnos.porDni(m, [
       ...lote.alumnos.map((a) => a.dni),
