@@ -39,9 +39,16 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
   ReiniciarBreaker,
   ConfiguracionCambiada,
   AlumnoEnEspera,
-  ...[cicloEvents, cuentaReplies, moodleReplies, loteReplies, lotePlan, cuentaCommands, moodleCommands, loteCommands].flatMap(
-    (m) => Object.values(m).filter(isDefinition),
-  ),
+  ...[
+    cicloEvents,
+    cuentaReplies,
+    moodleReplies,
+    loteReplies,
+    lotePlan,
+    cuentaCommands,
+    moodleCommands,
+    loteCommands,
+  ].flatMap((m) => Object.values(m).filter(isDefinition)),
 ];
 
 const byId = new Map(ALL_MESSAGES.map((d) => [d.id, d]));
