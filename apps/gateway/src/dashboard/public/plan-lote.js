@@ -102,7 +102,7 @@ function detallePlan(l) {
   const cuerpo = h('div', {}, h('p', {}, 'Cargando…'));
   const filtro = h(
     'select',
-    { id: `plan-accion-${l.id}`, 'aria-label': 'Acción' },
+    { id: `plan-accion-${l.id}`, class: 'medio' },
     h('option', { value: '' }, '(todas)'),
     ACCIONES.map(([, accion]) => h('option', { value: accion }, ETIQUETA[accion])),
   );
