@@ -228,11 +228,12 @@ function pasarListaTras(
     }
   }
   const { cambios, bajas } = pasarLista([...despues.values()], p.leidas, p.ausenciasParaBaja);
+  const deLosItems = new Map(items.flatMap((i) => (i.alumnoId ? [[i.alumnoId, i] as const] : [])));
   const previoDeLista = (id: string) => {
     const a = activos.get(id);
     if (a) return { lista: a.lista, ausencias: a.ausencias };
-    const i = items.find((x) => x.alumnoId === id);
-    return i?.previo ? { lista: i.previo.lista, ausencias: i.previo.ausencias } : null;
+    const previo = deLosItems.get(id)?.previo;
+    return previo ? { lista: previo.lista, ausencias: previo.ausencias } : null;
   };
   return {
     cambios: cambios.map((c) => ({ ...c, previo: previoDeLista(c.id) })),
