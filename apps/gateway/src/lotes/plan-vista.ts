@@ -165,7 +165,10 @@ function efectos(i: ItemPlan, cursos: CursosDelPlan | null): string[] {
         `suspender (${MOTIVO[i.motivo ?? ''] ?? i.motivo}): deshabilitar la cuenta y suspender el usuario de Moodle; conserva sus cursos`,
       ];
     case 'retorno':
-      return ['reactivar la cuenta (o restaurarla, o darla de alta de nuevo) y el usuario de Moodle'];
+      return [
+        'reactivar la cuenta (o restaurarla, o darla de alta de nuevo) y el usuario de Moodle',
+        `aplicar los datos con que vuelve (y los cursos de ${i.alumno!.estado} ${i.alumno!.periodo} si son otro estado o periodo)`,
+      ];
     case 'sin_cambios':
       return [];
     case 'invalido':
