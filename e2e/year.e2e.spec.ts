@@ -406,6 +406,11 @@ describe('an academic year, end to end', () => {
     // until an operator approves it, and then does what the plan said.
     const lote = await pull({ aprobar: 4 });
     expect(lote.ingesta).toMatchObject({ bajas: 4, retornos: 0, actualizados: 0 });
+    expect((lote as Lote & { plan: unknown }).plan).toMatchObject({
+      simulado: false,
+      retencion: { bajas: 4, activos: 37 },
+      resolucion: { accion: 'aprobado', por: 'admin' },
+    });
 
     const motivos = new Map([
       [vuelveEnGracia, 'baja'],
