@@ -1,6 +1,6 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the whole stack as
 // separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
-// 100 %, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
+// 100 %, preview an upload's plan and confirm it, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
 // configuration through its form and watch every service apply it, keep an edit through a conflict, give
 // a key back to the services' environment.
 // Each step saves a screenshot under artifacts/screenshots/ (CI keeps them).
@@ -171,6 +171,54 @@ describe('the dashboard, in a browser', () => {
     await lote.getByText(`${alumnos.length} alumnos: ${alumnos.length} completados`).waitFor();
     await lote.getByText(`Ingesta: ${alumnos.length} nuevos · 0 actualizados · 0 sin cambios · 0 inválidas`).waitFor();
     await shot('04-lote-100.png');
+  }, 180_000);
+
+  it("previews an upload's plan before anything changes, then confirms it and watches it apply", async () => {
+    // One student of the first file with another surname, and one new.
+    const [, cambia] = alumnos;
+    const nueva = { dni: String(dniBase + 10), nombre: 'Elena', apellido: 'Nieva' };
+    const csv = [
+      'dni;nombre;apellido;email;carrera;estado;periodo',
+      `${cambia!.dni};${cambia!.nombre};Gómez Paz;${cambia!.nombre.toLowerCase()}.${cambia!.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`,
+      `${nueva.dni};${nueva.nombre};${nueva.apellido};elena.${nueva.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`,
+    ].join('\n');
+    const file = join(VAR_DIR, 'plan-dashboard.csv');
+    writeFileSync(file, `${csv}\n`);
+
+    await ir('Lotes');
+    await page.getByLabel('Archivo (CSV con encabezado, o JSON)').setInputFiles(file);
+    await page.getByRole('group', { name: /Mapeo de columnas/ }).waitFor();
+    await page.getByRole('button', { name: 'Ver el plan primero' }).click();
+    await page.getByText(/Simulación pedida: 2 filas/).waitFor();
+
+    const lote = page.locator('article.lote', { hasText: 'plan-dashboard.csv' }).first();
+    await lote.getByText('Simulado: sin aplicar').waitFor();
+    await lote.getByText('Plan (simulación): 1 a crear · 1 a actualizar').waitFor();
+    await lote.getByText('Ver el plan por alumno').click();
+    const fila = lote.locator('tr[data-accion="actualizar"]');
+    await fila.getByText(`apellido: ${cambia!.apellido} → Gómez Paz`).waitFor();
+    await lote
+      .locator('tr[data-accion="crear"]')
+      .getByText(/crear la cuenta de Microsoft 365/)
+      .waitFor();
+    await shot('04b-lote-plan.png');
+    // Nothing applied yet: the student keeps their surname.
+    const antes = await gw.get<{ items: { apellido: string }[] }>(`/alumnos?q=${cambia!.dni}`);
+    expect(antes.items[0]!.apellido).toBe(cambia!.apellido);
+
+    page.once('dialog', (d) => void d.accept());
+    await lote.getByRole('button', { name: 'Confirmar y aplicar' }).click();
+    await page.getByText('Plan confirmado: se está aplicando.').waitFor();
+    await lote.locator('.porcentaje', { hasText: '100 %' }).waitFor({ timeout: 120_000 });
+    await lote.getByText(/Confirmado por admin/).waitFor();
+    await waitFor(
+      async () =>
+        (await gw.get<{ items: { apellido: string }[] }>(`/alumnos?q=${cambia!.dni}`)).items[0]!.apellido ===
+        'Gómez Paz',
+      'the update applied',
+      POLL,
+    );
+    await shot('04c-lote-plan-confirmado.png');
   }, 180_000);
 
   it('finds a student and shows their workflow as a timeline, with the audit trail', async () => {

@@ -96,13 +96,24 @@ async function configurar(valores: Record<string, unknown>): Promise<void> {
   }
 }
 
-/** A SIAL pull through the gateway, waited for until ingested and every student it set in motion settled. */
-async function pull(): Promise<Lote> {
+/**
+ * A SIAL pull through the gateway, waited for until ingested and every student it set in motion settled. One
+ * the safeguard holds (more leavers than umbralBajas allows) is approved when `aprobar` says how many leavers
+ * its plan must show; held otherwise, it fails the test.
+ */
+async function pull({ aprobar }: { aprobar?: number } = {}): Promise<Lote> {
   const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
   return waitFor(
     async () => {
-      const l = await gw.get<Lote & { error: string | null }>(`/lotes/${loteId}`);
+      const l = await gw.get<Lote & { error: string | null; plan: { acciones: { suspender: number } } | null }>(
+        `/lotes/${loteId}`,
+      );
       if (l.estado === 'fallido') throw new Error(`the pull failed: ${l.error}`);
+      if (l.estado === 'esperando_aprobacion') {
+        if (aprobar === undefined) throw new Error(`the pull was held for approval: ${JSON.stringify(l.plan)}`);
+        expect(l.plan!.acciones.suspender).toBe(aprobar);
+        await gw.post(`/lotes/${loteId}/aprobar`, { motivo: 'las bajas del año' });
+      }
       return l.estado === 'terminado' && l;
     },
     `lote ${loteId} to be terminado`,
@@ -391,8 +402,15 @@ describe('an academic year, end to end', () => {
     await sial.cambiar(vuelveEnGracia.dni, { estado: 'baja' });
     await sial.cambiar(vuelveRestaurado.dni, { estado: 'egresado' });
     await sial.cambiar(vuelveTarde.dni, { estado: 'baja' });
-    const lote = await pull();
+    // Four leavers of 37 active students is more than the safeguard's 5 %: the pull waits with its plan
+    // until an operator approves it, and then does what the plan said.
+    const lote = await pull({ aprobar: 4 });
     expect(lote.ingesta).toMatchObject({ bajas: 4, retornos: 0, actualizados: 0 });
+    expect((lote as Lote & { plan: unknown }).plan).toMatchObject({
+      simulado: false,
+      retencion: { bajas: 4, activos: 37 },
+      resolucion: { accion: 'aprobado', por: 'admin' },
+    });
 
     const motivos = new Map([
       [vuelveEnGracia, 'baja'],

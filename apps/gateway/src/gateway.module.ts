@@ -8,6 +8,7 @@ import { AccionesController } from './acciones/acciones.controller.js';
 import { AccionesService } from './acciones/acciones.service.js';
 import { AlumnosController } from './alumnos/alumnos.controller.js';
 import { AlumnosQueries } from './alumnos/alumnos.queries.js';
+import { AprobacionService } from './alumnos/aprobacion.service.js';
 import { ContentTypeMiddleware } from './api/content-type.middleware.js';
 import { DocsSetup } from './api/docs.setup.js';
 import { ProblemFilter } from './api/problem.filter.js';
@@ -24,13 +25,17 @@ import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DlqController } from './dlq/dlq.controller.js';
 import { DlqService } from './dlq/dlq.service.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { AlumnoEnEsperaHandler } from './handlers/alumno-en-espera.handler.js';
 import { BreakerCambiadoHandler } from './handlers/breaker-cambiado.handler.js';
 import { LoteFallidoHandler } from './handlers/lote-fallido.handler.js';
 import { LoteIngestadoHandler } from './handlers/lote-ingestado.handler.js';
+import { LotePlanParteHandler } from './handlers/lote-plan-parte.handler.js';
+import { LotePlanificadoHandler } from './handlers/lote-planificado.handler.js';
 import { SAGA_EVENT_HANDLERS } from './handlers/saga-events.handler.js';
 import { LoteService } from './lotes/lote.service.js';
 import { LotesController } from './lotes/lotes.controller.js';
 import { LotesQueries } from './lotes/lotes.queries.js';
+import { PlanService } from './lotes/plan.service.js';
 import { SyncController } from './lotes/sync.controller.js';
 import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { GatewayApi1764000000000 } from './persistence/migrations/1764000000000-api.js';
@@ -40,6 +45,7 @@ import { GatewayCiclo1764800000000 } from './persistence/migrations/176480000000
 import { GatewayIdsEnPasos1764700000000 } from './persistence/migrations/1764700000000-ids-en-pasos.js';
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { GatewayLoteBajas1764910000000 } from './persistence/migrations/1764910000000-lote-bajas.js';
+import { GatewayPlanes1765010000000 } from './persistence/migrations/1765010000000-planes.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
@@ -68,6 +74,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayIdsEnPasos1764700000000,
         GatewayCiclo1764800000000,
         GatewayLoteBajas1764910000000,
+        GatewayPlanes1765010000000,
       ],
     }),
     HealthModule,
@@ -112,9 +119,11 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     WorkflowQueries,
     WorkflowListaQueries,
     AlumnosQueries,
+    AprobacionService,
     AccionesService,
     LoteService,
     LotesQueries,
+    PlanService,
     DlqService,
     HealthClient,
     BreakerService,
@@ -123,6 +132,9 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     SyncScheduler,
     LoteIngestadoHandler,
     LoteFallidoHandler,
+    LotePlanificadoHandler,
+    LotePlanParteHandler,
+    AlumnoEnEsperaHandler,
     BreakerCambiadoHandler,
     ...SAGA_EVENT_HANDLERS,
   ],

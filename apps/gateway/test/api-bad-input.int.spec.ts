@@ -196,6 +196,20 @@ describe('gateway API: bad input on every route of the OpenAPI document', () => 
     expect(Object.keys(carga['application/json']!.schema!.properties!).sort()).toEqual(['filas', 'nombreArchivo']);
     expect(carga['application/json']!.schema!.required).toEqual(['filas']);
     expect(carga['multipart/form-data']!.schema!.properties!.archivo).toMatchObject({ format: 'binary' });
+    // A lote's plan and what an operator does with it; the dry runs' query; every one gets the cases below.
+    const rutas = ops.map((o) => `${o.method} ${o.ruta}`);
+    for (const r of [
+      'get /api/v1/lotes/{id}/plan',
+      'post /api/v1/lotes/{id}/confirmar',
+      'post /api/v1/lotes/{id}/aprobar',
+      'post /api/v1/lotes/{id}/descartar',
+    ])
+      expect(rutas).toContain(r);
+    for (const ruta of ['/api/v1/sync/sial', '/api/v1/lotes'])
+      expect(ops.find((o) => o.ruta === ruta && o.method === 'post')!.params.map((p) => p.name)).toContain('simular');
+    expect(ops.find((o) => o.ruta === '/api/v1/lotes/{id}/plan')!.params.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['accion', 'q', 'limit', 'offset']),
+    );
   });
 
   it.each([
@@ -315,6 +329,42 @@ describe('gateway API: bad input on every route of the OpenAPI document', () => 
     },
     180_000,
   );
+
+  it('refuses bad values of a dry run, a plan and its resolution with a 400 naming the field', async () => {
+    const casos: [string, { method?: string; body?: unknown }, string][] = [
+      ['/sync/sial?simular=quizas', { body: {} }, 'simular'],
+      ['/lotes?simular=2', { body: { filas: [{ dni: '1' }] } }, 'simular'],
+      ['/sync/sial?simular=true&aprobar=true', { body: {} }, 'consulta'],
+      [`/lotes/${UUID}/plan?accion=borrar`, {}, 'accion'],
+      [`/lotes/${UUID}/plan?limit=0`, {}, 'limit'],
+      [`/lotes/${UUID}/confirmar`, { body: { motivo: 5 } }, 'motivo'],
+      [`/lotes/${UUID}/aprobar`, { body: { aprobadoPor: 'otra' } }, 'cuerpo'],
+      [`/lotes/${UUID}/descartar`, { body: { motivo: 'x'.repeat(501) } }, 'motivo'],
+      ['/acciones', { body: { accion: 'aprobar', filtro: { workflow: 'esperando' } } }, 'filtro.workflow'],
+      ['/acciones', { body: { accion: 'aprobar' } }, 'cuerpo'],
+    ];
+    for (const [ruta, opts, campo] of casos) {
+      const r = await gw.api(ruta, { method: opts.body === undefined ? 'GET' : 'POST', body: opts.body });
+      const problema = revisar(r.status, r.type, JSON.stringify(r.body));
+      expect({ ruta, status: r.status, problema }).toEqual({ ruta, status: 400, problema: undefined });
+      expect({ ruta, campos: r.body.problemas.map((p: { campo: string }) => p.campo) }).toEqual({
+        ruta,
+        campos: expect.arrayContaining([expect.stringContaining(campo)]),
+      });
+    }
+    // A lote that does not exist, or no plan to resolve: 404 and 409, as problem+json.
+    for (const [ruta, status] of [
+      [`/lotes/${UUID}/plan`, 404],
+      [`/lotes/${UUID}/confirmar`, 404],
+    ] as const) {
+      const r = await gw.api(ruta, { method: ruta.endsWith('plan') ? 'GET' : 'POST' });
+      expect({ ruta, status: r.status, problema: revisar(r.status, r.type, JSON.stringify(r.body)) }).toEqual({
+        ruta,
+        status,
+        problema: undefined,
+      });
+    }
+  });
 
   it('answers bad request lines, headers and over-long URLs with problem+json, at the socket', async () => {
     const op = (ruta: string, method = 'get') => ops.find((o) => o.ruta === ruta && o.method === method)!;

@@ -26,6 +26,8 @@ describe('gateway API: configuration', () => {
   const TODAS = [
     'loteTamano',
     'ausenciasParaBaja',
+    'umbralBajas',
+    'aprobacionNuevos',
     'limites',
     'plantillaEmail',
     'upn',
@@ -188,10 +190,24 @@ describe('gateway API: configuration', () => {
     const horario = { activa: false, cron: '0 3 * * *', fuentes: ['ingresantes'], periodo: null };
     const v7 = await gw.api('/config', {
       method: 'PATCH',
-      body: { valores: { sincronizacion: horario, cursosAnteriores: 'desenrolar', ausenciasParaBaja: 4 } },
+      body: {
+        valores: {
+          sincronizacion: horario,
+          cursosAnteriores: 'desenrolar',
+          ausenciasParaBaja: 4,
+          umbralBajas: { porcentaje: 2.5, cantidad: 40 },
+          aprobacionNuevos: true,
+        },
+      },
     });
     expect(v7.body.version).toBe(7);
-    expect([...v7.body.cambios].sort()).toEqual(['ausenciasParaBaja', 'cursosAnteriores', 'sincronizacion']);
+    expect([...v7.body.cambios].sort()).toEqual([
+      'aprobacionNuevos',
+      'ausenciasParaBaja',
+      'cursosAnteriores',
+      'sincronizacion',
+      'umbralBajas',
+    ]);
     // plantillaEmail was never set: the services run their own; the operator wants the included one (null), whatever their environment says.
     const r = await gw.api('/config', {
       method: 'PATCH',

@@ -42,4 +42,20 @@ describe('ingest-service configuration', () => {
     ).toEqual(['BATCH_SIZE', 'SIAL_TIMEOUT_MS', 'SIAL_URL']);
     expect(issues({ SIAL_URL: 'no es una url' }).map((i) => i.variable)).toEqual(['SIAL_URL']);
   });
+
+  it('holds for approval a lote suspending more than 5 % or 100 students, and onboards new students without one, by default', () => {
+    expect(loadConfig(ingestConfigSchema, {})).toMatchObject({
+      UMBRAL_BAJAS_PORCENTAJE: 5,
+      UMBRAL_BAJAS_CANTIDAD: 100,
+      APROBACION_NUEVOS: false,
+    });
+    expect(loadConfig(ingestConfigSchema, { UMBRAL_BAJAS_PORCENTAJE: '2.5', APROBACION_NUEVOS: 'true' })).toMatchObject(
+      { UMBRAL_BAJAS_PORCENTAJE: 2.5, APROBACION_NUEVOS: true },
+    );
+    expect(
+      issues({ UMBRAL_BAJAS_PORCENTAJE: '101', UMBRAL_BAJAS_CANTIDAD: '-1', APROBACION_NUEVOS: 'quizás' })
+        .map((i) => i.variable)
+        .sort(),
+    ).toEqual(['APROBACION_NUEVOS', 'UMBRAL_BAJAS_CANTIDAD', 'UMBRAL_BAJAS_PORCENTAJE']);
+  });
 });

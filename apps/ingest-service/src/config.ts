@@ -2,7 +2,7 @@
 // time are in runtime-keys.ts.
 import { baseConfigSchema, env } from '@lucy/platform';
 import { dependencyEnv, resilienceEnv } from '@lucy/resilience';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** The sandbox's SIAL credentials (apps/sandbox/src/sial/sial.store.ts): the default for a local SIAL only. */
 const SANDBOX_SIAL_PASSWORD = 'sandbox-sial-password';
@@ -46,6 +46,19 @@ export const ingestConfigSchema = baseConfigSchema
 
     /** Complete SIAL pulls in a row without a listed student before they are taken as leaving (0 = never), until an operator sets ausenciasParaBaja. */
     AUSENCIAS_PARA_BAJA: env.int(0, 100).default(3),
+
+    /**
+     * The safeguard, until an operator sets umbralBajas: a pull or upload that would suspend more than this
+     * share (%) of the active students, or more than this many, waits for an operator's approval.
+     */
+    UMBRAL_BAJAS_PORCENTAJE: z.coerce
+      .number({ error: 'must be a number' })
+      .min(0, { error: 'must be at least 0' })
+      .max(100, { error: 'must be at most 100' })
+      .default(5),
+    UMBRAL_BAJAS_CANTIDAD: env.int(0, 1_000_000).default(100),
+    /** New students wait for an operator's approval before their onboarding, until an operator sets aprobacionNuevos. */
+    APROBACION_NUEVOS: env.bool().default(false),
   })
   .superRefine((c, ctx) => {
     if (c.SIAL_PASSWORD === undefined && isRemote(c.SIAL_URL)) {

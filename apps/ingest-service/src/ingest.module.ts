@@ -3,8 +3,11 @@ import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
+import { AprobarAlumnoHandler } from './handlers/aprobar-alumno.handler.js';
+import { ConfirmarLoteHandler } from './handlers/confirmar-lote.handler.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { CuentaTeamsFallidaHandler } from './handlers/cuenta-teams-fallida.handler.js';
+import { DescartarLoteHandler } from './handlers/descartar-lote.handler.js';
 import { RegistrarLoteHandler } from './handlers/registrar-lote.handler.js';
 import { SincronizarSialHandler } from './handlers/sincronizar-sial.handler.js';
 import { LiberacionService } from './liberacion/liberacion.service.js';
@@ -18,7 +21,12 @@ import { LoteEntity } from './persistence/lote.entity.js';
 import { LoteRepository } from './persistence/lote.repository.js';
 import { IngestInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { IngestCiclo1764900000000 } from './persistence/migrations/1764900000000-ciclo.js';
-import { PaseDeListaService } from './registro/pase-de-lista.service.js';
+import { IngestPlanes1765000000000 } from './persistence/migrations/1765000000000-planes.js';
+import { PlanEntity } from './persistence/plan.entity.js';
+import { PlanRepository } from './persistence/plan.repository.js';
+import { AplicacionService } from './registro/aplicacion.service.js';
+import { PlanesService } from './registro/planes.service.js';
+import { PlanificacionService } from './registro/planificacion.service.js';
 import { RegistroService } from './registro/registro.service.js';
 import { runtimeConfigOptions } from './runtime-keys.js';
 import { SialClient } from './sial/sial.client.js';
@@ -28,12 +36,13 @@ import { sialClassifier } from './sial/sial.errors.js';
 @Module({
   imports: [
     DatabaseModule.forService({
-      entities: [AlumnoEntity, LoteEntity, LoteItemEntity],
+      entities: [AlumnoEntity, LoteEntity, LoteItemEntity, PlanEntity],
       migrations: [
         MessagingTables1732000000000,
         IngestInit1763900000000,
         RuntimeConfigTable1764000000000,
         IngestCiclo1764900000000,
+        IngestPlanes1765000000000,
       ],
     }),
     HealthModule,
@@ -42,8 +51,9 @@ import { sialClassifier } from './sial/sial.errors.js';
     // SIAL's breaker pauses no queue (this one also carries uploads and the releases of students
     // waiting for their account): while it is open a pull is deferred at once, attempts untouched.
     ResilienceModule.forDependency({ name: 'sial', env: 'SIAL', rate: false, queues: [], classify: sialClassifier }),
-    // The release window (BATCH_SIZE until an operator sets loteTamano through the gateway) and the
-    // absences that make a student leave (AUSENCIAS_PARA_BAJA, ausenciasParaBaja).
+    // The release window (BATCH_SIZE until an operator sets loteTamano through the gateway), the
+    // absences that make a student leave (AUSENCIAS_PARA_BAJA, ausenciasParaBaja), the safeguard on
+    // leavers (UMBRAL_BAJAS_*, umbralBajas) and the approval of new students (APROBACION_NUEVOS, aprobacionNuevos).
     RuntimeConfigModule.forService(runtimeConfigOptions),
   ],
   providers: [
@@ -51,13 +61,19 @@ import { sialClassifier } from './sial/sial.errors.js';
     AlumnoRepository,
     LoteRepository,
     LoteItemRepository,
+    PlanRepository,
+    PlanificacionService,
+    AplicacionService,
+    PlanesService,
     RegistroService,
-    PaseDeListaService,
     LiberacionService,
     LiberacionSweeper,
     LoteTamanoListener,
     SincronizarSialHandler,
     RegistrarLoteHandler,
+    ConfirmarLoteHandler,
+    DescartarLoteHandler,
+    AprobarAlumnoHandler,
     CuentaTeamsCreadaHandler,
     CuentaTeamsFallidaHandler,
   ],

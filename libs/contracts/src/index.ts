@@ -2,6 +2,7 @@
 export * from './message.js';
 export * from './envelope.js';
 export * from './common/alumno.js';
+export * from './common/cursos.js';
 export * from './common/email.js';
 export * from './common/limites.js';
 export * from './common/sealed-secret.js';
@@ -17,6 +18,8 @@ export * from './events/moodle-replies.js';
 export * from './events/email-enviado.js';
 export * from './events/email-fallido.js';
 export * from './events/lote-replies.js';
+export * from './events/lote-plan.js';
+export * from './events/alumno-en-espera.js';
 export * from './commands/cuenta-teams.js';
 export * from './commands/moodle.js';
 export * from './commands/lote.js';

@@ -12,6 +12,8 @@ import * as moodleReplies from './events/moodle-replies.js';
 import { EmailEnviado } from './events/email-enviado.js';
 import { EmailFallido } from './events/email-fallido.js';
 import * as loteReplies from './events/lote-replies.js';
+import * as lotePlan from './events/lote-plan.js';
+import { AlumnoEnEspera } from './events/alumno-en-espera.js';
 import * as cuentaCommands from './commands/cuenta-teams.js';
 import * as moodleCommands from './commands/moodle.js';
 import * as loteCommands from './commands/lote.js';
@@ -36,9 +38,17 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
   LimitesCambiados,
   ReiniciarBreaker,
   ConfiguracionCambiada,
-  ...[cicloEvents, cuentaReplies, moodleReplies, loteReplies, cuentaCommands, moodleCommands, loteCommands].flatMap(
-    (m) => Object.values(m).filter(isDefinition),
-  ),
+  AlumnoEnEspera,
+  ...[
+    cicloEvents,
+    cuentaReplies,
+    moodleReplies,
+    loteReplies,
+    lotePlan,
+    cuentaCommands,
+    moodleCommands,
+    loteCommands,
+  ].flatMap((m) => Object.values(m).filter(isDefinition)),
 ];
 
 const byId = new Map(ALL_MESSAGES.map((d) => [d.id, d]));

@@ -5,6 +5,8 @@ import type { Configuracion } from '@lucy/contracts';
 export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   loteTamano: 20,
   ausenciasParaBaja: 3,
+  umbralBajas: { porcentaje: 5, cantidad: 100 },
+  aprobacionNuevos: false,
   limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
   plantillaEmail: null,
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },

@@ -3,16 +3,24 @@
 // name); one student's refusal (no account yet, workflow running, ...) does not stop the others.
 // A bulk run is recorded as a tarea with what started and what was refused, and why.
 import { HttpException, Injectable } from '@nestjs/common';
+import { AprobacionService } from '../alumnos/aprobacion.service.js';
 import { ACCIONES_OPERADOR } from '../sagas/onboarding.saga.js';
 import { ACCIONES_CICLO } from '../ciclo/ciclo.pasos.js';
 import { CicloService } from '../ciclo/ciclo.service.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import { estadoFinal, TareaService, type TipoTarea } from '../tareas/tarea.service.js';
 
-/** The actions an operator may run: onboarding's (activar, a step's retry, desaprovisionar) and the lifecycle's. */
+/** A new student waiting for approval (aprobacionNuevos) may be onboarded. */
+export const APROBAR = { accion: 'aprobar', etiqueta: 'Aprobar' } as const;
+
+/**
+ * The actions an operator may run: onboarding's (activar, a step's retry, desaprovisionar), the lifecycle's,
+ * and the approval of a new student who waits.
+ */
 export const CATALOGO_ACCIONES: readonly { accion: string; etiqueta: string }[] = [
   ...ACCIONES_OPERADOR,
   ...ACCIONES_CICLO,
+  APROBAR,
 ].map(({ accion, etiqueta }) => ({ accion, etiqueta }));
 export const ACCIONES = CATALOGO_ACCIONES.map((a) => a.accion) as [string, ...string[]];
 export type Accion = string;
@@ -43,6 +51,7 @@ export class AccionesService {
   constructor(
     private readonly workflows: WorkflowService,
     private readonly ciclo: CicloService,
+    private readonly aprobaciones: AprobacionService,
     private readonly tareas: TareaService,
   ) {}
 
@@ -89,6 +98,7 @@ export class AccionesService {
   }
 
   private correr(accion: Accion, alumnoId: string, actor: string) {
+    if (accion === APROBAR.accion) return this.aprobaciones.aprobar(alumnoId, actor);
     if (accion === 'suspender' || accion === 'reactivar') return this.ciclo.accion(alumnoId, actor, accion);
     return this.workflows.accion(alumnoId, actor, accion);
   }

@@ -1,15 +1,21 @@
 // Which students: the filters of GET /alumnos, also the selection of a bulk action. A student is known
-// to the gateway once ingest-service released them (their onboarding workflow exists).
+// to the gateway once ingest-service released them (their onboarding workflow exists), or said they wait
+// for an operator's approval (`pendiente_aprobacion`, then `aprobado` until their onboarding starts).
 import { z } from 'zod';
 import { ESTADOS_ALUMNO } from '@lucy/contracts';
 import { ESTADOS, PASOS } from '../sagas/onboarding.model.js';
 import { Filtros, Id, patronLike, RangoFechas } from '../api/schemas.js';
 
 export const ESTADOS_PASO = ['pendiente', 'en_curso', 'completado', 'fallido', 'omitido'] as const;
+/** A student's state before their onboarding exists: waiting for approval, or approved and waiting for their turn. */
+export const ESTADOS_APROBACION = ['pendiente_aprobacion', 'aprobado'] as const;
 
 export const AlumnoFiltro = z.object({
   estado: z.enum(ESTADOS_ALUMNO).optional().describe("the student's estado in SIAL"),
-  workflow: z.enum(ESTADOS).optional().describe('state of their onboarding workflow'),
+  workflow: z
+    .enum([...ESTADOS, ...ESTADOS_APROBACION])
+    .optional()
+    .describe('state of their onboarding workflow (pendiente_aprobacion: a new student waiting for approval)'),
   paso: z.enum(PASOS).optional().describe('a step of the workflow (with pasoEstado: that step in that state)'),
   pasoEstado: z.enum(ESTADOS_PASO).optional(),
   atascado: z.stringbool().optional(),
@@ -21,7 +27,22 @@ export const AlumnoFiltro = z.object({
 });
 export type AlumnoFiltro = z.infer<typeof AlumnoFiltro>;
 
-/** The WHERE of a filter over `workflow w` (onboarding workflows only). */
+/**
+ * Every student the gateway knows, as onboarding workflow rows (`w`): those whose onboarding exists, and those
+ * who wait for approval without one (with no account, steps nor warnings).
+ */
+export function alumnosConocidos(schema: string): string {
+  const s = `"${schema}"`;
+  return `(SELECT w.id, w.alumno_id, w.tipo, w.estado, w.lote_id, w.alumno, w.upn, w.atascado, w.avisos, w.error, w.created_at, w.updated_at
+             FROM ${s}.workflow w WHERE w.tipo = 'onboarding'
+           UNION ALL
+           SELECT e.id, e.alumno_id, 'onboarding', CASE e.estado WHEN 'pendiente' THEN 'pendiente_aprobacion' ELSE 'aprobado' END, e.lote_id,
+                  e.alumno, NULL, false, '[]'::jsonb, NULL, e.created_at, e.updated_at
+             FROM ${s}.alumno_por_aprobar e
+            WHERE e.estado <> 'descartado' AND NOT EXISTS (SELECT 1 FROM ${s}.workflow x WHERE x.alumno_id = e.alumno_id AND x.tipo = 'onboarding'))`;
+}
+
+/** The WHERE of a filter over `workflow w` (onboarding workflows only), or over alumnosConocidos() as `w`. */
 export function filtrosDeAlumnos(f: AlumnoFiltro, schema: string): Filtros {
   const s = `"${schema}"`;
   const out = new Filtros()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
@@ -11,6 +11,7 @@ import { CicloService } from '../ciclo/ciclo.service.js';
 import { WorkflowQueries } from '../workflows/workflow.queries.js';
 import { AlumnoFiltro } from './alumno-filtro.js';
 import { AlumnosQueries } from './alumnos.queries.js';
+import { AprobacionService } from './aprobacion.service.js';
 
 const Listado = AlumnoFiltro.extend(Paginacion).strict();
 
@@ -102,6 +103,7 @@ export class AlumnosController {
     private readonly queries: WorkflowQueries,
     private readonly acciones: AccionesService,
     private readonly ciclo: CicloService,
+    private readonly aprobaciones: AprobacionService,
   ) {}
 
   @Get()
@@ -113,10 +115,18 @@ export class AlumnosController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One student: their data, accounts, workflow with every step, and the audit trail' })
+  @ApiOperation({
+    summary:
+      'One student: their data, accounts, workflow with every step, and the audit trail (a student waiting for approval: workflow.estado pendiente_aprobacion, no steps)',
+  })
   @ApiOkResponse({ standardSchema: AlumnoDetalle })
-  uno(@Param('id', { schema: Id }) id: string) {
-    return this.queries.alumno(id);
+  async uno(@Param('id', { schema: Id }) id: string) {
+    try {
+      return await this.queries.alumno(id);
+    } catch (err) {
+      if (!(err instanceof NotFoundException)) throw err;
+      return (await this.aprobaciones.detalle(id)) ?? Promise.reject(err);
+    }
   }
 
   /** One route per action, so each is documented and permissioned on its own. */

@@ -1,10 +1,10 @@
-// The student list: one row per student the gateway knows, filtered and paged.
+// The student list: one row per student the gateway knows (alumno-filtro.ts alumnosConocidos), filtered and paged.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import type { Pagina } from '../api/schemas.js';
-import { filtrosDeAlumnos, type AlumnoFiltro } from './alumno-filtro.js';
+import { alumnosConocidos, filtrosDeAlumnos, type AlumnoFiltro } from './alumno-filtro.js';
 
 export interface AlumnoResumen {
   alumnoId: string;
@@ -36,7 +36,7 @@ export class AlumnosQueries {
 
   async listar(f: AlumnoFiltro, limit: number, offset: number): Promise<Pagina<AlumnoResumen>> {
     const w = filtrosDeAlumnos(f, this.schema);
-    const from = `FROM "${this.schema}".workflow w ${w.sql}`;
+    const from = `FROM ${alumnosConocidos(this.schema)} w ${w.sql}`;
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${from}`, w.params);
     const rows = await this.db.query(
       `SELECT w.* ${from} ORDER BY w.created_at DESC, w.id LIMIT ${w.param(limit)} OFFSET ${w.param(offset)}`,
@@ -49,7 +49,7 @@ export class AlumnosQueries {
   async ids(f: AlumnoFiltro, max: number): Promise<string[]> {
     const w = filtrosDeAlumnos(f, this.schema);
     const rows = await this.db.query(
-      `SELECT w.alumno_id FROM "${this.schema}".workflow w ${w.sql} ORDER BY w.created_at, w.id LIMIT ${w.param(max + 1)}`,
+      `SELECT w.alumno_id FROM ${alumnosConocidos(this.schema)} w ${w.sql} ORDER BY w.created_at, w.id LIMIT ${w.param(max + 1)}`,
       w.params,
     );
     return rows.map((r: { alumno_id: string }) => r.alumno_id);

@@ -100,11 +100,17 @@ describe('the runtime configuration', () => {
     ).toEqual([]);
   });
 
-  it('as PATCH and an import read it, has only the keys sent: no default filled in for the schedule nor the absences', () => {
+  it('as PATCH and an import read it, has only the keys sent: no default filled in for the schedule, the absences nor the safeguards', () => {
     expect(ConfiguracionNombrada.partial().strict().parse({ loteTamano: 5 })).toEqual({ loteTamano: 5 });
-    const { sincronizacion: _, ausenciasParaBaja: _a, ...sinSincronizacion } = DEFECTO;
-    expect(Object.keys(ConfiguracionNombrada.parse(sinSincronizacion))).not.toContain('sincronizacion');
-    expect(Object.keys(ConfiguracionNombrada.parse(sinSincronizacion))).not.toContain('ausenciasParaBaja');
+    const {
+      sincronizacion: _,
+      ausenciasParaBaja: _a,
+      umbralBajas: _u,
+      aprobacionNuevos: _n,
+      ...sinSincronizacion
+    } = DEFECTO;
+    for (const clave of ['sincronizacion', 'ausenciasParaBaja', 'umbralBajas', 'aprobacionNuevos'])
+      expect(Object.keys(ConfiguracionNombrada.parse(sinSincronizacion))).not.toContain(clave);
     expect(
       ConfiguracionNombrada.safeParse({ ...DEFECTO, sincronizacion: { ...DEFECTO.sincronizacion, cron: 'nunca' } })
         .success,
@@ -113,7 +119,16 @@ describe('the runtime configuration', () => {
     expect(ConfiguracionApi.parse(sinSincronizacion)).toMatchObject({
       sincronizacion: DEFECTO.sincronizacion,
       ausenciasParaBaja: 3,
+      umbralBajas: { porcentaje: 5, cantidad: 100 },
+      aprobacionNuevos: false,
     });
     expect(ConfiguracionNombrada.safeParse({ ...DEFECTO, ausenciasParaBaja: -1 }).success).toBe(false);
+    for (const umbralBajas of [
+      { porcentaje: 101, cantidad: 1 },
+      { porcentaje: 5, cantidad: 1.5 },
+      { porcentaje: 5 },
+      { porcentaje: 5, cantidad: 1, otra: 1 },
+    ])
+      expect(ConfiguracionNombrada.safeParse({ ...DEFECTO, umbralBajas }).success).toBe(false);
   });
 });

@@ -108,6 +108,8 @@ export const ConfiguracionApi = z
   .object({
     loteTamano: c.loteTamano,
     ausenciasParaBaja: c.ausenciasParaBaja,
+    umbralBajas: c.umbralBajas.unwrap().strict().default(c.umbralBajas.def.defaultValue),
+    aprobacionNuevos: c.aprobacionNuevos,
     limites: z
       .object({
         graph: c.limites.shape.graph.strict(),
@@ -149,6 +151,8 @@ export const ConfiguracionApi = z
  */
 export const ConfiguracionNombrada = ConfiguracionApi.extend({
   ausenciasParaBaja: c.ausenciasParaBaja.unwrap().optional(),
+  umbralBajas: c.umbralBajas.unwrap().strict().optional(),
+  aprobacionNuevos: c.aprobacionNuevos.unwrap().optional(),
   cursosAnteriores: c.cursosAnteriores.unwrap().optional(),
   sincronizacion: sincronizacion.optional(),
 });
@@ -157,6 +161,8 @@ export const ConfiguracionNombrada = ConfiguracionApi.extend({
 export const DEFECTO: Configuracion = {
   loteTamano: 20,
   ausenciasParaBaja: 3,
+  umbralBajas: { porcentaje: 5, cantidad: 100 },
+  aprobacionNuevos: false,
   limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
   plantillaEmail: null,
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.unrc.edu.ar' },

@@ -17,7 +17,7 @@ import type { GatewayConfig } from '../config.js';
 import { estadoFinal, TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
 import { lotes } from './estado-lote.js';
-import { resumir, type FilaLote, type ProgresoLote } from './progreso.js';
+import { PLAN_RECIBIDO, resumir, type FilaLote, type ProgresoLote } from './progreso.js';
 
 export type { ProgresoLote };
 
@@ -26,6 +26,8 @@ export interface OpcionesSincronizacion {
   detalle?: Record<string, unknown>;
   /** Runs in the pull's transaction once the lote row exists; if it throws, nothing is recorded or sent. */
   enTransaccion?: (m: EntityManager, loteId: string) => Promise<void>;
+  /** A dry run: ingest-service only plans (LotePlanificado); the lote row is the whole record (no audit, no tarea until it is confirmed). */
+  simular?: boolean;
 }
 
 @Injectable()
@@ -51,22 +53,25 @@ export class LoteService {
     const loteId = randomUUID();
     const correlationId = `lote-${loteId}`;
     const detalle = { fuentes, periodo, ...opciones.detalle };
+    const simular = opciones.simular ?? false;
     await this.messaging.inTransaction(
       async ({ manager, publish }) => {
         await manager.query(
-          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id) VALUES ($1, 'sial', 'solicitado', $2, $3)`,
-          [loteId, actor, correlationId],
+          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, simulacion) VALUES ($1, 'sial', 'solicitado', $2, $3, $4)`,
+          [loteId, actor, correlationId, simular],
         );
         await opciones.enTransaccion?.(manager, loteId);
-        await registrar(manager, this.schemaName, {
-          loteId,
-          evento: 'accion.sincronizar-sial',
-          actor,
-          correlationId,
-          detalle,
-        });
-        await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
-        publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}) });
+        if (!simular) {
+          await registrar(manager, this.schemaName, {
+            loteId,
+            evento: 'accion.sincronizar-sial',
+            actor,
+            correlationId,
+            detalle,
+          });
+          await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
+        }
+        publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}), ...(simular ? { simular } : {}) });
       },
       { correlationId },
     );
@@ -81,15 +86,20 @@ export class LoteService {
     filas: FilaAlumno[],
     nombreArchivo: string | null,
     actor: string,
-  ): Promise<{ loteId: string; tareaId: string }> {
+    { simular = false }: { simular?: boolean } = {},
+  ): Promise<{ loteId: string; tareaId: string | null }> {
     const loteId = randomUUID();
     const correlationId = `lote-${loteId}`;
     const tareaId = await this.messaging.inTransaction(
       async ({ manager, publish }) => {
         await manager.query(
-          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, nombre_archivo, total) VALUES ($1, 'upload', 'solicitado', $2, $3, $4, $5)`,
-          [loteId, actor, correlationId, nombreArchivo, filas.length],
+          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, nombre_archivo, total, simulacion) VALUES ($1, 'upload', 'solicitado', $2, $3, $4, $5, $6)`,
+          [loteId, actor, correlationId, nombreArchivo, filas.length, simular],
         );
+        if (simular) {
+          publish(RegistrarLote, { loteId, nombreArchivo, filas, simular });
+          return null;
+        }
         await registrar(manager, this.schemaName, {
           loteId,
           evento: 'accion.cargar-lote',
@@ -171,13 +181,21 @@ export class LoteService {
     return resumir(lote, await this.conteos([loteId]));
   }
 
-  /** Students of each lote by workflow state; released students have a workflow, the rest are 'pendiente'. */
+  /**
+   * Students of each lote by workflow state, and how many of its plan's items arrived. Released students have a
+   * workflow; the rest are 'pendiente', or waiting for approval ('pendiente_aprobacion'), or left before it ('descartado').
+   */
   async conteos(loteIds: string[]): Promise<FilaLote[]> {
     if (!loteIds.length) return [];
     return this.db.query(
-      `SELECT la.lote_id, coalesce(w.estado, 'pendiente') AS estado, count(*)::int AS n
-         FROM ${this.s}.lote_alumno la LEFT JOIN ${this.s}.workflow w ON w.alumno_id = la.alumno_id AND w.tipo = 'onboarding'
-        WHERE la.lote_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+      `SELECT la.lote_id, coalesce(w.estado, CASE e.estado WHEN 'pendiente' THEN 'pendiente_aprobacion' WHEN 'descartado' THEN 'descartado' END, 'pendiente') AS estado,
+              count(*)::int AS n
+         FROM ${this.s}.lote_alumno la
+         LEFT JOIN ${this.s}.workflow w ON w.alumno_id = la.alumno_id AND w.tipo = 'onboarding'
+         LEFT JOIN ${this.s}.alumno_por_aprobar e ON e.alumno_id = la.alumno_id
+        WHERE la.lote_id = ANY($1::uuid[]) GROUP BY 1, 2
+       UNION ALL
+       SELECT lote_id, '${PLAN_RECIBIDO}', count(*)::int FROM ${this.s}.lote_plan WHERE lote_id = ANY($1::uuid[]) GROUP BY 1`,
       [loteIds],
     );
   }

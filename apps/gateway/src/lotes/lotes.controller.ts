@@ -31,11 +31,63 @@ import { WorkflowQueries } from '../workflows/workflow.queries.js';
 import { ArchivoInvalido, filasDelArchivo, leerJson, Mapeo, validarCantidad } from './lote-archivo.js';
 import { LoteService } from './lote.service.js';
 import { LotesQueries } from './lotes.queries.js';
+import { ACCIONES_PLAN } from './plan-vista.js';
+import { PlanService, type Resolucion } from './plan.service.js';
+import { Simulacion } from './sync.controller.js';
+
+const ESTADOS_LOTE = [
+  'solicitado',
+  'simulado',
+  'esperando_aprobacion',
+  'descartado',
+  'ingestado',
+  'terminado',
+  'fallido',
+] as const;
+
+const Retencion = z
+  .object({
+    motivo: z.string(),
+    bajas: z.number().int(),
+    activos: z.number().int(),
+    umbral: z.object({ porcentaje: z.number(), cantidad: z.number().int() }),
+  })
+  .describe('why the lote waits: it would suspend more students than umbralBajas allows');
+
+const PlanResumen = z
+  .object({
+    simulado: z.boolean().describe('a dry run; false: a real run the safeguard held'),
+    retencion: Retencion.nullable(),
+    activos: z.number().int().describe('active students in the registry when the plan was made'),
+    acciones: z.object({
+      crear: z.number().int(),
+      actualizar: z.number().int(),
+      suspender: z.number().int(),
+      retornar: z.number().int(),
+      ninguna: z.number().int(),
+      invalidas: z.number().int(),
+      bajasDesconocidas: z.number().int(),
+      enEspera: z.number().int().describe('new students who will wait for approval (aprobacionNuevos)'),
+    }),
+    items: z.number().int(),
+    recibidos: z.number().int().describe('items arrived so far (the plan comes in parts): it is confirmed whole'),
+    completo: z.boolean(),
+    resolucion: z.object({ accion: z.string(), por: z.string(), at: z.string() }).nullable(),
+    links: z.object({ plan: z.string() }),
+  })
+  .nullable()
+  .describe(
+    'the plan ingest-service answered with instead of acting (a dry run, or held by the safeguard); null otherwise',
+  );
 
 const Progreso = z.object({
   id: z.uuid(),
   origen: z.enum(['sial', 'upload']),
-  estado: z.enum(['solicitado', 'ingestado', 'terminado', 'fallido']),
+  estado: z
+    .enum(ESTADOS_LOTE)
+    .describe(
+      'simulado: a dry run, its plan waiting to be confirmed or dropped; esperando_aprobacion: held by the safeguard; descartado: its plan dropped',
+    ),
   nombreArchivo: z.string().nullable(),
   solicitadoPor: z.string(),
   creadoAt: z.string(),
@@ -49,6 +101,9 @@ const Progreso = z.object({
   pendientes: z.number().int(),
   porcentaje: z.number(),
   desglose: z.record(z.string(), z.number()),
+  esperanAprobacion: z.number().int().describe('students waiting for an operator’s approval before their onboarding'),
+  simulacion: z.boolean(),
+  plan: PlanResumen,
   ingesta: z.object({
     nuevos: z.number().nullable(),
     actualizados: z.number().nullable(),
@@ -65,9 +120,11 @@ const Progreso = z.object({
 const Listado = z
   .object({
     estado: z
-      .enum(['solicitado', 'ingestado', 'terminado', 'fallido'])
+      .enum(ESTADOS_LOTE)
       .optional()
-      .describe('ingestado: students still in progress; terminado: every student settled (or none to onboard)'),
+      .describe(
+        'ingestado: students still in progress; terminado: every student settled (or none to onboard); simulado / esperando_aprobacion: a plan waits for an operator',
+      ),
     origen: z.enum(['sial', 'upload']).optional(),
     solicitadoPor: z.string().max(100).optional(),
     q: z.string().trim().min(1).max(200).optional().describe("text in the file's name"),
@@ -75,6 +132,53 @@ const Listado = z
     ...Paginacion,
   })
   .strict();
+
+/** GET /lotes/{id}/plan: which items. */
+const PlanListado = z
+  .object({
+    accion: z.enum(ACCIONES_PLAN).optional().describe('only the items of this action'),
+    q: z.string().trim().min(1).max(200).optional().describe('text in the DNI, name or surname'),
+    ...Paginacion,
+  })
+  .strict();
+
+const ItemPlanDoc = z.object({
+  orden: z.number().int(),
+  accion: z.enum(ACCIONES_PLAN),
+  fila: z.number().int().nullable().describe('the row in its source; null for a student absent from SIAL'),
+  fuente: z.string(),
+  dni: z.string().nullable(),
+  alumnoId: z.uuid().nullable(),
+  nombre: z.string().nullable(),
+  apellido: z.string().nullable(),
+  cambios: z.array(z.object({ campo: z.string(), antes: z.unknown(), despues: z.unknown() })),
+  motivo: z.string().nullable().describe('a suspension’s reason: baja, egresado, ausente'),
+  motivos: z.array(z.string()).describe('an invalid row’s reasons'),
+  enEspera: z.boolean(),
+  cursos: z
+    .object({
+      estado: z.string(),
+      periodo: z.string(),
+      inscribir: z.array(z.string()).nullable(),
+      desinscribir: z.array(z.string()).nullable(),
+      nota: z.string(),
+    })
+    .nullable()
+    .describe(
+      'the Moodle courses it enrols (and unenrols): named from the configuration when an operator set cursos (and cursosAnteriores); null lists when they are moodle-service’s own',
+    ),
+  efectos: z.array(z.string()),
+});
+
+/** Why an operator confirms, approves or drops a plan, for the audit trail. */
+const CuerpoResolucion = z.object({ motivo: z.string().trim().min(1).max(500).optional() }).strict();
+const ResolucionRespuesta = z.object({
+  loteId: z.uuid(),
+  estado: z.enum(['solicitado', 'descartado']),
+  resolucion: z.enum(['confirmado', 'aprobado', 'descartado']),
+  por: z.string(),
+  links: z.object({ lote: z.string() }),
+});
 
 /** A form field or file name: busboy turns bytes that are not UTF-8 into U+FFFD, which is how they are seen here. */
 const Campo = Texto.refine((t) => !t.includes('\ufffd'), { error: 'tiene bytes que no son UTF-8' });
@@ -131,6 +235,7 @@ export class LotesController {
     private readonly lista: LotesQueries,
     private readonly queries: WorkflowQueries,
     private readonly acciones: AccionesService,
+    private readonly planes: PlanService,
   ) {}
 
   @Post()
@@ -139,20 +244,23 @@ export class LotesController {
   @UseInterceptors(FileInterceptor('archivo'), IdempotencyAfterUpload)
   @ApiOperation({
     requestBody: CargaDoc as never,
-    summary: 'Upload a lote: a CSV (header + optional column mapping) or JSON rows; ingest-service validates each row',
+    summary:
+      'Upload a lote: a CSV (header + optional column mapping) or JSON rows; ingest-service validates each row. With ?simular=true, only its plan',
     description:
-      'The file is limited in size (UPLOAD_MAX_BYTES → 413) and rows (UPLOAD_MAX_ROWS). The answer is the lote to follow; rows ingest-service finds invalid are listed in the lote (ingesta.invalidos).',
+      'The file is limited in size (UPLOAD_MAX_BYTES → 413) and rows (UPLOAD_MAX_ROWS). The answer is the lote to follow; rows ingest-service finds invalid are listed in the lote (ingesta.invalidos). ?simular=true: the lote shows what it would do (estado simulado, its /plan) until it is confirmed or dropped; nothing else changes. An upload whose plan would suspend more students than umbralBajas allows waits for approval (esperando_aprobacion).',
   })
   @ApiAcceptedResponse({
     standardSchema: z.object({
       loteId: z.uuid(),
-      tareaId: z.uuid(),
+      tareaId: z.uuid().nullable().describe('null for a dry run: its tarea starts when it is confirmed'),
+      simulacion: z.boolean(),
       filas: z.number().int(),
-      links: z.object({ lote: z.string(), tarea: z.string() }),
+      links: z.object({ lote: z.string(), tarea: z.string().optional(), plan: z.string().optional() }),
     }),
   })
   async cargar(
     @Req() req: Request,
+    @Query({ schema: Simulacion }) q: z.infer<typeof Simulacion>,
     @UploadedFile() archivo: ArchivoSubido | undefined,
     @Body() body: unknown,
     @Actor() actor: string,
@@ -190,12 +298,18 @@ export class LotesController {
         ]);
       throw err;
     }
-    const { loteId, tareaId } = await this.lotes.registrarUpload(filas, nombre, actor);
+    const simular = q.simular ?? false;
+    const { loteId, tareaId } = await this.lotes.registrarUpload(filas, nombre, actor, { simular });
     return {
       loteId,
       tareaId,
+      simulacion: simular,
       filas: filas.length,
-      links: { lote: `/api/v1/lotes/${loteId}`, tarea: `/api/v1/tareas/${tareaId}` },
+      links: {
+        lote: `/api/v1/lotes/${loteId}`,
+        ...(tareaId ? { tarea: `/api/v1/tareas/${tareaId}` } : {}),
+        ...(simular ? { plan: `/api/v1/lotes/${loteId}/plan` } : {}),
+      },
     };
   }
 
@@ -212,6 +326,77 @@ export class LotesController {
   @ApiOkResponse({ standardSchema: Progreso })
   progreso(@Param('id', { schema: Id }) id: string) {
     return this.lotes.progreso(id);
+  }
+
+  @Get(':id/plan')
+  @ApiOperation({
+    summary:
+      "A lote's plan, paged: per student, the action (crear, actualizar, suspender, retornar, ninguna; invalid rows and unknown leavers), the fields before and after, the courses, and counts per action",
+  })
+  @ApiOkResponse({
+    standardSchema: paginaDe(ItemPlanDoc).extend({
+      loteId: z.uuid(),
+      estado: z.enum(ESTADOS_LOTE),
+      plan: PlanResumen,
+      resumen: z
+        .record(z.string(), z.number())
+        .describe('items per action (all of the plan, whatever the filter), and cursos: students whose courses change'),
+    }),
+  })
+  async plan(@Param('id', { schema: Id }) id: string, @Query({ schema: PlanListado }) q: z.infer<typeof PlanListado>) {
+    const lote = await this.lotes.progreso(id);
+    const { limit, offset, ...filtro } = q;
+    const pagina = await this.planes.items(id, filtro, limit, offset);
+    return { loteId: id, estado: lote.estado, plan: lote.plan, resumen: await this.planes.resumen(id), ...pagina };
+  }
+
+  @Post(':id/confirmar')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Confirm a simulated lote: ingest-service applies the plan it kept, exactly as shown (its rows, not a new read of the source); refused (the lote fallido) if the registry changed since for a student it touches',
+  })
+  @ApiAcceptedResponse({ standardSchema: ResolucionRespuesta })
+  confirmar(
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: CuerpoResolucion }) body: z.infer<typeof CuerpoResolucion>,
+    @Actor() actor: string,
+  ) {
+    return this.resolver(id, 'confirmar', body, actor);
+  }
+
+  @Post(':id/aprobar')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Approve a lote held by the safeguard (esperando_aprobacion): the same as confirming; who approved is in the audit trail',
+  })
+  @ApiAcceptedResponse({ standardSchema: ResolucionRespuesta })
+  aprobar(
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: CuerpoResolucion }) body: z.infer<typeof CuerpoResolucion>,
+    @Actor() actor: string,
+  ) {
+    return this.resolver(id, 'aprobar', body, actor);
+  }
+
+  @Post(':id/descartar')
+  @Requiere('operator')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Drop a lote's plan (simulado or esperando_aprobacion): nothing of it is ever applied" })
+  @ApiAcceptedResponse({ standardSchema: ResolucionRespuesta })
+  descartar(
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: CuerpoResolucion }) body: z.infer<typeof CuerpoResolucion>,
+    @Actor() actor: string,
+  ) {
+    return this.resolver(id, 'descartar', body, actor);
+  }
+
+  private resolver(id: string, resolucion: Resolucion, body: z.infer<typeof CuerpoResolucion>, actor: string) {
+    return this.planes.resolver(id, resolucion, actor, body.motivo);
   }
 
   @Post(':id/reintentar')

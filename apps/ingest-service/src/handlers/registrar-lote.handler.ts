@@ -7,7 +7,8 @@ import { filasDeUpload } from '../upload/upload-fila.js';
 export class RegistrarLoteHandler {
   constructor(private readonly registro: RegistroService) {}
 
-  // An operator uploaded a file: the gateway hands over its rows; register them as one lote.
+  // An operator uploaded a file: the gateway hands over its rows; register them as one lote (or, as a dry
+  // run, only say what it would do).
   async handle(cmd: RegistrarLote, ctx: MessageContext) {
     const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
     if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
@@ -16,6 +17,8 @@ export class RegistrarLoteHandler {
       tx,
       { id: cmd.loteId, origen: 'upload', descripcion: cmd.nombreArchivo, correlationId: ctx.correlationId },
       filasDeUpload(fuente, cmd.filas),
+      undefined,
+      { simular: cmd.simular },
     );
   }
 }

@@ -14,7 +14,8 @@ export class SincronizarSialHandler {
     private readonly registro: RegistroService,
   ) {}
 
-  // The gateway asks for a pull: read the lists from SIAL and register what they bring, as one lote.
+  // The gateway asks for a pull: read the lists from SIAL and register what they bring, as one lote (or,
+  // as a dry run, only say what it would do).
   async handle(cmd: SincronizarSial, ctx: MessageContext) {
     const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
     if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
@@ -41,8 +42,8 @@ export class SincronizarSialHandler {
       if (isDeferral(err)) throw err;
       const permanente = err instanceof PermanentError;
       if (!permanente && !ctx.isLastAttempt) throw err;
-      return this.registro.fallido(tx, lote, describeError(err).replace(/^\w+Error: /, ''), permanente);
+      return this.registro.fallido(tx, lote, describeError(err).replace(/^\w+Error: /, ''), permanente, cmd.simular);
     }
-    await this.registro.registrar(tx, lote, filas, leidas);
+    await this.registro.registrar(tx, lote, filas, leidas, { simular: cmd.simular });
   }
 }

@@ -1,10 +1,11 @@
 // Moves a lote's release window (domain/ventana.ts) in the database: expires overdue replies, releases
-// the next items as AlumnoCreado / AlumnoActualizado through the caller's outbox, completes the lote.
+// the next items as AlumnoCreado / AlumnoActualizado through the caller's outbox, completes the lote. A
+// new student held for an operator's approval takes no turn until approved (aprobar).
 // Every move happens under the lote's row lock, so replicas and redeliveries never release an item
 // twice, and it commits with the events it publishes, so a crash leaves no item released unpublished.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AlumnoActualizado, AlumnoCreado } from '@lucy/contracts';
+import { AlumnoActualizado, AlumnoCreado, AlumnoEnEspera } from '@lucy/contracts';
 import type { TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
@@ -72,6 +73,28 @@ export class LiberacionService {
     }
   }
 
+  /**
+   * An operator approved a student held for approval: in each lote that holds them (usually one) they take
+   * their turn in its window — reopened if it had completed meanwhile. One who left while waiting (marked
+   * leaving, or absent) is not onboarded: their item is done and the gateway told they no longer wait.
+   * Nothing for a student who does not wait (approved before, or never held).
+   */
+  async aprobar(m: EntityManager, alumnoId: string, publicar: Publicar): Promise<void> {
+    for (const loteId of await this.items.lotesQueRetienenA(m, alumnoId)) {
+      const lote = await this.lotes.bloquear(m, loteId);
+      if (!lote) continue;
+      if (await this.alumnos.deBaja(m, alumnoId)) {
+        if ((await this.items.soltar(m, loteId, alumnoId, 'done')) === 0) continue;
+        const alumno = (await this.alumnos.porId(m, [alumnoId])).get(alumnoId)!;
+        publicar(AlumnoEnEspera, { alumnoId, loteId, alumno, enEspera: false });
+        continue;
+      }
+      if ((await this.items.soltar(m, loteId, alumnoId, 'pending')) === 0) continue;
+      await this.lotes.reabrir(m, loteId);
+      await this.liberar(m, loteId, publicar);
+    }
+  }
+
   private async publicar(
     m: EntityManager,
     loteId: string,
@@ -83,9 +106,16 @@ export class LiberacionService {
       m,
       items.map((i) => i.alumnoId),
     );
+    // A student still held for approval has no onboarding to update: their AlumnoCreado, when approved,
+    // carries the registry's latest data (the gateway heard the change as AlumnoEnEspera).
+    const retenidos = await this.items.retenidos(
+      m,
+      items.filter((i) => i.resultado === 'actualizado').map((i) => i.alumnoId),
+    );
     for (const item of items) {
       const alumno = alumnos.get(item.alumnoId)!;
       if (item.resultado === 'nuevo') publicar(AlumnoCreado, { alumnoId: item.alumnoId, loteId, alumno });
+      else if (retenidos.has(item.alumnoId)) continue;
       else
         publicar(AlumnoActualizado, {
           alumnoId: item.alumnoId,

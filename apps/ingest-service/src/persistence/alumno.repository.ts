@@ -3,7 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlumnoDatos } from '@lucy/contracts';
-import type { Listado, PaseDeLista } from '../domain/ausencias.js';
+import type { PaseDeLista } from '../domain/ausencias.js';
+import type { Registrado } from '../domain/plan.js';
 import { alumnoDatos, type MotivoBajaRegistro } from './alumno.entity.js';
 import { qualifiedTable } from './qualified-table.js';
 
@@ -12,29 +13,62 @@ export interface AlumnoRegistrado {
   datos: AlumnoDatos;
 }
 
-export interface AlumnoConocido extends AlumnoRegistrado {
-  /** The registry holds them as leaving. */
-  deBaja: boolean;
-}
-
 const COLUMNAS = `id, dni, nombre, apellido, email_personal AS "emailPersonal", email_institucional AS "emailInstitucional", carrera, estado, periodo`;
+/** Everything a plan needs to know of a student (domain/plan.ts Registrado). */
+const REGISTRADO = `${COLUMNAS}, motivo_baja IS NOT NULL AS "deBaja", lista_sial AS lista, ausencias`;
+type FilaRegistrada = AlumnoDatos & { id: string; deBaja: boolean; lista: string | null; ausencias: number };
+const registrado = (r: FilaRegistrada): Registrado => ({
+  id: r.id,
+  datos: alumnoDatos(r),
+  deBaja: r.deBaja,
+  lista: r.lista,
+  ausencias: r.ausencias,
+});
 const REGISTRO = `x(id uuid, dni text, nombre text, apellido text, "emailPersonal" text, "emailInstitucional" text, carrera text, estado text, periodo text)`;
 const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos });
 
 @Injectable()
 export class AlumnoRepository {
-  async porDni(m: EntityManager, dnis: readonly string[]): Promise<Map<string, AlumnoConocido>> {
+  async porDni(m: EntityManager, dnis: readonly string[]): Promise<Map<string, Registrado>> {
     if (dnis.length === 0) return new Map();
-    const rows = await m.query(
-      `SELECT ${COLUMNAS}, motivo_baja IS NOT NULL AS "deBaja" FROM ${qualifiedTable(m, 'alumno')} WHERE dni = ANY($1::text[])`,
+    const rows: FilaRegistrada[] = await m.query(
+      `SELECT ${REGISTRADO} FROM ${qualifiedTable(m, 'alumno')} WHERE dni = ANY($1::text[])`,
       [dnis],
     );
-    return new Map(
-      rows.map((r: AlumnoDatos & { id: string; deBaja: boolean }) => [
-        r.dni,
-        { id: r.id, datos: alumnoDatos(r), deBaja: r.deBaja },
-      ]),
+    return new Map(rows.map((r) => [r.dni, registrado(r)]));
+  }
+
+  /**
+   * The students with these ids, and which of these DNIs the registry knows, locked for this transaction:
+   * what a stored plan checks before it is applied, held until it is.
+   */
+  async bloquear(
+    m: EntityManager,
+    ids: readonly string[],
+    dnis: readonly string[],
+  ): Promise<{ porId: Map<string, Registrado>; dnis: Set<string> }> {
+    const rows: FilaRegistrada[] = await m.query(
+      `SELECT ${REGISTRADO} FROM ${qualifiedTable(m, 'alumno')} WHERE id = ANY($1::uuid[]) OR dni = ANY($2::text[]) ORDER BY id FOR UPDATE`,
+      [ids, dnis],
     );
+    return { porId: new Map(rows.map((r) => [r.id, registrado(r)])), dnis: new Set(rows.map((r) => r.dni)) };
+  }
+
+  /** How many students the registry holds as active: what a lote's leavers are a share of. */
+  async activos(m: EntityManager): Promise<number> {
+    const [{ n }] = await m.query(
+      `SELECT count(*)::int AS n FROM ${qualifiedTable(m, 'alumno')} WHERE motivo_baja IS NULL`,
+    );
+    return n;
+  }
+
+  /** Whether the registry holds the student as leaving (undefined: no such student). */
+  async deBaja(m: EntityManager, id: string): Promise<boolean | undefined> {
+    const [row] = await m.query(
+      `SELECT motivo_baja IS NOT NULL AS "deBaja" FROM ${qualifiedTable(m, 'alumno')} WHERE id = $1`,
+      [id],
+    );
+    return row?.deBaja;
   }
 
   async porId(m: EntityManager, ids: readonly string[]): Promise<Map<string, AlumnoDatos>> {
@@ -90,12 +124,13 @@ export class AlumnoRepository {
   }
 
   /** The active students a SIAL roll call concerns: those of the lists it read, and those it saw anywhere. */
-  async paraPasarLista(m: EntityManager, listas: readonly string[], dnis: readonly string[]): Promise<Listado[]> {
-    return m.query(
-      `SELECT id, dni, estado, lista_sial AS lista, ausencias FROM ${qualifiedTable(m, 'alumno')}
+  async paraPasarLista(m: EntityManager, listas: readonly string[], dnis: readonly string[]): Promise<Registrado[]> {
+    const rows: FilaRegistrada[] = await m.query(
+      `SELECT ${REGISTRADO} FROM ${qualifiedTable(m, 'alumno')}
        WHERE motivo_baja IS NULL AND (lista_sial = ANY($1::text[]) OR dni = ANY($2::text[]))`,
       [listas, dnis],
     );
+    return rows.map(registrado);
   }
 
   async fijarLista(m: EntityManager, cambios: PaseDeLista['cambios']): Promise<void> {

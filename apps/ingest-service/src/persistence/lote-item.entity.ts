@@ -10,8 +10,12 @@ export type ResultadoItem =
   | 'retorno'
   /** A student the registry never had, marked leaving: recorded, nobody onboarded. */
   | 'baja_desconocida';
-/** pending → released (its event is out) → done (its critical step answered, or the wait timed out). */
-export type ReleaseState = 'pending' | 'released' | 'done';
+/**
+ * pending → released (its event is out) → done (its critical step answered, or the wait timed out). A new
+ * student who waits for an operator's approval is held first (held → pending once approved; → done, never
+ * released, if they left before).
+ */
+export type ReleaseState = 'held' | 'pending' | 'released' | 'done';
 
 /**
  * One student (or invalid row) of a lote, in source order (`id`), and its place in the release window.

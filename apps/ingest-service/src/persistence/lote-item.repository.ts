@@ -15,7 +15,7 @@ export interface ItemNuevo {
   cambios: string[] | null;
   motivo?: string | null;
   anterior?: AlumnoDatos | null;
-  /** `done` for what went out as the lote was registered (bajas, retornos). */
+  /** `done` for what went out as the lote was registered (bajas, retornos); `held` for a new student awaiting approval. */
   releaseState: ReleaseState | null;
 }
 
@@ -111,6 +111,39 @@ export class LoteItemRepository {
       [loteId, alumnoId],
     );
     // TypeORM's postgres driver returns [rows, count] for UPDATE ... RETURNING.
+    return Array.isArray(rows[0]) ? rows[0].length : rows.length;
+  }
+
+  /** Of these students, those held for approval (a new student's item not yet approved), each with the lote that holds them. */
+  async retenidos(m: EntityManager, alumnoIds: readonly string[]): Promise<Map<string, string>> {
+    if (alumnoIds.length === 0) return new Map();
+    const rows: { alumno_id: string; lote_id: string }[] = await m.query(
+      `SELECT DISTINCT ON (alumno_id) alumno_id, lote_id FROM ${qualifiedTable(m, 'lote_item')}
+       WHERE alumno_id = ANY($1::uuid[]) AND release_state = 'held' ORDER BY alumno_id, id`,
+      [alumnoIds],
+    );
+    return new Map(rows.map((r) => [r.alumno_id, r.lote_id]));
+  }
+
+  /** The lotes that hold this student for approval (usually one). */
+  async lotesQueRetienenA(m: EntityManager, alumnoId: string): Promise<string[]> {
+    const rows = await m.query(
+      `SELECT DISTINCT lote_id FROM ${qualifiedTable(m, 'lote_item')} WHERE alumno_id = $1 AND release_state = 'held' ORDER BY lote_id`,
+      [alumnoId],
+    );
+    return rows.map((r: { lote_id: string }) => r.lote_id);
+  }
+
+  /**
+   * The student's held items in this lote leave the hold: to the window (`pending`), or, for a student who
+   * left meanwhile, done without ever being released. How many moved (0: already approved).
+   */
+  async soltar(m: EntityManager, loteId: string, alumnoId: string, a: 'pending' | 'done'): Promise<number> {
+    const rows = await m.query(
+      `UPDATE ${qualifiedTable(m, 'lote_item')} SET release_state = $3, done_at = CASE WHEN $3 = 'done' THEN now() END
+       WHERE lote_id = $1 AND alumno_id = $2 AND release_state = 'held' RETURNING id`,
+      [loteId, alumnoId, a],
+    );
     return Array.isArray(rows[0]) ? rows[0].length : rows.length;
   }
 

@@ -102,6 +102,14 @@ export class LoteRepository {
     );
   }
 
+  /** A completed lote has students to release again (one held for approval was approved). The caller holds its lock. */
+  async reabrir(m: EntityManager, id: string): Promise<void> {
+    await m.query(
+      `UPDATE ${qualifiedTable(m, 'lote')} SET estado = 'en_curso', completed_at = NULL WHERE id = $1 AND estado = 'completado'`,
+      [id],
+    );
+  }
+
   async enCurso(m: EntityManager, limite = 500): Promise<{ id: string; correlationId: string }[]> {
     return m.query(
       `SELECT id, correlation_id AS "correlationId" FROM ${qualifiedTable(m, 'lote')} WHERE estado = 'en_curso' ORDER BY received_at LIMIT $1`,

@@ -1,7 +1,17 @@
-// Commands the gateway sends to ingest-service: pull SIAL, or take rows it received as an upload.
+// Commands the gateway sends to ingest-service: pull SIAL, or take rows it received as an upload (either
+// as a dry run: only the plan); apply or drop a plan an operator saw; approve a student who waits.
 import { z } from 'zod';
 import { defineCommand, type Payload } from '../message.js';
+import { alumnoId } from '../common/alumno.js';
+import { AlumnoCreado } from '../events/alumno-creado.js';
+import { AlumnoEnEspera } from '../events/alumno-en-espera.js';
 import { LoteFallido, LoteIngestado } from '../events/lote-replies.js';
+import { LotePlanificado } from '../events/lote-plan.js';
+
+/** A dry run: the plan is computed, kept and answered (LotePlanificado); nothing is registered or sent. */
+const simular = z.boolean().optional();
+/** Who, for the audit: the operator's token name. */
+const operador = z.string().min(1).max(200);
 
 export const FUENTES_SIAL = ['aspirantes', 'preinscriptos', 'ingresantes'] as const;
 
@@ -12,8 +22,9 @@ export const SincronizarSial = defineCommand({
     loteId: z.uuid(),
     fuentes: z.array(z.enum(FUENTES_SIAL)).min(1),
     periodo: z.string().min(1).max(20).optional(),
+    simular,
   }),
-  replies: [LoteIngestado, LoteFallido],
+  replies: [LoteIngestado, LoteFallido, LotePlanificado],
 });
 export type SincronizarSial = Payload<typeof SincronizarSial>;
 
@@ -28,7 +39,42 @@ export const RegistrarLote = defineCommand({
     loteId: z.uuid(),
     nombreArchivo: z.string().max(300).nullable(),
     filas: z.array(FilaAlumno).min(1).max(20_000),
+    simular,
   }),
-  replies: [LoteIngestado, LoteFallido],
+  replies: [LoteIngestado, LoteFallido, LotePlanificado],
 });
 export type RegistrarLote = Payload<typeof RegistrarLote>;
+
+/**
+ * Apply the plan ingest-service keeps for this lote (a dry run, or one held by the safeguard) exactly as it
+ * was shown: its rows, not a new read of the source. Refused (LoteFallido) when the registry changed since
+ * for a student the plan touches, or when the plan was dropped.
+ */
+export const ConfirmarLote = defineCommand({
+  name: 'lote.confirmar',
+  version: 1,
+  schema: z.object({ loteId: z.uuid(), confirmadoPor: operador }),
+  replies: [LoteIngestado, LoteFallido],
+});
+export type ConfirmarLote = Payload<typeof ConfirmarLote>;
+
+/** Drop the plan: nothing of it is ever applied. Nothing answers. */
+export const DescartarLote = defineCommand({
+  name: 'lote.descartar',
+  version: 1,
+  schema: z.object({ loteId: z.uuid(), descartadoPor: operador }),
+  replies: [],
+});
+export type DescartarLote = Payload<typeof DescartarLote>;
+
+/**
+ * A new student who waits for approval may be onboarded: released in their lote's window (AlumnoCreado in
+ * turn), or, if they left meanwhile, not (AlumnoEnEspera with enEspera false). Nothing for one who does not wait.
+ */
+export const AprobarAlumno = defineCommand({
+  name: 'alumno.aprobar',
+  version: 1,
+  schema: z.object({ alumnoId, aprobadoPor: operador }),
+  replies: [AlumnoCreado, AlumnoEnEspera],
+});
+export type AprobarAlumno = Payload<typeof AprobarAlumno>;

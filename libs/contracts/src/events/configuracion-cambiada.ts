@@ -8,7 +8,8 @@ import { porMinuto } from '../common/limites.js';
  * The runtime configuration the gateway owns (operators change it through its API; it is versioned in
  * its database). Secrets are never part of it: they stay in each service's environment. Which service
  * applies which key:
- *   loteTamano, ausenciasParaBaja → ingest-service (BATCH_SIZE, AUSENCIAS_PARA_BAJA) · limites → teams
+ *   loteTamano, ausenciasParaBaja, umbralBajas, aprobacionNuevos → ingest-service (BATCH_SIZE, AUSENCIAS_PARA_BAJA,
+ *   UMBRAL_BAJAS_PORCENTAJE and UMBRAL_BAJAS_CANTIDAD, APROBACION_NUEVOS) · limites → teams
  *   (graph), moodle, mail (smtp), through LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
  *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail →
  *   mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
@@ -22,6 +23,19 @@ export const Configuracion = z.object({
    * (AlumnoDadoDeBaja, motivo ausente); 0: never. Absent from versions stored before it existed: 3.
    */
   ausenciasParaBaja: z.number().int().min(0).max(100).default(3),
+  /**
+   * The safeguard: a pull or an upload that would suspend more than `porcentaje` % of the active students, or
+   * more than `cantidad` of them, waits for an operator's approval instead of acting. Absent from versions
+   * stored before it existed: 5 % and 100.
+   */
+  umbralBajas: z
+    .object({
+      porcentaje: z.number().min(0).max(100),
+      cantidad: z.number().int().min(0).max(1_000_000),
+    })
+    .default({ porcentaje: 5, cantidad: 100 }),
+  /** New students wait for an operator's approval before they are onboarded. Absent from versions stored before it existed: false. */
+  aprobacionNuevos: z.boolean().default(false),
   /** Requests (and, for Graph, writes) per minute per external API, all replicas together, within what each API takes (common/limites.ts). */
   limites: z.object({
     graph: z.object({ rpm: porMinuto('graph', 'rpm'), writeRpm: porMinuto('graph', 'writeRpm').nullable() }),

@@ -136,6 +136,9 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
 
   const loteTamano = numero({ max: 10_000, step: 1 });
   const ausenciasParaBaja = numero({ min: 0, max: 100, step: 1 });
+  const umbralPorcentaje = numero({ min: 0, max: 100, step: 'any' });
+  const umbralCantidad = numero({ min: 0, max: 1_000_000, step: 1 });
+  const aprobacionNuevos = casilla('cfg-aprobacion-nuevos', 'Los alumnos nuevos esperan la aprobación de un operador');
   const graphRpm = numero();
   const graphWriteRpm = numero();
   const moodleRpm = numero();
@@ -269,7 +272,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     seccion(
       'lotes',
       'Lotes',
-      ['loteTamano', 'ausenciasParaBaja'],
+      ['loteTamano', 'ausenciasParaBaja', 'umbralBajas', 'aprobacionNuevos'],
       campo(
         'loteTamano',
         'Tamaño de lote',
@@ -281,6 +284,33 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'Ausencias para dar de baja',
         ausenciasParaBaja,
         'Tras cuántas sincronizaciones completas seguidas sin figurar en su lista de SIAL un alumno se da de baja (0 a 100; 0: nunca). No cuentan las sincronizaciones fallidas ni las cargas de archivos. Lo aplica ingest-service.',
+      ),
+      grupo(
+        'umbralBajas',
+        'Resguardo de bajas',
+        'Una sincronización o carga que suspendería más alumnos que esto no actúa: queda esperando la aprobación de un operador, con su plan, en Lotes. Lo aplica ingest-service.',
+        h(
+          'div',
+          { class: 'rejilla' },
+          campo(
+            'umbralBajas.porcentaje',
+            'Porcentaje de los alumnos activos',
+            umbralPorcentaje,
+            'Más de este porcentaje de los activos (0 a 100; 100: nunca por porcentaje).',
+          ),
+          campo(
+            'umbralBajas.cantidad',
+            'Cantidad de alumnos',
+            umbralCantidad,
+            'Más de esta cantidad (0: toda baja espera aprobación).',
+          ),
+        ),
+      ),
+      grupo(
+        'aprobacionNuevos',
+        'Aprobación de alumnos nuevos',
+        'Si está activa, cada alumno nuevo queda «pendiente de aprobación» (sin cuenta) hasta que un operador lo apruebe, uno por uno o varios a la vez desde Alumnos. Los que ya esperan siguen esperando si se desactiva.',
+        aprobacionNuevos.el,
       ),
     ),
     seccion(
@@ -473,6 +503,9 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     const v = fondo;
     loteTamano.value = num(v.loteTamano);
     ausenciasParaBaja.value = num(v.ausenciasParaBaja);
+    umbralPorcentaje.value = num(v.umbralBajas?.porcentaje);
+    umbralCantidad.value = num(v.umbralBajas?.cantidad);
+    aprobacionNuevos.c.checked = !!v.aprobacionNuevos;
     graphRpm.value = num(v.limites?.graph?.rpm);
     graphWriteRpm.value = num(v.limites?.graph?.writeRpm);
     moodleRpm.value = num(v.limites?.moodle?.rpm);
@@ -519,6 +552,11 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       ...structuredClone(fondo),
       loteTamano: n('loteTamano', loteTamano),
       ausenciasParaBaja: n('ausenciasParaBaja', ausenciasParaBaja),
+      umbralBajas: {
+        porcentaje: n('umbralBajas.porcentaje', umbralPorcentaje),
+        cantidad: n('umbralBajas.cantidad', umbralCantidad),
+      },
+      aprobacionNuevos: aprobacionNuevos.c.checked,
       limites: {
         graph: {
           rpm: n('limites.graph.rpm', graphRpm),

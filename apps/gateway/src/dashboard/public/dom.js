@@ -66,6 +66,9 @@ export const ESTADO_WORKFLOW = {
   compensado: 'Deshecho',
   compensacion_fallida: 'Falló al deshacer',
   pendiente: 'Pendiente',
+  pendiente_aprobacion: 'Pendiente de aprobación',
+  aprobado: 'Aprobado, en espera de su turno',
+  descartado: 'Dejó de esperar (se dio de baja)',
 };
 export const ESTADO_PASO = {
   pendiente: 'pendiente',
@@ -88,4 +91,6 @@ export const tonoDe = (estado) =>
     creando_cuenta: 'info',
     enrolando_y_notificando: 'info',
     compensando: 'info',
+    pendiente_aprobacion: 'alerta',
+    aprobado: 'info',
   })[estado] ?? (['caido', 'open', 'fallido', 'compensacion_fallida'].includes(estado) ? 'mal' : 'neutro');

@@ -1,7 +1,8 @@
 // Student search: free text (name, DNI, email, UPN), workflow state, lote; each result opens the
 // student's timeline. The search lives in the URL, so a result can be linked and the back button works.
 // An operator selects students (or every one the search finds) and runs an action on them at once
-// (POST /api/v1/acciones): select, then act.
+// (POST /api/v1/acciones): select, then act. New students waiting for approval are found with the state
+// «Pendiente de aprobación», with Aprobar already chosen.
 import { api, puede } from './api.js';
 import { ESTADO_WORKFLOW, h, insignia, numero, reemplazar, tonoDe } from './dom.js';
 
@@ -14,6 +15,8 @@ const ESTADOS = [
   'compensando',
   'compensado',
   'compensacion_fallida',
+  'pendiente_aprobacion',
+  'aprobado',
 ];
 const POR_PAGINA = 25;
 
@@ -189,7 +192,13 @@ async function barraDeAcciones(elegidos, total, filtro, avisar) {
   const accion = h(
     'select',
     { id: 'accion-masiva', name: 'accion' },
-    catalogo.map((a) => h('option', { value: a.accion }, a.etiqueta)),
+    catalogo.map((a) =>
+      h(
+        'option',
+        { value: a.accion, selected: a.accion === 'aprobar' && filtro.workflow === 'pendiente_aprobacion' },
+        a.etiqueta,
+      ),
+    ),
   );
   const cuenta = h('span', { id: 'elegidos' }, '');
   const conFiltro = Object.fromEntries(Object.entries(filtro).filter(([, v]) => v));

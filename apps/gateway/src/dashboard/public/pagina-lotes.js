@@ -1,10 +1,29 @@
-// Lotes: the scheduled SIAL pull (state, next and last run, run now), upload a CSV or JSON file with a
-// column mapping, and every lote with its progress bar, live.
+// Lotes: the scheduled SIAL pull (state, next and last run, run now or as a dry run), upload a CSV or JSON
+// file with a column mapping (or preview its plan first), and every lote with its progress bar, live; a
+// lote whose plan waits for an operator (a dry run, or held by the safeguard) shows it, to confirm or drop.
 import { api, puede } from './api.js';
 import { CAMPOS, columnaPorDefecto, columnasDe } from './columnas.js';
 import { ESTADO_WORKFLOW, fecha, h, insignia, numero, reemplazar, siCambio } from './dom.js';
+import { seccionPlan } from './plan-lote.js';
 
-const ESTADO_LOTE = { solicitado: 'Solicitado', ingestado: 'En proceso', terminado: 'Terminado', fallido: 'Fallido' };
+const ESTADO_LOTE = {
+  solicitado: 'Solicitado',
+  simulado: 'Simulado: sin aplicar',
+  esperando_aprobacion: 'Esperando aprobación',
+  descartado: 'Descartado',
+  ingestado: 'En proceso',
+  terminado: 'Terminado',
+  fallido: 'Fallido',
+};
+const TONO_LOTE = {
+  terminado: 'bien',
+  fallido: 'mal',
+  ingestado: 'info',
+  simulado: 'info',
+  esperando_aprobacion: 'alerta',
+};
+/** A lote whose plan was not (or not yet) applied: it has no progress to show. */
+const SIN_APLICAR = ['simulado', 'esperando_aprobacion', 'descartado'];
 
 export default async function lotes(main, { avisar }) {
   const lista = h('div', { id: 'lista-lotes' }, h('p', {}, 'Cargando…'));
@@ -65,6 +84,7 @@ function formularioCarga(avisar, recargar) {
   const mapeo = h('fieldset', { id: 'mapeo', class: 'mapeo', hidden: true });
   const error = h('p', { class: 'error', role: 'alert', id: 'error-carga' });
   const boton = h('button', { type: 'submit' }, 'Subir lote');
+  const previa = h('button', { type: 'button', class: 'secundario', id: 'previsualizar-lote' }, 'Ver el plan primero');
   let columnas = [];
 
   archivo.addEventListener('change', async () => {
@@ -103,35 +123,45 @@ function formularioCarga(avisar, recargar) {
     mapeo.hidden = false;
   });
 
+  /** Sends the file; `simular`: only its plan, shown in its lote to confirm or drop. */
+  const enviar = async (formulario, simular) => {
+    reemplazar(error);
+    const f = archivo.files[0];
+    if (!f) return reemplazar(error, 'Elegí un archivo CSV o JSON.');
+    const elegido = {};
+    for (const sel of mapeo.querySelectorAll('select')) if (sel.value) elegido[sel.name] = sel.value;
+    const repetida = Object.values(elegido).find((c, i, todas) => todas.indexOf(c) !== i);
+    if (repetida) return reemplazar(error, `La columna «${repetida}» está elegida para dos datos.`);
+    const form = new FormData();
+    form.append('archivo', f, f.name);
+    if (Object.keys(elegido).length) form.append('mapeo', JSON.stringify(elegido));
+    boton.disabled = previa.disabled = true;
+    try {
+      const r = await api(`/lotes${simular ? '?simular=true' : ''}`, { method: 'POST', form });
+      avisar(
+        simular
+          ? `Simulación pedida: ${r.filas} filas (lote ${r.loteId.slice(0, 8)}). Revisá su plan abajo y confirmalo o descartalo.`
+          : `Lote recibido: ${r.filas} filas (lote ${r.loteId.slice(0, 8)}).`,
+      );
+      formulario.reset();
+      mapeo.hidden = true;
+      await recargar();
+    } catch (err) {
+      reemplazar(error, `No se pudo subir: ${err.message}`);
+    } finally {
+      boton.disabled = previa.disabled = false;
+    }
+  };
+  previa.addEventListener('click', () => enviar(previa.form, true));
+
   return h(
     'form',
     {
       class: 'tarjeta',
       'aria-labelledby': 't-subir',
-      onsubmit: async (e) => {
+      onsubmit: (e) => {
         e.preventDefault();
-        reemplazar(error);
-        const f = archivo.files[0];
-        if (!f) return reemplazar(error, 'Elegí un archivo CSV o JSON.');
-        const elegido = {};
-        for (const sel of mapeo.querySelectorAll('select')) if (sel.value) elegido[sel.name] = sel.value;
-        const repetida = Object.values(elegido).find((c, i, todas) => todas.indexOf(c) !== i);
-        if (repetida) return reemplazar(error, `La columna «${repetida}» está elegida para dos datos.`);
-        const form = new FormData();
-        form.append('archivo', f, f.name);
-        if (Object.keys(elegido).length) form.append('mapeo', JSON.stringify(elegido));
-        boton.disabled = true;
-        try {
-          const r = await api('/lotes', { method: 'POST', form });
-          avisar(`Lote recibido: ${r.filas} filas (lote ${r.loteId.slice(0, 8)}).`);
-          e.target.reset();
-          mapeo.hidden = true;
-          await recargar();
-        } catch (err) {
-          reemplazar(error, `No se pudo subir: ${err.message}`);
-        } finally {
-          boton.disabled = false;
-        }
+        return enviar(e.target, false);
       },
     },
     h('h2', { id: 't-subir' }, 'Subir un lote'),
@@ -140,11 +170,11 @@ function formularioCarga(avisar, recargar) {
     h(
       'p',
       { id: 'ayuda-archivo', class: 'ayuda' },
-      'CSV UTF-8 separado por coma, punto y coma o tabulador. Cada fila es un alumno; ingest valida cada una.',
+      'CSV UTF-8 separado por coma, punto y coma o tabulador. Cada fila es un alumno; ingest valida cada una. «Ver el plan primero» muestra qué haría con cada alumno sin cambiar nada, para confirmarlo después.',
     ),
     mapeo,
     error,
-    boton,
+    h('div', { class: 'acciones' }, boton, previa),
   );
 }
 
@@ -160,6 +190,22 @@ function estadoProgramacion(p, avisar, recargar) {
   const proxima = p.proximas[0];
   const ultima = p.ultimas[0];
   const boton = h('button', { type: 'button', class: 'secundario' }, 'Sincronizar ahora');
+  const simular = h('button', { type: 'button', class: 'secundario', id: 'simular-sincronizacion' }, 'Simular');
+  simular.addEventListener('click', async () => {
+    simular.disabled = true;
+    try {
+      const r = await api('/sync/sial?simular=true', {
+        method: 'POST',
+        json: { fuentes: p.fuentes, ...(p.periodo ? { periodo: p.periodo } : {}) },
+      });
+      avisar(`Simulación de la sincronización pedida (lote ${r.loteId.slice(0, 8)}): su plan aparece abajo.`);
+      await recargar();
+    } catch (err) {
+      avisar(`No se pudo simular: ${err.message}`, 'error');
+    } finally {
+      simular.disabled = false;
+    }
+  });
   boton.addEventListener('click', async () => {
     boton.disabled = true;
     try {
@@ -210,6 +256,7 @@ function estadoProgramacion(p, avisar, recargar) {
       'div',
       { class: 'acciones' },
       puede('operator') ? boton : null,
+      puede('operator') ? simular : null,
       puede('admin') ? h('a', { href: '#/configuracion' }, 'Cambiar la programación') : null,
     ),
   ];
@@ -229,6 +276,7 @@ function tarjetaLote(l, avisar, recargar) {
     }
   };
   const invalidos = l.ingesta.invalidos ?? [];
+  const sinAplicar = SIN_APLICAR.includes(l.estado);
   return h(
     'article',
     { class: 'tarjeta lote', 'data-lote': l.id, 'aria-labelledby': `t-${l.id}` },
@@ -237,28 +285,30 @@ function tarjetaLote(l, avisar, recargar) {
       { id: `t-${l.id}` },
       nombre,
       ' ',
-      insignia(
-        ESTADO_LOTE[l.estado] ?? l.estado,
-        { terminado: 'bien', fallido: 'mal', ingestado: 'info' }[l.estado] ?? 'neutro',
-      ),
+      insignia(ESTADO_LOTE[l.estado] ?? l.estado, TONO_LOTE[l.estado] ?? 'neutro'),
     ),
     h(
       'p',
       { class: 'ayuda' },
       `${l.origen === 'sial' ? 'SIAL' : 'Archivo'} · ${fecha(l.creadoAt)} · por ${l.solicitadoPor}`,
     ),
-    h(
-      'div',
-      { class: 'barra-progreso' },
-      h('label', { for: idBarra, class: 'oculto' }, `Progreso de ${nombre}`),
-      h('progress', { id: idBarra, max: 100, value: l.porcentaje }, `${numero(l.porcentaje)} %`),
-      h('span', { class: 'porcentaje' }, `${numero(l.porcentaje)} %`),
-    ),
-    h(
-      'p',
-      { class: 'conteos' },
-      `${numero(l.total)} ${l.total === 1 ? 'alumno' : 'alumnos'}: ${numero(l.completados)} completados · ${numero(l.conAvisos)} con avisos · ${numero(l.fallidos)} fallidos · ${numero(l.enCurso)} en curso · ${numero(l.pendientes)} pendientes`,
-    ),
+    seccionPlan(l, avisar, recargar),
+    sinAplicar
+      ? null
+      : h(
+          'div',
+          { class: 'barra-progreso' },
+          h('label', { for: idBarra, class: 'oculto' }, `Progreso de ${nombre}`),
+          h('progress', { id: idBarra, max: 100, value: l.porcentaje }, `${numero(l.porcentaje)} %`),
+          h('span', { class: 'porcentaje' }, `${numero(l.porcentaje)} %`),
+        ),
+    sinAplicar
+      ? null
+      : h(
+          'p',
+          { class: 'conteos' },
+          `${numero(l.total)} ${l.total === 1 ? 'alumno' : 'alumnos'}: ${numero(l.completados)} completados · ${numero(l.conAvisos)} con avisos · ${numero(l.fallidos)} fallidos · ${numero(l.enCurso)} en curso · ${numero(l.pendientes)} pendientes${l.esperanAprobacion ? ` (${numero(l.esperanAprobacion)} esperan aprobación)` : ''}`,
+        ),
     // What the source gave, so a pull in which nothing changed says why it has no student.
     l.ingesta.nuevos === null
       ? null
@@ -287,7 +337,14 @@ function tarjetaLote(l, avisar, recargar) {
     h(
       'div',
       { class: 'acciones' },
-      h('a', { href: `#/alumnos?loteId=${l.id}` }, 'Ver alumnos'),
+      sinAplicar ? null : h('a', { href: `#/alumnos?loteId=${l.id}` }, 'Ver alumnos'),
+      l.esperanAprobacion
+        ? h(
+            'a',
+            { href: `#/alumnos?loteId=${l.id}&workflow=pendiente_aprobacion` },
+            `Ver los ${numero(l.esperanAprobacion)} que esperan aprobación`,
+          )
+        : null,
       reintentables && puede('operator')
         ? h(
             'button',
