@@ -174,12 +174,12 @@ describe('the dashboard, in a browser', () => {
   }, 180_000);
 
   it("previews an upload's plan before anything changes, then confirms it and watches it apply", async () => {
-    // One student of the first file with another surname, and one new.
-    const [, cambia] = alumnos;
+    // One student of the first file with another surname (one the later steps do not look for by name), and one new.
+    const cambia = alumnos[3];
     const nueva = { dni: String(dniBase + 10), nombre: 'Elena', apellido: 'Nieva' };
     const csv = [
       'dni;nombre;apellido;email;carrera;estado;periodo',
-      `${cambia!.dni};${cambia!.nombre};Gómez Paz;${cambia!.nombre.toLowerCase()}.${cambia!.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`,
+      `${cambia!.dni};${cambia!.nombre};Ruiz Paz;${cambia!.nombre.toLowerCase()}.${cambia!.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`,
       `${nueva.dni};${nueva.nombre};${nueva.apellido};elena.${nueva.dni}@correo.example;Ingeniería en Sistemas;ingresante;2027`,
     ].join('\n');
     const file = join(VAR_DIR, 'plan-dashboard.csv');
@@ -196,7 +196,7 @@ describe('the dashboard, in a browser', () => {
     await lote.getByText('Plan (simulación): 1 a crear · 1 a actualizar').waitFor();
     await lote.getByText('Ver el plan por alumno').click();
     const fila = lote.locator('tr[data-accion="actualizar"]');
-    await fila.getByText(`apellido: ${cambia!.apellido} → Gómez Paz`).waitFor();
+    await fila.getByText(`apellido: ${cambia!.apellido} → Ruiz Paz`).waitFor();
     await lote
       .locator('tr[data-accion="crear"]')
       .getByText(/crear la cuenta de Microsoft 365/)
@@ -214,7 +214,7 @@ describe('the dashboard, in a browser', () => {
     await waitFor(
       async () =>
         (await gw.get<{ items: { apellido: string }[] }>(`/alumnos?q=${cambia!.dni}`)).items[0]!.apellido ===
-        'Gómez Paz',
+        'Ruiz Paz',
       'the update applied',
       POLL,
     );
