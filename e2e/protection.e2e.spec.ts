@@ -137,7 +137,9 @@ beforeAll(async () => {
       // Moodle or email unanswered for 36 s: the workflow completes with a warning a late answer clears.
       gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.01' },
       // The whole cohort in flight at once, so Graph's rate, not the release window, sets the pace.
-      'ingest-service': { BATCH_SIZE: '1000' },
+      // Each test pulls a new SIAL cohort: the earlier ones' students are not leavers (a real SIAL keeps
+      // them), so absence is not counted — else a later pull would be held by the leavers' safeguard.
+      'ingest-service': { BATCH_SIZE: '1000', AUSENCIAS_PARA_BAJA: '0' },
       // Rate-limited handlers mostly wait for their slot, each holding a connection: enough of them
       // that one always waits, so no slot goes unused.
       'teams-service': {
