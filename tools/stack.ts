@@ -7,7 +7,9 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Loaded from dist/tools/stack.js (`npm run start:prod`): the stack runs the compiled services too. */
+const COMPILED = import.meta.url.endsWith('.js');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), COMPILED ? '../..' : '..');
 export const SERVICES = ['ingest-service', 'teams-service', 'moodle-service', 'mail-service', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
@@ -25,6 +27,11 @@ export interface StackOptions {
   /** Also copy each process's output to this process's stdout, prefixed. */
   echo?: boolean;
   readyTimeoutMs?: number;
+  /**
+   * Run the compiled services in dist/ (`npm run build`) with no compiler loaded, as production does.
+   * Default: compiled when this file itself was (`npm run start:prod`), else TypeScript compiled on load.
+   */
+  compiled?: boolean;
 }
 
 export interface RunningProcess {
@@ -137,6 +144,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     gateway: { ADMIN_TOKEN_FILE: tokenFile },
   };
 
+  const compiled = opts.compiled ?? COMPILED;
+  if (compiled && !existsSync(join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js')))
+    throw new Error('no compiled stack in dist/: run `npm run build` first');
   const processes = new Map<string, RunningProcess>();
   const specs = new Map<string, { env: Record<string, string>; entry: string; ready: string }>();
   const urls = {} as Stack['urls'];
@@ -175,7 +185,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if (!spec) throw new Error(`unknown process ${name}`);
     const logFile = join(logDir, `${name}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', spec.entry], {
+    const args = compiled
+      ? ['--enable-source-maps', join('dist', spec.entry.replace(/\.ts$/, '.js'))]
+      : ['--import', '@swc-node/register/esm-register', spec.entry];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
