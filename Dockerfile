@@ -21,10 +21,12 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
 WORKDIR /lucy
-ENV NODE_ENV=production HOST=0.0.0.0
+# The compiled modules V8 keeps between restarts of a container (tools/stack.ts: PRODUCTION_NODE_FLAGS).
+ENV NODE_ENV=production HOST=0.0.0.0 NODE_COMPILE_CACHE=/tmp/lucy-node-cache
 COPY --from=deps /lucy/node_modules ./node_modules
 COPY --from=build /lucy/dist ./dist
 COPY package.json ./
 USER node
-ENTRYPOINT ["node", "--enable-source-maps"]
+# 2 MB semi-spaces: about 60 MB less resident per idle service (tools/stack.ts: PRODUCTION_NODE_FLAGS).
+ENTRYPOINT ["node", "--max-semi-space-size=2"]
 CMD ["dist/apps/gateway/src/main.js"]

@@ -11,6 +11,16 @@ import { fileURLToPath } from 'node:url';
 const COMPILED = import.meta.url.endsWith('.js');
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), COMPILED ? '../..' : '..');
 export const SERVICES = ['ingest-service', 'teams-service', 'moodle-service', 'mail-service', 'gateway'] as const;
+/**
+ * How production runs a compiled service (the Dockerfile's ENTRYPOINT says the same). V8 sizes the young
+ * generation for the machine's memory (64 MB of semi-spaces here), pages a mostly idle service keeps
+ * resident; 2 MB semi-spaces cost more frequent, shorter scavenges and save about 60 MB per process
+ * (bench:footprint). Source maps are in dist/ but not loaded (about 10 MB of heap per process): set
+ * NODE_OPTIONS=--enable-source-maps to read a stack trace in TypeScript lines. NODE_COMPILE_CACHE keeps
+ * V8's compiled modules on disk, so a restart skips compiling them again.
+ */
+export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface StackOptions {
@@ -190,11 +200,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const logFile = join(logDir, `${name}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
     const args = compiled
-      ? ['--enable-source-maps', join('dist', spec.entry.replace(/\.ts$/, '.js'))]
+      ? [...PRODUCTION_NODE_FLAGS, join('dist', spec.entry.replace(/\.ts$/, '.js'))]
       : ['--import', '@swc-node/register/esm-register', spec.entry];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, ...spec.env },
+      env: { ...(compiled ? { NODE_COMPILE_CACHE: join(varDir, 'cache', 'node') } : {}), ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout!, child.stderr!]) {
