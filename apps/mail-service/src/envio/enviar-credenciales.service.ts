@@ -11,7 +11,7 @@ import { domainOf, type MailConfig } from '../config.js';
 import { elegirDestinatario } from '../domain/destinatario.js';
 import { CODIGO_INCIERTO, decidir, type ClaveEnvio } from '../domain/envio.js';
 import type { Envio } from '../persistence/envio.entity.js';
-import { Envios } from '../persistence/envios.repository.js';
+import { EnvioRepository } from '../persistence/envio.repository.js';
 import { Plantillas } from '../plantillas/plantillas.js';
 import { SmtpClient, type Aceptado } from '../smtp/smtp.client.js';
 import { clasificarErrorSmtp, type Clasificacion } from '../smtp/smtp.errors.js';
@@ -30,7 +30,7 @@ export class EnviarCredenciales {
   private readonly dominio: string;
 
   constructor(
-    private readonly envios: Envios,
+    private readonly envios: EnvioRepository,
     private readonly smtp: SmtpClient,
     private readonly plantillas: Plantillas,
     private readonly secretBox: SecretBox,

@@ -45,9 +45,9 @@ import { creadaDesde, creadaPorEsteOnboarding, upnDefinitivo, type EstadoCuenta 
 import { perfilDe } from '../domain/perfil.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
-import { cambiarUpn, guardarCuenta, leerCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import { CuentaRepository } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
-import { UsuariosCreados } from '../persistence/usuarios-creados.js';
+import { UsuarioCreadoRepository } from '../persistence/usuario-creado.repository.js';
 import { Credenciales, type Credencial } from './credenciales.js';
 
 interface Intento {
@@ -86,7 +86,8 @@ export class AprovisionarCuenta {
     private readonly credenciales: Credenciales,
     @InjectConfig() private readonly config: TeamsConfig,
     private readonly runtime: RuntimeConfig<RuntimeKey>,
-    private readonly creados: UsuariosCreados,
+    private readonly creados: UsuarioCreadoRepository,
+    private readonly cuentas: CuentaRepository,
   ) {}
 
   async ejecutar(evento: AlumnoCreado, ctx: OwnTransactionContext): Promise<void> {
@@ -99,10 +100,12 @@ export class AprovisionarCuenta {
     // The row's UPN once an account exists under it, whatever the pattern says now; otherwise today's
     // pattern, reserved (committed) before Graph is asked for it, so no other student can take it meanwhile.
     cuenta = await ctx.transaction(async (m) => {
-      const c = (await leerCuenta(m, alumnoId)) ?? (await reservarCuenta(m, alumnoId, (upn = this.upnDe(alumno))));
+      const c =
+        (await this.cuentas.leer(m, alumnoId)) ??
+        (await this.cuentas.reservar(m, alumnoId, (upn = this.upnDe(alumno))));
       if (!upnDefinitivo(c) && c.upn !== (upn ??= this.upnDe(alumno))) {
-        await cambiarUpn(m, c, upn);
-        await guardarCuenta(m, c);
+        await this.cuentas.cambiarUpn(m, c, upn);
+        await this.cuentas.guardar(m, c);
       }
       return c;
     });
@@ -190,7 +193,7 @@ export class AprovisionarCuenta {
 
   /** The row as this attempt leaves it; the notes of users created for the student have done their job. */
   private async registrar(m: EntityManager, cuenta: CuentaEntity): Promise<void> {
-    await guardarCuenta(m, cuenta);
+    await this.cuentas.guardar(m, cuenta);
     await this.creados.olvidar(m, cuenta.alumnoId);
   }
 

@@ -1,7 +1,7 @@
 import { ActualizarCuentaTeams, CuentaTeamsActualizacionFallida, CuentaTeamsActualizada } from '@lucy/contracts';
 import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { ActualizarCuenta } from '../cuentas/actualizar-cuenta.js';
-import { leerCuenta } from '../persistence/cuenta.repository.js';
+import { CuentaRepository } from '../persistence/cuenta.repository.js';
 
 /**
  * The student's data changed: their Entra user follows it (never its UPN, only suggested). Graph is
@@ -16,10 +16,13 @@ import { leerCuenta } from '../persistence/cuenta.repository.js';
   },
 })
 export class ActualizarCuentaHandler {
-  constructor(private readonly actualizar: ActualizarCuenta) {}
+  constructor(
+    private readonly actualizar: ActualizarCuenta,
+    private readonly cuentas: CuentaRepository,
+  ) {}
 
   async handle(cmd: ActualizarCuentaTeams, ctx: OwnTransactionContext) {
-    const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
+    const cuenta = await ctx.transaction((m) => this.cuentas.leer(m, cmd.alumnoId));
     const hecho = await this.actualizar.ejecutar(cmd, cuenta);
     ctx.publish(CuentaTeamsActualizada, { alumnoId: cmd.alumnoId, upn: cmd.upn, ...hecho });
   }

@@ -3,7 +3,7 @@ import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { cuentaInexistente, destinoDe } from '../cuentas/destino.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
-import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
+import { CuentaRepository } from '../persistence/cuenta.repository.js';
 
 /**
  * The account must stop signing in (kept, restorable by enabling it): accountEnabled false. Graph is
@@ -18,10 +18,13 @@ import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
   },
 })
 export class DeshabilitarCuentaHandler {
-  constructor(private readonly graph: GraphClient) {}
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly cuentas: CuentaRepository,
+  ) {}
 
   async handle(cmd: DeshabilitarCuentaTeams, ctx: OwnTransactionContext) {
-    const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
+    const cuenta = await ctx.transaction((m) => this.cuentas.leer(m, cmd.alumnoId));
     const opts = { justWritten: puedeSerDemoraDeReplicacion(cuenta) };
     const destino = destinoDe(cmd, cuenta);
     const user = await this.graph.findUser(destino, opts);
@@ -30,7 +33,7 @@ export class DeshabilitarCuentaHandler {
     ctx.publish(CuentaTeamsDeshabilitada, { alumnoId: cmd.alumnoId, upn: cmd.upn, graphUserId: user.id });
     await ctx.commit(async (m) => {
       if (cuenta)
-        await guardarCuenta(
+        await this.cuentas.guardar(
           m,
           Object.assign(cuenta, { estado: 'deshabilitada' as const, graphUserId: user.id, ultimoError: null }),
         );

@@ -8,7 +8,7 @@ import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { destinoDe } from '../cuentas/destino.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
-import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
+import { CuentaRepository } from '../persistence/cuenta.repository.js';
 
 /**
  * Undo of the account: Graph's soft delete (restorable for 30 days). Already gone counts as done. Graph
@@ -23,10 +23,13 @@ import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
   },
 })
 export class EliminarCuentaHandler {
-  constructor(private readonly graph: GraphClient) {}
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly cuentas: CuentaRepository,
+  ) {}
 
   async handle(cmd: EliminarCuentaTeams, ctx: OwnTransactionContext) {
-    const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
+    const cuenta = await ctx.transaction((m) => this.cuentas.leer(m, cmd.alumnoId));
     // The undo of what a failed onboarding left, overtaken by a later onboarding that adopted the account
     // (the row says so, read under the student's lease): the student uses it now, so it stays.
     if (
@@ -55,7 +58,8 @@ export class EliminarCuentaHandler {
       yaNoExistia: !existia,
     });
     await ctx.commit(async (m) => {
-      if (cuenta) await guardarCuenta(m, Object.assign(cuenta, { estado: 'eliminada' as const, ultimoError: null }));
+      if (cuenta)
+        await this.cuentas.guardar(m, Object.assign(cuenta, { estado: 'eliminada' as const, ultimoError: null }));
     });
   }
 }

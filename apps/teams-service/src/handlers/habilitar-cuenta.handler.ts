@@ -1,7 +1,7 @@
 import { CuentaTeamsHabilitacionFallida, CuentaTeamsHabilitada, HabilitarCuentaTeams } from '@lucy/contracts';
 import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { HabilitarCuenta } from '../cuentas/habilitar-cuenta.js';
-import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
+import { CuentaRepository } from '../persistence/cuenta.repository.js';
 
 /**
  * A returning student signs in again: enabled, restored from deleted items first if it was deleted.
@@ -16,15 +16,18 @@ import { guardarCuenta, leerCuenta } from '../persistence/cuenta.repository.js';
   },
 })
 export class HabilitarCuentaHandler {
-  constructor(private readonly habilitar: HabilitarCuenta) {}
+  constructor(
+    private readonly habilitar: HabilitarCuenta,
+    private readonly cuentas: CuentaRepository,
+  ) {}
 
   async handle(cmd: HabilitarCuentaTeams, ctx: OwnTransactionContext) {
-    const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
+    const cuenta = await ctx.transaction((m) => this.cuentas.leer(m, cmd.alumnoId));
     const hecho = await this.habilitar.ejecutar(cmd, cuenta);
     ctx.publish(CuentaTeamsHabilitada, { alumnoId: cmd.alumnoId, upn: cmd.upn, ...hecho });
     await ctx.commit(async (m) => {
       if (cuenta)
-        await guardarCuenta(
+        await this.cuentas.guardar(
           m,
           Object.assign(cuenta, { estado: 'activa' as const, graphUserId: hecho.graphUserId, ultimoError: null }),
         );

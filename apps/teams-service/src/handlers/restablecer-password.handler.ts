@@ -4,7 +4,7 @@ import { Credenciales } from '../cuentas/credenciales.js';
 import { cuentaInexistente, destinoDe } from '../cuentas/destino.js';
 import { puedeSerDemoraDeReplicacion } from '../domain/cuenta.js';
 import { GraphClient } from '../graph/graph.client.js';
-import { guardarCuenta, leerCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import { CuentaRepository } from '../persistence/cuenta.repository.js';
 
 /**
  * New credentials were asked for: a new temporary password, sealed for mail-service, with the next
@@ -22,10 +22,11 @@ export class RestablecerPasswordHandler {
   constructor(
     private readonly graph: GraphClient,
     private readonly credenciales: Credenciales,
+    private readonly cuentas: CuentaRepository,
   ) {}
 
   async handle(cmd: RestablecerPassword, ctx: OwnTransactionContext) {
-    const cuenta = await ctx.transaction((m) => leerCuenta(m, cmd.alumnoId));
+    const cuenta = await ctx.transaction((m) => this.cuentas.leer(m, cmd.alumnoId));
     const opts = { justWritten: puedeSerDemoraDeReplicacion(cuenta) };
     const destino = destinoDe(cmd, cuenta);
     const user = await this.graph.findUser(destino, opts);
@@ -38,14 +39,14 @@ export class RestablecerPasswordHandler {
     );
     // Versions must keep growing for mail-service to send each one: an account we had no row for starts one.
     await ctx.commit(async (m) => {
-      const r = cuenta ?? (await reservarCuenta(m, cmd.alumnoId, cmd.upn.toLowerCase()));
+      const r = cuenta ?? (await this.cuentas.reservar(m, cmd.alumnoId, cmd.upn.toLowerCase()));
       Object.assign(r, {
         estado: r.estado === 'pendiente' ? ('activa' as const) : r.estado,
         graphUserId: user.id,
         credencialVersion: r.credencialVersion + 1,
         ultimoError: null,
       });
-      await guardarCuenta(m, r);
+      await this.cuentas.guardar(m, r);
       ctx.publish(PasswordRestablecida, {
         alumnoId: cmd.alumnoId,
         upn: cmd.upn,
