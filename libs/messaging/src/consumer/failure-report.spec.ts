@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { defineCommand, defineEvent, fallo, type Envelope } from '@lucy/contracts';
 import { DeferError, PermanentError, TransientError } from '../errors.js';
@@ -112,6 +112,11 @@ describe('reportingFailures (message transaction)', () => {
       permanente: true,
     });
     expect(writes).toEqual([manager]);
+  });
+
+  it('a failed statement is thrown again even on the last attempt: it aborted the transaction the event would commit in', async () => {
+    const err = new QueryFailedError('INSERT INTO x', [], new Error('duplicate key value'));
+    await expect(run(() => Promise.reject(err), { last: true })).rejects.toBe(err);
   });
 
   it('a hook is used only when the failure is reported', async () => {

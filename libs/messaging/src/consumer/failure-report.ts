@@ -8,7 +8,7 @@
 // A reported failure publishes only its event: what the handler published before failing is dropped. What it
 // wrote stays (message mode: the same transaction), with what it adds through `ctx.onFailure` (see FailureNote).
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { recortarCodigo, recortarMotivo, type Fallo, type MessageDefinition, type Payload } from '@lucy/contracts';
 import { describeError, isDeferral, PermanentError } from '../errors.js';
 import type { HandlerFn } from './handler-binding.js';
@@ -61,8 +61,9 @@ export function reportingFailures(handle: HandlerFn, report: FailureReport, log:
     } catch (err) {
       const own = ctx instanceof OwnTransactionContext;
       const fallo = reportableFailure(err, ctx.isLastAttempt);
-      // After its last commit an own handler's message is applied: nothing more can go with it.
-      if (!fallo || (own && ctx.committed)) throw err;
+      // After its last commit an own handler's message is applied: nothing more can go with it. A failed
+      // statement aborted the message's transaction: nothing can commit in it, the event neither.
+      if (!fallo || (own && ctx.committed) || (!own && err instanceof QueryFailedError)) throw err;
       await publishFailure(ctx, payload, fallo, report, log);
     }
   };
