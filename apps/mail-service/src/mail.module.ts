@@ -11,7 +11,7 @@ import { EnvioMetrics } from './envio/envio.metrics.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { PasswordRestablecidaHandler } from './handlers/password-restablecida.handler.js';
 import { Envio } from './persistence/envio.entity.js';
-import { Envios } from './persistence/envios.repository.js';
+import { EnvioRepository } from './persistence/envio.repository.js';
 import { MailInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { problemaDePlantillaEmail, seguirPlantillaEmail } from './plantillas/plantilla-email.js';
 import { CARPETA_POR_DEFECTO, Plantillas } from './plantillas/plantillas.js';
@@ -63,7 +63,7 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
       },
     },
     SmtpClient,
-    Envios,
+    EnvioRepository,
     EnvioMetrics,
     EnviarCredenciales,
     CuentaTeamsCreadaHandler,

@@ -29,6 +29,8 @@ import { moodleClassifier } from './moodle/moodle.errors.js';
 import { Inscripcion } from './persistence/inscripcion.entity.js';
 import { MoodleInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
+import { MoodleUsuarioRepository } from './persistence/moodle-usuario.repository.js';
+import { InscripcionRepository } from './persistence/inscripcion.repository.js';
 
 /** moodle-service: Moodle users and enrolments through Moodle Web Services. Wiring only. */
 @Module({
@@ -63,6 +65,8 @@ import { MoodleUsuario } from './persistence/moodle-usuario.entity.js';
   providers: [
     MoodleClient,
     CursosCatalog,
+    InscripcionRepository,
+    MoodleUsuarioRepository,
     UsuarioMoodleService,
     EnrolamientoService,
     DesenrolamientoService,

@@ -39,6 +39,7 @@ import { RUNTIME_KEYS } from '../src/runtime-keys.js';
 import { UsuarioMoodleService } from '../src/enrolamiento/usuario-moodle.service.js';
 import { MoodleClient } from '../src/moodle/moodle.client.js';
 import { MoodleModule } from '../src/moodle.module.js';
+import { MoodleUsuarioRepository } from '../src/persistence/moodle-usuario.repository.js';
 
 const { schema, service } = throwawayNames('moodle');
 const RETRY_DELAYS = [100, 200];
@@ -415,6 +416,7 @@ describe('moodle-service enrolment', () => {
           moodleAuth: 'manual',
           zonaHoraria: '99',
         }),
+        new MoodleUsuarioRepository(),
       ).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
 
       const user = await sandboxUser(a.upn);

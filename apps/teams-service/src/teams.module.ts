@@ -23,7 +23,8 @@ import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-i
 import { CuentaCreadaPorLucy1764500000000 } from './persistence/migrations/1764500000000-cuenta-creada-por-lucy.js';
 import { UsuarioCreado1764600000000 } from './persistence/migrations/1764600000000-usuario-creado.js';
 import { UsuarioCreadoEntity } from './persistence/usuario-creado.entity.js';
-import { UsuariosCreados } from './persistence/usuarios-creados.js';
+import { CuentaRepository } from './persistence/cuenta.repository.js';
+import { UsuarioCreadoRepository } from './persistence/usuario-creado.repository.js';
 
 /** teams-service: Microsoft 365 accounts through Graph. Wiring only. */
 @Module({
@@ -60,7 +61,8 @@ import { UsuariosCreados } from './persistence/usuarios-creados.js';
     GraphTokenProvider,
     GraphClient,
     Credenciales,
-    UsuariosCreados,
+    CuentaRepository,
+    UsuarioCreadoRepository,
     AprovisionarCuenta,
     ActualizarCuenta,
     HabilitarCuenta,

@@ -2,6 +2,7 @@
 export * from './message.js';
 export * from './envelope.js';
 export * from './common/alumno.js';
+export * from './common/fallo.js';
 export * from './common/cursos.js';
 export * from './common/email.js';
 export * from './common/limites.js';

@@ -6,6 +6,12 @@ export * from './metrics.js';
 export { HandlerContext, MessageContext } from './consumer/message-context.js';
 export { OwnTransactionContext, LeaseHeld, LeaseLost, type OwnTransactions } from './consumer/own-transactions.js';
 export type { HandlerBinding } from './consumer/handler-binding.js';
+export {
+  reportableFailure,
+  type FailureHook,
+  type FailureNote,
+  type FailureReport,
+} from './consumer/failure-report.js';
 export { isControlQueue, type AdmissionHook, type AdmissionRequest, type Admitted } from './consumer/admission.js';
 export { Semaphore } from './consumer/semaphore.js';
 export { H as FailureHeaders } from './consumer/failure-headers.js';

@@ -8,6 +8,7 @@ import { currentCorrelation, RESERVED_CONNECTIONS } from '@lucy/platform';
 import { randomUUID } from 'node:crypto';
 import { ParkedMessages } from './admin/parked-messages.js';
 import { isControlQueue, type AdmissionHook } from './consumer/admission.js';
+import { reportingFailures, type FailureReport } from './consumer/failure-report.js';
 import type { HandlerBinding, HandlerFn, TransactionOptions } from './consumer/handler-binding.js';
 import type { MessageContext } from './consumer/message-context.js';
 import type { OwnTransactionContext } from './consumer/own-transactions.js';
@@ -94,18 +95,24 @@ export class MessagingRuntime {
   handle<D extends MessageDefinition>(
     def: D,
     fn: (payload: Payload<D>, ctx: MessageContext) => unknown,
-    options?: { queue?: string; name?: string; transaction?: 'message' },
+    options?: { queue?: string; name?: string; transaction?: 'message'; onFailure?: FailureReport<D, any> },
   ): void;
   /** A handler that takes its own short transactions and commits last (consumer/own-transactions.ts). */
   handle<D extends MessageDefinition>(
     def: D,
     fn: (payload: Payload<D>, ctx: OwnTransactionContext) => unknown,
-    options: { queue?: string; name?: string; transaction: 'own'; lease?: (payload: Payload<D>) => string },
+    options: {
+      queue?: string;
+      name?: string;
+      transaction: 'own';
+      lease?: (payload: Payload<D>) => string;
+      onFailure?: FailureReport<D, any>;
+    },
   ): void;
   handle<D extends MessageDefinition>(
     def: D,
     fn: (payload: Payload<D>, ctx: never) => unknown,
-    options: { queue?: string; name?: string } & TransactionOptions = {},
+    options: { queue?: string; name?: string; onFailure?: FailureReport<D, any> } & TransactionOptions = {},
   ): void {
     if (this.started) throw new Error('messaging: register handlers before start()');
     const queue = options.queue ?? this.defaultQueue;
@@ -117,9 +124,13 @@ export class MessagingRuntime {
       definition: def,
       queue,
       name: options.name ?? def.id,
-      handle: fn as HandlerFn,
+      // `onFailure`: the handler fails for good by publishing that event rather than being parked.
+      handle: options.onFailure
+        ? reportingFailures(fn as HandlerFn, options.onFailure, this.deps.log.child({ component: 'consumer' }))
+        : (fn as HandlerFn),
       transaction: options.transaction,
       lease: options.lease,
+      onFailure: options.onFailure,
     });
   }
 

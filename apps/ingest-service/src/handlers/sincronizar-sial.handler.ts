@@ -1,5 +1,5 @@
-import { SincronizarSial } from '@lucy/contracts';
-import { describeError, Handler, isDeferral, PermanentError, type MessageContext } from '@lucy/messaging';
+import { LoteFallido, SincronizarSial } from '@lucy/contracts';
+import { Handler, type MessageContext } from '@lucy/messaging';
 import type { ListaLeida } from '../domain/ausencias.js';
 import type { FilaCruda } from '../domain/fila.js';
 import { RegistroService } from '../registro/registro.service.js';
@@ -7,7 +7,12 @@ import { listaLeida } from '../sial/lista-leida.js';
 import { filasDeSial } from '../sial/sial-fila.js';
 import { SialClient } from '../sial/sial.client.js';
 
-@Handler(SincronizarSial)
+// Bad credentials will not heal by retrying; anything else is retried by the transport, and on the last
+// attempt the gateway is told (not left waiting for a message parked here). SIAL's breaker open is no
+// failure of this pull: it waits in RabbitMQ, even past its last attempt, until SIAL is back.
+@Handler(SincronizarSial, {
+  onFailure: { event: LoteFallido, payload: (cmd, fallo) => ({ loteId: cmd.loteId, ...fallo }) },
+})
 export class SincronizarSialHandler {
   constructor(
     private readonly sial: SialClient,
@@ -26,23 +31,18 @@ export class SincronizarSialHandler {
       correlationId: ctx.correlationId,
     };
 
-    let filas: FilaCruda[];
+    ctx.onFailure((fallo) => {
+      // The reason as the operator reads it, without the error's class name.
+      fallo.motivo = fallo.motivo.replace(/^\w+Error: /, '');
+      return { write: (m) => this.registro.anotarFallo(m, lote, fallo.motivo, cmd.simular) };
+    });
+
+    const filas: FilaCruda[] = [];
     const leidas: ListaLeida[] = [];
-    try {
-      filas = [];
-      for (const lista of cmd.fuentes) {
-        const registros = await this.sial.listar(lista);
-        filas.push(...filasDeSial(lista, registros, cmd.periodo));
-        leidas.push(listaLeida(lista, registros));
-      }
-    } catch (err) {
-      // Bad credentials will not heal by retrying; anything else is retried by the transport, and on
-      // the last attempt the gateway is told (not left waiting for a message parked here). SIAL's breaker
-      // open is no failure of this pull: it waits in RabbitMQ, even past its last attempt, until SIAL is back.
-      if (isDeferral(err)) throw err;
-      const permanente = err instanceof PermanentError;
-      if (!permanente && !ctx.isLastAttempt) throw err;
-      return this.registro.fallido(tx, lote, describeError(err).replace(/^\w+Error: /, ''), permanente, cmd.simular);
+    for (const lista of cmd.fuentes) {
+      const registros = await this.sial.listar(lista);
+      filas.push(...filasDeSial(lista, registros, cmd.periodo));
+      leidas.push(listaLeida(lista, registros));
     }
     await this.registro.registrar(tx, lote, filas, leidas, { simular: cmd.simular });
   }

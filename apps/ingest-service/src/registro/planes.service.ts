@@ -8,6 +8,7 @@ import {
   LoteFallido,
   LotePlanificado,
   LotePlanParte,
+  recortarMotivo,
   type ConfirmarLote,
   type DescartarLote,
   type Retencion,
@@ -145,7 +146,7 @@ export class PlanesService {
 
   /** Told to the gateway, the lote failed: retrying cannot help (the plan's state says why, again, each time). */
   private rechazar(tx: Transaccion, loteId: string, motivo: string): void {
-    tx.publish(LoteFallido, { loteId, motivo, permanente: true });
+    tx.publish(LoteFallido, { loteId, motivo: recortarMotivo(motivo), permanente: true });
     this.log.warn({ msg: 'plan not applied', loteId, motivo });
   }
 }

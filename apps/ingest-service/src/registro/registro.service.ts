@@ -3,7 +3,8 @@
 // more students than the safeguard allows (domain/umbral.ts): then the plan is kept and announced, and
 // waits for an operator (planes). A lote id the gateway sent before is answered again, not run twice.
 import { Injectable, Logger } from '@nestjs/common';
-import { LoteFallido, LoteIngestado } from '@lucy/contracts';
+import type { EntityManager } from 'typeorm';
+import { LoteIngestado } from '@lucy/contracts';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { ListaLeida } from '../domain/ausencias.js';
 import type { FilaCruda } from '../domain/fila.js';
@@ -78,12 +79,10 @@ export class RegistroService {
   }
 
   /**
-   * The lote could not be read: recorded (a dry run leaves no row), and the gateway told whether retrying
-   * could help.
+   * The lote failed for good: recorded with its reason (a dry run leaves no row). The gateway hears of it
+   * from the handler's LoteFallido, which commits with this.
    */
-  async fallido(tx: Transaccion, lote: LoteNuevo, motivo: string, permanente: boolean, simular = false): Promise<void> {
-    if (!simular) await this.lotes.guardarFallido(tx.manager, lote, motivo);
-    tx.publish(LoteFallido, { loteId: lote.id, motivo, permanente });
-    this.log.warn({ msg: 'lote failed', loteId: lote.id, motivo, permanente });
+  async anotarFallo(manager: EntityManager, lote: LoteNuevo, motivo: string, simular = false): Promise<void> {
+    if (!simular) await this.lotes.guardarFallido(manager, lote, motivo);
   }
 }

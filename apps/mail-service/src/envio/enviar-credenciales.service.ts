@@ -1,16 +1,17 @@
 // The use case: email a student their credentials, at most once per template and credential version,
 // and tell the saga how it went (EmailEnviado / EmailFallido). The rules for a redelivery are in
-// domain/envio.ts; what an SMTP error means, in smtp/smtp.errors.ts.
+// domain/envio.ts; what an SMTP error means, in smtp/smtp.errors.ts. A send that fails throws: the
+// handlers' onFailure answers EmailFallido when it is permanent or the last attempt.
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { EmailEnviado, EmailFallido, type AlumnoDatos, type SealedSecret } from '@lucy/contracts';
-import { isDeferral, TransientError, type DeferError, type MessageContext } from '@lucy/messaging';
+import { EmailEnviado, EmailFallido, recortarMotivo, type AlumnoDatos, type SealedSecret } from '@lucy/contracts';
+import { isDeferral, PermanentError, TransientError, type DeferError, type MessageContext } from '@lucy/messaging';
 import { InjectConfig, SecretBox } from '@lucy/platform';
 import { domainOf, type MailConfig } from '../config.js';
 import { elegirDestinatario } from '../domain/destinatario.js';
 import { CODIGO_INCIERTO, decidir, type ClaveEnvio } from '../domain/envio.js';
 import type { Envio } from '../persistence/envio.entity.js';
-import { Envios } from '../persistence/envios.repository.js';
+import { EnvioRepository } from '../persistence/envio.repository.js';
 import { Plantillas } from '../plantillas/plantillas.js';
 import { SmtpClient, type Aceptado } from '../smtp/smtp.client.js';
 import { clasificarErrorSmtp, type Clasificacion } from '../smtp/smtp.errors.js';
@@ -23,19 +24,13 @@ export interface Credenciales extends ClaveEnvio {
   alumno: AlumnoDatos;
 }
 
-interface Fallo {
-  permanente: boolean;
-  codigo: string;
-  motivo: string;
-}
-
 @Injectable()
 export class EnviarCredenciales {
   private readonly log = new Logger('EnviarCredenciales');
   private readonly dominio: string;
 
   constructor(
-    private readonly envios: Envios,
+    private readonly envios: EnvioRepository,
     private readonly smtp: SmtpClient,
     private readonly plantillas: Plantillas,
     private readonly secretBox: SecretBox,
@@ -79,22 +74,20 @@ export class EnviarCredenciales {
   private async enviar(c: Credenciales, clave: ClaveEnvio, previo: Envio | null, ctx: MessageContext): Promise<void> {
     const destinatario = elegirDestinatario(c.alumno, c.upn);
     if (!destinatario) {
-      return this.informarFallo(ctx, clave, {
-        permanente: true,
-        codigo: 'SIN_DESTINATARIO',
-        motivo: 'el alumno no tiene correo institucional ni personal al que escribir',
-      });
+      throw this.sinEnviar(
+        clave,
+        new PermanentError('el alumno no tiene correo institucional ni personal al que escribir', 'SIN_DESTINATARIO'),
+      );
     }
     let password: string;
     try {
       password = this.secretBox.open(c.credencial, c.alumnoId);
     } catch (err) {
       // A wrong or missing key, or a credential sealed for someone else: no retry can open it.
-      return this.informarFallo(ctx, clave, {
-        permanente: true,
-        codigo: 'CREDENCIAL_ILEGIBLE',
-        motivo: `no se pudo abrir la contraseña sellada: ${(err as Error).message}`,
-      });
+      throw this.sinEnviar(
+        clave,
+        new PermanentError(`no se pudo abrir la contraseña sellada: ${(err as Error).message}`, 'CREDENCIAL_ILEGIBLE'),
+      );
     }
     const { nombre, apellido, carrera } = c.alumno;
     const mensaje = this.plantillas.render(c.plantilla, {
@@ -162,17 +155,14 @@ export class EnviarCredenciales {
       );
     }
     const permanente = e.tipo === 'permanente';
-    const fallido = await this.envios.registrarResultado(envio, {
+    await this.envios.registrarResultado(envio, {
       estado: 'fallido',
       permanente,
       codigo: e.codigo,
       motivo: e.motivo,
     });
     this.metrics.contar(clave.plantilla, permanente ? 'rechazado' : ctx.isLastAttempt ? 'fallido' : 'reintento');
-    if (permanente || ctx.isLastAttempt) {
-      this.log.warn({ msg: 'email failed', ...clave, codigo: e.codigo, permanente, motivo: e.motivo });
-      return this.informar(ctx, fallido);
-    }
+    if (permanente) throw new PermanentError(e.motivo, e.codigo);
     // Nothing was accepted: the transport retries the message later and the next try sends again.
     throw new TransientError(e.motivo, e.codigo);
   }
@@ -211,16 +201,13 @@ export class EnviarCredenciales {
       ...clave,
       permanente: Boolean(envio.permanente),
       codigo: envio.codigo ?? undefined,
-      motivo: recortar(envio.motivo ?? envio.estado),
+      motivo: recortarMotivo(envio.motivo ?? envio.estado),
     });
   }
 
   /** A failure found before anything was sent: no row (a fix upstream and a new message may still succeed). */
-  private informarFallo(ctx: MessageContext, clave: ClaveEnvio, f: Fallo): void {
-    this.log.warn({ msg: 'email not sent', ...clave, codigo: f.codigo, motivo: f.motivo });
+  private sinEnviar(clave: ClaveEnvio, err: PermanentError): PermanentError {
     this.metrics.contar(clave.plantilla, 'sin_enviar');
-    ctx.publish(EmailFallido, { ...clave, permanente: f.permanente, codigo: f.codigo, motivo: recortar(f.motivo) });
+    return err;
   }
 }
-
-const recortar = (s: string) => (s.length > 2000 ? `${s.slice(0, 1997)}...` : s);

@@ -1,9 +1,20 @@
-import { CuentaTeamsCreada } from '@lucy/contracts';
+import { CuentaTeamsCreada, EmailFallido } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { PLANTILLA_BIENVENIDA } from '../domain/envio.js';
 import { EnviarCredenciales } from '../envio/enviar-credenciales.service.js';
 
-@Handler(CuentaTeamsCreada)
+// A send that fails for good (or on its last attempt) answers EmailFallido.
+@Handler(CuentaTeamsCreada, {
+  onFailure: {
+    event: EmailFallido,
+    payload: (e, fallo) => ({
+      alumnoId: e.alumnoId,
+      plantilla: PLANTILLA_BIENVENIDA,
+      credencialVersion: e.credencialVersion,
+      ...fallo,
+    }),
+  },
+})
 export class CuentaTeamsCreadaHandler {
   constructor(private readonly enviarCredenciales: EnviarCredenciales) {}
 

@@ -1,9 +1,20 @@
-import { PasswordRestablecida } from '@lucy/contracts';
+import { PasswordRestablecida, EmailFallido } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { PLANTILLA_BIENVENIDA } from '../domain/envio.js';
 import { EnviarCredenciales } from '../envio/enviar-credenciales.service.js';
 
-@Handler(PasswordRestablecida)
+// A send that fails for good (or on its last attempt) answers EmailFallido.
+@Handler(PasswordRestablecida, {
+  onFailure: {
+    event: EmailFallido,
+    payload: (e, fallo) => ({
+      alumnoId: e.alumnoId,
+      plantilla: PLANTILLA_BIENVENIDA,
+      credencialVersion: e.credencialVersion,
+      ...fallo,
+    }),
+  },
+})
 export class PasswordRestablecidaHandler {
   constructor(private readonly enviarCredenciales: EnviarCredenciales) {}
 

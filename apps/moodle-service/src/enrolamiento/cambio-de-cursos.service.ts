@@ -9,8 +9,8 @@ import type { EntityManager } from 'typeorm';
 import type { RuntimeKey } from '../runtime-keys.js';
 import { cambioDeCursos } from '../domain/cursos.js';
 import { CursosCatalog } from '../moodle/cursos.catalog.js';
-import { Inscripcion } from '../persistence/inscripcion.entity.js';
-import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
+import { InscripcionRepository } from '../persistence/inscripcion.repository.js';
+import { MoodleUsuarioRepository } from '../persistence/moodle-usuario.repository.js';
 import { DesenrolamientoService } from './desenrolamiento.service.js';
 import { EnrolamientoService } from './enrolamiento.service.js';
 
@@ -21,6 +21,8 @@ export class CambioDeCursosService {
     private readonly desenrolamiento: DesenrolamientoService,
     private readonly catalog: CursosCatalog,
     private readonly runtime: RuntimeConfig<RuntimeKey>,
+    private readonly inscripciones: InscripcionRepository,
+    private readonly registrados: MoodleUsuarioRepository,
   ) {}
 
   async actualizar(manager: EntityManager, c: ActualizarInscripciones): Promise<InscripcionesActualizadas> {
@@ -34,7 +36,7 @@ export class CambioDeCursosService {
     await this.catalog.resolver(nuevos);
 
     const deLucy = new Set(
-      (await manager.findBy(Inscripcion, { alumnoId: c.alumnoId, estado: 'enrolada' })).map((i) => i.shortname),
+      (await this.inscripciones.delAlumno(manager, c.alumnoId, 'enrolada')).map((i) => i.shortname),
     );
     const quitar = aQuitar.filter((s) => deLucy.has(s));
     // Removed first, enrolled last: the last Moodle call is the one whose effect a retry cannot mistake
@@ -50,7 +52,7 @@ export class CambioDeCursosService {
     const moodleUserId =
       enrolado?.moodleUserId ??
       desenrolado?.moodleUserId ??
-      (await manager.findOneBy(MoodleUsuario, { alumnoId: c.alumnoId }))?.moodleUserId ??
+      (await this.registrados.delAlumno(manager, c.alumnoId))?.moodleUserId ??
       null;
     return {
       alumnoId: c.alumnoId,

@@ -8,8 +8,8 @@ import type { EntityManager } from 'typeorm';
 import { emailDesdeUpn, UsernameInvalido, usernameDesdeUpn } from '../domain/usuario.js';
 import { CursosCatalog } from '../moodle/cursos.catalog.js';
 import { MoodleClient } from '../moodle/moodle.client.js';
-import { Inscripcion } from '../persistence/inscripcion.entity.js';
-import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
+import { InscripcionRepository } from '../persistence/inscripcion.repository.js';
+import { MoodleUsuarioRepository } from '../persistence/moodle-usuario.repository.js';
 import { UsuarioMoodleService } from './usuario-moodle.service.js';
 
 export interface SolicitudDesenrolamiento {
@@ -24,10 +24,12 @@ export class DesenrolamientoService {
     private readonly usuarios: UsuarioMoodleService,
     private readonly catalog: CursosCatalog,
     private readonly moodle: MoodleClient,
+    private readonly inscripciones: InscripcionRepository,
+    private readonly registrados: MoodleUsuarioRepository,
   ) {}
 
   async desenrolar(manager: EntityManager, s: SolicitudDesenrolamiento): Promise<MoodleDesenrolado> {
-    const filas = await manager.findBy(Inscripcion, { alumnoId: s.alumnoId });
+    const filas = await this.inscripciones.delAlumno(manager, s.alumnoId);
     const porShortname = new Map(filas.map((f) => [f.shortname, f]));
     const shortnames = s.cursos ?? filas.filter((f) => f.estado === 'enrolada').map((f) => f.shortname);
     const moodleUserId = await this.usuarioActual(manager, s);
@@ -46,14 +48,19 @@ export class DesenrolamientoService {
     for (const shortname of shortnames) {
       const fila = porShortname.get(shortname);
       if (fila)
-        await manager.save(Inscripcion, { ...fila, estado: 'desenrolada', desenroladaAt: ahora, updatedAt: ahora });
+        await this.inscripciones.guardar(manager, {
+          ...fila,
+          estado: 'desenrolada',
+          desenroladaAt: ahora,
+          updatedAt: ahora,
+        });
     }
     return { alumnoId: s.alumnoId, moodleUserId, cursos: shortnames };
   }
 
   /** The student's Moodle user as Moodle has it now; null when there is none (nothing to remove). */
   private async usuarioActual(manager: EntityManager, s: SolicitudDesenrolamiento): Promise<number | null> {
-    const guardado = await manager.findOneBy(MoodleUsuario, { alumnoId: s.alumnoId });
+    const guardado = await this.registrados.delAlumno(manager, s.alumnoId);
     if (guardado) {
       // An admin may have deleted it since; its enrolments went with it.
       const [vivo] = await this.moodle.usuariosPor('id', [guardado.moodleUserId]);

@@ -13,7 +13,7 @@ import type { RuntimeKey } from '../runtime-keys.js';
 import { CursosConfigSchema, cursosPara } from '../domain/cursos.js';
 import { type CursoResuelto, CursosCatalog } from '../moodle/cursos.catalog.js';
 import { MoodleClient } from '../moodle/moodle.client.js';
-import { Inscripcion } from '../persistence/inscripcion.entity.js';
+import { InscripcionRepository } from '../persistence/inscripcion.repository.js';
 import { type UsuarioResuelto, UsuarioMoodleService } from './usuario-moodle.service.js';
 
 export interface SolicitudEnrolamiento {
@@ -34,6 +34,7 @@ export class EnrolamientoService {
     private readonly moodle: MoodleClient,
     @InjectConfig() private readonly config: MoodleConfig,
     private readonly runtime: RuntimeConfig<RuntimeKey>,
+    private readonly inscripciones: InscripcionRepository,
   ) {}
 
   async enrolar(manager: EntityManager, s: SolicitudEnrolamiento): Promise<MoodleEnrolado> {
@@ -77,7 +78,7 @@ export class EnrolamientoService {
     usuario: UsuarioResuelto,
     cursos: CursoResuelto[],
   ): Promise<void> {
-    const previas = new Map((await manager.findBy(Inscripcion, { alumnoId })).map((i) => [i.shortname, i]));
+    const previas = new Map((await this.inscripciones.delAlumno(manager, alumnoId)).map((i) => [i.shortname, i]));
     const aEnrolar: CursoResuelto[] = [];
     const preexistentes = new Set<string>();
     for (const curso of cursos) {
@@ -99,7 +100,7 @@ export class EnrolamientoService {
     for (const curso of cursos) {
       const previa = previas.get(curso.shortname);
       const preexistente = preexistentes.has(curso.shortname);
-      await manager.save(Inscripcion, {
+      await this.inscripciones.guardar(manager, {
         alumnoId,
         shortname: curso.shortname,
         courseId: curso.courseId,

@@ -9,7 +9,7 @@ import { generarPassword } from '../domain/password.js';
 import { emailDesdeUpn, NombreInvalido, perfilMoodle, UsernameInvalido, usernameDesdeUpn } from '../domain/usuario.js';
 import { ZONA_DEL_SERVIDOR } from '../domain/zona-horaria.js';
 import { MoodleClient, type UsuarioMoodle } from '../moodle/moodle.client.js';
-import { MoodleUsuario } from '../persistence/moodle-usuario.entity.js';
+import { MoodleUsuarioRepository } from '../persistence/moodle-usuario.repository.js';
 
 interface Usuario {
   id: number;
@@ -31,6 +31,7 @@ export class UsuarioMoodleService {
   constructor(
     private readonly moodle: MoodleClient,
     private readonly runtime: RuntimeConfig<RuntimeKey>,
+    private readonly registrados: MoodleUsuarioRepository,
   ) {}
 
   async encontrarOCrear(
@@ -40,14 +41,14 @@ export class UsuarioMoodleService {
     alumno: AlumnoDatos,
   ): Promise<UsuarioResuelto> {
     const perfil = perfilSeguro(upn, alumno);
-    const guardado = await manager.findOneBy(MoodleUsuario, { alumnoId });
+    const guardado = await this.registrados.delAlumno(manager, alumnoId);
     const encontrado = await this.buscar(perfil.username, perfil.email);
     // Found (a redelivery, an operator's retry, or someone created it by hand): used as it is.
     const { usuario, creadoAhora } = encontrado
       ? { usuario: this.tomarTalCual(alumnoId, encontrado, perfil.username), creadoAhora: false }
       : await this.crear(alumnoId, perfil);
     const creadoPorLucy = creadoAhora || (guardado?.origen === 'creado' && guardado.moodleUserId === usuario.id);
-    await manager.save(MoodleUsuario, {
+    await this.registrados.guardar(manager, {
       alumnoId,
       username: usuario.username,
       moodleUserId: usuario.id,
@@ -98,7 +99,7 @@ export class UsuarioMoodleService {
    * still has it, else the one onboarding would find (by username, then email). Undefined: there is none.
    */
   async actual(manager: EntityManager, alumnoId: string, upn: string): Promise<UsuarioMoodle | undefined> {
-    const guardado = await manager.findOneBy(MoodleUsuario, { alumnoId });
+    const guardado = await this.registrados.delAlumno(manager, alumnoId);
     if (guardado) {
       const [vivo] = await this.moodle.usuariosPor('id', [guardado.moodleUserId]);
       if (vivo) return vivo;

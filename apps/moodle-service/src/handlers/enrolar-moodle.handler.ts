@@ -1,22 +1,16 @@
-import { Logger } from '@nestjs/common';
 import { EnrolarMoodle, MoodleEnrolado, MoodleFallido } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { EnrolamientoService } from '../enrolamiento/enrolamiento.service.js';
-import { reportingFailure } from '../enrolamiento/fallo.js';
 
-@Handler(EnrolarMoodle)
+// Failing for good (or on its last attempt) it answers MoodleFallido, with whatever it recorded before.
+@Handler(EnrolarMoodle, {
+  onFailure: { event: MoodleFallido, payload: (c, fallo) => ({ alumnoId: c.alumnoId, ...fallo }) },
+})
 export class EnrolarMoodleHandler {
-  private readonly log = new Logger(EnrolarMoodleHandler.name);
-
   constructor(private readonly enrolamiento: EnrolamientoService) {}
 
   // An operator's retry, or courses added later: enrol again; what is already there stays as it is.
   async handle(comando: EnrolarMoodle, ctx: MessageContext) {
-    const fallo = await reportingFailure(
-      ctx,
-      async () => ctx.publish(MoodleEnrolado, await this.enrolamiento.enrolar(ctx.manager, comando)),
-      (f) => ctx.publish(MoodleFallido, { alumnoId: comando.alumnoId, ...f }),
-    );
-    if (fallo) this.log.warn({ alumnoId: comando.alumnoId, ...fallo }, 'Moodle enrolment failed');
+    ctx.publish(MoodleEnrolado, await this.enrolamiento.enrolar(ctx.manager, comando));
   }
 }

@@ -21,8 +21,22 @@
 // and its saga deletes it, unless a retry adopts it first (found by UPN or employeeId, enabled again).
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CuentaTeamsCreada, CuentaTeamsFallida, type AlumnoCreado, type AlumnoDatos } from '@lucy/contracts';
-import { describeError, isDeferral, PermanentError, TransientError, type OwnTransactionContext } from '@lucy/messaging';
+import {
+  CuentaTeamsCreada,
+  recortarMotivo,
+  type AlumnoCreado,
+  type AlumnoDatos,
+  type CuentaTeamsFallida,
+  type Fallo,
+} from '@lucy/contracts';
+import {
+  describeError,
+  isDeferral,
+  PermanentError,
+  TransientError,
+  type FailureNote,
+  type OwnTransactionContext,
+} from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import type { TeamsConfig } from '../config.js';
@@ -31,11 +45,10 @@ import { creadaDesde, creadaPorEsteOnboarding, upnDefinitivo, type EstadoCuenta 
 import { perfilDe } from '../domain/perfil.js';
 import { aliasDe, upnDesde } from '../domain/upn.js';
 import { GraphClient, type GraphUser, type NewGraphUser } from '../graph/graph.client.js';
-import { cambiarUpn, guardarCuenta, leerCuenta, reservarCuenta } from '../persistence/cuenta.repository.js';
+import { CuentaRepository } from '../persistence/cuenta.repository.js';
 import type { CuentaEntity } from '../persistence/cuenta.entity.js';
-import { UsuariosCreados } from '../persistence/usuarios-creados.js';
+import { UsuarioCreadoRepository } from '../persistence/usuario-creado.repository.js';
 import { Credenciales, type Credencial } from './credenciales.js';
-import { reportableFailure, recortar } from './fallo.js';
 
 interface Intento {
   alumnoId: string;
@@ -73,7 +86,8 @@ export class AprovisionarCuenta {
     private readonly credenciales: Credenciales,
     @InjectConfig() private readonly config: TeamsConfig,
     private readonly runtime: RuntimeConfig<RuntimeKey>,
-    private readonly creados: UsuariosCreados,
+    private readonly creados: UsuarioCreadoRepository,
+    private readonly cuentas: CuentaRepository,
   ) {}
 
   async ejecutar(evento: AlumnoCreado, ctx: OwnTransactionContext): Promise<void> {
@@ -81,91 +95,105 @@ export class AprovisionarCuenta {
     let upn: string | null = null;
     let cuenta: CuentaEntity | undefined;
     let intento: Intento | undefined;
-    try {
-      // The row's UPN once an account exists under it, whatever the pattern says now; otherwise today's
-      // pattern, reserved (committed) before Graph is asked for it, so no other student can take it meanwhile.
-      cuenta = await ctx.transaction(async (m) => {
-        const c = (await leerCuenta(m, alumnoId)) ?? (await reservarCuenta(m, alumnoId, (upn = this.upnDe(alumno))));
-        if (!upnDefinitivo(c) && c.upn !== (upn ??= this.upnDe(alumno))) {
-          await cambiarUpn(m, c, upn);
-          await guardarCuenta(m, c);
-        }
-        return c;
-      });
-      const definitivo = upnDefinitivo(cuenta);
-      const desde = ctx.envelope.occurredAt;
-      intento = {
-        alumnoId,
-        alumno,
-        upn: cuenta.upn,
-        estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado,
-        sinRegistrarDesde: definitivo
-          ? null
-          : new Date(Math.min(cuenta.createdAt.getTime(), Date.parse(desde))).toISOString(),
-        desde,
-        ultimoIntento: ctx.isLastAttempt,
-      };
-      const { user, nuestra, credencial } = await this.asegurar(intento);
-      const creadaPorLucy = nuestra || (user.id === cuenta.graphUserId && cuenta.creadaPorLucy);
-      Object.assign(cuenta, {
-        upn: intento.upn,
-        estado: 'activa',
-        graphUserId: user.id,
-        creadaPorLucy,
-        credencialVersion: cuenta.credencialVersion + 1,
-        ultimoError: null,
-      });
-      ctx.publish(CuentaTeamsCreada, {
-        alumnoId,
-        upn: cuenta.upn,
-        graphUserId: user.id,
-        existente: !nuestra,
-        credencial: credencial.sellada,
-        credencialVersion: cuenta.credencialVersion,
-        alumno,
-      });
-      await ctx.commit((m) => this.registrar(m, cuenta!));
-    } catch (err) {
-      const fallo = reportableFailure(err, ctx);
-      if (!fallo) throw err;
-      let dejada: Dejada | null = null;
-      if (cuenta) {
-        // An account that was working stays as it was; a new one is recorded as failed, with what is left in
-        // Graph (after a deletion, the deleted user is not what is left: only one this attempt found or made).
-        const previo = intento?.estadoPrevio;
-        if (!previo || previo === 'fallida' || previo === 'eliminada') {
-          // What an earlier attempt created is in its note (it never committed its last transaction); Graph
-          // is asked only when there is none, since Graph may be what keeps failing.
-          if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) {
-            const desde = intento.sinRegistrarDesde;
-            const nota = await ctx.transaction((m) => this.creados.ultimoDesde(m, alumnoId, desde));
-            if (nota) Object.assign(intento, { graphUserId: nota.graphUserId, upn: nota.upn, nuestra: true });
-            else await this.buscarDejada(intento, fallo);
-          }
-          const graphUserId =
-            intento?.graphUserId === undefined
-              ? previo === 'eliminada'
-                ? null
-                : cuenta.graphUserId
-              : intento.graphUserId;
-          const creadaPorLucy =
-            graphUserId !== null &&
-            (!!intento?.nuestra || (graphUserId === cuenta.graphUserId && cuenta.creadaPorLucy));
-          Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId, creadaPorLucy });
-          if (graphUserId && creadaPorLucy)
-            dejada = { graphUserId, deshabilitada: await this.deshabilitar(graphUserId, fallo) };
-        }
-        cuenta.ultimoError = fallo.motivo;
+    // If the onboarding fails for good (the handler's onFailure), what it left is recorded and reported.
+    ctx.onFailure<CuentaTeamsFallida>((fallo) => this.alFallar(ctx, { alumnoId, upn, cuenta, intento }, fallo));
+    // The row's UPN once an account exists under it, whatever the pattern says now; otherwise today's
+    // pattern, reserved (committed) before Graph is asked for it, so no other student can take it meanwhile.
+    cuenta = await ctx.transaction(async (m) => {
+      const c =
+        (await this.cuentas.leer(m, alumnoId)) ??
+        (await this.cuentas.reservar(m, alumnoId, (upn = this.upnDe(alumno))));
+      if (!upnDefinitivo(c) && c.upn !== (upn ??= this.upnDe(alumno))) {
+        await this.cuentas.cambiarUpn(m, c, upn);
+        await this.cuentas.guardar(m, c);
       }
-      ctx.publish(CuentaTeamsFallida, { alumnoId, upn: cuenta?.upn ?? upn, ...fallo, ...dejada });
-      const registrada = cuenta;
-      await ctx.commit(async (m) => registrada && (await this.registrar(m, registrada)));
+      return c;
+    });
+    const definitivo = upnDefinitivo(cuenta);
+    const desde = ctx.envelope.occurredAt;
+    intento = {
+      alumnoId,
+      alumno,
+      upn: cuenta.upn,
+      estadoPrevio: cuenta.estado === 'pendiente' ? null : cuenta.estado,
+      sinRegistrarDesde: definitivo
+        ? null
+        : new Date(Math.min(cuenta.createdAt.getTime(), Date.parse(desde))).toISOString(),
+      desde,
+      ultimoIntento: ctx.isLastAttempt,
+    };
+    const { user, nuestra, credencial } = await this.asegurar(intento);
+    const creadaPorLucy = nuestra || (user.id === cuenta.graphUserId && cuenta.creadaPorLucy);
+    Object.assign(cuenta, {
+      upn: intento.upn,
+      estado: 'activa',
+      graphUserId: user.id,
+      creadaPorLucy,
+      credencialVersion: cuenta.credencialVersion + 1,
+      ultimoError: null,
+    });
+    ctx.publish(CuentaTeamsCreada, {
+      alumnoId,
+      upn: cuenta.upn,
+      graphUserId: user.id,
+      existente: !nuestra,
+      credencial: credencial.sellada,
+      credencialVersion: cuenta.credencialVersion,
+      alumno,
+    });
+    await ctx.commit((m) => this.registrar(m, cuenta!));
+  }
+
+  /**
+   * The onboarding failed for good. An account that was working stays as it was; a new one is recorded as
+   * failed, with what is left in Graph (after a deletion, the deleted user is not what is left: only one
+   * this attempt found or made), and a user of ours left behind is disabled before the event names it.
+   */
+  private async alFallar(
+    ctx: OwnTransactionContext,
+    {
+      alumnoId,
+      upn,
+      cuenta,
+      intento,
+    }: { alumnoId: string; upn: string | null; cuenta?: CuentaEntity; intento?: Intento },
+    fallo: Fallo,
+  ): Promise<FailureNote<CuentaTeamsFallida>> {
+    let dejada: Dejada | null = null;
+    if (cuenta) {
+      const previo = intento?.estadoPrevio;
+      if (!previo || previo === 'fallida' || previo === 'eliminada') {
+        // What an earlier attempt created is in its note (it never committed its last transaction); Graph
+        // is asked only when there is none, since Graph may be what keeps failing.
+        if (intento?.graphUserId === undefined && intento?.sinRegistrarDesde) {
+          const desde = intento.sinRegistrarDesde;
+          const nota = await ctx.transaction((m) => this.creados.ultimoDesde(m, alumnoId, desde));
+          if (nota) Object.assign(intento, { graphUserId: nota.graphUserId, upn: nota.upn, nuestra: true });
+          else await this.buscarDejada(intento, fallo);
+        }
+        const graphUserId =
+          intento?.graphUserId === undefined
+            ? previo === 'eliminada'
+              ? null
+              : cuenta.graphUserId
+            : intento.graphUserId;
+        const creadaPorLucy =
+          graphUserId !== null && (!!intento?.nuestra || (graphUserId === cuenta.graphUserId && cuenta.creadaPorLucy));
+        Object.assign(cuenta, { upn: intento?.upn ?? cuenta.upn, estado: 'fallida', graphUserId, creadaPorLucy });
+        if (graphUserId && creadaPorLucy)
+          dejada = { graphUserId, deshabilitada: await this.deshabilitar(graphUserId, fallo) };
+      }
+      cuenta.ultimoError = fallo.motivo;
     }
+    return {
+      fields: { upn: cuenta?.upn ?? upn, ...dejada },
+      write: async (m) => cuenta && (await this.registrar(m, cuenta)),
+    };
   }
 
   /** The row as this attempt leaves it; the notes of users created for the student have done their job. */
   private async registrar(m: EntityManager, cuenta: CuentaEntity): Promise<void> {
-    await guardarCuenta(m, cuenta);
+    await this.cuentas.guardar(m, cuenta);
     await this.creados.olvidar(m, cuenta.alumnoId);
   }
 
@@ -177,10 +205,12 @@ export class AprovisionarCuenta {
   private async deshabilitar(id: string, fallo: { motivo: string }): Promise<boolean> {
     try {
       await this.graph.updateUser(id, { accountEnabled: false }, { justWritten: true });
-      fallo.motivo = recortar(`${fallo.motivo}; the account ${id} was disabled`);
+      fallo.motivo = recortarMotivo(`${fallo.motivo}; the account ${id} was disabled`);
       return true;
     } catch (err) {
-      fallo.motivo = recortar(`${fallo.motivo}; the account ${id} could not be disabled yet (${describeError(err)})`);
+      fallo.motivo = recortarMotivo(
+        `${fallo.motivo}; the account ${id} could not be disabled yet (${describeError(err)})`,
+      );
       return false;
     }
   }
@@ -196,7 +226,7 @@ export class AprovisionarCuenta {
       if (user && creadaDesde(user.createdDateTime, intento.sinRegistrarDesde!))
         Object.assign(intento, { graphUserId: user.id, nuestra: true });
     } catch (err) {
-      fallo.motivo = recortar(
+      fallo.motivo = recortarMotivo(
         `${fallo.motivo}; whether an earlier attempt left an account could not be checked (${describeError(err)})`,
       );
     }

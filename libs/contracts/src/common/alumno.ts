@@ -28,9 +28,3 @@ export const AlumnoDatos = z.object({
 export type AlumnoDatos = z.infer<typeof AlumnoDatos>;
 
 export const alumnoId = z.uuid();
-/** A failure carries a reason an operator can read and whether retrying could help. */
-export const fallo = {
-  motivo: z.string().min(1).max(2000),
-  codigo: z.string().max(200).optional(),
-  permanente: z.boolean(),
-};

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId, fallo } from '../common/alumno.js';
+import { alumnoId } from '../common/alumno.js';
+import { fallo } from '../common/fallo.js';
 
 /**
  * No account could be made: the onboarding fails (the account is the critical step). When the failed

@@ -1,7 +1,8 @@
 // Replies to the account commands (commands/cuenta-teams.ts). Each command has a success and a failure.
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { AlumnoDatos, alumnoId, fallo } from '../common/alumno.js';
+import { AlumnoDatos, alumnoId } from '../common/alumno.js';
+import { fallo } from '../common/fallo.js';
 import { sealedSecret } from '../common/sealed-secret.js';
 
 export const CuentaTeamsEliminada = defineEvent({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId, fallo } from '../common/alumno.js';
+import { alumnoId } from '../common/alumno.js';
+import { fallo } from '../common/fallo.js';
 
 /** The credentials email could not be delivered (a rejected address is permanent). */
 export const EmailFallido = defineEvent({

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
 import { ESTADOS_DE_SALIDA } from '../common/alumno.js';
+import { fallo } from '../common/fallo.js';
 
 export const FilaInvalida = z.object({
   /** 1-based position in the source (SIAL list + index, or the upload's row number). */
@@ -47,6 +48,6 @@ export type LoteIngestado = EventPayload<typeof LoteIngestado>;
 export const LoteFallido = defineEvent({
   name: 'lote.fallido',
   version: 1,
-  schema: z.object({ loteId: z.uuid(), motivo: z.string().min(1), permanente: z.boolean() }),
+  schema: z.object({ loteId: z.uuid(), ...fallo }),
 });
 export type LoteFallido = EventPayload<typeof LoteFallido>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
-import { alumnoId, fallo } from '../common/alumno.js';
+import { alumnoId } from '../common/alumno.js';
+import { fallo } from '../common/fallo.js';
 
 /** The student was removed from the listed courses (already absent counts as removed). */
 export const MoodleDesenrolado = defineEvent({

@@ -1,4 +1,5 @@
 import type { MessageDefinition } from '@lucy/contracts';
+import type { FailureReport } from './failure-report.js';
 import type { HandlerContext } from './message-context.js';
 
 export type HandlerFn = (payload: any, ctx: HandlerContext) => Promise<void> | void;
@@ -20,4 +21,6 @@ export interface HandlerBinding extends TransactionOptions {
   queue: string;
   name: string;
   handle: HandlerFn;
+  /** The event to publish when the handler fails for good, instead of being parked (failure-report.ts). */
+  onFailure?: FailureReport<any, any>;
 }

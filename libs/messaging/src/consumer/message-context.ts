@@ -3,10 +3,12 @@
 import type { EntityManager } from 'typeorm';
 import type { Envelope, MessageDefinition, Payload } from '@lucy/contracts';
 import { buildEnvelope, toOutgoing, type OutgoingMessage } from '../transport/wire.js';
+import type { FailureHook } from './failure-report.js';
 
 /** What every handler's context has, whichever way its transactions go. */
 export abstract class HandlerContext {
   readonly outgoing: OutgoingMessage[] = [];
+  private hook?: FailureHook<any>;
 
   constructor(
     readonly envelope: Envelope,
@@ -27,6 +29,19 @@ export abstract class HandlerContext {
       causationId: this.envelope.messageId,
     });
     this.outgoing.push(toOutgoing(def, env));
+  }
+
+  /**
+   * What this handler adds to its failure report (@Handler's `onFailure`), used only if its failure is
+   * reported: extra fields, writes that commit with the event (consumer/failure-report.ts). The last one set wins.
+   */
+  onFailure<P extends object = Record<string, unknown>>(hook: FailureHook<P>): void {
+    this.hook = hook;
+  }
+
+  /** The hook set by `onFailure`, for the transport. */
+  get failureHook(): FailureHook<any> | undefined {
+    return this.hook;
   }
 }
 

@@ -47,7 +47,7 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
       if (typeof instance.handle !== 'function')
         throw new Error(`${metatype.name} is a @Handler without a handle() method`);
       const handle = (payload: unknown, ctx: unknown) => instance.handle(payload, ctx);
-      const base = { queue: meta.queue, name: metatype.name };
+      const base = { queue: meta.queue, name: metatype.name, onFailure: meta.onFailure };
       if (meta.transaction === 'own')
         this.runtime.handle(meta.definition, handle, { ...base, transaction: 'own', lease: meta.lease });
       else this.runtime.handle(meta.definition, handle, base);

@@ -1,13 +1,13 @@
-// The note of each Graph user an onboarding creates (usuario_creado). Committed at once, on its own, so it
-// outlives an attempt whose last transaction never commits; read in a short transaction of the handler's,
-// cleared in its last one.
+// The note of each Graph user an onboarding creates (usuario_creado). Written at once, in a transaction
+// of its own (no EntityManager passed: `anotar`), so it outlives an attempt whose last transaction never
+// commits; read in a short transaction of the handler's, cleared in its last one.
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { UsuarioCreadoEntity } from './usuario-creado.entity.js';
 
 @Injectable()
-export class UsuariosCreados {
-  private readonly log = new Logger(UsuariosCreados.name);
+export class UsuarioCreadoRepository {
+  private readonly log = new Logger(UsuarioCreadoRepository.name);
 
   constructor(private readonly db: DataSource) {}
 
@@ -30,14 +30,14 @@ export class UsuariosCreados {
   }
 
   /** The newest user noted for the student since `desde`, or null. */
-  async ultimoDesde(manager: EntityManager, alumnoId: string, desde: string): Promise<UsuarioCreadoEntity | null> {
-    return manager
+  async ultimoDesde(m: EntityManager, alumnoId: string, desde: string): Promise<UsuarioCreadoEntity | null> {
+    return m
       .getRepository(UsuarioCreadoEntity)
       .findOne({ where: { alumnoId, createdAt: MoreThanOrEqual(new Date(desde)) }, order: { createdAt: 'DESC' } });
   }
 
   /** The cuenta row records the user now (created or failed): the notes have done their job. */
-  async olvidar(manager: EntityManager, alumnoId: string): Promise<void> {
-    await manager.getRepository(UsuarioCreadoEntity).delete({ alumnoId });
+  async olvidar(m: EntityManager, alumnoId: string): Promise<void> {
+    await m.getRepository(UsuarioCreadoEntity).delete({ alumnoId });
   }
 }

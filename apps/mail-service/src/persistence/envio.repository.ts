@@ -14,7 +14,7 @@ export type Resultado = Pick<Envio, 'estado'> &
   Partial<Pick<Envio, 'permanente' | 'motivo' | 'codigo' | 'respuestaSmtp' | 'enviadoAt'>>;
 
 @Injectable()
-export class Envios {
+export class EnvioRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Serializes the tries for one clave, across replicas, until the handler's transaction ends. */
