@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { Filtros, type Pagina } from '../api/schemas.js';
+import { WhereClause, type Page } from '../api/schemas.js';
 
 export const TIPOS_TAREA = [
   'sincronizacion',
@@ -125,8 +125,8 @@ export class TareaService {
     hasta?: string;
     limit: number;
     offset: number;
-  }): Promise<Pagina<Tarea>> {
-    const f = new Filtros()
+  }): Promise<Page<Tarea>> {
+    const f = new WhereClause()
       .add((p) => `tipo = ${p}`, q.tipo)
       .add((p) => `estado = ${p}`, q.estado)
       .add((p) => `actor = ${p}`, q.actor)
