@@ -1,4 +1,4 @@
-// Tareas (seed 000's Tarea): one record per thing an operator set going — a SIAL sync, an upload, a bulk
+// Tareas: one record per thing an operator set going — a SIAL sync, an upload, a bulk
 // action, a retry — with its counts, details and start/end. Written in the caller's transaction when
 // there is one, so a tarea exists exactly when its work was committed.
 import { Injectable, NotFoundException } from '@nestjs/common';

@@ -1,5 +1,5 @@
 // Workflows as a list: filtered by state, type and date, and the stuck ones — flagged by the sweeper
-// (past their step's deadline) or, as seed 000 put it, still running more than an hour after they began.
+// (past their step's deadline) or still running more than an hour after they began.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
