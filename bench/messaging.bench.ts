@@ -1,20 +1,21 @@
-// npm run bench:messaging — throughput of a 4-hop relay (hop1 → hop2 → hop3 → hop4), done four ways:
+// npm run bench:messaging — throughput of a 4-hop relay (hop1 → hop2 → hop3 → hop4), done five ways:
 //   raw   plain amqplib, safely: manual ack, bounded prefetch, persistent publish on a confirm channel,
 //         ack after the confirm (the baseline);
 //   off   libs/messaging with inbox:false, outbox:false (no database);
-//   on    libs/messaging with inbox + outbox on PostgreSQL (exactly-once effects);
+//   on    libs/messaging with inbox + outbox on PostgreSQL (exactly-once effects), its statements sent
+//         straight to the pg client (MESSAGING_SQL=direct, the default);
+//   orm   the same through TypeORM's public API only (MESSAGING_SQL=typeorm);
 //   nest  @nestjs/microservices' RMQ transport, set up safely (see scenarios/nest-rmq.ts).
 // Each scenario: a warm-up (BENCH_WARMUP items, not counted), then BENCH_ITEMS items timed from the first
 // publish to the last item consumed at hop 4. Prints a table, the ratios against raw with their targets,
-// and a final JSON line. Talks to RabbitMQ and PostgreSQL on 127.0.0.1 only; cleans up what it creates.
+// the ratio of the two SQL paths (on / orm, run twice each in ABBA order), and a final JSON line. Talks to RabbitMQ and PostgreSQL on 127.0.0.1 only; cleans up what it creates.
 //
 // Knobs (env): BENCH_ITEMS (3000), BENCH_WARMUP (300), BENCH_PREFETCH (50), BENCH_SEED_WINDOW (100),
-// BENCH_PG_POOL (20), BENCH_STALL_SECONDS (30), BENCH_SCENARIOS (raw,off,on,nest), BENCH_MAX_SECONDS (600),
-// BENCH_TYPEORM_PATH (0; 1 = libs/messaging's one-transaction-per-message TypeORM path, for before/after),
+// BENCH_PG_POOL (20), BENCH_STALL_SECONDS (30), BENCH_SCENARIOS (raw,off,on,orm,nest), BENCH_MAX_SECONDS (600),
 // RABBITMQ_URL, BENCH_DATABASE_URL, BENCH_LOG_LEVEL.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
-import { runScenario, type ScenarioFactory, type ScenarioResult } from './support/driver.js';
+import { runScenario, type PhaseResult, type ScenarioFactory, type ScenarioResult } from './support/driver.js';
 import { config } from './support/infra.js';
 import { lucyMessagingRelay } from './scenarios/lucy-messaging.js';
 import { nestRmqRelay } from './scenarios/nest-rmq.js';
@@ -23,12 +24,17 @@ import { rawAmqplibRelay } from './scenarios/raw-amqplib.js';
 const SCENARIOS: { key: string; label: string; build: ScenarioFactory }[] = [
   { key: 'raw', label: 'raw amqplib (confirm + ack after confirm)', build: rawAmqplibRelay },
   { key: 'off', label: 'libs/messaging, inbox+outbox OFF', build: lucyMessagingRelay('off') },
-  { key: 'on', label: 'libs/messaging, inbox+outbox ON (PostgreSQL)', build: lucyMessagingRelay('on') },
+  { key: 'on', label: 'libs/messaging, inbox+outbox ON, direct SQL', build: lucyMessagingRelay('on', 'direct') },
+  { key: 'orm', label: 'libs/messaging, inbox+outbox ON, TypeORM API', build: lucyMessagingRelay('on', 'typeorm') },
   { key: 'nest', label: '@nestjs/microservices RMQ, safe settings', build: nestRmqRelay },
 ];
 
 /** Ratio targets against raw (libs/messaging only; Nest is reported for comparison). */
 const TARGETS: Record<string, number | undefined> = { off: 0.8, on: 0.35 };
+
+/** Items per second of a scenario that ran. */
+const rateOf = (results: ScenarioResult[], key: string) =>
+  results.find((r) => r.key === key && r.ok)?.measured?.itemsPerSec;
 
 const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 600);
 const hardStop = setTimeout(() => {
@@ -56,12 +62,24 @@ async function main(): Promise<number> {
 
   const started = performance.now();
   const results: ScenarioResult[] = [];
-  for (const s of chosen) {
+  const run = async (s: (typeof chosen)[number]) => {
     process.stdout.write(`  running ${s.key.padEnd(4)} ${s.label} … `);
     const r = await runScenario(s.key, s.label, s.build);
-    results.push(r);
     process.stdout.write(r.ok ? `${fmt(r.measured!.itemsPerSec)} items/s\n` : `FAILED\n    ${r.error}\n`);
     if (r.ok && r.error) process.stdout.write(`    note: ${r.error}\n`);
+    return r;
+  };
+  for (const s of chosen) {
+    if (s.key === 'orm' && chosen.some((c) => c.key === 'on')) continue; // run with `on`, below
+    if (s.key === 'on' && chosen.some((c) => c.key === 'orm')) {
+      // The two SQL paths in ABBA order, each figure the pair's mean: whichever of two PostgreSQL
+      // scenarios runs second gains from what the first warmed up (measured: 1.4× either way round).
+      const orm = chosen.find((c) => c.key === 'orm')!;
+      const [a1, b1, b2, a2] = [await run(s), await run(orm), await run(orm), await run(s)];
+      results.push(pairOf(a1!, a2!), pairOf(b1!, b2!));
+      continue;
+    }
+    results.push(await run(s));
   }
 
   const raw = results.find((r) => r.key === 'raw' && r.ok)?.measured?.itemsPerSec;
@@ -105,7 +123,15 @@ async function main(): Promise<number> {
   };
   show('off', 'libs/messaging OFF / raw');
   show('on', 'libs/messaging ON / raw');
+  show('orm', 'libs/messaging ON, TypeORM / raw');
   show('nest', 'nest (safe) / raw');
+  const direct = rateOf(results, 'on');
+  const typeorm = rateOf(results, 'orm');
+  const sqlRatio = direct !== undefined && typeorm !== undefined ? direct / typeorm : undefined;
+  if (sqlRatio !== undefined)
+    out.push(
+      `  ${'SQL paths: direct / typeorm'.padEnd(34)} ${fmt(sqlRatio, 2).padStart(4)}   (${fmt(direct!)} vs ${fmt(typeorm!)} items/s)`,
+    );
   out.push(`  total wall time ${fmt((performance.now() - started) / 1000, 1)} s`);
   process.stdout.write(out.join('\n') + '\n');
 
@@ -116,7 +142,6 @@ async function main(): Promise<number> {
     prefetch: config.prefetch,
     seedWindow: config.seedWindow,
     pgPool: config.pgPool,
-    typeormPath: config.typeormPath,
     node: process.version,
     scenarios: Object.fromEntries(
       results.map((r) => [
@@ -132,13 +157,38 @@ async function main(): Promise<number> {
           : { error: r.error },
       ]),
     ),
-    ratios: { off: round2(ratio('off')), on: round2(ratio('on')), nest: round2(ratio('nest')) },
+    ratios: {
+      off: round2(ratio('off')),
+      on: round2(ratio('on')),
+      orm: round2(ratio('orm')),
+      nest: round2(ratio('nest')),
+      directOverTypeorm: round2(sqlRatio),
+    },
     targets: { off: TARGETS.off, on: TARGETS.on },
     pass: { off: passOf(rows, 'off'), on: passOf(rows, 'on') },
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
   process.stdout.write(JSON.stringify(summary) + '\n');
   return results.every((r) => r.ok) ? 0 : 1;
+}
+
+/** Two runs of one scenario as one: their items over their time (the first failure, if either failed). */
+function pairOf(x: ScenarioResult, y: ScenarioResult): ScenarioResult {
+  if (!x.ok) return x;
+  if (!y.ok) return y;
+  const sum = (a: PhaseResult, b: PhaseResult): PhaseResult => {
+    const items = a.items + b.items;
+    const ms = a.ms + b.ms;
+    return {
+      items,
+      ms: ms / 2,
+      itemsPerSec: ms > 0 ? (items / ms) * 1000 : 0,
+      duplicates: a.duplicates + b.duplicates,
+      seededMs: (a.seededMs + b.seededMs) / 2,
+    };
+  };
+  const warmup = x.warmup && y.warmup ? sum(x.warmup, y.warmup) : x.warmup;
+  return { ...x, measured: sum(x.measured!, y.measured!), warmup };
 }
 
 function round2(n: number | undefined): number | null {

@@ -5,18 +5,26 @@
 // and a client of their own too), so hop 1 relays only what it consumes.
 //   - on:  inbox + outbox — the handler's transaction claims the inbox row and writes the outbox row, the
 //          delivery is acked after the commit, the relay publishes with confirms and marks rows sent.
+//          `sql` picks how the transport's statements reach PostgreSQL: direct (several in one round trip
+//          on the pg client) or typeorm (TypeORM's public API only) — libs/messaging/src/persistence/sql-adapter.ts.
 //   - off: inbox:false, outbox:false, no DataSource — the handler's messages are published and confirmed
 //          before the ack.
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { defineEvent } from '@lucy/contracts';
-import { messagingDefaults, MessagingRuntime, parkedQueueName, retryQueueName } from '@lucy/messaging';
+import {
+  messagingDefaults,
+  MessagingRuntime,
+  parkedQueueName,
+  retryQueueName,
+  type MessagingOptions,
+} from '@lucy/messaging';
 import type { Relay, Sink } from '../support/driver.js';
 import { config, deleteQueues, dropSchema, log, openSchema, tag } from '../support/infra.js';
 
 const ItemSchema = z.object({ phase: z.string(), n: z.number().int().nonnegative(), texto: z.string() });
 
-export function lucyMessagingRelay(mode: 'on' | 'off') {
+export function lucyMessagingRelay(mode: 'on' | 'off', sql: MessagingOptions['sql'] = 'direct') {
   return async (sink: Sink): Promise<Relay> => {
     const run = tag();
     // Bench-only messages with names of their own, so parallel runs never route into each other's queues.
@@ -46,6 +54,7 @@ export function lucyMessagingRelay(mode: 'on' | 'off') {
           prefetch: config.prefetch,
           inbox: mode === 'on',
           outbox: mode === 'on',
+          sql,
           shutdownTimeoutMs: 5000,
         };
         queues.push(service, parkedQueueName(service), ...opts.retryDelaysMs.map((d) => retryQueueName(service, d)));
@@ -69,6 +78,7 @@ export function lucyMessagingRelay(mode: 'on' | 'off') {
           prefetch: config.prefetch,
           inbox: mode === 'on',
           outbox: mode === 'on',
+          sql,
           shutdownTimeoutMs: 5000,
         },
         { log, dataSource: seederDs },

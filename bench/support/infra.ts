@@ -30,14 +30,12 @@ export const config = {
   pgPool: intFromEnv('BENCH_PG_POOL', 20),
   /** A scenario with no progress for this long aborts. */
   stallMs: intFromEnv('BENCH_STALL_SECONDS', 30) * 1000,
-  /** Which scenarios to run (comma-separated subset of raw,off,on,nest); all by default. */
-  scenarios: (process.env.BENCH_SCENARIOS ?? 'raw,off,on,nest')
+  /** Which scenarios to run (comma-separated subset of raw,off,on,orm,nest); all by default. */
+  scenarios: (process.env.BENCH_SCENARIOS ?? 'raw,off,on,orm,nest')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent',
-  /** Keep libs/messaging on its TypeORM path (one transaction per message, no direct SQL): for before/after. */
-  typeormPath: process.env.BENCH_TYPEORM_PATH === '1',
 };
 
 export const log = createLogger('bench', { level: config.logLevel });
@@ -64,9 +62,6 @@ export async function openSchema(schema: string, poolMax = config.pgPool): Promi
     migrations: [MessagingTables1732000000000],
     migrationsTableName: 'migrations',
     extra: { max: poolMax },
-    // BENCH_TYPEORM_PATH=1: something that watches queries (a slow-query threshold no query reaches) keeps
-    // libs/messaging on its TypeORM path — a transaction per message, as before the direct-SQL batching.
-    ...(config.typeormPath ? { maxQueryExecutionTime: 3_600_000 } : {}),
   });
   await ds.initialize();
   await ds.runMigrations();

@@ -65,7 +65,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   UPLOAD_MAX_ROWS: env.int(1, 20_000).default(20_000),
   /** Most students one bulk action may touch. */
   ACCION_MAX_ALUMNOS: env.int(1, 20_000).default(1000),
-  /** A workflow still running after this long is listed as stuck (seed 000: "RUNNING for more than an hour"). */
+  /** A workflow still running after this long is listed as stuck. */
   STUCK_AFTER_MS: env.int(1000).default(3_600_000),
   /**
    * The least time between two runs of the scheduled SIAL pull (runtime key sincronizacion.cron): each

@@ -30,6 +30,12 @@ export interface MessagingOptions {
    * process died holds its key this long at most (consumer/own-transactions.ts).
    */
   leaseTtlMs?: number;
+  /**
+   * How the transport's own statements reach PostgreSQL (persistence/sql-adapter.ts): `direct` (several in
+   * one round trip on the pg client; used only where nothing watches the DataSource) or `typeorm` (TypeORM's
+   * public API only). Default: MESSAGING_SQL, else direct wherever it may be used.
+   */
+  sql?: 'direct' | 'typeorm';
   /** How long shutdown waits for in-flight messages and the outbox before closing anyway. */
   shutdownTimeoutMs: number;
   /** The transport's own log level (the service's LOG_LEVEL). */

@@ -20,6 +20,7 @@ import { MessagingMetrics } from './metrics.js';
 import type { MessagingOptions } from './options.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { OutboxStore } from './outbox/outbox.store.js';
+import { chooseSqlPath, type SqlPath } from './persistence/sql-adapter.js';
 import { AmqpConnection } from './transport/connection.js';
 import { assertExchanges, assertQueue } from './transport/topology.js';
 import { buildEnvelope, exchangeFor, toOutgoing, type Causation, type OutgoingMessage } from './transport/wire.js';
@@ -54,6 +55,8 @@ export class MessagingRuntime {
   /** Pool connections the data queues may hold together (dbGateOf). */
   readonly dbGate?: Semaphore;
   private started = false;
+  /** How the transport's statements reach PostgreSQL (persistence/sql-adapter.ts), with a DataSource. */
+  readonly sql?: SqlPath;
 
   constructor(
     readonly opts: MessagingOptions,
@@ -63,7 +66,8 @@ export class MessagingRuntime {
     this.parked = new ParkedMessages(this.connection);
     this.metrics = new MessagingMetrics(deps.registry);
     if (deps.dataSource) {
-      this.outboxStore = new OutboxStore(deps.dataSource);
+      this.sql = chooseSqlPath(deps.dataSource, opts.sql);
+      this.outboxStore = new OutboxStore(deps.dataSource, this.sql);
       this.inboxStore = new InboxStore(deps.dataSource);
       this.leaseStore = new LeaseStore(deps.dataSource);
       if (opts.outbox) {
@@ -145,6 +149,7 @@ export class MessagingRuntime {
         new QueueConsumer(queue, bindings, {
           connection: this.connection,
           dataSource: this.deps.dataSource,
+          sql: this.sql,
           inbox: this.inboxStore,
           outbox: this.outboxStore,
           leases: this.leaseStore,
@@ -186,7 +191,7 @@ export class MessagingRuntime {
     if (this.opts.outbox && this.outboxStore) {
       // One INSERT is atomic on its own: without anything watching transactions, no BEGIN/COMMIT around it,
       // and publish() calls made at the same time share one.
-      if (this.outboxStore.direct) await this.outboxStore.addAlone([msg]);
+      if (this.outboxStore.unwatched) await this.outboxStore.addAlone([msg]);
       else await this.deps.dataSource!.transaction((m) => this.outboxStore!.add(m, [msg]));
       this.relay?.kick();
     } else {

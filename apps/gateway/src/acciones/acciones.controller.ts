@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../config.js';
 import { BEARER } from '../api/docs.setup.js';
 import { AlumnosQueries } from '../alumnos/alumnos.queries.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { AccionMasiva, EjecucionSchema } from './acciones.schemas.js';
 import { AccionesService, CATALOGO_ACCIONES } from './acciones.service.js';
 
@@ -28,7 +28,7 @@ export class AccionesController {
   }
 
   @Post()
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Run an action on a selection of students (ids or a filter); recorded as a tarea',

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ESTADOS_ALUMNO } from '@lucy/contracts';
 import { ESTADOS, PASOS } from '../sagas/onboarding.model.js';
-import { Filtros, Id, patronLike, RangoFechas } from '../api/schemas.js';
+import { WhereClause, Id, likePattern, DateRange } from '../api/schemas.js';
 
 export const ESTADOS_PASO = ['pendiente', 'en_curso', 'completado', 'fallido', 'omitido'] as const;
 /** A student's state before their onboarding exists: waiting for approval, or approved and waiting for their turn. */
@@ -23,7 +23,7 @@ export const AlumnoFiltro = z.object({
   periodo: z.string().max(20).optional(),
   loteId: Id.optional(),
   q: z.string().trim().min(1).max(200).optional().describe('free text in name, surname, DNI, emails or UPN'),
-  ...RangoFechas,
+  ...DateRange,
 });
 export type AlumnoFiltro = z.infer<typeof AlumnoFiltro>;
 
@@ -43,9 +43,9 @@ export function alumnosConocidos(schema: string): string {
 }
 
 /** The WHERE of a filter over `workflow w` (onboarding workflows only), or over alumnosConocidos() as `w`. */
-export function filtrosDeAlumnos(f: AlumnoFiltro, schema: string): Filtros {
+export function alumnosWhere(f: AlumnoFiltro, schema: string): WhereClause {
   const s = `"${schema}"`;
-  const out = new Filtros()
+  const out = new WhereClause()
     .raw(`w.tipo = 'onboarding'`)
     .add((p) => `w.alumno->>'estado' = ${p}`, f.estado)
     .add((p) => `w.estado = ${p}`, f.workflow)
@@ -56,7 +56,7 @@ export function filtrosDeAlumnos(f: AlumnoFiltro, schema: string): Filtros {
     .add((p) => `w.created_at >= ${p}::timestamptz`, f.desde)
     .add((p) => `w.created_at < ${p}::timestamptz`, f.hasta);
   if (f.q) {
-    const p = out.param(patronLike(f.q));
+    const p = out.param(likePattern(f.q));
     out.raw(`(w.alumno->>'dni' ILIKE ${p} OR w.alumno->>'nombre' ILIKE ${p} OR w.alumno->>'apellido' ILIKE ${p} OR (w.alumno->>'nombre') || ' ' || (w.alumno->>'apellido') ILIKE ${p}
       OR w.alumno->>'emailPersonal' ILIKE ${p} OR w.alumno->>'emailInstitucional' ILIKE ${p} OR w.upn ILIKE ${p})`);
   }

@@ -2,18 +2,18 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query 
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
-import { Id, paginaDe, Paginacion } from '../api/schemas.js';
+import { Id, pageOf, Pagination } from '../api/schemas.js';
 import { ACCIONES, AccionesService, type Accion } from '../acciones/acciones.service.js';
 import { ResultadoSchema } from '../acciones/acciones.schemas.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { CicloService } from '../ciclo/ciclo.service.js';
 import { WorkflowQueries } from '../workflows/workflow.queries.js';
 import { AlumnoFiltro } from './alumno-filtro.js';
 import { AlumnosQueries } from './alumnos.queries.js';
 import { AprobacionService } from './aprobacion.service.js';
 
-const Listado = AlumnoFiltro.extend(Paginacion).strict();
+const Listado = AlumnoFiltro.extend(Pagination).strict();
 
 /** An operator's courses for one student: Moodle shortnames, each once. */
 const Inscripciones = z
@@ -108,7 +108,7 @@ export class AlumnosController {
 
   @Get()
   @ApiOperation({ summary: 'Students, newest first, filtered; `total` counts all that match' })
-  @ApiOkResponse({ standardSchema: paginaDe(AlumnoResumen) })
+  @ApiOkResponse({ standardSchema: pageOf(AlumnoResumen) })
   listar(@Query({ schema: Listado }) q: z.infer<typeof Listado>) {
     const { limit, offset, ...filtro } = q;
     return this.lista.listar(filtro, limit, offset);
@@ -131,7 +131,7 @@ export class AlumnosController {
 
   /** One route per action, so each is documented and permissioned on its own. */
   @Post(':id/acciones/:accion')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({ summary: `Run an action on one student: ${ACCIONES.join(', ')}. 409 says why it cannot run now` })
   @ApiAcceptedResponse({ standardSchema: ResultadoSchema })
@@ -145,7 +145,7 @@ export class AlumnosController {
   }
 
   @Post(':id/inscripciones')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({
     summary:
@@ -167,7 +167,7 @@ export class AlumnosController {
 
   // The first API's routes, kept for their callers.
   @Post(':id/desaprovisionar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({ summary: 'Undo everything Lucy did for the student, in reverse order (= acciones/desaprovisionar)' })
   desaprovisionar(@Param('id', { schema: Id }) id: string, @Actor() actor: string) {
@@ -175,7 +175,7 @@ export class AlumnosController {
   }
 
   @Post(':id/enrolar-moodle')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({ summary: 'Enrol in Moodle again (= acciones/enrolar-moodle)' })
   enrolarMoodle(@Param('id', { schema: Id }) id: string, @Actor() actor: string) {
@@ -183,7 +183,7 @@ export class AlumnosController {
   }
 
   @Post(':id/restablecer-password')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({ summary: 'A new temporary password, emailed (= acciones/restablecer-password)' })
   restablecerPassword(@Param('id', { schema: Id }) id: string, @Actor() actor: string) {

@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import type { Pagina } from '../api/schemas.js';
-import { alumnosConocidos, filtrosDeAlumnos, type AlumnoFiltro } from './alumno-filtro.js';
+import type { Page } from '../api/schemas.js';
+import { alumnosConocidos, alumnosWhere, type AlumnoFiltro } from './alumno-filtro.js';
 
 export interface AlumnoResumen {
   alumnoId: string;
@@ -34,8 +34,8 @@ export class AlumnosQueries {
     this.schema = config.DB_SCHEMA;
   }
 
-  async listar(f: AlumnoFiltro, limit: number, offset: number): Promise<Pagina<AlumnoResumen>> {
-    const w = filtrosDeAlumnos(f, this.schema);
+  async listar(f: AlumnoFiltro, limit: number, offset: number): Promise<Page<AlumnoResumen>> {
+    const w = alumnosWhere(f, this.schema);
     const from = `FROM ${alumnosConocidos(this.schema)} w ${w.sql}`;
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${from}`, w.params);
     const rows = await this.db.query(
@@ -47,7 +47,7 @@ export class AlumnosQueries {
 
   /** The ids a filter selects, up to `max` (+1, so the caller can tell there were more). */
   async ids(f: AlumnoFiltro, max: number): Promise<string[]> {
-    const w = filtrosDeAlumnos(f, this.schema);
+    const w = alumnosWhere(f, this.schema);
     const rows = await this.db.query(
       `SELECT w.alumno_id FROM ${alumnosConocidos(this.schema)} w ${w.sql} ORDER BY w.created_at, w.id LIMIT ${w.param(max + 1)}`,
       w.params,

@@ -6,7 +6,7 @@
 // each service's environment): a body with a key that names one is refused with that reason, before
 // the schema would call it merely an unknown key.
 import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { clavesSecretas } from './secretos.js';
+import { secretKeyPaths } from './secret-keys.js';
 import './zod-es.js';
 
 const DONDE: Record<string, string> = { body: 'cuerpo', query: 'consulta', param: 'ruta', custom: 'valor' };
@@ -17,7 +17,7 @@ export class SchemaPipe implements PipeTransform {
     const schema = metadata.schema;
     if (!schema) return value;
     if (metadata.type === 'body') {
-      const secretos = clavesSecretas(value);
+      const secretos = secretKeyPaths(value);
       if (secretos.length) {
         throw new BadRequestException({
           message: `los secretos no se guardan ni se muestran aquí (${secretos.slice(0, 10).join(', ')}): configuralos en el entorno de cada servicio (GRAPH_CLIENT_SECRET, MOODLE_TOKEN, SMTP_PASSWORD, SIAL_PASSWORD, o su variante _FILE)`,

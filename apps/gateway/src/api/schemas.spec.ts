@@ -1,4 +1,4 @@
-import { esFechaReal } from './schemas.js';
+import { isRealDate } from './schemas.js';
 
 describe('dates in queries', () => {
   it('takes dates and date-times that exist', () => {
@@ -10,7 +10,7 @@ describe('dates in queries', () => {
       '2027-02-01 23:59:59.999+03:00',
       '2027-02-01T00:00:00-0300',
     ])
-      expect([s, esFechaReal(s)]).toEqual([s, true]);
+      expect([s, isRealDate(s)]).toEqual([s, true]);
   });
 
   it('refuses dates that do not exist, which Date.parse would move to another day', () => {
@@ -29,7 +29,7 @@ describe('dates in queries', () => {
       'ayer',
       '',
     ]) {
-      expect([s, esFechaReal(s)]).toEqual([s, false]);
+      expect([s, isRealDate(s)]).toEqual([s, false]);
     }
   });
 });

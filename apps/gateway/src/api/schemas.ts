@@ -5,12 +5,12 @@ import { textProblem } from '@lucy/platform';
 export const Id = z.uuid({ error: 'debe ser un UUID' });
 
 /** Text a client typed: refused with the reason when it holds NUL or a lone surrogate (PostgreSQL and UTF-8 cannot keep them). */
-export const Texto = z.string().superRefine((s, ctx) => {
-  const problema = textProblem(s);
-  if (problema) ctx.addIssue({ code: 'custom', message: problema });
+export const UserText = z.string().superRefine((s, ctx) => {
+  const problem = textProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const entero = (min: number, max: number, def: number) =>
+const integer = (min: number, max: number, def: number) =>
   z.coerce
     .number({ error: 'debe ser un número' })
     .int({ error: 'debe ser un entero' })
@@ -18,46 +18,47 @@ const entero = (min: number, max: number, def: number) =>
     .max(max, { error: `máximo ${max}` })
     .default(def);
 
-export const Paginacion = {
-  limit: entero(1, 200, 50).describe('cuántos (1-200)'),
-  offset: entero(0, 1_000_000, 0).describe('cuántos saltear'),
+export const Pagination = {
+  limit: integer(1, 200, 50).describe('cuántos (1-200)'),
+  offset: integer(0, 1_000_000, 0).describe('cuántos saltear'),
 };
 
 /** `2027-02-01` or a full ISO date-time, that exists: Date.parse takes 2026-02-30 as March 2, PostgreSQL refuses it. */
-const FECHA = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
 
-export function esFechaReal(s: string): boolean {
-  const m = FECHA.exec(s);
+export function isRealDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
   if (!m) return false;
-  const [anio, mes, dia, hora = 0, min = 0, seg = 0] = m
+  const [year, month, day, hour = 0, min = 0, sec = 0] = m
     .slice(1, 7)
     .map((x) => (x === undefined ? undefined : Number(x))) as number[];
-  const diasDelMes = new Date(Date.UTC(anio!, mes!, 0)).getUTCDate(); // day 0 of the next month
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate(); // day 0 of the next month
   const offsetOk = m[8] === undefined || (Number(m[8]) <= 14 && Number(m[9]) <= 59);
   return (
-    anio! >= 1 &&
-    mes! >= 1 &&
-    mes! <= 12 &&
-    dia! >= 1 &&
-    dia! <= diasDelMes &&
-    hora <= 23 &&
+    year! >= 1 &&
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour <= 23 &&
     min <= 59 &&
-    seg <= 59 &&
+    sec <= 59 &&
     offsetOk
   );
 }
 
-export const Fecha = z
+export const IsoDate = z
   .string()
   .max(40)
-  .refine(esFechaReal, { error: 'debe ser una fecha que exista, en ISO 8601 (2027-02-01 o 2027-02-01T10:00:00Z)' });
+  .refine(isRealDate, { error: 'debe ser una fecha que exista, en ISO 8601 (2027-02-01 o 2027-02-01T10:00:00Z)' });
 
-export const RangoFechas = {
-  desde: Fecha.optional().describe('desde esta fecha (inclusive)'),
-  hasta: Fecha.optional().describe('hasta esta fecha (exclusive)'),
+export const DateRange = {
+  desde: IsoDate.optional().describe('desde esta fecha (inclusive)'),
+  hasta: IsoDate.optional().describe('hasta esta fecha (exclusive)'),
 };
 
-export interface Pagina<T> {
+export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
@@ -65,14 +66,14 @@ export interface Pagina<T> {
 }
 
 /** A response schema for a page of `item`. */
-export const paginaDe = <T extends z.ZodType>(item: T) =>
+export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(item) });
 
 /** Escapes LIKE's wildcards in free text typed by a user. */
-export const patronLike = (texto: string) => `%${texto.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Adds a condition and its parameter to a query under construction. */
-export class Filtros {
+export class WhereClause {
   readonly where: string[] = [];
   readonly params: unknown[] = [];
 

@@ -10,11 +10,11 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { alcanza, PUBLIC_METADATA, ROLES_METADATA, type Identidad, type Rol } from './roles.js';
+import { roleReaches, PUBLIC_METADATA, ROLES_METADATA, type Identity, type Role } from './roles.js';
 import { tokenDe } from './token.js';
 import { TokenService } from './token.service.js';
 
-export type RequestConIdentidad = Request & { identidad?: Identidad };
+export type RequestWithIdentity = Request & { identity?: Identity };
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -25,23 +25,23 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<RequestConIdentidad>();
+    const req = context.switchToHttp().getRequest<RequestWithIdentity>();
     if (!req.path.startsWith('/api/')) return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
 
     const token = tokenDe(req.headers.authorization);
     if (!token) throw new UnauthorizedException('falta el token: enviá Authorization: Bearer <token>');
-    const identidad = await this.tokens.verificar(token);
-    if (!identidad) throw new UnauthorizedException('el token no es válido o fue revocado');
+    const identity = await this.tokens.verificar(token);
+    if (!identity) throw new UnauthorizedException('el token no es válido o fue revocado');
     const necesita =
-      this.reflector.getAllAndOverride<Rol>(ROLES_METADATA, targets) ??
+      this.reflector.getAllAndOverride<Role>(ROLES_METADATA, targets) ??
       (['GET', 'HEAD'].includes(req.method) ? 'viewer' : 'admin');
-    if (!alcanza(identidad.rol, necesita))
+    if (!roleReaches(identity.rol, necesita))
       throw new ForbiddenException(
-        `el token "${identidad.nombre}" tiene el rol ${identidad.rol}; esta operación necesita ${necesita}`,
+        `el token "${identity.nombre}" tiene el rol ${identity.rol}; esta operación necesita ${necesita}`,
       );
-    req.identidad = identidad;
+    req.identity = identity;
     return true;
   }
 }

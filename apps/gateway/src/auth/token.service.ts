@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import type { Identidad, Rol } from './roles.js';
+import type { Identity, Role } from './roles.js';
 import { hashToken, nuevoToken } from './token.js';
 
 export interface TokenInfo {
   id: string;
   nombre: string;
-  rol: Rol;
+  rol: Role;
   creadoPor: string;
   creadoAt: string;
   usadoAt: string | null;
@@ -60,7 +60,7 @@ export class TokenService implements OnApplicationBootstrap {
     );
   }
 
-  async crear(nombre: string, rol: Rol, creadoPor: string): Promise<TokenInfo & { token: string }> {
+  async crear(nombre: string, rol: Role, creadoPor: string): Promise<TokenInfo & { token: string }> {
     const token = nuevoToken();
     try {
       const [row] = await this.db.query(
@@ -92,7 +92,7 @@ export class TokenService implements OnApplicationBootstrap {
   }
 
   /** The holder of a token that is valid now, or undefined. */
-  async verificar(token: string): Promise<Identidad | undefined> {
+  async verificar(token: string): Promise<Identity | undefined> {
     const [row] = await this.db.query(`SELECT id, nombre, rol FROM ${this.t} WHERE hash = $1 AND revocado_at IS NULL`, [
       hashToken(token),
     ]);

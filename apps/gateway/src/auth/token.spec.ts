@@ -1,4 +1,4 @@
-import { alcanza } from './roles.js';
+import { roleReaches } from './roles.js';
 import { hashToken, nuevoToken, tokenDe } from './token.js';
 
 describe('API tokens', () => {
@@ -19,9 +19,9 @@ describe('API tokens', () => {
   });
 
   it('grant what a lesser role may do to a greater one, never the other way', () => {
-    expect(alcanza('admin', 'operator')).toBe(true);
-    expect(alcanza('operator', 'viewer')).toBe(true);
-    expect(alcanza('operator', 'admin')).toBe(false);
-    expect(alcanza('viewer', 'operator')).toBe(false);
+    expect(roleReaches('admin', 'operator')).toBe(true);
+    expect(roleReaches('operator', 'viewer')).toBe(true);
+    expect(roleReaches('operator', 'admin')).toBe(false);
+    expect(roleReaches('viewer', 'operator')).toBe(false);
   });
 });

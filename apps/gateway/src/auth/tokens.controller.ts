@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
 import { Id } from '../api/schemas.js';
-import { Actor, Quien } from './actor.decorator.js';
-import { Requiere, Rol, type Identidad } from './roles.js';
+import { Actor, Caller } from './actor.decorator.js';
+import { RequiresRole, Role, type Identity } from './roles.js';
 import { TokenService } from './token.service.js';
 
 const NuevoToken = z
@@ -16,13 +16,13 @@ const NuevoToken = z
       .max(100)
       .regex(/^[\p{L}\p{N} ._@-]+$/u, { error: 'letras, números, espacio y . _ @ -' })
       .describe('quién lo usa: aparece como actor en la auditoría'),
-    rol: Rol,
+    rol: Role,
   })
   .strict();
 const TokenInfo = z.object({
   id: z.uuid(),
   nombre: z.string(),
-  rol: Rol,
+  rol: Role,
   creadoPor: z.string(),
   creadoAt: z.string(),
   usadoAt: z.string().nullable(),
@@ -38,13 +38,13 @@ export class TokensController {
 
   @Get('sesion')
   @ApiOperation({ summary: 'Who the token belongs to, and its role (the dashboard signs in with it)' })
-  @ApiOkResponse({ standardSchema: z.object({ nombre: z.string(), rol: Rol }) })
-  sesion(@Quien() quien: Identidad) {
+  @ApiOkResponse({ standardSchema: z.object({ nombre: z.string(), rol: Role }) })
+  sesion(@Caller() quien: Identity) {
     return { nombre: quien.nombre, rol: quien.rol };
   }
 
   @Post('tokens')
-  @Requiere('admin')
+  @RequiresRole('admin')
   @ApiOperation({ summary: 'Create a token; the token itself is in this answer only' })
   @ApiCreatedResponse({ standardSchema: TokenInfo.extend({ token: z.string() }) })
   crear(@Body({ schema: NuevoToken }) body: z.infer<typeof NuevoToken>, @Actor() actor: string) {
@@ -52,7 +52,7 @@ export class TokensController {
   }
 
   @Get('tokens')
-  @Requiere('admin')
+  @RequiresRole('admin')
   @ApiOperation({ summary: 'Tokens (never their value)' })
   @ApiOkResponse({ standardSchema: z.array(TokenInfo) })
   listar(@Query({ schema: Listado }) q: z.infer<typeof Listado>) {
@@ -60,7 +60,7 @@ export class TokensController {
   }
 
   @Delete('tokens/:id')
-  @Requiere('admin')
+  @RequiresRole('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a token: it stops working at once' })
   @ApiOkResponse({ standardSchema: TokenInfo })

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTag
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { BreakerService } from './breaker.service.js';
 
 // eslint-disable-next-line no-useless-assignment -- read by the parameter decorators below, which the rule does not see
@@ -47,7 +47,7 @@ export class BreakersController {
   }
 
   @Post(':servicio/:dependencia/reiniciar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({ summary: 'Close a breaker now (ReiniciarBreaker); the service confirms with BreakerCambiado' })
   @ApiAcceptedResponse({

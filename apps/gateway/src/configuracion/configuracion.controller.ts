@@ -3,9 +3,9 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTag
 import { z } from 'zod';
 import { Configuracion } from '@lucy/contracts';
 import { BEARER } from '../api/docs.setup.js';
-import { paginaDe, Paginacion } from '../api/schemas.js';
+import { pageOf, Pagination } from '../api/schemas.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { ConfiguracionApi, ConfiguracionNombrada } from './configuracion.schema.js';
 import { ConfiguracionService } from './configuracion.service.js';
 
@@ -109,7 +109,7 @@ export class ConfiguracionController {
   }
 
   @Put()
-  @Requiere('admin')
+  @RequiresRole('admin')
   @ApiOperation({
     summary: 'Replace the configuration: a new version, announced to the services (ConfiguracionCambiada)',
     description:
@@ -121,7 +121,7 @@ export class ConfiguracionController {
   }
 
   @Patch()
-  @Requiere('admin')
+  @RequiresRole('admin')
   @ApiOperation({
     summary: 'Change some top-level keys (each named key is replaced whole): a new version, announced',
     description:
@@ -137,7 +137,7 @@ export class ConfiguracionController {
   }
 
   @Delete('fijadas/:clave')
-  @Requiere('admin')
+  @RequiresRole('admin')
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -160,8 +160,8 @@ export class ConfiguracionController {
   @ApiOperation({
     summary: 'Every version: who changed which keys, which keys it set or gave back, when and why; newest first',
   })
-  @ApiOkResponse({ standardSchema: paginaDe(Historia) })
-  versiones(@Query({ schema: z.object(Paginacion).strict() }) q: { limit: number; offset: number }) {
+  @ApiOkResponse({ standardSchema: pageOf(Historia) })
+  versiones(@Query({ schema: z.object(Pagination).strict() }) q: { limit: number; offset: number }) {
     return this.configuracion.versiones(q.limit, q.offset);
   }
 
@@ -186,7 +186,7 @@ export class ConfiguracionController {
   }
 
   @Post('import')
-  @Requiere('admin')
+  @RequiresRole('admin')
   @ApiOperation({
     summary:
       'Import an exported configuration (say from staging into production): validated like PUT, a new version unless nothing differs',
@@ -203,7 +203,7 @@ export class ConfiguracionController {
   }
 
   @Post('republicar')
-  @Requiere('admin')
+  @RequiresRole('admin')
   @HttpCode(202)
   @ApiOperation({
     summary:

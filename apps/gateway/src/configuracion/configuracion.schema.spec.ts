@@ -1,6 +1,6 @@
 import {
   cambiosEntre,
-  clavesSecretas,
+  secretKeyPaths,
   ConfiguracionApi,
   ConfiguracionNombrada,
   DEFECTO,
@@ -81,9 +81,9 @@ describe('the runtime configuration', () => {
 
   it('finds keys that name a secret, at any depth', () => {
     expect(
-      clavesSecretas({ limites: {}, graph: { clientSecret: 'x' }, moodleToken: 'y', smtp: [{ SMTP_PASSWORD: 'z' }] }),
+      secretKeyPaths({ limites: {}, graph: { clientSecret: 'x' }, moodleToken: 'y', smtp: [{ SMTP_PASSWORD: 'z' }] }),
     ).toEqual(['graph.clientSecret', 'moodleToken', 'smtp[0].SMTP_PASSWORD']);
-    expect(clavesSecretas(DEFECTO)).toEqual([]);
+    expect(secretKeyPaths(DEFECTO)).toEqual([]);
   });
 
   it('lists the top-level keys that changed, whatever the key order', () => {

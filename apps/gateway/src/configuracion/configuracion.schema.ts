@@ -174,7 +174,7 @@ export const DEFECTO: Configuracion = {
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
 };
 
-export { clavesSecretas } from '../api/secretos.js';
+export { secretKeyPaths } from '../api/secret-keys.js';
 
 /** JSON with keys sorted, to compare two values whatever their key order. */
 export function canonico(v: unknown): string {

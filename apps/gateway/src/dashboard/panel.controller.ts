@@ -9,7 +9,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import { exhaustMap, from, map, timer, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { ConfiguracionApi } from '../configuracion/configuracion.schema.js';
 import { PanelService } from './panel.service.js';
 
@@ -119,7 +119,7 @@ export class PanelController {
   }
 
   @Post('config/validar')
-  @Requiere('viewer')
+  @RequiresRole('viewer')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Check a configuration as PUT /api/v1/config would, without saving it: every problem, by field',

@@ -8,7 +8,7 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { ConfiguracionStore } from '../configuracion/configuracion.store.js';
 import { QueueReader } from './queue.reader.js';
-import type { Contadores } from './metricas.js';
+import type { Counters } from './scraped-metrics.js';
 import { resumirServicio, type ServicioPanel } from './resumen.js';
 import { ServiceReader } from './service.reader.js';
 
@@ -27,7 +27,7 @@ const HISTORIAL_MS = 75_000;
 export class PanelService {
   private ultimo?: { at: number; panel: Panel };
   private enCurso?: Promise<Panel>;
-  private readonly muestras = new Map<string, Contadores[]>();
+  private readonly muestras = new Map<string, Counters[]>();
   private readonly store: ConfiguracionStore;
 
   constructor(
@@ -67,7 +67,7 @@ export class PanelService {
     return panel;
   }
 
-  private anotar(servicio: string, c: Contadores | undefined): Contadores[] {
+  private anotar(servicio: string, c: Counters | undefined): Counters[] {
     const ahora = Date.now();
     const lista = (this.muestras.get(servicio) ?? []).filter((m) => ahora - m.at <= HISTORIAL_MS);
     if (c) lista.push(c);

@@ -26,8 +26,8 @@ const sana = (breaker: Record<string, unknown> = {}): SaludLeida => ({
 describe("a service's line on the dashboard", () => {
   it('adds up its queues and reads its broker, outbox and breakers with the rate use', () => {
     const s = resumirServicio('teams-service', 'http://t', sana(), colas, [
-      { at: 0, consumidos: 0, llamadas: { graph: 0 } },
-      { at: 60_000, consumidos: 120, llamadas: { graph: 150 } },
+      { at: 0, consumed: 0, calls: { graph: 0 } },
+      { at: 60_000, consumed: 120, calls: { graph: 150 } },
     ]);
     expect(s).toMatchObject({
       estado: 'activo',

@@ -2,7 +2,7 @@
 // (broker, outbox, each breaker with its rate limiter, the runtime configuration it applies), its queues
 // as the broker counts them, and the rates from its /metrics samples. Pure.
 import { alDia, configuracionAplicada, type ConfiguracionAplicada } from './configuracion-aplicada.js';
-import { porMinuto, type Contadores } from './metricas.js';
+import { perMinute, type Counters } from './scraped-metrics.js';
 
 export interface SaludLeida {
   alcanzable: boolean;
@@ -67,7 +67,7 @@ export function resumirServicio(
   url: string,
   salud: SaludLeida,
   colas: ColaLeida[],
-  muestras: readonly Contadores[],
+  muestras: readonly Counters[],
   versionConfig: number | null = null,
 ): ServicioPanel {
   const d = salud.detalles;
@@ -91,7 +91,7 @@ export function resumirServicio(
       const limites = (limitador?.limits ?? null) as Record<string, unknown> | null;
       const base = num(limites?.rpm);
       const rpm = base === null ? null : Math.round(base * (num(limitador?.factor) ?? 1));
-      const llamadasPorMinuto = porMinuto(muestras, (c) => c.llamadas[dependencia] ?? 0);
+      const llamadasPorMinuto = perMinute(muestras, (c) => c.calls[dependencia] ?? 0);
       return {
         dependencia,
         estado: str(v.state),
@@ -145,7 +145,7 @@ export function resumirServicio(
     aparcados: sumaDe((c) => c.aparcados),
     breakers,
     usoTasa: usos.length ? Math.max(...usos) : null,
-    mensajesPorMinuto: salud.alcanzable ? porMinuto(muestras, (c) => c.consumidos) : null,
+    mensajesPorMinuto: salud.alcanzable ? perMinute(muestras, (c) => c.consumed) : null,
     ultimoError,
     configuracion: configuracion && {
       ...configuracion,

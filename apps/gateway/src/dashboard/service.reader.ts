@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConfig } from '@lucy/platform';
 import { serviceUrls, type GatewayConfig } from '../config.js';
 import { SERVICIOS_CON_CLAVES } from '../configuracion/aplicacion.js';
-import { contadoresDe, leerMetricas, type Contadores } from './metricas.js';
+import { countersOf, parseMetrics, type Counters } from './scraped-metrics.js';
 import type { SaludLeida } from './resumen.js';
 
 const TIMEOUT_MS = 2500;
@@ -38,11 +38,11 @@ export class ServiceReader {
   }
 
   /** The counters now, or undefined when the service does not answer. */
-  async contadores(servicio: string): Promise<Contadores | undefined> {
+  async contadores(servicio: string): Promise<Counters | undefined> {
     try {
       const res = await fetch(`${this.urls[servicio]}/metrics`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
       if (!res.ok) return undefined;
-      return contadoresDe(leerMetricas(await res.text()), Date.now());
+      return countersOf(parseMetrics(await res.text()), Date.now());
     } catch {
       return undefined;
     }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { DlqService } from './dlq.service.js';
 
 const Servicio = z
@@ -73,7 +73,7 @@ export class DlqController {
   }
 
   @Get(':servicio')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @ApiOperation({
     summary:
       "A service's parked messages, oldest first, with the reason and attempts (operator: payloads hold personal data)",
@@ -94,7 +94,7 @@ export class DlqController {
   }
 
   @Post(':servicio/reintentar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Replay one parked message (messageId) or all of a queue, with a fresh retry budget' })
   @ApiOkResponse({ standardSchema: Operacion })
@@ -107,7 +107,7 @@ export class DlqController {
   }
 
   @Post(':servicio/descartar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Discard one parked message (messageId) or, with todos: true, all of a queue' })
   @ApiOkResponse({ standardSchema: Operacion })

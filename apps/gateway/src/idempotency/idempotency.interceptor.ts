@@ -22,7 +22,7 @@ import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, map, of, type Observable } from 'rxjs';
-import type { RequestConIdentidad } from '../auth/auth.guard.js';
+import type { RequestWithIdentity } from '../auth/auth.guard.js';
 import { tokenDe } from '../auth/token.js';
 import { captureAnswer, type CapturedAnswer } from './answer-capture.js';
 import { openAnswer, sealAnswer } from './answer-seal.js';
@@ -50,10 +50,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
-    const req = context.switchToHttp().getRequest<RequestConIdentidad>();
+    const req = context.switchToHttp().getRequest<RequestWithIdentity>();
     const res = context.switchToHttp().getResponse<Response>();
     const header = req.headers['idempotency-key'];
-    if (req.method !== 'POST' || !req.path.startsWith('/api/') || header === undefined || !req.identidad)
+    if (req.method !== 'POST' || !req.path.startsWith('/api/') || header === undefined || !req.identity)
       return next.handle();
     if (
       !this.afterUpload &&
@@ -76,7 +76,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         });
       throw err;
     }
-    const { tokenId } = req.identidad;
+    const { tokenId } = req.identity;
     const bearer = tokenDe(req.headers.authorization) ?? '';
 
     for (let attempt = 0; ; attempt++) {
@@ -194,8 +194,8 @@ export class IdempotencyAfterUpload extends IdempotencyInterceptor {
   protected override readonly afterUpload = true;
 }
 
-function uploadedParts(req: RequestConIdentidad): UploadedPart[] {
-  const r = req as RequestConIdentidad & {
+function uploadedParts(req: RequestWithIdentity): UploadedPart[] {
+  const r = req as RequestWithIdentity & {
     file?: UploadedPart;
     files?: UploadedPart[] | Record<string, UploadedPart[]>;
   };

@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { FilaAlumno } from '@lucy/contracts';
 import { invalidTexts, jsonDepth, MAX_JSON_DEPTH } from '@lucy/platform';
-import { Texto } from '../api/schemas.js';
+import { UserText } from '../api/schemas.js';
 
 /** The fields ingest-service reads from a row (it also accepts common aliases, e.g. Documento for dni). */
 export const CAMPOS = [
@@ -22,7 +22,7 @@ export const CAMPOS = [
 
 /** `{"dni":"Documento","nombre":"Nombres"}`: field → the file's column header. */
 export const Mapeo = z
-  .partialRecord(z.enum(CAMPOS, { error: `los campos son ${CAMPOS.join(', ')}` }), Texto.min(1).max(200))
+  .partialRecord(z.enum(CAMPOS, { error: `los campos son ${CAMPOS.join(', ')}` }), UserText.min(1).max(200))
   .refine((m) => new Set(Object.values(m)).size === Object.values(m).length, {
     error: 'dos campos no pueden leer la misma columna',
   });
@@ -38,7 +38,7 @@ export interface Limites {
 }
 
 const celda = z.union(
-  [Texto.max(MAX_CELDA, { error: `una celda tiene más de ${MAX_CELDA} caracteres` }), z.number(), z.null()],
+  [UserText.max(MAX_CELDA, { error: `una celda tiene más de ${MAX_CELDA} caracteres` }), z.number(), z.null()],
   {
     error: 'cada valor debe ser texto, número o null',
   },

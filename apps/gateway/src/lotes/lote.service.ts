@@ -1,5 +1,5 @@
 // Lotes (batches) as the operator sees them: started here, filled in by ingest-service's reply, and
-// their progress counted from the workflows of the students they set in motion (seed 002).
+// their progress counted from the workflows of the students they set in motion.
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';

@@ -20,11 +20,11 @@ import { InjectConfig, invalidInput } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { BEARER } from '../api/docs.setup.js';
 import { parse } from '../api/problem.js';
-import { Id, paginaDe, Paginacion, RangoFechas, Texto } from '../api/schemas.js';
+import { Id, pageOf, Pagination, DateRange, UserText } from '../api/schemas.js';
 import { EjecucionSchema } from '../acciones/acciones.schemas.js';
 import { AccionesService, type Accion } from '../acciones/acciones.service.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { accionDeReintento } from '../sagas/onboarding.saga.js';
 import { IdempotencyAfterUpload } from '../idempotency/idempotency.interceptor.js';
 import { WorkflowQueries } from '../workflows/workflow.queries.js';
@@ -128,8 +128,8 @@ const Listado = z
     origen: z.enum(['sial', 'upload']).optional(),
     solicitadoPor: z.string().max(100).optional(),
     q: z.string().trim().min(1).max(200).optional().describe("text in the file's name"),
-    ...RangoFechas,
-    ...Paginacion,
+    ...DateRange,
+    ...Pagination,
   })
   .strict();
 
@@ -138,7 +138,7 @@ const PlanListado = z
   .object({
     accion: z.enum(ACCIONES_PLAN).optional().describe('only the items of this action'),
     q: z.string().trim().min(1).max(200).optional().describe('text in the DNI, name or surname'),
-    ...Paginacion,
+    ...Pagination,
   })
   .strict();
 
@@ -181,7 +181,7 @@ const ResolucionRespuesta = z.object({
 });
 
 /** A form field or file name: busboy turns bytes that are not UTF-8 into U+FFFD, which is how they are seen here. */
-const Campo = Texto.refine((t) => !t.includes('\ufffd'), { error: 'tiene bytes que no son UTF-8' });
+const Campo = UserText.refine((t) => !t.includes('\ufffd'), { error: 'tiene bytes que no son UTF-8' });
 
 /** The multipart form (its text fields; the file is `archivo`). */
 const Formulario = z
@@ -239,7 +239,7 @@ export class LotesController {
   ) {}
 
   @Post()
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('archivo'), IdempotencyAfterUpload)
   @ApiOperation({
@@ -315,7 +315,7 @@ export class LotesController {
 
   @Get()
   @ApiOperation({ summary: 'Lotes, newest first, each with its progress' })
-  @ApiOkResponse({ standardSchema: paginaDe(Progreso) })
+  @ApiOkResponse({ standardSchema: pageOf(Progreso) })
   listar(@Query({ schema: Listado }) q: z.infer<typeof Listado>) {
     const { limit, offset, ...filtro } = q;
     return this.lista.listar(filtro, limit, offset);
@@ -334,7 +334,7 @@ export class LotesController {
       "A lote's plan, paged: per student, the action (crear, actualizar, suspender, retornar, ninguna; invalid rows and unknown leavers), the fields before and after, the courses, and counts per action",
   })
   @ApiOkResponse({
-    standardSchema: paginaDe(ItemPlanDoc).extend({
+    standardSchema: pageOf(ItemPlanDoc).extend({
       loteId: z.uuid(),
       estado: z.enum(ESTADOS_LOTE),
       plan: PlanResumen,
@@ -351,7 +351,7 @@ export class LotesController {
   }
 
   @Post(':id/confirmar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({
     summary:
@@ -367,7 +367,7 @@ export class LotesController {
   }
 
   @Post(':id/aprobar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({
     summary:
@@ -383,7 +383,7 @@ export class LotesController {
   }
 
   @Post(':id/descartar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({ summary: "Drop a lote's plan (simulado or esperando_aprobacion): nothing of it is ever applied" })
   @ApiAcceptedResponse({ standardSchema: ResolucionRespuesta })
@@ -400,7 +400,7 @@ export class LotesController {
   }
 
   @Post(':id/reintentar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({
     summary:

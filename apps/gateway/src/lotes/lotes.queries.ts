@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { Filtros, patronLike, type Pagina } from '../api/schemas.js';
+import { WhereClause, likePattern, type Page } from '../api/schemas.js';
 import { lotes } from './estado-lote.js';
 import { LoteService } from './lote.service.js';
 import { resumir, type ProgresoLote } from './progreso.js';
@@ -29,12 +29,12 @@ export class LotesQueries {
     this.s = `"${config.DB_SCHEMA}"`;
   }
 
-  async listar(f: LoteFiltro, limit: number, offset: number): Promise<Pagina<ProgresoLote>> {
-    const w = new Filtros()
+  async listar(f: LoteFiltro, limit: number, offset: number): Promise<Page<ProgresoLote>> {
+    const w = new WhereClause()
       .add((p) => `estado = ${p}`, f.estado)
       .add((p) => `origen = ${p}`, f.origen)
       .add((p) => `solicitado_por = ${p}`, f.solicitadoPor)
-      .add((p) => `nombre_archivo ILIKE ${p}`, f.q ? patronLike(f.q) : undefined)
+      .add((p) => `nombre_archivo ILIKE ${p}`, f.q ? likePattern(f.q) : undefined)
       .add((p) => `created_at >= ${p}::timestamptz`, f.desde)
       .add((p) => `created_at < ${p}::timestamptz`, f.hasta);
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${lotes(this.s)} l ${w.sql}`, w.params);

@@ -7,7 +7,7 @@ import { ConfirmarLote, DescartarLote, type LotePlanificado, type LotePlanParte 
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { patronLike, type Pagina } from '../api/schemas.js';
+import { likePattern, type Page } from '../api/schemas.js';
 import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
@@ -146,7 +146,7 @@ export class PlanService {
   }
 
   /** The plan's items, paged and filtered, each as an action with its courses (plan-vista.ts). */
-  async items(loteId: string, f: PlanFiltro, limit: number, offset: number): Promise<Pagina<ItemVista>> {
+  async items(loteId: string, f: PlanFiltro, limit: number, offset: number): Promise<Page<ItemVista>> {
     const [lote] = await this.db.query(`SELECT plan FROM ${this.s}.lote WHERE id = $1`, [loteId]);
     if (!lote) throw new NotFoundException(`no existe el lote ${loteId}`);
     const where = ['lote_id = $1'];
@@ -156,7 +156,7 @@ export class PlanService {
       where.push(`resultado = $${params.length}`);
     }
     if (f.q) {
-      params.push(patronLike(f.q));
+      params.push(likePattern(f.q));
       const p = `$${params.length}`;
       where.push(
         `(dni ILIKE ${p} OR item->'alumno'->>'nombre' ILIKE ${p} OR item->'alumno'->>'apellido' ILIKE ${p} OR item->'anterior'->>'apellido' ILIKE ${p})`,

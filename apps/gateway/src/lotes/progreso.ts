@@ -1,4 +1,4 @@
-// A lote's progress, counted from the workflows of the students it set in motion (seed 002), and its plan
+// A lote's progress, counted from the workflows of the students it set in motion, and its plan
 // while it waits for an operator. Pure.
 import type { Retencion } from '@lucy/contracts';
 

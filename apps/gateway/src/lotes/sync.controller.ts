@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FUENTES_SIAL } from '@lucy/contracts';
 import { BEARER } from '../api/docs.setup.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { LoteService } from './lote.service.js';
 
 const SyncBody = z
@@ -37,7 +37,7 @@ export class SyncController {
   constructor(private readonly lotes: LoteService) {}
 
   @Post('sial')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({
     summary:

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FUENTES_SIAL } from '@lucy/contracts';
 import { BEARER } from '../api/docs.setup.js';
 import { Actor } from '../auth/actor.decorator.js';
-import { Requiere } from '../auth/roles.js';
+import { RequiresRole } from '../auth/roles.js';
 import { SyncScheduler } from '../scheduler/sync.scheduler.js';
 
 const Momento = z.object({
@@ -63,7 +63,7 @@ export class ProgramacionController {
   }
 
   @Post('ejecutar')
-  @Requiere('operator')
+  @RequiresRole('operator')
   @HttpCode(202)
   @ApiOperation({
     summary:

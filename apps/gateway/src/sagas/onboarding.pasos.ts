@@ -83,7 +83,7 @@ export const PASOS_ONBOARDING = [
   },
   {
     paso: 'moodle',
-    etiqueta: 'Matrícula en Moodle',
+    etiqueta: 'Enrolamiento en Moodle',
     ok: MoodleEnrolado,
     falla: MoodleFallido,
     tras: 'cuenta',
@@ -118,7 +118,7 @@ export const PASOS_ONBOARDING = [
   },
   {
     paso: 'desenrolar_moodle',
-    etiqueta: 'Desmatricular de Moodle',
+    etiqueta: 'Desenrolar de Moodle',
     ok: MoodleDesenrolado,
     falla: MoodleDesenrolamientoFallido,
     deshace: 'moodle',

@@ -1,4 +1,4 @@
-// The scheduled SIAL pull (seed 003's scheduled job, for SIAL): every gateway replica runs the cron of the
+// The scheduled SIAL pull: every gateway replica runs the cron of the
 // runtime configuration (sincronizacion.cron, read in zonaHoraria) and fires at each scheduled time; the
 // slot table (franjas.repository.ts) lets exactly one pull per scheduled time through, whatever the
 // number of replicas. The pull itself is LoteService.sincronizarSial, as an operator's: lote, audit, tarea.

@@ -1,4 +1,4 @@
-// Tareas (seed 000's Tarea): one record per thing an operator set going — a SIAL sync, an upload, a bulk
+// Tareas: one record per thing an operator set going — a SIAL sync, an upload, a bulk
 // action, a retry — with its counts, details and start/end. Written in the caller's transaction when
 // there is one, so a tarea exists exactly when its work was committed.
 import { Injectable, NotFoundException } from '@nestjs/common';
@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { Filtros, type Pagina } from '../api/schemas.js';
+import { WhereClause, type Page } from '../api/schemas.js';
 
 export const TIPOS_TAREA = [
   'sincronizacion',
@@ -125,8 +125,8 @@ export class TareaService {
     hasta?: string;
     limit: number;
     offset: number;
-  }): Promise<Pagina<Tarea>> {
-    const f = new Filtros()
+  }): Promise<Page<Tarea>> {
+    const f = new WhereClause()
       .add((p) => `tipo = ${p}`, q.tipo)
       .add((p) => `estado = ${p}`, q.estado)
       .add((p) => `actor = ${p}`, q.actor)

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
-import { Id, paginaDe, Paginacion, RangoFechas } from '../api/schemas.js';
+import { Id, pageOf, Pagination, DateRange } from '../api/schemas.js';
 import { ESTADOS_TAREA, TIPOS_TAREA, TareaService } from './tarea.service.js';
 
 export const TareaSchema = z.object({
@@ -25,8 +25,8 @@ const Filtro = z
     estado: z.enum(ESTADOS_TAREA).optional(),
     actor: z.string().max(100).optional(),
     loteId: Id.optional(),
-    ...RangoFechas,
-    ...Paginacion,
+    ...DateRange,
+    ...Pagination,
   })
   .strict();
 
@@ -38,7 +38,7 @@ export class TareasController {
 
   @Get()
   @ApiOperation({ summary: 'Tareas (syncs, uploads, bulk actions, retries), newest first' })
-  @ApiOkResponse({ standardSchema: paginaDe(TareaSchema) })
+  @ApiOkResponse({ standardSchema: pageOf(TareaSchema) })
   listar(@Query({ schema: Filtro }) q: z.infer<typeof Filtro>) {
     return this.tareas.listar(q);
   }

@@ -1,10 +1,10 @@
 // Workflows as a list: filtered by state, type and date, and the stuck ones — flagged by the sweeper
-// (past their step's deadline) or, as seed 000 put it, still running more than an hour after they began.
+// (past their step's deadline) or still running more than an hour after they began.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { Filtros, type Pagina } from '../api/schemas.js';
+import { WhereClause, type Page } from '../api/schemas.js';
 import { TERMINALES } from '../sagas/onboarding.model.js';
 
 export interface WorkflowFiltro {
@@ -59,9 +59,9 @@ export class WorkflowListaQueries {
     this.s = `"${config.DB_SCHEMA}"`;
   }
 
-  listar(f: WorkflowFiltro, limit: number, offset: number): Promise<Pagina<WorkflowResumen>> {
+  listar(f: WorkflowFiltro, limit: number, offset: number): Promise<Page<WorkflowResumen>> {
     return this.pagina(
-      new Filtros()
+      new WhereClause()
         .add((p) => `estado = ${p}`, f.estado)
         .add((p) => `tipo = ${p}`, f.tipo)
         .add((p) => `atascado = ${p}`, f.atascado)
@@ -74,8 +74,8 @@ export class WorkflowListaQueries {
   }
 
   /** Flagged stuck, or not finished STUCK_AFTER_MS (1 h) after it began. */
-  atascados(limit: number, offset: number): Promise<Pagina<WorkflowResumen>> {
-    const f = new Filtros();
+  atascados(limit: number, offset: number): Promise<Page<WorkflowResumen>> {
+    const f = new WhereClause();
     const terminales = f.param([...TERMINALES]);
     const antesDe = f.param(new Date(Date.now() - this.config.STUCK_AFTER_MS).toISOString());
     f.raw(`(atascado OR (estado <> ALL(${terminales}::text[]) AND created_at < ${antesDe}::timestamptz))`);
@@ -83,11 +83,11 @@ export class WorkflowListaQueries {
   }
 
   private async pagina(
-    f: Filtros,
+    f: WhereClause,
     limit: number,
     offset: number,
     orden = 'created_at DESC',
-  ): Promise<Pagina<WorkflowResumen>> {
+  ): Promise<Page<WorkflowResumen>> {
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.s}.workflow ${f.sql}`, f.params);
     const rows = await this.db.query(
       `SELECT * FROM ${this.s}.workflow ${f.sql} ORDER BY ${orden}, id LIMIT ${f.param(limit)} OFFSET ${f.param(offset)}`,

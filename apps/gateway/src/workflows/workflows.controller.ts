@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
-import { Id, paginaDe, Paginacion, RangoFechas } from '../api/schemas.js';
+import { Id, pageOf, Pagination, DateRange } from '../api/schemas.js';
 import { ESTADOS } from '../sagas/onboarding.model.js';
 import { WorkflowListaQueries } from './workflow-lista.queries.js';
 
@@ -28,11 +28,11 @@ const Listado = z
     tipo: z.enum(['onboarding']).optional(),
     atascado: z.stringbool().optional(),
     loteId: Id.optional(),
-    ...RangoFechas,
-    ...Paginacion,
+    ...DateRange,
+    ...Pagination,
   })
   .strict();
-const Pagina = z.object(Paginacion).strict();
+const Page = z.object(Pagination).strict();
 
 @ApiTags('workflows')
 @ApiBearerAuth(BEARER)
@@ -42,7 +42,7 @@ export class WorkflowsController {
 
   @Get()
   @ApiOperation({ summary: 'Workflows by state, type and start date, newest first' })
-  @ApiOkResponse({ standardSchema: paginaDe(WorkflowResumen) })
+  @ApiOkResponse({ standardSchema: pageOf(WorkflowResumen) })
   listar(@Query({ schema: Listado }) q: z.infer<typeof Listado>) {
     const { limit, offset, ...filtro } = q;
     return this.lista.listar(filtro, limit, offset);
@@ -53,8 +53,8 @@ export class WorkflowsController {
     summary:
       'Stuck workflows: past a step deadline, or still running an hour (STUCK_AFTER_MS) after they began; oldest first',
   })
-  @ApiOkResponse({ standardSchema: paginaDe(WorkflowResumen) })
-  atascados(@Query({ schema: Pagina }) q: z.infer<typeof Pagina>) {
+  @ApiOkResponse({ standardSchema: pageOf(WorkflowResumen) })
+  atascados(@Query({ schema: Page }) q: z.infer<typeof Page>) {
     return this.lista.atascados(q.limit, q.offset);
   }
 }

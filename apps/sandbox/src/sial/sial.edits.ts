@@ -3,7 +3,7 @@
 // list of edits applied in order over the generated cohort, so the cohort stays a pure function of its
 // settings and edits: "advance" to the next revision keeps them, and reset drops them.
 //
-// How SIAL shows a student who leaves is not known (the seeds describe only its three intake lists). The
+// How SIAL shows a student who leaves is not known (only its three intake lists are known). The
 // stand-in can show it both ways a registry office plausibly would, and Lucy must handle either:
 //   - the record stays in its list with estado `baja` or `egresado` (an edit of `estado`);
 //   - the record is no longer listed at all (a removal): Lucy only learns it from its absence.

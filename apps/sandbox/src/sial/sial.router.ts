@@ -1,4 +1,4 @@
-// The SIAL REST API as a Django REST framework service answers it (seed 001 describes a Django stack):
+// The SIAL REST API as a Django REST framework service answers it:
 //   GET /v1/api/{aspirantes,preinscriptos,ingresantes}/  with HTTP Basic auth
 // - no or bad credentials: 401, `WWW-Authenticate: Basic realm="api"`, {"detail": "..."} (BasicAuthentication)
 // - PageNumberPagination: ?page=N (1-based, or "last") &page_size=M (capped at max_page_size; invalid → default);

@@ -21,7 +21,7 @@ export const TOPES_POR_MINUTO = {
 const RAZON: Record<string, string> = {
   'graph.rpm': 'Entra admite a una aplicación hasta 8.000 unidades de recurso cada 10 s en el tenant más grande',
   'graph.writeRpm': 'Entra admite 3.000 escrituras cada 2 min 30 s por aplicación y tenant',
-  'moodle.rpm': '100 por segundo: más de lo que un Moodle institucional atiende de altas y matriculaciones',
+  'moodle.rpm': '100 por segundo: más de lo que un Moodle institucional atiende de altas y enrolamientos',
   'smtp.rpm': 'más de lo que un servidor de correo admite de un remitente: Exchange Online 30, Amazon SES desde 840',
 };
 

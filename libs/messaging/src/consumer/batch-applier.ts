@@ -12,13 +12,13 @@
 // Slow handlers keep a transaction each: a transaction takes no more messages than fit in `maxMs` at the
 // handlers' recent pace (one while they are slow), and once its handlers have run `maxMs` it hands the rest
 // back (their claims deleted in the commit). At most `maxWorkers` transactions are open at once (the
-// prefetch: as many as one transaction per message had). The transport's statements go straight to the
-// pg client (direct-sql.ts).
+// prefetch: as many as one transaction per message had). The transport's statements go through an
+// SqlSession (persistence/sql-adapter.ts): straight to the pg client, or through TypeORM's public API.
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { TransientError } from '../errors.js';
 import type { InboxStore } from '../inbox/inbox.store.js';
 import type { OutboxStore } from '../outbox/outbox.store.js';
-import { clientOf, lastResult, markTransaction, type SqlClient } from '../persistence/direct-sql.js';
+import { openSqlSession, type SqlPath, type SqlSession } from '../persistence/sql-adapter.js';
 import type { OutgoingMessage } from '../transport/wire.js';
 import type { MessageContext } from './message-context.js';
 import type { Semaphore } from './semaphore.js';
@@ -36,6 +36,8 @@ interface Job {
 
 export interface BatchApplierOptions {
   dataSource: DataSource;
+  /** How the transport's statements reach PostgreSQL (chooseSqlPath). */
+  sql: SqlPath;
   /** The inbox to claim in, or none (inbox off). */
   inbox?: InboxStore;
   /** The outbox to write in the same transaction, or none (outbox off: the caller publishes after commit). */
@@ -101,11 +103,10 @@ export class BatchApplier {
     try {
       while (this.waiting.length > 0) {
         const allowed = await this.o.gate?.acquire();
-        const qr = this.o.dataSource.createQueryRunner();
+        const session = openSqlSession(this.o.dataSource, this.o.sql);
         try {
-          let client: SqlClient;
           try {
-            client = await clientOf(qr); // may wait for the pool, while other workers take what waits
+            await session.connect(); // may wait for the pool, while other workers take what waits
           } catch (err) {
             // No connection (the database is down): the message that would have used it fails as it would alone.
             started();
@@ -114,10 +115,9 @@ export class BatchApplier {
           }
           started();
           // After a failed statement of ours, start again on a fresh connection.
-          while (this.waiting.length > 0 && (await this.transaction(qr, client)));
+          while (this.waiting.length > 0 && (await this.transaction(session)));
         } finally {
-          markTransaction(qr, false);
-          await qr.release();
+          await session.release();
           allowed?.();
         }
       }
@@ -133,7 +133,8 @@ export class BatchApplier {
   }
 
   /** One transaction; false if a statement of ours failed (every job it took is settled or handed back). */
-  private async transaction(qr: QueryRunner, client: SqlClient): Promise<boolean> {
+  private async transaction(session: SqlSession): Promise<boolean> {
+    const qr = session.queryRunner;
     const { inbox, outbox, maxMs, consumer } = this.o;
     const taken = this.waiting.splice(0, this.batchSize());
     if (this.waiting.length > 0) this.spawn(); // more than this transaction takes: another worker for the rest
@@ -154,14 +155,11 @@ export class BatchApplier {
     const outgoing: OutgoingMessage[] = [];
     let next = 0; // jobs[next..] have not been looked at
     let claimedAll = false;
-    let open = false;
     const original = qr.query;
     try {
-      const claimSql = inbox ? inbox.claimManySql(consumer, jobs) : '';
-      const res = await client.query(claimSql ? `START TRANSACTION; ${claimSql}` : 'START TRANSACTION');
-      open = claimedAll = true;
-      markTransaction(qr, true);
-      const claimed = inbox ? new Set(lastResult(res).rows.map((r) => String(r.message_id))) : undefined;
+      const rows = await session.begin(...(inbox ? [inbox.claimManySql(consumer, jobs)] : []));
+      claimedAll = true;
+      const claimed = inbox ? new Set(rows.map((r) => String(r.message_id))) : undefined;
 
       // The savepoint, sent just before the first query of the handler running now (if it makes one).
       let arm = false;
@@ -193,7 +191,7 @@ export class BatchApplier {
         const t = performance.now();
         let ctx: MessageContext;
         try {
-          ctx = await job.run(qr.manager);
+          ctx = await job.run(session.manager);
         } catch (err) {
           arm = false;
           job.reject(err); // retried or parked alone; its work is undone right here
@@ -201,10 +199,9 @@ export class BatchApplier {
           if (savepoint) {
             await savepoint.catch(() => undefined);
             // Its writes go, and its claim (made before the savepoint) with them.
-            await client.query(
-              [`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, claimed ? inbox!.unclaimSql(consumer, [job]) : '']
-                .filter(Boolean)
-                .join('; '),
+            await session.run(
+              `ROLLBACK TO SAVEPOINT ${SAVEPOINT}`,
+              ...(claimed ? [inbox!.unclaimSql(consumer, [job])] : []),
             );
           } else if (claimed) unclaim.push(job); // wrote nothing: its claim is deleted with the commit
           continue;
@@ -219,23 +216,19 @@ export class BatchApplier {
       }
       qr.query = original;
 
-      const sql = [
-        unclaim.length ? inbox!.unclaimSql(consumer, unclaim) : '',
-        outgoing.length ? outbox!.insertSql(outgoing) : '',
-        'COMMIT',
-      ];
-      const commit = lastResult(await client.query(sql.filter(Boolean).join('; ')));
-      open = false;
+      const committed = await session.commit(
+        ...(unclaim.length ? [inbox!.unclaimSql(consumer, unclaim)] : []),
+        ...(outgoing.length ? [outbox!.insertSql(outgoing)] : []),
+      );
       // COMMIT of a transaction a swallowed error had aborted rolls back instead: nothing was applied.
-      if (commit.command !== 'COMMIT')
+      if (!committed)
         throw new TransientError(
           'the transaction was rolled back at commit (a statement in it had failed)',
           'rolled-back',
         );
     } catch (err) {
       qr.query = original;
-      if (open) await client.query('ROLLBACK').catch(() => undefined);
-      markTransaction(qr, false);
+      await session.rollback();
       // What ran fails with the transaction (retried, as alone); what did not run yet goes back to wait —
       // unless BEGIN and the claim failed, which is each message's own failure, as it would be alone.
       for (const d of done) d.job.reject(err);
@@ -245,7 +238,6 @@ export class BatchApplier {
       this.waiting.unshift(...handBack);
       return false;
     }
-    markTransaction(qr, false);
     for (const d of done) d.job.resolve(d.result);
     this.waiting.unshift(...handBack);
     return true;

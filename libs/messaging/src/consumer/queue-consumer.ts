@@ -21,7 +21,7 @@ import type { OutboxStore } from '../outbox/outbox.store.js';
 import type { AmqpConnection } from '../transport/connection.js';
 import { parkedQueueName, retryQueueName } from '../transport/topology.js';
 import { decode, type Decoded } from '../transport/wire.js';
-import { canUseDirectSql } from '../persistence/direct-sql.js';
+import { chooseSqlPath, type SqlPath } from '../persistence/sql-adapter.js';
 import { Acker } from './acker.js';
 import { admit, type AdmissionHook, type Admitted } from './admission.js';
 import { BatchApplier } from './batch-applier.js';
@@ -46,6 +46,8 @@ const direct: Admitted = { run: (fn) => fn() };
 export interface ConsumerDeps {
   connection: AmqpConnection;
   dataSource?: DataSource;
+  /** How the transport's statements reach PostgreSQL (chooseSqlPath; the default path if not given). */
+  sql?: SqlPath;
   inbox?: InboxStore;
   outbox?: OutboxStore;
   /** For handlers that take their own transactions and turns per key (own-transactions.ts). */
@@ -68,7 +70,7 @@ export class QueueConsumer {
   private paused = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly handlers: Map<string, HandlerBinding>;
-  /** Inbox/outbox transactions shared by messages that wait at the same time (batch-applier.ts), when possible. */
+  /** Inbox/outbox transactions shared by messages that wait at the same time (batch-applier.ts). */
   private readonly batch?: BatchApplier;
   lastError: { at: string; error: string } | null = null;
 
@@ -79,9 +81,10 @@ export class QueueConsumer {
   ) {
     this.handlers = new Map(bindings.map((b) => [b.definition.id, b]));
     const { dataSource, opts } = deps;
-    if (dataSource && (opts.inbox || opts.outbox) && canUseDirectSql(dataSource)) {
+    if (dataSource && (opts.inbox || opts.outbox)) {
       this.batch = new BatchApplier({
         dataSource,
+        sql: deps.sql ?? chooseSqlPath(dataSource, opts.sql),
         inbox: opts.inbox ? deps.inbox : undefined,
         outbox: opts.outbox ? deps.outbox : undefined,
         consumer: queue,
@@ -224,7 +227,7 @@ export class QueueConsumer {
   }
 
   private async applyOnce(d: Decoded, failuresBefore: number, admitted: Admitted): Promise<Outcome> {
-    const { dataSource, inbox, outbox, relay, connection, opts } = this.deps;
+    const { dataSource, relay, connection, opts } = this.deps;
     const binding = this.handlers.get(d.definition.id)!;
     const attempt = failuresBefore + 1;
     const isLast = attempt > opts.retryDelaysMs.length;
@@ -256,22 +259,12 @@ export class QueueConsumer {
       applied = result.applied;
       if (result.applied) ctx = result.ctx;
     } else {
+      // Neither inbox nor outbox: no transaction of the transport's around the handler.
       const release = await this.deps.dbGate?.acquire();
       try {
-        applied = await (opts.inbox || opts.outbox
-          ? dataSource.transaction(async (manager) => {
-              if (opts.inbox && !(await inbox!.claim(manager, this.queue, d.envelope.messageId, d.definition.id)))
-                return false;
-              const c = (ctx = new MessageContext(d.envelope, manager, attempt, isLast));
-              await admitted.run(async () => binding.handle(d.payload, c));
-              if (opts.outbox) await outbox!.add(manager, c.outgoing);
-              return true;
-            })
-          : (async () => {
-              const c = (ctx = new MessageContext(d.envelope, dataSource.manager, attempt, isLast));
-              await admitted.run(async () => binding.handle(d.payload, c));
-              return true;
-            })());
+        const c = (ctx = new MessageContext(d.envelope, dataSource.manager, attempt, isLast));
+        await admitted.run(async () => binding.handle(d.payload, c));
+        applied = true;
       } finally {
         release?.();
       }

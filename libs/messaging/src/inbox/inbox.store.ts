@@ -1,7 +1,7 @@
 // The inbox: which messages a consumer has applied. The row is written in the handler's transaction,
 // so "applied" and "its effects" commit together, and a redelivery finds the row and does nothing.
 import type { DataSource, EntityManager } from 'typeorm';
-import { literal } from '../persistence/direct-sql.js';
+import { literal } from '../persistence/sql-adapter.js';
 
 export class InboxStore {
   private readonly table: string;
@@ -34,7 +34,7 @@ export class InboxStore {
 
   /**
    * Claims several messages in one statement with literal values, sent in one round trip with BEGIN
-   * (direct-sql.ts); returns the `message_id` of each row it inserted. Sorted, so that two transactions
+   * (persistence/sql-adapter.ts); returns the `message_id` of each row it inserted. Sorted, so that two transactions
    * claiming the same ids lock them in the same order.
    */
   claimManySql(consumer: string, messages: readonly { messageId: string; type: string }[]): string {

@@ -114,6 +114,7 @@ export function messagingOptionsFrom(config: BaseConfig, overrides: Partial<Mess
     retryDelaysMs: config.RETRY_DELAYS_MS,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logLevel: config.LOG_LEVEL,
+    ...(config.MESSAGING_SQL ? { sql: config.MESSAGING_SQL } : {}),
     ...overrides,
   };
 }

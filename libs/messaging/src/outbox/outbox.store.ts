@@ -1,7 +1,7 @@
 // Outbox rows: written in the caller's transaction, read and marked by the relay.
 import type { DataSource, EntityManager } from 'typeorm';
 import { TransientError } from '../errors.js';
-import { canUseDirectSql, clientOf, lastResult, literal } from '../persistence/direct-sql.js';
+import { canUseDirectSql, chooseSqlPath, literal, openSqlSession, type SqlPath } from '../persistence/sql-adapter.js';
 import type { OutgoingMessage } from '../transport/wire.js';
 
 export interface PendingRow {
@@ -20,13 +20,19 @@ const ALONE_MAX_ROWS = 500;
 
 export class OutboxStore {
   readonly table: string;
-  /** Whether the relay's statements may go straight to the pg client (see direct-sql.ts). */
-  readonly direct: boolean;
+  /** How the relay's statements reach PostgreSQL (persistence/sql-adapter.ts). */
+  readonly sql: SqlPath;
+  /** Nothing watches the DataSource's transactions: a lone INSERT needs no BEGIN/COMMIT around it. */
+  readonly unwatched: boolean;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    sql?: SqlPath,
+  ) {
     const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
     this.table = `"${schema.replace(/"/g, '""')}".outbox`;
-    this.direct = canUseDirectSql(dataSource);
+    this.sql = chooseSqlPath(dataSource, sql);
+    this.unwatched = canUseDirectSql(dataSource);
   }
 
   /** Adds the messages to the outbox inside `manager`'s transaction: they exist only if it commits. */
@@ -95,7 +101,7 @@ export class OutboxStore {
       });
   }
 
-  /** The same insert as one statement with literal values, to send in one round trip with COMMIT (direct-sql.ts). */
+  /** The same insert as one statement with literal values, to send in one round trip with COMMIT (sql-adapter.ts). */
   insertSql(messages: readonly OutgoingMessage[]): string {
     const rows = messages.map(
       (m) =>
@@ -107,60 +113,34 @@ export class OutboxStore {
   /**
    * Claims a batch of unsent rows, lets `send` publish them, and marks them sent — all in one transaction,
    * so rows claimed by a relay that dies are unlocked and sent by the next one. SKIP LOCKED lets several
-   * replicas relay side by side without sending a row twice while both are alive.
+   * replicas relay side by side without sending a row twice while both are alive. One pass over the rows:
+   * BEGIN with an UPDATE that locks and marks the batch (RETURNING it), then COMMIT once the broker has
+   * confirmed every row — or ROLLBACK, which leaves them unsent. The mark is only visible with the commit,
+   * so it means what it meant: confirmed.
    */
   async relayBatch(limit: number, send: (rows: PendingRow[]) => Promise<void>): Promise<number> {
-    if (this.direct) return this.relayBatchDirect(limit, send);
-    return this.dataSource.transaction(async (m) => {
-      const rows: PendingRow[] = await m.query(
-        `SELECT id, message_id, exchange, routing_key, type, body, headers FROM ${this.table}
-          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
-      );
-      if (rows.length === 0) return 0;
-      await send(rows);
-      await m.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-        rows.map((r) => r.id),
-      ]);
-      return rows.length;
-    });
-  }
-
-  /**
-   * relayBatch in two round trips and one pass over the rows: BEGIN with an UPDATE that locks and marks
-   * the batch (RETURNING it), then COMMIT once the broker has confirmed every row — or ROLLBACK, which
-   * leaves them unsent. The mark is only visible with the commit, so it means what it meant: confirmed.
-   */
-  private async relayBatchDirect(limit: number, send: (rows: PendingRow[]) => Promise<void>): Promise<number> {
-    const qr = this.dataSource.createQueryRunner();
-    let open = false;
+    const session = openSqlSession(this.dataSource, this.sql);
     try {
-      const client = await clientOf(qr);
-      open = true;
-      const rows = lastResult(
-        await client.query(
-          `START TRANSACTION; UPDATE ${this.table} SET published_at = now() WHERE id IN (
-             SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT ${Math.max(1, Math.trunc(limit))} FOR UPDATE SKIP LOCKED)
-           RETURNING id, message_id, exchange, routing_key, type, body, headers`,
-        ),
-      ).rows as unknown as PendingRow[];
+      await session.connect();
+      const rows = (await session.begin(
+        `UPDATE ${this.table} SET published_at = now() WHERE id IN (
+           SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT ${Math.max(1, Math.trunc(limit))} FOR UPDATE SKIP LOCKED)
+         RETURNING id, message_id, exchange, routing_key, type, body, headers`,
+      )) as unknown as PendingRow[];
       if (rows.length === 0) {
-        open = false;
-        await client.query('ROLLBACK');
+        await session.rollback();
         return 0;
       }
       rows.sort(byId); // RETURNING has no order; publish in commit order as before
       await send(rows);
-      const res = lastResult(await client.query('COMMIT'));
-      open = false;
-      if (res.command !== 'COMMIT')
+      if (!(await session.commit()))
         throw new TransientError('outbox: the transaction marking rows sent was rolled back', 'rolled-back');
       return rows.length;
     } catch (err) {
-      if (open) await qr.query('ROLLBACK').catch(() => undefined);
+      await session.rollback();
       throw err;
     } finally {
-      await qr.release();
+      await session.release();
     }
   }
 

@@ -4,24 +4,12 @@
 // done: the same bytes in the same order, in one writev, a few microseconds later than the first of them
 // would have gone. Fewer system calls here, and fewer TCP segments for the broker to read.
 import type { ChannelModel } from 'amqplib';
-
-interface Corkable {
-  write: (...args: unknown[]) => boolean;
-  cork(): void;
-  uncork(): void;
-}
+import { amqpSocketOf, type Corkable } from '../library-internals.js';
 
 /** Makes the connection's socket send what is written in one tick together. */
 export function coalesceWrites(model: ChannelModel): void {
-  const socket = (model.connection as unknown as { stream?: Partial<Corkable> }).stream;
-  if (
-    !socket ||
-    typeof socket.write !== 'function' ||
-    typeof socket.cork !== 'function' ||
-    typeof socket.uncork !== 'function'
-  )
-    return;
-  const s = socket as Corkable;
+  const s = amqpSocketOf(model);
+  if (!s) return;
   const write = s.write;
   let corked = false;
   const uncork = () => {

@@ -5,15 +5,10 @@
 // gives the verdict and the reasons. The format patterns are zod's own, read from the schema;
 // envelope-check.spec.ts holds both to the same answers.
 import { EnvelopeSchema, type Envelope } from '@lucy/contracts';
+import { zodPatternOf } from '../library-internals.js';
 
-/** The pattern a zod string format checks with (zod keeps it on the schema's definition). */
-function patternOf(schema: unknown): RegExp | undefined {
-  const pattern = (schema as { _zod?: { def?: { pattern?: unknown } } })._zod?.def?.pattern;
-  return pattern instanceof RegExp ? pattern : undefined;
-}
-
-const UUID = patternOf(EnvelopeSchema.shape.messageId);
-const DATETIME = patternOf(EnvelopeSchema.shape.occurredAt);
+const UUID = zodPatternOf(EnvelopeSchema.shape.messageId);
+const DATETIME = zodPatternOf(EnvelopeSchema.shape.occurredAt);
 /** Without zod's patterns (another zod version), every envelope goes to zod. */
 export const shortcutAvailable = UUID !== undefined && DATETIME !== undefined;
 

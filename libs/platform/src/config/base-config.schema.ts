@@ -18,6 +18,8 @@ export const baseConfigSchema = z.object({
   RABBITMQ_PREFETCH: env.int(1, 65535).default(20),
   RABBITMQ_QUEUE_TYPE: z.enum(['classic', 'quorum'], { error: 'must be classic or quorum' }).default('classic'),
   RETRY_DELAYS_MS: env.intList().default([1000, 5000, 30000, 120000]),
+  /** How the transport's own statements reach PostgreSQL (libs/messaging/README.md); unset: direct where it may. */
+  MESSAGING_SQL: z.enum(['direct', 'typeorm'], { error: 'must be direct or typeorm' }).optional(),
   SHUTDOWN_TIMEOUT_MS: env.int(0).default(10000),
   /** How often each replica re-reads the runtime configuration another replica applied (0 = only at start). */
   CONFIG_POLL_MS: env.int(0).default(2000),

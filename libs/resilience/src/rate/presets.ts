@@ -1,4 +1,4 @@
-// Rate defaults per external API, and the seed's conservative preset.
+// Rate defaults per external API, and `seed`: the pace of the system Lucy replaces.
 import type { RateLimits } from './rate.types.js';
 
 export type RatePresetName = 'default' | 'seed';

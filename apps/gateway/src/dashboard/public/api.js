@@ -1,7 +1,7 @@
 // The gateway's API as the pages call it: the token from this tab's sessionStorage as a bearer token;
 // an error answer (application/problem+json) becomes an Error whose message is the API's `detail`; a POST
-// carries an Idempotency-Key and is retried with it when its answer is lost (envio-idempotente.js).
-import { encabezado, enviarIdempotente } from './envio-idempotente.js';
+// carries an Idempotency-Key and is retried with it when its answer is lost (idempotent-post.js).
+import { keyHeader, postIdempotent } from './idempotent-post.js';
 
 const CLAVE = 'lucy.token';
 const SESION = 'lucy.sesion';
@@ -63,8 +63,8 @@ export async function api(ruta, { method = 'GET', json, form, crudo = false, tk 
   try {
     res =
       method === 'POST'
-        ? await enviarIdempotente((clave) =>
-            fetch(`/api/v1${ruta}`, { method, headers: { ...headers, 'idempotency-key': encabezado(clave) }, body }),
+        ? await postIdempotent((clave) =>
+            fetch(`/api/v1${ruta}`, { method, headers: { ...headers, 'idempotency-key': keyHeader(clave) }, body }),
           )
         : await fetch(`/api/v1${ruta}`, { method, headers, body });
   } catch (err) {

@@ -3,7 +3,7 @@
 // their cue to refresh what they show).
 import { api, olvidarSesion, sesion, token } from './api.js';
 import { h, reemplazar, usarZonaHoraria } from './dom.js';
-import { escuchar } from './vivo.js';
+import { listen } from './event-stream.js';
 import ingresar from './pagina-ingresar.js';
 import resumen from './pagina-resumen.js';
 import servicio from './pagina-servicio.js';
@@ -88,7 +88,7 @@ async function leerZonaHoraria(version) {
 function vivir() {
   if (detenerVivo || !token()) return;
   void leerZonaHoraria(undefined);
-  detenerVivo = escuchar(
+  detenerVivo = listen(
     '/panel/eventos',
     (tipo, datos) => {
       if (tipo !== 'servicios') return;

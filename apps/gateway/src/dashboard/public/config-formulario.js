@@ -392,7 +392,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'cursos',
         'Cursos por estado y período',
         [
-          'En qué cursos (shortname) se matricula a cada alumno según su estado y período. ',
+          'En qué cursos (shortname) se enrola a cada alumno según su estado y período. ',
           h('code', {}, '*'),
           ' = cualquier período: esos cursos se suman a los del período del alumno. Cursos separados por comas.',
         ],
@@ -418,7 +418,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'cursosAnteriores',
         'Al cambiar de estado o de período',
         cursosAnteriores,
-        'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy matriculó al alumno, nunca uno en el que ya estaba antes, y nunca a quien se va (baja, egresado): a ese se lo suspende.',
+        'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy enroló al alumno, nunca uno en el que ya estaba antes, y nunca a quien se va (baja, egresado): a ese se lo suspende.',
       ),
     ),
     seccion(

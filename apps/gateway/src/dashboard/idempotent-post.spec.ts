@@ -1,4 +1,4 @@
-import { encabezado, enviarIdempotente, nuevaClave } from './public/envio-idempotente.js';
+import { keyHeader, postIdempotent, newKey } from './public/idempotent-post.js';
 import { parseIdempotencyKey } from '../idempotency/idempotency-key.js';
 
 const respuesta = (status: number, headers: Record<string, string> = {}) => ({
@@ -10,12 +10,12 @@ const sinEsperar = async () => undefined;
 describe("the dashboard's POSTs", () => {
   it('draw a UUID as the key, also where crypto.randomUUID is missing (a page over plain http), as an sf-string the gateway reads', () => {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    expect(nuevaClave()).toMatch(uuid);
+    expect(newKey()).toMatch(uuid);
     const sinRandomUUID = { getRandomValues: <T extends Uint8Array>(a: T) => globalThis.crypto.getRandomValues(a) };
-    const claves = new Set(Array.from({ length: 50 }, () => nuevaClave(sinRandomUUID)));
+    const claves = new Set(Array.from({ length: 50 }, () => newKey(sinRandomUUID)));
     expect(claves.size).toBe(50);
     for (const c of claves) expect(c).toMatch(uuid);
-    expect(parseIdempotencyKey(encabezado(nuevaClave()))).toMatch(uuid);
+    expect(parseIdempotencyKey(keyHeader(newKey()))).toMatch(uuid);
   });
 
   it('send a submission again with the same key after a network failure and while it is in progress', async () => {
@@ -25,8 +25,8 @@ describe("the dashboard's POSTs", () => {
       () => Promise.resolve(respuesta(409, { 'retry-after': '1' })),
       () => Promise.resolve(respuesta(202)),
     ];
-    const res = await enviarIdempotente((clave) => (claves.push(clave), respuestas[claves.length - 1]!()), {
-      esperar: sinEsperar,
+    const res = await postIdempotent((key) => (claves.push(key), respuestas[claves.length - 1]!()), {
+      sleep: sinEsperar,
     });
     expect(res.status).toBe(202);
     expect(claves).toHaveLength(3);
@@ -36,8 +36,8 @@ describe("the dashboard's POSTs", () => {
   it('give back any other answer at once (a 409 of the API without Retry-After is a real conflict), and a new submission draws a new key', async () => {
     const claves: string[] = [];
     for (const status of [409, 422, 500]) {
-      const res = await enviarIdempotente(async (clave) => (claves.push(clave), respuesta(status)), {
-        esperar: sinEsperar,
+      const res = await postIdempotent(async (key) => (claves.push(key), respuesta(status)), {
+        sleep: sinEsperar,
       });
       expect(res.status).toBe(status);
     }
@@ -47,20 +47,20 @@ describe("the dashboard's POSTs", () => {
   it('stop after the last wait: the last failure is the result', async () => {
     let n = 0;
     await expect(
-      enviarIdempotente(
+      postIdempotent(
         async () => {
           n++;
           throw new TypeError('fetch failed');
         },
-        { esperas: [1, 1], esperar: sinEsperar },
+        { delays: [1, 1], sleep: sinEsperar },
       ),
     ).rejects.toThrow('fetch failed');
     expect(n).toBe(3);
     expect(
       (
-        await enviarIdempotente(async () => respuesta(409, { 'retry-after': '1' }), {
-          esperas: [1],
-          esperar: sinEsperar,
+        await postIdempotent(async () => respuesta(409, { 'retry-after': '1' }), {
+          delays: [1],
+          sleep: sinEsperar,
         })
       ).status,
     ).toBe(409);

@@ -5,7 +5,7 @@ import { detalleDe, token } from './api.js';
 const REINTENTO_MS = 3000;
 
 /** Calls `alEvento(tipo, datos)` for each event, `alEstado('conectado'|'desconectado', motivo)` on changes. */
-export function escuchar(ruta, alEvento, alEstado) {
+export function listen(ruta, alEvento, alEstado) {
   const ctrl = new AbortController();
   let parado = false;
 

@@ -4,7 +4,7 @@
 // gateway replays the first answer instead of creating a second lote or tarea.
 
 /** A random UUID: crypto.randomUUID where the page is a secure context (https, localhost), else from getRandomValues. */
-export function nuevaClave(c = globalThis.crypto) {
+export function newKey(c = globalThis.crypto) {
   if (typeof c.randomUUID === 'function') return c.randomUUID();
   const b = c.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;
@@ -14,30 +14,27 @@ export function nuevaClave(c = globalThis.crypto) {
 }
 
 /** The header's value: an sf-string. */
-export const encabezado = (clave) => `"${clave}"`;
+export const keyHeader = (key) => `"${key}"`;
 
-const dormir = (ms) => new Promise((r) => setTimeout(r, ms));
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Sends one submission: `intentar(clave)` is a fetch with the key; retried with the same key after a
- * network failure or an "in progress" 409, waiting `esperas` between attempts. The last failure or
+ * Sends one submission: `attempt(key)` is a fetch with the key; retried with the same key after a
+ * network failure or an "in progress" 409, waiting `delays` between attempts. The last failure or
  * answer is the result.
  */
-export async function enviarIdempotente(
-  intentar,
-  { clave = nuevaClave(), esperas = [1000, 2000, 4000], esperar = dormir } = {},
-) {
+export async function postIdempotent(attempt, { key = newKey(), delays = [1000, 2000, 4000], sleep = pause } = {}) {
   for (let i = 0; ; i++) {
     let res;
     try {
-      res = await intentar(clave);
+      res = await attempt(key);
     } catch (err) {
-      if (i >= esperas.length) throw err;
-      await esperar(esperas[i]);
+      if (i >= delays.length) throw err;
+      await sleep(delays[i]);
       continue;
     }
-    const enCurso = res.status === 409 && res.headers.get('retry-after') !== null;
-    if (!enCurso || i >= esperas.length) return res;
-    await esperar(Math.max(esperas[i], Number(res.headers.get('retry-after')) * 1000 || 0));
+    const inProgress = res.status === 409 && res.headers.get('retry-after') !== null;
+    if (!inProgress || i >= delays.length) return res;
+    await sleep(Math.max(delays[i], Number(res.headers.get('retry-after')) * 1000 || 0));
   }
 }
