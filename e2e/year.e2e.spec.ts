@@ -189,6 +189,21 @@ async function correosA(a: Alumno): Promise<number> {
   return inbox.messages.filter((m) => mias.includes(m.To[0]!.Address.toLowerCase())).length;
 }
 
+/** The emails sent to the student, each as the inbox has it (subject and both bodies). */
+async function mensajesA(a: Alumno): Promise<{ Subject: string; Text: string; HTML: string }[]> {
+  const inbox = await getJson<{ messages: { ID: string; To: { Address: string }[] }[] }>(
+    `${stack.urls.mailbox}/api/v1/messages?limit=100000`,
+  );
+  const mias = [a.emailPersonal, a.emailInstitucional].filter(Boolean).map((e) => e!.toLowerCase());
+  const ids = inbox.messages.filter((m) => mias.includes(m.To[0]!.Address.toLowerCase())).map((m) => m.ID);
+  return Promise.all(
+    ids.map((id) =>
+      getJson<{ Subject: string; Text: string; HTML: string }>(`${stack.urls.mailbox}/api/v1/messages/${id}`),
+    ),
+  );
+}
+const esAvisoDeRetorno = (m: { Subject: string }) => /activa de nuevo/.test(m.Subject);
+
 async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
   const db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
@@ -504,7 +519,16 @@ describe('an academic year, end to end', () => {
     expect((await moodleDe(a)).suspended).toBe(false);
     // The courses they had are kept; those of the new periodo added.
     expect(await cursosDe(a)).toEqual(expect.arrayContaining(cursosAlIrse.get(a.dni)!));
-    expect(await correosA(a)).toBe(1); // the same account: the student's password still works
+    // The same account: the student's password still works. Besides their credentials email, one more:
+    // their account is active again, with their UPN and no password.
+    expect(paso(retorno, 'avisar_retorno').estado).toBe('completado');
+    const mensajes = await mensajesA(a);
+    expect(mensajes).toHaveLength(2);
+    const avisos = mensajes.filter(esAvisoDeRetorno);
+    expect(avisos).toHaveLength(1);
+    expect(avisos[0]!.Text).toContain(a.upn);
+    expect(avisos[0]!.HTML).toContain(a.upn);
+    expect(avisos[0]!.Text).not.toMatch(/contraseña temporal/i);
   }, 60_000);
 
   it('onboards again a leaver who returns after the window: a new account and a new credentials email', async () => {
@@ -518,6 +542,7 @@ describe('an academic year, end to end', () => {
     const retorno = await cicloEn(a, 'retorno', ['completado', 'completado_con_avisos', 'fallido']);
     expect(retorno.estado).toBe('completado');
     expect(paso(retorno, 'habilitar_cuenta')).toMatchObject({ estado: 'fallido' });
+    expect(paso(retorno, 'avisar_retorno').estado).toBe('pendiente'); // the new credentials email says it all
     const onboarding = await waitFor(
       async () => {
         const f = await gw.get(`/alumnos/${a.alumnoId}`);
@@ -534,6 +559,7 @@ describe('an academic year, end to end', () => {
     expect(await licencias()).toBe(licenciasAlEmpezar - 1); // the absent student's account stays deleted
     expect((await moodleDe(a)).suspended).toBe(false);
     expect(await cursosDe(a)).toEqual(cursosAlIrse.get(a.dni)); // the same Moodle user, each course once
+    expect((await mensajesA(a)).filter(esAvisoDeRetorno)).toEqual([]);
   }, 90_000);
 
   it('never gave anyone two accounts or an enrolment twice, left no password in clear, and settled every workflow', async () => {
@@ -550,12 +576,16 @@ describe('an academic year, end to end', () => {
     // Every temporary password, read from the emails that carried it, is nowhere else.
     const inbox = await getJson<{ messages: { ID: string }[] }>(`${stack.urls.mailbox}/api/v1/messages?limit=100000`);
     const passwords: string[] = [];
+    let avisosDeRetorno = 0;
     for (const m of inbox.messages) {
-      const full = await getJson<{ Text: string }>(`${stack.urls.mailbox}/api/v1/messages/${m.ID}`);
-      const found = /contraseña[^:\n]*:\s*(\S{8,})/i.exec(full.Text);
+      const full = await getJson<{ Subject: string; Text: string }>(`${stack.urls.mailbox}/api/v1/messages/${m.ID}`);
+      if (esAvisoDeRetorno(full)) avisosDeRetorno++;
+      const found = /contraseña temporal[^:\n]*:\s*(\S{8,})/i.exec(full.Text);
       if (found) passwords.push(found[1]!);
     }
-    expect(passwords.length).toBe(inbox.messages.length);
+    // One return email (the restored student's); every other email carries a temporary password.
+    expect(avisosDeRetorno).toBe(1);
+    expect(passwords.length).toBe(inbox.messages.length - avisosDeRetorno);
     const logs = readdirSync(join(VAR_DIR, 'log'))
       .map((f) => readFileSync(join(VAR_DIR, 'log', f), 'utf8'))
       .join('\n');

@@ -30,6 +30,7 @@ describe('gateway API: configuration', () => {
     'aprobacionNuevos',
     'limites',
     'plantillaEmail',
+    'plantillaRetorno',
     'upn',
     'licenciaSku',
     'cursos',
@@ -197,6 +198,7 @@ describe('gateway API: configuration', () => {
           ausenciasParaBaja: 4,
           umbralBajas: { porcentaje: 2.5, cantidad: 40 },
           aprobacionNuevos: true,
+          plantillaRetorno: null,
         },
       },
     });

@@ -10,6 +10,7 @@ import {
   AlumnoCreado,
   AlumnoDadoDeBaja,
   AlumnoRetornado,
+  AvisoRetornoEnviado,
   CuentaTeamsActualizada,
   CuentaTeamsCreada,
   CuentaTeamsDeshabilitada,
@@ -19,6 +20,7 @@ import {
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
   EmailEnviado,
+  EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   InscribirCursos,
   InscripcionesActualizadas,
@@ -67,6 +69,7 @@ describe('gateway: the student lifecycle', () => {
         EliminarCuentaTeams,
         HabilitarCuentaTeams,
         InscribirCursos,
+        EnviarAvisoRetorno,
       ],
       { url: gw.config.RABBITMQ_URL },
     );
@@ -195,8 +198,20 @@ describe('gateway: the student lifecycle', () => {
     await waitFor(() => tap.of(ActualizarInscripciones, { alumnoId }).length === 1, 'courses of their estado');
     expect(tap.of(ActualizarCuentaTeams, { alumnoId })).toEqual([]);
     expect(tap.of(ActualizarInscripciones, { alumnoId })[0]).toMatchObject({ anterior: { estado: 'baja' } });
+    // And the email that tells them their account is active again: their first return, their UPN.
+    expect(tap.of(EnviarAvisoRetorno, { alumnoId })).toEqual([{ alumnoId, upn, alumno, retorno: 1 }]);
     await tap.publish(InscripcionesActualizadas, { alumnoId, moodleUserId: 7, enrolados: [], desenrolados: [] });
+    expect((await ultimo(alumnoId, 'retorno'))!.estado).toBe('en_curso');
+    await tap.publish(AvisoRetornoEnviado, {
+      alumnoId,
+      retorno: 1,
+      destinatario: alumno.emailPersonal!,
+      smtpMessageId: null,
+    });
     await hasta(alumnoId, 'retorno', 'completado');
+    expect((await ultimo(alumnoId, 'retorno'))!.pasos).toContainEqual(
+      expect.objectContaining({ paso: 'avisar_retorno', estado: 'completado' }),
+    );
   });
 
   it("cancels an operator's suspension when the operator reactivates while it waits", async () => {

@@ -9,10 +9,13 @@
 //                  suspended: the account and the Moodle user are enabled again.
 //   retorno        reactivacion: enable the account (restored from deletedItems if deleted within 30 days) and
 //                  the Moodle user; an account gone for good means onboarding again. datos: what the student
-//                  comes back with (new data, a new estado or periodo's courses).
+//                  comes back with (new data, a new estado or periodo's courses), and the email telling them
+//                  their account is active again (their UPN; the account keeps its password).
 //   inscripcion    an operator's list of courses, all or none.
 import {
   ActualizarCuentaTeams,
+  AvisoRetornoEnviado,
+  AvisoRetornoFallido,
   ActualizarInscripciones,
   ActualizarUsuarioMoodle,
   CuentaTeamsActualizacionFallida,
@@ -26,6 +29,7 @@ import {
   CursosInscriptos,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   InscribirCursos,
   InscripcionesActualizacionFallida,
@@ -50,6 +54,8 @@ export interface DatosCiclo {
   anterior?: AlumnoDatos | null;
   /** inscripcion: the courses asked for. */
   cursos?: string[];
+  /** retorno: which of the student's returns this is (1, 2, ...): one return email each. */
+  retorno?: number;
 }
 
 export interface PasoCiclo {
@@ -148,6 +154,19 @@ const actualizarInscripciones: PasoCiclo = {
   detalle: ['enrolados', 'desenrolados'],
 };
 
+// Not critical: an email that cannot be delivered leaves the return done, with a warning.
+const avisarRetorno: PasoCiclo = {
+  paso: 'avisar_retorno',
+  etiqueta: 'Avisar por correo que la cuenta está activa',
+  ok: AvisoRetornoEnviado,
+  falla: AvisoRetornoFallido,
+  comando: (d) => ({
+    def: EnviarAvisoRetorno,
+    payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, retorno: d.retorno ?? 1 },
+  }),
+  detalle: ['destinatario'],
+};
+
 export const TIPOS_CICLO: readonly TipoCiclo[] = [
   {
     tipo: 'actualizacion',
@@ -213,13 +232,14 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
     fases: [
       { fase: 'reactivacion', pasos: [habilitarCuenta, reactivarMoodle] },
       // What the student comes back with, once the account is back: their new data and the courses of a
-      // new estado or periodo (compared with what their accounts were given).
+      // new estado or periodo (compared with what their accounts were given); and the email that tells them.
       {
         fase: 'datos',
         pasos: [
           { ...actualizarCuenta, aplica: datosCambiaron },
           { ...actualizarMoodle, aplica: datosCambiaron },
           actualizarInscripciones,
+          avisarRetorno,
         ],
       },
     ],

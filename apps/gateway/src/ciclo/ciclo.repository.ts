@@ -74,6 +74,15 @@ export class CicloRepository {
     return row ? this.hydrate(m, row) : undefined;
   }
 
+  /** How many lifecycle workflows of a kind the student has had. */
+  async contar(m: EntityManager, alumnoId: string, tipo: string): Promise<number> {
+    const [{ n }] = await m.query(
+      `SELECT count(*)::int AS n FROM ${this.t('workflow')} WHERE alumno_id = $1 AND tipo = $2`,
+      [alumnoId, tipo],
+    );
+    return n;
+  }
+
   /** Workflows whose wait (a leaver's grace) is over, locked and skipped by other replicas. */
   async esperasVencidas(m: EntityManager, estados: readonly EstadoCiclo[], limit = 200): Promise<CicloRow[]> {
     const rows = await m.query(

@@ -3,6 +3,8 @@ import {
   ActualizarCuentaTeams,
   ActualizarInscripciones,
   ActualizarUsuarioMoodle,
+  AvisoRetornoEnviado,
+  AvisoRetornoFallido,
   CUENTA_INEXISTENTE,
   CuentaTeamsActualizada,
   CuentaTeamsDeshabilitacionFallida,
@@ -12,6 +14,7 @@ import {
   CuentaTeamsHabilitada,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   UsuarioMoodleActualizacionFallida,
   UsuarioMoodleActualizado,
@@ -117,7 +120,21 @@ describe('lifecycle workflows', () => {
   it('return: restores and enables; an account gone for good means onboarding again', () => {
     const { w } = iniciar('retorno', datos, null, t0, config);
     aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: true }, t0, config);
-    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
+    const aviso = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(defs(aviso)).toEqual([EnviarAvisoRetorno.id]);
+    aplicar(
+      w,
+      AvisoRetornoEnviado,
+      { alumnoId, retorno: 1, destinatario: 'ana@example.com', smtpMessageId: null },
+      t0,
+      config,
+    );
     expect(w.estado).toBe('completado');
     expect(w.reincorporar).toBeFalsy();
     expect(w.pasos.habilitar_cuenta.detalle).toEqual({ graphUserId: 'g1', restaurada: true });
@@ -137,7 +154,9 @@ describe('lifecycle workflows', () => {
       t0,
       config,
     );
+    // Onboarded again: the credentials email of a new account, not the return email.
     expect(perdida).toMatchObject({ estado: 'completado', reincorporar: true });
+    expect(perdida.pasos.avisar_retorno.estado).toBe('pendiente');
   });
 
   it('return: what the student comes back with is applied once the account is back', () => {
@@ -156,6 +175,7 @@ describe('lifecycle workflows', () => {
       ActualizarCuentaTeams.id,
       ActualizarUsuarioMoodle.id,
       ActualizarInscripciones.id,
+      EnviarAvisoRetorno.id,
     ]);
     expect(datosNuevos.comandos[0].payload).toMatchObject({ alumno: { apellido: 'Núñez Paz' } });
     expect(w.estado).toBe('en_curso');
@@ -169,8 +189,52 @@ describe('lifecycle workflows', () => {
       t0,
       config,
     )!;
-    expect(fin.comandos).toEqual([]);
+    expect(defs(fin)).toEqual([EnviarAvisoRetorno.id]);
+    aplicar(
+      igual,
+      AvisoRetornoEnviado,
+      { alumnoId, retorno: 1, destinatario: 'ana@example.com', smtpMessageId: null },
+      t0,
+      config,
+    );
     expect(igual.estado).toBe('completado');
+  });
+
+  it('return: the email says the account is active (UPN, the return’s number); its failure only warns', () => {
+    const { w } = iniciar('retorno', { ...datos, anterior: alumno, retorno: 2 }, null, t0, config);
+    aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: false }, t0, config);
+    const aviso = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(aviso.comandos[0]).toEqual({
+      def: EnviarAvisoRetorno,
+      payload: { alumnoId, upn: datos.upn, alumno, retorno: 2 },
+    });
+    expect(aviso.comandos[0].payload).not.toHaveProperty('password');
+    aplicar(w, AvisoRetornoFallido, { alumnoId, retorno: 2, motivo: '550 no such user', permanente: true }, t0, config);
+    expect(w.estado).toBe('completado_con_avisos');
+    expect(w.error).toBeNull();
+    expect(w.avisos).toEqual(['avisar_retorno: 550 no such user']);
+    expect(w.pasos.habilitar_cuenta.estado).toBe('completado');
+  });
+
+  it('return: a failed reactivation sends no email', () => {
+    const { w } = iniciar('retorno', { ...datos, anterior: alumno }, null, t0, config);
+    aplicar(w, CuentaTeamsHabilitacionFallida, { alumnoId, motivo: 'Graph 403', permanente: true }, t0, config);
+    const r = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(r.comandos).toEqual([]);
+    expect(w.estado).toBe('fallido');
+    expect(w.pasos.avisar_retorno.estado).toBe('pendiente');
   });
 
   it('lists every reply some step waits for', () => {

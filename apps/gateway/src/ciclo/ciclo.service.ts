@@ -202,6 +202,8 @@ export class CicloService {
     // A return compares what the student comes back with to what their accounts were given.
     const anterior = tipo === 'retorno' ? cuenta.alumno : extra.anterior;
     const datos: DatosCiclo = { ...cuenta, ...extra, alumno: extra.alumno ?? cuenta.alumno, anterior };
+    // Each return is numbered, so its email is sent once however often its step runs (mail-service's key).
+    if (tipo === 'retorno') datos.retorno = (await this.repo.contar(m, alumnoId, 'retorno')) + 1;
     const { w, efecto } = iniciar(tipo, datos, motivo, new Date().toISOString(), this.config);
     const row = await this.repo.create(m, w, origen.correlationId, this.venceAt(w));
     await this.persistir(m, row, efecto, publish, origen);

@@ -11,8 +11,8 @@ import { porMinuto } from '../common/limites.js';
  *   loteTamano, ausenciasParaBaja, umbralBajas, aprobacionNuevos → ingest-service (BATCH_SIZE, AUSENCIAS_PARA_BAJA,
  *   UMBRAL_BAJAS_PORCENTAJE and UMBRAL_BAJAS_CANTIDAD, APROBACION_NUEVOS) · limites → teams
  *   (graph), moodle, mail (smtp), through LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
- *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail →
- *   mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
+ *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail,
+ *   plantillaRetorno → mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
  * A service runs on its environment for every key the operator has never set (see `fijadas`).
  */
 export const Configuracion = z.object({
@@ -50,6 +50,18 @@ export const Configuracion = z.object({
       texto: z.string().min(1).max(100_000),
     })
     .nullable(),
+  /**
+   * The return email (a student who comes back: their account is active again; the UPN, never a password),
+   * Handlebars; null: the templates shipped with mail-service. Absent from versions stored before it existed: null.
+   */
+  plantillaRetorno: z
+    .object({
+      asunto: z.string().min(1).max(500),
+      html: z.string().min(1).max(200_000),
+      texto: z.string().min(1).max(100_000),
+    })
+    .nullable()
+    .default(null),
   upn: z.object({ patron: z.string().min(3).max(200), dominio: z.string().min(3).max(253) }),
   licenciaSku: z.uuid(),
   /** estado → periodo (or "*": any period) → Moodle course shortnames. */
