@@ -36,6 +36,7 @@ describe('gateway API: configuration', () => {
     'cursos',
     'cursosAnteriores',
     'moodleAuth',
+    'moodleAlEliminar',
     'zonaHoraria',
     'sincronizacion',
   ];
@@ -199,6 +200,7 @@ describe('gateway API: configuration', () => {
           umbralBajas: { porcentaje: 2.5, cantidad: 40 },
           aprobacionNuevos: true,
           plantillaRetorno: null,
+          moodleAlEliminar: 'suspender',
         },
       },
     });

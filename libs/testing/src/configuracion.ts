@@ -15,6 +15,7 @@ export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   cursos: {},
   cursosAnteriores: 'conservar',
   moodleAuth: 'oauth2',
+  moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
 };

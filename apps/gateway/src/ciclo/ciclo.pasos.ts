@@ -5,8 +5,9 @@
 //
 //   actualizacion  datos: update the Entra user and the Moodle user; inscripciones when estado/periodo changed
 //   baja           suspension: disable the account, suspend the Moodle user ── grace (GRACIA_BAJA_DIAS) ──>
-//                  eliminacion: delete the account (Entra soft delete frees the licence). Cancelled while
-//                  suspended: the account and the Moodle user are enabled again.
+//                  eliminacion: delete the account (Entra soft delete frees the licence), and the Moodle user
+//                  when the configuration says so (moodleAlEliminar: eliminar; else it stays suspended).
+//                  Cancelled while suspended: the account and the Moodle user are enabled again.
 //   retorno        reactivacion: enable the account (restored from deletedItems if deleted within 30 days) and
 //                  the Moodle user; an account gone for good means onboarding again. datos: what the student
 //                  comes back with (new data, a new estado or periodo's courses), and the email telling them
@@ -29,6 +30,7 @@ import {
   CursosInscriptos,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EliminarUsuarioMoodle,
   EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   InscribirCursos,
@@ -37,7 +39,10 @@ import {
   InscripcionFallida,
   UsuarioMoodleActualizacionFallida,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminacionFallida,
+  UsuarioMoodleEliminado,
   type AlumnoDatos,
+  type Configuracion,
   type MessageDefinition,
 } from '@lucy/contracts';
 import type { Comando } from '../sagas/onboarding.pasos.js';
@@ -58,6 +63,12 @@ export interface DatosCiclo {
   retorno?: number;
 }
 
+/** What the engine reads of the configuration: the grace (the environment's), and the runtime keys it applies. */
+export interface ConfigCiclo {
+  graciaBajaDias: number;
+  moodleAlEliminar: Configuracion['moodleAlEliminar'];
+}
+
 export interface PasoCiclo {
   paso: string;
   etiqueta: string;
@@ -66,8 +77,11 @@ export interface PasoCiclo {
   comando: (d: DatosCiclo) => Comando;
   /** Its failure fails the workflow (the others complete it with a warning). */
   critico?: boolean;
-  /** Sent only when this holds (e.g. the courses only when estado or periodo changed). */
-  aplica?: (d: DatosCiclo) => boolean;
+  /**
+   * Sent only when this holds (the courses only when estado or periodo changed; the Moodle user deleted only
+   * when the configuration says so, as it stands when the phase starts). Else the step is `omitido`.
+   */
+  aplica?: (d: DatosCiclo, config: ConfigCiclo) => boolean;
   /** Fields of the ok reply kept in the step's details. */
   detalle?: readonly string[];
 }
@@ -117,7 +131,7 @@ const reactivarMoodle: PasoCiclo = {
     def: ActualizarUsuarioMoodle,
     payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, suspendido: false },
   }),
-  detalle: ['moodleUserId', 'suspendido'],
+  detalle: ['moodleUserId', 'suspendido', 'recreado'],
 };
 
 const actualizarCuenta: PasoCiclo = {
@@ -220,6 +234,15 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
             critico: true,
             comando: (d) => ({ def: EliminarCuentaTeams, payload: cuenta(d) }),
             detalle: ['yaNoExistia'],
+          },
+          {
+            paso: 'eliminar_moodle',
+            etiqueta: 'Eliminar el usuario de Moodle',
+            ok: UsuarioMoodleEliminado,
+            falla: UsuarioMoodleEliminacionFallida,
+            aplica: (_d, config) => config.moodleAlEliminar === 'eliminar',
+            comando: (d) => ({ def: EliminarUsuarioMoodle, payload: { alumnoId: d.alumnoId, upn: d.upn } }),
+            detalle: ['moodleUserId', 'yaNoExistia'],
           },
         ],
       },

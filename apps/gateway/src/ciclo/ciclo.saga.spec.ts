@@ -14,10 +14,13 @@ import {
   CuentaTeamsHabilitada,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EliminarUsuarioMoodle,
   EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   UsuarioMoodleActualizacionFallida,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminacionFallida,
+  UsuarioMoodleEliminado,
 } from '@lucy/contracts';
 import type { DatosCiclo } from './ciclo.pasos.js';
 import { aplicar, cancelar, iniciar, RechazoCiclo, respuestasDelCiclo, vencerEspera } from './ciclo.saga.js';
@@ -34,7 +37,7 @@ const alumno = {
   periodo: '2027',
 };
 const datos: DatosCiclo = { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', alumno };
-const config = { graciaBajaDias: 180 };
+const config = { graciaBajaDias: 180, moodleAlEliminar: 'suspender' as const };
 const t0 = '2027-03-01T10:00:00.000Z';
 const defs = (e: { comandos: { def: { id: string } }[] }) => e.comandos.map((c) => c.def.id);
 
@@ -94,6 +97,39 @@ describe('lifecycle workflows', () => {
     expect(defs(borrar)).toEqual([EliminarCuentaTeams.id]);
     aplicar(w, CuentaTeamsEliminada, { alumnoId, graphUserId: 'g1', yaNoExistia: false }, t0, config);
     expect(w.estado).toBe('completado');
+    // moodleAlEliminar: suspender (the default): the Moodle user stays suspended.
+    expect(w.pasos.eliminar_moodle.estado).toBe('omitido');
+  });
+
+  it('leave: the Moodle user is deleted with the account when the configuration says so when the grace ends', () => {
+    const { w } = iniciar('baja', datos, 'egresado', t0, config);
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
+    // The key as it stands when the deletion starts, not when the leave began.
+    const eliminar = { ...config, moodleAlEliminar: 'eliminar' as const };
+    const borrar = vencerEspera(w, '2027-08-28T10:00:01.000Z', eliminar)!;
+    expect(defs(borrar)).toEqual([EliminarCuentaTeams.id, EliminarUsuarioMoodle.id]);
+    expect(borrar.comandos[1].payload).toEqual({ alumnoId, upn: datos.upn });
+    aplicar(w, CuentaTeamsEliminada, { alumnoId, graphUserId: 'g1', yaNoExistia: false }, t0, eliminar);
+    expect(w.estado).toBe('en_curso');
+    aplicar(w, UsuarioMoodleEliminado, { alumnoId, moodleUserId: 7, yaNoExistia: false }, t0, eliminar);
+    expect(w.estado).toBe('completado');
+    expect(w.pasos.eliminar_moodle).toMatchObject({
+      estado: 'completado',
+      detalle: { moodleUserId: 7, yaNoExistia: false },
+    });
+  });
+
+  it('leave: a Moodle user that cannot be deleted only warns; the account is deleted all the same', () => {
+    const eliminar = { ...config, moodleAlEliminar: 'eliminar' as const };
+    const { w } = iniciar('baja', datos, 'baja', t0, eliminar);
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, eliminar);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, eliminar);
+    vencerEspera(w, '2027-08-28T10:00:01.000Z', eliminar);
+    aplicar(w, UsuarioMoodleEliminacionFallida, { alumnoId, motivo: 'Moodle 503', permanente: false }, t0, eliminar);
+    aplicar(w, CuentaTeamsEliminada, { alumnoId, graphUserId: 'g1', yaNoExistia: false }, t0, eliminar);
+    expect(w.estado).toBe('completado_con_avisos');
+    expect(w.avisos).toEqual(['eliminar_moodle: Moodle 503']);
   });
 
   it('leave: a failed disable fails it; nothing waits for a grace that would delete a live account', () => {
@@ -106,10 +142,10 @@ describe('lifecycle workflows', () => {
 
   it('leave: cancelled while suspended enables both again; not once deleting', () => {
     const { w } = iniciar('baja', datos, 'operador', t0, config);
-    expect(() => cancelar(w, t0)).toThrow(RechazoCiclo);
+    expect(() => cancelar(w, t0, config)).toThrow(RechazoCiclo);
     aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
     aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
-    const c = cancelar(w, t0);
+    const c = cancelar(w, t0, config);
     expect(defs(c)).toEqual([HabilitarCuentaTeams.id, ActualizarUsuarioMoodle.id]);
     expect(c.comandos[1].payload).toMatchObject({ suspendido: false });
     aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: false }, t0, config);

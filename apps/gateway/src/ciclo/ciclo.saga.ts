@@ -13,6 +13,7 @@ import {
   TIPOS_CICLO,
   tipoCiclo,
   type Comando,
+  type ConfigCiclo,
   type DatosCiclo,
   type PasoCiclo,
   type TipoCiclo,
@@ -57,9 +58,7 @@ export interface EfectoCiclo {
   nota: string;
 }
 
-export interface ConfigCiclo {
-  graciaBajaDias: number;
-}
+export type { ConfigCiclo };
 
 const nuevoPaso = (): PasoCicloState => ({
   estado: 'pendiente',
@@ -119,18 +118,24 @@ function iniciarFase(w: CicloState, i: number, now: string, config: ConfigCiclo,
   }
   w.estado = 'en_curso';
   w.esperaHasta = null;
-  const efecto = enviar(w, fase.pasos, now, fase.fase);
+  const efecto = enviar(w, fase.pasos, now, fase.fase, config);
   if (efecto.comandos.length) return efecto;
   // Nothing of this phase applies (the student came back with the same data): on to what follows.
   const siguiente = avanzar(w, now, config);
   return { comandos: siguiente.comandos, nota: `${efecto.nota}; ${siguiente.nota}` };
 }
 
-function enviar(w: CicloState, pasos: readonly PasoCiclo[], now: string, nombre: string): EfectoCiclo {
+function enviar(
+  w: CicloState,
+  pasos: readonly PasoCiclo[],
+  now: string,
+  nombre: string,
+  config: ConfigCiclo,
+): EfectoCiclo {
   const comandos: Comando[] = [];
   for (const p of pasos) {
     const s = w.pasos[p.paso];
-    if (p.aplica && !p.aplica(w.datos)) {
+    if (p.aplica && !p.aplica(w.datos, config)) {
       Object.assign(s, { estado: 'omitido', finishedAt: now });
       continue;
     }
@@ -214,14 +219,14 @@ export function vencerEspera(w: CicloState, now: string, config: ConfigCiclo): E
 }
 
 /** An operator (or the student's return) cancels a workflow that waits: its cancellation steps run. */
-export function cancelar(w: CicloState, now: string): EfectoCiclo {
+export function cancelar(w: CicloState, now: string, config: ConfigCiclo): EfectoCiclo {
   const def = definicion(w.tipo);
   if (!def.cancelacion || !EN_ESPERA_CICLO.includes(w.estado))
     throw new RechazoCiclo(`${def.etiqueta} está ${w.estado}: solo se cancela mientras espera`);
   w.fase = -1;
   w.estado = 'cancelando';
   w.esperaHasta = null;
-  return enviar(w, def.cancelacion, now, 'cancelación');
+  return enviar(w, def.cancelacion, now, 'cancelación', config);
 }
 
 /** An operator action that cannot run now, and why (409). */

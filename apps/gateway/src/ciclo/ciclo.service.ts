@@ -8,6 +8,7 @@ import { AlumnoActualizado, AlumnoDadoDeBaja, AlumnoRetornado, type MessageDefin
 import { MessagingRuntime, type MessageContext, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { idDe } from '../sagas/onboarding.saga.js';
 import { registrar } from '../workflows/auditoria.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
@@ -58,7 +59,6 @@ interface Origen {
 @Injectable()
 export class CicloService {
   private readonly log = new Logger('Ciclo');
-  private readonly config: ConfigCiclo;
 
   constructor(
     @InjectConfig() private readonly gateway: GatewayConfig,
@@ -66,8 +66,13 @@ export class CicloService {
     private readonly repo: CicloRepository,
     private readonly onboarding: WorkflowRepository,
     private readonly workflows: WorkflowService,
-  ) {
-    this.config = { graciaBajaDias: gateway.GRACIA_BAJA_DIAS };
+    private readonly configuracion: ConfiguracionService,
+  ) {}
+
+  /** What the engine reads of the configuration, as it stands now (read in the caller's transaction). */
+  private async config(m: EntityManager): Promise<ConfigCiclo> {
+    const { valores } = await this.configuracion.actual(m);
+    return { graciaBajaDias: this.gateway.GRACIA_BAJA_DIAS, moodleAlEliminar: valores.moodleAlEliminar };
   }
 
   /**
@@ -103,8 +108,10 @@ export class CicloService {
       await this.retornar(m, publish, alumnoId, origen, (payload as AlumnoRetornado).alumno);
       return false;
     }
-    for (const w of await this.repo.abiertos(m, alumnoId)) {
-      const efecto = aplicar(w.state, def, payload, new Date().toISOString(), this.config);
+    const abiertos = await this.repo.abiertos(m, alumnoId);
+    const config = abiertos.length ? await this.config(m) : undefined;
+    for (const w of abiertos) {
+      const efecto = aplicar(w.state, def, payload, new Date().toISOString(), config!);
       if (!efecto) continue;
       await this.persistir(m, w, efecto, publish, { ...origen, detalle: payload });
       return true;
@@ -132,8 +139,9 @@ export class CicloService {
   async sweep(): Promise<number> {
     return this.messaging.inTransaction(async (scope) => {
       const vencidos = await this.repo.esperasVencidas(scope.manager, EN_ESPERA_CICLO);
+      const config = vencidos.length ? await this.config(scope.manager) : undefined;
       for (const w of vencidos) {
-        const efecto = vencerEspera(w.state, new Date().toISOString(), this.config);
+        const efecto = vencerEspera(w.state, new Date().toISOString(), config!);
         if (efecto)
           await this.persistir(scope.manager, w, efecto, (d, p) => scope.publish(d, p), {
             evento: 'ciclo.espera-vencida',
@@ -204,7 +212,7 @@ export class CicloService {
     const datos: DatosCiclo = { ...cuenta, ...extra, alumno: extra.alumno ?? cuenta.alumno, anterior };
     // Each return is numbered, so its email is sent once however often its step runs (mail-service's key).
     if (tipo === 'retorno') datos.retorno = (await this.repo.contar(m, alumnoId, 'retorno')) + 1;
-    const { w, efecto } = iniciar(tipo, datos, motivo, new Date().toISOString(), this.config);
+    const { w, efecto } = iniciar(tipo, datos, motivo, new Date().toISOString(), await this.config(m));
     const row = await this.repo.create(m, w, origen.correlationId, this.venceAt(w));
     await this.persistir(m, row, efecto, publish, origen);
     return {
@@ -242,7 +250,7 @@ export class CicloService {
     const baja = await this.repo.ultimo(m, alumnoId, 'baja');
     if (baja && EN_ESPERA_CICLO.includes(baja.state.estado)) {
       const [bloqueada] = (await this.repo.abiertos(m, alumnoId)).filter((w) => w.id === baja.id);
-      const efecto = cancelar(bloqueada.state, new Date().toISOString());
+      const efecto = cancelar(bloqueada.state, new Date().toISOString(), await this.config(m));
       await this.persistir(m, bloqueada, { ...efecto, nota: `retorno: ${efecto.nota}` }, publish, origen);
       // What they come back with (a new name, a new periodo) is applied to the account they keep.
       const cuenta = await this.cuentaDe(m, alumnoId);

@@ -163,6 +163,7 @@ export const ConfiguracionApi = z
     cursos: c.cursos,
     cursosAnteriores: c.cursosAnteriores,
     moodleAuth: c.moodleAuth,
+    moodleAlEliminar: c.moodleAlEliminar,
     zonaHoraria: c.zonaHoraria.superRefine((tz, ctx) => {
       const problema = problemaDeZona(tz);
       if (problema) ctx.addIssue({ code: 'custom', message: problema });
@@ -181,6 +182,7 @@ export const ConfiguracionNombrada = ConfiguracionApi.extend({
   aprobacionNuevos: c.aprobacionNuevos.unwrap().optional(),
   plantillaRetorno: plantilla(problemaDePlantillaRetorno).optional(),
   cursosAnteriores: c.cursosAnteriores.unwrap().optional(),
+  moodleAlEliminar: c.moodleAlEliminar.unwrap().optional(),
   sincronizacion: sincronizacion.optional(),
 });
 
@@ -198,6 +200,7 @@ export const DEFECTO: Configuracion = {
   cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
   cursosAnteriores: 'conservar',
   moodleAuth: 'oauth2',
+  moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
 };

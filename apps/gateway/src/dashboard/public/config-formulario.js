@@ -168,6 +168,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     h('option', { value: 'conservar' }, 'conservar: siguen en los cursos que tenían'),
     h('option', { value: 'desenrolar' }, 'desenrolar: se los quita de los cursos que ya no les corresponden'),
   );
+  const moodleAlEliminar = h(
+    'select',
+    { class: 'medio' },
+    h('option', { value: 'suspender' }, 'suspender: el usuario queda suspendido, con sus cursos y su trabajo'),
+    h('option', { value: 'eliminar' }, 'eliminar: se borra el usuario de Moodle, con sus matrículas'),
+  );
   const filasCursos = h('tbody', {});
   const agregarFila = h('button', { type: 'button', class: 'secundario', onclick: () => nuevaFila() }, 'Agregar fila');
   const incluida = casilla('cfg-plantilla-incluida', 'Usar la plantilla incluida en el servicio de correo');
@@ -403,7 +409,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     seccion(
       'moodle',
       'Moodle',
-      ['moodleAuth', 'cursos', 'cursosAnteriores'],
+      ['moodleAuth', 'cursos', 'cursosAnteriores', 'moodleAlEliminar'],
       campo(
         'moodleAuth',
         'Autenticación en Moodle',
@@ -441,6 +447,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'Al cambiar de estado o de período',
         cursosAnteriores,
         'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy matriculó al alumno, nunca uno en el que ya estaba antes, y nunca a quien se va (baja, egresado): a ese se lo suspende.',
+      ),
+      campo(
+        'moodleAlEliminar',
+        'Al eliminar la cuenta de quien se fue',
+        moodleAlEliminar,
+        'Cuando termina la gracia de una baja y se elimina su cuenta de Microsoft 365: el usuario de Moodle queda suspendido, o se elimina. Si el alumno vuelve, se le crea uno nuevo y se lo matricula en sus cursos.',
       ),
     ),
     seccion(
@@ -562,6 +574,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     sku.value = v.licenciaSku ?? '';
     moodleAuth.value = v.moodleAuth ?? 'oauth2';
     cursosAnteriores.value = v.cursosAnteriores ?? 'conservar';
+    moodleAlEliminar.value = v.moodleAlEliminar ?? 'suspender';
     filasCursos.replaceChildren();
     for (const f of cursosAFilas(v.cursos)) nuevaFila(f, { enfocar: false });
     incluida.c.checked = !v.plantillaEmail;
@@ -626,6 +639,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       cursos,
       cursosAnteriores: cursosAnteriores.value,
       moodleAuth: moodleAuth.value,
+      moodleAlEliminar: moodleAlEliminar.value,
       zonaHoraria: zona.value.trim(),
       sincronizacion: {
         activa: activa.c.checked,
