@@ -292,10 +292,14 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
   },
 ];
 
-/** What an operator may do to a student's stay: start a leave, or bring them back (cancel it, or a return). */
+/**
+ * What an operator may do to a student's stay: start a leave, bring them back (cancel it, or a return), or
+ * send again what their running lifecycle workflows still wait for (one flagged stuck, say).
+ */
 export const ACCIONES_CICLO = [
   { accion: 'suspender', etiqueta: 'Suspender (baja)' },
   { accion: 'reactivar', etiqueta: 'Reactivar' },
+  { accion: 'reintentar-ciclo', etiqueta: 'Reintentar el ciclo (pasos sin respuesta)' },
 ] as const;
 
 export type TipoWorkflowCiclo = TipoCiclo['tipo'];

@@ -23,7 +23,16 @@ import {
   UsuarioMoodleEliminado,
 } from '@lucy/contracts';
 import type { DatosCiclo } from './ciclo.pasos.js';
-import { aplicar, cancelar, iniciar, RechazoCiclo, respuestasDelCiclo, vencerEspera } from './ciclo.saga.js';
+import {
+  aplicar,
+  cancelar,
+  iniciar,
+  marcarAtascado,
+  RechazoCiclo,
+  reintentar,
+  respuestasDelCiclo,
+  vencerEspera,
+} from './ciclo.saga.js';
 
 const alumnoId = randomUUID();
 const alumno = {
@@ -271,6 +280,31 @@ describe('lifecycle workflows', () => {
     expect(r.comandos).toEqual([]);
     expect(w.estado).toBe('fallido');
     expect(w.pasos.avisar_retorno.estado).toBe('pendiente');
+  });
+
+  it('stuck: a running workflow is flagged once; a retry sends its unanswered steps again; an answer lifts the flag', () => {
+    const { w } = iniciar('actualizacion', { ...datos, anterior: alumno }, null, t0, config);
+    aplicar(w, CuentaTeamsActualizada, { alumnoId, campos: [], upnSugerido: null }, t0, config);
+    expect(marcarAtascado(w)!.nota).toBe('sin respuesta dentro del plazo de actualizar_moodle');
+    expect(w.atascado).toBe(true);
+    expect(marcarAtascado(w)).toBeNull();
+    const r = reintentar(w);
+    expect(defs(r)).toEqual([ActualizarUsuarioMoodle.id]);
+    expect(w.atascado).toBe(false);
+    marcarAtascado(w);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
+    expect(w).toMatchObject({ estado: 'completado', atascado: false });
+    expect(() => reintentar(w)).toThrow(RechazoCiclo);
+  });
+
+  it('stuck: a leaver waiting out their grace is never flagged, and has nothing to retry', () => {
+    const { w } = iniciar('baja', datos, 'baja', t0, config);
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
+    expect(w.estado).toBe('suspendido');
+    expect(marcarAtascado(w)).toBeNull();
+    expect(w.atascado).toBe(false);
+    expect(() => reintentar(w)).toThrow(/suspendido: no espera respuestas/);
   });
 
   it('lists every reply some step waits for', () => {

@@ -18,8 +18,11 @@ import {
   aplicar,
   cancelar,
   EN_ESPERA_CICLO,
+  ESPERANDO_RESPUESTA,
   iniciar,
+  marcarAtascado,
   RechazoCiclo,
+  reintentar,
   respuestasDelCiclo,
   TERMINALES_CICLO,
   vencerEspera,
@@ -119,13 +122,42 @@ export class CicloService {
     return false;
   }
 
-  /** Operator actions on a student's stay: suspend them (a leave), or bring them back. */
-  async accion(alumnoId: string, actor: string, accion: 'suspender' | 'reactivar') {
+  /**
+   * Operator actions on a student's stay: suspend them (a leave), bring them back, or send again what their
+   * running lifecycle workflows still wait for.
+   */
+  async accion(alumnoId: string, actor: string, accion: 'suspender' | 'reactivar' | 'reintentar-ciclo') {
     return this.enTransaccion(alumnoId, actor, `accion.${accion}`, async (scope, origen) => {
       const publish: Publish = (d, p) => scope.publish(d, p);
       if (accion === 'suspender') return this.darDeBaja(scope.manager, publish, alumnoId, 'operador', origen);
+      if (accion === 'reintentar-ciclo') return this.reintentar(scope.manager, publish, alumnoId, origen);
       return this.retornar(scope.manager, publish, alumnoId, origen);
     });
+  }
+
+  /** Each lifecycle workflow of the student waiting for answers sends its unanswered steps again. */
+  private async reintentar(m: EntityManager, publish: Publish, alumnoId: string, origen: Origen) {
+    const esperando = (await this.repo.abiertos(m, alumnoId)).filter((w) =>
+      ESPERANDO_RESPUESTA.includes(w.state.estado),
+    );
+    if (!esperando.length)
+      throw new RechazoCiclo('el alumno no tiene un ciclo que espere respuestas: nada que reintentar');
+    const resultados: ResultadoCiclo[] = [];
+    for (const w of esperando) {
+      const efecto = reintentar(w.state);
+      await this.persistir(m, w, efecto, publish, origen);
+      resultados.push({
+        workflowId: w.id,
+        estado: w.state.estado,
+        comandos: efecto.comandos.map((c) => c.def.name),
+        nota: efecto.nota,
+      });
+    }
+    return {
+      ...resultados[0]!,
+      comandos: resultados.flatMap((r) => r.comandos),
+      nota: resultados.map((r) => r.nota).join('; '),
+    };
   }
 
   /** An operator's list of courses for one student, all or none. */
@@ -135,8 +167,28 @@ export class CicloService {
     );
   }
 
-  /** The sweeper's turn: leavers whose grace is over are deleted. */
+  /**
+   * The sweeper's turn: leavers whose grace is over are deleted; workflows that wait for answers past their
+   * deadline are flagged stuck, once, in their audit trail (the deadline kept: flagging gives no more time).
+   */
   async sweep(): Promise<number> {
+    const atascados = await this.messaging.inTransaction(async (scope) => {
+      const vencidos = await this.repo.vencidos(scope.manager, ESPERANDO_RESPUESTA);
+      for (const w of vencidos) {
+        const efecto = marcarAtascado(w.state);
+        if (efecto)
+          await this.persistir(
+            scope.manager,
+            w,
+            efecto,
+            (d, p) => scope.publish(d, p),
+            { evento: 'workflow.atascado', actor: 'sistema', correlationId: w.correlationId },
+            w.venceAt,
+          );
+      }
+      return vencidos.length;
+    });
+    if (atascados) this.log.warn({ count: atascados }, 'lifecycle workflows flagged stuck');
     return this.messaging.inTransaction(async (scope) => {
       const vencidos = await this.repo.esperasVencidas(scope.manager, EN_ESPERA_CICLO);
       const config = vencidos.length ? await this.config(scope.manager) : undefined;
@@ -291,8 +343,9 @@ export class CicloService {
     efecto: EfectoCiclo,
     publish: Publish,
     origen: Origen & { detalle?: unknown },
+    venceAt: Date | null = this.venceAt(w.state),
   ) {
-    await this.repo.save(m, w, this.venceAt(w.state));
+    await this.repo.save(m, w, venceAt);
     for (const c of efecto.comandos) publish(c.def, c.payload as never);
     await this.auditar(m, w, w.alumnoId, {
       ...origen,
