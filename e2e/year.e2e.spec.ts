@@ -103,6 +103,11 @@ async function configurar(valores: Record<string, unknown>): Promise<void> {
  */
 async function pull({ aprobar }: { aprobar?: number } = {}): Promise<Lote> {
   const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
+  return terminado(loteId, { aprobar });
+}
+
+/** Waits for a lote to be terminado (see pull: `aprobar` approves one the safeguard holds). */
+function terminado(loteId: string, { aprobar }: { aprobar?: number } = {}): Promise<Lote> {
   return waitFor(
     async () => {
       const l = await gw.get<Lote & { error: string | null; plan: { acciones: { suspender: number } } | null }>(
@@ -358,8 +363,66 @@ describe('an academic year, end to end', () => {
     await sial.cambiar(apellido.dni, { apellido: nuevoApellido });
     await sial.cambiar(admitido.dni, { lista: 'ingresantes' }); // admitted: an ingresante of 2027
     await sial.cambiar(otroPeriodo.dni, { periodo: '2028' });
-    const lote = await pull();
+
+    // First a dry run: the plan says what the pull would do to whom, and nothing is done.
+    const desde = (await sql<{ t: Date }>(`SELECT now() AS t`))[0]!.t.toISOString();
+    const { loteId } = await gw.post<{ loteId: string }>('/sync/sial?simular=true');
+    const simulado = await waitFor(
+      async () => {
+        const l = await gw.get<Lote & { error: string | null; plan: { completo: boolean; acciones: object } | null }>(
+          `/lotes/${loteId}`,
+        );
+        if (l.estado === 'fallido') throw new Error(`the dry run failed: ${l.error}`);
+        return l.estado === 'simulado' && l.plan?.completo && l;
+      },
+      `lote ${loteId} to be simulado`,
+      { ...POLL, timeoutMs: 60_000 },
+    );
+    expect(simulado.plan!.acciones).toMatchObject({ crear: 0, actualizar: 4, suspender: 0, retornar: 0 });
+    const plan = await gw.get<{
+      total: number;
+      items: { accion: string; alumnoId: string | null; cambios: { campo: string }[] }[];
+    }>(`/lotes/${loteId}/plan?limit=200`);
+    expect(plan.items).toHaveLength(plan.total);
+    const TIPO_DE: Record<string, string> = { actualizar: 'actualizacion', suspender: 'baja', retornar: 'retorno' };
+    const planeado = plan.items
+      .filter((i) => TIPO_DE[i.accion])
+      .map((i) => `${i.alumnoId} ${TIPO_DE[i.accion]}`)
+      .sort();
+    expect(planeado).toEqual(
+      [nombre, apellido, admitido, otroPeriodo].map((a) => `${a.alumnoId} actualizacion`).sort(),
+    );
+    const campos = (a: Alumno) =>
+      plan.items
+        .find((i) => i.alumnoId === a.alumnoId)!
+        .cambios.map((c) => c.campo)
+        .sort();
+    expect(campos(nombre)).toEqual(['nombre']);
+    expect(campos(apellido)).toEqual(['apellido']);
+    expect(campos(otroPeriodo)).toEqual(['periodo']);
+    expect(campos(admitido)).toEqual(expect.arrayContaining(['estado']));
+    expect(plan.items.filter((i) => i.accion === 'crear')).toEqual([]);
+    // Nothing done: no workflow started, the accounts and Moodle users as they were.
+    expect(await sql(`SELECT id FROM gateway.workflow WHERE created_at >= '${desde}'`)).toEqual([]);
+    expect((await cuentaDe(nombre)).givenName).toBe(cuentaInicial.get(nombre.dni)!.givenName);
+    expect((await moodleDe(apellido)).lastname).toBe(apellido.apellido);
+    expect(await cursosDe(otroPeriodo)).toEqual(['ING-2027-ECO', 'ING-2027-MATE']);
+
+    // Confirmed: the run does what the plan said, to whom it said — one workflow of each planned kind per student.
+    await gw.post(`/lotes/${loteId}/confirmar`, { motivo: 'e2e: el plan simulado' });
+    const lote = await terminado(loteId);
     expect(lote.ingesta).toMatchObject({ nuevos: 0, actualizados: 4, bajas: 0, retornos: 0 });
+    const hecho = await waitFor(
+      async () => {
+        const filas = await sql<{ alumno_id: string; tipo: string }>(
+          `SELECT alumno_id, tipo FROM gateway.workflow WHERE created_at >= '${desde}'`,
+        );
+        return filas.length >= planeado.length && filas.map((w) => `${w.alumno_id} ${w.tipo}`).sort();
+      },
+      'the confirmed run’s workflows',
+      POLL,
+    );
+    expect(hecho).toEqual(planeado);
 
     const sinAviso = await cicloEn(nombre, 'actualizacion', ['completado', 'completado_con_avisos']);
     expect(sinAviso).toMatchObject({ estado: 'completado', avisos: [] });
@@ -608,7 +671,7 @@ describe('an academic year, end to end', () => {
     console.log(
       `[e2e year] ${alumnos.length} students; workflows ${Object.entries(porTipo)
         .map(([t, n]) => `${t} ${n}`)
-        .join(', ')}; ${inbox.messages.length} credentials emails; ${tap.messages.length} broker messages; ` +
+        .join(', ')}; ${inbox.messages.length} emails; ${tap.messages.length} broker messages; ` +
         `the year in ${((Date.now() - yearStartedAt) / 1000).toFixed(1)} s (grace ${GRACIA_S} s), ` +
         `${((Date.now() - startedAt) / 1000).toFixed(1)} s with the stack's start`,
     );
@@ -623,7 +686,3 @@ describe('an academic year, end to end', () => {
 //   students than the safeguard allows at once; pull; expect the lote held for an operator, no
 //   AlumnoDadoDeBaja published, every Entra account still enabled and every Moodle user unsuspended; then
 //   the operator's confirmation (or the records back in SIAL) and what follows from it.
-// - A dry run whose plan matches what the confirmed run did: change names, estados and leavers in SIAL,
-//   ask for the plan (nothing sent: the stand-ins unchanged, no lifecycle workflow started), confirm it,
-//   and expect the workflows the run started (kind, student, motivo) and the stand-ins' changes to be
-//   exactly the plan's.
