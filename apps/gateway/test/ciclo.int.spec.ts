@@ -19,6 +19,7 @@ import {
   CursosInscriptos,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EliminarUsuarioMoodle,
   EmailEnviado,
   EnviarAvisoRetorno,
   HabilitarCuentaTeams,
@@ -26,6 +27,7 @@ import {
   InscripcionesActualizadas,
   MoodleEnrolado,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminado,
   type AlumnoDatos,
 } from '@lucy/contracts';
 import { BrokerTap, waitFor } from '@lucy/testing';
@@ -70,6 +72,7 @@ describe('gateway: the student lifecycle', () => {
         HabilitarCuentaTeams,
         InscribirCursos,
         EnviarAvisoRetorno,
+        EliminarUsuarioMoodle,
       ],
       { url: gw.config.RABBITMQ_URL },
     );
@@ -180,6 +183,8 @@ describe('gateway: the student lifecycle', () => {
     });
     await tap.publish(CuentaTeamsEliminada, { alumnoId, upn, graphUserId, yaNoExistia: false });
     await hasta(alumnoId, 'baja', 'completado');
+    // moodleAlEliminar never set (suspender): the Moodle user stays, suspended.
+    expect(tap.of(EliminarUsuarioMoodle, { alumnoId })).toEqual([]);
     expect((await ciclo(alumnoId)).filter((w) => w.tipo === 'baja')).toHaveLength(1);
     // The onboarding is not touched by the leave's delete.
     expect((await gw.api(`/alumnos/${alumnoId}`)).body.workflow.estado).toBe('completado');
@@ -212,6 +217,36 @@ describe('gateway: the student lifecycle', () => {
     expect((await ultimo(alumnoId, 'retorno'))!.pasos).toContainEqual(
       expect.objectContaining({ paso: 'avisar_retorno', estado: 'completado' }),
     );
+  });
+
+  it('deletes the Moodle user with the account once an operator set moodleAlEliminar: eliminar', async () => {
+    const { alumnoId, alumno, upn, graphUserId } = await onboardeado('42000006');
+    const fijar = async (moodleAlEliminar: string) =>
+      expect((await gw.api('/config', { method: 'PATCH', body: { valores: { moodleAlEliminar } } })).status).toBe(200);
+    await tap.publish(AlumnoDadoDeBaja, {
+      alumnoId,
+      loteId: null,
+      alumno: { ...alumno, estado: 'baja' },
+      motivo: 'baja',
+    });
+    await waitFor(() => tap.of(DeshabilitarCuentaTeams, { alumnoId }).length === 1, 'disable sent');
+    // Set while the leave waits: what counts is the key as the deletion starts.
+    await fijar('eliminar');
+    try {
+      await tap.publish(CuentaTeamsDeshabilitada, { alumnoId, upn, graphUserId });
+      await tap.publish(UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true });
+      await waitFor(() => tap.of(EliminarUsuarioMoodle, { alumnoId }).length === 1, 'the Moodle user deleted', {
+        timeoutMs: 15_000,
+      });
+      expect(tap.of(EliminarUsuarioMoodle, { alumnoId })).toEqual([{ alumnoId, upn }]);
+      expect(tap.of(EliminarCuentaTeams, { alumnoId })).toHaveLength(1);
+      await tap.publish(CuentaTeamsEliminada, { alumnoId, upn, graphUserId, yaNoExistia: false });
+      expect((await ultimo(alumnoId, 'baja'))!.estado).toBe('en_curso');
+      await tap.publish(UsuarioMoodleEliminado, { alumnoId, moodleUserId: 7, yaNoExistia: false });
+      await hasta(alumnoId, 'baja', 'completado');
+    } finally {
+      await fijar('suspender');
+    }
   });
 
   it("cancels an operator's suspension when the operator reactivates while it waits", async () => {
