@@ -103,6 +103,11 @@ async function configurar(valores: Record<string, unknown>): Promise<void> {
  */
 async function pull({ aprobar }: { aprobar?: number } = {}): Promise<Lote> {
   const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
+  return terminado(loteId, { aprobar });
+}
+
+/** Waits for a lote to be terminado (see pull: `aprobar` approves one the safeguard holds). */
+function terminado(loteId: string, { aprobar }: { aprobar?: number } = {}): Promise<Lote> {
   return waitFor(
     async () => {
       const l = await gw.get<Lote & { error: string | null; plan: { acciones: { suspender: number } } | null }>(
@@ -188,6 +193,21 @@ async function correosA(a: Alumno): Promise<number> {
   const mias = [a.emailPersonal, a.emailInstitucional].filter(Boolean).map((e) => e!.toLowerCase());
   return inbox.messages.filter((m) => mias.includes(m.To[0]!.Address.toLowerCase())).length;
 }
+
+/** The emails sent to the student, each as the inbox has it (subject and both bodies). */
+async function mensajesA(a: Alumno): Promise<{ Subject: string; Text: string; HTML: string }[]> {
+  const inbox = await getJson<{ messages: { ID: string; To: { Address: string }[] }[] }>(
+    `${stack.urls.mailbox}/api/v1/messages?limit=100000`,
+  );
+  const mias = [a.emailPersonal, a.emailInstitucional].filter(Boolean).map((e) => e!.toLowerCase());
+  const ids = inbox.messages.filter((m) => mias.includes(m.To[0]!.Address.toLowerCase())).map((m) => m.ID);
+  return Promise.all(
+    ids.map((id) =>
+      getJson<{ Subject: string; Text: string; HTML: string }>(`${stack.urls.mailbox}/api/v1/messages/${id}`),
+    ),
+  );
+}
+const esAvisoDeRetorno = (m: { Subject: string }) => /activa de nuevo/.test(m.Subject);
 
 async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
   const db = new pg.Client({ connectionString: env.databaseUrl });
@@ -343,8 +363,66 @@ describe('an academic year, end to end', () => {
     await sial.cambiar(apellido.dni, { apellido: nuevoApellido });
     await sial.cambiar(admitido.dni, { lista: 'ingresantes' }); // admitted: an ingresante of 2027
     await sial.cambiar(otroPeriodo.dni, { periodo: '2028' });
-    const lote = await pull();
+
+    // First a dry run: the plan says what the pull would do to whom, and nothing is done.
+    const desde = (await sql<{ t: Date }>(`SELECT now() AS t`))[0]!.t.toISOString();
+    const { loteId } = await gw.post<{ loteId: string }>('/sync/sial?simular=true');
+    const simulado = await waitFor(
+      async () => {
+        const l = await gw.get<Lote & { error: string | null; plan: { completo: boolean; acciones: object } | null }>(
+          `/lotes/${loteId}`,
+        );
+        if (l.estado === 'fallido') throw new Error(`the dry run failed: ${l.error}`);
+        return l.estado === 'simulado' && l.plan?.completo && l;
+      },
+      `lote ${loteId} to be simulado`,
+      { ...POLL, timeoutMs: 60_000 },
+    );
+    expect(simulado.plan!.acciones).toMatchObject({ crear: 0, actualizar: 4, suspender: 0, retornar: 0 });
+    const plan = await gw.get<{
+      total: number;
+      items: { accion: string; alumnoId: string | null; cambios: { campo: string }[] }[];
+    }>(`/lotes/${loteId}/plan?limit=200`);
+    expect(plan.items).toHaveLength(plan.total);
+    const TIPO_DE: Record<string, string> = { actualizar: 'actualizacion', suspender: 'baja', retornar: 'retorno' };
+    const planeado = plan.items
+      .filter((i) => TIPO_DE[i.accion])
+      .map((i) => `${i.alumnoId} ${TIPO_DE[i.accion]}`)
+      .sort();
+    expect(planeado).toEqual(
+      [nombre, apellido, admitido, otroPeriodo].map((a) => `${a.alumnoId} actualizacion`).sort(),
+    );
+    const campos = (a: Alumno) =>
+      plan.items
+        .find((i) => i.alumnoId === a.alumnoId)!
+        .cambios.map((c) => c.campo)
+        .sort();
+    expect(campos(nombre)).toEqual(['nombre']);
+    expect(campos(apellido)).toEqual(['apellido']);
+    expect(campos(otroPeriodo)).toEqual(['periodo']);
+    expect(campos(admitido)).toEqual(expect.arrayContaining(['estado']));
+    expect(plan.items.filter((i) => i.accion === 'crear')).toEqual([]);
+    // Nothing done: no workflow started, the accounts and Moodle users as they were.
+    expect(await sql(`SELECT id FROM gateway.workflow WHERE created_at >= '${desde}'`)).toEqual([]);
+    expect((await cuentaDe(nombre)).givenName).toBe(cuentaInicial.get(nombre.dni)!.givenName);
+    expect((await moodleDe(apellido)).lastname).toBe(apellido.apellido);
+    expect(await cursosDe(otroPeriodo)).toEqual(['ING-2027-ECO', 'ING-2027-MATE']);
+
+    // Confirmed: the run does what the plan said, to whom it said — one workflow of each planned kind per student.
+    await gw.post(`/lotes/${loteId}/confirmar`, { motivo: 'e2e: el plan simulado' });
+    const lote = await terminado(loteId);
     expect(lote.ingesta).toMatchObject({ nuevos: 0, actualizados: 4, bajas: 0, retornos: 0 });
+    const hecho = await waitFor(
+      async () => {
+        const filas = await sql<{ alumno_id: string; tipo: string }>(
+          `SELECT alumno_id, tipo FROM gateway.workflow WHERE created_at >= '${desde}'`,
+        );
+        return filas.length >= planeado.length && filas.map((w) => `${w.alumno_id} ${w.tipo}`).sort();
+      },
+      'the confirmed run’s workflows',
+      POLL,
+    );
+    expect(hecho).toEqual(planeado);
 
     const sinAviso = await cicloEn(nombre, 'actualizacion', ['completado', 'completado_con_avisos']);
     expect(sinAviso).toMatchObject({ estado: 'completado', avisos: [] });
@@ -504,7 +582,16 @@ describe('an academic year, end to end', () => {
     expect((await moodleDe(a)).suspended).toBe(false);
     // The courses they had are kept; those of the new periodo added.
     expect(await cursosDe(a)).toEqual(expect.arrayContaining(cursosAlIrse.get(a.dni)!));
-    expect(await correosA(a)).toBe(1); // the same account: the student's password still works
+    // The same account: the student's password still works. Besides their credentials email, one more:
+    // their account is active again, with their UPN and no password.
+    expect(paso(retorno, 'avisar_retorno').estado).toBe('completado');
+    const mensajes = await mensajesA(a);
+    expect(mensajes).toHaveLength(2);
+    const avisos = mensajes.filter(esAvisoDeRetorno);
+    expect(avisos).toHaveLength(1);
+    expect(avisos[0]!.Text).toContain(a.upn);
+    expect(avisos[0]!.HTML).toContain(a.upn);
+    expect(avisos[0]!.Text).not.toMatch(/contraseña temporal/i);
   }, 60_000);
 
   it('onboards again a leaver who returns after the window: a new account and a new credentials email', async () => {
@@ -518,6 +605,7 @@ describe('an academic year, end to end', () => {
     const retorno = await cicloEn(a, 'retorno', ['completado', 'completado_con_avisos', 'fallido']);
     expect(retorno.estado).toBe('completado');
     expect(paso(retorno, 'habilitar_cuenta')).toMatchObject({ estado: 'fallido' });
+    expect(paso(retorno, 'avisar_retorno').estado).toBe('pendiente'); // the new credentials email says it all
     const onboarding = await waitFor(
       async () => {
         const f = await gw.get(`/alumnos/${a.alumnoId}`);
@@ -534,6 +622,7 @@ describe('an academic year, end to end', () => {
     expect(await licencias()).toBe(licenciasAlEmpezar - 1); // the absent student's account stays deleted
     expect((await moodleDe(a)).suspended).toBe(false);
     expect(await cursosDe(a)).toEqual(cursosAlIrse.get(a.dni)); // the same Moodle user, each course once
+    expect((await mensajesA(a)).filter(esAvisoDeRetorno)).toEqual([]);
   }, 90_000);
 
   it('never gave anyone two accounts or an enrolment twice, left no password in clear, and settled every workflow', async () => {
@@ -550,12 +639,16 @@ describe('an academic year, end to end', () => {
     // Every temporary password, read from the emails that carried it, is nowhere else.
     const inbox = await getJson<{ messages: { ID: string }[] }>(`${stack.urls.mailbox}/api/v1/messages?limit=100000`);
     const passwords: string[] = [];
+    let avisosDeRetorno = 0;
     for (const m of inbox.messages) {
-      const full = await getJson<{ Text: string }>(`${stack.urls.mailbox}/api/v1/messages/${m.ID}`);
-      const found = /contraseña[^:\n]*:\s*(\S{8,})/i.exec(full.Text);
+      const full = await getJson<{ Subject: string; Text: string }>(`${stack.urls.mailbox}/api/v1/messages/${m.ID}`);
+      if (esAvisoDeRetorno(full)) avisosDeRetorno++;
+      const found = /contraseña temporal[^:\n]*:\s*(\S{8,})/i.exec(full.Text);
       if (found) passwords.push(found[1]!);
     }
-    expect(passwords.length).toBe(inbox.messages.length);
+    // One return email (the restored student's); every other email carries a temporary password.
+    expect(avisosDeRetorno).toBe(1);
+    expect(passwords.length).toBe(inbox.messages.length - avisosDeRetorno);
     const logs = readdirSync(join(VAR_DIR, 'log'))
       .map((f) => readFileSync(join(VAR_DIR, 'log', f), 'utf8'))
       .join('\n');
@@ -578,7 +671,7 @@ describe('an academic year, end to end', () => {
     console.log(
       `[e2e year] ${alumnos.length} students; workflows ${Object.entries(porTipo)
         .map(([t, n]) => `${t} ${n}`)
-        .join(', ')}; ${inbox.messages.length} credentials emails; ${tap.messages.length} broker messages; ` +
+        .join(', ')}; ${inbox.messages.length} emails; ${tap.messages.length} broker messages; ` +
         `the year in ${((Date.now() - yearStartedAt) / 1000).toFixed(1)} s (grace ${GRACIA_S} s), ` +
         `${((Date.now() - startedAt) / 1000).toFixed(1)} s with the stack's start`,
     );
@@ -593,7 +686,3 @@ describe('an academic year, end to end', () => {
 //   students than the safeguard allows at once; pull; expect the lote held for an operator, no
 //   AlumnoDadoDeBaja published, every Entra account still enabled and every Moodle user unsuspended; then
 //   the operator's confirmation (or the records back in SIAL) and what follows from it.
-// - A dry run whose plan matches what the confirmed run did: change names, estados and leavers in SIAL,
-//   ask for the plan (nothing sent: the stand-ins unchanged, no lifecycle workflow started), confirm it,
-//   and expect the workflows the run started (kind, student, motivo) and the stand-ins' changes to be
-//   exactly the plan's.

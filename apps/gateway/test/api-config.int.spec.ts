@@ -30,11 +30,13 @@ describe('gateway API: configuration', () => {
     'aprobacionNuevos',
     'limites',
     'plantillaEmail',
+    'plantillaRetorno',
     'upn',
     'licenciaSku',
     'cursos',
     'cursosAnteriores',
     'moodleAuth',
+    'moodleAlEliminar',
     'zonaHoraria',
     'sincronizacion',
   ];
@@ -197,6 +199,8 @@ describe('gateway API: configuration', () => {
           ausenciasParaBaja: 4,
           umbralBajas: { porcentaje: 2.5, cantidad: 40 },
           aprobacionNuevos: true,
+          plantillaRetorno: null,
+          moodleAlEliminar: 'suspender',
         },
       },
     });

@@ -10,6 +10,7 @@ import {
   AlumnoCreado,
   AlumnoDadoDeBaja,
   AlumnoRetornado,
+  AvisoRetornoEnviado,
   CuentaTeamsActualizada,
   CuentaTeamsCreada,
   CuentaTeamsDeshabilitada,
@@ -18,12 +19,15 @@ import {
   CursosInscriptos,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EliminarUsuarioMoodle,
   EmailEnviado,
+  EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   InscribirCursos,
   InscripcionesActualizadas,
   MoodleEnrolado,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminado,
   type AlumnoDatos,
 } from '@lucy/contracts';
 import { BrokerTap, waitFor } from '@lucy/testing';
@@ -67,6 +71,8 @@ describe('gateway: the student lifecycle', () => {
         EliminarCuentaTeams,
         HabilitarCuentaTeams,
         InscribirCursos,
+        EnviarAvisoRetorno,
+        EliminarUsuarioMoodle,
       ],
       { url: gw.config.RABBITMQ_URL },
     );
@@ -177,6 +183,8 @@ describe('gateway: the student lifecycle', () => {
     });
     await tap.publish(CuentaTeamsEliminada, { alumnoId, upn, graphUserId, yaNoExistia: false });
     await hasta(alumnoId, 'baja', 'completado');
+    // moodleAlEliminar never set (suspender): the Moodle user stays, suspended.
+    expect(tap.of(EliminarUsuarioMoodle, { alumnoId })).toEqual([]);
     expect((await ciclo(alumnoId)).filter((w) => w.tipo === 'baja')).toHaveLength(1);
     // The onboarding is not touched by the leave's delete.
     expect((await gw.api(`/alumnos/${alumnoId}`)).body.workflow.estado).toBe('completado');
@@ -195,8 +203,50 @@ describe('gateway: the student lifecycle', () => {
     await waitFor(() => tap.of(ActualizarInscripciones, { alumnoId }).length === 1, 'courses of their estado');
     expect(tap.of(ActualizarCuentaTeams, { alumnoId })).toEqual([]);
     expect(tap.of(ActualizarInscripciones, { alumnoId })[0]).toMatchObject({ anterior: { estado: 'baja' } });
+    // And the email that tells them their account is active again: their first return, their UPN.
+    expect(tap.of(EnviarAvisoRetorno, { alumnoId })).toEqual([{ alumnoId, upn, alumno, retorno: 1 }]);
     await tap.publish(InscripcionesActualizadas, { alumnoId, moodleUserId: 7, enrolados: [], desenrolados: [] });
+    expect((await ultimo(alumnoId, 'retorno'))!.estado).toBe('en_curso');
+    await tap.publish(AvisoRetornoEnviado, {
+      alumnoId,
+      retorno: 1,
+      destinatario: alumno.emailPersonal!,
+      smtpMessageId: null,
+    });
     await hasta(alumnoId, 'retorno', 'completado');
+    expect((await ultimo(alumnoId, 'retorno'))!.pasos).toContainEqual(
+      expect.objectContaining({ paso: 'avisar_retorno', estado: 'completado' }),
+    );
+  });
+
+  it('deletes the Moodle user with the account once an operator set moodleAlEliminar: eliminar', async () => {
+    const { alumnoId, alumno, upn, graphUserId } = await onboardeado('42000006');
+    const fijar = async (moodleAlEliminar: string) =>
+      expect((await gw.api('/config', { method: 'PATCH', body: { valores: { moodleAlEliminar } } })).status).toBe(200);
+    await tap.publish(AlumnoDadoDeBaja, {
+      alumnoId,
+      loteId: null,
+      alumno: { ...alumno, estado: 'baja' },
+      motivo: 'baja',
+    });
+    await waitFor(() => tap.of(DeshabilitarCuentaTeams, { alumnoId }).length === 1, 'disable sent');
+    // Set while the leave waits: what counts is the key as the deletion starts.
+    await fijar('eliminar');
+    try {
+      await tap.publish(CuentaTeamsDeshabilitada, { alumnoId, upn, graphUserId });
+      await tap.publish(UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true });
+      await waitFor(() => tap.of(EliminarUsuarioMoodle, { alumnoId }).length === 1, 'the Moodle user deleted', {
+        timeoutMs: 15_000,
+      });
+      expect(tap.of(EliminarUsuarioMoodle, { alumnoId })).toEqual([{ alumnoId, upn }]);
+      expect(tap.of(EliminarCuentaTeams, { alumnoId })).toHaveLength(1);
+      await tap.publish(CuentaTeamsEliminada, { alumnoId, upn, graphUserId, yaNoExistia: false });
+      expect((await ultimo(alumnoId, 'baja'))!.estado).toBe('en_curso');
+      await tap.publish(UsuarioMoodleEliminado, { alumnoId, moodleUserId: 7, yaNoExistia: false });
+      await hasta(alumnoId, 'baja', 'completado');
+    } finally {
+      await fijar('suspender');
+    }
   });
 
   it("cancels an operator's suspension when the operator reactivates while it waits", async () => {

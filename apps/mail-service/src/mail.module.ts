@@ -1,19 +1,24 @@
 import { Logger, Module } from '@nestjs/common';
-import { CuentaTeamsCreada, PasswordRestablecida } from '@lucy/contracts';
+import { CuentaTeamsCreada, EnviarAvisoRetorno, PasswordRestablecida } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfig, RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
 import { credentialKeys, type MailConfig } from './config.js';
-import { PLANTILLA_BIENVENIDA } from './domain/envio.js';
+import { PLANTILLA_BIENVENIDA, PLANTILLA_RETORNO } from './domain/envio.js';
 import { EnviarCredenciales } from './envio/enviar-credenciales.service.js';
 import { EnvioMetrics } from './envio/envio.metrics.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
+import { EnviarAvisoRetornoHandler } from './handlers/enviar-aviso-retorno.handler.js';
 import { PasswordRestablecidaHandler } from './handlers/password-restablecida.handler.js';
 import { Envio } from './persistence/envio.entity.js';
 import { EnvioRepository } from './persistence/envio.repository.js';
 import { MailInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
-import { problemaDePlantillaEmail, seguirPlantillaEmail } from './plantillas/plantilla-email.js';
+import {
+  problemaDePlantillaEmail,
+  problemaDePlantillaRetorno,
+  seguirPlantillaEmail,
+} from './plantillas/plantilla-email.js';
 import { CARPETA_POR_DEFECTO, Plantillas } from './plantillas/plantillas.js';
 import { SmtpClient } from './smtp/smtp.client.js';
 import { smtpClassifier } from './smtp/smtp.errors.js';
@@ -34,13 +39,17 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
       name: 'smtp',
       env: 'SMTP',
       classify: smtpClassifier,
-      calls: { [CuentaTeamsCreada.id]: { write: 1 }, [PasswordRestablecida.id]: { write: 1 } },
+      calls: {
+        [CuentaTeamsCreada.id]: { write: 1 },
+        [PasswordRestablecida.id]: { write: 1 },
+        [EnviarAvisoRetorno.id]: { write: 1 },
+      },
     }),
-    // The credentials email an operator sets through the gateway; null (never set): the template files.
+    // The credentials and return emails an operator sets through the gateway; null (never set): the template files.
     RuntimeConfigModule.forService({
-      keys: ['plantillaEmail'] as const,
-      fromEnv: () => ({ plantillaEmail: null }),
-      checks: { plantillaEmail: problemaDePlantillaEmail },
+      keys: ['plantillaEmail', 'plantillaRetorno'] as const,
+      fromEnv: () => ({ plantillaEmail: null, plantillaRetorno: null }),
+      checks: { plantillaEmail: (p) => problemaDePlantillaEmail(p), plantillaRetorno: problemaDePlantillaRetorno },
     }),
   ],
   providers: [
@@ -56,9 +65,13 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
     {
       provide: Plantillas,
       inject: [APP_CONFIG, RuntimeConfig],
-      useFactory: (c: MailConfig, runtime: RuntimeConfig<'plantillaEmail'>) => {
-        const plantillas = new Plantillas(c.MAIL_TEMPLATE_DIR ?? CARPETA_POR_DEFECTO, [PLANTILLA_BIENVENIDA]);
-        seguirPlantillaEmail(plantillas, runtime);
+      useFactory: (c: MailConfig, runtime: RuntimeConfig<'plantillaEmail' | 'plantillaRetorno'>) => {
+        const plantillas = new Plantillas(c.MAIL_TEMPLATE_DIR ?? CARPETA_POR_DEFECTO, [
+          PLANTILLA_BIENVENIDA,
+          PLANTILLA_RETORNO,
+        ]);
+        seguirPlantillaEmail(plantillas, runtime, 'plantillaEmail');
+        seguirPlantillaEmail(plantillas, runtime, 'plantillaRetorno');
         return plantillas;
       },
     },
@@ -68,6 +81,7 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
     EnviarCredenciales,
     CuentaTeamsCreadaHandler,
     PasswordRestablecidaHandler,
+    EnviarAvisoRetornoHandler,
   ],
 })
 export class MailModule {}

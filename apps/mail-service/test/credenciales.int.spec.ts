@@ -7,9 +7,12 @@ import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import {
+  AvisoRetornoEnviado,
+  AvisoRetornoFallido,
   CuentaTeamsCreada,
   EmailEnviado,
   EmailFallido,
+  EnviarAvisoRetorno,
   PasswordRestablecida,
   type AlumnoDatos,
   type Envelope,
@@ -77,7 +80,9 @@ describe('mail-service: the credentials email', () => {
     });
     db = new pg.Client({ connectionString: config.DATABASE_URL });
     await db.connect();
-    tap = await BrokerTap.open([EmailEnviado, EmailFallido], { url: config.RABBITMQ_URL });
+    tap = await BrokerTap.open([EmailEnviado, EmailFallido, AvisoRetornoEnviado, AvisoRetornoFallido], {
+      url: config.RABBITMQ_URL,
+    });
   });
 
   afterAll(async () => {
@@ -236,6 +241,64 @@ describe('mail-service: the credentials email', () => {
     expect(inbox).toHaveLength(2);
     expect(inbox[0].Text).toContain(segunda.password);
     expect(inbox[1].Text).toContain(primera.password);
+  });
+
+  it('emails a returning student once per return: their UPN, no password; a redelivery or a retried step sends nothing more', async () => {
+    const alumnoId = randomUUID();
+    const datos = alumno();
+    const upn = `a${datos.dni}@estudiantes.unrc.test`;
+    const comando: EnviarAvisoRetorno = { alumnoId, upn, alumno: datos, retorno: 1 };
+    const env = envelope(EnviarAvisoRetorno, comando);
+    await publish(EnviarAvisoRetorno, env);
+    const [enviado] = await waitFor(
+      () => eventosDe(AvisoRetornoEnviado, alumnoId).length > 0 && eventosDe(AvisoRetornoEnviado, alumnoId),
+      'AvisoRetornoEnviado',
+    );
+    expect(enviado.payload).toEqual({
+      alumnoId,
+      retorno: 1,
+      destinatario: datos.emailInstitucional,
+      smtpMessageId: expect.stringMatching(/^<[0-9a-f-]{36}@exa\.unrc\.test>$/),
+    });
+    expect(enviado.causationId).toBe(env.messageId);
+
+    await publish(EnviarAvisoRetorno, env); // the same message again (the inbox drops it)
+    await publish(EnviarAvisoRetorno, { ...env, messageId: randomUUID() }); // the step sent again (a retry)
+    await waitFor(() => eventosDe(AvisoRetornoEnviado, alumnoId).length === 2, 'AvisoRetornoEnviado repeated');
+    await idle();
+    expect(eventosDe(AvisoRetornoEnviado, alumnoId)[1].payload).toEqual(enviado.payload);
+    expect(eventosDe(EmailEnviado, alumnoId)).toEqual([]);
+
+    const inbox = await sandbox.inbox(datos.emailInstitucional!);
+    expect(inbox).toHaveLength(1);
+    const [mail] = inbox;
+    expect(mail.Subject).toBe('Ana, tu cuenta de Microsoft 365 de la UNRC está activa de nuevo');
+    for (const cuerpo of [mail.Text, mail.HTML]) {
+      expect(cuerpo).toContain(upn);
+      expect(cuerpo).not.toMatch(/contraseña temporal/i);
+    }
+    expect(mail.Text).toContain('la que ya tenías');
+    expect(await fila(alumnoId)).toMatchObject({ plantilla: 'retorno', estado: 'enviado', intentos: 1 });
+
+    // A later return is another email.
+    await publish(EnviarAvisoRetorno, envelope(EnviarAvisoRetorno, { ...comando, retorno: 2 }));
+    await waitFor(
+      () => eventosDe(AvisoRetornoEnviado, alumnoId).some((e) => e.payload.retorno === 2),
+      'AvisoRetornoEnviado for the second return',
+    );
+    expect(await sandbox.inbox(datos.emailInstitucional!)).toHaveLength(2);
+  });
+
+  it('reports a return email the server rejects as AvisoRetornoFallido permanente', async () => {
+    const alumnoId = randomUUID();
+    const datos = alumno({ emailInstitucional: `nadie.${suffix}@rechazado.example` });
+    const comando = { alumnoId, upn: `a${datos.dni}@estudiantes.unrc.test`, alumno: datos, retorno: 1 };
+    await publish(EnviarAvisoRetorno, envelope(EnviarAvisoRetorno, comando));
+    const [fallido] = await waitFor(
+      () => eventosDe(AvisoRetornoFallido, alumnoId).length > 0 && eventosDe(AvisoRetornoFallido, alumnoId),
+      'AvisoRetornoFallido',
+    );
+    expect(fallido.payload).toMatchObject({ alumnoId, retorno: 1, permanente: true, codigo: 'SMTP_550' });
   });
 
   it('reports a recipient the server rejects (5xx) as EmailFallido permanente, without retrying', async () => {

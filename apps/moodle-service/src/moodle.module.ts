@@ -4,6 +4,7 @@ import {
   ActualizarUsuarioMoodle,
   CuentaTeamsCreada,
   DesenrolarMoodle,
+  EliminarUsuarioMoodle,
   EnrolarMoodle,
   InscribirCursos,
 } from '@lucy/contracts';
@@ -15,12 +16,14 @@ import { runtimeConfigOptions } from './runtime-keys.js';
 import { ActualizacionUsuarioService } from './enrolamiento/actualizacion-usuario.service.js';
 import { CambioDeCursosService } from './enrolamiento/cambio-de-cursos.service.js';
 import { DesenrolamientoService } from './enrolamiento/desenrolamiento.service.js';
+import { EliminacionUsuarioService } from './enrolamiento/eliminacion-usuario.service.js';
 import { EnrolamientoService } from './enrolamiento/enrolamiento.service.js';
 import { UsuarioMoodleService } from './enrolamiento/usuario-moodle.service.js';
 import { ActualizarInscripcionesHandler } from './handlers/actualizar-inscripciones.handler.js';
 import { ActualizarUsuarioMoodleHandler } from './handlers/actualizar-usuario-moodle.handler.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
 import { DesenrolarMoodleHandler } from './handlers/desenrolar-moodle.handler.js';
+import { EliminarUsuarioMoodleHandler } from './handlers/eliminar-usuario-moodle.handler.js';
 import { EnrolarMoodleHandler } from './handlers/enrolar-moodle.handler.js';
 import { InscribirCursosHandler } from './handlers/inscribir-cursos.handler.js';
 import { CursosCatalog } from './moodle/cursos.catalog.js';
@@ -57,6 +60,7 @@ import { InscripcionRepository } from './persistence/inscripcion.repository.js';
         [ActualizarUsuarioMoodle.id]: { read: 1, write: 1 },
         [ActualizarInscripciones.id]: { read: 3, write: 2 },
         [InscribirCursos.id]: { read: 3, write: 1 },
+        [EliminarUsuarioMoodle.id]: { read: 1, write: 1 },
       },
     }),
     // cursos, cursosAnteriores, moodleAuth, zonaHoraria as an operator sets them through the gateway, read when used.
@@ -72,12 +76,14 @@ import { InscripcionRepository } from './persistence/inscripcion.repository.js';
     DesenrolamientoService,
     ActualizacionUsuarioService,
     CambioDeCursosService,
+    EliminacionUsuarioService,
     CuentaTeamsCreadaHandler,
     EnrolarMoodleHandler,
     DesenrolarMoodleHandler,
     ActualizarUsuarioMoodleHandler,
     ActualizarInscripcionesHandler,
     InscribirCursosHandler,
+    EliminarUsuarioMoodleHandler,
   ],
 })
 export class MoodleModule {}

@@ -17,6 +17,7 @@ import {
   ConfiguracionCambiada,
   CuentaTeamsCreada,
   CursosInscriptos,
+  EliminarUsuarioMoodle,
   InscribirCursos,
   InscripcionesActualizacionFallida,
   InscripcionesActualizadas,
@@ -24,6 +25,8 @@ import {
   MoodleEnrolado,
   UsuarioMoodleActualizacionFallida,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminacionFallida,
+  UsuarioMoodleEliminado,
 } from '@lucy/contracts';
 import { bootstrapService, loadConfig, parseSecretKeys, SecretBox } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
@@ -311,6 +314,73 @@ describe('moodle-service over the student’s stay', () => {
       expect(broker.repliesTo(UsuarioMoodleActualizado, env)).toHaveLength(1);
       expect(callsTo('core_user_update_users')).toBe(updates);
       expect((await sandboxUser(a.upn))!.suspended).toBe(false);
+    });
+  });
+
+  describe('EliminarUsuarioMoodle', () => {
+    it('deletes a leaver’s Moodle user (core_user_delete_users); a return makes a new one, active, in their courses', async () => {
+      const a = alumno();
+      const { moodleUserId } = await onboarded(a);
+      await broker.publish(ActualizarUsuarioMoodle, { ...a, suspendido: true });
+      await waitFor(async () => (await sandboxUser(a.upn))?.suspended === true, 'suspended');
+      const deletes = callsTo('core_user_delete_users');
+
+      const env = await broker.publish(EliminarUsuarioMoodle, { alumnoId: a.alumnoId, upn: a.upn });
+      expect((await replyTo(UsuarioMoodleEliminado, env, 'UsuarioMoodleEliminado')).payload).toEqual({
+        alumnoId: a.alumnoId,
+        moodleUserId,
+        yaNoExistia: false,
+      });
+      expect(callsTo('core_user_delete_users')).toBe(deletes + 1);
+      expect(await sandboxUser(a.upn)).toBeUndefined();
+      expect(await app.get(MoodleClient).usuariosPor('id', [moodleUserId])).toEqual([]);
+      expect(await rows(a.alumnoId)).toEqual([
+        ['ING-2027-INTRO', 'desenrolada'],
+        ['ING-2027-MATE', 'desenrolada'],
+      ]);
+
+      // Redelivered: nothing more is asked of Moodle. Sent again (a retried step): nothing to delete.
+      await redeliver(EliminarUsuarioMoodle, env);
+      expect(broker.repliesTo(UsuarioMoodleEliminado, env)).toHaveLength(1);
+      const otra = await broker.publish(EliminarUsuarioMoodle, { alumnoId: a.alumnoId, upn: a.upn });
+      expect((await replyTo(UsuarioMoodleEliminado, otra, 'the second UsuarioMoodleEliminado')).payload).toEqual({
+        alumnoId: a.alumnoId,
+        moodleUserId: null,
+        yaNoExistia: true,
+      });
+      expect(callsTo('core_user_delete_users')).toBe(deletes + 1);
+
+      // Back: the reactivation finds no user, so one is made and enrolled as onboarding does.
+      const vuelve = await broker.publish(ActualizarUsuarioMoodle, { ...a, suspendido: false });
+      const reactivado = await replyTo(UsuarioMoodleActualizado, vuelve, 'UsuarioMoodleActualizado');
+      expect(reactivado.payload).toMatchObject({ alumnoId: a.alumnoId, suspendido: false, recreado: true });
+      expect(reactivado.payload.moodleUserId).not.toBe(moodleUserId);
+      expect(await sandboxUser(a.upn)).toMatchObject({ id: reactivado.payload.moodleUserId, suspended: false });
+      expect(await courseIdsOf(a.upn)).toEqual(ids('ING-2027-INTRO', 'ING-2027-MATE'));
+      expect(await rows(a.alumnoId)).toEqual([
+        ['ING-2027-INTRO', 'enrolada'],
+        ['ING-2027-MATE', 'enrolada'],
+      ]);
+    });
+
+    it('reports a user Moodle cannot delete as a permanent failure; an unknown id is Moodle’s invalidrecord', async () => {
+      // Moodle's answer to an id that is not there, as its REST server gives it (and our error from it).
+      await expect(app.get(MoodleClient).eliminarUsuarios([999_999])).rejects.toMatchObject({
+        code: 'moodle:invalidrecord',
+        message: expect.stringContaining("Can't find data record in database table user."),
+      });
+      // The site admin (id 2), found as a student's user by their email: Moodle refuses to delete it.
+      const [admin] = await app.get(MoodleClient).usuariosPor('id', [2]);
+      const a = alumno();
+      await db.query(
+        `INSERT INTO "${schema}".moodle_usuario (alumno_id, username, moodle_user_id, auth, origen) VALUES ($1, $2, 2, 'manual', 'existente')`,
+        [a.alumnoId, admin!.username],
+      );
+      const env = await broker.publish(EliminarUsuarioMoodle, { alumnoId: a.alumnoId, upn: a.upn });
+      expect(
+        (await replyTo(UsuarioMoodleEliminacionFallida, env, 'UsuarioMoodleEliminacionFallida')).payload,
+      ).toMatchObject({ alumnoId: a.alumnoId, permanente: true, codigo: 'moodle:useradminodelete' });
+      expect(await app.get(MoodleClient).usuariosPor('id', [2])).toHaveLength(1);
     });
   });
 

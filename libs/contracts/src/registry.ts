@@ -17,6 +17,8 @@ import { AlumnoEnEspera } from './events/alumno-en-espera.js';
 import * as cuentaCommands from './commands/cuenta-teams.js';
 import * as moodleCommands from './commands/moodle.js';
 import * as loteCommands from './commands/lote.js';
+import * as mailCommands from './commands/mail.js';
+import * as avisoRetorno from './events/aviso-retorno.js';
 import { BreakerCambiado } from './events/breaker-cambiado.js';
 import { LimitesCambiados } from './events/limites-cambiados.js';
 import { ReiniciarBreaker } from './commands/breaker.js';
@@ -48,6 +50,8 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
     cuentaCommands,
     moodleCommands,
     loteCommands,
+    mailCommands,
+    avisoRetorno,
   ].flatMap((m) => Object.values(m).filter(isDefinition)),
 ];
 

@@ -9,11 +9,13 @@ export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   aprobacionNuevos: false,
   limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
   plantillaEmail: null,
+  plantillaRetorno: null,
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.example.edu' },
   licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
   cursos: {},
   cursosAnteriores: 'conservar',
   moodleAuth: 'oauth2',
+  moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
 };

@@ -33,7 +33,7 @@ export class AccionesController {
   @ApiOperation({
     summary: 'Run an action on a selection of students (ids or a filter); recorded as a tarea',
     description:
-      'activar: run the onboarding again for a student whose workflow failed or was undone. reenviar-credenciales / restablecer-password: a new temporary password, emailed. enrolar-moodle: enrol again. desaprovisionar: undo the account and enrolments. suspender: the student leaves (account disabled, Moodle suspended; deleted after the grace). reactivar: a suspended student comes back, or a deleted one is restored. aprobar: onboard a new student who waits for approval (aprobacionNuevos; select them with filtro.workflow pendiente_aprobacion). Students an action cannot apply to are listed as rejected with the reason; the others start.',
+      'activar: run the onboarding again for a student whose workflow failed or was undone. reenviar-credenciales / restablecer-password: a new temporary password, emailed. enrolar-moodle: enrol again. desaprovisionar: undo the account and enrolments. suspender: the student leaves (account disabled, Moodle suspended; deleted after the grace). reactivar: a suspended student comes back, or a deleted one is restored. reintentar-ciclo: the student’s lifecycle workflows waiting for answers (one flagged stuck, say) send their unanswered steps again. aprobar: onboard a new student who waits for approval (aprobacionNuevos; select them with filtro.workflow pendiente_aprobacion). Students an action cannot apply to are listed as rejected with the reason; the others start.',
   })
   @ApiAcceptedResponse({ standardSchema: EjecucionSchema })
   async ejecutar(@Body({ schema: AccionMasiva }) body: AccionMasiva, @Actor() actor: string) {

@@ -99,7 +99,8 @@ export class AccionesService {
 
   private correr(accion: Accion, alumnoId: string, actor: string) {
     if (accion === APROBAR.accion) return this.aprobaciones.aprobar(alumnoId, actor);
-    if (accion === 'suspender' || accion === 'reactivar') return this.ciclo.accion(alumnoId, actor, accion);
+    if (accion === 'suspender' || accion === 'reactivar' || accion === 'reintentar-ciclo')
+      return this.ciclo.accion(alumnoId, actor, accion);
     return this.workflows.accion(alumnoId, actor, accion);
   }
 }

@@ -27,13 +27,17 @@ export const AlumnoFiltro = z.object({
 });
 export type AlumnoFiltro = z.infer<typeof AlumnoFiltro>;
 
+/** The student (onboarding row `w`) is stuck in their onboarding or in one of their lifecycle workflows. */
+const atascadoEnAlguno = (s: string) =>
+  `(w.atascado OR EXISTS (SELECT 1 FROM ${s}.workflow c WHERE c.alumno_id = w.alumno_id AND c.tipo <> 'onboarding' AND c.atascado))`;
+
 /**
  * Every student the gateway knows, as onboarding workflow rows (`w`): those whose onboarding exists, and those
  * who wait for approval without one (with no account, steps nor warnings).
  */
 export function alumnosConocidos(schema: string): string {
   const s = `"${schema}"`;
-  return `(SELECT w.id, w.alumno_id, w.tipo, w.estado, w.lote_id, w.alumno, w.upn, w.atascado, w.avisos, w.error, w.created_at, w.updated_at
+  return `(SELECT w.id, w.alumno_id, w.tipo, w.estado, w.lote_id, w.alumno, w.upn, ${atascadoEnAlguno(s)} AS atascado, w.avisos, w.error, w.created_at, w.updated_at
              FROM ${s}.workflow w WHERE w.tipo = 'onboarding'
            UNION ALL
            SELECT e.id, e.alumno_id, 'onboarding', CASE e.estado WHEN 'pendiente' THEN 'pendiente_aprobacion' ELSE 'aprobado' END, e.lote_id,
@@ -49,7 +53,7 @@ export function alumnosWhere(f: AlumnoFiltro, schema: string): WhereClause {
     .raw(`w.tipo = 'onboarding'`)
     .add((p) => `w.alumno->>'estado' = ${p}`, f.estado)
     .add((p) => `w.estado = ${p}`, f.workflow)
-    .add((p) => `w.atascado = ${p}`, f.atascado)
+    .add((p) => `${atascadoEnAlguno(s)} = ${p}`, f.atascado)
     .add((p) => `w.alumno->>'carrera' = ${p}`, f.carrera)
     .add((p) => `w.alumno->>'periodo' = ${p}`, f.periodo)
     .add((p) => `w.lote_id = ${p}`, f.loteId)

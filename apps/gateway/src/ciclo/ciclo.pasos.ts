@@ -5,14 +5,18 @@
 //
 //   actualizacion  datos: update the Entra user and the Moodle user; inscripciones when estado/periodo changed
 //   baja           suspension: disable the account, suspend the Moodle user ── grace (GRACIA_BAJA_DIAS) ──>
-//                  eliminacion: delete the account (Entra soft delete frees the licence). Cancelled while
-//                  suspended: the account and the Moodle user are enabled again.
+//                  eliminacion: delete the account (Entra soft delete frees the licence), and the Moodle user
+//                  when the configuration says so (moodleAlEliminar: eliminar; else it stays suspended).
+//                  Cancelled while suspended: the account and the Moodle user are enabled again.
 //   retorno        reactivacion: enable the account (restored from deletedItems if deleted within 30 days) and
 //                  the Moodle user; an account gone for good means onboarding again. datos: what the student
-//                  comes back with (new data, a new estado or periodo's courses).
+//                  comes back with (new data, a new estado or periodo's courses), and the email telling them
+//                  their account is active again (their UPN; the account keeps its password).
 //   inscripcion    an operator's list of courses, all or none.
 import {
   ActualizarCuentaTeams,
+  AvisoRetornoEnviado,
+  AvisoRetornoFallido,
   ActualizarInscripciones,
   ActualizarUsuarioMoodle,
   CuentaTeamsActualizacionFallida,
@@ -26,6 +30,8 @@ import {
   CursosInscriptos,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EliminarUsuarioMoodle,
+  EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   InscribirCursos,
   InscripcionesActualizacionFallida,
@@ -33,7 +39,10 @@ import {
   InscripcionFallida,
   UsuarioMoodleActualizacionFallida,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminacionFallida,
+  UsuarioMoodleEliminado,
   type AlumnoDatos,
+  type Configuracion,
   type MessageDefinition,
 } from '@lucy/contracts';
 import type { Comando } from '../sagas/onboarding.pasos.js';
@@ -50,6 +59,14 @@ export interface DatosCiclo {
   anterior?: AlumnoDatos | null;
   /** inscripcion: the courses asked for. */
   cursos?: string[];
+  /** retorno: which of the student's returns this is (1, 2, ...): one return email each. */
+  retorno?: number;
+}
+
+/** What the engine reads of the configuration: the grace (the environment's), and the runtime keys it applies. */
+export interface ConfigCiclo {
+  graciaBajaDias: number;
+  moodleAlEliminar: Configuracion['moodleAlEliminar'];
 }
 
 export interface PasoCiclo {
@@ -60,8 +77,11 @@ export interface PasoCiclo {
   comando: (d: DatosCiclo) => Comando;
   /** Its failure fails the workflow (the others complete it with a warning). */
   critico?: boolean;
-  /** Sent only when this holds (e.g. the courses only when estado or periodo changed). */
-  aplica?: (d: DatosCiclo) => boolean;
+  /**
+   * Sent only when this holds (the courses only when estado or periodo changed; the Moodle user deleted only
+   * when the configuration says so, as it stands when the phase starts). Else the step is `omitido`.
+   */
+  aplica?: (d: DatosCiclo, config: ConfigCiclo) => boolean;
   /** Fields of the ok reply kept in the step's details. */
   detalle?: readonly string[];
 }
@@ -111,7 +131,7 @@ const reactivarMoodle: PasoCiclo = {
     def: ActualizarUsuarioMoodle,
     payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, suspendido: false },
   }),
-  detalle: ['moodleUserId', 'suspendido'],
+  detalle: ['moodleUserId', 'suspendido', 'recreado'],
 };
 
 const actualizarCuenta: PasoCiclo = {
@@ -146,6 +166,19 @@ const actualizarInscripciones: PasoCiclo = {
     },
   }),
   detalle: ['enrolados', 'desenrolados'],
+};
+
+// Not critical: an email that cannot be delivered leaves the return done, with a warning.
+const avisarRetorno: PasoCiclo = {
+  paso: 'avisar_retorno',
+  etiqueta: 'Avisar por correo que la cuenta está activa',
+  ok: AvisoRetornoEnviado,
+  falla: AvisoRetornoFallido,
+  comando: (d) => ({
+    def: EnviarAvisoRetorno,
+    payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, retorno: d.retorno ?? 1 },
+  }),
+  detalle: ['destinatario'],
 };
 
 export const TIPOS_CICLO: readonly TipoCiclo[] = [
@@ -202,6 +235,15 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
             comando: (d) => ({ def: EliminarCuentaTeams, payload: cuenta(d) }),
             detalle: ['yaNoExistia'],
           },
+          {
+            paso: 'eliminar_moodle',
+            etiqueta: 'Eliminar el usuario de Moodle',
+            ok: UsuarioMoodleEliminado,
+            falla: UsuarioMoodleEliminacionFallida,
+            aplica: (_d, config) => config.moodleAlEliminar === 'eliminar',
+            comando: (d) => ({ def: EliminarUsuarioMoodle, payload: { alumnoId: d.alumnoId, upn: d.upn } }),
+            detalle: ['moodleUserId', 'yaNoExistia'],
+          },
         ],
       },
     ],
@@ -213,13 +255,14 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
     fases: [
       { fase: 'reactivacion', pasos: [habilitarCuenta, reactivarMoodle] },
       // What the student comes back with, once the account is back: their new data and the courses of a
-      // new estado or periodo (compared with what their accounts were given).
+      // new estado or periodo (compared with what their accounts were given); and the email that tells them.
       {
         fase: 'datos',
         pasos: [
           { ...actualizarCuenta, aplica: datosCambiaron },
           { ...actualizarMoodle, aplica: datosCambiaron },
           actualizarInscripciones,
+          avisarRetorno,
         ],
       },
     ],
@@ -249,10 +292,14 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
   },
 ];
 
-/** What an operator may do to a student's stay: start a leave, or bring them back (cancel it, or a return). */
+/**
+ * What an operator may do to a student's stay: start a leave, bring them back (cancel it, or a return), or
+ * send again what their running lifecycle workflows still wait for (one flagged stuck, say).
+ */
 export const ACCIONES_CICLO = [
   { accion: 'suspender', etiqueta: 'Suspender (baja)' },
   { accion: 'reactivar', etiqueta: 'Reactivar' },
+  { accion: 'reintentar-ciclo', etiqueta: 'Reintentar el ciclo (pasos sin respuesta)' },
 ] as const;
 
 export type TipoWorkflowCiclo = TipoCiclo['tipo'];

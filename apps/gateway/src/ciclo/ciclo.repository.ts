@@ -14,6 +14,8 @@ export interface CicloRow {
   alumnoId: string;
   correlationId: string;
   createdAt: Date;
+  /** When it is overdue, as last saved. */
+  venceAt: Date | null;
   state: CicloState;
 }
 
@@ -45,6 +47,7 @@ export class CicloRepository {
       alumnoId: state.datos.alumnoId,
       correlationId,
       createdAt: new Date(),
+      venceAt,
       state,
     };
     await m.query(
@@ -74,10 +77,32 @@ export class CicloRepository {
     return row ? this.hydrate(m, row) : undefined;
   }
 
+  /** How many lifecycle workflows of a kind the student has had. */
+  async contar(m: EntityManager, alumnoId: string, tipo: string): Promise<number> {
+    const [{ n }] = await m.query(
+      `SELECT count(*)::int AS n FROM ${this.t('workflow')} WHERE alumno_id = $1 AND tipo = $2`,
+      [alumnoId, tipo],
+    );
+    return n;
+  }
+
   /** Workflows whose wait (a leaver's grace) is over, locked and skipped by other replicas. */
   async esperasVencidas(m: EntityManager, estados: readonly EstadoCiclo[], limit = 200): Promise<CicloRow[]> {
     const rows = await m.query(
       `SELECT * FROM ${this.t('workflow')} WHERE tipo = ANY($1) AND estado = ANY($2) AND vence_at < now()
+        ORDER BY vence_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+      [TIPOS_DE_CICLO, estados],
+    );
+    return Promise.all(rows.map((r: Record<string, unknown>) => this.hydrate(m, r)));
+  }
+
+  /**
+   * Workflows that wait for answers past their deadline and are not flagged yet (never one that waits on
+   * purpose: a leaver's grace), locked and skipped by other replicas.
+   */
+  async vencidos(m: EntityManager, estados: readonly EstadoCiclo[], limit = 200): Promise<CicloRow[]> {
+    const rows = await m.query(
+      `SELECT * FROM ${this.t('workflow')} WHERE tipo = ANY($1) AND estado = ANY($2) AND vence_at < now() AND NOT atascado
         ORDER BY vence_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
       [TIPOS_DE_CICLO, estados],
     );
@@ -89,6 +114,7 @@ export class CicloRepository {
     const tipo = tipoCiclo(row.tipo as string)!;
     const pasos = await m.query(`SELECT * FROM ${this.t('workflow_paso')} WHERE workflow_id = $1`, [row.id]);
     const state: CicloState = {
+      atascado: row.atascado as boolean,
       tipo: tipo.tipo,
       estado: row.estado as EstadoCiclo,
       datos: g.datos,
@@ -106,6 +132,7 @@ export class CicloRepository {
       alumnoId: row.alumno_id as string,
       correlationId: row.correlation_id as string,
       createdAt: row.created_at as Date,
+      venceAt: (row.vence_at as Date | null) ?? null,
       state,
     };
   }
@@ -121,7 +148,7 @@ export class CicloRepository {
     };
     await m.query(
       `UPDATE ${this.t('workflow')} SET estado = $2, alumno = $3, upn = $4, avisos = $5, error = $6, vence_at = $7, datos = $8,
-         version = version + 1, updated_at = now(),
+         atascado = $10, version = version + 1, updated_at = now(),
          finished_at = CASE WHEN $9 THEN coalesce(finished_at, now()) ELSE NULL END
        WHERE id = $1`,
       [
@@ -134,6 +161,7 @@ export class CicloRepository {
         venceAt,
         JSON.stringify(guardado),
         TERMINALES_CICLO.includes(s.estado),
+        s.atascado && !TERMINALES_CICLO.includes(s.estado),
       ],
     );
     await guardarPasos(

@@ -3,6 +3,8 @@ import {
   ActualizarCuentaTeams,
   ActualizarInscripciones,
   ActualizarUsuarioMoodle,
+  AvisoRetornoEnviado,
+  AvisoRetornoFallido,
   CUENTA_INEXISTENTE,
   CuentaTeamsActualizada,
   CuentaTeamsDeshabilitacionFallida,
@@ -12,12 +14,25 @@ import {
   CuentaTeamsHabilitada,
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
+  EliminarUsuarioMoodle,
+  EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   UsuarioMoodleActualizacionFallida,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminacionFallida,
+  UsuarioMoodleEliminado,
 } from '@lucy/contracts';
 import type { DatosCiclo } from './ciclo.pasos.js';
-import { aplicar, cancelar, iniciar, RechazoCiclo, respuestasDelCiclo, vencerEspera } from './ciclo.saga.js';
+import {
+  aplicar,
+  cancelar,
+  iniciar,
+  marcarAtascado,
+  RechazoCiclo,
+  reintentar,
+  respuestasDelCiclo,
+  vencerEspera,
+} from './ciclo.saga.js';
 
 const alumnoId = randomUUID();
 const alumno = {
@@ -31,7 +46,7 @@ const alumno = {
   periodo: '2027',
 };
 const datos: DatosCiclo = { alumnoId, upn: 'a40123456@x.edu', graphUserId: 'g1', alumno };
-const config = { graciaBajaDias: 180 };
+const config = { graciaBajaDias: 180, moodleAlEliminar: 'suspender' as const };
 const t0 = '2027-03-01T10:00:00.000Z';
 const defs = (e: { comandos: { def: { id: string } }[] }) => e.comandos.map((c) => c.def.id);
 
@@ -91,6 +106,39 @@ describe('lifecycle workflows', () => {
     expect(defs(borrar)).toEqual([EliminarCuentaTeams.id]);
     aplicar(w, CuentaTeamsEliminada, { alumnoId, graphUserId: 'g1', yaNoExistia: false }, t0, config);
     expect(w.estado).toBe('completado');
+    // moodleAlEliminar: suspender (the default): the Moodle user stays suspended.
+    expect(w.pasos.eliminar_moodle.estado).toBe('omitido');
+  });
+
+  it('leave: the Moodle user is deleted with the account when the configuration says so when the grace ends', () => {
+    const { w } = iniciar('baja', datos, 'egresado', t0, config);
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
+    // The key as it stands when the deletion starts, not when the leave began.
+    const eliminar = { ...config, moodleAlEliminar: 'eliminar' as const };
+    const borrar = vencerEspera(w, '2027-08-28T10:00:01.000Z', eliminar)!;
+    expect(defs(borrar)).toEqual([EliminarCuentaTeams.id, EliminarUsuarioMoodle.id]);
+    expect(borrar.comandos[1].payload).toEqual({ alumnoId, upn: datos.upn });
+    aplicar(w, CuentaTeamsEliminada, { alumnoId, graphUserId: 'g1', yaNoExistia: false }, t0, eliminar);
+    expect(w.estado).toBe('en_curso');
+    aplicar(w, UsuarioMoodleEliminado, { alumnoId, moodleUserId: 7, yaNoExistia: false }, t0, eliminar);
+    expect(w.estado).toBe('completado');
+    expect(w.pasos.eliminar_moodle).toMatchObject({
+      estado: 'completado',
+      detalle: { moodleUserId: 7, yaNoExistia: false },
+    });
+  });
+
+  it('leave: a Moodle user that cannot be deleted only warns; the account is deleted all the same', () => {
+    const eliminar = { ...config, moodleAlEliminar: 'eliminar' as const };
+    const { w } = iniciar('baja', datos, 'baja', t0, eliminar);
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, eliminar);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, eliminar);
+    vencerEspera(w, '2027-08-28T10:00:01.000Z', eliminar);
+    aplicar(w, UsuarioMoodleEliminacionFallida, { alumnoId, motivo: 'Moodle 503', permanente: false }, t0, eliminar);
+    aplicar(w, CuentaTeamsEliminada, { alumnoId, graphUserId: 'g1', yaNoExistia: false }, t0, eliminar);
+    expect(w.estado).toBe('completado_con_avisos');
+    expect(w.avisos).toEqual(['eliminar_moodle: Moodle 503']);
   });
 
   it('leave: a failed disable fails it; nothing waits for a grace that would delete a live account', () => {
@@ -103,10 +151,10 @@ describe('lifecycle workflows', () => {
 
   it('leave: cancelled while suspended enables both again; not once deleting', () => {
     const { w } = iniciar('baja', datos, 'operador', t0, config);
-    expect(() => cancelar(w, t0)).toThrow(RechazoCiclo);
+    expect(() => cancelar(w, t0, config)).toThrow(RechazoCiclo);
     aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
     aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
-    const c = cancelar(w, t0);
+    const c = cancelar(w, t0, config);
     expect(defs(c)).toEqual([HabilitarCuentaTeams.id, ActualizarUsuarioMoodle.id]);
     expect(c.comandos[1].payload).toMatchObject({ suspendido: false });
     aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: false }, t0, config);
@@ -117,7 +165,21 @@ describe('lifecycle workflows', () => {
   it('return: restores and enables; an account gone for good means onboarding again', () => {
     const { w } = iniciar('retorno', datos, null, t0, config);
     aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: true }, t0, config);
-    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
+    const aviso = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(defs(aviso)).toEqual([EnviarAvisoRetorno.id]);
+    aplicar(
+      w,
+      AvisoRetornoEnviado,
+      { alumnoId, retorno: 1, destinatario: 'ana@example.com', smtpMessageId: null },
+      t0,
+      config,
+    );
     expect(w.estado).toBe('completado');
     expect(w.reincorporar).toBeFalsy();
     expect(w.pasos.habilitar_cuenta.detalle).toEqual({ graphUserId: 'g1', restaurada: true });
@@ -137,7 +199,9 @@ describe('lifecycle workflows', () => {
       t0,
       config,
     );
+    // Onboarded again: the credentials email of a new account, not the return email.
     expect(perdida).toMatchObject({ estado: 'completado', reincorporar: true });
+    expect(perdida.pasos.avisar_retorno.estado).toBe('pendiente');
   });
 
   it('return: what the student comes back with is applied once the account is back', () => {
@@ -156,6 +220,7 @@ describe('lifecycle workflows', () => {
       ActualizarCuentaTeams.id,
       ActualizarUsuarioMoodle.id,
       ActualizarInscripciones.id,
+      EnviarAvisoRetorno.id,
     ]);
     expect(datosNuevos.comandos[0].payload).toMatchObject({ alumno: { apellido: 'Núñez Paz' } });
     expect(w.estado).toBe('en_curso');
@@ -169,8 +234,77 @@ describe('lifecycle workflows', () => {
       t0,
       config,
     )!;
-    expect(fin.comandos).toEqual([]);
+    expect(defs(fin)).toEqual([EnviarAvisoRetorno.id]);
+    aplicar(
+      igual,
+      AvisoRetornoEnviado,
+      { alumnoId, retorno: 1, destinatario: 'ana@example.com', smtpMessageId: null },
+      t0,
+      config,
+    );
     expect(igual.estado).toBe('completado');
+  });
+
+  it('return: the email says the account is active (UPN, the return’s number); its failure only warns', () => {
+    const { w } = iniciar('retorno', { ...datos, anterior: alumno, retorno: 2 }, null, t0, config);
+    aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: false }, t0, config);
+    const aviso = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(aviso.comandos[0]).toEqual({
+      def: EnviarAvisoRetorno,
+      payload: { alumnoId, upn: datos.upn, alumno, retorno: 2 },
+    });
+    expect(aviso.comandos[0].payload).not.toHaveProperty('password');
+    aplicar(w, AvisoRetornoFallido, { alumnoId, retorno: 2, motivo: '550 no such user', permanente: true }, t0, config);
+    expect(w.estado).toBe('completado_con_avisos');
+    expect(w.error).toBeNull();
+    expect(w.avisos).toEqual(['avisar_retorno: 550 no such user']);
+    expect(w.pasos.habilitar_cuenta.estado).toBe('completado');
+  });
+
+  it('return: a failed reactivation sends no email', () => {
+    const { w } = iniciar('retorno', { ...datos, anterior: alumno }, null, t0, config);
+    aplicar(w, CuentaTeamsHabilitacionFallida, { alumnoId, motivo: 'Graph 403', permanente: true }, t0, config);
+    const r = aplicar(
+      w,
+      UsuarioMoodleActualizado,
+      { alumnoId, moodleUserId: 7, campos: [], suspendido: false },
+      t0,
+      config,
+    )!;
+    expect(r.comandos).toEqual([]);
+    expect(w.estado).toBe('fallido');
+    expect(w.pasos.avisar_retorno.estado).toBe('pendiente');
+  });
+
+  it('stuck: a running workflow is flagged once; a retry sends its unanswered steps again; an answer lifts the flag', () => {
+    const { w } = iniciar('actualizacion', { ...datos, anterior: alumno }, null, t0, config);
+    aplicar(w, CuentaTeamsActualizada, { alumnoId, campos: [], upnSugerido: null }, t0, config);
+    expect(marcarAtascado(w)!.nota).toBe('sin respuesta dentro del plazo de actualizar_moodle');
+    expect(w.atascado).toBe(true);
+    expect(marcarAtascado(w)).toBeNull();
+    const r = reintentar(w);
+    expect(defs(r)).toEqual([ActualizarUsuarioMoodle.id]);
+    expect(w.atascado).toBe(false);
+    marcarAtascado(w);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
+    expect(w).toMatchObject({ estado: 'completado', atascado: false });
+    expect(() => reintentar(w)).toThrow(RechazoCiclo);
+  });
+
+  it('stuck: a leaver waiting out their grace is never flagged, and has nothing to retry', () => {
+    const { w } = iniciar('baja', datos, 'baja', t0, config);
+    aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
+    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
+    expect(w.estado).toBe('suspendido');
+    expect(marcarAtascado(w)).toBeNull();
+    expect(w.atascado).toBe(false);
+    expect(() => reintentar(w)).toThrow(/suspendido: no espera respuestas/);
   });
 
   it('lists every reply some step waits for', () => {

@@ -8,18 +8,29 @@
 //   a phase with a wait (a leaver's grace) ──> suspendido ──(grace over: the sweeper)──> en_curso
 //                                                 └─ cancelled by an operator ──> cancelando ──> cancelado
 //   retorno whose account is gone for good (deleted over 30 days ago) ──> completado, and onboarding again
+//   a running phase past its deadline (no answer) ──> flagged atascado by the sweeper; an operator's
+//   reintentar-ciclo sends its unanswered steps again (a wait, the leaver's grace, is never stuck)
 import { CUENTA_INEXISTENTE, type MessageDefinition } from '@lucy/contracts';
 import {
   TIPOS_CICLO,
   tipoCiclo,
   type Comando,
+  type ConfigCiclo,
   type DatosCiclo,
   type PasoCiclo,
   type TipoCiclo,
 } from './ciclo.pasos.js';
 
-export type EstadoCiclo =
-  'en_curso' | 'suspendido' | 'cancelando' | 'completado' | 'completado_con_avisos' | 'fallido' | 'cancelado';
+export const ESTADOS_CICLO = [
+  'en_curso',
+  'suspendido',
+  'cancelando',
+  'completado',
+  'completado_con_avisos',
+  'fallido',
+  'cancelado',
+] as const;
+export type EstadoCiclo = (typeof ESTADOS_CICLO)[number];
 export const TERMINALES_CICLO: readonly EstadoCiclo[] = ['completado', 'completado_con_avisos', 'fallido', 'cancelado'];
 /** States that wait on purpose (a grace period): never stuck. */
 export const EN_ESPERA_CICLO: readonly EstadoCiclo[] = ['suspendido'];
@@ -50,6 +61,8 @@ export interface CicloState {
   esperaHasta: string | null;
   /** Set when the student must be onboarded again (a return whose account is gone for good). */
   reincorporar?: boolean;
+  /** Its deadline passed with a step unanswered (the sweeper's flag); cleared by the next answer or a retry. */
+  atascado: boolean;
 }
 
 export interface EfectoCiclo {
@@ -57,9 +70,7 @@ export interface EfectoCiclo {
   nota: string;
 }
 
-export interface ConfigCiclo {
-  graciaBajaDias: number;
-}
+export type { ConfigCiclo };
 
 const nuevoPaso = (): PasoCicloState => ({
   estado: 'pendiente',
@@ -102,6 +113,7 @@ export function iniciar(
     avisos: [],
     error: null,
     esperaHasta: null,
+    atascado: false,
   };
   const efecto = iniciarFase(w, 0, now, config, false);
   return { w, efecto: { ...efecto, nota: `${def.etiqueta}${motivo ? ` (${motivo})` : ''}: ${efecto.nota}` } };
@@ -119,18 +131,24 @@ function iniciarFase(w: CicloState, i: number, now: string, config: ConfigCiclo,
   }
   w.estado = 'en_curso';
   w.esperaHasta = null;
-  const efecto = enviar(w, fase.pasos, now, fase.fase);
+  const efecto = enviar(w, fase.pasos, now, fase.fase, config);
   if (efecto.comandos.length) return efecto;
   // Nothing of this phase applies (the student came back with the same data): on to what follows.
   const siguiente = avanzar(w, now, config);
   return { comandos: siguiente.comandos, nota: `${efecto.nota}; ${siguiente.nota}` };
 }
 
-function enviar(w: CicloState, pasos: readonly PasoCiclo[], now: string, nombre: string): EfectoCiclo {
+function enviar(
+  w: CicloState,
+  pasos: readonly PasoCiclo[],
+  now: string,
+  nombre: string,
+  config: ConfigCiclo,
+): EfectoCiclo {
   const comandos: Comando[] = [];
   for (const p of pasos) {
     const s = w.pasos[p.paso];
-    if (p.aplica && !p.aplica(w.datos)) {
+    if (p.aplica && !p.aplica(w.datos, config)) {
       Object.assign(s, { estado: 'omitido', finishedAt: now });
       continue;
     }
@@ -159,6 +177,7 @@ export function aplicar(
   const paso = pasoQueEspera(w, def);
   if (!paso) return null;
   const s = w.pasos[paso.paso];
+  w.atascado = false;
   s.intentos += 1;
   s.finishedAt = now;
   let nota: string;
@@ -214,14 +233,45 @@ export function vencerEspera(w: CicloState, now: string, config: ConfigCiclo): E
 }
 
 /** An operator (or the student's return) cancels a workflow that waits: its cancellation steps run. */
-export function cancelar(w: CicloState, now: string): EfectoCiclo {
+export function cancelar(w: CicloState, now: string, config: ConfigCiclo): EfectoCiclo {
   const def = definicion(w.tipo);
   if (!def.cancelacion || !EN_ESPERA_CICLO.includes(w.estado))
     throw new RechazoCiclo(`${def.etiqueta} está ${w.estado}: solo se cancela mientras espera`);
   w.fase = -1;
   w.estado = 'cancelando';
   w.esperaHasta = null;
-  return enviar(w, def.cancelacion, now, 'cancelación');
+  return enviar(w, def.cancelacion, now, 'cancelación', config);
+}
+
+/** States in which a workflow waits for its steps' answers, and so may be overdue. */
+export const ESPERANDO_RESPUESTA: readonly EstadoCiclo[] = ['en_curso', 'cancelando'];
+
+/** Its deadline passed with a step still unanswered: flagged once (audited), like onboarding's. */
+export function marcarAtascado(w: CicloState): EfectoCiclo | null {
+  if (w.atascado || !ESPERANDO_RESPUESTA.includes(w.estado)) return null;
+  w.atascado = true;
+  const sin = pasosEnCurso(w).filter((p) => w.pasos[p.paso].estado === 'en_curso');
+  return {
+    comandos: [],
+    nota: `sin respuesta dentro del plazo de ${sin.map((p) => p.paso).join(', ') || 'ningún paso'}`,
+  };
+}
+
+/**
+ * An operator's retry of a workflow that waits for answers (stuck, say, a message lost or a service down
+ * for long): the commands of its steps still unanswered go again. Every step is safe to repeat (each
+ * service does nothing twice: an enabled account is enabled, the return email is sent once per return).
+ */
+export function reintentar(w: CicloState): EfectoCiclo {
+  const def = definicion(w.tipo);
+  if (!ESPERANDO_RESPUESTA.includes(w.estado))
+    throw new RechazoCiclo(`${def.etiqueta} está ${w.estado}: no espera respuestas que reintentar`);
+  const pasos = pasosEnCurso(w).filter((p) => w.pasos[p.paso].estado === 'en_curso');
+  w.atascado = false;
+  return {
+    comandos: pasos.map((p) => p.comando(w.datos)),
+    nota: `reintento: ${pasos.map((p) => p.etiqueta.toLowerCase()).join(', ')}`,
+  };
 }
 
 /** An operator action that cannot run now, and why (409). */

@@ -8,6 +8,7 @@ import { AlumnoActualizado, AlumnoDadoDeBaja, AlumnoRetornado, type MessageDefin
 import { MessagingRuntime, type MessageContext, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { idDe } from '../sagas/onboarding.saga.js';
 import { registrar } from '../workflows/auditoria.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
@@ -17,8 +18,11 @@ import {
   aplicar,
   cancelar,
   EN_ESPERA_CICLO,
+  ESPERANDO_RESPUESTA,
   iniciar,
+  marcarAtascado,
   RechazoCiclo,
+  reintentar,
   respuestasDelCiclo,
   TERMINALES_CICLO,
   vencerEspera,
@@ -58,7 +62,6 @@ interface Origen {
 @Injectable()
 export class CicloService {
   private readonly log = new Logger('Ciclo');
-  private readonly config: ConfigCiclo;
 
   constructor(
     @InjectConfig() private readonly gateway: GatewayConfig,
@@ -66,8 +69,13 @@ export class CicloService {
     private readonly repo: CicloRepository,
     private readonly onboarding: WorkflowRepository,
     private readonly workflows: WorkflowService,
-  ) {
-    this.config = { graciaBajaDias: gateway.GRACIA_BAJA_DIAS };
+    private readonly configuracion: ConfiguracionService,
+  ) {}
+
+  /** What the engine reads of the configuration, as it stands now (read in the caller's transaction). */
+  private async config(m: EntityManager): Promise<ConfigCiclo> {
+    const { valores } = await this.configuracion.actual(m);
+    return { graciaBajaDias: this.gateway.GRACIA_BAJA_DIAS, moodleAlEliminar: valores.moodleAlEliminar };
   }
 
   /**
@@ -103,8 +111,10 @@ export class CicloService {
       await this.retornar(m, publish, alumnoId, origen, (payload as AlumnoRetornado).alumno);
       return false;
     }
-    for (const w of await this.repo.abiertos(m, alumnoId)) {
-      const efecto = aplicar(w.state, def, payload, new Date().toISOString(), this.config);
+    const abiertos = await this.repo.abiertos(m, alumnoId);
+    const config = abiertos.length ? await this.config(m) : undefined;
+    for (const w of abiertos) {
+      const efecto = aplicar(w.state, def, payload, new Date().toISOString(), config!);
       if (!efecto) continue;
       await this.persistir(m, w, efecto, publish, { ...origen, detalle: payload });
       return true;
@@ -112,13 +122,42 @@ export class CicloService {
     return false;
   }
 
-  /** Operator actions on a student's stay: suspend them (a leave), or bring them back. */
-  async accion(alumnoId: string, actor: string, accion: 'suspender' | 'reactivar') {
+  /**
+   * Operator actions on a student's stay: suspend them (a leave), bring them back, or send again what their
+   * running lifecycle workflows still wait for.
+   */
+  async accion(alumnoId: string, actor: string, accion: 'suspender' | 'reactivar' | 'reintentar-ciclo') {
     return this.enTransaccion(alumnoId, actor, `accion.${accion}`, async (scope, origen) => {
       const publish: Publish = (d, p) => scope.publish(d, p);
       if (accion === 'suspender') return this.darDeBaja(scope.manager, publish, alumnoId, 'operador', origen);
+      if (accion === 'reintentar-ciclo') return this.reintentar(scope.manager, publish, alumnoId, origen);
       return this.retornar(scope.manager, publish, alumnoId, origen);
     });
+  }
+
+  /** Each lifecycle workflow of the student waiting for answers sends its unanswered steps again. */
+  private async reintentar(m: EntityManager, publish: Publish, alumnoId: string, origen: Origen) {
+    const esperando = (await this.repo.abiertos(m, alumnoId)).filter((w) =>
+      ESPERANDO_RESPUESTA.includes(w.state.estado),
+    );
+    if (!esperando.length)
+      throw new RechazoCiclo('el alumno no tiene un ciclo que espere respuestas: nada que reintentar');
+    const resultados: ResultadoCiclo[] = [];
+    for (const w of esperando) {
+      const efecto = reintentar(w.state);
+      await this.persistir(m, w, efecto, publish, origen);
+      resultados.push({
+        workflowId: w.id,
+        estado: w.state.estado,
+        comandos: efecto.comandos.map((c) => c.def.name),
+        nota: efecto.nota,
+      });
+    }
+    return {
+      ...resultados[0]!,
+      comandos: resultados.flatMap((r) => r.comandos),
+      nota: resultados.map((r) => r.nota).join('; '),
+    };
   }
 
   /** An operator's list of courses for one student, all or none. */
@@ -128,12 +167,33 @@ export class CicloService {
     );
   }
 
-  /** The sweeper's turn: leavers whose grace is over are deleted. */
+  /**
+   * The sweeper's turn: leavers whose grace is over are deleted; workflows that wait for answers past their
+   * deadline are flagged stuck, once, in their audit trail (the deadline kept: flagging gives no more time).
+   */
   async sweep(): Promise<number> {
+    const atascados = await this.messaging.inTransaction(async (scope) => {
+      const vencidos = await this.repo.vencidos(scope.manager, ESPERANDO_RESPUESTA);
+      for (const w of vencidos) {
+        const efecto = marcarAtascado(w.state);
+        if (efecto)
+          await this.persistir(
+            scope.manager,
+            w,
+            efecto,
+            (d, p) => scope.publish(d, p),
+            { evento: 'workflow.atascado', actor: 'sistema', correlationId: w.correlationId },
+            w.venceAt,
+          );
+      }
+      return vencidos.length;
+    });
+    if (atascados) this.log.warn({ count: atascados }, 'lifecycle workflows flagged stuck');
     return this.messaging.inTransaction(async (scope) => {
       const vencidos = await this.repo.esperasVencidas(scope.manager, EN_ESPERA_CICLO);
+      const config = vencidos.length ? await this.config(scope.manager) : undefined;
       for (const w of vencidos) {
-        const efecto = vencerEspera(w.state, new Date().toISOString(), this.config);
+        const efecto = vencerEspera(w.state, new Date().toISOString(), config!);
         if (efecto)
           await this.persistir(scope.manager, w, efecto, (d, p) => scope.publish(d, p), {
             evento: 'ciclo.espera-vencida',
@@ -202,7 +262,9 @@ export class CicloService {
     // A return compares what the student comes back with to what their accounts were given.
     const anterior = tipo === 'retorno' ? cuenta.alumno : extra.anterior;
     const datos: DatosCiclo = { ...cuenta, ...extra, alumno: extra.alumno ?? cuenta.alumno, anterior };
-    const { w, efecto } = iniciar(tipo, datos, motivo, new Date().toISOString(), this.config);
+    // Each return is numbered, so its email is sent once however often its step runs (mail-service's key).
+    if (tipo === 'retorno') datos.retorno = (await this.repo.contar(m, alumnoId, 'retorno')) + 1;
+    const { w, efecto } = iniciar(tipo, datos, motivo, new Date().toISOString(), await this.config(m));
     const row = await this.repo.create(m, w, origen.correlationId, this.venceAt(w));
     await this.persistir(m, row, efecto, publish, origen);
     return {
@@ -240,7 +302,7 @@ export class CicloService {
     const baja = await this.repo.ultimo(m, alumnoId, 'baja');
     if (baja && EN_ESPERA_CICLO.includes(baja.state.estado)) {
       const [bloqueada] = (await this.repo.abiertos(m, alumnoId)).filter((w) => w.id === baja.id);
-      const efecto = cancelar(bloqueada.state, new Date().toISOString());
+      const efecto = cancelar(bloqueada.state, new Date().toISOString(), await this.config(m));
       await this.persistir(m, bloqueada, { ...efecto, nota: `retorno: ${efecto.nota}` }, publish, origen);
       // What they come back with (a new name, a new periodo) is applied to the account they keep.
       const cuenta = await this.cuentaDe(m, alumnoId);
@@ -281,8 +343,9 @@ export class CicloService {
     efecto: EfectoCiclo,
     publish: Publish,
     origen: Origen & { detalle?: unknown },
+    venceAt: Date | null = this.venceAt(w.state),
   ) {
-    await this.repo.save(m, w, this.venceAt(w.state));
+    await this.repo.save(m, w, venceAt);
     for (const c of efecto.comandos) publish(c.def, c.payload as never);
     await this.auditar(m, w, w.alumnoId, {
       ...origen,

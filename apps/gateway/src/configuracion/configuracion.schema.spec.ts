@@ -68,6 +68,20 @@ describe('the runtime configuration', () => {
     ]);
   });
 
+  it('refuses a return email that shows a password anywhere or a body without {upn}; absent, it is null', () => {
+    const bien = { asunto: 'Hola de nuevo, {nombre}', html: '<p>{upn}</p>', texto: 'Usuario: {upn}' };
+    expect(errores({ ...DEFECTO, plantillaRetorno: bien })).toEqual([]);
+    expect(
+      errores({ ...DEFECTO, plantillaRetorno: { asunto: '{password}', html: '<p>{nombre}</p>', texto: '{upn}' } }),
+    ).toEqual([
+      'plantillaRetorno.asunto: no puede llevar {password}: la cuenta conserva su contraseña y este correo no lleva ninguna',
+      'plantillaRetorno.html: debe mostrar {upn}: el usuario con el que vuelve a ingresar',
+    ]);
+    const { plantillaRetorno: _p, ...sinRetorno } = DEFECTO;
+    expect(ConfiguracionApi.parse(sinRetorno).plantillaRetorno).toBeNull();
+    expect(Object.keys(ConfiguracionNombrada.parse(sinRetorno))).not.toContain('plantillaRetorno');
+  });
+
   it('refuses an unknown time zone, unknown keys and a bad licence SKU', () => {
     expect(errores({ ...DEFECTO, zonaHoraria: 'Marte/Olympus' })[0]).toMatch(/zonaHoraria/);
     // Zones Intl knows but Moodle (which gets it for new users) would refuse or ignore.

@@ -43,7 +43,7 @@ function leerPlantilla(fuente: string): { problema: string } | { usadas: Set<str
  * cannot open — and the subject must not carry the password (relays keep subjects in their logs and
  * phones show them on a locked screen). mail-service refuses the same (src/plantillas/credenciales.ts).
  */
-function problemaDePlantilla(fuente: string, parte: 'asunto' | 'html' | 'texto'): string | undefined {
+function problemaDePlantilla(fuente: string, parte: Parte): string | undefined {
   const leida = leerPlantilla(fuente);
   if ('problema' in leida) return leida.problema;
   const desconocidas = [...leida.usadas].filter((v) => !VARIABLES_EMAIL.includes(v));
@@ -61,6 +61,40 @@ function problemaDePlantilla(fuente: string, parte: 'asunto' | 'html' | 'texto')
 
 /** What each body of the credentials email must show. */
 const CREDENCIALES = ['upn', 'password'];
+
+type Parte = 'asunto' | 'html' | 'texto';
+
+/**
+ * Why a part of the return email cannot be used, or undefined. It tells a returning student their account
+ * is active again: each body must show their {upn}, and no part may show a {password} — the account keeps
+ * the one it had, and this email never carries one. mail-service refuses the same (src/plantillas/retorno.ts).
+ */
+function problemaDePlantillaRetorno(fuente: string, parte: Parte): string | undefined {
+  const leida = leerPlantilla(fuente);
+  if ('problema' in leida) return leida.problema;
+  const conocidas = VARIABLES_EMAIL.filter((v) => v !== 'password');
+  const desconocidas = [...leida.usadas].filter((v) => !conocidas.includes(v));
+  if (desconocidas.includes('password'))
+    return 'no puede llevar {password}: la cuenta conserva su contraseña y este correo no lleva ninguna';
+  if (desconocidas.length)
+    return `usa variables desconocidas: ${desconocidas.join(', ')} (se puede usar ${conocidas.join(', ')})`;
+  if (parte !== 'asunto' && !leida.usadas.has('upn'))
+    return 'debe mostrar {upn}: el usuario con el que vuelve a ingresar';
+  return undefined;
+}
+
+/** An email template as the API accepts it: the contract's shape, closed, each part checked by `problema`. */
+const plantilla = (problema: (fuente: string, parte: Parte) => string | undefined) =>
+  Configuracion.shape.plantillaEmail
+    .unwrap()
+    .strict()
+    .superRefine((p, ctx) => {
+      for (const parte of ['asunto', 'html', 'texto'] as const) {
+        const motivo = problema(p[parte], parte);
+        if (motivo) ctx.addIssue({ code: 'custom', path: [parte], message: motivo });
+      }
+    })
+    .nullable();
 
 function problemaDePatronUpn(patron: string): string | undefined {
   const usadas = [...patron.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
@@ -117,16 +151,8 @@ export const ConfiguracionApi = z
         smtp: c.limites.shape.smtp.strict(),
       })
       .strict(),
-    plantillaEmail: c.plantillaEmail
-      .unwrap()
-      .strict()
-      .superRefine((p, ctx) => {
-        for (const parte of ['asunto', 'html', 'texto'] as const) {
-          const problema = problemaDePlantilla(p[parte], parte);
-          if (problema) ctx.addIssue({ code: 'custom', path: [parte], message: problema });
-        }
-      })
-      .nullable(),
+    plantillaEmail: plantilla(problemaDePlantilla),
+    plantillaRetorno: plantilla(problemaDePlantillaRetorno).default(null),
     upn: c.upn.strict().superRefine((u, ctx) => {
       const problema = problemaDePatronUpn(u.patron);
       if (problema) ctx.addIssue({ code: 'custom', path: ['patron'], message: problema });
@@ -137,6 +163,7 @@ export const ConfiguracionApi = z
     cursos: c.cursos,
     cursosAnteriores: c.cursosAnteriores,
     moodleAuth: c.moodleAuth,
+    moodleAlEliminar: c.moodleAlEliminar,
     zonaHoraria: c.zonaHoraria.superRefine((tz, ctx) => {
       const problema = problemaDeZona(tz);
       if (problema) ctx.addIssue({ code: 'custom', message: problema });
@@ -153,7 +180,9 @@ export const ConfiguracionNombrada = ConfiguracionApi.extend({
   ausenciasParaBaja: c.ausenciasParaBaja.unwrap().optional(),
   umbralBajas: c.umbralBajas.unwrap().strict().optional(),
   aprobacionNuevos: c.aprobacionNuevos.unwrap().optional(),
+  plantillaRetorno: plantilla(problemaDePlantillaRetorno).optional(),
   cursosAnteriores: c.cursosAnteriores.unwrap().optional(),
+  moodleAlEliminar: c.moodleAlEliminar.unwrap().optional(),
   sincronizacion: sincronizacion.optional(),
 });
 
@@ -165,11 +194,13 @@ export const DEFECTO: Configuracion = {
   aprobacionNuevos: false,
   limites: { graph: { rpm: 6000, writeRpm: 1100 }, moodle: { rpm: 300 }, smtp: { rpm: 30 } },
   plantillaEmail: null,
+  plantillaRetorno: null,
   upn: { patron: 'a{dni}@{domain}', dominio: 'estudiantes.unrc.edu.ar' },
   licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
   cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
   cursosAnteriores: 'conservar',
   moodleAuth: 'oauth2',
+  moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
 };

@@ -86,8 +86,9 @@ export class ConfiguracionService implements OnApplicationBootstrap {
     }
   }
 
-  async actual(): Promise<VersionConfiguracion> {
-    const row = await this.store.leer(this.db);
+  /** The current version; `m`: read in that transaction (a caller holding a connection takes no other). */
+  async actual(m?: EntityManager): Promise<VersionConfiguracion> {
+    const row = await this.store.leer(m ?? this.db);
     return row ? version(row) : INICIAL;
   }
 

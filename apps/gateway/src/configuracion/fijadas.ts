@@ -6,13 +6,15 @@ const ORDEN = Object.keys(Configuracion.shape);
 
 /**
  * Keys that cannot be given back to the environment, with why (said to the operator as it is):
- * `sincronizacion` is applied by the gateway alone, from the configuration itself; `limites` reach the
+ * `sincronizacion` and `moodleAlEliminar` are applied by the gateway alone, from the configuration itself; `limites` reach the
  * services as LimitesCambiados, which libs/resilience keeps in Redis with no message for "back to the
  * configured ones". Giving either back would change nothing that runs while the dashboard said otherwise.
  */
 export const NO_SE_SUELTAN: Readonly<Record<string, string>> = {
   sincronizacion:
     'la aplica solo el gateway, desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
+  moodleAlEliminar:
+    'la aplica solo el gateway (la baja), desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
   limites:
     'los servicios los aplican al recibirlos y los guardan en Redis, sin forma de volver a los de su entorno. Para usar esos, poné aquí sus mismos valores',
 };

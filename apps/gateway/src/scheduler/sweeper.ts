@@ -4,7 +4,9 @@
 // - any other workflow past its deadline is flagged stuck, once, in its audit trail (marcarAtascado);
 // - an undo step that failed is sent again after a growing delay, so a compensation is never dropped
 //   (that of an account a failed onboarding left included: its workflow stays fallido meanwhile);
-// - a leaver whose grace is over is deleted (the lifecycle's CicloService.sweep).
+// - the lifecycle's turn (CicloService.sweep): a leaver whose grace is over is deleted, and a lifecycle
+//   workflow waiting for answers past its deadline is flagged stuck like an onboarding one (never a leaver
+//   waiting out their grace: that wait is on purpose).
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig, PeriodicTask } from '@lucy/platform';

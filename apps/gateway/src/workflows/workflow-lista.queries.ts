@@ -6,6 +6,10 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { WhereClause, type Page } from '../api/schemas.js';
 import { TERMINALES } from '../sagas/onboarding.model.js';
+import { EN_ESPERA_CICLO, TERMINALES_CICLO } from '../ciclo/ciclo.saga.js';
+
+/** States in which a workflow of any kind is not running: finished, or waiting on purpose (a leaver's grace). */
+const SIN_CORRER = [...new Set([...TERMINALES, ...TERMINALES_CICLO, ...EN_ESPERA_CICLO])];
 
 export interface WorkflowFiltro {
   estado?: string;
@@ -73,10 +77,10 @@ export class WorkflowListaQueries {
     );
   }
 
-  /** Flagged stuck, or not finished STUCK_AFTER_MS (1 h) after it began. */
+  /** Flagged stuck, or still running STUCK_AFTER_MS (1 h) after it began (a leaver's grace is not running). */
   atascados(limit: number, offset: number): Promise<Page<WorkflowResumen>> {
     const f = new WhereClause();
-    const terminales = f.param([...TERMINALES]);
+    const terminales = f.param(SIN_CORRER);
     const antesDe = f.param(new Date(Date.now() - this.config.STUCK_AFTER_MS).toISOString());
     f.raw(`(atascado OR (estado <> ALL(${terminales}::text[]) AND created_at < ${antesDe}::timestamptz))`);
     return this.pagina(f, limit, offset, 'created_at ASC');

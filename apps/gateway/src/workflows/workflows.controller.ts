@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
 import { Id, pageOf, Pagination, DateRange } from '../api/schemas.js';
 import { ESTADOS } from '../sagas/onboarding.model.js';
+import { ESTADOS_CICLO } from '../ciclo/ciclo.saga.js';
+import { TIPOS_DE_CICLO } from '../ciclo/ciclo.repository.js';
 import { WorkflowListaQueries } from './workflow-lista.queries.js';
 
 const WorkflowResumen = z.object({
@@ -24,8 +26,8 @@ const WorkflowResumen = z.object({
 
 const Listado = z
   .object({
-    estado: z.enum(ESTADOS).optional(),
-    tipo: z.enum(['onboarding']).optional(),
+    estado: z.enum([...new Set([...ESTADOS, ...ESTADOS_CICLO])] as [string, ...string[]]).optional(),
+    tipo: z.enum(['onboarding', ...TIPOS_DE_CICLO]).optional(),
     atascado: z.stringbool().optional(),
     loteId: Id.optional(),
     ...DateRange,

@@ -16,6 +16,12 @@
 // reset, issues a new credential version and so a new email.
 
 export const PLANTILLA_BIENVENIDA = 'bienvenida';
+/**
+ * The return email (a student came back: their account is active again). It carries no credential: its
+ * clave's `credencialVersion` holds the return's number instead (the student's first return, second, ...),
+ * so each return is emailed once, whatever is redelivered or retried, and a later return again.
+ */
+export const PLANTILLA_RETORNO = 'retorno';
 
 export type EstadoEnvio = 'enviando' | 'enviado' | 'fallido' | 'incierto';
 

@@ -1,10 +1,12 @@
 // The use case: email a student their credentials, at most once per template and credential version,
-// and tell the saga how it went (EmailEnviado / EmailFallido). The rules for a redelivery are in
-// domain/envio.ts; what an SMTP error means, in smtp/smtp.errors.ts. A send that fails throws: the
-// handlers' onFailure answers EmailFallido when it is permanent or the last attempt.
+// and tell the saga how it went (EmailEnviado / EmailFallido). The return email (an account active again)
+// goes the same way with no credential, once per return (envio/respuestas.ts: its replies). The rules for a
+// redelivery are in domain/envio.ts; what an SMTP error means, in smtp/smtp.errors.ts. A send that fails
+// throws: the handler's onFailure answers (EmailFallido, AvisoRetornoFallido) when it is permanent or the
+// last attempt.
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { EmailEnviado, EmailFallido, recortarMotivo, type AlumnoDatos, type SealedSecret } from '@lucy/contracts';
+import { recortarMotivo, type AlumnoDatos, type SealedSecret } from '@lucy/contracts';
 import { isDeferral, PermanentError, TransientError, type DeferError, type MessageContext } from '@lucy/messaging';
 import { InjectConfig, SecretBox } from '@lucy/platform';
 import { domainOf, type MailConfig } from '../config.js';
@@ -16,11 +18,15 @@ import { Plantillas } from '../plantillas/plantillas.js';
 import { SmtpClient, type Aceptado } from '../smtp/smtp.client.js';
 import { clasificarErrorSmtp, type Clasificacion } from '../smtp/smtp.errors.js';
 import { EnvioMetrics } from './envio.metrics.js';
+import { respuestasDe } from './respuestas.js';
 
 export interface Credenciales extends ClaveEnvio {
   upn: string;
-  /** The temporary password, sealed by teams-service for this student (context = alumnoId). */
-  credencial: SealedSecret;
+  /**
+   * The temporary password, sealed by teams-service for this student (context = alumnoId). Absent: an
+   * email that carries none (the return email, whose template cannot show one: plantillas/retorno.ts).
+   */
+  credencial?: SealedSecret;
   alumno: AlumnoDatos;
 }
 
@@ -79,9 +85,9 @@ export class EnviarCredenciales {
         new PermanentError('el alumno no tiene correo institucional ni personal al que escribir', 'SIN_DESTINATARIO'),
       );
     }
-    let password: string;
+    let password = '';
     try {
-      password = this.secretBox.open(c.credencial, c.alumnoId);
+      if (c.credencial) password = this.secretBox.open(c.credencial, c.alumnoId);
     } catch (err) {
       // A wrong or missing key, or a credential sealed for someone else: no retry can open it.
       throw this.sinEnviar(
@@ -192,13 +198,10 @@ export class EnviarCredenciales {
   /** Tells the saga the outcome a row records (again, on a redelivery: the saga ignores repeats). */
   private informar(ctx: MessageContext, envio: Envio): void {
     const clave = { alumnoId: envio.alumnoId, plantilla: envio.plantilla, credencialVersion: envio.credencialVersion };
-    if (envio.estado === 'enviado') {
-      ctx.publish(EmailEnviado, { ...clave, destinatario: envio.destinatario, smtpMessageId: envio.messageId });
-      return;
-    }
+    const respuestas = respuestasDe(envio.plantilla);
+    if (envio.estado === 'enviado') return respuestas.enviado(ctx, clave, envio.destinatario, envio.messageId);
     if (envio.estado === 'enviando') throw new Error(`envio ${envio.id} has no outcome to report`);
-    ctx.publish(EmailFallido, {
-      ...clave,
+    respuestas.fallido(ctx, clave, {
       permanente: Boolean(envio.permanente),
       codigo: envio.codigo ?? undefined,
       motivo: recortarMotivo(envio.motivo ?? envio.estado),

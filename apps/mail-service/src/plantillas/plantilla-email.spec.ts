@@ -2,6 +2,7 @@ import { RuntimeConfig, type StoredConfig } from '@lucy/runtime-config';
 import {
   compilarPlantillaEmail,
   problemaDePlantillaEmail,
+  problemaDePlantillaRetorno,
   seguirPlantillaEmail,
   type PlantillaEmail,
 } from './plantilla-email.js';
@@ -116,5 +117,44 @@ describe('an operator’s credentials email (plantillaEmail)', () => {
     const a = compilarPlantillaEmail({ ...OPERADOR });
     expect(compilarPlantillaEmail({ ...OPERADOR })).toBe(a);
     expect(compilarPlantillaEmail({ ...OPERADOR, texto: 'otro {upn} {password}' })).not.toBe(a);
+  });
+});
+
+describe('an operator’s return email (plantillaRetorno)', () => {
+  const RETORNO = { asunto: 'Hola de nuevo, {nombre}', html: '<p>Usuario {upn}</p>', texto: 'Usuario {upn}' };
+
+  it('accepts a template that shows the UPN and replaces the files’ retorno with it', () => {
+    const runtime = new RuntimeConfig(
+      ['plantillaRetorno'] as const,
+      { plantillaRetorno: null },
+      { plantillaRetorno: problemaDePlantillaRetorno },
+    );
+    const plantillas = new Plantillas(CARPETA_POR_DEFECTO, ['retorno']);
+    seguirPlantillaEmail(plantillas, runtime, 'plantillaRetorno');
+    expect(plantillas.render('retorno', vars).subject).toBe(
+      'Ana, tu cuenta de Microsoft 365 de la UNRC está activa de nuevo',
+    );
+    const decidido = runtime.decide({ valores: { plantillaRetorno: RETORNO }, fijadas: ['plantillaRetorno'] }, null);
+    runtime.apply({ version: 1, ...decidido, cambiadoPor: 'ana', appliedAt: new Date().toISOString() });
+    expect(plantillas.render('retorno', vars)).toEqual({
+      subject: 'Hola de nuevo, Ana',
+      html: '<p>Usuario a30111222@estudiantes.unrc.edu.ar</p>',
+      text: 'Usuario a30111222@estudiantes.unrc.edu.ar',
+    });
+  });
+
+  it('refuses one that shows a password anywhere, or a body without the UPN, naming the field', () => {
+    expect(problemaDePlantillaRetorno(RETORNO)).toBeUndefined();
+    expect(problemaDePlantillaRetorno({ ...RETORNO, texto: '{upn} {password}' })).toMatch(
+      /^plantillaRetorno\.texto is invalid: the return email must not show \{password\}/,
+    );
+    expect(problemaDePlantillaRetorno({ ...RETORNO, asunto: 'Clave {{password}}' })).toMatch(
+      /^plantillaRetorno\.asunto is invalid: .*\{password\}/,
+    );
+    expect(problemaDePlantillaRetorno({ ...RETORNO, html: '<p>Hola {nombre}</p>' })).toMatch(
+      /^plantillaRetorno\.html is invalid: the return email must show \{upn\}/,
+    );
+    // The credentials email's rule is not the return email's: a credentials template is refused here.
+    expect(problemaDePlantillaRetorno(OPERADOR)).toMatch(/must not show \{password\}/);
   });
 });

@@ -94,3 +94,20 @@ describe('templates from MAIL_TEMPLATE_DIR', () => {
     expect(() => new Plantillas(dir, ['x'])).toThrow(/x\.text\.hbs cannot be read \(ENOENT\)/);
   });
 });
+
+describe('the retorno template shipped with the app', () => {
+  it('tells the student their account is active again: the UPN in each body, no password anywhere', () => {
+    const r = new Plantillas(CARPETA_POR_DEFECTO, ['retorno']).render('retorno', vars());
+    expect(r.subject).toBe('Ana, tu cuenta de Microsoft 365 de la UNRC está activa de nuevo');
+    for (const parte of [r.text, r.html]) {
+      expect(parte).toContain('a30111222@estudiantes.unrc.edu.ar');
+      expect(parte).not.toContain('Xy7');
+    }
+    expect(r.text.startsWith('Hola Ana Pérez:')).toBe(true);
+  });
+
+  it('is read from the app’s folder when MAIL_TEMPLATE_DIR has none of its files', () => {
+    const dir = carpetaCon({ 'x.subject.hbs': 'Hola', 'x.html.hbs': '<p>{upn}</p>', 'x.text.hbs': '{upn}' });
+    expect(new Plantillas(dir, ['x', 'retorno']).render('retorno', vars()).subject).toMatch(/activa de nuevo$/);
+  });
+});

@@ -8,12 +8,13 @@
 // `<script>` or `D'Angelo` stays text); the subject and the text part are not HTML, so they get the values
 // as they are. Wherever its sources come from, a template goes through `compilar`: an unknown variable or a
 // syntax error is found there, naming the part, before any student's email is rendered with it.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { PLANTILLA_BIENVENIDA } from '../domain/envio.js';
+import { PLANTILLA_BIENVENIDA, PLANTILLA_RETORNO } from '../domain/envio.js';
 import { problemaDeCredenciales } from './credenciales.js';
+import { problemaDeRetorno } from './retorno.js';
 
 export const VARIABLES = ['nombre', 'apellido', 'upn', 'password', 'carrera', 'moodleUrl'] as const;
 export type VariablesPlantilla = Record<(typeof VARIABLES)[number], string>;
@@ -32,6 +33,15 @@ export type Fuentes = Record<Parte, string>;
 
 /** A template ready to render: what `compilar` returns. */
 export type PlantillaCompilada = Readonly<Record<Parte, Handlebars.TemplateDelegate>>;
+
+/** A template's own rule beyond "it compiles": what it must (not) show, naming the part. */
+export type Regla = (fuentes: Fuentes) => { parte: Parte; problema: string } | undefined;
+
+/** The rule of each template that has one: the credentials email (credenciales.ts), the return email (retorno.ts). */
+export const REGLAS: Readonly<Record<string, Regla>> = {
+  [PLANTILLA_BIENVENIDA]: problemaDeCredenciales,
+  [PLANTILLA_RETORNO]: problemaDeRetorno,
+};
 
 /** The app's own templates/ folder (apps/mail-service/templates). */
 export const CARPETA_POR_DEFECTO = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -58,13 +68,9 @@ const hbs = Handlebars.create();
 /**
  * The one compile step, for the files, an operator's template and the check that refuses a bad one.
  * Throws naming the part (`nombreDe(parte)`: a file, a configuration field) and the variables there are.
- * `credenciales`: it is the credentials email, which must show them (credenciales.ts).
+ * `regla`: the template's own rule (REGLAS), checked on the sources once they compile.
  */
-export function compilar(
-  fuentes: Fuentes,
-  nombreDe: (parte: Parte) => string,
-  { credenciales = false } = {},
-): PlantillaCompilada {
+export function compilar(fuentes: Fuentes, nombreDe: (parte: Parte) => string, regla?: Regla): PlantillaCompilada {
   const out = {} as Record<Parte, Handlebars.TemplateDelegate>;
   for (const parte of PARTES) {
     try {
@@ -78,13 +84,11 @@ export function compilar(
       });
     }
   }
-  const falta = credenciales
-    ? problemaDeCredenciales({
-        subject: aHandlebars(fuentes.subject),
-        html: aHandlebars(fuentes.html),
-        text: aHandlebars(fuentes.text),
-      })
-    : undefined;
+  const falta = regla?.({
+    subject: aHandlebars(fuentes.subject),
+    html: aHandlebars(fuentes.html),
+    text: aHandlebars(fuentes.text),
+  });
   if (falta) throw new Error(`${nombreDe(falta.parte)} is invalid: ${falta.problema}`);
   return out;
 }
@@ -93,7 +97,11 @@ export class Plantillas {
   private readonly deArchivos = new Map<string, PlantillaCompilada>();
   private readonly reemplazos = new Map<string, PlantillaCompilada>();
 
-  /** Reads and compiles the files of every template in `nombres`: a bad one stops the service, naming the file. */
+  /**
+   * Reads and compiles the files of every template in `nombres`: a bad one stops the service, naming the
+   * file. A template with none of its files in `carpeta` (an administrator's folder from before it existed)
+   * is read from the app's own folder; one with some of them only is an error like any other.
+   */
   constructor(
     private readonly carpeta: string,
     nombres: readonly string[],
@@ -124,7 +132,9 @@ export class Plantillas {
   }
 
   private cargar(nombre: string): PlantillaCompilada {
-    const archivo = (parte: Parte) => join(this.carpeta, `${nombre}.${parte}.hbs`);
+    const enCarpeta = PARTES.some((parte) => existsSync(join(this.carpeta, `${nombre}.${parte}.hbs`)));
+    const carpeta = enCarpeta ? this.carpeta : CARPETA_POR_DEFECTO;
+    const archivo = (parte: Parte) => join(carpeta, `${nombre}.${parte}.hbs`);
     const fuentes = {} as Fuentes;
     for (const parte of PARTES) {
       try {
@@ -136,8 +146,6 @@ export class Plantillas {
         );
       }
     }
-    return compilar(fuentes, (parte) => `template ${archivo(parte)}`, {
-      credenciales: nombre === PLANTILLA_BIENVENIDA,
-    });
+    return compilar(fuentes, (parte) => `template ${archivo(parte)}`, REGLAS[nombre]);
   }
 }

@@ -175,6 +175,17 @@ export class MoodleClient {
       });
   }
 
+  /**
+   * core_user_delete_users: all or nothing (one delegated transaction); Moodle marks each user deleted
+   * (user_delete_user: enrolments, role assignments and their work go). It answers null; a user that is not
+   * there (or deleted already) fails the call with dml_missing_record_exception, errorcode invalidrecord.
+   */
+  async eliminarUsuarios(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    const wsfunction = 'core_user_delete_users';
+    parse(wsfunction, z.null(), await this.call(wsfunction, { userids: ids }));
+  }
+
   /** core_course_get_courses_by_field by shortname: an unknown shortname is [] (no error). */
   async cursosPorShortname(shortname: string): Promise<CursoMoodle[]> {
     const wsfunction = 'core_course_get_courses_by_field';

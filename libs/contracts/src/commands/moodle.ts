@@ -12,6 +12,8 @@ import {
   MoodleDesenrolamientoFallido,
   UsuarioMoodleActualizacionFallida,
   UsuarioMoodleActualizado,
+  UsuarioMoodleEliminacionFallida,
+  UsuarioMoodleEliminado,
 } from '../events/moodle-replies.js';
 
 /** Enrol (again) in Moodle: an operator's retry after Moodle was down, or a course added later. */
@@ -40,7 +42,9 @@ export type DesenrolarMoodle = Payload<typeof DesenrolarMoodle>;
 
 /**
  * The student's data changed, or they are leaving or back: the Moodle user (core_user_update_users) gets
- * the new data and, when `suspendido` is given, that suspension. A student with no Moodle user is done.
+ * the new data and, when `suspendido` is given, that suspension. A student with no Moodle user is done —
+ * unless `suspendido` is false (they come back and must be able to sign in): their user is then made and
+ * enrolled in their courses as onboarding does (its user deleted when they left, say).
  */
 export const ActualizarUsuarioMoodle = defineCommand({
   name: 'moodle.actualizar-usuario',
@@ -49,6 +53,18 @@ export const ActualizarUsuarioMoodle = defineCommand({
   replies: [UsuarioMoodleActualizado, UsuarioMoodleActualizacionFallida],
 });
 export type ActualizarUsuarioMoodle = Payload<typeof ActualizarUsuarioMoodle>;
+
+/**
+ * A leaver's grace is over and the configuration says so (moodleAlEliminar: eliminar): their Moodle user
+ * is deleted (core_user_delete_users: their enrolments and work go with it). One already gone is done.
+ */
+export const EliminarUsuarioMoodle = defineCommand({
+  name: 'moodle.eliminar-usuario',
+  version: 1,
+  schema: z.object({ alumnoId, upn: z.email() }),
+  replies: [UsuarioMoodleEliminado, UsuarioMoodleEliminacionFallida],
+});
+export type EliminarUsuarioMoodle = Payload<typeof EliminarUsuarioMoodle>;
 
 /**
  * A new estado or periodo: enrol the courses the configuration gives it; the previous estado/periodo's

@@ -11,8 +11,9 @@ import { porMinuto } from '../common/limites.js';
  *   loteTamano, ausenciasParaBaja, umbralBajas, aprobacionNuevos → ingest-service (BATCH_SIZE, AUSENCIAS_PARA_BAJA,
  *   UMBRAL_BAJAS_PORCENTAJE and UMBRAL_BAJAS_CANTIDAD, APROBACION_NUEVOS) · limites → teams
  *   (graph), moodle, mail (smtp), through LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
- *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail →
- *   mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates) → the gateway itself.
+ *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail,
+ *   plantillaRetorno → mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates),
+ *   moodleAlEliminar (the leave's workflow) → the gateway itself.
  * A service runs on its environment for every key the operator has never set (see `fijadas`).
  */
 export const Configuracion = z.object({
@@ -50,6 +51,18 @@ export const Configuracion = z.object({
       texto: z.string().min(1).max(100_000),
     })
     .nullable(),
+  /**
+   * The return email (a student who comes back: their account is active again; the UPN, never a password),
+   * Handlebars; null: the templates shipped with mail-service. Absent from versions stored before it existed: null.
+   */
+  plantillaRetorno: z
+    .object({
+      asunto: z.string().min(1).max(500),
+      html: z.string().min(1).max(200_000),
+      texto: z.string().min(1).max(100_000),
+    })
+    .nullable()
+    .default(null),
   upn: z.object({ patron: z.string().min(3).max(200), dominio: z.string().min(3).max(253) }),
   licenciaSku: z.uuid(),
   /** estado → periodo (or "*": any period) → Moodle course shortnames. */
@@ -61,6 +74,12 @@ export const Configuracion = z.object({
    */
   cursosAnteriores: z.enum(['conservar', 'desenrolar']).default('conservar'),
   moodleAuth: z.enum(['oauth2', 'manual', 'oidc']),
+  /**
+   * What becomes of a leaver's Moodle user when their grace is over and their account is deleted: kept
+   * suspended (their enrolments and work stay for a return), or deleted (core_user_delete_users). A later
+   * return makes a new one either way. Absent from versions stored before it existed: suspender.
+   */
+  moodleAlEliminar: z.enum(['suspender', 'eliminar']).default('suspender'),
   /** IANA time zone for dates shown to people (emails, dashboard). */
   zonaHoraria: z.string().min(1).max(64),
   /** The scheduled SIAL pull (the gateway's scheduler): a cron expression (5 fields; 6 with seconds first) read in zonaHoraria. */

@@ -18,7 +18,11 @@ export const MoodleDesenrolamientoFallido = defineEvent({
 });
 export type MoodleDesenrolamientoFallido = EventPayload<typeof MoodleDesenrolamientoFallido>;
 
-/** The Moodle user carries the student's data; `suspendido` is what Moodle now says (a leaver cannot log in). */
+/**
+ * The Moodle user carries the student's data; `suspendido` is what Moodle now says (a leaver cannot log in).
+ * `recreado`: a student coming back had no Moodle user (it was deleted with their account): one was made
+ * and enrolled as onboarding does.
+ */
 export const UsuarioMoodleActualizado = defineEvent({
   name: 'moodle.usuario-actualizado',
   version: 1,
@@ -27,6 +31,7 @@ export const UsuarioMoodleActualizado = defineEvent({
     moodleUserId: z.number().int().positive().nullable(),
     campos: z.array(z.string()),
     suspendido: z.boolean(),
+    recreado: z.boolean().optional(),
   }),
 });
 export type UsuarioMoodleActualizado = EventPayload<typeof UsuarioMoodleActualizado>;
@@ -37,6 +42,21 @@ export const UsuarioMoodleActualizacionFallida = defineEvent({
   schema: z.object({ alumnoId, ...fallo }),
 });
 export type UsuarioMoodleActualizacionFallida = EventPayload<typeof UsuarioMoodleActualizacionFallida>;
+
+/** The student's Moodle user was deleted (core_user_delete_users); `yaNoExistia`: Moodle had none to delete. */
+export const UsuarioMoodleEliminado = defineEvent({
+  name: 'moodle.usuario-eliminado',
+  version: 1,
+  schema: z.object({ alumnoId, moodleUserId: z.number().int().positive().nullable(), yaNoExistia: z.boolean() }),
+});
+export type UsuarioMoodleEliminado = EventPayload<typeof UsuarioMoodleEliminado>;
+
+export const UsuarioMoodleEliminacionFallida = defineEvent({
+  name: 'moodle.usuario-eliminacion-fallida',
+  version: 1,
+  schema: z.object({ alumnoId, ...fallo }),
+});
+export type UsuarioMoodleEliminacionFallida = EventPayload<typeof UsuarioMoodleEliminacionFallida>;
 
 /** The student's courses follow their new estado / periodo: what was enrolled and what unenrolled. */
 export const InscripcionesActualizadas = defineEvent({

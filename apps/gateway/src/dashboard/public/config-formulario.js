@@ -51,6 +51,14 @@ const MODELO_PLANTILLA = {
     'Hola {nombre} {apellido}:\n\nYa tenés tu cuenta institucional para cursar {carrera}.\n\nUsuario: {upn}\nContraseña temporal: {password}\n\nAula virtual: {moodleUrl}\n',
 };
 
+/** A start for the return email (no password: the account keeps its own). */
+const MODELO_RETORNO = {
+  asunto: '{nombre}, tu cuenta de Microsoft 365 está activa de nuevo',
+  html: '<p>Hola {nombre} {apellido}:</p>\n<p>Tu cuenta institucional está activa de nuevo.</p>\n<p>Usuario: <strong>{upn}</strong>, con la contraseña que ya tenías.</p>\n<p>Aula virtual: <a href="{moodleUrl}">{moodleUrl}</a></p>',
+  texto:
+    'Hola {nombre} {apellido}:\n\nTu cuenta institucional está activa de nuevo.\n\nUsuario: {upn}, con la contraseña que ya tenías.\n\nAula virtual: {moodleUrl}\n',
+};
+
 const idDe = (ruta) => `cfg-${ruta.replace(/[^A-Za-z0-9]+/g, '-')}`;
 const marcas = (lista) => lista.map((m, i) => [i ? ' ' : '', h('code', {}, `{${m}}`)]);
 
@@ -160,6 +168,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     h('option', { value: 'conservar' }, 'conservar: siguen en los cursos que tenían'),
     h('option', { value: 'desenrolar' }, 'desenrolar: se los quita de los cursos que ya no les corresponden'),
   );
+  const moodleAlEliminar = h(
+    'select',
+    { class: 'medio' },
+    h('option', { value: 'suspender' }, 'suspender: el usuario queda suspendido, con sus cursos y su trabajo'),
+    h('option', { value: 'eliminar' }, 'eliminar: se borra el usuario de Moodle, con sus matrículas'),
+  );
   const filasCursos = h('tbody', {});
   const agregarFila = h('button', { type: 'button', class: 'secundario', onclick: () => nuevaFila() }, 'Agregar fila');
   const incluida = casilla('cfg-plantilla-incluida', 'Usar la plantilla incluida en el servicio de correo');
@@ -167,6 +181,11 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   const html = sinCorrector(h('textarea', { rows: 10 }));
   const textoPlano = h('textarea', { rows: 8 });
   const propia = h('div', { class: 'plantilla-propia' });
+  const incluidaRetorno = casilla('cfg-retorno-incluida', 'Usar la plantilla incluida en el servicio de correo');
+  const asuntoRetorno = texto();
+  const htmlRetorno = sinCorrector(h('textarea', { rows: 10 }));
+  const textoRetorno = h('textarea', { rows: 8 });
+  const propiaRetorno = h('div', { class: 'plantilla-propia' });
   const zona = texto({ list: 'cfg-zonas', class: 'medio', placeholder: 'America/Argentina/Cordoba' });
   const activa = casilla('cfg-sincronizacion-activa', 'Traer alumnos de SIAL automáticamente');
   const cron = texto({ class: 'corto', placeholder: '0 2 * * *' });
@@ -193,6 +212,15 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       asunto.value = MODELO_PLANTILLA.asunto;
       html.value = MODELO_PLANTILLA.html;
       textoPlano.value = MODELO_PLANTILLA.texto;
+    }
+  });
+
+  incluidaRetorno.c.addEventListener('change', () => {
+    propiaRetorno.hidden = incluidaRetorno.c.checked;
+    if (!incluidaRetorno.c.checked && !asuntoRetorno.value && !htmlRetorno.value && !textoRetorno.value) {
+      asuntoRetorno.value = MODELO_RETORNO.asunto;
+      htmlRetorno.value = MODELO_RETORNO.html;
+      textoRetorno.value = MODELO_RETORNO.texto;
     }
   });
 
@@ -381,7 +409,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     seccion(
       'moodle',
       'Moodle',
-      ['moodleAuth', 'cursos', 'cursosAnteriores'],
+      ['moodleAuth', 'cursos', 'cursosAnteriores', 'moodleAlEliminar'],
       campo(
         'moodleAuth',
         'Autenticación en Moodle',
@@ -420,6 +448,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         cursosAnteriores,
         'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy enroló al alumno, nunca uno en el que ya estaba antes, y nunca a quien se va (baja, egresado): a ese se lo suspende.',
       ),
+      campo(
+        'moodleAlEliminar',
+        'Al eliminar la cuenta de quien se fue',
+        moodleAlEliminar,
+        'Cuando termina la gracia de una baja y se elimina su cuenta de Microsoft 365: el usuario de Moodle queda suspendido, o se elimina. Si el alumno vuelve, se le crea uno nuevo y se lo matricula en sus cursos.',
+      ),
     ),
     seccion(
       'correo',
@@ -436,6 +470,20 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         ', Handlebars). En el HTML cada valor se escapa. El HTML y el texto deben mostrar {upn} y {password} (es el correo con las credenciales); el asunto no puede llevar {password}. El servidor rechaza una plantilla que no compila o que usa otra variable.',
       ),
       propia,
+    ),
+    seccion(
+      'retorno',
+      'Correo de retorno',
+      ['plantillaRetorno'],
+      incluidaRetorno.el,
+      h(
+        'p',
+        { class: 'ayuda', id: 'cfg-retorno-ayuda' },
+        'Lo recibe el alumno que vuelve: su cuenta está activa de nuevo, con la contraseña que ya tenía. Variables: ',
+        marcas(VARIABLES_EMAIL.filter((v) => v !== 'password')),
+        '. El HTML y el texto deben mostrar {upn}; ninguna parte puede llevar {password}.',
+      ),
+      propiaRetorno,
     ),
     seccion(
       'general',
@@ -489,6 +537,17 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     campo('plantillaEmail.texto', 'Cuerpo en texto plano', textoPlano, 'Para los clientes sin HTML; mismo contenido.'),
   );
   registrar('plantillaEmail', incluida.c, campos.get('plantillaEmail').error, 'Correo con las credenciales');
+  propiaRetorno.append(
+    campo('plantillaRetorno.asunto', 'Asunto', asuntoRetorno, 'Una línea; puede usar las variables.'),
+    campo('plantillaRetorno.html', 'Cuerpo HTML', htmlRetorno, 'Lo que ven los clientes de correo con HTML.'),
+    campo(
+      'plantillaRetorno.texto',
+      'Cuerpo en texto plano',
+      textoRetorno,
+      'Para los clientes sin HTML; mismo contenido.',
+    ),
+  );
+  registrar('plantillaRetorno', incluidaRetorno.c, campos.get('plantillaRetorno').error, 'Correo de retorno');
   registrar('sincronizacion.activa', activa.c, campos.get('sincronizacion').error, 'Sincronización automática');
   el.addEventListener('input', () => alCambiar());
   el.addEventListener('change', () => alCambiar());
@@ -515,6 +574,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     sku.value = v.licenciaSku ?? '';
     moodleAuth.value = v.moodleAuth ?? 'oauth2';
     cursosAnteriores.value = v.cursosAnteriores ?? 'conservar';
+    moodleAlEliminar.value = v.moodleAlEliminar ?? 'suspender';
     filasCursos.replaceChildren();
     for (const f of cursosAFilas(v.cursos)) nuevaFila(f, { enfocar: false });
     incluida.c.checked = !v.plantillaEmail;
@@ -522,6 +582,11 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     asunto.value = v.plantillaEmail?.asunto ?? '';
     html.value = v.plantillaEmail?.html ?? '';
     textoPlano.value = v.plantillaEmail?.texto ?? '';
+    incluidaRetorno.c.checked = !v.plantillaRetorno;
+    propiaRetorno.hidden = !v.plantillaRetorno;
+    asuntoRetorno.value = v.plantillaRetorno?.asunto ?? '';
+    htmlRetorno.value = v.plantillaRetorno?.html ?? '';
+    textoRetorno.value = v.plantillaRetorno?.texto ?? '';
     zona.value = v.zonaHoraria ?? '';
     const s = v.sincronizacion ?? {};
     activa.c.checked = !!s.activa;
@@ -566,11 +631,15 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         smtp: { rpm: n('limites.smtp.rpm', smtpRpm) },
       },
       plantillaEmail: incluida.c.checked ? null : { asunto: asunto.value, html: html.value, texto: textoPlano.value },
+      plantillaRetorno: incluidaRetorno.c.checked
+        ? null
+        : { asunto: asuntoRetorno.value, html: htmlRetorno.value, texto: textoRetorno.value },
       upn: { patron: patron.value.trim(), dominio: dominio.value.trim() },
       licenciaSku: sku.value.trim(),
       cursos,
       cursosAnteriores: cursosAnteriores.value,
       moodleAuth: moodleAuth.value,
+      moodleAlEliminar: moodleAlEliminar.value,
       zonaHoraria: zona.value.trim(),
       sincronizacion: {
         activa: activa.c.checked,

@@ -199,6 +199,7 @@ function cicloDe(f) {
               w.motivo ? ` (${w.motivo})` : '',
               ' — ',
               insignia(w.estado.replaceAll('_', ' '), tonoDe(w.estado)),
+              w.atascado ? [' ', insignia('atascado', 'mal')] : null,
               ` · ${fecha(w.creadoAt)}`,
               w.estado === 'suspendido' && w.venceAt ? ` · la cuenta se elimina el ${fecha(w.venceAt)}` : '',
               w.avisos?.length

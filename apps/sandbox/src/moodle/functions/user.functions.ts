@@ -278,6 +278,12 @@ function updateOne(u: Row, call: WsCall): void {
   existing.timemodified = Math.floor(Date.now() / 1000);
 }
 
+// core_user_delete_users (user/externallib.php delete_users): params `userids[0]=…`, one delegated
+// transaction for the whole list (the server's store.transaction: one bad id deletes nobody), returns null
+// (the REST server prints JSON null). An id that is not there, or deleted already, is get_record(...,
+// MUST_EXIST): dml_missing_record_exception as the REST server reports every exception (moodle.errors.ts):
+// {"exception":"dml_missing_record_exception","errorcode":"invalidrecord","message":"Can't find data record
+// in database table user."[, "debuginfo" with the query when debugging]}.
 export const deleteUsers: WsFunction = {
   name: 'core_user_delete_users',
   parameters: single({ userids: multiple(value('int')) }),
