@@ -8,14 +8,17 @@ import { AccionesController } from './acciones/acciones.controller.js';
 import { AccionesService } from './acciones/acciones.service.js';
 import { AlumnosController } from './alumnos/alumnos.controller.js';
 import { AlumnosQueries } from './alumnos/alumnos.queries.js';
+import { AlumnoPorAprobarRepository } from './alumnos/alumno-por-aprobar.repository.js';
 import { AprobacionService } from './alumnos/aprobacion.service.js';
 import { ContentTypeMiddleware } from './api/content-type.middleware.js';
 import { DocsSetup } from './api/docs.setup.js';
 import { ProblemFilter } from './api/problem.filter.js';
 import { SchemaPipe } from './api/schema.pipe.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { TokenRepository } from './auth/token.repository.js';
 import { TokenService } from './auth/token.service.js';
 import { TokensController } from './auth/tokens.controller.js';
+import { BreakerRepository } from './breakers/breaker.repository.js';
 import { BreakerService } from './breakers/breaker.service.js';
 import { BreakersController } from './breakers/breakers.controller.js';
 import { HealthClient } from './breakers/health.client.js';
@@ -32,9 +35,11 @@ import { LoteIngestadoHandler } from './handlers/lote-ingestado.handler.js';
 import { LotePlanParteHandler } from './handlers/lote-plan-parte.handler.js';
 import { LotePlanificadoHandler } from './handlers/lote-planificado.handler.js';
 import { SAGA_EVENT_HANDLERS } from './handlers/saga-events.handler.js';
+import { LoteRepository } from './lotes/lote.repository.js';
 import { LoteService } from './lotes/lote.service.js';
 import { LotesController } from './lotes/lotes.controller.js';
 import { LotesQueries } from './lotes/lotes.queries.js';
+import { PlanRepository } from './lotes/plan.repository.js';
 import { PlanService } from './lotes/plan.service.js';
 import { SyncController } from './lotes/sync.controller.js';
 import { GatewayInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
@@ -49,8 +54,10 @@ import { GatewayPlanes1765010000000 } from './persistence/migrations/17650100000
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
+import { TareaRepository } from './tareas/tarea.repository.js';
 import { TareaService } from './tareas/tarea.service.js';
 import { TareasController } from './tareas/tareas.controller.js';
+import { AuditoriaRepository } from './workflows/auditoria.repository.js';
 import { WorkflowListaQueries } from './workflows/workflow-lista.queries.js';
 import { WorkflowQueries } from './workflows/workflow.queries.js';
 import { WorkflowService } from './workflows/workflow.service.js';
@@ -111,7 +118,10 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     { provide: APP_PIPE, useClass: SchemaPipe },
     DocsSetup,
     TokenService,
+    TokenRepository,
     TareaService,
+    TareaRepository,
+    AuditoriaRepository,
     WorkflowService,
     WorkflowRepository,
     CicloRepository,
@@ -120,13 +130,17 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     WorkflowListaQueries,
     AlumnosQueries,
     AprobacionService,
+    AlumnoPorAprobarRepository,
     AccionesService,
     LoteService,
+    LoteRepository,
     LotesQueries,
     PlanService,
+    PlanRepository,
     DlqService,
     HealthClient,
     BreakerService,
+    BreakerRepository,
     ConfiguracionService,
     Sweeper,
     SyncScheduler,

@@ -4,37 +4,33 @@
 // (AprobarAlumno), audited under the operator's name. Once their onboarding workflow exists, it is the
 // student's state; the row stays as the record of who approved them.
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AprobarAlumno, type AlumnoEnEspera } from '@lucy/contracts';
 import { MessagingRuntime, type MessageContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { registrar } from '../workflows/auditoria.js';
+import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
+import { WorkflowRepository } from '../workflows/workflow.repository.js';
+import { AlumnoPorAprobarRepository } from './alumno-por-aprobar.repository.js';
 
 @Injectable()
 export class AprobacionService {
-  private readonly s: string;
-
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly messaging: MessagingRuntime,
     private readonly db: DataSource,
-  ) {
-    this.s = `"${config.DB_SCHEMA}"`;
-  }
+    private readonly porAprobar: AlumnoPorAprobarRepository,
+    private readonly workflows: WorkflowRepository,
+    private readonly auditoria: AuditoriaRepository,
+  ) {}
 
   /**
    * The student waits (with their latest data), or no longer does without being onboarded (they left first).
    * An approval already given stays given.
    */
   async onEnEspera(m: EntityManager, e: AlumnoEnEspera, ctx: MessageContext): Promise<void> {
-    await m.query(
-      `INSERT INTO ${this.s}.alumno_por_aprobar (alumno_id, id, lote_id, alumno, estado) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (alumno_id) DO UPDATE SET alumno = excluded.alumno, lote_id = coalesce(excluded.lote_id, alumno_por_aprobar.lote_id),
-         estado = CASE WHEN excluded.estado = 'descartado' THEN 'descartado' ELSE alumno_por_aprobar.estado END, updated_at = now()`,
-      [e.alumnoId, randomUUID(), e.loteId, JSON.stringify(e.alumno), e.enEspera ? 'pendiente' : 'descartado'],
-    );
+    await this.porAprobar.registrarEspera(m, e);
     await registrar(m, this.config.DB_SCHEMA, {
       alumnoId: e.alumnoId,
       loteId: e.loteId,
@@ -58,30 +54,19 @@ export class AprobacionService {
    */
   async aprobar(alumnoId: string, actor: string): Promise<{ estado: string; comandos: string[]; nota: string }> {
     // The approval travels under the lote's correlation, as the rest of the student's onboarding does.
-    const [{ lote_id: loteId = null } = {}] = await this.db.query(
-      `SELECT lote_id FROM ${this.s}.alumno_por_aprobar WHERE alumno_id = $1`,
-      [alumnoId],
-    );
+    const loteId = await this.porAprobar.loteDe(this.db.manager, alumnoId);
     const correlationId = loteId ? `lote-${loteId}` : `alumno-${alumnoId}`;
     return this.messaging.inTransaction(
       async ({ manager, publish }) => {
-        const [e] = await manager.query(
-          `SELECT estado, lote_id, aprobado_por FROM ${this.s}.alumno_por_aprobar WHERE alumno_id = $1 FOR UPDATE`,
-          [alumnoId],
-        );
-        const [w] = await manager.query(
-          `SELECT estado FROM ${this.s}.workflow WHERE alumno_id = $1 AND tipo = 'onboarding'`,
-          [alumnoId],
-        );
-        if (w) throw new ConflictException(`el alumno no espera aprobación: su onboarding ya empezó (${w.estado})`);
+        const e = await this.porAprobar.bloquear(manager, alumnoId);
+        const onboarding = await this.workflows.estado(manager, alumnoId);
+        if (onboarding)
+          throw new ConflictException(`el alumno no espera aprobación: su onboarding ya empezó (${onboarding})`);
         if (!e) throw new NotFoundException(`no hay un alumno ${alumnoId} esperando aprobación`);
         if (e.estado === 'aprobado') throw new ConflictException(`el alumno ya fue aprobado por ${e.aprobado_por}`);
         if (e.estado === 'descartado')
           throw new ConflictException('el alumno dejó de esperar: se dio de baja antes de ser aprobado');
-        await manager.query(
-          `UPDATE ${this.s}.alumno_por_aprobar SET estado = 'aprobado', aprobado_por = $2, aprobado_at = now(), updated_at = now() WHERE alumno_id = $1`,
-          [alumnoId, actor],
-        );
+        await this.porAprobar.aprobar(manager, alumnoId, actor);
         await registrar(manager, this.config.DB_SCHEMA, {
           alumnoId,
           loteId: e.lote_id,
@@ -103,12 +88,9 @@ export class AprobacionService {
 
   /** A student who waits (or waited) for approval and has no onboarding yet, as GET /alumnos/{id} shows one. */
   async detalle(alumnoId: string) {
-    const [e] = await this.db.query(`SELECT * FROM ${this.s}.alumno_por_aprobar WHERE alumno_id = $1`, [alumnoId]);
+    const e = await this.porAprobar.leer(this.db.manager, alumnoId);
     if (!e) return undefined;
-    const auditoria = await this.db.query(
-      `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
-      [alumnoId],
-    );
+    const auditoria = await this.auditoria.delAlumno(this.db.manager, alumnoId);
     const estado = { pendiente: 'pendiente_aprobacion', aprobado: 'aprobado', descartado: 'descartado' }[
       e.estado as string
     ]!;
@@ -133,7 +115,7 @@ export class AprobacionService {
         pasos: [],
       },
       ciclo: [],
-      auditoria: auditoria.map((a: Record<string, unknown>) => ({
+      auditoria: auditoria.map((a) => ({
         at: a.at,
         evento: a.evento,
         actor: a.actor,

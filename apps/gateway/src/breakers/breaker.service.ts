@@ -10,6 +10,7 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
+import { BreakerRepository } from './breaker.repository.js';
 import { HealthClient } from './health.client.js';
 
 export interface Breaker {
@@ -26,33 +27,22 @@ export interface Breaker {
 
 @Injectable()
 export class BreakerService {
-  private readonly t: string;
-
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly db: DataSource,
     private readonly messaging: MessagingRuntime,
     private readonly salud: HealthClient,
     private readonly tareas: TareaService,
-  ) {
-    this.t = `"${config.DB_SCHEMA}".breaker_estado`;
-  }
+    private readonly repo: BreakerRepository,
+  ) {}
 
   /** Applies an announced change unless a later one was already recorded (events may arrive out of order). */
-  async registrarCambio(m: EntityManager, e: BreakerCambiado): Promise<void> {
-    await m.query(
-      `INSERT INTO ${this.t} (servicio, dependencia, estado, motivo, at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (servicio, dependencia) DO UPDATE SET estado = excluded.estado, motivo = excluded.motivo, at = excluded.at
-        WHERE ${this.t}.at <= excluded.at`,
-      [e.servicio, e.dependencia, e.estado, e.motivo ?? null, e.at],
-    );
+  registrarCambio(m: EntityManager, e: BreakerCambiado): Promise<void> {
+    return this.repo.registrarCambio(m, e);
   }
 
   async todos(): Promise<{ servicio: string; alcanzable: boolean; error: string | null; breakers: Breaker[] }[]> {
-    const [salud, filas] = await Promise.all([
-      this.salud.todas(),
-      this.db.query(`SELECT * FROM ${this.t} ORDER BY servicio, dependencia`),
-    ]);
+    const [salud, filas] = await Promise.all([this.salud.todas(), this.repo.todos(this.db.manager)]);
     return salud.map((s) => {
       const eventos = new Map<string, Record<string, any>>(
         filas
@@ -94,12 +84,12 @@ export class BreakerService {
   private async dependencias(servicio: string): Promise<string[]> {
     const [salud, filas] = await Promise.all([
       this.salud.de(servicio),
-      this.db.query(`SELECT dependencia FROM ${this.t} WHERE servicio = $1`, [servicio]),
+      this.repo.dependencias(this.db.manager, servicio),
     ]);
     const vivas = Object.keys(salud.detalles)
       .filter((k) => k.startsWith('breaker:'))
       .map((k) => k.slice('breaker:'.length));
-    return [...new Set([...vivas, ...filas.map((f: { dependencia: string }) => f.dependencia)])].sort();
+    return [...new Set([...vivas, ...filas])].sort();
   }
 
   async reiniciar(servicio: string, dependencia: string, actor: string) {

@@ -16,8 +16,8 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { estadoFinal, TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
-import { lotes } from './estado-lote.js';
-import { PLAN_RECIBIDO, resumir, type FilaLote, type ProgresoLote } from './progreso.js';
+import { LoteRepository } from './lote.repository.js';
+import { resumir, type FilaLote, type ProgresoLote } from './progreso.js';
 
 export type { ProgresoLote };
 
@@ -32,16 +32,13 @@ export interface OpcionesSincronizacion {
 
 @Injectable()
 export class LoteService {
-  private readonly s: string;
-
   constructor(
-    @InjectConfig() config: GatewayConfig,
+    @InjectConfig() private readonly config: GatewayConfig,
     private readonly messaging: MessagingRuntime,
     private readonly db: DataSource,
     private readonly tareas: TareaService,
-  ) {
-    this.s = `"${config.DB_SCHEMA}"`;
-  }
+    private readonly lotes: LoteRepository,
+  ) {}
 
   /** Records the lote and sends the pull to ingest-service, together. */
   async sincronizarSial(
@@ -56,13 +53,10 @@ export class LoteService {
     const simular = opciones.simular ?? false;
     await this.messaging.inTransaction(
       async ({ manager, publish }) => {
-        await manager.query(
-          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, simulacion) VALUES ($1, 'sial', 'solicitado', $2, $3, $4)`,
-          [loteId, actor, correlationId, simular],
-        );
+        await this.lotes.registrarSial(manager, { loteId, actor, correlationId, simulacion: simular });
         await opciones.enTransaccion?.(manager, loteId);
         if (!simular) {
-          await registrar(manager, this.schemaName, {
+          await registrar(manager, this.config.DB_SCHEMA, {
             loteId,
             evento: 'accion.sincronizar-sial',
             actor,
@@ -92,15 +86,19 @@ export class LoteService {
     const correlationId = `lote-${loteId}`;
     const tareaId = await this.messaging.inTransaction(
       async ({ manager, publish }) => {
-        await manager.query(
-          `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, nombre_archivo, total, simulacion) VALUES ($1, 'upload', 'solicitado', $2, $3, $4, $5, $6)`,
-          [loteId, actor, correlationId, nombreArchivo, filas.length, simular],
-        );
+        await this.lotes.registrarUpload(manager, {
+          loteId,
+          actor,
+          correlationId,
+          nombreArchivo,
+          total: filas.length,
+          simulacion: simular,
+        });
         if (simular) {
           publish(RegistrarLote, { loteId, nombreArchivo, filas, simular });
           return null;
         }
-        await registrar(manager, this.schemaName, {
+        await registrar(manager, this.config.DB_SCHEMA, {
           loteId,
           evento: 'accion.cargar-lote',
           actor,
@@ -118,36 +116,8 @@ export class LoteService {
     return { loteId, tareaId };
   }
 
-  private get schemaName() {
-    return this.s.slice(1, -1);
-  }
-
   async onIngestado(m: EntityManager, e: LoteIngestado): Promise<void> {
-    await m.query(
-      `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id) VALUES ($1, $2, 'ingestado', 'sistema', $3) ON CONFLICT (id) DO NOTHING`,
-      [e.loteId, e.origen, `lote-${e.loteId}`],
-    );
-    await m.query(
-      `UPDATE ${this.s}.lote SET estado = 'ingestado', total = $2, nuevos = $3, actualizados = $4, sin_cambios = $5, invalidos = $6,
-              bajas = $7, retornos = $8, bajas_desconocidas = $9, ingestado_at = now() WHERE id = $1`,
-      [
-        e.loteId,
-        e.alumnoIds.length,
-        e.nuevos,
-        e.actualizados,
-        e.sinCambios,
-        JSON.stringify(e.invalidos),
-        e.bajas ?? null,
-        e.retornos ?? null,
-        JSON.stringify(e.bajasDesconocidas ?? []),
-      ],
-    );
-    if (e.alumnoIds.length) {
-      await m.query(
-        `INSERT INTO ${this.s}.lote_alumno (lote_id, alumno_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-        [e.loteId, e.alumnoIds],
-      );
-    }
+    await this.lotes.ingestado(m, e);
     const invalidos = e.invalidos.length;
     await this.tareas.terminarDeLote(m, e.loteId, {
       estado: estadoFinal(e.total - invalidos, invalidos),
@@ -165,7 +135,7 @@ export class LoteService {
   }
 
   async onFallido(m: EntityManager, e: LoteFallido): Promise<void> {
-    await m.query(`UPDATE ${this.s}.lote SET estado = 'fallido', error = $2 WHERE id = $1`, [e.loteId, e.motivo]);
+    await this.lotes.fallido(m, e.loteId, e.motivo);
     await this.tareas.terminarDeLote(m, e.loteId, {
       estado: 'fallida',
       total: 0,
@@ -176,7 +146,7 @@ export class LoteService {
   }
 
   async progreso(loteId: string): Promise<ProgresoLote> {
-    const [lote] = await this.db.query(`SELECT * FROM ${lotes(this.s)} l WHERE id = $1`, [loteId]);
+    const lote = await this.lotes.leer(this.db.manager, loteId);
     if (!lote) throw new NotFoundException(`no existe el lote ${loteId}`);
     return resumir(lote, await this.conteos([loteId]));
   }
@@ -185,18 +155,7 @@ export class LoteService {
    * Students of each lote by workflow state, and how many of its plan's items arrived. Released students have a
    * workflow; the rest are 'pendiente', or waiting for approval ('pendiente_aprobacion'), or left before it ('descartado').
    */
-  async conteos(loteIds: string[]): Promise<FilaLote[]> {
-    if (!loteIds.length) return [];
-    return this.db.query(
-      `SELECT la.lote_id, coalesce(w.estado, CASE e.estado WHEN 'pendiente' THEN 'pendiente_aprobacion' WHEN 'descartado' THEN 'descartado' END, 'pendiente') AS estado,
-              count(*)::int AS n
-         FROM ${this.s}.lote_alumno la
-         LEFT JOIN ${this.s}.workflow w ON w.alumno_id = la.alumno_id AND w.tipo = 'onboarding'
-         LEFT JOIN ${this.s}.alumno_por_aprobar e ON e.alumno_id = la.alumno_id
-        WHERE la.lote_id = ANY($1::uuid[]) GROUP BY 1, 2
-       UNION ALL
-       SELECT lote_id, '${PLAN_RECIBIDO}', count(*)::int FROM ${this.s}.lote_plan WHERE lote_id = ANY($1::uuid[]) GROUP BY 1`,
-      [loteIds],
-    );
+  conteos(loteIds: string[]): Promise<FilaLote[]> {
+    return this.lotes.conteos(this.db.manager, loteIds);
   }
 }

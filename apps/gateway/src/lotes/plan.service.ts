@@ -7,10 +7,12 @@ import { ConfirmarLote, DescartarLote, type LotePlanificado, type LotePlanParte 
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { likePattern, type Page } from '../api/schemas.js';
+import type { Page } from '../api/schemas.js';
 import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { TareaService } from '../tareas/tarea.service.js';
 import { registrar } from '../workflows/auditoria.js';
+import { LoteRepository } from './lote.repository.js';
+import { PlanRepository } from './plan.repository.js';
 import { ACCION_DE, itemVista, RESULTADO_DE, type AccionPlan, type ItemVista } from './plan-vista.js';
 
 /** What an operator does with a plan: confirm a dry run, approve a held lote (the same), or drop either. */
@@ -30,17 +32,15 @@ export interface PlanFiltro {
 
 @Injectable()
 export class PlanService {
-  private readonly s: string;
-
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly messaging: MessagingRuntime,
     private readonly db: DataSource,
     private readonly configuracion: ConfiguracionService,
     private readonly tareas: TareaService,
-  ) {
-    this.s = `"${config.DB_SCHEMA}"`;
-  }
+    private readonly lotes: LoteRepository,
+    private readonly planes: PlanRepository,
+  ) {}
 
   /**
    * ingest-service kept the lote's plan: the lote waits for an operator (`simulado`, or `esperando_aprobacion`
@@ -48,17 +48,8 @@ export class PlanService {
    * operator resolved it changes nothing.
    */
   async onPlanificado(m: EntityManager, e: LotePlanificado): Promise<void> {
-    await m.query(
-      `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, simulacion) VALUES ($1, $2, 'solicitado', 'sistema', $3, $4)
-       ON CONFLICT (id) DO NOTHING`,
-      [e.loteId, e.origen, `lote-${e.loteId}`, e.simulado],
-    );
-    const { loteId: _, ...plan } = e;
-    const [fila] = await m.query(
-      `UPDATE ${this.s}.lote SET estado = $2, plan = $3 WHERE id = $1 AND estado = 'solicitado' AND resolucion IS NULL RETURNING id`,
-      [e.loteId, e.simulado ? 'simulado' : 'esperando_aprobacion', JSON.stringify(plan)],
-    );
-    if (!fila || e.simulado) return;
+    const planificado = await this.lotes.planificar(m, e);
+    if (!planificado || e.simulado) return;
     await registrar(m, this.config.DB_SCHEMA, {
       loteId: e.loteId,
       evento: 'lote.esperando-aprobacion',
@@ -70,12 +61,7 @@ export class PlanService {
 
   /** A part of the plan's items: kept once, whatever the order the parts arrive in. */
   async onPlanParte(m: EntityManager, e: LotePlanParte): Promise<void> {
-    await m.query(
-      `INSERT INTO ${this.s}.lote_plan (lote_id, orden, resultado, dni, item)
-       SELECT $1, (j->>'orden')::int, j->>'resultado', j->>'dni', j FROM jsonb_array_elements($2::jsonb) AS x(j)
-       ON CONFLICT DO NOTHING`,
-      [e.loteId, JSON.stringify(e.items)],
-    );
+    await this.planes.guardarParte(m, e.loteId, e.items);
   }
 
   /**
@@ -86,12 +72,7 @@ export class PlanService {
    */
   async resolver(loteId: string, resolucion: Resolucion, actor: string, motivo?: string) {
     return this.messaging.inTransaction(async ({ manager, publish }) => {
-      const [lote] = await manager.query(
-        `SELECT l.id, l.origen, l.estado, l.simulacion, l.plan, l.nombre_archivo, l.correlation_id,
-                (SELECT count(*)::int FROM ${this.s}.lote_plan p WHERE p.lote_id = l.id) AS recibidos
-           FROM ${this.s}.lote l WHERE l.id = $1 FOR UPDATE`,
-        [loteId],
-      );
+      const lote = await this.lotes.aResolver(manager, loteId);
       if (!lote) throw new NotFoundException(`no existe el lote ${loteId}`);
       if (!(ESPERANDO as readonly string[]).includes(lote.estado))
         throw new ConflictException(
@@ -103,10 +84,7 @@ export class PlanService {
         );
       const resuelto = RESUELTO[resolucion];
       const estado = resolucion === 'descartar' ? 'descartado' : 'solicitado';
-      await manager.query(
-        `UPDATE ${this.s}.lote SET estado = $2, resolucion = $3, resuelto_por = $4, resuelto_at = now() WHERE id = $1`,
-        [loteId, estado, resuelto, actor],
-      );
+      await this.lotes.resolver(manager, loteId, estado, resuelto, actor);
       const correlationId = lote.correlation_id as string;
       await registrar(manager, this.config.DB_SCHEMA, {
         loteId,
@@ -147,44 +125,24 @@ export class PlanService {
 
   /** The plan's items, paged and filtered, each as an action with its courses (plan-vista.ts). */
   async items(loteId: string, f: PlanFiltro, limit: number, offset: number): Promise<Page<ItemVista>> {
-    const [lote] = await this.db.query(`SELECT plan FROM ${this.s}.lote WHERE id = $1`, [loteId]);
+    const lote = await this.lotes.plan(this.db.manager, loteId);
     if (!lote) throw new NotFoundException(`no existe el lote ${loteId}`);
-    const where = ['lote_id = $1'];
-    const params: unknown[] = [loteId];
-    if (f.accion) {
-      params.push(RESULTADO_DE[f.accion]);
-      where.push(`resultado = $${params.length}`);
-    }
-    if (f.q) {
-      params.push(likePattern(f.q));
-      const p = `$${params.length}`;
-      where.push(
-        `(dni ILIKE ${p} OR item->'alumno'->>'nombre' ILIKE ${p} OR item->'alumno'->>'apellido' ILIKE ${p} OR item->'anterior'->>'apellido' ILIKE ${p})`,
-      );
-    }
-    const sql = `FROM ${this.s}.lote_plan WHERE ${where.join(' AND ')}`;
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${sql}`, params);
-    const rows = await this.db.query(
-      `SELECT item ${sql} ORDER BY orden LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, limit, offset],
+    const { total, items } = await this.planes.pagina(
+      this.db.manager,
+      loteId,
+      { resultado: f.accion ? RESULTADO_DE[f.accion] : undefined, q: f.q },
+      limit,
+      offset,
     );
     const conocidos = await this.cursosConocidos();
-    return { total, limit, offset, items: rows.map((r: { item: never }) => itemVista(r.item, conocidos)) };
+    return { total, limit, offset, items: items.map((item) => itemVista(item, conocidos)) };
   }
 
   /** How many items of the plan each action has, and how many students' courses it changes. */
   async resumen(loteId: string): Promise<Record<AccionPlan, number> & { cursos: number }> {
-    const rows: { resultado: keyof typeof ACCION_DE; n: number }[] = await this.db.query(
-      `SELECT resultado, count(*)::int AS n FROM ${this.s}.lote_plan WHERE lote_id = $1 GROUP BY 1`,
-      [loteId],
-    );
-    const [{ cursos }] = await this.db.query(
-      `SELECT count(*)::int AS cursos FROM ${this.s}.lote_plan
-        WHERE lote_id = $1 AND (resultado = 'nuevo' OR (resultado = 'actualizado' AND item->'cambios' ?| array['estado', 'periodo']))`,
-      [loteId],
-    );
+    const { porResultado, cursos } = await this.planes.resumen(this.db.manager, loteId);
     const porAccion = Object.fromEntries(Object.values(ACCION_DE).map((a) => [a, 0])) as Record<AccionPlan, number>;
-    for (const r of rows) porAccion[ACCION_DE[r.resultado]] = r.n;
+    for (const r of porResultado) porAccion[ACCION_DE[r.resultado]] = r.n;
     return { ...porAccion, cursos };
   }
 

@@ -69,6 +69,14 @@ export class WorkflowRepository {
     return (await this.load(m, alumnoId, true))!;
   }
 
+  /** The state of the student's onboarding; undefined when it has not started. */
+  async estado(m: EntityManager, alumnoId: string): Promise<string | undefined> {
+    const [w] = await m.query(`SELECT estado FROM ${this.t('workflow')} WHERE alumno_id = $1 AND tipo = 'onboarding'`, [
+      alumnoId,
+    ]);
+    return w?.estado;
+  }
+
   async load(m: EntityManager, alumnoId: string, forUpdate = false): Promise<WorkflowRow | undefined> {
     const [row] = await m.query(
       `SELECT * FROM ${this.t('workflow')} WHERE alumno_id = $1 AND tipo = 'onboarding' ${forUpdate ? 'FOR UPDATE' : ''}`,
