@@ -309,6 +309,15 @@ describe('gateway API: a lote’s plan, its confirmation, and students waiting f
     await waitFor(() => tap.of(ConfirmarLote, { loteId }).length === 1, 'the approval sent');
     expect(tap.of(ConfirmarLote, { loteId })[0]!.confirmadoPor).toBe('admin');
     expect((await auditoria(loteId)).at(-1)).toMatchObject({ evento: 'accion.aprobar-lote', actor: 'admin' });
+    // The plan announced again after the decision (ingest answering a retry) is no new wait to audit.
+    const otraVez = await tap.publish(LotePlanificado, resumen(loteId, { simulado: false }));
+    await waitFor(
+      async () =>
+        (await gw.db.query(`SELECT 1 FROM "${gw.config.DB_SCHEMA}".inbox WHERE message_id = $1`, [otraVez.messageId]))
+          .rows.length === 1,
+      'the plan heard again',
+    );
+    expect((await auditoria(loteId)).filter((a) => a.evento === 'lote.esperando-aprobacion')).toHaveLength(1);
 
     const otro = (await gw.api('/sync/sial', { body: {} })).body.loteId as string;
     await planificar(otro, { simulado: false });

@@ -77,8 +77,8 @@ export class LoteRepository {
 
   /**
    * Keeps ingest-service's plan on a lote still waiting for its answer, which now waits for an operator (the
-   * row is created if the plan came first). Returns whether the UPDATE answered: TypeORM answers an UPDATE
-   * with [rows, count], so this is true even when no row moved.
+   * row is created if the plan came first). Returns whether the lote took it: false when the plan is
+   * announced again after an operator decided (TypeORM answers an UPDATE with [rows, count]).
    */
   async planificar(m: EntityManager, e: LotePlanificado): Promise<boolean> {
     await m.query(
@@ -87,11 +87,11 @@ export class LoteRepository {
       [e.loteId, e.origen, `lote-${e.loteId}`, e.simulado],
     );
     const { loteId: _, ...plan } = e;
-    const [fila] = await m.query(
+    const [filas] = (await m.query(
       `UPDATE ${this.s}.lote SET estado = $2, plan = $3 WHERE id = $1 AND estado = 'solicitado' AND resolucion IS NULL RETURNING id`,
       [e.loteId, e.simulado ? 'simulado' : 'esperando_aprobacion', JSON.stringify(plan)],
-    );
-    return !!fila;
+    )) as [unknown[], number];
+    return filas.length > 0;
   }
 
   /** The lote an operator resolves, locked for update, with how many of its plan's items arrived (`recibidos`). */
