@@ -33,7 +33,7 @@ export interface MessagingOptions {
   /**
    * How the transport's own statements reach PostgreSQL (persistence/sql-adapter.ts): `direct` (several in
    * one round trip on the pg client; used only where nothing watches the DataSource) or `typeorm` (TypeORM's
-   * public API only). Default: MESSAGING_SQL, else direct wherever it may be used.
+   * public API only). Default: MESSAGING_SQL, else typeorm (as fast: bench:messaging).
    */
   sql?: 'direct' | 'typeorm';
   /** How long shutdown waits for in-flight messages and the outbox before closing anyway. */

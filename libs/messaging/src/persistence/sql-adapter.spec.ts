@@ -12,12 +12,12 @@ describe('which SQL path the transport takes', () => {
     else process.env.MESSAGING_SQL = saved;
   });
 
-  it('goes direct by default and with MESSAGING_SQL=direct, through TypeORM with MESSAGING_SQL=typeorm', () => {
-    expect(chooseSqlPath(ds(), undefined)).toBe('direct');
-    expect(chooseSqlPath(ds(), 'direct')).toBe('direct');
+  it("goes through TypeORM's API by default and with MESSAGING_SQL=typeorm, direct with MESSAGING_SQL=direct", () => {
+    expect(chooseSqlPath(ds(), undefined)).toBe('typeorm');
     expect(chooseSqlPath(ds(), 'typeorm')).toBe('typeorm');
-    process.env.MESSAGING_SQL = 'typeorm'; // an option not given: the environment decides
-    expect(chooseSqlPath(ds())).toBe('typeorm');
+    expect(chooseSqlPath(ds(), 'direct')).toBe('direct');
+    process.env.MESSAGING_SQL = 'direct'; // an option not given: the environment decides
+    expect(chooseSqlPath(ds())).toBe('direct');
   });
 
   it.each([
