@@ -509,7 +509,7 @@ describe('an academic year, end to end', () => {
     expect(await licencias()).toBe(licenciasAlEmpezar);
   }, 120_000);
 
-  it('takes back a leaver who returns within the grace: the leave cancelled, the same account enabled', async () => {
+  it('takes back a leaver who returns within the grace: the leave closed, the same account enabled, the return email', async () => {
     const a = vuelveEnGracia;
     const baja = await cicloEn(a, 'baja', ['suspendido']);
     const margen = Date.parse(baja.venceAt!) - Date.now();
@@ -519,22 +519,28 @@ describe('an academic year, end to end', () => {
     await sial.cambiar(a.dni, { estado: a.estado, nombre: vuelveComo });
     const lote = await pull();
     expect(lote.ingesta).toMatchObject({ retornos: 1, bajas: 0 });
-    const cancelada = await cicloEn(a, 'baja', ['cancelado', 'completado', 'completado_con_avisos', 'fallido']);
-    expect(cancelada.estado).toBe('cancelado');
-    expect(paso(cancelada, 'eliminar_cuenta').estado).toBe('pendiente');
+    const cerrada = await cicloEn(a, 'baja', ['cancelado', 'completado', 'completado_con_avisos', 'fallido']);
+    expect(cerrada.estado).toBe('cancelado');
+    expect(paso(cerrada, 'eliminar_cuenta').estado).toBe('pendiente');
+    const retorno = await cicloEn(a, 'retorno', ['completado', 'completado_con_avisos', 'fallido']);
+    expect(retorno.estado).toBe('completado');
+    expect(paso(retorno, 'habilitar_cuenta').detalle).toMatchObject({ restaurada: false });
     expect(await cuentaDe(a)).toMatchObject({
       id: cuentaInicial.get(a.dni)!.id,
       state: 'active',
       accountEnabled: true,
+      givenName: vuelveComo,
+      userPrincipalName: a.upn,
     });
-    expect((await moodleDe(a)).suspended).toBe(false);
-    const cambio = await cicloEn(a, 'actualizacion', ['completado', 'completado_con_avisos', 'fallido']);
-    expect(cambio).toMatchObject({ estado: 'completado', motivo: 'retorno' });
-    expect(await cuentaDe(a)).toMatchObject({ givenName: vuelveComo, userPrincipalName: a.upn });
-    expect((await moodleDe(a)).firstname).toBe(vuelveComo);
-    // No retorno: nothing was lost; the change they came back with is an update of its own.
-    expect((await ficha(a.alumnoId)).ciclo.map((c) => c.tipo)).toEqual(['baja', 'actualizacion']);
+    expect(await moodleDe(a)).toMatchObject({ suspended: false, firstname: vuelveComo });
+    expect((await ficha(a.alumnoId)).ciclo.map((c) => c.tipo)).toEqual(['baja', 'retorno']);
     expect((await ficha(a.alumnoId)).alumno).toMatchObject({ nombre: vuelveComo });
+    // Told that their account is active again: their UPN, no password (the account kept its own).
+    expect(paso(retorno, 'avisar_retorno').estado).toBe('completado');
+    const avisos = (await mensajesA(a)).filter(esAvisoDeRetorno);
+    expect(avisos).toHaveLength(1);
+    expect(avisos[0]!.Text).toContain(a.upn);
+    expect(avisos[0]!.Text).not.toMatch(/contraseña temporal/i);
   }, 60_000);
 
   it('deletes the other leavers once the grace is over: Entra soft delete, licence freed', async () => {
@@ -646,8 +652,9 @@ describe('an academic year, end to end', () => {
       const found = /contraseña temporal[^:\n]*:\s*(\S{8,})/i.exec(full.Text);
       if (found) passwords.push(found[1]!);
     }
-    // One return email (the restored student's); every other email carries a temporary password.
-    expect(avisosDeRetorno).toBe(1);
+    // Two return emails (the student back within the grace, the restored one); every other email carries a
+    // temporary password.
+    expect(avisosDeRetorno).toBe(2);
     expect(passwords.length).toBe(inbox.messages.length - avisosDeRetorno);
     const logs = readdirSync(join(VAR_DIR, 'log'))
       .map((f) => readFileSync(join(VAR_DIR, 'log', f), 'utf8'))
@@ -676,13 +683,6 @@ describe('an academic year, end to end', () => {
         `${((Date.now() - startedAt) / 1000).toFixed(1)} s with the stack's start`,
     );
     // Every workflow the year started is one this suite asked for, and nothing else was started.
-    expect(porTipo).toEqual({ onboarding: alumnos.length, actualizacion: 5, inscripcion: 1, baja: 4, retorno: 2 });
+    expect(porTipo).toEqual({ onboarding: alumnos.length, actualizacion: 4, inscripcion: 1, baja: 4, retorno: 3 });
   }, 120_000);
 });
-
-// To add once the dry run and the safeguards (branch life-plan) are on main, as `it` blocks of their own
-// after the leavers' ones, on the same stack:
-// - A pull that trips the safeguard: take off SIAL (DELETE /_admin/sial/records/:dni) or mark leaving more
-//   students than the safeguard allows at once; pull; expect the lote held for an operator, no
-//   AlumnoDadoDeBaja published, every Entra account still enabled and every Moodle user unsuspended; then
-//   the operator's confirmation (or the records back in SIAL) and what follows from it.

@@ -249,7 +249,7 @@ describe('gateway: the student lifecycle', () => {
     }
   });
 
-  it("cancels an operator's suspension when the operator reactivates while it waits", async () => {
+  it("closes an operator's suspension when the operator reactivates while it waits, and the return follows", async () => {
     const { alumnoId, upn, graphUserId } = await onboardeado('42000003');
     const r = await gw.api(`/alumnos/${alumnoId}/acciones/suspender`, { method: 'POST', token: operador });
     expect(r.status).toBe(202);
@@ -267,10 +267,24 @@ describe('gateway: the student lifecycle', () => {
 
     const re = await gw.api(`/alumnos/${alumnoId}/acciones/reactivar`, { method: 'POST', token: operador });
     expect(re.status).toBe(202);
+    // The leave ends there (nothing deleted); the return enables both again and tells the student.
+    await hasta(alumnoId, 'baja', 'cancelado');
+    expect((await ultimo(alumnoId, 'baja'))!.pasos).toContainEqual(
+      expect.objectContaining({ paso: 'eliminar_cuenta', estado: 'pendiente' }),
+    );
     await waitFor(() => tap.of(HabilitarCuentaTeams, { alumnoId }).length === 1, 'enable sent');
+    expect(tap.of(EnviarAvisoRetorno, { alumnoId })).toEqual([]); // not before the account is back
     await tap.publish(CuentaTeamsHabilitada, { alumnoId, upn, graphUserId, restaurada: false });
     await tap.publish(UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false });
-    await hasta(alumnoId, 'baja', 'cancelado');
+    await waitFor(() => tap.of(EnviarAvisoRetorno, { alumnoId }).length === 1, 'the return email');
+    expect(tap.of(EnviarAvisoRetorno, { alumnoId })[0]).toMatchObject({ alumnoId, upn, retorno: 1 });
+    await tap.publish(AvisoRetornoEnviado, {
+      alumnoId,
+      retorno: 1,
+      destinatario: 'x@example.org',
+      smtpMessageId: null,
+    });
+    await hasta(alumnoId, 'retorno', 'completado');
   });
 
   it('enrols a chosen list of courses, and refuses bad input and students without an account', async () => {

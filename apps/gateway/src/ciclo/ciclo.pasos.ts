@@ -7,7 +7,7 @@
 //   baja           suspension: disable the account, suspend the Moodle user ── grace (GRACIA_BAJA_DIAS) ──>
 //                  eliminacion: delete the account (Entra soft delete frees the licence), and the Moodle user
 //                  when the configuration says so (moodleAlEliminar: eliminar; else it stays suspended).
-//                  Cancelled while suspended: the account and the Moodle user are enabled again.
+//                  The student back while suspended: the leave closes (cancelado) and a retorno follows.
 //   retorno        reactivacion: enable the account (restored from deletedItems if deleted within 30 days) and
 //                  the Moodle user; an account gone for good means onboarding again. datos: what the student
 //                  comes back with (new data, a new estado or periodo's courses), and the email telling them
@@ -99,8 +99,6 @@ export interface TipoCiclo {
   tipo: 'actualizacion' | 'baja' | 'retorno' | 'inscripcion';
   etiqueta: string;
   fases: readonly Fase[];
-  /** The phases that undo it, when an operator cancels it while it waits (a suspended leaver). */
-  cancelacion?: readonly PasoCiclo[];
 }
 
 const cuenta = (d: DatosCiclo) => ({ alumnoId: d.alumnoId, upn: d.upn, graphUserId: d.graphUserId });
@@ -247,7 +245,6 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
         ],
       },
     ],
-    cancelacion: [habilitarCuenta, reactivarMoodle],
   },
   {
     tipo: 'retorno',
@@ -293,7 +290,7 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
 ];
 
 /**
- * What an operator may do to a student's stay: start a leave, bring them back (cancel it, or a return), or
+ * What an operator may do to a student's stay: start a leave, bring them back (a return, which closes a suspended leave), or
  * send again what their running lifecycle workflows still wait for (one flagged stuck, say).
  */
 export const ACCIONES_CICLO = [

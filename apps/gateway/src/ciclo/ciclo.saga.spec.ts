@@ -25,7 +25,7 @@ import {
 import type { DatosCiclo } from './ciclo.pasos.js';
 import {
   aplicar,
-  cancelar,
+  cerrarPorRetorno,
   iniciar,
   marcarAtascado,
   RechazoCiclo,
@@ -149,17 +149,17 @@ describe('lifecycle workflows', () => {
     expect(w.esperaHasta).toBeNull();
   });
 
-  it('leave: cancelled while suspended enables both again; not once deleting', () => {
+  it('leave: closed, with nothing sent, when the student is back while suspended; not before, not once deleting', () => {
     const { w } = iniciar('baja', datos, 'operador', t0, config);
-    expect(() => cancelar(w, t0, config)).toThrow(RechazoCiclo);
+    expect(() => cerrarPorRetorno(w)).toThrow(RechazoCiclo);
     aplicar(w, CuentaTeamsDeshabilitada, { alumnoId, graphUserId: 'g1' }, t0, config);
     aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: true }, t0, config);
-    const c = cancelar(w, t0, config);
-    expect(defs(c)).toEqual([HabilitarCuentaTeams.id, ActualizarUsuarioMoodle.id]);
-    expect(c.comandos[1].payload).toMatchObject({ suspendido: false });
-    aplicar(w, CuentaTeamsHabilitada, { alumnoId, graphUserId: 'g1', restaurada: false }, t0, config);
-    aplicar(w, UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: [], suspendido: false }, t0, config);
-    expect(w.estado).toBe('cancelado');
+    expect(w.estado).toBe('suspendido');
+    const c = cerrarPorRetorno(w);
+    expect(c.comandos).toEqual([]); // the retorno that follows enables both again and emails the student
+    expect(w).toMatchObject({ estado: 'cancelado', esperaHasta: null });
+    expect(w.pasos.eliminar_cuenta.estado).toBe('pendiente');
+    expect(() => cerrarPorRetorno(w)).toThrow(RechazoCiclo);
   });
 
   it('return: restores and enables; an account gone for good means onboarding again', () => {

@@ -6,7 +6,8 @@
 //      │                                               (a non-critical step failed, or a UPN to review)
 //      └─ a critical step failed ──> fallido
 //   a phase with a wait (a leaver's grace) ──> suspendido ──(grace over: the sweeper)──> en_curso
-//                                                 └─ cancelled by an operator ──> cancelando ──> cancelado
+//                                                 └─ the student is back ──> cancelado, and a retorno
+//                                                    (enable again, their new data, the return email)
 //   retorno whose account is gone for good (deleted over 30 days ago) ──> completado, and onboarding again
 //   a running phase past its deadline (no answer) ──> flagged atascado by the sweeper; an operator's
 //   reintentar-ciclo sends its unanswered steps again (a wait, the leaver's grace, is never stuck)
@@ -24,7 +25,6 @@ import {
 export const ESTADOS_CICLO = [
   'en_curso',
   'suspendido',
-  'cancelando',
   'completado',
   'completado_con_avisos',
   'fallido',
@@ -50,7 +50,7 @@ export interface CicloState {
   tipo: TipoCiclo['tipo'];
   estado: EstadoCiclo;
   datos: DatosCiclo;
-  /** The phase running or waiting (index in the kind's phases); -1 while cancelling. */
+  /** The phase running or waiting (index in the kind's phases). */
   fase: number;
   /** Why it started (a leaver's motivo, an operator's action). */
   motivo: string | null;
@@ -81,9 +81,9 @@ const nuevoPaso = (): PasoCicloState => ({
   finishedAt: null,
 });
 
-/** Every step of a kind, in the order an operator reads them: its phases', then its cancellation's. */
+/** Every step of a kind, in the order an operator reads them. */
 export function pasosDe(tipo: TipoCiclo): readonly PasoCiclo[] {
-  const todos = [...tipo.fases.flatMap((f) => f.pasos), ...(tipo.cancelacion ?? [])];
+  const todos = tipo.fases.flatMap((f) => f.pasos);
   return [...new Map(todos.map((p) => [p.paso, p])).values()];
 }
 
@@ -92,8 +92,7 @@ const definicion = (tipo: string) => {
   if (!t) throw new Error(`unknown lifecycle workflow ${tipo}`);
   return t;
 };
-const pasosEnCurso = (w: CicloState): readonly PasoCiclo[] =>
-  w.fase === -1 ? (definicion(w.tipo).cancelacion ?? []) : definicion(w.tipo).fases[w.fase].pasos;
+const pasosEnCurso = (w: CicloState): readonly PasoCiclo[] => definicion(w.tipo).fases[w.fase].pasos;
 
 export function iniciar(
   tipo: TipoCiclo['tipo'],
@@ -214,7 +213,6 @@ function avanzar(w: CicloState, now: string, config: ConfigCiclo): EfectoCiclo {
   if (w.reincorporar) return terminar(w, 'completado', 'onboarding de nuevo');
   const criticoFallido = pasos.find((p) => p.critico && w.pasos[p.paso].estado === 'fallido');
   if (criticoFallido) return terminar(w, 'fallido', `${criticoFallido.etiqueta} falló`);
-  if (w.fase === -1) return terminar(w, w.avisos.length ? 'completado_con_avisos' : 'cancelado', 'baja cancelada');
   const fases = definicion(w.tipo).fases;
   if (w.fase + 1 < fases.length) return iniciarFase(w, w.fase + 1, now, config, false);
   return terminar(w, w.avisos.length ? 'completado_con_avisos' : 'completado', 'terminado');
@@ -232,19 +230,20 @@ export function vencerEspera(w: CicloState, now: string, config: ConfigCiclo): E
   return iniciarFase(w, w.fase, now, config, true);
 }
 
-/** An operator (or the student's return) cancels a workflow that waits: its cancellation steps run. */
-export function cancelar(w: CicloState, now: string, config: ConfigCiclo): EfectoCiclo {
+/**
+ * The student is back while their leave waits (a suspended leaver, within the grace): the leave ends here,
+ * nothing deleted. What brings them back — the account and the Moodle user enabled again, the data they
+ * return with, the email that tells them — is the retorno the caller starts next.
+ */
+export function cerrarPorRetorno(w: CicloState): EfectoCiclo {
   const def = definicion(w.tipo);
-  if (!def.cancelacion || !EN_ESPERA_CICLO.includes(w.estado))
-    throw new RechazoCiclo(`${def.etiqueta} está ${w.estado}: solo se cancela mientras espera`);
-  w.fase = -1;
-  w.estado = 'cancelando';
-  w.esperaHasta = null;
-  return enviar(w, def.cancelacion, now, 'cancelación', config);
+  if (w.tipo !== 'baja' || !EN_ESPERA_CICLO.includes(w.estado))
+    throw new RechazoCiclo(`${def.etiqueta} está ${w.estado}: solo se cierra mientras espera`);
+  return terminar(w, 'cancelado', 'el alumno volvió durante la gracia');
 }
 
 /** States in which a workflow waits for its steps' answers, and so may be overdue. */
-export const ESPERANDO_RESPUESTA: readonly EstadoCiclo[] = ['en_curso', 'cancelando'];
+export const ESPERANDO_RESPUESTA: readonly EstadoCiclo[] = ['en_curso'];
 
 /** Its deadline passed with a step still unanswered: flagged once (audited), like onboarding's. */
 export function marcarAtascado(w: CicloState): EfectoCiclo | null {

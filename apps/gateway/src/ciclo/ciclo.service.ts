@@ -16,7 +16,7 @@ import { WorkflowService } from '../workflows/workflow.service.js';
 import type { DatosCiclo, TipoCiclo } from './ciclo.pasos.js';
 import {
   aplicar,
-  cancelar,
+  cerrarPorRetorno,
   EN_ESPERA_CICLO,
   ESPERANDO_RESPUESTA,
   iniciar,
@@ -81,7 +81,7 @@ export class CicloService {
   /**
    * An event the lifecycle hears. A reply one of the student's lifecycle steps waits for is applied to that
    * workflow (the oldest waiting) and the answer is true: onboarding's saga does not see it. A change, a
-   * leaver or a return starts (or cancels) a workflow, and onboarding's saga still reads it.
+   * leaver or a return starts (or closes) a workflow, and onboarding's saga still reads it.
    */
   async onEvent(def: MessageDefinition, payload: Record<string, unknown>, ctx: MessageContext): Promise<boolean> {
     const alumnoId = payload.alumnoId as string;
@@ -291,7 +291,10 @@ export class CicloService {
     return this.empezar(m, publish, 'baja', alumnoId, motivo, origen, alumno ? { alumno } : {});
   }
 
-  /** Back: a suspended leave is cancelled; after the account was deleted, a return (restore, or onboard). */
+  /**
+   * Back: a suspended leave ends (cancelled, nothing deleted) and a return follows, as after a deletion: the
+   * account enabled (or restored, or onboarding again), the Moodle user too, their new data, their email.
+   */
   private async retornar(
     m: EntityManager,
     publish: Publish,
@@ -301,22 +304,10 @@ export class CicloService {
   ) {
     const baja = await this.repo.ultimo(m, alumnoId, 'baja');
     if (baja && EN_ESPERA_CICLO.includes(baja.state.estado)) {
-      const [bloqueada] = (await this.repo.abiertos(m, alumnoId)).filter((w) => w.id === baja.id);
-      const efecto = cancelar(bloqueada.state, new Date().toISOString(), await this.config(m));
-      await this.persistir(m, bloqueada, { ...efecto, nota: `retorno: ${efecto.nota}` }, publish, origen);
-      // What they come back with (a new name, a new periodo) is applied to the account they keep.
-      const cuenta = await this.cuentaDe(m, alumnoId);
-      if (alumno && typeof cuenta !== 'string' && JSON.stringify(cuenta.alumno) !== JSON.stringify(alumno))
-        await this.empezar(m, publish, 'actualizacion', alumnoId, 'retorno', origen, {
-          alumno,
-          anterior: cuenta.alumno,
-        });
-      return {
-        workflowId: baja.id,
-        estado: bloqueada.state.estado,
-        comandos: efecto.comandos.map((c) => c.def.name),
-        nota: efecto.nota,
-      };
+      const [abierta] = (await this.repo.abiertos(m, alumnoId)).filter((w) => w.id === baja.id);
+      const efecto = cerrarPorRetorno(abierta.state);
+      await this.persistir(m, abierta, { ...efecto, nota: `retorno: ${efecto.nota}` }, publish, origen);
+      return this.empezar(m, publish, 'retorno', alumnoId, null, origen, alumno ? { alumno } : {});
     }
     if (
       !baja ||
@@ -330,11 +321,9 @@ export class CicloService {
     return this.empezar(m, publish, 'retorno', alumnoId, null, origen, alumno ? { alumno } : {});
   }
 
-  /** The student has a leave open (suspended, or being suspended or deleted; not one being cancelled). */
+  /** The student has a leave open (being suspended, suspended, or being deleted). */
   private async saliendo(m: EntityManager, alumnoId: string): Promise<boolean> {
-    return (await this.repo.abiertos(m, alumnoId)).some(
-      (w) => w.state.tipo === 'baja' && w.state.estado !== 'cancelando',
-    );
+    return (await this.repo.abiertos(m, alumnoId)).some((w) => w.state.tipo === 'baja');
   }
 
   private async persistir(
