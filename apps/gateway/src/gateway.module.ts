@@ -24,6 +24,7 @@ import { BreakersController } from './breakers/breakers.controller.js';
 import { HealthClient } from './breakers/health.client.js';
 import { ConfiguracionController } from './configuracion/configuracion.controller.js';
 import { ConfiguracionService } from './configuracion/configuracion.service.js';
+import { ConfiguracionStore } from './configuracion/configuracion.store.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DlqController } from './dlq/dlq.controller.js';
 import { DlqService } from './dlq/dlq.service.js';
@@ -142,6 +143,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     BreakerService,
     BreakerRepository,
     ConfiguracionService,
+    ConfiguracionStore,
     Sweeper,
     SyncScheduler,
     LoteIngestadoHandler,

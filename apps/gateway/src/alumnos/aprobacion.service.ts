@@ -9,7 +9,6 @@ import { AprobarAlumno, type AlumnoEnEspera } from '@lucy/contracts';
 import { MessagingRuntime, type MessageContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { registrar } from '../workflows/auditoria.js';
 import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
 import { AlumnoPorAprobarRepository } from './alumno-por-aprobar.repository.js';
@@ -31,7 +30,7 @@ export class AprobacionService {
    */
   async onEnEspera(m: EntityManager, e: AlumnoEnEspera, ctx: MessageContext): Promise<void> {
     await this.porAprobar.registrarEspera(m, e);
-    await registrar(m, this.config.DB_SCHEMA, {
+    await this.auditoria.registrar(m, {
       alumnoId: e.alumnoId,
       loteId: e.loteId,
       evento: 'alumno.en-espera',
@@ -67,7 +66,7 @@ export class AprobacionService {
         if (e.estado === 'descartado')
           throw new ConflictException('el alumno dejó de esperar: se dio de baja antes de ser aprobado');
         await this.porAprobar.aprobar(manager, alumnoId, actor);
-        await registrar(manager, this.config.DB_SCHEMA, {
+        await this.auditoria.registrar(manager, {
           alumnoId,
           loteId: e.lote_id,
           evento: 'accion.aprobar',

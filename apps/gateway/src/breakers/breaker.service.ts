@@ -9,7 +9,7 @@ import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { TareaService } from '../tareas/tarea.service.js';
-import { registrar } from '../workflows/auditoria.js';
+import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { BreakerRepository } from './breaker.repository.js';
 import { HealthClient } from './health.client.js';
 
@@ -29,6 +29,7 @@ export interface Breaker {
 export class BreakerService {
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
+    private readonly auditoria: AuditoriaRepository,
     private readonly db: DataSource,
     private readonly messaging: MessagingRuntime,
     private readonly salud: HealthClient,
@@ -105,7 +106,7 @@ export class BreakerService {
     const tareaId = await this.messaging.inTransaction(
       async ({ manager, publish }) => {
         publish(ReiniciarBreaker, { servicio, dependencia });
-        await registrar(manager, this.config.DB_SCHEMA, {
+        await this.auditoria.registrar(manager, {
           evento: 'accion.reiniciar-breaker',
           actor,
           correlationId,

@@ -10,7 +10,7 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { idDe } from '../sagas/onboarding.saga.js';
-import { registrar } from '../workflows/auditoria.js';
+import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
 import type { DatosCiclo, TipoCiclo } from './ciclo.pasos.js';
@@ -65,6 +65,7 @@ export class CicloService {
 
   constructor(
     @InjectConfig() private readonly gateway: GatewayConfig,
+    private readonly auditoria: AuditoriaRepository,
     private readonly messaging: MessagingRuntime,
     private readonly repo: CicloRepository,
     private readonly onboarding: WorkflowRepository,
@@ -357,7 +358,7 @@ export class CicloService {
   }
 
   private auditar(m: EntityManager, w: CicloRow | null, alumnoId: string, o: Origen & { detalle?: unknown }) {
-    return registrar(m, this.gateway.DB_SCHEMA, {
+    return this.auditoria.registrar(m, {
       workflowId: w?.id ?? null,
       alumnoId,
       loteId: null,

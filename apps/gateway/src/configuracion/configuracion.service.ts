@@ -15,7 +15,7 @@ import { InjectConfig, invalidInput } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { ServiceReader } from '../dashboard/service.reader.js';
 import { TareaService } from '../tareas/tarea.service.js';
-import { registrar } from '../workflows/auditoria.js';
+import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { aplicacionDe, SERVICIOS_CON_CLAVES, type AplicacionServicio } from './aplicacion.js';
 import { ConfiguracionStore, type FilaConfiguracion } from './configuracion.store.js';
 import { cambiosEntre, DEFECTO } from './configuracion.schema.js';
@@ -59,17 +59,16 @@ const APLICACION_TIMEOUT_MS = 1500;
 @Injectable()
 export class ConfiguracionService implements OnApplicationBootstrap {
   private readonly log = new Logger('Configuracion');
-  private readonly store: ConfiguracionStore;
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
+    private readonly auditoria: AuditoriaRepository,
     private readonly db: DataSource,
     private readonly messaging: MessagingRuntime,
     private readonly tareas: TareaService,
     private readonly servicios: ServiceReader,
-  ) {
-    this.store = new ConfiguracionStore(config.DB_SCHEMA);
-  }
+    private readonly store: ConfiguracionStore,
+  ) {}
 
   /** Nest runs this after the messaging runtime started (an imported module's hooks run first). */
   async onApplicationBootstrap(): Promise<void> {
@@ -111,7 +110,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   }
 
   async versiones(limit: number, offset: number) {
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${this.store.t}`);
+    const total = await this.store.contar(this.db);
     const filas = await this.store.historial(this.db, limit, offset);
     return {
       total,
@@ -134,7 +133,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   async republicar(actor: string): Promise<{ version: number; fijadas: string[]; tareaId: string }> {
     const correlationId = `config-republicar-${randomUUID()}`;
     const r = await this.conActual(async (v, manager) => {
-      await registrar(manager, this.config.DB_SCHEMA, {
+      await this.auditoria.registrar(manager, {
         evento: 'accion.republicar-configuracion',
         actor,
         correlationId,
@@ -184,7 +183,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
 
   /** One change (or announcement) at a time, across replicas: the next version number is read under it. */
   private bloquear(manager: EntityManager): Promise<unknown> {
-    return manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.store.t]);
+    return this.store.bloquear(manager);
   }
 
   private anunciar(publish: TransactionScope['publish'], v: VersionConfiguracion): void {
@@ -297,7 +296,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
           }
         }
         const tocadas = new Set([...cambios, ...fijadasNuevas, ...soltadas]).size;
-        await registrar(manager, this.config.DB_SCHEMA, {
+        await this.auditoria.registrar(manager, {
           evento: 'accion.configuracion',
           actor,
           correlationId: `config-${n}`,

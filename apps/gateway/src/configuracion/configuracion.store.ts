@@ -3,8 +3,12 @@
 // /config/fijadas/{clave}) and set without a new value; a row without them (written before, or by hand)
 // has the previous row's plus its own `cambios` (fijadas.ts: fijadasEnCadena). The one place that reads
 // the table, so that rule is applied everywhere.
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Configuracion } from '@lucy/contracts';
+import { InjectConfig } from '@lucy/platform';
 import { z } from 'zod';
+import type { GatewayConfig } from '../config.js';
 import { diferencia, fijadasEnCadena } from './fijadas.js';
 
 /** A DataSource or an EntityManager (inside a transaction). */
@@ -28,11 +32,23 @@ export interface FilaHistorial extends Omit<FilaConfiguracion, 'valores'> {
   soltadas: string[];
 }
 
+@Injectable()
 export class ConfiguracionStore {
   readonly t: string;
 
-  constructor(schema: string) {
-    this.t = `"${schema}".configuracion`;
+  constructor(@InjectConfig() config: Pick<GatewayConfig, 'DB_SCHEMA'>) {
+    this.t = `"${config.DB_SCHEMA}".configuracion`;
+  }
+
+  /** How many versions are stored. */
+  async contar(q: Consultable): Promise<number> {
+    const [{ total }] = await q.query(`SELECT count(*)::int AS total FROM ${this.t}`);
+    return total;
+  }
+
+  /** One change (or announcement) at a time, across replicas, until the transaction ends. */
+  bloquear(m: EntityManager): Promise<unknown> {
+    return m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.t]);
   }
 
   /** Version `n`, or the newest when `n` is undefined; undefined when there is none. */

@@ -28,16 +28,14 @@ export class PanelService {
   private ultimo?: { at: number; panel: Panel };
   private enCurso?: Promise<Panel>;
   private readonly muestras = new Map<string, Counters[]>();
-  private readonly store: ConfiguracionStore;
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly servicios: ServiceReader,
     private readonly colas: QueueReader,
     private readonly db: DataSource,
-  ) {
-    this.store = new ConfiguracionStore(config.DB_SCHEMA);
-  }
+    private readonly store: ConfiguracionStore,
+  ) {}
 
   actual(): Promise<Panel> {
     if (this.ultimo && Date.now() - this.ultimo.at < FRESCO_MS) return Promise.resolve(this.ultimo.panel);

@@ -15,7 +15,7 @@ import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { estadoFinal, TareaService } from '../tareas/tarea.service.js';
-import { registrar } from '../workflows/auditoria.js';
+import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { LoteRepository } from './lote.repository.js';
 import { resumir, type FilaLote, type ProgresoLote } from './progreso.js';
 
@@ -34,6 +34,7 @@ export interface OpcionesSincronizacion {
 export class LoteService {
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
+    private readonly auditoria: AuditoriaRepository,
     private readonly messaging: MessagingRuntime,
     private readonly db: DataSource,
     private readonly tareas: TareaService,
@@ -56,7 +57,7 @@ export class LoteService {
         await this.lotes.registrarSial(manager, { loteId, actor, correlationId, simulacion: simular });
         await opciones.enTransaccion?.(manager, loteId);
         if (!simular) {
-          await registrar(manager, this.config.DB_SCHEMA, {
+          await this.auditoria.registrar(manager, {
             loteId,
             evento: 'accion.sincronizar-sial',
             actor,
@@ -98,7 +99,7 @@ export class LoteService {
           publish(RegistrarLote, { loteId, nombreArchivo, filas, simular });
           return null;
         }
-        await registrar(manager, this.config.DB_SCHEMA, {
+        await this.auditoria.registrar(manager, {
           loteId,
           evento: 'accion.cargar-lote',
           actor,

@@ -10,7 +10,7 @@ import type { GatewayConfig } from '../config.js';
 import type { Page } from '../api/schemas.js';
 import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { TareaService } from '../tareas/tarea.service.js';
-import { registrar } from '../workflows/auditoria.js';
+import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { LoteRepository } from './lote.repository.js';
 import { PlanRepository } from './plan.repository.js';
 import { ACCION_DE, itemVista, RESULTADO_DE, type AccionPlan, type ItemVista } from './plan-vista.js';
@@ -34,6 +34,7 @@ export interface PlanFiltro {
 export class PlanService {
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
+    private readonly auditoria: AuditoriaRepository,
     private readonly messaging: MessagingRuntime,
     private readonly db: DataSource,
     private readonly configuracion: ConfiguracionService,
@@ -50,7 +51,7 @@ export class PlanService {
   async onPlanificado(m: EntityManager, e: LotePlanificado): Promise<void> {
     const planificado = await this.lotes.planificar(m, e);
     if (!planificado || e.simulado) return;
-    await registrar(m, this.config.DB_SCHEMA, {
+    await this.auditoria.registrar(m, {
       loteId: e.loteId,
       evento: 'lote.esperando-aprobacion',
       actor: 'sistema',
@@ -86,7 +87,7 @@ export class PlanService {
       const estado = resolucion === 'descartar' ? 'descartado' : 'solicitado';
       await this.lotes.resolver(manager, loteId, estado, resuelto, actor);
       const correlationId = lote.correlation_id as string;
-      await registrar(manager, this.config.DB_SCHEMA, {
+      await this.auditoria.registrar(manager, {
         loteId,
         evento: `accion.${resolucion}-lote`,
         actor,

@@ -9,7 +9,8 @@ import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { activar, aplicar, ejecutarAccion, plazoMs, Rechazo, type Efecto } from '../sagas/onboarding.saga.js';
 import type { OnboardingState } from '../sagas/onboarding.model.js';
-import { registrar, sinSecretos } from './auditoria.js';
+import { sinSecretos, type Asiento } from './auditoria.js';
+import { AuditoriaRepository } from './auditoria.repository.js';
 import { WorkflowRepository, type WorkflowRow } from './workflow.repository.js';
 
 type Publish = (def: MessageDefinition, payload: never) => void;
@@ -18,6 +19,7 @@ type Publish = (def: MessageDefinition, payload: never) => void;
 export class WorkflowService {
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
+    private readonly auditoria: AuditoriaRepository,
     private readonly messaging: MessagingRuntime,
     readonly repo: WorkflowRepository,
   ) {}
@@ -42,12 +44,12 @@ export class WorkflowService {
     w: WorkflowRow,
     efecto: Efecto,
     publish: Publish,
-    audit: Omit<Parameters<typeof registrar>[2], 'workflowId' | 'alumnoId' | 'loteId'>,
+    audit: Omit<Asiento, 'workflowId' | 'alumnoId' | 'loteId'>,
     venceAt: Date | null = this.venceAt(w.state),
   ) {
     await this.repo.save(m, w, venceAt);
     for (const c of efecto.comandos) publish(c.def, c.payload as never);
-    await registrar(m, this.config.DB_SCHEMA, {
+    await this.auditoria.registrar(m, {
       ...audit,
       workflowId: w.id,
       alumnoId: w.state.alumnoId,

@@ -4,13 +4,13 @@
 import { api, olvidarSesion, sesion, token } from './api.js';
 import { h, reemplazar, usarZonaHoraria } from './dom.js';
 import { listen } from './event-stream.js';
-import ingresar from './pagina-ingresar.js';
-import resumen from './pagina-resumen.js';
-import servicio from './pagina-servicio.js';
-import lotes from './pagina-lotes.js';
-import alumnos from './pagina-alumnos.js';
-import alumno from './pagina-alumno.js';
-import configuracion from './pagina-configuracion.js';
+import ingresar from './ingresar-page.js';
+import resumen from './resumen-page.js';
+import servicio from './servicio-page.js';
+import lotes from './lotes-page.js';
+import alumnos from './alumnos-page.js';
+import alumno from './alumno-page.js';
+import configuracion from './configuracion-page.js';
 
 const RUTAS = [
   [/^\/ingresar$/, ingresar, { publica: true }],

@@ -2,7 +2,7 @@
 // file with a column mapping (or preview its plan first), and every lote with its progress bar, live; a
 // lote whose plan waits for an operator (a dry run, or held by the safeguard) shows it, to confirm or drop.
 import { api, puede } from './api.js';
-import { CAMPOS, columnaPorDefecto, columnasDe } from './columnas.js';
+import { CAMPOS, columnaPorDefecto, columnasDe } from './columns.js';
 import { ESTADO_WORKFLOW, fecha, h, insignia, numero, reemplazar, siCambio } from './dom.js';
 import { seccionPlan } from './plan-lote.js';
 
