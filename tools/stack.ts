@@ -14,7 +14,7 @@ export const SERVICES = ['ingest-service', 'teams-service', 'moodle-service', 'm
 /**
  * How production runs a compiled service (the Dockerfile's ENTRYPOINT says the same). V8 sizes the young
  * generation for the machine's memory (64 MB of semi-spaces here), pages a mostly idle service keeps
- * resident; 2 MB semi-spaces cost more frequent, shorter scavenges and save about 60 MB per process
+ * resident; 2 MB semi-spaces cost more frequent, shorter scavenges and save 50–100 MB per process
  * (bench:footprint). Source maps are in dist/ but not loaded (about 10 MB of heap per process): set
  * NODE_OPTIONS=--enable-source-maps to read a stack trace in TypeScript lines. NODE_COMPILE_CACHE keeps
  * V8's compiled modules on disk, so a restart skips compiling them again.
