@@ -116,6 +116,14 @@ function report(runs: Record<string, Record<string, number>>, memory: { process:
   console.table(memory);
   const total = memory.reduce((a, m) => a + m.rssMb, 0);
   const worstReady = Math.max(...Object.values(runs.sequential), ...Object.values(runs.together));
+  const worst = (run: string) => Math.max(...Object.values(runs[run]));
+  const json = {
+    rssMb: total,
+    readySequentialMs: worst('sequential'),
+    readyTogetherMs: worst('together'),
+    runs,
+    memory,
+  };
   console.table([
     {
       figure: 'RSS, five services + sandbox, idle',
@@ -130,6 +138,7 @@ function report(runs: Record<string, Record<string, number>>, memory: { process:
       met: worstReady <= READY_GOAL_MS,
     },
   ]);
+  console.log(JSON.stringify({ bench: 'footprint', ...json }));
 }
 
 await main();
