@@ -1,10 +1,10 @@
 // npm run bench — every benchmark, one after another (each on 127.0.0.1 only, each stopping by itself), then
 // one table: figure, value, goal, met. Each bench prints its own tables as it goes and a last JSON line,
 // which is what this reads. About 10 minutes on 2 cores (bench:ratelimit's default scenarios take 5).
-// BENCH_ONLY=messaging,footprint,latency,ratelimit picks some.
+// BENCH_ONLY=messaging,footprint,latency,gateway,ratelimit picks some.
 import { spawn } from 'node:child_process';
 
-const BENCHES = ['messaging', 'footprint', 'latency', 'ratelimit'] as const;
+const BENCHES = ['messaging', 'footprint', 'latency', 'gateway', 'ratelimit'] as const;
 type Bench = (typeof BENCHES)[number];
 const only = (process.env.BENCH_ONLY ?? BENCHES.join(','))
   .split(',')
@@ -73,6 +73,24 @@ const rows: Record<Bench, (r: any) => Row[]> = {
         met: total.p50 <= 50,
       },
       { figure: 'the same, p99', value: `${total.p99} ms`, goal: '≤ 150 ms', met: total.p99 <= 150 },
+    ];
+  },
+  gateway: (r) => {
+    const de = (s: string) => r.figures.find((f: { scenario: string }) => f.scenario === s);
+    const [alumno, reenviar] = [de('alumno'), de('reenviar')];
+    return [
+      {
+        figure: 'GET /alumnos/{id}, 50 connections',
+        value: `${alumno.reqPerSec} req/s`,
+        goal: '≥ 3,000 req/s',
+        met: alumno.reqPerSec >= 3000,
+      },
+      {
+        figure: 'POST reenviar-credenciales, one Idempotency-Key',
+        value: `${reenviar.reqPerSec} req/s, p97.5 ${reenviar.p97_5} ms`,
+        goal: '≥ 1,000 req/s, p95 < 50 ms',
+        met: reenviar.reqPerSec >= 1000 && reenviar.p97_5 < 50,
+      },
     ];
   },
   ratelimit: (r) => {
