@@ -21,6 +21,9 @@ export const SERVICES = ['ingest-service', 'teams-service', 'moodle-service', 'm
  */
 export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=2'];
 
+/** LUCY_NODE_FLAGS: more flags for the compiled processes, say `--cpu-prof`, which NODE_OPTIONS refuses. */
+const extraNodeFlags = () => (process.env.LUCY_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface StackOptions {
@@ -200,7 +203,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const logFile = join(logDir, `${name}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
     const args = compiled
-      ? [...PRODUCTION_NODE_FLAGS, join('dist', spec.entry.replace(/\.ts$/, '.js'))]
+      ? [...PRODUCTION_NODE_FLAGS, ...extraNodeFlags(), join('dist', spec.entry.replace(/\.ts$/, '.js'))]
       : ['--import', '@swc-node/register/esm-register', spec.entry];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
