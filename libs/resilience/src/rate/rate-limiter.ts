@@ -124,16 +124,17 @@ export class SharedRateLimiter {
   /**
    * A slot says when a call may go, not that it goes then: a caller whose timer fired late — a stalled
    * event loop (a long GC pause, a CPU-bound stretch of the replica) — would go together with every other
-   * caller the stall held, and the window after it would hold their calls on top of its own slots (how two
-   * replicas once sent 128 writes in 10 s at 600/min). So a caller that finds its slot more than one
-   * interval past when it wakes takes a new one. Only once: under a lag that lasts, every caller is late
-   * by about as much, which spaces the calls as well as being on time does, and retaking again and again
+   * caller the stall held, and the window after it would hold their calls on top of its own slots. So a
+   * caller that finds, when it wakes, its slot more than half an interval past takes a new one: the calls
+   * that go are then at most half an interval late, and any window holds at most one call more than its
+   * slots (the other half is for the network). Only once: under a lag that lasts, every caller is late by
+   * about as much, which spaces the calls as well as being on time does, and retaking again and again
    * could starve them.
    */
   private wokeLate(kind: CallKind, r: Reservation, w: Wake, reservedOn: RateBackend): boolean {
     if (this.backendNow !== reservedOn) return false; // two clocks (Redis's, this process's): not comparable
     const rpm = kind === 'write' && r.writeRpm !== null ? Math.min(r.rpm, r.writeRpm) : r.rpm;
-    return w.now - (r.now + r.waitMs) > 60_000 / rpm;
+    return w.now - (r.now + r.waitMs) > 30_000 / rpm;
   }
 
   /** One slot of this kind, within maxWaitMs; RateLimitDeferral when it is further away. */
