@@ -1,4 +1,4 @@
-// The limiter's shared state in Redis, updated by three small Lua scripts (atomic, one round trip each).
+// The limiter's shared state in Redis, updated by small Lua scripts (atomic, one round trip each).
 //
 // Why a script and not rate-limiter-flexible's RateLimiterRedis: that library counts points in fixed
 // windows, so a window's whole budget may go at its end and the next window's at its start — twice the
@@ -32,7 +32,7 @@ local wrpm = tonumber(lim[2]) or tonumber(ARGV[2])`;
 
 const fmt = (x: string) => `string.format('%.3f', ${x})`;
 
-/** ARGV: defaultRpm, defaultWriteRpm (0 = none), write (0/1), maxWaitMs, recovery ('<delayMs>:<doublingMs>'), ttlMs → {granted, waitMs, rpm, writeRpm, factor} */
+/** ARGV: defaultRpm, defaultWriteRpm (0 = none), write (0/1), maxWaitMs, recovery ('<delayMs>:<doublingMs>'), ttlMs → {granted, waitMs, rpm, writeRpm, factor, now} */
 export const RESERVE = `${NOW}
 ${FACTOR}
 ${LIMITS}
@@ -45,17 +45,22 @@ local slot = math.max(now, tonumber(s[5]) or 0, tonumber(s[3]) or 0)
 if useWrite then slot = math.max(slot, tonumber(s[4]) or 0) end
 local wait = slot - now
 if wait > tonumber(ARGV[4]) then
-  return {0, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}}
+  return {0, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}, ${fmt('now')}}
 end
 redis.call('HSET', KEYS[2], 'tat:all', ${fmt('slot + 60000 / all')})
 if useWrite then redis.call('HSET', KEYS[2], 'tat:write', ${fmt('slot + 60000 / writes')}) end
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
-return {1, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}}`;
+return {1, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}, ${fmt('now')}}`;
 
 /** → ms left of the 429 pause */
 export const PAUSED_FOR = `${NOW}
 local p = tonumber(redis.call('HGET', KEYS[2], 'pause')) or 0
 return ${fmt('math.max(0, p - now)')}`;
+
+/** → {ms left of the 429 pause, now}: what a caller checks when it wakes for its slot. */
+export const WAKE = `${NOW}
+local p = tonumber(redis.call('HGET', KEYS[2], 'pause')) or 0
+return {${fmt('math.max(0, p - now)')}, ${fmt('now')}}`;
 
 /**
  * ARGV: retryAfterMs (-1 = absent), backoffBaseMs, backoffMaxMs, strikeWindowMs, strikesToDecrease,

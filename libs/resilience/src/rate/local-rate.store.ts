@@ -9,6 +9,7 @@ import {
   type RateStore,
   type Reservation,
   type ThrottleOutcome,
+  type Wake,
 } from './rate.types.js';
 
 export class LocalRateStore implements RateStore {
@@ -45,7 +46,7 @@ export class LocalRateStore implements RateStore {
     let slot = Math.max(now, this.pause, this.tatAll);
     if (useWrite) slot = Math.max(slot, this.tatWrite);
     const waitMs = slot - now;
-    const out = { rpm: all, writeRpm: writes, factor: f };
+    const out = { rpm: all, writeRpm: writes, factor: f, now };
     if (waitMs > maxWaitMs) return { granted: false, waitMs, ...out };
     this.tatAll = slot + 60_000 / all;
     if (useWrite) this.tatWrite = slot + 60_000 / writes!;
@@ -54,6 +55,11 @@ export class LocalRateStore implements RateStore {
 
   async pausedFor(): Promise<number> {
     return Math.max(0, this.pause - this.clock());
+  }
+
+  async wake(): Promise<Wake> {
+    const now = this.clock();
+    return { pausedForMs: Math.max(0, this.pause - now), now };
   }
 
   async throttled(

@@ -20,6 +20,7 @@ import {
   type RateStore,
   type Reservation,
   type ThrottleOutcome,
+  type Wake,
 } from './rate.types.js';
 
 export interface RateLimiterOptions {
@@ -80,15 +81,20 @@ export class SharedRateLimiter {
 
   /** Waits for this call's slot (and any 429 pause). Throws RateLimitDeferral when it is too far away. */
   async acquire(kind: CallKind): Promise<void> {
-    for (;;) {
+    for (let retaken = false; ;) {
       const r = await this.reserveOne(kind);
       if (r.waitMs <= 0) return;
+      const backend = this.backendNow;
       await sleep(r.waitMs);
       // A 429 may have arrived (here or at another replica) while we slept: honour it, then take a slot
       // after it, so the callers it held do not all go at its end.
-      const paused = await this.use((s) => s.pausedFor());
-      if (paused <= 0) return;
-      await sleep(paused);
+      const w = await this.use((s) => s.wake());
+      if (w.pausedForMs > 0) {
+        await sleep(w.pausedForMs);
+        continue;
+      }
+      if (retaken || !this.wokeLate(kind, r, w, backend)) return;
+      retaken = true;
     }
   }
 
@@ -99,15 +105,36 @@ export class SharedRateLimiter {
    * reserved are spent: a few idle slots, not a wait with a connection held).
    */
   async acquireMany(kinds: readonly CallKind[]): Promise<void> {
-    let latest = 0;
-    for (const kind of kinds) {
-      const r = await this.reserveOne(kind);
-      latest = Math.max(latest, r.waitMs);
+    for (let retaken = false; ; retaken = true) {
+      let latest: { kind: CallKind; r: Reservation } | undefined;
+      for (const kind of kinds) {
+        const r = await this.reserveOne(kind);
+        if (!latest || r.waitMs >= latest.r.waitMs) latest = { kind, r };
+      }
+      if (!latest || latest.r.waitMs <= 0) return;
+      const backend = this.backendNow;
+      await sleep(latest.r.waitMs);
+      // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
+      const w = await this.use((s) => s.wake());
+      if (w.pausedForMs > 0) return this.waitOutPause();
+      if (retaken || !this.wokeLate(latest.kind, latest.r, w, backend)) return;
     }
-    if (latest <= 0) return;
-    await sleep(latest);
-    // A 429 may have arrived (here or at another replica) while we slept: honour it before sending.
-    await this.waitOutPause();
+  }
+
+  /**
+   * A slot says when a call may go, not that it goes then: a caller whose timer fired late — a stalled
+   * event loop (a long GC pause, a CPU-bound stretch of the replica) — would go together with every other
+   * caller the stall held, and the window after it would hold their calls on top of its own slots. So a
+   * caller that finds, when it wakes, its slot more than half an interval past takes a new one: the calls
+   * that go are then at most half an interval late, and any window holds at most one call more than its
+   * slots (the other half is for the network). Only once: under a lag that lasts, every caller is late by
+   * about as much, which spaces the calls as well as being on time does, and retaking again and again
+   * could starve them.
+   */
+  private wokeLate(kind: CallKind, r: Reservation, w: Wake, reservedOn: RateBackend): boolean {
+    if (this.backendNow !== reservedOn) return false; // two clocks (Redis's, this process's): not comparable
+    const rpm = kind === 'write' && r.writeRpm !== null ? Math.min(r.rpm, r.writeRpm) : r.rpm;
+    return w.now - (r.now + r.waitMs) > 30_000 / rpm;
   }
 
   /** One slot of this kind, within maxWaitMs; RateLimitDeferral when it is further away. */

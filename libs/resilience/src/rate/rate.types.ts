@@ -53,6 +53,14 @@ export interface Reservation {
   rpm: number;
   writeRpm: number | null;
   factor: number;
+  /** The store's clock when the slot was taken (Redis TIME, or this process's): the slot is at now + waitMs. */
+  now: number;
+}
+
+/** What a caller checks when it wakes for its slot, in the store's clock. */
+export interface Wake {
+  pausedForMs: number;
+  now: number;
 }
 
 export interface ThrottleOutcome {
@@ -77,6 +85,8 @@ export interface RateStore {
   reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation>;
   /** Milliseconds left of a 429 pause, 0 when none. */
   pausedFor(): Promise<number>;
+  /** The 429 pause left and the store's clock now (to tell how late a caller woke for its slot). */
+  wake(): Promise<Wake>;
   throttled(retryAfterMs: number | undefined, aimd: AimdOptions, backoff: BackoffOptions): Promise<ThrottleOutcome>;
   /** A runtime change of the limits; null returns to the configured ones. */
   setLimits(limits: RateLimits | null): Promise<void>;

@@ -1,6 +1,6 @@
 // The limiter's state in Redis, shared by every replica of every service that calls the same API.
 import type { Redis } from 'ioredis';
-import { PAUSED_FOR, RESERVE, SNAPSHOT, THROTTLED } from './gcra.lua.js';
+import { PAUSED_FOR, RESERVE, SNAPSHOT, THROTTLED, WAKE } from './gcra.lua.js';
 import type {
   AimdOptions,
   BackoffOptions,
@@ -9,9 +9,10 @@ import type {
   RateStore,
   Reservation,
   ThrottleOutcome,
+  Wake,
 } from './rate.types.js';
 
-type Script = 'lucyRateReserve' | 'lucyRatePausedFor' | 'lucyRateThrottled' | 'lucyRateSnapshot';
+type Script = 'lucyRateReserve' | 'lucyRatePausedFor' | 'lucyRateWake' | 'lucyRateThrottled' | 'lucyRateSnapshot';
 type ScriptFn = (k1: string, k2: string, ...args: (string | number)[]) => Promise<unknown>;
 
 /** The recovery settings as the scripts take them (one argument). */
@@ -34,6 +35,7 @@ export class RedisRateStore implements RateStore {
     const scripts: [Script, string][] = [
       ['lucyRateReserve', RESERVE],
       ['lucyRatePausedFor', PAUSED_FOR],
+      ['lucyRateWake', WAKE],
       ['lucyRateThrottled', THROTTLED],
       ['lucyRateSnapshot', SNAPSHOT],
     ];
@@ -47,7 +49,7 @@ export class RedisRateStore implements RateStore {
   }
 
   async reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation> {
-    const [granted, wait, rpm, writeRpm, factor] = await this.run(
+    const [granted, wait, rpm, writeRpm, factor, now] = await this.run(
       'lucyRateReserve',
       defaults.rpm,
       defaults.writeRpm ?? 0,
@@ -62,11 +64,17 @@ export class RedisRateStore implements RateStore {
       rpm: Number(rpm),
       writeRpm: Number(writeRpm) > 0 ? Number(writeRpm) : null,
       factor: Number(factor),
+      now: Number(now),
     };
   }
 
   async pausedFor(): Promise<number> {
     return Number(await this.run('lucyRatePausedFor'));
+  }
+
+  async wake(): Promise<Wake> {
+    const [paused, now] = await this.run('lucyRateWake');
+    return { pausedForMs: Number(paused), now: Number(now) };
   }
 
   async throttled(

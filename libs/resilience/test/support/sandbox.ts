@@ -24,6 +24,8 @@ export interface Sandbox {
     counters: {
       total(target: Target, filter?: { endpoint?: string; status?: number }): number;
       timestamps(target: Target): readonly number[];
+      /** What a target handled since `since` (epoch ms), oldest first, stamped as it handled each request. */
+      requests(target: Target, since?: number): { at: number; endpoint: string; status: number }[];
       reset(target?: Target): void;
     };
   };
