@@ -114,15 +114,7 @@ export class AprobacionService {
         pasos: [],
       },
       ciclo: [],
-      auditoria: auditoria.map((a) => ({
-        at: a.at,
-        evento: a.evento,
-        actor: a.actor,
-        messageId: a.message_id,
-        causationId: a.causation_id,
-        correlationId: a.correlation_id,
-        detalle: a.detalle,
-      })),
+      auditoria,
     };
   }
 }

@@ -31,11 +31,25 @@ export class AuditoriaRepository {
     );
   }
 
-  /** The student's entries, oldest first. */
-  delAlumno(m: EntityManager, alumnoId: string): Promise<Record<string, unknown>[]> {
-    return m.query(
+  /** The student's entries, oldest first, as the API shows them. */
+  async delAlumno(m: EntityManager, alumnoId: string): Promise<AsientoLeido[]> {
+    const filas: Record<string, unknown>[] = await m.query(
       `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
       [alumnoId],
     );
+    return filas.map((a) => ({
+      at: a.at,
+      evento: a.evento,
+      actor: a.actor,
+      messageId: a.message_id,
+      causationId: a.causation_id,
+      correlationId: a.correlation_id,
+      detalle: a.detalle,
+    }));
   }
 }
+
+export type AsientoLeido = Record<
+  'at' | 'evento' | 'actor' | 'messageId' | 'causationId' | 'correlationId' | 'detalle',
+  unknown
+>;

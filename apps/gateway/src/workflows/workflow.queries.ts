@@ -8,6 +8,7 @@ import { tipoCiclo } from '../ciclo/ciclo.pasos.js';
 import { CATALOGO_ACCIONES } from '../acciones/acciones.service.js';
 import { pasosDe } from '../ciclo/ciclo.saga.js';
 import { DESCRIPCION_PASOS, idDe, NO_CRITICOS } from '../sagas/onboarding.saga.js';
+import { AuditoriaRepository } from './auditoria.repository.js';
 
 @Injectable()
 export class WorkflowQueries {
@@ -16,6 +17,7 @@ export class WorkflowQueries {
   constructor(
     @InjectConfig() config: GatewayConfig,
     private readonly db: DataSource,
+    private readonly auditoria: AuditoriaRepository,
   ) {
     this.s = `"${config.DB_SCHEMA}"`;
   }
@@ -29,10 +31,7 @@ export class WorkflowQueries {
       `SELECT paso, estado, intentos, ultimo_error, detalle, started_at, finished_at FROM ${this.s}.workflow_paso WHERE workflow_id = $1 ORDER BY orden`,
       [w.id],
     );
-    const auditoria = await this.db.query(
-      `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
-      [alumnoId],
-    );
+    const auditoria = await this.auditoria.delAlumno(this.db.manager, alumnoId);
     const ciclo = await this.ciclo(alumnoId);
     const porPaso = Object.fromEntries(pasos.map((p: { paso: string; detalle: unknown }) => [p.paso, p]));
     const lotes = await this.db.query(`SELECT lote_id FROM ${this.s}.lote_alumno WHERE alumno_id = $1`, [alumnoId]);
@@ -72,15 +71,7 @@ export class WorkflowQueries {
         })),
       },
       ciclo,
-      auditoria: auditoria.map((a: Record<string, unknown>) => ({
-        at: a.at,
-        evento: a.evento,
-        actor: a.actor,
-        messageId: a.message_id,
-        causationId: a.causation_id,
-        correlationId: a.correlation_id,
-        detalle: a.detalle,
-      })),
+      auditoria,
     };
   }
 

@@ -2,7 +2,7 @@
 // happen one at a time across replicas), completed when every student is on their way.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { BajaDesconocida, FilaInvalida } from '@lucy/contracts';
+import type { ConteosPlan } from '../domain/plan.js';
 import { LoteEntity, type EstadoLote, type OrigenLote } from './lote.entity.js';
 import { qualifiedTable } from './qualified-table.js';
 
@@ -11,17 +11,6 @@ export interface LoteNuevo {
   origen: OrigenLote;
   descripcion: string | null;
   correlationId: string;
-}
-
-export interface Conteos {
-  total: number;
-  nuevos: number;
-  actualizados: number;
-  sinCambios: number;
-  filasInvalidas: FilaInvalida[];
-  bajas: number;
-  retornos: number;
-  bajasDesconocidas: BajaDesconocida[];
 }
 
 export interface LoteBloqueado {
@@ -40,7 +29,7 @@ export class LoteRepository {
    * A lote that failed before may be tried again under the same id: its row is overwritten. False when
    * the lote exists and did not fail (another delivery registered it meanwhile): write nothing more.
    */
-  async guardarIngestado(m: EntityManager, lote: LoteNuevo, c: Conteos, estado: EstadoLote): Promise<boolean> {
+  async guardarIngestado(m: EntityManager, lote: LoteNuevo, c: ConteosPlan, estado: EstadoLote): Promise<boolean> {
     const rows = await m.query(
       `INSERT INTO ${qualifiedTable(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, total, nuevos, actualizados, sin_cambios, invalidos, filas_invalidas,
                                                       bajas, retornos, bajas_desconocidas, ingested_at, completed_at)
