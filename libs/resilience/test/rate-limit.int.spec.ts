@@ -66,8 +66,9 @@ describe('SharedRateLimiter on Redis', () => {
     ]);
     expect(maxInWindow(writes, 2000)).toBeLessThanOrEqual(2 * (300 / 60) + 1);
     expect(maxInWindow([...writes, ...reads], 2000)).toBeLessThanOrEqual(2 * (1200 / 60) + 3);
-    // Writes also queue for the total behind the reads ahead of them, so they get most, not all, of their 15 slots.
-    expect(writes.length).toBeGreaterThanOrEqual(11);
+    // Writes also queue for the total behind the reads ahead of them, so they get most, not all, of their 15
+    // slots; a write whose timer fires late on a loaded machine takes a new slot (rate-limiter.ts), one fewer.
+    expect(writes.length).toBeGreaterThanOrEqual(10);
   });
 
   it('makes the other replica wait out a 429 seen by one', async () => {
