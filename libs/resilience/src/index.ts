@@ -9,6 +9,7 @@ export * from './rate/presets.js';
 export {
   SharedRateLimiter,
   RateLimitDeferral,
+  DEFAULT_LATE_TOLERANCE_MS,
   type RateLimiterOptions,
   type RateBackend,
 } from './rate/rate-limiter.js';

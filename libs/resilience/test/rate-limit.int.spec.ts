@@ -64,10 +64,12 @@ describe('SharedRateLimiter on Redis', () => {
       drive(a, 'read', until, reads, 3),
       drive(b, 'read', until, reads, 3),
     ]);
-    expect(maxInWindow(writes, 2000)).toBeLessThanOrEqual(2 * (300 / 60) + 1);
+    // + 2: a write may go up to 200 ms (one interval) late and still go (rate-limiter.ts, wokeLate).
+    expect(maxInWindow(writes, 2000)).toBeLessThanOrEqual(2 * (300 / 60) + 2);
     expect(maxInWindow([...writes, ...reads], 2000)).toBeLessThanOrEqual(2 * (1200 / 60) + 3);
     // Writes also queue for the total behind the reads ahead of them, so they get most, not all, of their 15
-    // slots; a write whose timer fires late on a loaded machine takes a new slot (rate-limiter.ts), one fewer.
+    // slots; a write whose timer fires more than 200 ms late on a loaded machine takes a new slot
+    // (rate-limiter.ts), one fewer.
     expect(writes.length).toBeGreaterThanOrEqual(10);
   });
 
