@@ -259,7 +259,10 @@ function preferences(header: string | undefined): { maxPageSize?: number; minima
   let maxPageSize: number | undefined;
   let minimal = false;
   for (const part of (header ?? '').split(',')) {
-    const [k, v] = part.trim().split('=').map((x) => x.trim().toLowerCase());
+    const [k, v] = part
+      .trim()
+      .split('=')
+      .map((x) => x.trim().toLowerCase());
     if (k === 'odata.maxpagesize' && /^\d+$/.test(v ?? '') && Number(v) >= 1)
       maxPageSize = Math.min(Number(v), DELTA_MAX_PAGE_SIZE);
     if (k === 'return' && v === 'minimal') minimal = true;
