@@ -54,6 +54,20 @@ export const GraphSandboxConfigSchema = z
       .int()
       .min(0)
       .default(30 * 86_400),
+    /**
+     * How long a users/delta deltaLink stays usable (directory objects: seven days, "Token duration" in
+     * learn.microsoft.com/graph/delta-query-overview); older ones answer 400 syncStateNotFound.
+     */
+    deltaTokenLifetimeSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(7 * 86_400),
+    /**
+     * Fault knob, epoch ms: delta and skip tokens issued before it answer 410 Gone with a Location to a
+     * full sync ("Synchronization reset": the tenant's internal maintenance or migration). 0: never.
+     */
+    deltaResyncBefore: z.number().int().min(0).default(0),
   })
   .strict();
 export type GraphSandboxConfig = z.infer<typeof GraphSandboxConfigSchema>;
@@ -82,6 +96,8 @@ export function defaultGraphConfig(env: NodeJS.ProcessEnv = process.env): GraphS
     maxPageSize: 999,
     rejectedUserPrincipalNames: [],
     deletedItemsRetentionSeconds: 30 * 86_400,
+    deltaTokenLifetimeSeconds: 7 * 86_400,
+    deltaResyncBefore: 0,
   };
   const fromJson = env.SANDBOX_GRAPH_CONFIG ? JSON.parse(env.SANDBOX_GRAPH_CONFIG) : {};
   return mergeGraphConfig(base, fromJson);

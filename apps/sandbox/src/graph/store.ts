@@ -2,6 +2,7 @@
 // inspection side used by tests and benchmarks (every user ever created, with its fate; counts).
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { type GraphSandboxConfig, mergeGraphConfig } from './config.js';
+import { ChangeJournal } from './delta-journal.js';
 import { graphErrors } from './errors.js';
 import type { Sku } from './skus.js';
 
@@ -53,6 +54,8 @@ export class GraphStore {
   private readonly byUpn = new Map<string, string>();
   private readonly stat = { duplicate: 0, invalid: 0, throttled: 0 };
   private readonly resetHooks: Array<() => void> = [];
+  /** Every change to a user, in order, for users/delta. */
+  readonly journal = new ChangeJournal();
 
   constructor(config: GraphSandboxConfig) {
     this.cfg = config;
@@ -115,6 +118,7 @@ export class GraphStore {
     };
     this.users.set(id, record);
     this.byUpn.set(upn.toLowerCase(), id);
+    this.journal.record(id, 'created', Object.keys(record.props));
     return record;
   }
 
@@ -132,6 +136,11 @@ export class GraphStore {
     if (direct) return direct.state === 'active' ? direct : undefined;
     const id = this.byUpn.get(idOrUpn.toLowerCase());
     return id ? this.users.get(id) : undefined;
+  }
+
+  /** Any user ever created, whatever its state, by object id (users/delta reports each as it is now). */
+  userById(id: string): UserRecord | undefined {
+    return this.users.get(id);
   }
 
   listUsers(): UserRecord[] {
@@ -160,6 +169,7 @@ export class GraphStore {
         forceChangePasswordNextSignIn: passwordProfile.forceChangePasswordNextSignIn ?? true,
       };
     }
+    this.journal.record(u.id, 'updated', Object.keys(changes));
   }
 
   /** Soft delete: the user moves to deleted items (restorable for 30 days in Entra). */
@@ -169,6 +179,7 @@ export class GraphStore {
     u.deletedDateTime = now();
     u.deletedAt = Date.now();
     this.byUpn.delete(String(u.props.userPrincipalName).toLowerCase());
+    this.journal.record(u.id, 'deleted');
   }
 
   getDeleted(id: string): UserRecord | undefined {
@@ -192,6 +203,7 @@ export class GraphStore {
     u.deletedDateTime = null;
     u.deletedAt = null;
     this.byUpn.set(upn, u.id);
+    this.journal.record(u.id, 'restored');
     return u;
   }
 
@@ -199,13 +211,17 @@ export class GraphStore {
     const u = this.getDeleted(id);
     if (!u) throw graphErrors.notFound(id);
     u.state = 'purged';
+    this.journal.record(u.id, 'purged');
   }
 
   /** Deleted users past the retention window are gone for good, as Entra purges them after 30 days. */
-  private purgeExpired(at = Date.now()): void {
+  purgeExpired(at = Date.now()): void {
     const window = this.cfg.deletedItemsRetentionSeconds * 1000;
     for (const u of this.users.values())
-      if (u.state === 'deleted' && u.deletedAt !== null && at - u.deletedAt >= window) u.state = 'purged';
+      if (u.state === 'deleted' && u.deletedAt !== null && at - u.deletedAt >= window) {
+        u.state = 'purged';
+        this.journal.record(u.id, 'purged');
+      }
   }
 
   verifyPassword(idOrUpn: string, password: string): boolean {
@@ -259,6 +275,7 @@ export class GraphStore {
       else kept.push(entry);
     }
     u.assignedLicenses = kept;
+    this.journal.record(u.id, 'updated', ['assignedLicenses']);
     return u;
   }
 
@@ -327,6 +344,7 @@ export class GraphStore {
     for (const hook of this.resetHooks) hook();
     this.users.clear();
     this.byUpn.clear();
+    this.journal.reset();
     this.stat.duplicate = this.stat.invalid = this.stat.throttled = 0;
   }
 

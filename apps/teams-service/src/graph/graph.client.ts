@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { PermanentError } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import type { TeamsConfig } from '../config.js';
@@ -16,6 +17,7 @@ import {
   conflictingUserId,
   graphHttpError,
   GraphHttpError,
+  isDeltaResyncRequired,
   isDuplicateUpn,
   transportError,
   type ClassifyOptions,
@@ -71,11 +73,30 @@ export interface GraphUserChanges {
 const USER_SELECT =
   'id,userPrincipalName,accountEnabled,usageLocation,createdDateTime,assignedLicenses,displayName,givenName,surname,department,employeeId';
 
+/** One round of users/delta: what changed since the link it started from (everything, when `full`). */
+export interface UsersDeltaRound {
+  /** Users created or changed since the link (every user, when `full`), each once, as last seen. */
+  users: GraphUser[];
+  /** Users gone since the link: 'changed' is in deleted items (restorable), 'deleted' is gone for good. */
+  removed: { id: string; reason: 'changed' | 'deleted' }[];
+  /** Where the next round starts: keep it (Graph honours it for seven days). */
+  deltaLink: string;
+  /** The round listed every user (no link given, or Graph no longer knew it): a user absent from it does not exist. */
+  full: boolean;
+}
+
+interface DeltaPage {
+  value: (GraphUser & { '@removed'?: { reason?: string } })[];
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+
 interface Call {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   query?: Record<string, string>;
+  headers?: Record<string, string>;
 }
 
 @Injectable()
@@ -191,6 +212,72 @@ export class GraphClient {
     }
   }
 
+  /**
+   * One round of users/delta (learn.microsoft.com/graph/delta-query-users): from `deltaLink`, or from
+   * scratch without one, following @odata.nextLink page by page until the @odata.deltaLink that starts
+   * the next round. Every page is a read through the guard, like any other call. A link Graph no longer
+   * knows (expired after seven days, or a synchronization reset) starts the round over from scratch,
+   * once; the answer then says `full`. A user that shows up on several pages (Graph may replay) counts once, as last seen.
+   */
+  async readUsersDelta(deltaLink?: string | null, opts: { pageSize?: number } = {}): Promise<UsersDeltaRound> {
+    try {
+      return await this.deltaRound(deltaLink ?? null, opts.pageSize);
+    } catch (e) {
+      // Also a round from scratch whose nextLink Graph stopped honouring half-way.
+      if (!isDeltaResyncRequired(e)) throw this.classified(e);
+      this.log.warn({ msg: 'Graph no longer knows the delta link: reading every user again', code: e.code });
+    }
+    try {
+      return await this.deltaRound(null, opts.pageSize);
+    } catch (e) {
+      throw this.classified(e);
+    }
+  }
+
+  private async deltaRound(deltaLink: string | null, pageSize: number | undefined): Promise<UsersDeltaRound> {
+    // Prefer is a request header, not part of the links: every page asks for the same size.
+    const headers: Record<string, string> = pageSize ? { Prefer: `odata.maxpagesize=${pageSize}` } : {};
+    let call: Call = deltaLink
+      ? { method: 'GET', path: this.ownLink(deltaLink), headers }
+      : // $select goes on the first request only: the links carry it from then on.
+        { method: 'GET', path: '/users/delta', query: { $select: USER_SELECT }, headers };
+    const seen = new Map<string, DeltaPage['value'][number]>();
+    for (;;) {
+      const page = await this.call<DeltaPage>(call);
+      for (const item of page.value ?? []) {
+        seen.delete(item.id);
+        seen.set(item.id, item);
+      }
+      const next = page['@odata.nextLink'];
+      const end = page['@odata.deltaLink'];
+      if (next) call = { method: 'GET', path: this.ownLink(next), headers };
+      else if (end) {
+        const users: GraphUser[] = [];
+        const removed: UsersDeltaRound['removed'] = [];
+        for (const item of seen.values()) {
+          const gone = item['@removed'];
+          if (gone) removed.push({ id: item.id, reason: gone.reason === 'deleted' ? 'deleted' : 'changed' });
+          else users.push(item);
+        }
+        return { users, removed, deltaLink: end, full: deltaLink === null };
+      } else
+        throw new PermanentError(
+          'Graph answered a users/delta page with neither nextLink nor deltaLink',
+          'graph-delta',
+        );
+    }
+  }
+
+  /**
+   * A link Graph handed out, as a path below GRAPH_BASE_URL. One that leads anywhere else is refused
+   * before the bearer token goes with it.
+   */
+  private ownLink(link: string): string {
+    const base = this.config.GRAPH_BASE_URL.replace(/\/$/, '');
+    if (!link.startsWith(`${base}/`)) throw new PermanentError(`a Graph link outside ${base}`, 'graph-delta');
+    return link.slice(base.length);
+  }
+
   private classified(e: unknown, opts: ClassifyOptions = {}): Error {
     return e instanceof GraphHttpError ? classifyGraphError(e, opts) : (e as Error);
   }
@@ -240,7 +327,7 @@ export class GraphClient {
         url: c.path,
         params: c.query,
         data: c.body,
-        headers: { Authorization: `Bearer ${token}`, 'client-request-id': randomUUID() },
+        headers: { ...c.headers, Authorization: `Bearer ${token}`, 'client-request-id': randomUUID() },
         httpsAgent: this.ca.httpsAgent(),
         // axios's timeout watches the socket; GRAPH_TIMEOUT_MS bounds the whole exchange, the guard's signal its breaker's deadline.
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.GRAPH_TIMEOUT_MS)]),

@@ -4,6 +4,7 @@ import {
   conflictingUserId,
   graphClassifier,
   graphHttpError,
+  isDeltaResyncRequired,
   isDuplicateUpn,
   parseRetryAfter,
   tokenError,
@@ -188,5 +189,22 @@ describe('what a Graph failure says about Graph (the guard’s classifier)', () 
     expect(classifyGraphError(err(404, 'Request_ResourceNotFound'), { justWritten: true })).toBeInstanceOf(
       TransientError,
     );
+  });
+});
+
+describe('a delta link Graph no longer knows', () => {
+  it('is 400 syncStateNotFound (either spelling), 400 resyncRequired or any 410 Gone', () => {
+    expect(isDeltaResyncRequired(err(400, 'syncStateNotFound'))).toBe(true);
+    expect(isDeltaResyncRequired(err(400, 'SyncStateNotFound'))).toBe(true);
+    expect(isDeltaResyncRequired(err(400, 'resyncRequired'))).toBe(true);
+    expect(isDeltaResyncRequired(err(410, 'resyncRequired'))).toBe(true);
+    expect(isDeltaResyncRequired(err(410, 'HTTP410'))).toBe(true);
+  });
+
+  it('is not any other refusal', () => {
+    expect(isDeltaResyncRequired(err(400, 'Request_BadRequest', 'Invalid or expired delta token.'))).toBe(false);
+    expect(isDeltaResyncRequired(err(404, 'Request_ResourceNotFound'))).toBe(false);
+    expect(isDeltaResyncRequired(err(429, 'TooManyRequests'))).toBe(false);
+    expect(isDeltaResyncRequired(new Error('syncStateNotFound'))).toBe(false);
   });
 });

@@ -84,6 +84,18 @@ export function conflictingUserId(e: GraphHttpError): string | undefined {
   return m?.[1];
 }
 
+/**
+ * Graph no longer knows a delta link: 400 syncStateNotFound once it is older than seven days (Microsoft 365
+ * Developer Blog, "Duration of change tracking tokens for identity and education resources"), or 410 Gone
+ * with resyncRequired when the tenant's sync state was reset ("Synchronization reset",
+ * learn.microsoft.com/graph/delta-query-overview). Either way the only way on is a full round. Older
+ * captures spell the code SyncStateNotFound.
+ */
+export function isDeltaResyncRequired(e: unknown): e is GraphHttpError {
+  if (!(e instanceof GraphHttpError)) return false;
+  return e.status === 410 || (e.status === 400 && /^(syncStateNotFound|resyncRequired)$/i.test(e.code));
+}
+
 export interface ClassifyOptions {
   /** The object was created or changed by us moments ago: a 404 or a usage-location refusal may be replication lag. */
   justWritten?: boolean;
