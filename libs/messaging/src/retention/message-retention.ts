@@ -22,7 +22,7 @@ export interface MessageRetentionDeps {
   log: RetentionLog;
 }
 
-export interface MessageRetentionRun extends Pick<PurgeOptions, 'batchSize' | 'pauseMs'> {
+export interface MessageRetentionRun extends Pick<PurgeOptions, 'batchSize' | 'pauseMs' | 'signal'> {
   parkedRetentionMs: number;
   simulate: boolean;
   /** The moment cutoffs are counted from (default: now). */

@@ -20,6 +20,8 @@ export interface PurgeOptions {
   pauseMs?: number;
   /** Count what would go, remove nothing. */
   simulate?: boolean;
+  /** Stops between two batches (a shutdown): what was removed stays removed, and is counted. */
+  signal?: AbortSignal;
 }
 
 export interface PurgeResult {
@@ -61,7 +63,7 @@ export async function purgeInBatches(db: PurgeDb, spec: PurgeSpec, opts: PurgeOp
     const n = Number(row.n);
     count += n;
     if (n > 0) batches++;
-    if (n < size) break;
+    if (n < size || opts.signal?.aborted) break;
     if (pauseMs > 0) await sleep(pauseMs);
   }
   return { count, batches, durationMs: Date.now() - started };
