@@ -8,10 +8,11 @@
 //     (a breaker open for hours) is what the margin covers;
 //   - a retry tier: at most the sum of the retry delays (RETRY_DELAYS_MS) before it is parked;
 //   - the parking queue: until an operator replays or discards it, or a retention run removes it once it
-//     is older than the parked age (aparcadosDias). Runs may be far apart, so the copy still parked
-//     longest bounds the cutoff too: its id may come back with a replay the next minute.
-// So: keep = parked age + retry budget + margin, and never past the oldest parked copy less the retry
-// budget and the margin (its twin was applied at most that long before it was parked).
+//     is older than the parked age (aparcadosDias). The same run removes those just before it purges the
+//     inbox, so however far apart runs are, every copy left parked is younger than the parked age.
+// So: keep = parked age + retry budget + margin. And, should a copy older than that be left parked (a
+// clock apart, a removal cut short), the oldest one left bounds the cutoff too: its twin was applied at
+// most the retry budget (and the margin) before it was parked, and a replay may bring it back any minute.
 export const DAY_MS = 86_400_000;
 
 /** Over the computed window: a copy held in a paused queue, clocks a little apart. */
