@@ -264,6 +264,11 @@ describe('gateway API: retention, a service that does not answer', () => {
     const r = await gw.api('/retencion/ejecutar', { body: { simular: true } });
     expect(r.status).toBe(202);
     expect((await gw.api(`/retencion/${r.body.id}`)).body.estado).toBe('en_curso');
+    // One run at a time.
+    expect(await gw.api('/retencion/ejecutar', { body: {} })).toMatchObject({
+      status: 409,
+      type: expect.stringContaining('application/problem+json'),
+    });
     const fin = await waitFor(
       async () => {
         const e = await gw.api(`/retencion/${r.body.id}`);

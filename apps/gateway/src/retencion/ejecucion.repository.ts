@@ -53,6 +53,16 @@ export class EjecucionRepository {
     );
   }
 
+  /**
+   * The run still en_curso (before its deadline), if any; taken under a transaction-scoped advisory lock, so
+   * two requests at once cannot both find none and both start one.
+   */
+  async enCurso(m: EntityManager): Promise<string | undefined> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.t]);
+    const [r] = await m.query(`SELECT id FROM ${this.t} WHERE estado = 'en_curso' AND vence_at > now() LIMIT 1`);
+    return r?.id;
+  }
+
   /** The run, locked until `m`'s transaction ends; `vencida`: its deadline has passed (the database's clock). */
   async bloquear(m: EntityManager, id: string): Promise<(Ejecucion & { vencida: boolean }) | undefined> {
     const [r] = await m.query(`SELECT *, vence_at <= now() AS vencida FROM ${this.t} WHERE id = $1 FOR UPDATE`, [id]);

@@ -3,7 +3,7 @@
 // background, and collects the answers (RetencionAplicada / RetencionFallida) into the run's row. The run
 // ends when every service has answered, or at its deadline (RETENCION_PLAZO_MS) with the silent ones
 // reported sin_respuesta; its start and its end are in the audit trail.
-import { Injectable, Logger, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PurgarRetencion, recortarMotivo, type EdadesRetencion } from '@lucy/contracts';
@@ -46,7 +46,8 @@ export class RetencionService implements OnModuleDestroy {
 
   /**
    * Starts a run with the configuration's ages (key `retencion`); `simular`: every service only counts.
-   * Answers once the run is recorded and the command committed to the outbox, not when it ends.
+   * Answers once the run is recorded and the command committed to the outbox, not when it ends. One run
+   * at a time: while one is en_curso (before its deadline) another is refused (409).
    */
   async ejecutar(actor: string, opciones: { simular?: boolean } = {}): Promise<{ id: string }> {
     const simular = opciones.simular ?? false;
@@ -55,6 +56,8 @@ export class RetencionService implements OnModuleDestroy {
     const id = randomUUID();
     const servicios = this.servicios;
     await this.messaging.inTransaction(async ({ manager, publish }) => {
+      const otra = await this.ejecuciones.enCurso(manager);
+      if (otra) throw new ConflictException(`ya hay una ejecución de retención en curso: ${otra}`);
       await this.ejecuciones.crear(manager, {
         id,
         simulada: simular,
