@@ -186,6 +186,13 @@ describe('transport retention', () => {
       'aparcado-viejo-2',
     ]);
     expect(JSON.stringify(reporte)).not.toContain('secreto');
+    // And in the answer, for the run's report.
+    const aparcados = r.find((p) => p.tipo === 'aparcados')!;
+    expect(aparcados.mensajes!.map((m) => [m.cola, m.messageId]).sort()).toEqual([
+      [service, 'aparcado-viejo-1'],
+      [service, 'aparcado-viejo-2'],
+    ]);
+    expect(JSON.stringify(aparcados)).not.toContain('secreto');
   });
 
   it('answers PurgarRetencion through the broker from <service>.retencion with what it removed', async () => {

@@ -19,6 +19,19 @@ export const EdadesRetencion = z.object({
 });
 export type EdadesRetencion = z.infer<typeof EdadesRetencion>;
 
+/** A parked message removed (or that would be): which, from where, why it was parked. Never its body. */
+export const AparcadoQuitado = z.object({
+  cola: z.string(),
+  messageId: z.string(),
+  tipo: z.string().nullable(),
+  aparcadoAt: z.string().nullable(),
+  motivo: z.string().max(500).nullable(),
+});
+export type AparcadoQuitado = z.infer<typeof AparcadoQuitado>;
+
+/** At most this many parked messages are listed in an answer (all are logged by the service). */
+export const MAX_APARCADOS_LISTADOS = 100;
+
 /** One kind, purged (or counted, when simulated): how many, older than what, how long it took. */
 export const Purgado = z.object({
   tipo: z.enum(TIPOS_RETENCION),
@@ -26,6 +39,8 @@ export const Purgado = z.object({
   /** Only what was older than this was removed (ISO). */
   corte: z.iso.datetime({ offset: true }),
   duracionMs: z.number().int().min(0),
+  /** `aparcados` only: the messages, the first MAX_APARCADOS_LISTADOS of them. */
+  mensajes: z.array(AparcadoQuitado).max(MAX_APARCADOS_LISTADOS).optional(),
 });
 export type Purgado = z.infer<typeof Purgado>;
 

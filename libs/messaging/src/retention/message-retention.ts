@@ -3,7 +3,7 @@
 // counted, its cutoff and duration reported (contracts' Purgado). Tables go in short batches
 // (platform's purgeInBatches); parked messages are reported (logged, without bodies) before removal.
 import type { DataSource } from 'typeorm';
-import type { Purgado } from '@lucy/contracts';
+import { MAX_APARCADOS_LISTADOS, type AparcadoQuitado, type Purgado } from '@lucy/contracts';
 import { purgeInBatches, type PurgeOptions } from '@lucy/platform';
 import type { ParkedMessages } from '../admin/parked-messages.js';
 import { inboxCutoff, outboxCutoff, parkedCutoff } from './retention-bounds.js';
@@ -59,11 +59,20 @@ export class MessageRetention {
     const cutoff = parkedCutoff(now, run.parkedRetentionMs);
     let count = 0;
     let oldestKept: Date | null = null;
+    const mensajes: AparcadoQuitado[] = [];
     for (const queue of this.d.queues()) {
       const r = await this.d.parked.removeParkedBefore(queue, cutoff, {
         simulate: run.simulate,
         report: (old) => {
           if (old.length === 0) return;
+          for (const m of old.slice(0, MAX_APARCADOS_LISTADOS - mensajes.length))
+            mensajes.push({
+              cola: queue,
+              messageId: m.messageId,
+              tipo: m.type,
+              aparcadoAt: m.parkedAt ?? m.lastFailure,
+              motivo: m.error?.slice(0, 500) ?? null,
+            });
           // The record of what goes (ids, types, why they failed; never a body: personal data).
           this.d.log.warn(
             {
@@ -94,6 +103,7 @@ export class MessageRetention {
       cantidad: count,
       corte: cutoff.toISOString(),
       duracionMs: Date.now() - started,
+      ...(mensajes.length > 0 ? { mensajes } : {}),
     };
     return { purgado, oldestKept };
   }
