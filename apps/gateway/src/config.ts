@@ -72,6 +72,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * run brings a whole cohort from SIAL, so an expression that fires more often is refused. Tests lower it.
    */
   SCHEDULER_MIN_INTERVAL_S: env.int(1, 86_400).default(300),
+  /** How long a retention run waits for every service's answer before reporting the silent ones (sin_respuesta). */
+  RETENCION_PLAZO_MS: env.int(100).default(30 * 60_000),
+  /** Rows a retention run deletes per statement (one short transaction each), and the pause between two. */
+  RETENCION_LOTE: env.int(1, 100_000).default(1000),
+  RETENCION_PAUSA_MS: env.int(0, 60_000).default(50),
   ...idempotencyConfigShape,
 });
 

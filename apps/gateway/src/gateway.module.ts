@@ -52,7 +52,14 @@ import { GatewayIdsEnPasos1764700000000 } from './persistence/migrations/1764700
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { GatewayLoteBajas1764910000000 } from './persistence/migrations/1764910000000-lote-bajas.js';
 import { GatewayPlanes1765010000000 } from './persistence/migrations/1765010000000-planes.js';
+import { GatewayRetencion1765100000000 } from './persistence/migrations/1765100000000-retencion.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
+import { EjecucionRepository } from './retencion/ejecucion.repository.js';
+import { PurgaGateway } from './retencion/purga-gateway.js';
+import { RetencionController } from './retencion/retencion.controller.js';
+import { RetencionService } from './retencion/retencion.service.js';
+import { RetencionAplicadaHandler } from './handlers/retencion-aplicada.handler.js';
+import { RetencionFallidaHandler } from './handlers/retencion-fallida.handler.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
 import { TareaRepository } from './tareas/tarea.repository.js';
@@ -83,6 +90,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayCiclo1764800000000,
         GatewayLoteBajas1764910000000,
         GatewayPlanes1765010000000,
+        GatewayRetencion1765100000000,
       ],
     }),
     HealthModule,
@@ -112,6 +120,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     BreakersController,
     ConfiguracionController,
     ProgramacionController,
+    RetencionController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -152,6 +161,11 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     LotePlanParteHandler,
     AlumnoEnEsperaHandler,
     BreakerCambiadoHandler,
+    RetencionService,
+    EjecucionRepository,
+    PurgaGateway,
+    RetencionAplicadaHandler,
+    RetencionFallidaHandler,
     ...SAGA_EVENT_HANDLERS,
   ],
 })

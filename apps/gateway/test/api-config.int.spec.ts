@@ -39,6 +39,7 @@ describe('gateway API: configuration', () => {
     'moodleAlEliminar',
     'zonaHoraria',
     'sincronizacion',
+    'retencion',
   ];
 
   beforeAll(async () => {
@@ -201,6 +202,8 @@ describe('gateway API: configuration', () => {
           aprobacionNuevos: true,
           plantillaRetorno: null,
           moodleAlEliminar: 'suspender',
+          // Named with its default value: set (fijada), though not changed.
+          retencion: { dias: 90, auditoriaDias: 365, aparcadosDias: 7 },
         },
       },
     });

@@ -47,7 +47,8 @@ import { sialClassifier } from './sial/sial.errors.js';
     }),
     HealthModule,
     MetricsModule,
-    MessagingModule.forService(),
+    // Answers the gateway's retention runs (libs/messaging retention/): its inbox, outbox and parked messages.
+    MessagingModule.forService({ retention: true }),
     // SIAL's breaker pauses no queue (this one also carries uploads and the releases of students
     // waiting for their account): while it is open a pull is deferred at once, attempts untouched.
     ResilienceModule.forDependency({ name: 'sial', env: 'SIAL', rate: false, queues: [], classify: sialClassifier }),

@@ -32,7 +32,8 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
     }),
     HealthModule,
     MetricsModule,
-    MessagingModule.forService(),
+    // Answers the gateway's retention runs (libs/messaging retention/): its inbox, outbox and parked messages.
+    MessagingModule.forService({ retention: true }),
     // Every send: the relay's rate (SMTP_RPM) and the breaker that pauses this service's queue while the relay is down.
     // One message sent per handler, its slot reserved and waited for before the transaction opens.
     ResilienceModule.forDependency({

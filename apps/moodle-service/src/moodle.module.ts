@@ -44,7 +44,8 @@ import { InscripcionRepository } from './persistence/inscripcion.repository.js';
     }),
     HealthModule,
     MetricsModule,
-    MessagingModule.forService(),
+    // Answers the gateway's retention runs (libs/messaging retention/): its inbox, outbox and parked messages.
+    MessagingModule.forService({ retention: true }),
     // Every Moodle call: the shared rate limit (MOODLE_RPM) and the breaker that pauses this service's queue while Moodle is down.
     // `calls`: what each message makes in the usual case (an enrolment: find the user, create them, enrol;
     // a change of courses: find the user, unenrol, check and enrol; an update: find the user, update it),

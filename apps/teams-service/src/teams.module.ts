@@ -42,7 +42,8 @@ import { UsuarioCreadoRepository } from './persistence/usuario-creado.repository
     }),
     HealthModule,
     MetricsModule,
-    MessagingModule.forService(),
+    // Answers the gateway's retention runs (libs/messaging retention/): its inbox, outbox and parked messages.
+    MessagingModule.forService({ retention: true }),
     // Every Graph call: the shared rate limit (GRAPH_RPM / GRAPH_WRITE_RPM), 429s, and the breaker that
     // pauses this service's queue while Graph is down. No `calls` admission: slots reserved up front were
     // spent late and together (above the rate) when handlers were held up after it. Each call takes its

@@ -29,5 +29,6 @@ export * from './commands/mail.js';
 export * from './events/breaker-cambiado.js';
 export * from './events/limites-cambiados.js';
 export * from './commands/breaker.js';
+export * from './commands/retencion.js';
 export * from './events/configuracion-cambiada.js';
 export * from './registry.js';

@@ -18,6 +18,7 @@ import * as cuentaCommands from './commands/cuenta-teams.js';
 import * as moodleCommands from './commands/moodle.js';
 import * as loteCommands from './commands/lote.js';
 import * as mailCommands from './commands/mail.js';
+import * as retencion from './commands/retencion.js';
 import * as avisoRetorno from './events/aviso-retorno.js';
 import { BreakerCambiado } from './events/breaker-cambiado.js';
 import { LimitesCambiados } from './events/limites-cambiados.js';
@@ -52,6 +53,7 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
     loteCommands,
     mailCommands,
     avisoRetorno,
+    retencion,
   ].flatMap((m) => Object.values(m).filter(isDefinition)),
 ];
 

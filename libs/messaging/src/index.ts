@@ -15,7 +15,15 @@ export {
 export { isControlQueue, type AdmissionHook, type AdmissionRequest, type Admitted } from './consumer/admission.js';
 export { Semaphore } from './consumer/semaphore.js';
 export { H as FailureHeaders } from './consumer/failure-headers.js';
-export type { ParkedMessage } from './admin/parked-messages.js';
+export { parkedAtOf, type ParkedMessage, type ParkedRemoval } from './admin/parked-messages.js';
+export * from './retention/retention-bounds.js';
+export {
+  MessageRetention,
+  type MessageRetentionDeps,
+  type MessageRetentionRun,
+  type RetentionLog,
+} from './retention/message-retention.js';
+export { messageRetentionOf, registerRetention, retentionQueueOf } from './retention/retention-handler.js';
 export { MessagingTables1732000000000 } from './migrations/messaging-tables.migration.js';
 export { MessagingLeases1764700000000 } from './migrations/messaging-leases.migration.js';
 export { parkedQueueName, retryQueueName } from './transport/topology.js';

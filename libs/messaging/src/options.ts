@@ -36,6 +36,11 @@ export interface MessagingOptions {
    * public API only). Default: MESSAGING_SQL, else typeorm (as fast: bench:messaging).
    */
   sql?: 'direct' | 'typeorm';
+  /**
+   * Answer the gateway's retention runs (PurgarRetencion) from `<service>.retencion`: parked messages,
+   * inbox ids and relayed outbox rows past their age (retention/). Needs a DataSource.
+   */
+  retention?: boolean;
   /** How long shutdown waits for in-flight messages and the outbox before closing anyway. */
   shutdownTimeoutMs: number;
   /** The transport's own log level (the service's LOG_LEVEL). */

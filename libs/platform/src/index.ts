@@ -34,6 +34,15 @@ export {
 } from './persistence/database.module.js';
 export { ensureDatabase, ensureSchema, withAdvisoryLock } from './persistence/ensure-database.js';
 export { schemaNameOf, schemaOf } from './persistence/schema-aware-migration.js';
+export {
+  purgeInBatches,
+  PURGE_BATCH_SIZE,
+  PURGE_PAUSE_MS,
+  type PurgeDb,
+  type PurgeOptions,
+  type PurgeResult,
+  type PurgeSpec,
+} from './persistence/purge-in-batches.js';
 
 export { bootstrapService, type BootstrapOptions } from './bootstrap.js';
 

@@ -18,4 +18,5 @@ export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
+  retencion: { dias: 90, auditoriaDias: 365, aparcadosDias: 7 },
 };

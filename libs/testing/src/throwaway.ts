@@ -2,7 +2,7 @@
 // removed at the end, so runs neither see nor leave anything of each other's.
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
-import { parkedQueueName, retryQueueName } from '@lucy/messaging';
+import { parkedQueueName, retentionQueueOf, retryQueueName } from '@lucy/messaging';
 
 export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -29,7 +29,11 @@ export async function dropSchema(db: Queryable, schema: string): Promise<void> {
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
 
-/** Deletes a service's queue with its parked and retry queues (missing ones are fine), on a connection of its own. */
+/**
+ * Deletes a service's queue with its parked and retry queues, and the same of its retention queue
+ * (`<service>.retencion`, declared by services that answer retention runs); missing ones are fine. On a
+ * connection of its own.
+ */
 export async function deleteServiceQueues(
   service: string,
   retryDelaysMs: readonly number[],
@@ -40,7 +44,11 @@ export async function deleteServiceQueues(
     const ch = await conn.createChannel();
     // Deleting a queue that is not there is fine; it must not close the connection under the next one.
     ch.on('error', () => undefined);
-    const queues = [service, parkedQueueName(service), ...retryDelaysMs.map((d) => retryQueueName(service, d))];
+    const queues = [service, retentionQueueOf(service)].flatMap((q) => [
+      q,
+      parkedQueueName(q),
+      ...retryDelaysMs.map((d) => retryQueueName(q, d)),
+    ]);
     for (const queue of queues) await ch.deleteQueue(queue).catch(() => undefined);
   } finally {
     await conn.close().catch(() => undefined);

@@ -138,6 +138,19 @@ const sincronizacion = c.sincronizacion.unwrap().superRefine((s, ctx) => {
   if (problema) ctx.addIssue({ code: 'custom', path: ['cron'], message: problema });
 });
 
+// The retention run's ages (src/retencion): the audit trail is kept at least as long as what it tells of.
+const retencion = c.retencion
+  .unwrap()
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.auditoriaDias < r.dias)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auditoriaDias'],
+        message: `debe ser al menos dias (${r.dias}): la auditoría cuenta lo que pasó con tareas y workflows`,
+      });
+  });
+
 export const ConfiguracionApi = z
   .object({
     loteTamano: c.loteTamano,
@@ -169,6 +182,7 @@ export const ConfiguracionApi = z
       if (problema) ctx.addIssue({ code: 'custom', message: problema });
     }),
     sincronizacion: sincronizacion.default(c.sincronizacion.def.defaultValue),
+    retencion: retencion.default(c.retencion.def.defaultValue),
   })
   .strict();
 
@@ -184,6 +198,7 @@ export const ConfiguracionNombrada = ConfiguracionApi.extend({
   cursosAnteriores: c.cursosAnteriores.unwrap().optional(),
   moodleAlEliminar: c.moodleAlEliminar.unwrap().optional(),
   sincronizacion: sincronizacion.optional(),
+  retencion: retencion.optional(),
 });
 
 /** What the services use when nothing was stored (their own defaults; see each service's config.ts). */
@@ -203,6 +218,7 @@ export const DEFECTO: Configuracion = {
   moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
+  retencion: { dias: 90, auditoriaDias: 365, aparcadosDias: 7 },
 };
 
 export { secretKeyPaths } from '../api/secret-keys.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
 import { FUENTES_SIAL } from '../commands/lote.js';
+import { EdadesRetencion } from '../commands/retencion.js';
 import { EstadoAlumno } from '../common/alumno.js';
 import { porMinuto } from '../common/limites.js';
 
@@ -13,7 +14,7 @@ import { porMinuto } from '../common/limites.js';
  *   (graph), moodle, mail (smtp), through LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
  *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail,
  *   plantillaRetorno → mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates),
- *   moodleAlEliminar (the leave's workflow) → the gateway itself.
+ *   moodleAlEliminar (the leave's workflow), retencion (the ages its retention run sends) → the gateway itself.
  * A service runs on its environment for every key the operator has never set (see `fijadas`).
  */
 export const Configuracion = z.object({
@@ -92,6 +93,12 @@ export const Configuracion = z.object({
       periodo: z.string().min(1).max(20).nullable(),
     })
     .default({ activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null }),
+  /**
+   * Retention (the gateway's retention run, apps/gateway/src/retencion): finished tareas and workflows older
+   * than `dias` days, audit entries older than `auditoriaDias`, parked messages older than `aparcadosDias`
+   * are removed. Absent from versions stored before it existed: 90, 365 and 7.
+   */
+  retencion: EdadesRetencion.default({ dias: 90, auditoriaDias: 365, aparcadosDias: 7 }),
 });
 export type Configuracion = z.infer<typeof Configuracion>;
 

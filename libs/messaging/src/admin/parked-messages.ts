@@ -39,6 +39,24 @@ function describe(queue: string, m: GetMessage): ParkedMessage {
   };
 }
 
+/** When a parked message was parked (older transports wrote only the failure times), or null. */
+export function parkedAtOf(m: Pick<ParkedMessage, 'parkedAt' | 'lastFailure'>): Date | null {
+  const at = new Date(m.parkedAt ?? m.lastFailure ?? NaN);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** What removeParkedBefore found in one parking queue. */
+export interface ParkedRemoval {
+  /** The messages parked before the cutoff: reported before they are removed. */
+  old: ParkedMessage[];
+  /** How many of them were removed (0 when simulating; fewer if some were replayed meanwhile). */
+  removed: number;
+  /** The oldest parked message left in the queue, or null if none is (undated ones do not count). */
+  oldestKept: Date | null;
+  /** Messages with no date: kept. */
+  undated: number;
+}
+
 export class ParkedMessages {
   constructor(private readonly connection: AmqpConnection) {}
 
@@ -107,6 +125,43 @@ export class ParkedMessages {
       return messageId ? 'stop' : 'next';
     });
     return replayed;
+  }
+
+  /**
+   * Removes the messages parked in `queue` before `cutoff`, in two passes: the first counts them and hands
+   * them to `report` (nothing is removed before it returns), the second acks exactly those still there.
+   * `simulate`: the first pass only. Newer and undated messages stay, in their order.
+   */
+  async removeParkedBefore(
+    queue: string,
+    cutoff: Date,
+    opts: { simulate?: boolean; report?: (old: ParkedMessage[]) => void | Promise<void> } = {},
+  ): Promise<ParkedRemoval> {
+    const old: ParkedMessage[] = [];
+    let oldestKept: Date | null = null;
+    let undated = 0;
+    await this.scan(queue, async (_ch, m) => {
+      const d = describe(queue, m);
+      const at = parkedAtOf(d);
+      if (at === null) undated++;
+      else if (at < cutoff) old.push({ ...d, body: '' });
+      else if (oldestKept === null || at < oldestKept) oldestKept = at;
+      return 'next';
+    });
+    await opts.report?.(old);
+    if (opts.simulate || old.length === 0) return { old, removed: 0, oldestKept, undated };
+    const marks = new Set(old.map((m) => `${m.messageId}\u0000${m.parkedAt ?? m.lastFailure}`));
+    let removed = 0;
+    await this.scan(queue, async (ch, m) => {
+      const d = describe(queue, m);
+      const at = parkedAtOf(d);
+      if (at === null || at >= cutoff || !marks.delete(`${d.messageId}\u0000${d.parkedAt ?? d.lastFailure}`))
+        return 'next';
+      ch.ack(m);
+      removed++;
+      return marks.size === 0 ? 'stop' : 'next';
+    });
+    return { old, removed, oldestKept, undated };
   }
 
   async discard(queue: string, messageId?: string): Promise<number> {

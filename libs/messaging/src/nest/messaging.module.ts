@@ -18,6 +18,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, createLogger, HealthRegistry, MetricsService, type BaseConfig } from '@lucy/platform';
 import { messagingDefaults, type MessagingOptions } from '../options.js';
 import { MessagingRuntime } from '../runtime.js';
+import { registerRetention } from '../retention/retention-handler.js';
 import { HANDLER_METADATA, type HandlerMetadata } from './handler.decorator.js';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -36,6 +37,7 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
     private readonly runtime: MessagingRuntime,
     private readonly discovery: DiscoveryService,
     @Optional() private readonly health?: HealthRegistry,
+    @Optional() private readonly dataSource?: DataSource,
   ) {}
 
   onModuleInit(): void {
@@ -51,6 +53,14 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
       if (meta.transaction === 'own')
         this.runtime.handle(meta.definition, handle, { ...base, transaction: 'own', lease: meta.lease });
       else this.runtime.handle(meta.definition, handle, base);
+    }
+    if (this.runtime.opts.retention) {
+      if (!this.dataSource) throw new Error('messaging: retention needs a DataSource');
+      registerRetention(
+        this.runtime,
+        this.dataSource,
+        createLogger(this.runtime.opts.service, { level: this.runtime.opts.logLevel }),
+      );
     }
     this.health?.register('broker', async () => {
       const status = this.runtime.connection.status();
