@@ -39,7 +39,8 @@ describe('guards against the Graph stand-in', () => {
   it('two replicas at R against a stand-in enforcing R: zero 429s, and at least 0.95 R achieved', async () => {
     // Entra's write bucket scaled down to a test: 20 writes per second (1,200/min), a bucket of 20, so
     // going even 10% over R would be refused within ~10 s of this ~20 s run: the stand-in is the judge of
-    // "never more than R" (zero 429s); the pacing itself is measured in rate-limit.int.spec.ts.
+    // "never more than R" (zero 429s); the pacing itself is measured in rate-limit.int.spec.ts. The guards
+    // have graph's preset burst (4 writes at once from the idle start): within the stand-in's bucket of 20.
     sandbox.graph.store.configure({ throttle: { writeLimit: 20, writeWindowSeconds: 1 } });
     const pair = replicas(2, 6000, 1200);
     const run = await runWrites(sandbox, pair, 400);
