@@ -36,7 +36,8 @@ const STALL_MS = Number(process.env.NO_OVERSHOOT_STALL_MS ?? 800);
 const STALL_EVERY_MS = 20_000;
 const CALLERS = 16; // per replica: more than the guard's capacity (10), and far more than R needs
 const WINDOWS_MS = [10_000, 150_000];
-const BURST = rateBurst('graph'); // what graphGuard gives each replica, as teams-service runs
+// Each replica's burst tolerance: graph's preset, as teams-service runs (NO_OVERSHOOT_BURST to compare).
+const BURST = Number(process.env.NO_OVERSHOOT_BURST ?? rateBurst('graph'));
 const allowance = (windowMs: number) =>
   mostCallsInWindow({ rpm: R, burst: BURST }, windowMs) + (STALL_MS > 0 ? Math.ceil(windowMs / STALL_EVERY_MS) : 0);
 
@@ -72,7 +73,7 @@ async function run(replicas: number): Promise<Outcome> {
   for (let i = 0; i < replicas; i++) {
     const redis = await ready(connectRedis());
     connections.push(redis);
-    guards.push(graphGuard(api, redis, 6000, R));
+    guards.push(graphGuard(api, redis, 6000, R, undefined, BURST));
   }
   try {
     const clients = await Promise.all(guards.map((g) => GraphLike.connect(sandbox, g)));
