@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { env } from '@lucy/platform';
 import { DEFAULT_BREAKER, type BreakerOptions } from './breaker/breaker.js';
-import { ratePreset, type RatePresetName } from './rate/presets.js';
+import { rateBurst, ratePreset, type RatePresetName } from './rate/presets.js';
 import type { RateLimits } from './rate/rate.types.js';
 
 const positive = (name: string) =>
@@ -21,7 +21,8 @@ export function resilienceEnv() {
 
 /**
  * <P>_RATE_PRESET (default|seed), <P>_RPM, <P>_WRITE_RPM (0 = no write budget) — absent RPMs come from
- * the preset —, <P>_RATE_MAX_WAIT_MS, <P>_BREAKER_TIMEOUT_MS, <P>_BREAKER_CAPACITY,
+ * the preset —, <P>_RATE_BURST (calls an idle budget may send beyond the spacing; absent: the preset's),
+ * <P>_RATE_MAX_WAIT_MS, <P>_BREAKER_TIMEOUT_MS, <P>_BREAKER_CAPACITY,
  * <P>_BREAKER_VOLUME_THRESHOLD, <P>_BREAKER_ERROR_THRESHOLD_PERCENTAGE, <P>_BREAKER_RESET_TIMEOUT_MS,
  * <P>_BREAKER_ROLLING_COUNT_TIMEOUT_MS.
  */
@@ -34,6 +35,7 @@ export function dependencyEnv<P extends string>(prefix: P, breaker: Partial<Brea
       .number({ error: 'must be a number' })
       .min(0, { error: 'must be 0 (no write budget) or more' })
       .optional(),
+    [`${prefix}_RATE_BURST`]: env.int(0, 1000).optional(),
     [`${prefix}_RATE_MAX_WAIT_MS`]: env.int(0).default(30_000),
     [`${prefix}_BREAKER_TIMEOUT_MS`]: env.int(1).default(b.timeoutMs),
     [`${prefix}_BREAKER_CAPACITY`]: env.int(1, 10_000).default(b.capacity),
@@ -48,6 +50,7 @@ type DependencyVar =
   | 'RATE_PRESET'
   | 'RPM'
   | 'WRITE_RPM'
+  | 'RATE_BURST'
   | 'RATE_MAX_WAIT_MS'
   | 'BREAKER_TIMEOUT_MS'
   | 'BREAKER_CAPACITY'
@@ -57,7 +60,7 @@ type DependencyVar =
   | 'BREAKER_ROLLING_COUNT_TIMEOUT_MS';
 
 export interface DependencySettings {
-  rate: { limits: RateLimits; maxWaitMs: number; replicas: number };
+  rate: { limits: RateLimits; maxWaitMs: number; replicas: number; burst: number };
   breaker: BreakerOptions;
 }
 
@@ -68,13 +71,15 @@ export function dependencyOptionsFrom(
   api: string,
 ): DependencySettings {
   const v = (name: DependencyVar) => config[`${prefix}_${name}`] as number | string | undefined;
-  const preset = ratePreset(api, (v('RATE_PRESET') as RatePresetName | undefined) ?? 'default');
+  const presetName = (v('RATE_PRESET') as RatePresetName | undefined) ?? 'default';
+  const preset = ratePreset(api, presetName);
   const writeRpm = v('WRITE_RPM') === undefined ? (preset.writeRpm ?? null) : Number(v('WRITE_RPM')) || null;
   return {
     rate: {
       limits: { rpm: Number(v('RPM') ?? preset.rpm), writeRpm },
       maxWaitMs: Number(v('RATE_MAX_WAIT_MS') ?? 30_000),
       replicas: Number(config.RATE_LIMIT_REPLICAS ?? 2),
+      burst: Number(v('RATE_BURST') ?? rateBurst(api, presetName)),
     },
     breaker: {
       timeoutMs: Number(v('BREAKER_TIMEOUT_MS') ?? DEFAULT_BREAKER.timeoutMs),

@@ -14,6 +14,7 @@ export {
   type RateBackend,
 } from './rate/rate-limiter.js';
 export { LocalRateStore } from './rate/local-rate.store.js';
+export { mostCallsInWindow, slotsInWindow, type WindowBoundOptions } from './rate/window-bound.js';
 export { RedisRateStore } from './rate/redis-rate.store.js';
 export { BreakerOpenError, DEFAULT_BREAKER, type BreakerOptions, type BreakerState } from './breaker/breaker.js';
 export { BreakerQueues, type QueueRuntime } from './breaker/breaker-queues.js';

@@ -1,6 +1,6 @@
 // The shared limiter against the real Redis: two instances stand for two replicas of a service.
 import type { Redis } from 'ioredis';
-import { RedisRateStore, SharedRateLimiter } from '../src/index.js';
+import { DEFAULT_AIMD, LocalRateStore, RedisRateStore, SharedRateLimiter, slotsInWindow } from '../src/index.js';
 import { connectRedis, dropKeys, maxInWindow, ready, sleep, uniqueApi } from './support/redis.js';
 
 let redis: Redis;
@@ -13,9 +13,12 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+// Each replica with the same burst tolerance, as every replica of a service is configured alike.
+const BURST = 2;
+
 function replica(api: string, rpm: number, writeRpm?: number, conn: Redis = redis) {
   return new SharedRateLimiter(
-    { api, limits: { rpm, writeRpm }, replicas: 2, maxWaitMs: 60_000 },
+    { api, limits: { rpm, writeRpm }, replicas: 2, maxWaitMs: 60_000, burst: BURST },
     new RedisRateStore(conn, api),
   );
 }
@@ -41,13 +44,14 @@ describe('SharedRateLimiter on Redis', () => {
     await Promise.all([drive(replica(api, R), 'read', until, times), drive(replica(api, R), 'read', until, times)]);
 
     const sorted = times.sort((a, b) => a - b);
-    const achievedPerMin = ((sorted.length - 1) / (sorted.at(-1)! - sorted[0])) * 60_000;
+    // The burst goes at once at the start (an idle budget); the rate is what follows it.
+    const achievedPerMin = ((sorted.length - 1 - BURST) / (sorted.at(-1)! - sorted[0])) * 60_000;
     expect(achievedPerMin).toBeGreaterThanOrEqual(0.95 * R);
     expect(achievedPerMin).toBeLessThanOrEqual(1.01 * R);
-    // Even pacing, not bursts: no 3 s hold more than their share. Slots are exact; what is measured here is
-    // when each caller woke up, which a busy event loop can make a little late (never early): +3 allows
-    // ~150 ms of lateness.
-    expect(maxInWindow(sorted, 3000)).toBeLessThanOrEqual(3 * (R / 60) + 3);
+    // Even pacing: no 3 s hold more than their share and the burst tolerance (window-bound.ts). What is
+    // measured here is when each caller woke up, which a busy event loop can make a little late (never
+    // early): +3 allows ~150 ms of lateness.
+    expect(maxInWindow(sorted, 3000)).toBeLessThanOrEqual(slotsInWindow(R, 3000, BURST) + 3);
   });
 
   it('budgets writes separately from the total, across replicas', async () => {
@@ -64,13 +68,40 @@ describe('SharedRateLimiter on Redis', () => {
       drive(a, 'read', until, reads, 3),
       drive(b, 'read', until, reads, 3),
     ]);
-    // + 2: a write may go up to 200 ms (one interval) late and still go (rate-limiter.ts, wokeLate).
-    expect(maxInWindow(writes, 2000)).toBeLessThanOrEqual(2 * (300 / 60) + 2);
-    expect(maxInWindow([...writes, ...reads], 2000)).toBeLessThanOrEqual(2 * (1200 / 60) + 3);
+    // The slots and the burst (window-bound.ts), + 2: a write may go up to 200 ms (one interval) late and
+    // still go (rate-limiter.ts, wokeLate).
+    expect(maxInWindow(writes, 2000)).toBeLessThanOrEqual(slotsInWindow(300, 2000, BURST) + 2);
+    expect(maxInWindow([...writes, ...reads], 2000)).toBeLessThanOrEqual(slotsInWindow(1200, 2000, BURST) + 3);
     // Writes also queue for the total behind the reads ahead of them, so they get most, not all, of their 15
     // slots; a write whose timer fires more than 200 ms late on a loaded machine takes a new slot
     // (rate-limiter.ts), one fewer.
     expect(writes.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('lets an idle budget send `burst` calls at once, then spaces them — the same slots as the local store', async () => {
+    const api = uniqueApi('burst');
+    apis.push(api);
+    const shared = new RedisRateStore(redis, api);
+    const clock = { now: 0 };
+    const local = new LocalRateStore(1, () => clock.now);
+    const limits = { rpm: 600, writeRpm: 300 };
+    const kinds = [true, false, true, true, false, true, true];
+    const slots = async (s: RedisRateStore | LocalRateStore) => {
+      const out: number[] = [];
+      let first: number | undefined;
+      for (const write of kinds) {
+        const r = await s.reserve(limits, write, 60_000, DEFAULT_AIMD, 2);
+        first ??= r.now;
+        out.push(Math.round(r.now + r.waitMs - first));
+      }
+      return out;
+    };
+    const local0 = await slots(local);
+    // Reads 100 ms apart, writes 200 ms apart (and behind the reads), each budget 2 calls ahead when idle:
+    // three go at once, then the spacing holds (4 writes in 400 ms: 2 slots + the burst of 2).
+    expect(local0).toEqual([0, 0, 0, 100, 200, 300, 400]);
+    // Redis's clock moves on by a fraction of a millisecond per call: from the fourth on the slots are TAT's.
+    expect((await slots(shared)).slice(3)).toEqual(local0.slice(3));
   });
 
   it('makes the other replica wait out a 429 seen by one', async () => {
@@ -110,7 +141,7 @@ describe('SharedRateLimiter on Redis', () => {
     const b = replica(api, 600);
     await a.setLimits({ rpm: 60 });
     expect(await b.snapshot()).toMatchObject({ limits: { rpm: 60 }, changedAtRuntime: true, backend: 'redis' });
-    await b.acquire('read');
+    for (let i = 0; i <= BURST; i++) await b.acquire('read'); // the idle budget's burst
     const started = Date.now();
     await b.acquire('read');
     expect(Date.now() - started).toBeGreaterThanOrEqual(990); // 60/min: one a second
@@ -123,7 +154,8 @@ describe('SharedRateLimiter on Redis', () => {
     nowhere.on('error', () => undefined);
     try {
       const limiter = replica(uniqueApi('fallback'), 1200, undefined, nowhere);
-      await limiter.acquire('read');
+      // The burst is shared like the rate: this replica's half of it goes at once.
+      for (let i = 0; i <= BURST / 2; i++) await limiter.acquire('read');
       expect(limiter.backend).toBe('local');
       const started = Date.now();
       await limiter.acquire('read');

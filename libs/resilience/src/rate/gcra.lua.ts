@@ -7,7 +7,14 @@
 // "everyone wait until" for a 429. GCRA (the generic cell rate algorithm) keeps one timestamp per budget —
 // the theoretical arrival time (TAT) of the next call — so calls are spaced exactly 60/rpm s apart across
 // every replica. Each caller reserves its slot (TAT moves on by one interval) and sleeps until it: no
-// polling, no thundering herd. The 429 pause and the AIMD factor live in the same hash, so a Retry-After
+// polling, no thundering herd.
+//
+// Burst tolerance (GCRA's τ = burst · T): a slot may be up to τ earlier than TAT, so an idle budget lets
+// `burst` calls go at once beyond the spacing — one student's two Graph writes need not wait 60/R s for
+// each other — and a busy one is spaced exactly as before (TAT only moves forward, by T per call). Any two
+// slots k calls apart are then at least k·T − τ apart, so a window of W ms holds at most R·W/60,000 + burst
+// of them (window-bound.ts). No tolerance while a 429 pause is in force: the callers it held do not go
+// together at its end. The 429 pause and the AIMD factor live in the same hash, so a Retry-After
 // seen by one replica holds back all of them. Time is Redis's (TIME), so replicas' clocks do not matter.
 //
 // Keys (hash-tagged by API so both sit in one Redis Cluster slot):
@@ -32,7 +39,7 @@ local wrpm = tonumber(lim[2]) or tonumber(ARGV[2])`;
 
 const fmt = (x: string) => `string.format('%.3f', ${x})`;
 
-/** ARGV: defaultRpm, defaultWriteRpm (0 = none), write (0/1), maxWaitMs, recovery ('<delayMs>:<doublingMs>'), ttlMs → {granted, waitMs, rpm, writeRpm, factor, now} */
+/** ARGV: defaultRpm, defaultWriteRpm (0 = none), write (0/1), maxWaitMs, recovery ('<delayMs>:<doublingMs>'), ttlMs, burst → {granted, waitMs, rpm, writeRpm, factor, now} */
 export const RESERVE = `${NOW}
 ${FACTOR}
 ${LIMITS}
@@ -41,14 +48,19 @@ local f = factor(s, ARGV[5], now)
 local all = rpm * f
 local writes = wrpm * f
 local useWrite = ARGV[3] == '1' and wrpm > 0
-local slot = math.max(now, tonumber(s[5]) or 0, tonumber(s[3]) or 0)
-if useWrite then slot = math.max(slot, tonumber(s[4]) or 0) end
+local pause = tonumber(s[5]) or 0
+local burst = tonumber(ARGV[7]) or 0
+if pause > now then burst = 0 end
+local tatAll = tonumber(s[3]) or 0
+local tatWrite = tonumber(s[4]) or 0
+local slot = math.max(now, pause, tatAll - burst * 60000 / all)
+if useWrite then slot = math.max(slot, tatWrite - burst * 60000 / writes) end
 local wait = slot - now
 if wait > tonumber(ARGV[4]) then
   return {0, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}, ${fmt('now')}}
 end
-redis.call('HSET', KEYS[2], 'tat:all', ${fmt('slot + 60000 / all')})
-if useWrite then redis.call('HSET', KEYS[2], 'tat:write', ${fmt('slot + 60000 / writes')}) end
+redis.call('HSET', KEYS[2], 'tat:all', ${fmt('math.max(tatAll, slot) + 60000 / all')})
+if useWrite then redis.call('HSET', KEYS[2], 'tat:write', ${fmt('math.max(tatWrite, slot) + 60000 / writes')}) end
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 return {1, ${fmt('wait')}, ${fmt('all')}, ${fmt('writes')}, ${fmt('f')}, ${fmt('now')}}`;
 

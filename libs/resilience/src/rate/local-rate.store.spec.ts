@@ -14,6 +14,60 @@ describe('LocalRateStore (the algorithm the Redis script shares)', () => {
     expect(waits).toEqual([0, 100, 200, 300]);
   });
 
+  it('lets an idle budget send `burst` calls beyond the spacing, then spaces them again', async () => {
+    const { s, clock } = store();
+    const waits = [];
+    for (let i = 0; i < 5; i++) waits.push((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD, 2)).waitMs);
+    expect(waits).toEqual([0, 0, 0, 100, 200]);
+    // Idle again only once TAT is behind the clock: 300 ms after the last slot, the tolerance is whole again.
+    clock.now += 500;
+    const again = [];
+    for (let i = 0; i < 4; i++) again.push((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD, 2)).waitMs);
+    expect(again).toEqual([0, 0, 0, 100]);
+  });
+
+  it('never grants more than R·W/60 + burst slots in any window, whenever the calls come', async () => {
+    const { s, clock } = store();
+    const T = 100; // 600/min
+    const slots: number[] = [];
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 3000; i++) {
+      clock.now += random() < 0.3 ? random() * 400 : 0; // idle stretches and crowds
+      const r = await s.reserve({ rpm: 600 }, false, 600_000, DEFAULT_AIMD, 3);
+      slots.push(r.now + r.waitMs);
+    }
+    slots.sort((a, b) => a - b);
+    for (const W of [T, 1000, 10_000]) {
+      let most = 0;
+      for (let i = 0, j = 0; j < slots.length; j++) {
+        while (slots[j] - slots[i] >= W) i++;
+        most = Math.max(most, j - i + 1);
+      }
+      expect(most).toBeLessThanOrEqual(W / T + 3);
+    }
+  });
+
+  it('gives no burst while a 429 pause is in force: the calls it held are spaced at its end', async () => {
+    const { s } = store();
+    await s.throttled(1000, DEFAULT_AIMD, DEFAULT_BACKOFF);
+    const waits = [];
+    for (let i = 0; i < 3; i++) waits.push((await s.reserve({ rpm: 600 }, false, 60_000, DEFAULT_AIMD, 4)).waitMs);
+    expect(waits).toEqual([1000, 1100, 1200]);
+  });
+
+  it('applies the burst to the write budget too, and shares it like the rate in a fallback', async () => {
+    const { s } = store();
+    const limits = { rpm: 6000, writeRpm: 60 };
+    const writes = [];
+    for (let i = 0; i < 3; i++) writes.push((await s.reserve(limits, true, 60_000, DEFAULT_AIMD, 1)).waitMs);
+    expect(writes).toEqual([0, 0, 1000]);
+    const half = store(2).s; // two replicas falling back: 30 writes/min each and half the burst
+    const shared = [];
+    for (let i = 0; i < 3; i++) shared.push((await half.reserve(limits, true, 60_000, DEFAULT_AIMD, 2)).waitMs);
+    expect(shared).toEqual([0, 0, 2000]);
+  });
+
   it('budgets writes on top of the total: a write waits for both', async () => {
     const { s } = store();
     const limits = { rpm: 600, writeRpm: 60 };

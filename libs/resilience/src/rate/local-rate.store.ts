@@ -36,20 +36,29 @@ export class LocalRateStore implements RateStore {
     return recoveredFactor(this.factor, this.since, now, aimd);
   }
 
-  async reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation> {
+  async reserve(
+    defaults: RateLimits,
+    write: boolean,
+    maxWaitMs: number,
+    aimd: AimdOptions,
+    burst = 0,
+  ): Promise<Reservation> {
     const now = this.clock();
     const { rpm, writeRpm } = this.limits(defaults);
     const f = this.effectiveFactor(now, aimd);
     const all = (rpm * f) / this.share;
     const writes = writeRpm ? (writeRpm * f) / this.share : null;
     const useWrite = write && writes !== null;
-    let slot = Math.max(now, this.pause, this.tatAll);
-    if (useWrite) slot = Math.max(slot, this.tatWrite);
+    // The burst tolerance τ = burst · T (gcra.lua.ts): none while a 429 pause is in force. Shared like the
+    // rate, so N replicas falling back together still allow `burst` calls beyond the spacing in all.
+    const b = this.pause > now ? 0 : burst / this.share;
+    let slot = Math.max(now, this.pause, this.tatAll - (b * 60_000) / all);
+    if (useWrite) slot = Math.max(slot, this.tatWrite - (b * 60_000) / writes!);
     const waitMs = slot - now;
     const out = { rpm: all, writeRpm: writes, factor: f, now };
     if (waitMs > maxWaitMs) return { granted: false, waitMs, ...out };
-    this.tatAll = slot + 60_000 / all;
-    if (useWrite) this.tatWrite = slot + 60_000 / writes!;
+    this.tatAll = Math.max(this.tatAll, slot) + 60_000 / all;
+    if (useWrite) this.tatWrite = Math.max(this.tatWrite, slot) + 60_000 / writes!;
     return { granted: true, waitMs, ...out };
   }
 

@@ -22,7 +22,29 @@ export const RATE_PRESETS: Record<string, Record<RatePresetName, RateLimits>> = 
   smtp: { default: { rpm: 30 }, seed: { rpm: 10 } },
 };
 
+/**
+ * Calls an idle budget may send at once beyond the spacing (the GCRA's burst tolerance, rate-limiter.ts),
+ * per API and preset; `<P>_RATE_BURST` overrides it.
+ *   graph: 4 — two students' accounts (create + licence each) without waiting 60/R for each other. Any
+ *     150 s then holds at most 2,750 write slots at 1,100/min + 4 + 5 for the late tolerance = 2,759 writes,
+ *     within Entra's 3,000 (presets.spec.ts checks it), and 241 left for an operator's manual work.
+ *   moodle, smtp: none — Moodle falls over under load and relays refuse bursts; a student's Moodle calls
+ *     and email are not on the account's path, and an idle budget already grants its first call at once.
+ *   seed: none — the old system's pace, exactly.
+ */
+export const RATE_BURSTS: Record<string, Record<RatePresetName, number>> = {
+  graph: { default: 4, seed: 0 },
+};
+
+/** Entra ID's write quota per application and tenant: what graph's default preset must stay within. */
+export const ENTRA_WRITE_QUOTA = { writes: 3000, windowMs: 150_000 };
+
 /** The preset for an API; an API without one gets a cautious 60/min. */
 export function ratePreset(api: string, name: RatePresetName = 'default'): RateLimits {
   return { ...(RATE_PRESETS[api]?.[name] ?? { rpm: name === 'seed' ? 10 : 60 }) };
+}
+
+/** The preset's burst tolerance (calls); 0 for an API without one. */
+export function rateBurst(api: string, name: RatePresetName = 'default'): number {
+  return RATE_BURSTS[api]?.[name] ?? 0;
 }

@@ -35,6 +35,12 @@ export interface RateLimiterOptions {
   backoff?: Partial<BackoffOptions>;
   /** How late past its slot a waking caller may still go (at least half an interval); default 200 ms. */
   lateToleranceMs?: number;
+  /**
+   * Calls an idle budget may send at once beyond the spacing (GCRA's τ = burst · 60/rpm s; gcra.lua.ts),
+   * per budget (all, writes); default 0. Any window of W s then holds at most R·W/60 + burst slots
+   * (window-bound.ts): keep R·W/60 + burst + the late tolerance's calls under the API's quota.
+   */
+  burst?: number;
 }
 
 export interface RateLimiterHooks {
@@ -64,6 +70,7 @@ export class SharedRateLimiter {
   private readonly backoff: BackoffOptions;
   private readonly maxWaitMs: number;
   private readonly lateToleranceMs: number;
+  private readonly burst: number;
   private backendNow: RateBackend;
 
   constructor(
@@ -79,6 +86,7 @@ export class SharedRateLimiter {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
     this.lateToleranceMs = opts.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
+    this.burst = Math.max(0, Math.floor(opts.burst ?? 0));
     this.backendNow = shared ? 'redis' : 'local';
   }
 
@@ -148,7 +156,7 @@ export class SharedRateLimiter {
 
   /** One slot of this kind, within maxWaitMs; RateLimitDeferral when it is further away. */
   private async reserveOne(kind: CallKind): Promise<Reservation> {
-    const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd));
+    const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', this.maxWaitMs, this.aimd, this.burst));
     this.hooks.onReservation?.(r);
     if (!r.granted) {
       throw new RateLimitDeferral(
@@ -167,7 +175,7 @@ export class SharedRateLimiter {
 
   /** A slot only if it is due within graceMs (then waited for); false, with nothing reserved, otherwise. */
   async tryAcquire(kind: CallKind, graceMs: number): Promise<boolean> {
-    const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', graceMs, this.aimd));
+    const r = await this.use((s) => s.reserve(this.defaults, kind === 'write', graceMs, this.aimd, this.burst));
     this.hooks.onReservation?.(r);
     if (!r.granted) return false;
     this.hooks.onWait?.(kind, r.waitMs);

@@ -82,7 +82,14 @@ export interface RateSnapshot {
 
 /** Where the limiter keeps its state: Redis (shared by every replica) or this process (fallback). */
 export interface RateStore {
-  reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation>;
+  /** `burst`: calls an idle budget may send beyond the spacing (GCRA's τ = burst · 60/rpm s); 0 by default. */
+  reserve(
+    defaults: RateLimits,
+    write: boolean,
+    maxWaitMs: number,
+    aimd: AimdOptions,
+    burst?: number,
+  ): Promise<Reservation>;
   /** Milliseconds left of a 429 pause, 0 when none. */
   pausedFor(): Promise<number>;
   /** The 429 pause left and the store's clock now (to tell how late a caller woke for its slot). */

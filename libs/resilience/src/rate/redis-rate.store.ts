@@ -48,7 +48,13 @@ export class RedisRateStore implements RateStore {
     return fn.call(this.redis, this.limitsKey, this.stateKey, ...args) as Promise<string[]>;
   }
 
-  async reserve(defaults: RateLimits, write: boolean, maxWaitMs: number, aimd: AimdOptions): Promise<Reservation> {
+  async reserve(
+    defaults: RateLimits,
+    write: boolean,
+    maxWaitMs: number,
+    aimd: AimdOptions,
+    burst = 0,
+  ): Promise<Reservation> {
     const [granted, wait, rpm, writeRpm, factor, now] = await this.run(
       'lucyRateReserve',
       defaults.rpm,
@@ -57,6 +63,7 @@ export class RedisRateStore implements RateStore {
       maxWaitMs,
       recovery(aimd),
       STATE_TTL_MS,
+      burst,
     );
     return {
       granted: Number(granted) === 1,

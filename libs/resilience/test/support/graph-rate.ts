@@ -1,7 +1,7 @@
 // Drives Graph-like clients ("replicas") through their guards against the stand-in, and measures what
 // reached it. Used by graph.int.spec.ts and by bench/ratelimit.bench.ts.
 import type { Redis } from 'ioredis';
-import { createDependencyGuard, type DependencyGuard } from '../../src/index.js';
+import { createDependencyGuard, rateBurst, type DependencyGuard } from '../../src/index.js';
 import { GraphLike } from './graph-like.js';
 import { maxInWindow } from './redis.js';
 import type { Sandbox } from './sandbox.js';
@@ -23,11 +23,12 @@ export function graphGuard(
   rpm: number,
   writeRpm: number | null,
   capacity = 10,
+  burst = rateBurst('graph'), // the preset's, as teams-service runs
 ): DependencyGuard {
   return createDependencyGuard(
     {
       name: 'graph',
-      rate: { api, limits: { rpm, writeRpm }, maxWaitMs: 600_000 },
+      rate: { api, limits: { rpm, writeRpm }, maxWaitMs: 600_000, burst },
       breaker: { timeoutMs: 10_000, capacity, volumeThreshold: 50, resetTimeoutMs: 5000 },
     },
     { redis },
