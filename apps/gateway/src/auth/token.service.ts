@@ -83,7 +83,7 @@ export class TokenService implements OnApplicationBootstrap {
 
   /** The holder of a token that is valid now, or undefined. */
   async verificar(token: string): Promise<Identity | undefined> {
-    const row = await this.repo.vigente(this.db.manager, hashToken(token));
+    const row = await this.repo.vigente(this.db, hashToken(token));
     if (!row) return undefined;
     const ahora = Date.now();
     if (ahora - (this.marcadoAt.get(row.id) ?? -Infinity) >= MARCA_CADA_MS) {

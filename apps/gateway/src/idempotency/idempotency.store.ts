@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { InjectConfig, type BaseConfig } from '@lucy/platform';
 import type { SealedSecret } from '@lucy/contracts';
+import { prepared } from '../persistence/prepared.js';
 
 export interface StoredAnswer {
   status: number;
@@ -82,7 +83,9 @@ export class IdempotencyStore {
    * expired one, or the same request's claim whose lease ran out (the conditions the INSERT takes a row on).
    */
   private async existing(tokenId: string, key: string, fingerprint: string): Promise<Claim | undefined> {
-    const [row] = await this.db.query(
+    const [row] = await prepared(
+      this.db,
+      'gateway-idempotency-existing',
       `SELECT fingerprint, claim_id, completed_at, status, headers, body FROM ${this.t}
         WHERE token_id = $1 AND key = $2 AND expires_at > now()
           AND NOT (completed_at IS NULL AND fingerprint = $3 AND claimed_at < now() - $4 * interval '1 millisecond')`,

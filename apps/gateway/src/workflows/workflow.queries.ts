@@ -10,6 +10,7 @@ import { pasosDe } from '../ciclo/ciclo.saga.js';
 import { DESCRIPCION_PASOS, idDe, NO_CRITICOS } from '../sagas/onboarding.saga.js';
 import { AuditoriaRepository, type AsientoLeido } from './auditoria.repository.js';
 import { isoSql } from './json.sql.js';
+import { prepared } from '../persistence/prepared.js';
 
 @Injectable()
 export class WorkflowQueries {
@@ -29,8 +30,11 @@ export class WorkflowQueries {
    * trip for each (the page is what the dashboard and the operators read most).
    */
   async alumno(alumnoId: string) {
-    const [w] = await this.db.query(
-      `SELECT w.*,
+    const [w] = await prepared(
+      this.db,
+      'gateway-alumno',
+      `SELECT w.id, w.tipo, w.estado, w.lote_id, w.correlation_id, w.alumno, w.upn, w.cursos, w.avisos, w.error,
+              w.atascado, w.vence_at, w.created_at, w.updated_at, w.finished_at,
               (SELECT coalesce(json_agg(${this.pasoJson('p')} ORDER BY p.orden), '[]')
                  FROM ${this.s}.workflow_paso p WHERE p.workflow_id = w.id) AS pasos,
               (SELECT coalesce(json_agg(json_build_object('id', c.id, 'tipo', c.tipo, 'estado', c.estado, 'datos', c.datos,
