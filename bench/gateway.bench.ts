@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import { build } from '../tools/build.js';
 import { amqpUrlFor, databaseUrlFor, deleteVhost, dropDatabase, freshVhost } from '../tools/isolation.js';
 import { ROOT, startStack } from '../tools/stack.js';
-import { backendsOf, cpuMs } from './support/cpu.js';
+import { backendsOf, cpuMs, rssMb } from './support/cpu.js';
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const CONNECTIONS = num('BENCH_GATEWAY_CONNECTIONS', 50);
@@ -100,6 +100,7 @@ async function main() {
       };
       alumnoId = lista.items[0]?.alumnoId;
     }
+    const rssIdle = rssMb(gatewayPid);
     const figures = [
       await load('alumno', gatewayPid, { url: `${gw}/api/v1/alumnos/${alumnoId}`, headers }),
       await load('reenviar', gatewayPid, {
@@ -110,7 +111,9 @@ async function main() {
       }),
       await load('live', gatewayPid, { url: `${gw}/health/live` }),
     ];
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each (latency in ms; CPU in ms per request):`);
+    const rss = { idle: rssIdle, afterLoad: rssMb(gatewayPid) };
+    console.log(`\ngateway resident memory (MB): ${rss.idle} idle, ${rss.afterLoad} after the load`);
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each (latency in ms; CPU in ms per request):`);
     console.table(figures);
     const [alumno, reenviar] = figures;
     console.table([
@@ -127,7 +130,9 @@ async function main() {
         met: reenviar.reqPerSec >= 1000 && reenviar.p97_5 < 50,
       },
     ]);
-    console.log(JSON.stringify({ bench: 'gateway', connections: CONNECTIONS, seconds: SECONDS, figures }));
+    console.log(
+      JSON.stringify({ bench: 'gateway', connections: CONNECTIONS, seconds: SECONDS, figures, gatewayRssMb: rss }),
+    );
   } finally {
     await stack.stop();
     await deleteVhost(VHOST).catch(() => undefined);

@@ -1,5 +1,5 @@
-// CPU time spent by processes, from /proc (Linux): on a shared machine, the CPU a request costs is a
-// steadier figure than requests per second, which move with whatever else the cores run.
+// CPU time and memory of processes, from /proc (Linux): on a shared machine, the CPU a request costs is
+// a steadier figure than requests per second, which move with whatever else the cores run.
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 
@@ -13,6 +13,16 @@ export function cpuMs(pid: number): number {
     const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK; // utime, stime (fields 14 and 15)
+  } catch {
+    return 0;
+  }
+}
+
+/** A process's resident memory in MB (VmRSS); 0 when /proc does not say. */
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
   } catch {
     return 0;
   }
