@@ -5,12 +5,15 @@
 //              retrying: the first request acts, every other one is answered from the stored answer)
 //   live       GET /health/live (the framework alone, for scale)
 // Goals: alumno ≥ 3,000 req/s; reenviar ≥ 1,000 req/s with p95 < 50 ms (autocannon reports p97.5: stricter).
+// Beside each figure, the CPU one request cost the gateway and its PostgreSQL backends (from /proc, when
+// they run on this machine): steadier than req/s on shared cores, so compare those between runs.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { build } from '../tools/build.js';
 import { amqpUrlFor, databaseUrlFor, deleteVhost, dropDatabase, freshVhost } from '../tools/isolation.js';
 import { ROOT, startStack } from '../tools/stack.js';
+import { backendsOf, cpuMs, rssMb } from './support/cpu.js';
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const CONNECTIONS = num('BENCH_GATEWAY_CONNECTIONS', 50);
@@ -26,10 +29,20 @@ interface Figure {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU milliseconds per request: the gateway's process, and the PostgreSQL backends of its pool. */
+  gatewayCpuMs: number;
+  postgresCpuMs: number;
 }
 
-async function load(scenario: string, opts: autocannon.Options): Promise<Figure> {
+async function load(scenario: string, gatewayPid: number, opts: autocannon.Options): Promise<Figure> {
+  const backends = async () => backendsOf(databaseUrl, 'gateway').catch(() => [] as number[]);
+  const pg0 = new Map((await backends()).map((pid) => [pid, cpuMs(pid)]));
+  const gw0 = cpuMs(gatewayPid);
   const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
+  const gatewayMs = cpuMs(gatewayPid) - gw0;
+  // A backend the pool opened meanwhile counts from 0; one it closed meanwhile is lost (it keeps them busy).
+  const pgMs = (await backends()).reduce((sum, pid) => sum + cpuMs(pid) - (pg0.get(pid) ?? 0), 0);
+  const per = (ms: number) => +(ms / Math.max(1, r.requests.total)).toFixed(3);
   return {
     scenario,
     reqPerSec: Math.round(r.requests.average),
@@ -38,6 +51,8 @@ async function load(scenario: string, opts: autocannon.Options): Promise<Figure>
     p99: r.latency.p99,
     non2xx: r.non2xx,
     errors: r.errors,
+    gatewayCpuMs: per(gatewayMs),
+    postgresCpuMs: per(pgMs),
   };
 }
 
@@ -57,6 +72,7 @@ async function main() {
     },
   });
   const gw = stack.urls.gateway;
+  const gatewayPid = stack.processes.get('gateway')!.child.pid!;
   const headers = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
   try {
     const filas = [0, 1, 2, 3, 4].map((i) => ({
@@ -84,17 +100,20 @@ async function main() {
       };
       alumnoId = lista.items[0]?.alumnoId;
     }
+    const rssIdle = rssMb(gatewayPid);
     const figures = [
-      await load('alumno', { url: `${gw}/api/v1/alumnos/${alumnoId}`, headers }),
-      await load('reenviar', {
+      await load('alumno', gatewayPid, { url: `${gw}/api/v1/alumnos/${alumnoId}`, headers }),
+      await load('reenviar', gatewayPid, {
         url: `${gw}/api/v1/alumnos/${alumnoId}/acciones/reenviar-credenciales`,
         method: 'POST',
         headers: { ...headers, 'idempotency-key': randomUUID() },
         body: '{}',
       }),
-      await load('live', { url: `${gw}/health/live` }),
+      await load('live', gatewayPid, { url: `${gw}/health/live` }),
     ];
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each (latency in ms):`);
+    const rss = { idle: rssIdle, afterLoad: rssMb(gatewayPid) };
+    console.log(`\ngateway resident memory (MB): ${rss.idle} idle, ${rss.afterLoad} after the load`);
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each (latency in ms; CPU in ms per request):`);
     console.table(figures);
     const [alumno, reenviar] = figures;
     console.table([
@@ -111,7 +130,9 @@ async function main() {
         met: reenviar.reqPerSec >= 1000 && reenviar.p97_5 < 50,
       },
     ]);
-    console.log(JSON.stringify({ bench: 'gateway', connections: CONNECTIONS, seconds: SECONDS, figures }));
+    console.log(
+      JSON.stringify({ bench: 'gateway', connections: CONNECTIONS, seconds: SECONDS, figures, gatewayRssMb: rss }),
+    );
   } finally {
     await stack.stop();
     await deleteVhost(VHOST).catch(() => undefined);

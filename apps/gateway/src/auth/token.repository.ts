@@ -1,9 +1,10 @@
 // The api_token rows. A token is stored only as its hash; the clear token never reaches this file.
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { prepared } from '../persistence/prepared.js';
 import type { Role } from './roles.js';
 
 @Injectable()
@@ -57,11 +58,14 @@ export class TokenRepository {
     return rows?.length ? rows[0] : undefined;
   }
 
-  /** The token in force with this hash, or undefined. */
-  async vigente(m: EntityManager, hash: string): Promise<{ id: string; nombre: string; rol: Role } | undefined> {
-    const [row] = await m.query(`SELECT id, nombre, rol FROM ${this.t} WHERE hash = $1 AND revocado_at IS NULL`, [
-      hash,
-    ]);
+  /** The token in force with this hash, or undefined: every API request asks, so a prepared statement. */
+  async vigente(db: DataSource, hash: string): Promise<{ id: string; nombre: string; rol: Role } | undefined> {
+    const [row] = await prepared<{ id: string; nombre: string; rol: Role }>(
+      db,
+      'gateway-token-vigente',
+      `SELECT id, nombre, rol FROM ${this.t} WHERE hash = $1 AND revocado_at IS NULL`,
+      [hash],
+    );
     return row;
   }
 

@@ -18,6 +18,9 @@ export interface TokenInfo {
   revocadoAt: string | null;
 }
 
+/** How often a token's use is recorded (usado_at), at most. */
+const MARCA_CADA_MS = 60_000;
+
 /** The name the environment's token is recorded under. */
 export const ADMIN_ENTORNO = 'admin';
 
@@ -34,6 +37,12 @@ const info = (r: Record<string, any>): TokenInfo => ({
 @Injectable()
 export class TokenService implements OnApplicationBootstrap {
   private readonly log = new Logger('Tokens');
+  /**
+   * When this process last recorded each token's use. The table keeps usado_at to the minute
+   * (TokenRepository.marcarUso), so a request within a minute of the last mark here skips the UPDATE: under
+   * load it was a write and a pool connection per request, for nothing.
+   */
+  private readonly marcadoAt = new Map<string, number>();
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
@@ -74,9 +83,13 @@ export class TokenService implements OnApplicationBootstrap {
 
   /** The holder of a token that is valid now, or undefined. */
   async verificar(token: string): Promise<Identity | undefined> {
-    const row = await this.repo.vigente(this.db.manager, hashToken(token));
+    const row = await this.repo.vigente(this.db, hashToken(token));
     if (!row) return undefined;
-    void this.repo.marcarUso(this.db.manager, row.id).catch(() => undefined);
+    const ahora = Date.now();
+    if (ahora - (this.marcadoAt.get(row.id) ?? -Infinity) >= MARCA_CADA_MS) {
+      this.marcadoAt.set(row.id, ahora);
+      void this.repo.marcarUso(this.db.manager, row.id).catch(() => this.marcadoAt.delete(row.id));
+    }
     return { tokenId: row.id, nombre: row.nombre, rol: row.rol };
   }
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { InjectConfig, type BaseConfig } from '@lucy/platform';
 import type { SealedSecret } from '@lucy/contracts';
+import { prepared } from '../persistence/prepared.js';
 
 export interface StoredAnswer {
   status: number;
@@ -47,6 +48,8 @@ export class IdempotencyStore {
    * it is a claim for the same request whose lease ran out (its replica died before answering).
    */
   async claim(tokenId: string, key: string, fingerprint: string, method: string, path: string): Promise<Claim> {
+    const seen = await this.existing(tokenId, key, fingerprint);
+    if (seen) return seen;
     // A row seen by the INSERT may be gone before the SELECT (released after a 5xx, purged): look again.
     for (let attempt = 0; attempt < 3; attempt++) {
       const claimId = randomUUID();
@@ -68,15 +71,27 @@ export class IdempotencyStore {
         [tokenId, key],
       );
       if (!row) continue;
-      if (row.fingerprint !== fingerprint) return { kind: 'other-request' };
-      if (!row.completed_at) return { kind: 'in-progress' };
-      return {
-        kind: 'done',
-        claimId: row.claim_id,
-        answer: { status: row.status, headers: row.headers ?? {}, body: row.body },
-      };
+      return claimOf(row, fingerprint);
     }
     return { kind: 'in-progress' };
+  }
+
+  /**
+   * What a key already in force says, in one read by the primary key: a retry of a request that ran or
+   * runs is answered without the INSERT, whose ON CONFLICT locks the row even when it takes nothing, so a
+   * client's retries queued behind one another. Undefined when the claim's INSERT decides: no row, an
+   * expired one, or the same request's claim whose lease ran out (the conditions the INSERT takes a row on).
+   */
+  private async existing(tokenId: string, key: string, fingerprint: string): Promise<Claim | undefined> {
+    const [row] = await prepared(
+      this.db,
+      'gateway-idempotency-existing',
+      `SELECT fingerprint, claim_id, completed_at, status, headers, body FROM ${this.t}
+        WHERE token_id = $1 AND key = $2 AND expires_at > now()
+          AND NOT (completed_at IS NULL AND fingerprint = $3 AND claimed_at < now() - $4 * interval '1 millisecond')`,
+      [tokenId, key, fingerprint, this.settings.leaseMs],
+    );
+    return row ? claimOf(row, fingerprint) : undefined;
   }
 
   /** Keeps a claim alive while its request runs. */
@@ -119,4 +134,15 @@ export class IdempotencyStore {
     );
     return n;
   }
+}
+
+/** A key's row as the answer to a claim that did not take it. */
+function claimOf(row: Record<string, any>, fingerprint: string): Claim {
+  if (row.fingerprint !== fingerprint) return { kind: 'other-request' };
+  if (!row.completed_at) return { kind: 'in-progress' };
+  return {
+    kind: 'done',
+    claimId: row.claim_id,
+    answer: { status: row.status, headers: row.headers ?? {}, body: row.body },
+  };
 }

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import type { Asiento } from './auditoria.js';
+import { isoSql } from './json.sql.js';
 
 @Injectable()
 export class AuditoriaRepository {
@@ -33,19 +34,18 @@ export class AuditoriaRepository {
 
   /** The student's entries, oldest first, as the API shows them. */
   async delAlumno(m: EntityManager, alumnoId: string): Promise<AsientoLeido[]> {
-    const filas: Record<string, unknown>[] = await m.query(
-      `SELECT at, evento, actor, message_id, causation_id, correlation_id, detalle FROM ${this.s}.auditoria WHERE alumno_id = $1 ORDER BY id`,
-      [alumnoId],
-    );
-    return filas.map((a) => ({
-      at: a.at,
-      evento: a.evento,
-      actor: a.actor,
-      messageId: a.message_id,
-      causationId: a.causation_id,
-      correlationId: a.correlation_id,
-      detalle: a.detalle,
-    }));
+    const [{ auditoria }] = await m.query(`SELECT ${this.delAlumnoSql('$1')} AS auditoria`, [alumnoId]);
+    return auditoria;
+  }
+
+  /**
+   * The same entries as one json array, a subquery for `alumnoSql` (a parameter or a column), so a page
+   * that shows the trail beside other things reads it in its own query.
+   */
+  delAlumnoSql(alumnoSql: string): string {
+    return `(SELECT coalesce(json_agg(json_build_object('at', ${isoSql('a.at')}, 'evento', a.evento, 'actor', a.actor,
+              'messageId', a.message_id, 'causationId', a.causation_id, 'correlationId', a.correlation_id, 'detalle', a.detalle)
+              ORDER BY a.id), '[]') FROM ${this.s}.auditoria a WHERE a.alumno_id = ${alumnoSql})`;
   }
 }
 

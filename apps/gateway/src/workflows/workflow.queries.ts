@@ -8,7 +8,9 @@ import { tipoCiclo } from '../ciclo/ciclo.pasos.js';
 import { CATALOGO_ACCIONES } from '../acciones/acciones.service.js';
 import { pasosDe } from '../ciclo/ciclo.saga.js';
 import { DESCRIPCION_PASOS, idDe, NO_CRITICOS } from '../sagas/onboarding.saga.js';
-import { AuditoriaRepository } from './auditoria.repository.js';
+import { AuditoriaRepository, type AsientoLeido } from './auditoria.repository.js';
+import { isoSql } from './json.sql.js';
+import { prepared } from '../persistence/prepared.js';
 
 @Injectable()
 export class WorkflowQueries {
@@ -22,19 +24,34 @@ export class WorkflowQueries {
     this.s = `"${config.DB_SCHEMA}"`;
   }
 
+  /**
+   * One student's page, in one query: the onboarding workflow's row with its steps, the lifecycle
+   * workflows with theirs, the lotes and the audit trail nested as json (json.sql.ts), instead of a round
+   * trip for each (the page is what the dashboard and the operators read most).
+   */
   async alumno(alumnoId: string) {
-    const [w] = await this.db.query(`SELECT * FROM ${this.s}.workflow WHERE alumno_id = $1 AND tipo = 'onboarding'`, [
-      alumnoId,
-    ]);
-    if (!w) throw new NotFoundException(`no hay un alumno ${alumnoId} en Lucy`);
-    const pasos = await this.db.query(
-      `SELECT paso, estado, intentos, ultimo_error, detalle, started_at, finished_at FROM ${this.s}.workflow_paso WHERE workflow_id = $1 ORDER BY orden`,
-      [w.id],
+    const [w] = await prepared(
+      this.db,
+      'gateway-alumno',
+      `SELECT w.id, w.tipo, w.estado, w.lote_id, w.correlation_id, w.alumno, w.upn, w.cursos, w.avisos, w.error,
+              w.atascado, w.vence_at, w.created_at, w.updated_at, w.finished_at,
+              (SELECT coalesce(json_agg(${this.pasoJson('p')} ORDER BY p.orden), '[]')
+                 FROM ${this.s}.workflow_paso p WHERE p.workflow_id = w.id) AS pasos,
+              (SELECT coalesce(json_agg(json_build_object('id', c.id, 'tipo', c.tipo, 'estado', c.estado, 'datos', c.datos,
+                        'avisos', c.avisos, 'error', c.error, 'atascado', c.atascado, 'created_at', ${isoSql('c.created_at')},
+                        'finished_at', ${isoSql('c.finished_at')}, 'vence_at', ${isoSql('c.vence_at')},
+                        'pasos', (SELECT coalesce(json_agg(${this.pasoJson('cp')} ORDER BY cp.orden), '[]')
+                                    FROM ${this.s}.workflow_paso cp WHERE cp.workflow_id = c.id))
+                      ORDER BY c.created_at, c.id), '[]')
+                 FROM ${this.s}.workflow c WHERE c.alumno_id = w.alumno_id AND c.tipo <> 'onboarding') AS ciclo,
+              (SELECT coalesce(json_agg(la.lote_id), '[]') FROM ${this.s}.lote_alumno la WHERE la.alumno_id = w.alumno_id) AS lotes,
+              ${this.auditoria.delAlumnoSql('w.alumno_id')} AS auditoria
+         FROM ${this.s}.workflow w WHERE w.alumno_id = $1 AND w.tipo = 'onboarding'`,
+      [alumnoId],
     );
-    const auditoria = await this.auditoria.delAlumno(this.db.manager, alumnoId);
-    const ciclo = await this.ciclo(alumnoId);
-    const porPaso = Object.fromEntries(pasos.map((p: { paso: string; detalle: unknown }) => [p.paso, p]));
-    const lotes = await this.db.query(`SELECT lote_id FROM ${this.s}.lote_alumno WHERE alumno_id = $1`, [alumnoId]);
+    if (!w) throw new NotFoundException(`no hay un alumno ${alumnoId} en Lucy`);
+    const pasos: PasoLeido[] = w.pasos;
+    const porPaso = Object.fromEntries(pasos.map((p) => [p.paso, p]));
     return {
       alumnoId,
       alumno: w.alumno,
@@ -45,7 +62,7 @@ export class WorkflowQueries {
         cursos: w.cursos,
       },
       acciones: CATALOGO_ACCIONES,
-      lotes: lotes.map((l: { lote_id: string }) => l.lote_id),
+      lotes: w.lotes as string[],
       workflow: {
         id: w.id,
         tipo: w.tipo,
@@ -59,7 +76,7 @@ export class WorkflowQueries {
         actualizadoAt: w.updated_at,
         terminadoAt: w.finished_at,
         venceAt: w.vence_at,
-        pasos: pasos.map((p: Record<string, unknown>) => ({
+        pasos: pasos.map((p) => ({
           paso: p.paso,
           ...DESCRIPCION_PASOS[p.paso as Paso],
           estado: p.estado,
@@ -70,60 +87,15 @@ export class WorkflowQueries {
           fin: p.finished_at,
         })),
       },
-      ciclo,
-      auditoria,
+      ciclo: (w.ciclo as CicloLeido[]).map(cicloDe),
+      auditoria: w.auditoria as AsientoLeido[],
     };
   }
 
-  /** The student's lifecycle workflows, oldest first, each with its steps as the engine's table names them. */
-  private async ciclo(alumnoId: string) {
-    const rows = await this.db.query(
-      `SELECT * FROM ${this.s}.workflow WHERE alumno_id = $1 AND tipo <> 'onboarding' ORDER BY created_at, id`,
-      [alumnoId],
-    );
-    const pasos: {
-      workflow_id: string;
-      paso: string;
-      estado: string;
-      intentos: number;
-      ultimo_error: string | null;
-      detalle: unknown;
-      started_at: Date | null;
-      finished_at: Date | null;
-    }[] = rows.length
-      ? await this.db.query(`SELECT * FROM ${this.s}.workflow_paso WHERE workflow_id = ANY($1) ORDER BY orden`, [
-          rows.map((r: { id: string }) => r.id),
-        ])
-      : [];
-    return rows.map((w: Record<string, unknown>) => {
-      const tipo = tipoCiclo(w.tipo as string);
-      const etiquetas = new Map(tipo ? pasosDe(tipo).map((p) => [p.paso, p.etiqueta]) : []);
-      return {
-        id: w.id,
-        tipo: w.tipo,
-        etiqueta: tipo?.etiqueta ?? (w.tipo as string),
-        estado: w.estado,
-        motivo: (w.datos as { motivo?: string | null } | null)?.motivo ?? null,
-        avisos: w.avisos,
-        error: w.error,
-        atascado: w.atascado,
-        creadoAt: w.created_at,
-        terminadoAt: w.finished_at,
-        venceAt: w.vence_at,
-        pasos: pasos
-          .filter((p) => p.workflow_id === w.id)
-          .map((p) => ({
-            paso: p.paso,
-            etiqueta: etiquetas.get(p.paso) ?? p.paso,
-            estado: p.estado,
-            intentos: p.intentos,
-            ultimoError: p.ultimo_error,
-            detalle: p.detalle,
-            inicio: p.started_at,
-            fin: p.finished_at,
-          })),
-      };
-    });
+  /** A workflow_paso row `p` as json, its timestamps as the API writes them. */
+  private pasoJson(p: string): string {
+    return `json_build_object('paso', ${p}.paso, 'estado', ${p}.estado, 'intentos', ${p}.intentos, 'ultimo_error', ${p}.ultimo_error,
+              'detalle', ${p}.detalle, 'started_at', ${isoSql(`${p}.started_at`)}, 'finished_at', ${isoSql(`${p}.finished_at`)})`;
   }
 
   /** Students of a lote whose onboarding completed with warnings, and which non-critical steps failed. */
@@ -149,4 +121,59 @@ export class WorkflowQueries {
     );
     return rows.map((r: { alumno_id: string }) => r.alumno_id);
   }
+}
+
+/** A workflow_paso row as pasoJson gives it. */
+interface PasoLeido {
+  paso: string;
+  estado: string;
+  intentos: number;
+  ultimo_error: string | null;
+  detalle: Record<string, unknown> | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** A lifecycle workflow as alumno()'s query gives it, with its steps in order. */
+interface CicloLeido {
+  id: string;
+  tipo: string;
+  estado: string;
+  datos: { motivo?: string | null } | null;
+  avisos: string[];
+  error: string | null;
+  atascado: boolean;
+  created_at: string;
+  finished_at: string | null;
+  vence_at: string | null;
+  pasos: PasoLeido[];
+}
+
+/** The student's lifecycle workflow as the API shows it, each step with the label its kind gives it. */
+function cicloDe(w: CicloLeido) {
+  const tipo = tipoCiclo(w.tipo);
+  const etiquetas = new Map(tipo ? pasosDe(tipo).map((p) => [p.paso, p.etiqueta]) : []);
+  return {
+    id: w.id,
+    tipo: w.tipo,
+    etiqueta: tipo?.etiqueta ?? w.tipo,
+    estado: w.estado,
+    motivo: w.datos?.motivo ?? null,
+    avisos: w.avisos,
+    error: w.error,
+    atascado: w.atascado,
+    creadoAt: w.created_at,
+    terminadoAt: w.finished_at,
+    venceAt: w.vence_at,
+    pasos: w.pasos.map((p) => ({
+      paso: p.paso,
+      etiqueta: etiquetas.get(p.paso) ?? p.paso,
+      estado: p.estado,
+      intentos: p.intentos,
+      ultimoError: p.ultimo_error,
+      detalle: p.detalle,
+      inicio: p.started_at,
+      fin: p.finished_at,
+    })),
+  };
 }
