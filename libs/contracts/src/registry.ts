@@ -19,6 +19,8 @@ import * as moodleCommands from './commands/moodle.js';
 import * as loteCommands from './commands/lote.js';
 import * as mailCommands from './commands/mail.js';
 import * as avisoRetorno from './events/aviso-retorno.js';
+import * as reconciliacionCommands from './commands/reconciliacion.js';
+import * as reconciliacionEvents from './events/reconciliacion.js';
 import { BreakerCambiado } from './events/breaker-cambiado.js';
 import { LimitesCambiados } from './events/limites-cambiados.js';
 import { ReiniciarBreaker } from './commands/breaker.js';
@@ -52,6 +54,8 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
     loteCommands,
     mailCommands,
     avisoRetorno,
+    reconciliacionCommands,
+    reconciliacionEvents,
   ].flatMap((m) => Object.values(m).filter(isDefinition)),
 ];
 
