@@ -52,6 +52,17 @@ import { GatewayIdsEnPasos1764700000000 } from './persistence/migrations/1764700
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { GatewayLoteBajas1764910000000 } from './persistence/migrations/1764910000000-lote-bajas.js';
 import { GatewayPlanes1765010000000 } from './persistence/migrations/1765010000000-planes.js';
+import { GatewayReconciliacion1765300000000 } from './persistence/migrations/1765300000000-reconciliacion.js';
+import {
+  DiferenciasEncontradasHandler,
+  ReconciliacionParcialFallidaHandler,
+  ReconciliacionParcialTerminadaHandler,
+} from './handlers/reconciliacion.handlers.js';
+import { ReconciliacionConsultas } from './reconciliacion/reconciliacion.consultas.js';
+import { ReconciliacionController } from './reconciliacion/reconciliacion.controller.js';
+import { ReconciliacionRepository } from './reconciliacion/reconciliacion.repository.js';
+import { ReconciliacionService } from './reconciliacion/reconciliacion.service.js';
+import { ReconciliacionTareas } from './reconciliacion/reconciliacion.tareas.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
@@ -83,6 +94,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayCiclo1764800000000,
         GatewayLoteBajas1764910000000,
         GatewayPlanes1765010000000,
+        GatewayReconciliacion1765300000000,
       ],
     }),
     HealthModule,
@@ -112,6 +124,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     BreakersController,
     ConfiguracionController,
     ProgramacionController,
+    ReconciliacionController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -152,6 +165,13 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     LotePlanParteHandler,
     AlumnoEnEsperaHandler,
     BreakerCambiadoHandler,
+    ReconciliacionRepository,
+    ReconciliacionService,
+    ReconciliacionConsultas,
+    ReconciliacionTareas,
+    DiferenciasEncontradasHandler,
+    ReconciliacionParcialTerminadaHandler,
+    ReconciliacionParcialFallidaHandler,
     ...SAGA_EVENT_HANDLERS,
   ],
 })
