@@ -2,7 +2,7 @@
 // account deleted, a licence removed, an account disabled and renamed, an enrolment removed, a user and an
 // enrolment Lucy never made — through Graph's and Moodle's own APIs, as an administrator would. A run reports
 // each difference by kind, the repair starts the lifecycle's workflows, and the next run finds only the
-// orphans, which nobody touched. Every service runs as its own process (ports 6000–6016, a vhost and a
+// orphans, which nobody touched. Every service runs as its own process (ports 6020–6036, a vhost and a
 // database of this suite's own).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
 
-const PORT_BASE = 6000;
+// Not 6000 itself: fetch refuses it (X11 is on the Fetch standard’s list of bad ports).
+const PORT_BASE = 6020;
 const VAR_DIR = join(ROOT, 'var', 'e2e-reconciliacion');
 const DOMINIO = 'estudiantes.unrc.edu.ar';
 const TENANT = '7d3c1f5e-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
