@@ -100,7 +100,7 @@ beforeAll(async () => {
       LOG_LEVEL: 'info',
     },
     serviceEnv: {
-      sandbox: { SANDBOX_SIAL_COHORT: '6', SANDBOX_SIAL_SEED: '77' },
+      sandbox: { SANDBOX_SIAL_COHORT: '10', SANDBOX_SIAL_SEED: '77' },
       gateway: { SWEEP_INTERVAL_MS: '500' },
     },
   });
@@ -129,6 +129,7 @@ afterAll(async () => {
 describe('reconciliation, end to end', () => {
   let alumnos: { alumnoId: string; upn: string }[];
   let deriva: Reconciliacion;
+  let onboardedAt = 0;
 
   it('onboards a cohort, and a first run (every user read) finds nothing to say', async () => {
     const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
@@ -140,8 +141,9 @@ describe('reconciliation, end to end', () => {
     const page = await gw.get<{ items: { alumnoId: string; upn: string | null; workflow: { estado: string } }[] }>(
       `/alumnos?loteId=${loteId}&limit=50`,
     );
+    onboardedAt = Date.now();
     alumnos = page.items.filter((a) => a.upn && a.workflow.estado.startsWith('completado')) as typeof alumnos;
-    expect(alumnos.length).toBeGreaterThanOrEqual(5);
+    expect(alumnos.length).toBeGreaterThanOrEqual(4);
     const r = await reconciliar();
     expect(r.sistemas.entra.completa).toBe(true);
     expect(r.porTipo).toEqual({});
@@ -152,8 +154,10 @@ describe('reconciliation, end to end', () => {
     const [borrado, sinLicencia, tocado, desenrolado] = alumnos;
     const userDe = async (upn: string) =>
       (
-        await getJson<{ id: string }[]>(admin(`/graph/users?state=active&userPrincipalName=${encodeURIComponent(upn)}`))
-      )[0];
+        await getJson<{ users: { id: string }[] }>(
+          admin(`/graph/users?state=active&userPrincipalName=${encodeURIComponent(upn)}`),
+        )
+      ).users[0];
     await graph('DELETE', `/users/${(await userDe(borrado.upn)).id}`);
     await graph('POST', `/users/${(await userDe(sinLicencia.upn)).id}/assignLicense`, {
       addLicenses: [],
@@ -230,6 +234,9 @@ describe('reconciliation, end to end', () => {
     expect(pasos[alumnos[3].alumnoId]).toEqual(['inscribir_cursos']);
     expect((await gw.get<{ total: number }>('/workflows?tipo=reparacion')).total).toBe(0);
 
+    // teams-service reads a 404 within two minutes of its last write to an account as Entra's replication lag
+    // (retried), not as absence: the account deleted right after its onboarding is restored once that passed.
+    await new Promise((r) => setTimeout(r, Math.max(0, onboardedAt + 125_000 - Date.now())));
     const hecho = await gw.post<{ iniciados: number; rechazados: number }>(
       `/reconciliaciones/${deriva.id}/reparar`,
       {},
@@ -248,9 +255,11 @@ describe('reconciliation, end to end', () => {
     const despues = await reconciliar();
     expect(despues.porTipo).toEqual({ huerfano: 2 });
     // The orphans are where they were: reported again, never touched.
-    const intruso = await getJson<{ state: string }[]>(admin(`/graph/users?userPrincipalName=intruso@${DOMINIO}`));
-    expect(intruso.map((u) => u.state)).toEqual(['active']);
-  }, 150_000);
+    const intruso = await getJson<{ users: { state: string }[] }>(
+      admin(`/graph/users?userPrincipalName=intruso@${DOMINIO}`),
+    );
+    expect(intruso.users.map((u) => u.state)).toEqual(['active']);
+  }, 300_000);
 
   it('refuses bad input with a problem+json 400, and a second repair of the same run with 409', async () => {
     const url = `${stack.urls.gateway}/api/v1/reconciliaciones`;
