@@ -53,6 +53,17 @@ import { GatewayIdempotency1764480000000 } from './persistence/migrations/176448
 import { GatewayLoteBajas1764910000000 } from './persistence/migrations/1764910000000-lote-bajas.js';
 import { GatewayPlanes1765010000000 } from './persistence/migrations/1765010000000-planes.js';
 import { GatewayRetencion1765100000000 } from './persistence/migrations/1765100000000-retencion.js';
+import { GatewayReconciliacion1765300000000 } from './persistence/migrations/1765300000000-reconciliacion.js';
+import {
+  DiferenciasEncontradasHandler,
+  ReconciliacionParcialFallidaHandler,
+  ReconciliacionParcialTerminadaHandler,
+} from './handlers/reconciliacion.handlers.js';
+import { ReconciliacionConsultas } from './reconciliacion/reconciliacion.consultas.js';
+import { ReconciliacionController } from './reconciliacion/reconciliacion.controller.js';
+import { ReconciliacionRepository } from './reconciliacion/reconciliacion.repository.js';
+import { ReconciliacionService } from './reconciliacion/reconciliacion.service.js';
+import { ReconciliacionTareas } from './reconciliacion/reconciliacion.tareas.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { EjecucionRepository } from './retencion/ejecucion.repository.js';
 import { PurgaGateway } from './retencion/purga-gateway.js';
@@ -91,6 +102,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayLoteBajas1764910000000,
         GatewayPlanes1765010000000,
         GatewayRetencion1765100000000,
+        GatewayReconciliacion1765300000000,
       ],
     }),
     HealthModule,
@@ -121,6 +133,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     ConfiguracionController,
     ProgramacionController,
     RetencionController,
+    ReconciliacionController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -166,6 +179,13 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     PurgaGateway,
     RetencionAplicadaHandler,
     RetencionFallidaHandler,
+    ReconciliacionRepository,
+    ReconciliacionService,
+    ReconciliacionConsultas,
+    ReconciliacionTareas,
+    DiferenciasEncontradasHandler,
+    ReconciliacionParcialTerminadaHandler,
+    ReconciliacionParcialFallidaHandler,
     ...SAGA_EVENT_HANDLERS,
   ],
 })

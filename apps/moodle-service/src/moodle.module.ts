@@ -8,7 +8,7 @@ import {
   EnrolarMoodle,
   InscribirCursos,
 } from '@lucy/contracts';
-import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
+import { MessagingLeases1764700000000, MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { DatabaseModule, HealthModule, MetricsModule } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
 import { RuntimeConfigModule, RuntimeConfigTable1764000000000 } from '@lucy/runtime-config';
@@ -26,6 +26,8 @@ import { DesenrolarMoodleHandler } from './handlers/desenrolar-moodle.handler.js
 import { EliminarUsuarioMoodleHandler } from './handlers/eliminar-usuario-moodle.handler.js';
 import { EnrolarMoodleHandler } from './handlers/enrolar-moodle.handler.js';
 import { InscribirCursosHandler } from './handlers/inscribir-cursos.handler.js';
+import { ReconciliarMoodleHandler } from './handlers/reconciliar-moodle.handler.js';
+import { RegistroMoodleRepository } from './reconciliacion/registro.repository.js';
 import { CursosCatalog } from './moodle/cursos.catalog.js';
 import { MoodleClient } from './moodle/moodle.client.js';
 import { moodleClassifier } from './moodle/moodle.errors.js';
@@ -40,7 +42,13 @@ import { InscripcionRepository } from './persistence/inscripcion.repository.js';
   imports: [
     DatabaseModule.forService({
       entities: [MoodleUsuario, Inscripcion],
-      migrations: [MessagingTables1732000000000, MoodleInit1763900000000, RuntimeConfigTable1764000000000],
+      // The leases: the reconciliation's runs take turns (its handler has transactions of its own).
+      migrations: [
+        MessagingTables1732000000000,
+        MoodleInit1763900000000,
+        RuntimeConfigTable1764000000000,
+        MessagingLeases1764700000000,
+      ],
     }),
     HealthModule,
     MetricsModule,
@@ -85,6 +93,8 @@ import { InscripcionRepository } from './persistence/inscripcion.repository.js';
     ActualizarInscripcionesHandler,
     InscribirCursosHandler,
     EliminarUsuarioMoodleHandler,
+    RegistroMoodleRepository,
+    ReconciliarMoodleHandler,
   ],
 })
 export class MoodleModule {}

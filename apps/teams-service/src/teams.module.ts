@@ -22,6 +22,9 @@ import { CuentaEntity } from './persistence/cuenta.entity.js';
 import { TeamsInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { CuentaCreadaPorLucy1764500000000 } from './persistence/migrations/1764500000000-cuenta-creada-por-lucy.js';
 import { UsuarioCreado1764600000000 } from './persistence/migrations/1764600000000-usuario-creado.js';
+import { TeamsReconciliacion1765300000000 } from './persistence/migrations/1765300000000-reconciliacion.js';
+import { ReconciliarCuentasHandler } from './handlers/reconciliar-cuentas.handler.js';
+import { EspejoRepository } from './reconciliacion/espejo.repository.js';
 import { UsuarioCreadoEntity } from './persistence/usuario-creado.entity.js';
 import { CuentaRepository } from './persistence/cuenta.repository.js';
 import { UsuarioCreadoRepository } from './persistence/usuario-creado.repository.js';
@@ -38,6 +41,7 @@ import { UsuarioCreadoRepository } from './persistence/usuario-creado.repository
         CuentaCreadaPorLucy1764500000000,
         UsuarioCreado1764600000000,
         MessagingLeases1764700000000,
+        TeamsReconciliacion1765300000000,
       ],
     }),
     HealthModule,
@@ -73,6 +77,8 @@ import { UsuarioCreadoRepository } from './persistence/usuario-creado.repository
     EliminarCuentaHandler,
     ActualizarCuentaHandler,
     HabilitarCuentaHandler,
+    EspejoRepository,
+    ReconciliarCuentasHandler,
   ],
 })
 export class TeamsModule {}

@@ -20,6 +20,8 @@ import * as loteCommands from './commands/lote.js';
 import * as mailCommands from './commands/mail.js';
 import * as retencion from './commands/retencion.js';
 import * as avisoRetorno from './events/aviso-retorno.js';
+import * as reconciliacionCommands from './commands/reconciliacion.js';
+import * as reconciliacionEvents from './events/reconciliacion.js';
 import { BreakerCambiado } from './events/breaker-cambiado.js';
 import { LimitesCambiados } from './events/limites-cambiados.js';
 import { ReiniciarBreaker } from './commands/breaker.js';
@@ -54,6 +56,8 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
     mailCommands,
     avisoRetorno,
     retencion,
+    reconciliacionCommands,
+    reconciliacionEvents,
   ].flatMap((m) => Object.values(m).filter(isDefinition)),
 ];
 

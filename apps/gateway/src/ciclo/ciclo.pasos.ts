@@ -13,6 +13,10 @@
 //                  comes back with (new data, a new estado or periodo's courses), and the email telling them
 //                  their account is active again (their UPN; the account keeps its password).
 //   inscripcion    an operator's list of courses, all or none.
+//   reparacion     what a reconciliation found wrong, put right with the steps above (only those that apply):
+//                  cuenta: the account enabled (restored, or re-licensed; gone for good: onboarding again), or
+//                  disabled again for a suspended student ── datos: its profile written again, the Moodle user
+//                  made again ── cursos: the missing enrolments.
 import {
   ActualizarCuentaTeams,
   AvisoRetornoEnviado,
@@ -43,6 +47,7 @@ import {
   UsuarioMoodleEliminado,
   type AlumnoDatos,
   type Configuracion,
+  type TipoDiferencia,
   type MessageDefinition,
 } from '@lucy/contracts';
 import type { Comando } from '../sagas/onboarding.pasos.js';
@@ -61,6 +66,8 @@ export interface DatosCiclo {
   cursos?: string[];
   /** retorno: which of the student's returns this is (1, 2, ...): one return email each. */
   retorno?: number;
+  /** reparacion: the kinds of difference a reconciliation found (and `cursos`: the enrolments missing). */
+  reparar?: TipoDiferencia[];
 }
 
 /** What the engine reads of the configuration: the grace (the environment's), and the runtime keys it applies. */
@@ -96,7 +103,7 @@ export interface Fase {
 }
 
 export interface TipoCiclo {
-  tipo: 'actualizacion' | 'baja' | 'retorno' | 'inscripcion';
+  tipo: 'actualizacion' | 'baja' | 'retorno' | 'inscripcion' | 'reparacion';
   etiqueta: string;
   fases: readonly Fase[];
 }
@@ -179,6 +186,34 @@ const avisarRetorno: PasoCiclo = {
   detalle: ['destinatario'],
 };
 
+const suspenderCuenta: PasoCiclo = {
+  paso: 'suspender_cuenta',
+  etiqueta: 'Deshabilitar la cuenta',
+  ok: CuentaTeamsDeshabilitada,
+  falla: CuentaTeamsDeshabilitacionFallida,
+  critico: true,
+  comando: (d) => ({ def: DeshabilitarCuentaTeams, payload: cuenta(d) }),
+  detalle: ['graphUserId'],
+};
+const inscribirCursos: PasoCiclo = {
+  paso: 'inscribir_cursos',
+  etiqueta: 'Inscribir en los cursos pedidos',
+  ok: CursosInscriptos,
+  falla: InscripcionFallida,
+  critico: true,
+  comando: (d) => ({
+    def: InscribirCursos,
+    payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, cursos: d.cursos ?? [] },
+  }),
+  detalle: ['moodleUserId', 'cursos'],
+};
+
+/** A repair applies a step when the reconciliation found one of these kinds for the student. */
+const encontro =
+  (...tipos: TipoDiferencia[]) =>
+  (d: DatosCiclo) =>
+    (d.reparar ?? []).some((t) => tipos.includes(t));
+
 export const TIPOS_CICLO: readonly TipoCiclo[] = [
   {
     tipo: 'actualizacion',
@@ -197,15 +232,7 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
       {
         fase: 'suspension',
         pasos: [
-          {
-            paso: 'suspender_cuenta',
-            etiqueta: 'Deshabilitar la cuenta',
-            ok: CuentaTeamsDeshabilitada,
-            falla: CuentaTeamsDeshabilitacionFallida,
-            critico: true,
-            comando: (d) => ({ def: DeshabilitarCuentaTeams, payload: cuenta(d) }),
-            detalle: ['graphUserId'],
-          },
+          suspenderCuenta,
           {
             paso: 'suspender_moodle',
             etiqueta: 'Suspender el usuario de Moodle',
@@ -270,21 +297,32 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
     fases: [
       {
         fase: 'cursos',
+        pasos: [inscribirCursos],
+      },
+    ],
+  },
+  {
+    tipo: 'reparacion',
+    etiqueta: 'Reparación (reconciliación)',
+    fases: [
+      {
+        fase: 'cuenta',
         pasos: [
-          {
-            paso: 'inscribir_cursos',
-            etiqueta: 'Inscribir en los cursos pedidos',
-            ok: CursosInscriptos,
-            falla: InscripcionFallida,
-            critico: true,
-            comando: (d) => ({
-              def: InscribirCursos,
-              payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, cursos: d.cursos ?? [] },
-            }),
-            detalle: ['moodleUserId', 'cursos'],
-          },
+          // Enabling restores a deleted account (deleted items, 30 days) and licenses one left with none; one gone
+          // for good answers cuenta-inexistente and the student is onboarded again, as on a return.
+          { ...habilitarCuenta, aplica: encontro('cuenta_faltante', 'cuenta_deshabilitada', 'licencia_faltante') },
+          { ...suspenderCuenta, aplica: encontro('cuenta_habilitada') },
         ],
       },
+      {
+        fase: 'datos',
+        pasos: [
+          { ...actualizarCuenta, aplica: encontro('datos_distintos') },
+          // Lifting a suspension that is not there makes the user again and enrols them as at onboarding.
+          { ...reactivarMoodle, aplica: encontro('moodle_usuario_faltante') },
+        ],
+      },
+      { fase: 'cursos', pasos: [{ ...inscribirCursos, aplica: encontro('inscripcion_faltante') }] },
     ],
   },
 ];

@@ -8,7 +8,7 @@
 //   a phase with a wait (a leaver's grace) ──> suspendido ──(grace over: the sweeper)──> en_curso
 //                                                 └─ the student is back ──> cancelado, and a retorno
 //                                                    (enable again, their new data, the return email)
-//   retorno whose account is gone for good (deleted over 30 days ago) ──> completado, and onboarding again
+//   retorno (or reparacion) whose account is gone for good (deleted over 30 days ago) ──> completado, and onboarding again
 //   a running phase past its deadline (no answer) ──> flagged atascado by the sweeper; an operator's
 //   reintentar-ciclo sends its unanswered steps again (a wait, the leaver's grace, is never stuck)
 import { CUENTA_INEXISTENTE, type MessageDefinition } from '@lucy/contracts';
@@ -192,7 +192,11 @@ export function aplicar(
     const motivo = String(payload.motivo ?? 'sin motivo');
     s.estado = 'fallido';
     s.ultimoError = motivo;
-    if (w.tipo === 'retorno' && paso.paso === 'habilitar_cuenta' && payload.codigo === CUENTA_INEXISTENTE) {
+    if (
+      (w.tipo === 'retorno' || w.tipo === 'reparacion') &&
+      paso.paso === 'habilitar_cuenta' &&
+      payload.codigo === CUENTA_INEXISTENTE
+    ) {
       // Deleted too long ago to restore: the student is onboarded again (a new account, new credentials).
       w.reincorporar = true;
       nota = `${paso.etiqueta}: la cuenta ya no existe ni puede restaurarse; se hace el onboarding de nuevo`;

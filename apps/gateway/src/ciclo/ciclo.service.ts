@@ -4,7 +4,13 @@
 // (ciclo.saga.ts); who the student is (their account) comes from their onboarding workflow.
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AlumnoActualizado, AlumnoDadoDeBaja, AlumnoRetornado, type MessageDefinition } from '@lucy/contracts';
+import {
+  AlumnoActualizado,
+  AlumnoDadoDeBaja,
+  AlumnoRetornado,
+  type MessageDefinition,
+  type TipoDiferencia,
+} from '@lucy/contracts';
 import { MessagingRuntime, type MessageContext, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
@@ -166,6 +172,27 @@ export class CicloService {
     return this.enTransaccion(alumnoId, actor, 'accion.inscribir', (scope, origen) =>
       this.empezar(scope.manager, (d, p) => scope.publish(d, p), 'inscripcion', alumnoId, null, origen, { cursos }),
     );
+  }
+
+  /**
+   * A reconciliation's repair for one student: a `reparacion` workflow with the steps the differences found
+   * call for (ciclo.pasos.ts), audited under the actor's name. Refused (409) while another lifecycle workflow
+   * of the student is open: that one is already changing the accounts.
+   */
+  async reparar(alumnoId: string, actor: string, reparar: TipoDiferencia[], cursos: string[]) {
+    return this.enTransaccion(alumnoId, actor, 'accion.reparar', async (scope, origen) => {
+      if ((await this.repo.abiertos(scope.manager, alumnoId)).length)
+        throw new RechazoCiclo('el alumno tiene un ciclo en curso: la reparación espera a que termine');
+      return this.empezar(
+        scope.manager,
+        (d, p) => scope.publish(d, p),
+        'reparacion',
+        alumnoId,
+        'reconciliación',
+        origen,
+        { reparar, cursos },
+      );
+    });
   }
 
   /**

@@ -55,6 +55,13 @@ const CursoMoodle = z.object({
 });
 export type CursoMoodle = z.infer<typeof CursoMoodle>;
 
+const EnroladoMoodle = z.object({
+  id: z.number().int().positive(),
+  username: z.string().optional(),
+  roles: z.array(z.object({ roleid: z.number().int() })).optional(),
+});
+export type EnroladoMoodle = z.infer<typeof EnroladoMoodle>;
+
 // A type, not an interface: it must fit encodePhpParams' index signature.
 export type NuevoUsuario = {
   username: string;
@@ -212,6 +219,22 @@ export class MoodleClient {
       await this.call(wsfunction, { courseid, options }),
     );
     return new Set(users.map((u) => u.id));
+  }
+
+  /**
+   * One page of the people enrolled in the course (suspended enrolments included), with their roles: Moodle's
+   * own paging options (limitfrom, limitnumber), sorted by id so that pages do not overlap. The userfields
+   * must name the two profile image URLs for the same reason as idsEnrolados.
+   */
+  async enroladosPagina(courseid: number, desde: number, cuantos: number): Promise<EnroladoMoodle[]> {
+    const wsfunction = 'core_enrol_get_enrolled_users';
+    const options = [
+      { name: 'userfields', value: 'id,fullname,username,roles,profileimageurlsmall,profileimageurl' },
+      { name: 'limitfrom', value: String(desde) },
+      { name: 'limitnumber', value: String(cuantos) },
+      { name: 'sortby', value: 'id' },
+    ];
+    return parse(wsfunction, z.array(EnroladoMoodle), await this.call(wsfunction, { courseid, options }));
   }
 
   /**

@@ -37,6 +37,8 @@ export interface GraphUser {
   surname?: string | null;
   department?: string | null;
   employeeId?: string | null;
+  /** The mailbox's address (Exchange sets it); never written by Lucy. */
+  mail?: string | null;
 }
 
 export interface PasswordProfile {
@@ -71,7 +73,7 @@ export interface GraphUserChanges {
 
 /** What we read of a user: enough to decide, without Graph's default projection. */
 const USER_SELECT =
-  'id,userPrincipalName,accountEnabled,usageLocation,createdDateTime,assignedLicenses,displayName,givenName,surname,department,employeeId';
+  'id,userPrincipalName,accountEnabled,usageLocation,createdDateTime,assignedLicenses,displayName,givenName,surname,department,employeeId,mail';
 
 /** One round of users/delta: what changed since the link it started from (everything, when `full`). */
 export interface UsersDeltaRound {

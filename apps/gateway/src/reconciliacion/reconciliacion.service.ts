@@ -1,0 +1,186 @@
+// Reconciliation runs: started by an operator (or a scheduled job, through iniciar), answered by each owning
+// service, repaired on demand. The gateway decides what each student's accounts must be (esperados.ts: it
+// runs every workflow of their stay) and sends it with the run; teams-service and moodle-service compare it,
+// and their own registries, with Entra and Moodle and report the differences. A repair starts one lifecycle
+// workflow per student (`reparacion`, ciclo.pasos.ts), with its steps, audit and retries; orphans are never
+// touched.
+import { randomUUID } from 'node:crypto';
+import { ConflictException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  AlumnoEsperado,
+  ReconciliarCuentas,
+  ReconciliarMoodle,
+  SISTEMAS_RECONCILIACION,
+  type DiferenciasEncontradas,
+  type ReconciliacionParcialFallida,
+  type ReconciliacionParcialTerminada,
+} from '@lucy/contracts';
+import { MessagingRuntime } from '@lucy/messaging';
+import { InjectConfig } from '@lucy/platform';
+import type { GatewayConfig } from '../config.js';
+import { CicloService } from '../ciclo/ciclo.service.js';
+import { esperados } from './esperados.js';
+import { planDeReparacion, type ReparacionAlumno, type SinReparar } from './plan-reparacion.js';
+import { ReconciliacionRepository, type ReconciliacionRow } from './reconciliacion.repository.js';
+
+/** How long the services have to answer (scaled by WORKFLOW_TIMEOUT_FACTOR): a round over 40,000 users fits. */
+const PLAZO_MS = 30 * 60_000;
+
+export interface ResultadoReparacion {
+  id: string;
+  simulacion: boolean;
+  iniciados: number;
+  rechazados: number;
+  alumnos: (ReparacionAlumno & { iniciado?: boolean; workflowId?: string; motivo?: string })[];
+  sinReparar: SinReparar[];
+}
+
+@Injectable()
+export class ReconciliacionService {
+  constructor(
+    @InjectConfig() private readonly config: GatewayConfig,
+    private readonly messaging: MessagingRuntime,
+    private readonly repo: ReconciliacionRepository,
+    private readonly ciclo: CicloService,
+  ) {}
+
+  /**
+   * Starts a run: the expected state of every settled student, sent to teams-service and moodle-service.
+   * `reparar`: once every service answered, the repair starts by itself (unless `simular`: then the run only
+   * shows what the repair would do). What the scheduled job calls.
+   */
+  iniciar(actor: string, opciones: { reparar: boolean; simular?: boolean }): Promise<{ id: string }> {
+    return this.messaging.inTransaction(async (scope) => {
+      const { onboardings, ciclos } = await this.repo.workflows(scope.manager);
+      // A student stored before a stricter check cannot be sent as is; they are left out of the run.
+      const alumnos = esperados(onboardings, ciclos).filter((a) => AlumnoEsperado.safeParse(a).success);
+      const id = randomUUID();
+      await this.repo.crear(scope.manager, {
+        id,
+        estado: 'en_curso',
+        actor,
+        reparar: opciones.reparar,
+        simular: opciones.simular ?? false,
+        alumnos: alumnos.length,
+        sistemas: { entra: { estado: 'pendiente' }, moodle: { estado: 'pendiente' } },
+        venceAt: new Date(Date.now() + PLAZO_MS * this.config.WORKFLOW_TIMEOUT_FACTOR),
+      });
+      scope.publish(ReconciliarCuentas, { reconciliacionId: id, alumnos });
+      scope.publish(ReconciliarMoodle, { reconciliacionId: id, alumnos });
+      return { id };
+    });
+  }
+
+  async onDiferencias(m: EntityManager, e: DiferenciasEncontradas): Promise<void> {
+    const r = await this.repo.leer(m, e.reconciliacionId, true);
+    if (!r || r.estado !== 'en_curso') return;
+    await this.repo.agregarItems(m, r.id, e.sistema, e.parte, e.diferencias);
+    await this.comprobar(m, r);
+  }
+
+  async onTerminada(m: EntityManager, e: ReconciliacionParcialTerminada): Promise<void> {
+    const r = await this.repo.leer(m, e.reconciliacionId, true);
+    if (!r || r.estado !== 'en_curso') return;
+    const { partes, diferencias, revisados, completa } = e;
+    r.sistemas[e.sistema] = { estado: 'terminada', partes, diferencias, revisados, completa };
+    await this.comprobar(m, r);
+  }
+
+  async onFallida(m: EntityManager, e: ReconciliacionParcialFallida): Promise<void> {
+    const r = await this.repo.leer(m, e.reconciliacionId, true);
+    if (!r || r.estado !== 'en_curso') return;
+    r.sistemas[e.sistema] = { estado: 'fallida', motivo: e.motivo };
+    r.estado = 'fallida';
+    r.error = `${e.sistema}: ${e.motivo}`;
+    await this.repo.guardar(m, r);
+  }
+
+  /** Terminada once every system said it is done and every difference it announced has arrived. */
+  private async comprobar(m: EntityManager, r: ReconciliacionRow): Promise<void> {
+    if (SISTEMAS_RECONCILIACION.every((s) => r.sistemas[s].estado === 'terminada')) {
+      const llegadas = await this.repo.contarPorSistema(m, r.id);
+      if (SISTEMAS_RECONCILIACION.every((s) => (llegadas[s] ?? 0) === r.sistemas[s].diferencias)) {
+        r.estado = 'terminada';
+        if (r.reparar && !r.simular) r.reparacion = 'pendiente';
+      }
+    }
+    await this.repo.guardar(m, r);
+  }
+
+  /** Runs past their deadline with an answer missing fail (the systems that did not answer named). */
+  vencer(): Promise<number> {
+    return this.messaging.inTransaction(async (scope) => {
+      const vencidas = await this.repo.vencidas(scope.manager);
+      for (const r of vencidas) {
+        const faltan = SISTEMAS_RECONCILIACION.filter((s) => r.sistemas[s].estado !== 'terminada');
+        r.estado = 'fallida';
+        r.error = `sin respuesta a tiempo de ${faltan.join(', ') || 'ningún sistema'} (o faltan diferencias anunciadas)`;
+        await this.repo.guardar(scope.manager, r);
+      }
+      return vencidas.length;
+    });
+  }
+
+  /** Repairs of runs started with reparar: true that have finished. */
+  async repararPendientes(): Promise<number> {
+    const ids = await this.messaging.inTransaction((scope) => this.repo.reparacionesPendientes(scope.manager));
+    for (const id of ids) {
+      const r = await this.messaging.inTransaction((scope) => this.repo.leer(scope.manager, id));
+      if (r) await this.reparar(id, r.actor, false).catch(() => undefined);
+    }
+    return ids.length;
+  }
+
+  /**
+   * The repair of a finished run: `simular` shows which workflow each student would get and what is left
+   * alone; otherwise each student's workflow starts (one refused — a workflow already running, say — does
+   * not stop the others). A run is repaired once.
+   */
+  async reparar(id: string, actor: string, simular: boolean): Promise<ResultadoReparacion> {
+    const items = await this.messaging.inTransaction(async (scope) => {
+      const r = await this.repo.leer(scope.manager, id, !simular);
+      if (!r) throw new NotFoundException(`no hay una reconciliación ${id}`);
+      if (r.estado !== 'terminada')
+        throw new ConflictException(`la reconciliación está ${r.estado}: solo se repara una terminada`);
+      if (!simular) {
+        if (r.reparacion === 'iniciada')
+          throw new ConflictException('la reparación de esta reconciliación ya se inició');
+        r.reparacion = 'iniciada';
+        await this.repo.guardar(scope.manager, r);
+      }
+      return (await this.repo.items(scope.manager, id)).items;
+    });
+    const plan = planDeReparacion(items.map((i) => ({ ...i, campos: i.campos ?? null, curso: i.curso ?? null })));
+    if (simular) return { id, simulacion: true, iniciados: 0, rechazados: 0, ...plan };
+    const alumnos: ResultadoReparacion['alumnos'] = [];
+    for (const a of plan.alumnos) {
+      try {
+        const res = await this.ciclo.reparar(a.alumnoId, actor, a.reparar, a.cursos);
+        if (res.workflowId)
+          await this.messaging.inTransaction((scope) =>
+            this.repo.marcarWorkflow(scope.manager, id, a.alumnoId, res.workflowId!),
+          );
+        alumnos.push({ ...a, iniciado: true, workflowId: res.workflowId });
+      } catch (err) {
+        if (!(err instanceof HttpException) || err.getStatus() >= 500) throw err;
+        alumnos.push({ ...a, iniciado: false, motivo: err.message });
+      }
+    }
+    const iniciados = alumnos.filter((a) => a.iniciado).length;
+    const resultado: ResultadoReparacion = {
+      id,
+      simulacion: false,
+      iniciados,
+      rechazados: alumnos.length - iniciados,
+      alumnos,
+      sinReparar: plan.sinReparar,
+    };
+    await this.messaging.inTransaction(async (scope) => {
+      const actual = (await this.repo.leer(scope.manager, id, true))!;
+      actual.resultadoReparacion = { actor, at: new Date().toISOString(), ...resultado };
+      await this.repo.guardar(scope.manager, actual);
+    });
+    return resultado;
+  }
+}
