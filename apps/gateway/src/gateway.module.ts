@@ -52,9 +52,18 @@ import { GatewayIdsEnPasos1764700000000 } from './persistence/migrations/1764700
 import { GatewayIdempotency1764480000000 } from './persistence/migrations/1764480000000-idempotency.js';
 import { GatewayLoteBajas1764910000000 } from './persistence/migrations/1764910000000-lote-bajas.js';
 import { GatewayPlanes1765010000000 } from './persistence/migrations/1765010000000-planes.js';
+import { GatewayTrabajos1765100000000 } from './persistence/migrations/1765100000000-trabajos.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
+import { CalendarioController } from './calendario/calendario.controller.js';
+import { CalendarioRepository } from './calendario/calendario.repository.js';
+import { CalendarioService } from './calendario/calendario.service.js';
+import { SialTrabajo } from './trabajos/sial.trabajo.js';
+import { TrabajoRegistry } from './trabajos/trabajo.registry.js';
+import { TrabajosController } from './trabajos/trabajos.controller.js';
+import { TrabajosService } from './trabajos/trabajos.service.js';
+import { TrabajosStore } from './trabajos/trabajos.store.js';
 import { TareaRepository } from './tareas/tarea.repository.js';
 import { TareaService } from './tareas/tarea.service.js';
 import { TareasController } from './tareas/tareas.controller.js';
@@ -83,6 +92,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayCiclo1764800000000,
         GatewayLoteBajas1764910000000,
         GatewayPlanes1765010000000,
+        GatewayTrabajos1765100000000,
       ],
     }),
     HealthModule,
@@ -112,6 +122,8 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     BreakersController,
     ConfiguracionController,
     ProgramacionController,
+    TrabajosController,
+    CalendarioController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -146,6 +158,12 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     ConfiguracionStore,
     Sweeper,
     SyncScheduler,
+    TrabajoRegistry,
+    TrabajosStore,
+    TrabajosService,
+    SialTrabajo,
+    CalendarioRepository,
+    CalendarioService,
     LoteIngestadoHandler,
     LoteFallidoHandler,
     LotePlanificadoHandler,
