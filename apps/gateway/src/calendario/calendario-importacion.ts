@@ -88,7 +88,7 @@ export function leerCsvCalendario(texto: string): PeriodoNoLaborable[] {
   } catch (err) {
     if (err instanceof CalendarioInvalido) throw err;
     const e = err as { code?: string; lines?: number; message: string };
-    if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+    if (e.code?.startsWith('CSV_RECORD_INCONSISTENT'))
       throw new CalendarioInvalido(e.lines ?? null, 'no tiene la misma cantidad de columnas que el encabezado');
     if (e.code === 'CSV_QUOTE_NOT_CLOSED')
       throw new CalendarioInvalido(e.lines ?? null, 'una comilla abierta no se cierra');
