@@ -6,10 +6,10 @@ import { isRealDate, UserText } from '../api/schemas.js';
 import { problemaDeZona } from '../configuracion/configuracion.schema.js';
 import { problemaDeCron } from '../scheduler/cron.js';
 
-export const Fecha = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'debe ser una fecha AAAA-MM-DD' })
-  .refine(isRealDate, { error: 'esa fecha no existe' });
+export const Fecha = z.string().superRefine((s, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) ctx.addIssue({ code: 'custom', message: 'debe ser una fecha AAAA-MM-DD' });
+  else if (!isRealDate(s)) ctx.addIssue({ code: 'custom', message: 'esa fecha no existe' });
+});
 
 export const CambioTrabajo = z
   .object({
