@@ -269,15 +269,32 @@ describe('gateway: scheduled jobs (trabajos)', () => {
     const proximas = (await a.api('/trabajos/reconciliacion')).body.proximas;
     expect(proximas[0]).toMatchObject({ omitida: { motivo: 'feriado', nombre: 'Día de prueba' } });
 
-    // Its dates end yesterday: skipped as fuera de vigencia (before the holiday).
-    const ayer = new Date(Date.parse(`${hoy}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    const vencido = await a.api('/trabajos/reconciliacion', { method: 'PATCH', body: { validHasta: ayer } });
-    expect(vencido.body.estado).toBe('fuera_de_vigencia');
+    // Its dates start tomorrow: every time until then is skipped as fuera de vigencia (before the holiday).
+    const manana = new Date(Date.parse(`${hoy}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const futuro = await a.api('/trabajos/reconciliacion', { method: 'PATCH', body: { validDesde: manana } });
+    expect(futuro.body.estado).toBe('fuera_de_vigencia');
+    expect(futuro.body.proximas[0].omitida).toEqual({ motivo: 'fuera de vigencia', nombre: null });
+    expect(futuro.body.proximas[1].local).toMatch(/ 00:00$/); // then from tomorrow's first second
     await waitFor(
       async () => (await corridas()).filter((x) => x.motivo === 'fuera de vigencia').length >= 2,
-      'two scheduled seconds outside its dates',
+      'two scheduled seconds before its dates',
       { timeoutMs: 30_000 },
     );
+
+    // Its dates ended yesterday: the job is over, no longer scheduled, nothing more recorded.
+    const ayer = new Date(Date.parse(`${hoy}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const vencido = await a.api('/trabajos/reconciliacion', {
+      method: 'PATCH',
+      body: { validDesde: null, validHasta: ayer },
+    });
+    expect(vencido.body).toMatchObject({ estado: 'fuera_de_vigencia' });
+    expect(vencido.body.proximas).toEqual([
+      expect.objectContaining({ omitida: { motivo: 'fuera de vigencia', nombre: null } }),
+    ]);
+    const alVencer = Date.now();
+    await waitFor(() => Date.now() > alVencer + 3000, 'three seconds after its dates ended');
+    // A firing that read the settings before the change committed may still record: a second's slack.
+    expect((await corridas()).filter((x) => x.programada_para!.getTime() > alVencer + 1000)).toEqual([]);
 
     await a.api('/trabajos/reconciliacion', { method: 'PATCH', body: { activo: false } });
     const detalle = await a.api('/trabajos/reconciliacion?limit=5&offset=0');

@@ -153,14 +153,18 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private aplicar(a: AjustesTrabajo): void {
     if (this.cerrando) return;
     const conAccion = !!this.registry.accion(a.nombre);
-    const clave = JSON.stringify([a.activo, a.cron, a.zonaHoraria, conAccion]);
+    // Past validHasta the job is over: no longer scheduled (rather than one omitido row per scheduled time
+    // for ever). Before validDesde it is scheduled and each time is recorded as omitido: it is coming.
+    const terminado = !!a.validHasta && fechaLocal(new Date(), a.zonaHoraria) > a.validHasta;
+    const clave = JSON.stringify([a.activo, a.cron, a.zonaHoraria, conAccion, terminado]);
     const previo = this.programados.get(a.nombre);
     if (previo?.clave === clave) return;
     previo?.job?.stop();
     const p: Programado = { clave };
     this.programados.set(a.nombre, p);
-    if (!a.activo || !conAccion) {
-      if (previo) this.log.log({ trabajo: a.nombre, version: a.version, conAccion }, 'scheduled job not scheduled');
+    if (!a.activo || !conAccion || terminado) {
+      if (previo)
+        this.log.log({ trabajo: a.nombre, version: a.version, conAccion, terminado }, 'scheduled job not scheduled');
       return;
     }
     p.problema = problemaDeCron(a.cron);

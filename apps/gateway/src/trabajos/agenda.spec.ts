@@ -1,5 +1,5 @@
 import { cronDe, horaLocal } from '../scheduler/cron.js';
-import { estadoDe, fechaLocal, omisionDe, proximasDe, type PeriodoNoLaborable } from './agenda.js';
+import { estadoDe, fechaLocal, inicioDelDia, omisionDe, proximasDe, type PeriodoNoLaborable } from './agenda.js';
 
 const CORDOBA = 'America/Argentina/Cordoba';
 const SANTIAGO = 'America/Santiago';
@@ -113,6 +113,23 @@ describe('scheduled jobs: validity', () => {
       ['lun 11/01/2027 06:00', 'fuera de vigencia'],
       ['lun 01/03/2027 06:00', null],
       ['lun 08/03/2027 06:00', null],
+    ]);
+  });
+
+  it('jumps to validDesde’s local midnight even for a job that runs every second', () => {
+    expect(inicioDelDia('2027-03-01', CORDOBA).toISOString()).toBe('2027-03-01T03:00:00.000Z');
+    expect(inicioDelDia('2027-07-01', 'Europe/Madrid').toISOString()).toBe('2027-06-30T22:00:00.000Z');
+    const proximas = proximasDe(
+      cronDe('* * * * * *', CORDOBA),
+      { ...base, validDesde: '2027-03-01', validHasta: null },
+      [],
+      3,
+      new Date('2027-02-27T12:00:00Z'),
+    );
+    expect(proximas.map((p) => [p.at, p.omitida?.motivo ?? null])).toEqual([
+      ['2027-02-27T12:00:01.000Z', 'fuera de vigencia'],
+      ['2027-03-01T03:00:00.000Z', null],
+      ['2027-03-01T03:00:01.000Z', null],
     ]);
   });
 

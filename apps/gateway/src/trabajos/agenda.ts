@@ -28,6 +28,37 @@ export function fechaLocal(d: Date, zona: string): string {
   );
 }
 
+/** How far `zona`'s clock is ahead of UTC at instant `t`, in ms. */
+function desfase(t: number, zona: string): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zona,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(t))
+      .map((x) => [x.type, x.value]),
+  );
+  return Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!) - (t - (t % 1000));
+}
+
+/**
+ * The first instant of day `fecha` in `zona` (its local midnight; where DST skips midnight, the instant
+ * the clock jumps to or just before it: the next runs are then taken from there).
+ */
+export function inicioDelDia(fecha: string, zona: string): Date {
+  const base = Date.parse(`${fecha}T00:00:00Z`);
+  let t = base;
+  // Twice: the offset at the guess may differ from the offset at midnight across a DST change.
+  for (let i = 0; i < 2; i++) t = base - desfase(t, zona);
+  return new Date(t);
+}
+
 export function dentroDeVigencia(fecha: string, v: Vigencia): boolean {
   return (!v.validDesde || fecha >= v.validDesde) && (!v.validHasta || fecha <= v.validHasta);
 }
@@ -95,8 +126,8 @@ export function proximasDe(
     if (t.validDesde && fecha < t.validDesde) {
       if (!antesSenalada) out.push(marcar(at));
       antesSenalada = true;
-      // From the day before validDesde in UTC: its first local instant in any zone is after that.
-      const salto = new Date(Date.parse(`${t.validDesde}T00:00:00Z`) - 86_400_000);
+      // On from validDesde's first instant in the job's zone (not run by run up to it).
+      const salto = new Date(inicioDelDia(t.validDesde, t.zonaHoraria).getTime() - 1);
       ref = salto > at ? salto : at;
       continue;
     }
