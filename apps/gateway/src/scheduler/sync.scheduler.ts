@@ -110,11 +110,6 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  /** This replica's next firing of each job it has scheduled. */
-  proximaDe(nombre: string): string | null {
-    return this.programados.get(nombre)?.job?.nextRun()?.toISOString() ?? null;
-  }
-
   /**
    * Runs job `nombre` now, for `actor` (an operator's "run now"): recorded in its history as a manual run,
    * whatever its schedule, validity or the calendar say (the operator asked); it neither takes nor skips
@@ -333,11 +328,6 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     });
-  }
-
-  /** A job's expression problem as this replica found it, if it is scheduled here. */
-  problemaDe(nombre: string): string | undefined {
-    return this.programados.get(nombre)?.problema;
   }
 
   /**
