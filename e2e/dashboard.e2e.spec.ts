@@ -497,7 +497,7 @@ describe('the dashboard, in a browser', () => {
     await page.getByLabel('Desde', { exact: true }).fill(manana);
     await page.getByLabel('Nombre', { exact: true }).fill('Día de prueba');
     await page.getByRole('button', { name: 'Agregar' }).click();
-    await page.locator('#lista-calendario').getByRole('cell', { name: 'Día de prueba' }).waitFor();
+    await page.locator('#lista-calendario').getByRole('cell', { name: 'Día de prueba', exact: true }).waitFor();
 
     const archivo = page.locator('#cal-archivo');
     const csv = (texto: string) => ({ name: 'feriados.csv', mimeType: 'text/csv', buffer: Buffer.from(texto) });
@@ -515,7 +515,7 @@ describe('the dashboard, in a browser', () => {
     );
     await page.getByRole('button', { name: 'Importar' }).click();
     await page.locator('#resultado-importacion').getByText('Importado: 2 agregados, 0 ya estaban.').waitFor();
-    await page.locator('#lista-calendario').getByRole('cell', { name: 'Receso invernal' }).waitFor();
+    await page.locator('#lista-calendario').getByRole('cell', { name: 'Receso invernal', exact: true }).waitFor();
     await shot('14-calendario.png');
 
     // The SIAL job active, skipping holidays: its run tomorrow is listed as skipped, with the holiday's name.

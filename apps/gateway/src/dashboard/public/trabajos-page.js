@@ -90,6 +90,9 @@ function tarjeta(t, historial, { avisar, recargar, alternar }) {
     { class: 'tarjeta', 'aria-labelledby': `t-trabajo-${t.nombre}`, 'data-trabajo': t.nombre },
     h('h2', { id: `t-trabajo-${t.nombre}` }, t.nombre, ' ', insignia(texto, tono)),
     h('p', { class: 'ayuda' }, t.descripcion),
+    t.conAccion
+      ? null
+      : h('p', { class: 'ayuda' }, 'Todavía ningún módulo provee lo que hace: no se programa ni se puede ejecutar.'),
     t.problema ? h('p', { class: 'error' }, t.problema) : null,
     h(
       'dl',
