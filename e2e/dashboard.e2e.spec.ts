@@ -2,7 +2,7 @@
 // separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
 // 100 %, preview an upload's plan and confirm it, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
 // configuration through its form and watch every service apply it, keep an edit through a conflict, give
-// a key back to the services' environment.
+// a key back to the services' environment, keep the academic calendar and follow the scheduled jobs.
 // Each step saves a screenshot under artifacts/screenshots/ (CI keeps them).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -481,6 +481,65 @@ describe('the dashboard, in a browser', () => {
       'ingest-service back on its environment for loteTamano',
       { ...POLL, timeoutMs: 30_000 },
     );
+  }, 60_000);
+
+  it('keeps the academic calendar (a holiday added, a broken CSV refused with its line, a good one imported) and shows the scheduled jobs: next runs with the holiday skipped, run now, history', async () => {
+    const { valores } = await gw.get<{ valores: { zonaHoraria: string } }>('/config');
+    // Tomorrow in the configured zone: the SIAL job's run at 2:00 that day is among its next five.
+    const manana = new Intl.DateTimeFormat('en-CA', { timeZone: valores.zonaHoraria }).format(
+      new Date(Date.now() + 86_400_000),
+    );
+    const anio = manana.slice(0, 4);
+    await ir('Calendario');
+    await page.getByRole('heading', { name: 'Calendario académico', level: 1 }).waitFor();
+    await page.evaluate(`location.hash = '#/calendario?anio=${anio}'`);
+    await page.locator('#anio-calendario').getByText(anio, { exact: true }).waitFor();
+    await page.getByLabel('Desde', { exact: true }).fill(manana);
+    await page.getByLabel('Nombre', { exact: true }).fill('Día de prueba');
+    await page.getByRole('button', { name: 'Agregar' }).click();
+    await page.locator('#lista-calendario').getByRole('cell', { name: 'Día de prueba', exact: true }).waitFor();
+
+    const archivo = page.locator('#cal-archivo');
+    const csv = (texto: string) => ({ name: 'feriados.csv', mimeType: 'text/csv', buffer: Buffer.from(texto) });
+    await archivo.setInputFiles(csv(`desde,nombre\n${anio}-07-09,Independencia\n${anio}-13-01,Mes trece\n`));
+    await page.getByRole('button', { name: 'Importar' }).click();
+    await page
+      .locator('#resultado-importacion')
+      .getByText(/No se importó nada: línea 3: desde/)
+      .waitFor();
+    expect((await gw.get<{ items: unknown[] }>(`/calendario?anio=${anio}`)).items).toHaveLength(1);
+    await archivo.setInputFiles(
+      csv(
+        `desde;hasta;nombre;tipo\n${anio}-07-09;;Independencia;feriado\n${anio}-07-13;${anio}-07-24;Receso invernal;receso\n`,
+      ),
+    );
+    await page.getByRole('button', { name: 'Importar' }).click();
+    await page.locator('#resultado-importacion').getByText('Importado: 2 agregados, 0 ya estaban.').waitFor();
+    await page.locator('#lista-calendario').getByRole('cell', { name: 'Receso invernal', exact: true }).waitFor();
+    await shot('14-calendario.png');
+
+    // The SIAL job active, skipping holidays: its run tomorrow is listed as skipped, with the holiday's name.
+    await gw.patch('/trabajos/sial', { activo: true, saltarFeriados: true });
+    await ir('Tareas programadas');
+    await page.getByRole('heading', { name: 'Tareas programadas', level: 1 }).waitFor();
+    const sial = page.locator('section[data-trabajo="sial"]');
+    await sial.getByText('Programado', { exact: true }).waitFor();
+    await sial.locator('.proximas').getByText('omitida: Día de prueba').waitFor();
+    const reconciliacion = page.locator('section[data-trabajo="reconciliacion"]');
+    expect(await reconciliacion.getByRole('button', { name: 'Ejecutar ahora' }).isDisabled()).toBe(true);
+
+    await sial.getByRole('button', { name: 'Ejecutar ahora' }).click();
+    await page.getByText(/«sial» ejecutada ahora \(lote [0-9a-f]{8}\)/).waitFor();
+    await page.locator('section[data-trabajo="sial"]').getByRole('button', { name: 'Ver historial' }).click();
+    const historial = page.locator('#historial-sial');
+    await historial.getByText('manual (admin)').waitFor();
+    await historial.getByText('Hecha').first().waitFor();
+    await shot('15-tareas-programadas.png');
+    const t = await gw.get<{
+      historial: { items: { disparo: string; resultado: string; producto: { tipo: string } }[] };
+    }>('/trabajos/sial');
+    expect(t.historial.items[0]).toMatchObject({ disparo: 'manual', resultado: 'ok', producto: { tipo: 'lote' } });
+    await gw.patch('/trabajos/sial', { activo: false, saltarFeriados: false });
   }, 60_000);
 });
 

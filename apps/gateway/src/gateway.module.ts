@@ -64,6 +64,7 @@ import { ReconciliacionController } from './reconciliacion/reconciliacion.contro
 import { ReconciliacionRepository } from './reconciliacion/reconciliacion.repository.js';
 import { ReconciliacionService } from './reconciliacion/reconciliacion.service.js';
 import { ReconciliacionTareas } from './reconciliacion/reconciliacion.tareas.js';
+import { GatewayTrabajos1765200000000 } from './persistence/migrations/1765200000000-trabajos.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { EjecucionRepository } from './retencion/ejecucion.repository.js';
 import { PurgaGateway } from './retencion/purga-gateway.js';
@@ -73,6 +74,14 @@ import { RetencionAplicadaHandler } from './handlers/retencion-aplicada.handler.
 import { RetencionFallidaHandler } from './handlers/retencion-fallida.handler.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
+import { CalendarioController } from './calendario/calendario.controller.js';
+import { CalendarioRepository } from './calendario/calendario.repository.js';
+import { CalendarioService } from './calendario/calendario.service.js';
+import { SialTrabajo } from './trabajos/sial.trabajo.js';
+import { TrabajoRegistry } from './trabajos/trabajo.registry.js';
+import { TrabajosController } from './trabajos/trabajos.controller.js';
+import { TrabajosService } from './trabajos/trabajos.service.js';
+import { TrabajosStore } from './trabajos/trabajos.store.js';
 import { TareaRepository } from './tareas/tarea.repository.js';
 import { TareaService } from './tareas/tarea.service.js';
 import { TareasController } from './tareas/tareas.controller.js';
@@ -102,6 +111,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayLoteBajas1764910000000,
         GatewayPlanes1765010000000,
         GatewayRetencion1765100000000,
+        GatewayTrabajos1765200000000,
         GatewayReconciliacion1765300000000,
       ],
     }),
@@ -134,6 +144,8 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     ProgramacionController,
     RetencionController,
     ReconciliacionController,
+    TrabajosController,
+    CalendarioController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -168,6 +180,12 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     ConfiguracionStore,
     Sweeper,
     SyncScheduler,
+    TrabajoRegistry,
+    TrabajosStore,
+    TrabajosService,
+    SialTrabajo,
+    CalendarioRepository,
+    CalendarioService,
     LoteIngestadoHandler,
     LoteFallidoHandler,
     LotePlanificadoHandler,

@@ -42,8 +42,13 @@ describe('gateway: the scheduled SIAL pull', () => {
   const sincronizacion = (x: Partial<Configuracion['sincronizacion']>) => ({
     sincronizacion: { ...valores.sincronizacion, ...x },
   });
+  /** The scheduled times pulled (the table also holds manual runs, with no scheduled time). */
   const franjas = async (): Promise<Fila[]> =>
-    (await a.db.query(`SELECT * FROM ${s}.sincronizacion_programada ORDER BY programada_para`)).rows;
+    (
+      await a.db.query(
+        `SELECT * FROM ${s}.sincronizacion_programada WHERE programada_para IS NOT NULL ORDER BY programada_para`,
+      )
+    ).rows;
   const replicas = () => [a, ...(b ? [b] : [])];
   /** Every running replica has read version `v` (and, so, scheduled or unscheduled it). */
   const aplicada = (v: number) =>

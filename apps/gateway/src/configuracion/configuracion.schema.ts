@@ -113,7 +113,7 @@ function problemaDePatronUpn(patron: string): string | undefined {
  * zone up by its exact spelling (apps/moodle-service/src/domain/zona-horaria.ts) — refused here, at
  * save time, rather than by the service afterwards.
  */
-function problemaDeZona(tz: string): string | undefined {
+export function problemaDeZona(tz: string): string | undefined {
   try {
     new Intl.DateTimeFormat('es-AR', { timeZone: tz });
   } catch {

@@ -206,7 +206,13 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   cambiar(
     valores: Configuracion | ((actual: Configuracion) => Configuracion),
     actor: string,
-    opts: { motivo?: string; versionBase?: number; fijar?: readonly string[] } = {},
+    opts: {
+      motivo?: string;
+      versionBase?: number;
+      fijar?: readonly string[];
+      /** More writes in the same transaction (a job's own settings beside its cron: all or nothing). */
+      enTransaccion?: (m: EntityManager) => Promise<void>;
+    } = {},
   ): Promise<VersionConfiguracion & { sinCambios: boolean }> {
     return this.nuevaVersion(actor, opts, (previa) => {
       const nuevos = typeof valores === 'function' ? valores(previa.valores) : valores;
@@ -249,7 +255,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
   /** Under the lock: the next version from the current one (`siguiente`), stored, announced, audited. */
   private nuevaVersion(
     actor: string,
-    opts: { motivo?: string; versionBase?: number },
+    opts: { motivo?: string; versionBase?: number; enTransaccion?: (m: EntityManager) => Promise<void> },
     siguiente: (previa: VersionConfiguracion) => { valores: Configuracion; cambios: string[]; fijadas: string[] },
   ): Promise<VersionConfiguracion & { sinCambios: boolean }> {
     return this.messaging.inTransaction(
@@ -263,6 +269,7 @@ export class ConfiguracionService implements OnApplicationBootstrap {
           );
         }
         const { valores, cambios, fijadas } = siguiente(previa);
+        await opts.enTransaccion?.(manager);
         if (sinEfecto(cambios, previa.fijadas, fijadas)) return { ...previa, sinCambios: true };
         const n = previa.version + 1;
         const v = version({

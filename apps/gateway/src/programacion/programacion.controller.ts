@@ -55,7 +55,7 @@ export class ProgramacionController {
   @ApiOperation({
     summary: 'The scheduled SIAL pull: settings, next runs in the configured time zone, last runs and their lotes',
     description:
-      'Settings come from the runtime configuration (sincronizacion, zonaHoraria; change them with PUT/PATCH /api/v1/config). Each scheduled time is pulled once, whatever the number of gateway replicas.',
+      'The sial job of GET /api/v1/trabajos, as this view has always shown it. Settings come from the runtime configuration (sincronizacion, zonaHoraria; change them with PUT/PATCH /api/v1/config or PATCH /api/v1/trabajos/sial) and the job’s own zone when it has one. Each scheduled time is pulled once, whatever the number of gateway replicas.',
   })
   @ApiOkResponse({ standardSchema: Programacion })
   estado() {
@@ -67,7 +67,7 @@ export class ProgramacionController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Pull from SIAL now, with the schedule’s fuentes and periodo (whether or not it is active); recorded as a tarea by the caller',
+      'Pull from SIAL now, with the schedule’s fuentes and periodo (whether or not it is active); recorded as a tarea by the caller and as a manual run in the sial job’s history (GET /api/v1/trabajos/sial)',
   })
   @ApiAcceptedResponse({
     standardSchema: z.object({
@@ -78,7 +78,9 @@ export class ProgramacionController {
     }),
   })
   async ejecutar(@Actor() actor: string) {
-    const { loteId, version } = await this.scheduler.ejecutarAhora(actor);
+    const { producto, ajustes } = await this.scheduler.ejecutarAhora('sial', actor);
+    const loteId = producto.id;
+    const version = ajustes.version;
     return {
       loteId,
       estado: 'solicitado' as const,

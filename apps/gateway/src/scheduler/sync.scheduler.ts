@@ -1,14 +1,17 @@
-// The scheduled SIAL pull: every gateway replica runs the cron of the
-// runtime configuration (sincronizacion.cron, read in zonaHoraria) and fires at each scheduled time; the
-// slot table (franjas.repository.ts) lets exactly one pull per scheduled time through, whatever the
-// number of replicas. The pull itself is LoteService.sincronizarSial, as an operator's: lote, audit, tarea.
+// The scheduled jobs (trabajos/trabajo.registry.ts: sial, reconciliacion, retencion, …): every gateway
+// replica runs each active job's cron, read in its zone, and fires at each scheduled time; the runs table
+// (franjas.repository.ts) lets exactly one run per scheduled time per job through, whatever the number of
+// replicas. What a job does is the action its module registered; a job without one is never scheduled.
+// A scheduled time outside the job's validity, or on a holiday of the academic calendar for a job that
+// skips them, is recorded as omitido (with the reason) instead of run: its history says so.
 //
-// Picking up a change: each replica re-reads the current version every CONFIG_POLL_MS (one indexed row)
-// and reschedules when activa, cron or zonaHoraria changed; fuentes and periodo are read when it fires.
-// Polling only, even in the replica that stored the change: a wait of CONFIG_POLL_MS (2 s) is nothing
-// next to a schedule that runs at most every 5 minutes, every replica takes the same path (no second
-// mechanism that can disagree with the first), and each firing reads the version again before it pulls,
-// so a time that was just switched off or moved never pulls, however recent the change.
+// Picking up a change: each replica re-reads the settings every CONFIG_POLL_MS (the configuration's
+// current version, for the SIAL job and the default zone, and the job rows: a few indexed rows) and
+// reschedules a job whose activo, cron or zone changed; everything else (validity, holidays, fuentes…)
+// is read when it fires. Polling only, even in the replica that stored the change: a wait of
+// CONFIG_POLL_MS (2 s) is nothing next to a schedule that runs at most every 5 minutes, every replica
+// takes the same path, and each firing reads the settings again before it runs, so a time that was just
+// switched off or moved never runs, however recent the change.
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Cron } from 'croner';
 import { randomUUID } from 'node:crypto';
@@ -17,31 +20,37 @@ import { setTimeout as esperar } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
-import { ConfiguracionService, type VersionConfiguracion } from '../configuracion/configuracion.service.js';
-import { LoteService } from '../lotes/lote.service.js';
+import { CalendarioRepository } from '../calendario/calendario.repository.js';
+import { ConfiguracionService } from '../configuracion/configuracion.service.js';
+import { fechaLocal, omisionDe } from '../trabajos/agenda.js';
+import { TrabajoRegistry, type ContextoEjecucion, type Producto } from '../trabajos/trabajo.registry.js';
+import { todosLosAjustes, TrabajosStore, type AjustesTrabajo } from '../trabajos/trabajos.store.js';
 import { cronDe, decidirRecuperacion, fijarIntervaloMinimo, franjaDe, horaLocal, problemaDeCron } from './cron.js';
-import { FranjasRepository, FranjaTomada } from './franjas.repository.js';
+import { FranjasRepository, type Franja } from './franjas.repository.js';
 
-/** Who the audit trail and the lote name as having asked for a scheduled pull. */
+/** Who the audit trail and the lote name as having asked for a scheduled run. */
 export const SCHEDULER_ACTOR = 'programador';
 
-/** A pull that failed for another reason than a lost claim (the database went away) is tried again. */
+/**
+ * A scheduled run that failed (the database went away) is tried again, by the replica that claimed it,
+ * before it is recorded as fallido. A job's action must be safe to repeat for one scheduled time.
+ */
 const REINTENTOS_MS = [1_000, 5_000, 15_000];
 
-interface Vigente {
-  version: number;
+interface Programado {
   clave: string;
-  problema: string | undefined;
+  job?: Cron;
+  problema?: string;
 }
 
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('SyncScheduler');
-  private readonly franjas: FranjasRepository;
-  /** Which replica pulled a slot, for whoever reads the table: host, process, and this instance. */
+  readonly franjas: FranjasRepository;
+  /** Which replica ran a slot, for whoever reads the table: host, process, and this instance. */
   readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private job?: Cron;
-  private vigente?: Vigente;
+  private readonly programados = new Map<string, Programado>();
+  private versionAplicada?: number;
   private readonly revision: PeriodicTask;
   private readonly enCurso = new Set<Promise<void>>();
   private recuperacionPendiente = true;
@@ -51,7 +60,9 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly db: DataSource,
     private readonly configuracion: ConfiguracionService,
-    private readonly lotes: LoteService,
+    private readonly store: TrabajosStore,
+    private readonly registry: TrabajoRegistry,
+    private readonly calendario: CalendarioRepository,
   ) {
     // The API's schema refuses a more frequent expression with the same figure (see cron.ts).
     fijarIntervaloMinimo(config.SCHEDULER_MIN_INTERVAL_S);
@@ -72,177 +83,262 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.cerrando = true;
-    this.job?.stop();
-    this.job = undefined;
+    for (const p of this.programados.values()) p.job?.stop();
+    this.programados.clear();
     await this.revision.stop();
     await Promise.allSettled([...this.enCurso]);
   }
 
-  /** This replica's view, for GET /programacion: which version it runs and its next firing. */
+  /** Every job's settings in force, read now. */
+  async ajustes(): Promise<AjustesTrabajo[]> {
+    return (await this.leer()).todos;
+  }
+
+  private async leer() {
+    const [v, filas] = await Promise.all([this.configuracion.actual(), this.store.leer(this.db)]);
+    return { version: v.version, todos: todosLosAjustes(filas, v) };
+  }
+
+  /** This replica's view of the SIAL job, for GET /programacion: which version it runs and its next firing. */
   get replicaEstado() {
+    const job = this.programados.get('sial')?.job;
     return {
       id: this.replica,
-      versionAplicada: this.vigente?.version ?? null,
-      programada: !!this.job,
-      proxima: this.job?.nextRun()?.toISOString() ?? null,
+      versionAplicada: this.versionAplicada ?? null,
+      programada: !!job,
+      proxima: job?.nextRun()?.toISOString() ?? null,
     };
   }
 
   /**
-   * The configured pull, now, by `actor` (an operator's "Sincronizar ahora"): the same pull as a scheduled
-   * one, but not a slot — it neither takes nor skips a scheduled time.
+   * Runs job `nombre` now, for `actor` (an operator's "run now"): recorded in its history as a manual run,
+   * whatever its schedule, validity or the calendar say (the operator asked); it neither takes nor skips
+   * a scheduled time. 409 for a job whose action no module provides. A failure is recorded, then thrown.
    */
-  async ejecutarAhora(actor: string): Promise<{ loteId: string; version: number }> {
-    const v = await this.configuracion.actual();
-    const s = v.valores.sincronizacion;
-    const { loteId } = await this.lotes.sincronizarSial(s.fuentes, actor, s.periodo ?? undefined, {
-      detalle: { disparo: 'manual', configuracionVersion: v.version },
-    });
-    return { loteId, version: v.version };
+  async ejecutarAhora(
+    nombre: string,
+    actor: string,
+  ): Promise<{ ejecucionId: string; producto: Producto; ajustes: AjustesTrabajo }> {
+    const accion = this.registry.accionOConflicto(nombre);
+    const a = (await this.ajustes()).find((x) => x.nombre === nombre)!;
+    const id = (await this.franjas.reclamar(this.db, this.franja(a, null, 'manual', actor), {
+      resultado: 'en_curso',
+    }))!;
+    try {
+      const producto = await accion.ejecutar(this.contexto(a, null, 'manual', actor));
+      await this.franjas.terminar(this.db, id, { resultado: 'ok', producto });
+      return { ejecucionId: id, producto, ajustes: a };
+    } catch (err) {
+      await this.franjas.terminar(this.db, id, { resultado: 'fallido', error: (err as Error).message });
+      throw err;
+    }
   }
 
   private async revisarAhora(): Promise<void> {
-    const v = await this.configuracion.actual();
-    this.aplicar(v);
+    const { version, todos } = await this.leer();
+    for (const a of todos) this.aplicar(a);
+    this.versionAplicada = version;
     if (this.recuperacionPendiente) {
       this.recuperacionPendiente = false;
-      await this.recuperar(v);
+      for (const a of todos) await this.recuperar(a);
     }
   }
 
-  /** Schedules `v`'s cron, unless it is the one already running. */
-  private aplicar(v: VersionConfiguracion): void {
+  /** Schedules `a`'s cron, unless it is the one already running. */
+  private aplicar(a: AjustesTrabajo): void {
     if (this.cerrando) return;
-    const s = v.valores.sincronizacion;
-    const zona = v.valores.zonaHoraria;
-    const clave = JSON.stringify([s.activa, s.cron, zona]);
-    if (this.vigente?.clave === clave) {
-      this.vigente.version = v.version;
+    const conAccion = !!this.registry.accion(a.nombre);
+    // Past validHasta the job is over: no longer scheduled (rather than one omitido row per scheduled time
+    // for ever). Before validDesde it is scheduled and each time is recorded as omitido: it is coming.
+    const terminado = !!a.validHasta && fechaLocal(new Date(), a.zonaHoraria) > a.validHasta;
+    const clave = JSON.stringify([a.activo, a.cron, a.zonaHoraria, conAccion, terminado]);
+    const previo = this.programados.get(a.nombre);
+    if (previo?.clave === clave) return;
+    previo?.job?.stop();
+    const p: Programado = { clave };
+    this.programados.set(a.nombre, p);
+    if (!a.activo || !conAccion || terminado) {
+      if (previo)
+        this.log.log({ trabajo: a.nombre, version: a.version, conAccion, terminado }, 'scheduled job not scheduled');
       return;
     }
-    this.job?.stop();
-    this.job = undefined;
-    let problema = s.activa ? problemaDeCron(s.cron) : undefined;
-    if (s.activa && !problema) {
+    p.problema = problemaDeCron(a.cron);
+    if (!p.problema) {
       try {
-        // protect: a pull still running (a slow database) is not started again by the next second's firing.
-        this.job = new Cron(s.cron, { timezone: zona, mode: '5-or-6-parts', protect: true, unref: true }, () =>
-          this.disparar(),
+        // protect: a run still going (a slow database) is not started again by the next second's firing.
+        p.job = new Cron(a.cron, { timezone: a.zonaHoraria, mode: '5-or-6-parts', protect: true, unref: true }, () =>
+          this.disparar(a.nombre),
         );
       } catch (err) {
-        problema = (err as Error).message;
+        p.problema = (err as Error).message;
       }
     }
-    this.vigente = { version: v.version, clave, problema };
-    if (problema)
+    if (p.problema)
       this.log.error(
-        { version: v.version, cron: s.cron, problema },
-        'scheduled SIAL pull not scheduled: the expression is not usable',
+        { trabajo: a.nombre, version: a.version, cron: a.cron, problema: p.problema },
+        'scheduled job not scheduled: the expression is not usable',
       );
-    else if (this.job)
+    else
       this.log.log(
-        { version: v.version, cron: s.cron, zona, proxima: this.job.nextRun()?.toISOString() },
-        'scheduled SIAL pull scheduled',
+        {
+          trabajo: a.nombre,
+          version: a.version,
+          cron: a.cron,
+          zona: a.zonaHoraria,
+          proxima: p.job?.nextRun()?.toISOString(),
+        },
+        'scheduled job scheduled',
       );
-    else this.log.log({ version: v.version }, 'scheduled SIAL pull inactive');
   }
 
-  private async disparar(): Promise<void> {
-    const job = this.job;
+  private async disparar(nombre: string): Promise<void> {
+    const job = this.programados.get(nombre)?.job;
     if (!job || this.cerrando) return;
     const franja = franjaDe(job, new Date());
     if (!franja) return;
     const trabajo = (async () => {
-      const v = await this.configuracion.actual();
-      this.aplicar(v);
+      const a = (await this.ajustes()).find((x) => x.nombre === nombre)!;
+      this.aplicar(a);
       // Switched off or moved since this replica last looked: that time is no longer scheduled.
-      if (!this.job?.match(franja)) return;
-      await this.tirar(franja, v, false);
+      if (!this.programados.get(nombre)?.job?.match(franja)) return;
+      await this.correr(a, franja, 'programada');
     })().catch((err) =>
-      this.log.error({ err: (err as Error).message, franja: franja.toISOString() }, 'scheduled SIAL pull failed'),
+      this.log.error(
+        { trabajo: nombre, err: (err as Error).message, franja: franja.toISOString() },
+        'scheduled job failed',
+      ),
     );
     this.enCurso.add(trabajo);
     await trabajo.finally(() => this.enCurso.delete(trabajo));
   }
 
-  /** At start: the most recent scheduled time, if nobody pulled it (every replica was down), once. */
-  private async recuperar(v: VersionConfiguracion): Promise<void> {
-    if (!this.job) return;
+  /** At start: the most recent scheduled time of `a`, if nobody ran it (every replica was down), once. */
+  private async recuperar(a: AjustesTrabajo): Promise<void> {
+    const job = this.programados.get(a.nombre)?.job;
+    if (!job) return;
     const ahora = new Date();
-    const ultima = franjaDe(this.job, ahora);
-    const reclamada = ultima ? await this.franjas.reclamada(this.db, ultima) : false;
-    const d = decidirRecuperacion({ ultima, reclamada, ahora, vigenteDesde: v.at ? new Date(v.at) : null });
+    const ultima = franjaDe(job, ahora);
+    const reclamada = ultima ? await this.franjas.reclamada(this.db, a.nombre, ultima) : false;
+    const d = decidirRecuperacion({
+      ultima,
+      reclamada,
+      ahora,
+      vigenteDesde: a.vigenteDesdeAt ? new Date(a.vigenteDesdeAt) : null,
+    });
     if (d.tipo === 'perdida') {
       this.log.warn(
-        { franja: d.franja.toISOString() },
-        'scheduled SIAL pull missed while no gateway was running; too old to catch up, the next scheduled run brings the cohort',
+        { trabajo: a.nombre, franja: d.franja.toISOString() },
+        'scheduled run missed while no gateway was running; too old to catch up, the next scheduled run does it',
       );
     } else if (d.tipo === 'recuperar') {
       this.log.warn(
-        { franja: d.franja.toISOString() },
-        'scheduled SIAL pull missed while no gateway was running; catching up now',
+        { trabajo: a.nombre, franja: d.franja.toISOString() },
+        'scheduled run missed while no gateway was running; catching up now',
       );
-      await this.tirar(d.franja, v, true);
+      await this.correr(a, d.franja, 'recuperacion');
     }
   }
 
-  /** Claims `franja` and pulls, in one transaction; a replica that loses the claim does nothing. */
-  private async tirar(franja: Date, v: VersionConfiguracion, recuperada: boolean): Promise<void> {
-    const s = v.valores.sincronizacion;
-    const zona = v.valores.zonaHoraria;
-    const local = horaLocal(franja, zona);
-    const detalle = {
-      disparo: recuperada ? 'recuperacion' : 'programada',
-      programadaPara: franja.toISOString(),
-      horaLocal: local,
-      cron: s.cron,
-      zonaHoraria: zona,
-      configuracionVersion: v.version,
-      ...(recuperada
-        ? { nota: `recuperada al arrancar: ningún gateway estaba en marcha a las ${local} (${zona})` }
-        : {}),
+  private franja(a: AjustesTrabajo, franja: Date | null, disparo: Franja['disparo'], actor: string): Franja {
+    return {
+      trabajo: a.nombre,
+      programadaPara: franja,
+      disparo,
+      actor,
+      cron: a.cron,
+      zonaHoraria: a.zonaHoraria,
+      configuracionVersion: a.version,
+      replica: this.replica,
     };
-    for (let intento = 0; ; intento++) {
-      try {
-        const { loteId } = await this.lotes.sincronizarSial(s.fuentes, SCHEDULER_ACTOR, s.periodo ?? undefined, {
-          detalle,
-          enTransaccion: (m, id) =>
-            this.franjas.reclamar(
-              m,
-              {
-                programadaPara: franja,
-                cron: s.cron,
-                zonaHoraria: zona,
-                configuracionVersion: v.version,
-                recuperada,
-                replica: this.replica,
-              },
-              id,
-            ),
-        });
-        this.log.log({ loteId, franja: franja.toISOString(), recuperada }, 'scheduled SIAL pull started');
-        return;
-      } catch (err) {
-        if (err instanceof FranjaTomada) return;
-        const espera = REINTENTOS_MS[intento];
-        if (espera === undefined || this.cerrando) throw err;
-        this.log.warn(
-          { err: (err as Error).message, franja: franja.toISOString(), intento: intento + 1 },
-          'scheduled SIAL pull failed; trying again',
-        );
-        await esperar(espera);
-      }
-    }
+  }
+
+  private contexto(
+    a: AjustesTrabajo,
+    franja: Date | null,
+    disparo: Franja['disparo'],
+    actor: string,
+  ): ContextoEjecucion {
+    const local = franja && horaLocal(franja, a.zonaHoraria);
+    const detalle: Record<string, unknown> = franja
+      ? {
+          disparo,
+          trabajo: a.nombre,
+          programadaPara: franja.toISOString(),
+          horaLocal: local,
+          cron: a.cron,
+          zonaHoraria: a.zonaHoraria,
+          ...(disparo === 'recuperacion'
+            ? { nota: `recuperada al arrancar: ningún gateway estaba en marcha a las ${local} (${a.zonaHoraria})` }
+            : {}),
+        }
+      : { disparo, trabajo: a.nombre };
+    return { nombre: a.nombre, disparo, programadaPara: franja, actor, zonaHoraria: a.zonaHoraria, detalle };
   }
 
   /**
-   * The schedule as GET /programacion shows it: the current version's settings (read now, not this
-   * replica's copy), its next runs in its zone, and the last slots pulled with their lotes.
+   * One scheduled time of `a`: skipped and recorded as omitido (outside its validity, a holiday), or
+   * claimed and run in one transaction that holds the claim while the action runs — a replica that loses
+   * the claim waits for it and does nothing; if the claiming replica dies, its claim rolls back and a
+   * waiting one runs it.
+   */
+  private async correr(a: AjustesTrabajo, franja: Date, disparo: 'programada' | 'recuperacion'): Promise<void> {
+    const accion = this.registry.accion(a.nombre);
+    if (!accion) return;
+    const fecha = fechaLocal(franja, a.zonaHoraria);
+    const omision = omisionDe(franja, a, a.saltarFeriados ? await this.calendario.entre(this.db, fecha, fecha) : []);
+    const f = this.franja(a, franja, disparo, SCHEDULER_ACTOR);
+    if (omision) {
+      const id = await this.franjas.reclamar(this.db, f, {
+        resultado: 'omitido',
+        motivo: omision.motivo,
+        feriado: omision.nombre,
+      });
+      if (id)
+        this.log.log(
+          { trabajo: a.nombre, franja: franja.toISOString(), motivo: omision.motivo, feriado: omision.nombre },
+          'scheduled run skipped',
+        );
+      return;
+    }
+    const ctx = this.contexto(a, franja, disparo, SCHEDULER_ACTOR);
+    await this.db.transaction(async (m) => {
+      const id = await this.franjas.reclamar(m, f, { resultado: 'en_curso' });
+      if (!id) return;
+      for (let intento = 0; ; intento++) {
+        try {
+          const producto = await accion.ejecutar(ctx);
+          await this.franjas.terminar(m, id, { resultado: 'ok', producto });
+          this.log.log({ trabajo: a.nombre, producto, franja: franja.toISOString(), disparo }, 'scheduled job started');
+          return;
+        } catch (err) {
+          const espera = REINTENTOS_MS[intento];
+          if (espera === undefined || this.cerrando) {
+            await this.franjas.terminar(m, id, { resultado: 'fallido', error: (err as Error).message });
+            this.log.error(
+              { trabajo: a.nombre, err: (err as Error).message, franja: franja.toISOString() },
+              'scheduled job failed',
+            );
+            return;
+          }
+          this.log.warn(
+            { trabajo: a.nombre, err: (err as Error).message, franja: franja.toISOString(), intento: intento + 1 },
+            'scheduled job failed; trying again',
+          );
+          await esperar(espera);
+        }
+      }
+    });
+  }
+
+  /**
+   * The SIAL job as GET /programacion shows it: its settings (read now, not this replica's copy), its
+   * next runs in its zone, and the last scheduled times pulled with their lotes.
    */
   async estado(ultimas = 10) {
     const v = await this.configuracion.actual();
+    const a = (await this.ajustes()).find((x) => x.nombre === 'sial')!;
     const s = v.valores.sincronizacion;
-    const zona = v.valores.zonaHoraria;
+    const zona = a.zonaHoraria;
     let problema = problemaDeCron(s.cron);
     let proximas: Date[] = [];
     if (!problema) {

@@ -11,6 +11,8 @@ import lotes from './lotes-page.js';
 import alumnos from './alumnos-page.js';
 import alumno from './alumno-page.js';
 import configuracion from './configuracion-page.js';
+import trabajos from './trabajos-page.js';
+import calendario from './calendario-page.js';
 
 const RUTAS = [
   [/^\/ingresar$/, ingresar, { publica: true }],
@@ -20,6 +22,8 @@ const RUTAS = [
   [/^\/alumnos$/, alumnos],
   [/^\/alumnos\/([0-9a-f-]{36})$/, alumno],
   [/^\/configuracion$/, configuracion],
+  [/^\/trabajos$/, trabajos],
+  [/^\/calendario$/, calendario],
 ];
 
 const main = document.getElementById('contenido');
