@@ -90,7 +90,13 @@ async function main() {
     const pids = [...st.processes.values()].map((p) => ({ name: p.name, pid: p.child.pid! }));
     const cpu0 = new Map(pids.map((p) => [p.name, cpuSeconds(p.pid)]));
     const ownBackends = `postgres: .*${new URL(databaseUrl).pathname.slice(1)}`;
-    const [rabbit0, postgres0, own0] = [cpuOf('beam.smp'), cpuOf('postgres'), cpuOf(ownBackends)];
+    const [rabbit0, postgres0] = [cpuOf('beam.smp'), cpuOf('postgres')];
+    // The pools close idle backends and open new ones during the run: each is sampled every second, and
+    // counted from its first sample before the run (or from nothing) to its last.
+    const own = new Map([...cpuOf(ownBackends)].map(([pid, t]) => [pid, { from: t, to: t }]));
+    const sampleOwn = () => {
+      for (const [pid, t] of cpuOf(ownBackends)) own.set(pid, { from: own.get(pid)?.from ?? 0, to: t });
+    };
     const started = Date.now();
     const res = await fetch(`${api}/sync/sial`, { method: 'POST', headers, body: '{}' });
     const { loteId } = (await res.json()) as { loteId: string };
@@ -98,6 +104,7 @@ async function main() {
     let last = '';
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
+      sampleOwn();
       lote = (await (await fetch(`${api}/lotes/${loteId}`, { headers })).json()) as typeof lote;
       const line = `${lote.estado}: ${lote.completados + lote.conAvisos + lote.fallidos} of ${lote.total}`;
       if (line !== last) console.log(`  ${((Date.now() - started) / 1000).toFixed(0)} s  ${line}`);
@@ -111,8 +118,8 @@ async function main() {
       { process: 'rabbitmq', cpuSeconds: +spent(rabbit0, cpuOf('beam.smp')).toFixed(1) },
       { process: 'postgresql', cpuSeconds: +spent(postgres0, cpuOf('postgres')).toFixed(1) },
     ];
-    // Backends that ended during the run are not counted (the services' pools keep theirs open).
-    const ownPostgres = +spent(own0, cpuOf(ownBackends)).toFixed(1);
+    sampleOwn();
+    const ownPostgres = +[...own.values()].reduce((a, b) => a + b.to - b.from, 0).toFixed(1);
     const totalCpu = cpu.reduce((a, c) => a + c.cpuSeconds, 0);
     console.log(`\n${lote.total} students (${lote.fallidos} failed) in ${seconds.toFixed(1)} s`);
     const perStudent = (seconds: number) => ((1000 * seconds) / lote.total).toFixed(1);
