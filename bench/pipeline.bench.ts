@@ -3,8 +3,11 @@
 // confirms, one transaction per step) and the stand-ins enforcing no limit (Graph's quota off, every rate
 // limit raised out of the way). Prints students/s beside the raw broker's 4-hop ceiling measured in the same
 // run (plain amqplib, as bench:messaging's baseline: a student's onboarding crosses the broker more than four
-// times), and where the CPU went, per process (/proc: user + system time during the run).
-// Goal: ≥ 200 students/s on 2 cores.
+// times), and where the CPU went, per process (/proc: user + system time during the run): PostgreSQL both
+// as this run's own backends (those connected to its database) and as every postgres process, which on a
+// shared machine includes other people's databases and the server's background writers.
+// BENCH_PIPELINE_WINDOW sets ingest's release window (BATCH_SIZE, default 20): how many new students are in
+// flight at once. Goal: ≥ 200 students/s on 2 cores.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +19,8 @@ import { runScenario } from './support/driver.js';
 
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const STUDENTS = num('BENCH_PIPELINE_STUDENTS', 10_000);
+const WINDOW = process.env.BENCH_PIPELINE_WINDOW;
+const IDLE_MS = 10_000;
 const GOAL = 200;
 const VHOST = 'lucy-bench-pipeline';
 const databaseUrl = databaseUrlFor('lucy_bench_pipeline');
@@ -71,7 +76,7 @@ async function main() {
         MOODLE_RPM: NO_LIMIT,
         SMTP_RPM: NO_LIMIT,
       },
-      serviceEnv: { 'ingest-service': { AUSENCIAS_PARA_BAJA: '0' } },
+      serviceEnv: { 'ingest-service': { AUSENCIAS_PARA_BAJA: '0', ...(WINDOW ? { BATCH_SIZE: WINDOW } : {}) } },
       readyTimeoutMs: 120_000,
     });
     const st = stack;
@@ -84,8 +89,23 @@ async function main() {
     const api = `${st.urls.gateway}/api/v1`;
 
     const pids = [...st.processes.values()].map((p) => ({ name: p.name, pid: p.child.pid! }));
+    // What each process spends idle (timers, relays, probes) goes on while the run lasts: on a loaded machine a
+    // run takes longer and its CPU per student grows with no more work per student. Measured before the run
+    // and taken off in the `net` column, which is what compares runs made under different loads.
+    const idle0 = new Map(pids.map((p) => [p.name, cpuSeconds(p.pid)]));
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const idlePerSecond = new Map(
+      pids.map((p) => [p.name, (cpuSeconds(p.pid) - idle0.get(p.name)!) / (IDLE_MS / 1000)]),
+    );
     const cpu0 = new Map(pids.map((p) => [p.name, cpuSeconds(p.pid)]));
+    const ownBackends = `postgres: .*${new URL(databaseUrl).pathname.slice(1)}`;
     const [rabbit0, postgres0] = [cpuOf('beam.smp'), cpuOf('postgres')];
+    // The pools close idle backends and open new ones during the run: each is sampled every second, and
+    // counted from its first sample before the run (or from nothing) to its last.
+    const own = new Map([...cpuOf(ownBackends)].map(([pid, t]) => [pid, { from: t, to: t }]));
+    const sampleOwn = () => {
+      for (const [pid, t] of cpuOf(ownBackends)) own.set(pid, { from: own.get(pid)?.from ?? 0, to: t });
+    };
     const started = Date.now();
     const res = await fetch(`${api}/sync/sial`, { method: 'POST', headers, body: '{}' });
     const { loteId } = (await res.json()) as { loteId: string };
@@ -93,6 +113,7 @@ async function main() {
     let last = '';
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
+      sampleOwn();
       lote = (await (await fetch(`${api}/lotes/${loteId}`, { headers })).json()) as typeof lote;
       const line = `${lote.estado}: ${lote.completados + lote.conAvisos + lote.fallidos} of ${lote.total}`;
       if (line !== last) console.log(`  ${((Date.now() - started) / 1000).toFixed(0)} s  ${line}`);
@@ -106,9 +127,27 @@ async function main() {
       { process: 'rabbitmq', cpuSeconds: +spent(rabbit0, cpuOf('beam.smp')).toFixed(1) },
       { process: 'postgresql', cpuSeconds: +spent(postgres0, cpuOf('postgres')).toFixed(1) },
     ];
+    sampleOwn();
+    const ownPostgres = +[...own.values()].reduce((a, b) => a + b.to - b.from, 0).toFixed(1);
     const totalCpu = cpu.reduce((a, c) => a + c.cpuSeconds, 0);
     console.log(`\n${lote.total} students (${lote.fallidos} failed) in ${seconds.toFixed(1)} s`);
-    console.table(cpu.map((c) => ({ ...c, share: `${((100 * c.cpuSeconds) / totalCpu).toFixed(0)} %` })));
+    const perStudent = (seconds: number) => ((1000 * seconds) / lote.total).toFixed(1);
+    const net = (c: { process: string; cpuSeconds: number }) =>
+      idlePerSecond.has(c.process) ? perStudent(c.cpuSeconds - idlePerSecond.get(c.process)! * seconds) : '';
+    console.table([
+      ...cpu.map((c) => ({
+        ...c,
+        msPerStudent: perStudent(c.cpuSeconds),
+        netMsPerStudent: net(c),
+        share: `${((100 * c.cpuSeconds) / totalCpu).toFixed(0)} %`,
+      })),
+      {
+        process: 'postgresql (this database)',
+        cpuSeconds: ownPostgres,
+        msPerStudent: perStudent(ownPostgres),
+        share: '',
+      },
+    ]);
     console.table([
       {
         figure: 'students onboarded per second',
@@ -126,7 +165,10 @@ async function main() {
         seconds,
         perSecond,
         rawFourHopsPerSecond: ceiling,
+        window: Number(WINDOW ?? 20),
         cpu,
+        postgresOwnCpuSeconds: ownPostgres,
+        idleCpuPerSecond: Object.fromEntries([...idlePerSecond].map(([k, v]) => [k, +v.toFixed(3)])),
       }),
     );
   } finally {

@@ -404,10 +404,16 @@ describe('moodle-service enrolment', () => {
     try {
       const a = alumno();
       const saved: unknown[] = [];
-      const manager = {
-        findOneBy: async () => null,
-        save: async (_entity: unknown, row: unknown) => (saved.push(row), row),
-      } as unknown as EntityManager;
+      // What reaches the table: the repository's rows, kept here instead of written.
+      const registrados = new (class extends MoodleUsuarioRepository {
+        override async delAlumno() {
+          return null;
+        }
+        override async guardar(_m: EntityManager, row: Parameters<MoodleUsuarioRepository['guardar']>[1]) {
+          saved.push(row);
+        }
+      })();
+      const manager = {} as EntityManager;
       await new UsuarioMoodleService(
         moodle,
         new RuntimeConfig(RUNTIME_KEYS, {
@@ -416,7 +422,7 @@ describe('moodle-service enrolment', () => {
           moodleAuth: 'manual',
           zonaHoraria: '99',
         }),
-        new MoodleUsuarioRepository(),
+        registrados,
       ).encontrarOCrear(manager, a.alumnoId, a.upn, a.alumno);
 
       const user = await sandboxUser(a.upn);

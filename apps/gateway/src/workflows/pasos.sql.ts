@@ -11,19 +11,19 @@ export interface PasoGuardado<E extends string = string> {
   finishedAt: string | null;
 }
 
-/** Writes the steps, in `orden` order (1, 2, …), in one statement. */
+/** Writes the steps in one statement; `orden` is each one's given place, else its place in the list (1, 2, …). */
 export async function guardarPasos(
   m: EntityManager,
   tabla: string,
   workflowId: string,
-  pasos: readonly (readonly [string, PasoGuardado])[],
+  pasos: readonly (readonly [string, PasoGuardado] | readonly [string, PasoGuardado, number])[],
 ): Promise<void> {
   const values: unknown[] = [];
-  const rows = pasos.map(([paso, p], i) => {
+  const rows = pasos.map(([paso, p, orden], i) => {
     values.push(
       workflowId,
       paso,
-      i + 1,
+      orden ?? i + 1,
       p.estado,
       p.intentos,
       p.ultimoError,

@@ -16,6 +16,8 @@ export interface WorkflowRow {
   /** When the workflow is overdue, as last saved. */
   venceAt: Date | null;
   state: OnboardingState;
+  /** The steps as read (JSON per step), so save() writes only those that changed; absent, it writes them all. */
+  pasosLeidos?: Map<string, string>;
 }
 
 @Injectable()
@@ -59,8 +61,15 @@ export class WorkflowRepository {
     return rows.map((r) => ({ alumnoId: r.alumno_id, paso: r.paso, intentos: r.intentos, finishedAt: r.finished_at }));
   }
 
-  /** The student's onboarding, created if this is the first event about them; locked for update. */
+  /**
+   * The student's onboarding, created if this is the first event about them; locked for update. Looked for
+   * first: every event but the first finds it, with one statement instead of an insert that does nothing
+   * and then the read. Two first events at once both insert; the second waits on the first's row and
+   * inserts nothing, then locks it as before.
+   */
   async lockOrCreate(m: EntityManager, alumnoId: string, correlationId: string): Promise<WorkflowRow> {
+    const found = await this.load(m, alumnoId, true);
+    if (found) return found;
     await m.query(
       `INSERT INTO ${this.t('workflow')} (id, alumno_id, tipo, estado, correlation_id) VALUES ($1, $2, 'onboarding', 'creando_cuenta', $3)
        ON CONFLICT (alumno_id) WHERE tipo = 'onboarding' DO NOTHING`,
@@ -95,11 +104,20 @@ export class WorkflowRepository {
       error: row.error,
       atascado: row.atascado,
     });
+    const pasosLeidos = new Map<string, string>();
     for (const p of pasos) {
       if (!PASOS.includes(p.paso)) continue;
       state.pasos[p.paso as Paso] = pasoDeFila(p);
+      pasosLeidos.set(p.paso, JSON.stringify(state.pasos[p.paso as Paso]));
     }
-    return { id: row.id, correlationId: row.correlation_id, version: row.version, venceAt: row.vence_at, state };
+    return {
+      id: row.id,
+      correlationId: row.correlation_id,
+      version: row.version,
+      venceAt: row.vence_at,
+      state,
+      pasosLeidos,
+    };
   }
 
   async save(m: EntityManager, w: WorkflowRow, venceAt: Date | null): Promise<void> {
@@ -124,11 +142,18 @@ export class WorkflowRepository {
         terminal,
       ],
     );
+    // An event changes one or two steps: rewriting all five made four row versions for nothing each time.
+    // Their `orden` is their place in PASOS, whichever are written.
+    const cambiados = PASOS.map((paso, i) => ({ paso, i, json: JSON.stringify(s.pasos[paso]) })).filter(
+      (p) => w.pasosLeidos?.get(p.paso) !== p.json,
+    );
+    if (cambiados.length === 0) return;
     await guardarPasos(
       m,
       this.t('workflow_paso'),
       w.id,
-      PASOS.map((paso) => [paso, s.pasos[paso]] as const),
+      cambiados.map(({ paso, i }) => [paso, s.pasos[paso], i + 1] as const),
     );
+    for (const p of cambiados) w.pasosLeidos?.set(p.paso, p.json);
   }
 }

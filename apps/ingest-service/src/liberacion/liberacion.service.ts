@@ -17,7 +17,7 @@ import { LoteRepository } from '../persistence/lote.repository.js';
 
 export type Publicar = TransactionScope['publish'];
 
-/** Pending items read per round: bounds memory when a long run of updates is released at once. */
+/** Pending items read per round at most: bounds memory when a long run of updates is released at once. */
 const TANDA = 500;
 
 @Injectable()
@@ -42,8 +42,12 @@ export class LiberacionService {
     // Read under the lote's lock, at this move: an operator may have changed it since the last one.
     const tamano = this.runtime.get('loteTamano');
 
-    for (let despuesDe = '0'; ;) {
-      const pendientes = await this.items.pendientes(m, loteId, despuesDe, TANDA);
+    // A round reads (and locks) as many items as there are free slots: a reply frees one slot, and reading
+    // 500 rows to release one was most of the rows ingest read under load. Updates take no slot, so a round
+    // released whole reads again, twice as many, up to TANDA.
+    let limite = Math.min(TANDA, Math.max(1, tamano - enVuelo));
+    for (let despuesDe = '0'; ; limite = Math.min(TANDA, Math.max(tamano - enVuelo, 2 * limite))) {
+      const pendientes = await this.items.pendientes(m, loteId, despuesDe, limite);
       if (pendientes.length === 0) break;
       const plan = planificarLiberacion(
         tamano,

@@ -120,8 +120,12 @@ export class EnrolamientoService {
 
   /** The map in force, its shortnames trimmed as MOODLE_CURSOS' are (an operator's value passed the same schema as its check). */
   cursosEnVigor() {
-    return CursosConfigSchema.parse(this.runtime.get('cursos'));
+    // Parsed once per value the runtime holds (it changes when an operator sets it), not once per student.
+    const raw = this.runtime.get('cursos');
+    if (this.cursosParseados?.raw !== raw) this.cursosParseados = { raw, cursos: CursosConfigSchema.parse(raw) };
+    return this.cursosParseados.cursos;
   }
+  private cursosParseados?: { raw: unknown; cursos: ReturnType<typeof CursosConfigSchema.parse> };
 
   /**
    * True when the user is not enrolled in the course. Asked of Moodle only for a user that existed

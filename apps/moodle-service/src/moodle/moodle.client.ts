@@ -61,6 +61,11 @@ const EnroladoMoodle = z.object({
   roles: z.array(z.object({ roleid: z.number().int() })).optional(),
 });
 export type EnroladoMoodle = z.infer<typeof EnroladoMoodle>;
+// The answers' schemas, built once: zod builds a schema at a cost of its own, paid per call when written inline.
+const Usuarios = z.array(UsuarioMoodle);
+const UsuarioCreado = z.array(z.object({ id: z.number().int().positive(), username: z.string() })).length(1);
+const Cursos = z.object({ courses: z.array(CursoMoodle) });
+const Enrolados = z.array(z.object({ id: z.number().int() }));
 
 // A type, not an interface: it must fit encodePhpParams' index signature.
 export type NuevoUsuario = {
@@ -151,16 +156,12 @@ export class MoodleClient {
   /** core_user_get_users_by_field: deleted users are never returned; no match is []. */
   async usuariosPor(field: 'username' | 'email' | 'id', values: (string | number)[]): Promise<UsuarioMoodle[]> {
     const wsfunction = 'core_user_get_users_by_field';
-    return parse(wsfunction, z.array(UsuarioMoodle), await this.call(wsfunction, { field, values }));
+    return parse(wsfunction, Usuarios, await this.call(wsfunction, { field, values }));
   }
 
   async crearUsuario(user: NuevoUsuario): Promise<{ id: number; username: string }> {
     const wsfunction = 'core_user_create_users';
-    const [created] = parse(
-      wsfunction,
-      z.array(z.object({ id: z.number().int().positive(), username: z.string() })).length(1),
-      await this.call(wsfunction, { users: [user] }),
-    );
+    const [created] = parse(wsfunction, UsuarioCreado, await this.call(wsfunction, { users: [user] }));
     return created;
   }
 
@@ -196,11 +197,7 @@ export class MoodleClient {
   /** core_course_get_courses_by_field by shortname: an unknown shortname is [] (no error). */
   async cursosPorShortname(shortname: string): Promise<CursoMoodle[]> {
     const wsfunction = 'core_course_get_courses_by_field';
-    const res = parse(
-      wsfunction,
-      z.object({ courses: z.array(CursoMoodle) }),
-      await this.call(wsfunction, { field: 'shortname', value: shortname }),
-    );
+    const res = parse(wsfunction, Cursos, await this.call(wsfunction, { field: 'shortname', value: shortname }));
     return res.courses;
   }
 
@@ -213,11 +210,7 @@ export class MoodleClient {
   async idsEnrolados(courseid: number): Promise<Set<number>> {
     const wsfunction = 'core_enrol_get_enrolled_users';
     const options = [{ name: 'userfields', value: 'id,fullname,profileimageurlsmall,profileimageurl' }];
-    const users = parse(
-      wsfunction,
-      z.array(z.object({ id: z.number().int() })),
-      await this.call(wsfunction, { courseid, options }),
-    );
+    const users = parse(wsfunction, Enrolados, await this.call(wsfunction, { courseid, options }));
     return new Set(users.map((u) => u.id));
   }
 

@@ -12,6 +12,26 @@ export interface Principal {
   roles: string[];
 }
 
+/**
+ * Signatures already checked, per key: a client sends the same token for an hour, and an RSA verification
+ * per request was a visible part of the stand-in's CPU. Only the signature is remembered: the claims
+ * (audience, lifetime, tenant) are checked on every request.
+ */
+const verified = new WeakMap<KeyObject, Map<string, Record<string, unknown>>>();
+const VERIFIED_MAX = 256;
+
+function verifiedPayload(token: string, key: KeyObject): Record<string, unknown> {
+  let known = verified.get(key);
+  if (!known) verified.set(key, (known = new Map()));
+  const hit = known.get(token);
+  if (hit) return hit;
+  const check = decodeAndVerifyJwt(token, key);
+  if (!check.ok) throw check.reason === 'malformed' ? graphErrors.tokenMalformed() : graphErrors.tokenInvalid();
+  if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value!);
+  known.set(token, check.payload);
+  return check.payload;
+}
+
 export function authenticate(
   authorization: string | undefined,
   key: KeyObject,
@@ -21,9 +41,7 @@ export function authenticate(
   const m = /^Bearer\s*(.*)$/i.exec(authorization ?? '');
   const token = m?.[1]?.trim();
   if (!token) throw graphErrors.tokenEmpty();
-  const check = decodeAndVerifyJwt(token, key);
-  if (!check.ok) throw check.reason === 'malformed' ? graphErrors.tokenMalformed() : graphErrors.tokenInvalid();
-  const p = check.payload;
+  const p = verifiedPayload(token, key);
   if (p.aud !== GRAPH_RESOURCE && p.aud !== `${GRAPH_RESOURCE}/` && p.aud !== GRAPH_APP_ID)
     throw graphErrors.tokenAudience();
   const t = Math.floor(now / 1000);

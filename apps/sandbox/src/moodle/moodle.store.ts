@@ -1,7 +1,8 @@
 // The stand-in's Moodle site: users, courses with their enrol instances, enrolments, tokens and the
 // site settings that change how Moodle answers. In memory; `transaction()` gives the all-or-nothing
 // behaviour of $DB->start_delegated_transaction() that every write function here relies on
-// (a batch of 10 enrolments where the 7th fails leaves nothing enrolled).
+// (a batch of 10 enrolments where the 7th fails leaves nothing enrolled): every change made inside one
+// is journalled with its undo, so a call costs what it touches, not the size of the site.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
@@ -173,6 +174,8 @@ export interface MoodleCall {
 export class MoodleStore {
   config: MoodleConfig;
   private s!: State;
+  /** The open transaction's undo steps (innermost), and the users it has already saved a copy of. */
+  private tx?: { undo: (() => void)[]; saved: Set<number> };
   /** The last calls, for the admin API (never the parameters: they may carry passwords). */
   readonly calls: MoodleCall[] = [];
 
@@ -215,21 +218,36 @@ export class MoodleStore {
     this.calls.length = 0;
   }
 
-  /** Runs fn; if it throws, every change it made is undone. */
+  /**
+   * Runs fn; if it throws, every change it made is undone. Nested, an inner one that throws undoes its own
+   * changes only; one that returns hands its undo steps to the outer one. Changes go through this class:
+   * insert, set and remove methods, and users handed out by user(id), which may be changed in place.
+   */
   transaction<T>(fn: () => T): T {
-    const snapshot = structuredClone(this.s);
+    const outer = this.tx;
+    const tx = { undo: [] as (() => void)[], saved: new Set<number>() };
+    this.tx = tx;
     try {
-      return fn();
+      const result = fn();
+      outer?.undo.push(...tx.undo);
+      return result;
     } catch (e) {
-      this.s = snapshot;
+      for (const step of tx.undo.reverse()) step();
       throw e;
+    } finally {
+      this.tx = outer;
     }
+  }
+
+  private journal(step: () => void): void {
+    this.tx?.undo.push(step);
   }
 
   // Users ------------------------------------------------------------------------------------------
 
   insertUser(u: Partial<MoodleUser> & Pick<MoodleUser, 'username' | 'firstname' | 'lastname' | 'email'>): MoodleUser {
     const t = now();
+    const nextUserId = this.s.nextUserId;
     const user: MoodleUser = {
       id: this.s.nextUserId++,
       auth: 'manual',
@@ -261,11 +279,26 @@ export class MoodleStore {
       ...u,
     };
     this.s.users.set(user.id, user);
+    this.tx?.saved.add(user.id); // nothing of it to restore: it goes
+    this.journal(() => {
+      this.s.users.delete(user.id);
+      this.s.nextUserId = nextUserId;
+    });
     return user;
   }
 
+  /** Inside a transaction the user may be changed in place: a copy is kept to put back if it throws. */
   user(id: number): MoodleUser | undefined {
-    return this.s.users.get(id);
+    const user = this.s.users.get(id);
+    if (user && this.tx && !this.tx.saved.has(id)) {
+      this.tx.saved.add(id);
+      const before = structuredClone(user);
+      this.journal(() => {
+        for (const k of Object.keys(user)) delete (user as unknown as Record<string, unknown>)[k];
+        Object.assign(user, before);
+      });
+    }
+    return user;
   }
 
   users(): MoodleUser[] {
@@ -276,6 +309,7 @@ export class MoodleStore {
 
   addCourse(seed: CourseSeed): MoodleCourse {
     const c = CourseSeedSchema.parse(seed);
+    const nextCourseId = this.s.nextCourseId;
     const course: MoodleCourse = {
       id: this.s.nextCourseId++,
       shortname: c.shortname,
@@ -292,6 +326,10 @@ export class MoodleStore {
       timecreated: now(),
     };
     this.s.courses.set(course.id, course);
+    this.journal(() => {
+      this.s.courses.delete(course.id);
+      this.s.nextCourseId = nextCourseId;
+    });
     return course;
   }
 
@@ -310,11 +348,20 @@ export class MoodleStore {
   }
 
   setEnrolment(e: Enrolment): void {
+    this.keepEnrolment(`${e.courseid}:${e.userid}`);
     this.s.enrolments.set(`${e.courseid}:${e.userid}`, e);
   }
 
   removeEnrolment(courseid: number, userid: number): boolean {
+    this.keepEnrolment(`${courseid}:${userid}`);
     return this.s.enrolments.delete(`${courseid}:${userid}`);
+  }
+
+  /** Enrolments are replaced, never changed in place: the entry as it was is enough to undo. */
+  private keepEnrolment(key: string): void {
+    if (!this.tx) return;
+    const before = this.s.enrolments.get(key);
+    this.journal(() => (before ? this.s.enrolments.set(key, before) : this.s.enrolments.delete(key)));
   }
 
   enrolments(filter: { courseid?: number; userid?: number } = {}): Enrolment[] {
@@ -332,6 +379,8 @@ export class MoodleStore {
   }
 
   setToken(t: Token): void {
+    const before = this.s.tokens.get(t.token);
+    this.journal(() => (before ? this.s.tokens.set(t.token, before) : this.s.tokens.delete(t.token)));
     this.s.tokens.set(t.token, t);
   }
 
