@@ -526,7 +526,7 @@ describe('the dashboard, in a browser', () => {
     await sial.getByText('Programado', { exact: true }).waitFor();
     await sial.locator('.proximas').getByText('omitida: Día de prueba').waitFor();
     const reconciliacion = page.locator('section[data-trabajo="reconciliacion"]');
-    expect(await reconciliacion.getByRole('button', { name: 'Ejecutar ahora' }).isDisabled()).toBe(true);
+    expect(await reconciliacion.getByRole('button', { name: 'Ejecutar ahora' }).isDisabled()).toBe(false);
 
     await sial.getByRole('button', { name: 'Ejecutar ahora' }).click();
     await page.getByText(/«sial» ejecutada ahora \(lote [0-9a-f]{8}\)/).waitFor();

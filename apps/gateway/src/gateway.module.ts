@@ -64,12 +64,14 @@ import { ReconciliacionController } from './reconciliacion/reconciliacion.contro
 import { ReconciliacionRepository } from './reconciliacion/reconciliacion.repository.js';
 import { ReconciliacionService } from './reconciliacion/reconciliacion.service.js';
 import { ReconciliacionTareas } from './reconciliacion/reconciliacion.tareas.js';
+import { ReconciliacionTrabajo } from './reconciliacion/reconciliacion.trabajo.js';
 import { GatewayTrabajos1765200000000 } from './persistence/migrations/1765200000000-trabajos.js';
 import { ProgramacionController } from './programacion/programacion.controller.js';
 import { EjecucionRepository } from './retencion/ejecucion.repository.js';
 import { PurgaGateway } from './retencion/purga-gateway.js';
 import { RetencionController } from './retencion/retencion.controller.js';
 import { RetencionService } from './retencion/retencion.service.js';
+import { RetencionTrabajo } from './retencion/retencion.trabajo.js';
 import { RetencionAplicadaHandler } from './handlers/retencion-aplicada.handler.js';
 import { RetencionFallidaHandler } from './handlers/retencion-fallida.handler.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
@@ -184,6 +186,8 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     TrabajosStore,
     TrabajosService,
     SialTrabajo,
+    ReconciliacionTrabajo,
+    RetencionTrabajo,
     CalendarioRepository,
     CalendarioService,
     LoteIngestadoHandler,

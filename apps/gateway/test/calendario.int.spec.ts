@@ -136,13 +136,46 @@ describe('gateway: the academic calendar', () => {
     expect(await periodos()).toEqual(antes);
   });
 
-  it('refuses iCalendar with 415 while no parser is installed, and a viewer cannot import', async () => {
-    const ics =
-      'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20270817\nSUMMARY:San Martín\nEND:VEVENT\nEND:VCALENDAR\n';
+  it('imports an iCalendar file (all-day events, DTEND exclusive), refuses a broken one, and a viewer cannot import', async () => {
+    const antes = await periodos();
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Universidad//Calendario//ES',
+      'BEGIN:VEVENT',
+      'UID:a@test',
+      'DTSTART;VALUE=DATE:20280817',
+      'DTEND;VALUE=DATE:20280818',
+      'SUMMARY:Paso a la Inmortalidad del Gral. San Martín',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:b@test',
+      'DTSTART;VALUE=DATE:20280710',
+      'DTEND;VALUE=DATE:20280722',
+      'SUMMARY:Receso invernal',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
     const r = await a.api('/calendario/importar', { token: operadora, body: { formato: 'ics', contenido: ics } });
-    expect(r.status).toBe(415);
-    expect(r.type).toMatch(/problem\+json/);
-    expect(r.body.detail ?? r.body.title).toMatch(/CSV/);
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ formato: 'ics', leidos: 2, agregados: 2 });
+    const nuevos = (await periodos()).filter((p: any) => p.desde.startsWith('2028'));
+    expect(nuevos.map((p: any) => [p.desde, p.hasta, p.nombre, p.tipo])).toEqual([
+      ['2028-07-10', '2028-07-21', 'Receso invernal', 'receso'],
+      ['2028-08-17', '2028-08-17', 'Paso a la Inmortalidad del Gral. San Martín', 'feriado'],
+    ]);
+
+    const roto = await a.api('/calendario/importar', {
+      token: operadora,
+      body: {
+        formato: 'ics',
+        contenido: 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:sin fecha\nEND:VEVENT\nEND:VCALENDAR\n',
+      },
+    });
+    expect(roto.status).toBe(400);
+    expect(roto.type).toMatch(/problem\+json/);
+    expect(roto.body.problemas).toEqual([{ campo: 'linea 2', mensaje: expect.stringMatching(/DTSTART/) }]);
+    expect((await periodos()).length).toBe(antes.length + 2);
     expect(
       (
         await a.api('/calendario/importar', {

@@ -67,13 +67,13 @@ describe('gateway: scheduled jobs (trabajos)', () => {
     await a?.close();
   });
 
-  it('lists every job with its defaults: sial as the configuration has it, the others without an action yet', async () => {
+  it('lists every job with its defaults: sial as the configuration has it, the others in the job table', async () => {
     const r = await a.api('/trabajos', { token: lectora });
     expect(r.status).toBe(200);
     expect(r.body.items.map((t: any) => [t.nombre, t.activo, t.cron, t.estado, t.conAccion, t.origen])).toEqual([
       ['sial', false, '0 2 * * *', 'inactivo', true, 'configuracion.sincronizacion'],
-      ['reconciliacion', false, '0 6 * * 1', 'inactivo', false, 'trabajo'],
-      ['retencion', false, '0 3 * * *', 'inactivo', false, 'trabajo'],
+      ['reconciliacion', false, '0 6 * * 1', 'inactivo', true, 'trabajo'],
+      ['retencion', false, '0 3 * * *', 'inactivo', true, 'trabajo'],
     ]);
     expect(r.body.items[1]).toMatchObject({
       zonaHoraria: CORDOBA,
@@ -178,11 +178,17 @@ describe('gateway: scheduled jobs (trabajos)', () => {
     expect(vuelta.body).toMatchObject({ zonaHoraria: CORDOBA, zonaPropia: false, version: 2 });
   });
 
-  it('runs a job now for an operator, recorded as a manual run with what it made; 409 for a job without an action', async () => {
+  it('runs a job now for an operator, recorded as a manual run with what it made', async () => {
     expect((await a.api('/trabajos/retencion/ejecutar', { method: 'POST', token: lectora })).status).toBe(403);
-    const sin = await a.api('/trabajos/retencion/ejecutar', { method: 'POST', token: operadora });
-    expect(sin.status).toBe(409);
-    expect(sin.type).toMatch(/problem\+json/);
+    // Retention's action is a retention run (simulated or not, it is recorded and linked).
+    const ret = await a.api('/trabajos/retencion/ejecutar', { method: 'POST', token: operadora });
+    expect(ret.status).toBe(202);
+    expect(ret.body).toMatchObject({
+      trabajo: 'retencion',
+      producto: { tipo: 'retencion', id: expect.any(String) },
+      links: { retencion: `/api/v1/retencion/${ret.body.producto.id}` },
+    });
+    expect((await a.api(`/retencion/${ret.body.producto.id}`)).status).toBe(200);
 
     const r = await a.api('/trabajos/sial/ejecutar', { method: 'POST', token: operadora });
     expect(r.status).toBe(202);

@@ -2,8 +2,7 @@
 // the line, so an import never leaves half a year behind.
 // - CSV (csv-parse, as uploads of lotes): a header with desde, hasta, nombre, tipo (hasta empty: one day;
 //   tipo empty: feriado), separated by , ; or tab; dates as AAAA-MM-DD or DD/MM/AAAA.
-// - iCalendar (.ics): LectorIcs below is the interface a parser is plugged in through. No iCalendar parser
-//   is installed in this repository yet, so none is registered and an .ics import is refused with 415.
+// - iCalendar (.ics): through LectorIcs below; the reader is lector-ics.ts (ical.js).
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isRealDate } from '../api/schemas.js';
 import { delimitadorDe } from '../lotes/lote-archivo.js';

@@ -8,12 +8,13 @@ import { TareaService } from '../tareas/tarea.service.js';
 import type { PeriodoNoLaborable } from '../trabajos/agenda.js';
 import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { CalendarioInvalido, leerCsvCalendario, type LectorIcs } from './calendario-importacion.js';
+import { LectorIcsIcal } from './lector-ics.js';
 import { CalendarioRepository } from './calendario.repository.js';
 
 @Injectable()
 export class CalendarioService {
-  /** No iCalendar parser is installed yet: set one (LectorIcs) here when it is. */
-  lectorIcs: LectorIcs | undefined = undefined;
+  /** The iCalendar reader (ical.js); a test may put another. */
+  lectorIcs: LectorIcs | undefined = new LectorIcsIcal();
 
   constructor(
     private readonly db: DataSource,

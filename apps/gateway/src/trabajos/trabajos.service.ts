@@ -187,5 +187,7 @@ export function enlaceDe(p: { tipo: string; id: string } | null): Record<string,
   if (!p) return {};
   if (p.tipo === 'lote') return { lote: `/api/v1/lotes/${p.id}`, tareas: `/api/v1/tareas?loteId=${p.id}` };
   if (p.tipo === 'tarea') return { tarea: `/api/v1/tareas/${p.id}` };
+  if (p.tipo === 'reconciliacion') return { reconciliacion: `/api/v1/reconciliaciones/${p.id}` };
+  if (p.tipo === 'retencion') return { retencion: `/api/v1/retencion/${p.id}` };
   return {};
 }
