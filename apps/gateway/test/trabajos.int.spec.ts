@@ -34,8 +34,9 @@ describe('gateway: scheduled jobs (trabajos)', () => {
   /** Every call of the test's reconciliacion action, in either replica. */
   const llamadas: (ContextoEjecucion & { replica: string; producto: string })[] = [];
 
+  // A probe in place of the real reconciliation, in each replica.
   const registrar = (gw: TestGateway, replica: string) =>
-    gw.app.get(TrabajoRegistry).registrar({
+    gw.app.get(TrabajoRegistry).reemplazar({
       nombre: 'reconciliacion',
       ejecutar: async (ctx) => {
         const producto = randomUUID();

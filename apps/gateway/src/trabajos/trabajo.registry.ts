@@ -82,6 +82,16 @@ export class TrabajoRegistry {
     this.acciones.set(accion.nombre, accion);
   }
 
+  /**
+   * Puts another action in place of a job's registered one: what a test does to watch the scheduler call a
+   * job (a probe instead of a real reconciliation). Registering twice stays an error, so two modules cannot
+   * claim one job by mistake.
+   */
+  reemplazar(accion: AccionTrabajo): void {
+    if (!definicionDe(accion.nombre)) throw new Error(`no existe el trabajo ${accion.nombre}`);
+    this.acciones.set(accion.nombre, accion);
+  }
+
   accion(nombre: string): AccionTrabajo | undefined {
     return this.acciones.get(nombre);
   }
