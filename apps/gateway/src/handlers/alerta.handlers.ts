@@ -9,9 +9,6 @@ export class AlertaFallidaHandler {
   private readonly log = new Logger('Alertas');
 
   handle(evento: AlertaFallida) {
-    this.log.error(
-      { alertaId: evento.alertaId, tipo: evento.tipo, codigo: evento.codigo, motivo: evento.motivo },
-      'alert email not sent',
-    );
+    this.log.error({ alertaId: evento.alertaId, codigo: evento.codigo, motivo: evento.motivo }, 'alert email not sent');
   }
 }

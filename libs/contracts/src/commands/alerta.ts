@@ -45,7 +45,7 @@ export const ALERTAS_POR_DEFECTO: AjustesAlertas = { destinatarios: [], umbralDi
 export const AlertaEnviada = defineEvent({
   name: 'alerta.enviada',
   version: 1,
-  schema: z.object({ alertaId: z.uuid(), tipo: z.enum(TIPOS_ALERTA), smtpMessageId: z.string().nullable() }),
+  schema: z.object({ alertaId: z.uuid(), destinatario: z.string().min(1), smtpMessageId: z.string().nullable() }),
 });
 export type AlertaEnviada = EventPayload<typeof AlertaEnviada>;
 
@@ -53,7 +53,7 @@ export type AlertaEnviada = EventPayload<typeof AlertaEnviada>;
 export const AlertaFallida = defineEvent({
   name: 'alerta.fallida',
   version: 1,
-  schema: z.object({ alertaId: z.uuid(), tipo: z.enum(TIPOS_ALERTA), ...fallo }),
+  schema: z.object({ alertaId: z.uuid(), ...fallo }),
 });
 export type AlertaFallida = EventPayload<typeof AlertaFallida>;
 
