@@ -4,8 +4,8 @@
 // per scheduled time, recorded with what it made, and scheduled times skipped on a holiday of the
 // calendar or outside the job's dates, recorded as omitido with the reason.
 //
-// The job run every second is reconciliacion, with an action the test registers in each replica (the
-// product registers none yet): the scheduler neither knows nor cares what a job does.
+// The job run every second is reconciliacion, with an action the test puts in place of the product's in
+// each replica: the scheduler neither knows nor cares what a job does.
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@lucy/testing';
 import { fechaLocal } from '../src/trabajos/agenda.js';
@@ -34,15 +34,21 @@ describe('gateway: scheduled jobs (trabajos)', () => {
   /** Every call of the test's reconciliacion action, in either replica. */
   const llamadas: (ContextoEjecucion & { replica: string; producto: string })[] = [];
 
-  const registrar = (gw: TestGateway, replica: string) =>
-    gw.app.get(TrabajoRegistry).registrar({
+  // The product registers reconciliacion's own action (a real reconciliation run); in this replica the
+  // test's takes its place for the scheduler, which asks the registry for it each time it fires.
+  const registrar = (gw: TestGateway, replica: string) => {
+    const registry = gw.app.get(TrabajoRegistry);
+    const propia = registry.accion.bind(registry);
+    const deLaPrueba = {
       nombre: 'reconciliacion',
-      ejecutar: async (ctx) => {
+      ejecutar: async (ctx: ContextoEjecucion) => {
         const producto = randomUUID();
         llamadas.push({ ...ctx, replica, producto });
         return { tipo: 'prueba', id: producto };
       },
-    });
+    };
+    registry.accion = (nombre) => (nombre === 'reconciliacion' ? deLaPrueba : propia(nombre));
+  };
   const corridas = async (trabajo = 'reconciliacion'): Promise<Fila[]> =>
     (
       await a.db.query(
