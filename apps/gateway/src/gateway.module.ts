@@ -74,7 +74,7 @@ import { RetencionService } from './retencion/retencion.service.js';
 import { RetencionTrabajo } from './retencion/retencion.trabajo.js';
 import { RetencionAplicadaHandler } from './handlers/retencion-aplicada.handler.js';
 import { RetencionFallidaHandler } from './handlers/retencion-fallida.handler.js';
-import { AlertaFallidaHandler } from './handlers/alerta.handlers.js';
+import { AlertaEnviadaHandler, AlertaFallidaHandler } from './handlers/alerta.handlers.js';
 import { AlertasMetrics } from './alertas/alertas.metrics.js';
 import { AlertasService } from './alertas/alertas.service.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
@@ -204,6 +204,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     PurgaGateway,
     RetencionAplicadaHandler,
     RetencionFallidaHandler,
+    AlertaEnviadaHandler,
     AlertaFallidaHandler,
     AlertasMetrics,
     AlertasService,

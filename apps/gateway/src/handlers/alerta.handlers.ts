@@ -1,14 +1,25 @@
-// What mail-service answers an alert with. Nothing waits for it: logged, so an alert that could not be
-// emailed is at least in the gateway's log (and in mail-service's envio table).
+// What mail-service answers an alert with. Nothing waits for it: each is logged, so the gateway's log says
+// whether the operators were emailed (mail-service's envio table has the details). Consumed even when only
+// logged: an event no queue binds would pile up in lucy.unrouted.
 import { Logger } from '@nestjs/common';
-import { AlertaFallida } from '@lucy/contracts';
+import { AlertaEnviada, AlertaFallida } from '@lucy/contracts';
 import { Handler } from '@lucy/messaging';
+
+const log = new Logger('Alertas');
+
+@Handler(AlertaEnviada)
+export class AlertaEnviadaHandler {
+  handle(evento: AlertaEnviada) {
+    log.log({ alertaId: evento.alertaId, smtpMessageId: evento.smtpMessageId }, 'alert emailed');
+  }
+}
 
 @Handler(AlertaFallida)
 export class AlertaFallidaHandler {
-  private readonly log = new Logger('Alertas');
-
   handle(evento: AlertaFallida) {
-    this.log.error({ alertaId: evento.alertaId, codigo: evento.codigo, motivo: evento.motivo }, 'alert email not sent');
+    log.error(
+      { alertaId: evento.alertaId, codigo: evento.codigo, motivo: evento.motivo, permanente: evento.permanente },
+      'alert email not sent',
+    );
   }
 }
