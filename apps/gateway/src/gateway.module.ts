@@ -74,6 +74,9 @@ import { RetencionService } from './retencion/retencion.service.js';
 import { RetencionTrabajo } from './retencion/retencion.trabajo.js';
 import { RetencionAplicadaHandler } from './handlers/retencion-aplicada.handler.js';
 import { RetencionFallidaHandler } from './handlers/retencion-fallida.handler.js';
+import { AlertaEnviadaHandler, AlertaFallidaHandler } from './handlers/alerta.handlers.js';
+import { AlertasMetrics } from './alertas/alertas.metrics.js';
+import { AlertasService } from './alertas/alertas.service.js';
 import { SyncScheduler } from './scheduler/sync.scheduler.js';
 import { Sweeper } from './scheduler/sweeper.js';
 import { CalendarioController } from './calendario/calendario.controller.js';
@@ -201,6 +204,10 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     PurgaGateway,
     RetencionAplicadaHandler,
     RetencionFallidaHandler,
+    AlertaEnviadaHandler,
+    AlertaFallidaHandler,
+    AlertasMetrics,
+    AlertasService,
     ReconciliacionRepository,
     ReconciliacionService,
     ReconciliacionConsultas,

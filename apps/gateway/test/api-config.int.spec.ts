@@ -40,6 +40,7 @@ describe('gateway API: configuration', () => {
     'zonaHoraria',
     'sincronizacion',
     'retencion',
+    'alertas',
   ];
 
   beforeAll(async () => {
@@ -204,6 +205,7 @@ describe('gateway API: configuration', () => {
           moodleAlEliminar: 'suspender',
           // Named with its default value: set (fijada), though not changed.
           retencion: { dias: 90, auditoriaDias: 365, aparcadosDias: 7 },
+          alertas: { destinatarios: [], umbralDiferencias: 50, plantilla: null },
         },
       },
     });

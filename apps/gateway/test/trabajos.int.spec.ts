@@ -4,8 +4,8 @@
 // per scheduled time, recorded with what it made, and scheduled times skipped on a holiday of the
 // calendar or outside the job's dates, recorded as omitido with the reason.
 //
-// The job run every second is reconciliacion, with an action the test registers in each replica (the
-// product registers none yet): the scheduler neither knows nor cares what a job does.
+// The job run every second is reconciliacion, with an action the test puts in place of the product's in
+// each replica: the scheduler neither knows nor cares what a job does.
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@lucy/testing';
 import { fechaLocal } from '../src/trabajos/agenda.js';

@@ -1,5 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
-import { CuentaTeamsCreada, EnviarAvisoRetorno, PasswordRestablecida } from '@lucy/contracts';
+import { CuentaTeamsCreada, EnviarAlerta, EnviarAvisoRetorno, PasswordRestablecida } from '@lucy/contracts';
 import { MessagingModule, MessagingTables1732000000000 } from '@lucy/messaging';
 import { APP_CONFIG, DatabaseModule, HealthModule, MetricsModule, SecretBox } from '@lucy/platform';
 import { ResilienceModule } from '@lucy/resilience';
@@ -9,6 +9,7 @@ import { PLANTILLA_BIENVENIDA, PLANTILLA_RETORNO } from './domain/envio.js';
 import { EnviarCredenciales } from './envio/enviar-credenciales.service.js';
 import { EnvioMetrics } from './envio/envio.metrics.js';
 import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler.js';
+import { EnviarAlertaHandler } from './handlers/enviar-alerta.handler.js';
 import { EnviarAvisoRetornoHandler } from './handlers/enviar-aviso-retorno.handler.js';
 import { PasswordRestablecidaHandler } from './handlers/password-restablecida.handler.js';
 import { Envio } from './persistence/envio.entity.js';
@@ -23,7 +24,7 @@ import { CARPETA_POR_DEFECTO, Plantillas } from './plantillas/plantillas.js';
 import { SmtpClient } from './smtp/smtp.client.js';
 import { smtpClassifier } from './smtp/smtp.errors.js';
 
-/** mail-service: templated credentials email over SMTP. Wiring only. */
+/** mail-service: templated credentials email (and the operators' alerts) over SMTP. Wiring only. */
 @Module({
   imports: [
     DatabaseModule.forService({
@@ -44,6 +45,7 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
         [CuentaTeamsCreada.id]: { write: 1 },
         [PasswordRestablecida.id]: { write: 1 },
         [EnviarAvisoRetorno.id]: { write: 1 },
+        [EnviarAlerta.id]: { write: 1 },
       },
     }),
     // The credentials and return emails an operator sets through the gateway; null (never set): the template files.
@@ -83,6 +85,7 @@ import { smtpClassifier } from './smtp/smtp.errors.js';
     CuentaTeamsCreadaHandler,
     PasswordRestablecidaHandler,
     EnviarAvisoRetornoHandler,
+    EnviarAlertaHandler,
   ],
 })
 export class MailModule {}

@@ -33,5 +33,6 @@ export * from './events/breaker-cambiado.js';
 export * from './events/limites-cambiados.js';
 export * from './commands/breaker.js';
 export * from './commands/retencion.js';
+export * from './commands/alerta.js';
 export * from './events/configuracion-cambiada.js';
 export * from './registry.js';

@@ -19,6 +19,7 @@ import * as moodleCommands from './commands/moodle.js';
 import * as loteCommands from './commands/lote.js';
 import * as mailCommands from './commands/mail.js';
 import * as retencion from './commands/retencion.js';
+import * as alerta from './commands/alerta.js';
 import * as avisoRetorno from './events/aviso-retorno.js';
 import * as reconciliacionCommands from './commands/reconciliacion.js';
 import * as reconciliacionEvents from './events/reconciliacion.js';
@@ -56,6 +57,7 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
     mailCommands,
     avisoRetorno,
     retencion,
+    alerta,
     reconciliacionCommands,
     reconciliacionEvents,
   ].flatMap((m) => Object.values(m).filter(isDefinition)),

@@ -19,4 +19,5 @@ export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
   retencion: { dias: 90, auditoriaDias: 365, aparcadosDias: 7 },
+  alertas: { destinatarios: [], umbralDiferencias: 50, plantilla: null },
 };

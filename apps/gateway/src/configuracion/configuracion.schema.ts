@@ -4,7 +4,7 @@
 // time zone). Secrets are refused by name before anything else (sinSecretos).
 import Handlebars from 'handlebars';
 import { z } from 'zod';
-import { Configuracion } from '@lucy/contracts';
+import { ALERTAS_POR_DEFECTO, Configuracion, VARIABLES_ALERTA } from '@lucy/contracts';
 import { problemaDeCron } from '../scheduler/cron.js';
 
 /** What mail-service's templates may use (apps/mail-service/src/plantillas: VARIABLES). */
@@ -151,6 +151,39 @@ const retencion = c.retencion
       });
   });
 
+/**
+ * Why a part of the alert template cannot be used, or undefined: it compiles as mail-service will compile it
+ * and names only the alert's variables (mail-service's src/alertas: it renders strictly, so an unknown one
+ * would fail every alert instead of showing).
+ */
+function problemaDePlantillaAlerta(fuente: string): string | undefined {
+  const leida = leerPlantilla(fuente);
+  if ('problema' in leida) return leida.problema;
+  const conocidas: readonly string[] = VARIABLES_ALERTA;
+  const desconocidas = [...leida.usadas].filter((v) => !conocidas.includes(v));
+  if (desconocidas.length)
+    return `usa variables desconocidas: ${desconocidas.join(', ')} (se puede usar ${VARIABLES_ALERTA.join(', ')})`;
+  return undefined;
+}
+
+// Alerts (src/alertas): the recipients, the drift threshold, the template (each part checked).
+const alertas = c.alertas
+  .unwrap()
+  .extend({
+    plantilla: c.alertas
+      .unwrap()
+      .shape.plantilla.unwrap()
+      .strict()
+      .superRefine((p, ctx) => {
+        for (const parte of ['asunto', 'cuerpo'] as const) {
+          const motivo = problemaDePlantillaAlerta(p[parte]);
+          if (motivo) ctx.addIssue({ code: 'custom', path: [parte], message: motivo });
+        }
+      })
+      .nullable(),
+  })
+  .strict();
+
 export const ConfiguracionApi = z
   .object({
     loteTamano: c.loteTamano,
@@ -183,6 +216,7 @@ export const ConfiguracionApi = z
     }),
     sincronizacion: sincronizacion.default(c.sincronizacion.def.defaultValue),
     retencion: retencion.default(c.retencion.def.defaultValue),
+    alertas: alertas.default(ALERTAS_POR_DEFECTO),
   })
   .strict();
 
@@ -199,6 +233,7 @@ export const ConfiguracionNombrada = ConfiguracionApi.extend({
   moodleAlEliminar: c.moodleAlEliminar.unwrap().optional(),
   sincronizacion: sincronizacion.optional(),
   retencion: retencion.optional(),
+  alertas: alertas.optional(),
 });
 
 /** What the services use when nothing was stored (their own defaults; see each service's config.ts). */
@@ -219,6 +254,7 @@ export const DEFECTO: Configuracion = {
   zonaHoraria: 'America/Argentina/Cordoba',
   sincronizacion: { activa: false, cron: '0 2 * * *', fuentes: ['ingresantes'], periodo: null },
   retencion: { dias: 90, auditoriaDias: 365, aparcadosDias: 7 },
+  alertas: ALERTAS_POR_DEFECTO,
 };
 
 export { secretKeyPaths } from '../api/secret-keys.js';

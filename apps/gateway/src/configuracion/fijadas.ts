@@ -17,6 +17,8 @@ export const NO_SE_SUELTAN: Readonly<Record<string, string>> = {
     'la aplica solo el gateway (la baja), desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
   retencion:
     'la aplica solo el gateway (la ejecución de retención), desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
+  alertas:
+    'la aplica solo el gateway (las alertas), desde esta configuración: no hay un valor de entorno al que volver. Para cambiar lo que hace, cambiá su valor',
   limites:
     'los servicios los aplican al recibirlos y los guardan en Redis, sin forma de volver a los de su entorno. Para usar esos, poné aquí sus mismos valores',
 };

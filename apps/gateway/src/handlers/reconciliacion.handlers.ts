@@ -9,7 +9,7 @@ export class DiferenciasEncontradasHandler {
   constructor(private readonly reconciliaciones: ReconciliacionService) {}
 
   handle(evento: DiferenciasEncontradas, ctx: MessageContext) {
-    return this.reconciliaciones.onDiferencias(ctx.manager, evento);
+    return this.reconciliaciones.onDiferencias(ctx, evento);
   }
 }
 
@@ -18,7 +18,7 @@ export class ReconciliacionParcialTerminadaHandler {
   constructor(private readonly reconciliaciones: ReconciliacionService) {}
 
   handle(evento: ReconciliacionParcialTerminada, ctx: MessageContext) {
-    return this.reconciliaciones.onTerminada(ctx.manager, evento);
+    return this.reconciliaciones.onTerminada(ctx, evento);
   }
 }
 
@@ -27,6 +27,6 @@ export class ReconciliacionParcialFallidaHandler {
   constructor(private readonly reconciliaciones: ReconciliacionService) {}
 
   handle(evento: ReconciliacionParcialFallida, ctx: MessageContext) {
-    return this.reconciliaciones.onFallida(ctx.manager, evento);
+    return this.reconciliaciones.onFallida(ctx, evento);
   }
 }

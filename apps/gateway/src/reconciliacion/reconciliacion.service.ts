@@ -6,7 +6,6 @@
 // touched.
 import { randomUUID } from 'node:crypto';
 import { ConflictException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import {
   AlumnoEsperado,
   ReconciliarCuentas,
@@ -16,9 +15,10 @@ import {
   type ReconciliacionParcialFallida,
   type ReconciliacionParcialTerminada,
 } from '@lucy/contracts';
-import { MessagingRuntime } from '@lucy/messaging';
+import { MessagingRuntime, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { AlertasService } from '../alertas/alertas.service.js';
 import { CicloService } from '../ciclo/ciclo.service.js';
 import { esperados } from './esperados.js';
 import { planDeReparacion, type ReparacionAlumno, type SinReparar } from './plan-reparacion.js';
@@ -43,6 +43,7 @@ export class ReconciliacionService {
     private readonly messaging: MessagingRuntime,
     private readonly repo: ReconciliacionRepository,
     private readonly ciclo: CicloService,
+    private readonly alertas: AlertasService,
   ) {}
 
   /**
@@ -72,32 +73,47 @@ export class ReconciliacionService {
     });
   }
 
-  async onDiferencias(m: EntityManager, e: DiferenciasEncontradas): Promise<void> {
-    const r = await this.repo.leer(m, e.reconciliacionId, true);
+  // Each answer is applied in the handler's transaction (`scope`: its manager and outbox), so a run that
+  // ends here ends with its alert (alertas/alertas.service.ts) or not at all.
+  async onDiferencias(scope: TransactionScope, e: DiferenciasEncontradas): Promise<void> {
+    const r = await this.repo.leer(scope.manager, e.reconciliacionId, true);
     if (!r || r.estado !== 'en_curso') return;
-    await this.repo.agregarItems(m, r.id, e.sistema, e.parte, e.diferencias);
-    await this.comprobar(m, r);
+    await this.repo.agregarItems(scope.manager, r.id, e.sistema, e.parte, e.diferencias);
+    await this.comprobar(scope, r);
   }
 
-  async onTerminada(m: EntityManager, e: ReconciliacionParcialTerminada): Promise<void> {
-    const r = await this.repo.leer(m, e.reconciliacionId, true);
+  async onTerminada(scope: TransactionScope, e: ReconciliacionParcialTerminada): Promise<void> {
+    const r = await this.repo.leer(scope.manager, e.reconciliacionId, true);
     if (!r || r.estado !== 'en_curso') return;
     const { partes, diferencias, revisados, completa } = e;
     r.sistemas[e.sistema] = { estado: 'terminada', partes, diferencias, revisados, completa };
-    await this.comprobar(m, r);
+    await this.comprobar(scope, r);
   }
 
-  async onFallida(m: EntityManager, e: ReconciliacionParcialFallida): Promise<void> {
-    const r = await this.repo.leer(m, e.reconciliacionId, true);
+  async onFallida(scope: TransactionScope, e: ReconciliacionParcialFallida): Promise<void> {
+    const r = await this.repo.leer(scope.manager, e.reconciliacionId, true);
     if (!r || r.estado !== 'en_curso') return;
     r.sistemas[e.sistema] = { estado: 'fallida', motivo: e.motivo };
+    await this.fallar(scope, r, `${e.sistema}: ${e.motivo}`);
+  }
+
+  private async fallar(scope: TransactionScope, r: ReconciliacionRow, error: string): Promise<void> {
     r.estado = 'fallida';
-    r.error = `${e.sistema}: ${e.motivo}`;
-    await this.repo.guardar(m, r);
+    r.error = error;
+    await this.repo.guardar(scope.manager, r);
+    await this.alertas.registrar(scope, {
+      tipo: 'reconciliacion',
+      reconciliacionId: r.id,
+      estado: 'fallida',
+      error,
+      diferencias: 0,
+      porTipo: {},
+    });
   }
 
   /** Terminada once every system said it is done and every difference it announced has arrived. */
-  private async comprobar(m: EntityManager, r: ReconciliacionRow): Promise<void> {
+  private async comprobar(scope: TransactionScope, r: ReconciliacionRow): Promise<void> {
+    const m = scope.manager;
     if (SISTEMAS_RECONCILIACION.every((s) => r.sistemas[s].estado === 'terminada')) {
       const llegadas = await this.repo.contarPorSistema(m, r.id);
       if (SISTEMAS_RECONCILIACION.every((s) => (llegadas[s] ?? 0) === r.sistemas[s].diferencias)) {
@@ -106,6 +122,15 @@ export class ReconciliacionService {
       }
     }
     await this.repo.guardar(m, r);
+    if (r.estado !== 'terminada') return;
+    const porTipo = await this.repo.porTipo(m, r.id);
+    await this.alertas.registrar(scope, {
+      tipo: 'reconciliacion',
+      reconciliacionId: r.id,
+      estado: 'terminada',
+      diferencias: Object.values(porTipo).reduce((a, b) => a + b, 0),
+      porTipo,
+    });
   }
 
   /** Runs past their deadline with an answer missing fail (the systems that did not answer named). */
@@ -114,9 +139,11 @@ export class ReconciliacionService {
       const vencidas = await this.repo.vencidas(scope.manager);
       for (const r of vencidas) {
         const faltan = SISTEMAS_RECONCILIACION.filter((s) => r.sistemas[s].estado !== 'terminada');
-        r.estado = 'fallida';
-        r.error = `sin respuesta a tiempo de ${faltan.join(', ') || 'ningún sistema'} (o faltan diferencias anunciadas)`;
-        await this.repo.guardar(scope.manager, r);
+        await this.fallar(
+          scope,
+          r,
+          `sin respuesta a tiempo de ${faltan.join(', ') || 'ningún sistema'} (o faltan diferencias anunciadas)`,
+        );
       }
       return vencidas.length;
     });

@@ -18,8 +18,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as esperar } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
+import { AlertasService } from '../alertas/alertas.service.js';
 import { CalendarioRepository } from '../calendario/calendario.repository.js';
 import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { fechaLocal, omisionDe } from '../trabajos/agenda.js';
@@ -63,6 +65,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly store: TrabajosStore,
     private readonly registry: TrabajoRegistry,
     private readonly calendario: CalendarioRepository,
+    private readonly messaging: MessagingRuntime,
+    private readonly alertas: AlertasService,
   ) {
     // The API's schema refuses a more frequent expression with the same figure (see cron.ts).
     fijarIntervaloMinimo(config.SCHEDULER_MIN_INTERVAL_S);
@@ -124,14 +128,31 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const id = (await this.franjas.reclamar(this.db, this.franja(a, null, 'manual', actor), {
       resultado: 'en_curso',
     }))!;
+    const fin = (resultado: 'ok' | 'fallido', error?: string) => ({
+      tipo: 'ejecucion' as const,
+      trabajo: nombre,
+      ejecucionId: id,
+      resultado,
+      disparo: 'manual',
+      error,
+    });
+    let producto: Producto;
     try {
-      const producto = await accion.ejecutar(this.contexto(a, null, 'manual', actor));
-      await this.franjas.terminar(this.db, id, { resultado: 'ok', producto });
-      return { ejecucionId: id, producto, ajustes: a };
+      producto = await accion.ejecutar(this.contexto(a, null, 'manual', actor));
     } catch (err) {
-      await this.franjas.terminar(this.db, id, { resultado: 'fallido', error: (err as Error).message });
+      // The failure and its alert commit together (alertas/alertas.service.ts).
+      const error = (err as Error).message;
+      await this.messaging.inTransaction(async (scope) => {
+        await this.franjas.terminar(scope.manager, id, { resultado: 'fallido', error });
+        await this.alertas.registrar(scope, fin('fallido', error));
+      });
       throw err;
     }
+    await this.messaging.inTransaction(async (scope) => {
+      await this.franjas.terminar(scope.manager, id, { resultado: 'ok', producto });
+      await this.alertas.registrar(scope, fin('ok'));
+    });
+    return { ejecucionId: id, producto, ajustes: a };
   }
 
   private async revisarAhora(): Promise<void> {
@@ -293,27 +314,35 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         motivo: omision.motivo,
         feriado: omision.nombre,
       });
-      if (id)
+      if (id) {
+        this.alertas.omitida(a.nombre);
         this.log.log(
           { trabajo: a.nombre, franja: franja.toISOString(), motivo: omision.motivo, feriado: omision.nombre },
           'scheduled run skipped',
         );
+      }
       return;
     }
     const ctx = this.contexto(a, franja, disparo, SCHEDULER_ACTOR);
-    await this.db.transaction(async (m) => {
+    // The claim, the run's end and (on a failure) its alert in one transaction: the alert's EnviarAlerta
+    // goes through this transaction's outbox (alertas/alertas.service.ts).
+    await this.messaging.inTransaction(async (scope) => {
+      const m = scope.manager;
       const id = await this.franjas.reclamar(m, f, { resultado: 'en_curso' });
       if (!id) return;
+      const hecho = { tipo: 'ejecucion' as const, trabajo: a.nombre, ejecucionId: id, disparo };
       for (let intento = 0; ; intento++) {
         try {
           const producto = await accion.ejecutar(ctx);
           await this.franjas.terminar(m, id, { resultado: 'ok', producto });
+          await this.alertas.registrar(scope, { ...hecho, resultado: 'ok' });
           this.log.log({ trabajo: a.nombre, producto, franja: franja.toISOString(), disparo }, 'scheduled job started');
           return;
         } catch (err) {
           const espera = REINTENTOS_MS[intento];
           if (espera === undefined || this.cerrando) {
             await this.franjas.terminar(m, id, { resultado: 'fallido', error: (err as Error).message });
+            await this.alertas.registrar(scope, { ...hecho, resultado: 'fallido', error: (err as Error).message });
             this.log.error(
               { trabajo: a.nombre, err: (err as Error).message, franja: franja.toISOString() },
               'scheduled job failed',

@@ -23,6 +23,13 @@ export const PLANTILLA_BIENVENIDA = 'bienvenida';
  */
 export const PLANTILLA_RETORNO = 'retorno';
 
+/**
+ * An operators' alert (the gateway's EnviarAlerta). Not a student's email, but sent and recorded the same way:
+ * its clave's `alumnoId` holds the alert's id and `credencialVersion` is 1, so each alert is emailed once,
+ * whatever is redelivered; `destinatario` lists its recipients.
+ */
+export const PLANTILLA_ALERTA = 'alerta';
+
 export type EstadoEnvio = 'enviando' | 'enviado' | 'fallido' | 'incierto';
 
 export interface ClaveEnvio {

@@ -14,11 +14,18 @@ import { elegirDestinatario } from '../domain/destinatario.js';
 import { CODIGO_INCIERTO, decidir, type ClaveEnvio } from '../domain/envio.js';
 import type { Envio } from '../persistence/envio.entity.js';
 import { EnvioRepository } from '../persistence/envio.repository.js';
-import { Plantillas } from '../plantillas/plantillas.js';
+import { Plantillas, type Renderizado } from '../plantillas/plantillas.js';
 import { SmtpClient, type Aceptado } from '../smtp/smtp.client.js';
 import { clasificarErrorSmtp, type Clasificacion } from '../smtp/smtp.errors.js';
 import { EnvioMetrics } from './envio.metrics.js';
 import { respuestasDe } from './respuestas.js';
+
+/** To whom and what one email says, once it is decided to send it. */
+export interface Preparado {
+  destinatario: string;
+  mensaje: Renderizado;
+}
+export type Preparar = () => Preparado;
 
 export interface Credenciales extends ClaveEnvio {
   upn: string;
@@ -48,6 +55,16 @@ export class EnviarCredenciales {
 
   async ejecutar(c: Credenciales, ctx: MessageContext): Promise<void> {
     const clave: ClaveEnvio = { alumnoId: c.alumnoId, plantilla: c.plantilla, credencialVersion: c.credencialVersion };
+    return this.enviarUna(clave, () => this.preparar(c, clave), ctx);
+  }
+
+  /**
+   * One email per `clave`, whatever is redelivered: the rules of domain/envio.ts, the relay's guard, the row
+   * and the reply. `preparar` says to whom and what, only once it is decided to send (a throw there sends
+   * nothing and leaves no row). The credentials and return emails come through `ejecutar`; an operators'
+   * alert (alertas/) straight here.
+   */
+  async enviarUna(clave: ClaveEnvio, preparar: Preparar, ctx: MessageContext): Promise<void> {
     await this.envios.bloquear(ctx.manager, clave);
     const previo = await this.envios.buscar(ctx.manager, clave);
     switch (decidir(previo)) {
@@ -73,11 +90,11 @@ export class EnviarCredenciales {
         );
       }
       case 'enviar':
-        return this.enviar(c, clave, previo, ctx);
+        return this.enviar(clave, preparar, previo, ctx);
     }
   }
 
-  private async enviar(c: Credenciales, clave: ClaveEnvio, previo: Envio | null, ctx: MessageContext): Promise<void> {
+  private preparar(c: Credenciales, clave: ClaveEnvio): Preparado {
     const destinatario = elegirDestinatario(c.alumno, c.upn);
     if (!destinatario) {
       throw this.sinEnviar(
@@ -104,7 +121,16 @@ export class EnviarCredenciales {
       password,
       moodleUrl: this.config.MAIL_MOODLE_URL,
     });
+    return { destinatario, mensaje };
+  }
 
+  private async enviar(
+    clave: ClaveEnvio,
+    preparar: Preparar,
+    previo: Envio | null,
+    ctx: MessageContext,
+  ): Promise<void> {
+    const { destinatario, mensaje } = preparar();
     const id = previo?.id ?? randomUUID();
     const envio = await this.envios.registrarIntento(previo, {
       ...clave,

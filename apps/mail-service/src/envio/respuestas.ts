@@ -1,7 +1,10 @@
 // What tells the gateway how an email went, for each template: the credentials email answers the
 // onboarding saga (EmailEnviado / EmailFallido), the return email the lifecycle's retorno
-// (AvisoRetornoEnviado / AvisoRetornoFallido, its return's number in the clave's credencialVersion).
+// (AvisoRetornoEnviado / AvisoRetornoFallido, its return's number in the clave's credencialVersion), an
+// operators' alert the gateway (AlertaEnviada / AlertaFallida, its id in the clave's alumnoId).
 import {
+  AlertaEnviada,
+  AlertaFallida,
   AvisoRetornoEnviado,
   AvisoRetornoFallido,
   EmailEnviado,
@@ -9,7 +12,7 @@ import {
   type EmailFallido as Fallo,
 } from '@lucy/contracts';
 import type { MessageContext } from '@lucy/messaging';
-import { PLANTILLA_RETORNO, type ClaveEnvio } from '../domain/envio.js';
+import { PLANTILLA_ALERTA, PLANTILLA_RETORNO, type ClaveEnvio } from '../domain/envio.js';
 
 type Resultado = Pick<Fallo, 'permanente' | 'codigo' | 'motivo'>;
 
@@ -36,6 +39,12 @@ const RETORNO: Respuestas = {
     ctx.publish(AvisoRetornoFallido, { alumnoId: clave.alumnoId, retorno: clave.credencialVersion, ...f }),
 };
 
+const ALERTA: Respuestas = {
+  enviado: (ctx, clave, destinatario, smtpMessageId) =>
+    ctx.publish(AlertaEnviada, { alertaId: clave.alumnoId, destinatario, smtpMessageId }),
+  fallido: (ctx, clave, f) => ctx.publish(AlertaFallida, { alertaId: clave.alumnoId, ...f }),
+};
+
 /** The replies of the email a clave names. */
 export const respuestasDe = (plantilla: string): Respuestas =>
-  plantilla === PLANTILLA_RETORNO ? RETORNO : CREDENCIALES;
+  plantilla === PLANTILLA_RETORNO ? RETORNO : plantilla === PLANTILLA_ALERTA ? ALERTA : CREDENCIALES;

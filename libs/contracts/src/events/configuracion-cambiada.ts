@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
 import { FUENTES_SIAL } from '../commands/lote.js';
 import { EdadesRetencion } from '../commands/retencion.js';
+import { AjustesAlertas, ALERTAS_POR_DEFECTO } from '../commands/alerta.js';
 import { EstadoAlumno } from '../common/alumno.js';
 import { porMinuto } from '../common/limites.js';
 
@@ -14,7 +15,8 @@ import { porMinuto } from '../common/limites.js';
  *   (graph), moodle, mail (smtp), through LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
  *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail,
  *   plantillaRetorno → mail-service · sincronizacion, zonaHoraria (its schedule's zone, the dashboard's dates),
- *   moodleAlEliminar (the leave's workflow), retencion (the ages its retention run sends) → the gateway itself.
+ *   moodleAlEliminar (the leave's workflow), retencion (the ages its retention run sends), alertas (who is told
+ *   of a failed job or reconciliation, or of drift) → the gateway itself.
  * A service runs on its environment for every key the operator has never set (see `fijadas`).
  */
 export const Configuracion = z.object({
@@ -99,6 +101,12 @@ export const Configuracion = z.object({
    * are removed. Absent from versions stored before it existed: 90, 365 and 7.
    */
   retencion: EdadesRetencion.default({ dias: 90, auditoriaDias: 365, aparcadosDias: 7 }),
+  /**
+   * Alerts (the gateway's apps/gateway/src/alertas): a failed job run, a failed reconciliation, or one with more
+   * than `umbralDiferencias` differences emails `destinatarios` (empty: nobody) with `plantilla` (null:
+   * mail-service's own). Absent from versions stored before it existed: nobody, 50, null.
+   */
+  alertas: AjustesAlertas.default(ALERTAS_POR_DEFECTO),
 });
 export type Configuracion = z.infer<typeof Configuracion>;
 

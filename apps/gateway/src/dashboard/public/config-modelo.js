@@ -10,7 +10,7 @@ export const ESTADOS = ['aspirante', 'preinscripto', 'ingresante'];
 export const FUENTES = ['aspirantes', 'preinscriptos', 'ingresantes'];
 export const ALUMNO_EJEMPLO = { dni: '30111222', nombre: 'Ana', apellido: 'Pérez' };
 /** Keys the gateway will not give back to the environment (apps/gateway/src/configuracion/fijadas.ts: NO_SE_SUELTAN, with why). */
-export const NO_SE_SUELTAN = ['limites', 'sincronizacion', 'moodleAlEliminar', 'retencion'];
+export const NO_SE_SUELTAN = ['limites', 'sincronizacion', 'moodleAlEliminar', 'retencion', 'alertas'];
 
 // Entra's alias rules, as teams-service checks them.
 const ALIAS = /^[A-Za-z0-9'._\-!#^~]{1,64}$/;
