@@ -54,6 +54,7 @@ import { GatewayLoteBajas1764910000000 } from './persistence/migrations/17649100
 import { GatewayPlanes1765010000000 } from './persistence/migrations/1765010000000-planes.js';
 import { GatewayRetencion1765100000000 } from './persistence/migrations/1765100000000-retencion.js';
 import { GatewayReconciliacion1765300000000 } from './persistence/migrations/1765300000000-reconciliacion.js';
+import { GatewayLoteAlumnoPorAlumno1765400000000 } from './persistence/migrations/1765400000000-lote-alumno-por-alumno.js';
 import {
   DiferenciasEncontradasHandler,
   ReconciliacionParcialFallidaHandler,
@@ -118,6 +119,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayRetencion1765100000000,
         GatewayTrabajos1765200000000,
         GatewayReconciliacion1765300000000,
+        GatewayLoteAlumnoPorAlumno1765400000000,
       ],
     }),
     HealthModule,
