@@ -113,7 +113,13 @@ function formularioInicio(avisar) {
     'form',
     { class: 'tarjeta', 'aria-labelledby': 't-rec-iniciar' },
     h('h2', { id: 't-rec-iniciar' }, 'Reconciliar ahora'),
-    h('p', { class: 'campo' }, reparar, ' ', h('label', { for: 'rec-reparar' }, 'Reparar al terminar')),
+    h(
+      'p',
+      { class: 'campo' },
+      reparar,
+      ' ',
+      h('label', { for: 'rec-reparar', class: 'en-linea' }, 'Reparar al terminar'),
+    ),
     h(
       'p',
       { id: 'ayuda-rec-reparar', class: 'ayuda' },

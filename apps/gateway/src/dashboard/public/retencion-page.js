@@ -116,8 +116,8 @@ function pintarEdades(e) {
     h(
       'p',
       { class: 'ayuda' },
-      'Se cambian en la ',
-      h('a', { href: '#/configuracion' }, 'configuración'),
+      'Se cambian en ',
+      h('a', { href: '#/configuracion' }, 'Configuración'),
       ' (clave retencion). Los mensajes ya aplicados se guardan lo que un reenvío puede necesitar; los ya enviados, un día.',
     ),
   ];
@@ -235,7 +235,7 @@ function pintarInforme(e) {
     silenciosos.length
       ? h(
           'p',
-          { class: 'error', role: 'alert', id: 'sin-respuesta' },
+          { class: 'error', id: 'sin-respuesta' },
           `Sin respuesta a tiempo: ${silenciosos.join(', ')}. Lo suyo no se sabe; se puede volver a ejecutar.`,
         )
       : null,
