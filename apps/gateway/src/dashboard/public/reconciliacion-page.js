@@ -194,7 +194,7 @@ function tablaEjecuciones(r, elegido) {
 
 function reparacionCorta(x) {
   if (x.reparacion === 'iniciada') return 'iniciada';
-  if (x.reparacion === 'pendiente') return 'al terminar';
+  if (x.reparacion === 'pendiente' || (x.reparar && !x.simular && x.estado === 'en_curso')) return 'al terminar';
   return x.reparar && x.simular ? 'solo vista previa' : '—';
 }
 

@@ -33,7 +33,7 @@ export function seccionReparacion(d, avisar, recargar) {
   const hecho = d.resultadoReparacion;
   if (d.reparacion === 'iniciada' && hecho) return resultado(hecho);
   if (d.reparacion === 'iniciada') return parrafo('La reparación se está iniciando…');
-  if (d.reparacion === 'pendiente')
+  if (d.reparacion === 'pendiente' || (d.reparar && !d.simular && d.estado === 'en_curso'))
     return parrafo('Se pidió reparar al terminar: la reparación empieza sola cuando la reconciliación termine.');
   if (d.estado !== 'terminada') return null;
   const reparables = Object.entries(d.porTipo).some(([t, n]) => t !== 'huerfano' && n > 0);
