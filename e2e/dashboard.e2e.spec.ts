@@ -47,7 +47,7 @@ function serviceUrls(base: number): Record<string, string> {
 const ir = (seccion: string) =>
   page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: seccion, exact: true }).click();
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
+const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, name), fullPage: true });
 
 beforeAll(async () => {
   // No browser, no test: say so instead of passing without having looked at anything.
@@ -603,7 +603,7 @@ describe('the dashboard, in a browser', () => {
     const huerfana = op.locator('#tabla-diferencias tr[data-tipo="huerfano"]', { hasText: intrusa });
     await huerfana.getByText('solo se informa').waitFor();
     await soloFilas(op, ['[data-tipo="huerfano"]', '[data-sistema="moodle"]']);
-    await shot('16-reconciliacion.png');
+    await shot('16-reconciliacion.png', op);
 
     await op.getByLabel('Tipo', { exact: true }).selectOption('');
     await op.getByRole('button', { name: 'Reparar…' }).click();
@@ -614,7 +614,7 @@ describe('the dashboard, in a browser', () => {
       .locator('#sin-reparar')
       .getByText(new RegExp(`^${intrusa}@`))
       .waitFor();
-    await shot('17-reconciliacion-vista-previa.png');
+    await shot('17-reconciliacion-vista-previa.png', op);
     // A preview starts nothing.
     expect((await gw.get<{ total: number }>('/workflows?tipo=reparacion')).total).toBe(0);
 
@@ -637,7 +637,8 @@ describe('the dashboard, in a browser', () => {
         (e) => e.courseid,
       ),
     ).toContain(courseid);
-    await shot('18-reconciliacion-reparada.png');
+    await shot('18-reconciliacion-reparada.png', op);
+    await op.close();
   }, 180_000);
 
   it("an operator simulates a retention run and reads its report per service: the ages in force, every service's counts per kind, nothing removed", async () => {
@@ -661,7 +662,7 @@ describe('the dashboard, in a browser', () => {
     for (const tipo of ['auditoria', 'tareas', 'workflows'])
       await op.locator(`#servicios-retencion tr[data-servicio="gateway"][data-tipo="${tipo}"]`).waitFor();
     expect(await op.locator('#sin-respuesta').count()).toBe(0);
-    await shot('19-retencion-simulada.png');
+    await shot('19-retencion-simulada.png', op);
     const e = (
       await gw.get<{
         items: { simulada: boolean; estado: string; actor: string; resultados: Record<string, unknown> }[];
@@ -669,6 +670,7 @@ describe('the dashboard, in a browser', () => {
     ).items[0]!;
     expect(e).toMatchObject({ simulada: true, estado: 'terminada', actor: 'operador-retencion' });
     expect(Object.keys(e.resultados).sort()).toEqual([...servicios].sort());
+    await op.close();
   }, 120_000);
 
   it('a viewer sees the reconciliation and retention reports but no button that acts', async () => {
@@ -690,7 +692,8 @@ describe('the dashboard, in a browser', () => {
     await lectora.locator('#edades-retencion dd[data-edad="dias"]').getByText('90 días').waitFor();
     for (const boton of ['Simular', 'Ejecutar'])
       expect([boton, await lectora.getByRole('button', { name: boton }).count()]).toEqual([boton, 0]);
-    await lectora.screenshot({ path: join(SHOTS, '20-retencion-lectora.png'), fullPage: true });
+    await shot('20-retencion-lectora.png', lectora);
+    await lectora.close();
   }, 60_000);
 });
 
