@@ -641,7 +641,7 @@ describe('the dashboard, in a browser', () => {
     await op.close();
   }, 180_000);
 
-  it("an operator simulates a retention run and reads its report per service: the ages in force, every service's counts per kind, nothing removed", async () => {
+  it("an operator simulates a retention run and reads its report per service: the ages in force, every service's counts per kind", async () => {
     const op = await entrar(await tokenNuevo('operador-retencion', 'operator'));
     await irEn(op, 'Retención');
     await op.getByRole('heading', { name: 'Retención', level: 1 }).waitFor();

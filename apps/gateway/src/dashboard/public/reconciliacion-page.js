@@ -43,6 +43,7 @@ export default async function reconciliacion(main, { avisar, consulta }) {
   let elegido = consulta.get('id');
   const filtros = { tipo: '', sistema: '', offset: 0 };
   let enCurso = false;
+  let pedidos = 0;
   let vista = null; // the report's parts, made once per run: a refresh fills them without losing focus or the preview
 
   const cargar = async () => {
@@ -59,7 +60,9 @@ export default async function reconciliacion(main, { avisar, consulta }) {
       const q = new URLSearchParams({ limit: String(POR_PAGINA), offset: String(filtros.offset) });
       if (filtros.tipo) q.set('tipo', filtros.tipo);
       if (filtros.sistema) q.set('sistema', filtros.sistema);
+      const mio = ++pedidos;
       const d = await api(`/reconciliaciones/${elegido}?${q}`);
+      if (mio !== pedidos) return; // a newer filter or page was asked for meanwhile: its answer shows
       enCurso ||= d.estado === 'en_curso';
       if (vista?.id !== d.id) vista = armarInforme(informe, d.id, filtros, cargar);
       const { items, ...resumen } = d;
