@@ -601,7 +601,7 @@ describe('the dashboard, in a browser', () => {
     await op.getByLabel('Tipo', { exact: true }).selectOption('huerfano');
     await op.getByLabel('Sistema', { exact: true }).selectOption('moodle');
     const huerfana = op.locator('#tabla-diferencias tr[data-tipo="huerfano"]', { hasText: intrusa });
-    await huerfana.getByText('solo se informa').waitFor();
+    await huerfana.getByRole('cell', { name: 'solo se informa', exact: true }).waitFor();
     await soloFilas(op, ['[data-tipo="huerfano"]', '[data-sistema="moodle"]']);
     await shot('16-reconciliacion.png', op);
 
