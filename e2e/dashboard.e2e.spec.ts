@@ -2,7 +2,9 @@
 // separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
 // 100 %, preview an upload's plan and confirm it, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
 // configuration through its form and watch every service apply it, keep an edit through a conflict, give
-// a key back to the services' environment, keep the academic calendar and follow the scheduled jobs.
+// a key back to the services' environment, keep the academic calendar and follow the scheduled jobs; as an
+// operator, reconcile after Moodle drifted (the report, filtered; the repair previewed, then started) and
+// simulate a retention run; as a viewer, read both reports with no button that acts.
 // Each step saves a screenshot under artifacts/screenshots/ (CI keeps them).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -45,7 +47,7 @@ function serviceUrls(base: number): Record<string, string> {
 const ir = (seccion: string) =>
   page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: seccion, exact: true }).click();
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
+const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, name), fullPage: true });
 
 beforeAll(async () => {
   // No browser, no test: say so instead of passing without having looked at anything.
@@ -541,6 +543,158 @@ describe('the dashboard, in a browser', () => {
     expect(t.historial.items[0]).toMatchObject({ disparo: 'manual', resultado: 'ok', producto: { tipo: 'lote' } });
     await gw.patch('/trabajos/sial', { activo: false, saltarFeriados: false });
   }, 60_000);
+
+  it("an operator reconciles: the run's report per kind and per difference, filtered, a student's missing enrolment and an orphan Lucy never made; the repair previewed, then started, puts the enrolment back", async () => {
+    // Moodle drifts as its administrator would make it drift: a student taken out of their course, and
+    // someone Lucy never made enrolled in it.
+    const a = (await gw.get<{ items: { alumnoId: string; upn: string }[] }>(`/alumnos?q=${alumnos[0]!.dni}`)).items[0]!;
+    const [mu] = await getJson<{ id: number }[]>(
+      admin(`/moodle/users?username=${encodeURIComponent(a.upn.toLowerCase())}`),
+    );
+    const enrolamientos = async () =>
+      (await getJson<{ enrolments: { courseid: number }[] }>(admin(`/moodle/users/${mu!.id}`))).enrolments;
+    const courseid = (await enrolamientos())[0]!.courseid;
+    const curso = (await getJson<{ id: number; shortname: string }[]>(admin('/moodle/courses'))).find(
+      (c) => c.id === courseid,
+    )!.shortname;
+    await moodle('enrol_manual_unenrol_users', {
+      'enrolments[0][userid]': String(mu!.id),
+      'enrolments[0][courseid]': String(courseid),
+    });
+    const intrusa = `intrusa-${dniBase}`;
+    const [otra] = await moodle<{ id: number }[]>('core_user_create_users', {
+      'users[0][username]': intrusa,
+      'users[0][auth]': 'oauth2',
+      'users[0][firstname]': 'Intrusa',
+      'users[0][lastname]': 'Panel',
+      'users[0][email]': `${intrusa}@example.com`,
+    });
+    await moodle('enrol_manual_enrol_users', {
+      'enrolments[0][roleid]': '5',
+      'enrolments[0][userid]': String(otra!.id),
+      'enrolments[0][courseid]': String(courseid),
+    });
+
+    const op = await entrar(await tokenNuevo('operador-panel', 'operator'));
+    await irEn(op, 'Reconciliación');
+    await op.getByRole('heading', { name: 'Reconciliación', level: 1 }).waitFor();
+    expect(await op.getByLabel('Reparar al terminar').isChecked()).toBe(false);
+    await op.getByRole('button', { name: 'Reconciliar ahora' }).click();
+    await op.getByText(/^Reconciliación iniciada/).waitFor();
+    await op.locator('#estado-reconciliacion').getByText('Terminada').waitFor({ timeout: 90_000 });
+    const corrida = (await gw.get<{ items: { id: string; actor: string; reparar: boolean }[] }>('/reconciliaciones'))
+      .items[0]!;
+    expect(corrida).toMatchObject({ actor: 'operador-panel', reparar: false });
+    await op.locator(`tr[data-reconciliacion="${corrida.id}"]`).getByText('operador-panel').waitFor();
+    await op
+      .locator('#por-tipo tr[data-tipo="inscripcion_faltante"]')
+      .getByRole('rowheader', { name: 'Inscripción faltante' })
+      .waitFor();
+    await op.locator('#por-tipo tr[data-tipo="huerfano"]').getByText('Huérfano (solo se informa)').waitFor();
+
+    await op.getByLabel('Tipo', { exact: true }).selectOption('inscripcion_faltante');
+    const falta = op
+      .locator('#tabla-diferencias tr[data-tipo="inscripcion_faltante"]')
+      .filter({ has: op.locator(`a[href="#/alumnos/${a.alumnoId}"]`) });
+    await falta.getByText(`se esperaba ${curso}; no está`).waitFor();
+    await soloFilas(op, ['[data-tipo="inscripcion_faltante"]']);
+    await op.getByLabel('Tipo', { exact: true }).selectOption('huerfano');
+    await op.getByLabel('Sistema', { exact: true }).selectOption('moodle');
+    const huerfana = op.locator('#tabla-diferencias tr[data-tipo="huerfano"]', { hasText: intrusa });
+    await huerfana.getByRole('cell', { name: 'solo se informa', exact: true }).waitFor();
+    await soloFilas(op, ['[data-tipo="huerfano"]', '[data-sistema="moodle"]']);
+    await shot('16-reconciliacion.png', op);
+
+    await op.getByLabel('Tipo', { exact: true }).selectOption('');
+    await op.getByRole('button', { name: 'Reparar…' }).click();
+    const plan = op.locator(`#plan-reparacion tr[data-alumno="${a.alumnoId}"]`);
+    await plan.getByText('Inscribir en los cursos pedidos').waitFor();
+    await plan.getByText(`Inscripción faltante (cursos: ${curso})`).waitFor();
+    await op
+      .locator('#sin-reparar')
+      .getByText(new RegExp(`^${intrusa}@`))
+      .waitFor();
+    await shot('17-reconciliacion-vista-previa.png', op);
+    // A preview starts nothing.
+    expect((await gw.get<{ total: number }>('/workflows?tipo=reparacion')).total).toBe(0);
+
+    await op.getByRole('button', { name: 'Confirmar e iniciar la reparación' }).click();
+    await op.getByText(/^Reparación iniciada: \d+ workflows?/).waitFor();
+    await op
+      .locator('#estado-reparacion')
+      .getByText(/Iniciada por operador-panel/)
+      .waitFor();
+    await op.locator(`#resultado-reparacion tr[data-alumno="${a.alumnoId}"]`).getByText('iniciado').waitFor();
+    expect(await op.getByRole('button', { name: 'Reparar…' }).count()).toBe(0);
+    await waitFor(
+      async () => (await enrolamientos()).some((e) => e.courseid === courseid),
+      'the repair to enrol the student again',
+      { ...POLL, timeoutMs: 60_000 },
+    );
+    // The orphan is where it was: only reported.
+    expect(
+      (await getJson<{ enrolments: { courseid: number }[] }>(admin(`/moodle/users/${otra!.id}`))).enrolments.map(
+        (e) => e.courseid,
+      ),
+    ).toContain(courseid);
+    await shot('18-reconciliacion-reparada.png', op);
+    await op.close();
+  }, 180_000);
+
+  it("an operator simulates a retention run and reads its report per service: the ages in force, every service's counts per kind", async () => {
+    const op = await entrar(await tokenNuevo('operador-retencion', 'operator'));
+    await irEn(op, 'Retención');
+    await op.getByRole('heading', { name: 'Retención', level: 1 }).waitFor();
+    const edades = op.locator('#edades-retencion');
+    await edades.locator('dd[data-edad="dias"]').getByText('90 días').waitFor();
+    await edades.locator('dd[data-edad="auditoriaDias"]').getByText('365 días').waitFor();
+    await edades.locator('dd[data-edad="aparcadosDias"]').getByText('7 días').waitFor();
+    expect(await edades.getByRole('link', { name: 'Configuración' }).getAttribute('href')).toBe('#/configuracion');
+
+    await op.getByRole('button', { name: 'Simular' }).click();
+    await op.getByText(/^Simulación de la retención iniciada/).waitFor();
+    const estado = op.locator('#estado-retencion');
+    await estado.getByText('Terminada').waitFor({ timeout: 90_000 });
+    await estado.getByText('Simulación').waitFor();
+    const servicios = ['gateway', 'ingest-service', 'teams-service', 'moodle-service', 'mail-service'];
+    for (const s of servicios)
+      await op.locator(`#servicios-retencion tr[data-servicio="${s}"]`).first().getByText('aplicada').waitFor();
+    for (const tipo of ['auditoria', 'tareas', 'workflows'])
+      await op.locator(`#servicios-retencion tr[data-servicio="gateway"][data-tipo="${tipo}"]`).waitFor();
+    expect(await op.locator('#sin-respuesta').count()).toBe(0);
+    await shot('19-retencion-simulada.png', op);
+    const e = (
+      await gw.get<{
+        items: { simulada: boolean; estado: string; actor: string; resultados: Record<string, unknown> }[];
+      }>('/retencion')
+    ).items[0]!;
+    expect(e).toMatchObject({ simulada: true, estado: 'terminada', actor: 'operador-retencion' });
+    expect(Object.keys(e.resultados).sort()).toEqual([...servicios].sort());
+    await op.close();
+  }, 120_000);
+
+  it('a viewer sees the reconciliation and retention reports but no button that acts', async () => {
+    const lectora = await entrar(await tokenNuevo('lectora-panel', 'viewer'));
+    await irEn(lectora, 'Reconciliación');
+    await lectora.getByRole('heading', { name: 'Reconciliación', level: 1 }).waitFor();
+    await lectora.locator('#por-tipo').waitFor();
+    await lectora
+      .locator('#estado-reparacion')
+      .getByText(/Iniciada por operador-panel/)
+      .waitFor();
+    for (const boton of ['Reconciliar ahora', 'Reparar…', 'Confirmar e iniciar la reparación'])
+      expect([boton, await lectora.getByRole('button', { name: boton }).count()]).toEqual([boton, 0]);
+    expect(await lectora.getByLabel('Reparar al terminar').count()).toBe(0);
+
+    await irEn(lectora, 'Retención');
+    await lectora.getByRole('heading', { name: 'Retención', level: 1 }).waitFor();
+    await lectora.locator('#estado-retencion').getByText('Terminada').waitFor();
+    await lectora.locator('#edades-retencion dd[data-edad="dias"]').getByText('90 días').waitFor();
+    for (const boton of ['Simular', 'Ejecutar'])
+      expect([boton, await lectora.getByRole('button', { name: boton }).count()]).toEqual([boton, 0]);
+    await shot('20-retencion-lectora.png', lectora);
+    await lectora.close();
+  }, 60_000);
 });
 
 /** PATCH /api/v1/config as another admin would, beside the browser. */
@@ -555,4 +709,44 @@ const patchConfig = (body: unknown) =>
 async function parkedAt(messageId: string): Promise<string | null> {
   const r = await gw.get<{ mensajes: { messageId: string; aparcadoAt: string | null }[] }>('/dlq/moodle-service');
   return r.mensajes.find((m) => m.messageId === messageId)?.aparcadoAt ?? null;
+}
+
+/** A token of `rol` made by the admin, for a second person beside the admin's browser tab. */
+async function tokenNuevo(nombre: string, rol: 'viewer' | 'operator'): Promise<string> {
+  return (await gw.post<{ token: string }>('/tokens', { nombre, rol })).token;
+}
+
+/** A tab of its own (its own sessionStorage) signed in with `tk`; its page errors fail the test as the main tab's do. */
+async function entrar(tk: string): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'es-AR' });
+  p.on('pageerror', (err) => pageErrors.push(err.message));
+  p.setDefaultTimeout(20_000);
+  await p.goto(`${stack.urls.gateway}/`);
+  await p.getByLabel('Token de acceso').fill(tk);
+  await p.getByRole('button', { name: 'Ingresar' }).click();
+  await p.getByRole('heading', { name: 'Servicios', level: 1 }).waitFor();
+  return p;
+}
+
+/** Waits until every row of the differences has every attribute in `filtro`: the filter's page replaced the last. */
+const soloFilas = (p: Page, filtro: string[]) =>
+  waitFor(
+    async () => (await p.locator(filtro.map((f) => `#tabla-diferencias tbody tr:not(${f})`).join(', ')).count()) === 0,
+    'only the filtered differences',
+    { timeoutMs: 10_000, everyMs: 200 },
+  );
+
+const irEn = (p: Page, seccion: string) =>
+  p.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: seccion, exact: true }).click();
+
+/** Moodle's web services, as the site's administrator calls them. */
+async function moodle<T = any>(wsfunction: string, params: Record<string, string>): Promise<T> {
+  // The sandbox's Moodle listens three ports above its admin API (tools/stack.ts).
+  const url = `http://127.0.0.1:${Number(new URL(stack.urls.sandboxAdmin!).port) + 3}/webservice/rest/server.php`;
+  const res = await getJson<T>(url, {
+    method: 'POST',
+    body: new URLSearchParams({ wstoken: 'sandbox-moodle-token', wsfunction, moodlewsrestformat: 'json', ...params }),
+  });
+  if (res && typeof res === 'object' && 'exception' in res) throw new Error(`${wsfunction}: ${JSON.stringify(res)}`);
+  return res;
 }

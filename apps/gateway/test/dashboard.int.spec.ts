@@ -66,6 +66,32 @@ describe('gateway: the dashboard', () => {
       expect((await fetch(`${gw.url}${path}`)).status).toBe(404);
   });
 
+  it('serves every module the page imports, and routes every section of its navigation', async () => {
+    // The page is plain modules with no build step: a file missing from public/, or a section linked from
+    // the navigation that no route answers, only shows in a browser — unless this follows the imports.
+    const servidos = new Set<string>();
+    const pendientes = ['app.js'];
+    while (pendientes.length) {
+      const archivo = pendientes.pop()!;
+      if (servidos.has(archivo)) continue;
+      const res = await fetch(`${gw.url}/ui/${archivo}`);
+      expect([archivo, res.status]).toEqual([archivo, 200]);
+      expect(res.headers.get('content-type')).toMatch(/javascript/);
+      servidos.add(archivo);
+      for (const [, importado] of (await res.text()).matchAll(/from '\.\/([a-z0-9-]+\.js)'/g))
+        pendientes.push(importado!);
+    }
+    expect([...servidos]).toEqual(expect.arrayContaining(['reconciliacion-page.js', 'retencion-page.js']));
+
+    const html = await (await fetch(`${gw.url}/`)).text();
+    const secciones = [...html.matchAll(/<a href="#(\/[a-z]+)">/g)].map(([, ruta]) => ruta!);
+    expect(secciones).toEqual(expect.arrayContaining(['/reconciliacion', '/retencion']));
+    const app = await (await fetch(`${gw.url}/ui/app.js`)).text();
+    const rutas = [...app.matchAll(/^ {2}\[\/(\^.*?\$)\/,/gm)].map(([, re]) => new RegExp(re!));
+    expect(rutas.length).toBeGreaterThan(5);
+    for (const ruta of secciones) expect([ruta, rutas.some((re) => re.test(ruta))]).toEqual([ruta, true]);
+  });
+
   it("gathers each service's health: state and why, broker and outbox, breakers with rate use, queue counts from the broker, throughput", async () => {
     expect((await gw.api('/panel/servicios', { token: null })).status).toBe(401);
     // Throughput needs two scrapes of the counters, a moment apart.

@@ -13,6 +13,8 @@ import alumno from './alumno-page.js';
 import configuracion from './configuracion-page.js';
 import trabajos from './trabajos-page.js';
 import calendario from './calendario-page.js';
+import reconciliacion from './reconciliacion-page.js';
+import retencion from './retencion-page.js';
 
 const RUTAS = [
   [/^\/ingresar$/, ingresar, { publica: true }],
@@ -24,6 +26,8 @@ const RUTAS = [
   [/^\/configuracion$/, configuracion],
   [/^\/trabajos$/, trabajos],
   [/^\/calendario$/, calendario],
+  [/^\/reconciliacion$/, reconciliacion],
+  [/^\/retencion$/, retencion],
 ];
 
 const main = document.getElementById('contenido');

@@ -165,6 +165,11 @@ function detalle(e) {
   if (e.resultado === 'fallido') return ` · ${e.error}`;
   if (e.producto?.tipo === 'lote')
     return [' · ', h('a', { href: `#/alumnos?loteId=${e.producto.id}` }, `lote ${e.producto.id.slice(0, 8)}`)];
+  if (e.producto?.tipo === 'reconciliacion' || e.producto?.tipo === 'retencion')
+    return [
+      ' · ',
+      h('a', { href: `#/${e.producto.tipo}?id=${e.producto.id}` }, `${e.producto.tipo} ${e.producto.id.slice(0, 8)}`),
+    ];
   if (e.producto) return ` · ${e.producto.tipo} ${e.producto.id.slice(0, 8)}`;
   return '';
 }
