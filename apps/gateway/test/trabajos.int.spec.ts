@@ -74,7 +74,7 @@ describe('gateway: scheduled jobs (trabajos)', () => {
     expect(r.body.items.map((t: any) => [t.nombre, t.activo, t.cron, t.estado, t.conAccion, t.origen])).toEqual([
       ['sial', false, '0 2 * * *', 'inactivo', true, 'configuracion.sincronizacion'],
       ['reconciliacion', false, '0 6 * * 1', 'inactivo', true, 'trabajo'],
-      ['retencion', false, '0 3 * * *', 'inactivo', true, 'trabajo'],
+      ['retencion', false, '0 3 * * 0', 'inactivo', true, 'trabajo'],
     ]);
     expect(r.body.items[1]).toMatchObject({
       zonaHoraria: CORDOBA,

@@ -62,7 +62,7 @@ export const TRABAJOS: readonly DefinicionTrabajo[] = [
   {
     nombre: 'retencion',
     descripcion: 'Depurar los datos que ya no deben conservarse',
-    cron: '0 3 * * *',
+    cron: '0 3 * * 0',
     activo: false,
   },
 ];
