@@ -4,7 +4,7 @@
 import { GraphError, graphErrors } from './errors.js';
 import { decodeSkipToken, encodeSkipToken, parseFilter, parseOrderBy, parseSelect, parseTop } from './odata.js';
 import type { Route, RouteContext } from './router.js';
-import { projectUser, selectSuffix, userProperties } from './user-view.js';
+import { lazyUserProperties, projectUser, selectSuffix } from './user-view.js';
 import { validateUserBody } from './user-rules.js';
 
 const READ = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
@@ -111,7 +111,7 @@ function listUsers({ req, store }: RouteContext) {
   const top = parseTop(q.get('$top'), store.config.defaultPageSize, store.config.maxPageSize);
   const offset = decodeSkipToken(q.get('$skiptoken'));
 
-  let rows = store.listUsers().map((u) => ({ u, p: userProperties(u) }));
+  let rows = store.listUsers().map((u) => ({ u, p: lazyUserProperties(u) }));
   if (filter) rows = rows.filter((r) => filter(r.p));
   if (order) rows.sort((a, b) => order(a.p, b.p));
   const page = rows.slice(offset, offset + top);
