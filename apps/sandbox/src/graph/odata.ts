@@ -21,7 +21,14 @@ export function parseSelect(
 // ---- $filter ---------------------------------------------------------------------------------------
 
 type Value = string | number | boolean | null;
-export type Predicate = (props: Record<string, unknown>) => boolean;
+/**
+ * A parsed $filter. `equals`, when set, names one property and the values any match must have in it (the
+ * whole filter is `p eq v` or `p in (…)`, or such a comparison and-ed with more): what lets the store answer
+ * from an index instead of testing every user.
+ */
+export type Predicate = ((props: Record<string, unknown>) => boolean) & {
+  equals?: { property: string; values: Value[] };
+};
 
 /** Properties Entra lets you filter users on without advanced queries (user resource, "Properties" table). */
 const FILTERABLE = new Set([
@@ -140,7 +147,7 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
       next();
       const l = left,
         r = unary();
-      left = (p) => l(p) && r(p);
+      left = Object.assign((p: Record<string, unknown>) => l(p) && r(p), { equals: l.equals ?? r.equals });
     }
     return left;
   };
@@ -185,12 +192,17 @@ export function parseFilter(raw: string, opts: { eventual: boolean }): Predicate
         values.push(literal());
       }
       expect('rp');
-      return (p) => values.some((v) => same(p[prop], v));
+      return Object.assign((p: Record<string, unknown>) => values.some((v) => same(p[prop], v)), {
+        equals: { property: prop, values },
+      });
     }
     if (op !== 'eq' && op !== 'ne') throw graphErrors.unsupportedFilter(prop);
     advanced(op);
     const lit = literal();
-    return op === 'eq' ? (p) => same(p[prop], lit) : (p) => !same(p[prop], lit);
+    if (op === 'ne') return (p) => !same(p[prop], lit);
+    return Object.assign((p: Record<string, unknown>) => same(p[prop], lit), {
+      equals: { property: prop, values: [lit] },
+    });
   };
 
   const pred = or();

@@ -54,6 +54,8 @@ export class GraphStore {
   private readonly users = new Map<string, UserRecord>();
   /** Lower-cased UPN → id, active users only (a deleted user's UPN may be taken by a new user). */
   private readonly byUpn = new Map<string, string>();
+  /** Ids by lowercased employeeId: Lucy looks a student up by it before every create. */
+  private readonly byEmployeeId = new Map<string, Set<string>>();
   private readonly stat = { duplicate: 0, invalid: 0, throttled: 0 };
   private readonly resetHooks: Array<() => void> = [];
   /** Every change to a user, in order, for users/delta. */
@@ -120,6 +122,7 @@ export class GraphStore {
     };
     this.users.set(id, record);
     this.byUpn.set(upn.toLowerCase(), id);
+    this.indexEmployeeId(record, undefined);
     this.journal.record(id, 'created', Object.keys(record.props));
     return record;
   }
@@ -149,6 +152,32 @@ export class GraphStore {
     return [...this.users.values()].filter((u) => u.state === 'active');
   }
 
+  /**
+   * The active users whose property is one of these values (strings compared case-insensitively, as
+   * $filter's eq does), oldest first; undefined when the property has no index (the caller scans).
+   */
+  activeUsersWith(property: string, values: unknown[]): UserRecord[] | undefined {
+    if (!values.every((v) => typeof v === 'string')) return undefined; // `eq null` matches users without it
+    const strings = (values as string[]).map((v) => v.toLowerCase());
+    let ids: string[];
+    if (property === 'id') ids = strings;
+    else if (property === 'userPrincipalName') ids = strings.flatMap((v) => this.byUpn.get(v) ?? []);
+    else if (property === 'employeeId') ids = strings.flatMap((v) => [...(this.byEmployeeId.get(v) ?? [])]);
+    else return undefined;
+    const found = [...new Set(ids)]
+      .map((id) => this.users.get(id))
+      .filter((u): u is UserRecord => u?.state === 'active');
+    return found.length > 1 ? this.listUsers().filter((u) => found.includes(u)) : found;
+  }
+
+  private indexEmployeeId(u: UserRecord, before: unknown): void {
+    if (typeof before === 'string') this.byEmployeeId.get(before.toLowerCase())?.delete(u.id);
+    const now = u.props.employeeId;
+    if (typeof now !== 'string') return;
+    const ids = this.byEmployeeId.get(now.toLowerCase()) ?? new Set<string>();
+    this.byEmployeeId.set(now.toLowerCase(), ids.add(u.id));
+  }
+
   updateUser(id: string, changes: Record<string, unknown>): void {
     const u = this.mustGetActive(id);
     if (changes.userPrincipalName !== undefined) {
@@ -161,7 +190,9 @@ export class GraphStore {
     const { passwordProfile, ...rest } = changes as {
       passwordProfile?: { password?: string; forceChangePasswordNextSignIn?: boolean };
     };
+    const employeeIdBefore = u.props.employeeId;
     Object.assign(u.props, rest);
+    this.indexEmployeeId(u, employeeIdBefore);
     if (passwordProfile) {
       if (passwordProfile.password) {
         u.passwordHash = hashPassword(passwordProfile.password);
@@ -346,6 +377,7 @@ export class GraphStore {
     for (const hook of this.resetHooks) hook();
     this.users.clear();
     this.byUpn.clear();
+    this.byEmployeeId.clear();
     this.journal.reset();
     this.stat.duplicate = this.stat.invalid = this.stat.throttled = 0;
   }

@@ -111,7 +111,8 @@ function listUsers({ req, store }: RouteContext) {
   const top = parseTop(q.get('$top'), store.config.defaultPageSize, store.config.maxPageSize);
   const offset = decodeSkipToken(q.get('$skiptoken'));
 
-  let rows = store.listUsers().map((u) => ({ u, p: lazyUserProperties(u) }));
+  const indexed = filter?.equals && store.activeUsersWith(filter.equals.property, filter.equals.values);
+  let rows = (indexed ?? store.listUsers()).map((u) => ({ u, p: lazyUserProperties(u) }));
   if (filter) rows = rows.filter((r) => filter(r.p));
   if (order) rows.sort((a, b) => order(a.p, b.p));
   const page = rows.slice(offset, offset + top);

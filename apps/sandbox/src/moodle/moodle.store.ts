@@ -171,6 +171,15 @@ export interface MoodleCall {
   errorcode?: string;
 }
 
+const INDEXED_FIELDS = ['username', 'email', 'idnumber'] as const;
+type IndexedField = (typeof INDEXED_FIELDS)[number];
+const indexKey = (field: IndexedField, u: MoodleUser) => (field === 'email' ? u.email.toLowerCase() : u[field]);
+const addTo = (index: Map<string, MoodleUser[]>, key: string, u: MoodleUser) => {
+  const list = index.get(key);
+  if (list) list.push(u);
+  else index.set(key, [u]);
+};
+
 export class MoodleStore {
   config: MoodleConfig;
   private s!: State;
@@ -178,6 +187,12 @@ export class MoodleStore {
   private tx?: { undo: (() => void)[]; saved: Set<number> };
   /** The last calls, for the admin API (never the parameters: they may carry passwords). */
   readonly calls: MoodleCall[] = [];
+  /**
+   * Users by username, lowercased email and idnumber, built when first asked for and dropped whenever a
+   * user may change (user(id) hands out a changeable user; a rolled-back transaction puts users back):
+   * every create and lookup would otherwise scan a site of tens of thousands of users.
+   */
+  private index?: Record<IndexedField, Map<string, MoodleUser[]>>;
 
   constructor(
     private readonly seed: { courses: CourseSeed[]; tokens: Token[]; config?: Partial<MoodleConfig> } = {
@@ -191,6 +206,7 @@ export class MoodleStore {
 
   /** Back to the seeded site: admin and guest users, seeded courses and tokens, no enrolments. */
   reset(): void {
+    this.index = undefined;
     this.s = {
       users: new Map(),
       courses: new Map(),
@@ -233,6 +249,7 @@ export class MoodleStore {
       return result;
     } catch (e) {
       for (const step of tx.undo.reverse()) step();
+      this.index = undefined;
       throw e;
     } finally {
       this.tx = outer;
@@ -279,6 +296,7 @@ export class MoodleStore {
       ...u,
     };
     this.s.users.set(user.id, user);
+    if (this.index) for (const field of INDEXED_FIELDS) addTo(this.index[field], indexKey(field, user), user);
     this.tx?.saved.add(user.id); // nothing of it to restore: it goes
     this.journal(() => {
       this.s.users.delete(user.id);
@@ -290,6 +308,7 @@ export class MoodleStore {
   /** Inside a transaction the user may be changed in place: a copy is kept to put back if it throws. */
   user(id: number): MoodleUser | undefined {
     const user = this.s.users.get(id);
+    if (user) this.index = undefined;
     if (user && this.tx && !this.tx.saved.has(id)) {
       this.tx.saved.add(id);
       const before = structuredClone(user);
@@ -303,6 +322,21 @@ export class MoodleStore {
 
   users(): MoodleUser[] {
     return [...this.s.users.values()];
+  }
+
+  /** The user to read, not to change (see user(id)). */
+  peekUser(id: number): Readonly<MoodleUser> | undefined {
+    return this.s.users.get(id);
+  }
+
+  /** Every user, deleted ones too, whose field is this value (email compared case-insensitively), oldest first. */
+  usersWith(field: IndexedField, value: string): MoodleUser[] {
+    if (!this.index) {
+      const index = { username: new Map(), email: new Map(), idnumber: new Map() };
+      for (const u of this.s.users.values()) for (const f of INDEXED_FIELDS) addTo(index[f], indexKey(f, u), u);
+      this.index = index;
+    }
+    return this.index[field].get(field === 'email' ? value.toLowerCase() : value) ?? [];
   }
 
   // Courses ----------------------------------------------------------------------------------------
@@ -390,6 +424,7 @@ export class MoodleStore {
 
   recordCall(call: MoodleCall): void {
     this.calls.push(call);
-    if (this.calls.length > 5000) this.calls.splice(0, this.calls.length - 5000);
+    // Trimmed in chunks: shifting the whole list on every call costs more than the call.
+    if (this.calls.length > 6000) this.calls.splice(0, this.calls.length - 5000);
   }
 }

@@ -47,7 +47,7 @@ export const enrolUsers: WsFunction = {
         );
       }
       // enrol_user() then role_assign() (lib/accesslib.php), which refuses a missing or deleted user.
-      const user = store.user(userid);
+      const user = store.peekUser(userid);
       if (!user || user.deleted) throw codingError('User ID does not exist or is deleted!', `userid:${userid}`);
       const existing = store.enrolment(courseid, userid);
       // An existing enrolment is updated (times, status) and the role added if missing: no error.
@@ -86,7 +86,7 @@ export const unenrolUsers: WsFunction = {
           `Manual enrolment plugin instance doesn't exist or is disabled for the course (id = ${courseid})`,
         );
       }
-      const user = store.user(userid);
+      const user = store.peekUser(userid);
       if (!user) throw invalidParameter(`User id not exist: ${userid}`);
       // unenrol_user() of a user who is not enrolled does nothing.
       store.removeEnrolment(courseid, userid);

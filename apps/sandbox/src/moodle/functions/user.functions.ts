@@ -70,22 +70,8 @@ function checkPassword(password: string, store: MoodleStore): void {
   if (errmsg) throw moodleException(errmsg, 'error', null);
 }
 
-// A site holds tens of thousands of users and this runs on every create: compare lengths before lowering
-// case, which is exact when the address asked for is ASCII (lowercasing changes a string's length only for
-// U+0130, whose lowercase is not ASCII).
-const emailTaken = (store: MoodleStore, email: string, exceptId?: number) => {
-  const wanted = email.toLowerCase();
-  const ascii = /^[\x00-\x7f]*$/.test(wanted);
-  return store
-    .users()
-    .some(
-      (u) =>
-        !u.deleted &&
-        u.id !== exceptId &&
-        (!ascii || u.email.length === wanted.length) &&
-        u.email.toLowerCase() === wanted,
-    );
-};
+const emailTaken = (store: MoodleStore, email: string, exceptId?: number) =>
+  store.usersWith('email', email).some((u) => !u.deleted && u.id !== exceptId);
 
 const optionalText = (u: Row, k: string) => (typeof u[k] === 'string' ? (u[k] as string) : undefined);
 
@@ -112,7 +98,7 @@ export const createUsers: WsFunction = {
       for (const f of ['username', 'firstname', 'lastname'])
         if (String(u[f]).trim() === '') throw invalidParameter(`The field ${f} cannot be blank`);
       const username = u.username as string;
-      if (store.users().some((x) => x.username === username))
+      if (store.usersWith('username', username).length > 0)
         throw invalidParameter(`Username already exists: ${username}`);
       const auth = u.auth as string;
       if (!available.includes(auth)) throw invalidParameter(`Invalid authentication type: ${auth}`);
@@ -189,8 +175,12 @@ export const getUsersByField: WsFunction = {
     });
     const wanted = new Set(cleaned.map(String));
     wanted.delete('');
-    return call.store
-      .users()
+    const { store } = call;
+    const found =
+      field === 'id'
+        ? [...wanted].map((id) => store.peekUser(Number(id))).filter((u): u is MoodleUser => u !== undefined)
+        : [...wanted].flatMap((v) => store.usersWith(field as 'username' | 'email' | 'idnumber', v));
+    return [...new Set(found)]
       .filter((u) => !u.deleted && wanted.has(String(u[field as keyof MoodleUser])))
       .sort((a, b) => a.id - b.id)
       .map((u) => userDetails(u, call.store));
@@ -257,7 +247,7 @@ function updateOne(u: Row, call: WsCall): void {
   if (typeof u.username === 'string') {
     checkUsername(u.username, call);
     // No explicit check in user_update_user(): the unique index on (mnethostid, username) refuses it.
-    if (store.users().some((x) => x.id !== existing.id && x.username === u.username))
+    if (store.usersWith('username', u.username).some((x) => x.id !== existing.id))
       throw moodleException('dmlwriteexception', 'error', 'Error writing to database');
   }
   if (typeof u.password === 'string' && u.password !== '') {

@@ -39,7 +39,7 @@ export const getSiteInfo: WsFunction = {
   }),
   execute(_params, call) {
     const { store } = call;
-    const u = store.user(call.userid)!;
+    const u = store.peekUser(call.userid)!;
     const site = store.config.siteUrl.replace(/\/$/, '');
     return {
       sitename: store.config.siteName,
