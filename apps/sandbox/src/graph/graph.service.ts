@@ -31,7 +31,7 @@ export class GraphService {
 
   tenantSize(): TenantSize {
     const s = this.store.config.tenantSize;
-    return s === 'auto' ? tenantSizeFor(this.store.listUsers().length) : s;
+    return s === 'auto' ? tenantSizeFor(this.store.activeUserCount()) : s;
   }
 
   execute(req: GraphRequest, principal: Principal): GraphResponse {

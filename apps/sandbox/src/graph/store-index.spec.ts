@@ -81,3 +81,22 @@ describe('users by an indexed property', () => {
     }
   });
 });
+
+describe('counts kept as users come and go', () => {
+  it('licence units in use and active users follow assignments, deletions and restores', () => {
+    const sku = store.skus()[0];
+    const units = () => store.skus()[0].consumedUnits;
+    const a = addUser({ usageLocation: 'AR' });
+    const b = addUser({ usageLocation: 'AR' });
+    store.assignLicense(a.id, [{ skuId: sku.skuId, disabledPlans: [] }], []);
+    store.assignLicense(b.id, [{ skuId: sku.skuId.toUpperCase(), disabledPlans: [] }], []);
+    store.assignLicense(b.id, [{ skuId: sku.skuId, disabledPlans: [] }], []); // already held: still one unit
+    expect([units(), store.activeUserCount()]).toEqual([2, 2]);
+    store.deleteUser(a.id);
+    expect([units(), store.activeUserCount()]).toEqual([1, 1]);
+    store.restore(a.id);
+    store.assignLicense(b.id, [], [sku.skuId]);
+    expect([units(), store.activeUserCount()]).toEqual([1, 2]);
+    expect(store.activeUserCount()).toBe(store.listUsers().length);
+  });
+});

@@ -56,6 +56,12 @@ export class GraphStore {
   private readonly byUpn = new Map<string, string>();
   /** Ids by lowercased employeeId: Lucy looks a student up by it before every create. */
   private readonly byEmployeeId = new Map<string, Set<string>>();
+  /**
+   * Active users, and licence units held by active users per lowercased skuId: asked on every request
+   * (the tenant's size sets its throttling) and every licence assignment, too often to count each time.
+   */
+  private activeUsers = 0;
+  private readonly unitsInUse = new Map<string, number>();
   private readonly stat = { duplicate: 0, invalid: 0, throttled: 0 };
   private readonly resetHooks: Array<() => void> = [];
   /** Every change to a user, in order, for users/delta. */
@@ -123,6 +129,7 @@ export class GraphStore {
     this.users.set(id, record);
     this.byUpn.set(upn.toLowerCase(), id);
     this.indexEmployeeId(record, undefined);
+    this.activeUsers++;
     this.journal.record(id, 'created', Object.keys(record.props));
     return record;
   }
@@ -209,6 +216,8 @@ export class GraphStore {
   deleteUser(id: string): void {
     const u = this.mustGetActive(id);
     u.state = 'deleted';
+    this.activeUsers--;
+    this.countUnits(u.assignedLicenses, -1);
     u.deletedDateTime = now();
     u.deletedAt = Date.now();
     this.byUpn.delete(String(u.props.userPrincipalName).toLowerCase());
@@ -233,6 +242,8 @@ export class GraphStore {
     const clash = this.byUpn.get(upn);
     if (clash) throw graphErrors.duplicate('userPrincipalName', clash);
     u.state = 'active';
+    this.activeUsers++;
+    this.countUnits(u.assignedLicenses, +1);
     u.deletedDateTime = null;
     u.deletedAt = null;
     this.byUpn.set(upn, u.id);
@@ -277,10 +288,18 @@ export class GraphStore {
 
   /** Units held by active users: deleting a user frees its licences (they come back on restore). */
   private consumed(skuId: string): number {
-    let n = 0;
-    for (const u of this.users.values())
-      if (u.state === 'active' && u.assignedLicenses.some((l) => l.skuId === skuId)) n++;
-    return n;
+    return this.unitsInUse.get(skuId.toLowerCase()) ?? 0;
+  }
+
+  private countUnits(licenses: AssignedLicense[], by: 1 | -1): void {
+    for (const l of licenses) {
+      const key = l.skuId.toLowerCase();
+      this.unitsInUse.set(key, (this.unitsInUse.get(key) ?? 0) + by);
+    }
+  }
+
+  activeUserCount(): number {
+    return this.activeUsers;
   }
 
   /** assignLicense semantics: validate everything first, then apply all or nothing. */
@@ -307,6 +326,8 @@ export class GraphStore {
       if (i >= 0) kept[i] = entry;
       else kept.push(entry);
     }
+    this.countUnits(u.assignedLicenses, -1);
+    this.countUnits(kept, +1);
     u.assignedLicenses = kept;
     this.journal.record(u.id, 'updated', ['assignedLicenses']);
     return u;
@@ -378,6 +399,8 @@ export class GraphStore {
     this.users.clear();
     this.byUpn.clear();
     this.byEmployeeId.clear();
+    this.activeUsers = 0;
+    this.unitsInUse.clear();
     this.journal.reset();
     this.stat.duplicate = this.stat.invalid = this.stat.throttled = 0;
   }
