@@ -1,11 +1,15 @@
 // Reconciliation runs through a running gateway, with the services' answers published by a tap as
-// teams-service and moodle-service would. A repair goes item by item: cut short half-way, asked again it
-// starts only what is left, a third time nothing; two requests racing start one workflow per student. The
-// Moodle user's suspension and profile are repaired with the lifecycle's Moodle steps.
+// teams-service and moodle-service would. A run whose deadline passes with a service silent (or with its
+// announced differences missing), and one a service answers with its failure, end fallida with why, per
+// system, and alert once; a late answer changes nothing. A repair goes item by item: cut short half-way, asked
+// again it starts only what is left, a third time nothing; two requests racing start one workflow per student.
+// The Moodle user's suspension and profile are repaired with the lifecycle's Moodle steps.
 import {
   ActualizarUsuarioMoodle,
   DiferenciasEncontradas,
+  EnviarAlerta,
   HabilitarCuentaTeams,
+  ReconciliacionParcialFallida,
   ReconciliacionParcialTerminada,
   type Diferencia,
   type SistemaReconciliacion,
@@ -23,9 +27,14 @@ describe('gateway: reconciliation runs', () => {
   beforeAll(async () => {
     gw = await startGateway('gwreconc', { SWEEP_INTERVAL_MS: '200' });
     s = `"${gw.config.DB_SCHEMA}"`;
-    tap = await BrokerTap.open([HabilitarCuentaTeams, ActualizarUsuarioMoodle], {
+    tap = await BrokerTap.open([EnviarAlerta, HabilitarCuentaTeams, ActualizarUsuarioMoodle], {
       url: gw.config.RABBITMQ_URL,
     });
+    const r = await gw.api('/config', {
+      method: 'PATCH',
+      body: { valores: { alertas: { destinatarios: ['ops@example.edu'], umbralDiferencias: 100, plantilla: null } } },
+    });
+    expect(r.status).toBe(200);
   });
   afterAll(async () => {
     await tap?.close();
@@ -56,7 +65,87 @@ describe('gateway: reconciliation runs', () => {
       revisados: 10,
     });
   };
+  const vencer = (id: string) =>
+    gw.db.query(`UPDATE ${s}.reconciliacion SET vence_at = now() - interval '1 second' WHERE id = $1`, [id]);
+  const alertasDe = (id: string) => tap.of(EnviarAlerta).filter((a) => a.datos.reconciliacionId === id);
   const pausa = () => new Promise((r) => setTimeout(r, 600));
+
+  describe('fallida', () => {
+    it('a run whose deadline passes with Moodle silent fails, naming it, and alerts once; a late answer changes nothing', async () => {
+      const id = await iniciar();
+      await responder(id, 'entra', []);
+      await waitFor(async () => (await una(id)).sistemas.entra.estado === 'terminada', 'entra answered');
+      await vencer(id);
+      const r = await hasta(id, 'fallida');
+      expect(r.error).toBe('venció el plazo — moodle: sin respuesta a tiempo');
+      expect(r.sistemas).toEqual({
+        entra: expect.objectContaining({ estado: 'terminada', diferencias: 0 }),
+        moodle: { estado: 'fallida', motivo: 'sin respuesta a tiempo' },
+      });
+      expect(r.fin).toEqual(expect.any(String));
+      await waitFor(() => alertasDe(id).length === 1, 'the alert');
+      expect(alertasDe(id)[0]).toMatchObject({
+        tipo: 'reconciliacion_fallida',
+        destinatarios: ['ops@example.edu'],
+        datos: { reconciliacionId: id, motivo: r.error },
+      });
+
+      await responder(id, 'moodle', []);
+      await pausa();
+      expect(await una(id)).toMatchObject({ estado: 'fallida', error: r.error });
+      expect(alertasDe(id)).toHaveLength(1);
+    });
+
+    it('a run whose announced differences did not all arrive by the deadline fails, saying how many came', async () => {
+      const id = await iniciar();
+      const huerfano: Diferencia = {
+        alumnoId: null,
+        tipo: 'huerfano',
+        referencia: 'intruso@lucy.example',
+        esperado: null,
+        encontrado: 'intruso',
+      };
+      await responder(id, 'entra', [huerfano], 2);
+      await responder(id, 'moodle', []);
+      await waitFor(async () => (await una(id)).sistemas.moodle.estado === 'terminada', 'both answered');
+      expect((await una(id)).estado).toBe('en_curso');
+      await vencer(id);
+      const r = await hasta(id, 'fallida');
+      expect(r.error).toBe('venció el plazo — entra: llegaron 1 de las 2 diferencias anunciadas');
+      expect(r.sistemas.entra).toMatchObject({
+        estado: 'fallida',
+        motivo: 'llegaron 1 de las 2 diferencias anunciadas',
+      });
+      expect(r.sistemas.moodle.estado).toBe('terminada');
+      await waitFor(() => alertasDe(id).length === 1, 'the alert');
+    });
+
+    it('a service that answers with its failure fails the run with its reason, once however often it is delivered', async () => {
+      const id = await iniciar();
+      const fallo = {
+        reconciliacionId: id,
+        sistema: 'moodle' as const,
+        motivo: 'Moodle no responde',
+        permanente: true,
+      };
+      await tap.publish(ReconciliacionParcialFallida, fallo);
+      const r = await hasta(id, 'fallida');
+      expect(r.error).toBe('moodle: Moodle no responde');
+      expect(r.sistemas.moodle).toEqual({ estado: 'fallida', motivo: 'Moodle no responde' });
+      expect(r.sistemas.entra.estado).toBe('pendiente');
+      await waitFor(() => alertasDe(id).length === 1, 'the alert');
+      expect(alertasDe(id)[0]).toMatchObject({ tipo: 'reconciliacion_fallida', datos: { motivo: r.error } });
+
+      await tap.publish(ReconciliacionParcialFallida, fallo);
+      await responder(id, 'entra', []);
+      await pausa();
+      expect(await una(id)).toMatchObject({ estado: 'fallida', error: r.error });
+      expect(alertasDe(id)).toHaveLength(1);
+      // Only a finished run is repaired.
+      const reparar = await gw.api(`/reconciliaciones/${id}/reparar`, { body: {} });
+      expect(reparar.status).toBe(409);
+    });
+  });
 
   describe('repair, item by item', () => {
     const workflows = async (alumnoId: string) =>

@@ -135,17 +135,29 @@ export class ReconciliacionService {
     });
   }
 
-  /** Runs past their deadline with an answer missing fail (the systems that did not answer named). */
+  /**
+   * Runs past their deadline with an answer missing fail: each system that did not answer (or whose announced
+   * differences did not all arrive) is marked fallida with why, and the run's error names them.
+   */
   vencer(): Promise<number> {
     return this.messaging.inTransaction(async (scope) => {
       const vencidas = await this.repo.vencidas(scope.manager);
       for (const r of vencidas) {
-        const faltan = SISTEMAS_RECONCILIACION.filter((s) => r.sistemas[s].estado !== 'terminada');
-        await this.fallar(
-          scope,
-          r,
-          `sin respuesta a tiempo de ${faltan.join(', ') || 'ningún sistema'} (o faltan diferencias anunciadas)`,
-        );
+        const llegadas = await this.repo.contarPorSistema(scope.manager, r.id);
+        const motivos: string[] = [];
+        for (const s of SISTEMAS_RECONCILIACION) {
+          const sistema = r.sistemas[s];
+          const motivo =
+            sistema.estado !== 'terminada'
+              ? 'sin respuesta a tiempo'
+              : (llegadas[s] ?? 0) !== sistema.diferencias
+                ? `llegaron ${llegadas[s] ?? 0} de las ${sistema.diferencias} diferencias anunciadas`
+                : null;
+          if (!motivo) continue;
+          r.sistemas[s] = { ...sistema, estado: 'fallida', motivo };
+          motivos.push(`${s}: ${motivo}`);
+        }
+        await this.fallar(scope, r, `venció el plazo — ${motivos.join('; ') || 'sin respuesta a tiempo'}`);
       }
       return vencidas.length;
     });
