@@ -261,7 +261,7 @@ describe('reconciliation, end to end', () => {
     expect(intruso.users.map((u) => u.state)).toEqual(['active']);
   }, 300_000);
 
-  it('refuses bad input with a problem+json 400, and a second repair of the same run with 409', async () => {
+  it('refuses bad input with a problem+json 400; a second repair of the same run starts nothing', async () => {
     const url = `${stack.urls.gateway}/api/v1/reconciliaciones`;
     const headers = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
     for (const [path, body] of [
@@ -277,6 +277,8 @@ describe('reconciliation, end to end', () => {
     const mal = await fetch(`${url}/no-es-un-id`, { headers });
     expect(mal.status).toBe(400);
     const otra = await fetch(`${url}/${deriva.id}/reparar`, { method: 'POST', headers, body: '{}' });
-    expect(otra.status).toBe(409);
+    expect(otra.status).toBe(202);
+    expect(await otra.json()).toMatchObject({ iniciados: 0, rechazados: 0, yaIniciados: 4, alumnos: [] });
+    expect((await gw.get<{ total: number }>('/workflows?tipo=reparacion')).total).toBe(4);
   });
 });

@@ -12,7 +12,6 @@ import {
   AlumnoRetornado,
   AvisoRetornoEnviado,
   CuentaTeamsActualizada,
-  CuentaTeamsCreada,
   CuentaTeamsDeshabilitada,
   CuentaTeamsEliminada,
   CuentaTeamsHabilitada,
@@ -20,30 +19,16 @@ import {
   DeshabilitarCuentaTeams,
   EliminarCuentaTeams,
   EliminarUsuarioMoodle,
-  EmailEnviado,
   EnviarAvisoRetorno,
   HabilitarCuentaTeams,
   InscribirCursos,
   InscripcionesActualizadas,
-  MoodleEnrolado,
   UsuarioMoodleActualizado,
   UsuarioMoodleEliminado,
-  type AlumnoDatos,
 } from '@lucy/contracts';
 import { BrokerTap, waitFor } from '@lucy/testing';
 import { startGateway, tokenDe, type TestGateway } from './support/gateway.js';
-
-const datos = (dni: string): AlumnoDatos => ({
-  dni,
-  nombre: 'Julieta',
-  apellido: 'Sosa',
-  emailPersonal: `j${dni}@example.com`,
-  emailInstitucional: null,
-  carrera: 'Biología',
-  estado: 'ingresante',
-  periodo: '2027',
-});
-const sellado = { alg: 'A256GCM' as const, kid: 'k', iv: 'aa', tag: 'bb', ct: 'cc' };
+import { datosDe, onboardeado as onboardear } from './support/onboardeado.js';
 
 interface Ciclo {
   id: string;
@@ -88,36 +73,7 @@ describe('gateway: the student lifecycle', () => {
   const hasta = (id: string, tipo: string, estado: string) =>
     waitFor(async () => (await ultimo(id, tipo))?.estado === estado, `${tipo} ${estado}`);
 
-  /** A student whose onboarding completed: account g-<dni>, Moodle user, credentials sent. */
-  async function onboardeado(dni: string) {
-    const alumnoId = randomUUID();
-    const alumno = datos(dni);
-    const upn = `j${dni}@lucy.example`;
-    await tap.publish(AlumnoCreado, { alumnoId, loteId: null, alumno });
-    await waitFor(async () => (await gw.api(`/alumnos/${alumnoId}`)).status === 200, 'the student');
-    await tap.publish(CuentaTeamsCreada, {
-      alumnoId,
-      upn,
-      graphUserId: `g-${dni}`,
-      existente: false,
-      credencial: sellado,
-      credencialVersion: 1,
-      alumno,
-    });
-    await tap.publish(MoodleEnrolado, { alumnoId, moodleUserId: 7, username: upn, cursos: [] });
-    await tap.publish(EmailEnviado, {
-      alumnoId,
-      plantilla: 'credenciales',
-      destinatario: alumno.emailPersonal!,
-      credencialVersion: 1,
-      smtpMessageId: null,
-    });
-    await waitFor(
-      async () => (await gw.api(`/alumnos/${alumnoId}`)).body.workflow.estado === 'completado',
-      'onboarded',
-    );
-    return { alumnoId, alumno, upn, graphUserId: `g-${dni}` };
-  }
+  const onboardeado = (dni: string) => onboardear(gw, tap, dni);
 
   it('propagates a change to the account and the Moodle user, and the courses of a new periodo', async () => {
     const { alumnoId, alumno, upn, graphUserId } = await onboardeado('42000001');
@@ -303,7 +259,7 @@ describe('gateway: the student lifecycle', () => {
     });
     expect(repetido.status).toBe(400);
     const sinCuenta = randomUUID();
-    await tap.publish(AlumnoCreado, { alumnoId: sinCuenta, loteId: null, alumno: datos('42000005') });
+    await tap.publish(AlumnoCreado, { alumnoId: sinCuenta, loteId: null, alumno: datosDe('42000005') });
     await waitFor(async () => (await gw.api(`/alumnos/${sinCuenta}`)).status === 200, 'the student');
     const r409 = await gw.api(`/alumnos/${sinCuenta}/inscripciones`, {
       method: 'POST',

@@ -133,9 +133,9 @@ describe('moodle-service reconciles the registry with Moodle', () => {
     await sandbox?.close();
   });
 
-  async function reconciliar() {
+  async function reconciliar(extra: AlumnoEsperado[] = []) {
     const reconciliacionId = randomUUID();
-    const alumnos = esperados.map(({ moodleUserId: _, ...a }) => a);
+    const alumnos = [...esperados.map(({ moodleUserId: _, ...a }) => a), ...extra];
     await broker.publish(ReconciliarMoodle, { reconciliacionId, alumnos });
     const fin = await waitFor(
       () => broker.of(ReconciliacionParcialTerminada, { reconciliacionId })[0],
@@ -186,5 +186,54 @@ describe('moodle-service reconciles the registry with Moodle', () => {
     ]);
     expect(por('huerfano')).toHaveLength(1);
     expect(diferencias).toHaveLength(3);
+  });
+
+  it('reports a user suspended by hand, its profile changed, and a settled student with no Moodle user recorded', async () => {
+    const [a] = esperados;
+    const usuario = sandbox.moodle.user(a.moodleUserId)!;
+    usuario.suspended = true;
+    usuario.lastname = 'Cambiada';
+    const sinUsuario: AlumnoEsperado = { ...a, alumnoId: randomUUID(), upn: `b${a.upn}` };
+    const antes = writes();
+    const diferencias = await reconciliar([sinUsuario]);
+    const deA = diferencias.filter((d) => d.alumnoId === a.alumnoId && d.tipo !== 'inscripcion_faltante');
+    expect(deA).toEqual([
+      {
+        alumnoId: a.alumnoId,
+        tipo: 'cuenta_deshabilitada',
+        referencia: a.upn.toLowerCase(),
+        esperado: 'activo',
+        encontrado: 'suspendido',
+      },
+      {
+        alumnoId: a.alumnoId,
+        tipo: 'datos_distintos',
+        referencia: a.upn.toLowerCase(),
+        campos: ['lastname'],
+        esperado: 'lastname=Reconciliada',
+        encontrado: 'lastname=Cambiada',
+      },
+    ]);
+    expect(diferencias.filter((d) => d.alumnoId === sinUsuario.alumnoId)).toEqual([
+      {
+        alumnoId: sinUsuario.alumnoId,
+        tipo: 'moodle_usuario_faltante',
+        referencia: sinUsuario.upn.toLowerCase(),
+        esperado: expect.stringContaining('no tiene registrado'),
+        encontrado: null,
+      },
+    ]);
+    expect(writes()).toBe(antes);
+
+    // On leave (the gateway expects the account disabled) the suspension is what Lucy wants; active is not.
+    esperados[0] = { ...a, cuenta: 'deshabilitada' };
+    const suspendida = await reconciliar();
+    expect(suspendida.filter((d) => d.tipo === 'cuenta_deshabilitada' || d.tipo === 'cuenta_habilitada')).toEqual([]);
+    usuario.suspended = false;
+    const activa = await reconciliar();
+    expect(activa.filter((d) => d.tipo === 'cuenta_deshabilitada' || d.tipo === 'cuenta_habilitada')).toEqual([
+      expect.objectContaining({ alumnoId: a.alumnoId, tipo: 'cuenta_habilitada', esperado: 'suspendido' }),
+    ]);
+    esperados[0] = a;
   });
 });

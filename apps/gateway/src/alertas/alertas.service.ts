@@ -25,6 +25,11 @@ export class AlertasService {
     this.metrics.ejecucion(trabajo, 'omitido');
   }
 
+  /** A job run that went well, recorded in the transaction that made its product: counted, never an alert. */
+  hecha(trabajo: string): void {
+    this.metrics.ejecucion(trabajo, 'ok');
+  }
+
   /** Counts `hecho` and, if it alerts, publishes the alert in `scope`. Returns the alert's id, if one was sent. */
   async registrar(scope: TransactionScope, hecho: Hecho): Promise<string | null> {
     if (hecho.tipo === 'ejecucion') this.metrics.ejecucion(hecho.trabajo, hecho.resultado);

@@ -15,8 +15,9 @@
 //   inscripcion    an operator's list of courses, all or none.
 //   reparacion     what a reconciliation found wrong, put right with the steps above (only those that apply):
 //                  cuenta: the account enabled (restored, or re-licensed; gone for good: onboarding again), or
-//                  disabled again for a suspended student ── datos: its profile written again, the Moodle user
-//                  made again ── cursos: the missing enrolments.
+//                  disabled again (and the Moodle user suspended again) for a suspended student ── datos: its
+//                  profile written again, the Moodle user made again or its suspension lifted (with its
+//                  profile), or only its profile written again ── cursos: the missing enrolments.
 import {
   ActualizarCuentaTeams,
   AvisoRetornoEnviado,
@@ -47,12 +48,23 @@ import {
   UsuarioMoodleEliminado,
   type AlumnoDatos,
   type Configuracion,
+  type SistemaReconciliacion,
   type TipoDiferencia,
   type MessageDefinition,
 } from '@lucy/contracts';
 import type { Comando } from '../sagas/onboarding.pasos.js';
 
 export type { Comando };
+
+/**
+ * What a repair puts right: a kind of difference as it was found. Entra's kinds and the ones only Moodle has
+ * (moodle_usuario_faltante, inscripcion_faltante) are the kind itself; any other kind found in Moodle (the
+ * user's suspension, its profile) is `moodle:<kind>`, so it is never taken for Entra's.
+ */
+export type Reparo = TipoDiferencia | `moodle:${TipoDiferencia}`;
+const SOLO_DE_MOODLE: readonly TipoDiferencia[] = ['moodle_usuario_faltante', 'inscripcion_faltante'];
+export const reparoDe = (sistema: SistemaReconciliacion, tipo: TipoDiferencia): Reparo =>
+  sistema === 'moodle' && !SOLO_DE_MOODLE.includes(tipo) ? `moodle:${tipo}` : tipo;
 
 /** What a lifecycle workflow knows of the student when it sends a command. */
 export interface DatosCiclo {
@@ -67,7 +79,7 @@ export interface DatosCiclo {
   /** retorno: which of the student's returns this is (1, 2, ...): one return email each. */
   retorno?: number;
   /** reparacion: the kinds of difference a reconciliation found (and `cursos`: the enrolments missing). */
-  reparar?: TipoDiferencia[];
+  reparar?: Reparo[];
 }
 
 /** What the engine reads of the configuration: the grace (the environment's), and the runtime keys it applies. */
@@ -195,6 +207,17 @@ const suspenderCuenta: PasoCiclo = {
   comando: (d) => ({ def: DeshabilitarCuentaTeams, payload: cuenta(d) }),
   detalle: ['graphUserId'],
 };
+const suspenderMoodle: PasoCiclo = {
+  paso: 'suspender_moodle',
+  etiqueta: 'Suspender el usuario de Moodle',
+  ok: UsuarioMoodleActualizado,
+  falla: UsuarioMoodleActualizacionFallida,
+  comando: (d) => ({
+    def: ActualizarUsuarioMoodle,
+    payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, suspendido: true },
+  }),
+  detalle: ['moodleUserId', 'suspendido'],
+};
 const inscribirCursos: PasoCiclo = {
   paso: 'inscribir_cursos',
   etiqueta: 'Inscribir en los cursos pedidos',
@@ -210,9 +233,11 @@ const inscribirCursos: PasoCiclo = {
 
 /** A repair applies a step when the reconciliation found one of these kinds for the student. */
 const encontro =
-  (...tipos: TipoDiferencia[]) =>
+  (...tipos: Reparo[]) =>
   (d: DatosCiclo) =>
     (d.reparar ?? []).some((t) => tipos.includes(t));
+/** Lifting the Moodle user's suspension sends its profile too (ActualizarUsuarioMoodle): one command, not two. */
+const reactivaMoodle = encontro('moodle_usuario_faltante', 'moodle:cuenta_deshabilitada');
 
 export const TIPOS_CICLO: readonly TipoCiclo[] = [
   {
@@ -231,20 +256,7 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
     fases: [
       {
         fase: 'suspension',
-        pasos: [
-          suspenderCuenta,
-          {
-            paso: 'suspender_moodle',
-            etiqueta: 'Suspender el usuario de Moodle',
-            ok: UsuarioMoodleActualizado,
-            falla: UsuarioMoodleActualizacionFallida,
-            comando: (d) => ({
-              def: ActualizarUsuarioMoodle,
-              payload: { alumnoId: d.alumnoId, upn: d.upn, alumno: d.alumno, suspendido: true },
-            }),
-            detalle: ['moodleUserId', 'suspendido'],
-          },
-        ],
+        pasos: [suspenderCuenta, suspenderMoodle],
       },
       {
         fase: 'eliminacion',
@@ -312,6 +324,7 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
           // for good answers cuenta-inexistente and the student is onboarded again, as on a return.
           { ...habilitarCuenta, aplica: encontro('cuenta_faltante', 'cuenta_deshabilitada', 'licencia_faltante') },
           { ...suspenderCuenta, aplica: encontro('cuenta_habilitada') },
+          { ...suspenderMoodle, aplica: encontro('moodle:cuenta_habilitada') },
         ],
       },
       {
@@ -319,7 +332,8 @@ export const TIPOS_CICLO: readonly TipoCiclo[] = [
         pasos: [
           { ...actualizarCuenta, aplica: encontro('datos_distintos') },
           // Lifting a suspension that is not there makes the user again and enrols them as at onboarding.
-          { ...reactivarMoodle, aplica: encontro('moodle_usuario_faltante') },
+          { ...reactivarMoodle, aplica: reactivaMoodle },
+          { ...actualizarMoodle, aplica: (d) => encontro('moodle:datos_distintos')(d) && !reactivaMoodle(d) },
         ],
       },
       { fase: 'cursos', pasos: [{ ...inscribirCursos, aplica: encontro('inscripcion_faltante') }] },

@@ -4,13 +4,7 @@
 // (ciclo.saga.ts); who the student is (their account) comes from their onboarding workflow.
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  AlumnoActualizado,
-  AlumnoDadoDeBaja,
-  AlumnoRetornado,
-  type MessageDefinition,
-  type TipoDiferencia,
-} from '@lucy/contracts';
+import { AlumnoActualizado, AlumnoDadoDeBaja, AlumnoRetornado, type MessageDefinition } from '@lucy/contracts';
 import { MessagingRuntime, type MessageContext, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
@@ -19,7 +13,7 @@ import { idDe } from '../sagas/onboarding.saga.js';
 import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { WorkflowRepository } from '../workflows/workflow.repository.js';
 import { WorkflowService } from '../workflows/workflow.service.js';
-import type { DatosCiclo, TipoCiclo } from './ciclo.pasos.js';
+import type { DatosCiclo, Reparo, TipoCiclo } from './ciclo.pasos.js';
 import {
   aplicar,
   cerrarPorRetorno,
@@ -177,13 +171,21 @@ export class CicloService {
   /**
    * A reconciliation's repair for one student: a `reparacion` workflow with the steps the differences found
    * call for (ciclo.pasos.ts), audited under the actor's name. Refused (409) while another lifecycle workflow
-   * of the student is open: that one is already changing the accounts.
+   * of the student is open: that one is already changing the accounts. `enLaTransaccion` runs with the new
+   * workflow's id in the transaction that creates it (the caller records what it repairs); if it throws,
+   * nothing is started.
    */
-  async reparar(alumnoId: string, actor: string, reparar: TipoDiferencia[], cursos: string[]) {
+  async reparar(
+    alumnoId: string,
+    actor: string,
+    reparar: Reparo[],
+    cursos: string[],
+    enLaTransaccion?: (m: EntityManager, workflowId: string) => Promise<void>,
+  ) {
     return this.enTransaccion(alumnoId, actor, 'accion.reparar', async (scope, origen) => {
       if ((await this.repo.abiertos(scope.manager, alumnoId)).length)
         throw new RechazoCiclo('el alumno tiene un ciclo en curso: la reparación espera a que termine');
-      return this.empezar(
+      const res = await this.empezar(
         scope.manager,
         (d, p) => scope.publish(d, p),
         'reparacion',
@@ -192,6 +194,8 @@ export class CicloService {
         origen,
         { reparar, cursos },
       );
+      if (res.workflowId) await enLaTransaccion?.(scope.manager, res.workflowId);
+      return res;
     });
   }
 

@@ -74,8 +74,11 @@ const AlumnoReparado = z.object({
   alumnoId: z.uuid(),
   workflow: z.literal('reparacion'),
   pasos: z.array(z.string()),
-  reparar: z.array(z.enum(TIPOS_DIFERENCIA)),
+  reparar: z
+    .array(z.string())
+    .describe('the kinds it repairs; one both systems report, found in Moodle, as moodle:<kind>'),
   cursos: z.array(z.string()),
+  items: z.array(z.string()).describe('the differences it repairs (their keys in the run)'),
   iniciado: z.boolean().optional(),
   workflowId: z.uuid().optional(),
   motivo: z.string().optional(),
@@ -85,10 +88,12 @@ const ReparacionSchema = z.object({
   simulacion: z.boolean(),
   iniciados: z.number().int(),
   rechazados: z.number().int(),
+  yaIniciados: z.number().int().describe('students whose repair an earlier request for this run started'),
   alumnos: z.array(AlumnoReparado),
   sinReparar: z.array(
     z.object({
       alumnoId: z.uuid().nullable(),
+      sistema: z.enum(SISTEMAS_RECONCILIACION),
       tipo: z.enum(TIPOS_DIFERENCIA),
       referencia: z.string(),
       motivo: z.string(),
@@ -111,7 +116,7 @@ export class ReconciliacionController {
   @ApiOperation({
     summary: 'Compare Lucy’s registry with Entra and Moodle; the answer is the run to follow',
     description:
-      'Every settled student: the account exists, is enabled (or disabled, while suspended) and licensed, its profile is the student’s; the Moodle user and the enrolments Lucy made exist. Orphans (users in the students’ UPN domain, enrolments in Lucy’s courses that Lucy did not make) are reported, never touched. Nothing changes unless reparar is true.',
+      'Every settled student: the account exists, is enabled (or disabled, while suspended) and licensed, its profile is the student’s; the Moodle user exists, is active (or suspended, while suspended) and keeps the profile Lucy gave it, and the enrolments Lucy made exist. Orphans (users in the students’ UPN domain, enrolments in Lucy’s courses that Lucy did not make) are reported, never touched. Nothing changes unless reparar is true.',
   })
   @ApiAcceptedResponse({ standardSchema: z.object({ id: z.uuid() }) })
   iniciar(@Body({ schema: Inicio }) body: z.infer<typeof Inicio>, @Actor() actor: string) {
@@ -141,7 +146,7 @@ export class ReconciliacionController {
     summary:
       'Repair what a finished run found: one lifecycle workflow (reparacion) per student; simular: only the plan',
     description:
-      'The account recreated or restored (gone for good: onboarding again), enabled, licensed, disabled again for a suspended student, its profile written again; the Moodle user made again; the missing enrolments made again. Orphans and a mail Exchange set are never touched. A run is repaired once.',
+      'The account recreated or restored (gone for good: onboarding again), enabled, licensed, disabled again for a suspended student, its profile written again; the Moodle user made again, its suspension lifted (or put back for a suspended student), its profile written again; the missing enrolments made again. Orphans and a mail Exchange set are never touched. Each difference records the workflow that repairs it: asked again, the repair goes on with the differences no workflow repairs yet, and never starts a second one for a difference.',
   })
   @ApiAcceptedResponse({ standardSchema: ReparacionSchema })
   reparar(

@@ -6,6 +6,7 @@ import type { Diferencia, SistemaReconciliacion } from '@lucy/contracts';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import type { FilaCiclo, FilaOnboarding } from './esperados.js';
+import type { ItemReparable } from './plan-reparacion.js';
 
 export type EstadoReconciliacion = 'en_curso' | 'terminada' | 'fallida';
 export const ESTADOS_RECONCILIACION = ['en_curso', 'terminada', 'fallida'] as const;
@@ -180,12 +181,63 @@ export class ReconciliacionRepository {
     };
   }
 
-  /** The repair's workflow on each of the student's items. */
-  async marcarWorkflow(m: EntityManager, id: string, alumnoId: string, workflowId: string) {
-    await m.query(
-      `UPDATE ${this.t('reconciliacion_item')} SET workflow_id = $3 WHERE reconciliacion_id = $1 AND alumno_id = $2 AND tipo <> 'huerfano'`,
-      [id, alumnoId, workflowId],
+  /**
+   * The items no repair workflow was started for yet, each with its key in the run (system, part, position):
+   * what a repair (or its resumption) plans from.
+   */
+  async sinWorkflow(m: EntityManager, id: string): Promise<ItemReparable[]> {
+    const rows = await m.query(
+      `SELECT sistema, parte, orden, alumno_id, tipo, referencia, campos, curso FROM ${this.t('reconciliacion_item')}
+        WHERE reconciliacion_id = $1 AND workflow_id IS NULL ORDER BY sistema, parte, orden`,
+      [id],
     );
+    return rows.map((r: Record<string, any>) => ({
+      clave: `${r.sistema}:${r.parte}:${r.orden}`,
+      alumnoId: r.alumno_id,
+      sistema: r.sistema,
+      tipo: r.tipo,
+      referencia: r.referencia,
+      campos: r.campos ?? null,
+      curso: r.curso ?? null,
+    }));
+  }
+
+  /** Students whose items already have their repair workflow. */
+  async alumnosConWorkflow(m: EntityManager, id: string): Promise<number> {
+    const [{ n }] = await m.query(
+      `SELECT count(DISTINCT alumno_id)::int AS n FROM ${this.t('reconciliacion_item')}
+        WHERE reconciliacion_id = $1 AND workflow_id IS NOT NULL`,
+      [id],
+    );
+    return n;
+  }
+
+  /**
+   * The repair workflow on the items it repairs (keys from sinWorkflow), unless one was recorded there
+   * meanwhile: how many it took. In the transaction that creates the workflow, so an item names the one
+   * workflow that repairs it, or none.
+   */
+  async marcarWorkflow(m: EntityManager, id: string, claves: readonly string[], workflowId: string): Promise<number> {
+    const [, count] = await m.query(
+      `UPDATE ${this.t('reconciliacion_item')} i SET workflow_id = $2
+         FROM unnest($3::text[], $4::int[], $5::int[]) AS k(sistema, parte, orden)
+        WHERE i.reconciliacion_id = $1 AND i.sistema = k.sistema AND i.parte = k.parte AND i.orden = k.orden
+          AND i.workflow_id IS NULL`,
+      [id, workflowId, ...columnas(claves)],
+    );
+    return count as number;
+  }
+
+  /** How many of the items (keys from sinWorkflow) have their repair workflow. */
+  async conWorkflow(m: EntityManager, id: string, claves: readonly string[]): Promise<number> {
+    const [{ n }] = await m.query(
+      `SELECT count(*)::int AS n FROM ${this.t('reconciliacion_item')} i
+         JOIN unnest($2::text[], $3::int[], $4::int[]) AS k(sistema, parte, orden)
+           ON i.sistema = k.sistema AND i.parte = k.parte AND i.orden = k.orden
+        WHERE i.reconciliacion_id = $1 AND i.workflow_id IS NOT NULL`,
+      [id, ...columnas(claves)],
+    );
+    return n;
   }
 
   async listar(m: EntityManager, limit: number, offset: number) {
@@ -215,6 +267,12 @@ export class ReconciliacionRepository {
     );
     return rows.map((r: { id: string }) => r.id);
   }
+}
+
+/** Item keys (`sistema:parte:orden`) as the three arrays unnest() joins on. */
+function columnas(claves: readonly string[]): [string[], number[], number[]] {
+  const partes = claves.map((c) => c.split(':'));
+  return [partes.map((p) => p[0]!), partes.map((p) => Number(p[1])), partes.map((p) => Number(p[2]))];
 }
 
 function fila(r: Record<string, unknown>): ReconciliacionRow {

@@ -32,6 +32,8 @@ export interface ResultadoReparacion {
   simulacion: boolean;
   iniciados: number;
   rechazados: number;
+  /** Students whose repair workflow had already been started (by an earlier request for this run). */
+  yaIniciados: number;
   alumnos: (ReparacionAlumno & { iniciado?: boolean; workflowId?: string; motivo?: string })[];
   sinReparar: SinReparar[];
 }
@@ -133,23 +135,35 @@ export class ReconciliacionService {
     });
   }
 
-  /** Runs past their deadline with an answer missing fail (the systems that did not answer named). */
+  /**
+   * Runs past their deadline with an answer missing fail: each system that did not answer (or whose announced
+   * differences did not all arrive) is marked fallida with why, and the run's error names them.
+   */
   vencer(): Promise<number> {
     return this.messaging.inTransaction(async (scope) => {
       const vencidas = await this.repo.vencidas(scope.manager);
       for (const r of vencidas) {
-        const faltan = SISTEMAS_RECONCILIACION.filter((s) => r.sistemas[s].estado !== 'terminada');
-        await this.fallar(
-          scope,
-          r,
-          `sin respuesta a tiempo de ${faltan.join(', ') || 'ningún sistema'} (o faltan diferencias anunciadas)`,
-        );
+        const llegadas = await this.repo.contarPorSistema(scope.manager, r.id);
+        const motivos: string[] = [];
+        for (const s of SISTEMAS_RECONCILIACION) {
+          const sistema = r.sistemas[s];
+          const motivo =
+            sistema.estado !== 'terminada'
+              ? 'sin respuesta a tiempo'
+              : (llegadas[s] ?? 0) !== sistema.diferencias
+                ? `llegaron ${llegadas[s] ?? 0} de las ${sistema.diferencias} diferencias anunciadas`
+                : null;
+          if (!motivo) continue;
+          r.sistemas[s] = { ...sistema, estado: 'fallida', motivo };
+          motivos.push(`${s}: ${motivo}`);
+        }
+        await this.fallar(scope, r, `venció el plazo — ${motivos.join('; ') || 'sin respuesta a tiempo'}`);
       }
       return vencidas.length;
     });
   }
 
-  /** Repairs of runs started with reparar: true that have finished. */
+  /** Repairs of runs started with reparar: true that have finished (or whose repair stopped half-way). */
   async repararPendientes(): Promise<number> {
     const ids = await this.messaging.inTransaction((scope) => this.repo.reparacionesPendientes(scope.manager));
     for (const id of ids) {
@@ -160,36 +174,39 @@ export class ReconciliacionService {
   }
 
   /**
-   * The repair of a finished run: `simular` shows which workflow each student would get and what is left
-   * alone; otherwise each student's workflow starts (one refused — a workflow already running, say — does
-   * not stop the others). A run is repaired once.
+   * The repair of a finished run, item by item: `simular` shows which workflow each student would get and
+   * what is left alone; otherwise each student's workflow starts, and the items it repairs record it in the
+   * transaction that creates it (one refused — a workflow already running, say — does not stop the others).
+   * Asked again (a retry, a repair cut short, a student refused before) it goes on with the items no
+   * workflow repairs yet: an item never gets a second workflow.
    */
   async reparar(id: string, actor: string, simular: boolean): Promise<ResultadoReparacion> {
-    const items = await this.messaging.inTransaction(async (scope) => {
-      const r = await this.repo.leer(scope.manager, id, !simular);
+    const { items, yaIniciados } = await this.messaging.inTransaction(async (scope) => {
+      const r = await this.repo.leer(scope.manager, id);
       if (!r) throw new NotFoundException(`no hay una reconciliación ${id}`);
       if (r.estado !== 'terminada')
         throw new ConflictException(`la reconciliación está ${r.estado}: solo se repara una terminada`);
-      if (!simular) {
-        if (r.reparacion === 'iniciada')
-          throw new ConflictException('la reparación de esta reconciliación ya se inició');
-        r.reparacion = 'iniciada';
-        await this.repo.guardar(scope.manager, r);
-      }
-      return (await this.repo.items(scope.manager, id)).items;
+      return {
+        items: await this.repo.sinWorkflow(scope.manager, id),
+        yaIniciados: await this.repo.alumnosConWorkflow(scope.manager, id),
+      };
     });
-    const plan = planDeReparacion(items.map((i) => ({ ...i, campos: i.campos ?? null, curso: i.curso ?? null })));
-    if (simular) return { id, simulacion: true, iniciados: 0, rechazados: 0, ...plan };
+    const plan = planDeReparacion(items);
+    if (simular) return { id, simulacion: true, iniciados: 0, rechazados: 0, yaIniciados, ...plan };
     const alumnos: ResultadoReparacion['alumnos'] = [];
+    let otros = 0;
     for (const a of plan.alumnos) {
       try {
-        const res = await this.ciclo.reparar(a.alumnoId, actor, a.reparar, a.cursos);
-        if (res.workflowId)
-          await this.messaging.inTransaction((scope) =>
-            this.repo.marcarWorkflow(scope.manager, id, a.alumnoId, res.workflowId!),
-          );
+        const res = await this.ciclo.reparar(a.alumnoId, actor, a.reparar, a.cursos, async (m, workflowId) => {
+          if (!(await this.repo.marcarWorkflow(m, id, a.items, workflowId))) throw new YaReparado();
+        });
         alumnos.push({ ...a, iniciado: true, workflowId: res.workflowId });
       } catch (err) {
+        // Another request for this run (a retry racing this one) started the student's workflow first.
+        if (err instanceof YaReparado || (await this.yaReparados(id, a.items))) {
+          otros++;
+          continue;
+        }
         if (!(err instanceof HttpException) || err.getStatus() >= 500) throw err;
         alumnos.push({ ...a, iniciado: false, motivo: err.message });
       }
@@ -200,14 +217,27 @@ export class ReconciliacionService {
       simulacion: false,
       iniciados,
       rechazados: alumnos.length - iniciados,
+      yaIniciados: yaIniciados + otros,
       alumnos,
       sinReparar: plan.sinReparar,
     };
     await this.messaging.inTransaction(async (scope) => {
       const actual = (await this.repo.leer(scope.manager, id, true))!;
-      actual.resultadoReparacion = { actor, at: new Date().toISOString(), ...resultado };
+      actual.reparacion = 'iniciada';
+      // A repeat that found nothing left keeps the report of the one that did the work.
+      if (alumnos.length || !actual.resultadoReparacion)
+        actual.resultadoReparacion = { actor, at: new Date().toISOString(), ...resultado };
       await this.repo.guardar(scope.manager, actual);
     });
     return resultado;
   }
+
+  private yaReparados(id: string, claves: readonly string[]): Promise<boolean> {
+    return this.messaging.inTransaction(
+      async (scope) => (await this.repo.conWorkflow(scope.manager, id, claves)) === claves.length,
+    );
+  }
 }
+
+/** The student's items got their workflow from another request meanwhile: this one starts none. */
+class YaReparado extends Error {}

@@ -48,7 +48,10 @@ describe('esperados', () => {
   });
 });
 
+let n = 0;
 const item = (over: Partial<ItemReparable>): ItemReparable => ({
+  clave: `entra:0:${n++}`,
+  sistema: 'entra',
   alumnoId: A,
   tipo: 'cuenta_faltante',
   referencia: 'a40123456@est.edu',
@@ -74,6 +77,7 @@ describe('planDeReparacion', () => {
         pasos: ['habilitar_cuenta', 'inscribir_cursos'],
         reparar: ['cuenta_faltante', 'inscripcion_faltante'],
         cursos: ['ING-MATE'],
+        items: [expect.any(String), expect.any(String)],
       },
       {
         alumnoId: B,
@@ -81,6 +85,7 @@ describe('planDeReparacion', () => {
         pasos: ['habilitar_cuenta', 'actualizar_cuenta', 'reactivar_moodle'],
         reparar: ['licencia_faltante', 'datos_distintos', 'moodle_usuario_faltante'],
         cursos: [],
+        items: [expect.any(String), expect.any(String), expect.any(String)],
       },
     ]);
   });
@@ -101,5 +106,50 @@ describe('planDeReparacion', () => {
     ]);
     expect(alumnos.map((a) => a.pasos)).toEqual([['suspender_cuenta']]);
     expect(sinReparar).toEqual([expect.objectContaining({ tipo: 'licencia_faltante' })]);
+  });
+
+  it('each workflow names the items it repairs; items left alone are not among them', () => {
+    const { alumnos } = planDeReparacion([
+      item({ clave: 'entra:0:0', tipo: 'cuenta_habilitada' }),
+      item({ clave: 'entra:0:1', tipo: 'licencia_faltante' }),
+      item({ clave: 'moodle:0:0', sistema: 'moodle', tipo: 'cuenta_habilitada' }),
+      item({ clave: 'entra:0:2', alumnoId: B, tipo: 'datos_distintos', campos: ['mail'] }),
+    ]);
+    expect(alumnos).toEqual([expect.objectContaining({ alumnoId: A, items: ['entra:0:0', 'moodle:0:0'] })]);
+  });
+
+  it('the Moodle user: suspended by hand is re-activated (its profile with it), its profile alone written again', () => {
+    const moodle = (over: Partial<ItemReparable>) => item({ sistema: 'moodle', ...over });
+    const { alumnos, sinReparar } = planDeReparacion([
+      moodle({ tipo: 'cuenta_deshabilitada' }),
+      moodle({ tipo: 'datos_distintos', campos: ['lastname'] }),
+      moodle({ alumnoId: B, tipo: 'datos_distintos', campos: ['email'] }),
+    ]);
+    expect(sinReparar).toEqual([]);
+    expect(alumnos.map(({ alumnoId, pasos, reparar }) => ({ alumnoId, pasos, reparar }))).toEqual([
+      {
+        alumnoId: A,
+        pasos: ['reactivar_moodle'],
+        reparar: ['moodle:cuenta_deshabilitada', 'moodle:datos_distintos'],
+      },
+      { alumnoId: B, pasos: ['actualizar_moodle'], reparar: ['moodle:datos_distintos'] },
+    ]);
+  });
+
+  it('a suspended student active in Moodle gets their Moodle user suspended again, and Entra’s account disabled if enabled', () => {
+    const { alumnos } = planDeReparacion([
+      item({ sistema: 'moodle', tipo: 'cuenta_habilitada' }),
+      item({ alumnoId: B, tipo: 'cuenta_habilitada' }),
+      item({ alumnoId: B, sistema: 'moodle', tipo: 'cuenta_habilitada' }),
+    ]);
+    expect(alumnos.map((a) => a.pasos)).toEqual([['suspender_moodle'], ['suspender_cuenta', 'suspender_moodle']]);
+  });
+
+  it('a kind no lifecycle step repairs is left alone, and the report says so', () => {
+    const raro = planDeReparacion([item({ sistema: 'moodle', tipo: 'licencia_faltante' })]);
+    expect(raro.alumnos).toEqual([]);
+    expect(raro.sinReparar).toEqual([
+      expect.objectContaining({ tipo: 'licencia_faltante', motivo: expect.stringContaining('ningún paso') }),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // The reconciliation's housekeeping, every SWEEP_INTERVAL_MS like the sweeper's: a run past its deadline
 // fails, and a finished run started with reparar: true gets its repair. Several gateway replicas may run it
-// (SKIP LOCKED for the deadlines; a repair is marked started under its run's lock, so it starts once).
+// (SKIP LOCKED for the deadlines; each difference records the workflow that repairs it, so none gets two).
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';

@@ -87,19 +87,25 @@ export class FranjasRepository {
    * Claims `f` in `m`'s transaction: its id, or undefined when another replica has it. While another
    * replica's claim of the same scheduled time is uncommitted, PostgreSQL holds this insert until that one
    * commits (then nothing is inserted) or rolls back (then this one goes through): never two, never none.
-   * A manual run (no scheduled time) never conflicts.
+   * A manual run (no scheduled time) never conflicts. Claimed as `ok` with what the run made (in the
+   * transaction that made it) or as `fallido`, the row is the run's whole record.
    */
   async reclamar(
     m: Consultable,
     f: Franja,
     como:
       | { resultado: 'en_curso' }
+      | { resultado: 'ok'; producto: Producto }
+      | { resultado: 'fallido'; error: string }
       | { resultado: 'omitido'; motivo: 'feriado' | 'fuera de vigencia'; feriado: string | null },
   ): Promise<string | undefined> {
+    const producto = como.resultado === 'ok' ? como.producto : null;
     const [fila] = await m.query(
       `INSERT INTO ${this.t} (trabajo, programada_para, disparo, actor, recuperada, cron, zona_horaria,
-                              configuracion_version, replica, resultado, motivo, feriado, inicio, fin)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), CASE WHEN $10::text = 'en_curso' THEN NULL ELSE now() END)
+                              configuracion_version, replica, resultado, motivo, feriado, producto, lote_id, error,
+                              inicio, fin)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+               now(), CASE WHEN $10::text = 'en_curso' THEN NULL ELSE now() END)
        ON CONFLICT (trabajo, programada_para) DO NOTHING RETURNING id`,
       [
         f.trabajo,
@@ -114,6 +120,9 @@ export class FranjasRepository {
         como.resultado,
         como.resultado === 'omitido' ? como.motivo : null,
         como.resultado === 'omitido' ? como.feriado : null,
+        producto ? JSON.stringify(producto) : null,
+        producto?.tipo === 'lote' ? producto.id : null,
+        como.resultado === 'fallido' ? como.error.slice(0, 2000) : null,
       ],
     );
     return fila?.id;

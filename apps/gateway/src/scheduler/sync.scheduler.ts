@@ -17,7 +17,7 @@ import { Cron } from 'croner';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as esperar } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { MessagingRuntime } from '@lucy/messaging';
 import { InjectConfig, PeriodicTask } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
@@ -25,7 +25,12 @@ import { AlertasService } from '../alertas/alertas.service.js';
 import { CalendarioRepository } from '../calendario/calendario.repository.js';
 import { ConfiguracionService } from '../configuracion/configuracion.service.js';
 import { fechaLocal, omisionDe } from '../trabajos/agenda.js';
-import { TrabajoRegistry, type ContextoEjecucion, type Producto } from '../trabajos/trabajo.registry.js';
+import {
+  TrabajoRegistry,
+  type AccionTrabajo,
+  type ContextoEjecucion,
+  type Producto,
+} from '../trabajos/trabajo.registry.js';
 import { todosLosAjustes, TrabajosStore, type AjustesTrabajo } from '../trabajos/trabajos.store.js';
 import { cronDe, decidirRecuperacion, fijarIntervaloMinimo, franjaDe, horaLocal, problemaDeCron } from './cron.js';
 import { FranjasRepository, type Franja } from './franjas.repository.js';
@@ -38,6 +43,13 @@ export const SCHEDULER_ACTOR = 'programador';
  * before it is recorded as fallido. A job's action must be safe to repeat for one scheduled time.
  */
 const REINTENTOS_MS = [1_000, 5_000, 15_000];
+
+/** Another replica holds this scheduled time: the action's transaction rolls back, nothing is made. */
+class FranjaTomada extends Error {
+  constructor() {
+    super('another replica claimed this scheduled time');
+  }
+}
 
 interface Programado {
   clave: string;
@@ -298,9 +310,10 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * One scheduled time of `a`: skipped and recorded as omitido (outside its validity, a holiday), or
-   * claimed and run in one transaction that holds the claim while the action runs — a replica that loses
-   * the claim waits for it and does nothing; if the claiming replica dies, its claim rolls back and a
-   * waiting one runs it.
+   * claimed and run. An action that makes its product in one transaction claims there (correrReclamando):
+   * claim and product commit together. Any other runs in a transaction that holds the claim while it runs —
+   * a replica that loses the claim waits for it and does nothing; if the claiming replica dies, its claim
+   * rolls back and a waiting one runs it.
    */
   private async correr(a: AjustesTrabajo, franja: Date, disparo: 'programada' | 'recuperacion'): Promise<void> {
     const accion = this.registry.accion(a.nombre);
@@ -324,6 +337,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     const ctx = this.contexto(a, franja, disparo, SCHEDULER_ACTOR);
+    if (accion.reclamaEnSuTransaccion) return this.correrReclamando(accion, a, f, ctx);
     // The claim, the run's end and (on a failure) its alert in one transaction: the alert's EnviarAlerta
     // goes through this transaction's outbox (alertas/alertas.service.ts).
     await this.messaging.inTransaction(async (scope) => {
@@ -357,6 +371,47 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     });
+  }
+
+  /**
+   * A scheduled time of an action that claims in its own transaction: the claim is recorded, as done with
+   * what the run made, in the transaction that makes it (ctx.reclamar), so a commit that fails leaves neither
+   * and one that succeeds leaves both — no product without its claim, never a second run of the time. Every
+   * replica that fires starts the action; the claim's insert lets one commit and rolls the others back
+   * (FranjaTomada). Tried again on a failure; past the retries it is recorded fallido (with its alert),
+   * unless another replica ran it meanwhile.
+   */
+  private async correrReclamando(accion: AccionTrabajo, a: AjustesTrabajo, f: Franja, ctx: ContextoEjecucion) {
+    const franja = f.programadaPara!.toISOString();
+    const hecho = { tipo: 'ejecucion' as const, trabajo: a.nombre, disparo: f.disparo };
+    const reclamar = async (m: EntityManager, producto: Producto) => {
+      if (!(await this.franjas.reclamar(m, f, { resultado: 'ok', producto }))) throw new FranjaTomada();
+    };
+    for (let intento = 0; ; intento++) {
+      try {
+        const producto = await accion.ejecutar({ ...ctx, reclamar });
+        this.alertas.hecha(a.nombre);
+        this.log.log({ trabajo: a.nombre, producto, franja, disparo: f.disparo }, 'scheduled job started');
+        return;
+      } catch (err) {
+        if (err instanceof FranjaTomada) return;
+        const error = (err as Error).message;
+        const espera = REINTENTOS_MS[intento];
+        if (espera === undefined || this.cerrando) {
+          await this.messaging.inTransaction(async (scope) => {
+            const id = await this.franjas.reclamar(scope.manager, f, { resultado: 'fallido', error });
+            if (id) await this.alertas.registrar(scope, { ...hecho, ejecucionId: id, resultado: 'fallido', error });
+          });
+          this.log.error({ trabajo: a.nombre, err: error, franja }, 'scheduled job failed');
+          return;
+        }
+        this.log.warn(
+          { trabajo: a.nombre, err: error, franja, intento: intento + 1 },
+          'scheduled job failed; trying again',
+        );
+        await esperar(espera);
+      }
+    }
   }
 
   /**

@@ -7,6 +7,7 @@
 // To plug a job in: add it to TRABAJOS (its name and defaults), then in a provider of your module inject
 // TrabajoRegistry and, in its constructor or onModuleInit, call registrar({ nombre, ejecutar }).
 import { ConflictException, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 
 /** What a run made, for its history and links: a lote, a tarea, a purge, … */
 export interface Producto {
@@ -26,12 +27,25 @@ export interface ContextoEjecucion {
   zonaHoraria: string;
   /** What the run's own records (audit trail, tarea) may carry to say where it came from. */
   detalle: Record<string, unknown>;
+  /**
+   * For an action that claims in its own transaction (AccionTrabajo.reclamaEnSuTransaccion), on a scheduled
+   * run: records the run, as done with `producto`, in `m`'s transaction — the one that creates the product —
+   * and throws when another replica has that scheduled time, so that transaction rolls back and nothing is
+   * made twice. Absent for a manual run (it takes no scheduled time).
+   */
+  reclamar?: (m: EntityManager, producto: Producto) => Promise<void>;
 }
 
 export interface AccionTrabajo {
   nombre: string;
   /** Does the job's work; what it returns is recorded in the run's history. A throw records it as fallido. */
   ejecutar(ctx: ContextoEjecucion): Promise<Producto>;
+  /**
+   * The action makes its product in one transaction and calls ctx.reclamar in it: a scheduled time's claim
+   * commits with what the run made, or neither does. Otherwise the scheduler holds the claim in a
+   * transaction of its own while the action runs.
+   */
+  reclamaEnSuTransaccion?: boolean;
 }
 
 export interface DefinicionTrabajo {

@@ -9,7 +9,7 @@ import { Handler, type OwnTransactionContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { MoodleConfig } from '../config.js';
 import { MoodleClient } from '../moodle/moodle.client.js';
-import { compararMoodle, cursosDeLucy, type Enrolado } from '../reconciliacion/comparacion.js';
+import { compararMoodle, cursosDeLucy, type Enrolado, type UsuarioEnMoodle } from '../reconciliacion/comparacion.js';
 import { RegistroMoodleRepository } from '../reconciliacion/registro.repository.js';
 
 /** Users asked for in one core_user_get_users_by_field call; people read per core_enrol_get_enrolled_users page. */
@@ -18,9 +18,10 @@ const ENROLADOS_POR_PAGINA = 200;
 
 /**
  * The Moodle side of a reconciliation: the users Lucy recorded, looked up by id in batches
- * (core_user_get_users_by_field: a deleted user is not returned), and everyone enrolled in each of Lucy's
- * courses, page by page (core_enrol_get_enrolled_users with limitfrom / limitnumber). Each call takes its
- * slot of the shared Moodle rate when it is made, with no transaction open. Nothing is written to Moodle.
+ * (core_user_get_users_by_field: a deleted user is not returned; the others come with their suspension and
+ * profile), and everyone enrolled in each of Lucy's courses, page by page (core_enrol_get_enrolled_users
+ * with limitfrom / limitnumber). Each call takes its slot of the shared Moodle rate when it is made, with no
+ * transaction open. Nothing is written to Moodle.
  */
 @Handler(ReconciliarMoodle, {
   transaction: 'own',
@@ -39,16 +40,16 @@ export class ReconciliarMoodleHandler {
 
   async handle(cmd: ReconciliarMoodle, ctx: OwnTransactionContext) {
     const { usuarios, inscripciones } = await ctx.transaction((m) => this.registro.leer(m));
-    const alumnos = cmd.alumnos.map((a) => a.alumnoId);
-    const esperados = new Set(alumnos);
+    const esperados = new Set(cmd.alumnos.map((a) => a.alumnoId));
     const ids = [...new Set(usuarios.filter((u) => esperados.has(u.alumnoId)).map((u) => u.moodleUserId))];
-    const existentes = new Set<number>();
+    const existentes = new Map<number, UsuarioEnMoodle>();
     for (let i = 0; i < ids.length; i += USUARIOS_POR_LLAMADA)
-      for (const u of await this.moodle.usuariosPor('id', ids.slice(i, i + USUARIOS_POR_LLAMADA))) existentes.add(u.id);
+      for (const u of await this.moodle.usuariosPor('id', ids.slice(i, i + USUARIOS_POR_LLAMADA)))
+        existentes.set(u.id, u);
     const enrolados = new Map<number, Enrolado[]>();
     for (const curso of cursosDeLucy(inscripciones).keys()) enrolados.set(curso, await this.enrolados(curso));
     const diferencias = compararMoodle({
-      alumnos,
+      alumnos: cmd.alumnos,
       usuarios,
       inscripciones,
       existentes,
@@ -69,7 +70,7 @@ export class ReconciliarMoodleHandler {
       sistema: 'moodle',
       partes: partes.length,
       diferencias: diferencias.length,
-      revisados: alumnos.length + [...enrolados.values()].reduce((n, g) => n + g.length, 0),
+      revisados: cmd.alumnos.length + [...enrolados.values()].reduce((n, g) => n + g.length, 0),
     });
     await ctx.commit();
   }

@@ -11,7 +11,12 @@ export class RegistroMoodleRepository {
     const usuarios = await m.find(MoodleUsuario);
     const inscripciones = await m.find(Inscripcion);
     return {
-      usuarios: usuarios.map(({ alumnoId, username, moodleUserId }) => ({ alumnoId, username, moodleUserId })),
+      usuarios: usuarios.map(({ alumnoId, username, moodleUserId, origen }) => ({
+        alumnoId,
+        username,
+        moodleUserId,
+        origen,
+      })),
       inscripciones: inscripciones.map(({ alumnoId, shortname, courseId, moodleUserId, estado }) => ({
         alumnoId,
         shortname,

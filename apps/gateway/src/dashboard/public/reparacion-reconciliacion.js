@@ -1,7 +1,8 @@
 // The repair of a finished reconciliation, on its report: first what it would do (POST …/reparar with
 // simular: which workflow and which of its steps each student gets, and what is left alone — orphans are
-// only reported), then, confirmed, the same POST without simular starts it. A run is repaired once; after
-// that its result (or, for a run started with «reparar al terminar», that it waits to finish) is shown.
+// only reported), then, confirmed, the same POST without simular starts it. After that its result (or, for
+// a run started with «reparar al terminar», that it waits to finish) is shown; students it refused can be
+// repaired again from there — the same POST starts only what no workflow repairs yet.
 import { api, puede } from './api.js';
 import { fecha, h, insignia, numero, reemplazar } from './dom.js';
 
@@ -17,12 +18,21 @@ export const TIPO = {
   huerfano: 'Huérfano (solo se informa)',
 };
 
+/** What a repair puts right when it was found on the Moodle user (a kind Entra reports too: moodle:<kind>). */
+const REPARO = {
+  'moodle:cuenta_deshabilitada': 'Usuario de Moodle suspendido',
+  'moodle:cuenta_habilitada': 'Usuario de Moodle activo (debería estar suspendido)',
+  'moodle:datos_distintos': 'Datos distintos en Moodle',
+};
+
 /** The reparacion workflow's steps, as the lifecycle names them (ciclo.pasos.ts). */
 const PASO = {
   habilitar_cuenta: 'Habilitar la cuenta',
   suspender_cuenta: 'Deshabilitar la cuenta',
+  suspender_moodle: 'Suspender el usuario de Moodle',
   actualizar_cuenta: 'Actualizar la cuenta de Microsoft 365',
   reactivar_moodle: 'Reactivar el usuario de Moodle',
+  actualizar_moodle: 'Actualizar el usuario de Moodle',
   inscribir_cursos: 'Inscribir en los cursos pedidos',
 };
 
@@ -31,7 +41,7 @@ const alumnoLink = (id, texto = `alumno ${id.slice(0, 8)}`) => h('a', { href: `#
 /** The repair's part of a run's report; `d` is GET /reconciliaciones/{id}. */
 export function seccionReparacion(d, avisar, recargar) {
   const hecho = d.resultadoReparacion;
-  if (d.reparacion === 'iniciada' && hecho) return resultado(hecho);
+  if (d.reparacion === 'iniciada' && hecho) return resultado(hecho, d, avisar, recargar);
   if (d.reparacion === 'iniciada') return parrafo('La reparación se está iniciando…');
   if (d.reparacion === 'pendiente' || (d.reparar && !d.simular && d.estado === 'en_curso'))
     return parrafo('Se pidió reparar al terminar: la reparación empieza sola cuando la reconciliación termine.');
@@ -144,7 +154,7 @@ function tablaAlumnos(alumnos, titulo, conResultado) {
           h(
             'td',
             {},
-            a.reparar.map((t) => TIPO[t] ?? t).join(', '),
+            a.reparar.map((t) => REPARO[t] ?? TIPO[t] ?? t).join(', '),
             a.cursos.length ? ` (cursos: ${a.cursos.join(', ')})` : null,
           ),
           conResultado
@@ -192,7 +202,7 @@ function tablaSinReparar(sinReparar) {
   );
 }
 
-function resultado(r) {
+function resultado(r, d, avisar, recargar) {
   return h(
     'section',
     { class: 'tarjeta', 'aria-labelledby': 't-reparacion' },
@@ -205,5 +215,35 @@ function resultado(r) {
     ),
     tablaAlumnos(r.alumnos ?? [], 'Workflows de reparación', true),
     tablaSinReparar(r.sinReparar ?? []),
+    r.rechazados && puede('operator') ? seguir(d, avisar, recargar) : null,
+  );
+}
+
+/** Repairs what is left (students refused before): only what no workflow repairs yet is started. */
+function seguir(d, avisar, recargar) {
+  const boton = h('button', { type: 'button', id: 'seguir-reparacion' }, 'Reparar lo que falta');
+  boton.addEventListener('click', async () => {
+    boton.disabled = true;
+    try {
+      const r = await api(`/reconciliaciones/${d.id}/reparar`, { method: 'POST', json: {} });
+      avisar(
+        `Reparación retomada: ${numero(r.iniciados)} workflow${r.iniciados === 1 ? '' : 's'} más${r.rechazados ? `, ${numero(r.rechazados)} rechazados` : ''}.`,
+        r.rechazados ? 'error' : 'ok',
+      );
+      await recargar();
+    } catch (err) {
+      avisar(`No se pudo reparar: ${err.message}`, 'error');
+      boton.disabled = false;
+    }
+  });
+  return h(
+    'div',
+    { class: 'acciones' },
+    h(
+      'p',
+      { class: 'ayuda' },
+      'A los rechazados (por un ciclo en curso, por ejemplo) se los puede reparar cuando ese ciclo termine: solo se inicia lo que todavía no tiene su workflow.',
+    ),
+    boton,
   );
 }
