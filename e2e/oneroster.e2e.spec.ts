@@ -3,13 +3,15 @@
 // students; a delta zip then changes one and marks another tobedeleted, who is suspended (not deleted); a
 // zip or manifest that cannot be used is refused with why, and leaves no lote behind.
 import { join } from 'node:path';
-import { getJson, waitFor, zipDe } from '@lucy/testing';
+import { RegistrarLoteOneRoster } from '@lucy/contracts';
+import { BrokerTap, getJson, waitFor, zipDe } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
 
 let env: E2eEnvironment;
 let stack: Stack;
+let tap: BrokerTap;
 const gw = gatewayApi(() => stack);
 const POLL = { everyMs: 500, retryErrors: true };
 const admin = (path: string) => `${stack.urls.sandboxAdmin}/_admin${path}`;
@@ -105,9 +107,11 @@ beforeAll(async () => {
       'moodle-service': { MOODLE_RPM: '6000' },
     },
   });
+  tap = await BrokerTap.open([RegistrarLoteOneRoster], { url: env.rabbitmqUrl });
 }, 240_000);
 
 afterAll(async () => {
+  await tap?.close();
   await stack?.stop();
   await env?.dispose();
 }, 60_000);
@@ -211,7 +215,9 @@ e2,tobedeleted,${t},alg-a,fac,u2,student,,,`,
     const cuenta = (dni: string) => graph.users.filter((u) => u.employeeId === dni && u.state !== 'purged');
     expect(cuenta('41500002')).toEqual([expect.objectContaining({ accountEnabled: false, state: 'active' })]);
     expect(cuenta('41500003')).toEqual([expect.objectContaining({ accountEnabled: true })]);
-    // The password column never left the gateway: no message or row carries it.
-    expect(JSON.stringify(graph)).not.toMatch(/secreto1/);
+    // users.csv's password column never left the gateway.
+    const [cmd] = tap.of(RegistrarLoteOneRoster, { loteId: r.body.loteId });
+    expect(cmd!.archivos.users!.filas).toHaveLength(4);
+    expect(JSON.stringify(cmd)).not.toMatch(/secreto|password/);
   });
 });
