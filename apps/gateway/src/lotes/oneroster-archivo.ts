@@ -66,10 +66,10 @@ export async function leerOneRoster(contenido: Buffer, limites: Limites & Limite
 
 /** CSV Tables, "manifest.csv": propertyName,value; manifest.version 1.0, oneroster.version 1.1, file.* modes. */
 function leerManifiesto(bytes: Buffer): Record<ArchivoOneRoster, ModoOneRoster> {
-  const filas = csv(MANIFIESTO, bytes);
-  const encabezado = filas[0]?.record ? Object.keys(filas[0].record) : [];
-  if (!encabezado.includes('propertyName') || !encabezado.includes('value'))
-    throw new ArchivoInvalido('manifest.csv: el encabezado debe ser propertyName,value');
+  const filas = csv(MANIFIESTO, bytes, (encabezado) => {
+    if (!encabezado.includes('propertyName') || !encabezado.includes('value'))
+      throw new ArchivoInvalido('manifest.csv: el encabezado debe ser propertyName,value');
+  });
   const props = new Map(filas.map(({ record }) => [record.propertyName ?? '', record.value ?? '']));
   if (props.get('manifest.version') !== '1.0')
     throw new ArchivoInvalido(`manifest.csv: manifest.version debe ser 1.0 (dice "${props.get('manifest.version') ?? ''}")`);
@@ -116,6 +116,7 @@ function csv(nombre: string, bytes: Buffer, alEncabezado?: (columnas: string[]) 
       bom: true,
       info: true,
       skip_empty_lines: true,
+      trim: true,
       columns: (header: string[]) => {
         const columnas = header.map((h) => h.trim());
         const repetida = columnas.find((c, i) => columnas.indexOf(c) !== i);
@@ -123,7 +124,7 @@ function csv(nombre: string, bytes: Buffer, alEncabezado?: (columnas: string[]) 
         alEncabezado?.(columnas);
         return columnas;
       },
-    }) as Registro[];
+    }) as unknown as Registro[];
   } catch (err) {
     if (err instanceof ArchivoInvalido) throw err;
     const e = err as { lines?: number; message: string };

@@ -3,7 +3,7 @@
 // the bytes the wanted files inflate to, both before inflating (the sizes the zip declares) and while
 // inflating (the bytes that actually come out); an encrypted entry is refused. Files not wanted are only
 // named, never inflated.
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
 import { ArchivoInvalido } from './lote-archivo.js';
 
 export interface LimitesZip {
@@ -50,7 +50,7 @@ const demasiado = (l: LimitesZip) =>
 
 function abrir(contenido: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.fromBuffer(contenido, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) =>
+    fromBuffer(contenido, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) =>
       err ? reject(new ArchivoInvalido(`el archivo no es un zip legible: ${err.message}`)) : resolve(zip),
     ),
   );
@@ -63,9 +63,18 @@ function siguiente(zip: ZipFile): Promise<Entry | null> {
       zip.removeListener('end', alTerminar);
       zip.removeListener('error', alFallar);
     };
-    const alEntrar = (e: Entry) => (limpiar(), resolve(e));
-    const alTerminar = () => (limpiar(), resolve(null));
-    const alFallar = (err: Error) => (limpiar(), reject(new ArchivoInvalido(`el zip está dañado: ${err.message}`)));
+    const alEntrar = (e: Entry) => {
+      limpiar();
+      resolve(e);
+    };
+    const alTerminar = () => {
+      limpiar();
+      resolve(null);
+    };
+    const alFallar = (err: Error) => {
+      limpiar();
+      reject(new ArchivoInvalido(`el zip está dañado: ${err.message}`));
+    };
     zip.once('entry', alEntrar);
     zip.once('end', alTerminar);
     zip.once('error', alFallar);
