@@ -173,14 +173,25 @@ describe('OneRoster 1.1 CSV, end to end', () => {
 
     const t = '2031-08-01T12:00:00.000Z';
     const delta = zipDe({
-      'manifest.csv': manifiesto({ academicSessions: 'bulk', orgs: 'bulk', users: 'delta', enrollments: 'delta' }),
+      // What a student's row needs to be mapped travels with it: their org, their classes and sessions.
+      'manifest.csv': manifiesto({
+        academicSessions: 'bulk',
+        orgs: 'bulk',
+        courses: 'bulk',
+        classes: 'bulk',
+        users: 'delta',
+        enrollments: 'delta',
+      }),
       'academicSessions.csv': SESIONES,
       'orgs.csv': ORGS,
+      'courses.csv': CURSOS,
+      'classes.csv': CLASES,
       'users.csv': `${USERS_H}
 u1,active,${t},true,inf,student,u1,,Irene,Quiroga Paz,,41500001,irene.quiroga@correo.test,,,,,
 u2,tobedeleted,${t},true,inf,student,u2,,Tomás,Barrios,,41500002,tomas.barrios@correo.test,,,,,
 u4,active,${t},true,inf,alumno,u4,,Ana,Ríos,,41500004,,,,,,`,
       'enrollments.csv': `sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
+e1,active,${t},alg-a,fac,u1,student,,,
 e2,tobedeleted,${t},alg-a,fac,u2,student,,,`,
     });
     const d = await subir(delta, 'roster-2031-delta.zip');
@@ -199,6 +210,7 @@ e2,tobedeleted,${t},alg-a,fac,u2,student,,,`,
     ]);
 
     await waitFor(async () => (await alumno('41500001')).alumno.apellido === 'Quiroga Paz', 'the change', POLL);
+    expect((await alumno('41500001')).alumno.periodo).toBe('2031-1C');
     const tomas = await waitFor(
       async () => {
         const a = await alumno('41500002');

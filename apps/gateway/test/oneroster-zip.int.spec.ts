@@ -52,7 +52,7 @@ describe('leerOneRoster', () => {
       modo: 'bulk',
       filas: [{ linea: 2, valores: expect.objectContaining({ sourcedId: 'abo', name: 'Abogacía' }) }],
     });
-    expect(leido.archivos.users!.filas.map((f) => f.linea)).toEqual([4, 5]); // an empty line 3 is skipped, not renumbered
+    expect(leido.archivos.users!.filas.map((f) => f.linea)).toEqual([3, 4]); // the empty line 2 is skipped, and the lines keep their numbers
     expect(JSON.stringify(leido.archivos)).not.toMatch(/clave|password|otra/);
     expect(Object.keys(leido.archivos).sort()).toEqual(['orgs', 'users']);
     expect(leido.ignorados.sort()).toEqual([
