@@ -11,12 +11,6 @@ export class RegistrarLoteOneRosterHandler {
   // they state as one lote (or, as a dry run, only say what it would do).
   async handle(cmd: RegistrarLoteOneRoster, ctx: MessageContext) {
     const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
-    if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
-    await this.registro.registrar(
-      tx,
-      { id: cmd.loteId, origen: 'upload', descripcion: cmd.nombreArchivo, correlationId: ctx.correlationId },
-      lecturaDeOneRoster(cmd),
-      { simular: cmd.simular },
-    );
+    await this.registro.registrarSubida(tx, cmd, ctx.correlationId, () => lecturaDeOneRoster(cmd));
   }
 }

@@ -11,12 +11,6 @@ export class RegistrarLoteHandler {
   // run, only say what it would do).
   async handle(cmd: RegistrarLote, ctx: MessageContext) {
     const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
-    if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
-    await this.registro.registrar(
-      tx,
-      { id: cmd.loteId, origen: 'upload', descripcion: cmd.nombreArchivo, correlationId: ctx.correlationId },
-      lecturaDeUpload(cmd),
-      { simular: cmd.simular },
-    );
+    await this.registro.registrarSubida(tx, cmd, ctx.correlationId, () => lecturaDeUpload(cmd));
   }
 }

@@ -59,6 +59,21 @@ export class RegistroService {
     return true;
   }
 
+  /**
+   * An upload the gateway handed over (rows, or a OneRoster zip's files), read by its source's adapter: one
+   * lote, unless the gateway sent this lote id before.
+   */
+  async registrarSubida(
+    tx: Transaccion,
+    cmd: { loteId: string; nombreArchivo: string | null; simular?: boolean | undefined },
+    correlationId: string,
+    leer: () => Lectura,
+  ): Promise<void> {
+    if (await this.responderSiYaRegistrado(tx, cmd.loteId)) return;
+    const lote = { id: cmd.loteId, origen: 'upload' as const, descripcion: cmd.nombreArchivo, correlationId };
+    await this.registrar(tx, lote, leer(), { simular: cmd.simular });
+  }
+
   /** What any source read (fuentes/lectura.ts), as one lote. `simular`: only the plan, kept and announced. */
   async registrar(
     tx: Transaccion,
