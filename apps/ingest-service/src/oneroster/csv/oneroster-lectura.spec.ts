@@ -133,6 +133,14 @@ u6,active,ayer,true,abo,student,leo,,Leo,Mar,,38111222,,,,,`),
     expect(errores.find((e) => e.fila === 3)?.motivos).toEqual([expect.stringMatching(/^status: tobedeleted solo vale/)]);
   });
 
+  it('a sourcedId twice in its file: the second row is reported', () => {
+    const { filas, errores } = lecturaDeOneRoster({
+      archivos: bulk({ users: `${USUARIOS}\nu1,,,true,abo,student,ana2,,Ana,Paz,,40123457,,,,,` }),
+    });
+    expect(errores.find((e) => e.fila === 6)?.motivos).toEqual(['sourcedId: "u1" se repite en users.csv']);
+    expect(filas.map((f) => f.dni)).toEqual(['40123456', '30111222']);
+  });
+
   it('a reference into a file sent as delta is not checked (it may name a record sent before), but a student still needs their org', () => {
     const { errores } = lecturaDeOneRoster({
       archivos: { ...bulk(), orgs: { modo: 'delta', filas: [] }, users: { modo: 'bulk', filas: tabla(USUARIOS).slice(0, 1) } },
