@@ -21,10 +21,18 @@ const manifiesto = (modos: Record<string, string>) =>
     'propertyName,value',
     'manifest.version,1.0',
     'oneroster.version,1.1',
-    ...['academicSessions', 'categories', 'classes', 'classResources', 'courses', 'courseResources', 'demographics'].map(
+    ...[
+      'academicSessions',
+      'categories',
+      'classes',
+      'classResources',
+      'courses',
+      'courseResources',
+      'demographics',
+    ].map((f) => `file.${f},${modos[f] ?? 'absent'}`),
+    ...['enrollments', 'lineItems', 'orgs', 'resources', 'results', 'users'].map(
       (f) => `file.${f},${modos[f] ?? 'absent'}`,
     ),
-    ...['enrollments', 'lineItems', 'orgs', 'resources', 'results', 'users'].map((f) => `file.${f},${modos[f] ?? 'absent'}`),
   ].join('\n');
 
 const ORGS = `sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId
@@ -67,7 +75,12 @@ interface Lote {
   enCurso: number;
   pendientes: number;
   completados: number;
-  ingesta: { nuevos: number; actualizados: number; bajas: number; invalidos: { fila: number; fuente: string; motivos: string[] }[] };
+  ingesta: {
+    nuevos: number;
+    actualizados: number;
+    bajas: number;
+    invalidos: { fila: number; fuente: string; motivos: string[] }[];
+  };
 }
 
 const asentado = (loteId: string) =>
@@ -124,7 +137,10 @@ describe('OneRoster 1.1 CSV, end to end', () => {
     expect(roto.tipo).toMatch(/application\/problem\+json/);
     expect(JSON.stringify(roto.body)).toMatch(/no es un zip legible/);
 
-    const v12 = zipDe({ 'manifest.csv': manifiesto({ users: 'bulk' }).replace('oneroster.version,1.1', 'oneroster.version,1.2'), 'users.csv': USUARIOS });
+    const v12 = zipDe({
+      'manifest.csv': manifiesto({ users: 'bulk' }).replace('oneroster.version,1.1', 'oneroster.version,1.2'),
+      'users.csv': USUARIOS,
+    });
     const r12 = await subir(v12, 'roster.zip');
     expect(r12.status).toBe(400);
     expect(JSON.stringify(r12.body)).toMatch(/oneroster.version debe ser 1.1/);
@@ -160,7 +176,12 @@ describe('OneRoster 1.1 CSV, end to end', () => {
       expect.arrayContaining([expect.stringMatching(/^demographics.csv: /), expect.stringMatching(/^LEEME.txt: /)]),
     );
     const primero = await asentado(r.body.loteId);
-    expect(primero).toMatchObject({ estado: 'terminado', total: 3, completados: 3, ingesta: { nuevos: 3, invalidos: [] } });
+    expect(primero).toMatchObject({
+      estado: 'terminado',
+      total: 3,
+      completados: 3,
+      ingesta: { nuevos: 3, invalidos: [] },
+    });
     const irene = await alumno('41500001');
     expect(irene.alumno).toMatchObject({
       nombre: 'Irene',

@@ -74,15 +74,21 @@ describe('leerOneRoster', () => {
     expect(await motivo(leer({ 'manifest.csv': manifiesto(), 'users.csv': USERS }))).toMatch(
       /declara file.orgs = bulk pero el zip no tiene orgs.csv/,
     );
-    expect(await motivo(leer({ 'manifest.csv': manifiesto('absent'), 'orgs.csv': ORGS }))).toMatch(/file.users = absent/);
+    expect(await motivo(leer({ 'manifest.csv': manifiesto('absent'), 'orgs.csv': ORGS }))).toMatch(
+      /file.users = absent/,
+    );
     expect(
-      await motivo(leer({ 'manifest.csv': manifiesto(), 'orgs.csv': ORGS, 'users.csv': USERS.replace(',role,', ',rol,') })),
+      await motivo(
+        leer({ 'manifest.csv': manifiesto(), 'orgs.csv': ORGS, 'users.csv': USERS.replace(',role,', ',rol,') }),
+      ),
     ).toMatch(/users.csv: al encabezado le faltan las columnas role/);
     expect(
       await motivo(leer({ 'manifest.csv': manifiesto(), 'orgs.csv': ORGS, 'users.csv': `${USERS}\nu9,"sin cerrar` })),
     ).toMatch(/users.csv no es un CSV legible/);
     expect(
-      await motivo(leer({ 'manifest.csv': manifiesto(), 'orgs.csv': ORGS, 'users.csv': USERS.replace('student', 'teacher') })),
+      await motivo(
+        leer({ 'manifest.csv': manifiesto(), 'orgs.csv': ORGS, 'users.csv': USERS.replace('student', 'teacher') }),
+      ),
     ).toMatch(/ningún usuario con role = student/);
   });
 

@@ -25,9 +25,9 @@ const { service: SERVICE, schema: SCHEMA } = throwawayNames('ingestor');
 const RETRY_DELAYS = [200, 400];
 
 const tabla = (csv: string): FilaOneRoster[] =>
-  (parse(csv.trim(), { columns: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[]).map(
-    ({ record, info }) => ({ linea: info.lines, valores: record }),
-  );
+  (
+    parse(csv.trim(), { columns: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[]
+  ).map(({ record, info }) => ({ linea: info.lines, valores: record }));
 const ORGS = `sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId
 fac,,,Facultad de Ciencias,school,,
 bio,,,Licenciatura en Biología,department,,fac`;
@@ -89,7 +89,11 @@ describe('ingest-service: OneRoster 1.1 CSV', () => {
 
   const enviar = async (archivos: RegistrarLoteOneRoster['archivos']) => {
     const loteId = randomUUID();
-    await tap.publish(RegistrarLoteOneRoster, { loteId, nombreArchivo: 'roster.zip', archivos }, { correlationId: `lote-${loteId}` });
+    await tap.publish(
+      RegistrarLoteOneRoster,
+      { loteId, nombreArchivo: 'roster.zip', archivos },
+      { correlationId: `lote-${loteId}` },
+    );
     return { loteId, ingestado: await waitFor(() => tap.of(LoteIngestado, { loteId })[0], `LoteIngestado ${loteId}`) };
   };
   const bulk = (usuarios: string[]) => ({
@@ -102,7 +106,11 @@ describe('ingest-service: OneRoster 1.1 CSV', () => {
 
   it('a bulk roster registers its students; a delta updates, suspends the one tobedeleted and reports a bad row', async () => {
     const primero = await enviar(
-      bulk([usuario('u1', '42600001', 'Acosta'), usuario('u2', '42600002', 'Benítez'), usuario('u3', '42600003', 'Castro')]),
+      bulk([
+        usuario('u1', '42600001', 'Acosta'),
+        usuario('u2', '42600002', 'Benítez'),
+        usuario('u3', '42600003', 'Castro'),
+      ]),
     );
     expect(primero.ingestado).toMatchObject({ origen: 'upload', total: 3, nuevos: 3, invalidos: [] });
     await waitFor(() => tap.of(AlumnoCreado, { loteId: primero.loteId }).length === 3, 'three AlumnoCreado');
@@ -129,7 +137,12 @@ describe('ingest-service: OneRoster 1.1 CSV', () => {
     });
     expect(delta.ingestado).toMatchObject({ total: 3, nuevos: 0, actualizados: 1, bajas: 1 });
     expect(delta.ingestado.invalidos).toEqual([
-      { fila: 4, fuente: 'users.csv', dni: '42600004', motivos: [expect.stringMatching(/^status: "borrado" no es uno de active, tobedeleted/)] },
+      {
+        fila: 4,
+        fuente: 'users.csv',
+        dni: '42600004',
+        motivos: [expect.stringMatching(/^status: "borrado" no es uno de active, tobedeleted/)],
+      },
     ]);
     const [cambio] = await waitFor(() => tap.of(AlumnoActualizado, { loteId: delta.loteId }), 'AlumnoActualizado');
     expect(cambio!.cambios).toEqual(['apellido']);

@@ -116,7 +116,13 @@ export class LoteService {
 
   /** The lote row, its audit entry and tarea (not for a dry run), and the command to ingest-service: together. */
   private async registrarCarga(
-    c: { total: number; nombreArchivo: string | null; actor: string; simular: boolean; detalle?: Record<string, unknown> },
+    c: {
+      total: number;
+      nombreArchivo: string | null;
+      actor: string;
+      simular: boolean;
+      detalle?: Record<string, unknown>;
+    },
     enviar: (publish: Publish, loteId: string) => void,
   ): Promise<{ loteId: string; tareaId: string | null }> {
     const loteId = randomUUID();
@@ -124,7 +130,14 @@ export class LoteService {
     const { total, nombreArchivo, actor, simular } = c;
     const tareaId = await this.messaging.inTransaction(
       async ({ manager, publish }) => {
-        await this.lotes.registrarUpload(manager, { loteId, actor, correlationId, nombreArchivo, total, simulacion: simular });
+        await this.lotes.registrarUpload(manager, {
+          loteId,
+          actor,
+          correlationId,
+          nombreArchivo,
+          total,
+          simulacion: simular,
+        });
         enviar(publish, loteId);
         if (simular) return null;
         await this.auditoria.registrar(manager, {

@@ -53,10 +53,12 @@ export async function leerOneRoster(contenido: Buffer, limites: Limites & Limite
       if (bytes) ignorados.push(`${nombre}: el manifiesto lo declara absent`);
       continue;
     }
-    if (!bytes) throw new ArchivoInvalido(`manifest.csv declara file.${archivo} = ${modo} pero el zip no tiene ${nombre}`);
+    if (!bytes)
+      throw new ArchivoInvalido(`manifest.csv declara file.${archivo} = ${modo} pero el zip no tiene ${nombre}`);
     archivos[archivo] = { modo, filas: leerTabla(archivo, bytes) };
   }
-  if (!archivos.users) throw new ArchivoInvalido('manifest.csv declara file.users = absent: el paquete no trae alumnos');
+  if (!archivos.users)
+    throw new ArchivoInvalido('manifest.csv declara file.users = absent: el paquete no trae alumnos');
   const estudiantes = archivos.users.filas.filter((f) => f.valores.role?.trim() === 'student').length;
   if (estudiantes === 0) throw new ArchivoInvalido('users.csv no tiene ningún usuario con role = student');
   if (estudiantes > limites.maxFilas)
@@ -72,7 +74,9 @@ function leerManifiesto(bytes: Buffer): Record<ArchivoOneRoster, ModoOneRoster> 
   });
   const props = new Map(filas.map(({ record }) => [record.propertyName ?? '', record.value ?? '']));
   if (props.get('manifest.version') !== '1.0')
-    throw new ArchivoInvalido(`manifest.csv: manifest.version debe ser 1.0 (dice "${props.get('manifest.version') ?? ''}")`);
+    throw new ArchivoInvalido(
+      `manifest.csv: manifest.version debe ser 1.0 (dice "${props.get('manifest.version') ?? ''}")`,
+    );
   if (props.get('oneroster.version') !== '1.1')
     throw new ArchivoInvalido(
       `manifest.csv: oneroster.version debe ser 1.1 (dice "${props.get('oneroster.version') ?? ''}"): Lucy lee OneRoster 1.1`,
@@ -97,7 +101,8 @@ function leerTabla(archivo: ArchivoOneRoster, bytes: Buffer): FilaOneRoster[] {
   const filas = csv(nombre, bytes, (encabezado) => {
     const { requeridas } = COLUMNAS_ONEROSTER[archivo];
     const faltan = [...requeridas, 'status', 'dateLastModified'].filter((c) => !encabezado.includes(c));
-    if (faltan.length) throw new ArchivoInvalido(`${nombre}: al encabezado le faltan las columnas ${faltan.join(', ')}`);
+    if (faltan.length)
+      throw new ArchivoInvalido(`${nombre}: al encabezado le faltan las columnas ${faltan.join(', ')}`);
   });
   if (filas.length > MAX_FILAS_ARCHIVO)
     throw new ArchivoInvalido(`${nombre} tiene más de ${MAX_FILAS_ARCHIVO} filas: dividilo en varios lotes`);
@@ -120,7 +125,8 @@ function csv(nombre: string, bytes: Buffer, alEncabezado?: (columnas: string[]) 
       columns: (header: string[]) => {
         const columnas = header.map((h) => h.trim());
         const repetida = columnas.find((c, i) => columnas.indexOf(c) !== i);
-        if (repetida) throw new ArchivoInvalido(`${nombre}: la columna "${repetida}" aparece dos veces en el encabezado`);
+        if (repetida)
+          throw new ArchivoInvalido(`${nombre}: la columna "${repetida}" aparece dos veces en el encabezado`);
         alEncabezado?.(columnas);
         return columnas;
       },

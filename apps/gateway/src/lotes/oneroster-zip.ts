@@ -19,7 +19,11 @@ export interface ZipLeido {
   otros: string[];
 }
 
-export async function leerZip(contenido: Buffer, quiero: (nombre: string) => boolean, l: LimitesZip): Promise<ZipLeido> {
+export async function leerZip(
+  contenido: Buffer,
+  quiero: (nombre: string) => boolean,
+  l: LimitesZip,
+): Promise<ZipLeido> {
   const zip = await abrir(contenido);
   if (zip.entryCount > l.maxEntradas) {
     zip.close();
@@ -37,7 +41,10 @@ export async function leerZip(contenido: Buffer, quiero: (nombre: string) => boo
       if (entry.isEncrypted()) throw new ArchivoInvalido(`${entry.fileName} está cifrado: subí un zip sin contraseña`);
       total += entry.uncompressedSize;
       if (total > l.maxDescomprimido) throw demasiado(l);
-      leido.archivos.set(entry.fileName, await inflar(zip, entry, l.maxDescomprimido - (total - entry.uncompressedSize), l));
+      leido.archivos.set(
+        entry.fileName,
+        await inflar(zip, entry, l.maxDescomprimido - (total - entry.uncompressedSize), l),
+      );
     }
   } finally {
     zip.close();
@@ -46,7 +53,9 @@ export async function leerZip(contenido: Buffer, quiero: (nombre: string) => boo
 }
 
 const demasiado = (l: LimitesZip) =>
-  new ArchivoInvalido(`los archivos del zip descomprimidos pasan de ${l.maxDescomprimido} bytes: dividilo en varios lotes`);
+  new ArchivoInvalido(
+    `los archivos del zip descomprimidos pasan de ${l.maxDescomprimido} bytes: dividilo en varios lotes`,
+  );
 
 function abrir(contenido: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) =>

@@ -22,5 +22,9 @@ declare module 'yauzl' {
     strictFileNames?: boolean;
     decodeStrings?: boolean;
   }
-  export function fromBuffer(buffer: Buffer, options: Options, callback: (err: Error | null, zip: ZipFile) => void): void;
+  export function fromBuffer(
+    buffer: Buffer,
+    options: Options,
+    callback: (err: Error | null, zip: ZipFile) => void,
+  ): void;
 }

@@ -2,7 +2,15 @@ import { lecturaDeSial } from './sial-lectura.js';
 import type { RegistroSial } from './sial.client.js';
 
 const registro = (dni: string, periodo = '2027'): RegistroSial =>
-  ({ id: 1, dni, nombre: 'Ana', apellido: 'Paz', carrera: 'Abogacía', periodo, estado: null }) as unknown as RegistroSial;
+  ({
+    id: 1,
+    dni,
+    nombre: 'Ana',
+    apellido: 'Paz',
+    carrera: 'Abogacía',
+    periodo,
+    estado: null,
+  }) as unknown as RegistroSial;
 
 describe('lecturaDeSial', () => {
   it("gives each list's records as rows and each list as read, for the roll call; an empty list is partial", () => {
@@ -13,7 +21,9 @@ describe('lecturaDeSial', () => {
       ],
       periodo: '2027',
     });
-    expect(l.filas.map((f) => [f.fuente, f.fila, f.dni, f.estado])).toEqual([['ingresantes', 1, '40123456', 'ingresante']]);
+    expect(l.filas.map((f) => [f.fuente, f.fila, f.dni, f.estado])).toEqual([
+      ['ingresantes', 1, '40123456', 'ingresante'],
+    ]);
     expect(l.errores).toEqual([]);
     expect(l.listas).toEqual([
       { lista: 'ingresantes', estado: 'ingresante', dnis: new Set(['40123456', '30111222']), completa: true },

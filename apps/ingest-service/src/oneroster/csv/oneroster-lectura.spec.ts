@@ -4,9 +4,9 @@ import { lecturaDeOneRoster, LISTA_ONEROSTER } from './oneroster-lectura.js';
 
 /** A file's rows as the gateway sends them: values by column, with their line (the header is line 1). */
 const tabla = (csv: string): FilaOneRoster[] =>
-  (parse(csv.trim(), { columns: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[]).map(
-    ({ record, info }) => ({ linea: info.lines, valores: record }),
-  );
+  (
+    parse(csv.trim(), { columns: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[]
+  ).map(({ record, info }) => ({ linea: info.lines, valores: record }));
 
 const ORGS = `sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId
 fac,,,Facultad de Derecho,school,,
@@ -61,7 +61,12 @@ describe('lecturaDeOneRoster', () => {
     ]);
     // The teacher is no student; the bad role is reported with its file, line and field.
     expect(errores).toEqual([
-      { fila: 5, fuente: 'users.csv', dni: '35111222', motivos: [expect.stringMatching(/^role: "alumno" no es uno de/)] },
+      {
+        fila: 5,
+        fuente: 'users.csv',
+        dni: '35111222',
+        motivos: [expect.stringMatching(/^role: "alumno" no es uno de/)],
+      },
     ]);
     // A users.csv in bulk is a complete list: every student in it is present.
     expect(listas).toEqual([
@@ -98,12 +103,15 @@ describe('lecturaDeOneRoster', () => {
     const { filas, errores, listas } = lecturaDeOneRoster({
       archivos: {
         ...bulk(),
-        users: delta(`sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades
+        users:
+          delta(`sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades
 u1,active,${t},true,abo,student,ana,,Ana,Paz Gómez,,40123456,ana@correo.test,,,,
 u2,tobedeleted,${t},true,abo,student,luis,,Luis,Sosa,,30111222,,,,,
 u5,,,true,abo,student,sol,,Sol,Luna,,37111222,,,,,
 u6,active,ayer,true,abo,student,leo,,Leo,Mar,,38111222,,,,,`),
-        enrollments: delta('sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate'),
+        enrollments: delta(
+          'sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate',
+        ),
       },
     });
     expect(filas.map((f) => [f.dni, f.apellido, f.estado])).toEqual([
@@ -118,7 +126,10 @@ u6,active,ayer,true,abo,student,leo,,Leo,Mar,,38111222,,,,,`),
           'dateLastModified: falta el valor (en modo delta es obligatorio)',
         ],
       }),
-      expect.objectContaining({ fila: 5, motivos: [expect.stringMatching(/^dateLastModified: "ayer" no es una fecha y hora/)] }),
+      expect.objectContaining({
+        fila: 5,
+        motivos: [expect.stringMatching(/^dateLastModified: "ayer" no es una fecha y hora/)],
+      }),
     ]);
     expect(listas).toBeUndefined();
   });
@@ -126,11 +137,16 @@ u6,active,ayer,true,abo,student,leo,,Leo,Mar,,38111222,,,,,`),
   it('bulk: tobedeleted is refused (in bulk, whoever is not in the file is what leaves); a user no longer enabled leaves', () => {
     const { filas, errores } = lecturaDeOneRoster({
       archivos: bulk({
-        users: USUARIOS.replace('u2,,,true', 'u2,tobedeleted,2027-08-01T10:00:00Z,true').replace('u1,,,true', 'u1,,,false'),
+        users: USUARIOS.replace('u2,,,true', 'u2,tobedeleted,2027-08-01T10:00:00Z,true').replace(
+          'u1,,,true',
+          'u1,,,false',
+        ),
       }),
     });
     expect(filas.map((f) => [f.dni, f.estado])).toEqual([['40123456', 'baja']]);
-    expect(errores.find((e) => e.fila === 3)?.motivos).toEqual([expect.stringMatching(/^status: tobedeleted solo vale/)]);
+    expect(errores.find((e) => e.fila === 3)?.motivos).toEqual([
+      expect.stringMatching(/^status: tobedeleted solo vale/),
+    ]);
   });
 
   it('a sourcedId twice in its file: the second row is reported', () => {
@@ -143,7 +159,11 @@ u6,active,ayer,true,abo,student,leo,,Leo,Mar,,38111222,,,,,`),
 
   it('a reference into a file sent as delta is not checked (it may name a record sent before), but a student still needs their org', () => {
     const { errores } = lecturaDeOneRoster({
-      archivos: { ...bulk(), orgs: { modo: 'delta', filas: [] }, users: { modo: 'bulk', filas: tabla(USUARIOS).slice(0, 1) } },
+      archivos: {
+        ...bulk(),
+        orgs: { modo: 'delta', filas: [] },
+        users: { modo: 'bulk', filas: tabla(USUARIOS).slice(0, 1) },
+      },
     });
     expect(errores.filter((e) => e.fuente === 'users.csv')).toEqual([
       expect.objectContaining({

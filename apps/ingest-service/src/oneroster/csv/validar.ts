@@ -50,7 +50,9 @@ export function validar(archivos: ArchivosOneRoster): Validado {
         if (regla.tipo !== 'ref' || !valor || archivos[regla.a]?.modo !== 'bulk') continue;
         const faltan = (regla.lista ? separarLista(valor) : [valor]).filter((v) => !ids[regla.a].has(v));
         if (faltan.length)
-          motivos.get(fila)!.push(`${columna}: ${faltan.map((v) => `"${v}"`).join(', ')} no está en ${fuenteDe(regla.a)}`);
+          motivos
+            .get(fila)!
+            .push(`${columna}: ${faltan.map((v) => `"${v}"`).join(', ')} no está en ${fuenteDe(regla.a)}`);
       }
     }
   }
