@@ -77,6 +77,11 @@ describe('leerOneRoster', () => {
     expect(await motivo(leer({ 'manifest.csv': manifiesto('absent'), 'orgs.csv': ORGS }))).toMatch(
       /file.users = absent/,
     );
+    const dosVeces = zipDe([
+      { nombre: 'manifest.csv', contenido: manifiesto() },
+      { nombre: 'manifest.csv', contenido: manifiesto('delta') },
+    ]);
+    expect(await motivo(leerOneRoster(dosVeces, LIMITES))).toMatch(/manifest.csv está dos veces en el zip/);
     expect(
       await motivo(
         leer({ 'manifest.csv': manifiesto(), 'orgs.csv': ORGS, 'users.csv': USERS.replace(',role,', ',rol,') }),

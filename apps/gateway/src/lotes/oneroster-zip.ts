@@ -38,6 +38,8 @@ export async function leerZip(
         leido.otros.push(entry.fileName);
         continue;
       }
+      if (leido.archivos.has(entry.fileName))
+        throw new ArchivoInvalido(`${entry.fileName} está dos veces en el zip: ¿cuál vale?`);
       if (entry.isEncrypted()) throw new ArchivoInvalido(`${entry.fileName} está cifrado: subí un zip sin contraseña`);
       total += entry.uncompressedSize;
       if (total > l.maxDescomprimido) throw demasiado(l);
