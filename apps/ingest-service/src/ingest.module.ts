@@ -9,6 +9,7 @@ import { CuentaTeamsCreadaHandler } from './handlers/cuenta-teams-creada.handler
 import { CuentaTeamsFallidaHandler } from './handlers/cuenta-teams-fallida.handler.js';
 import { DescartarLoteHandler } from './handlers/descartar-lote.handler.js';
 import { RegistrarLoteHandler } from './handlers/registrar-lote.handler.js';
+import { RegistrarLoteOneRosterHandler } from './handlers/registrar-lote-oneroster.handler.js';
 import { SincronizarSialHandler } from './handlers/sincronizar-sial.handler.js';
 import { LiberacionService } from './liberacion/liberacion.service.js';
 import { LiberacionSweeper } from './liberacion/liberacion.sweeper.js';
@@ -72,6 +73,7 @@ import { sialClassifier } from './sial/sial.errors.js';
     LoteTamanoListener,
     SincronizarSialHandler,
     RegistrarLoteHandler,
+    RegistrarLoteOneRosterHandler,
     ConfirmarLoteHandler,
     DescartarLoteHandler,
     AprobarAlumnoHandler,

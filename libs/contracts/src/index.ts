@@ -4,6 +4,7 @@ export * from './envelope.js';
 export * from './common/alumno.js';
 export * from './common/fallo.js';
 export * from './common/cursos.js';
+export * from './common/oneroster.js';
 export * from './common/email.js';
 export * from './common/limites.js';
 export * from './common/sealed-secret.js';

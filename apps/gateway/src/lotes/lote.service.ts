@@ -5,19 +5,23 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   RegistrarLote,
+  RegistrarLoteOneRoster,
   SincronizarSial,
   type FilaAlumno,
   type FUENTES_SIAL,
   type LoteFallido,
   type LoteIngestado,
 } from '@lucy/contracts';
-import { MessagingRuntime } from '@lucy/messaging';
+import { MessagingRuntime, type TransactionScope } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import type { GatewayConfig } from '../config.js';
 import { estadoFinal, TareaService } from '../tareas/tarea.service.js';
 import { AuditoriaRepository } from '../workflows/auditoria.repository.js';
 import { LoteRepository } from './lote.repository.js';
+import type { OneRosterLeido } from './oneroster-archivo.js';
 import { resumir, type FilaLote, type ProgresoLote } from './progreso.js';
+
+type Publish = TransactionScope['publish'];
 
 export type { ProgresoLote };
 
@@ -77,14 +81,53 @@ export class LoteService {
    * Records an uploaded lote and hands its rows to ingest-service, together. The rows' shape was checked
    * (lote-archivo.ts); whether each one is a valid student is ingest-service's to say (LoteIngestado.invalidos).
    */
-  async registrarUpload(
+  registrarUpload(
     filas: FilaAlumno[],
     nombreArchivo: string | null,
     actor: string,
     { simular = false }: { simular?: boolean } = {},
   ): Promise<{ loteId: string; tareaId: string | null }> {
+    return this.registrarCarga({ total: filas.length, nombreArchivo, actor, simular }, (publish, loteId) =>
+      publish(RegistrarLote, { loteId, nombreArchivo, filas, ...(simular ? { simular } : {}) }),
+    );
+  }
+
+  /**
+   * An uploaded OneRoster CSV zip, as the upload above: its manifest and headers were checked
+   * (oneroster-archivo.ts); its rows are ingest-service's to check. The files it ignored are in the audit
+   * entry and the tarea.
+   */
+  registrarOneRoster(
+    leido: OneRosterLeido,
+    nombreArchivo: string | null,
+    actor: string,
+    { simular = false }: { simular?: boolean } = {},
+  ): Promise<{ loteId: string; tareaId: string | null }> {
+    const carga = { total: leido.estudiantes, nombreArchivo, actor, simular, detalle: { ignorados: leido.ignorados } };
+    return this.registrarCarga(carga, (publish, loteId) =>
+      publish(RegistrarLoteOneRoster, {
+        loteId,
+        nombreArchivo,
+        archivos: leido.archivos,
+        ...(simular ? { simular } : {}),
+      }),
+    );
+  }
+
+  /** The lote row, its audit entry and tarea (not for a dry run), and the command to ingest-service: together. */
+  private async registrarCarga(
+    c: {
+      total: number;
+      nombreArchivo: string | null;
+      actor: string;
+      simular: boolean;
+      detalle?: Record<string, unknown>;
+    },
+    enviar: (publish: Publish, loteId: string) => void,
+  ): Promise<{ loteId: string; tareaId: string | null }> {
     const loteId = randomUUID();
     const correlationId = `lote-${loteId}`;
+    const { total, nombreArchivo, actor, simular } = c;
     const tareaId = await this.messaging.inTransaction(
       async ({ manager, publish }) => {
         await this.lotes.registrarUpload(manager, {
@@ -92,23 +135,20 @@ export class LoteService {
           actor,
           correlationId,
           nombreArchivo,
-          total: filas.length,
+          total,
           simulacion: simular,
         });
-        if (simular) {
-          publish(RegistrarLote, { loteId, nombreArchivo, filas, simular });
-          return null;
-        }
+        enviar(publish, loteId);
+        if (simular) return null;
         await this.auditoria.registrar(manager, {
           loteId,
           evento: 'accion.cargar-lote',
           actor,
           correlationId,
-          detalle: { nombreArchivo, filas: filas.length },
+          detalle: { nombreArchivo, filas: total, ...c.detalle },
         });
-        publish(RegistrarLote, { loteId, nombreArchivo, filas });
         return this.tareas.registrar(
-          { tipo: 'carga', actor, loteId, total: filas.length, detalle: { nombreArchivo } },
+          { tipo: 'carga', actor, loteId, total, detalle: { nombreArchivo, ...c.detalle } },
           manager,
         );
       },

@@ -29,6 +29,7 @@ import { accionDeReintento } from '../sagas/onboarding.saga.js';
 import { IdempotencyAfterUpload } from '../idempotency/idempotency.interceptor.js';
 import { WorkflowQueries } from '../workflows/workflow.queries.js';
 import { ArchivoInvalido, filasDelArchivo, leerJson, Mapeo, validarCantidad } from './lote-archivo.js';
+import { esZip, leerOneRoster } from './oneroster-archivo.js';
 import { LoteService } from './lote.service.js';
 import { LotesQueries } from './lotes.queries.js';
 import { ACCIONES_PLAN } from './plan-vista.js';
@@ -214,7 +215,9 @@ const CargaDoc = {
           archivo: z
             .string()
             .meta({ format: 'binary' })
-            .describe('CSV with a header row (delimiter , ; or tab; UTF-8) or a JSON array of rows'),
+            .describe(
+              'CSV with a header row (delimiter , ; or tab; UTF-8), a JSON array of rows, or a OneRoster 1.1 CSV zip (manifest.csv, users.csv, …; bulk or delta)',
+            ),
           mapeo: Formulario.shape.mapeo,
           nombreArchivo: Formulario.shape.nombreArchivo,
         }),
@@ -245,7 +248,7 @@ export class LotesController {
   @ApiOperation({
     requestBody: CargaDoc as never,
     summary:
-      'Upload a lote: a CSV (header + optional column mapping) or JSON rows; ingest-service validates each row. With ?simular=true, only its plan',
+      'Upload a lote: a CSV (header + optional column mapping), JSON rows or a OneRoster 1.1 CSV zip; ingest-service validates each row. With ?simular=true, only its plan',
     description:
       'The file is limited in size (UPLOAD_MAX_BYTES → 413) and rows (UPLOAD_MAX_ROWS). The answer is the lote to follow; rows ingest-service finds invalid are listed in the lote (ingesta.invalidos). ?simular=true: the lote shows what it would do (estado simulado, its /plan) until it is confirmed or dropped; nothing else changes. An upload whose plan would suspend more students than umbralBajas allows waits for approval (esperando_aprobacion).',
   })
@@ -254,8 +257,9 @@ export class LotesController {
       loteId: z.uuid(),
       tareaId: z.uuid().nullable().describe('null for a dry run: its tarea starts when it is confirmed'),
       simulacion: z.boolean(),
-      filas: z.number().int(),
+      filas: z.number().int().describe("the rows; for a OneRoster zip, users.csv's students"),
       links: z.object({ lote: z.string(), tarea: z.string().optional(), plan: z.string().optional() }),
+      ignorados: z.array(z.string()).optional().describe('OneRoster zip: its files Lucy does not read, each with why'),
     }),
   })
   async cargar(
@@ -266,6 +270,7 @@ export class LotesController {
     @Actor() actor: string,
   ) {
     const limites = { maxFilas: this.config.UPLOAD_MAX_ROWS };
+    const simular = q.simular ?? false;
     let filas;
     let nombre: string | null;
     try {
@@ -275,6 +280,8 @@ export class LotesController {
             { campo: 'archivo', mensaje: 'falta el archivo: enviá el campo "archivo" del formulario' },
           ]);
         const form = parse(Formulario, body ?? {}, 'formulario');
+        if (esZip({ nombre: archivo.originalname, tipo: archivo.mimetype }))
+          return await this.cargarOneRoster(archivo, form.nombreArchivo, actor, simular);
         const mapeo = form.mapeo ? parse(Mapeo, jsonDe(form.mapeo, 'mapeo'), 'mapeo') : {};
         nombre = form.nombreArchivo ?? nombreDelArchivo(archivo.originalname);
         filas = filasDelArchivo(
@@ -298,19 +305,25 @@ export class LotesController {
         ]);
       throw err;
     }
-    const simular = q.simular ?? false;
     const { loteId, tareaId } = await this.lotes.registrarUpload(filas, nombre, actor, { simular });
-    return {
-      loteId,
-      tareaId,
-      simulacion: simular,
-      filas: filas.length,
-      links: {
-        lote: `/api/v1/lotes/${loteId}`,
-        ...(tareaId ? { tarea: `/api/v1/tareas/${tareaId}` } : {}),
-        ...(simular ? { plan: `/api/v1/lotes/${loteId}/plan` } : {}),
-      },
-    };
+    return respuestaDeCarga(loteId, tareaId, simular, filas.length);
+  }
+
+  /** A OneRoster 1.1 CSV zip (oneroster-archivo.ts): a zip or manifest that cannot be used is refused here, with why. */
+  private async cargarOneRoster(
+    archivo: ArchivoSubido,
+    nombreArchivo: string | undefined,
+    actor: string,
+    simular: boolean,
+  ) {
+    const nombre = nombreArchivo ?? nombreDelArchivo(archivo.originalname);
+    const leido = await leerOneRoster(archivo.buffer, {
+      maxFilas: this.config.UPLOAD_MAX_ROWS,
+      maxEntradas: MAX_ENTRADAS_ZIP,
+      maxDescomprimido: MAX_FACTOR_ZIP * this.config.UPLOAD_MAX_BYTES,
+    });
+    const { loteId, tareaId } = await this.lotes.registrarOneRoster(leido, nombre, actor, { simular });
+    return { ...respuestaDeCarga(loteId, tareaId, simular, leido.estudiantes), ignorados: leido.ignorados };
   }
 
   @Get()
@@ -419,6 +432,27 @@ export class LotesController {
     const r = await this.acciones.varias(pares, actor, { tipo: 'reintento', loteId });
     return { loteId, reintentos: r.iniciados, ...r };
   }
+}
+
+/**
+ * A OneRoster zip's bounds against zip bombs: entries, and bytes its files may inflate to (this many times
+ * the upload's own limit; a roster's CSVs compress about tenfold).
+ */
+const MAX_ENTRADAS_ZIP = 64;
+const MAX_FACTOR_ZIP = 20;
+
+function respuestaDeCarga(loteId: string, tareaId: string | null, simular: boolean, filas: number) {
+  return {
+    loteId,
+    tareaId,
+    simulacion: simular,
+    filas,
+    links: {
+      lote: `/api/v1/lotes/${loteId}`,
+      ...(tareaId ? { tarea: `/api/v1/tareas/${tareaId}` } : {}),
+      ...(simular ? { plan: `/api/v1/lotes/${loteId}/plan` } : {}),
+    },
+  };
 }
 
 /** What multer's memory storage gives (no @types/multer here). */

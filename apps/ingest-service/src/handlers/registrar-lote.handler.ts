@@ -1,7 +1,7 @@
 import { RegistrarLote } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { RegistroService } from '../registro/registro.service.js';
-import { filasDeUpload } from '../upload/upload-fila.js';
+import { lecturaDeUpload } from '../upload/upload-lectura.js';
 
 @Handler(RegistrarLote)
 export class RegistrarLoteHandler {
@@ -11,14 +11,6 @@ export class RegistrarLoteHandler {
   // run, only say what it would do).
   async handle(cmd: RegistrarLote, ctx: MessageContext) {
     const tx = { manager: ctx.manager, publish: ctx.publish.bind(ctx) };
-    if (await this.registro.responderSiYaRegistrado(tx, cmd.loteId)) return;
-    const fuente = cmd.nombreArchivo ?? 'upload';
-    await this.registro.registrar(
-      tx,
-      { id: cmd.loteId, origen: 'upload', descripcion: cmd.nombreArchivo, correlationId: ctx.correlationId },
-      filasDeUpload(fuente, cmd.filas),
-      undefined,
-      { simular: cmd.simular },
-    );
+    await this.registro.registrarSubida(tx, cmd, ctx.correlationId, () => lecturaDeUpload(cmd));
   }
 }

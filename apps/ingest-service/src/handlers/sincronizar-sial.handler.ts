@@ -1,10 +1,7 @@
 import { LoteFallido, SincronizarSial } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
-import type { ListaLeida } from '../domain/ausencias.js';
-import type { FilaCruda } from '../domain/fila.js';
 import { RegistroService } from '../registro/registro.service.js';
-import { listaLeida } from '../sial/lista-leida.js';
-import { filasDeSial } from '../sial/sial-fila.js';
+import { lecturaDeSial, type PullSial } from '../sial/sial-lectura.js';
 import { SialClient } from '../sial/sial.client.js';
 
 // Bad credentials will not heal by retrying; anything else is retried by the transport, and on the last
@@ -37,13 +34,9 @@ export class SincronizarSialHandler {
       return { write: (m) => this.registro.anotarFallo(m, lote, fallo.motivo, cmd.simular) };
     });
 
-    const filas: FilaCruda[] = [];
-    const leidas: ListaLeida[] = [];
-    for (const lista of cmd.fuentes) {
-      const registros = await this.sial.listar(lista);
-      filas.push(...filasDeSial(lista, registros, cmd.periodo));
-      leidas.push(listaLeida(lista, registros));
-    }
-    await this.registro.registrar(tx, lote, filas, leidas, { simular: cmd.simular });
+    const listas: PullSial['listas'][number][] = [];
+    for (const lista of cmd.fuentes) listas.push({ lista, registros: await this.sial.listar(lista) });
+    const lectura = lecturaDeSial({ listas, ...(cmd.periodo ? { periodo: cmd.periodo } : {}) });
+    await this.registro.registrar(tx, lote, lectura, { simular: cmd.simular });
   }
 }

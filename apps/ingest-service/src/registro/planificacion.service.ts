@@ -5,10 +5,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import type { ListaLeida } from '../domain/ausencias.js';
 import { consolidar } from '../domain/consolidar.js';
-import type { FilaCruda } from '../domain/fila.js';
 import { planificar, type Plan } from '../domain/plan.js';
+import type { Lectura } from '../fuentes/lectura.js';
 import { AlumnoRepository } from '../persistence/alumno.repository.js';
 
 export interface PlanDelLote {
@@ -24,13 +23,14 @@ export class PlanificacionService {
     private readonly runtime: RuntimeConfig<'ausenciasParaBaja' | 'aprobacionNuevos'>,
   ) {}
 
-  /** `leidas`: the SIAL lists a pull read whole, for its roll call; none for an upload (absences never count on it). */
-  async planificar(
-    m: EntityManager,
-    filas: readonly FilaCruda[],
-    leidas?: readonly ListaLeida[],
-  ): Promise<PlanDelLote> {
-    const lote = consolidar(filas);
+  /**
+   * The lists the source read (if any) make the roll call; the rows the adapter found unusable join the
+   * lote's invalid rows, in their place among the rest.
+   */
+  async planificar(m: EntityManager, { filas: crudas, errores, listas: leidas }: Lectura): Promise<PlanDelLote> {
+    const lote = consolidar(crudas);
+    lote.invalidas.push(...errores);
+    const filas = [...crudas, ...errores];
     const conocidos = await this.alumnos.porDni(m, [
       ...lote.alumnos.map((a) => a.dni),
       ...lote.invalidas.flatMap((i) => (i.dni && /^\d+$/.test(i.dni) ? [i.dni] : [])),

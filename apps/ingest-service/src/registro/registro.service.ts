@@ -6,9 +6,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LoteIngestado } from '@lucy/contracts';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import type { ListaLeida } from '../domain/ausencias.js';
-import type { FilaCruda } from '../domain/fila.js';
 import { retener } from '../domain/umbral.js';
+import type { Lectura } from '../fuentes/lectura.js';
 import { LoteItemRepository } from '../persistence/lote-item.repository.js';
 import { LoteRepository, type LoteNuevo } from '../persistence/lote.repository.js';
 import { AplicacionService, type Transaccion } from './aplicacion.service.js';
@@ -61,17 +60,28 @@ export class RegistroService {
   }
 
   /**
-   * `leidas`: the SIAL lists a pull read whole, for its roll call of absences; none for an upload, which
-   * is no list of anybody (absences never count on it). `simular`: only the plan, kept and announced.
+   * An upload the gateway handed over (rows, or a OneRoster zip's files), read by its source's adapter: one
+   * lote, unless the gateway sent this lote id before.
    */
+  async registrarSubida(
+    tx: Transaccion,
+    cmd: { loteId: string; nombreArchivo: string | null; simular?: boolean | undefined },
+    correlationId: string,
+    leer: () => Lectura,
+  ): Promise<void> {
+    if (await this.responderSiYaRegistrado(tx, cmd.loteId)) return;
+    const lote = { id: cmd.loteId, origen: 'upload' as const, descripcion: cmd.nombreArchivo, correlationId };
+    await this.registrar(tx, lote, leer(), { simular: cmd.simular });
+  }
+
+  /** What any source read (fuentes/lectura.ts), as one lote. `simular`: only the plan, kept and announced. */
   async registrar(
     tx: Transaccion,
     lote: LoteNuevo,
-    filas: readonly FilaCruda[],
-    leidas?: readonly ListaLeida[],
+    lectura: Lectura,
     { simular = false }: { simular?: boolean } = {},
   ): Promise<void> {
-    const planificado = await this.planificacion.planificar(tx.manager, filas, leidas);
+    const planificado = await this.planificacion.planificar(tx.manager, lectura);
     // Read at this lote: an operator may have changed it since the last one.
     const retencion = retener(planificado.plan.conteos.bajas, planificado.activos, this.runtime.get('umbralBajas'));
     if (simular || retencion) return this.planes.guardar(tx, lote, planificado, simular, retencion);

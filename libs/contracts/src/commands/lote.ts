@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { defineCommand, type Payload } from '../message.js';
 import { alumnoId } from '../common/alumno.js';
+import { ARCHIVOS_ONEROSTER } from '../common/oneroster.js';
 import { AlumnoCreado } from '../events/alumno-creado.js';
 import { AlumnoEnEspera } from '../events/alumno-en-espera.js';
 import { LoteFallido, LoteIngestado } from '../events/lote-replies.js';
@@ -44,6 +45,34 @@ export const RegistrarLote = defineCommand({
   replies: [LoteIngestado, LoteFallido, LotePlanificado],
 });
 export type RegistrarLote = Payload<typeof RegistrarLote>;
+
+/** One data row of a OneRoster CSV file: its line in the file (1 is the header) and its values by column. */
+export const FilaOneRoster = z.object({
+  linea: z.number().int().min(2),
+  valores: z.record(z.string(), z.string()),
+});
+export type FilaOneRoster = z.infer<typeof FilaOneRoster>;
+
+/**
+ * An uploaded OneRoster 1.1 CSV zip, as the gateway read it: its manifest and headers already checked (a
+ * broken zip never gets here), each file the manifest declares `bulk` or `delta` with its rows as written.
+ * Whether each row is valid is ingest-service's to say. The users' `password` column never travels.
+ */
+export const RegistrarLoteOneRoster = defineCommand({
+  name: 'lote.registrar-oneroster',
+  version: 1,
+  schema: z.object({
+    loteId: z.uuid(),
+    nombreArchivo: z.string().max(300).nullable(),
+    archivos: z.partialRecord(
+      z.enum(ARCHIVOS_ONEROSTER),
+      z.object({ modo: z.enum(['bulk', 'delta']), filas: z.array(FilaOneRoster).max(200_000) }),
+    ),
+    simular,
+  }),
+  replies: [LoteIngestado, LoteFallido, LotePlanificado],
+});
+export type RegistrarLoteOneRoster = Payload<typeof RegistrarLoteOneRoster>;
 
 /**
  * Apply the plan ingest-service keeps for this lote (a dry run, or one held by the safeguard) exactly as it
