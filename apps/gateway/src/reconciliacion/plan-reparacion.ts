@@ -38,7 +38,14 @@ export interface SinReparar {
 /** Only Exchange sets Entra's `mail`; Lucy never writes it, so a `mail` that differs is for a person to look at. */
 const SOLO_LECTURA = ['mail'];
 
-export function planDeReparacion(items: readonly ItemReparable[]): {
+/**
+ * `suspendidos`: the students whose leave is waiting out its grace now (the registry's word, read when the
+ * repair is asked for): a difference found on them is repaired by suspending again, whatever its kind.
+ */
+export function planDeReparacion(
+  items: readonly ItemReparable[],
+  suspendidos: ReadonlySet<string> = new Set(),
+): {
   alumnos: ReparacionAlumno[];
   sinReparar: SinReparar[];
 } {
@@ -65,14 +72,15 @@ export function planDeReparacion(items: readonly ItemReparable[]): {
   }
   const alumnos: ReparacionAlumno[] = [];
   for (const [alumnoId, suyos] of porAlumno) {
-    // A student who must stay suspended (enabled in Entra or active in Moodle) is only suspended again:
+    // A student who must stay suspended (so the registry says, or found enabled in Entra or active in Moodle) is only suspended again:
     // enabling, re-licensing or making their Moodle user again would bring them back. The rest waits for
     // their return, which does all of it.
-    const suspendido = suyos.some((i) => i.tipo === 'cuenta_habilitada');
+    const suspendido = suspendidos.has(alumnoId) || suyos.some((i) => i.tipo === 'cuenta_habilitada');
     const aplican = suspendido ? suyos.filter((i) => i.tipo === 'cuenta_habilitada') : suyos;
     if (suspendido)
       for (const i of suyos.filter((x) => x.tipo !== 'cuenta_habilitada'))
         sinReparar.push({ ...resumen(i), motivo: 'alumno suspendido: se repara con su retorno' });
+    if (!aplican.length) continue;
     const reparar = [...new Set(aplican.map((i) => reparoDe(i.sistema, i.tipo)))];
     const cursos = [
       ...new Set(aplican.filter((i) => i.tipo === 'inscripcion_faltante' && i.curso).map((i) => i.curso!)),

@@ -66,6 +66,17 @@ export class ReconciliacionRepository {
     return { onboardings, ciclos };
   }
 
+  /** Of these students, those whose leave is waiting out its grace (suspended: their accounts stay disabled). */
+  async suspendidos(m: EntityManager, alumnoIds: readonly string[]): Promise<Set<string>> {
+    if (!alumnoIds.length) return new Set();
+    const rows: { alumnoId: string }[] = await m.query(
+      `SELECT DISTINCT alumno_id AS "alumnoId" FROM ${this.t('workflow')}
+        WHERE tipo = 'baja' AND estado = 'suspendido' AND alumno_id = ANY($1::uuid[])`,
+      [alumnoIds],
+    );
+    return new Set(rows.map((r) => r.alumnoId));
+  }
+
   async crear(
     m: EntityManager,
     r: Omit<ReconciliacionRow, 'createdAt' | 'finishedAt' | 'error' | 'reparacion' | 'resultadoReparacion'>,

@@ -181,17 +181,20 @@ export class ReconciliacionService {
    * workflow repairs yet: an item never gets a second workflow.
    */
   async reparar(id: string, actor: string, simular: boolean): Promise<ResultadoReparacion> {
-    const { items, yaIniciados } = await this.messaging.inTransaction(async (scope) => {
+    const { items, yaIniciados, suspendidos } = await this.messaging.inTransaction(async (scope) => {
       const r = await this.repo.leer(scope.manager, id);
       if (!r) throw new NotFoundException(`no hay una reconciliación ${id}`);
       if (r.estado !== 'terminada')
         throw new ConflictException(`la reconciliación está ${r.estado}: solo se repara una terminada`);
+      const items = await this.repo.sinWorkflow(scope.manager, id);
+      const alumnoIds = [...new Set(items.map((i) => i.alumnoId).filter((a): a is string => a !== null))];
       return {
-        items: await this.repo.sinWorkflow(scope.manager, id),
+        items,
         yaIniciados: await this.repo.alumnosConWorkflow(scope.manager, id),
+        suspendidos: await this.repo.suspendidos(scope.manager, alumnoIds),
       };
     });
-    const plan = planDeReparacion(items);
+    const plan = planDeReparacion(items, suspendidos);
     if (simular) return { id, simulacion: true, iniciados: 0, rechazados: 0, yaIniciados, ...plan };
     const alumnos: ResultadoReparacion['alumnos'] = [];
     let otros = 0;

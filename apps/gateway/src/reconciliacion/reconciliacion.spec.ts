@@ -108,6 +108,26 @@ describe('planDeReparacion', () => {
     expect(sinReparar).toEqual([expect.objectContaining({ tipo: 'licencia_faltante' })]);
   });
 
+  it('a student the registry has suspended is never re-enabled by a repair, whatever was found on them', () => {
+    const { alumnos, sinReparar } = planDeReparacion(
+      [
+        item({ tipo: 'licencia_faltante' }),
+        item({ sistema: 'moodle', tipo: 'moodle_usuario_faltante' }),
+        item({ alumnoId: B, tipo: 'licencia_faltante' }),
+      ],
+      new Set([A]),
+    );
+    expect(alumnos).toEqual([expect.objectContaining({ alumnoId: B, pasos: ['habilitar_cuenta'] })]);
+    expect(sinReparar).toEqual([
+      expect.objectContaining({
+        alumnoId: A,
+        tipo: 'licencia_faltante',
+        motivo: expect.stringContaining('suspendido'),
+      }),
+      expect.objectContaining({ alumnoId: A, tipo: 'moodle_usuario_faltante' }),
+    ]);
+  });
+
   it('each workflow names the items it repairs; items left alone are not among them', () => {
     const { alumnos } = planDeReparacion([
       item({ clave: 'entra:0:0', tipo: 'cuenta_habilitada' }),
