@@ -11,13 +11,13 @@ import { writeFileSync } from 'node:fs';
 import { definitionsFromEnv } from '@lucy/messaging';
 import { SERVICES } from './stack.js';
 
-/** The service that operates every service's parking queues (apps/gateway/src/dlq). */
-const DLQ_OPERATOR = 'gateway';
+/** The service that sends commands and operates every service's parking queues (apps/gateway/src/dlq). */
+const COORDINATOR = 'gateway';
 
 const at = process.argv.indexOf('--out');
 const out = at > 0 ? process.argv[at + 1] : 'deploy/rabbitmq/definitions.json';
 try {
-  const json = `${JSON.stringify(definitionsFromEnv(process.env, SERVICES, DLQ_OPERATOR), null, 2)}\n`;
+  const json = `${JSON.stringify(definitionsFromEnv(process.env, SERVICES, COORDINATOR), null, 2)}\n`;
   if (out === '-' || out === undefined) process.stdout.write(json);
   else {
     // Readable by the broker's own user in its container: it holds salted hashes, no password.

@@ -146,12 +146,15 @@ describe('broker users, one per service', () => {
     expect(await attempt('teams-service', (ch) => ch.get('teams-service.parked'))).toBe('allowed');
   });
 
-  it('refuses a service an exchange that is not one Lucy publishes to', async () => {
+  it('refuses a service the exchanges it does not publish to: the commands, and the broker\'s own', async () => {
+    // Only the gateway sends commands: another service cannot order an enrolment or a SIAL pull.
+    const command = (ch: Channel) => ch.publish('lucy.commands', 'moodle.enrolar.v1', Buffer.from('{}'));
+    expect(await attempt('teams-service', command)).toMatch(REFUSED);
+    expect(await attempt('gateway', command)).toBe('allowed');
     for (const exchange of ['amq.topic', 'amq.direct', 'amq.fanout', 'amq.headers'])
-      expect(await attempt('teams-service', (ch) => ch.publish(exchange, 'alumno.creado.v1', Buffer.from('{}')))).toMatch(
-        REFUSED,
-      );
-    // Nor may it bind its own queue to one, to listen where it was not meant to.
+      expect(await attempt('teams-service', (ch) => ch.publish(exchange, 'x', Buffer.from('{}')))).toMatch(REFUSED);
+    // Events it publishes; nor may it bind its own queue to an exchange of the broker's, to listen there.
+    expect(await attempt('teams-service', (ch) => ch.publish('lucy.events', 'x.v1', Buffer.from('{}')))).toBe('allowed');
     expect(await attempt('teams-service', (ch) => ch.bindQueue('teams-service', 'amq.topic', '#'))).toMatch(REFUSED);
   });
 

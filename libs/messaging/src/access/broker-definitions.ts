@@ -9,11 +9,12 @@
 //     parking queues (`<queue>.retry.<n>ms`, `<queue>.parked`) → configure on `<service>` and `<service>.*`;
 //     the retry tiers dead-letter to the default exchange → write on amq.default;
 //   binds its queues to lucy.events / lucy.commands → write on its queues, read on the exchanges;
-//   consumes its queues → read on them; publishes events and commands → write on lucy.events / lucy.commands;
+//   consumes its queues → read on them; publishes events → write on lucy.events;
 //   moves a failing message to a retry tier or its parking queue through the default exchange → amq.default.
 // Nothing matches another service's queues, so its user can neither consume, purge, delete nor bind them.
-// The gateway's dead-letter operations (apps/gateway/src/dlq) add read on every service's parking queues
-// (list, replay and discard are basic.get + ack); counting them is a passive declare, which needs nothing.
+// The coordinator (the gateway) also sends the commands → write on lucy.commands, which no other service
+// publishes to; and its dead-letter operations (apps/gateway/src/dlq) read every service's parking queues
+// (list, replay and discard are basic.get + ack; counting them is a passive declare, which needs nothing).
 import { createHash, randomBytes } from 'node:crypto';
 import { EXCHANGES } from '../options.js';
 import { parkedQueueName } from '../transport/topology.js';
@@ -39,17 +40,24 @@ export interface BrokerPermissions {
 }
 
 /**
- * The permission regexes of `service`'s user. `parkedOf`: the services whose parking queues it operates
- * (the gateway's DLQ endpoints), each with its queue and its control queue (`<service>.control`).
+ * The permission regexes of `service`'s user. The coordinator (`services`: everyone it coordinates) sends
+ * commands and operates every service's parking queues: each service's queue and its control queue
+ * (`<service>.control`, libs/resilience), as apps/gateway/src/dlq lists them.
  */
-export function servicePermissions(service: string, parkedOf: readonly string[] = []): BrokerPermissions {
+export function servicePermissions(
+  service: string,
+  coordinator?: { services: readonly string[] },
+): BrokerPermissions {
   const own = `${literal(service)}(\\..+)?`;
-  const shared = [EXCHANGES.events, EXCHANGES.commands, EXCHANGES.unrouted].map(literal);
-  const parked = parkedOf.flatMap((s) => [s, `${s}.control`]).map((q) => literal(parkedQueueName(q)));
+  const exchanges = [EXCHANGES.events, EXCHANGES.commands, EXCHANGES.unrouted].map(literal);
+  const publishes = [EXCHANGES.events, ...(coordinator ? [EXCHANGES.commands] : [])].map(literal);
+  const parked = (coordinator?.services ?? [])
+    .flatMap((s) => [s, `${s}.control`])
+    .map((q) => literal(parkedQueueName(q)));
   return {
-    configure: exactly([own, ...shared]),
-    write: exactly([own, ...shared, literal(DEFAULT_EXCHANGE)]),
-    read: exactly([own, ...shared, ...parked]),
+    configure: exactly([own, ...exchanges]),
+    write: exactly([own, ...publishes, literal(EXCHANGES.unrouted), literal(DEFAULT_EXCHANGE)]),
+    read: exactly([own, ...exchanges, ...parked]),
   };
 }
 
@@ -74,20 +82,20 @@ const userEntry = (user: string, passwordHash: string, tags: string[]) => ({
 });
 
 /**
- * RabbitMQ definitions for Lucy's vhost and users. `dlqOperator`: the service that operates every
- * service's parking queues (the gateway). The topology itself is declared by the services at start, and
+ * RabbitMQ definitions for Lucy's vhost and users. `coordinator`: the service that sends commands and
+ * operates every service's parking queues (the gateway). The topology itself is declared by the services at start, and
  * by queue arguments, not policies (topology.ts): nothing here has to match it byte for byte.
  */
 export function brokerDefinitions(opts: {
   vhost: string;
   accounts: readonly BrokerAccount[];
-  dlqOperator?: string;
+  coordinator?: string;
   admin?: BrokerAdmin;
 }) {
   const { vhost, accounts, admin } = opts;
   const services = accounts.map((a) => a.service);
   const permissionsOf = (service: string) =>
-    servicePermissions(service, service === opts.dlqOperator ? services : []);
+    servicePermissions(service, service === opts.coordinator ? { services } : undefined);
   return {
     users: [
       ...accounts.map((a) => userEntry(a.user, a.passwordHash, [])),

@@ -22,12 +22,13 @@ function password(variable: string, env: NodeJS.ProcessEnv): string | undefined 
 /**
  * One user per service, named after it (after RABBITMQ_USER_PREFIX, if set), on RABBITMQ_VHOST (default
  * /); an administrator too when RABBITMQ_ADMIN_PASSWORD(_FILE) is set (RABBITMQ_ADMIN_USER, default admin).
- * Throws naming every variable missing or unfit.
+ * `coordinator`: the service that sends commands and operates the parking queues (the gateway). Throws
+ * naming every variable missing or unfit.
  */
 export function definitionsFromEnv(
   env: NodeJS.ProcessEnv,
   services: readonly string[],
-  dlqOperator: string,
+  coordinator: string,
 ): BrokerDefinitions {
   const problems: string[] = [];
   const read = (variable: string, required: boolean) => {
@@ -50,7 +51,7 @@ export function definitionsFromEnv(
       user: `${env.RABBITMQ_USER_PREFIX ?? ''}${service}`,
       passwordHash: rabbitPasswordHash(passwords[i]!),
     })),
-    dlqOperator,
+    coordinator,
     admin: adminPassword
       ? { user: env.RABBITMQ_ADMIN_USER || 'admin', passwordHash: rabbitPasswordHash(adminPassword) }
       : undefined,
