@@ -5,10 +5,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { getJson, waitFor } from '@lucy/testing';
 import { ROOT, SERVICES, startStack, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
-import { gatewayApi } from './support/gateway-api.js';
+import { onboardsSmallCohort } from './support/small-cohort.js';
 import { leastPrivilege, SCHEMA, type LeastPrivilege } from './support/least-privilege.js';
 
 const run = promisify(execFile);
@@ -16,7 +15,6 @@ const COHORT = 6;
 let env: E2eEnvironment;
 let lp: LeastPrivilege;
 let stack: Stack;
-const gw = gatewayApi(() => stack);
 
 async function asSuperuser<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: env.databaseUrl });
@@ -53,22 +51,8 @@ afterAll(async () => {
 }, 60_000);
 
 describe('least privilege, end to end', () => {
-  it('onboards a SIAL cohort with every service on its own broker user and database role', async () => {
-    const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
-    const p = await waitFor(
-      async () => {
-        const l = await gw.get(`/lotes/${loteId}`);
-        return l.estado === 'terminado' && l;
-      },
-      'the lote to finish',
-      { timeoutMs: 120_000, everyMs: 500, retryErrors: true },
-    );
-    expect(p.total).toBeGreaterThan(0);
-    expect(p.fallidos).toBe(0);
-    expect(p.completados + p.conAvisos).toBe(p.total);
-    const users = await getJson<{ count: number }>(`${stack.urls.sandboxAdmin}/_admin/graph/users`);
-    expect(users.count).toBe(p.total);
-  });
+  it('onboards a SIAL cohort with every service on its own broker user and database role', () =>
+    onboardsSmallCohort(() => stack));
 
   it('connects each service as its own role, none a superuser, each migrated into its own schema', async () => {
     const sessions = await asSuperuser((c) =>

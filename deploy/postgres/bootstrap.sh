@@ -15,6 +15,8 @@
 set -eu
 
 DB="${LUCY_DATABASE:-lucy}"
+# In the image's first start, POSTGRES_USER is the superuser it just made.
+export PGUSER="${PGUSER:-${POSTGRES_USER:-postgres}}"
 PREFIX="${LUCY_ROLE_PREFIX:-lucy_}"
 # service:schema — each service's DB_SCHEMA default (apps/<service>/src/config.ts).
 SERVICES="gateway:gateway ingest-service:ingest teams-service:teams moodle-service:moodle mail-service:mail"
