@@ -12,6 +12,9 @@
 //   consumes its queues → read on them; publishes events → write on lucy.events;
 //   moves a failing message to a retry tier or its parking queue through the default exchange → amq.default.
 // Nothing matches another service's queues, so its user can neither consume, purge, delete nor bind them.
+// Two things RabbitMQ cannot narrow further: the alternate exchange and its queue share the name
+// lucy.unrouted, so every service may read that queue (what no queue was bound for); and the default
+// exchange reaches any queue by name, so a service could put (never take) a message in another's queue.
 // The coordinator (the gateway) also sends the commands → write on lucy.commands, which no other service
 // publishes to; and its dead-letter operations (apps/gateway/src/dlq) read every service's parking queues
 // (list, replay and discard are basic.get + ack; counting them is a passive declare, which needs nothing).
