@@ -35,8 +35,10 @@ export interface LeastPrivilege {
 const suffixOf = (service: string) => service.toUpperCase().replaceAll('-', '_');
 
 export async function leastPrivilege(env: E2eEnvironment, name: string): Promise<LeastPrivilege> {
-  const userOf = (s: ServiceName) => `lucy-e2e-${name}-${s}`;
-  const roleOf = (s: ServiceName) => `lucy_e2e_${name.replace(/\W/g, '_')}_${SCHEMA[s]}`;
+  const userPrefix = `lucy-e2e-${name}-`;
+  const rolePrefix = `lucy_e2e_${name.replace(/\W/g, '_')}_`;
+  const userOf = (s: ServiceName) => `${userPrefix}${s}`;
+  const roleOf = (s: ServiceName) => `${rolePrefix}${SCHEMA[s]}`;
   const passwords = Object.fromEntries(SERVICES.map((s) => [s, randomBytes(18).toString('hex')]));
   const broker = new URL(env.rabbitmqUrl);
   const database = new URL(env.databaseUrl);
@@ -46,7 +48,7 @@ export async function leastPrivilege(env: E2eEnvironment, name: string): Promise
     const definitions = definitionsFromEnv(
       {
         RABBITMQ_VHOST: decodeURIComponent(broker.pathname.slice(1)) || '/',
-        RABBITMQ_USER_PREFIX: `lucy-e2e-${name}-`,
+        RABBITMQ_USER_PREFIX: userPrefix,
         ...Object.fromEntries(SERVICES.map((s) => [brokerPasswordVariable(s), passwords[s]])),
       },
       SERVICES,
@@ -65,7 +67,7 @@ export async function leastPrivilege(env: E2eEnvironment, name: string): Promise
       PGUSER: decodeURIComponent(database.username) || 'postgres',
       PGPASSWORD: decodeURIComponent(database.password),
       LUCY_DATABASE: database.pathname.slice(1),
-      LUCY_ROLE_PREFIX: roleOf('gateway').slice(0, -'gateway'.length),
+      LUCY_ROLE_PREFIX: rolePrefix,
       ...Object.fromEntries(SERVICES.map((s) => [`POSTGRES_PASSWORD_${suffixOf(s)}`, passwords[s]])),
     },
   });
