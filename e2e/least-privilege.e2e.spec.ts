@@ -1,16 +1,14 @@
 // Lucy as production runs it: every service with its own broker user and database role
 // (support/least-privilege.ts: the definitions `npm run rabbitmq:definitions` writes, and
 // deploy/postgres/bootstrap.sh), no guest, no superuser; a small SIAL cohort onboarded end to end.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
+import { rabbitmqctl } from '@lucy/testing';
 import { ROOT, SERVICES, startStack, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { onboardsSmallCohort } from './support/small-cohort.js';
 import { leastPrivilege, SCHEMA, type LeastPrivilege } from './support/least-privilege.js';
 
-const run = promisify(execFile);
 const COHORT = 6;
 let env: E2eEnvironment;
 let lp: LeastPrivilege;
@@ -78,7 +76,7 @@ describe('least privilege, end to end', () => {
 
   it('connects each service to the broker as its own user', async () => {
     const vhost = decodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
-    const { stdout } = await run('rabbitmqctl', ['list_connections', '-q', '--no-table-headers', 'vhost', 'user']);
+    const stdout = await rabbitmqctl('list_connections', '-q', '--no-table-headers', 'vhost', 'user');
     const users = new Set(
       stdout
         .split('\n')

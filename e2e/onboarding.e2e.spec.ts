@@ -88,19 +88,19 @@ beforeAll(async () => {
     },
     serviceEnv: withServiceEnv(
       {
-      sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2027' },
-      gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.02' },
-      // Each test pulls a new SIAL cohort: the earlier ones' students are not leavers (a real SIAL keeps
-      // them), so absence is not counted — else a later pull would be held by the leavers' safeguard.
-      'ingest-service': { BATCH_SIZE: '50', AUSENCIAS_PARA_BAJA: '0' },
-      // The Moodle stand-in takes any rate (300/min would make 200 enrolments outlast the step deadline);
-      // its retries spaced as in production, so its breaker opens (after a few failures in its 10 s
-      // window) before any enrolment runs out of attempts; it probes every 5 s, so recovery is quick.
-      'moodle-service': {
-        MOODLE_RPM: '6000',
-        MOODLE_BREAKER_RESET_TIMEOUT_MS: '5000',
-        RETRY_DELAYS_MS: '1000,5000,15000',
-      },
+        sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2027' },
+        gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.02' },
+        // Each test pulls a new SIAL cohort: the earlier ones' students are not leavers (a real SIAL keeps
+        // them), so absence is not counted — else a later pull would be held by the leavers' safeguard.
+        'ingest-service': { BATCH_SIZE: '50', AUSENCIAS_PARA_BAJA: '0' },
+        // The Moodle stand-in takes any rate (300/min would make 200 enrolments outlast the step deadline);
+        // its retries spaced as in production, so its breaker opens (after a few failures in its 10 s
+        // window) before any enrolment runs out of attempts; it probes every 5 s, so recovery is quick.
+        'moodle-service': {
+          MOODLE_RPM: '6000',
+          MOODLE_BREAKER_RESET_TIMEOUT_MS: '5000',
+          RETRY_DELAYS_MS: '1000,5000,15000',
+        },
       },
       lp?.serviceEnv,
     ),

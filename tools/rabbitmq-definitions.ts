@@ -3,7 +3,7 @@
 // RabbitMQ's way, so the file holds no password. The passwords come from RABBITMQ_PASSWORD_<SERVICE> or
 // RABBITMQ_PASSWORD_<SERVICE>_FILE (the npm script reads .env too); an administrator is added when
 // RABBITMQ_ADMIN_PASSWORD(_FILE) is set. RABBITMQ_VHOST: the vhost (default /). docker-compose.yml's
-// broker loads deploy/rabbitmq/definitions.json at start; any other: `rabbitmqctl import_definitions <file>`.
+// broker loads deploy/rabbitmq/definitions.json at start; any other: `rabbitmqctl import_definitions <absolute path>`.
 //
 //   npm run rabbitmq:definitions                                 # writes deploy/rabbitmq/definitions.json
 //   node dist/tools/rabbitmq-definitions.js --out - > file.json  # the compiled image: to stdout

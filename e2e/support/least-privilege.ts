@@ -4,12 +4,11 @@
 // Names and passwords of the suite's own; dispose() removes the users and the roles.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { brokerPasswordVariable, definitionsFromEnv } from '@lucy/messaging';
+import { importDefinitions, rabbitmqctl } from '@lucy/testing';
 import { ROOT, SERVICES, type ServiceName } from '../../tools/stack.js';
 import type { E2eEnvironment } from './environment.js';
 
@@ -43,22 +42,16 @@ export async function leastPrivilege(env: E2eEnvironment, name: string): Promise
   const broker = new URL(env.rabbitmqUrl);
   const database = new URL(env.databaseUrl);
 
-  const dir = mkdtempSync(join(tmpdir(), 'lucy-e2e-definitions-'));
-  try {
-    const definitions = definitionsFromEnv(
-      {
-        RABBITMQ_VHOST: decodeURIComponent(broker.pathname.slice(1)) || '/',
-        RABBITMQ_USER_PREFIX: userPrefix,
-        ...Object.fromEntries(SERVICES.map((s) => [brokerPasswordVariable(s), passwords[s]])),
-      },
-      SERVICES,
-      'gateway',
-    );
-    writeFileSync(join(dir, 'definitions.json'), JSON.stringify(definitions));
-    await run('rabbitmqctl', ['import_definitions', join(dir, 'definitions.json')]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const definitions = definitionsFromEnv(
+    {
+      RABBITMQ_VHOST: decodeURIComponent(broker.pathname.slice(1)) || '/',
+      RABBITMQ_USER_PREFIX: userPrefix,
+      ...Object.fromEntries(SERVICES.map((s) => [brokerPasswordVariable(s), passwords[s]])),
+    },
+    SERVICES,
+    'gateway',
+  );
+  await importDefinitions(definitions);
   await run('sh', [join(ROOT, 'deploy', 'postgres', 'bootstrap.sh')], {
     env: {
       PATH: process.env.PATH,
@@ -72,24 +65,23 @@ export async function leastPrivilege(env: E2eEnvironment, name: string): Promise
     },
   });
 
-  const serviceEnv = Object.fromEntries(
-    SERVICES.map((s) => {
-      const amqp = new URL(broker);
-      amqp.username = userOf(s);
-      amqp.password = passwords[s]!;
-      const postgres = new URL(database);
-      postgres.username = roleOf(s);
-      postgres.password = passwords[s]!;
-      return [s, { RABBITMQ_URL: amqp.toString(), DATABASE_URL: postgres.toString() }];
-    }),
-  ) as LeastPrivilege['serviceEnv'];
+  const serviceEnv = {} as LeastPrivilege['serviceEnv'];
+  for (const s of SERVICES) {
+    const amqp = new URL(broker);
+    amqp.username = userOf(s);
+    amqp.password = passwords[s]!;
+    const postgres = new URL(database);
+    postgres.username = roleOf(s);
+    postgres.password = passwords[s]!;
+    serviceEnv[s] = { RABBITMQ_URL: amqp.toString(), DATABASE_URL: postgres.toString() };
+  }
 
   return {
     serviceEnv,
     userOf,
     roleOf,
     async dispose() {
-      for (const s of SERVICES) await run('rabbitmqctl', ['delete_user', userOf(s)]).catch(() => undefined);
+      for (const s of SERVICES) await rabbitmqctl('delete_user', userOf(s)).catch(() => undefined);
       // Their schemas go with them: the suite's database is made afresh at its next run anyway.
       const client = new pg.Client({ connectionString: env.databaseUrl });
       await client.connect();

@@ -2,12 +2,7 @@
 // writes), imported into a vhost of this suite's own with `rabbitmqctl import_definitions`: each service
 // runs its own queues with the transport itself, and is refused (403 ACCESS_REFUSED) everything else.
 import amqp, { type Channel } from 'amqplib';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   brokerPasswordVariable,
   definitionsFromEnv,
@@ -15,9 +10,9 @@ import {
   MessagingRuntime,
   PermanentError,
 } from '../src/index.js';
+import { importDefinitions, rabbitmqctl } from '@lucy/testing';
 import { log, Ping, RABBITMQ_URL, waitFor } from './support/harness.js';
 
-const run = promisify(execFile);
 const SERVICES = ['ingest-service', 'teams-service', 'moodle-service', 'mail-service', 'gateway'];
 const id = randomUUID().slice(0, 8);
 const vhost = `lucy-least-privilege-${id}`;
@@ -31,18 +26,6 @@ function urlOf(service: string): string {
   url.password = passwords[service]!;
   url.pathname = `/${encodeURIComponent(vhost)}`;
   return url.toString();
-}
-
-async function rabbitmqctl(...args: string[]): Promise<void> {
-  try {
-    await run('rabbitmqctl', args);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error('this suite loads the definitions with rabbitmqctl, which is not on this machine', {
-        cause: err,
-      });
-    throw err;
-  }
 }
 
 const runtimes: MessagingRuntime[] = [];
@@ -94,13 +77,7 @@ beforeAll(async () => {
     RABBITMQ_USER_PREFIX: prefix,
     ...Object.fromEntries(SERVICES.map((s) => [brokerPasswordVariable(s), passwords[s]])),
   };
-  const dir = mkdtempSync(join(tmpdir(), 'lucy-definitions-'));
-  try {
-    writeFileSync(join(dir, 'definitions.json'), JSON.stringify(definitionsFromEnv(env, SERVICES, 'gateway')));
-    await rabbitmqctl('import_definitions', join(dir, 'definitions.json'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await importDefinitions(definitionsFromEnv(env, SERVICES, 'gateway'));
   // Each service declares its own topology as its own user; teams-service parks what it cannot take.
   await startAs('teams-service', (rt) =>
     rt.handle(Ping, (p) => {
@@ -146,7 +123,7 @@ describe('broker users, one per service', () => {
     expect(await attempt('teams-service', (ch) => ch.get('teams-service.parked'))).toBe('allowed');
   });
 
-  it('refuses a service the exchanges it does not publish to: the commands, and the broker\'s own', async () => {
+  it("refuses a service the exchanges it does not publish to: the commands, and the broker's own", async () => {
     // Only the gateway sends commands: another service cannot order an enrolment or a SIAL pull.
     const command = (ch: Channel) => ch.publish('lucy.commands', 'moodle.enrolar.v1', Buffer.from('{}'));
     expect(await attempt('teams-service', command)).toMatch(REFUSED);
@@ -154,7 +131,9 @@ describe('broker users, one per service', () => {
     for (const exchange of ['amq.topic', 'amq.direct', 'amq.fanout', 'amq.headers'])
       expect(await attempt('teams-service', (ch) => ch.publish(exchange, 'x', Buffer.from('{}')))).toMatch(REFUSED);
     // Events it publishes; nor may it bind its own queue to an exchange of the broker's, to listen there.
-    expect(await attempt('teams-service', (ch) => ch.publish('lucy.events', 'x.v1', Buffer.from('{}')))).toBe('allowed');
+    expect(await attempt('teams-service', (ch) => ch.publish('lucy.events', 'x.v1', Buffer.from('{}')))).toBe(
+      'allowed',
+    );
     expect(await attempt('teams-service', (ch) => ch.bindQueue('teams-service', 'amq.topic', '#'))).toMatch(REFUSED);
   });
 

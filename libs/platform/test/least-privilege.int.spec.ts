@@ -137,7 +137,10 @@ describe('PostgreSQL roles, one per service', () => {
     } finally {
       await ds.destroy();
     }
-    const owner = await query(null, `SELECT tableowner FROM pg_tables WHERE schemaname = 'teams' AND tablename = 'cosa'`);
+    const owner = await query(
+      null,
+      `SELECT tableowner FROM pg_tables WHERE schemaname = 'teams' AND tablename = 'cosa'`,
+    );
     expect(owner.rows).toEqual([{ tableowner: `${prefix}teams` }]);
   });
 

@@ -7,3 +7,4 @@ export * from './throwaway.js';
 export * from './http-json.js';
 export * from './test-sandbox.js';
 export * from './configuracion.js';
+export * from './rabbitmqctl.js';

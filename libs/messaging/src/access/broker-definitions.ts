@@ -47,10 +47,7 @@ export interface BrokerPermissions {
  * commands and operates every service's parking queues: each service's queue and its control queue
  * (`<service>.control`, libs/resilience), as apps/gateway/src/dlq lists them.
  */
-export function servicePermissions(
-  service: string,
-  coordinator?: { services: readonly string[] },
-): BrokerPermissions {
+export function servicePermissions(service: string, coordinator?: { services: readonly string[] }): BrokerPermissions {
   const own = `${literal(service)}(\\..+)?`;
   const exchanges = [EXCHANGES.events, EXCHANGES.commands, EXCHANGES.unrouted].map(literal);
   const publishes = [EXCHANGES.events, ...(coordinator ? [EXCHANGES.commands] : [])].map(literal);
