@@ -30,6 +30,8 @@ beforeAll(async () => {
   stack = await startStack({
     portBase: 6080,
     varDir: join(ROOT, 'var', 'e2e-least-privilege'),
+    // Five services compiling on load at once: a busy machine takes more than the default minute.
+    readyTimeoutMs: 240_000,
     env: {
       REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/11`,
       RETRY_DELAYS_MS: '200,500,1000',
@@ -40,7 +42,7 @@ beforeAll(async () => {
       ...lp.serviceEnv,
     },
   });
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await stack?.stop();
