@@ -13,7 +13,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(ROOT, 'dist');
 
 /** Sources that run in production: the apps, the libs they use, the supervisor (tools/start, tools/stack). */
-const SOURCES = ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'tools/start.ts', 'tools/stack.ts'];
+const SOURCES = [
+  'apps/*/src/**/*.ts',
+  'libs/*/src/**/*.ts',
+  'tools/start.ts',
+  'tools/stack.ts',
+  // The broker's users, rendered where the image runs (README.md, "Least privilege").
+  'tools/rabbitmq-definitions.ts',
+];
 const NOT_SHIPPED = [/\.spec\.ts$/, /\.d\.ts$/, /^libs\/testing\//];
 /** Files read from disk at run time, next to the code that reads them. */
 const ASSETS = ['apps/gateway/src/dashboard/public', 'apps/mail-service/templates'];

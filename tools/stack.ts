@@ -108,6 +108,21 @@ export function adminTokenFile(varDir: string): string {
   return file;
 }
 
+/**
+ * A service's own broker user and database role (README.md, "Least privilege"): RABBITMQ_URL_<SERVICE> and
+ * DATABASE_URL_<SERVICE> (GATEWAY, INGEST_SERVICE, …) become its RABBITMQ_URL and DATABASE_URL. Unset, it
+ * takes the shared ones, and without those its defaults: guest and the postgres superuser, on this machine.
+ */
+export function ownCredentials(service: ServiceName, env: NodeJS.ProcessEnv): Record<string, string> {
+  const suffix = service.toUpperCase().replaceAll('-', '_');
+  const own: Record<string, string> = {};
+  for (const name of ['RABBITMQ_URL', 'DATABASE_URL']) {
+    const value = env[`${name}_${suffix}`];
+    if (value) own[name] = value;
+  }
+  return own;
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const varDir = resolve(opts.varDir ?? join(ROOT, 'var'));
   const logDir = join(varDir, 'log');
@@ -197,6 +212,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ...sandboxTargets,
         ...common,
         ...(perService[s] ?? {}),
+        ...ownCredentials(s, process.env),
         ...(s === 'gateway' ? { SERVICE_URLS: serviceUrls } : {}),
         PORT: String(port),
         ...(opts.serviceEnv?.[s] ?? {}),

@@ -28,3 +28,5 @@ export { MessagingTables1732000000000 } from './migrations/messaging-tables.migr
 export { MessagingLeases1764700000000 } from './migrations/messaging-leases.migration.js';
 export { parkedQueueName, retryQueueName } from './transport/topology.js';
 export * from './nest/index.js';
+export * from './access/broker-definitions.js';
+export { brokerPasswordVariable, definitionsFromEnv } from './access/definitions-from-env.js';

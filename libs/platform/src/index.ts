@@ -29,6 +29,7 @@ export { MetricsService } from './metrics/metrics.service.js';
 export {
   DatabaseModule,
   dataSourceOptions,
+  openServiceDataSource,
   RESERVED_CONNECTIONS,
   type DatabaseOptions,
 } from './persistence/database.module.js';

@@ -8,3 +8,4 @@ export * from './http-json.js';
 export * from './test-sandbox.js';
 export * from './configuracion.js';
 export * from './zip.js';
+export * from './rabbitmqctl.js';

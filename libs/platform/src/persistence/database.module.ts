@@ -30,19 +30,27 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: BaseConfig) => dataSourceOptions(config, options),
-          dataSourceFactory: async (opts) => {
-            const { url, schema } = opts as DataSourceOptions & { url: string; schema: string };
-            await ensureDatabase(url);
-            await ensureSchema(url, schema);
-            const dataSource = new DataSource(opts!);
-            await withAdvisoryLock(url, `lucy:migrations:${schema}`, () => dataSource.initialize());
-            return dataSource;
-          },
+          dataSourceFactory: (opts) => openServiceDataSource(opts as ServiceDataSourceOptions),
         }),
       ],
       exports: [TypeOrmModule],
     };
   }
+}
+
+type ServiceDataSourceOptions = DataSourceOptions & { url: string; schema: string };
+
+/**
+ * What DatabaseModule does before the service's first query: the database and the schema if missing, then
+ * the migrations, one replica at a time. Run as the service's own role (deploy/postgres/bootstrap.sh) or
+ * as a superuser alike.
+ */
+export async function openServiceDataSource(opts: ServiceDataSourceOptions): Promise<DataSource> {
+  await ensureDatabase(opts.url);
+  await ensureSchema(opts.url, opts.schema);
+  const dataSource = new DataSource(opts);
+  await withAdvisoryLock(opts.url, `lucy:migrations:${opts.schema}`, () => dataSource.initialize());
+  return dataSource;
 }
 
 /** Pool connections beyond DB_POOL_SIZE, kept for what must not wait behind the message handlers. */

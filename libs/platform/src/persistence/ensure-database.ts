@@ -28,11 +28,17 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** CREATE SCHEMA IF NOT EXISTS, tolerant of a parallel start doing the same. */
+/**
+ * Creates the schema if it is missing, tolerant of a parallel start doing the same. Asked first, not just
+ * CREATE SCHEMA IF NOT EXISTS: PostgreSQL checks the right to create schemas before it looks, and a
+ * service's own role (deploy/postgres/bootstrap.sh) owns its schema without that right on the database.
+ */
 export async function ensureSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (rowCount) return;
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).catch(ignoreAlreadyExists);
   } finally {
     await client.end();
