@@ -21,6 +21,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'artifacts', 'screenshots');
 const VAR_DIR = join(ROOT, 'var', 'e2e-dashboard');
 const POLL = { everyMs: 500, retryErrors: true };
+// Another copy of this suite (a second checkout) can run beside it on ports, a vhost and a database of
+// its own: E2E_DASHBOARD_PORT_BASE=<base> (the stack takes base+0..4 and base+10..16).
+const PORT_BASE = Number(process.env.E2E_DASHBOARD_PORT_BASE ?? 5300);
 
 let env: E2eEnvironment;
 let stack: Stack;
@@ -57,9 +60,9 @@ beforeAll(async () => {
     );
   }
   mkdirSync(SHOTS, { recursive: true });
-  env = await e2eEnvironment('dashboard');
+  env = await e2eEnvironment(PORT_BASE === 5300 ? 'dashboard' : `dashboard-${PORT_BASE}`);
   stack = await startStack({
-    portBase: 5300,
+    portBase: PORT_BASE,
     varDir: VAR_DIR,
     env: {
       RABBITMQ_URL: env.rabbitmqUrl,
@@ -69,7 +72,7 @@ beforeAll(async () => {
     },
     serviceEnv: {
       // The gateway finds each service's /health/ready by URL; the stack's defaults assume the 3000 layout.
-      gateway: { SWEEP_INTERVAL_MS: '1000', ...serviceUrls(5300) },
+      gateway: { SWEEP_INTERVAL_MS: '1000', ...serviceUrls(PORT_BASE) },
       // A breaker that opens on a few failed Graph calls — whatever successes the earlier steps left in its
       // window — and stays open until an operator resets it.
       'teams-service': {
@@ -174,6 +177,24 @@ describe('the dashboard, in a browser', () => {
     await lote.getByText(`Ingesta: ${alumnos.length} nuevos · 0 actualizados · 0 sin cambios · 0 inválidas`).waitFor();
     await shot('04-lote-100.png');
   }, 180_000);
+
+  it('draws the last hour on the Servicios page: students onboarded per minute and messages in queue, as SVG charts with their points', async () => {
+    await ir('Servicios');
+    const incorporaciones = page.locator('#grafico-incorporaciones svg');
+    // One point per minute of the hour, zero-filled; the students of the upload are in the last minutes.
+    await waitFor(async () => (await incorporaciones.locator('circle.punto').count()) === 60, 'the onboarding points', {
+      timeoutMs: 20_000,
+      everyMs: 500,
+    });
+    expect(await incorporaciones.locator('polyline.linea').getAttribute('points')).toMatch(/^(\S+,\S+ ){59}\S+,\S+$/);
+    const maximo = await incorporaciones.getAttribute('aria-label');
+    expect(Number(/máximo (\d+)/.exec(maximo ?? '')?.[1])).toBeGreaterThanOrEqual(1);
+    // The queues are sampled by the gateway at start and once a minute after: at least that first sample.
+    const colas = page.locator('#grafico-colas svg');
+    expect(await colas.locator('circle.punto').count()).toBeGreaterThanOrEqual(1);
+    expect(await colas.getAttribute('aria-label')).toMatch(/^Mensajes en cola \(todos los servicios\): [\d.]+ a las/);
+    await shot('04b-servicios-graficos.png');
+  }, 60_000);
 
   it("previews an upload's plan before anything changes, then confirms it and watches it apply", async () => {
     // One student of the first file with another surname (one the later steps do not look for by name), and one new.

@@ -96,6 +96,7 @@ import { WorkflowListaQueries } from './workflows/workflow-lista.queries.js';
 import { WorkflowQueries } from './workflows/workflow.queries.js';
 import { WorkflowService } from './workflows/workflow.service.js';
 import { WorkflowRepository } from './workflows/workflow.repository.js';
+import { WorkflowMetrics } from './workflows/workflow.metrics.js';
 import { CicloRepository } from './ciclo/ciclo.repository.js';
 import { CicloService } from './ciclo/ciclo.service.js';
 import { WorkflowsController } from './workflows/workflows.controller.js';
@@ -166,6 +167,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     AuditoriaRepository,
     WorkflowService,
     WorkflowRepository,
+    WorkflowMetrics,
     CicloRepository,
     CicloService,
     WorkflowQueries,

@@ -214,6 +214,10 @@ describe('teams-service applying upn and licenciaSku at run time', () => {
       rechazadas: { upn: expect.stringMatching(/^patron: must contain \{dni\}/) },
     });
     expect(runtime().get('upn')).toEqual({ patron: '{inicial}{apellido}.{dni}@{domain}', dominio: tenantDomain });
+    // ... and in /metrics, where the alert on a refused configuration reads it.
+    const metrics = await (await fetch(`${await teams.app.getUrl()}/metrics`)).text();
+    expect(metrics).toMatch(/^lucy_config_rejected_keys\{service="[^"]+"\} 1$/m);
+    expect(metrics).toMatch(new RegExp(`^lucy_config_version\\{service="[^"]+"\\} ${version}$`, 'm'));
 
     // The refused key keeps its value; the other key of the same change is applied.
     const evento = alumnoCreado();

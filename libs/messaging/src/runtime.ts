@@ -18,6 +18,7 @@ import { InboxStore } from './inbox/inbox.store.js';
 import { LeaseStore } from './lease/lease.store.js';
 import { MessagingMetrics } from './metrics.js';
 import type { MessagingOptions } from './options.js';
+import { registerOutboxMetrics } from './outbox/outbox.metrics.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { OutboxStore } from './outbox/outbox.store.js';
 import { chooseSqlPath, type SqlPath } from './persistence/sql-adapter.js';
@@ -75,6 +76,8 @@ export class MessagingRuntime {
           pollMs: opts.outboxPollMs,
           batchSize: opts.outboxBatchSize,
         });
+        const store = this.outboxStore;
+        if (deps.registry) registerOutboxMetrics(deps.registry, () => store.backlog());
       }
       this.dbGate = dbGateOf(deps.dataSource);
     } else if (opts.inbox || opts.outbox) {

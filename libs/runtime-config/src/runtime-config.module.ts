@@ -114,6 +114,16 @@ class RuntimeConfigLifecycle implements OnModuleInit, BeforeApplicationShutdown 
           this.set(rc.version);
         },
       });
+      // A refused key keeps its previous value, silently for the service: the alert on this is how an
+      // operator learns that the change they saved is not (all) in force.
+      new Gauge({
+        name: 'lucy_config_rejected_keys',
+        help: 'Keys of the runtime configuration this replica refused (their previous value stays in force)',
+        registers: [this.metrics.registry],
+        collect() {
+          this.set(Object.keys(rc.describe().rechazadas).length);
+        },
+      });
     }
   }
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { BEARER } from '../api/docs.setup.js';
 import { RequiresRole } from '../auth/roles.js';
 import { ConfiguracionApi } from '../configuracion/configuracion.schema.js';
+import { HistorialService, MINUTOS } from './historial.service.js';
 import { PanelService } from './panel.service.js';
 
 /** How often the stream sends the picture again. */
@@ -82,6 +83,23 @@ const Panel = z.object({
   servicios: z.array(Servicio),
 });
 
+const Historial = z.object({
+  at: z.string(),
+  incorporaciones: z
+    .array(z.object({ at: z.string(), alumnos: z.number().int() }))
+    .describe('one point per minute, oldest first: students whose onboarding finished completed that minute'),
+  colas: z
+    .array(
+      z.object({
+        at: z.string(),
+        porServicio: z.record(z.string(), z.number().int().nullable()),
+        enCola: z.number().int(),
+        aparcados: z.number().int(),
+      }),
+    )
+    .describe("this replica's samples, one a minute, oldest first: messages ready per service, and parked"),
+});
+
 const Borrador = z
   .object({ valores: z.unknown().describe('the configuration as PUT /api/v1/config would take it') })
   .strict();
@@ -94,7 +112,10 @@ const Validacion = z.object({
 @ApiBearerAuth(BEARER)
 @Controller('api/v1/panel')
 export class PanelController {
-  constructor(private readonly panel: PanelService) {}
+  constructor(
+    private readonly panel: PanelService,
+    private readonly historial: HistorialService,
+  ) {}
 
   @Get('servicios')
   @ApiOperation({
@@ -104,6 +125,15 @@ export class PanelController {
   @ApiOkResponse({ standardSchema: Panel })
   servicios() {
     return this.panel.actual();
+  }
+
+  @Get('historial')
+  @ApiOperation({
+    summary: `The last ${MINUTOS} minutes for the Servicios page's charts: students onboarded per minute (from the workflows, the same on every replica) and the messages waiting in each service's queues (sampled once a minute by this gateway replica since it started)`,
+  })
+  @ApiOkResponse({ standardSchema: Historial })
+  historialReciente() {
+    return this.historial.actual();
   }
 
   @Sse('eventos')

@@ -12,10 +12,13 @@ import type { GatewayConfig } from '../config.js';
 @Injectable()
 export class QueueProbe implements OnModuleDestroy {
   private conn?: Promise<ChannelModel>;
+  /** Set at shutdown: a question still in flight (the history's sample) must not open a new connection. */
+  private cerrado = false;
 
   constructor(@InjectConfig() private readonly config: GatewayConfig) {}
 
   private conexion(): Promise<ChannelModel> {
+    if (this.cerrado) return Promise.reject(new Error('queue probe closed: the gateway is shutting down'));
     this.conn ??= amqp
       .connect(this.config.RABBITMQ_URL, {
         clientProperties: { connection_name: `${this.config.SERVICE_NAME} queue-probe` },
@@ -50,6 +53,7 @@ export class QueueProbe implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.cerrado = true;
     const c = await this.conn?.catch(() => undefined);
     await c?.close().catch(() => undefined);
   }

@@ -151,6 +151,15 @@ export class OutboxStore {
     return row.n;
   }
 
+  /** The unsent rows and the age of the oldest (outbox.metrics.ts). */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
+         FROM ${this.table} WHERE published_at IS NULL`,
+    );
+    return { pending: row.n, oldestAgeSeconds: Math.max(0, Number(row.age)) };
+  }
+
   /** Sent rows are kept a while for inspection, then removed. */
   async prune(olderThanMs: number): Promise<void> {
     await this.dataSource.query(

@@ -32,9 +32,12 @@ export function reemplazar(el, ...hijos) {
 // on a machine set to UTC reads the same times as the staff on campus and the scheduled pull.
 let FECHA = new Intl.DateTimeFormat('es-AR', { dateStyle: 'short', timeStyle: 'medium' });
 export const fecha = (iso) => (iso ? FECHA.format(new Date(iso)) : '—');
+let HORA = new Intl.DateTimeFormat('es-AR', { hour: '2-digit', minute: '2-digit' });
+export const hora = (iso) => (iso ? HORA.format(new Date(iso)) : '—');
 export function usarZonaHoraria(timeZone) {
   try {
     FECHA = new Intl.DateTimeFormat('es-AR', { dateStyle: 'short', timeStyle: 'medium', timeZone });
+    HORA = new Intl.DateTimeFormat('es-AR', { hour: '2-digit', minute: '2-digit', timeZone });
   } catch {
     /* a zone this browser does not know: keep the browser's */
   }

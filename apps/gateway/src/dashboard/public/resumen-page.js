@@ -1,8 +1,9 @@
 // Every service at a glance: up or down, queue depth, parked messages, breakers, rate use, throughput,
 // last error, and a warning when it is not on the current configuration or refused a key of it. Live:
-// redrawn on every event of the stream.
+// redrawn on every event of the stream. Above it, the last hour as two small charts (grafico.js).
 import { api } from './api.js';
 import { avisosConfiguracion, rechazadasDe, versionAplicada } from './configuracion-servicio.js';
+import { graficoLinea } from './grafico.js';
 import {
   ESTADO_BREAKER,
   ESTADO_SERVICIO,
@@ -19,7 +20,8 @@ import {
 export default async function resumen(main, { panel, avisar }) {
   const hora = h('p', { class: 'ayuda', id: 'hora-panel' }, 'Esperando datos…');
   const tabla = h('div', { id: 'tabla-servicios' });
-  main.append(h('h1', {}, 'Servicios'), hora, tabla);
+  const graficos = h('div', { class: 'graficos', id: 'graficos-servicios' });
+  main.append(h('h1', {}, 'Servicios'), hora, h('h2', {}, 'La última hora'), graficos, tabla);
 
   const pintar = (p) => {
     reemplazar(hora, `Actualizado: ${fecha(p.at)} (se actualiza solo cada pocos segundos)`);
@@ -30,7 +32,34 @@ export default async function resumen(main, { panel, avisar }) {
   document.addEventListener('lucy:panel', alPanel);
   if (panel()) pintar(panel());
   else api('/panel/servicios').then(pintar, (err) => avisar(err.message, 'error'));
-  return () => document.removeEventListener('lucy:panel', alPanel);
+  // The charts' figures change once a minute (the gateway samples the queues that often): read them as
+  // often, not on every event of the live stream.
+  const historial = () =>
+    api('/panel/historial').then(
+      (hh) => siCambio(graficos, hh, (el, d) => reemplazar(el, ...graficosDe(d))),
+      (err) => avisar(err.message, 'error'),
+    );
+  void historial();
+  const cadaMinuto = setInterval(historial, 60_000);
+  return () => {
+    clearInterval(cadaMinuto);
+    document.removeEventListener('lucy:panel', alPanel);
+  };
+}
+
+function graficosDe(hh) {
+  return [
+    graficoLinea({
+      id: 'grafico-incorporaciones',
+      titulo: 'Alumnos incorporados por minuto',
+      puntos: hh.incorporaciones.map((p) => ({ at: p.at, valor: p.alumnos })),
+    }),
+    graficoLinea({
+      id: 'grafico-colas',
+      titulo: 'Mensajes en cola (todos los servicios)',
+      puntos: hh.colas.map((m) => ({ at: m.at, valor: m.enCola })),
+    }),
+  ];
 }
 
 function tablaServicios(servicios, version) {
