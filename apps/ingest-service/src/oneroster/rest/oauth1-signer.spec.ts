@@ -40,39 +40,20 @@ describe('oauth1Authorization', () => {
   it('changes with the query, the time and the nonce', () => {
     const other = new URL(url);
     other.searchParams.set('offset', '100');
-    const sig = (h: string) => parse(h).oauth_signature;
-    expect(
-      sig(
+    const sig = (u: URL, at: number, nonce: string) =>
+      parse(
         oauth1Authorization(
           'GET',
-          other,
+          u,
           cred,
-          () => 1_800_000_000_123,
-          () => 'abc',
+          () => at,
+          () => nonce,
         ),
-      ),
-    ).not.toBe(sig(header));
-    expect(
-      sig(
-        oauth1Authorization(
-          'GET',
-          url,
-          cred,
-          () => 1_800_000_001_000,
-          () => 'abc',
-        ),
-      ),
-    ).not.toBe(sig(header));
-    expect(
-      sig(
-        oauth1Authorization(
-          'GET',
-          url,
-          cred,
-          () => 1_800_000_000_123,
-          () => 'abd',
-        ),
-      ),
-    ).not.toBe(sig(header));
+      ).oauth_signature;
+    const same = sig(url, 1_800_000_000_123, 'abc');
+    expect(same).toBe(parse(header).oauth_signature);
+    expect(sig(other, 1_800_000_000_123, 'abc')).not.toBe(same);
+    expect(sig(url, 1_800_000_001_000, 'abc')).not.toBe(same);
+    expect(sig(url, 1_800_000_000_123, 'abd')).not.toBe(same);
   });
 });
