@@ -51,6 +51,11 @@ describe('OneRosterRestClient', () => {
     expect(primera.modo).toBe('completa');
     expect(primera.alumnos.map((a) => a.sourcedId).sort()).toEqual(students.map((s) => s.sourcedId).sort());
     expect(primera.clases).toHaveLength(roster().classes.length);
+    expect(primera.cursos.map((x) => x.sourcedId).sort()).toEqual(
+      roster()
+        .courses.map((x) => x.sourcedId)
+        .sort(),
+    );
     expect(primera.inscripciones).toHaveLength(roster().enrollments.length);
     expect(requests('students')).toBe(Math.ceil(students.length / 7));
     expect(requests('enrollments')).toBe(Math.ceil(roster().enrollments.length / 7));
@@ -70,6 +75,7 @@ describe('OneRosterRestClient', () => {
     );
     expect(segunda.alumnos.find((x) => x.sourcedId === a!.sourcedId)).toMatchObject({ email: 'otro@gmail.com' });
     expect(segunda.clases).toEqual([]);
+    expect(segunda.cursos).toEqual([]);
     expect(segunda.inscripciones.length).toBeGreaterThan(0);
     expect(segunda.inscripciones.every((e) => e.status === 'tobedeleted')).toBe(true);
     // One page each: the server was asked for changes only.

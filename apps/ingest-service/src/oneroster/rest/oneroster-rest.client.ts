@@ -1,5 +1,5 @@
-// A OneRoster 1.1 REST server as a source (IMS OneRoster 1.1, REST binding): GET /students, /classes
-// and /enrollments under /ims/oneroster/v1p1, each paged with limit/offset until X-Total-Count is read
+// A OneRoster 1.1 REST server as a source (IMS OneRoster 1.1, REST binding): GET /students, /classes,
+// /courses and /enrollments under /ims/oneroster/v1p1, each paged with limit/offset until X-Total-Count is read
 // (following the Link header's rel="next" when the server sends one), and, after a first full read,
 // only what changed: filter=dateLastModified>'<instant>'. Requests are signed with OAuth 1.0a
 // HMAC-SHA256 (1.1's requirement) or carry an OAuth 2 client-credentials bearer token (what 1.2 servers
@@ -15,6 +15,7 @@ import { OAuth2Token, type OAuth2Credentials } from './oauth2-token.js';
 import { oneRosterError } from './oneroster-rest.errors.js';
 import {
   type ClaseOneRoster,
+  type CursoOneRoster,
   type InscripcionOneRoster,
   type UsuarioOneRoster,
   ENVELOPES,
@@ -40,6 +41,8 @@ export const ONEROSTER_PATH = '/ims/oneroster/v1p1';
 export interface LecturaOneRoster {
   alumnos: UsuarioOneRoster[];
   clases: ClaseOneRoster[];
+  /** The classes' courses (their courseCode places a class in Moodle). */
+  cursos: CursoOneRoster[];
   inscripciones: InscripcionOneRoster[];
   /** Full (no filter) or only changes since `desde`. */
   modo: 'completa' | 'cambios';
@@ -52,6 +55,7 @@ type Coleccion = keyof typeof ENVELOPES;
 interface Registros {
   students: UsuarioOneRoster;
   classes: ClaseOneRoster;
+  courses: CursoOneRoster;
   enrollments: InscripcionOneRoster;
 }
 
@@ -74,13 +78,14 @@ export class OneRosterRestClient {
     if (opts.auth.kind === 'oauth2') this.token = new OAuth2Token(opts.auth, opts.timeoutMs ?? 30_000, now);
   }
 
-  /** Students, classes and enrollments: all of them, or (with `desde`) those changed after it. */
+  /** Students, classes, courses and enrollments: all of them, or (with `desde`) those changed after it. */
   async leer(desde?: Date): Promise<LecturaOneRoster> {
     const marca = new Date(this.now());
     const alumnos = await this.listar('students', desde);
     const clases = await this.listar('classes', desde);
+    const cursos = await this.listar('courses', desde);
     const inscripciones = await this.listar('enrollments', desde);
-    return { alumnos, clases, inscripciones, modo: desde ? 'cambios' : 'completa', marca };
+    return { alumnos, clases, cursos, inscripciones, modo: desde ? 'cambios' : 'completa', marca };
   }
 
   async listar<C extends Coleccion>(coleccion: C, desde?: Date): Promise<Registros[C][]> {

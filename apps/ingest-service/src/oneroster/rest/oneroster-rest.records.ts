@@ -1,4 +1,5 @@
-// The OneRoster 1.1 objects the source reads (IMS OneRoster 1.1, Data Model: User, Class, Enrollment),
+// The OneRoster 1.1 objects the source reads (IMS OneRoster 1.1, Data Model: User, Class, Course,
+// Enrollment),
 // validated for what the mapping relies on and otherwise passed through as sent. Servers differ in
 // small ways the specification allows or tolerates: enabledUser as a boolean or the text "true"/"false",
 // optional fields absent or null, and an object with status tobedeleted sent as a bare stub (sourcedId,
@@ -64,6 +65,16 @@ const Clase = z.looseObject({
 export const ClaseOneRoster = oBaja(Clase);
 export type ClaseOneRoster = z.infer<typeof ClaseOneRoster>;
 
+// A class's course says its courseCode: what a map from course code to Moodle shortname reads.
+const Curso = z.looseObject({
+  ...Base,
+  title: z.string(),
+  courseCode: texto,
+  org: GuidRef.nullish().transform((v) => v ?? undefined),
+});
+export const CursoOneRoster = oBaja(Curso);
+export type CursoOneRoster = z.infer<typeof CursoOneRoster>;
+
 const Inscripcion = z.looseObject({
   ...Base,
   user: GuidRef,
@@ -81,5 +92,6 @@ export type InscripcionOneRoster = z.infer<typeof InscripcionOneRoster>;
 export const ENVELOPES = {
   students: { envelope: 'users', item: UsuarioOneRoster },
   classes: { envelope: 'classes', item: ClaseOneRoster },
+  courses: { envelope: 'courses', item: CursoOneRoster },
   enrollments: { envelope: 'enrollments', item: InscripcionOneRoster },
 } as const;
