@@ -130,7 +130,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const base = opts.portBase;
   const svcPort = (s: ServiceName) => (base ?? 3000) + PORT_OFFSETS[s];
   // Without a base, the sandbox's own default ports (apps/sandbox/README.md), which are also the services'
-  // defaults and what the READMEs show; with one (tests, chaos runs), seven ports from base + 10.
+  // defaults and what the READMEs show; with one (tests, chaos runs), eight ports from base + 10.
   const sb = base === undefined ? 4000 : base + 10;
   const sandboxPorts =
     base === undefined
@@ -142,6 +142,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SANDBOX_SIAL_PORT: 4030,
           SANDBOX_SMTP_PORT: 2525,
           SANDBOX_MAILBOX_PORT: 4040,
+          SANDBOX_ONEROSTER_PORT: 4050,
         }
       : {
           SANDBOX_ADMIN_PORT: sb,
@@ -151,6 +152,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SANDBOX_SIAL_PORT: sb + 4,
           SANDBOX_SMTP_PORT: sb + 5,
           SANDBOX_MAILBOX_PORT: sb + 6,
+          SANDBOX_ONEROSTER_PORT: sb + 7,
         };
   const sandboxDir = join(varDir, 'sandbox');
   const common: Record<string, string> = { ...(opts.env ?? {}) };

@@ -76,7 +76,7 @@ async function main(): Promise<number> {
 
   env = await chaosEnvironment(o);
   rmSync(logDir, { recursive: true, force: true }); // this run's logs only (the stack appends)
-  log(`own vhost ${o.vhost}, database ${o.database}, Redis db ${o.redisDb}, ports ${o.portBase}–${o.portBase + 16}`);
+  log(`own vhost ${o.vhost}, database ${o.database}, Redis db ${o.redisDb}, ports ${o.portBase}–${o.portBase + 17}`);
   const overrides = envOverrides(o.env);
   stack = await startStack({
     portBase: o.portBase,

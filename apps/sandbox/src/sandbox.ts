@@ -1,4 +1,4 @@
-// startSandbox(): every stand-in in one process — identity + Graph (HTTPS), Moodle WS, SIAL, SMTP and
+// startSandbox(): every stand-in in one process — identity + Graph (HTTPS), Moodle WS, SIAL, OneRoster, SMTP and
 // its inbox API — sharing one SandboxContext (fault knobs, counters), plus the admin API. main.ts runs
 // it on the fixed ports; tests and the e2e suite run it in-process on ephemeral ports (port 0).
 import express from 'express';
@@ -10,6 +10,8 @@ import { type GraphStandIn, graphAdminRouter, startGraphStandIn } from './graph/
 import { type Listening, listen } from './http.js';
 import { type Logger, jsonLogger } from './log.js';
 import { MoodleStore, moodleAdminRouter, moodleApp, moodleSeedFromEnv } from './moodle/index.js';
+import { OneRosterStore, oneRosterAdminRouter, oneRosterApp, oneRosterConfigFromEnv } from './oneroster/index.js';
+import type { OneRosterConfig } from './oneroster/oneroster.store.js';
 import { SialStore, sialAdminRouter, sialApp, sialConfigFromEnv } from './sial/index.js';
 import type { SialConfig } from './sial/sial.store.js';
 import { type Mailbox, type SmtpKnobs, smtpKnobsFromEnv, startSmtpStandIn } from './smtp/index.js';
@@ -20,6 +22,7 @@ export interface SandboxPorts {
   graph: number;
   moodle: number;
   sial: number;
+  oneroster: number;
   smtp: number;
   mailbox: number;
 }
@@ -30,6 +33,7 @@ export const DEFAULT_PORTS: SandboxPorts = {
   graph: 4011,
   moodle: 4020,
   sial: 4030,
+  oneroster: 4050,
   smtp: 2525,
   mailbox: 4040,
 };
@@ -49,17 +53,27 @@ export interface SandboxOptions {
   graph?: boolean;
   moodle?: ConstructorParameters<typeof MoodleStore>[0];
   sial?: Partial<SialConfig>;
+  oneroster?: Partial<OneRosterConfig>;
   smtp?: { user?: string; password?: string; knobs?: Partial<SmtpKnobs> };
 }
 
 export interface RunningSandbox {
-  urls: { admin: string; identity?: string; graph?: string; moodle: string; sial: string; mailbox: string };
+  urls: {
+    admin: string;
+    identity?: string;
+    graph?: string;
+    moodle: string;
+    sial: string;
+    oneroster: string;
+    mailbox: string;
+  };
   smtp: { host: string; port: number };
   /** PEM of the local CA that signed the identity/Graph certificates (undefined without Graph). */
   caFile?: string;
   ctx: SandboxContext;
   moodle: MoodleStore;
   sial: SialStore;
+  oneroster: OneRosterStore;
   mailbox: Mailbox;
   graph?: GraphStandIn;
   close(): Promise<void>;
@@ -70,13 +84,14 @@ const envPort = (env: NodeJS.ProcessEnv, name: string): number | undefined =>
 
 export function portsFrom(env: NodeJS.ProcessEnv, opts: SandboxOptions): SandboxPorts {
   if (opts.ephemeral)
-    return { admin: 0, identity: 0, graph: 0, moodle: 0, sial: 0, smtp: 0, mailbox: 0, ...opts.ports };
+    return { admin: 0, identity: 0, graph: 0, moodle: 0, sial: 0, oneroster: 0, smtp: 0, mailbox: 0, ...opts.ports };
   return {
     admin: opts.ports?.admin ?? envPort(env, 'SANDBOX_ADMIN_PORT') ?? DEFAULT_PORTS.admin,
     identity: opts.ports?.identity ?? envPort(env, 'SANDBOX_IDENTITY_PORT') ?? DEFAULT_PORTS.identity,
     graph: opts.ports?.graph ?? envPort(env, 'SANDBOX_GRAPH_PORT') ?? DEFAULT_PORTS.graph,
     moodle: opts.ports?.moodle ?? envPort(env, 'SANDBOX_MOODLE_PORT') ?? DEFAULT_PORTS.moodle,
     sial: opts.ports?.sial ?? envPort(env, 'SANDBOX_SIAL_PORT') ?? DEFAULT_PORTS.sial,
+    oneroster: opts.ports?.oneroster ?? envPort(env, 'SANDBOX_ONEROSTER_PORT') ?? DEFAULT_PORTS.oneroster,
     smtp: opts.ports?.smtp ?? envPort(env, 'SANDBOX_SMTP_PORT') ?? DEFAULT_PORTS.smtp,
     mailbox: opts.ports?.mailbox ?? envPort(env, 'SANDBOX_MAILBOX_PORT') ?? DEFAULT_PORTS.mailbox,
   };
@@ -116,6 +131,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     const sialHttp = await listen(sialApp(ctx, sial, log), host, ports.sial);
     closers.push(sialHttp.close);
 
+    const oneRosterInitial = { ...oneRosterConfigFromEnv(env), ...opts.oneroster };
+    const oneroster = new OneRosterStore(oneRosterInitial);
+    const oneRosterHttp = await listen(oneRosterApp(ctx, oneroster, log), host, ports.oneroster);
+    closers.push(oneRosterHttp.close);
+
     const smtp = await startSmtpStandIn(
       ctx,
       {
@@ -138,6 +158,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       graph: graph?.graphUrl,
       moodle: moodleHttp.url,
       sial: sialHttp.url,
+      oneroster: oneRosterHttp.url,
       mailbox: smtp.mailboxUrl,
     });
     const app = express();
@@ -148,6 +169,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         {
           moodle: moodleAdminRouter(moodle),
           sial: sialAdminRouter(sial, sialInitial),
+          oneroster: oneRosterAdminRouter(oneroster, oneRosterInitial),
           smtp: smtp.adminRouter(),
           graph: graph ? graphAdminRouter(graph.store) : undefined,
         },
@@ -168,6 +190,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       ctx,
       moodle,
       sial,
+      oneroster,
       mailbox: smtp.mailbox,
       graph,
       close: closeAll,

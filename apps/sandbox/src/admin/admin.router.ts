@@ -9,6 +9,7 @@ import { FaultTargets, type FaultTarget } from '../faults/index.js';
 export interface AdminMounts {
   moodle?: Router;
   sial?: Router;
+  oneroster?: Router;
   smtp?: Router;
   graph?: Router;
 }
@@ -84,6 +85,7 @@ export function adminRouter(ctx: SandboxContext, mounts: AdminMounts, health: ()
 
   if (mounts.moodle) r.use('/_admin/moodle', mounts.moodle);
   if (mounts.sial) r.use('/_admin/sial', mounts.sial);
+  if (mounts.oneroster) r.use('/_admin/oneroster', mounts.oneroster);
   if (mounts.smtp) r.use('/_admin/smtp', mounts.smtp);
   if (mounts.graph) r.use('/_admin/graph', mounts.graph);
 

@@ -3,7 +3,7 @@
 // admin API (see admin.router.ts).
 import { z } from 'zod';
 
-export const FaultTargets = ['graph', 'identity', 'moodle', 'sial', 'smtp'] as const;
+export const FaultTargets = ['graph', 'identity', 'moodle', 'sial', 'smtp', 'oneroster'] as const;
 export type FaultTarget = (typeof FaultTargets)[number];
 
 export const FaultKnobsSchema = z
