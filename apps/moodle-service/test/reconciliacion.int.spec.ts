@@ -149,9 +149,11 @@ describe('moodle-service reconciles the registry with Moodle', () => {
     return diferencias;
   }
   const writes = () => sandbox.moodle.calls.filter((c) => !/_get_/.test(c.wsfunction)).length;
+  const lookups = () => sandbox.moodle.calls.filter((c) => c.wsfunction === 'core_user_get_users_by_field').length;
 
   it('finds only the student enrolled in Lucy’s course by someone else (the teacher is not counted)', async () => {
     const antes = writes();
+    const buscados = lookups();
     expect(await reconciliar()).toEqual([
       {
         alumnoId: null,
@@ -165,13 +167,18 @@ describe('moodle-service reconciles the registry with Moodle', () => {
     expect(writes()).toBe(antes);
     const pedidas = sandbox.moodle.calls.filter((c) => c.wsfunction === 'core_enrol_get_enrolled_users');
     expect(pedidas.length).toBeGreaterThanOrEqual(2); // one page per course of Lucy's
+    // Every recorded user was listed in a course: none is looked up on its own.
+    expect(lookups()).toBe(buscados);
   });
 
   it('reports a removed enrolment and a deleted user by kind', async () => {
     const [a, b] = esperados;
     sandbox.moodle.removeEnrolment(courseId('ING-2027-MATE'), a.moodleUserId);
     sandbox.moodle.user(b.moodleUserId)!.deleted = true;
+    const buscados = lookups();
     const diferencias = await reconciliar();
+    // Only the user no course listed any more is looked up (and Moodle does not return it).
+    expect(lookups()).toBe(buscados + 1);
     const por = (tipo: string) => diferencias.filter((d) => d.tipo === tipo);
     expect(por('inscripcion_faltante')).toEqual([
       expect.objectContaining({

@@ -17,10 +17,13 @@ const USUARIOS_POR_LLAMADA = 100;
 const ENROLADOS_POR_PAGINA = 200;
 
 /**
- * The Moodle side of a reconciliation: the users Lucy recorded, looked up by id in batches
- * (core_user_get_users_by_field: a deleted user is not returned), and everyone enrolled in each of Lucy's
- * courses, page by page (core_enrol_get_enrolled_users with limitfrom / limitnumber). Each call takes its
- * slot of the shared Moodle rate when it is made, with no transaction open. Nothing is written to Moodle.
+ * The Moodle side of a reconciliation: everyone enrolled in each of Lucy's courses, page by page
+ * (core_enrol_get_enrolled_users with limitfrom / limitnumber), then the users Lucy recorded that no course
+ * listed, looked up by id in batches (core_user_get_users_by_field). Neither function returns a deleted
+ * user (enrollib's get_enrolled_sql and the lookup both require u.deleted = 0), so a user seen in a course
+ * exists and is not asked for again: a student body enrolled in Lucy's courses costs the course pages only.
+ * Each call takes its slot of the shared Moodle rate when it is made, with no transaction open. Nothing is
+ * written to Moodle.
  */
 @Handler(ReconciliarMoodle, {
   transaction: 'own',
@@ -41,12 +44,14 @@ export class ReconciliarMoodleHandler {
     const { usuarios, inscripciones } = await ctx.transaction((m) => this.registro.leer(m));
     const alumnos = cmd.alumnos.map((a) => a.alumnoId);
     const esperados = new Set(alumnos);
-    const ids = [...new Set(usuarios.filter((u) => esperados.has(u.alumnoId)).map((u) => u.moodleUserId))];
-    const existentes = new Set<number>();
-    for (let i = 0; i < ids.length; i += USUARIOS_POR_LLAMADA)
-      for (const u of await this.moodle.usuariosPor('id', ids.slice(i, i + USUARIOS_POR_LLAMADA))) existentes.add(u.id);
     const enrolados = new Map<number, Enrolado[]>();
     for (const curso of cursosDeLucy(inscripciones).keys()) enrolados.set(curso, await this.enrolados(curso));
+    const existentes = new Set([...enrolados.values()].flatMap((gente) => gente.map((g) => g.userId)));
+    const ids = [...new Set(usuarios.filter((u) => esperados.has(u.alumnoId)).map((u) => u.moodleUserId))].filter(
+      (id) => !existentes.has(id),
+    );
+    for (let i = 0; i < ids.length; i += USUARIOS_POR_LLAMADA)
+      for (const u of await this.moodle.usuariosPor('id', ids.slice(i, i + USUARIOS_POR_LLAMADA))) existentes.add(u.id);
     const diferencias = compararMoodle({
       alumnos,
       usuarios,

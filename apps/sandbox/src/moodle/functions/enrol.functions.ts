@@ -44,7 +44,7 @@ export const getEnrolledUsers: WsFunction = {
     const fields = opts.userfields ? new Set(opts.userfields.split(',').map((f) => f.trim())) : null;
     let rows = store
       .enrolments({ courseid: course.id })
-      .map((e) => ({ e, u: store.user(e.userid)! }))
+      .map((e) => ({ e, u: store.peekUser(e.userid)! }))
       .filter(
         ({ e, u }) =>
           !u.deleted && (!onlyActive || (e.status === 0 && !u.suspended)) && (!onlySuspended || e.status === 1),

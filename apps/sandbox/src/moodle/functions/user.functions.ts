@@ -173,9 +173,10 @@ export const getUsersByField: WsFunction = {
       if (!same) throw invalidParameter(`The field '${field}' value is invalid: ${v}(cleaned value: ${c})`);
       return c;
     });
+    const wanted = new Set(cleaned.map(String));
     return call.store
       .users()
-      .filter((u) => !u.deleted && cleaned.some((c) => String(u[field as keyof MoodleUser]) === String(c)))
+      .filter((u) => !u.deleted && wanted.has(String(u[field as keyof MoodleUser])))
       .filter((u) => String(u[field as keyof MoodleUser]) !== '')
       .sort((a, b) => a.id - b.id)
       .map((u) => userDetails(u, call.store));
