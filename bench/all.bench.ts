@@ -1,10 +1,10 @@
 // npm run bench — every benchmark, one after another (each on 127.0.0.1 only, each stopping by itself), then
 // one table: figure, value, goal, met. Each bench prints its own tables as it goes and a last JSON line,
-// which is what this reads. About 30 minutes on 2 cores (bench:pipeline's 10,000 students take most).
-// BENCH_ONLY=messaging,footprint,latency,gateway,pipeline,ratelimit picks some.
+// which is what this reads. About 35 minutes on 2 cores (bench:pipeline's 10,000 students take most).
+// BENCH_ONLY=messaging,footprint,latency,gateway,pipeline,ratelimit,reconciliacion picks some.
 import { spawn } from 'node:child_process';
 
-const BENCHES = ['messaging', 'footprint', 'latency', 'gateway', 'pipeline', 'ratelimit'] as const;
+const BENCHES = ['messaging', 'footprint', 'latency', 'gateway', 'pipeline', 'ratelimit', 'reconciliacion'] as const;
 type Bench = (typeof BENCHES)[number];
 const only = (process.env.BENCH_ONLY ?? BENCHES.join(','))
   .split(',')
@@ -122,6 +122,14 @@ const rows: Record<Bench, (r: any) => Row[]> = {
       });
     return out;
   },
+  reconciliacion: (r) => [
+    {
+      figure: `${r.students.toLocaleString('en')} students reconciled`,
+      value: `${r.seconds.toFixed(1)} s (${r.graph.deltaPages} Graph pages, ${r.moodle.calls} Moodle calls)`,
+      goal: 'within the Graph read budget of a medium tenant',
+      met: r.graph.throttled === 0 && r.withinBudget,
+    },
+  ],
 };
 
 const table: Row[] = [];

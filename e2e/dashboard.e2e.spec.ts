@@ -2,9 +2,10 @@
 // separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
 // 100 %, preview an upload's plan and confirm it, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
 // configuration through its form and watch every service apply it, keep an edit through a conflict, give
-// a key back to the services' environment, keep the academic calendar and follow the scheduled jobs; as an
-// operator, reconcile after Moodle drifted (the report, filtered; the repair previewed, then started) and
-// simulate a retention run; as a viewer, read both reports with no button that acts.
+// a key back to the services' environment, set the operators' alerts, keep the academic calendar and
+// follow the scheduled jobs; as an operator, reconcile after Moodle drifted (the report, filtered; the
+// repair previewed, then started) and simulate a retention run; as a viewer, read both reports with no
+// button that acts.
 // Each step saves a screenshot under artifacts/screenshots/ (CI keeps them).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -504,6 +505,57 @@ describe('the dashboard, in a browser', () => {
       'ingest-service back on its environment for loteTamano',
       { ...POLL, timeoutMs: 30_000 },
     );
+  }, 60_000);
+
+  it("sets the operators' alerts through the form: a bad address and an unknown variable refused beside their fields, then recipients, threshold and template saved", async () => {
+    await ir('Configuración');
+    const destinatarios = page.getByLabel('Destinatarios de las alertas');
+    await waitFor(async () => (await page.getByLabel('Umbral de diferencias').inputValue()) !== '', 'the form loaded', {
+      timeoutMs: 10_000,
+      everyMs: 200,
+    });
+    const antes = await gw.get<{ version: number }>('/config');
+    await destinatarios.fill('sistemas@unrc.edu.ar\nguardia');
+    await page.getByLabel('Umbral de diferencias').fill('10');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    // Refused by the form itself: nothing reaches the gateway.
+    await page
+      .locator('[data-campo="alertas.destinatarios"] .error-campo')
+      .getByText('«guardia» no es una dirección de correo')
+      .waitFor();
+    expect(await destinatarios.getAttribute('aria-invalid')).toBe('true');
+
+    await destinatarios.fill('sistemas@unrc.edu.ar\nguardia@unrc.edu.ar');
+    await page.getByLabel('Usar la plantilla de alertas incluida en el servicio de correo').uncheck();
+    const cuerpo = page.getByLabel('Cuerpo de la alerta');
+    expect(await cuerpo.inputValue()).toContain('{titulo}'); // the model to start from
+    await page.getByLabel('Asunto de la alerta').fill('[Lucy] {tipo}: {titulo}');
+    await cuerpo.fill('{titulo}\nDiferencias: {diferencias} (umbral {umbral})\n{{password}}');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    // Refused by the gateway: its message beside the body.
+    await page
+      .locator('[data-campo="alertas.plantilla.cuerpo"] .error-campo')
+      .getByText('usa variables desconocidas: password')
+      .waitFor();
+    expect(await cuerpo.getAttribute('aria-invalid')).toBe('true');
+    expect((await gw.get<{ version: number }>('/config')).version).toBe(antes.version);
+    await shot('13b-configuracion-alertas-rechazada.png');
+
+    await cuerpo.fill('{titulo}\nDiferencias: {diferencias} (umbral {umbral})\n{detalle}');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await page.getByText(`Guardada la versión ${antes.version + 1} (cambió: alertas)`).waitFor();
+    const guardada = await gw.get<{ valores: { alertas: unknown }; fijadas: string[] }>('/config');
+    expect(guardada.valores.alertas).toEqual({
+      destinatarios: ['sistemas@unrc.edu.ar', 'guardia@unrc.edu.ar'],
+      umbralDiferencias: 10,
+      plantilla: {
+        asunto: '[Lucy] {tipo}: {titulo}',
+        cuerpo: '{titulo}\nDiferencias: {diferencias} (umbral {umbral})\n{detalle}',
+      },
+    });
+    expect(guardada.fijadas).toContain('alertas');
+    await page.locator('.clave-estado[data-clave="alertas"][data-fijada="true"]').waitFor();
+    await shot('13c-configuracion-alertas.png');
   }, 60_000);
 
   it('keeps the academic calendar (a holiday added, a broken CSV refused with its line, a good one imported) and shows the scheduled jobs: next runs with the holiday skipped, run now, history', async () => {

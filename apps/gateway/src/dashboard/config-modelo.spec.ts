@@ -1,3 +1,4 @@
+import { AjustesAlertas, VARIABLES_ALERTA as DEL_CONTRATO } from '@lucy/contracts';
 import { NO_SE_SUELTAN as EN_EL_GATEWAY } from '../configuracion/fijadas.js';
 import {
   cambiosEntre,
@@ -5,10 +6,13 @@ import {
   estadoAplicacion,
   filasACursos,
   fusionar,
+  leerDestinatarios,
+  MAX_DESTINATARIOS,
   NO_SE_SUELTAN,
   resumenVersion,
   ubicarProblemas,
   upnDeEjemplo,
+  VARIABLES_ALERTA,
 } from './public/config-modelo.js';
 
 describe("the configuration editor's logic", () => {
@@ -144,5 +148,32 @@ describe("the configuration editor's logic", () => {
 
   it('offers "Volver al entorno" for exactly the keys the gateway gives back', () => {
     expect([...NO_SE_SUELTAN].sort()).toEqual(Object.keys(EN_EL_GATEWAY).sort());
+  });
+
+  it('reads the alert recipients one per line (or comma-separated), once each, and names what the gateway would refuse', () => {
+    const { destinatarios, problemas } = leerDestinatarios(
+      ' sistemas@unrc.edu.ar\nguardia@unrc.edu.ar, SISTEMAS@unrc.edu.ar;\n\nno-es-correo\nana@sin-punto',
+    );
+    expect(destinatarios).toEqual(['sistemas@unrc.edu.ar', 'guardia@unrc.edu.ar']);
+    expect(problemas).toEqual([
+      '«no-es-correo» no es una dirección de correo',
+      '«ana@sin-punto» no es una dirección de correo',
+    ]);
+    // What the form accepts, the configuration's schema accepts too.
+    expect(AjustesAlertas.safeParse({ destinatarios, umbralDiferencias: 0, plantilla: null }).success).toBe(true);
+    expect(leerDestinatarios('')).toEqual({ destinatarios: [], problemas: [] });
+    const muchas = Array.from({ length: MAX_DESTINATARIOS + 1 }, (_, i) => `op${i}@unrc.edu.ar`).join('\n');
+    expect(leerDestinatarios(muchas).problemas).toEqual([`son 51 direcciones: como mucho ${MAX_DESTINATARIOS}`]);
+    expect(
+      AjustesAlertas.safeParse({
+        destinatarios: leerDestinatarios(muchas).destinatarios,
+        umbralDiferencias: 0,
+        plantilla: null,
+      }).success,
+    ).toBe(false);
+  });
+
+  it("lists the alert template's variables mail-service gives", () => {
+    expect(VARIABLES_ALERTA).toEqual([...DEL_CONTRATO]);
   });
 });

@@ -55,7 +55,7 @@ export class RetencionController {
     summary:
       'Start a retention run: every service removes what is past its age (the configuration key retencion), in short batches; with simular: true, only counts',
     description:
-      "The gateway removes audit entries older than auditoriaDias, finished tareas and workflows older than dias (never a running one nor a student's current state); every service its applied-message ids and relayed outbox rows past what a redelivery can need, and parked messages older than aparcadosDias. Follow the run at links.ejecucion: a service that does not answer within RETENCION_PLAZO_MS is reported sin_respuesta. 409 while another run is en_curso.",
+      "The gateway removes audit entries older than auditoriaDias, finished tareas and workflows older than dias (never a running one nor a student's current state); every service its applied-message ids past what a redelivery can need and parked messages older than aparcadosDias, and counts its relayed outbox rows past their day (each service's outbox relay removes those every minute). Follow the run at links.ejecucion: a service that does not answer within RETENCION_PLAZO_MS is reported sin_respuesta. 409 while another run is en_curso.",
   })
   @ApiAcceptedResponse({
     standardSchema: z.object({ id: z.uuid(), simulada: z.boolean(), links: z.object({ ejecucion: z.string() }) }),

@@ -159,6 +159,9 @@ interface State {
   users: Map<number, MoodleUser>;
   courses: Map<number, MoodleCourse>;
   enrolments: Map<string, Enrolment>;
+  /** The keys of `enrolments` per course and per user, in the order the map holds them. */
+  enrolmentsByCourse: Map<number, Set<string>>;
+  enrolmentsByUser: Map<number, Set<string>>;
   tokens: Map<string, Token>;
   nextUserId: number;
   nextCourseId: number;
@@ -211,6 +214,8 @@ export class MoodleStore {
       users: new Map(),
       courses: new Map(),
       enrolments: new Map(),
+      enrolmentsByCourse: new Map(),
+      enrolmentsByUser: new Map(),
       tokens: new Map(),
       nextUserId: 1,
       nextCourseId: 2,
@@ -320,13 +325,13 @@ export class MoodleStore {
     return user;
   }
 
-  users(): MoodleUser[] {
-    return [...this.s.users.values()];
+  /** A user to read, not to change (no copy is kept for a rollback): what listings use, a whole course at a time. */
+  peekUser(id: number): MoodleUser | undefined {
+    return this.s.users.get(id);
   }
 
-  /** The user to read, not to change (see user(id)). */
-  peekUser(id: number): Readonly<MoodleUser> | undefined {
-    return this.s.users.get(id);
+  users(): MoodleUser[] {
+    return [...this.s.users.values()];
   }
 
   /** Every user, deleted ones too, whose field is this value (email compared case-insensitively), oldest first. */
@@ -383,27 +388,50 @@ export class MoodleStore {
 
   setEnrolment(e: Enrolment): void {
     this.keepEnrolment(`${e.courseid}:${e.userid}`);
-    this.s.enrolments.set(`${e.courseid}:${e.userid}`, e);
+    this.putEnrolment(e);
   }
 
   removeEnrolment(courseid: number, userid: number): boolean {
     this.keepEnrolment(`${courseid}:${userid}`);
-    return this.s.enrolments.delete(`${courseid}:${userid}`);
+    return this.dropEnrolment(`${courseid}:${userid}`);
   }
 
   /** Enrolments are replaced, never changed in place: the entry as it was is enough to undo. */
   private keepEnrolment(key: string): void {
     if (!this.tx) return;
     const before = this.s.enrolments.get(key);
-    this.journal(() => (before ? this.s.enrolments.set(key, before) : this.s.enrolments.delete(key)));
+    this.journal(() => (before ? this.putEnrolment(before) : this.dropEnrolment(key)));
+  }
+
+  // The map and its two indexes change together, so a course's or a user's enrolments are found without
+  // reading every enrolment of the site (a course of 20,000 students is listed page by page).
+  private putEnrolment(e: Enrolment): void {
+    const key = `${e.courseid}:${e.userid}`;
+    this.s.enrolments.set(key, e);
+    const index = (map: Map<number, Set<string>>, id: number) => map.get(id) ?? map.set(id, new Set()).get(id)!;
+    index(this.s.enrolmentsByCourse, e.courseid).add(key);
+    index(this.s.enrolmentsByUser, e.userid).add(key);
+  }
+
+  private dropEnrolment(key: string): boolean {
+    const e = this.s.enrolments.get(key);
+    if (!e) return false;
+    this.s.enrolments.delete(key);
+    this.s.enrolmentsByCourse.get(e.courseid)?.delete(key);
+    this.s.enrolmentsByUser.get(e.userid)?.delete(key);
+    return true;
   }
 
   enrolments(filter: { courseid?: number; userid?: number } = {}): Enrolment[] {
-    return [...this.s.enrolments.values()].filter(
-      (e) =>
-        (filter.courseid === undefined || e.courseid === filter.courseid) &&
-        (filter.userid === undefined || e.userid === filter.userid),
-    );
+    const keys =
+      filter.courseid !== undefined
+        ? this.s.enrolmentsByCourse.get(filter.courseid)
+        : filter.userid !== undefined
+          ? this.s.enrolmentsByUser.get(filter.userid)
+          : this.s.enrolments.keys();
+    return [...(keys ?? [])]
+      .map((k) => this.s.enrolments.get(k)!)
+      .filter((e) => filter.userid === undefined || e.userid === filter.userid);
   }
 
   // Tokens -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The inbox: which messages a consumer has applied. The row is written in the handler's transaction,
 // so "applied" and "its effects" commit together, and a redelivery finds the row and does nothing.
 import type { DataSource, EntityManager } from 'typeorm';
+import { purgeInBatches, type PurgeOptions, type PurgeResult } from '@lucy/platform';
 import { literal } from '../persistence/sql-adapter.js';
 
 export class InboxStore {
@@ -49,11 +50,15 @@ export class InboxStore {
     return `DELETE FROM ${this.table} WHERE consumer = ${literal(consumer)} AND message_id IN (${messages.map((m) => literal(m.messageId)).join(', ')})`;
   }
 
-  async prune(olderThanMs: number): Promise<void> {
-    // Redeliveries arrive within minutes; a week of history is ample and keeps the index small.
-    await this.dataSource.query(
-      `DELETE FROM ${this.table} WHERE applied_at < now() - ($1 || ' milliseconds')::interval`,
-      [String(olderThanMs)],
+  /**
+   * Ids applied before `cutoff` go, in short batches (platform's purgeInBatches); `simulate` only counts.
+   * Only a retention run calls it, with a cutoff no redelivery can need (retention-bounds.ts: inboxCutoff).
+   */
+  prune(cutoff: Date, opts: PurgeOptions = {}): Promise<PurgeResult> {
+    return purgeInBatches(
+      this.dataSource,
+      { table: this.table, where: 'applied_at < $1', params: [cutoff], orderBy: 'applied_at' },
+      opts,
     );
   }
 }

@@ -1,29 +1,44 @@
 // Publishes committed outbox rows with publisher confirms. Woken right after a commit in this process
 // (kick), and by a timer for rows other processes committed or a crashed relay left behind.
+// It also owns the relayed rows' removal: every minute, beside the publishing loop (never in its way),
+// the rows the broker confirmed more than a day ago go in short batches. A retention run only counts
+// what is past that day and still there (retention/message-retention.ts).
 import type { Logger } from 'pino';
+import { outboxCutoff } from '../retention/retention-bounds.js';
 import type { AmqpConnection } from '../transport/connection.js';
 import type { OutboxStore, PendingRow } from './outbox.store.js';
 import type { OutgoingMessage } from '../transport/wire.js';
+
+/** How often relayed rows past their day are removed. */
+export const OUTBOX_PRUNE_EVERY_MS = 60_000;
 
 export class OutboxRelay {
   private running = false;
   private wake?: () => void;
   private kicked = false;
   private loop?: Promise<void>;
-  private lastPrune = 0;
+  private pruneTimer?: NodeJS.Timeout;
+  private pruning?: Promise<number>;
+  private stopping = new AbortController();
   published = 0;
+  /** Relayed rows this relay removed since it started. */
+  pruned = 0;
 
   constructor(
     private readonly store: OutboxStore,
     private readonly connection: AmqpConnection,
     private readonly log: Logger,
-    private readonly opts: { pollMs: number; batchSize: number; keepSentMs?: number },
+    private readonly opts: { pollMs: number; batchSize: number; pruneEveryMs?: number },
   ) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run();
+    void this.prune();
+    this.pruneTimer = setInterval(() => void this.prune(), this.opts.pruneEveryMs ?? OUTBOX_PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
   }
 
   kick(): void {
@@ -36,7 +51,6 @@ export class OutboxRelay {
       let sent = 0;
       try {
         if (this.connection.isConnected) sent = await this.relayOnce();
-        await this.maybePrune();
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'outbox relay failed; will retry');
       }
@@ -78,17 +92,33 @@ export class OutboxRelay {
     }
   }
 
-  private async maybePrune(): Promise<void> {
-    const keep = this.opts.keepSentMs ?? 24 * 3600_000;
-    if (Date.now() - this.lastPrune < 60_000) return;
-    this.lastPrune = Date.now();
-    await this.store.prune(keep);
+  /**
+   * Removes the rows the broker confirmed before outboxCutoff (a day ago), in short batches; one pass at a
+   * time (a pass still going when the timer fires again is left to finish), cut short by stop().
+   */
+  prune(): Promise<number> {
+    this.pruning ??= this.store
+      .prune(outboxCutoff(new Date()), { signal: this.stopping.signal })
+      .then((r) => {
+        this.pruned += r.count;
+        if (r.count)
+          this.log.debug({ count: r.count, batches: r.batches, ms: r.durationMs }, 'outbox: relayed rows removed');
+        return r.count;
+      })
+      .catch((err: Error) => {
+        this.log.warn({ err: err.message }, 'outbox: removing relayed rows failed; will retry');
+        return 0;
+      })
+      .finally(() => (this.pruning = undefined));
+    return this.pruning;
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.pruneTimer);
+    this.stopping.abort();
     this.wake?.();
-    await this.loop;
+    await Promise.all([this.loop, this.pruning]);
   }
 }
 

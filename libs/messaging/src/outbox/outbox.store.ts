@@ -1,5 +1,6 @@
 // Outbox rows: written in the caller's transaction, read and marked by the relay.
 import type { DataSource, EntityManager } from 'typeorm';
+import { purgeInBatches, type PurgeOptions, type PurgeResult } from '@lucy/platform';
 import { TransientError } from '../errors.js';
 import { canUseDirectSql, chooseSqlPath, literal, openSqlSession, type SqlPath } from '../persistence/sql-adapter.js';
 import type { OutgoingMessage } from '../transport/wire.js';
@@ -160,11 +161,15 @@ export class OutboxStore {
     return { pending: row.n, oldestAgeSeconds: Math.max(0, Number(row.age)) };
   }
 
-  /** Sent rows are kept a while for inspection, then removed. */
-  async prune(olderThanMs: number): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM ${this.table} WHERE published_at < now() - ($1 || ' milliseconds')::interval`,
-      [String(olderThanMs)],
+  /**
+   * Rows the broker confirmed before `cutoff` go, in short batches (platform's purgeInBatches); unsent rows
+   * never. The relay's own job (outbox.relay.ts); `simulate` only counts (what a retention run reports).
+   */
+  prune(cutoff: Date, opts: PurgeOptions = {}): Promise<PurgeResult> {
+    return purgeInBatches(
+      this.dataSource,
+      { table: this.table, where: 'published_at < $1', params: [cutoff], orderBy: 'id' },
+      opts,
     );
   }
 }

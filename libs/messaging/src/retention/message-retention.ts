@@ -1,11 +1,15 @@
 // What the transport keeps and no longer needs, removed by the service that owns it: parked messages past
-// the parked age, applied-message ids past what a redelivery can need, relayed outbox rows. Each kind is
-// counted, its cutoff and duration reported (contracts' Purgado). Tables go in short batches
-// (platform's purgeInBatches); parked messages are reported (logged, without bodies) before removal.
+// the parked age, applied-message ids past what a redelivery can need. Each kind is counted, its cutoff and
+// duration reported (contracts' Purgado). The inbox goes in short batches (InboxStore.prune, platform's
+// purgeInBatches); parked messages are reported (logged, without bodies) before removal. Relayed outbox rows
+// are the outbox relay's to remove (every minute, a day after the broker confirmed them): a run only counts
+// those past that day still there — none, unless a relay is behind — and reports them.
 import type { DataSource } from 'typeorm';
 import { MAX_APARCADOS_LISTADOS, type AparcadoQuitado, type Purgado } from '@lucy/contracts';
-import { purgeInBatches, type PurgeOptions } from '@lucy/platform';
+import type { PurgeOptions, PurgeResult } from '@lucy/platform';
 import type { ParkedMessages } from '../admin/parked-messages.js';
+import { InboxStore } from '../inbox/inbox.store.js';
+import { OutboxStore } from '../outbox/outbox.store.js';
 import { inboxCutoff, outboxCutoff, parkedCutoff } from './retention-bounds.js';
 
 export interface RetentionLog {
@@ -30,27 +34,28 @@ export interface MessageRetentionRun extends Pick<PurgeOptions, 'batchSize' | 'p
 }
 
 export class MessageRetention {
-  private readonly schema: string;
+  private readonly inbox: InboxStore;
+  private readonly outbox: OutboxStore;
 
   constructor(private readonly d: MessageRetentionDeps) {
-    const schema = (d.dataSource.options as { schema?: string }).schema ?? 'public';
-    this.schema = `"${schema.replace(/"/g, '""')}"`;
+    this.inbox = new InboxStore(d.dataSource);
+    this.outbox = new OutboxStore(d.dataSource);
   }
 
   /** Parked messages first: the oldest one left bounds the inbox's cutoff. */
   async apply(run: MessageRetentionRun): Promise<Purgado[]> {
     const now = run.now ?? new Date();
     const { purgado: aparcados, oldestKept } = await this.parked(now, run);
-    const inbox = await this.table('inbox', 'applied_at', run, {
-      cutoff: inboxCutoff({
-        now,
-        retryDelaysMs: this.d.retryDelaysMs,
-        parkedRetentionMs: run.parkedRetentionMs,
-        oldestParkedAt: oldestKept,
-      }),
+    const inboxHasta = inboxCutoff({
+      now,
+      retryDelaysMs: this.d.retryDelaysMs,
+      parkedRetentionMs: run.parkedRetentionMs,
+      oldestParkedAt: oldestKept,
     });
-    // Only rows the broker confirmed (published_at set); the pending ones are the relay's to send.
-    const outbox = await this.table('outbox', 'published_at', run, { cutoff: outboxCutoff(now), orderBy: 'id' });
+    const inbox = this.reported('inbox', inboxHasta, run.simulate, await this.inbox.prune(inboxHasta, run));
+    // Counted, never removed here: the relay removes them (and never the unsent ones).
+    const outboxHasta = outboxCutoff(now);
+    const outbox = this.reported('outbox', outboxHasta, true, await this.outbox.prune(outboxHasta, { simulate: true }));
     return [aparcados, inbox, outbox];
   }
 
@@ -108,21 +113,15 @@ export class MessageRetention {
     return { purgado, oldestKept };
   }
 
-  private async table(
-    tipo: 'inbox' | 'outbox',
-    column: string,
-    run: MessageRetentionRun,
-    o: { cutoff: Date; orderBy?: string },
-  ): Promise<Purgado> {
-    const r = await purgeInBatches(
-      this.d.dataSource,
-      { table: `${this.schema}.${tipo}`, where: `${column} < $1`, params: [o.cutoff], orderBy: o.orderBy ?? column },
-      run,
-    );
+  private reported(tipo: 'inbox' | 'outbox', cutoff: Date, counted: boolean, r: PurgeResult): Purgado {
     this.d.log.info(
-      { tipo, cutoff: o.cutoff.toISOString(), count: r.count, batches: r.batches, durationMs: r.durationMs },
-      run.simulate ? 'retention: counted' : 'retention: removed',
+      { tipo, cutoff: cutoff.toISOString(), count: r.count, batches: r.batches, durationMs: r.durationMs },
+      tipo === 'outbox'
+        ? 'retention: counted (the outbox relay removes them)'
+        : counted
+          ? 'retention: counted'
+          : 'retention: removed',
     );
-    return { tipo, cantidad: r.count, corte: o.cutoff.toISOString(), duracionMs: r.durationMs };
+    return { tipo, cantidad: r.count, corte: cutoff.toISOString(), duracionMs: r.durationMs };
   }
 }

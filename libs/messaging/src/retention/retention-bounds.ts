@@ -20,8 +20,8 @@ export const REDELIVERY_MARGIN_MS = DAY_MS;
 
 /**
  * Relayed outbox rows are needed by no redelivery (the broker confirmed them; a row is resent only while
- * unsent): they are kept for inspection as long as the relay itself keeps them (outbox.relay.ts, a day).
- * Unsent rows are never removed.
+ * unsent): they are kept a day for inspection, then the relay removes them (outbox.relay.ts, its only
+ * owner; a retention run counts those still past the day). Unsent rows are never removed.
  */
 export const RELAYED_OUTBOX_KEEP_MS = DAY_MS;
 

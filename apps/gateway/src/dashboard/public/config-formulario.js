@@ -10,10 +10,13 @@ import {
   ESTADOS,
   filasACursos,
   FUENTES,
+  leerDestinatarios,
   MARCAS_UPN,
+  MAX_DESTINATARIOS,
   NO_SE_SUELTAN,
   ubicarProblemas,
   upnDeEjemplo,
+  VARIABLES_ALERTA,
   VARIABLES_EMAIL,
 } from './config-modelo.js';
 
@@ -57,6 +60,13 @@ const MODELO_RETORNO = {
   html: '<p>Hola {nombre} {apellido}:</p>\n<p>Tu cuenta institucional está activa de nuevo.</p>\n<p>Usuario: <strong>{upn}</strong>, con la contraseña que ya tenías.</p>\n<p>Aula virtual: <a href="{moodleUrl}">{moodleUrl}</a></p>',
   texto:
     'Hola {nombre} {apellido}:\n\nTu cuenta institucional está activa de nuevo.\n\nUsuario: {upn}, con la contraseña que ya tenías.\n\nAula virtual: {moodleUrl}\n',
+};
+
+/** A start for an operator's alert template: plain text, the variables that matter most. */
+const MODELO_ALERTA = {
+  asunto: '[Lucy] {titulo}',
+  cuerpo:
+    '{titulo}\n\nTipo: {tipo}\nTrabajo: {trabajo}\nMotivo: {motivo}\nDiferencias: {diferencias} (umbral {umbral})\n{detalle}\nCuándo: {ocurridaAt}\n',
 };
 
 const idDe = (ruta) => `cfg-${ruta.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -191,6 +201,15 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
   const cron = texto({ class: 'corto', placeholder: '0 2 * * *' });
   const fuentes = FUENTES.map((f) => casilla(`cfg-fuente-${f}`, f[0].toUpperCase() + f.slice(1), { value: f }));
   const periodoSync = texto({ class: 'corto', placeholder: '2027' });
+  const destinatarios = sinCorrector(h('textarea', { rows: 3, class: 'medio', placeholder: 'sistemas@unrc.edu.ar' }));
+  const umbralDiferencias = numero({ min: 0, max: 10_000_000, step: 1 });
+  const incluidaAlerta = casilla(
+    'cfg-alerta-incluida',
+    'Usar la plantilla de alertas incluida en el servicio de correo',
+  );
+  const asuntoAlerta = texto();
+  const cuerpoAlerta = h('textarea', { rows: 10 });
+  const propiaAlerta = h('div', { class: 'plantilla-propia' });
 
   const pintarVista = () => {
     const r = upnDeEjemplo(patron.value, dominio.value.trim());
@@ -221,6 +240,14 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       asuntoRetorno.value = MODELO_RETORNO.asunto;
       htmlRetorno.value = MODELO_RETORNO.html;
       textoRetorno.value = MODELO_RETORNO.texto;
+    }
+  });
+
+  incluidaAlerta.c.addEventListener('change', () => {
+    propiaAlerta.hidden = incluidaAlerta.c.checked;
+    if (!incluidaAlerta.c.checked && !asuntoAlerta.value && !cuerpoAlerta.value) {
+      asuntoAlerta.value = MODELO_ALERTA.asunto;
+      cuerpoAlerta.value = MODELO_ALERTA.cuerpo;
     }
   });
 
@@ -530,6 +557,39 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'Solo ese período académico (p. ej. 2027). Vacío: todo lo que liste SIAL.',
       ),
     ),
+    seccion(
+      'alertas',
+      'Alertas a los operadores',
+      ['alertas'],
+      h(
+        'p',
+        { class: 'ayuda' },
+        'Un correo cuando falla una tarea programada o una reconciliación, o cuando una reconciliación encuentra más diferencias que el umbral.',
+      ),
+      campo(
+        'alertas.destinatarios',
+        'Destinatarios de las alertas',
+        destinatarios,
+        `Una dirección por línea (o separadas por comas), hasta ${MAX_DESTINATARIOS}. Vacío: no se envía ningún correo (la métrica lucy_alertas_total las cuenta igual).`,
+      ),
+      campo(
+        'alertas.umbralDiferencias',
+        'Umbral de diferencias',
+        umbralDiferencias,
+        'Una reconciliación que termina con más diferencias que esto avisa (0 a 10.000.000; 0: cualquier diferencia avisa).',
+      ),
+      incluidaAlerta.el,
+      h(
+        'p',
+        { class: 'ayuda', id: 'cfg-alerta-ayuda' },
+        'Variables: ',
+        marcas(VARIABLES_ALERTA),
+        ' (también ',
+        h('code', {}, '{{titulo}}'),
+        ', Handlebars). Texto plano; las que no vienen al caso quedan vacías. El servidor rechaza una plantilla que no compila o que usa otra variable.',
+      ),
+      propiaAlerta,
+    ),
   );
   propia.append(
     campo('plantillaEmail.asunto', 'Asunto', asunto, 'Una línea; puede usar las variables.'),
@@ -548,6 +608,11 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     ),
   );
   registrar('plantillaRetorno', incluidaRetorno.c, campos.get('plantillaRetorno').error, 'Correo de retorno');
+  propiaAlerta.append(
+    campo('alertas.plantilla.asunto', 'Asunto de la alerta', asuntoAlerta, 'Una línea; puede usar las variables.'),
+    campo('alertas.plantilla.cuerpo', 'Cuerpo de la alerta', cuerpoAlerta, 'Texto plano.'),
+  );
+  registrar('alertas.plantilla', incluidaAlerta.c, campos.get('alertas').error, 'Plantilla de las alertas');
   registrar('sincronizacion.activa', activa.c, campos.get('sincronizacion').error, 'Sincronización automática');
   el.addEventListener('input', () => alCambiar());
   el.addEventListener('change', () => alCambiar());
@@ -593,6 +658,13 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     cron.value = s.cron ?? '';
     for (const f of fuentes) f.c.checked = (s.fuentes ?? []).includes(f.c.value);
     periodoSync.value = s.periodo ?? '';
+    const a = v.alertas ?? {};
+    destinatarios.value = (a.destinatarios ?? []).join('\n');
+    umbralDiferencias.value = num(a.umbralDiferencias);
+    incluidaAlerta.c.checked = !a.plantilla;
+    propiaAlerta.hidden = !a.plantilla;
+    asuntoAlerta.value = a.plantilla?.asunto ?? '';
+    cuerpoAlerta.value = a.plantilla?.cuerpo ?? '';
     pintarVista();
     limpiarProblemas();
   }
@@ -613,6 +685,8 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     };
     const { cursos, problemas: enFilas } = filasACursos(leerFilas());
     for (const p of enFilas) problemas.push({ campo: 'cursos', mensaje: p.mensaje });
+    const alerta = leerDestinatarios(destinatarios.value);
+    for (const mensaje of alerta.problemas) problemas.push({ campo: 'alertas.destinatarios', mensaje });
     const valores = {
       ...structuredClone(fondo),
       loteTamano: n('loteTamano', loteTamano),
@@ -646,6 +720,11 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         cron: cron.value.trim(),
         fuentes: fuentes.filter((f) => f.c.checked).map((f) => f.c.value),
         periodo: periodoSync.value.trim() || null,
+      },
+      alertas: {
+        destinatarios: alerta.destinatarios,
+        umbralDiferencias: n('alertas.umbralDiferencias', umbralDiferencias),
+        plantilla: incluidaAlerta.c.checked ? null : { asunto: asuntoAlerta.value, cuerpo: cuerpoAlerta.value },
       },
     };
     return { valores, problemas };

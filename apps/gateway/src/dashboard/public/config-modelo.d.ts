@@ -1,6 +1,8 @@
 // Types of config-modelo.js, for its unit test (the page's modules are plain JS, served as they are).
 export const MARCAS_UPN: string[];
 export const VARIABLES_EMAIL: string[];
+export const VARIABLES_ALERTA: string[];
+export const MAX_DESTINATARIOS: number;
 export const ESTADOS: string[];
 export const FUENTES: string[];
 export const ALUMNO_EJEMPLO: { dni: string; nombre: string; apellido: string };
@@ -20,6 +22,7 @@ export function filasACursos(filas: FilaCursos[]): {
   cursos: Record<string, Record<string, string[]>>;
   problemas: { fila: number; mensaje: string }[];
 };
+export function leerDestinatarios(texto: string): { destinatarios: string[]; problemas: string[] };
 export function ubicarProblemas(
   problemas: { campo: string; mensaje: string }[],
   campos: string[],

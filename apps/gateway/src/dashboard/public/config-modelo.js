@@ -6,6 +6,21 @@
 export const MARCAS_UPN = ['dni', 'domain', 'nombre', 'apellido', 'inicial'];
 /** What mail-service's templates may use (apps/mail-service/src/plantillas). */
 export const VARIABLES_EMAIL = ['nombre', 'apellido', 'upn', 'password', 'carrera', 'moodleUrl'];
+/** What an alert's template may use (contracts' VARIABLES_ALERTA; mail-service gives each, empty when it does not apply). */
+export const VARIABLES_ALERTA = [
+  'tipo',
+  'titulo',
+  'trabajo',
+  'ejecucionId',
+  'reconciliacionId',
+  'motivo',
+  'diferencias',
+  'umbral',
+  'detalle',
+  'ocurridaAt',
+];
+/** The most addresses an alert goes to (contracts' AjustesAlertas). */
+export const MAX_DESTINATARIOS = 50;
 export const ESTADOS = ['aspirante', 'preinscripto', 'ingresante'];
 export const FUENTES = ['aspirantes', 'preinscriptos', 'ingresantes'];
 export const ALUMNO_EJEMPLO = { dni: '30111222', nombre: 'Ana', apellido: 'Pérez' };
@@ -85,6 +100,33 @@ export function filasACursos(filas) {
     cursos[f.estado][periodo] = nombres;
   });
   return { cursos, problemas };
+}
+
+// zod's z.email() (what the gateway checks the addresses with), so the form refuses what the server would.
+const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+
+/**
+ * The alert recipients' box as the `alertas.destinatarios` list: one address per line (commas and
+ * semicolons separate too), blanks ignored, an address repeated (in any case) kept once; `problemas`: each
+ * entry that is not an address, and too many of them.
+ */
+export function leerDestinatarios(texto) {
+  const destinatarios = [];
+  const problemas = [];
+  const vistas = new Set();
+  for (const d of String(texto ?? '')
+    .split(/[\n,;]+/)
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    if (!EMAIL.test(d)) problemas.push(`«${d}» no es una dirección de correo`);
+    else if (!vistas.has(d.toLowerCase())) {
+      vistas.add(d.toLowerCase());
+      destinatarios.push(d);
+    }
+  }
+  if (destinatarios.length > MAX_DESTINATARIOS)
+    problemas.push(`son ${destinatarios.length} direcciones: como mucho ${MAX_DESTINATARIOS}`);
+  return { destinatarios, problemas };
 }
 
 /**

@@ -18,7 +18,8 @@ const TIPO = {
   tareas: 'Tareas terminadas',
   workflows: 'Workflows terminados',
   inbox: 'Mensajes ya aplicados (inbox)',
-  outbox: 'Mensajes ya enviados (outbox)',
+  outbox:
+    'Mensajes ya enviados (outbox; los quita el relay de cada servicio a las 24 h, aquí se cuentan los que quedan)',
   aparcados: 'Mensajes aparcados',
 };
 const REFRESCO_MS = 2000;
@@ -44,7 +45,7 @@ export default async function retencion(main, { avisar, consulta }) {
     h(
       'p',
       { class: 'ayuda' },
-      'Cada servicio borra lo que ya no necesita guardar, pasada su edad: la auditoría, las tareas y los workflows terminados (el gateway), los mensajes ya aplicados o enviados y los aparcados viejos (cada servicio, los suyos). Nunca un workflow en curso ni el estado actual de un alumno. «Simular» solo cuenta lo que se borraría.',
+      'Cada servicio borra lo que ya no necesita guardar, pasada su edad: la auditoría, las tareas y los workflows terminados (el gateway), los mensajes ya aplicados y los aparcados viejos (cada servicio, los suyos); los mensajes ya enviados los quita el relay de cada servicio a las 24 h, y aquí solo se cuentan los que quedan. Nunca un workflow en curso ni el estado actual de un alumno. «Simular» solo cuenta lo que se borraría.',
     ),
     h(
       'section',
