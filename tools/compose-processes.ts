@@ -173,8 +173,8 @@ export async function startComposeProcesses(o: ComposeProcessesOptions): Promise
         const args = [...flags, ...(all[name].command ?? [])];
         const child = spawn(node === 'node' ? process.execPath : node, args, { cwd: o.imageDir, env, stdio: 'pipe' });
         const log = createWriteStream(join(o.logDir, `${name}.log`));
-        child.stdout!.pipe(log);
-        child.stderr!.pipe(log);
+        child.stdout!.pipe(log, { end: false });
+        child.stderr!.pipe(log, { end: false });
         processes.push({ name, child });
         await healthy(name, all[name].healthcheck?.test, env, o, child, (v) => translate(name, v));
       }),
@@ -205,7 +205,8 @@ async function healthy(
       spawn(cmd === 'node' ? process.execPath : cmd, rest, { cwd: o.imageDir, env, stdio: 'ignore' }).once('exit', r),
     );
     if (code === 0) return;
-    await new Promise((r) => setTimeout(r, 500));
+    // Docker probes every `interval` (10 s here); more often only to notice readiness sooner.
+    await new Promise((r) => setTimeout(r, 2000));
   }
   throw new Error(`${name} not healthy in time; see ${o.logDir}/${name}.log`);
 }
@@ -217,6 +218,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       'env-file': { type: 'string', default: join(ROOT, '.env') },
       'image-dir': { type: 'string', default: ROOT },
       'port-base': { type: 'string', default: '6100' },
+      'ready-timeout-s': { type: 'string', default: '300' },
     },
   });
   const imageDir = resolve(values['image-dir']);
@@ -231,6 +233,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     },
     logDir: join(imageDir, 'var', 'log'),
+    readyTimeoutMs: Number(values['ready-timeout-s']) * 1000,
   });
   console.log('healthy:', running.urls);
   for (const s of ['SIGINT', 'SIGTERM'] as const)
