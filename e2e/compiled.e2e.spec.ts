@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getJson, waitFor } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
+import { expectSialCohortOnboarded } from './support/cohort.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
 
@@ -47,22 +47,7 @@ describe('the compiled stack', () => {
   });
 
   it('onboards a SIAL cohort: accounts, courses and one email each', async () => {
-    const { loteId } = await gw.post<{ loteId: string }>('/sync/sial');
-    const p = await waitFor(
-      async () => {
-        const l = await gw.get(`/lotes/${loteId}`);
-        return l.estado === 'terminado' && l;
-      },
-      'the lote to finish',
-      { timeoutMs: 120_000, everyMs: 500, retryErrors: true },
-    );
-    expect(p.total).toBeGreaterThan(0);
-    expect(p.fallidos).toBe(0);
-    expect(p.completados + p.conAvisos).toBe(p.total);
-    const users = await getJson<{ count: number }>(`${stack.urls.sandboxAdmin}/_admin/graph/users`);
-    expect(users.count).toBe(p.total);
-    const inbox = await getJson<{ messages_count: number }>(`${stack.urls.mailbox}/api/v1/messages`);
-    expect(inbox.messages_count).toBe(p.completados);
+    await expectSialCohortOnboarded(gw, { admin: stack.urls.sandboxAdmin!, mailbox: stack.urls.mailbox! });
   });
 
   it('imports, from dist/, only Node built-ins, its own files and production dependencies', () => {
