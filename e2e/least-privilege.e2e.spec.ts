@@ -6,7 +6,8 @@ import pg from 'pg';
 import { rabbitmqctl } from '@lucy/testing';
 import { ROOT, SERVICES, startStack, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
-import { onboardsSmallCohort } from './support/small-cohort.js';
+import { expectSialCohortOnboarded } from './support/cohort.js';
+import { gatewayApi } from './support/gateway-api.js';
 import { leastPrivilege, SCHEMA, type LeastPrivilege } from './support/least-privilege.js';
 
 const COHORT = 6;
@@ -52,7 +53,13 @@ afterAll(async () => {
 
 describe('least privilege, end to end', () => {
   it('onboards a SIAL cohort with every service on its own broker user and database role', () =>
-    onboardsSmallCohort(() => stack));
+    expectSialCohortOnboarded(
+      gatewayApi(() => stack),
+      {
+        admin: stack.urls.sandboxAdmin!,
+        mailbox: stack.urls.mailbox!,
+      },
+    ));
 
   it('connects each service as its own role, none a superuser, each migrated into its own schema', async () => {
     const sessions = await asSuperuser((c) =>

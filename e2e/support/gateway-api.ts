@@ -2,7 +2,10 @@
 import { getJson } from '@lucy/testing';
 import type { Stack } from '../../tools/stack.js';
 
-export function gatewayApi(stack: () => Stack) {
+/** A stack started by tools/stack.ts, or anything else with a gateway and its admin token. */
+type WithGateway = { urls: Pick<Stack['urls'], 'gateway'>; adminToken: string };
+
+export function gatewayApi(stack: () => WithGateway) {
   const url = (path: string) => `${stack().urls.gateway}/api/v1${path}`;
   const headers = (json: boolean): Record<string, string> => ({
     authorization: `Bearer ${stack().adminToken}`,

@@ -116,7 +116,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     const graph =
       opts.graph === false
         ? undefined
-        : await startGraphStandIn(ctx, { host, identityPort: ports.identity, graphPort: ports.graph });
+        : await startGraphStandIn(ctx, {
+            host,
+            identityPort: ports.identity,
+            graphPort: ports.graph,
+            tlsNames: (env.SANDBOX_TLS_NAMES ?? '')
+              .split(',')
+              .map((n) => n.trim())
+              .filter(Boolean),
+          });
     if (graph) closers.push(graph.close);
 
     const moodle = new MoodleStore(opts.moodle ?? moodleSeedFromEnv(env));

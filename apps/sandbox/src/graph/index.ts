@@ -19,6 +19,8 @@ export interface GraphStandInOptions {
   /** Default 4011; 0 for an ephemeral port. */
   graphPort?: number;
   config?: Partial<GraphSandboxConfig> & { skuUnits?: Record<string, number> };
+  /** Host names the certificate names besides the loopback ones (SANDBOX_TLS_NAMES). */
+  tlsNames?: readonly string[];
 }
 
 export interface GraphStandIn {
@@ -35,7 +37,7 @@ export interface GraphStandIn {
 
 export async function startGraphStandIn(ctx: SandboxContext, opts: GraphStandInOptions = {}): Promise<GraphStandIn> {
   const host = opts.host ?? '127.0.0.1';
-  const tls = await ensureTls(ctx.stateDir);
+  const tls = await ensureTls(ctx.stateDir, opts.tlsNames);
   const key = loadSigningKey(ctx.stateDir);
   const store = new GraphStore(mergeGraphConfig(defaultGraphConfig(), opts.config ?? {}));
   const service = new GraphService(store, ctx, graphRoutes);

@@ -1,7 +1,9 @@
 // A local certificate authority for the HTTPS stand-ins. Graph clients (MSAL, axios, the Graph SDKs)
 // refuse plain HTTP authorities and self-signed leaf certificates, so the sandbox mints one CA on first
-// start and signs a leaf for 127.0.0.1 / localhost / ::1 with it. Clients trust the CA by loading
-// ca.pem (NODE_EXTRA_CA_CERTS, an https.Agent `ca`, or tls.setDefaultCACertificates in tests).
+// start and signs a leaf for 127.0.0.1 / localhost / ::1 with it, plus the host names other machines reach
+// it by (SANDBOX_TLS_NAMES: `sandbox` on the compose network), since TLS checks the name the client dialled.
+// Clients trust the CA by loading ca.pem (NODE_EXTRA_CA_CERTS, an https.Agent `ca`, or
+// tls.setDefaultCACertificates in tests).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
@@ -16,8 +18,11 @@ export interface TlsMaterial {
 
 const DAY = 86_400_000;
 
-/** Loads `${stateDir}/tls/{ca,cert,key}.pem`, creating them when missing or expiring within a day. */
-export async function ensureTls(stateDir: string): Promise<TlsMaterial> {
+/**
+ * Loads `${stateDir}/tls/{ca,cert,key}.pem`, creating them when missing or expiring within a day; the leaf
+ * is signed again (by the same CA) when it does not name every one of `dnsNames`.
+ */
+export async function ensureTls(stateDir: string, dnsNames: readonly string[] = []): Promise<TlsMaterial> {
   const dir = join(stateDir, 'tls');
   const files = {
     ca: join(dir, 'ca.pem'),
@@ -25,7 +30,11 @@ export async function ensureTls(stateDir: string): Promise<TlsMaterial> {
     cert: join(dir, 'cert.pem'),
     key: join(dir, 'key.pem'),
   };
-  if (Object.values(files).every((f) => existsSync(f)) && stillValid(readFileSync(files.cert, 'utf8'))) {
+  if (
+    Object.values(files).every((f) => existsSync(f)) &&
+    stillValid(readFileSync(files.cert, 'utf8')) &&
+    namesAll(readFileSync(files.cert, 'utf8'), dnsNames)
+  ) {
     return {
       caFile: files.ca,
       ca: readFileSync(files.ca, 'utf8'),
@@ -67,6 +76,7 @@ export async function ensureTls(stateDir: string): Promise<TlsMaterial> {
           { type: 7, ip: '127.0.0.1' },
           { type: 2, value: 'localhost' },
           { type: 7, ip: '::1' },
+          ...dnsNames.map((value) => ({ type: 2 as const, value })),
         ],
       },
     ],
@@ -76,6 +86,11 @@ export async function ensureTls(stateDir: string): Promise<TlsMaterial> {
   writeFileSync(files.key, leaf.private, { mode: 0o600 });
   writeFileSync(files.cert, leaf.cert);
   return { caFile: files.ca, ca: ca.cert, cert: leaf.cert, key: leaf.private };
+}
+
+function namesAll(pem: string, dnsNames: readonly string[]): boolean {
+  const cert = new X509Certificate(pem);
+  return dnsNames.every((name) => cert.checkHost(name) !== undefined);
 }
 
 function stillValid(pem: string): boolean {
