@@ -36,7 +36,7 @@ export class OutboxRelay {
     this.running = true;
     this.stopping = new AbortController();
     this.loop = this.run();
-    void this.prune();
+    // The first pass a minute after start, not at it: a starting service's first messages get every connection.
     this.pruneTimer = setInterval(() => void this.prune(), this.opts.pruneEveryMs ?? OUTBOX_PRUNE_EVERY_MS);
     this.pruneTimer.unref();
   }
