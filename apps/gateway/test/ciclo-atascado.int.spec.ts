@@ -2,35 +2,18 @@
 // student's page, in the stuck workflows and the students' filter, in its audit trail; an operator's retry
 // sends its unanswered steps again. A leaver waiting out their grace waits on purpose: never stuck.
 // Deadlines are scaled down (WORKFLOW_TIMEOUT_FACTOR: a phase's hour is 1.5 s here).
-import { randomUUID } from 'node:crypto';
 import {
   ActualizarCuentaTeams,
   ActualizarUsuarioMoodle,
   AlumnoActualizado,
-  AlumnoCreado,
   AlumnoDadoDeBaja,
   CuentaTeamsActualizada,
-  CuentaTeamsCreada,
   CuentaTeamsDeshabilitada,
-  EmailEnviado,
-  MoodleEnrolado,
   UsuarioMoodleActualizado,
-  type AlumnoDatos,
 } from '@lucy/contracts';
 import { BrokerTap, waitFor } from '@lucy/testing';
 import { startGateway, tokenDe, type TestGateway } from './support/gateway.js';
-
-const datos = (dni: string): AlumnoDatos => ({
-  dni,
-  nombre: 'Lucía',
-  apellido: 'Quiroga',
-  emailPersonal: `l${dni}@example.com`,
-  emailInstitucional: null,
-  carrera: 'Geología',
-  estado: 'ingresante',
-  periodo: '2027',
-});
-const sellado = { alg: 'A256GCM' as const, kid: 'k', iv: 'aa', tag: 'bb', ct: 'cc' };
+import { onboardeado as onboardeadoEn } from './support/onboardeado.js';
 
 interface Ciclo {
   id: string;
@@ -62,32 +45,7 @@ describe('gateway: stuck lifecycle workflows', () => {
   const ultimo = async (id: string, tipo: string): Promise<Ciclo | undefined> =>
     ((await ficha(id)).ciclo as Ciclo[]).filter((w) => w.tipo === tipo).at(-1);
 
-  async function onboardeado(dni: string) {
-    const alumnoId = randomUUID();
-    const alumno = datos(dni);
-    const upn = `l${dni}@lucy.example`;
-    await tap.publish(AlumnoCreado, { alumnoId, loteId: null, alumno });
-    await waitFor(async () => (await gw.api(`/alumnos/${alumnoId}`)).status === 200, 'the student');
-    await tap.publish(CuentaTeamsCreada, {
-      alumnoId,
-      upn,
-      graphUserId: `g-${dni}`,
-      existente: false,
-      credencial: sellado,
-      credencialVersion: 1,
-      alumno,
-    });
-    await tap.publish(MoodleEnrolado, { alumnoId, moodleUserId: 9, username: upn, cursos: [] });
-    await tap.publish(EmailEnviado, {
-      alumnoId,
-      plantilla: 'bienvenida',
-      destinatario: alumno.emailPersonal!,
-      credencialVersion: 1,
-      smtpMessageId: null,
-    });
-    await waitFor(async () => (await ficha(alumnoId)).workflow.estado === 'completado', 'onboarded');
-    return { alumnoId, alumno, upn, graphUserId: `g-${dni}` };
-  }
+  const onboardeado = (dni: string) => onboardeadoEn(gw, tap, dni);
 
   it('flags an unanswered update stuck, shows it where onboarding’s are, and sends it again on an operator’s retry', async () => {
     const { alumnoId, alumno, upn, graphUserId } = await onboardeado('43000001');
@@ -149,7 +107,7 @@ describe('gateway: stuck lifecycle workflows', () => {
     );
 
     await tap.publish(CuentaTeamsActualizada, { alumnoId, upn, graphUserId, campos: ['surname'], upnSugerido: null });
-    await tap.publish(UsuarioMoodleActualizado, { alumnoId, moodleUserId: 9, campos: ['lastname'], suspendido: false });
+    await tap.publish(UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: ['lastname'], suspendido: false });
     await waitFor(async () => (await ultimo(alumnoId, 'actualizacion'))?.estado === 'completado', 'completed');
     expect((await ultimo(alumnoId, 'actualizacion'))!.atascado).toBe(false);
     expect((await gw.api('/workflows/atascados?limit=200')).body.items.map((x: { id: string }) => x.id)).not.toContain(
@@ -167,7 +125,7 @@ describe('gateway: stuck lifecycle workflows', () => {
     });
     await waitFor(() => tap.of(ActualizarUsuarioMoodle, { alumnoId }).length === 1, 'the suspension sent');
     await tap.publish(CuentaTeamsDeshabilitada, { alumnoId, upn, graphUserId });
-    await tap.publish(UsuarioMoodleActualizado, { alumnoId, moodleUserId: 9, campos: ['suspended'], suspendido: true });
+    await tap.publish(UsuarioMoodleActualizado, { alumnoId, moodleUserId: 7, campos: ['suspended'], suspendido: true });
     await waitFor(async () => (await ultimo(alumnoId, 'baja'))?.estado === 'suspendido', 'suspended');
     const baja = (await ultimo(alumnoId, 'baja'))!;
 
