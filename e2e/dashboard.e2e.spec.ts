@@ -1,6 +1,7 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the whole stack as
 // separate processes: sign in, see every service, upload a CSV with a column mapping and watch it reach
-// 100 %, preview an upload's plan and confirm it, open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
+// 100 %, preview an upload's plan and confirm it, upload a OneRoster 1.1 zip (a refused one with why; a
+// good one's plan, then its lote), open a student's timeline, reset an open breaker, replay a parked message, edit the runtime
 // configuration through its form and watch every service apply it, keep an edit through a conflict, give
 // a key back to the services' environment, set the operators' alerts, keep the academic calendar and
 // follow the scheduled jobs; as an operator, reconcile after Moodle drifted (the report, filtered; the
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DesenrolarMoodle } from '@lucy/contracts';
 import { parkedQueueName } from '@lucy/messaging';
-import { BrokerTap, getJson, postJson, putJson, waitFor } from '@lucy/testing';
+import { BrokerTap, getJson, postJson, putJson, waitFor, zipDe } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
@@ -158,7 +159,7 @@ describe('the dashboard, in a browser', () => {
 
     await ir('Lotes');
     await page.getByRole('heading', { name: 'Lotes', level: 1 }).waitFor();
-    await page.getByLabel('Archivo (CSV con encabezado, o JSON)').setInputFiles(file);
+    await page.getByLabel('Archivo (CSV con encabezado, JSON o zip OneRoster 1.1)').setInputFiles(file);
     await page.getByRole('group', { name: /Mapeo de columnas/ }).waitFor();
     // The columns ingest knows by name come preselected.
     expect(await page.getByLabel('DNI').inputValue()).toBe('Documento');
@@ -210,7 +211,7 @@ describe('the dashboard, in a browser', () => {
     writeFileSync(file, `${csv}\n`);
 
     await ir('Lotes');
-    await page.getByLabel('Archivo (CSV con encabezado, o JSON)').setInputFiles(file);
+    await page.getByLabel('Archivo (CSV con encabezado, JSON o zip OneRoster 1.1)').setInputFiles(file);
     await page.getByRole('group', { name: /Mapeo de columnas/ }).waitFor();
     await page.getByRole('button', { name: 'Ver el plan primero' }).click();
     await page.getByText(/Simulación pedida: 2 filas/).waitFor();
@@ -243,6 +244,87 @@ describe('the dashboard, in a browser', () => {
       POLL,
     );
     await shot('04c-lote-plan-confirmado.png');
+  }, 180_000);
+
+  it('uploads a OneRoster 1.1 zip with no column mapping: a refused one shows why; a good one shows its plan, then its lote', async () => {
+    const manifiesto = (version: string) =>
+      [
+        'propertyName,value',
+        'manifest.version,1.0',
+        `oneroster.version,${version}`,
+        'file.academicSessions,bulk',
+        'file.orgs,bulk',
+        'file.users,bulk',
+        ...['categories', 'classes', 'classResources', 'courses', 'courseResources', 'demographics', 'enrollments']
+          .concat(['lineItems', 'resources', 'results'])
+          .map((f) => `file.${f},absent`),
+      ].join('\n');
+    // Two students and a teacher (not onboarded): the carrera is their department's name, the periodo the schoolYear's title.
+    const nuevos = [
+      { dni: String(dniBase + 20), nombre: 'Lucía', apellido: 'Sosa', usuario: 'lucia' },
+      { dni: String(dniBase + 21), nombre: 'Mateo', apellido: 'Vera', usuario: 'mateo' },
+    ];
+    const archivos = {
+      'orgs.csv': [
+        'sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId',
+        'fac,,,Facultad de Ingeniería,school,,',
+        'sis,,,Ingeniería en Sistemas,department,,fac',
+      ].join('\n'),
+      'academicSessions.csv': [
+        'sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear',
+        'y27,,,2027,schoolYear,2027-03-01,2027-12-15,,2027',
+      ].join('\n'),
+      'users.csv': [
+        'sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password',
+        ...nuevos.map(
+          (a, i) =>
+            `u${i},,,true,"fac,sis",student,u${i},,${a.nombre},${a.apellido},,${a.dni},${a.usuario}.${a.dni}@correo.example,,,,,`,
+        ),
+        `t1,,,true,fac,teacher,t1,,Raúl,Medina,,${dniBase + 29},,,,,,`,
+      ].join('\n'),
+    };
+    const roto = join(VAR_DIR, 'roster-1.2-dashboard.zip');
+    writeFileSync(roto, await zipDe({ 'manifest.csv': manifiesto('1.2'), ...archivos }));
+    const bueno = join(VAR_DIR, 'roster-dashboard.zip');
+    writeFileSync(bueno, await zipDe({ 'manifest.csv': manifiesto('1.1'), ...archivos }));
+
+    await ir('Lotes');
+    const archivo = page.getByLabel('Archivo (CSV con encabezado, JSON o zip OneRoster 1.1)');
+    expect(await archivo.getAttribute('accept')).toMatch(/\.zip,.*application\/zip/);
+    await archivo.setInputFiles(roto);
+    // A zip is read as the standard defines it: no column mapping to offer.
+    await page.getByText('Paquete OneRoster 1.1 (CSV): se lee como lo define el estándar').waitFor();
+    expect(await page.getByRole('group', { name: /Mapeo de columnas/ }).isHidden()).toBe(true);
+    const antes = (await gw.get<{ total: number }>('/lotes')).total;
+    await page.getByRole('button', { name: 'Ver el plan primero' }).click();
+    await page
+      .locator('#error-carga')
+      .getByText(/No se pudo subir: .*oneroster\.version debe ser 1\.1 \(dice "1\.2"\)/)
+      .waitFor();
+    await shot('04d-lote-oneroster-rechazado.png');
+    expect((await gw.get<{ total: number }>('/lotes')).total).toBe(antes);
+
+    await archivo.setInputFiles(bueno);
+    await page.getByRole('button', { name: 'Ver el plan primero' }).click();
+    await page.getByText(/Simulación pedida: 2 alumnos/).waitFor();
+    expect(await page.locator('#error-carga').innerText()).toBe('');
+    const lote = page.locator('article.lote', { hasText: 'roster-dashboard.zip' }).first();
+    await lote.getByText('Simulado: sin aplicar').waitFor();
+    await lote.getByText('Plan (simulación): 2 a crear').waitFor();
+    await lote.getByText('Ver el plan por alumno').click();
+    for (const a of nuevos) await lote.locator('tr[data-accion="crear"]', { hasText: a.dni }).waitFor();
+    await shot('04e-lote-oneroster-plan.png');
+    // Nothing applied yet.
+    expect((await gw.get<{ total: number }>(`/alumnos?q=${nuevos[0]!.dni}`)).total).toBe(0);
+
+    page.once('dialog', (d) => void d.accept());
+    await lote.getByRole('button', { name: 'Confirmar y aplicar' }).click();
+    await page.getByText('Plan confirmado: se está aplicando.').waitFor();
+    await lote.locator('.porcentaje', { hasText: '100 %' }).waitFor({ timeout: 120_000 });
+    await lote.getByText(`2 alumnos: 2 completados`).waitFor();
+    const lucia = await gw.get<{ items: { carrera: string; periodo: string }[] }>(`/alumnos?q=${nuevos[0]!.dni}`);
+    expect(lucia.items[0]).toMatchObject({ carrera: 'Ingeniería en Sistemas', periodo: '2027' });
+    await shot('04f-lote-oneroster-aplicado.png');
   }, 180_000);
 
   it('finds a student and shows their workflow as a timeline, with the audit trail', async () => {

@@ -137,7 +137,7 @@ describe('OneRoster 1.1 CSV, end to end', () => {
     expect(roto.tipo).toMatch(/application\/problem\+json/);
     expect(JSON.stringify(roto.body)).toMatch(/no es un zip legible/);
 
-    const v12 = zipDe({
+    const v12 = await zipDe({
       'manifest.csv': manifiesto({ users: 'bulk' }).replace('oneroster.version,1.1', 'oneroster.version,1.2'),
       'users.csv': USUARIOS,
     });
@@ -145,13 +145,13 @@ describe('OneRoster 1.1 CSV, end to end', () => {
     expect(r12.status).toBe(400);
     expect(JSON.stringify(r12.body)).toMatch(/oneroster.version debe ser 1.1/);
 
-    const sinUsers = zipDe({ 'manifest.csv': manifiesto({ users: 'bulk' }) });
+    const sinUsers = await zipDe({ 'manifest.csv': manifiesto({ users: 'bulk' }) });
     expect(JSON.stringify((await subir(sinUsers, 'roster.zip')).body)).toMatch(/el zip no tiene users.csv/);
     expect((await gw.get<{ total: number }>('/lotes')).total).toBe(antes);
   });
 
   it('a bulk zip onboards its students; a delta zip updates one and suspends the one tobedeleted', async () => {
-    const bulk = zipDe({
+    const bulk = await zipDe({
       'manifest.csv': manifiesto({
         academicSessions: 'bulk',
         orgs: 'bulk',
@@ -193,7 +193,7 @@ describe('OneRoster 1.1 CSV, end to end', () => {
     });
 
     const t = '2031-08-01T12:00:00.000Z';
-    const delta = zipDe({
+    const delta = await zipDe({
       // What a student's row needs to be mapped travels with it: their org, their classes and sessions.
       'manifest.csv': manifiesto({
         academicSessions: 'bulk',

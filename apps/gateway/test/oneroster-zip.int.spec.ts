@@ -1,7 +1,7 @@
 // Reading an uploaded OneRoster 1.1 CSV zip (no service needed): what makes the zip unusable as a whole is
 // refused with its reason, bounded against zip bombs; rows come out with their line numbers, without the
-// users' password column.
-import { zipDe } from '@lucy/testing';
+// users' password column. The OneRoster stand-in's own zip is read whole.
+import { startTestSandbox, zipDe } from '@lucy/testing';
 import { ArchivoInvalido } from '../src/lotes/lote-archivo.js';
 import { leerOneRoster } from '../src/lotes/oneroster-archivo.js';
 
@@ -27,7 +27,8 @@ const USERS = `sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,
 u1,,,true,abo,student,ana,,Ana,Paz,,40123456,,,,,,clave-secreta
 t1,,,true,abo,teacher,prof,,Marta,Gil,,20111222,,,,,,otra`;
 
-const leer = (archivos: Parameters<typeof zipDe>[0], limites = LIMITES) => leerOneRoster(zipDe(archivos), limites);
+const leer = async (archivos: Parameters<typeof zipDe>[0], limites = LIMITES) =>
+  leerOneRoster(await zipDe(archivos), limites);
 const motivo = async (p: Promise<unknown>) => {
   const err = await p.then(
     () => null,
@@ -77,7 +78,7 @@ describe('leerOneRoster', () => {
     expect(await motivo(leer({ 'manifest.csv': manifiesto('absent'), 'orgs.csv': ORGS }))).toMatch(
       /file.users = absent/,
     );
-    const dosVeces = zipDe([
+    const dosVeces = await zipDe([
       { nombre: 'manifest.csv', contenido: manifiesto() },
       { nombre: 'manifest.csv', contenido: manifiesto('delta') },
     ]);
@@ -105,11 +106,28 @@ describe('leerOneRoster', () => {
     expect(await motivo(leer({ 'manifest.csv': manifiesto(), 'orgs.csv': ORGS, 'users.csv': ceros }))).toMatch(
       /descomprimidos pasan de 1048576 bytes/,
     );
-    const miente = zipDe([
+    const miente = await zipDe([
       { nombre: 'manifest.csv', contenido: manifiesto() },
       { nombre: 'orgs.csv', contenido: ORGS },
       { nombre: 'users.csv', contenido: ceros, declarar: 100 },
     ]);
     expect(await motivo(leerOneRoster(miente, LIMITES))).toMatch(/users.csv|pasan de/);
+  });
+
+  it("reads the OneRoster stand-in's CSV package zip: every student of its users.csv", async () => {
+    const sandbox = await startTestSandbox({ graph: false, oneroster: { size: 12 } });
+    try {
+      const res = await fetch(`${sandbox.urls.admin}/_admin/oneroster/csv.zip`);
+      const leido = await leerOneRoster(Buffer.from(await res.arrayBuffer()), { ...LIMITES, maxFilas: 100 });
+      const estudiantes = sandbox.oneroster.roster.users.filter((u) => u.role === 'student');
+      expect(estudiantes.length).toBeGreaterThan(0);
+      expect(leido.estudiantes).toBe(estudiantes.length);
+      expect(Object.keys(leido.archivos).sort()).toEqual(
+        ['academicSessions', 'classes', 'courses', 'enrollments', 'orgs', 'users'].sort(),
+      );
+      expect(leido.ignorados).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // The OneRoster 1.1 stand-in over HTTP: OAuth 1.0a and OAuth 2, envelopes, paging headers, filters,
-// statusInfoSet errors, deltas after admin changes, faults and the CSV package.
+// statusInfoSet errors, deltas after admin changes, faults and the CSV package (as JSON and as a zip).
+import { entradasDelZip } from '@lucy/testing';
 import { baseString, hmacSha256, rfc3986 } from '../src/oneroster/oauth1.js';
 import { silentLogger } from '../src/log.js';
 import { type RunningSandbox, startSandbox } from '../src/sandbox.js';
@@ -193,5 +194,38 @@ describe('OneRoster stand-in', () => {
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatch(new RegExp(`^${a!.sourcedId},tobedeleted,`));
     expect((await admin('/csv?mode=delta')).status).toBe(400);
+  });
+
+  it("serves the CSV package as a zip: manifest.csv first, every file at its root with the JSON package's text", async () => {
+    const res = await admin('/csv.zip');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename=oneroster-bulk.zip');
+    const entradas = await entradasDelZip(Buffer.from(await res.arrayBuffer()));
+    const { files } = (await (await admin('/csv')).json()) as { files: Record<string, string> };
+    expect(entradas.map((e) => e.nombre)).toEqual([
+      'manifest.csv',
+      'orgs.csv',
+      'academicSessions.csv',
+      'courses.csv',
+      'classes.csv',
+      'users.csv',
+      'enrollments.csv',
+    ]);
+    expect(Object.fromEntries(entradas.map((e) => [e.nombre, e.texto]))).toEqual(files);
+
+    const since = new Date(Date.now() - 1).toISOString();
+    const [a] = sandbox.oneroster.roster.users;
+    expect((await admin(`/users/${a!.sourcedId}`, 'DELETE')).status).toBe(200);
+    const delta = await admin(`/csv.zip?mode=delta&since=${encodeURIComponent(since)}`);
+    expect(delta.headers.get('content-disposition')).toMatch(
+      /^attachment; filename=oneroster-delta-\d{8}T\d{6}Z\.zip$/,
+    );
+    const deltaEntradas = await entradasDelZip(Buffer.from(await delta.arrayBuffer()));
+    // Files with no change are declared absent and left out.
+    expect(deltaEntradas.map((e) => e.nombre)).toEqual(['manifest.csv', 'users.csv', 'enrollments.csv']);
+    expect(deltaEntradas[0]!.texto).toContain('file.orgs,absent\r\n');
+    expect(deltaEntradas[1]!.texto.split('\r\n')[1]).toMatch(new RegExp(`^${a!.sourcedId},tobedeleted,`));
+    expect((await admin('/csv.zip?mode=delta')).status).toBe(400);
   });
 });

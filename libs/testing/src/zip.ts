@@ -1,7 +1,10 @@
-// A zip made in a test from its files' text (PKWARE APPNOTE 6.3.x: local headers, the central directory,
-// its end record), deflated or stored, so tests build the archives they upload instead of keeping binaries.
-// `declarar` overrides the uncompressed size a header states, to make a zip that lies about it (a bomb).
-import { crc32, deflateRawSync } from 'node:zlib';
+// Zips made and read in tests from their files' text, so tests build the archives they upload instead of
+// keeping binaries: written with yazl (deflated, UTF-8 names, entries in the order given — a name may
+// repeat, to make a zip that holds a file twice), read back with yauzl. `declarar` makes a zip that lies
+// about an entry's uncompressed size (a bomb): no writer does that, so its headers are patched afterwards.
+import { buffer } from 'node:stream/consumers';
+import { fromBuffer, type Entry, type ZipFile as ZipLeido } from 'yauzl';
+import { ZipFile } from 'yazl';
 
 export interface EntradaZip {
   nombre: string;
@@ -9,49 +12,57 @@ export interface EntradaZip {
   declarar?: number;
 }
 
-export function zipDe(entradas: readonly EntradaZip[] | Record<string, string | Buffer>): Buffer {
-  const lista = Array.isArray(entradas)
+/** A fixed date: the same entries make the same bytes. */
+const FECHA = new Date('2027-01-01T00:00:00Z');
+
+export async function zipDe(entradas: readonly EntradaZip[] | Record<string, string | Buffer>): Promise<Buffer> {
+  const lista: readonly EntradaZip[] = Array.isArray(entradas)
     ? entradas
     : Object.entries(entradas).map(([nombre, contenido]) => ({ nombre, contenido }));
-  const locales: Buffer[] = [];
-  const centrales: Buffer[] = [];
-  let offset = 0;
-  for (const e of lista) {
-    const datos = Buffer.isBuffer(e.contenido) ? e.contenido : Buffer.from(e.contenido, 'utf8');
-    const comprimido = deflateRawSync(datos);
-    const nombre = Buffer.from(e.nombre, 'utf8');
-    const crc = crc32(datos);
-    const tamano = e.declarar ?? datos.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(comprimido.length, 18);
-    local.writeUInt32LE(tamano, 22);
-    local.writeUInt16LE(nombre.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(comprimido.length, 20);
-    central.writeUInt32LE(tamano, 24);
-    central.writeUInt16LE(nombre.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locales.push(local, nombre, comprimido);
-    centrales.push(central, nombre);
-    offset += local.length + nombre.length + comprimido.length;
-  }
-  const directorio = Buffer.concat(centrales);
-  const fin = Buffer.alloc(22);
-  fin.writeUInt32LE(0x06054b50, 0);
-  fin.writeUInt16LE(lista.length, 8);
-  fin.writeUInt16LE(lista.length, 10);
-  fin.writeUInt32LE(directorio.length, 12);
-  fin.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locales, directorio, fin]);
+  const zip = new ZipFile();
+  for (const e of lista)
+    zip.addBuffer(Buffer.isBuffer(e.contenido) ? e.contenido : Buffer.from(e.contenido, 'utf8'), e.nombre, {
+      mtime: FECHA,
+    });
+  zip.end();
+  const bytes = await buffer(zip.outputStream);
+  lista.forEach((e, i) => e.declarar !== undefined && declarar(bytes, i, e.declarar));
+  return bytes;
+}
+
+/**
+ * Writes `tamano` as the i-th entry's uncompressed size in its central directory record and its local
+ * header (PKWARE APPNOTE 6.3.x 4.3.7, 4.3.12; yazl writes no zip64 record and no comment for small zips).
+ */
+function declarar(zip: Buffer, i: number, tamano: number): void {
+  const fin = zip.length - 22;
+  if (zip.readUInt32LE(fin) !== 0x06054b50) throw new Error('zipDe: no end of central directory record');
+  let central = zip.readUInt32LE(fin + 16);
+  for (let n = 0; n < i; n++)
+    central += 46 + zip.readUInt16LE(central + 28) + zip.readUInt16LE(central + 30) + zip.readUInt16LE(central + 32);
+  zip.writeUInt32LE(tamano, central + 24);
+  zip.writeUInt32LE(tamano, zip.readUInt32LE(central + 42) + 22);
+}
+
+/** A zip's entries in the order they are stored, each with its text (UTF-8). */
+export async function entradasDelZip(zip: Buffer): Promise<{ nombre: string; texto: string }[]> {
+  const archivo = await new Promise<ZipLeido>((resolve, reject) =>
+    fromBuffer(zip, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+  );
+  const entradas: { nombre: string; texto: string }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    archivo.on('error', reject);
+    archivo.on('end', resolve);
+    archivo.on('entry', (e: Entry) =>
+      archivo.openReadStream(e, (err, stream) => {
+        if (err) return reject(err);
+        buffer(stream).then((b) => {
+          entradas.push({ nombre: e.fileName, texto: b.toString('utf8') });
+          archivo.readEntry();
+        }, reject);
+      }),
+    );
+    archivo.readEntry();
+  });
+  return entradas;
 }

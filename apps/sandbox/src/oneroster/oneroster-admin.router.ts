@@ -1,11 +1,12 @@
 // /_admin/oneroster: the stand-in's settings (cohort, credentials, which authentication), a peek at a
 // user, the changes that make a delta read differ from the last one — change a user, remove one (status
 // tobedeleted, with their enrollments), add a late student — and the same roster as a OneRoster 1.1 CSV
-// package, bulk or delta since a date (oneroster.csv.ts). Bad input is a 400 with a message naming the
-// field.
+// package, bulk or delta since a date (oneroster.csv.ts), as JSON, one file or a zip (oneroster.zip.ts).
+// Bad input is a 400 with a message naming the field.
 import express, { type Request, type Response } from 'express';
 import { validated } from '../admin/validate.js';
 import { type CsvMode, csvPackage } from './oneroster.csv.js';
+import { sendZip, zipName } from './oneroster.zip.js';
 import {
   AltaAlumno,
   CambioUsuario,
@@ -80,6 +81,11 @@ export function oneRosterAdminRouter(store: OneRosterStore, initial: Partial<One
   r.get('/csv', (req, res) => {
     const m = csvMode(req, res);
     if (m) res.json({ files: Object.fromEntries(csvPackage(store.roster, m)) });
+  });
+  // The package as a OneRoster SIS exports it: one zip, manifest.csv first, the files at its root.
+  r.get('/csv.zip', (req, res) => {
+    const m = csvMode(req, res);
+    if (m) sendZip(res, zipName(m), csvPackage(store.roster, m));
   });
   r.get('/csv/:file', (req, res) => {
     const m = csvMode(req, res);

@@ -1,6 +1,7 @@
 // Lotes: the scheduled SIAL pull (state, next and last run, run now or as a dry run), upload a CSV or JSON
-// file with a column mapping (or preview its plan first), and every lote with its progress bar, live; a
-// lote whose plan waits for an operator (a dry run, or held by the safeguard) shows it, to confirm or drop.
+// file with a column mapping, or a OneRoster 1.1 CSV zip (read as the standard defines it: no mapping), or
+// preview its plan first, and every lote with its progress bar, live; a lote whose plan waits for an
+// operator (a dry run, or held by the safeguard) shows it, to confirm or drop.
 import { api, puede } from './api.js';
 import { CAMPOS, columnaPorDefecto, columnasDe } from './columns.js';
 import { ESTADO_WORKFLOW, fecha, h, insignia, numero, reemplazar, siCambio } from './dom.js';
@@ -72,16 +73,24 @@ export default async function lotes(main, { avisar }) {
   return () => document.removeEventListener('lucy:panel', alPanel);
 }
 
+/** A OneRoster zip, as the gateway tells it apart (oneroster-archivo.ts esZip): by its name or its type. */
+const esZip = (f) => /\.zip$/i.test(f.name) || /(^|\/)(x-)?zip(-compressed)?$/.test(f.type);
+
 function formularioCarga(avisar, recargar) {
   const archivo = h('input', {
     id: 'archivo',
     name: 'archivo',
     type: 'file',
-    accept: '.csv,.json,.txt,text/csv,application/json',
+    accept: '.csv,.json,.txt,.zip,text/csv,application/json,application/zip',
     required: true,
     'aria-describedby': 'ayuda-archivo',
   });
   const mapeo = h('fieldset', { id: 'mapeo', class: 'mapeo', hidden: true });
+  const oneRoster = h(
+    'p',
+    { id: 'nota-oneroster', class: 'ayuda', hidden: true },
+    'Paquete OneRoster 1.1 (CSV): se lee como lo define el estándar, sin mapeo de columnas.',
+  );
   const error = h('p', { class: 'error', role: 'alert', id: 'error-carga' });
   const boton = h('button', { type: 'submit' }, 'Subir lote');
   const previa = h('button', { type: 'button', class: 'secundario', id: 'previsualizar-lote' }, 'Ver el plan primero');
@@ -90,7 +99,12 @@ function formularioCarga(avisar, recargar) {
   archivo.addEventListener('change', async () => {
     reemplazar(error);
     const f = archivo.files[0];
-    if (!f) return void (mapeo.hidden = true);
+    oneRoster.hidden = !f || !esZip(f);
+    if (!f || esZip(f)) {
+      columnas = [];
+      reemplazar(mapeo);
+      return void (mapeo.hidden = true);
+    }
     try {
       columnas = columnasDe(f.name, await f.slice(0, 256 * 1024).text());
     } catch (err) {
@@ -127,9 +141,10 @@ function formularioCarga(avisar, recargar) {
   const enviar = async (formulario, simular) => {
     reemplazar(error);
     const f = archivo.files[0];
-    if (!f) return reemplazar(error, 'Elegí un archivo CSV o JSON.');
+    if (!f) return reemplazar(error, 'Elegí un archivo CSV, JSON o zip OneRoster.');
+    const zip = esZip(f);
     const elegido = {};
-    for (const sel of mapeo.querySelectorAll('select')) if (sel.value) elegido[sel.name] = sel.value;
+    if (!zip) for (const sel of mapeo.querySelectorAll('select')) if (sel.value) elegido[sel.name] = sel.value;
     const repetida = Object.values(elegido).find((c, i, todas) => todas.indexOf(c) !== i);
     if (repetida) return reemplazar(error, `La columna «${repetida}» está elegida para dos datos.`);
     const form = new FormData();
@@ -138,15 +153,18 @@ function formularioCarga(avisar, recargar) {
     boton.disabled = previa.disabled = true;
     try {
       const r = await api(`/lotes${simular ? '?simular=true' : ''}`, { method: 'POST', form });
+      // A OneRoster zip counts its students (users.csv's role student), not rows.
+      const cuantos = zip ? `${r.filas} alumnos` : `${r.filas} filas`;
       avisar(
         simular
-          ? `Simulación pedida: ${r.filas} filas (lote ${r.loteId.slice(0, 8)}). Revisá su plan abajo y confirmalo o descartalo.`
-          : `Lote recibido: ${r.filas} filas (lote ${r.loteId.slice(0, 8)}).`,
+          ? `Simulación pedida: ${cuantos} (lote ${r.loteId.slice(0, 8)}). Revisá su plan abajo y confirmalo o descartalo.`
+          : `Lote recibido: ${cuantos} (lote ${r.loteId.slice(0, 8)}).`,
       );
       formulario.reset();
-      mapeo.hidden = true;
+      mapeo.hidden = oneRoster.hidden = true;
       await recargar();
     } catch (err) {
+      // A refused file (a zip that is not a OneRoster 1.1 package, say): the problem's detail says why.
       reemplazar(error, `No se pudo subir: ${err.message}`);
     } finally {
       boton.disabled = previa.disabled = false;
@@ -165,13 +183,14 @@ function formularioCarga(avisar, recargar) {
       },
     },
     h('h2', { id: 't-subir' }, 'Subir un lote'),
-    h('label', { for: 'archivo' }, 'Archivo (CSV con encabezado, o JSON)'),
+    h('label', { for: 'archivo' }, 'Archivo (CSV con encabezado, JSON o zip OneRoster 1.1)'),
     archivo,
     h(
       'p',
       { id: 'ayuda-archivo', class: 'ayuda' },
       'CSV UTF-8 separado por coma, punto y coma o tabulador. Cada fila es un alumno; ingest valida cada una. «Ver el plan primero» muestra qué haría con cada alumno sin cambiar nada, para confirmarlo después.',
     ),
+    oneRoster,
     mapeo,
     error,
     h('div', { class: 'acciones' }, boton, previa),
