@@ -11,7 +11,9 @@
 //   - cursosFuente ← their enrollments as students in classes, each class through cursosOneRoster (its
 //     sourcedId, else its course's courseCode; cursos.ts). An enrollments file in bulk is every enrollment:
 //     the list is whole (none: no courses of the source). One in delta holds the changes: an active row adds
-//     its course, a tobedeleted one removes it, from what the registry holds. No enrollments file: none stated.
+//     its course, a tobedeleted one removes it, from what the registry holds. No enrollments file, or no map
+//     (an empty cursosOneRoster: the site does not take courses from the roster): none stated, and the
+//     student keeps the ones the registry holds.
 import type { EstadoAlumno, FilaInvalida, FilaOneRoster } from '@lucy/contracts';
 import type { CursosEntrantes, FilaCruda } from '../domain/fila.js';
 import { cursosDeClases, type ClaseDelAlumno, type MapaClases } from './cursos.js';
@@ -47,7 +49,7 @@ export function cursosDeEstudiante(
   mapa: MapaClases,
 ): { cursos?: CursosEntrantes; sinCurso: ClaseSinCurso[] } {
   const modo = d.modos.enrollments;
-  if (!modo) return { sinCurso: [] };
+  if (!modo || Object.keys(mapa).length === 0) return { sinCurso: [] };
   const deClase = (e: FilaOneRoster): ClaseSinCurso => {
     const id = v(e, 'classSourcedId');
     const clase = d.registros.classes.get(id);
