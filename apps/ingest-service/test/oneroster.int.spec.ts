@@ -182,7 +182,8 @@ bio-101-a,,,Biología A,,c101,,scheduled,,fac,y29,,,
 bio-102-a,,,Química A,,c102,,scheduled,,fac,y29,,,
 bio-103-a,,,Física A,,c103,,scheduled,,fac,y29,,,
 bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
-    const ENR_H = 'sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate';
+    const ENR_H =
+      'sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate';
     const catalogo = {
       courses: { modo: 'bulk' as const, filas: tabla(COURSES) },
       classes: { modo: 'bulk' as const, filas: tabla(CLASSES) },
@@ -190,7 +191,7 @@ bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
     const cursosEnRegistro = async (dni: string) =>
       (await db.query(`SELECT cursos_fuente FROM "${SCHEMA}".alumno WHERE dni = $1`, [dni])).rows[0]?.cursos_fuente;
 
-    it('a bulk roster states each student its classes\' courses, notes an unmapped class; a delta adds and removes one', async () => {
+    it("a bulk roster states each student its classes' courses, notes an unmapped class; a delta adds and removes one", async () => {
       // A class by its own sourcedId, the others by their course's code; Física (BIO103) has no course.
       await tap.publish(ConfiguracionCambiada, {
         version: 1,
@@ -244,9 +245,12 @@ bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
         enrollments: {
           modo: 'bulk',
           filas: tabla(
-            [ENR_H, 'e61,,,bio-103-a,fac,u6,student,,,', 'e52,,,bio-102-a,fac,u5,student,,,', 'e51,,,bio-101-a,fac,u5,student,,,'].join(
-              '\n',
-            ),
+            [
+              ENR_H,
+              'e61,,,bio-103-a,fac,u6,student,,,',
+              'e52,,,bio-102-a,fac,u5,student,,,',
+              'e51,,,bio-101-a,fac,u5,student,,,',
+            ].join('\n'),
           ),
         },
       });
@@ -257,13 +261,18 @@ bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
       const delta = await enviar({
         ...bulk([]),
         ...catalogo,
-        users: { modo: 'delta', filas: tabla([USERS_H, usuario('u5', '42600005', 'Esquivel', 'active', t)].join('\n')) },
+        users: {
+          modo: 'delta',
+          filas: tabla([USERS_H, usuario('u5', '42600005', 'Esquivel', 'active', t)].join('\n')),
+        },
         enrollments: {
           modo: 'delta',
           filas: tabla(
-            [ENR_H, `e52,tobedeleted,${t},bio-102-a,fac,u5,student,,,`, `e54,active,${t},bio-104-a,fac,u5,student,,,`].join(
-              '\n',
-            ),
+            [
+              ENR_H,
+              `e52,tobedeleted,${t},bio-102-a,fac,u5,student,,,`,
+              `e54,active,${t},bio-104-a,fac,u5,student,,,`,
+            ].join('\n'),
           ),
         },
       });

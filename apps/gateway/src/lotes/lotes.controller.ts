@@ -117,7 +117,9 @@ const Progreso = z.object({
       .describe('rows of students never registered, marked leaving: not onboarded'),
     avisos: z
       .array(z.unknown())
-      .describe('what the rows stated that was not acted on, no row made invalid (a OneRoster class with no Moodle course)'),
+      .describe(
+        'what the rows stated that was not acted on, no row made invalid (a OneRoster class with no Moodle course)',
+      ),
   }),
 });
 

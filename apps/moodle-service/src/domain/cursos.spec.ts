@@ -100,7 +100,7 @@ describe("the source's courses (cursosFuente)", () => {
     expect(cursosDelAlumno(config, { estado: 'baja', periodo: '2027', cursosFuente: ['DER-CIVIL'] })).toEqual([]);
   });
 
-  it("a new list from the source: its new courses enrolled, the ones it dropped unenrolled only when the key says so", () => {
+  it('a new list from the source: its new courses enrolled, the ones it dropped unenrolled only when the key says so', () => {
     const antes = { ...ing, cursosFuente: ['DER-CIVIL', 'DER-ROMANO'] };
     const despues = { ...ing, cursosFuente: ['DER-CIVIL', 'DER-PENAL'] };
     expect(cambioDeCursos(config, antes, despues, 'desenrolar')).toEqual({

@@ -4,13 +4,7 @@ import { EstadoAlumno } from '@lucy/contracts';
 import { z } from 'zod';
 
 // The rules themselves are the contract's, so that the gateway's plan of a lote names the same courses.
-export {
-  CUALQUIER_PERIODO,
-  cambioDeCursos,
-  cursosDelAlumno,
-  cursosPara,
-  type CursosAnteriores,
-} from '@lucy/contracts';
+export { CUALQUIER_PERIODO, cambioDeCursos, cursosDelAlumno, cursosPara, type CursosAnteriores } from '@lucy/contracts';
 
 export const CursosConfigSchema = z.partialRecord(
   EstadoAlumno,

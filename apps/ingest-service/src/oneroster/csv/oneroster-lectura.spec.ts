@@ -213,8 +213,18 @@ e5,,,rom-a,fac,u2,student,,2027-03-01,`;
     expect(filas).toHaveLength(2);
     expect(errores).toHaveLength(1);
     expect(avisos).toEqual([
-      { fila: 3, fuente: 'classes.csv', dni: null, motivos: [expect.stringMatching(/^clase "civ-b": ni su sourcedId ni su courseCode "CIV1"/)] },
-      { fila: 4, fuente: 'classes.csv', dni: null, motivos: [expect.stringMatching(/^clase "rom-a".*sus 2 alumnos no se inscriben/)] },
+      {
+        fila: 3,
+        fuente: 'classes.csv',
+        dni: null,
+        motivos: [expect.stringMatching(/^clase "civ-b": ni su sourcedId ni su courseCode "CIV1"/)],
+      },
+      {
+        fila: 4,
+        fuente: 'classes.csv',
+        dni: null,
+        motivos: [expect.stringMatching(/^clase "rom-a".*sus 2 alumnos no se inscriben/)],
+      },
     ]);
   });
 
@@ -236,9 +246,11 @@ e5,,,rom-a,fac,u2,student,,2027-03-01,`;
         // A student's row needs their org and a session to read carrera and periodo from (as above).
         orgs: bulk().orgs,
         academicSessions: bulk().academicSessions,
-        users: delta(`sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades
+        users:
+          delta(`sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades
 u1,active,2027-04-01T00:00:00Z,true,abo,student,ana,,Ana,Paz,,40123456,,,,,`),
-        enrollments: delta(`sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
+        enrollments:
+          delta(`sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
 e1,tobedeleted,2027-04-01T00:00:00Z,civ-a,fac,u1,student,,,
 e6,active,2027-04-01T00:00:00Z,pen-a,fac,u1,student,,,
 e7,active,2027-04-01T00:00:00Z,pen-a,fac,u9,student,,,`),
