@@ -117,6 +117,10 @@ describe('itemVista', () => {
       inscribir: ['ING-27', 'ING', 'DER-CIVIL', 'DER-PENAL'],
       desinscribir: ['DER-ROMANO'],
     });
+    expect(itemVista(otrasClases, conocidos('desenrolar')).efectos).toEqual([
+      expect.stringMatching(/^enrolar en ING-27, ING, DER-CIVIL, DER-PENAL/),
+      'desenrolar de DER-ROMANO',
+    ]);
     // The same list in another order is no change of courses.
     const mismo = item({
       resultado: 'actualizado',

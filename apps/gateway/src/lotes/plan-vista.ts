@@ -172,12 +172,15 @@ function efectos(i: ItemPlan, cursos: CursosDelPlan | null): string[] {
       return i.enEspera
         ? ['registrar; espera la aprobación de un operador antes de crear su cuenta']
         : ['crear la cuenta de Microsoft 365', enCursos!, 'enviar las credenciales'];
-    case 'actualizado':
+    case 'actualizado': {
+      // The source's courses are no field of the account: their change is said by the courses alone.
+      const datos = i.cambios.filter((c) => c !== 'cursosFuente');
       return [
-        `actualizar ${i.cambios.join(', ')} en la cuenta y en Moodle (el UPN no cambia)`,
+        ...(datos.length ? [`actualizar ${datos.join(', ')} en la cuenta y en Moodle (el UPN no cambia)`] : []),
         ...(enCursos ? [enCursos] : []),
         ...(quitar ? [quitar] : []),
       ];
+    }
     case 'baja':
       return [
         `suspender (${MOTIVO[i.motivo ?? ''] ?? i.motivo}): deshabilitar la cuenta y suspender el usuario de Moodle; conserva sus cursos`,
