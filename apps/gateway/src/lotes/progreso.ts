@@ -119,7 +119,8 @@ export function resumir(lote: Record<string, any>, filas: readonly FilaLote[]): 
       bajas: lote.bajas ?? null,
       retornos: lote.retornos ?? null,
       bajasDesconocidas: lote.bajas_desconocidas ?? [],
-      avisos: lote.avisos ?? [],
+      // A lote only planned (a dry run, or held) has its plan's notes: the same it will have once applied.
+      avisos: lote.avisos?.length ? lote.avisos : (lote.plan?.avisos ?? []),
     },
   };
 }
