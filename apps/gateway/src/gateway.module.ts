@@ -55,6 +55,7 @@ import { GatewayPlanes1765010000000 } from './persistence/migrations/17650100000
 import { GatewayRetencion1765100000000 } from './persistence/migrations/1765100000000-retencion.js';
 import { GatewayReconciliacion1765300000000 } from './persistence/migrations/1765300000000-reconciliacion.js';
 import { GatewayLoteAlumnoPorAlumno1765400000000 } from './persistence/migrations/1765400000000-lote-alumno-por-alumno.js';
+import { GatewayLoteAvisos1765500000000 } from './persistence/migrations/1765500000000-lote-avisos.js';
 import {
   DiferenciasEncontradasHandler,
   ReconciliacionParcialFallidaHandler,
@@ -121,6 +122,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
         GatewayTrabajos1765200000000,
         GatewayReconciliacion1765300000000,
         GatewayLoteAlumnoPorAlumno1765400000000,
+        GatewayLoteAvisos1765500000000,
       ],
     }),
     HealthModule,

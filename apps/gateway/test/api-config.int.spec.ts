@@ -35,6 +35,7 @@ describe('gateway API: configuration', () => {
     'licenciaSku',
     'cursos',
     'cursosAnteriores',
+    'cursosOneRoster',
     'moodleAuth',
     'moodleAlEliminar',
     'zonaHoraria',
@@ -198,6 +199,7 @@ describe('gateway API: configuration', () => {
         valores: {
           sincronizacion: horario,
           cursosAnteriores: 'desenrolar',
+          cursosOneRoster: { MAT101: 'ING-2027-MATE', 'cls-fis-a': 'ING-2027-FIS' },
           ausenciasParaBaja: 4,
           umbralBajas: { porcentaje: 2.5, cantidad: 40 },
           aprobacionNuevos: true,
@@ -214,6 +216,7 @@ describe('gateway API: configuration', () => {
       'aprobacionNuevos',
       'ausenciasParaBaja',
       'cursosAnteriores',
+      'cursosOneRoster',
       'sincronizacion',
       'umbralBajas',
     ]);
@@ -342,6 +345,8 @@ describe('gateway API: configuration', () => {
           moodleAuth: 'ldap',
           zonaHoraria: 'Marte/Olympus',
           plantillaEmail: { asunto: 'Hola {legajo}', html: '{{#if}}', texto: 'x' },
+          // A class with no name, and a shortname Moodle would not keep as written.
+          cursosOneRoster: { ' ': 'ING-2027-MATE', MAT101: '<b>MATE</b>' },
         },
       },
     });
@@ -353,6 +358,7 @@ describe('gateway API: configuration', () => {
       'valores.zonaHoraria',
       'valores.plantillaEmail.asunto',
       'valores.plantillaEmail.html',
+      'valores.cursosOneRoster',
     ])
       expect(r.body.detail).toContain(campo);
     expect((await gw.api('/config', { method: 'PUT', body: { valores: { loteTamano: 5 } } })).body.detail).toMatch(

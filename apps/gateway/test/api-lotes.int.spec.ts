@@ -262,6 +262,16 @@ describe('gateway API: lotes', () => {
       });
     });
 
+    it('shows the notes ingest made on rows it read but did not act on in full (avisos), which fail nothing', async () => {
+      const loteId = await pull();
+      const avisos = [
+        { fila: 4, fuente: 'classes.csv', dni: null, motivos: ['clase "bio-103-a": sin curso de Moodle'] },
+      ];
+      await tap.publish(LoteIngestado, { loteId, origen: 'sial', total: 0, ...ingesta, avisos });
+      await waitFor(async () => (await estadoDe(loteId)) !== 'solicitado', 'the lote to be ingested');
+      expect((await gw.api(`/lotes/${loteId}`)).body).toMatchObject({ estado: 'terminado', ingesta: { avisos } });
+    });
+
     it('shows the bajas, retornos and unknown leavers ingest counted, and none from an ingest that did not count them', async () => {
       const loteId = await pull();
       const bajasDesconocidas = [{ fila: 4, fuente: 'aspirantes', dni: '30111222', estado: 'egresado' as const }];

@@ -194,6 +194,8 @@ describe('gateway API: a lote’s plan, its confirmation, and students waiting f
       periodo: '2027',
       inscribir: null,
       desinscribir: [],
+      // A SIAL student: their source states no courses.
+      deLaFuente: [],
       nota: 'los cursos de ingresante 2027 que asigna moodle-service',
     });
     expect(actualizar.cambios).toEqual([

@@ -23,6 +23,7 @@ import { LoteRepository } from './persistence/lote.repository.js';
 import { IngestInit1763900000000 } from './persistence/migrations/1763900000000-init.js';
 import { IngestCiclo1764900000000 } from './persistence/migrations/1764900000000-ciclo.js';
 import { IngestPlanes1765000000000 } from './persistence/migrations/1765000000000-planes.js';
+import { IngestCursosFuente1765100000000 } from './persistence/migrations/1765100000000-cursos-fuente.js';
 import { PlanEntity } from './persistence/plan.entity.js';
 import { PlanRepository } from './persistence/plan.repository.js';
 import { AplicacionService } from './registro/aplicacion.service.js';
@@ -44,6 +45,7 @@ import { sialClassifier } from './sial/sial.errors.js';
         RuntimeConfigTable1764000000000,
         IngestCiclo1764900000000,
         IngestPlanes1765000000000,
+        IngestCursosFuente1765100000000,
       ],
     }),
     HealthModule,

@@ -2,6 +2,8 @@
 // by a broker tap), in-process against the real RabbitMQ and PostgreSQL: a bulk roster registers its students;
 // a delta updates one, suspends the one tobedeleted and reports a bad row by file, line and field; a later
 // bulk is a complete list, so a student missing from it counts an absence and (ausenciasParaBaja 1) leaves.
+// With cursosOneRoster set, a student's enrollments in classes become their source's Moodle courses
+// (cursosFuente), an unmapped class is noted in the lote, and a delta's enrollments change the list.
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
@@ -11,13 +13,22 @@ import {
   AlumnoActualizado,
   AlumnoCreado,
   AlumnoDadoDeBaja,
+  ConfiguracionCambiada,
   LoteIngestado,
   RegistrarLoteOneRoster,
   type FilaOneRoster,
 } from '@lucy/contracts';
 import { bootstrapService, loadConfig } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
-import { BrokerTap, deleteServiceQueues, dropSchema, throwawayNames, waitFor } from '@lucy/testing';
+import { RuntimeConfig } from '@lucy/runtime-config';
+import {
+  BrokerTap,
+  CONFIGURACION_DE_PRUEBA,
+  deleteServiceQueues,
+  dropSchema,
+  throwawayNames,
+  waitFor,
+} from '@lucy/testing';
 import { ingestConfigSchema } from '../src/config.js';
 import { IngestModule } from '../src/ingest.module.js';
 
@@ -158,5 +169,121 @@ describe('ingest-service: OneRoster 1.1 CSV', () => {
     expect(r.ingestado).toMatchObject({ sinCambios: 1, bajas: 1 });
     const [baja] = await waitFor(() => tap.of(AlumnoDadoDeBaja, { loteId: r.loteId }), 'AlumnoDadoDeBaja');
     expect(baja).toMatchObject({ alumno: { dni: '42600003' }, motivo: 'ausente' });
+  });
+
+  describe("the classes' Moodle courses (cursosOneRoster)", () => {
+    const COURSES = `sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes
+c101,,,y29,Biología General,BIO101,,bio,,
+c102,,,y29,Química,BIO102,,bio,,
+c103,,,y29,Física,BIO103,,bio,,
+c104,,,y29,Ecología,BIO104,,bio,,`;
+    const CLASSES = `sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods
+bio-101-a,,,Biología A,,c101,,scheduled,,fac,y29,,,
+bio-102-a,,,Química A,,c102,,scheduled,,fac,y29,,,
+bio-103-a,,,Física A,,c103,,scheduled,,fac,y29,,,
+bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
+    const ENR_H =
+      'sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate';
+    const catalogo = {
+      courses: { modo: 'bulk' as const, filas: tabla(COURSES) },
+      classes: { modo: 'bulk' as const, filas: tabla(CLASSES) },
+    };
+    const cursosEnRegistro = async (dni: string) =>
+      (await db.query(`SELECT cursos_fuente FROM "${SCHEMA}".alumno WHERE dni = $1`, [dni])).rows[0]?.cursos_fuente;
+
+    it("a bulk roster states each student its classes' courses, notes an unmapped class; a delta adds and removes one", async () => {
+      // A class by its own sourcedId, the others by their course's code; Física (BIO103) has no course.
+      await tap.publish(ConfiguracionCambiada, {
+        version: 1,
+        valores: {
+          ...CONFIGURACION_DE_PRUEBA,
+          cursosOneRoster: { 'bio-101-a': 'BIO-101-A', BIO102: 'BIO-102', BIO104: 'BIO-104' },
+        },
+        cambios: ['cursosOneRoster'],
+        fijadas: ['cursosOneRoster'],
+        cambiadoPor: 'test',
+      });
+      await waitFor(() => app.get(RuntimeConfig).version === 1, 'the map in force');
+
+      const primero = await enviar({
+        ...bulk([usuario('u5', '42600005', 'Esquivel'), usuario('u6', '42600006', 'Ferreyra')]),
+        ...catalogo,
+        enrollments: {
+          modo: 'bulk',
+          filas: tabla(
+            [
+              ENR_H,
+              'e51,,,bio-101-a,fac,u5,student,,,',
+              'e52,,,bio-102-a,fac,u5,student,,,',
+              'e61,,,bio-103-a,fac,u6,student,,,',
+            ].join('\n'),
+          ),
+        },
+      });
+      expect(primero.ingestado).toMatchObject({ nuevos: 2, invalidos: [] });
+      expect(primero.ingestado.avisos).toEqual([
+        {
+          fila: 4,
+          fuente: 'classes.csv',
+          dni: null,
+          motivos: [expect.stringMatching(/^clase "bio-103-a": ni su sourcedId ni su courseCode "BIO103"/)],
+        },
+      ]);
+      const creados = await waitFor(
+        () => (tap.of(AlumnoCreado, { loteId: primero.loteId }).length === 2 ? tap.of(AlumnoCreado) : undefined),
+        'two AlumnoCreado',
+      );
+      const creado = (dni: string) => creados.find((c) => c.alumno.dni === dni)!.alumno;
+      expect(creado('42600005').cursosFuente).toEqual(['BIO-101-A', 'BIO-102']);
+      expect(creado('42600006').cursosFuente).toEqual([]);
+      expect(await cursosEnRegistro('42600005')).toEqual(['BIO-101-A', 'BIO-102']);
+
+      // The same roster again, its enrollments in another order: nothing changed.
+      const igual = await enviar({
+        ...bulk([usuario('u5', '42600005', 'Esquivel'), usuario('u6', '42600006', 'Ferreyra')]),
+        ...catalogo,
+        enrollments: {
+          modo: 'bulk',
+          filas: tabla(
+            [
+              ENR_H,
+              'e61,,,bio-103-a,fac,u6,student,,,',
+              'e52,,,bio-102-a,fac,u5,student,,,',
+              'e51,,,bio-101-a,fac,u5,student,,,',
+            ].join('\n'),
+          ),
+        },
+      });
+      expect(igual.ingestado).toMatchObject({ sinCambios: 2, actualizados: 0 });
+
+      // A delta: u5 leaves Química and joins Ecología.
+      const t = '2029-07-01T09:00:00.000Z';
+      const delta = await enviar({
+        ...bulk([]),
+        ...catalogo,
+        users: {
+          modo: 'delta',
+          filas: tabla([USERS_H, usuario('u5', '42600005', 'Esquivel', 'active', t)].join('\n')),
+        },
+        enrollments: {
+          modo: 'delta',
+          filas: tabla(
+            [
+              ENR_H,
+              `e52,tobedeleted,${t},bio-102-a,fac,u5,student,,,`,
+              `e54,active,${t},bio-104-a,fac,u5,student,,,`,
+            ].join('\n'),
+          ),
+        },
+      });
+      expect(delta.ingestado).toMatchObject({ actualizados: 1, invalidos: [] });
+      const [cambio] = await waitFor(() => tap.of(AlumnoActualizado, { loteId: delta.loteId }), 'AlumnoActualizado');
+      expect(cambio).toMatchObject({
+        cambios: ['cursosFuente'],
+        alumno: { dni: '42600005', cursosFuente: ['BIO-101-A', 'BIO-104'] },
+        anterior: { cursosFuente: ['BIO-101-A', 'BIO-102'] },
+      });
+      expect(await cursosEnRegistro('42600005')).toEqual(['BIO-101-A', 'BIO-104']);
+    });
   });
 });

@@ -491,6 +491,23 @@ describe('moodle-service over the student’s stay', () => {
       expect(broker.repliesTo(InscripcionesActualizacionFallida, env)).toEqual([]);
     });
 
+    it("a new list of the source's courses: the new ones enrolled, the dropped ones unenrolled (desenrolar), the configured ones kept", async () => {
+      const a = alumno();
+      a.alumno.cursosFuente = ['CP-101', 'LE-101'];
+      await onboarded(a);
+      expect(await courseIdsOf(a.upn)).toEqual(ids('ING-2027-INTRO', 'ING-2027-MATE', 'CP-101', 'LE-101'));
+      const env = await broker.publish(ActualizarInscripciones, {
+        ...a,
+        alumno: { ...a.alumno, cursosFuente: ['CP-101', 'LA-101'] },
+        anterior: { estado: a.alumno.estado, periodo: a.alumno.periodo, cursosFuente: ['CP-101', 'LE-101'] },
+      });
+      expect((await replyTo(InscripcionesActualizadas, env, 'InscripcionesActualizadas')).payload).toMatchObject({
+        enrolados: ['ING-2027-INTRO', 'ING-2027-MATE', 'CP-101', 'LA-101'],
+        desenrolados: ['LE-101'],
+      });
+      expect(await courseIdsOf(a.upn)).toEqual(ids('ING-2027-INTRO', 'ING-2027-MATE', 'CP-101', 'LA-101'));
+    });
+
     afterAll(() => cursosAnteriores(2, 'conservar'));
   });
 

@@ -357,6 +357,21 @@ describe('moodle-service enrolment', () => {
     expect(enrolado.payload.cursos).toEqual([{ shortname: 'ING-2027-ECO', courseId: courseId('ING-2027-ECO') }]);
   });
 
+  it("enrols in the courses the student's source states too (cursosFuente), with the configured ones, each once", async () => {
+    const a = alumno();
+    a.alumno.cursosFuente = ['CP-101', 'ING-2027-MATE'];
+    const enrolado = await replyTo(MoodleEnrolado, await cuentaCreada(a), 'MoodleEnrolado');
+    expect(enrolado.payload.cursos.map((c) => c.shortname)).toEqual(['ING-2027-INTRO', 'ING-2027-MATE', 'CP-101']);
+    expect((await sandboxUser(a.upn))!.enrolments.map((e) => e.courseid).sort((x, y) => x - y)).toEqual(
+      [courseId('ING-2027-INTRO'), courseId('ING-2027-MATE'), courseId('CP-101')].sort((x, y) => x - y),
+    );
+    // An estado with no configured courses: the source's alone.
+    const b = alumno('preinscripto');
+    b.alumno.cursosFuente = ['LE-101'];
+    const soloFuente = await replyTo(MoodleEnrolado, await cuentaCreada(b), 'MoodleEnrolado of b');
+    expect(soloFuente.payload.cursos).toEqual([{ shortname: 'LE-101', courseId: courseId('LE-101') }]);
+  });
+
   it('DesenrolarMoodle removes the enrolments Lucy made, and counts those already gone as removed', async () => {
     const a = alumno();
     await replyTo(MoodleEnrolado, await cuentaCreada(a), 'MoodleEnrolado');

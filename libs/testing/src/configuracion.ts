@@ -14,6 +14,7 @@ export const CONFIGURACION_DE_PRUEBA: Configuracion = {
   licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
   cursos: {},
   cursosAnteriores: 'conservar',
+  cursosOneRoster: {},
   moodleAuth: 'oauth2',
   moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',

@@ -3,7 +3,8 @@
 // (after a wait, for a phase that has one). Like onboarding's table (sagas/onboarding.pasos.ts), a step
 // names the command that does it and the replies that settle it; the engine is ciclo.saga.ts.
 //
-//   actualizacion  datos: update the Entra user and the Moodle user; inscripciones when estado/periodo changed
+//   actualizacion  datos: update the Entra user and the Moodle user; inscripciones when estado/periodo or the
+//                  source's courses (cursosFuente) changed
 //   baja           suspension: disable the account, suspend the Moodle user ── grace (GRACIA_BAJA_DIAS) ──>
 //                  eliminacion: delete the account (Entra soft delete frees the licence), and the Moodle user
 //                  when the configuration says so (moodleAlEliminar: eliminar; else it stays suspended).
@@ -24,6 +25,7 @@ import {
   AvisoRetornoFallido,
   ActualizarInscripciones,
   ActualizarUsuarioMoodle,
+  cambianLosCursos,
   CuentaTeamsActualizacionFallida,
   CuentaTeamsActualizada,
   CuentaTeamsDeshabilitacionFallida,
@@ -121,8 +123,7 @@ export interface TipoCiclo {
 }
 
 const cuenta = (d: DatosCiclo) => ({ alumnoId: d.alumnoId, upn: d.upn, graphUserId: d.graphUserId });
-const cambioDeCursos = (d: DatosCiclo) =>
-  !!d.anterior && (d.anterior.estado !== d.alumno.estado || d.anterior.periodo !== d.alumno.periodo);
+const cambioDeCursos = (d: DatosCiclo) => !!d.anterior && cambianLosCursos(d.anterior, d.alumno);
 /** The data the student comes back with differs from what their accounts were given. */
 const datosCambiaron = (d: DatosCiclo) =>
   !!d.anterior &&
@@ -169,7 +170,7 @@ const actualizarMoodle: PasoCiclo = {
 };
 const actualizarInscripciones: PasoCiclo = {
   paso: 'actualizar_inscripciones',
-  etiqueta: 'Cursos del nuevo estado o periodo',
+  etiqueta: 'Cursos del nuevo estado o periodo, o de la fuente',
   ok: InscripcionesActualizadas,
   falla: InscripcionesActualizacionFallida,
   aplica: cambioDeCursos,
@@ -179,7 +180,11 @@ const actualizarInscripciones: PasoCiclo = {
       alumnoId: d.alumnoId,
       upn: d.upn,
       alumno: d.alumno,
-      anterior: { estado: d.anterior!.estado, periodo: d.anterior!.periodo },
+      anterior: {
+        estado: d.anterior!.estado,
+        periodo: d.anterior!.periodo,
+        ...(d.anterior!.cursosFuente ? { cursosFuente: d.anterior!.cursosFuente } : {}),
+      },
     },
   }),
   detalle: ['enrolados', 'desenrolados'],

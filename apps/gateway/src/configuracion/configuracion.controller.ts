@@ -98,7 +98,7 @@ export class ConfiguracionController {
     summary:
       'The current configuration (version 0: nothing stored, the services run on their environment) and which version each service applies',
     description: [
-      'Keys and who applies them: loteTamano, ausenciasParaBaja, umbralBajas, aprobacionNuevos → ingest-service; limites → teams (graph), moodle, mail (smtp); upn, licenciaSku → teams-service; cursos, cursosAnteriores, moodleAuth, zonaHoraria (new users) → moodle-service; plantillaEmail, plantillaRetorno → mail-service; sincronizacion, zonaHoraria (its schedule, the dashboard) → the gateway. Secrets are never here.',
+      'Keys and who applies them: loteTamano, ausenciasParaBaja, umbralBajas, aprobacionNuevos, cursosOneRoster (OneRoster class sourcedId or course code → Moodle shortname) → ingest-service; limites → teams (graph), moodle, mail (smtp); upn, licenciaSku → teams-service; cursos, cursosAnteriores, moodleAuth, zonaHoraria (new users) → moodle-service; plantillaEmail, plantillaRetorno → mail-service; sincronizacion, zonaHoraria (its schedule, the dashboard) → the gateway. Secrets are never here.',
       "Only the keys in `fijadas` (set by an operator, not given back) reach the services. A key not set keeps each service's environment value (BATCH_SIZE, MOODLE_CURSOS, …): the value shown for it is the gateway's default, not necessarily what a service runs. What each service applies, and the keys it refused, is under `aplicacion` (and on the dashboard's service page): that is the truth.",
       'A service that does not answer within 1.5 s is listed with version null, not as an error.',
     ].join('\n\n'),

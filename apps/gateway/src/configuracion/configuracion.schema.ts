@@ -208,6 +208,7 @@ export const ConfiguracionApi = z
     licenciaSku: c.licenciaSku,
     cursos: c.cursos,
     cursosAnteriores: c.cursosAnteriores,
+    cursosOneRoster: c.cursosOneRoster,
     moodleAuth: c.moodleAuth,
     moodleAlEliminar: c.moodleAlEliminar,
     zonaHoraria: c.zonaHoraria.superRefine((tz, ctx) => {
@@ -230,6 +231,7 @@ export const ConfiguracionNombrada = ConfiguracionApi.extend({
   aprobacionNuevos: c.aprobacionNuevos.unwrap().optional(),
   plantillaRetorno: plantilla(problemaDePlantillaRetorno).optional(),
   cursosAnteriores: c.cursosAnteriores.unwrap().optional(),
+  cursosOneRoster: c.cursosOneRoster.unwrap().optional(),
   moodleAlEliminar: c.moodleAlEliminar.unwrap().optional(),
   sincronizacion: sincronizacion.optional(),
   retencion: retencion.optional(),
@@ -249,6 +251,7 @@ export const DEFECTO: Configuracion = {
   licenciaSku: '314c4481-f395-4525-be8b-2ec4bb1e9d91',
   cursos: { ingresante: { '*': ['ING-2027-INTRO', 'ING-2027-MATE'] } },
   cursosAnteriores: 'conservar',
+  cursosOneRoster: {},
   moodleAuth: 'oauth2',
   moodleAlEliminar: 'suspender',
   zonaHoraria: 'America/Argentina/Cordoba',

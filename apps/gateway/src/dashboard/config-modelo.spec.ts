@@ -2,11 +2,13 @@ import { AjustesAlertas, VARIABLES_ALERTA as DEL_CONTRATO } from '@lucy/contract
 import { NO_SE_SUELTAN as EN_EL_GATEWAY } from '../configuracion/fijadas.js';
 import {
   cambiosEntre,
+  clasesALineas,
   cursosAFilas,
   estadoAplicacion,
   filasACursos,
   fusionar,
   leerDestinatarios,
+  lineasAClases,
   MAX_DESTINATARIOS,
   NO_SE_SUELTAN,
   resumenVersion,
@@ -175,5 +177,18 @@ describe("the configuration editor's logic", () => {
 
   it("lists the alert template's variables mail-service gives", () => {
     expect(VARIABLES_ALERTA).toEqual([...DEL_CONTRATO]);
+  });
+
+  it('turns cursosOneRoster into lines "class or code = shortname" and back, naming a line it cannot read', () => {
+    const mapa = { MAT101: 'ING-MATE', 'cls-2': 'ING-FIS' };
+    expect(clasesALineas(mapa)).toBe('cls-2 = ING-FIS\nMAT101 = ING-MATE');
+    expect(lineasAClases(clasesALineas(mapa))).toEqual({ mapa, problemas: [] });
+    expect(lineasAClases('\n  MAT101 =  ING-MATE \n')).toEqual({ mapa: { MAT101: 'ING-MATE' }, problemas: [] });
+    expect(lineasAClases('MAT101 ING\n= X\nA =\nB = 1\nB = 2').problemas).toEqual([
+      'línea 1: falta el "=" entre la clase o el código y el curso',
+      'línea 2: falta la clase (sourcedId) o el código de curso',
+      'línea 3: falta el shortname del curso de Moodle',
+      'línea 5: «B» ya está en otra línea',
+    ]);
   });
 });

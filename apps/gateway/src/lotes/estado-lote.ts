@@ -27,7 +27,7 @@ export function estadoDeLote(s: string, l = 'l'): string {
 /** The lote table with `estado` as derived above: use it wherever a lote is read (`FROM ${lotes(s)} l`). */
 export function lotes(s: string): string {
   return `(SELECT l.id, l.origen, ${estadoDeLote(s)} AS estado, l.solicitado_por, l.correlation_id, l.nombre_archivo, l.total, l.nuevos,
-                  l.actualizados, l.sin_cambios, l.invalidos, l.bajas, l.retornos, l.bajas_desconocidas, l.error, l.created_at, l.ingestado_at,
+                  l.actualizados, l.sin_cambios, l.invalidos, l.bajas, l.retornos, l.bajas_desconocidas, l.avisos, l.error, l.created_at, l.ingestado_at,
                   l.simulacion, l.plan, l.resolucion, l.resuelto_por, l.resuelto_at
              FROM ${s}.lote l)`;
 }

@@ -50,7 +50,7 @@ export class LoteRepository {
     );
     await m.query(
       `UPDATE ${this.s}.lote SET estado = 'ingestado', total = $2, nuevos = $3, actualizados = $4, sin_cambios = $5, invalidos = $6,
-              bajas = $7, retornos = $8, bajas_desconocidas = $9, ingestado_at = now() WHERE id = $1`,
+              bajas = $7, retornos = $8, bajas_desconocidas = $9, avisos = $10, ingestado_at = now() WHERE id = $1`,
       [
         e.loteId,
         e.alumnoIds.length,
@@ -61,6 +61,7 @@ export class LoteRepository {
         e.bajas ?? null,
         e.retornos ?? null,
         JSON.stringify(e.bajasDesconocidas ?? []),
+        JSON.stringify(e.avisos ?? []),
       ],
     );
     if (e.alumnoIds.length) {

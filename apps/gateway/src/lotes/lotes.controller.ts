@@ -115,6 +115,11 @@ const Progreso = z.object({
     bajasDesconocidas: z
       .array(z.unknown())
       .describe('rows of students never registered, marked leaving: not onboarded'),
+    avisos: z
+      .array(z.unknown())
+      .describe(
+        'what the rows stated that was not acted on, no row made invalid (a OneRoster class with no Moodle course)',
+      ),
   }),
 });
 
@@ -162,6 +167,7 @@ const ItemPlanDoc = z.object({
       periodo: z.string(),
       inscribir: z.array(z.string()).nullable(),
       desinscribir: z.array(z.string()).nullable(),
+      deLaFuente: z.array(z.string()),
       nota: z.string(),
     })
     .nullable()

@@ -99,4 +99,35 @@ describe('itemVista', () => {
       ),
     ).toMatchObject({ accion: 'invalida', motivos: ['falta el nombre'], nombre: null });
   });
+
+  it("names the source's courses (a OneRoster student's classes) with the configuration's, and a change of them", () => {
+    const nuevo = item({ resultado: 'nuevo', anterior: null, alumno: datos({ cursosFuente: ['DER-CIVIL'] }) });
+    expect(itemVista(nuevo, conocidos(null)).cursos).toMatchObject({
+      inscribir: ['ING-27', 'ING', 'DER-CIVIL'],
+      deLaFuente: ['DER-CIVIL'],
+    });
+    expect(itemVista(nuevo, desconocidos).cursos?.nota).toMatch(/y los de su fuente \(DER-CIVIL\)/);
+    const otrasClases = item({
+      resultado: 'actualizado',
+      anterior: datos({ cursosFuente: ['DER-CIVIL', 'DER-ROMANO'] }),
+      alumno: datos({ cursosFuente: ['DER-CIVIL', 'DER-PENAL'] }),
+      cambios: ['cursosFuente'],
+    });
+    expect(itemVista(otrasClases, conocidos('desenrolar')).cursos).toMatchObject({
+      inscribir: ['ING-27', 'ING', 'DER-CIVIL', 'DER-PENAL'],
+      desinscribir: ['DER-ROMANO'],
+    });
+    expect(itemVista(otrasClases, conocidos('desenrolar')).efectos).toEqual([
+      expect.stringMatching(/^enrolar en ING-27, ING, DER-CIVIL, DER-PENAL/),
+      'desenrolar de DER-ROMANO',
+    ]);
+    // The same list in another order is no change of courses.
+    const mismo = item({
+      resultado: 'actualizado',
+      anterior: datos({ cursosFuente: ['B', 'A'], nombre: 'Anita' }),
+      alumno: datos({ cursosFuente: ['A', 'B'] }),
+      cambios: ['nombre'],
+    });
+    expect(itemVista(mismo, conocidos('desenrolar')).cursos).toBeNull();
+  });
 });

@@ -2,10 +2,13 @@
 // create, update, suspend, return, nothing — with the fields before and after, and the Moodle courses it
 // enrols or unenrols as far as the gateway can say them. The courses are moodle-service's to decide (its
 // runtime keys cursos and cursosAnteriores, or its environment until an operator sets them): the gateway
-// names them only from keys an operator has set, and otherwise says which estado/periodo's they are. Pure.
+// names them only from keys an operator has set, and otherwise says which estado/periodo's they are. The
+// courses the student's source states (a OneRoster roster's classes: AlumnoDatos.cursosFuente) it names
+// always: they ride on the student. Pure.
 import {
+  cambianLosCursos,
   cambioDeCursos,
-  cursosPara,
+  cursosDelAlumno,
   type Configuracion,
   type EstadoAlumno,
   type ItemPlan,
@@ -50,6 +53,8 @@ export interface CursosDelPlan {
   inscribir: string[] | null;
   /** The previous estado/periodo's courses unenrolled; [] when they are kept; null when it cannot say. */
   desinscribir: string[] | null;
+  /** The courses the student's source states (part of `inscribir`); [] when it states none. */
+  deLaFuente: string[];
   nota: string;
 }
 
@@ -107,38 +112,51 @@ export function itemVista(i: ItemPlan, conocidos: CursosConocidos): ItemVista {
 function cursosDe(i: ItemPlan, c: CursosConocidos): CursosDelPlan | null {
   if (!i.alumno) return null;
   const { estado, periodo } = i.alumno;
-  const nuevo = { estado, periodo };
+  const deLaFuente = i.alumno.cursosFuente ?? [];
+  const nuevo = { estado, periodo, cursosFuente: deLaFuente };
+  const fuente = deLaFuente.length ? ` y los de su fuente (${deLaFuente.join(', ')})` : '';
   const deQue = `los cursos de ${estado} ${periodo}`;
   if (i.resultado === 'nuevo')
     return {
-      ...nuevo,
-      inscribir: c.cursos ? cursosPara(c.cursos, estado, periodo) : null,
+      estado,
+      periodo,
+      deLaFuente,
+      inscribir: c.cursos ? cursosDelAlumno(c.cursos, nuevo) : null,
       desinscribir: [],
-      nota: c.cursos ? deQue : `${deQue} que asigna moodle-service`,
+      nota: c.cursos ? `${deQue}${fuente}` : `${deQue} que asigna moodle-service${fuente}`,
     };
-  if (i.resultado !== 'actualizado' || !(i.cambios.includes('estado') || i.cambios.includes('periodo'))) return null;
-  const anterior = { estado: i.anterior!.estado as EstadoAlumno, periodo: i.anterior!.periodo as string };
+  if (i.resultado !== 'actualizado') return null;
+  const antes = i.anterior as { estado: EstadoAlumno; periodo: string; cursosFuente?: string[] };
+  const anterior = { estado: antes.estado, periodo: antes.periodo, cursosFuente: antes.cursosFuente ?? [] };
+  if (!cambianLosCursos(anterior, nuevo)) return null;
+  const deAntes = `los de ${anterior.estado} ${anterior.periodo}${anterior.cursosFuente.length ? ` y de su fuente (${anterior.cursosFuente.join(', ')})` : ''}`;
   if (!c.cursos)
     return {
-      ...nuevo,
+      estado,
+      periodo,
+      deLaFuente,
       inscribir: null,
       desinscribir: null,
-      nota: `${deQue} que asigna moodle-service; los de ${anterior.estado} ${anterior.periodo} se conservan o se quitan según su cursosAnteriores`,
+      nota: `${deQue} que asigna moodle-service${fuente}; ${deAntes} se conservan o se quitan según su cursosAnteriores`,
     };
-  const inscribir = cursosPara(c.cursos, estado, periodo);
+  const inscribir = cursosDelAlumno(c.cursos, nuevo);
   if (!c.cursosAnteriores)
     return {
-      ...nuevo,
+      estado,
+      periodo,
+      deLaFuente,
       inscribir,
       desinscribir: null,
-      nota: `${deQue}; los de ${anterior.estado} ${anterior.periodo} se conservan o se quitan según cursosAnteriores de moodle-service`,
+      nota: `${deQue}${fuente}; ${deAntes} se conservan o se quitan según cursosAnteriores de moodle-service`,
     };
   const { aQuitar } = cambioDeCursos(c.cursos, anterior, nuevo, c.cursosAnteriores);
   return {
-    ...nuevo,
+    estado,
+    periodo,
+    deLaFuente,
     inscribir,
     desinscribir: aQuitar,
-    nota: `${deQue}; los de ${anterior.estado} ${anterior.periodo} ${c.cursosAnteriores === 'desenrolar' ? 'que ya no correspondan se quitan' : 'se conservan'}`,
+    nota: `${deQue}${fuente}; ${deAntes} ${c.cursosAnteriores === 'desenrolar' ? 'que ya no correspondan se quitan' : 'se conservan'}`,
   };
 }
 
@@ -154,12 +172,15 @@ function efectos(i: ItemPlan, cursos: CursosDelPlan | null): string[] {
       return i.enEspera
         ? ['registrar; espera la aprobación de un operador antes de crear su cuenta']
         : ['crear la cuenta de Microsoft 365', enCursos!, 'enviar las credenciales'];
-    case 'actualizado':
+    case 'actualizado': {
+      // The source's courses are no field of the account: their change is said by the courses alone.
+      const datos = i.cambios.filter((c) => c !== 'cursosFuente');
       return [
-        `actualizar ${i.cambios.join(', ')} en la cuenta y en Moodle (el UPN no cambia)`,
+        ...(datos.length ? [`actualizar ${datos.join(', ')} en la cuenta y en Moodle (el UPN no cambia)`] : []),
         ...(enCursos ? [enCursos] : []),
         ...(quitar ? [quitar] : []),
       ];
+    }
     case 'baja':
       return [
         `suspender (${MOTIVO[i.motivo ?? ''] ?? i.motivo}): deshabilitar la cuenta y suspender el usuario de Moodle; conserva sus cursos`,

@@ -65,6 +65,8 @@ export interface ProgresoLote {
     retornos: number | null;
     /** Rows of unknown students marked leaving: not onboarded. */
     bajasDesconocidas: unknown[];
+    /** What the rows stated that was not acted on, no row made invalid by it (a class with no Moodle course). */
+    avisos: unknown[];
   };
 }
 
@@ -117,6 +119,8 @@ export function resumir(lote: Record<string, any>, filas: readonly FilaLote[]): 
       bajas: lote.bajas ?? null,
       retornos: lote.retornos ?? null,
       bajasDesconocidas: lote.bajas_desconocidas ?? [],
+      // A lote only planned (a dry run, or held) has its plan's notes: the same it will have once applied.
+      avisos: lote.avisos?.length ? lote.avisos : (lote.plan?.avisos ?? []),
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { AlumnoDatos } from '@lucy/contracts';
-import { clasificar } from './cambios.js';
+import { clasificar, cursosTras } from './cambios.js';
 
 const conocido: AlumnoDatos = {
   dni: '46655562',
@@ -83,5 +83,40 @@ describe('clasificar', () => {
       resultado: 'sin_cambios',
       datos: antes,
     });
+  });
+});
+
+describe("the source's courses (cursosFuente)", () => {
+  const conCursos: AlumnoDatos = { ...conocido, cursosFuente: ['DER-CIVIL', 'DER-ROMANO'] };
+  const conocidoConCursos = { datos: conCursos, deBaja: false };
+
+  it('a whole list replaces the known one; compared as a set, another order is no change', () => {
+    expect(clasificar(conocidoConCursos, { ...conocido, cursosFuente: ['DER-ROMANO', 'DER-CIVIL'] }).resultado).toBe(
+      'sin_cambios',
+    );
+    expect(clasificar(conocidoConCursos, { ...conocido, cursosFuente: ['DER-CIVIL'] })).toMatchObject({
+      resultado: 'actualizado',
+      cambios: ['cursosFuente'],
+      datos: { cursosFuente: ['DER-CIVIL'] },
+    });
+  });
+
+  it('a row stating none keeps the known list; a student whose source never stated any has none', () => {
+    const { cursosFuente: _, ...sinCursos } = conCursos;
+    expect(clasificar(conocidoConCursos, sinCursos)).toEqual({ resultado: 'sin_cambios', datos: conCursos });
+    expect(clasificar(activo, { ...conocido }).datos).not.toHaveProperty('cursosFuente');
+    // None known and an empty list: the same.
+    expect(clasificar(activo, { ...conocido, cursosFuente: [] }).resultado).toBe('sin_cambios');
+  });
+
+  it('changes (a delta) add to and remove from the known list', () => {
+    expect(cursosTras(['DER-CIVIL', 'DER-ROMANO'], { agregar: ['DER-PENAL'], quitar: ['DER-ROMANO'] })).toEqual([
+      'DER-CIVIL',
+      'DER-PENAL',
+    ]);
+    expect(cursosTras(undefined, { agregar: ['B', 'A'], quitar: [] })).toEqual(['A', 'B']);
+    // Added and removed in one go (two classes of one course): it stays.
+    expect(cursosTras(['A'], { agregar: ['A'], quitar: ['A'] })).toEqual(['A']);
+    expect(cursosTras(['A'], undefined)).toEqual(['A']);
   });
 });

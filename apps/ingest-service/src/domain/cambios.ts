@@ -1,8 +1,8 @@
 // What a row means for the registry, given what it knows of the student: a new student, a known one
 // whose data changed (and which fields), one who is leaving (the row says baja or egresado), one who
 // had left and is back, someone leaving whom the registry never had, or nothing to do.
-import { esSalida, type AlumnoDatos } from '@lucy/contracts';
-import type { DatosEntrantes } from './fila.js';
+import { esSalida, mismosCursos, type AlumnoDatos } from '@lucy/contracts';
+import type { CursosEntrantes, DatosEntrantes } from './fila.js';
 
 export const CAMPOS_ALUMNO = [
   'nombre',
@@ -12,6 +12,7 @@ export const CAMPOS_ALUMNO = [
   'carrera',
   'estado',
   'periodo',
+  'cursosFuente',
 ] as const;
 export type CampoAlumno = (typeof CAMPOS_ALUMNO)[number];
 
@@ -32,16 +33,38 @@ export type Resultado =
 
 /** The registry's student after the row: a field the row does not state keeps its known value. */
 export function aplicar(existente: AlumnoDatos | undefined, entrante: DatosEntrantes): AlumnoDatos {
+  const { cursosFuente: _, ...datos } = entrante;
+  const cursosFuente = cursosTras(existente?.cursosFuente, entrante.cursosFuente);
   return {
-    ...entrante,
+    ...datos,
     emailPersonal: entrante.emailPersonal !== undefined ? entrante.emailPersonal : (existente?.emailPersonal ?? null),
     emailInstitucional:
       entrante.emailInstitucional !== undefined ? entrante.emailInstitucional : (existente?.emailInstitucional ?? null),
+    ...(cursosFuente ? { cursosFuente } : {}),
   };
 }
 
+/**
+ * The source's courses after the row: its whole list, or the known ones with what it adds and without what
+ * it removes; a row that states none keeps the known ones. Sorted and without repeats, so two lists that say
+ * the same are equal.
+ */
+export function cursosTras(conocidos: readonly string[] | undefined, entrantes: CursosEntrantes | undefined) {
+  if (!entrantes) return conocidos ? [...conocidos] : undefined;
+  const cursos =
+    'agregar' in entrantes
+      ? [...(conocidos ?? []), ...entrantes.agregar].filter(
+          (c) => !entrantes.quitar.includes(c) || entrantes.agregar.includes(c),
+        )
+      : entrantes;
+  return [...new Set(cursos)].sort();
+}
+
+/** The fields that differ; the source's courses as a set (absent is none). */
 export function camposCambiados(antes: AlumnoDatos, despues: AlumnoDatos): CampoAlumno[] {
-  return CAMPOS_ALUMNO.filter((c) => antes[c] !== despues[c]);
+  return CAMPOS_ALUMNO.filter((c) =>
+    c === 'cursosFuente' ? !mismosCursos(antes.cursosFuente, despues.cursosFuente) : antes[c] !== despues[c],
+  );
 }
 
 /**

@@ -21,7 +21,7 @@ export interface LoteConsolidado {
   invalidas: FilaInvalida[];
 }
 
-const COMPARADOS: (keyof AlumnoDatos)[] = [
+const COMPARADOS: Exclude<keyof AlumnoDatos, 'cursosFuente'>[] = [
   'nombre',
   'apellido',
   'emailPersonal',

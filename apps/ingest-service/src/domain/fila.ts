@@ -18,15 +18,24 @@ export interface FilaCruda {
   carrera: unknown;
   estado: unknown;
   periodo: unknown;
+  /** The Moodle courses the source states (a OneRoster roster's classes); absent: it states none. */
+  cursosFuente?: CursosEntrantes;
 }
+
+/**
+ * The source's courses for the student: its whole list (a source that sends all of them), or only what
+ * changed (one that sends changes: courses added, courses gone), applied to what the registry holds.
+ */
+export type CursosEntrantes = readonly string[] | { agregar: readonly string[]; quitar: readonly string[] };
 
 /**
  * The student as the row states it. An email is `undefined` when the source has no column for it: the
  * registry then keeps what it knows instead of erasing it.
  */
-export type DatosEntrantes = Omit<AlumnoDatos, 'emailPersonal' | 'emailInstitucional'> & {
+export type DatosEntrantes = Omit<AlumnoDatos, 'emailPersonal' | 'emailInstitucional' | 'cursosFuente'> & {
   emailPersonal?: string | null;
   emailInstitucional?: string | null;
+  cursosFuente?: CursosEntrantes;
 };
 
 export interface FilaLeida {
@@ -36,7 +45,8 @@ export interface FilaLeida {
   dni: Dni | null;
   dniValido: boolean;
   /** Normalized values, also for an invalid row (to compare rows sharing a DNI). */
-  valores: Record<keyof AlumnoDatos, string | null | undefined>;
+  valores: Record<Exclude<keyof AlumnoDatos, 'cursosFuente'>, string | null | undefined>;
+  cursosFuente?: CursosEntrantes;
   motivos: string[];
 }
 
@@ -96,6 +106,7 @@ export function leerFila(cruda: FilaCruda): FilaLeida {
       estado,
       periodo,
     },
+    ...(cruda.cursosFuente ? { cursosFuente: cruda.cursosFuente } : {}),
     motivos,
   };
 }
@@ -112,5 +123,6 @@ export function datosDe(f: FilaLeida): DatosEntrantes {
     periodo: v.periodo!,
     ...(v.emailPersonal !== undefined ? { emailPersonal: v.emailPersonal } : {}),
     ...(v.emailInstitucional !== undefined ? { emailInstitucional: v.emailInstitucional } : {}),
+    ...(f.cursosFuente ? { cursosFuente: f.cursosFuente } : {}),
   };
 }

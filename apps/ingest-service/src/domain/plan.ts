@@ -3,7 +3,7 @@
 // counts. The same plan is applied at once, or kept and shown (a dry run, or one the safeguard holds) and
 // applied later exactly as it was shown. Each item remembers what the registry held when it was planned,
 // so a plan applied later can tell when the registry has changed under it (desactualizados).
-import type { AlumnoDatos, BajaDesconocida, FilaInvalida, ItemPlan } from '@lucy/contracts';
+import type { AlumnoDatos, AvisoLote, BajaDesconocida, FilaInvalida, ItemPlan } from '@lucy/contracts';
 import { pasarLista, type ListaLeida, type Listado } from './ausencias.js';
 import { camposCambiados, clasificar } from './cambios.js';
 import type { LoteConsolidado } from './consolidar.js';
@@ -45,6 +45,8 @@ export interface ConteosPlan {
   bajas: number;
   retornos: number;
   bajasDesconocidas: BajaDesconocida[];
+  /** What the source stated that is not acted on (fuentes/lectura.ts Lectura.avisos); absent from plans kept before. */
+  avisos?: AvisoLote[];
 }
 
 export interface Plan {
@@ -72,6 +74,8 @@ export interface EntradaPlan {
    * None for an upload, which is no list of anybody.
    */
   paseDeLista?: { leidas: readonly ListaLeida[]; activos: readonly Registrado[]; ausenciasParaBaja: number };
+  /** The source's notes, carried into the counts. */
+  avisos?: readonly AvisoLote[];
 }
 
 const previoDe = (r: Registrado): Previo => ({
@@ -182,6 +186,7 @@ export function planificar(e: EntradaPlan): Plan {
           dni: i.dni!,
           estado: i.alumno!.estado as 'baja' | 'egresado',
         })),
+      avisos: [...(e.avisos ?? [])],
     },
     enEspera: items.filter((i) => i.enEspera).length,
   };

@@ -2,7 +2,7 @@
 // rows, a OneRoster CSV zip, …) turns what it read into a Lectura; everything after it — each row checked,
 // rows consolidated by DNI, the plan against the registry, the safeguard, applying it — is one path for all.
 // A new source is one adapter: its input → Lectura, and a handler that hands the Lectura to the registry.
-import type { FilaInvalida } from '@lucy/contracts';
+import type { AvisoLote, FilaInvalida } from '@lucy/contracts';
 import type { ListaLeida } from '../domain/ausencias.js';
 import type { FilaCruda } from '../domain/fila.js';
 
@@ -19,6 +19,8 @@ export interface Lectura {
    * is no list of anybody (a file of rows), and an absence from it never counts.
    */
   listas?: ListaLeida[];
+  /** What the source states that Lucy does not act on, no row made invalid by it (a class with no Moodle course). */
+  avisos?: AvisoLote[];
 }
 
 /** A source: what it receives → a Lectura. Pure, so each adapter is tested on its own. */

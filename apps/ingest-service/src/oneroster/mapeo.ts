@@ -7,9 +7,16 @@
 //   - periodo ← the title of the academic session of their classes (the termSourcedIds of the classes they
 //     are enrolled in as students, the latest to start), else of the latest schoolYear session in the zip;
 //   - estado ← `baja` for a row `tobedeleted` (delta) or a user no longer enabled (enabledUser false): the
-//     student leaves and is suspended, never deleted at once; `ingresante` otherwise.
+//     student leaves and is suspended, never deleted at once; `ingresante` otherwise;
+//   - cursosFuente ← their enrollments as students in classes, each class through cursosOneRoster (its
+//     sourcedId, else its course's courseCode; cursos.ts). An enrollments file in bulk is every enrollment:
+//     the list is whole (none: no courses of the source). One in delta holds the changes: an active row adds
+//     its course, a tobedeleted one removes it, from what the registry holds. No enrollments file, or no map
+//     (an empty cursosOneRoster: the site does not take courses from the roster): none stated, and the
+//     student keeps the ones the registry holds.
 import type { EstadoAlumno, FilaInvalida, FilaOneRoster } from '@lucy/contracts';
-import type { FilaCruda } from '../domain/fila.js';
+import type { CursosEntrantes, FilaCruda } from '../domain/fila.js';
+import { cursosDeClases, type ClaseDelAlumno, type MapaClases } from './cursos.js';
 import { separarLista } from './csv/reglas.js';
 import type { Validado } from './csv/validar.js';
 
@@ -29,7 +36,42 @@ export function inscripcionesDe(d: Validado, userId: string): FilaOneRoster[] {
   return suyas.sort((a, b) => Number(v(a, 'status') === 'tobedeleted') - Number(v(b, 'status') === 'tobedeleted'));
 }
 
-export function filaDeEstudiante(d: Validado, u: FilaOneRoster): Mapeado {
+/** A class the map has no course for, with the line of the record that names it. */
+export type ClaseSinCurso = ClaseDelAlumno & { fuente: string; linea: number };
+
+/**
+ * The source's courses for the student (see the header), and their active classes the map has no course
+ * for. Undefined courses: the zip has no enrollments file.
+ */
+export function cursosDeEstudiante(
+  d: Validado,
+  userId: string,
+  mapa: MapaClases,
+): { cursos?: CursosEntrantes; sinCurso: ClaseSinCurso[] } {
+  const modo = d.modos.enrollments;
+  if (!modo || Object.keys(mapa).length === 0) return { sinCurso: [] };
+  const deClase = (e: FilaOneRoster): ClaseSinCurso => {
+    const id = v(e, 'classSourcedId');
+    const clase = d.registros.classes.get(id);
+    const curso = d.registros.courses.get(v(clase, 'courseSourcedId'));
+    return {
+      clase: id,
+      codigoCurso: v(curso, 'courseCode') || null,
+      ...(clase ? { fuente: 'classes.csv', linea: clase.linea } : { fuente: 'enrollments.csv', linea: e.linea }),
+    };
+  };
+  const suyas = inscripcionesDe(d, userId);
+  const activas = suyas.filter((e) => v(e, 'status') !== 'tobedeleted').map(deClase);
+  const { cursos, sinCurso } = cursosDeClases(activas, mapa);
+  const porClase = new Map(activas.map((c) => [c.clase, c]));
+  const sinCursoConLinea = sinCurso.map((c) => porClase.get(c.clase)!);
+  if (modo === 'bulk') return { cursos, sinCurso: sinCursoConLinea };
+  const quitadas = suyas.filter((e) => v(e, 'status') === 'tobedeleted').map(deClase);
+  const quitar = cursosDeClases(quitadas, mapa).cursos.filter((c) => !cursos.includes(c));
+  return { cursos: { agregar: cursos, quitar }, sinCurso: sinCursoConLinea };
+}
+
+export function filaDeEstudiante(d: Validado, u: FilaOneRoster, mapa: MapaClases = {}): Mapeado {
   const dni = v(u, 'identifier') || null;
   const error = (motivo: string): Mapeado => ({
     error: { fila: u.linea, fuente: FUENTE_USUARIOS, dni, motivos: [motivo] },
@@ -44,6 +86,7 @@ export function filaDeEstudiante(d: Validado, u: FilaOneRoster): Mapeado {
     );
   const sale = v(u, 'status') === 'tobedeleted' || v(u, 'enabledUser') === 'false';
   const estado: EstadoAlumno = sale ? 'baja' : 'ingresante';
+  const { cursos } = cursosDeEstudiante(d, v(u, 'sourcedId'), mapa);
   return {
     fila: {
       fila: u.linea,
@@ -55,6 +98,7 @@ export function filaDeEstudiante(d: Validado, u: FilaOneRoster): Mapeado {
       carrera,
       estado,
       periodo,
+      ...(cursos ? { cursosFuente: cursos } : {}),
     },
   };
 }

@@ -16,6 +16,8 @@ export class AlumnoEntity {
   @Column('text') carrera: string;
   @Column('text') estado: EstadoAlumno;
   @Column('text') periodo: string;
+  /** The Moodle courses the source states (sorted); null: the source states none (AlumnoDatos.cursosFuente). */
+  @Column('jsonb', { name: 'cursos_fuente', nullable: true }) cursosFuente: string[] | null;
   /** Why the student is leaving; null while they are an active student. */
   @Column('text', { name: 'motivo_baja', nullable: true }) motivoBaja: MotivoBajaRegistro | null;
   @Column('timestamptz', { name: 'baja_at', nullable: true }) bajaAt: Date | null;
@@ -32,7 +34,7 @@ export function alumnoDatos(
   a: Pick<
     AlumnoEntity,
     'dni' | 'nombre' | 'apellido' | 'emailPersonal' | 'emailInstitucional' | 'carrera' | 'estado' | 'periodo'
-  >,
+  > & { cursosFuente?: string[] | null },
 ): AlumnoDatos {
   return {
     dni: a.dni,
@@ -43,5 +45,6 @@ export function alumnoDatos(
     carrera: a.carrera,
     estado: a.estado,
     periodo: a.periodo,
+    ...(a.cursosFuente ? { cursosFuente: a.cursosFuente } : {}),
   };
 }

@@ -13,10 +13,16 @@ export interface AlumnoRegistrado {
   datos: AlumnoDatos;
 }
 
-const COLUMNAS = `id, dni, nombre, apellido, email_personal AS "emailPersonal", email_institucional AS "emailInstitucional", carrera, estado, periodo`;
+const COLUMNAS = `id, dni, nombre, apellido, email_personal AS "emailPersonal", email_institucional AS "emailInstitucional", carrera, estado, periodo, cursos_fuente AS "cursosFuente"`;
 /** Everything a plan needs to know of a student (domain/plan.ts Registrado). */
 const REGISTRADO = `${COLUMNAS}, motivo_baja IS NOT NULL AS "deBaja", lista_sial AS lista, ausencias`;
-type FilaRegistrada = AlumnoDatos & { id: string; deBaja: boolean; lista: string | null; ausencias: number };
+type FilaRegistrada = AlumnoDatos & {
+  id: string;
+  deBaja: boolean;
+  lista: string | null;
+  ausencias: number;
+  cursosFuente: string[] | null;
+};
 const registrado = (r: FilaRegistrada): Registrado => ({
   id: r.id,
   datos: alumnoDatos(r),
@@ -24,8 +30,8 @@ const registrado = (r: FilaRegistrada): Registrado => ({
   lista: r.lista,
   ausencias: r.ausencias,
 });
-const REGISTRO = `x(id uuid, dni text, nombre text, apellido text, "emailPersonal" text, "emailInstitucional" text, carrera text, estado text, periodo text)`;
-const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos });
+const REGISTRO = `x(id uuid, dni text, nombre text, apellido text, "emailPersonal" text, "emailInstitucional" text, carrera text, estado text, periodo text, "cursosFuente" jsonb)`;
+const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos, cursosFuente: a.datos.cursosFuente ?? null });
 
 @Injectable()
 export class AlumnoRepository {
@@ -76,7 +82,7 @@ export class AlumnoRepository {
     const rows = await m.query(`SELECT ${COLUMNAS} FROM ${qualifiedTable(m, 'alumno')} WHERE id = ANY($1::uuid[])`, [
       ids,
     ]);
-    return new Map(rows.map((r: AlumnoDatos & { id: string }) => [r.id, alumnoDatos(r)]));
+    return new Map(rows.map((r: FilaRegistrada) => [r.id, alumnoDatos(r)]));
   }
 
   /**
@@ -86,8 +92,8 @@ export class AlumnoRepository {
   async insertar(m: EntityManager, alumnos: readonly AlumnoRegistrado[]): Promise<void> {
     if (alumnos.length === 0) return;
     await m.query(
-      `INSERT INTO ${qualifiedTable(m, 'alumno')} (id, dni, nombre, apellido, email_personal, email_institucional, carrera, estado, periodo)
-       SELECT id, dni, nombre, apellido, "emailPersonal", "emailInstitucional", carrera, estado, periodo
+      `INSERT INTO ${qualifiedTable(m, 'alumno')} (id, dni, nombre, apellido, email_personal, email_institucional, carrera, estado, periodo, cursos_fuente)
+       SELECT id, dni, nombre, apellido, "emailPersonal", "emailInstitucional", carrera, estado, periodo, "cursosFuente"
        FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}`,
       [JSON.stringify(alumnos.map(fila))],
     );
@@ -98,7 +104,7 @@ export class AlumnoRepository {
     await m.query(
       `UPDATE ${qualifiedTable(m, 'alumno')} AS a
        SET nombre = x.nombre, apellido = x.apellido, email_personal = x."emailPersonal", email_institucional = x."emailInstitucional",
-           carrera = x.carrera, estado = x.estado, periodo = x.periodo, updated_at = now()
+           carrera = x.carrera, estado = x.estado, periodo = x.periodo, cursos_fuente = x."cursosFuente", updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}
        WHERE a.id = x.id`,
       [JSON.stringify(alumnos.map(fila))],

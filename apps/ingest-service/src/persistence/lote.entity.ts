@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { BajaDesconocida, FilaInvalida } from '@lucy/contracts';
+import type { AvisoLote, BajaDesconocida, FilaInvalida } from '@lucy/contracts';
 
 export type OrigenLote = 'sial' | 'upload';
 export type EstadoLote = 'en_curso' | 'completado' | 'fallido';
@@ -23,6 +23,8 @@ export class LoteEntity {
   @Column('jsonb', { name: 'bajas_desconocidas' }) bajasDesconocidas: BajaDesconocida[];
   @Column('int') invalidos: number;
   @Column('jsonb', { name: 'filas_invalidas' }) filasInvalidas: FilaInvalida[];
+  /** What the rows stated that was not acted on (a class with no Moodle course), no row made invalid by it. */
+  @Column('jsonb') avisos: AvisoLote[];
   @Column('text', { name: 'motivo_fallo', nullable: true }) motivoFallo: string | null;
   @Column('timestamptz', { name: 'received_at' }) receivedAt: Date;
   @Column('timestamptz', { name: 'ingested_at', nullable: true }) ingestedAt: Date | null;

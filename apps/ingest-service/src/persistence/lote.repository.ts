@@ -32,13 +32,13 @@ export class LoteRepository {
   async guardarIngestado(m: EntityManager, lote: LoteNuevo, c: ConteosPlan, estado: EstadoLote): Promise<boolean> {
     const rows = await m.query(
       `INSERT INTO ${qualifiedTable(m, 'lote')} AS l (id, origen, descripcion, estado, correlation_id, total, nuevos, actualizados, sin_cambios, invalidos, filas_invalidas,
-                                                      bajas, retornos, bajas_desconocidas, ingested_at, completed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, now(), CASE WHEN $4 = 'completado' THEN now() END)
+                                                      bajas, retornos, bajas_desconocidas, avisos, ingested_at, completed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb, now(), CASE WHEN $4 = 'completado' THEN now() END)
        ON CONFLICT (id) DO UPDATE SET
          origen = excluded.origen, descripcion = excluded.descripcion, estado = excluded.estado, correlation_id = excluded.correlation_id,
          total = excluded.total, nuevos = excluded.nuevos, actualizados = excluded.actualizados, sin_cambios = excluded.sin_cambios,
          invalidos = excluded.invalidos, filas_invalidas = excluded.filas_invalidas, bajas = excluded.bajas, retornos = excluded.retornos,
-         bajas_desconocidas = excluded.bajas_desconocidas, motivo_fallo = NULL, failed_at = NULL,
+         bajas_desconocidas = excluded.bajas_desconocidas, avisos = excluded.avisos, motivo_fallo = NULL, failed_at = NULL,
          ingested_at = excluded.ingested_at, completed_at = excluded.completed_at
        WHERE l.estado = 'fallido'
        RETURNING id`,
@@ -57,6 +57,7 @@ export class LoteRepository {
         c.bajas,
         c.retornos,
         JSON.stringify(c.bajasDesconocidas),
+        JSON.stringify(c.avisos ?? []),
       ],
     );
     return rows.length > 0;

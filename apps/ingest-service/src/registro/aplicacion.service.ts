@@ -106,6 +106,7 @@ export class AplicacionService {
       bajas: c.bajas,
       retornos: c.retornos,
       bajasDesconocidas: c.bajasDesconocidas,
+      avisos: c.avisos ?? [],
     });
     for (const b of bajas)
       tx.publish(AlumnoDadoDeBaja, { alumnoId: b.alumnoId!, loteId: lote.id, alumno: b.alumno!, motivo: b.motivo! });

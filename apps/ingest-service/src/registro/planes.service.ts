@@ -130,6 +130,7 @@ export class PlanesService {
       retornos: c.retornos,
       invalidos: c.filasInvalidas,
       bajasDesconocidas: c.bajasDesconocidas,
+      avisos: c.avisos ?? [],
       enEspera: plan.enEspera,
       activos: g.activos,
       retencion: g.retencion,

@@ -27,7 +27,10 @@ export class PlanificacionService {
    * The lists the source read (if any) make the roll call; the rows the adapter found unusable join the
    * lote's invalid rows, in their place among the rest.
    */
-  async planificar(m: EntityManager, { filas: crudas, errores, listas: leidas }: Lectura): Promise<PlanDelLote> {
+  async planificar(
+    m: EntityManager,
+    { filas: crudas, errores, listas: leidas, avisos }: Lectura,
+  ): Promise<PlanDelLote> {
     const lote = consolidar(crudas);
     lote.invalidas.push(...errores);
     const filas = [...crudas, ...errores];
@@ -51,6 +54,7 @@ export class PlanificacionService {
       nuevoId: randomUUID,
       conAprobacion: this.runtime.get('aprobacionNuevos'),
       paseDeLista,
+      avisos,
     });
     return { plan, activos: await this.alumnos.activos(m) };
   }

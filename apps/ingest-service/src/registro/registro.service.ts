@@ -55,6 +55,7 @@ export class RegistroService {
       bajas: lote.bajas,
       retornos: lote.retornos,
       bajasDesconocidas: lote.bajasDesconocidas,
+      avisos: lote.avisos,
     });
     return true;
   }

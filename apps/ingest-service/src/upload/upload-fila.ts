@@ -4,7 +4,8 @@
 import type { FilaAlumno } from '@lucy/contracts';
 import type { FilaCruda } from '../domain/fila.js';
 
-type Campo = Exclude<keyof FilaCruda, 'fila' | 'fuente'>;
+// An upload of rows states no courses of its own: only the configuration's for estado/periodo count.
+type Campo = Exclude<keyof FilaCruda, 'fila' | 'fuente' | 'cursosFuente'>;
 
 const COLUMNAS: Record<Campo, string[]> = {
   dni: ['dni', 'documento', 'nrodocumento'],

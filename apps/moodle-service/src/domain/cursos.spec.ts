@@ -1,4 +1,5 @@
-import { cambioDeCursos, CursosConfigSchema, cursosPara, problemaCursos } from './cursos.js';
+import { cambianLosCursos, mismosCursos } from '@lucy/contracts';
+import { cambioDeCursos, CursosConfigSchema, cursosDelAlumno, cursosPara, problemaCursos } from './cursos.js';
 
 const config = CursosConfigSchema.parse({
   ingresante: { '2027': ['ING-2027-INTRO', 'ING-2027-MATE'], '2028': ['ING-2028-INTRO'] },
@@ -83,5 +84,43 @@ describe('cambioDeCursos', () => {
         nuevos: [],
         aQuitar: [],
       });
+  });
+});
+
+describe("the source's courses (cursosFuente)", () => {
+  const ing = { estado: 'ingresante', periodo: '2027' } as const;
+
+  it("adds the source's courses to the configuration's, without repeats; none for a student leaving", () => {
+    expect(cursosDelAlumno(config, { ...ing, cursosFuente: ['DER-CIVIL', 'ING-2027-MATE'] })).toEqual([
+      'ING-2027-INTRO',
+      'ING-2027-MATE',
+      'DER-CIVIL',
+    ]);
+    expect(cursosDelAlumno(config, ing)).toEqual(cursosPara(config, 'ingresante', '2027'));
+    expect(cursosDelAlumno(config, { estado: 'baja', periodo: '2027', cursosFuente: ['DER-CIVIL'] })).toEqual([]);
+  });
+
+  it('a new list from the source: its new courses enrolled, the ones it dropped unenrolled only when the key says so', () => {
+    const antes = { ...ing, cursosFuente: ['DER-CIVIL', 'DER-ROMANO'] };
+    const despues = { ...ing, cursosFuente: ['DER-CIVIL', 'DER-PENAL'] };
+    expect(cambioDeCursos(config, antes, despues, 'desenrolar')).toEqual({
+      nuevos: ['ING-2027-INTRO', 'ING-2027-MATE', 'DER-CIVIL', 'DER-PENAL'],
+      aQuitar: ['DER-ROMANO'],
+    });
+    expect(cambioDeCursos(config, antes, despues, 'conservar').aQuitar).toEqual([]);
+    // A course the configuration still gives stays, even when the source no longer lists it.
+    expect(
+      cambioDeCursos(config, { ...ing, cursosFuente: ['ING-2027-MATE'] }, { ...ing, cursosFuente: [] }, 'desenrolar')
+        .aQuitar,
+    ).toEqual([]);
+  });
+
+  it('compares the lists as sets: order and repeats are no change, absent is none', () => {
+    expect(mismosCursos(['B', 'A'], ['A', 'B', 'A'])).toBe(true);
+    expect(mismosCursos(undefined, [])).toBe(true);
+    expect(mismosCursos(['A'], ['A', 'B'])).toBe(false);
+    expect(cambianLosCursos({ ...ing, cursosFuente: ['A', 'B'] }, { ...ing, cursosFuente: ['B', 'A'] })).toBe(false);
+    expect(cambianLosCursos({ ...ing, cursosFuente: ['A'] }, { ...ing })).toBe(true);
+    expect(cambianLosCursos(ing, { ...ing, periodo: '2028' })).toBe(true);
   });
 });

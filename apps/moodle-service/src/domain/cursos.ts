@@ -1,10 +1,10 @@
-// Which Moodle courses a student belongs in: configured per estado and academic period
-// (MOODLE_CURSOS, or the runtime key cursos). Pure: no Moodle, no database.
+// Which Moodle courses a student belongs in: configured per estado and academic period (MOODLE_CURSOS, or
+// the runtime key cursos), and those their source states (AlumnoDatos.cursosFuente). Pure: no Moodle, no database.
 import { EstadoAlumno } from '@lucy/contracts';
 import { z } from 'zod';
 
 // The rules themselves are the contract's, so that the gateway's plan of a lote names the same courses.
-export { CUALQUIER_PERIODO, cambioDeCursos, cursosPara, type CursosAnteriores } from '@lucy/contracts';
+export { CUALQUIER_PERIODO, cambioDeCursos, cursosDelAlumno, cursosPara, type CursosAnteriores } from '@lucy/contracts';
 
 export const CursosConfigSchema = z.partialRecord(
   EstadoAlumno,

@@ -1,6 +1,6 @@
-// A student's estado or periodo changed: they are enrolled in the courses the map in force gives the new
-// one, and the previous one's courses the new one does not list are kept or unenrolled as the runtime key
-// cursosAnteriores says. Only enrolments Lucy made are ever removed: one the student had before Lucy, or
+// A student's estado, periodo or source's courses changed: they are enrolled in their courses now (the map in
+// force for the new estado/periodo, with their source's), and those they had before and no longer have are
+// kept or unenrolled as the runtime key cursosAnteriores says. Only enrolments Lucy made are ever removed: one the student had before Lucy, or
 // never had, stays as it is.
 import { Injectable } from '@nestjs/common';
 import type { ActualizarInscripciones, InscripcionesActualizadas } from '@lucy/contracts';

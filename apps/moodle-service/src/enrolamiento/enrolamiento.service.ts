@@ -1,5 +1,5 @@
 // Enrol a student in their Moodle courses: their user (found or created), the courses (configured
-// for their estado and period, or the ones asked for), one enrolment per course, all sent in one call
+// for their estado and period together with those their source states, or the ones asked for), one enrolment per course, all sent in one call
 // (enrol_manual_enrol_users: Moodle makes them all or none). An enrolment that exists is left as it is;
 // doing it all twice changes nothing. The course map is the one in force at this moment (an operator may
 // change it at runtime): a change reaches the next enrolment and leaves the ones made before it as they are.
@@ -10,7 +10,7 @@ import { RuntimeConfig } from '@lucy/runtime-config';
 import type { EntityManager } from 'typeorm';
 import type { MoodleConfig } from '../config.js';
 import type { RuntimeKey } from '../runtime-keys.js';
-import { CursosConfigSchema, cursosPara } from '../domain/cursos.js';
+import { CursosConfigSchema, cursosDelAlumno } from '../domain/cursos.js';
 import { type CursoResuelto, CursosCatalog } from '../moodle/cursos.catalog.js';
 import { MoodleClient } from '../moodle/moodle.client.js';
 import { InscripcionRepository } from '../persistence/inscripcion.repository.js';
@@ -20,7 +20,7 @@ export interface SolicitudEnrolamiento {
   alumnoId: string;
   upn: string;
   alumno: AlumnoDatos;
-  /** Shortnames; absent: the courses configured for the student's estado and periodo. */
+  /** Shortnames; absent: the student's courses (configured for their estado and periodo, and their source's). */
   cursos?: string[];
 }
 
@@ -39,11 +39,11 @@ export class EnrolamientoService {
 
   async enrolar(manager: EntityManager, s: SolicitudEnrolamiento): Promise<MoodleEnrolado> {
     const usuario = await this.usuarios.encontrarOCrear(manager, s.alumnoId, s.upn, s.alumno);
-    const shortnames = s.cursos ?? cursosPara(this.cursosEnVigor(), s.alumno.estado, s.alumno.periodo);
+    const shortnames = s.cursos ?? cursosDelAlumno(this.cursosEnVigor(), s.alumno);
     if (shortnames.length === 0)
       this.log.warn(
         { alumnoId: s.alumnoId, estado: s.alumno.estado, periodo: s.alumno.periodo },
-        'no Moodle courses configured for this estado and periodo',
+        'no Moodle courses for this student (none configured for their estado and periodo, none from their source)',
       );
     const cursos = await this.catalog.resolver(shortnames);
     await this.inscribir(manager, s.alumnoId, usuario, cursos);

@@ -24,7 +24,7 @@ export const EnrolarMoodle = defineCommand({
     alumnoId,
     upn: z.email(),
     alumno: AlumnoDatos,
-    /** Course shortnames; absent means "the courses configured for the student's estado and period". */
+    /** Course shortnames; absent means the student's courses (common/cursos.ts cursosDelAlumno: the configuration's for their estado and period, and their source's). */
     cursos: z.array(z.string().min(1)).optional(),
   }),
   replies: [MoodleEnrolado, MoodleFallido],
@@ -67,8 +67,9 @@ export const EliminarUsuarioMoodle = defineCommand({
 export type EliminarUsuarioMoodle = Payload<typeof EliminarUsuarioMoodle>;
 
 /**
- * A new estado or periodo: enrol the courses the configuration gives it; the previous estado/periodo's
- * courses are kept or unenrolled as moodle-service's configuration says.
+ * A new estado, periodo or list of the source's courses (common/cursos.ts cambianLosCursos): enrol the
+ * student's courses now; those they had before and no longer have are kept or unenrolled as
+ * moodle-service's configuration (cursosAnteriores) says.
  */
 export const ActualizarInscripciones = defineCommand({
   name: 'moodle.actualizar-inscripciones',
@@ -77,7 +78,11 @@ export const ActualizarInscripciones = defineCommand({
     alumnoId,
     upn: z.email(),
     alumno: AlumnoDatos,
-    anterior: z.object({ estado: AlumnoDatos.shape.estado, periodo: AlumnoDatos.shape.periodo }),
+    anterior: z.object({
+      estado: AlumnoDatos.shape.estado,
+      periodo: AlumnoDatos.shape.periodo,
+      cursosFuente: AlumnoDatos.shape.cursosFuente,
+    }),
   }),
   replies: [InscripcionesActualizadas, InscripcionesActualizacionFallida],
 });

@@ -10,6 +10,18 @@ export type EstadoAlumno = z.infer<typeof EstadoAlumno>;
 export const ESTADOS_DE_SALIDA = ['baja', 'egresado'] as const satisfies readonly EstadoAlumno[];
 export const esSalida = (estado: EstadoAlumno) => (ESTADOS_DE_SALIDA as readonly string[]).includes(estado);
 
+/**
+ * A Moodle course shortname as Moodle takes one (course.shortname: PARAM_TEXT, at most 255 characters): not
+ * blank, no surrounding spaces, no markup or control characters (PARAM_TEXT strips tags, so "<b>X</b>"
+ * would name another course than the one written).
+ */
+export const ShortnameMoodle = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => s.trim() === s && s.trim().length > 0, 'sin espacios al principio ni al final')
+  .refine((s) => !/[<>\p{Cc}]/u.test(s), 'sin < > ni caracteres de control (Moodle los quita)');
+
 export const AlumnoDatos = z.object({
   /** Normalized: digits only, 7 or 8 of them, a number from 1,000,000 up (leading zeros as written). */
   dni: z
@@ -24,6 +36,12 @@ export const AlumnoDatos = z.object({
   estado: EstadoAlumno,
   /** Academic period the student enters, e.g. "2027" or "2027-1C". */
   periodo: z.string().min(1).max(20),
+  /**
+   * The Moodle courses the source itself states for the student (a OneRoster roster: their classes through
+   * the runtime key cursosOneRoster), sorted, without repeats. Absent for a source that states none (SIAL,
+   * an upload of rows): then only the configuration's courses for estado/periodo count (common/cursos.ts).
+   */
+  cursosFuente: z.array(ShortnameMoodle).max(500).optional(),
 });
 export type AlumnoDatos = z.infer<typeof AlumnoDatos>;
 

@@ -1,5 +1,7 @@
-// Which Moodle courses the configuration gives a student (Configuracion.cursos: estado → periodo or "*" →
-// shortnames). moodle-service enrols by it; the gateway says it in a lote's plan. One rule, declared once.
+// Which Moodle courses a student belongs in: those the configuration gives their estado and periodo
+// (Configuracion.cursos: estado → periodo or "*" → shortnames) and those their source states (AlumnoDatos
+// .cursosFuente: a OneRoster student's classes). moodle-service enrols by it; ingest-service notices a change
+// of it; the gateway says it in a lote's plan and starts the change of courses. One rule, declared once.
 import { esSalida, type EstadoAlumno } from './alumno.js';
 
 /** Any period: the courses under "*" apply whatever the student's periodo is. */
@@ -25,27 +27,53 @@ export function cursosPara(config: MapaCursos, estado: EstadoAlumno, periodo: st
 /** What becomes of the previous estado/periodo's courses the new one does not list (runtime key cursosAnteriores). */
 export type CursosAnteriores = 'conservar' | 'desenrolar';
 
-interface EstadoYPeriodo {
+/** What decides a student's courses. `cursosFuente` absent: their source states none. */
+export interface DatosDeCursos {
   estado: EstadoAlumno;
   periodo: string;
+  cursosFuente?: readonly string[] | undefined;
 }
 
 /**
- * A new estado or periodo: the courses of the new one (to be in), and the previous one's the new one does
- * not list, to leave — none when the previous courses are kept. Both read from the same map, the one in force.
+ * The student's courses: the configuration's for their estado and periodo, then the ones their source
+ * states, without repeats. A student leaving (baja, egresado) gets no source courses: they are suspended,
+ * not enrolled anew.
+ */
+export function cursosDelAlumno(config: MapaCursos, a: DatosDeCursos): string[] {
+  const fuente = esSalida(a.estado) ? [] : (a.cursosFuente ?? []);
+  return [...new Set([...cursosPara(config, a.estado, a.periodo), ...fuente])];
+}
+
+/** Two lists of the source's courses say the same (as sets; absent is none). */
+export function mismosCursos(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = new Set(a ?? []);
+  const y = new Set(b ?? []);
+  return x.size === y.size && [...x].every((c) => y.has(c));
+}
+
+/** The change may change the student's courses: a new estado or periodo, or another list from the source. */
+export const cambianLosCursos = (anterior: DatosDeCursos, nuevo: DatosDeCursos) =>
+  anterior.estado !== nuevo.estado ||
+  anterior.periodo !== nuevo.periodo ||
+  !mismosCursos(anterior.cursosFuente, nuevo.cursosFuente);
+
+/**
+ * A new estado, periodo or list of source courses: the student's courses now (to be in, cursosDelAlumno),
+ * and those they had before that they no longer have, to leave — none when the previous courses are kept.
+ * Both read from the same map, the one in force.
  * A student leaving (baja, egresado) leaves none whatever the key: their leave suspends their user, and a
  * return must find them as they were (unenrolling would drop their grades and course data with it).
  */
 export function cambioDeCursos(
   config: MapaCursos,
-  anterior: EstadoYPeriodo,
-  nuevo: EstadoYPeriodo,
+  anterior: DatosDeCursos,
+  nuevo: DatosDeCursos,
   cursosAnteriores: CursosAnteriores,
 ): { nuevos: string[]; aQuitar: string[] } {
-  const nuevos = cursosPara(config, nuevo.estado, nuevo.periodo);
+  const nuevos = cursosDelAlumno(config, nuevo);
   const aQuitar =
     cursosAnteriores === 'desenrolar' && !esSalida(nuevo.estado)
-      ? cursosPara(config, anterior.estado, anterior.periodo).filter((c) => !nuevos.includes(c))
+      ? cursosDelAlumno(config, anterior).filter((c) => !nuevos.includes(c))
       : [];
   return { nuevos, aQuitar };
 }

@@ -3,14 +3,14 @@ import { defineEvent, type EventPayload } from '../message.js';
 import { FUENTES_SIAL } from '../commands/lote.js';
 import { EdadesRetencion } from '../commands/retencion.js';
 import { AjustesAlertas, ALERTAS_POR_DEFECTO } from '../commands/alerta.js';
-import { EstadoAlumno } from '../common/alumno.js';
+import { EstadoAlumno, ShortnameMoodle } from '../common/alumno.js';
 import { porMinuto } from '../common/limites.js';
 
 /**
  * The runtime configuration the gateway owns (operators change it through its API; it is versioned in
  * its database). Secrets are never part of it: they stay in each service's environment. Which service
  * applies which key:
- *   loteTamano, ausenciasParaBaja, umbralBajas, aprobacionNuevos → ingest-service (BATCH_SIZE, AUSENCIAS_PARA_BAJA,
+ *   loteTamano, ausenciasParaBaja, umbralBajas, aprobacionNuevos, cursosOneRoster → ingest-service (BATCH_SIZE, AUSENCIAS_PARA_BAJA,
  *   UMBRAL_BAJAS_PORCENTAJE and UMBRAL_BAJAS_CANTIDAD, APROBACION_NUEVOS) · limites → teams
  *   (graph), moodle, mail (smtp), through LimitesCambiados, which libs/resilience applies · upn, licenciaSku → teams-service · cursos,
  *   cursosAnteriores, moodleAuth, zonaHoraria (new users' time zone) → moodle-service · plantillaEmail,
@@ -76,6 +76,13 @@ export const Configuracion = z.object({
    * A default: versions stored before the key existed lack it.
    */
   cursosAnteriores: z.enum(['conservar', 'desenrolar']).default('conservar'),
+  /**
+   * A OneRoster roster's classes → Moodle courses: a class's sourcedId, or the courseCode of its course
+   * (courses.csv, through the class's courseSourcedId), → a course shortname. ingest-service maps each
+   * student's enrollments in classes by it (a class's own sourcedId first) into AlumnoDatos.cursosFuente;
+   * a class in neither is noted in the lote. Absent from versions stored before it existed: none.
+   */
+  cursosOneRoster: z.record(z.string().trim().min(1).max(255), ShortnameMoodle).default({}),
   moodleAuth: z.enum(['oauth2', 'manual', 'oidc']),
   /**
    * What becomes of a leaver's Moodle user when their grace is over and their account is deleted: kept

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineEvent, type EventPayload } from '../message.js';
 import { AlumnoDatos } from '../common/alumno.js';
-import { BajaDesconocida, FilaInvalida } from './lote-replies.js';
+import { AvisoLote, BajaDesconocida, FilaInvalida } from './lote-replies.js';
 
 /** What the plan does with one row (or one student absent from SIAL), in the words of the lote's ingesta. */
 export const RESULTADOS_PLAN = [
@@ -78,6 +78,8 @@ export const LotePlanificado = defineEvent({
     retornos: z.number().int().min(0),
     invalidos: z.array(FilaInvalida),
     bajasDesconocidas: z.array(BajaDesconocida),
+    /** Notes on rows read but not acted on in full (AvisoLote). Absent from older senders. */
+    avisos: z.array(AvisoLote).optional(),
     /** New students who would wait for approval. */
     enEspera: z.number().int().min(0),
     /** Active students in the registry when the plan was made. */

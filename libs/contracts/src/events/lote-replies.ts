@@ -13,6 +13,13 @@ export const FilaInvalida = z.object({
 });
 export type FilaInvalida = z.infer<typeof FilaInvalida>;
 
+/**
+ * Something the rows state that Lucy does not act on, without making any row invalid (a OneRoster class with
+ * no Moodle course in cursosOneRoster, say): the lote goes on, and the operator reads why.
+ */
+export const AvisoLote = FilaInvalida;
+export type AvisoLote = FilaInvalida;
+
 /** A row naming a student the registry never had, marked leaving: nobody is onboarded only to be suspended. */
 export const BajaDesconocida = z.object({
   fila: z.number().int().positive(),
@@ -41,6 +48,8 @@ export const LoteIngestado = defineEvent({
     retornos: z.number().int().min(0).optional(),
     /** Rows of students it never had, marked leaving: not onboarded. Absent from older senders. */
     bajasDesconocidas: z.array(BajaDesconocida).optional(),
+    /** Notes on rows that were read but not acted on in full (AvisoLote). Absent from older senders. */
+    avisos: z.array(AvisoLote).optional(),
   }),
 });
 export type LoteIngestado = EventPayload<typeof LoteIngestado>;

@@ -6,11 +6,13 @@
 import { h, insignia, reemplazar } from './dom.js';
 import {
   ALUMNO_EJEMPLO,
+  clasesALineas,
   cursosAFilas,
   ESTADOS,
   filasACursos,
   FUENTES,
   leerDestinatarios,
+  lineasAClases,
   MARCAS_UPN,
   MAX_DESTINATARIOS,
   NO_SE_SUELTAN,
@@ -185,6 +187,9 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     h('option', { value: 'eliminar' }, 'eliminar: se borra el usuario de Moodle, con sus matrículas'),
   );
   const filasCursos = h('tbody', {});
+  const clasesOneRoster = sinCorrector(
+    h('textarea', { rows: 5, class: 'medio', placeholder: 'CLS-MATE-1A = ING-2027-MATE\nMAT101 = ING-2027-MATE' }),
+  );
   const agregarFila = h('button', { type: 'button', class: 'secundario', onclick: () => nuevaFila() }, 'Agregar fila');
   const incluida = casilla('cfg-plantilla-incluida', 'Usar la plantilla incluida en el servicio de correo');
   const asunto = texto();
@@ -436,7 +441,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     seccion(
       'moodle',
       'Moodle',
-      ['moodleAuth', 'cursos', 'cursosAnteriores', 'moodleAlEliminar'],
+      ['moodleAuth', 'cursos', 'cursosAnteriores', 'cursosOneRoster', 'moodleAlEliminar'],
       campo(
         'moodleAuth',
         'Autenticación en Moodle',
@@ -474,6 +479,12 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'Al cambiar de estado o de período',
         cursosAnteriores,
         'Qué pasa con los cursos del estado o período anterior que el nuevo no incluye. Solo se quitan cursos en los que Lucy enroló al alumno, nunca uno en el que ya estaba antes, y nunca a quien se va (baja, egresado): a ese se lo suspende.',
+      ),
+      campo(
+        'cursosOneRoster',
+        'Clases de OneRoster → cursos',
+        clasesOneRoster,
+        'Para un roster OneRoster: en qué curso de Moodle (shortname) se enrola a los alumnos de cada clase. Una línea por clase: su sourcedId, o el courseCode de su curso (vale para todas sus clases), "=" y el shortname. Se suman a los cursos por estado y período; una clase que no está se avisa en el lote.',
       ),
       campo(
         'moodleAlEliminar',
@@ -639,6 +650,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     sku.value = v.licenciaSku ?? '';
     moodleAuth.value = v.moodleAuth ?? 'oauth2';
     cursosAnteriores.value = v.cursosAnteriores ?? 'conservar';
+    clasesOneRoster.value = clasesALineas(v.cursosOneRoster);
     moodleAlEliminar.value = v.moodleAlEliminar ?? 'suspender';
     filasCursos.replaceChildren();
     for (const f of cursosAFilas(v.cursos)) nuevaFila(f, { enfocar: false });
@@ -685,6 +697,8 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
     };
     const { cursos, problemas: enFilas } = filasACursos(leerFilas());
     for (const p of enFilas) problemas.push({ campo: 'cursos', mensaje: p.mensaje });
+    const clases = lineasAClases(clasesOneRoster.value);
+    for (const mensaje of clases.problemas) problemas.push({ campo: 'cursosOneRoster', mensaje });
     const alerta = leerDestinatarios(destinatarios.value);
     for (const mensaje of alerta.problemas) problemas.push({ campo: 'alertas.destinatarios', mensaje });
     const valores = {
@@ -712,6 +726,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
       licenciaSku: sku.value.trim(),
       cursos,
       cursosAnteriores: cursosAnteriores.value,
+      cursosOneRoster: clases.mapa,
       moodleAuth: moodleAuth.value,
       moodleAlEliminar: moodleAlEliminar.value,
       zonaHoraria: zona.value.trim(),

@@ -22,6 +22,8 @@ export function filasACursos(filas: FilaCursos[]): {
   cursos: Record<string, Record<string, string[]>>;
   problemas: { fila: number; mensaje: string }[];
 };
+export function clasesALineas(mapa: Record<string, string> | undefined): string;
+export function lineasAClases(texto: string): { mapa: Record<string, string>; problemas: string[] };
 export function leerDestinatarios(texto: string): { destinatarios: string[]; problemas: string[] };
 export function ubicarProblemas(
   problemas: { campo: string; mensaje: string }[],

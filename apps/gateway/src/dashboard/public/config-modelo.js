@@ -102,6 +102,42 @@ export function filasACursos(filas) {
   return { cursos, problemas };
 }
 
+/**
+ * The `cursosOneRoster` key as text: one line per entry, "class sourcedId or course code = Moodle shortname",
+ * sorted by what is mapped.
+ */
+export function clasesALineas(mapa) {
+  return Object.keys(mapa ?? {})
+    .sort((a, b) => a.localeCompare(b, 'es', { numeric: true }))
+    .map((k) => `${k} = ${mapa[k]}`)
+    .join('\n');
+}
+
+/**
+ * The text back as the `cursosOneRoster` key, with `problemas` for what the server would refuse or could not
+ * place on a line: a line without "=", nothing before or after it, a class or code on two lines. Blank lines
+ * are ignored; the shortname's own rules are the server's to check.
+ */
+export function lineasAClases(texto) {
+  const mapa = {};
+  const problemas = [];
+  String(texto ?? '')
+    .split('\n')
+    .forEach((linea, i) => {
+      if (!linea.trim()) return;
+      const n = i + 1;
+      const igual = linea.indexOf('=');
+      if (igual < 0) return void problemas.push(`línea ${n}: falta el "=" entre la clase o el código y el curso`);
+      const clave = linea.slice(0, igual).trim();
+      const curso = linea.slice(igual + 1).trim();
+      if (!clave) return void problemas.push(`línea ${n}: falta la clase (sourcedId) o el código de curso`);
+      if (!curso) return void problemas.push(`línea ${n}: falta el shortname del curso de Moodle`);
+      if (Object.hasOwn(mapa, clave)) return void problemas.push(`línea ${n}: «${clave}» ya está en otra línea`);
+      mapa[clave] = curso;
+    });
+  return { mapa, problemas };
+}
+
 // zod's z.email() (what the gateway checks the addresses with), so the form refuses what the server would.
 const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 

@@ -353,6 +353,19 @@ function tarjetaLote(l, avisar, recargar) {
           ),
         )
       : null,
+    // Notes on what the rows stated and the lote did not act on (a OneRoster class with no Moodle course).
+    l.ingesta.avisos?.length
+      ? h(
+          'details',
+          {},
+          h('summary', {}, `${l.ingesta.avisos.length} aviso${l.ingesta.avisos.length === 1 ? '' : 's'}`),
+          h(
+            'ul',
+            {},
+            l.ingesta.avisos.slice(0, 50).map((i) => h('li', {}, `${i.fuente ?? ''} ${describirInvalido(i)}`.trim())),
+          ),
+        )
+      : null,
     h(
       'div',
       { class: 'acciones' },

@@ -174,3 +174,99 @@ u6,active,ayer,true,abo,student,leo,,Leo,Mar,,38111222,,,,,`),
     ]);
   });
 });
+
+describe('lecturaDeOneRoster: the courses of the classes (cursosOneRoster)', () => {
+  const CLASES_2 = `${CLASES}
+civ-b,,,Civil I - B,,civ,CIV1-B,scheduled,,fac,c1,,,
+rom-a,,,Romano - A,,civ,ROM-A,scheduled,,fac,c1,,,`;
+  const INSCRIPCIONES_2 = `${INSCRIPCIONES}
+e3,,,civ-b,fac,u1,student,,2027-03-01,
+e4,,,rom-a,fac,u1,student,,2027-03-01,
+e5,,,rom-a,fac,u2,student,,2027-03-01,`;
+  const delta = (csv: string) => ({ modo: 'delta' as const, filas: tabla(csv) });
+
+  it("bulk: each student's whole list, a class by its sourcedId or its course's code; an unmapped class is noted once", () => {
+    const { filas, errores, avisos } = lecturaDeOneRoster({
+      archivos: bulk({ classes: CLASES_2, enrollments: INSCRIPCIONES_2 }),
+      cursosOneRoster: { 'civ-a': 'CIVIL-A', CIV1: 'CIVIL' },
+    });
+    expect(errores).toHaveLength(1); // the bad role, as above
+    expect(filas.map((f) => [f.dni, f.cursosFuente])).toEqual([
+      // civ-a by its own sourcedId, civ-b by its course's code (CIV1); rom-a's course code is CIV1 too.
+      ['40123456', ['CIVIL', 'CIVIL-A']],
+      ['30111222', ['CIVIL']],
+    ]);
+    const { filas: sinNada } = lecturaDeOneRoster({
+      archivos: bulk({ classes: CLASES_2, enrollments: INSCRIPCIONES_2 }),
+      cursosOneRoster: { 'civ-a': 'CIVIL-A' },
+    });
+    // A student with no mapped class: an empty list (a bulk file is every enrollment: they have none).
+    expect(sinNada.map((f) => f.cursosFuente)).toEqual([['CIVIL-A'], []]);
+    expect(avisos).toBeUndefined();
+  });
+
+  it('notes each class with no course once, with the students it leaves out; not an invalid row', () => {
+    const { filas, errores, avisos } = lecturaDeOneRoster({
+      archivos: bulk({ classes: CLASES_2, enrollments: INSCRIPCIONES_2 }),
+      cursosOneRoster: { 'civ-a': 'CIVIL-A' },
+    });
+    expect(filas).toHaveLength(2);
+    expect(errores).toHaveLength(1);
+    expect(avisos).toEqual([
+      {
+        fila: 3,
+        fuente: 'classes.csv',
+        dni: null,
+        motivos: [expect.stringMatching(/^clase "civ-b": ni su sourcedId ni su courseCode "CIV1"/)],
+      },
+      {
+        fila: 4,
+        fuente: 'classes.csv',
+        dni: null,
+        motivos: [expect.stringMatching(/^clase "rom-a".*sus 2 alumnos no se inscriben/)],
+      },
+    ]);
+  });
+
+  it('no map, or no enrollments file: no courses stated (the registry keeps what it holds), nothing noted', () => {
+    const sinMapa = lecturaDeOneRoster({ archivos: bulk() });
+    expect(sinMapa.filas.every((f) => f.cursosFuente === undefined)).toBe(true);
+    expect(sinMapa.avisos).toBeUndefined();
+    const { enrollments: _, ...sinInscripciones } = bulk();
+    const { filas } = lecturaDeOneRoster({
+      archivos: { ...sinInscripciones, users: bulk().users },
+      cursosOneRoster: { CIV1: 'CIVIL' },
+    });
+    expect(filas.every((f) => f.cursosFuente === undefined)).toBe(true);
+  });
+
+  it("delta: an active enrollment adds its class's course, a tobedeleted one removes it; an enrollment without its student's row is noted", () => {
+    const { filas, avisos } = lecturaDeOneRoster({
+      archivos: {
+        // A student's row needs their org and a session to read carrera and periodo from (as above).
+        orgs: bulk().orgs,
+        academicSessions: bulk().academicSessions,
+        users:
+          delta(`sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades
+u1,active,2027-04-01T00:00:00Z,true,abo,student,ana,,Ana,Paz,,40123456,,,,,`),
+        enrollments:
+          delta(`sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
+e1,tobedeleted,2027-04-01T00:00:00Z,civ-a,fac,u1,student,,,
+e6,active,2027-04-01T00:00:00Z,pen-a,fac,u1,student,,,
+e7,active,2027-04-01T00:00:00Z,pen-a,fac,u9,student,,,`),
+      },
+      cursosOneRoster: { 'civ-a': 'CIVIL-A', 'pen-a': 'PENAL' },
+    });
+    expect(filas).toEqual([
+      expect.objectContaining({ dni: '40123456', cursosFuente: { agregar: ['PENAL'], quitar: ['CIVIL-A'] } }),
+    ]);
+    expect(avisos).toEqual([
+      {
+        fila: 4,
+        fuente: 'enrollments.csv',
+        dni: null,
+        motivos: [expect.stringMatching(/^userSourcedId: "u9" no está en users.csv de este envío/)],
+      },
+    ]);
+  });
+});
