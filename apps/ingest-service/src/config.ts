@@ -37,6 +37,31 @@ export const ingestConfigSchema = baseConfigSchema
     ...resilienceEnv(),
     ...dependencyEnv('SIAL', { timeoutMs: 40_000 }),
 
+    /**
+     * The OneRoster 1.1 REST server (its root, without /ims/oneroster/v1p1); unset: the source is not
+     * configured and a pull of it fails saying so. Authentication: OAuth 1.0a request signing with a
+     * consumer key and secret (1.1's), or OAuth 2 client credentials at a token URL (what 1.2 servers offer).
+     */
+    ONEROSTER_URL: env.url(['http', 'https']).optional(),
+    ONEROSTER_AUTH: z.enum(['oauth1', 'oauth2'], { error: 'must be oauth1 or oauth2' }).default('oauth1'),
+    ONEROSTER_CONSUMER_KEY: env.string().optional(),
+    ONEROSTER_CONSUMER_SECRET: env.string().optional(),
+    ONEROSTER_CLIENT_ID: env.string().optional(),
+    ONEROSTER_CLIENT_SECRET: env.string().optional(),
+    ONEROSTER_TOKEN_URL: env.url(['http', 'https']).optional(),
+    /** Space-separated OAuth 2 scopes; unset: the server's default. */
+    ONEROSTER_SCOPE: env.string().optional(),
+    /** `limit` asked per page (servers cap it; X-Total-Count and the Link header say the rest). */
+    ONEROSTER_PAGE_SIZE: env.int(1, 10_000).default(100),
+    ONEROSTER_TIMEOUT_MS: env.int(100, 600_000).default(30_000),
+    /**
+     * How far before a pull's start its mark is set: the server stamps dateLastModified with its own clock,
+     * ours may be ahead. A change read twice is harmless; one missed is not.
+     */
+    ONEROSTER_CLOCK_SKEW_MS: env.int(0, 86_400_000).default(60_000),
+    // ONEROSTER_RPM and ONEROSTER_BREAKER_* (libs/resilience/README.md).
+    ...dependencyEnv('ONEROSTER'),
+
     /** How many new students of one lote may await their Teams account at once, until an operator sets loteTamano. */
     BATCH_SIZE: env.int(1, 10_000).default(20),
     /** After this long without a CuentaTeams reply a released student stops holding its slot. */
@@ -68,6 +93,18 @@ export const ingestConfigSchema = baseConfigSchema
         message: 'is required when SIAL_URL is not local (or set SIAL_PASSWORD_FILE)',
       });
     }
+    if (c.ONEROSTER_URL === undefined) return;
+    const requeridas =
+      c.ONEROSTER_AUTH === 'oauth1'
+        ? (['ONEROSTER_CONSUMER_KEY', 'ONEROSTER_CONSUMER_SECRET'] as const)
+        : (['ONEROSTER_CLIENT_ID', 'ONEROSTER_CLIENT_SECRET', 'ONEROSTER_TOKEN_URL'] as const);
+    for (const k of requeridas)
+      if (c[k] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `is required with ONEROSTER_URL and ONEROSTER_AUTH=${c.ONEROSTER_AUTH}${k.endsWith('SECRET') ? ` (or set ${k}_FILE)` : ''}`,
+        });
   });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

@@ -71,10 +71,16 @@ export function cursosDeEstudiante(
   return { cursos: { agregar: cursos, quitar }, sinCurso: sinCursoConLinea };
 }
 
-export function filaDeEstudiante(d: Validado, u: FilaOneRoster, mapa: MapaClases = {}): Mapeado {
+/** `fuente`: where the operator finds the row (users.csv and its line; the REST source's `students`). */
+export function filaDeEstudiante(
+  d: Validado,
+  u: FilaOneRoster,
+  mapa: MapaClases = {},
+  fuente = FUENTE_USUARIOS,
+): Mapeado {
   const dni = v(u, 'identifier') || null;
   const error = (motivo: string): Mapeado => ({
-    error: { fila: u.linea, fuente: FUENTE_USUARIOS, dni, motivos: [motivo] },
+    error: { fila: u.linea, fuente, dni, motivos: [motivo] },
   });
   const carrera = carreraDe(d, u);
   if (carrera === null)
@@ -90,7 +96,7 @@ export function filaDeEstudiante(d: Validado, u: FilaOneRoster, mapa: MapaClases
   return {
     fila: {
       fila: u.linea,
-      fuente: FUENTE_USUARIOS,
+      fuente,
       dni,
       nombre: [v(u, 'givenName'), v(u, 'middleName')].filter(Boolean).join(' '),
       apellido: v(u, 'familyName'),

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { AvisoLote, BajaDesconocida, FilaInvalida } from '@lucy/contracts';
 
-export type OrigenLote = 'sial' | 'upload';
+export type OrigenLote = 'sial' | 'upload' | 'oneroster';
 export type EstadoLote = 'en_curso' | 'completado' | 'fallido';
 
 /** One pull from SIAL or one upload: what it brought, and whether its students are all on their way. */

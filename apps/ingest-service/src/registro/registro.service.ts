@@ -75,18 +75,25 @@ export class RegistroService {
     await this.registrar(tx, lote, leer(), { simular: cmd.simular });
   }
 
-  /** What any source read (fuentes/lectura.ts), as one lote. `simular`: only the plan, kept and announced. */
+  /**
+   * What any source read (fuentes/lectura.ts), as one lote. `simular`: only the plan, kept and announced.
+   * Says whether the lote was applied now, or its plan kept for an operator (a dry run, or held).
+   */
   async registrar(
     tx: Transaccion,
     lote: LoteNuevo,
     lectura: Lectura,
     { simular = false }: { simular?: boolean } = {},
-  ): Promise<void> {
+  ): Promise<'aplicado' | 'planificado'> {
     const planificado = await this.planificacion.planificar(tx.manager, lectura);
     // Read at this lote: an operator may have changed it since the last one.
     const retencion = retener(planificado.plan.conteos.bajas, planificado.activos, this.runtime.get('umbralBajas'));
-    if (simular || retencion) return this.planes.guardar(tx, lote, planificado, simular, retencion);
+    if (simular || retencion) {
+      await this.planes.guardar(tx, lote, planificado, simular, retencion);
+      return 'planificado';
+    }
     await this.aplicacion.aplicar(tx, lote, planificado.plan);
+    return 'aplicado';
   }
 
   /**

@@ -1,5 +1,5 @@
 // /_admin/oneroster: the stand-in's settings (cohort, credentials, which authentication), a peek at a
-// user, the changes that make a delta read differ from the last one — change a user, remove one (status
+// user, the latest requests the API answered (with their query strings), the changes that make a delta read differ from the last one — change a user, remove one (status
 // tobedeleted, with their enrollments), add a late student — and the same roster as a OneRoster 1.1 CSV
 // package, bulk or delta since a date (oneroster.csv.ts), as JSON, one file or a zip (oneroster.zip.ts).
 // Bad input is a 400 with a message naming the field.
@@ -43,6 +43,12 @@ export function oneRosterAdminRouter(store: OneRosterStore, initial: Partial<One
       res.json(view());
     }),
   );
+  // What was asked (path and query: a delta reader's filter, its pages), latest last; DELETE forgets them.
+  r.get('/requests', (_req, res) => res.json({ requests: store.requests }));
+  r.delete('/requests', (_req, res) => {
+    store.requests = [];
+    res.status(204).end();
+  });
   r.post('/reset', (_req, res) => {
     store.reset(initial);
     res.json(view());

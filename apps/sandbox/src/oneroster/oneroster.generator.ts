@@ -97,7 +97,8 @@ export function generateRoster(cfg: RosterConfig, now: number = Date.now()): Ros
     {
       ...base,
       sourcedId: anio,
-      title: `Ciclo lectivo ${y}`,
+      // Titled as the university names its periods (Lucy's periodo is the title: 20 characters at most).
+      title: y,
       startDate: `${y}-02-01`,
       endDate: `${y}-12-20`,
       type: 'schoolYear',
@@ -108,7 +109,7 @@ export function generateRoster(cfg: RosterConfig, now: number = Date.now()): Ros
     ...([1, 2] as const).map((n): AcademicSession => ({
       ...base,
       sourcedId: sem(n),
-      title: `${n === 1 ? 'Primer' : 'Segundo'} cuatrimestre ${y}`,
+      title: `${y}-${n}C`,
       startDate: n === 1 ? `${y}-02-01` : `${y}-08-01`,
       endDate: n === 1 ? `${y}-07-15` : `${y}-12-20`,
       type: 'semester',

@@ -70,7 +70,11 @@ export function oneRosterRouter(ctx: SandboxContext, store: OneRosterStore, log:
   }
 
   async function serve(ep: Endpoint, id: string | undefined, req: Request, res: Response): Promise<void> {
-    const done = () => ctx.counters.record('oneroster', `${BASE}/${ep.path}${id ? '/{id}' : ''}`, res.statusCode);
+    const done = () => {
+      ctx.counters.record('oneroster', `${BASE}/${ep.path}${id ? '/{id}' : ''}`, res.statusCode);
+      const query = Object.fromEntries(new URL(req.originalUrl, 'http://x').searchParams);
+      store.record({ method: req.method, path: req.path, query, status: res.statusCode });
+    };
     const decision = ctx.faults.decide('oneroster');
     if (decision.delayMs) await sleep(decision.delayMs);
     if (decision.kind === 'down') return void (sendDown(res), done());

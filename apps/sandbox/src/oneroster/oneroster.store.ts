@@ -55,9 +55,22 @@ export const AltaAlumno = z
   .strict();
 export type AltaAlumno = z.infer<typeof AltaAlumno>;
 
+/** A request the API answered, as a test asserts on it: what was asked, and with which query. */
+export interface Peticion {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+}
+
+/** Requests kept, the latest last: enough for a run of a test's roster, bounded for a long-lived sandbox. */
+const PETICIONES_MAX = 1000;
+
 export class OneRosterStore {
   config: OneRosterConfig;
   roster: Roster;
+  /** The latest requests to /ims/oneroster/v1p1 (not /token), oldest first. */
+  requests: Peticion[] = [];
   readonly nonces = new NonceCache();
   readonly tokens: TokenIssuer;
   private last = 0;
@@ -148,6 +161,11 @@ export class OneRosterStore {
     return { user };
   }
 
+  record(p: Peticion): void {
+    this.requests.push(p);
+    if (this.requests.length > PETICIONES_MAX) this.requests.splice(0, this.requests.length - PETICIONES_MAX);
+  }
+
   update(change: Partial<OneRosterConfig>): OneRosterConfig {
     const before = this.config;
     this.config = OneRosterConfigSchema.parse({ ...this.config, ...change });
@@ -161,6 +179,7 @@ export class OneRosterStore {
     this.roster = generateRoster(this.config, this.clock());
     this.tokens.revokeAll();
     this.last = 0;
+    this.requests = [];
   }
 }
 

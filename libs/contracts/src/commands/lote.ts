@@ -1,4 +1,4 @@
-// Commands the gateway sends to ingest-service: pull SIAL, or take rows it received as an upload (either
+// Commands the gateway sends to ingest-service: pull SIAL or the OneRoster server, or take rows it received as an upload (either
 // as a dry run: only the plan); apply or drop a plan an operator saw; approve a student who waits.
 import { z } from 'zod';
 import { defineCommand, type Payload } from '../message.js';
@@ -28,6 +28,22 @@ export const SincronizarSial = defineCommand({
   replies: [LoteIngestado, LoteFallido, LotePlanificado],
 });
 export type SincronizarSial = Payload<typeof SincronizarSial>;
+
+/**
+ * Pull the OneRoster REST server: only what changed since the last pull applied (its mark, kept by
+ * ingest-service), or — `completa`, or with no mark yet — everything, as a complete list (absences count).
+ */
+export const SincronizarOneRoster = defineCommand({
+  name: 'lote.sincronizar-oneroster',
+  version: 1,
+  schema: z.object({
+    loteId: z.uuid(),
+    completa: z.boolean(),
+    simular,
+  }),
+  replies: [LoteIngestado, LoteFallido, LotePlanificado],
+});
+export type SincronizarOneRoster = Payload<typeof SincronizarOneRoster>;
 
 /** One row as an upload gives it, before validation: strings as typed, keys already mapped. */
 export const FilaAlumno = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));

@@ -66,7 +66,7 @@ export const LotePlanificado = defineEvent({
   version: 1,
   schema: z.object({
     loteId: z.uuid(),
-    origen: z.enum(['sial', 'upload']),
+    origen: z.enum(['sial', 'upload', 'oneroster']),
     /** Asked as a dry run; false: a real run held by the safeguard (`retencion`). */
     simulado: z.boolean(),
     /** The counts the lote's ingesta would show once applied. */

@@ -34,7 +34,7 @@ export const LoteIngestado = defineEvent({
   version: 1,
   schema: z.object({
     loteId: z.uuid(),
-    origen: z.enum(['sial', 'upload']),
+    origen: z.enum(['sial', 'upload', 'oneroster']),
     total: z.number().int().min(0),
     nuevos: z.number().int().min(0),
     actualizados: z.number().int().min(0),

@@ -12,6 +12,8 @@ export type RatePresetName = 'default' | 'seed';
  *     500 students at 2 writes each: 1,000 writes ≈ 55 s.
  *   moodle: Moodle publishes no limit and "falls over under load": 5 requests/s (300/min).
  *   smtp: Exchange Online accepts 30 messages per minute per mailbox; relays are usually stricter.
+ *   oneroster: a student information system's API publishes no limit either; 10 pages/s reads 60,000
+ *     students at 100 a page in a minute, and a 429's Retry-After slows it further.
  * seed — the system Lucy replaces processed 10 students per minute (`time.sleep(60 / rate)`). Per
  *   student that is about 2 writes + 2 reads on Graph, about 6 Moodle calls (find user, create, course
  *   lookups, enrolments), 1 email.
@@ -20,6 +22,7 @@ export const RATE_PRESETS: Record<string, Record<RatePresetName, RateLimits>> = 
   graph: { default: { rpm: 6000, writeRpm: 1100 }, seed: { rpm: 40, writeRpm: 20 } },
   moodle: { default: { rpm: 300 }, seed: { rpm: 60 } },
   smtp: { default: { rpm: 30 }, seed: { rpm: 10 } },
+  oneroster: { default: { rpm: 600 }, seed: { rpm: 60 } },
 };
 
 /**

@@ -68,8 +68,11 @@ function inscripcionesSinAlumno(d: Validado): AvisoLote[] {
     }));
 }
 
-/** Every student's DNI in the file, valid row or not: any row of theirs is presence. */
-function listaDe(usuarios: NonNullable<RegistrarLoteOneRoster['archivos']['users']>['filas']): ListaLeida {
+/**
+ * Every student's DNI in the file (or in a full read of the REST source), valid row or not: any row of
+ * theirs is presence.
+ */
+export function listaDe(usuarios: NonNullable<RegistrarLoteOneRoster['archivos']['users']>['filas']): ListaLeida {
   const dnis = new Set<string>();
   for (const u of usuarios) {
     if (u.valores.role?.trim() !== 'student' || u.valores.status?.trim() === 'tobedeleted') continue;

@@ -17,6 +17,8 @@ import {
   type ClaseOneRoster,
   type CursoOneRoster,
   type InscripcionOneRoster,
+  type OrgOneRoster,
+  type SesionOneRoster,
   type UsuarioOneRoster,
   ENVELOPES,
 } from './oneroster-rest.records.js';
@@ -57,6 +59,8 @@ interface Registros {
   classes: ClaseOneRoster;
   courses: CursoOneRoster;
   enrollments: InscripcionOneRoster;
+  orgs: OrgOneRoster;
+  academicSessions: SesionOneRoster;
 }
 
 export class OneRosterRestClient {
@@ -89,13 +93,33 @@ export class OneRosterRestClient {
   }
 
   async listar<C extends Coleccion>(coleccion: C, desde?: Date): Promise<Registros[C][]> {
+    if (!desde) return this.listarDonde(coleccion);
+    const since = new Date(desde.getTime() - (this.opts.overlapMs ?? 60_000));
+    return this.listarDonde(coleccion, `dateLastModified>'${since.toISOString()}'`);
+  }
+
+  /** One object by its sourcedId; undefined when the server has none (404). */
+  async uno<C extends Coleccion>(coleccion: C, sourcedId: string): Promise<Registros[C] | undefined> {
+    const { one, item } = ENVELOPES[coleccion];
+    const donde = `${coleccion}/${sourcedId}`;
+    let res: AxiosResponse;
+    try {
+      res = await this.get(`${coleccion}/${encodeURIComponent(sourcedId)}`, {}, donde);
+    } catch (err) {
+      if (err instanceof PermanentError && err.code === 'oneroster-404') return undefined;
+      throw err;
+    }
+    const o = item.safeParse((res.data as Record<string, unknown> | undefined)?.[one]);
+    if (!o.success)
+      throw new PermanentError(`OneRoster ${donde}: respuesta sin "${one}" válido`, 'oneroster-respuesta');
+    return o.data as Registros[C];
+  }
+
+  /** Every page of a collection, with a `filter` (the binding's Filtering grammar) or without. */
+  async listarDonde<C extends Coleccion>(coleccion: C, filter?: string): Promise<Registros[C][]> {
     const { envelope, item } = ENVELOPES[coleccion];
     const limit = this.opts.pageSize ?? 100;
-    const query: Record<string, string> = {};
-    if (desde) {
-      const since = new Date(desde.getTime() - (this.opts.overlapMs ?? 60_000));
-      query.filter = `dateLastModified>'${since.toISOString()}'`;
-    }
+    const query: Record<string, string> = filter ? { filter } : {};
     // A delta read may see an object twice (it changed while we paged): the later copy wins.
     const porId = new Map<string, Registros[C]>();
     let offset = 0;
@@ -134,8 +158,8 @@ export class OneRosterRestClient {
     return [...porId.values()];
   }
 
-  private async get(coleccion: Coleccion, query: Record<string, string>, donde: string): Promise<AxiosResponse> {
-    const url = new URL(`${this.root}/${coleccion}`);
+  private async get(path: string, query: Record<string, string>, donde: string): Promise<AxiosResponse> {
+    const url = new URL(`${this.root}/${path}`);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     return this.guard.call('read', async (signal) => {
       for (let intento = 1; ; intento++) {

@@ -1,5 +1,5 @@
 // The OneRoster 1.1 objects the source reads (IMS OneRoster 1.1, Data Model: User, Class, Course,
-// Enrollment),
+// Enrollment, Org, AcademicSession),
 // validated for what the mapping relies on and otherwise passed through as sent. Servers differ in
 // small ways the specification allows or tolerates: enabledUser as a boolean or the text "true"/"false",
 // optional fields absent or null, and an object with status tobedeleted sent as a bare stub (sourcedId,
@@ -88,10 +88,22 @@ const Inscripcion = z.looseObject({
 export const InscripcionOneRoster = oBaja(Inscripcion);
 export type InscripcionOneRoster = z.infer<typeof InscripcionOneRoster>;
 
-/** Each collection's envelope name and object schema. */
+// What the mapping reads of the reference data: an org's name and type (the carrera), a session's title,
+// type and start (the periodo).
+const Org = z.looseObject({ ...Base, name: z.string(), type: z.string() });
+export const OrgOneRoster = oBaja(Org);
+export type OrgOneRoster = z.infer<typeof OrgOneRoster>;
+
+const Sesion = z.looseObject({ ...Base, title: z.string(), type: z.string(), startDate: texto, endDate: texto });
+export const SesionOneRoster = oBaja(Sesion);
+export type SesionOneRoster = z.infer<typeof SesionOneRoster>;
+
+/** Each collection's envelope name (of a page, and of one object read by its sourcedId) and object schema. */
 export const ENVELOPES = {
-  students: { envelope: 'users', item: UsuarioOneRoster },
-  classes: { envelope: 'classes', item: ClaseOneRoster },
-  courses: { envelope: 'courses', item: CursoOneRoster },
-  enrollments: { envelope: 'enrollments', item: InscripcionOneRoster },
+  students: { envelope: 'users', one: 'user', item: UsuarioOneRoster },
+  classes: { envelope: 'classes', one: 'class', item: ClaseOneRoster },
+  courses: { envelope: 'courses', one: 'course', item: CursoOneRoster },
+  enrollments: { envelope: 'enrollments', one: 'enrollment', item: InscripcionOneRoster },
+  orgs: { envelope: 'orgs', one: 'org', item: OrgOneRoster },
+  academicSessions: { envelope: 'academicSessions', one: 'academicSession', item: SesionOneRoster },
 } as const;

@@ -1,0 +1,199 @@
+// ingest-service pulling the sandbox's OneRoster 1.1 REST stand-in (SincronizarOneRoster, the gateway
+// played by a broker tap), in-process against the real RabbitMQ and PostgreSQL: the first pull reads
+// everything and registers the students; after a name changes and a student is removed, the second asks
+// only for what changed since the mark (and the touched students' enrollments), updates the one, suspends
+// the other and touches nobody else; a pull that fails leaves the mark; a full pull asks without a filter.
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { AlumnoActualizado, LoteFallido, LoteIngestado, SincronizarOneRoster } from '@lucy/contracts';
+import { bootstrapService, loadConfig } from '@lucy/platform';
+import { controlQueueOf } from '@lucy/resilience';
+import {
+  BrokerTap,
+  deleteServiceQueues,
+  dropSchema,
+  startTestSandbox,
+  throwawayNames,
+  waitFor,
+  type TestSandbox,
+} from '@lucy/testing';
+import { ingestConfigSchema } from '../src/config.js';
+import { IngestModule } from '../src/ingest.module.js';
+
+const { service: SERVICE, schema: SCHEMA } = throwawayNames('orrest_oneroster');
+const RETRY_DELAYS = [200, 400];
+const COLECCIONES = ['students', 'classes', 'enrollments'].map((c) => `/ims/oneroster/v1p1/${c}`);
+
+interface Peticion {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+}
+
+describe('ingest-service: the OneRoster REST source', () => {
+  let sandbox: TestSandbox;
+  let app: INestApplication;
+  let db: pg.Client;
+  let tap: BrokerTap;
+  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ graph: false, oneroster: { size: 30 } });
+    config = loadConfig(ingestConfigSchema, {
+      ...process.env,
+      SERVICE_NAME: SERVICE,
+      DB_SCHEMA: SCHEMA,
+      SIAL_URL: sandbox.urls.sial, // never called: this suite pulls OneRoster only
+      ONEROSTER_URL: sandbox.urls.oneroster,
+      ONEROSTER_AUTH: 'oauth1',
+      ONEROSTER_CONSUMER_KEY: 'lucy',
+      ONEROSTER_CONSUMER_SECRET: 'sandbox-oneroster-secret',
+      ONEROSTER_PAGE_SIZE: '7',
+      ONEROSTER_RPM: '60000',
+      // A failing server fails the pull (LoteFallido) instead of opening the breaker and holding it.
+      ONEROSTER_BREAKER_VOLUME_THRESHOLD: '10000',
+      BATCH_SWEEP_MS: '0',
+      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
+      UMBRAL_BAJAS_PORCENTAJE: '100',
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: '3', // the database is shared with other suites
+      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/11`,
+    });
+    tap = await BrokerTap.open([LoteIngestado, LoteFallido, AlumnoActualizado], { url: config.RABBITMQ_URL });
+    app = await bootstrapService({
+      module: IngestModule,
+      config,
+      port: 0,
+      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
+    });
+    db = new pg.Client({ connectionString: config.DATABASE_URL });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    const steps: (() => unknown)[] = [
+      () => app?.close(),
+      () => tap?.close(),
+      () => sandbox?.close(),
+      () => dropSchema(db, SCHEMA),
+      () => db?.end(),
+      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
+      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
+    ];
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
+  });
+
+  const pull = async (completa = false) => {
+    const loteId = randomUUID();
+    await tap.publish(SincronizarOneRoster, { loteId, completa }, { correlationId: `lote-${loteId}` });
+    return loteId;
+  };
+  const ingestado = (loteId: string) => waitFor(() => tap.of(LoteIngestado, { loteId })[0], `LoteIngestado ${loteId}`);
+  const marca = async (): Promise<Date | null> => {
+    const r = await db.query(`SELECT marca FROM "${SCHEMA}".fuente_marca WHERE fuente = 'oneroster'`);
+    return r.rows[0] ? new Date(r.rows[0].marca) : null;
+  };
+  const alumnos = async () =>
+    new Map(
+      (
+        await db.query(`SELECT dni, nombre, apellido, carrera, periodo, estado, updated_at FROM "${SCHEMA}".alumno`)
+      ).rows.map((a) => [a.dni as string, a]),
+    );
+  const peticiones = async (): Promise<Peticion[]> =>
+    (await sandbox.admin<{ requests: Peticion[] }>('/oneroster/requests')).requests;
+  const olvidarPeticiones = () => sandbox.admin('/oneroster/requests', 'DELETE');
+  const dniDe = (identifier: string | undefined) => (identifier ?? '').replace(/\D/g, '');
+
+  let primeraMarca: Date;
+  let antes: Awaited<ReturnType<typeof alumnos>>;
+
+  it('reads everything on the first pull, as a complete list, and keeps the mark', async () => {
+    const inicio = Date.now();
+    const loteId = await pull();
+    const r = await ingestado(loteId);
+    expect(r.origen).toBe('oneroster');
+    expect(r.nuevos).toBeGreaterThan(20);
+    const leidas = (await peticiones()).filter((p) => COLECCIONES.includes(p.path));
+    expect(new Set(leidas.map((p) => p.path))).toEqual(new Set(COLECCIONES));
+    expect(leidas.every((p) => p.query.filter === undefined)).toBe(true);
+    primeraMarca = (await marca())!;
+    // The pull's start, less the clocks' allowance (ONEROSTER_CLOCK_SKEW_MS, 60 s by default).
+    expect(primeraMarca.getTime()).toBeGreaterThanOrEqual(inicio - 60_000 - 1000);
+    expect(primeraMarca.getTime()).toBeLessThanOrEqual(Date.now() - 60_000);
+    antes = await alumnos();
+    expect(antes.size).toBe(r.nuevos);
+  });
+
+  it('asks only for changes on the second pull: the renamed student is updated, the removed one leaves, nobody else is touched', async () => {
+    const estudiantes = sandbox.oneroster.roster.users.filter(
+      (u) => u.role === 'student' && !u.sourcedId.endsWith('-b') && antes.has(dniDe(u.identifier)),
+    );
+    const [a, b] = estudiantes;
+    await sandbox.admin(`/oneroster/users/${a!.sourcedId}`, 'PATCH', { givenName: 'Renombrada' });
+    await sandbox.admin(`/oneroster/users/${b!.sourcedId}`, 'DELETE');
+    await olvidarPeticiones();
+
+    const loteId = await pull();
+    const r = await ingestado(loteId);
+    expect(r).toMatchObject({ nuevos: 0, actualizados: 1, bajas: 1, retornos: 0 });
+
+    const filtro = `dateLastModified>'${primeraMarca.toISOString()}'`;
+    const leidas = (await peticiones()).filter((p) => COLECCIONES.includes(p.path));
+    // Each collection was asked for its changes since the mark; the only other question is the touched
+    // students' own enrollments (for their periodo).
+    for (const c of COLECCIONES)
+      expect(leidas.filter((p) => p.path === c && p.query.filter === filtro)).not.toEqual([]);
+    const otras = leidas.filter((p) => p.query.filter !== filtro);
+    expect(otras.map((p) => [p.path, p.query.filter]).sort()).toEqual(
+      [a!, b!].map((u) => ['/ims/oneroster/v1p1/enrollments', `user.sourcedId='${u.sourcedId}'`]).sort(),
+    );
+
+    const despues = await alumnos();
+    const dniA = dniDe(a!.identifier);
+    const dniB = dniDe(b!.identifier);
+    expect(despues.get(dniA)).toMatchObject({
+      nombre: expect.stringMatching(/^Renombrada/),
+      carrera: antes.get(dniA).carrera,
+      periodo: antes.get(dniA).periodo,
+      estado: antes.get(dniA).estado,
+    });
+    expect(despues.get(dniB)).toMatchObject({ estado: 'baja', periodo: antes.get(dniB).periodo });
+    for (const [dni, alumno] of antes) if (dni !== dniA && dni !== dniB) expect(despues.get(dni)).toEqual(alumno);
+    expect(tap.of(AlumnoActualizado, { loteId }).map((e) => e.alumno.dni)).toEqual([dniA]);
+    expect((await marca())!.getTime()).toBeGreaterThan(primeraMarca.getTime());
+  });
+
+  it('leaves the mark where it was when a pull fails', async () => {
+    const previa = await marca();
+    sandbox.ctx.faults.set('oneroster', { errorRate: 1 });
+    try {
+      const loteId = await pull();
+      const [f] = await waitFor(
+        () => tap.of(LoteFallido, { loteId }).length > 0 && tap.of(LoteFallido, { loteId }),
+        'LoteFallido',
+      );
+      expect(f!.motivo).toMatch(/HTTP 500/);
+    } finally {
+      sandbox.ctx.faults.reset('oneroster');
+    }
+    expect(await marca()).toEqual(previa);
+  });
+
+  it('reads without a filter when asked for a full pull, and counts it a complete list', async () => {
+    const previa = (await marca())!;
+    await olvidarPeticiones();
+    const loteId = await pull(true);
+    const r = await ingestado(loteId);
+    expect(r).toMatchObject({ nuevos: 0, actualizados: 0, bajas: 0 });
+    const leidas = (await peticiones()).filter((p) => COLECCIONES.includes(p.path));
+    expect(new Set(leidas.map((p) => p.path))).toEqual(new Set(COLECCIONES));
+    expect(leidas.every((p) => p.query.filter === undefined)).toBe(true);
+    expect((await marca())!.getTime()).toBeGreaterThan(previa.getTime());
+  });
+});
