@@ -72,6 +72,12 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * run brings a whole cohort from SIAL, so an expression that fires more often is refused. Tests lower it.
    */
   SCHEDULER_MIN_INTERVAL_S: env.int(1, 86_400).default(300),
+  /**
+   * The OneRoster REST server, as ingest-service has it (ONEROSTER_URL there, with the credentials, which
+   * the gateway never holds): here only whether it is set matters. Set, the OneRoster jobs run on their
+   * schedules and POST /api/v1/sync/oneroster pulls it; unset, both say the source is not configured.
+   */
+  ONEROSTER_URL: env.url(['http', 'https']).optional(),
   /** How long a retention run waits for every service's answer before reporting the silent ones (sin_respuesta). */
   RETENCION_PLAZO_MS: env.int(100).default(30 * 60_000),
   /** Rows a retention run deletes per statement (one short transaction each), and the pause between two. */

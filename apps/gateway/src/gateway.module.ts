@@ -85,6 +85,7 @@ import { CalendarioController } from './calendario/calendario.controller.js';
 import { CalendarioRepository } from './calendario/calendario.repository.js';
 import { CalendarioService } from './calendario/calendario.service.js';
 import { SialTrabajo } from './trabajos/sial.trabajo.js';
+import { OneRosterTrabajo } from './trabajos/oneroster.trabajo.js';
 import { TrabajoRegistry } from './trabajos/trabajo.registry.js';
 import { TrabajosController } from './trabajos/trabajos.controller.js';
 import { TrabajosService } from './trabajos/trabajos.service.js';
@@ -195,6 +196,7 @@ import { WorkflowsController } from './workflows/workflows.controller.js';
     TrabajosStore,
     TrabajosService,
     SialTrabajo,
+    OneRosterTrabajo,
     ReconciliacionTrabajo,
     RetencionTrabajo,
     CalendarioRepository,

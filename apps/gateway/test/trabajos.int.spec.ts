@@ -75,6 +75,9 @@ describe('gateway: scheduled jobs (trabajos)', () => {
       ['sial', false, '0 2 * * *', 'inactivo', true, 'configuracion.sincronizacion'],
       ['reconciliacion', false, '0 6 * * 1', 'inactivo', true, 'trabajo'],
       ['retencion', false, '0 3 * * 0', 'inactivo', true, 'trabajo'],
+      // The OneRoster server is not configured here: listed, never run.
+      ['oneroster', true, '30 * * * *', 'sin_accion', false, 'trabajo'],
+      ['oneroster-completa', true, '0 4 * * 0', 'sin_accion', false, 'trabajo'],
     ]);
     expect(r.body.items[1]).toMatchObject({
       zonaHoraria: CORDOBA,

@@ -23,11 +23,11 @@ export class LoteRepository {
     this.s = `"${config.DB_SCHEMA}"`;
   }
 
-  /** A SIAL pull just asked for. */
-  async registrarSial(m: EntityManager, l: LoteSolicitado): Promise<void> {
+  /** A pull just asked for: of SIAL, or of the OneRoster server. */
+  async registrarSial(m: EntityManager, l: LoteSolicitado, origen: 'sial' | 'oneroster' = 'sial'): Promise<void> {
     await m.query(
-      `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, simulacion) VALUES ($1, 'sial', 'solicitado', $2, $3, $4)`,
-      [l.loteId, l.actor, l.correlationId, l.simulacion],
+      `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, simulacion) VALUES ($1, $5, 'solicitado', $2, $3, $4)`,
+      [l.loteId, l.actor, l.correlationId, l.simulacion, origen],
     );
   }
 

@@ -6,6 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   RegistrarLote,
   RegistrarLoteOneRoster,
+  SincronizarOneRoster,
   SincronizarSial,
   type FilaAlumno,
   type FUENTES_SIAL,
@@ -71,6 +72,40 @@ export class LoteService {
           await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
         }
         publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}), ...(simular ? { simular } : {}) });
+      },
+      { correlationId },
+    );
+    return { loteId, correlationId };
+  }
+
+  /**
+   * Records the lote and sends the OneRoster pull to ingest-service, together, as the SIAL pull above:
+   * only what changed since the last pull applied, or (`completa`) everything.
+   */
+  async sincronizarOneRoster(
+    completa: boolean,
+    actor: string,
+    opciones: OpcionesSincronizacion = {},
+  ): Promise<{ loteId: string; correlationId: string }> {
+    const loteId = randomUUID();
+    const correlationId = `lote-${loteId}`;
+    const detalle = { fuente: 'oneroster', completa, ...opciones.detalle };
+    const simular = opciones.simular ?? false;
+    await this.messaging.inTransaction(
+      async ({ manager, publish }) => {
+        await this.lotes.registrarSial(manager, { loteId, actor, correlationId, simulacion: simular }, 'oneroster');
+        await opciones.enTransaccion?.(manager, loteId);
+        if (!simular) {
+          await this.auditoria.registrar(manager, {
+            loteId,
+            evento: 'accion.sincronizar-oneroster',
+            actor,
+            correlationId,
+            detalle,
+          });
+          await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
+        }
+        publish(SincronizarOneRoster, { loteId, completa, ...(simular ? { simular } : {}) });
       },
       { correlationId },
     );

@@ -83,7 +83,7 @@ const PlanResumen = z
 
 const Progreso = z.object({
   id: z.uuid(),
-  origen: z.enum(['sial', 'upload']),
+  origen: z.enum(['sial', 'upload', 'oneroster']),
   estado: z
     .enum(ESTADOS_LOTE)
     .describe(
@@ -131,7 +131,7 @@ const Listado = z
       .describe(
         'ingestado: students still in progress; terminado: every student settled (or none to onboard); simulado / esperando_aprobacion: a plan waits for an operator',
       ),
-    origen: z.enum(['sial', 'upload']).optional(),
+    origen: z.enum(['sial', 'upload', 'oneroster']).optional(),
     solicitadoPor: z.string().max(100).optional(),
     q: z.string().trim().min(1).max(200).optional().describe("text in the file's name"),
     ...DateRange,

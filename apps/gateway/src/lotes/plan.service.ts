@@ -100,7 +100,7 @@ export class PlanService {
           nuevos: lote.plan?.nuevos ?? null,
         },
       });
-      const tipo = lote.origen === 'sial' ? 'sincronizacion' : 'carga';
+      const tipo = lote.origen === 'upload' ? 'carga' : 'sincronizacion';
       if (resolucion === 'descartar') {
         publish(DescartarLote, { loteId, descartadoPor: actor });
         // A held lote's tarea was running: it ends here, with nothing done.

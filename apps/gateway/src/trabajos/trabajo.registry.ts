@@ -79,6 +79,20 @@ export const TRABAJOS: readonly DefinicionTrabajo[] = [
     cron: '0 3 * * 0',
     activo: false,
   },
+  // Both run only with the OneRoster server configured (ONEROSTER_URL): without it no action is registered
+  // (listed as sin_accion, never run). At half past, so the weekly full pull never starts with a delta one.
+  {
+    nombre: 'oneroster',
+    descripcion: 'Traer de OneRoster lo que cambió desde la última sincronización',
+    cron: '30 * * * *',
+    activo: true,
+  },
+  {
+    nombre: 'oneroster-completa',
+    descripcion: 'Traer todo OneRoster, para lo que las sincronizaciones de cambios no vieron',
+    cron: '0 4 * * 0',
+    activo: true,
+  },
 ];
 
 export const NOMBRES_TRABAJOS = TRABAJOS.map((t) => t.nombre);

@@ -20,7 +20,7 @@ export class TrabajosController {
   @ApiOperation({
     summary: 'The scheduled jobs: settings, state, next runs (holidays and validity applied) and last run',
     description:
-      'sial (the SIAL pull; activo and cron are the configuration’s sincronizacion), reconciliacion, retencion. A job whose action no module provides yet is shown with conAccion false and estado sin_accion: it never runs. Each scheduled time runs once, whatever the number of gateway replicas.',
+      'sial (the SIAL pull; activo and cron are the configuration’s sincronizacion), reconciliacion, retencion, oneroster (the OneRoster pull of changes) and oneroster-completa (the full one; both without an action unless ONEROSTER_URL is set). A job whose action no module provides yet is shown with conAccion false and estado sin_accion: it never runs. Each scheduled time runs once, whatever the number of gateway replicas.',
   })
   @ApiOkResponse({ standardSchema: z.object({ items: z.array(TrabajoApi) }) })
   listar() {

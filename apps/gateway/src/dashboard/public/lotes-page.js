@@ -282,7 +282,9 @@ function estadoProgramacion(p, avisar, recargar) {
 }
 
 function tarjetaLote(l, avisar, recargar) {
-  const nombre = l.nombreArchivo ?? (l.origen === 'sial' ? 'Sincronización SIAL' : 'Lote');
+  const nombre =
+    l.nombreArchivo ??
+    (l.origen === 'sial' ? 'Sincronización SIAL' : l.origen === 'oneroster' ? 'Sincronización OneRoster' : 'Lote');
   const idBarra = `progreso-${l.id}`;
   const reintentables = l.fallidos + l.conAvisos;
   const reintentar = async () => {
@@ -309,7 +311,7 @@ function tarjetaLote(l, avisar, recargar) {
     h(
       'p',
       { class: 'ayuda' },
-      `${l.origen === 'sial' ? 'SIAL' : 'Archivo'} · ${fecha(l.creadoAt)} · por ${l.solicitadoPor}`,
+      `${{ sial: 'SIAL', oneroster: 'OneRoster' }[l.origen] ?? 'Archivo'} · ${fecha(l.creadoAt)} · por ${l.solicitadoPor}`,
     ),
     seccionPlan(l, avisar, recargar),
     sinAplicar
