@@ -58,4 +58,17 @@ describe('ingest-service configuration', () => {
         .sort(),
     ).toEqual(['APROBACION_NUEVOS', 'UMBRAL_BAJAS_CANTIDAD', 'UMBRAL_BAJAS_PORCENTAJE']);
   });
+
+  it('has no OneRoster source unless ONEROSTER_URL is set, and then asks for the credentials of its mode', () => {
+    expect(loadConfig(ingestConfigSchema, {}).ONEROSTER_URL).toBeUndefined();
+    const url = { ONEROSTER_URL: 'https://sis.example.edu' };
+    expect(issues(url).map((i) => i.variable)).toEqual(['ONEROSTER_CONSUMER_KEY', 'ONEROSTER_CONSUMER_SECRET']);
+    expect(
+      issues({ ...url, ONEROSTER_AUTH: 'oauth2', ONEROSTER_CLIENT_ID: 'lucy' })
+        .map((i) => i.variable)
+        .sort(),
+    ).toEqual(['ONEROSTER_CLIENT_SECRET', 'ONEROSTER_TOKEN_URL']);
+    expect(issues({ ...url, ONEROSTER_AUTH: 'saml' }).map((i) => i.variable)).toContain('ONEROSTER_AUTH');
+    expect(issues({ ...url, ONEROSTER_CONSUMER_KEY: 'k', ONEROSTER_CONSUMER_SECRET: 's' })).toEqual([]);
+  });
 });
