@@ -24,7 +24,7 @@ export class LoteRepository {
   }
 
   /** A pull just asked for: of SIAL, or of the OneRoster server. */
-  async registrarSial(m: EntityManager, l: LoteSolicitado, origen: 'sial' | 'oneroster' = 'sial'): Promise<void> {
+  async registrarPull(m: EntityManager, l: LoteSolicitado, origen: 'sial' | 'oneroster'): Promise<void> {
     await m.query(
       `INSERT INTO ${this.s}.lote (id, origen, estado, solicitado_por, correlation_id, simulacion) VALUES ($1, $5, 'solicitado', $2, $3, $4)`,
       [l.loteId, l.actor, l.correlationId, l.simulacion, origen],

@@ -46,36 +46,17 @@ export class LoteService {
     private readonly lotes: LoteRepository,
   ) {}
 
-  /** Records the lote and sends the pull to ingest-service, together. */
+  /** Records the lote and sends the SIAL pull to ingest-service, together. */
   async sincronizarSial(
     fuentes: (typeof FUENTES_SIAL)[number][],
     actor: string,
     periodo?: string,
     opciones: OpcionesSincronizacion = {},
   ): Promise<{ loteId: string; correlationId: string }> {
-    const loteId = randomUUID();
-    const correlationId = `lote-${loteId}`;
-    const detalle = { fuentes, periodo, ...opciones.detalle };
-    const simular = opciones.simular ?? false;
-    await this.messaging.inTransaction(
-      async ({ manager, publish }) => {
-        await this.lotes.registrarSial(manager, { loteId, actor, correlationId, simulacion: simular });
-        await opciones.enTransaccion?.(manager, loteId);
-        if (!simular) {
-          await this.auditoria.registrar(manager, {
-            loteId,
-            evento: 'accion.sincronizar-sial',
-            actor,
-            correlationId,
-            detalle,
-          });
-          await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
-        }
-        publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}), ...(simular ? { simular } : {}) });
-      },
-      { correlationId },
+    const pull = { origen: 'sial', evento: 'accion.sincronizar-sial', detalle: { fuentes, periodo } } as const;
+    return this.sincronizar(pull, actor, opciones, (publish, loteId, simular) =>
+      publish(SincronizarSial, { loteId, fuentes, ...(periodo ? { periodo } : {}), ...(simular ? { simular } : {}) }),
     );
-    return { loteId, correlationId };
   }
 
   /**
@@ -87,25 +68,32 @@ export class LoteService {
     actor: string,
     opciones: OpcionesSincronizacion = {},
   ): Promise<{ loteId: string; correlationId: string }> {
+    const pull = { origen: 'oneroster', evento: 'accion.sincronizar-oneroster', detalle: { completa } } as const;
+    return this.sincronizar(pull, actor, opciones, (publish, loteId, simular) =>
+      publish(SincronizarOneRoster, { loteId, completa, ...(simular ? { simular } : {}) }),
+    );
+  }
+
+  /** A pull's lote row, its audit entry and tarea (not for a dry run), and its command: one transaction. */
+  private async sincronizar(
+    pull: { origen: 'sial' | 'oneroster'; evento: string; detalle: Record<string, unknown> },
+    actor: string,
+    opciones: OpcionesSincronizacion,
+    enviar: (publish: Publish, loteId: string, simular: boolean) => void,
+  ): Promise<{ loteId: string; correlationId: string }> {
     const loteId = randomUUID();
     const correlationId = `lote-${loteId}`;
-    const detalle = { fuente: 'oneroster', completa, ...opciones.detalle };
+    const detalle = { ...pull.detalle, ...opciones.detalle };
     const simular = opciones.simular ?? false;
     await this.messaging.inTransaction(
       async ({ manager, publish }) => {
-        await this.lotes.registrarSial(manager, { loteId, actor, correlationId, simulacion: simular }, 'oneroster');
+        await this.lotes.registrarPull(manager, { loteId, actor, correlationId, simulacion: simular }, pull.origen);
         await opciones.enTransaccion?.(manager, loteId);
         if (!simular) {
-          await this.auditoria.registrar(manager, {
-            loteId,
-            evento: 'accion.sincronizar-oneroster',
-            actor,
-            correlationId,
-            detalle,
-          });
+          await this.auditoria.registrar(manager, { loteId, evento: pull.evento, actor, correlationId, detalle });
           await this.tareas.registrar({ tipo: 'sincronizacion', actor, loteId, detalle }, manager);
         }
-        publish(SincronizarOneRoster, { loteId, completa, ...(simular ? { simular } : {}) });
+        enviar(publish, loteId, simular);
       },
       { correlationId },
     );

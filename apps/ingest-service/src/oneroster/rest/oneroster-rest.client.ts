@@ -1,5 +1,6 @@
 // A OneRoster 1.1 REST server as a source (IMS OneRoster 1.1, REST binding): GET /students, /classes,
-// /courses and /enrollments under /ims/oneroster/v1p1, each paged with limit/offset until X-Total-Count is read
+// /courses, /enrollments, /orgs and /academicSessions under /ims/oneroster/v1p1 (or one object by its
+// sourcedId), each collection paged with limit/offset until X-Total-Count is read
 // (following the Link header's rel="next" when the server sends one), and, after a first full read,
 // only what changed: filter=dateLastModified>'<instant>'. Requests are signed with OAuth 1.0a
 // HMAC-SHA256 (1.1's requirement) or carry an OAuth 2 client-credentials bearer token (what 1.2 servers

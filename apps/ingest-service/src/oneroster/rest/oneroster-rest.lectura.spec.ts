@@ -6,6 +6,7 @@ const ref = (sourcedId: string) => ({ sourcedId });
 const alumna = (id: string, dni: string, extra: Record<string, unknown> = {}) => ({
   ...base,
   sourcedId: id,
+  username: id,
   enabledUser: true,
   givenName: 'Ana',
   middleName: 'María',
