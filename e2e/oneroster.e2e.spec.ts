@@ -1,10 +1,11 @@
 // A OneRoster 1.1 CSV zip as a source, end to end: every service as its own process, with the sandbox, on
 // the real RabbitMQ and PostgreSQL (a vhost and a database of this suite's own). A bulk zip onboards its
 // students; a delta zip then changes one and marks another tobedeleted, who is suspended (not deleted); a
-// zip or manifest that cannot be used is refused with why, and leaves no lote behind.
+// zip or manifest that cannot be used is refused with why, and leaves no lote behind. The same roster
+// pulled from the OneRoster stand-in's REST API: everything first, then only what changed.
 import { join } from 'node:path';
 import { RegistrarLoteOneRoster } from '@lucy/contracts';
-import { BrokerTap, getJson, waitFor, zipDe } from '@lucy/testing';
+import { BrokerTap, getJson, sendJson, waitFor, zipDe } from '@lucy/testing';
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
@@ -15,6 +16,8 @@ let tap: BrokerTap;
 const gw = gatewayApi(() => stack);
 const POLL = { everyMs: 500, retryErrors: true };
 const admin = (path: string) => `${stack.urls.sandboxAdmin}/_admin${path}`;
+/** The OneRoster stand-in of this suite's stack (the sandbox's ports start at portBase + 10). */
+const ONEROSTER = 'http://127.0.0.1:6177';
 
 const manifiesto = (modos: Record<string, string>) =>
   [
@@ -114,9 +117,17 @@ beforeAll(async () => {
       LOG_LEVEL: 'info',
     },
     serviceEnv: {
-      gateway: { SWEEP_INTERVAL_MS: '500' },
+      gateway: { SWEEP_INTERVAL_MS: '500', ONEROSTER_URL: ONEROSTER },
       // Three students, one leaving: past the default safeguard's share, which is not this suite's subject.
-      'ingest-service': { UMBRAL_BAJAS_PORCENTAJE: '100' },
+      'ingest-service': {
+        UMBRAL_BAJAS_PORCENTAJE: '100',
+        ONEROSTER_URL: ONEROSTER,
+        ONEROSTER_CONSUMER_KEY: 'lucy',
+        ONEROSTER_CONSUMER_SECRET: 'sandbox-oneroster-secret',
+        ONEROSTER_RPM: '6000',
+      },
+      // The REST roster holds only the students the test adds.
+      sandbox: { SANDBOX_ONEROSTER_COHORT: '0' },
       'moodle-service': { MOODLE_RPM: '6000' },
     },
   });
@@ -252,5 +263,63 @@ e2,tobedeleted,${t},alg-a,fac,u2,student,,,`,
     const [cmd] = tap.of(RegistrarLoteOneRoster, { loteId: r.body.loteId });
     expect(cmd!.archivos.users!.filas).toHaveLength(4);
     expect(JSON.stringify(cmd)).not.toMatch(/secreto|password/);
+  });
+
+  it('pulls a OneRoster server: everything first, then only what changed — a rename and a removal', async () => {
+    const enviar = (path: string, method: string, body?: unknown) => sendJson(method, admin(path), body);
+    // Only what the test asks: the scheduled pulls wait.
+    for (const t of ['oneroster', 'oneroster-completa']) await gw.patch(`/trabajos/${t}`, { activo: false });
+    for (const [id, dni, nombre] of [
+      ['usr-e2e-1', '41600001', 'Marta'],
+      ['usr-e2e-2', '41600002', 'Pedro'],
+    ])
+      await enviar('/oneroster/users', 'POST', {
+        sourcedId: id,
+        givenName: nombre,
+        familyName: 'Rest',
+        identifier: dni,
+      });
+
+    const primera = await gw.post<{ loteId: string; completa: boolean }>('/sync/oneroster');
+    expect(primera.completa).toBe(false);
+    const uno = await asentado(primera.loteId);
+    expect(uno).toMatchObject({ estado: 'terminado', ingesta: { nuevos: 2, invalidos: [] } });
+    expect((await alumno('41600001')).alumno).toMatchObject({
+      nombre: 'Marta',
+      apellido: 'Rest',
+      estado: 'ingresante',
+    });
+
+    await enviar('/oneroster/users/usr-e2e-1', 'PATCH', { givenName: 'Marta Inés' });
+    await enviar('/oneroster/users/usr-e2e-2', 'DELETE');
+    await enviar('/oneroster/requests', 'DELETE');
+    const segunda = await gw.post<{ loteId: string }>('/sync/oneroster');
+    const dos = await waitFor(
+      async () => {
+        const l = await gw.get<Lote>(`/lotes/${segunda.loteId}`);
+        return l.estado !== 'solicitado' && l;
+      },
+      'the pull of changes to be ingested',
+      { ...POLL, timeoutMs: 60_000 },
+    );
+    expect(dos.ingesta).toMatchObject({ nuevos: 0, actualizados: 1, bajas: 1, invalidos: [] });
+    // Students, classes and enrollments were asked for their changes only.
+    const { requests } = await getJson<{ requests: { path: string; query: Record<string, string> }[] }>(
+      admin('/oneroster/requests'),
+    );
+    const colecciones = requests.filter((r) => /\/(students|classes|enrollments)$/.test(r.path));
+    expect(colecciones.length).toBeGreaterThanOrEqual(3);
+    expect(colecciones.every((r) => /^dateLastModified>'|^user\.sourcedId='/.test(r.query.filter ?? ''))).toBe(true);
+
+    await waitFor(async () => (await alumno('41600001')).alumno.nombre === 'Marta Inés', 'the rename', POLL);
+    const pedro = await waitFor(
+      async () => {
+        const a = await alumno('41600002');
+        return a.ciclo.filter((c) => c.tipo === 'baja').at(-1)?.estado === 'suspendido' && a;
+      },
+      "Pedro's leave to suspend him",
+      { ...POLL, timeoutMs: 120_000 },
+    );
+    expect(pedro.alumno.estado).toBe('baja');
   });
 });
