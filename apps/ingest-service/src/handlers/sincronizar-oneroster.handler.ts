@@ -1,6 +1,7 @@
 import { LoteFallido, SincronizarOneRoster } from '@lucy/contracts';
 import { Handler, type MessageContext } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
+import { RuntimeConfig } from '@lucy/runtime-config';
 import type { IngestConfig } from '../config.js';
 import { LISTA_ONEROSTER } from '../oneroster/csv/oneroster-lectura.js';
 import { OneRosterFuente } from '../oneroster/rest/oneroster-rest.fuente.js';
@@ -19,6 +20,7 @@ export class SincronizarOneRosterHandler {
     private readonly registro: RegistroService,
     private readonly marcas: MarcaRepository,
     @InjectConfig() private readonly config: IngestConfig,
+    private readonly runtime: RuntimeConfig<'cursosOneRoster'>,
   ) {}
 
   // The gateway asks for a pull of the OneRoster server: what changed since the mark (or everything, asked
@@ -44,7 +46,10 @@ export class SincronizarOneRosterHandler {
       return { write: (m) => this.registro.anotarFallo(m, lote, fallo.motivo, cmd.simular) };
     });
 
-    const lectura = lecturaDeOneRosterRest(await this.oneroster.leer(marca));
+    // Their classes map to Moodle courses by the map in force now (the courses are read only for it).
+    const cursosOneRoster = this.runtime.get('cursosOneRoster');
+    const leido = await this.oneroster.leer(marca, { cursos: Object.keys(cursosOneRoster).length > 0 });
+    const lectura = lecturaDeOneRosterRest({ ...leido, cursosOneRoster });
     const hecho = await this.registro.registrar(tx, lote, lectura, { simular: cmd.simular });
     if (hecho === 'aplicado') await this.marcas.avanzar(ctx.manager, LISTA_ONEROSTER, inicio, cmd.loteId);
   }

@@ -7,7 +7,8 @@
 //     (filter=user.sourcedId='<id>') and the classes those name (GET /classes/{id}) unless they came. Past
 //     AFECTADOS_MAX students that is more requests than reading students, enrollments and classes whole,
 //     so then it does that. A class whose term changed alone reaches its students at the next full pull;
-//   - always whole: orgs and academicSessions, a few dozen objects that name the carrera and the periodo.
+//   - always whole: orgs and academicSessions, a few dozen objects that name the carrera and the periodo,
+//     and, when cursosOneRoster maps classes by course code, courses (the catalogue names the code).
 // Nothing here is kept: the mark is the handler's, moved only once the pull's lote is applied.
 import { Injectable } from '@nestjs/common';
 import { PermanentError } from '@lucy/messaging';
@@ -62,8 +63,8 @@ export class OneRosterFuente {
     return this.client !== null;
   }
 
-  /** Everything (no mark), or what changed after `marca`. */
-  async leer(marca: Date | null): Promise<LeidoOneRoster> {
+  /** Everything (no mark), or what changed after `marca`; `cursos`: the courses too. */
+  async leer(marca: Date | null, { cursos = false }: { cursos?: boolean } = {}): Promise<LeidoOneRoster> {
     const c = this.client;
     if (!c)
       throw new PermanentError(
@@ -73,7 +74,7 @@ export class OneRosterFuente {
     const base = marca ? await this.cambios(c, marca) : await this.todo(c);
     const orgs = await c.listar('orgs');
     const sesiones = await c.listar('academicSessions');
-    return { ...base, orgs, sesiones, completa: !marca };
+    return { ...base, orgs, sesiones, ...(cursos ? { cursos: await c.listar('courses') } : {}), completa: !marca };
   }
 
   private async todo(c: OneRosterRestClient) {

@@ -85,4 +85,26 @@ describe('lecturaDeOneRosterRest', () => {
     const profe = alumna('t1', '30123456', { role: 'teacher' });
     expect(lecturaDeOneRosterRest(leido({ alumnos: [profe] as LeidoOneRoster['alumnos'] })).filas).toEqual([]);
   });
+
+  it('states the Moodle courses of all the student’s classes through cursosOneRoster, by class or course code', () => {
+    const l = lecturaDeOneRosterRest({
+      ...leido({
+        clases: [
+          { ...base, sourcedId: 'c1', title: 'Contabilidad', terms: [ref('s1')], course: ref('k1') },
+          { ...base, sourcedId: 'c2', title: 'Matemática', terms: [ref('s1')], course: ref('k2') },
+        ],
+        inscripciones: [
+          { ...base, sourcedId: 'e1', user: ref('u1'), class: ref('c1'), role: 'student' },
+          { ...base, sourcedId: 'e2', user: ref('u1'), class: ref('c2'), role: 'student' },
+        ],
+        cursos: [
+          { ...base, sourcedId: 'k1', title: 'Contabilidad', courseCode: 'CP-101' },
+          { ...base, sourcedId: 'k2', title: 'Matemática', courseCode: 'MAT' },
+        ],
+      } as Partial<LeidoOneRoster>),
+      cursosOneRoster: { 'CP-101': 'CP-101', c2: 'ING-2027-MATE' },
+    });
+    expect(l.filas[0]!.cursosFuente).toEqual(['CP-101', 'ING-2027-MATE']);
+    expect(lecturaDeOneRosterRest(leido()).filas[0]!.cursosFuente).toBeUndefined();
+  });
 });

@@ -4,13 +4,17 @@
 // whole roster, a complete list: a student it no longer holds counts an absence, as a SIAL list read whole
 // does. A read of changes is no list of anybody: an absence from it counts nothing, and a student leaves
 // only when the server says so (status tobedeleted, or enabledUser false).
+// Each student stated comes with all their enrollments (oneroster-rest.fuente.ts), so their Moodle courses
+// (cursosFuente, through cursosOneRoster) are their whole list, as a bulk enrollments.csv states it.
 import type { FilaOneRoster } from '@lucy/contracts';
 import type { AdaptadorFuente, Lectura } from '../../fuentes/lectura.js';
 import { listaDe } from '../csv/oneroster-lectura.js';
 import type { Validado } from '../csv/validar.js';
+import type { MapaClases } from '../cursos.js';
 import { esEstudiante, filaDeEstudiante } from '../mapeo.js';
 import type {
   ClaseOneRoster,
+  CursoOneRoster,
   InscripcionOneRoster,
   OrgOneRoster,
   SesionOneRoster,
@@ -27,6 +31,8 @@ export interface LeidoOneRoster {
   alumnos: UsuarioOneRoster[];
   clases: ClaseOneRoster[];
   inscripciones: InscripcionOneRoster[];
+  /** The classes' courses (their courseCode places a class in Moodle); none when no map asks for them. */
+  cursos?: CursoOneRoster[];
   orgs: OrgOneRoster[];
   sesiones: SesionOneRoster[];
 }
@@ -61,7 +67,8 @@ const SESION = {
   type: (o: Objeto) => texto(o.type),
   startDate: (o: Objeto) => texto(o.startDate),
 };
-const CLASE = { termSourcedIds: (o: Objeto) => refs(o.terms) };
+const CLASE = { termSourcedIds: (o: Objeto) => refs(o.terms), courseSourcedId: (o: Objeto) => ref(o.course) };
+const CURSO = { courseCode: (o: Objeto) => texto(o.courseCode) };
 const INSCRIPCION = {
   userSourcedId: (o: Objeto) => ref(o.user),
   classSourcedId: (o: Objeto) => ref(o.class),
@@ -72,25 +79,28 @@ function porId(objetos: readonly Objeto[], columnas: Record<string, (o: Objeto) 
   return new Map(objetos.map((o, i) => [o.sourcedId, fila(o, i + 1, columnas)]));
 }
 
-export const lecturaDeOneRosterRest: AdaptadorFuente<LeidoOneRoster> = (leido) => {
+export const lecturaDeOneRosterRest: AdaptadorFuente<LeidoOneRoster & { cursosOneRoster?: MapaClases }> = ({
+  cursosOneRoster: mapa = {},
+  ...leido
+}) => {
   const usuarios = leido.alumnos.map((u, i) => fila(u as Objeto, i + 1, USUARIO));
   const validado: Validado = {
     registros: {
       users: new Map(usuarios.map((u) => [u.valores.sourcedId!, u])),
       orgs: porId(leido.orgs as Objeto[], ORG),
       academicSessions: porId(leido.sesiones as Objeto[], SESION),
-      courses: new Map(),
+      courses: porId((leido.cursos ?? []) as Objeto[], CURSO),
       classes: porId(leido.clases as Objeto[], CLASE),
       enrollments: porId(leido.inscripciones as Objeto[], INSCRIPCION),
     },
     errores: [],
-    modos: {},
+    modos: { enrollments: 'bulk' },
   };
   const lectura: Lectura = { filas: [], errores: [] };
   for (const u of usuarios) {
     // A removed student sent as a bare stub has no role: it is one of the students read, so it is one.
     if (!esEstudiante(u) && !(u.valores.status === 'tobedeleted' && !u.valores.role)) continue;
-    const r = filaDeEstudiante(validado, u, {}, FUENTE_REST);
+    const r = filaDeEstudiante(validado, u, mapa, FUENTE_REST);
     if (r.error) lectura.errores.push(r.error);
     else lectura.filas.push(r.fila);
   }
