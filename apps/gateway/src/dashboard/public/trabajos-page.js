@@ -9,7 +9,8 @@ const ESTADO = {
   programado: ['Programado', 'bien'],
   inactivo: ['Inactivo', 'neutro'],
   invalido: ['No programado: expresión inválida', 'mal'],
-  sin_accion: ['Sin acción todavía', 'alerta'],
+  // A job no module acts for, such as the OneRoster pulls without ONEROSTER_URL: never runs, and that is fine.
+  sin_accion: ['Sin acción: no configurada, no corre', 'neutro'],
   fuera_de_vigencia: ['Fuera de vigencia', 'alerta'],
 };
 const RESULTADO = {
