@@ -27,6 +27,7 @@ import { IngestCiclo1764900000000 } from './persistence/migrations/1764900000000
 import { IngestPlanes1765000000000 } from './persistence/migrations/1765000000000-planes.js';
 import { IngestCursosFuente1765100000000 } from './persistence/migrations/1765100000000-cursos-fuente.js';
 import { IngestOneRosterMarca1766000000000 } from './persistence/migrations/1766000000000-oneroster-marca.js';
+import { IngestClasesFuente1766100000000 } from './persistence/migrations/1766100000000-clases-fuente.js';
 import { PlanEntity } from './persistence/plan.entity.js';
 import { PlanRepository } from './persistence/plan.repository.js';
 import { AplicacionService } from './registro/aplicacion.service.js';
@@ -52,6 +53,7 @@ import { sialClassifier } from './sial/sial.errors.js';
         IngestPlanes1765000000000,
         IngestCursosFuente1765100000000,
         IngestOneRosterMarca1766000000000,
+        IngestClasesFuente1766100000000,
       ],
     }),
     HealthModule,

@@ -1,5 +1,6 @@
 import type { AlumnoDatos } from '@lucy/contracts';
 import { clasificar, cursosTras } from './cambios.js';
+import { clasesTras } from './clases.js';
 
 const conocido: AlumnoDatos = {
   dni: '46655562',
@@ -86,37 +87,92 @@ describe('clasificar', () => {
   });
 });
 
-describe("the source's courses (cursosFuente)", () => {
+describe("the source's courses (cursosFuente), derived from its classes", () => {
+  const mapa = { 'civ-a': 'DER-CIVIL', CIV: 'DER-CIVIL', 'rom-a': 'DER-ROMANO', 'pen-a': 'DER-PENAL' };
+  const civA = { clase: 'civ-a', codigoCurso: null };
+  const civB = { clase: 'civ-b', codigoCurso: 'CIV' };
+  const romA = { clase: 'rom-a', codigoCurso: null };
+  const penA = { clase: 'pen-a', codigoCurso: null };
   const conCursos: AlumnoDatos = { ...conocido, cursosFuente: ['DER-CIVIL', 'DER-ROMANO'] };
-  const conocidoConCursos = { datos: conCursos, deBaja: false };
+  const conocidoConClases = { datos: conCursos, deBaja: false, clases: [civA, civB, romA] };
 
-  it('a whole list replaces the known one; compared as a set, another order is no change', () => {
-    expect(clasificar(conocidoConCursos, { ...conocido, cursosFuente: ['DER-ROMANO', 'DER-CIVIL'] }).resultado).toBe(
-      'sin_cambios',
-    );
-    expect(clasificar(conocidoConCursos, { ...conocido, cursosFuente: ['DER-CIVIL'] })).toMatchObject({
+  it('a whole list of classes replaces the known one; its courses compared as a set', () => {
+    expect(clasificar(conocidoConClases, { ...conocido, clasesFuente: [romA, civA, civB] }, mapa)).toEqual({
+      resultado: 'sin_cambios',
+      datos: conCursos,
+      clases: [civA, civB, romA],
+    });
+    expect(clasificar(conocidoConClases, { ...conocido, clasesFuente: [civA] }, mapa)).toMatchObject({
       resultado: 'actualizado',
       cambios: ['cursosFuente'],
       datos: { cursosFuente: ['DER-CIVIL'] },
+      clases: [civA],
     });
   });
 
-  it('a row stating none keeps the known list; a student whose source never stated any has none', () => {
-    const { cursosFuente: _, ...sinCursos } = conCursos;
-    expect(clasificar(conocidoConCursos, sinCursos)).toEqual({ resultado: 'sin_cambios', datos: conCursos });
-    expect(clasificar(activo, { ...conocido }).datos).not.toHaveProperty('cursosFuente');
-    // None known and an empty list: the same.
-    expect(clasificar(activo, { ...conocido, cursosFuente: [] }).resultado).toBe('sin_cambios');
+  it('a delta removing one of two classes of a course keeps the course; removing the other drops it', () => {
+    const r = clasificar(conocidoConClases, { ...conocido, clasesFuente: { agregar: [], quitar: [civA] } }, mapa);
+    expect(r).toEqual({ resultado: 'sin_cambios', datos: conCursos, clases: [civB, romA] });
+    const despues = clasificar(
+      { ...conocidoConClases, clases: r.clases! },
+      { ...conocido, clasesFuente: { agregar: [penA], quitar: [civB] } },
+      mapa,
+    );
+    expect(despues).toMatchObject({
+      resultado: 'actualizado',
+      cambios: ['cursosFuente'],
+      datos: { cursosFuente: ['DER-PENAL', 'DER-ROMANO'] },
+      clases: [penA, romA],
+    });
   });
 
-  it('changes (a delta) add to and remove from the known list', () => {
+  it('the map in force derives the courses of the known classes whenever a row states classes', () => {
+    const otroMapa = { ...mapa, CIV: 'DER-CIVIL-B' };
+    expect(
+      clasificar(conocidoConClases, { ...conocido, clasesFuente: { agregar: [], quitar: [] } }, otroMapa),
+    ).toMatchObject({ resultado: 'actualizado', datos: { cursosFuente: ['DER-CIVIL', 'DER-CIVIL-B', 'DER-ROMANO'] } });
+  });
+
+  it('a row stating none keeps the known classes and courses; a student whose source never stated any has none', () => {
+    expect(clasificar(conocidoConClases, { ...conocido }, mapa)).toEqual({
+      resultado: 'sin_cambios',
+      datos: conCursos,
+      clases: [civA, civB, romA],
+    });
+    expect(clasificar(activo, { ...conocido }).datos).not.toHaveProperty('cursosFuente');
+    // None known and an empty list: the same.
+    expect(clasificar(activo, { ...conocido, clasesFuente: [] }, mapa).resultado).toBe('sin_cambios');
+  });
+
+  it('courses but no classes kept (registered before the registry kept them): a delta changes the courses', () => {
+    const antes = { datos: conCursos, deBaja: false };
+    const r = clasificar(antes, { ...conocido, clasesFuente: { agregar: [penA], quitar: [romA] } }, mapa);
+    expect(r).toMatchObject({ resultado: 'actualizado', datos: { cursosFuente: ['DER-CIVIL', 'DER-PENAL'] } });
+    expect(r).not.toHaveProperty('clases');
+    // A whole list states their classes from then on.
+    expect(clasificar(antes, { ...conocido, clasesFuente: [civA, romA] }, mapa)).toMatchObject({
+      resultado: 'sin_cambios',
+      clases: [civA, romA],
+    });
+  });
+
+  it('courses stated as changes add to and remove from the known ones', () => {
     expect(cursosTras(['DER-CIVIL', 'DER-ROMANO'], { agregar: ['DER-PENAL'], quitar: ['DER-ROMANO'] })).toEqual([
       'DER-CIVIL',
       'DER-PENAL',
     ]);
-    expect(cursosTras(undefined, { agregar: ['B', 'A'], quitar: [] })).toEqual(['A', 'B']);
+    expect(cursosTras([], { agregar: ['B', 'A'], quitar: [] })).toEqual(['A', 'B']);
     // Added and removed in one go (two classes of one course): it stays.
     expect(cursosTras(['A'], { agregar: ['A'], quitar: ['A'] })).toEqual(['A']);
-    expect(cursosTras(['A'], undefined)).toEqual(['A']);
+  });
+});
+
+describe('clasesTras', () => {
+  it('a delta adds and removes classes by sourcedId; one both added and removed stays', () => {
+    const a = { clase: 'a', codigoCurso: null };
+    const b = { clase: 'b', codigoCurso: 'B' };
+    expect(clasesTras([b, a], { agregar: [], quitar: [a] })).toEqual([b]);
+    expect(clasesTras(null, { agregar: [b, a], quitar: [a] })).toEqual([a, b]);
+    expect(clasesTras([a], [b])).toEqual([b]);
   });
 });

@@ -1,6 +1,7 @@
 // One row from a source (a SIAL list or an upload), checked field by field. Every reason a row is
 // unusable is reported, not just the first, so an operator fixes a file in one pass.
 import { ESTADOS_ALUMNO, type AlumnoDatos, type EstadoAlumno } from '@lucy/contracts';
+import type { ClasesEntrantes } from './clases.js';
 import { leerDni, type Dni } from './dni.js';
 import { leerEstado, motivoEmail, normalizarEmail, normalizarTexto } from './normalizar.js';
 
@@ -18,15 +19,12 @@ export interface FilaCruda {
   carrera: unknown;
   estado: unknown;
   periodo: unknown;
-  /** The Moodle courses the source states (a OneRoster roster's classes); absent: it states none. */
-  cursosFuente?: CursosEntrantes;
+  /**
+   * The classes the source states (a OneRoster roster), whose Moodle courses are the student's cursosFuente
+   * (domain/clases.ts); absent: it states none.
+   */
+  clasesFuente?: ClasesEntrantes;
 }
-
-/**
- * The source's courses for the student: its whole list (a source that sends all of them), or only what
- * changed (one that sends changes: courses added, courses gone), applied to what the registry holds.
- */
-export type CursosEntrantes = readonly string[] | { agregar: readonly string[]; quitar: readonly string[] };
 
 /**
  * The student as the row states it. An email is `undefined` when the source has no column for it: the
@@ -35,7 +33,7 @@ export type CursosEntrantes = readonly string[] | { agregar: readonly string[]; 
 export type DatosEntrantes = Omit<AlumnoDatos, 'emailPersonal' | 'emailInstitucional' | 'cursosFuente'> & {
   emailPersonal?: string | null;
   emailInstitucional?: string | null;
-  cursosFuente?: CursosEntrantes;
+  clasesFuente?: ClasesEntrantes;
 };
 
 export interface FilaLeida {
@@ -46,7 +44,7 @@ export interface FilaLeida {
   dniValido: boolean;
   /** Normalized values, also for an invalid row (to compare rows sharing a DNI). */
   valores: Record<Exclude<keyof AlumnoDatos, 'cursosFuente'>, string | null | undefined>;
-  cursosFuente?: CursosEntrantes;
+  clasesFuente?: ClasesEntrantes;
   motivos: string[];
 }
 
@@ -106,7 +104,7 @@ export function leerFila(cruda: FilaCruda): FilaLeida {
       estado,
       periodo,
     },
-    ...(cruda.cursosFuente ? { cursosFuente: cruda.cursosFuente } : {}),
+    ...(cruda.clasesFuente ? { clasesFuente: cruda.clasesFuente } : {}),
     motivos,
   };
 }
@@ -123,6 +121,6 @@ export function datosDe(f: FilaLeida): DatosEntrantes {
     periodo: v.periodo!,
     ...(v.emailPersonal !== undefined ? { emailPersonal: v.emailPersonal } : {}),
     ...(v.emailInstitucional !== undefined ? { emailInstitucional: v.emailInstitucional } : {}),
-    ...(f.cursosFuente ? { cursosFuente: f.cursosFuente } : {}),
+    ...(f.clasesFuente ? { clasesFuente: f.clasesFuente } : {}),
   };
 }

@@ -5,7 +5,9 @@
 // so a plan applied later can tell when the registry has changed under it (desactualizados).
 import type { AlumnoDatos, AvisoLote, BajaDesconocida, FilaInvalida, ItemPlan } from '@lucy/contracts';
 import { pasarLista, type ListaLeida, type Listado } from './ausencias.js';
+import type { MapaClases } from '../oneroster/cursos.js';
 import { camposCambiados, clasificar } from './cambios.js';
+import { mismasClases, type ClaseFuente } from './clases.js';
 import type { LoteConsolidado } from './consolidar.js';
 
 /** A student as the registry holds them. */
@@ -17,6 +19,8 @@ export interface Registrado {
   /** The SIAL list they were last seen in, and complete pulls of it in a row that missed them. */
   lista: string | null;
   ausencias: number;
+  /** The classes their source stated (domain/clases.ts); null or absent: none kept. */
+  clases?: ClaseFuente[] | null;
 }
 
 /** What the registry held for a student when the plan was made. */
@@ -25,7 +29,16 @@ export type Previo = Omit<Registrado, 'id'>;
 export interface ItemDelPlan extends ItemPlan {
   /** The registry's student when planned; null: a DNI it did not know. */
   previo: Previo | null;
+  /** The student's classes after the plan (kept by the registry, not shown); absent: none. */
+  clases?: ClaseFuente[];
 }
+
+/**
+ * An unchanged student whose classes change (another class gives the same courses): nothing to tell
+ * anybody, but the registry writes the classes, or a later delta would start from the old ones.
+ */
+export const soloClases = (i: ItemDelPlan) =>
+  i.resultado === 'sin_cambios' && !!i.alumnoId && !!i.clases && !mismasClases(i.clases, i.previo?.clases);
 
 /** A roll-call change: the student's list and count of absences after this pull, and what they were. */
 export interface CambioDeLista {
@@ -76,6 +89,8 @@ export interface EntradaPlan {
   paseDeLista?: { leidas: readonly ListaLeida[]; activos: readonly Registrado[]; ausenciasParaBaja: number };
   /** The source's notes, carried into the counts. */
   avisos?: readonly AvisoLote[];
+  /** cursosOneRoster in force: a student's classes → their courses of the source. */
+  mapa?: MapaClases;
 }
 
 const previoDe = (r: Registrado): Previo => ({
@@ -83,6 +98,7 @@ const previoDe = (r: Registrado): Previo => ({
   deBaja: r.deBaja,
   lista: r.lista,
   ausencias: r.ausencias,
+  clases: r.clases ?? null,
 });
 
 export function planificar(e: EntradaPlan): Plan {
@@ -93,7 +109,7 @@ export function planificar(e: EntradaPlan): Plan {
 
   for (const a of e.lote.alumnos) {
     const conocido = e.conocidos.get(a.dni);
-    const r = clasificar(conocido, a.datos);
+    const r = clasificar(conocido, a.datos, e.mapa);
     const base = {
       ...vacio(),
       pos: posicion(a),
@@ -104,6 +120,7 @@ export function planificar(e: EntradaPlan): Plan {
       alumno: r.datos,
       anterior: conocido?.datos ?? null,
       previo: conocido ? previoDe(conocido) : null,
+      ...(r.clases ? { clases: r.clases } : {}),
     };
     switch (r.resultado) {
       case 'nuevo':
@@ -163,6 +180,7 @@ export function planificar(e: EntradaPlan): Plan {
       anterior: a.datos,
       motivo: 'ausente',
       previo: previoDe(a),
+      ...(a.clases ? { clases: a.clases } : {}),
     });
   items.forEach((item, i) => (item.orden = i + 1));
 
@@ -259,12 +277,15 @@ export interface RegistroActual {
  */
 export function desactualizados(plan: Pick<Plan, 'items' | 'pase'>, actual: RegistroActual): string[] {
   const mismo = (a: Registrado | undefined, p: Previo) =>
-    !!a && a.deBaja === p.deBaja && JSON.stringify(ordenado(a.datos)) === JSON.stringify(ordenado(p.datos));
+    !!a &&
+    a.deBaja === p.deBaja &&
+    JSON.stringify(ordenado(a.datos)) === JSON.stringify(ordenado(p.datos)) &&
+    mismasClases(a.clases, p.clases);
   const fuera = new Set<string>();
   for (const i of plan.items) {
     if (i.resultado === 'nuevo') {
       if (actual.dnis.has(i.dni!)) fuera.add(i.dni!);
-    } else if (['actualizado', 'baja', 'retorno'].includes(i.resultado)) {
+    } else if (['actualizado', 'baja', 'retorno'].includes(i.resultado) || soloClases(i)) {
       if (!i.previo || !mismo(actual.porId.get(i.alumnoId!), i.previo)) fuera.add(i.dni!);
     }
   }

@@ -8,15 +8,16 @@
 //     are enrolled in as students, the latest to start), else of the latest schoolYear session in the zip;
 //   - estado ← `baja` for a row `tobedeleted` (delta) or a user no longer enabled (enabledUser false): the
 //     student leaves and is suspended, never deleted at once; `ingresante` otherwise;
-//   - cursosFuente ← their enrollments as students in classes, each class through cursosOneRoster (its
-//     sourcedId, else its course's courseCode; cursos.ts). An enrollments file in bulk is every enrollment:
-//     the list is whole (none: no courses of the source). One in delta holds the changes: an active row adds
-//     its course, a tobedeleted one removes it, from what the registry holds. No enrollments file, or no map
-//     (an empty cursosOneRoster: the site does not take courses from the roster): none stated, and the
-//     student keeps the ones the registry holds.
+//   - clasesFuente ← their enrollments as students in classes (each class's sourcedId and its course's
+//     courseCode); their courses (cursosFuente) are derived from them through cursosOneRoster (cursos.ts,
+//     domain/clases.ts). An enrollments file in bulk is every enrollment: the list is whole (none: no
+//     classes). One in delta holds the changes: an active row adds its class, a tobedeleted one removes it,
+//     from the classes the registry holds. No enrollments file, or no map (an empty cursosOneRoster: the
+//     site does not take courses from the roster): none stated, and the student keeps what the registry holds.
 import type { EstadoAlumno, FilaInvalida, FilaOneRoster } from '@lucy/contracts';
-import type { CursosEntrantes, FilaCruda } from '../domain/fila.js';
-import { cursosDeClases, type ClaseDelAlumno, type MapaClases } from './cursos.js';
+import type { ClaseFuente, ClasesEntrantes } from '../domain/clases.js';
+import type { FilaCruda } from '../domain/fila.js';
+import { cursosDeClases, type MapaClases } from './cursos.js';
 import { separarLista } from './csv/reglas.js';
 import type { Validado } from './csv/validar.js';
 
@@ -36,18 +37,26 @@ export function inscripcionesDe(d: Validado, userId: string): FilaOneRoster[] {
   return suyas.sort((a, b) => Number(v(a, 'status') === 'tobedeleted') - Number(v(b, 'status') === 'tobedeleted'));
 }
 
-/** A class the map has no course for, with the line of the record that names it. */
-export type ClaseSinCurso = ClaseDelAlumno & { fuente: string; linea: number };
+/** A class the map has no course for, with where the record that names it is (its file and line). */
+export type ClaseSinCurso = ClaseFuente & { fuente: string; linea: number };
+
+/** Where a class and an enrollment are found: the zip's files, or the REST collections they were read from. */
+export interface Colecciones {
+  clases: string;
+  inscripciones: string;
+}
+export const ARCHIVOS_CSV: Colecciones = { clases: 'classes.csv', inscripciones: 'enrollments.csv' };
 
 /**
- * The source's courses for the student (see the header), and their active classes the map has no course
- * for. Undefined courses: the zip has no enrollments file.
+ * The source's classes for the student (see the header), and their active classes the map has no course
+ * for. Undefined classes: the zip has no enrollments file, or the map is empty.
  */
-export function cursosDeEstudiante(
+export function clasesDeEstudiante(
   d: Validado,
   userId: string,
   mapa: MapaClases,
-): { cursos?: CursosEntrantes; sinCurso: ClaseSinCurso[] } {
+  donde: Colecciones = ARCHIVOS_CSV,
+): { clases?: ClasesEntrantes; sinCurso: ClaseSinCurso[] } {
   const modo = d.modos.enrollments;
   if (!modo || Object.keys(mapa).length === 0) return { sinCurso: [] };
   const deClase = (e: FilaOneRoster): ClaseSinCurso => {
@@ -57,18 +66,18 @@ export function cursosDeEstudiante(
     return {
       clase: id,
       codigoCurso: v(curso, 'courseCode') || null,
-      ...(clase ? { fuente: 'classes.csv', linea: clase.linea } : { fuente: 'enrollments.csv', linea: e.linea }),
+      ...(clase ? { fuente: donde.clases, linea: clase.linea } : { fuente: donde.inscripciones, linea: e.linea }),
     };
   };
   const suyas = inscripcionesDe(d, userId);
   const activas = suyas.filter((e) => v(e, 'status') !== 'tobedeleted').map(deClase);
-  const { cursos, sinCurso } = cursosDeClases(activas, mapa);
+  const { sinCurso } = cursosDeClases(activas, mapa);
   const porClase = new Map(activas.map((c) => [c.clase, c]));
   const sinCursoConLinea = sinCurso.map((c) => porClase.get(c.clase)!);
-  if (modo === 'bulk') return { cursos, sinCurso: sinCursoConLinea };
+  const clase = ({ clase, codigoCurso }: ClaseSinCurso): ClaseFuente => ({ clase, codigoCurso: codigoCurso ?? null });
+  if (modo === 'bulk') return { clases: activas.map(clase), sinCurso: sinCursoConLinea };
   const quitadas = suyas.filter((e) => v(e, 'status') === 'tobedeleted').map(deClase);
-  const quitar = cursosDeClases(quitadas, mapa).cursos.filter((c) => !cursos.includes(c));
-  return { cursos: { agregar: cursos, quitar }, sinCurso: sinCursoConLinea };
+  return { clases: { agregar: activas.map(clase), quitar: quitadas.map(clase) }, sinCurso: sinCursoConLinea };
 }
 
 /** `fuente`: where the operator finds the row (users.csv and its line; the REST source's `students`). */
@@ -92,7 +101,7 @@ export function filaDeEstudiante(
     );
   const sale = v(u, 'status') === 'tobedeleted' || v(u, 'enabledUser') === 'false';
   const estado: EstadoAlumno = sale ? 'baja' : 'ingresante';
-  const { cursos } = cursosDeEstudiante(d, v(u, 'sourcedId'), mapa);
+  const { clases } = clasesDeEstudiante(d, v(u, 'sourcedId'), mapa);
   return {
     fila: {
       fila: u.linea,
@@ -104,7 +113,7 @@ export function filaDeEstudiante(
       carrera,
       estado,
       periodo,
-      ...(cursos ? { cursosFuente: cursos } : {}),
+      ...(clases ? { clasesFuente: clases } : {}),
     },
   };
 }

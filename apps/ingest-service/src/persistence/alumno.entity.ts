@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { AlumnoDatos, EstadoAlumno } from '@lucy/contracts';
+import type { ClaseFuente } from '../domain/clases.js';
 
 /** Why the registry holds a student as leaving (an operator's baja is the gateway's, not the registry's). */
 export type MotivoBajaRegistro = 'baja' | 'egresado' | 'ausente';
@@ -16,8 +17,13 @@ export class AlumnoEntity {
   @Column('text') carrera: string;
   @Column('text') estado: EstadoAlumno;
   @Column('text') periodo: string;
-  /** The Moodle courses the source states (sorted); null: the source states none (AlumnoDatos.cursosFuente). */
+  /**
+   * The Moodle courses the source states (sorted); null: the source states none (AlumnoDatos.cursosFuente).
+   * Derived from `clasesFuente` through cursosOneRoster when a row states classes; kept for the comparison.
+   */
   @Column('jsonb', { name: 'cursos_fuente', nullable: true }) cursosFuente: string[] | null;
+  /** The classes the source states (sorted by class, domain/clases.ts); null: none kept. */
+  @Column('jsonb', { name: 'clases_fuente', nullable: true }) clasesFuente: ClaseFuente[] | null;
   /** Why the student is leaving; null while they are an active student. */
   @Column('text', { name: 'motivo_baja', nullable: true }) motivoBaja: MotivoBajaRegistro | null;
   @Column('timestamptz', { name: 'baja_at', nullable: true }) bajaAt: Date | null;

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlumnoDatos } from '@lucy/contracts';
 import type { PaseDeLista } from '../domain/ausencias.js';
+import type { ClaseFuente } from '../domain/clases.js';
 import type { Registrado } from '../domain/plan.js';
 import { alumnoDatos, type MotivoBajaRegistro } from './alumno.entity.js';
 import { qualifiedTable } from './qualified-table.js';
@@ -11,17 +12,20 @@ import { qualifiedTable } from './qualified-table.js';
 export interface AlumnoRegistrado {
   id: string;
   datos: AlumnoDatos;
+  /** The classes their source states (domain/clases.ts); absent or null: none. */
+  clases?: readonly ClaseFuente[] | null;
 }
 
 const COLUMNAS = `id, dni, nombre, apellido, email_personal AS "emailPersonal", email_institucional AS "emailInstitucional", carrera, estado, periodo, cursos_fuente AS "cursosFuente"`;
 /** Everything a plan needs to know of a student (domain/plan.ts Registrado). */
-const REGISTRADO = `${COLUMNAS}, motivo_baja IS NOT NULL AS "deBaja", lista_sial AS lista, ausencias`;
+const REGISTRADO = `${COLUMNAS}, clases_fuente AS "clasesFuente", motivo_baja IS NOT NULL AS "deBaja", lista_sial AS lista, ausencias`;
 type FilaRegistrada = AlumnoDatos & {
   id: string;
   deBaja: boolean;
   lista: string | null;
   ausencias: number;
   cursosFuente: string[] | null;
+  clasesFuente?: ClaseFuente[] | null;
 };
 const registrado = (r: FilaRegistrada): Registrado => ({
   id: r.id,
@@ -29,9 +33,15 @@ const registrado = (r: FilaRegistrada): Registrado => ({
   deBaja: r.deBaja,
   lista: r.lista,
   ausencias: r.ausencias,
+  clases: r.clasesFuente ?? null,
 });
-const REGISTRO = `x(id uuid, dni text, nombre text, apellido text, "emailPersonal" text, "emailInstitucional" text, carrera text, estado text, periodo text, "cursosFuente" jsonb)`;
-const fila = (a: AlumnoRegistrado) => ({ id: a.id, ...a.datos, cursosFuente: a.datos.cursosFuente ?? null });
+const REGISTRO = `x(id uuid, dni text, nombre text, apellido text, "emailPersonal" text, "emailInstitucional" text, carrera text, estado text, periodo text, "cursosFuente" jsonb, "clasesFuente" jsonb)`;
+const fila = (a: AlumnoRegistrado) => ({
+  id: a.id,
+  ...a.datos,
+  cursosFuente: a.datos.cursosFuente ?? null,
+  clasesFuente: a.clases ?? null,
+});
 
 @Injectable()
 export class AlumnoRepository {
@@ -92,8 +102,8 @@ export class AlumnoRepository {
   async insertar(m: EntityManager, alumnos: readonly AlumnoRegistrado[]): Promise<void> {
     if (alumnos.length === 0) return;
     await m.query(
-      `INSERT INTO ${qualifiedTable(m, 'alumno')} (id, dni, nombre, apellido, email_personal, email_institucional, carrera, estado, periodo, cursos_fuente)
-       SELECT id, dni, nombre, apellido, "emailPersonal", "emailInstitucional", carrera, estado, periodo, "cursosFuente"
+      `INSERT INTO ${qualifiedTable(m, 'alumno')} (id, dni, nombre, apellido, email_personal, email_institucional, carrera, estado, periodo, cursos_fuente, clases_fuente)
+       SELECT id, dni, nombre, apellido, "emailPersonal", "emailInstitucional", carrera, estado, periodo, "cursosFuente", "clasesFuente"
        FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}`,
       [JSON.stringify(alumnos.map(fila))],
     );
@@ -104,7 +114,8 @@ export class AlumnoRepository {
     await m.query(
       `UPDATE ${qualifiedTable(m, 'alumno')} AS a
        SET nombre = x.nombre, apellido = x.apellido, email_personal = x."emailPersonal", email_institucional = x."emailInstitucional",
-           carrera = x.carrera, estado = x.estado, periodo = x.periodo, cursos_fuente = x."cursosFuente", updated_at = now()
+           carrera = x.carrera, estado = x.estado, periodo = x.periodo, cursos_fuente = x."cursosFuente", clases_fuente = x."clasesFuente",
+           updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS ${REGISTRO}
        WHERE a.id = x.id`,
       [JSON.stringify(alumnos.map(fila))],

@@ -6,7 +6,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AlumnoDadoDeBaja, AlumnoEnEspera, AlumnoRetornado, LoteIngestado } from '@lucy/contracts';
 import { TransientError } from '@lucy/messaging';
-import type { ItemDelPlan, Plan } from '../domain/plan.js';
+import { soloClases, type ItemDelPlan, type Plan } from '../domain/plan.js';
 import { LiberacionService, type Publicar } from '../liberacion/liberacion.service.js';
 import { AlumnoRepository } from '../persistence/alumno.repository.js';
 import type { ReleaseState } from '../persistence/lote-item.entity.js';
@@ -43,7 +43,7 @@ export class AplicacionService {
   async aplicar(tx: Transaccion, lote: LoteNuevo, plan: Plan): Promise<void> {
     const m = tx.manager;
     const de = (...r: ItemDelPlan['resultado'][]) => plan.items.filter((i) => r.includes(i.resultado));
-    const registrado = (i: ItemDelPlan) => ({ id: i.alumnoId!, datos: i.alumno! });
+    const registrado = (i: ItemDelPlan) => ({ id: i.alumnoId!, datos: i.alumno!, clases: i.clases ?? null });
     const nuevos = de('nuevo');
     const cambiados = de('actualizado');
     const bajas = de('baja');
@@ -52,7 +52,10 @@ export class AplicacionService {
     const retornos = de('retorno');
 
     await this.alumnos.insertar(m, nuevos.map(registrado));
-    await this.alumnos.actualizar(m, [...cambiados, ...deFila, ...retornos].map(registrado));
+    await this.alumnos.actualizar(
+      m,
+      [...cambiados, ...deFila, ...retornos, ...plan.items.filter(soloClases)].map(registrado),
+    );
     for (const motivo of ['baja', 'egresado'] as const)
       await this.alumnos.darDeBaja(
         m,

@@ -1,6 +1,7 @@
 // A lote's plan against the registry (domain/plan.ts), in the caller's transaction, writing nothing: the
 // registry's students the rows name, and for a SIAL pull the active students its roll call concerns. The
-// runtime keys are read now: the plan is made, and later applied, with the values in force at this pull.
+// runtime keys are read now: the plan is made, and later applied, with the values in force at this pull
+// (cursosOneRoster derives the courses of the classes a row states and of those the registry holds).
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -20,7 +21,7 @@ export interface PlanDelLote {
 export class PlanificacionService {
   constructor(
     private readonly alumnos: AlumnoRepository,
-    private readonly runtime: RuntimeConfig<'ausenciasParaBaja' | 'aprobacionNuevos'>,
+    private readonly runtime: RuntimeConfig<'ausenciasParaBaja' | 'aprobacionNuevos' | 'cursosOneRoster'>,
   ) {}
 
   /**
@@ -55,6 +56,7 @@ export class PlanificacionService {
       conAprobacion: this.runtime.get('aprobacionNuevos'),
       paseDeLista,
       avisos,
+      mapa: this.runtime.get('cursosOneRoster'),
     });
     return { plan, activos: await this.alumnos.activos(m) };
   }

@@ -5,7 +5,7 @@ import type { FilaAlumno } from '@lucy/contracts';
 import type { FilaCruda } from '../domain/fila.js';
 
 // An upload of rows states no courses of its own: only the configuration's for estado/periodo count.
-type Campo = Exclude<keyof FilaCruda, 'fila' | 'fuente' | 'cursosFuente'>;
+type Campo = Exclude<keyof FilaCruda, 'fila' | 'fuente' | 'clasesFuente'>;
 
 const COLUMNAS: Record<Campo, string[]> = {
   dni: ['dni', 'documento', 'nrodocumento'],

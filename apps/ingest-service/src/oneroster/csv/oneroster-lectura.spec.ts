@@ -1,6 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import type { FilaOneRoster, RegistrarLoteOneRoster } from '@lucy/contracts';
+import { cursosDe, type ClaseFuente } from '../../domain/clases.js';
+import type { FilaCruda } from '../../domain/fila.js';
+import type { MapaClases } from '../cursos.js';
 import { lecturaDeOneRoster, LISTA_ONEROSTER } from './oneroster-lectura.js';
+
+/** The Moodle courses a row's whole list of classes gives through the map (as the registry derives them). */
+const cursos = (f: FilaCruda, mapa: MapaClases) => cursosDe(f.clasesFuente as readonly ClaseFuente[], mapa);
 
 /** A file's rows as the gateway sends them: values by column, with their line (the header is line 1). */
 const tabla = (csv: string): FilaOneRoster[] =>
@@ -186,22 +192,25 @@ e5,,,rom-a,fac,u2,student,,2027-03-01,`;
   const delta = (csv: string) => ({ modo: 'delta' as const, filas: tabla(csv) });
 
   it("bulk: each student's whole list, a class by its sourcedId or its course's code; an unmapped class is noted once", () => {
+    const mapa = { 'civ-a': 'CIVIL-A', CIV1: 'CIVIL' };
     const { filas, errores, avisos } = lecturaDeOneRoster({
       archivos: bulk({ classes: CLASES_2, enrollments: INSCRIPCIONES_2 }),
-      cursosOneRoster: { 'civ-a': 'CIVIL-A', CIV1: 'CIVIL' },
+      cursosOneRoster: mapa,
     });
     expect(errores).toHaveLength(1); // the bad role, as above
-    expect(filas.map((f) => [f.dni, f.cursosFuente])).toEqual([
+    expect(filas.find((f) => f.dni === '30111222')!.clasesFuente).toEqual([{ clase: 'rom-a', codigoCurso: 'CIV1' }]);
+    expect(filas.map((f) => [f.dni, cursos(f, mapa)])).toEqual([
       // civ-a by its own sourcedId, civ-b by its course's code (CIV1); rom-a's course code is CIV1 too.
       ['40123456', ['CIVIL', 'CIVIL-A']],
       ['30111222', ['CIVIL']],
     ]);
+    const soloCivA = { 'civ-a': 'CIVIL-A' };
     const { filas: sinNada } = lecturaDeOneRoster({
       archivos: bulk({ classes: CLASES_2, enrollments: INSCRIPCIONES_2 }),
-      cursosOneRoster: { 'civ-a': 'CIVIL-A' },
+      cursosOneRoster: soloCivA,
     });
     // A student with no mapped class: an empty list (a bulk file is every enrollment: they have none).
-    expect(sinNada.map((f) => f.cursosFuente)).toEqual([['CIVIL-A'], []]);
+    expect(sinNada.map((f) => cursos(f, soloCivA))).toEqual([['CIVIL-A'], []]);
     expect(avisos).toBeUndefined();
   });
 
@@ -230,17 +239,17 @@ e5,,,rom-a,fac,u2,student,,2027-03-01,`;
 
   it('no map, or no enrollments file: no courses stated (the registry keeps what it holds), nothing noted', () => {
     const sinMapa = lecturaDeOneRoster({ archivos: bulk() });
-    expect(sinMapa.filas.every((f) => f.cursosFuente === undefined)).toBe(true);
+    expect(sinMapa.filas.every((f) => f.clasesFuente === undefined)).toBe(true);
     expect(sinMapa.avisos).toBeUndefined();
     const { enrollments: _, ...sinInscripciones } = bulk();
     const { filas } = lecturaDeOneRoster({
       archivos: { ...sinInscripciones, users: bulk().users },
       cursosOneRoster: { CIV1: 'CIVIL' },
     });
-    expect(filas.every((f) => f.cursosFuente === undefined)).toBe(true);
+    expect(filas.every((f) => f.clasesFuente === undefined)).toBe(true);
   });
 
-  it("delta: an active enrollment adds its class's course, a tobedeleted one removes it; an enrollment without its student's row is noted", () => {
+  it("delta: an active enrollment adds its class, a tobedeleted one removes it; an enrollment without its student's row is noted", () => {
     const { filas, avisos } = lecturaDeOneRoster({
       archivos: {
         // A student's row needs their org and a session to read carrera and periodo from (as above).
@@ -258,7 +267,13 @@ e7,active,2027-04-01T00:00:00Z,pen-a,fac,u9,student,,,`),
       cursosOneRoster: { 'civ-a': 'CIVIL-A', 'pen-a': 'PENAL' },
     });
     expect(filas).toEqual([
-      expect.objectContaining({ dni: '40123456', cursosFuente: { agregar: ['PENAL'], quitar: ['CIVIL-A'] } }),
+      expect.objectContaining({
+        dni: '40123456',
+        clasesFuente: {
+          agregar: [{ clase: 'pen-a', codigoCurso: null }],
+          quitar: [{ clase: 'civ-a', codigoCurso: null }],
+        },
+      }),
     ]);
     expect(avisos).toEqual([
       {

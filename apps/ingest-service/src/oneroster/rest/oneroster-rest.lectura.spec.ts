@@ -1,3 +1,4 @@
+import { cursosDe, type ClaseFuente } from '../../domain/clases.js';
 import { lecturaDeOneRosterRest, type LeidoOneRoster } from './oneroster-rest.lectura.js';
 
 const stamp = '2027-03-01T00:00:00.000Z';
@@ -86,7 +87,8 @@ describe('lecturaDeOneRosterRest', () => {
     expect(lecturaDeOneRosterRest(leido({ alumnos: [profe] as LeidoOneRoster['alumnos'] })).filas).toEqual([]);
   });
 
-  it('states the Moodle courses of all the student’s classes through cursosOneRoster, by class or course code', () => {
+  it('states all the student’s classes, whose Moodle courses cursosOneRoster gives by class or course code', () => {
+    const mapa = { 'CP-101': 'CP-101', c2: 'ING-2027-MATE' };
     const l = lecturaDeOneRosterRest({
       ...leido({
         clases: [
@@ -102,9 +104,55 @@ describe('lecturaDeOneRosterRest', () => {
           { ...base, sourcedId: 'k2', title: 'Matemática', courseCode: 'MAT' },
         ],
       } as Partial<LeidoOneRoster>),
-      cursosOneRoster: { 'CP-101': 'CP-101', c2: 'ING-2027-MATE' },
+      cursosOneRoster: mapa,
     });
-    expect(l.filas[0]!.cursosFuente).toEqual(['CP-101', 'ING-2027-MATE']);
-    expect(lecturaDeOneRosterRest(leido()).filas[0]!.cursosFuente).toBeUndefined();
+    expect(l.filas[0]!.clasesFuente).toEqual([
+      { clase: 'c1', codigoCurso: 'CP-101' },
+      { clase: 'c2', codigoCurso: 'MAT' },
+    ]);
+    expect(cursosDe(l.filas[0]!.clasesFuente as readonly ClaseFuente[], mapa)).toEqual(['CP-101', 'ING-2027-MATE']);
+    expect(l.avisos).toBeUndefined();
+    expect(lecturaDeOneRosterRest(leido()).filas[0]!.clasesFuente).toBeUndefined();
+  });
+
+  it('notes each class the map has no course for in the lote, as a zip does: once, with the students it leaves out', () => {
+    const l = lecturaDeOneRosterRest({
+      ...leido({
+        alumnos: [alumna('u1', '40123456'), alumna('u2', '40123457')],
+        clases: [
+          { ...base, sourcedId: 'c1', title: 'Contabilidad', terms: [ref('s1')], course: ref('k1') },
+          { ...base, sourcedId: 'c2', title: 'Matemática', terms: [ref('s1')], course: ref('k2') },
+        ],
+        inscripciones: [
+          { ...base, sourcedId: 'e1', user: ref('u1'), class: ref('c1'), role: 'student' },
+          { ...base, sourcedId: 'e2', user: ref('u1'), class: ref('c2'), role: 'student' },
+          { ...base, sourcedId: 'e3', user: ref('u2'), class: ref('c2'), role: 'student' },
+          // A class the read did not bring: found by the enrollment that names it.
+          { ...base, sourcedId: 'e4', user: ref('u2'), class: ref('c9'), role: 'student' },
+        ],
+        cursos: [
+          { ...base, sourcedId: 'k1', title: 'Contabilidad', courseCode: 'CP-101' },
+          { ...base, sourcedId: 'k2', title: 'Matemática', courseCode: 'MAT' },
+        ],
+      } as unknown as Partial<LeidoOneRoster>),
+      cursosOneRoster: { 'CP-101': 'CP-101' },
+    });
+    expect(l.filas).toHaveLength(2);
+    expect(l.avisos).toEqual([
+      {
+        fila: 2,
+        fuente: 'classes',
+        dni: null,
+        motivos: [
+          'clase "c2": ni su sourcedId ni su courseCode "MAT" está en cursosOneRoster; sus 2 alumnos no se inscriben por ella en ningún curso de Moodle',
+        ],
+      },
+      {
+        fila: 4,
+        fuente: 'enrollments',
+        dni: null,
+        motivos: [expect.stringMatching(/^clase "c9": ni su sourcedId está en cursosOneRoster; su alumno no se inscribe/)],
+      },
+    ]);
   });
 });

@@ -4,14 +4,17 @@
 // whole roster, a complete list: a student it no longer holds counts an absence, as a SIAL list read whole
 // does. A read of changes is no list of anybody: an absence from it counts nothing, and a student leaves
 // only when the server says so (status tobedeleted, or enabledUser false).
-// Each student stated comes with all their enrollments (oneroster-rest.fuente.ts), so their Moodle courses
-// (cursosFuente, through cursosOneRoster) are their whole list, as a bulk enrollments.csv states it.
+// Each student stated comes with all their enrollments (oneroster-rest.fuente.ts), so their classes (and
+// the Moodle courses they give through cursosOneRoster) are their whole list, as a bulk enrollments.csv
+// states it; a class the map has no course for is noted in the lote as a zip notes it (../avisos.ts), found
+// by its collection (classes, or enrollments for a class not read) and its place in the read.
 import type { FilaOneRoster } from '@lucy/contracts';
 import type { AdaptadorFuente, Lectura } from '../../fuentes/lectura.js';
 import { listaDe } from '../csv/oneroster-lectura.js';
 import type { Validado } from '../csv/validar.js';
+import { avisosDeClasesSinCurso, enOrden } from '../avisos.js';
 import type { MapaClases } from '../cursos.js';
-import { esEstudiante, filaDeEstudiante } from '../mapeo.js';
+import { esEstudiante, filaDeEstudiante, type Colecciones } from '../mapeo.js';
 import type {
   ClaseOneRoster,
   CursoOneRoster,
@@ -23,6 +26,7 @@ import type {
 
 /** Where a REST row is found: the collection it came from (its line is its place in the read). */
 export const FUENTE_REST = 'students';
+const COLECCIONES: Colecciones = { clases: 'classes', inscripciones: 'enrollments' };
 
 /** What a pull brought: the students to state, and what their carrera and periodo are read from. */
 export interface LeidoOneRoster {
@@ -97,13 +101,19 @@ export const lecturaDeOneRosterRest: AdaptadorFuente<LeidoOneRoster & { cursosOn
     modos: { enrollments: 'bulk' },
   };
   const lectura: Lectura = { filas: [], errores: [] };
+  const estudiantes: string[] = [];
   for (const u of usuarios) {
     // A removed student sent as a bare stub has no role: it is one of the students read, so it is one.
     if (!esEstudiante(u) && !(u.valores.status === 'tobedeleted' && !u.valores.role)) continue;
     const r = filaDeEstudiante(validado, u, mapa, FUENTE_REST);
     if (r.error) lectura.errores.push(r.error);
-    else lectura.filas.push(r.fila);
+    else {
+      lectura.filas.push(r.fila);
+      estudiantes.push(u.valores.sourcedId!.trim());
+    }
   }
   if (leido.completa) lectura.listas = [listaDe(usuarios)];
+  const avisos = avisosDeClasesSinCurso(validado, estudiantes, mapa, COLECCIONES);
+  if (avisos.length) lectura.avisos = enOrden(avisos);
   return lectura;
 };
