@@ -3,7 +3,9 @@
 // a delta updates one, suspends the one tobedeleted and reports a bad row by file, line and field; a later
 // bulk is a complete list, so a student missing from it counts an absence and (ausenciasParaBaja 1) leaves.
 // With cursosOneRoster set, a student's enrollments in classes become their source's Moodle courses
-// (cursosFuente), an unmapped class is noted in the lote, and a delta's enrollments change the list.
+// (cursosFuente), an unmapped class is noted in the lote, and a delta's enrollments change the list: the
+// registry keeps the classes, so a delta dropping one of two classes of a course keeps the course, and a
+// changed map reaches the student at their next row.
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
@@ -181,7 +183,8 @@ c104,,,y29,Ecología,BIO104,,bio,,`;
 bio-101-a,,,Biología A,,c101,,scheduled,,fac,y29,,,
 bio-102-a,,,Química A,,c102,,scheduled,,fac,y29,,,
 bio-103-a,,,Física A,,c103,,scheduled,,fac,y29,,,
-bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
+bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,
+bio-102-b,,,Química B,,c102,,scheduled,,fac,y29,,,`;
     const ENR_H =
       'sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate';
     const catalogo = {
@@ -190,20 +193,22 @@ bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
     };
     const cursosEnRegistro = async (dni: string) =>
       (await db.query(`SELECT cursos_fuente FROM "${SCHEMA}".alumno WHERE dni = $1`, [dni])).rows[0]?.cursos_fuente;
-
-    it("a bulk roster states each student its classes' courses, notes an unmapped class; a delta adds and removes one", async () => {
-      // A class by its own sourcedId, the others by their course's code; Física (BIO103) has no course.
+    const clasesEnRegistro = async (dni: string) =>
+      (await db.query(`SELECT clases_fuente FROM "${SCHEMA}".alumno WHERE dni = $1`, [dni])).rows[0]?.clases_fuente;
+    const fijarMapa = async (version: number, cursosOneRoster: Record<string, string>) => {
       await tap.publish(ConfiguracionCambiada, {
-        version: 1,
-        valores: {
-          ...CONFIGURACION_DE_PRUEBA,
-          cursosOneRoster: { 'bio-101-a': 'BIO-101-A', BIO102: 'BIO-102', BIO104: 'BIO-104' },
-        },
+        version,
+        valores: { ...CONFIGURACION_DE_PRUEBA, cursosOneRoster },
         cambios: ['cursosOneRoster'],
         fijadas: ['cursosOneRoster'],
         cambiadoPor: 'test',
       });
-      await waitFor(() => app.get(RuntimeConfig).version === 1, 'the map in force');
+      await waitFor(() => app.get(RuntimeConfig).version === version, `the map in force (${version})`);
+    };
+
+    it("a bulk roster states each student its classes' courses, notes an unmapped class; a delta adds and removes one", async () => {
+      // A class by its own sourcedId, the others by their course's code; Física (BIO103) has no course.
+      await fijarMapa(1, { 'bio-101-a': 'BIO-101-A', BIO102: 'BIO-102', BIO104: 'BIO-104' });
 
       const primero = await enviar({
         ...bulk([usuario('u5', '42600005', 'Esquivel'), usuario('u6', '42600006', 'Ferreyra')]),
@@ -284,6 +289,77 @@ bio-104-a,,,Ecología A,,c104,,scheduled,,fac,y29,,,`;
         anterior: { cursosFuente: ['BIO-101-A', 'BIO-102'] },
       });
       expect(await cursosEnRegistro('42600005')).toEqual(['BIO-101-A', 'BIO-104']);
+    });
+
+    it('a delta dropping one of two classes of a course keeps the course; dropping the other drops it', async () => {
+      // Química A and Química B are both BIO102 → BIO-102 (the map set above).
+      const t = '2029-08-01T09:00:00.000Z';
+      const alta = await enviar({
+        ...bulk([]),
+        ...catalogo,
+        users: { modo: 'delta', filas: tabla([USERS_H, usuario('u7', '42600007', 'Gómez', 'active', t)].join('\n')) },
+        enrollments: {
+          modo: 'delta',
+          filas: tabla(
+            [ENR_H, `e71,active,${t},bio-102-a,fac,u7,student,,,`, `e72,active,${t},bio-102-b,fac,u7,student,,,`].join(
+              '\n',
+            ),
+          ),
+        },
+      });
+      expect(alta.ingestado).toMatchObject({ nuevos: 1, invalidos: [] });
+      expect(await cursosEnRegistro('42600007')).toEqual(['BIO-102']);
+      expect(await clasesEnRegistro('42600007')).toEqual([
+        { clase: 'bio-102-a', codigoCurso: 'BIO102' },
+        { clase: 'bio-102-b', codigoCurso: 'BIO102' },
+      ]);
+
+      const deltaDe = (enrollment: string) => ({
+        ...bulk([]),
+        ...catalogo,
+        users: {
+          modo: 'delta' as const,
+          filas: tabla([USERS_H, usuario('u7', '42600007', 'Gómez', 'active', t)].join('\n')),
+        },
+        enrollments: { modo: 'delta' as const, filas: tabla([ENR_H, enrollment].join('\n')) },
+      });
+      // Química A dropped: Química B still gives BIO-102, so the student's courses do not change.
+      const sinA = await enviar(deltaDe(`e71,tobedeleted,${t},bio-102-a,fac,u7,student,,,`));
+      expect(sinA.ingestado).toMatchObject({ sinCambios: 1, actualizados: 0, invalidos: [] });
+      expect(await cursosEnRegistro('42600007')).toEqual(['BIO-102']);
+      expect(await clasesEnRegistro('42600007')).toEqual([{ clase: 'bio-102-b', codigoCurso: 'BIO102' }]);
+
+      // Química B dropped too: now the course goes.
+      const sinB = await enviar(deltaDe(`e72,tobedeleted,${t},bio-102-b,fac,u7,student,,,`));
+      expect(sinB.ingestado).toMatchObject({ actualizados: 1, invalidos: [] });
+      const [cambio] = await waitFor(() => tap.of(AlumnoActualizado, { loteId: sinB.loteId }), 'AlumnoActualizado');
+      expect(cambio).toMatchObject({
+        cambios: ['cursosFuente'],
+        alumno: { dni: '42600007', cursosFuente: [] },
+        anterior: { cursosFuente: ['BIO-102'] },
+      });
+      expect(await clasesEnRegistro('42600007')).toEqual([]);
+    });
+
+    it("a changed map reaches a student's kept classes at their next row, without their enrollments again", async () => {
+      // u5 holds bio-101-a and bio-104-a (the deltas above); Ecología moves to another Moodle course.
+      await fijarMapa(2, { 'bio-101-a': 'BIO-101-A', BIO102: 'BIO-102', BIO104: 'ECO-2029' });
+      const t = '2029-09-01T09:00:00.000Z';
+      const r = await enviar({
+        ...bulk([]),
+        ...catalogo,
+        users: {
+          modo: 'delta',
+          filas: tabla([USERS_H, usuario('u5', '42600005', 'Esquivel', 'active', t)].join('\n')),
+        },
+        enrollments: { modo: 'delta', filas: tabla(ENR_H) },
+      });
+      expect(r.ingestado).toMatchObject({ actualizados: 1, invalidos: [] });
+      const [cambio] = await waitFor(() => tap.of(AlumnoActualizado, { loteId: r.loteId }), 'AlumnoActualizado');
+      expect(cambio).toMatchObject({
+        cambios: ['cursosFuente'],
+        alumno: { dni: '42600005', cursosFuente: ['BIO-101-A', 'ECO-2029'] },
+      });
     });
   });
 });
