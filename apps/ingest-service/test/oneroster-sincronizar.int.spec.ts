@@ -2,16 +2,25 @@
 // played by a broker tap), in-process against the real RabbitMQ and PostgreSQL: the first pull reads
 // everything and registers the students; after a name changes and a student is removed, the second asks
 // only for what changed since the mark (and the touched students' enrollments), updates the one, suspends
-// the other and touches nobody else; a pull that fails leaves the mark; a full pull asks without a filter.
+// the other and touches nobody else; a pull that fails leaves the mark; a full pull asks without a filter;
+// with cursosOneRoster set, a pull notes in its lote each class the map has no course for, as a zip does.
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { AlumnoActualizado, LoteFallido, LoteIngestado, SincronizarOneRoster } from '@lucy/contracts';
+import {
+  AlumnoActualizado,
+  ConfiguracionCambiada,
+  LoteFallido,
+  LoteIngestado,
+  SincronizarOneRoster,
+} from '@lucy/contracts';
 import { bootstrapService, loadConfig } from '@lucy/platform';
 import { controlQueueOf } from '@lucy/resilience';
+import { RuntimeConfig } from '@lucy/runtime-config';
 import {
   BrokerTap,
+  CONFIGURACION_DE_PRUEBA,
   deleteServiceQueues,
   dropSchema,
   startTestSandbox,
@@ -195,5 +204,36 @@ describe('ingest-service: the OneRoster REST source', () => {
     expect(new Set(leidas.map((p) => p.path))).toEqual(new Set(COLECCIONES));
     expect(leidas.every((p) => p.query.filter === undefined)).toBe(true);
     expect((await marca())!.getTime()).toBeGreaterThan(previa.getTime());
+  });
+
+  it('notes in the lote each class the map has no course for, once, found by its place in the read, as a zip does', async () => {
+    const { classes, enrollments, users } = sandbox.oneroster.roster;
+    const [mapeada] = classes;
+    await tap.publish(ConfiguracionCambiada, {
+      version: 1,
+      valores: { ...CONFIGURACION_DE_PRUEBA, cursosOneRoster: { [mapeada!.sourcedId]: 'CURSO-MAPEADO' } },
+      cambios: ['cursosOneRoster'],
+      fijadas: ['cursosOneRoster'],
+      cambiadoPor: 'test',
+    });
+    await waitFor(() => app.get(RuntimeConfig).version === 1, 'the map in force');
+
+    const r = await ingestado(await pull(true));
+    const activos = new Set(users.filter((u) => u.role === 'student' && u.status === 'active').map((u) => u.sourcedId));
+    const conAlumnos = new Set(
+      enrollments
+        .filter((e) => e.role === 'student' && e.status === 'active' && activos.has(e.user.sourcedId))
+        .map((e) => e.class.sourcedId),
+    );
+    const sinCurso = classes.filter((c) => c !== mapeada && conAlumnos.has(c.sourcedId));
+    expect(sinCurso.length).toBeGreaterThan(0);
+    expect(r.avisos).toEqual(
+      sinCurso.map((c) => ({
+        fila: classes.indexOf(c) + 1,
+        fuente: 'classes',
+        dni: null,
+        motivos: [expect.stringMatching(new RegExp(`^clase "${c.sourcedId}": ni su sourcedId ni su courseCode "`))],
+      })),
+    );
   });
 });
