@@ -89,8 +89,13 @@ function fuenteTras(
  * (a course both added and removed stays). Sorted and without repeats, so two lists that say the same are
  * equal.
  */
-export function cursosTras(conocidos: readonly string[], cambio: { agregar: readonly string[]; quitar: readonly string[] }) {
-  const cursos = [...conocidos, ...cambio.agregar].filter((c) => !cambio.quitar.includes(c) || cambio.agregar.includes(c));
+export function cursosTras(
+  conocidos: readonly string[],
+  cambio: { agregar: readonly string[]; quitar: readonly string[] },
+) {
+  const cursos = [...conocidos, ...cambio.agregar].filter(
+    (c) => !cambio.quitar.includes(c) || cambio.agregar.includes(c),
+  );
   return [...new Set(cursos)].sort();
 }
 
@@ -108,7 +113,11 @@ export function camposCambiados(antes: AlumnoDatos, despues: AlumnoDatos): Campo
  * - Known and leaving: back when the row lists them as active (the data changes ride along); still
  *   leaving is nothing to do, the registry keeps them as they left.
  */
-export function clasificar(existente: Conocido | undefined, entrante: DatosEntrantes, mapa: MapaClases = {}): Resultado {
+export function clasificar(
+  existente: Conocido | undefined,
+  entrante: DatosEntrantes,
+  mapa: MapaClases = {},
+): Resultado {
   const { datos, clases } = aplicar(existente, entrante, mapa);
   const conClases = (r: Resultado): Resultado => (clases ? { ...r, clases } : r);
   const sale = esSalida(datos.estado);

@@ -13,8 +13,7 @@ export interface ClaseFuente {
 
 /** The source's classes for the student: the whole list, or what changed (classes added, classes gone). */
 export type ClasesEntrantes =
-  | readonly ClaseFuente[]
-  | { agregar: readonly ClaseFuente[]; quitar: readonly ClaseFuente[] };
+  readonly ClaseFuente[] | { agregar: readonly ClaseFuente[]; quitar: readonly ClaseFuente[] };
 
 /**
  * The classes after the row: its whole list, or the known ones with what it adds and without what it
@@ -32,8 +31,10 @@ export function clasesTras(conocidas: readonly ClaseFuente[] | null | undefined,
   return [...porClase.values()].sort((a, b) => a.clase.localeCompare(b.clase));
 }
 
-export const mismasClases = (a: readonly ClaseFuente[] | null | undefined, b: readonly ClaseFuente[] | null | undefined) =>
-  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+export const mismasClases = (
+  a: readonly ClaseFuente[] | null | undefined,
+  b: readonly ClaseFuente[] | null | undefined,
+) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The Moodle courses the classes give through the map (sorted, each once). */
 export const cursosDe = (clases: readonly ClaseFuente[], mapa: MapaClases) => cursosDeClases(clases, mapa).cursos;

@@ -2,7 +2,7 @@ import type { AlumnoDatos } from '@lucy/contracts';
 import type { ListaLeida } from './ausencias.js';
 import { consolidar } from './consolidar.js';
 import type { FilaCruda } from './fila.js';
-import { desactualizados, planificar, type EntradaPlan, type Registrado } from './plan.js';
+import { desactualizados, planificar, soloClases, type EntradaPlan, type Registrado } from './plan.js';
 
 const datos = (dni: string, over: Partial<AlumnoDatos> = {}): AlumnoDatos => ({
   dni,
@@ -162,5 +162,34 @@ describe('desactualizados', () => {
 
   it('finds a student the plan writes who is gone from the registry', () => {
     expect(desactualizados(planificar(entrada()), actual(todos.filter((r) => r !== vuelve)))).toEqual([VUELVE]);
+  });
+});
+
+describe("a student's classes (a OneRoster roster)", () => {
+  const mapa = { 'civ-a': 'DER-CIVIL', 'civ-b': 'DER-CIVIL' };
+  const civA = { clase: 'civ-a', codigoCurso: null };
+  const civB = { clase: 'civ-b', codigoCurso: null };
+  const conClases = registrado('id-clases', datos(CAMBIA, { cursosFuente: ['DER-CIVIL'] }), { clases: [civA, civB] });
+  const delta: FilaCruda = { ...fila(1, datos(CAMBIA)), clasesFuente: { agregar: [], quitar: [civA] } };
+  const plan = planificar(
+    entrada({
+      filas: [delta],
+      lote: consolidar([delta]),
+      conocidos: new Map([[CAMBIA, conClases]]),
+      mapa,
+      paseDeLista: undefined,
+    }),
+  );
+
+  it('an unchanged student whose classes change keeps their courses, and the registry writes the classes', () => {
+    const [item] = plan.items;
+    expect(item).toMatchObject({ resultado: 'sin_cambios', alumno: { cursosFuente: ['DER-CIVIL'] }, clases: [civB] });
+    expect(soloClases(item!)).toBe(true);
+  });
+
+  it('is out of date when another lote changed the classes since', () => {
+    const actual = (r: Registrado) => ({ porId: new Map([[r.id, r]]), dnis: new Set([r.datos.dni]) });
+    expect(desactualizados(plan, actual(conClases))).toEqual([]);
+    expect(desactualizados(plan, actual({ ...conClases, clases: [civB] }))).toEqual([CAMBIA]);
   });
 });

@@ -141,7 +141,9 @@ export class PlanesService {
       tx.publish(LotePlanParte, {
         loteId: g.lote.id,
         parte: p + 1,
-        items: plan.items.slice(p * ITEMS_POR_PARTE, (p + 1) * ITEMS_POR_PARTE).map(({ previo: _, clases: __, ...item }) => item),
+        items: plan.items
+          .slice(p * ITEMS_POR_PARTE, (p + 1) * ITEMS_POR_PARTE)
+          .map(({ previo: _, clases: __, ...item }) => item),
       });
   }
 

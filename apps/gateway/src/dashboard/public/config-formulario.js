@@ -484,7 +484,7 @@ export function formulario({ alCambiar = () => {}, alSoltar = null } = {}) {
         'cursosOneRoster',
         'Clases de OneRoster → cursos',
         clasesOneRoster,
-        'Para un roster OneRoster: en qué curso de Moodle (shortname) se enrola a los alumnos de cada clase. Una línea por clase: su sourcedId, o el courseCode de su curso (vale para todas sus clases), "=" y el shortname. Se suman a los cursos por estado y período; una clase que no está se avisa en el lote.',
+        'Para un roster OneRoster: en qué curso de Moodle (shortname) se enrola a los alumnos de cada clase. Una línea por clase: su sourcedId, o el courseCode de su curso (vale para todas sus clases), "=" y el shortname. Se suman a los cursos por estado y período; una clase que no está se avisa en el lote. Un cambio llega a cada alumno con su próximo envío o lectura; un roster completo los alcanza a todos.',
       ),
       campo(
         'moodleAlEliminar',

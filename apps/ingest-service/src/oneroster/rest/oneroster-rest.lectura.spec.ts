@@ -151,7 +151,9 @@ describe('lecturaDeOneRosterRest', () => {
         fila: 4,
         fuente: 'enrollments',
         dni: null,
-        motivos: [expect.stringMatching(/^clase "c9": ni su sourcedId está en cursosOneRoster; su alumno no se inscribe/)],
+        motivos: [
+          expect.stringMatching(/^clase "c9": ni su sourcedId está en cursosOneRoster; su alumno no se inscribe/),
+        ],
       },
     ]);
   });
