@@ -174,5 +174,7 @@ describe('clasesTras', () => {
     expect(clasesTras([b, a], { agregar: [], quitar: [a] })).toEqual([b]);
     expect(clasesTras(null, { agregar: [b, a], quitar: [a] })).toEqual([a, b]);
     expect(clasesTras([a], [b])).toEqual([b]);
+    // Named again in a delta without its course's code (no courses.csv in it): the known code stays.
+    expect(clasesTras([b], { agregar: [{ clase: 'b', codigoCurso: null }], quitar: [] })).toEqual([b]);
   });
 });

@@ -26,7 +26,10 @@ export function clasesTras(conocidas: readonly ClaseFuente[] | null | undefined,
   if ('agregar' in entrantes) {
     (conocidas ?? []).forEach(poner);
     for (const c of entrantes.quitar) porClase.delete(c.clase);
-    entrantes.agregar.forEach(poner);
+    // A delta zip may not carry classes.csv and courses.csv again: a class it names without its course's
+    // code keeps the code known for it.
+    for (const c of entrantes.agregar)
+      poner({ ...c, codigoCurso: c.codigoCurso ?? conocidas?.find((k) => k.clase === c.clase)?.codigoCurso ?? null });
   } else entrantes.forEach(poner);
   return [...porClase.values()].sort((a, b) => a.clase.localeCompare(b.clase));
 }
