@@ -4,8 +4,6 @@
 // the one before. AUSENCIAS_PARA_BAJA is 3 (its default); the safeguard on leavers is off (one leaver is
 // already more than 5 % of this cohort: plan.int.spec.ts is about that).
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import {
   AlumnoActualizado,
@@ -16,22 +14,11 @@ import {
   LoteIngestado,
   SincronizarSial,
 } from '@lucy/contracts';
-import { bootstrapService, loadConfig } from '@lucy/platform';
-import { controlQueueOf } from '@lucy/resilience';
-import {
-  BrokerTap,
-  deleteServiceQueues,
-  dropSchema,
-  startTestSandbox,
-  throwawayNames,
-  waitFor,
-  type TestSandbox,
-} from '@lucy/testing';
-import { ingestConfigSchema } from '../src/config.js';
-import { IngestModule } from '../src/ingest.module.js';
+import { BrokerTap, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { startIngestUnderTest, type IngestBajoPrueba } from './support/ingest-bajo-prueba.js';
 
-const { service: SERVICE, schema: SCHEMA } = throwawayNames('ingestciclo');
-const RETRY_DELAYS = [200, 400];
+const NOMBRES = throwawayNames('ingestciclo');
+const SCHEMA = NOMBRES.schema;
 const COHORTE = { size: 12, seed: 2027, year: 2027, pageSize: 5 };
 /** Ingresantes of the cohort listed once: one leaves (baja), one stops being listed (absent). */
 const ANA = '39232566';
@@ -40,58 +27,28 @@ const JUAN = '45539469'; // listed as " 45539469 "
 const MARIA = '46655562';
 
 describe('ingest-service: leavers, absences and returns through SIAL pulls', () => {
+  let ingest: IngestBajoPrueba<TestSandbox>;
   let sandbox: TestSandbox;
-  let app: INestApplication;
   let db: pg.Client;
   let tap: BrokerTap;
-  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ graph: false, sial: COHORTE });
-    config = loadConfig(ingestConfigSchema, {
-      ...process.env,
-      SERVICE_NAME: SERVICE,
-      DB_SCHEMA: SCHEMA,
-      SIAL_URL: sandbox.urls.sial,
-      BATCH_SIZE: '20', // every new student released at once: the window is not what this suite is about
-      BATCH_SWEEP_MS: '0',
-      AUSENCIAS_PARA_BAJA: '3',
-      UMBRAL_BAJAS_PORCENTAJE: '100',
-      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '3', // the database is shared with other suites
-      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/6`,
+    ingest = await startIngestUnderTest({
+      names: NOMBRES,
+      redisDb: 6,
+      sandbox: { sial: COHORTE },
+      tap: [LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado, AlumnoDadoDeBaja, AlumnoRetornado],
+      env: {
+        BATCH_SIZE: '20', // every new student released at once: the window is not what this suite is about
+        AUSENCIAS_PARA_BAJA: '3',
+        UMBRAL_BAJAS_PORCENTAJE: '100',
+      },
     });
-    tap = await BrokerTap.open(
-      [LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado, AlumnoDadoDeBaja, AlumnoRetornado],
-      { url: config.RABBITMQ_URL },
-    );
-    app = await bootstrapService({
-      module: IngestModule,
-      config,
-      port: 0,
-      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
-    });
-    db = new pg.Client({ connectionString: config.DATABASE_URL });
-    await db.connect();
+    ({ sandbox, db, tap } = ingest);
   });
 
-  afterAll(async () => {
-    const steps: (() => unknown)[] = [
-      () => app?.close(),
-      () => tap?.close(),
-      () => sandbox?.close(),
-      () => dropSchema(db, SCHEMA),
-      () => db?.end(),
-      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
-      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
-    ];
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  });
+  afterAll(() => ingest?.close());
 
   const publicar = async (fuentes: SincronizarSial['fuentes']) => {
     const loteId = randomUUID();

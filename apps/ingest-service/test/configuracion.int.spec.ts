@@ -2,7 +2,6 @@
 // against the real RabbitMQ and PostgreSQL and the sandbox's SIAL, BATCH_SIZE 2, no sweep (so only the
 // reaction to the change can move a lote that nobody answers). Each step builds on the one before.
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import {
@@ -13,25 +12,13 @@ import {
   SincronizarSial,
   type Configuracion,
 } from '@lucy/contracts';
-import { bootstrapService, loadConfig } from '@lucy/platform';
-import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import {
-  BrokerTap,
-  deleteServiceQueues,
-  dropSchema,
-  startTestSandbox,
-  throwawayNames,
-  waitFor,
-  type TestSandbox,
-  CONFIGURACION_DE_PRUEBA,
-} from '@lucy/testing';
-import { ingestConfigSchema } from '../src/config.js';
-import { IngestModule } from '../src/ingest.module.js';
+import { BrokerTap, throwawayNames, waitFor, CONFIGURACION_DE_PRUEBA } from '@lucy/testing';
 import { LoteTamanoListener } from '../src/liberacion/lote-tamano.listener.js';
+import { startIngestUnderTest, type IngestBajoPrueba } from './support/ingest-bajo-prueba.js';
 
-const { service: SERVICE, schema: SCHEMA } = throwawayNames('ingestcfg');
-const RETRY_DELAYS = [200, 400];
+const NOMBRES = throwawayNames('ingestcfg');
+const SCHEMA = NOMBRES.schema;
 const BATCH_SIZE = 2;
 /** Seed 2027's 12 people: 9 valid new students. */
 const COHORTE = { size: 12, seed: 2027, year: 2027, pageSize: 5 };
@@ -41,50 +28,28 @@ const PRONTO_MS = 5_000;
 const VALORES: Configuracion = CONFIGURACION_DE_PRUEBA;
 
 describe('ingest-service: runtime loteTamano', () => {
-  let sandbox: TestSandbox;
-  const replicas: INestApplication[] = [];
+  let ingest: IngestBajoPrueba;
+  let replicas: INestApplication[];
   let db: pg.Client;
   let tap: BrokerTap;
-  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
-  const quiet = { destination: new Writable({ write: (_c, _e, done) => done() }) };
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ graph: false, sial: COHORTE });
-    config = loadConfig(ingestConfigSchema, {
-      ...process.env,
-      SERVICE_NAME: SERVICE,
-      DB_SCHEMA: SCHEMA,
-      SIAL_URL: sandbox.urls.sial,
-      BATCH_SIZE: String(BATCH_SIZE),
-      BATCH_SWEEP_MS: '0', // no safety net: only the reaction to the change can move a lote
-      CONFIG_POLL_MS: '200',
-      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '3', // the database is shared with other suites
-      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/6`,
+    ingest = await startIngestUnderTest({
+      names: NOMBRES,
+      redisDb: 6,
+      sandbox: { sial: COHORTE },
+      tap: [LoteIngestado, AlumnoCreado],
+      env: {
+        BATCH_SIZE: String(BATCH_SIZE),
+        BATCH_SWEEP_MS: '0', // no safety net: only the reaction to the change can move a lote
+        CONFIG_POLL_MS: '200',
+      },
+      replicas: 2,
     });
-    tap = await BrokerTap.open([LoteIngestado, AlumnoCreado], { url: config.RABBITMQ_URL });
-    for (let i = 0; i < 2; i++)
-      replicas.push(await bootstrapService({ module: IngestModule, config, port: 0, logging: quiet }));
-    db = new pg.Client({ connectionString: config.DATABASE_URL });
-    await db.connect();
+    ({ replicas, db, tap } = ingest);
   });
 
-  afterAll(async () => {
-    const steps: (() => unknown)[] = [
-      ...replicas.map((a) => () => a.close()),
-      () => tap?.close(),
-      () => sandbox?.close(),
-      () => dropSchema(db, SCHEMA),
-      () => db?.end(),
-      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
-      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
-    ];
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  });
+  afterAll(() => ingest?.close());
 
   const announce = (version: number, cambios: Partial<Configuracion>, fijadas: string[]) =>
     tap.publish(ConfiguracionCambiada, {

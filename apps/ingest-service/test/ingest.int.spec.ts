@@ -2,7 +2,6 @@
 // name) and the sandbox's SIAL stand-in, with a small deterministic cohort (seed 2027, 12 people: DNIs
 // with dots and spaces, bad emails, a re-sent form, an admitted student still listed as aspirante).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import {
@@ -17,81 +16,47 @@ import {
   type AlumnoDatos,
   type FilaAlumno,
 } from '@lucy/contracts';
-import { bootstrapService, loadConfig, SecretBox } from '@lucy/platform';
-import {
-  BrokerTap,
-  deleteServiceQueues,
-  dropSchema,
-  startTestSandbox,
-  throwawayNames,
-  waitFor,
-  type TestSandbox,
-} from '@lucy/testing';
-import { controlQueueOf, guardToken, type DependencyGuard } from '@lucy/resilience';
-import { ingestConfigSchema } from '../src/config.js';
-import { IngestModule } from '../src/ingest.module.js';
+import { SecretBox } from '@lucy/platform';
+import { BrokerTap, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { guardToken, type DependencyGuard } from '@lucy/resilience';
+import type { IngestConfig } from '../src/config.js';
 import { LiberacionSweeper } from '../src/liberacion/liberacion.sweeper.js';
+import { bootIngest, RETRY_DELAYS, startIngestUnderTest, type IngestBajoPrueba } from './support/ingest-bajo-prueba.js';
 
-const { service: SERVICE, schema: SCHEMA } = throwawayNames('ingest');
-const RETRY_DELAYS = [200, 400];
+const NOMBRES = throwawayNames('ingest');
+const SCHEMA = NOMBRES.schema;
 const BATCH_SIZE = 3;
 const COHORTE = { size: 12, seed: 2027, year: 2027, pageSize: 5 };
 
 describe('ingest-service', () => {
+  let ingest: IngestBajoPrueba<TestSandbox>;
   let sandbox: TestSandbox;
   let app: INestApplication;
   let db: pg.Client;
   let tap: BrokerTap;
-  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
+  let config: IngestConfig;
   const box = new SecretBox([{ kid: 'test', key: randomBytes(32) }]);
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ graph: false, sial: COHORTE });
-    config = loadConfig(ingestConfigSchema, {
-      ...process.env,
-      SERVICE_NAME: SERVICE,
-      DB_SCHEMA: SCHEMA,
-      SIAL_URL: sandbox.urls.sial,
-      BATCH_SIZE: String(BATCH_SIZE),
-      BATCH_SWEEP_MS: '0', // the test runs the sweep itself
-      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '4', // the database is shared with other suites
-      // SIAL's breaker opens on the second failure within 2 s and probes again after 1 s: the outage test is short.
-      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/6`,
-      SIAL_BREAKER_VOLUME_THRESHOLD: '2',
-      SIAL_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
-      SIAL_BREAKER_RESET_TIMEOUT_MS: '1000',
+    ingest = await startIngestUnderTest({
+      names: NOMBRES,
+      redisDb: 6,
+      sandbox: { sial: COHORTE },
+      tap: [LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado],
+      env: {
+        BATCH_SIZE: String(BATCH_SIZE),
+        BATCH_SWEEP_MS: '0', // the test runs the sweep itself
+        DB_POOL_SIZE: '4', // the database is shared with other suites
+        // SIAL's breaker opens on the second failure within 2 s and probes again after 1 s: the outage test is short.
+        SIAL_BREAKER_VOLUME_THRESHOLD: '2',
+        SIAL_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
+        SIAL_BREAKER_RESET_TIMEOUT_MS: '1000',
+      },
     });
-    tap = await BrokerTap.open([LoteIngestado, LoteFallido, AlumnoCreado, AlumnoActualizado], {
-      url: config.RABBITMQ_URL,
-    });
-    app = await bootstrapService({
-      module: IngestModule,
-      config,
-      port: 0,
-      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
-    });
-    db = new pg.Client({ connectionString: config.DATABASE_URL });
-    await db.connect();
+    ({ sandbox, app, db, tap, config } = ingest);
   });
 
-  afterAll(async () => {
-    // Each step on its own: a broker that went away mid-run must not leave the schema or queues behind.
-    const steps: (() => unknown)[] = [
-      () => app?.close(),
-      () => tap?.close(),
-      () => sandbox?.close(),
-      () => dropSchema(db, SCHEMA),
-      () => db?.end(),
-      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
-      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
-    ];
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  });
+  afterAll(() => ingest?.close());
 
   const pull = async (fuentes = ['aspirantes', 'preinscriptos', 'ingresantes'] as SincronizarSial['fuentes']) => {
     const loteId = randomUUID();
@@ -487,12 +452,7 @@ describe('ingest-service', () => {
   });
 
   it('moves a window exactly once per reply when two replicas take the replies at the same time', async () => {
-    const replica = await bootstrapService({
-      module: IngestModule,
-      config,
-      port: 0,
-      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
-    });
+    const replica = await bootIngest(config);
     try {
       const loteId = randomUUID();
       const filas: FilaAlumno[] = Array.from({ length: 40 }, (_, i) => ({

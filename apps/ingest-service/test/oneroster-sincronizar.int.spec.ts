@@ -5,7 +5,6 @@
 // the other and touches nobody else; a pull that fails leaves the mark; a full pull asks without a filter;
 // with cursosOneRoster set, a pull notes in its lote each class the map has no course for, as a zip does.
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import {
@@ -15,24 +14,12 @@ import {
   LoteIngestado,
   SincronizarOneRoster,
 } from '@lucy/contracts';
-import { bootstrapService, loadConfig } from '@lucy/platform';
-import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import {
-  BrokerTap,
-  CONFIGURACION_DE_PRUEBA,
-  deleteServiceQueues,
-  dropSchema,
-  startTestSandbox,
-  throwawayNames,
-  waitFor,
-  type TestSandbox,
-} from '@lucy/testing';
-import { ingestConfigSchema } from '../src/config.js';
-import { IngestModule } from '../src/ingest.module.js';
+import { BrokerTap, CONFIGURACION_DE_PRUEBA, throwawayNames, waitFor, type TestSandbox } from '@lucy/testing';
+import { startIngestUnderTest, type IngestBajoPrueba } from './support/ingest-bajo-prueba.js';
 
-const { service: SERVICE, schema: SCHEMA } = throwawayNames('orrest_oneroster');
-const RETRY_DELAYS = [200, 400];
+const NOMBRES = throwawayNames('orrest_oneroster');
+const SCHEMA = NOMBRES.schema;
 const COLECCIONES = ['students', 'classes', 'enrollments'].map((c) => `/ims/oneroster/v1p1/${c}`);
 
 interface Peticion {
@@ -43,60 +30,35 @@ interface Peticion {
 }
 
 describe('ingest-service: the OneRoster REST source', () => {
+  let ingest: IngestBajoPrueba<TestSandbox>;
   let sandbox: TestSandbox;
   let app: INestApplication;
   let db: pg.Client;
   let tap: BrokerTap;
-  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ graph: false, oneroster: { size: 30 } });
-    config = loadConfig(ingestConfigSchema, {
-      ...process.env,
-      SERVICE_NAME: SERVICE,
-      DB_SCHEMA: SCHEMA,
-      SIAL_URL: sandbox.urls.sial, // never called: this suite pulls OneRoster only
-      ONEROSTER_URL: sandbox.urls.oneroster,
-      ONEROSTER_AUTH: 'oauth1',
-      ONEROSTER_CONSUMER_KEY: 'lucy',
-      ONEROSTER_CONSUMER_SECRET: 'sandbox-oneroster-secret',
-      ONEROSTER_PAGE_SIZE: '7',
-      ONEROSTER_RPM: '60000',
-      // A failing server fails the pull (LoteFallido) instead of opening the breaker and holding it.
-      ONEROSTER_BREAKER_VOLUME_THRESHOLD: '10000',
-      BATCH_SWEEP_MS: '0',
-      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
-      UMBRAL_BAJAS_PORCENTAJE: '100',
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '3', // the database is shared with other suites
-      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/11`,
+    ingest = await startIngestUnderTest({
+      names: NOMBRES,
+      redisDb: 11,
+      // SIAL_URL points at its SIAL, never called: this suite pulls OneRoster only.
+      sandbox: { oneroster: { size: 30 } },
+      tap: [LoteIngestado, LoteFallido, AlumnoActualizado],
+      env: (s) => ({
+        ONEROSTER_URL: s?.urls.oneroster,
+        ONEROSTER_AUTH: 'oauth1',
+        ONEROSTER_CONSUMER_KEY: 'lucy',
+        ONEROSTER_CONSUMER_SECRET: 'sandbox-oneroster-secret',
+        ONEROSTER_PAGE_SIZE: '7',
+        ONEROSTER_RPM: '60000',
+        // A failing server fails the pull (LoteFallido) instead of opening the breaker and holding it.
+        ONEROSTER_BREAKER_VOLUME_THRESHOLD: '10000',
+        UMBRAL_BAJAS_PORCENTAJE: '100',
+      }),
     });
-    tap = await BrokerTap.open([LoteIngestado, LoteFallido, AlumnoActualizado], { url: config.RABBITMQ_URL });
-    app = await bootstrapService({
-      module: IngestModule,
-      config,
-      port: 0,
-      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
-    });
-    db = new pg.Client({ connectionString: config.DATABASE_URL });
-    await db.connect();
+    ({ sandbox, app, db, tap } = ingest);
   });
 
-  afterAll(async () => {
-    const steps: (() => unknown)[] = [
-      () => app?.close(),
-      () => tap?.close(),
-      () => sandbox?.close(),
-      () => dropSchema(db, SCHEMA),
-      () => db?.end(),
-      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
-      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
-    ];
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  });
+  afterAll(() => ingest?.close());
 
   const pull = async (completa = false) => {
     const loteId = randomUUID();

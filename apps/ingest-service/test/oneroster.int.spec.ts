@@ -7,7 +7,6 @@
 // registry keeps the classes, so a delta dropping one of two classes of a course keeps the course, and a
 // changed map reaches the student at their next row.
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
@@ -20,22 +19,12 @@ import {
   RegistrarLoteOneRoster,
   type FilaOneRoster,
 } from '@lucy/contracts';
-import { bootstrapService, loadConfig } from '@lucy/platform';
-import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
-import {
-  BrokerTap,
-  CONFIGURACION_DE_PRUEBA,
-  deleteServiceQueues,
-  dropSchema,
-  throwawayNames,
-  waitFor,
-} from '@lucy/testing';
-import { ingestConfigSchema } from '../src/config.js';
-import { IngestModule } from '../src/ingest.module.js';
+import { BrokerTap, CONFIGURACION_DE_PRUEBA, throwawayNames, waitFor } from '@lucy/testing';
+import { startIngestUnderTest, type IngestBajoPrueba } from './support/ingest-bajo-prueba.js';
 
-const { service: SERVICE, schema: SCHEMA } = throwawayNames('ingestor');
-const RETRY_DELAYS = [200, 400];
+const NOMBRES = throwawayNames('ingestor');
+const SCHEMA = NOMBRES.schema;
 
 const tabla = (csv: string): FilaOneRoster[] =>
   (
@@ -52,53 +41,22 @@ const usuario = (id: string, dni: string, apellido: string, status = '', fecha =
   `${id},${status},${fecha},true,bio,student,${id},,Alumna ${id},${apellido},,${dni},${id}@correo.test,,,,`;
 
 describe('ingest-service: OneRoster 1.1 CSV', () => {
+  let ingest: IngestBajoPrueba;
   let app: INestApplication;
   let db: pg.Client;
   let tap: BrokerTap;
-  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
 
   beforeAll(async () => {
-    config = loadConfig(ingestConfigSchema, {
-      ...process.env,
-      SERVICE_NAME: SERVICE,
-      DB_SCHEMA: SCHEMA,
-      SIAL_URL: 'http://127.0.0.1:6179', // never called: this suite sends no pull
-      BATCH_SIZE: '20',
-      BATCH_SWEEP_MS: '0',
-      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
-      AUSENCIAS_PARA_BAJA: '1',
-      UMBRAL_BAJAS_PORCENTAJE: '100',
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '3', // the database is shared with other suites
-      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/6`,
+    ingest = await startIngestUnderTest({
+      names: NOMBRES,
+      redisDb: 6,
+      tap: [LoteIngestado, AlumnoCreado, AlumnoActualizado, AlumnoDadoDeBaja],
+      env: { BATCH_SIZE: '20', AUSENCIAS_PARA_BAJA: '1', UMBRAL_BAJAS_PORCENTAJE: '100' },
     });
-    tap = await BrokerTap.open([LoteIngestado, AlumnoCreado, AlumnoActualizado, AlumnoDadoDeBaja], {
-      url: config.RABBITMQ_URL,
-    });
-    app = await bootstrapService({
-      module: IngestModule,
-      config,
-      port: 0,
-      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
-    });
-    db = new pg.Client({ connectionString: config.DATABASE_URL });
-    await db.connect();
+    ({ app, db, tap } = ingest);
   });
 
-  afterAll(async () => {
-    const steps: (() => unknown)[] = [
-      () => app?.close(),
-      () => tap?.close(),
-      () => dropSchema(db, SCHEMA),
-      () => db?.end(),
-      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
-      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
-    ];
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  });
+  afterAll(() => ingest?.close());
 
   const enviar = async (archivos: RegistrarLoteOneRoster['archivos']) => {
     const loteId = randomUUID();

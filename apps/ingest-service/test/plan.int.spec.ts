@@ -4,7 +4,6 @@
 // the safeguard allows waits for an operator; a plan the registry moved under, or one dropped, is never
 // applied; with aprobacionNuevos a new student waits until approved. Each step builds on the one before.
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import {
@@ -29,83 +28,48 @@ import {
   type MessageDefinition,
   type Payload,
 } from '@lucy/contracts';
-import { bootstrapService, loadConfig } from '@lucy/platform';
-import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import {
   BrokerTap,
   CONFIGURACION_DE_PRUEBA,
-  deleteServiceQueues,
-  dropSchema,
   onCommands,
   onEvents,
-  startTestSandbox,
   throwawayNames,
   waitFor,
   type TestSandbox,
 } from '@lucy/testing';
-import { ingestConfigSchema } from '../src/config.js';
-import { IngestModule } from '../src/ingest.module.js';
+import { startIngestUnderTest, type IngestBajoPrueba } from './support/ingest-bajo-prueba.js';
 
-const { service: SERVICE, schema: SCHEMA } = throwawayNames('ingestplan');
-const RETRY_DELAYS = [200, 400];
+const NOMBRES = throwawayNames('ingestplan');
+const SCHEMA = NOMBRES.schema;
 const COHORTE = { size: 12, seed: 2027, year: 2027, pageSize: 5 };
 const TODAS: SincronizarSial['fuentes'] = ['aspirantes', 'preinscriptos', 'ingresantes'];
 /** What a plan is made of: anything else under a dry run's correlation is an effect it must not have. */
 const DEL_PLAN = [LotePlanificado.name, LotePlanParte.name];
 
 describe('ingest-service: plans, the safeguard on leavers and the approval of new students', () => {
+  let ingest: IngestBajoPrueba<TestSandbox>;
   let sandbox: TestSandbox;
   let app: INestApplication;
   let db: pg.Client;
   let tap: BrokerTap;
-  let config: ReturnType<typeof loadConfig<typeof ingestConfigSchema>>;
   let version = 0;
   /** The cohort as the registry holds it after the first pull, by DNI. */
   const cohorte = new Map<string, { id: string; datos: AlumnoDatos }>();
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ graph: false, sial: COHORTE });
-    config = loadConfig(ingestConfigSchema, {
-      ...process.env,
-      SERVICE_NAME: SERVICE,
-      DB_SCHEMA: SCHEMA,
-      SIAL_URL: sandbox.urls.sial,
-      BATCH_SIZE: '20',
-      BATCH_SWEEP_MS: '0',
-      CONFIG_POLL_MS: '200',
-      RETRY_DELAYS_MS: RETRY_DELAYS.join(','),
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '3', // the database is shared with other suites
-      REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/6`,
+    ingest = await startIngestUnderTest({
+      names: NOMBRES,
+      redisDb: 6,
+      sandbox: { sial: COHORTE },
+      // Everything on both exchanges: a dry run's silence is only proven if the tap would hear anything.
+      tap: [onEvents('#'), onCommands('#')],
+      env: { BATCH_SIZE: '20', CONFIG_POLL_MS: '200' },
     });
-    // Everything on both exchanges: a dry run's silence is only proven if the tap would hear anything.
-    tap = await BrokerTap.open([onEvents('#'), onCommands('#')], { url: config.RABBITMQ_URL });
-    app = await bootstrapService({
-      module: IngestModule,
-      config,
-      port: 0,
-      logging: { destination: new Writable({ write: (_c, _e, done) => done() }) },
-    });
-    db = new pg.Client({ connectionString: config.DATABASE_URL });
-    await db.connect();
+    ({ sandbox, app, db, tap } = ingest);
   });
 
-  afterAll(async () => {
-    const steps: (() => unknown)[] = [
-      () => app?.close(),
-      () => tap?.close(),
-      () => sandbox?.close(),
-      () => dropSchema(db, SCHEMA),
-      () => db?.end(),
-      () => deleteServiceQueues(SERVICE, RETRY_DELAYS, config.RABBITMQ_URL),
-      () => deleteServiceQueues(controlQueueOf(SERVICE), RETRY_DELAYS, config.RABBITMQ_URL),
-    ];
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  });
+  afterAll(() => ingest?.close());
 
   const correlacion = (loteId: string) => ({ correlationId: `lote-${loteId}` });
   const enviar = <D extends MessageDefinition>(def: D, payload: Payload<D>, loteId: string) =>

@@ -22,6 +22,7 @@ import { controlQueueOf } from '@lucy/resilience';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import {
   BrokerTap,
+  cleanUp,
   deleteServiceQueues,
   dropSchema,
   startTestSandbox,
@@ -87,8 +88,8 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
     tap = await BrokerTap.open([EmailEnviado, EmailFallido], { url: config.RABBITMQ_URL });
   });
 
-  afterAll(async () => {
-    for (const step of [
+  afterAll(() =>
+    cleanUp([
       () => app?.close(),
       () => tap?.close(),
       () => deleteServiceQueues(service, RETRY_DELAYS),
@@ -97,12 +98,8 @@ describe('mail-service: the credentials email set at run time (plantillaEmail)',
       () => db && dropSchema(db, schema),
       () => db?.end(),
       () => sandbox?.close(),
-    ]) {
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-    }
-  });
+    ]),
+  );
 
   /** An operator saves plantillaEmail through the gateway; resolves once this service has applied (or refused) it. */
   async function fijarPlantilla(plantillaEmail: Configuracion['plantillaEmail']): Promise<void> {

@@ -4,6 +4,7 @@
 export * from './wait-for.js';
 export * from './broker-tap.js';
 export * from './throwaway.js';
+export * from './clean-up.js';
 export * from './http-json.js';
 export * from './test-sandbox.js';
 export * from './configuracion.js';

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { bootstrapService, loadConfig } from '@lucy/platform';
-import { deleteServiceQueues, dropSchema, throwawayNames } from '@lucy/testing';
+import { cleanUp, deleteServiceQueues, dropSchema, throwawayNames } from '@lucy/testing';
 import { gatewayConfigSchema, type GatewayConfig } from '../../src/config.js';
 import { GatewayModule } from '../../src/gateway.module.js';
 
@@ -92,16 +92,12 @@ export async function startGateway(name: string, env: Record<string, string> = {
   const close = async () => {
     // A close that hangs (a broker gone mid-run) must not leave the schema and the queue behind.
     const closeApp = () => Promise.race([app.close(), new Promise((r) => setTimeout(r, 15_000).unref())]);
-    const steps: (() => unknown)[] = [
+    await cleanUp([
       closeApp,
       () => dropSchema(db, schema),
       () => db.end(),
       () => deleteServiceQueues(service, RETRY_DELAYS, config.RABBITMQ_URL),
-    ];
-    for (const step of steps)
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
+    ]);
   };
 
   return { app, url, config, service, adminToken, db, api, close };
