@@ -8,7 +8,7 @@ import { ROOT, SERVICES, startStack, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { expectSialCohortOnboarded } from './support/cohort.js';
 import { gatewayApi } from './support/gateway-api.js';
-import { leastPrivilege, SCHEMA, type LeastPrivilege } from './support/least-privilege.js';
+import { SCHEMA, type LeastPrivilege } from './support/least-privilege.js';
 
 const COHORT = 6;
 let env: E2eEnvironment;
@@ -27,7 +27,7 @@ async function asSuperuser<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   env = await e2eEnvironment('least-privilege');
-  lp = await leastPrivilege(env, 'lp');
+  lp = env.accounts!;
   stack = await startStack({
     portBase: 6080,
     varDir: join(ROOT, 'var', 'e2e-least-privilege'),
@@ -38,16 +38,12 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: {
-      sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2041' },
-      ...lp.serviceEnv,
-    },
+    serviceEnv: env.serviceEnv({ sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2041' } }),
   });
 }, 420_000);
 
 afterAll(async () => {
   await stack?.stop();
-  await lp?.dispose();
   await env?.dispose();
 }, 60_000);
 

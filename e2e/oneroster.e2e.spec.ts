@@ -113,12 +113,12 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: {
+    serviceEnv: env.serviceEnv({
       gateway: { SWEEP_INTERVAL_MS: '500' },
       // Three students, one leaving: past the default safeguard's share, which is not this suite's subject.
       'ingest-service': { UMBRAL_BAJAS_PORCENTAJE: '100' },
       'moodle-service': { MOODLE_RPM: '6000' },
-    },
+    }),
   });
   tap = await BrokerTap.open([RegistrarLoteOneRoster], { url: env.rabbitmqUrl });
 }, 240_000);
