@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { eventosQuePublica } from '@lucy/contracts';
 import { brokerPasswordVariable, definitionsFromEnv } from '@lucy/messaging';
 import { importDefinitions, rabbitmqctl } from '@lucy/testing';
 import { ROOT, SERVICES, type ServiceName } from '../../tools/stack.js';
@@ -53,6 +54,7 @@ export async function leastPrivilege(
     },
     SERVICES,
     'gateway',
+    eventosQuePublica,
   );
   await importDefinitions(definitions);
   await run('sh', [join(ROOT, 'deploy', 'postgres', 'bootstrap.sh')], {
