@@ -1,6 +1,7 @@
 // A suite's stack with every service on its own broker user and database role, as production runs it:
-// the users from definitionsFromEnv (what `npm run rabbitmq:definitions` writes), imported with
-// rabbitmqctl into the suite's vhost; the roles from deploy/postgres/bootstrap.sh on the suite's database.
+// the users from definitionsFromEnv (what `npm run rabbitmq:definitions` writes: each service's queues,
+// and on lucy.events only its own events' routing keys), imported with rabbitmqctl into the suite's
+// vhost; the roles from deploy/postgres/bootstrap.sh on the suite's database.
 // Names and passwords of the suite's own; dispose() removes the users and the roles.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
