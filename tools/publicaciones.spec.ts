@@ -1,5 +1,5 @@
 // libs/contracts' PUBLICA read against the code: every event a service's code publishes — ctx.publish,
-// runtime.publish, a handler's onFailure event — is one the broker lets its user publish (the topic
+// runtime.publish, a handler's onFailure event, a saga step's message (`def:`) — is one the broker lets its user publish (the topic
 // permissions come from PUBLICA), and so is every event the shared libraries publish from any service.
 // A text search, not a type analysis: it finds a definition named where it is published, which is how
 // Lucy's code publishes; the e2e suites, which run every service on its own broker user, catch the rest.
@@ -9,7 +9,7 @@ import * as contracts from '@lucy/contracts';
 import { eventosQuePublica, PUBLICA, type MessageDefinition } from '@lucy/contracts';
 import { ROOT, SERVICES } from './stack.js';
 
-const PUBLISHED = /(?:\bpublish|\bpublicar)\(\s*([A-Z]\w+)|\bevent:\s*([A-Z]\w+)/g;
+const PUBLISHED = /(?:\bpublish|\bpublicar)\(\s*([A-Z]\w+)|\b(?:event|def):\s*([A-Z]\w+)/g;
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -60,7 +60,9 @@ const RECONCILIACION = [DiferenciasEncontradas, ReconciliacionParcialTerminada, 
 
 /** The events each service publishes on lucy.events, by service name. */
 export const PUBLICA: Readonly<Record<string, readonly MessageDefinition[]>> = {
-  gateway: [ConfiguracionCambiada, LimitesCambiados],
+  // AlumnoCreado is ingest-service's, but the gateway publishes it again, with the data it last heard,
+  // to onboard a student once more (apps/gateway/src/sagas/onboarding.saga.ts, activar).
+  gateway: [ConfiguracionCambiada, LimitesCambiados, AlumnoCreado],
   'ingest-service': [
     AlumnoCreado,
     AlumnoActualizado,
