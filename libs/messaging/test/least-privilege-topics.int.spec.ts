@@ -3,8 +3,10 @@
 // exchange, and each may put on it only the routing keys of the events it owns.
 import amqp from 'amqplib';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import {
   CuentaTeamsCreada,
+  defineEvent,
   DiferenciasEncontradas,
   EmailEnviado,
   eventosQuePublica,
@@ -13,7 +15,7 @@ import {
 } from '@lucy/contracts';
 import { brokerPasswordVariable, definitionsFromEnv, messagingDefaults, MessagingRuntime } from '../src/index.js';
 import { importDefinitions, rabbitmqctl } from '@lucy/testing';
-import { log, RABBITMQ_URL } from './support/harness.js';
+import { log, RABBITMQ_URL, waitFor } from './support/harness.js';
 
 const SERVICES = ['ingest-service', 'teams-service', 'moodle-service', 'mail-service', 'gateway'];
 const id = randomUUID().slice(0, 8);
@@ -88,6 +90,26 @@ describe('topic permissions on lucy.events', () => {
     expect(await publishAs('mail-service', 'lucy.events', EmailEnviado.routingKey)).toBe('allowed');
     for (const s of ['teams-service', 'moodle-service'])
       expect(await publishAs(s, 'lucy.events', DiferenciasEncontradas.routingKey)).toBe('allowed');
+  });
+
+  it('keeps a service publishing after the broker refused it one: its publishing channel is opened again', async () => {
+    // Stand-ins with the routing keys of one event moodle-service does not own and one it does.
+    const ajeno = defineEvent({
+      name: CuentaTeamsCreada.name,
+      version: CuentaTeamsCreada.version,
+      schema: z.object({}),
+    });
+    const propio = defineEvent({ name: MoodleEnrolado.name, version: MoodleEnrolado.version, schema: z.object({}) });
+    await expect(runtime!.publish(ajeno, {})).rejects.toThrow(/ACCESS-REFUSED|closed/);
+    await waitFor(
+      () =>
+        runtime!.publish(propio, {}).then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      'a publish after the refusal',
+    );
   });
 
   it('leaves lucy.commands to the exchange permission: the gateway sends any command, no other service any', async () => {
