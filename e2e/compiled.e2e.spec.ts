@@ -28,7 +28,7 @@ beforeAll(async () => {
       REDIS_URL: `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/12`,
       LOG_LEVEL: 'info',
     },
-    serviceEnv: { sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2031' } },
+    serviceEnv: env.serviceEnv({ sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2031' } }),
   });
 }, 180_000);
 

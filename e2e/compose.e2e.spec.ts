@@ -30,7 +30,8 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'node_modules'), join(imageDir, 'node_modules'));
   copyFileSync(join(ROOT, 'package.json'), join(imageDir, 'package.json'));
   mkdirSync(join(imageDir, 'var', 'sandbox'), { recursive: true });
-  env = await e2eEnvironment('compose');
+  // Its processes take the infra URLs below as compose-processes.ts maps them, not per-service accounts.
+  env = await e2eEnvironment('compose', { accounts: false });
   compose = await startComposeProcesses({
     profiles: ['lucy', 'sandbox'],
     // .env as the README has an operator write it for the demo.

@@ -72,7 +72,7 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: {
+    serviceEnv: env.serviceEnv({
       // The gateway finds each service's /health/ready by URL; the stack's defaults assume the 3000 layout.
       gateway: { SWEEP_INTERVAL_MS: '1000', ...serviceUrls(PORT_BASE) },
       // A breaker that opens on a few failed Graph calls — whatever successes the earlier steps left in its
@@ -83,7 +83,7 @@ beforeAll(async () => {
         GRAPH_BREAKER_ROLLING_COUNT_TIMEOUT_MS: '2000',
         GRAPH_BREAKER_RESET_TIMEOUT_MS: '600000',
       },
-    },
+    }),
   });
   tap = await BrokerTap.open([], { url: env.rabbitmqUrl });
   browser = await chromium.launch({

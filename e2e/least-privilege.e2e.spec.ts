@@ -1,14 +1,16 @@
 // Lucy as production runs it: every service with its own broker user and database role
-// (support/least-privilege.ts: the definitions `npm run rabbitmq:definitions` writes, and
-// deploy/postgres/bootstrap.sh), no guest, no superuser; a small SIAL cohort onboarded end to end.
+// (support/least-privilege.ts: the definitions `npm run rabbitmq:definitions` writes, topic permissions
+// included, and deploy/postgres/bootstrap.sh), no guest, no superuser; a small SIAL cohort onboarded end
+// to end. Every other suite runs the services the same way; this one checks that they do.
 import { join } from 'node:path';
 import pg from 'pg';
+import { eventosQuePublica, MoodleEnrolado } from '@lucy/contracts';
 import { rabbitmqctl } from '@lucy/testing';
 import { ROOT, SERVICES, startStack, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { expectSialCohortOnboarded } from './support/cohort.js';
 import { gatewayApi } from './support/gateway-api.js';
-import { leastPrivilege, SCHEMA, type LeastPrivilege } from './support/least-privilege.js';
+import { SCHEMA, type LeastPrivilege } from './support/least-privilege.js';
 
 const COHORT = 6;
 let env: E2eEnvironment;
@@ -27,7 +29,7 @@ async function asSuperuser<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   env = await e2eEnvironment('least-privilege');
-  lp = await leastPrivilege(env, 'lp');
+  lp = env.accounts!;
   stack = await startStack({
     portBase: 6080,
     varDir: join(ROOT, 'var', 'e2e-least-privilege'),
@@ -38,16 +40,12 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: {
-      sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2041' },
-      ...lp.serviceEnv,
-    },
+    serviceEnv: env.serviceEnv({ sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2041' } }),
   });
 }, 420_000);
 
 afterAll(async () => {
   await stack?.stop();
-  await lp?.dispose();
   await env?.dispose();
 }, 60_000);
 
@@ -94,5 +92,23 @@ describe('least privilege, end to end', () => {
         .map(([, user]) => user),
     );
     expect([...users].sort()).toEqual(SERVICES.map(lp.userOf).sort());
+  });
+
+  it('lets each service publish on lucy.events only the routing keys of its own events', async () => {
+    const vhost = decodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
+    const stdout = await rabbitmqctl('list_topic_permissions', '-q', '--no-table-headers', '-p', vhost);
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(rows.map(([user, exchange]) => `${user} ${exchange}`).sort()).toEqual(
+      SERVICES.map((s) => `${lp.userOf(s)} lucy.events`).sort(),
+    );
+    for (const s of SERVICES) {
+      const write = new RegExp(rows.find(([user]) => user === lp.userOf(s))![2]!);
+      for (const key of eventosQuePublica(s)) expect(write.test(key)).toBe(true);
+    }
+    const teams = new RegExp(rows.find(([user]) => user === lp.userOf('teams-service'))![2]!);
+    expect(teams.test(MoodleEnrolado.routingKey)).toBe(false);
   });
 });

@@ -7,15 +7,12 @@ import { BrokerTap, getJson, onCommands, onEvents, postJson, putJson, waitFor } 
 import { startStack, ROOT, type Stack } from '../tools/stack.js';
 import { e2eEnvironment, type E2eEnvironment } from './support/environment.js';
 import { gatewayApi } from './support/gateway-api.js';
-import { leastPrivilege, withServiceEnv, type LeastPrivilege } from './support/least-privilege.js';
 
 const COHORT = Number(process.env.E2E_COHORT ?? 200);
 const VAR_DIR = join(ROOT, 'var', 'e2e');
 let env: E2eEnvironment;
 let stack: Stack;
 let tap: BrokerTap;
-/** E2E_LEAST_PRIVILEGE=1: every service on its own broker user and database role, as in production. */
-let lp: LeastPrivilege | undefined;
 // How this suite polls: a process of the stack may answer with an error while it starts or restarts.
 const POLL = { everyMs: 250, retryErrors: true };
 /** The gateway's API, with the stack's admin token. */
@@ -74,7 +71,6 @@ async function newCohort(seed: number, size: number): Promise<void> {
 
 beforeAll(async () => {
   env = await e2eEnvironment('onboarding');
-  if (process.env.E2E_LEAST_PRIVILEGE === '1') lp = await leastPrivilege(env, 'onboarding');
   stack = await startStack({
     portBase: 5100,
     varDir: VAR_DIR,
@@ -86,24 +82,21 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: withServiceEnv(
-      {
-        sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2027' },
-        gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.02' },
-        // Each test pulls a new SIAL cohort: the earlier ones' students are not leavers (a real SIAL keeps
-        // them), so absence is not counted — else a later pull would be held by the leavers' safeguard.
-        'ingest-service': { BATCH_SIZE: '50', AUSENCIAS_PARA_BAJA: '0' },
-        // The Moodle stand-in takes any rate (300/min would make 200 enrolments outlast the step deadline);
-        // its retries spaced as in production, so its breaker opens (after a few failures in its 10 s
-        // window) before any enrolment runs out of attempts; it probes every 5 s, so recovery is quick.
-        'moodle-service': {
-          MOODLE_RPM: '6000',
-          MOODLE_BREAKER_RESET_TIMEOUT_MS: '5000',
-          RETRY_DELAYS_MS: '1000,5000,15000',
-        },
+    serviceEnv: env.serviceEnv({
+      sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2027' },
+      gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.02' },
+      // Each test pulls a new SIAL cohort: the earlier ones' students are not leavers (a real SIAL keeps
+      // them), so absence is not counted — else a later pull would be held by the leavers' safeguard.
+      'ingest-service': { BATCH_SIZE: '50', AUSENCIAS_PARA_BAJA: '0' },
+      // The Moodle stand-in takes any rate (300/min would make 200 enrolments outlast the step deadline);
+      // its retries spaced as in production, so its breaker opens (after a few failures in its 10 s
+      // window) before any enrolment runs out of attempts; it probes every 5 s, so recovery is quick.
+      'moodle-service': {
+        MOODLE_RPM: '6000',
+        MOODLE_BREAKER_RESET_TIMEOUT_MS: '5000',
+        RETRY_DELAYS_MS: '1000,5000,15000',
       },
-      lp?.serviceEnv,
-    ),
+    }),
   });
   // Every message that crosses the broker, events and commands.
   tap = await BrokerTap.open([onEvents('#'), onCommands('#')], { url: env.rabbitmqUrl });
@@ -112,7 +105,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tap?.close();
   await stack?.stop();
-  await lp?.dispose();
   await env?.dispose();
 }, 60_000);
 

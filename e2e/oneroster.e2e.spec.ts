@@ -116,7 +116,7 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: {
+    serviceEnv: env.serviceEnv({
       gateway: { SWEEP_INTERVAL_MS: '500', ONEROSTER_URL: ONEROSTER },
       // Three students, one leaving: past the default safeguard's share, which is not this suite's subject.
       'ingest-service': {
@@ -129,7 +129,7 @@ beforeAll(async () => {
       // The REST roster holds only the students the test adds.
       sandbox: { SANDBOX_ONEROSTER_COHORT: '0' },
       'moodle-service': { MOODLE_RPM: '6000' },
-    },
+    }),
   });
   tap = await BrokerTap.open([RegistrarLoteOneRoster], { url: env.rabbitmqUrl });
 }, 240_000);

@@ -132,7 +132,7 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'warn',
     },
-    serviceEnv: {
+    serviceEnv: env.serviceEnv({
       sandbox: { SANDBOX_SIAL_COHORT: '20', SANDBOX_SIAL_SEED: '5001' },
       // Moodle or email unanswered for 36 s: the workflow completes with a warning a late answer clears.
       gateway: { SWEEP_INTERVAL_MS: '500', WORKFLOW_TIMEOUT_FACTOR: '0.01' },
@@ -156,7 +156,7 @@ beforeAll(async () => {
         RETRY_DELAYS_MS: '1000,5000,15000',
       },
       'mail-service': { SMTP_RPM: '6000' },
-    },
+    }),
   });
   // The stand-in enforces R as Entra does, a token bucket of writes: R/12 per 5 s (no burst above that).
   await postJson(admin('/graph/config'), { throttle: { enabled: true, writeLimit: R / 12, writeWindowSeconds: 5 } });

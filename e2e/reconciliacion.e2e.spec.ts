@@ -99,10 +99,10 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: {
+    serviceEnv: env.serviceEnv({
       sandbox: { SANDBOX_SIAL_COHORT: '10', SANDBOX_SIAL_SEED: '77' },
       gateway: { SWEEP_INTERVAL_MS: '500' },
-    },
+    }),
   });
   // The sandbox's CA, for this process's fetch to Graph.
   tls.setDefaultCACertificates([

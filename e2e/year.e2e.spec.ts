@@ -232,13 +232,13 @@ beforeAll(async () => {
       RETRY_DELAYS_MS: '200,500,1000',
       LOG_LEVEL: 'info',
     },
-    serviceEnv: {
+    serviceEnv: env.serviceEnv({
       sandbox: { SANDBOX_SIAL_COHORT: String(COHORT), SANDBOX_SIAL_SEED: '2031' },
       // A leaver's grace in seconds, written in days as operators set it; the sweeper ends it within 0.5 s.
       gateway: { SWEEP_INTERVAL_MS: '500', GRACIA_BAJA_DIAS: String(GRACIA_S / 86_400) },
       'ingest-service': { BATCH_SIZE: '20' },
       'moodle-service': { MOODLE_RPM: '6000' },
-    },
+    }),
   });
   tap = await BrokerTap.open([onEvents('#'), onCommands('#')], { url: env.rabbitmqUrl });
 }, 240_000);

@@ -1,16 +1,17 @@
 // A suite's stack with every service on its own broker user and database role, as production runs it:
-// the users from definitionsFromEnv (what `npm run rabbitmq:definitions` writes), imported with
-// rabbitmqctl into the suite's vhost; the roles from deploy/postgres/bootstrap.sh on the suite's database.
+// the users from definitionsFromEnv (what `npm run rabbitmq:definitions` writes: each service's queues,
+// and on lucy.events only its own events' routing keys), imported with rabbitmqctl into the suite's
+// vhost; the roles from deploy/postgres/bootstrap.sh on the suite's database.
 // Names and passwords of the suite's own; dispose() removes the users and the roles.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { eventosQuePublica } from '@lucy/contracts';
 import { brokerPasswordVariable, definitionsFromEnv } from '@lucy/messaging';
 import { importDefinitions, rabbitmqctl } from '@lucy/testing';
 import { ROOT, SERVICES, type ServiceName } from '../../tools/stack.js';
-import type { E2eEnvironment } from './environment.js';
 
 const run = promisify(execFile);
 
@@ -33,7 +34,11 @@ export interface LeastPrivilege {
 
 const suffixOf = (service: string) => service.toUpperCase().replaceAll('-', '_');
 
-export async function leastPrivilege(env: E2eEnvironment, name: string): Promise<LeastPrivilege> {
+/** `env`: the suite's vhost and database, as guest and the postgres superuser (environment.ts). */
+export async function leastPrivilege(
+  env: { rabbitmqUrl: string; databaseUrl: string },
+  name: string,
+): Promise<LeastPrivilege> {
   const userPrefix = `lucy-e2e-${name}-`;
   const rolePrefix = `lucy_e2e_${name.replace(/\W/g, '_')}_`;
   const userOf = (s: ServiceName) => `${userPrefix}${s}`;
@@ -50,6 +55,7 @@ export async function leastPrivilege(env: E2eEnvironment, name: string): Promise
     },
     SERVICES,
     'gateway',
+    eventosQuePublica,
   );
   await importDefinitions(definitions);
   await run('sh', [join(ROOT, 'deploy', 'postgres', 'bootstrap.sh')], {
@@ -82,18 +88,27 @@ export async function leastPrivilege(env: E2eEnvironment, name: string): Promise
     roleOf,
     async dispose() {
       for (const s of SERVICES) await rabbitmqctl('delete_user', userOf(s)).catch(() => undefined);
-      // Their schemas go with them: the suite's database is made afresh at its next run anyway.
-      const client = new pg.Client({ connectionString: env.databaseUrl });
-      await client.connect();
-      try {
-        const roles = SERVICES.map((s) => `"${roleOf(s)}"`).join(', ');
-        await client.query(`DROP OWNED BY ${roles} CASCADE`);
-        await client.query(`DROP ROLE ${roles}`);
-      } finally {
-        await client.end();
-      }
+      // What they own in the suite's database goes with them (it is made afresh at the next run anyway),
+      // and so does their CONNECT on it; a suite that dropped its database already leaves only the roles.
+      const roles = SERVICES.map((s) => `"${roleOf(s)}"`).join(', ');
+      await asSuperuser(env.databaseUrl, (c) => c.query(`DROP OWNED BY ${roles} CASCADE`)).catch((err) => {
+        if ((err as { code?: string }).code !== '3D000') throw err; // invalid_catalog_name: no database
+      });
+      const cluster = new URL(env.databaseUrl);
+      cluster.pathname = '/postgres';
+      await asSuperuser(cluster.toString(), (c) => c.query(`DROP ROLE IF EXISTS ${roles}`));
     },
   };
+}
+
+async function asSuperuser<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** `base`'s per-service environment with `extra`'s laid over it, service by service. */

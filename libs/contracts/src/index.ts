@@ -37,3 +37,4 @@ export * from './commands/retencion.js';
 export * from './commands/alerta.js';
 export * from './events/configuracion-cambiada.js';
 export * from './registry.js';
+export * from './publicaciones.js';

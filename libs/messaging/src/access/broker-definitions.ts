@@ -18,6 +18,12 @@
 // The coordinator (the gateway) also sends the commands → write on lucy.commands, which no other service
 // publishes to; and its dead-letter operations (apps/gateway/src/dlq) read every service's parking queues
 // (list, replay and discard are basic.get + ack; counting them is a passive declare, which needs nothing).
+// On lucy.events, a topic exchange every service writes to, topic permissions narrow each user to the
+// routing keys of the events it publishes (`publishes`, from libs/contracts' PUBLICA): a service cannot
+// announce another's event (an account created, a student enrolled). Their read side is checked when a
+// queue is bound, and every service binds to others' events, so it stays open. lucy.commands needs none:
+// only the coordinator writes to it. RabbitMQ checks them on topic exchanges only, which the default and
+// lucy.unrouted are not.
 import { createHash, randomBytes } from 'node:crypto';
 import { EXCHANGES } from '../options.js';
 import { parkedQueueName } from '../transport/topology.js';
@@ -61,11 +67,29 @@ export function servicePermissions(service: string, coordinator?: { services: re
   };
 }
 
+export interface TopicPermissions {
+  exchange: string;
+  write: string;
+  read: string;
+}
+
+/** What a service may publish on lucy.events: exactly `routingKeys` (none at all if it is empty). */
+export function topicPermissions(routingKeys: readonly string[]): TopicPermissions {
+  return {
+    exchange: EXCHANGES.events,
+    // An empty alternation would match the empty key only; a pattern that matches nothing says it plainly.
+    write: routingKeys.length ? exactly([...routingKeys].sort().map(literal)) : '^$.',
+    read: '.*',
+  };
+}
+
 export interface BrokerAccount {
   service: string;
   /** The broker user (the service's name in production; tests use names of their own). */
   user: string;
   passwordHash: string;
+  /** The routing keys it may publish on lucy.events; undefined: any (no topic permission). */
+  publishes?: readonly string[];
 }
 
 /** An administrator (management UI, HTTP API): every permission on the vhost. */
@@ -106,6 +130,9 @@ export function brokerDefinitions(opts: {
       ...accounts.map((a) => ({ user: a.user, vhost, ...permissionsOf(a.service) })),
       ...(admin ? [{ user: admin.user, vhost, configure: '.*', write: '.*', read: '.*' }] : []),
     ],
+    topic_permissions: accounts
+      .filter((a) => a.publishes !== undefined)
+      .map((a) => ({ user: a.user, vhost, ...topicPermissions(a.publishes!) })),
   };
 }
 

@@ -22,13 +22,15 @@ function password(variable: string, env: NodeJS.ProcessEnv): string | undefined 
 /**
  * One user per service, named after it (after RABBITMQ_USER_PREFIX, if set), on RABBITMQ_VHOST (default
  * /); an administrator too when RABBITMQ_ADMIN_PASSWORD(_FILE) is set (RABBITMQ_ADMIN_USER, default admin).
- * `coordinator`: the service that sends commands and operates the parking queues (the gateway). Throws
- * naming every variable missing or unfit.
+ * `coordinator`: the service that sends commands and operates the parking queues (the gateway).
+ * `publishes`: the routing keys each service may publish on lucy.events (libs/contracts' eventosQuePublica);
+ * without it, any. Throws naming every variable missing or unfit.
  */
 export function definitionsFromEnv(
   env: NodeJS.ProcessEnv,
   services: readonly string[],
   coordinator: string,
+  publishes?: (service: string) => readonly string[],
 ): BrokerDefinitions {
   const problems: string[] = [];
   const read = (variable: string, required: boolean) => {
@@ -50,6 +52,7 @@ export function definitionsFromEnv(
       service,
       user: `${env.RABBITMQ_USER_PREFIX ?? ''}${service}`,
       passwordHash: rabbitPasswordHash(passwords[i]!),
+      publishes: publishes?.(service),
     })),
     coordinator,
     admin: adminPassword

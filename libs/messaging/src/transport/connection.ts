@@ -25,6 +25,7 @@ export class AmqpConnection {
   private publisher?: ConfirmChannel;
   private readonly steps: SetupStep[] = [];
   private connectedSince: Date | null = null;
+  private closing = false;
   private lastError: string | null = null;
   private reconnects = 0;
 
@@ -61,14 +62,41 @@ export class AmqpConnection {
 
   private async onConnect(model: ChannelModel): Promise<void> {
     coalesceWrites(model);
-    const publisher = await model.createConfirmChannel();
-    publisher.on('error', (err: Error) => this.log.warn({ err: err.message }, 'publishing channel error'));
+    const publisher = await this.openPublisher(model);
     this.currentModel = model;
     for (const step of this.steps) await step(model);
     this.publisher = publisher;
     if (this.connectedSince === null && this.lastError !== null) this.reconnects++;
     this.connectedSince = new Date();
     this.log.info({ reconnects: this.reconnects }, 'broker connected');
+  }
+
+  /**
+   * The confirm channel everything is published on. A broker error on a publish (403 for a routing key
+   * the service's user may not publish, 404 for an exchange that is not there) closes this channel and
+   * not the connection, so no reconnect follows: another is opened on the same connection, or every later
+   * publish would fail until the process restarted.
+   */
+  private async openPublisher(model: ChannelModel): Promise<ConfirmChannel> {
+    const publisher = await model.createConfirmChannel();
+    publisher.on('error', (err: Error) => this.log.warn({ err: err.message }, 'publishing channel error'));
+    publisher.once('close', () => {
+      if (this.publisher !== publisher) return;
+      this.publisher = undefined;
+      // The connection going closes its channels too: then onConnect opens the next one.
+      if (this.closing || this.currentModel !== model) return;
+      this.openPublisher(model).then(
+        (next) => {
+          if (this.currentModel === model && !this.closing) this.publisher = next;
+          else void next.close().catch(() => undefined);
+        },
+        (err: Error) => {
+          if (this.currentModel === model && !this.closing)
+            this.log.warn({ err: err.message }, 'could not reopen the publishing channel');
+        },
+      );
+    });
+    return publisher;
   }
 
   get isConnected(): boolean {
@@ -126,6 +154,7 @@ export class AmqpConnection {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.model?.close().catch(() => undefined);
     this.publisher = undefined;
     this.currentModel = undefined;
