@@ -3,6 +3,7 @@
 // everything and registers the students; after a name changes and a student is removed, the second asks
 // only for what changed since the mark (and the touched students' enrollments), updates the one, suspends
 // the other and touches nobody else; a pull that fails leaves the mark; a full pull asks without a filter;
+// a server that refuses the filter on user.sourcedId gets one read of all enrollments instead;
 // with cursosOneRoster set, a pull notes in its lote each class the map has no course for, as a zip does.
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
@@ -165,6 +166,52 @@ describe('ingest-service: the OneRoster REST source', () => {
     const leidas = (await peticiones()).filter((p) => COLECCIONES.includes(p.path));
     expect(new Set(leidas.map((p) => p.path))).toEqual(new Set(COLECCIONES));
     expect(leidas.every((p) => p.query.filter === undefined)).toBe(true);
+    expect((await marca())!.getTime()).toBeGreaterThan(previa.getTime());
+  });
+
+  it('reads enrollments whole, once, when the server refuses a filter on user.sourcedId, and still applies the changes', async () => {
+    const previa = (await marca())!;
+    const actual = await alumnos();
+    const [c, d] = sandbox.oneroster.roster.users.filter(
+      (u) =>
+        u.role === 'student' &&
+        u.status === 'active' &&
+        !u.sourcedId.endsWith('-b') &&
+        actual.get(dniDe(u.identifier))?.estado === antes.get(dniDe(u.identifier))?.estado &&
+        !/^Renombrada/.test(u.givenName),
+    );
+    await sandbox.admin('/oneroster/config', 'PUT', { nestedFilterFields: false });
+    try {
+      await sandbox.admin(`/oneroster/users/${c!.sourcedId}`, 'PATCH', { givenName: 'Refiltrada' });
+      await sandbox.admin(`/oneroster/users/${d!.sourcedId}`, 'DELETE');
+      await olvidarPeticiones();
+
+      const loteId = await pull();
+      const r = await ingestado(loteId);
+      expect(r).toMatchObject({ nuevos: 0, actualizados: 1, bajas: 1, retornos: 0 });
+    } finally {
+      await sandbox.admin('/oneroster/config', 'PUT', { nestedFilterFields: true });
+    }
+
+    const inscripciones = (await peticiones()).filter((p) => p.path === '/ims/oneroster/v1p1/enrollments');
+    const rechazada = inscripciones.findIndex((p) => p.query.filter?.startsWith('user.sourcedId='));
+    expect(inscripciones[rechazada]).toMatchObject({ status: 400 });
+    const despues = inscripciones.slice(rechazada + 1);
+    // One read of the whole collection, page by page, and no other question after the refusal.
+    expect(despues.every((p) => p.query.filter === undefined && p.status === 200)).toBe(true);
+    expect(despues.map((p) => Number(p.query.offset))).toEqual(despues.map((_, i) => i * 7));
+    expect(despues.length).toBeGreaterThan(0);
+
+    const ahora = await alumnos();
+    const dniC = dniDe(c!.identifier);
+    const dniD = dniDe(d!.identifier);
+    expect(ahora.get(dniC)).toMatchObject({
+      nombre: expect.stringMatching(/^Refiltrada/),
+      carrera: actual.get(dniC).carrera,
+      periodo: actual.get(dniC).periodo,
+    });
+    expect(ahora.get(dniD)).toMatchObject({ estado: 'baja', periodo: actual.get(dniD).periodo });
+    for (const [dni, alumno] of actual) if (dni !== dniC && dni !== dniD) expect(ahora.get(dni)).toEqual(alumno);
     expect((await marca())!.getTime()).toBeGreaterThan(previa.getTime());
   });
 

@@ -136,6 +136,21 @@ describe('OneRoster stand-in', () => {
     expect(Object.keys(sel.users[0]).sort()).toEqual(['familyName', 'sourcedId']);
   });
 
+  it('with nestedFilterFields off, refuses a filter on user.sourcedId with 400 invalid_filter_field', async () => {
+    const e = sandbox.oneroster.roster.enrollments[0]!;
+    const filtro = `?filter=${encodeURIComponent(`user.sourcedId='${e.user.sourcedId}'`)}`;
+    expect((await get(`${BASE}/enrollments${filtro}`)).status).toBe(200);
+    await fetch(`${sandbox.urls.admin}/_admin/oneroster/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nestedFilterFields: false }),
+    });
+    const bad = await get(`${BASE}/enrollments${filtro}`);
+    expect(bad.status).toBe(400);
+    expect(codeMinor(await bad.json())).toBe('invalid_filter_field');
+    expect((await get(`${BASE}/enrollments?filter=${encodeURIComponent("status='active'")}`)).status).toBe(200);
+  });
+
   it('returns only what changed since a date: a changed user, a removed one (tobedeleted) and a new one', async () => {
     const since = new Date().toISOString();
     const before = (await (

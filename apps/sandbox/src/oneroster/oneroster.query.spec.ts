@@ -68,6 +68,14 @@ describe('OneRoster query parameters', () => {
       'invalid_selection_field',
     );
     expect(codeOf(() => parseQuery(new URLSearchParams('limit=-1'), FIELDS, 1000))).toBe('invaliddata');
+  });
+
+  it('refuses a filter on a dotted field when nested fields are off, and only that', () => {
+    expect(codeOf(() => parseFilter("orgs.sourcedId='org-le'", FIELDS, false))).toBe('invalid_filter_field');
+    expect(
+      codeOf(() => parseQuery(new URLSearchParams(`filter=${encodeURIComponent("orgs.sourcedId='x'")}`), FIELDS, 1000, false)),
+    ).toBe('invalid_filter_field');
+    expect(ids(applyFilter(items, parseFilter("role='teacher'", FIELDS, false)))).toEqual(['c']);
     expect(codeOf(() => parseQuery(new URLSearchParams('sort=familyName&orderBy=up'), FIELDS, 1000))).toBe(
       'invaliddata',
     );

@@ -8,7 +8,9 @@
 //   Field Selection: `fields=<field>,<field>`.
 // A filter, sort or selection that names no field of the object, or a filter outside that grammar, is
 // the request's fault: a 400 whose imsx_CodeMinor is invalid_filter_field / invalid_selection_field
-// (the specification's code-minor vocabulary), never a silently ignored parameter.
+// (the specification's code-minor vocabulary), never a silently ignored parameter. So is a filter on a
+// dotted field (user.sourcedId) when the stand-in plays a server that filters on an object's own fields
+// only (config nestedFilterFields: false): its "Filtering" examples name no nested field.
 export type Item = Record<string, unknown>;
 
 export class QueryError extends Error {
@@ -34,8 +36,8 @@ export interface Filter {
 // field, predicate (longest first), a single-quoted value ('' inside is not in the grammar: no quotes).
 const CLAUSE = /^\s*([A-Za-z][A-Za-z0-9_.]*)\s*(!=|>=|<=|=|>|<|~)\s*'([^']*)'\s*$/;
 
-/** Parses the Filtering grammar; `fieldsOf` says which fields exist (a dotted path into an object is allowed). */
-export function parseFilter(raw: string, fieldsOf: ReadonlySet<string>): Filter {
+/** Parses the Filtering grammar; `fieldsOf` says which fields exist (a dotted path into an object is allowed unless `nested` is false). */
+export function parseFilter(raw: string, fieldsOf: ReadonlySet<string>, nested = true): Filter {
   const parts = raw.split(/\s+(AND|OR)\s+(?=(?:[^']*'[^']*')*[^']*$)/);
   if (parts.length > 3)
     throw new QueryError('invalid_filter_field', `filter: at most one logical operator (AND/OR) is allowed: ${raw}`);
@@ -47,6 +49,8 @@ export function parseFilter(raw: string, fieldsOf: ReadonlySet<string>): Filter 
       const field = m[1]!;
       if (!fieldsOf.has(field.split('.')[0]!))
         throw new QueryError('invalid_filter_field', `filter: no field '${field}' in this collection`);
+      if (!nested && field.includes('.'))
+        throw new QueryError('invalid_filter_field', `filter: '${field}' is not a field this server filters on`);
       return { field, op: m[2] as Predicate, value: m[3]! };
     });
   return { clauses, logical: parts[1] === 'OR' ? 'OR' : 'AND' };
@@ -118,13 +122,18 @@ const nonNegative = (name: string, v: string | null, dflt: number, min: number):
 };
 
 /** Reads the Pagination, Sorting, Filtering and Field Selection parameters; `fieldsOf` is the set of the collection's field names. */
-export function parseQuery(params: URLSearchParams, fieldsOf: ReadonlySet<string>, maxLimit: number): Query {
+export function parseQuery(
+  params: URLSearchParams,
+  fieldsOf: ReadonlySet<string>,
+  maxLimit: number,
+  nestedFilterFields = true,
+): Query {
   const q: Query = {
     limit: Math.min(nonNegative('limit', params.get('limit'), 100, 1), maxLimit),
     offset: nonNegative('offset', params.get('offset'), 0, 0),
   };
   const filter = params.get('filter');
-  if (filter !== null && filter.trim() !== '') q.filter = parseFilter(filter, fieldsOf);
+  if (filter !== null && filter.trim() !== '') q.filter = parseFilter(filter, fieldsOf, nestedFilterFields);
   const sort = params.get('sort');
   if (sort) {
     if (!fieldsOf.has(sort.split('.')[0]!)) throw new QueryError('invalid_sort_field', `sort: no field '${sort}'`);

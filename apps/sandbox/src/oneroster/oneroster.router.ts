@@ -104,7 +104,7 @@ export function oneRosterRouter(ctx: SandboxContext, store: OneRosterStore, log:
     const url = requestUrl(req);
     const fieldsOf = new Set(all.flatMap((i) => Object.keys(i)).concat(FIELDS[ep.collection]));
     try {
-      const q = parseQuery(url.searchParams, fieldsOf, store.config.maxLimit);
+      const q = parseQuery(url.searchParams, fieldsOf, store.config.maxLimit, store.config.nestedFilterFields);
       let items = q.filter ? applyFilter(all, q.filter) : all;
       if (q.sort) items = applySort(items, q.sort.field, q.sort.order);
       const page = items.slice(q.offset, q.offset + q.limit).map((i) => (q.fields ? select(i, q.fields) : i));

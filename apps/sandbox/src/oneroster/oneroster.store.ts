@@ -25,6 +25,11 @@ export const OneRosterConfigSchema = z
     timestampWindowSeconds: z.number().int().min(1).default(300),
     /** Largest `limit` honoured; more is served as this many per page (X-Total-Count tells the rest). */
     maxLimit: z.number().int().min(1).default(1000),
+    /**
+     * Whether a filter may name a dotted field (user.sourcedId): the binding's Filtering examples are on an
+     * object's own fields, and a server that filters on those alone answers 400 invalid_filter_field.
+     */
+    nestedFilterFields: z.boolean().default(true),
   })
   .strict();
 export type OneRosterConfig = z.infer<typeof OneRosterConfigSchema>;

@@ -1,7 +1,7 @@
 import { AxiosError, AxiosHeaders } from 'axios';
 import { PermanentError, TransientError } from '@lucy/messaging';
 import { nextOffset } from './oneroster-rest.client.js';
-import { oneRosterClassifier, oneRosterError, statusInfo } from './oneroster-rest.errors.js';
+import { esFiltroRechazado, oneRosterClassifier, oneRosterError, statusInfo } from './oneroster-rest.errors.js';
 
 const set = (codeMinor: string, description: string) => ({
   statusInfoSet: [
@@ -45,6 +45,9 @@ describe('OneRoster REST errors', () => {
       "OneRoster students (página 1): el servidor rechazó la consulta (HTTP 400 invalid_filter_field: filter: no field 'x')",
     );
     expect(oneRosterClassifier(e).kind).toBe('permanent');
+    expect(e.code).toBe('oneroster-filtro');
+    expect(esFiltroRechazado(e)).toBe(true);
+    expect(esFiltroRechazado(oneRosterError(axiosError(400, set('invaliddata', 'limit')), 'x'))).toBe(false);
   });
 
   it('makes 401 permanent, 429 throttled with its Retry-After, 5xx transient', () => {

@@ -3,14 +3,15 @@
 //   401/403: our credentials or signature were refused — no retry fixes that (permanent);
 //   429: honour its Retry-After (transient, the guard pauses every caller);
 //   5xx, no answer, timeouts: transient;
-//   400 (a filter or field the server does not support), 404 and any other 4xx: permanent.
+//   400 (a filter or field the server does not support), 404 and any other 4xx: permanent; a 400 whose
+//     code minor is invalid_filter_field has its own code (oneroster-filtro): a caller may ask another way.
 // The axios error is not kept as `cause`: its config carries the Authorization header.
 import { isAxiosError } from 'axios';
 import { PermanentError, TransientError } from '@lucy/messaging';
 import type { ErrorClassifier } from '@lucy/resilience';
 
-/** "invalid_filter_field: filter: no field 'x'" from a statusInfoSet (or a bare imsx_StatusInfo). */
-export function statusInfo(data: unknown): string {
+/** The first imsx_StatusInfo's code minor and description (empty when there are none). */
+function primerStatusInfo(data: unknown): { minor: string; desc: string } {
   const d = data as { statusInfoSet?: unknown[]; imsx_description?: unknown } | undefined;
   const info = (Array.isArray(d?.statusInfoSet) ? d.statusInfoSet[0] : d) as
     | {
@@ -18,14 +19,24 @@ export function statusInfo(data: unknown): string {
         imsx_CodeMinor?: { imsx_codeMinorField?: { imsx_codeMinorFieldValue?: unknown }[] } | string;
       }
     | undefined;
-  if (!info || typeof info !== 'object') return '';
+  if (!info || typeof info !== 'object') return { minor: '', desc: '' };
   const minor =
     typeof info.imsx_CodeMinor === 'string'
       ? info.imsx_CodeMinor
       : info.imsx_CodeMinor?.imsx_codeMinorField?.[0]?.imsx_codeMinorFieldValue;
   const desc = typeof info.imsx_description === 'string' ? info.imsx_description.slice(0, 300) : '';
-  return [typeof minor === 'string' ? minor : '', desc].filter(Boolean).join(': ');
+  return { minor: typeof minor === 'string' ? minor : '', desc };
 }
+
+/** "invalid_filter_field: filter: no field 'x'" from a statusInfoSet (or a bare imsx_StatusInfo). */
+export function statusInfo(data: unknown): string {
+  const { minor, desc } = primerStatusInfo(data);
+  return [minor, desc].filter(Boolean).join(': ');
+}
+
+/** The server refused the request's filter (a field it does not filter on), not the request itself. */
+export const esFiltroRechazado = (err: unknown): boolean =>
+  err instanceof PermanentError && err.code === 'oneroster-filtro';
 
 /** RFC 9110 Retry-After: delay-seconds or an HTTP-date. */
 function retryAfterMs(v: unknown): number | undefined {
@@ -54,7 +65,11 @@ export function oneRosterError(err: unknown, donde: string): PermanentError | Tr
       retryAfterMs: retryAfterMs(err.response?.headers?.['retry-after']),
     });
   if (status >= 500) return new TransientError(`${lugar}: el servidor falló (${detalle})`, 'oneroster-5xx');
-  return new PermanentError(`${lugar}: el servidor rechazó la consulta (${detalle})`, `oneroster-${status}`);
+  const filtro = status === 400 && primerStatusInfo(err.response?.data).minor === 'invalid_filter_field';
+  return new PermanentError(
+    `${lugar}: el servidor rechazó la consulta (${detalle})`,
+    filtro ? 'oneroster-filtro' : `oneroster-${status}`,
+  );
 }
 
 /**

@@ -6,16 +6,19 @@
 //     changes touch, their record (GET /students/{id}) unless it came, their enrollments
 //     (filter=user.sourcedId='<id>') and the classes those name (GET /classes/{id}) unless they came. Past
 //     AFECTADOS_MAX students that is more requests than reading students, enrollments and classes whole,
-//     so then it does that. A class whose term changed alone reaches its students at the next full pull;
+//     so then it does that. A server that does not filter on a nested field (user.sourcedId: the binding's
+//     filter examples are on an object's own fields) refuses it with 400 invalid_filter_field: then the
+//     pull reads enrollments whole, once, and takes the touched students' from them. A class whose term changed alone reaches its students at the next full pull;
 //   - always whole: orgs and academicSessions, a few dozen objects that name the carrera and the periodo,
 //     and, when cursosOneRoster maps classes by course code, courses (the catalogue names the code).
 // Nothing here is kept: the mark is the handler's, moved only once the pull's lote is applied.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PermanentError } from '@lucy/messaging';
 import { InjectConfig } from '@lucy/platform';
 import { InjectGuard, type DependencyGuard } from '@lucy/resilience';
 import type { IngestConfig } from '../../config.js';
 import { OneRosterRestClient, type OneRosterRestOptions } from './oneroster-rest.client.js';
+import { esFiltroRechazado } from './oneroster-rest.errors.js';
 import type { LeidoOneRoster } from './oneroster-rest.lectura.js';
 import type { ClaseOneRoster, InscripcionOneRoster, UsuarioOneRoster } from './oneroster-rest.records.js';
 
@@ -53,6 +56,7 @@ export function opcionesDe(c: IngestConfig): OneRosterRestOptions | null {
 @Injectable()
 export class OneRosterFuente {
   private readonly client: OneRosterRestClient | null;
+  private readonly log = new Logger('OneRosterFuente');
 
   constructor(@InjectConfig() config: IngestConfig, @InjectGuard('oneroster') guard: DependencyGuard) {
     const opciones = opcionesDe(config);
@@ -104,8 +108,7 @@ export class OneRosterFuente {
       };
     }
     const inscripciones = new Map<string, InscripcionOneRoster>(cambiadas.map((e) => [e.sourcedId, e]));
-    for (const id of afectados)
-      for (const e of await c.listarDonde('enrollments', `user.sourcedId='${id}'`)) inscripciones.set(e.sourcedId, e);
+    for (const e of await this.deAfectados(c, afectados)) inscripciones.set(e.sourcedId, e);
     for (const e of inscripciones.values()) {
       const clase = idDe(e.class);
       if (!clase || clases.has(clase)) continue;
@@ -117,6 +120,24 @@ export class OneRosterFuente {
       clases: [...clases.values()] as ClaseOneRoster[],
       inscripciones: [...inscripciones.values()],
     };
+  }
+
+  /** The touched students' enrollments: asked student by student, or read whole if the server refuses the filter. */
+  private async deAfectados(c: OneRosterRestClient, afectados: ReadonlySet<string>): Promise<InscripcionOneRoster[]> {
+    const todas: InscripcionOneRoster[] = [];
+    for (const id of afectados) {
+      try {
+        todas.push(...(await c.listarDonde('enrollments', `user.sourcedId='${id}'`)));
+      } catch (err) {
+        if (!esFiltroRechazado(err)) throw err;
+        this.log.warn({
+          msg: 'oneroster: the server refuses filter=user.sourcedId; reading enrollments whole for this pull',
+          error: (err as Error).message,
+        });
+        return (await c.listar('enrollments')).filter((e) => afectados.has(idDe(e.user) ?? ''));
+      }
+    }
+    return todas;
   }
 
   /** The touched students' records: those the changes brought, the others asked one by one. */
