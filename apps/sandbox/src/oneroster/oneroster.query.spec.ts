@@ -73,7 +73,9 @@ describe('OneRoster query parameters', () => {
   it('refuses a filter on a dotted field when nested fields are off, and only that', () => {
     expect(codeOf(() => parseFilter("orgs.sourcedId='org-le'", FIELDS, false))).toBe('invalid_filter_field');
     expect(
-      codeOf(() => parseQuery(new URLSearchParams(`filter=${encodeURIComponent("orgs.sourcedId='x'")}`), FIELDS, 1000, false)),
+      codeOf(() =>
+        parseQuery(new URLSearchParams(`filter=${encodeURIComponent("orgs.sourcedId='x'")}`), FIELDS, 1000, false),
+      ),
     ).toBe('invalid_filter_field');
     expect(ids(applyFilter(items, parseFilter("role='teacher'", FIELDS, false)))).toEqual(['c']);
     expect(codeOf(() => parseQuery(new URLSearchParams('sort=familyName&orderBy=up'), FIELDS, 1000))).toBe(
