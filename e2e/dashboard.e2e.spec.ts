@@ -317,6 +317,8 @@ describe('the dashboard, in a browser', () => {
     // Nothing applied yet.
     expect((await gw.get<{ total: number }>(`/alumnos?q=${nuevos[0]!.dni}`)).total).toBe(0);
 
+    // The CSV's confirmation notice may still be up (notices last 10 s): clear them, so the one awaited is this one.
+    await page.locator('#avisos .aviso').evaluateAll((avisos) => avisos.forEach((a) => a.remove()));
     page.once('dialog', (d) => void d.accept());
     await lote.getByRole('button', { name: 'Confirmar y aplicar' }).click();
     await page.getByText('Plan confirmado: se está aplicando.').waitFor();
