@@ -3,13 +3,10 @@
 // delta's enrollments) is applied to the classes, and the courses (cursosFuente) are derived from what
 // remains through the map in force (cursosOneRoster) — a class removed does not take away a course another
 // class still gives.
-import { cursosDeClases, type MapaClases } from '../oneroster/cursos.js';
+import { cursosDeClases, type ClaseDelAlumno, type MapaClases } from '../oneroster/cursos.js';
 
-/** One class: its sourcedId and its course's code (null when the source names none). */
-export interface ClaseFuente {
-  clase: string;
-  codigoCurso: string | null;
-}
+/** One class as the registry keeps it: its sourcedId and its course's code (null when the source names none). */
+export type ClaseFuente = Required<ClaseDelAlumno>;
 
 /** The source's classes for the student: the whole list, or what changed (classes added, classes gone). */
 export type ClasesEntrantes =

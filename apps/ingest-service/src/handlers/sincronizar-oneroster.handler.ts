@@ -41,10 +41,7 @@ export class SincronizarOneRosterHandler {
       correlationId: ctx.correlationId,
     };
 
-    ctx.onFailure((fallo) => {
-      fallo.motivo = fallo.motivo.replace(/^\w+Error: /, '');
-      return { write: (m) => this.registro.anotarFallo(m, lote, fallo.motivo, cmd.simular) };
-    });
+    this.registro.anotarSiFalla(ctx, lote, cmd.simular);
 
     // Their classes map to Moodle courses by the map in force now (the courses are read only for it).
     const cursosOneRoster = this.runtime.get('cursosOneRoster');

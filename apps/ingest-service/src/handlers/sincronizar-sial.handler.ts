@@ -28,11 +28,7 @@ export class SincronizarSialHandler {
       correlationId: ctx.correlationId,
     };
 
-    ctx.onFailure((fallo) => {
-      // The reason as the operator reads it, without the error's class name.
-      fallo.motivo = fallo.motivo.replace(/^\w+Error: /, '');
-      return { write: (m) => this.registro.anotarFallo(m, lote, fallo.motivo, cmd.simular) };
-    });
+    this.registro.anotarSiFalla(ctx, lote, cmd.simular);
 
     const listas: PullSial['listas'][number][] = [];
     for (const lista of cmd.fuentes) listas.push({ lista, registros: await this.sial.listar(lista) });

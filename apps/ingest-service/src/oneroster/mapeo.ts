@@ -29,12 +29,28 @@ const v = (f: FilaOneRoster | undefined, c: string) => f?.valores[c]?.trim() ?? 
 
 export const esEstudiante = (u: FilaOneRoster) => v(u, 'role') === 'student';
 
+// Each read's enrollments as a student, by student, built once: a student's row, their periodo and the
+// lote's notes each ask for them, and a scan of every enrollment per student grew with students × enrollments.
+const porAlumno = new WeakMap<Validado, Map<string, FilaOneRoster[]>>();
+
 /** The student's enrollments as a student, active ones first. */
 export function inscripcionesDe(d: Validado, userId: string): FilaOneRoster[] {
-  const suyas = [...d.registros.enrollments.values()].filter(
-    (e) => v(e, 'userSourcedId') === userId && v(e, 'role') === 'student',
-  );
-  return suyas.sort((a, b) => Number(v(a, 'status') === 'tobedeleted') - Number(v(b, 'status') === 'tobedeleted'));
+  let indice = porAlumno.get(d);
+  if (!indice) {
+    indice = new Map();
+    for (const e of d.registros.enrollments.values()) {
+      if (v(e, 'role') !== 'student') continue;
+      const user = v(e, 'userSourcedId');
+      const suyas = indice.get(user);
+      if (suyas) suyas.push(e);
+      else indice.set(user, [e]);
+    }
+    const activasPrimero = (a: FilaOneRoster, b: FilaOneRoster) =>
+      Number(v(a, 'status') === 'tobedeleted') - Number(v(b, 'status') === 'tobedeleted');
+    for (const suyas of indice.values()) suyas.sort(activasPrimero);
+    porAlumno.set(d, indice);
+  }
+  return indice.get(userId) ?? [];
 }
 
 /** A class the map has no course for, with where the record that names it is (its file and line). */

@@ -5,6 +5,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LoteIngestado } from '@lucy/contracts';
+import type { MessageContext } from '@lucy/messaging';
 import { RuntimeConfig } from '@lucy/runtime-config';
 import { retener } from '../domain/umbral.js';
 import type { Lectura } from '../fuentes/lectura.js';
@@ -97,10 +98,16 @@ export class RegistroService {
   }
 
   /**
-   * The lote failed for good: recorded with its reason (a dry run leaves no row). The gateway hears of it
-   * from the handler's LoteFallido, which commits with this.
+   * Should the pull fail for good, its lote is recorded with the reason as an operator reads it (without
+   * the error's class name; a dry run leaves no row), in the commit that carries the handler's LoteFallido.
    */
-  async anotarFallo(manager: EntityManager, lote: LoteNuevo, motivo: string, simular = false): Promise<void> {
-    if (!simular) await this.lotes.guardarFallido(manager, lote, motivo);
+  anotarSiFalla(ctx: MessageContext, lote: LoteNuevo, simular = false): void {
+    ctx.onFailure((fallo) => {
+      fallo.motivo = fallo.motivo.replace(/^\w+Error: /, '');
+      const write = async (m: EntityManager) => {
+        if (!simular) await this.lotes.guardarFallido(m, lote, fallo.motivo);
+      };
+      return { write };
+    });
   }
 }
